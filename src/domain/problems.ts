@@ -1,0 +1,58 @@
+/**
+ * The error vocabulary of the API (SPEC section 6). Expected refusals travel as
+ * values (`Refusal`) from the object to the route; only bugs throw.
+ */
+export const PROBLEMS = {
+  invalid_request: { status: 400, title: "The request is not valid" },
+  unauthorized: { status: 401, title: "Authentication is required" },
+  forbidden: { status: 403, title: "This credential may not do that" },
+  not_found: { status: 404, title: "No such resource" },
+  method_not_allowed: { status: 405, title: "Method not allowed" },
+  insufficient_stock: { status: 409, title: "Not enough stock for that quantity" },
+  sold_out: { status: 409, title: "Sold out" },
+  limit_exceeded: { status: 409, title: "Per-customer limit exceeded" },
+  sale_not_started: { status: 409, title: "The sale has not started" },
+  sale_ended: { status: 409, title: "The sale has ended" },
+  not_on_sale: { status: 409, title: "This SKU is not on sale" },
+  hold_not_releasable: { status: 409, title: "The hold can no longer be released" },
+  hold_expired: { status: 410, title: "The hold has expired" },
+  payload_too_large: { status: 413, title: "Request body too large" },
+  unsupported_media_type: { status: 415, title: "Request body must be JSON" },
+  idempotency_key_reused: { status: 422, title: "Idempotency key reused with a different request" },
+  rate_limited: { status: 429, title: "Too many requests" },
+  internal: { status: 500, title: "Internal error" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** An expected refusal: returned, stored for idempotent replay, never thrown. */
+export interface Refusal {
+  ok: false;
+  code: ProblemCode;
+  detail: string;
+  /** Extension members of the problem document, e.g. `available` or `remaining`. */
+  extra?: Record<string, string | number | boolean | null>;
+}
+
+export type Outcome<T> = { ok: true; value: T } | Refusal;
+
+export function refuse(code: ProblemCode, detail: string, extra?: Refusal["extra"]): Refusal {
+  return extra === undefined ? { ok: false, code, detail } : { ok: false, code, detail, extra };
+}
+
+export function accept<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value };
+}
+
+/** Thrown by the HTTP layer (auth, parsing) to leave through the one error handler. */
+export class ProblemError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`${code}: ${detail}`);
+    this.name = "ProblemError";
+  }
+}

@@ -1,0 +1,88 @@
+/** Shapes shared by the SKU object, the routes and the tests (SPEC sections 2-4). */
+
+export interface Money {
+  /** Integer amount in the currency's minor unit (cents for usd). */
+  amount: number;
+  /** ISO 4217 code, lower case as Stripe writes it. */
+  currency: string;
+}
+
+/** SPEC section 2. All integers; `available` is derived as `onHand - reserved`. */
+export interface Levels {
+  onHand: number;
+  reserved: number;
+  available: number;
+  sold: number;
+  received: number;
+}
+
+export type HoldStatus = "held" | "checkout" | "committed" | "released" | "expired";
+export const LIVE_HOLD_STATUSES = ["held", "checkout"] as const satisfies readonly HoldStatus[];
+
+export interface Hold {
+  holdId: string;
+  sku: string;
+  customerId: string;
+  quantity: number;
+  status: HoldStatus;
+  /** The unit price the hold was taken at, so checkout charges what the shopper saw. */
+  unitPrice: Money;
+  saleId: string | null;
+  createdAt: string;
+  expiresAt: string;
+  orderId?: string;
+}
+
+export type SkuStatus = "upcoming" | "live" | "sold_out" | "ended" | "off_sale";
+
+/** One SKU's terms inside one sale, as pushed to the SKU's object (SPEC section 4). */
+export interface SaleRule {
+  saleId: string;
+  /** Monotonic per sale: an object ignores a rule older than the one it has. */
+  revision: number;
+  name: string;
+  startsAtMs: number;
+  endsAtMs: number;
+  price: Money;
+  perCustomerLimit: number;
+  maxPerOrder: number | null;
+  holdSeconds: number | null;
+  paymentSeconds: number | null;
+}
+
+export interface SkuConfig {
+  name: string;
+  price: Money;
+  alwaysOn: boolean;
+}
+
+export interface SaleSummary {
+  saleId: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  price: Money;
+  perCustomerLimit: number;
+  maxPerOrder: number | null;
+}
+
+export interface SkuSnapshot {
+  sku: string;
+  name: string;
+  price: Money;
+  alwaysOn: boolean;
+  status: SkuStatus;
+  /** The sale that prices this SKU now, or the next one to start. */
+  sale: SaleSummary | null;
+  levels: Levels;
+  liveHolds: number;
+  updatedAt: string;
+}
+
+export type AdjustmentReason = "received" | "restock" | "correction" | "shrinkage" | "damaged" | "other";
+
+export interface Adjustment {
+  delta: number;
+  reason: AdjustmentReason;
+  reference?: string | undefined;
+}

@@ -1,0 +1,60 @@
+import { verify } from "hono/jwt";
+import { z } from "zod";
+import { ProblemError } from "../domain/problems";
+
+/** Who is calling (SPEC section 6): the merchant's admin token or a shopper's JWT. */
+export type Principal = { kind: "merchant" } | { kind: "shopper"; customerId: string };
+
+export const CUSTOMER_ID = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@|-]*$/, "customer ids are letters, digits and . _ : @ | -");
+
+const ShopperClaims = z.object({ sub: CUSTOMER_ID, exp: z.number().int() });
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/;
+
+/**
+ * Resolves the Authorization header to a principal, or throws `unauthorized`.
+ * `null` when the header is absent, so public routes can serve anonymous callers.
+ */
+export async function authenticate(header: string | undefined, env: Env): Promise<Principal | null> {
+  if (header === undefined) return null;
+  const token = BEARER.exec(header)?.[1];
+  if (token === undefined) throw new ProblemError("unauthorized", "Authorization must be `Bearer <token>`.");
+  if (await sameSecret(token, env.ADMIN_TOKEN)) return { kind: "merchant" };
+  let payload: unknown;
+  try {
+    payload = await verify(token, env.SHOPPER_JWT_SECRET, { alg: "HS256" });
+  } catch {
+    throw new ProblemError("unauthorized", "The token is invalid or has expired.");
+  }
+  const claims = ShopperClaims.safeParse(payload);
+  if (!claims.success) throw new ProblemError("unauthorized", "The token must carry `sub` and `exp` claims.");
+  return { kind: "shopper", customerId: claims.data.sub };
+}
+
+export function requireMerchant(principal: Principal | null): void {
+  if (principal === null) throw new ProblemError("unauthorized", "This call needs the merchant token.");
+  if (principal.kind !== "merchant") throw new ProblemError("forbidden", "This call is for the merchant only.");
+}
+
+export function requireShopper(principal: Principal | null): { customerId: string } {
+  if (principal === null) throw new ProblemError("unauthorized", "This call needs a shopper token.");
+  if (principal.kind !== "shopper") throw new ProblemError("forbidden", "This call is for shoppers only.");
+  return { customerId: principal.customerId };
+}
+
+/**
+ * Compares secrets in constant time: both sides are hashed first so neither
+ * their lengths nor a common prefix leak through timing.
+ */
+async function sameSecret(given: string, expected: string): Promise<boolean> {
+  const enc = new TextEncoder();
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest("SHA-256", enc.encode(given)),
+    crypto.subtle.digest("SHA-256", enc.encode(expected)),
+  ]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}

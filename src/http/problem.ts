@@ -1,0 +1,26 @@
+import { PROBLEMS, type ProblemCode, type Refusal } from "../domain/problems";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+/** An RFC 9457 problem document with the API's `code` (SPEC section 6). */
+export function problemBody(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
+  const { status, title } = PROBLEMS[code];
+  return { type: `https://holdfast.dev/problems/${code}`, title, status, code, detail, ...extra };
+}
+
+export function problemResponse(
+  code: ProblemCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response {
+  const body = problemBody(code, detail, extra);
+  return new Response(JSON.stringify(body), {
+    status: body.status,
+    headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers },
+  });
+}
+
+export function refusalResponse(refusal: Refusal, headers: Record<string, string> = {}): Response {
+  return problemResponse(refusal.code, refusal.detail, refusal.extra, headers);
+}

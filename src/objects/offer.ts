@@ -1,0 +1,95 @@
+import { refuse, type Refusal } from "../domain/problems";
+import type { Money, SaleRule, SaleSummary, SkuStatus } from "../domain/types";
+
+/** What a hold taken now would be priced and limited by. */
+export type Offer =
+  | { kind: "sale"; rule: SaleRule }
+  | { kind: "list"; price: Money };
+
+export type OfferDecision = { ok: true; offer: Offer } | Refusal;
+
+/** The sales of one SKU as seen at one instant. */
+interface SaleWindows {
+  /** The live sale that started last, so a flash sale nested in a long one takes over. */
+  live: SaleRule | undefined;
+  /** The next sale to start. */
+  next: SaleRule | undefined;
+  /** The sale that ended last. */
+  ended: SaleRule | undefined;
+}
+
+function windowsAt(rules: readonly SaleRule[], now_ms: number): SaleWindows {
+  const w: SaleWindows = { live: undefined, next: undefined, ended: undefined };
+  for (const rule of rules) {
+    if (rule.startsAtMs <= now_ms && now_ms < rule.endsAtMs) {
+      if (!w.live || rule.startsAtMs > w.live.startsAtMs) w.live = rule;
+    } else if (rule.startsAtMs > now_ms) {
+      if (!w.next || rule.startsAtMs < w.next.startsAtMs) w.next = rule;
+    } else if (!w.ended || rule.endsAtMs > w.ended.endsAtMs) {
+      w.ended = rule;
+    }
+  }
+  return w;
+}
+
+/**
+ * Chooses the terms for a hold at `now_ms` (SPEC section 4): a live sale wins;
+ * otherwise the list price when the SKU is `alwaysOn`; otherwise the refusal
+ * that tells the shopper why.
+ */
+export function resolveOffer(
+  rules: readonly SaleRule[],
+  listPrice: Money,
+  alwaysOn: boolean,
+  now_ms: number,
+): OfferDecision {
+  const { live, next, ended } = windowsAt(rules, now_ms);
+  if (live) return { ok: true, offer: { kind: "sale", rule: live } };
+  if (alwaysOn) return { ok: true, offer: { kind: "list", price: listPrice } };
+  if (next) {
+    return refuse("sale_not_started", `The sale "${next.name}" starts at ${iso(next.startsAtMs)}.`, {
+      saleId: next.saleId,
+      startsAt: iso(next.startsAtMs),
+    });
+  }
+  if (ended) {
+    return refuse("sale_ended", `The sale "${ended.name}" ended at ${iso(ended.endsAtMs)}.`, {
+      saleId: ended.saleId,
+      endsAt: iso(ended.endsAtMs),
+    });
+  }
+  return refuse("not_on_sale", "This SKU is in no live sale and is not sold at list price.");
+}
+
+/** The public status of a SKU (SPEC section 6), from the same decision a hold would make. */
+export function skuStatus(decision: OfferDecision, available: number): SkuStatus {
+  if (decision.ok) return available > 0 ? "live" : "sold_out";
+  switch (decision.code) {
+    case "sale_not_started":
+      return "upcoming";
+    case "sale_ended":
+      return "ended";
+    default:
+      return "off_sale";
+  }
+}
+
+/** The sale a shopper should see beside the SKU: the live one, else the next, else the last. */
+export function featuredSale(rules: readonly SaleRule[], now_ms: number): SaleSummary | null {
+  const { live, next, ended } = windowsAt(rules, now_ms);
+  const pick = live ?? next ?? ended;
+  if (!pick) return null;
+  return {
+    saleId: pick.saleId,
+    name: pick.name,
+    startsAt: iso(pick.startsAtMs),
+    endsAt: iso(pick.endsAtMs),
+    price: pick.price,
+    perCustomerLimit: pick.perCustomerLimit,
+    maxPerOrder: pick.maxPerOrder,
+  };
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

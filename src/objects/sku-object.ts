@@ -1,0 +1,129 @@
+import { DurableObject } from "cloudflare:workers";
+import { refuse, type Outcome, type Refusal } from "../domain/problems";
+import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
+import { InvariantViolation } from "./invariants";
+import { migrate } from "./migrate";
+import { SKU_MIGRATIONS } from "./sku-schema";
+import { LIMITS, SkuLedger, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
+
+type Actor = { customerId: string } | "merchant";
+
+/**
+ * The single writer of one SKU's stock (SPEC section 1). RPC methods stamp the
+ * time, run one ledger transaction and keep the alarm pointed at the earliest
+ * deadline; the tables are the truth and the alarm only a trigger.
+ */
+export class SkuObject extends DurableObject<Env> {
+  readonly ledger: SkuLedger;
+  /** The alarm time this instance last set, so the hot path skips redundant setAlarm calls. */
+  private armedAtMs: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.ledger = new SkuLedger(ctx.storage, {
+      hold_seconds: Number(env.DEFAULT_HOLD_SECONDS),
+      payment_seconds: Number(env.DEFAULT_PAYMENT_SECONDS),
+    });
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage, SKU_MIGRATIONS);
+      // Deadlines that passed while the object was asleep are settled before any request.
+      this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.alarm_holds_max));
+      this.armedAtMs = await ctx.storage.getAlarm();
+      await this.rearm();
+    });
+  }
+
+  async configure(sku: string, config: SkuConfig): Promise<{ created: boolean; snapshot: SkuSnapshot }> {
+    return this.guard(() => this.ledger.configure(sku, config, Date.now()));
+  }
+
+  async applySaleRule(rule: SaleRule): Promise<{ applied: boolean }> {
+    return this.guard(() => this.ledger.applySaleRule(rule, Date.now()));
+  }
+
+  async removeSaleRule(saleId: string, revision: number): Promise<{ applied: boolean }> {
+    return this.guard(() => this.ledger.removeSaleRule(saleId, revision, Date.now()));
+  }
+
+  async adjust(input: Adjustment, idem: IdempotencyKey | null): Promise<Replayable<AdjustmentResult>> {
+    return this.mutate(() => this.ledger.adjust(input, idem, Date.now()));
+  }
+
+  async reserve(input: { customerId: string; quantity: number }, idem: IdempotencyKey | null): Promise<Replayable<Hold>> {
+    return this.mutate(() => this.ledger.reserve(input, idem, Date.now()));
+  }
+
+  async getHold(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
+    return this.mutate(() => this.ledger.getHold(holdId, actor, Date.now()));
+  }
+
+  async release(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
+    return this.mutate(() => this.ledger.release(holdId, actor, Date.now()));
+  }
+
+  async beginCheckout(holdId: string, orderId: string): Promise<Outcome<Hold>> {
+    return this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now()));
+  }
+
+  async commit(holdId: string): Promise<Outcome<Hold>> {
+    return this.mutate(() => this.ledger.commit(holdId, Date.now()));
+  }
+
+  async snapshot(): Promise<SkuSnapshot | null> {
+    const snapshot = this.guard(() => this.ledger.snapshot(Date.now()));
+    await this.rearm();
+    return snapshot;
+  }
+
+  async counters(): Promise<Record<string, number>> {
+    return this.ledger.counters();
+  }
+
+  override async alarm(): Promise<void> {
+    this.armedAtMs = null;
+    const now_ms = Date.now();
+    this.guard(() => {
+      this.ledger.expireDue(now_ms, LIMITS.alarm_holds_max);
+      this.ledger.pruneIdempotency(now_ms, LIMITS.alarm_prune_max);
+    });
+    await this.rearm();
+  }
+
+  /** Runs a mutation, then re-arms the alarm; a violated invariant becomes an `internal` refusal. */
+  private async mutate<R>(fn: () => R): Promise<R | Refusal> {
+    let result: R | Refusal;
+    try {
+      result = this.guard(fn);
+    } catch (e) {
+      if (!(e instanceof InvariantViolation)) throw e;
+      result = refuse("internal", "The change would break a stock invariant, so nothing was applied.");
+    }
+    await this.rearm();
+    return result;
+  }
+
+  /** Counts and logs an invariant violation loudly; the transaction already rolled back. */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof InvariantViolation) {
+        console.error(JSON.stringify({ level: "critical", event: "invariant_violation", object: this.ctx.id.toString(), invariant: e.invariant, facts: e.facts }));
+        this.ledger.recordViolation();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Makes sure the alarm fires no later than the earliest pending deadline. An
+   * alarm that fires early finds nothing due and re-arms, so only an earlier
+   * deadline costs a setAlarm: the reserve path almost never pays for one.
+   */
+  private async rearm(): Promise<void> {
+    const next = this.ledger.nextDeadlineMs();
+    if (next === null || (this.armedAtMs !== null && this.armedAtMs <= next)) return;
+    await this.ctx.storage.setAlarm(next);
+    this.armedAtMs = next;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The SKU object's SQLite schema, as ordered migrations. The object runs the
+ * ones it has not run yet in its constructor; never edit a shipped step, add one.
+ */
+const LIVE = `('held', 'checkout')`;
+
+export const SKU_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sku (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    sku TEXT NOT NULL,
+    name TEXT NOT NULL,
+    price_amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    always_on INTEGER NOT NULL,
+    on_hand INTEGER NOT NULL DEFAULT 0,
+    reserved INTEGER NOT NULL DEFAULT 0,
+    sold INTEGER NOT NULL DEFAULT 0,
+    received INTEGER NOT NULL DEFAULT 0,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+  );
+
+  CREATE TABLE holds (
+    hold_id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    status TEXT NOT NULL CHECK (status IN ('held', 'checkout', 'committed', 'released', 'expired')),
+    -- the sale id whose per-customer limit this hold counts against ('' = list price)
+    scope TEXT NOT NULL,
+    unit_amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    ended_at_ms INTEGER,
+    order_id TEXT
+  );
+  -- Expiry walks live holds by deadline; the partial index keeps that walk off ended holds.
+  CREATE INDEX holds_live_by_deadline ON holds (expires_at_ms) WHERE status IN ${LIVE};
+
+  -- Tallies kept by triggers, independently of the application code that keeps
+  -- sku.reserved, so invariant 3 (reserved == sum of live holds) is a real check
+  -- that costs O(1) instead of a scan of every live hold.
+  CREATE TABLE live_tally (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    units INTEGER NOT NULL,
+    holds INTEGER NOT NULL
+  );
+  INSERT INTO live_tally (id, units, holds) VALUES (1, 0, 0);
+
+  CREATE TABLE customer_usage (
+    scope TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    held INTEGER NOT NULL DEFAULT 0,
+    bought INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (scope, customer_id)
+  ) WITHOUT ROWID;
+
+  CREATE TRIGGER holds_live_insert AFTER INSERT ON holds WHEN NEW.status IN ${LIVE}
+  BEGIN
+    UPDATE live_tally SET units = units + NEW.quantity, holds = holds + 1;
+    INSERT INTO customer_usage (scope, customer_id, held) VALUES (NEW.scope, NEW.customer_id, NEW.quantity)
+      ON CONFLICT (scope, customer_id) DO UPDATE SET held = held + NEW.quantity;
+  END;
+
+  CREATE TRIGGER holds_live_end AFTER UPDATE OF status ON holds
+  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE}
+  BEGIN
+    UPDATE live_tally SET units = units - OLD.quantity, holds = holds - 1;
+    UPDATE customer_usage
+      SET held = held - OLD.quantity,
+          bought = bought + CASE WHEN NEW.status = 'committed' THEN OLD.quantity ELSE 0 END
+      WHERE scope = OLD.scope AND customer_id = OLD.customer_id;
+  END;
+
+  -- Holds never change quantity, owner or scope, and never come back to life.
+  CREATE TRIGGER holds_immutable BEFORE UPDATE OF quantity, customer_id, scope ON holds
+  BEGIN SELECT RAISE(ABORT, 'hold quantity, customer and scope are immutable'); END;
+  CREATE TRIGGER holds_no_revival BEFORE UPDATE OF status ON holds
+  WHEN OLD.status NOT IN ${LIVE} AND NEW.status IN ${LIVE}
+  BEGIN SELECT RAISE(ABORT, 'an ended hold cannot become live again'); END;
+
+  CREATE TABLE sale_rules (
+    sale_id TEXT PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    starts_at_ms INTEGER NOT NULL,
+    ends_at_ms INTEGER NOT NULL,
+    price_amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    per_customer_limit INTEGER NOT NULL,
+    max_per_order INTEGER,
+    hold_seconds INTEGER,
+    payment_seconds INTEGER,
+    removed INTEGER NOT NULL DEFAULT 0
+  );
+
+  -- Replies to idempotent requests, kept 24 h and pruned by the alarm.
+  CREATE TABLE idempotency (
+    key TEXT PRIMARY KEY,
+    request_hash TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX idempotency_by_age ON idempotency (created_at_ms);
+
+  -- Transactional outbox: every state change appends its event in the same
+  -- transaction; a shipper drains it to D1's audit log in order.
+  CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    shipped INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX outbox_unshipped ON outbox (seq) WHERE shipped = 0;
+
+  CREATE TABLE counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];

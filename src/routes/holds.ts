@@ -1,0 +1,69 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireShopper, type Principal } from "../http/auth";
+import { router } from "../http/context";
+import { idempotencyKey } from "../http/idempotency";
+import { sendOutcome } from "../http/outcome";
+import { Hold, HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
+
+const HoldBody = z
+  .strictObject({ quantity: z.number().int().min(1).max(10_000) })
+  .openapi("HoldInput");
+
+/** Either credential may call; declared once so the route types stay simple. */
+const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { merchant: [] }];
+
+const skuParams = z.object({ sku: SkuId });
+const holdParams = z.object({ sku: SkuId, holdId: HoldId });
+
+/** The owner sees their hold; the merchant sees every hold; anyone else gets `not_found`. */
+function actorOf(principal: Principal | null): { customerId: string } | "merchant" {
+  return principal?.kind === "merchant" ? "merchant" : requireShopper(principal);
+}
+
+export const holdRoutes = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/skus/{sku}/holds",
+      summary: "Reserve units for the calling shopper",
+      security: [{ shopper: [] }],
+      request: { params: skuParams, headers: IdempotencyHeaders, body: jsonBody(HoldBody) },
+      responses: { 201: jsonResponse(Hold, "The hold"), ...problems(400, 401, 403, 404, 409, 422) },
+    }),
+    async (c) => {
+      const principal = c.var.principal;
+      const { customerId } = requireShopper(principal);
+      const { sku } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], principal!, `hold:${sku}`, body);
+      return sendOutcome(c, await c.env.SKU.getByName(sku).reserve({ customerId, quantity: body.quantity }, idem), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/skus/{sku}/holds/{holdId}",
+      summary: "A hold, as of now",
+      security: OWNER_OR_MERCHANT,
+      request: { params: holdParams },
+      responses: { 200: jsonResponse(Hold, "The hold"), ...problems(400, 401, 404) },
+    }),
+    async (c) => {
+      const { sku, holdId } = c.req.valid("param");
+      return sendOutcome(c, await c.env.SKU.getByName(sku).getHold(holdId, actorOf(c.var.principal)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/v1/skus/{sku}/holds/{holdId}",
+      summary: "Release a hold; releasing again returns the same hold",
+      security: OWNER_OR_MERCHANT,
+      request: { params: holdParams },
+      responses: { 200: jsonResponse(Hold, "The released hold"), ...problems(400, 401, 404, 409) },
+    }),
+    async (c) => {
+      const { sku, holdId } = c.req.valid("param");
+      return sendOutcome(c, await c.env.SKU.getByName(sku).release(holdId, actorOf(c.var.principal)), 200);
+    },
+  );

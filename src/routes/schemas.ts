@@ -1,0 +1,100 @@
+import { z } from "@hono/zod-openapi";
+import { CUSTOMER_ID } from "../http/auth";
+
+/** Schemas shared by several routes; each route file keeps its own bodies. */
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export const SkuId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(ID_PATTERN, "1-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit")
+  .openapi({ param: { name: "sku", in: "path" }, example: "tee-black-m" });
+
+export const SaleId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(ID_PATTERN, "1-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit")
+  .openapi({ param: { name: "saleId", in: "path" }, example: "black-friday" });
+
+export const HoldId = z
+  .string()
+  .regex(/^hold_[0-9a-f]{32}$/, "a hold id as returned by POST /v1/skus/{sku}/holds")
+  .openapi({ param: { name: "holdId", in: "path" } });
+
+export const Money = z
+  .strictObject({
+    amount: z.number().int().min(0).max(99_999_999_999).openapi({ description: "In the currency's minor unit." }),
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, "an ISO 4217 code")
+      .transform((c) => c.toLowerCase())
+      .openapi({ example: "usd" }),
+  })
+  .openapi("Money");
+
+export const Levels = z
+  .object({
+    onHand: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+    sold: z.number().int(),
+    received: z.number().int(),
+  })
+  .openapi("Levels");
+
+export const Hold = z
+  .object({
+    holdId: z.string(),
+    sku: z.string(),
+    customerId: CUSTOMER_ID,
+    quantity: z.number().int(),
+    status: z.enum(["held", "checkout", "committed", "released", "expired"]),
+    unitPrice: Money,
+    saleId: z.string().nullable(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    orderId: z.string().optional(),
+  })
+  .openapi("Hold");
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string(),
+  })
+  .catchall(z.unknown())
+  .openapi("Problem");
+
+export const IdempotencyHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
+    .optional()
+    .openapi({ description: "Makes a retry safe: the same key and body replay the first response for 24 h." }),
+});
+
+/** The problem responses a route documents, besides its success. */
+export function problems(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      { description: "Problem", content: { "application/problem+json": { schema: Problem } } },
+    ]),
+  );
+}
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { content: { "application/json": { schema } }, required: true } as const;
+}
+
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } } as const;
+}

@@ -1,0 +1,148 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ProblemError } from "../domain/problems";
+import type { SkuSnapshot } from "../domain/types";
+import { requireMerchant } from "../http/auth";
+import { router } from "../http/context";
+import { idempotencyKey } from "../http/idempotency";
+import { sendOutcome } from "../http/outcome";
+import {
+  IdempotencyHeaders,
+  jsonBody,
+  jsonResponse,
+  Levels,
+  Money,
+  problems,
+  SkuId,
+} from "./schemas";
+
+const SkuBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    price: Money,
+    alwaysOn: z.boolean().default(false).openapi({ description: "Sell at list price when no sale is live." }),
+  })
+  .openapi("SkuInput");
+
+const AdjustmentBody = z
+  .strictObject({
+    delta: z
+      .number()
+      .int()
+      .min(-1_000_000)
+      .max(1_000_000)
+      .refine((d) => d !== 0, "must not be 0")
+      .openapi({ description: "Units added (positive) or removed (negative)." }),
+    reason: z.enum(["received", "restock", "correction", "shrinkage", "damaged", "other"]),
+    reference: z.string().trim().min(1).max(200).optional(),
+  })
+  .openapi("AdjustmentInput");
+
+const SaleSummary = z.object({
+  saleId: z.string(),
+  name: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  price: Money,
+  perCustomerLimit: z.number().int(),
+  maxPerOrder: z.number().int().nullable(),
+});
+
+const PublicSku = z
+  .object({
+    sku: z.string(),
+    name: z.string(),
+    price: Money,
+    available: z.number().int(),
+    status: z.enum(["upcoming", "live", "sold_out", "ended", "off_sale"]),
+    sale: SaleSummary.nullable(),
+  })
+  .openapi("Sku");
+
+const MerchantSku = PublicSku.extend({
+  alwaysOn: z.boolean(),
+  onHand: z.number().int(),
+  reserved: z.number().int(),
+  sold: z.number().int(),
+  received: z.number().int(),
+  liveHolds: z.number().int(),
+  updatedAt: z.string(),
+}).openapi("MerchantSku");
+
+const params = z.object({ sku: SkuId });
+
+export const skuRoutes = router()
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/v1/skus/{sku}",
+      summary: "Create or update a SKU",
+      security: [{ merchant: [] }],
+      request: { params, body: jsonBody(SkuBody) },
+      responses: {
+        200: jsonResponse(MerchantSku, "Updated"),
+        201: jsonResponse(MerchantSku, "Created"),
+        ...problems(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      requireMerchant(c.var.principal);
+      const { sku } = c.req.valid("param");
+      const { created, snapshot } = await c.env.SKU.getByName(sku).configure(sku, c.req.valid("json"));
+      return c.json(merchantView(snapshot), created ? 201 : 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/skus/{sku}/adjustments",
+      summary: "Adjust stock: restock (positive) or shrinkage (negative)",
+      security: [{ merchant: [] }],
+      request: { params, headers: IdempotencyHeaders, body: jsonBody(AdjustmentBody) },
+      responses: {
+        200: jsonResponse(z.object({ sku: z.string(), levels: Levels, adjustment: AdjustmentBody }), "New levels"),
+        ...problems(400, 401, 403, 404, 409, 422),
+      },
+    }),
+    async (c) => {
+      requireMerchant(c.var.principal);
+      const { sku } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `adjust:${sku}`, body);
+      return sendOutcome(c, await c.env.SKU.getByName(sku).adjust(body, idem), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/skus/{sku}",
+      summary: "A SKU's availability; the merchant view adds every level",
+      request: { params },
+      responses: {
+        200: jsonResponse(z.union([MerchantSku, PublicSku]), "The SKU"),
+        ...problems(400, 401, 404),
+      },
+    }),
+    async (c) => {
+      const { sku } = c.req.valid("param");
+      const snapshot = await c.env.SKU.getByName(sku).snapshot();
+      if (!snapshot) throw new ProblemError("not_found", `No SKU "${sku}".`);
+      return c.json(c.var.principal?.kind === "merchant" ? merchantView(snapshot) : publicView(snapshot), 200);
+    },
+  );
+
+function publicView(s: SkuSnapshot): z.infer<typeof PublicSku> {
+  return { sku: s.sku, name: s.name, price: s.price, available: s.levels.available, status: s.status, sale: s.sale };
+}
+
+function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
+  return {
+    ...publicView(s),
+    alwaysOn: s.alwaysOn,
+    onHand: s.levels.onHand,
+    reserved: s.levels.reserved,
+    sold: s.levels.sold,
+    received: s.levels.received,
+    liveHolds: s.liveHolds,
+    updatedAt: s.updatedAt,
+  };
+}

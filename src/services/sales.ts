@@ -1,0 +1,155 @@
+import { asc, eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { ProblemError } from "../domain/problems";
+import type { Money, SaleRule, SkuStatus } from "../domain/types";
+import { saleItems, sales, type SaleItemRow, type SaleRow } from "../db/schema";
+import { iso } from "../objects/offer";
+
+export interface SaleItemInput {
+  sku: string;
+  price: Money;
+  perCustomerLimit: number;
+  maxPerOrder?: number | undefined;
+  holdSeconds?: number | undefined;
+  paymentSeconds?: number | undefined;
+}
+
+export interface SaleInput {
+  name: string;
+  startsAtMs: number;
+  endsAtMs: number;
+  items: SaleItemInput[];
+}
+
+export interface SaleView {
+  saleId: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  status: "upcoming" | "live" | "ended";
+  revision: number;
+  items: Array<{
+    sku: string;
+    price: Money;
+    perCustomerLimit: number;
+    maxPerOrder: number | null;
+    holdSeconds: number | null;
+    paymentSeconds: number | null;
+    available: number | null;
+    status: SkuStatus | null;
+  }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Creates or replaces a sale: D1 is the record, each SKU object gets the terms
+ * it enforces. The write bumps the sale's revision atomically, so when two
+ * writes race every object keeps the newer one; a failed push is healed by
+ * repeating the PUT.
+ */
+export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms: number): Promise<{ created: boolean; sale: SaleView }> {
+  const missing = await missingSkus(env, input.items.map((i) => i.sku));
+  if (missing.length > 0) {
+    throw new ProblemError("invalid_request", `Unknown SKU(s): ${missing.join(", ")}. Create them with PUT /v1/skus/{sku} first.`, {
+      errors: missing.map((sku) => ({ path: `items[sku=${sku}]`, message: "no such SKU" })),
+    });
+  }
+  const db = drizzle(env.DB);
+  const before = await db.select({ sku: saleItems.sku }).from(saleItems).where(eq(saleItems.saleId, saleId));
+  const [upsert] = await db.batch([
+    db
+      .insert(sales)
+      .values({ saleId, name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, revision: 1, createdAtMs: now_ms, updatedAtMs: now_ms })
+      .onConflictDoUpdate({
+        target: sales.saleId,
+        set: { name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, updatedAtMs: now_ms, revision: sql`${sales.revision} + 1` },
+      })
+      .returning({ revision: sales.revision, createdAtMs: sales.createdAtMs }),
+    db.delete(saleItems).where(eq(saleItems.saleId, saleId)),
+    db.insert(saleItems).values(
+      input.items.map((item, position) => ({
+        saleId,
+        sku: item.sku,
+        position,
+        priceAmount: item.price.amount,
+        currency: item.price.currency,
+        perCustomerLimit: item.perCustomerLimit,
+        maxPerOrder: item.maxPerOrder ?? null,
+        holdSeconds: item.holdSeconds ?? null,
+        paymentSeconds: item.paymentSeconds ?? null,
+      })),
+    ),
+  ]);
+  const written = upsert[0];
+  if (!written) throw new Error(`sale ${saleId} upsert returned no row`);
+  const { revision } = written;
+
+  const kept = new Set(input.items.map((i) => i.sku));
+  const dropped = before.map((b) => b.sku).filter((sku) => !kept.has(sku));
+  await Promise.all([
+    ...input.items.map((item) => env.SKU.getByName(item.sku).applySaleRule(ruleOf(saleId, revision, input, item))),
+    ...dropped.map((sku) => env.SKU.getByName(sku).removeSaleRule(saleId, revision)),
+  ]);
+  const sale = await getSale(env, saleId, now_ms);
+  if (!sale) throw new Error(`sale ${saleId} vanished after write`);
+  return { created: written.createdAtMs === now_ms && revision === 1, sale };
+}
+
+/** The sale with each item's live availability, read from the SKU objects. */
+export async function getSale(env: Env, saleId: string, now_ms: number): Promise<SaleView | null> {
+  const db = drizzle(env.DB);
+  const [sale] = await db.select().from(sales).where(eq(sales.saleId, saleId));
+  if (!sale) return null;
+  const items = await db.select().from(saleItems).where(eq(saleItems.saleId, saleId)).orderBy(asc(saleItems.position));
+  const snapshots = await Promise.all(items.map((item) => env.SKU.getByName(item.sku).snapshot()));
+  return viewOf(sale, items, snapshots, now_ms);
+}
+
+function viewOf(
+  sale: SaleRow,
+  items: SaleItemRow[],
+  snapshots: Array<{ levels: { available: number }; status: SkuStatus } | null>,
+  now_ms: number,
+): SaleView {
+  return {
+    saleId: sale.saleId,
+    name: sale.name,
+    startsAt: iso(sale.startsAtMs),
+    endsAt: iso(sale.endsAtMs),
+    status: now_ms < sale.startsAtMs ? "upcoming" : now_ms < sale.endsAtMs ? "live" : "ended",
+    revision: sale.revision,
+    items: items.map((item, i) => ({
+      sku: item.sku,
+      price: { amount: item.priceAmount, currency: item.currency },
+      perCustomerLimit: item.perCustomerLimit,
+      maxPerOrder: item.maxPerOrder,
+      holdSeconds: item.holdSeconds,
+      paymentSeconds: item.paymentSeconds,
+      available: snapshots[i]?.levels.available ?? null,
+      status: snapshots[i]?.status ?? null,
+    })),
+    createdAt: iso(sale.createdAtMs),
+    updatedAt: iso(sale.updatedAtMs),
+  };
+}
+
+function ruleOf(saleId: string, revision: number, sale: SaleInput, item: SaleItemInput): SaleRule {
+  return {
+    saleId,
+    revision,
+    name: sale.name,
+    startsAtMs: sale.startsAtMs,
+    endsAtMs: sale.endsAtMs,
+    price: item.price,
+    perCustomerLimit: item.perCustomerLimit,
+    maxPerOrder: item.maxPerOrder ?? null,
+    holdSeconds: item.holdSeconds ?? null,
+    paymentSeconds: item.paymentSeconds ?? null,
+  };
+}
+
+async function missingSkus(env: Env, skus: string[]): Promise<string[]> {
+  const found = await Promise.all(skus.map((sku) => env.SKU.getByName(sku).snapshot()));
+  return skus.filter((_, i) => found[i] === null);
+}

@@ -1,0 +1,105 @@
+import { exports } from "cloudflare:workers";
+import { sign } from "hono/jwt";
+import { expect } from "vitest";
+import { TEST_SECRETS } from "./secrets";
+
+/** Test helpers: real requests through the Worker's own fetch handler. */
+
+let seq = 0;
+/** A name no other test in this file uses: storage is shared across a file's tests. */
+export function unique(prefix: string): string {
+  seq += 1;
+  return `${prefix}-${seq}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export const ADMIN = `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`;
+
+export async function shopperToken(customerId: string, opts: { expiresInSeconds?: number; secret?: string } = {}) {
+  const exp = Math.floor(Date.now() / 1000) + (opts.expiresInSeconds ?? 3600);
+  return `Bearer ${await sign({ sub: customerId, exp }, opts.secret ?? TEST_SECRETS.SHOPPER_JWT_SECRET, "HS256")}`;
+}
+
+export interface Call {
+  method?: string;
+  auth?: string | undefined;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export async function call(path: string, init: Call = {}): Promise<{ status: number; headers: Headers; body: any }> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.auth) headers.authorization = init.auth;
+  let body: string | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await exports.default.fetch(
+    new Request(`https://holdfast.test${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body }),
+  );
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // leave as text
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+export function expectProblem(res: { status: number; headers: Headers; body: any }, status: number, code: string) {
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+  expect(res.body.status).toBe(status);
+  expect(typeof res.body.detail).toBe("string");
+}
+
+/** Creates a SKU with `stock` units on hand, sold at list price unless `alwaysOn` is false. */
+export async function createSku(opts: { stock?: number; alwaysOn?: boolean; price?: number; sku?: string } = {}) {
+  const sku = opts.sku ?? unique("sku");
+  const put = await call(`/v1/skus/${sku}`, {
+    method: "PUT",
+    auth: ADMIN,
+    body: { name: `Test ${sku}`, price: { amount: opts.price ?? 1999, currency: "usd" }, alwaysOn: opts.alwaysOn ?? true },
+  });
+  expect(put.status).toBe(201);
+  if (opts.stock) await restock(sku, opts.stock);
+  return sku;
+}
+
+export async function restock(sku: string, delta: number) {
+  const res = await call(`/v1/skus/${sku}/adjustments`, { auth: ADMIN, body: { delta, reason: "restock" } });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+export async function levels(sku: string) {
+  const res = await call(`/v1/skus/${sku}`, { auth: ADMIN });
+  expect(res.status).toBe(200);
+  const { onHand, reserved, available, sold, received } = res.body;
+  return { onHand, reserved, available, sold, received };
+}
+
+export async function hold(sku: string, customerId: string, quantity: number, headers: Record<string, string> = {}) {
+  return call(`/v1/skus/${sku}/holds`, { auth: await shopperToken(customerId), body: { quantity }, headers });
+}
+
+/** A sale window relative to now, in ms. */
+export async function putSale(
+  saleId: string,
+  items: Array<Record<string, unknown>>,
+  window: { startsInMs?: number; endsInMs?: number } = {},
+) {
+  const now = Date.now();
+  return call(`/v1/sales/${saleId}`, {
+    method: "PUT",
+    auth: ADMIN,
+    body: {
+      name: `Sale ${saleId}`,
+      startsAt: new Date(now + (window.startsInMs ?? -60_000)).toISOString(),
+      endsAt: new Date(now + (window.endsInMs ?? 3_600_000)).toISOString(),
+      items,
+    },
+  });
+}

@@ -1,0 +1,5 @@
+/** Secrets the test pool binds (vitest.config.ts) and the tests sign with. */
+export const TEST_SECRETS = {
+  SHOPPER_JWT_SECRET: "test-shopper-secret-0123456789abcdef",
+  ADMIN_TOKEN: "test-admin-token",
+};
