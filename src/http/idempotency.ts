@@ -1,4 +1,4 @@
-import type { IdempotencyKey } from "../objects/sku-ledger";
+import type { IdempotencyKey } from "../objects/idempotency-store";
 import type { Principal } from "./auth";
 
 /**

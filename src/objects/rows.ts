@@ -1,4 +1,4 @@
-import type { Hold, HoldStatus, SaleRule } from "../domain/types";
+import type { Hold, HoldStatus, Levels, Money, SaleRule } from "../domain/types";
 import { iso } from "./offer";
 
 /** Row shapes of the object's tables (src/objects/sku-schema.ts) and their API views. */
@@ -79,4 +79,18 @@ export function saleRuleFromRow(row: SaleRuleRow): SaleRule {
     holdSeconds: row.hold_seconds,
     paymentSeconds: row.payment_seconds,
   };
+}
+
+export function levelsOf(row: SkuRow): Levels {
+  return {
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    available: row.on_hand - row.reserved,
+    sold: row.sold,
+    received: row.received,
+  };
+}
+
+export function priceOf(row: SkuRow): Money {
+  return { amount: row.price_amount, currency: row.currency };
 }

@@ -4,9 +4,8 @@ import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../doma
 import { InvariantViolation } from "./invariants";
 import { migrate } from "./migrate";
 import { SKU_MIGRATIONS } from "./sku-schema";
-import { LIMITS, SkuLedger, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
+import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
 
-type Actor = { customerId: string } | "merchant";
 
 /**
  * The single writer of one SKU's stock (SPEC section 1). RPC methods stamp the

@@ -1,0 +1,143 @@
+import type { SaleRule } from "../domain/types";
+import { checkStockInvariants } from "./invariants";
+import { HOLD_COLUMNS, saleRuleFromRow, type HoldRow, type SaleRuleRow, type SkuRow } from "./rows";
+
+/**
+ * Typed access to the object's tables (src/objects/sku-schema.ts). Decisions
+ * live in SkuLedger; this class only reads and writes rows.
+ */
+export class SkuTables {
+  private rules: SaleRule[] | null = null;
+
+  constructor(readonly sql: SqlStorage) {}
+
+  sku(): SkuRow | null {
+    return (
+      this.sql
+        .exec<SkuRow>(
+          `SELECT sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, updated_at_ms
+           FROM sku WHERE id = 1`,
+        )
+        .toArray()[0] ?? null
+    );
+  }
+
+  requireSku(): SkuRow {
+    const sku = this.sku();
+    if (!sku) throw new Error("SKU row missing inside a mutation that requires it");
+    return sku;
+  }
+
+  /** Reads the levels after a change and checks invariants 1-3 against the trigger-kept tallies. */
+  checkedSku(): SkuRow {
+    const sku = this.requireSku();
+    checkStockInvariants(sku, this.liveTally().units);
+    return sku;
+  }
+
+  liveTally(): { units: number; holds: number } {
+    return this.sql.exec<{ units: number; holds: number }>("SELECT units, holds FROM live_tally").one();
+  }
+
+  hold(holdId: string): HoldRow | null {
+    return this.sql.exec<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM holds WHERE hold_id = ?`, holdId).toArray()[0] ?? null;
+  }
+
+  insertHold(row: HoldRow): void {
+    this.sql.exec(
+      `INSERT INTO holds (${HOLD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.hold_id, row.customer_id, row.quantity, row.status, row.scope, row.unit_amount, row.currency,
+      row.created_at_ms, row.expires_at_ms, row.order_id,
+    );
+  }
+
+  /** Live holds whose deadline has passed, earliest first, at most `max_holds`. */
+  overdueHolds(now_ms: number, max_holds: number): HoldRow[] {
+    return this.sql
+      .exec<HoldRow>(
+        `SELECT ${HOLD_COLUMNS} FROM holds WHERE status IN ('held', 'checkout') AND expires_at_ms <= ?
+         ORDER BY expires_at_ms LIMIT ?`,
+        now_ms, max_holds,
+      )
+      .toArray();
+  }
+
+  earliestHoldDeadlineMs(): number | null {
+    return this.sql
+      .exec<{ at: number | null }>("SELECT MIN(expires_at_ms) AS at FROM holds WHERE status IN ('held', 'checkout')")
+      .one().at;
+  }
+
+  usage(scope: string, customerId: string): { held: number; bought: number } {
+    return (
+      this.sql
+        .exec<{ held: number; bought: number }>(
+          "SELECT held, bought FROM customer_usage WHERE scope = ? AND customer_id = ?",
+          scope, customerId,
+        )
+        .toArray()[0] ?? { held: 0, bought: 0 }
+    );
+  }
+
+  /** The SKU's current sale terms, cached until a rule changes (they change rarely, holds read them always). */
+  saleRules(): SaleRule[] {
+    this.rules ??= this.sql
+      .exec<SaleRuleRow>("SELECT * FROM sale_rules WHERE removed = 0")
+      .toArray()
+      .map(saleRuleFromRow);
+    return this.rules;
+  }
+
+  ruleRevision(saleId: string): number | null {
+    return (
+      this.sql.exec<{ revision: number }>("SELECT revision FROM sale_rules WHERE sale_id = ?", saleId).toArray()[0]
+        ?.revision ?? null
+    );
+  }
+
+  upsertRule(rule: SaleRule): void {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO sale_rules (sale_id, revision, name, starts_at_ms, ends_at_ms, price_amount,
+         currency, per_customer_limit, max_per_order, hold_seconds, payment_seconds, removed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+      rule.saleId, rule.revision, rule.name, rule.startsAtMs, rule.endsAtMs, rule.price.amount,
+      rule.price.currency, rule.perCustomerLimit, rule.maxPerOrder, rule.holdSeconds, rule.paymentSeconds,
+    );
+    this.rules = null;
+  }
+
+  /** Keeps a tombstone so a late, older push cannot revive a removed rule. */
+  tombstoneRule(saleId: string, revision: number): void {
+    this.sql.exec(
+      `INSERT INTO sale_rules (sale_id, revision, name, starts_at_ms, ends_at_ms, price_amount, currency,
+         per_customer_limit, removed) VALUES (?, ?, '', 0, 0, 0, '', 0, 1)
+       ON CONFLICT (sale_id) DO UPDATE SET revision = excluded.revision, removed = 1`,
+      saleId, revision,
+    );
+    this.rules = null;
+  }
+
+  /** Rules are cached in memory; a rolled-back transaction must not leave a stale cache. */
+  forgetCachedRules(): void {
+    this.rules = null;
+  }
+
+  emit(type: string, now_ms: number, data: object): void {
+    this.sql.exec("INSERT INTO outbox (type, at_ms, data) VALUES (?, ?, ?)", type, now_ms, JSON.stringify(data));
+  }
+
+  bump(counter: string): void {
+    this.sql.exec(
+      "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1",
+      counter,
+    );
+  }
+
+  counters(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const { name, value } of this.sql.exec<{ name: string; value: number }>("SELECT name, value FROM counters")) {
+      out[name] = value;
+    }
+    return out;
+  }
+}
