@@ -22,6 +22,8 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/setup.ts"],
       testTimeout: 30_000,
+      // MODEL_SEED=<n> npm test replays one run of the model-based test.
+      provide: { modelSeed: process.env.MODEL_SEED ?? "" },
     },
   };
 });

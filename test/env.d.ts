@@ -4,3 +4,9 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }
 }
+
+declare module "vitest" {
+  interface ProvidedContext {
+    modelSeed: string;
+  }
+}
