@@ -4,9 +4,3 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }
 }
-
-declare module "vitest" {
-  interface ProvidedContext {
-    modelSeed: string;
-  }
-}
