@@ -2,10 +2,13 @@ import { PROBLEMS, type ProblemCode, type Refusal } from "../domain/problems";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** An RFC 9457 problem document with the API's `code` (SPEC section 6). */
+/**
+ * An RFC 9457 problem document with the API's `code` (SPEC section 6).
+ * Extension members come first so they can never overwrite a standard one.
+ */
 export function problemBody(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
   const { status, title } = PROBLEMS[code];
-  return { type: `https://holdfast.dev/problems/${code}`, title, status, code, detail, ...extra };
+  return { ...extra, type: `https://holdfast.dev/problems/${code}`, title, status, code, detail };
 }
 
 export function problemResponse(

@@ -179,7 +179,7 @@ export class SkuLedger {
         row.status === "checkout"
           ? "The hold belongs to a checkout in progress; cancel the order instead."
           : "The hold is committed to a paid order.",
-        { status: row.status },
+        { holdStatus: row.status },
       );
     });
   }
@@ -188,7 +188,7 @@ export class SkuLedger {
   beginCheckout(holdId: string, orderId: string, now_ms: number): Outcome<Hold> {
     return this.onHold(holdId, "merchant", now_ms, (row) => {
       if (row.status === "checkout" && row.order_id === orderId) return accept(row);
-      if (!isLive(row.status)) return refuse("hold_expired", "The hold has ended; take a new one.", { status: row.status });
+      if (!isLive(row.status)) return refuse("hold_expired", "The hold has ended; take a new one.", { holdStatus: row.status });
       if (row.status !== "held") return refuse("hold_not_releasable", "The hold is already in another order.");
       const rule = this.tables.saleRules().find((r) => r.saleId === row.scope);
       const expires_at_ms = Math.max(
@@ -211,7 +211,7 @@ export class SkuLedger {
     return this.onHold(holdId, "merchant", now_ms, (row) => {
       if (row.status === "committed") return accept(row);
       if (!isLive(row.status)) {
-        return refuse("hold_expired", "The hold ended before it was committed.", { status: row.status });
+        return refuse("hold_expired", "The hold ended before it was committed.", { holdStatus: row.status });
       }
       return accept(this.endHold(row, "committed", now_ms));
     });
