@@ -19,7 +19,7 @@ describe("holds", () => {
       unitPrice: { amount: 1250, currency: "usd" },
       saleId: null,
     });
-    expect(created.body.holdId).toMatch(/^hold_[0-9a-f]{32}$/);
+    expect(created.body.holdId).toMatch(new RegExp(`^hold_[0-9a-f]{24}_${sku}$`));
     expect(Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt)).toBe(600_000);
 
     const read = await call(`/v1/skus/${sku}/holds/${created.body.holdId}`, { auth: await shopperToken("gus") });
@@ -54,7 +54,7 @@ describe("holds", () => {
 
   it("returns 404 for a well-formed hold id that does not exist", async () => {
     const sku = await createSku({ stock: 1 });
-    const res = await call(`/v1/skus/${sku}/holds/hold_${"0".repeat(32)}`, { auth: ADMIN });
+    const res = await call(`/v1/skus/${sku}/holds/hold_${"0".repeat(24)}_${sku}`, { auth: ADMIN });
     expectProblem(res, 404, "not_found");
   });
 });

@@ -2,4 +2,6 @@
 export const TEST_SECRETS = {
   SHOPPER_JWT_SECRET: "test-shopper-secret-0123456789abcdef",
   ADMIN_TOKEN: "test-admin-token",
+  STRIPE_WEBHOOK_SECRET: "whsec_test_0123456789abcdef",
+  MERCHANT_WEBHOOK_SECRET: "test-merchant-webhook-secret",
 };

@@ -36,3 +36,102 @@ export const saleItems = sqliteTable(
 
 export type SaleRow = typeof sales.$inferSelect;
 export type SaleItemRow = typeof saleItems.$inferSelect;
+
+export const orders = sqliteTable(
+  "orders",
+  {
+    orderId: text("order_id").primaryKey(),
+    customerId: text("customer_id").notNull(),
+    status: text("status", {
+      enum: ["pending_payment", "paid", "fulfilled", "payment_failed", "expired", "cancelled", "refunded"],
+    }).notNull(),
+    totalAmount: integer("total_amount").notNull(),
+    currency: text("currency").notNull(),
+    paymentProvider: text("payment_provider", { enum: ["stripe", "simulated"] }).notNull(),
+    paymentMethod: text("payment_method").notNull(),
+    /** Provider-side status, e.g. requires_action, succeeded. */
+    paymentStatus: text("payment_status"),
+    intentId: text("intent_id"),
+    clientSecret: text("client_secret"),
+    failureReason: text("failure_reason"),
+    refundId: text("refund_id"),
+    refundReason: text("refund_reason"),
+    restocked: integer("restocked", { mode: "boolean" }),
+    /** `<customer>|<Idempotency-Key>` of the checkout that made it, and that request's hash. */
+    idempotencyKey: text("idempotency_key").unique(),
+    requestHash: text("request_hash"),
+    /** Number of events in the order's audit stream: the compare-and-swap token of every transition. */
+    version: integer("version").notNull(),
+    expiresAtMs: integer("expires_at_ms").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  (t) => [
+    index("orders_by_status").on(t.status, t.createdAtMs),
+    index("orders_by_created").on(t.createdAtMs),
+    index("orders_by_customer").on(t.customerId, t.createdAtMs),
+  ],
+);
+
+export const orderItems = sqliteTable(
+  "order_items",
+  {
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.orderId, { onDelete: "cascade" }),
+    holdId: text("hold_id").notNull(),
+    sku: text("sku").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitAmount: integer("unit_amount").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.holdId] }), index("order_items_by_sku").on(t.sku, t.orderId)],
+);
+
+/**
+ * Append-only audit log (SPEC section 7): one hash chain per stream, appended
+ * only at `seq = previous + 1`, so the primary key is the compare-and-swap
+ * that keeps each stream single-writer and every event stored once.
+ */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    stream: text("stream").notNull(),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    atMs: integer("at_ms").notNull(),
+    /** Canonical JSON of the event's data. */
+    data: text("data").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.stream, t.seq] }), index("audit_events_by_time").on(t.atMs)],
+);
+
+/** Per-SKU levels folded from the SKU streams' shipped events, for the merchant's list. */
+export const inventory = sqliteTable(
+  "inventory",
+  {
+    sku: text("sku").primaryKey(),
+    name: text("name").notNull(),
+    onHand: integer("on_hand").notNull(),
+    reserved: integer("reserved").notNull(),
+    available: integer("available").notNull(),
+    sold: integer("sold").notNull(),
+    received: integer("received").notNull(),
+    /** Seq of the last event folded in; older events never overwrite newer levels. */
+    lastSeq: integer("last_seq").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  (t) => [index("inventory_by_available").on(t.available)],
+);
+
+/** Provider webhook events already handled (Stripe retries and duplicates them). */
+export const processedWebhooks = sqliteTable("processed_webhooks", {
+  eventId: text("event_id").primaryKey(),
+  type: text("type").notNull(),
+  receivedAtMs: integer("received_at_ms").notNull(),
+});
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderItemRow = typeof orderItems.$inferSelect;
+export type AuditEventRow = typeof auditEvents.$inferSelect;

@@ -1,3 +1,4 @@
+import { canonicalJson, sha256Hex } from "../domain/canonical-json";
 import type { IdempotencyKey } from "../objects/idempotency-store";
 import type { Principal } from "./auth";
 
@@ -12,20 +13,9 @@ export async function idempotencyKey(
   body: unknown,
 ): Promise<IdempotencyKey | null> {
   if (key === undefined) return null;
-  const who = principal.kind === "merchant" ? "merchant" : `shopper:${principal.customerId}`;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${operation}\n${canonicalJson(body)}`));
-  return { key: `${who}|${operation}|${key}`, requestHash: hex(digest) };
+  return { key: `${principalKey(principal)}|${operation}|${key}`, requestHash: await sha256Hex(`${operation}\n${canonicalJson(body)}`) };
 }
 
-/** JSON with object keys sorted, so `{a,b}` and `{b,a}` are the same request. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
-function hex(buf: ArrayBuffer): string {
-  return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+export function principalKey(principal: Principal): string {
+  return principal.kind === "merchant" ? "merchant" : `shopper:${principal.customerId}`;
 }

@@ -4,7 +4,7 @@ import { IdempotencyStore, type IdempotencyKey } from "./idempotency-store";
 import { checkCustomerLimit } from "./invariants";
 import { auditLedger } from "./ledger-audit";
 import { featuredSale, iso, resolveOffer, skuStatus } from "./offer";
-import { holdView, isLive, levelsOf, priceOf, type HoldRow, type SkuRow } from "./rows";
+import { holdView, isLive, levelsOf, newHoldId, priceOf, type HoldRow, type SkuRow } from "./rows";
 import { SkuTables } from "./sku-tables";
 
 export type { IdempotencyKey } from "./idempotency-store";
@@ -139,7 +139,7 @@ export class SkuLedger {
 
       const price = rule ? rule.price : priceOf(sku);
       const row: HoldRow = {
-        hold_id: `hold_${crypto.randomUUID().replaceAll("-", "")}`,
+        hold_id: newHoldId(sku.sku),
         customer_id: customerId,
         quantity,
         status: "held",
@@ -214,6 +214,16 @@ export class SkuLedger {
         return refuse("hold_expired", "The hold ended before it was committed.", { holdStatus: row.status });
       }
       return accept(this.endHold(row, "committed", now_ms));
+    });
+  }
+
+  /** Voids a hold its order gave up on (payment failed, order cancelled). Voiding twice returns the same hold. */
+  voidCheckout(holdId: string, orderId: string, now_ms: number): Outcome<Hold> {
+    return this.onHold(holdId, "merchant", now_ms, (row) => {
+      if (row.order_id !== orderId) return refuse("not_found", "No such hold in this order.");
+      if (row.status === "checkout") return accept(this.endHold(row, "released", now_ms));
+      if (row.status === "released" || row.status === "expired") return accept(row);
+      return refuse("hold_not_releasable", "The hold is committed to a paid order.", { holdStatus: row.status });
     });
   }
 

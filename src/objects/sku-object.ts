@@ -68,6 +68,10 @@ export class SkuObject extends DurableObject<Env> {
     return this.mutate(() => this.ledger.commit(holdId, Date.now()));
   }
 
+  async voidCheckout(holdId: string, orderId: string): Promise<Outcome<Hold>> {
+    return this.mutate(() => this.ledger.voidCheckout(holdId, orderId, Date.now()));
+  }
+
   async snapshot(): Promise<SkuSnapshot | null> {
     const snapshot = this.guard(() => this.ledger.snapshot(Date.now()));
     await this.rearm();

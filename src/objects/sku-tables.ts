@@ -1,3 +1,4 @@
+import { canonicalJson } from "../domain/canonical-json";
 import type { SaleRule } from "../domain/types";
 import { checkStockInvariants } from "./invariants";
 import { HOLD_COLUMNS, saleRuleFromRow, type HoldRow, type SaleRuleRow, type SkuRow } from "./rows";
@@ -123,7 +124,7 @@ export class SkuTables {
   }
 
   emit(type: string, now_ms: number, data: object): void {
-    this.sql.exec("INSERT INTO outbox (type, at_ms, data) VALUES (?, ?, ?)", type, now_ms, JSON.stringify(data));
+    this.sql.exec("INSERT INTO outbox (type, at_ms, data) VALUES (?, ?, ?)", type, now_ms, canonicalJson(data));
   }
 
   bump(counter: string): void {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CUSTOMER_ID } from "../http/auth";
+import { HOLD_ID_PATTERN } from "../objects/rows";
 
 /** Schemas shared by several routes; each route file keeps its own bodies. */
 
@@ -21,7 +22,7 @@ export const SaleId = z
 
 export const HoldId = z
   .string()
-  .regex(/^hold_[0-9a-f]{32}$/, "a hold id as returned by POST /v1/skus/{sku}/holds")
+  .regex(HOLD_ID_PATTERN, "a hold id as returned by POST /v1/skus/{sku}/holds")
   .openapi({ param: { name: "holdId", in: "path" } });
 
 export const Money = z

@@ -1,0 +1,5 @@
+// Optional secrets: `wrangler types` lists only the required ones (wrangler.toml [secrets]).
+interface Env {
+  /** Stripe API key; when absent, payments go through the built-in simulated provider. */
+  STRIPE_SECRET_KEY?: string;
+}
