@@ -1,0 +1,103 @@
+/**
+ * `npm run dev`: local secrets, local D1 migrations, `wrangler dev` with every
+ * extra argument, then a demo seed once the server is healthy.
+ *
+ *   npm run dev -- --port 8790 --ip 127.0.0.1
+ *
+ * Runs on the Node 24 that the `node` devDependency puts first on npm's PATH
+ * (type stripping runs this file as is; wrangler needs Node 22+).
+ */
+import { connect } from "node:net";
+import path from "node:path";
+import { Api } from "./dev/api.ts";
+import { parseDevArgs } from "./dev/args.ts";
+import { banner, DEMO_SHOPPER, shopperToken } from "./dev/banner.ts";
+import { exitCodeOf, interrupted, start, stopWhenOrphaned } from "./dev/child.ts";
+import { seedDemo } from "./dev/seed.ts";
+import { ensureDevVars, readDevSecrets } from "./dev/vars.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+/** The first start bundles the Worker and boots workerd; allow a slow machine. */
+const READY_TIMEOUT_MS = 120_000;
+
+const argv = process.argv.slice(2);
+const dev = (() => {
+  try {
+    return parseDevArgs(argv);
+  } catch (err) {
+    console.error(`[dev] ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  }
+})();
+stopWhenOrphaned();
+
+if (dev.local) {
+  ensureDevVars(ROOT);
+  if (await inUse(dev.probe.host, dev.probe.port)) {
+    // wrangler would quietly move to another port and the seed would talk to whatever holds this one.
+    console.error(`[dev] ${dev.origin} is already in use. Stop that server or pick another port: npm run dev -- --port 8790`);
+    process.exit(1);
+  }
+  await migrate(dev.shared);
+}
+
+if (interrupted.signal) process.exit(exitCodeOf({ code: null, signal: interrupted.signal }));
+const server = start(process.execPath, [WRANGLER, "dev", ...argv], { cwd: ROOT, stdio: "inherit" });
+if (dev.local) {
+  void seedWhenReady().catch((err: unknown) => {
+    // The server keeps running: a failed seed should not take the dev session down.
+    console.error(`[dev] Demo seed failed: ${err instanceof Error ? err.message : String(err)}`);
+  });
+}
+process.exit(exitCodeOf(await server.exited));
+
+/**
+ * Applies pending migrations to the local D1 that `wrangler dev` will use.
+ * CI=true and a closed stdin make wrangler take its non-interactive default
+ * ("yes") instead of asking to confirm.
+ */
+async function migrate(shared: string[]): Promise<void> {
+  const run = start(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", ...shared], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, CI: "true" },
+  });
+  const exit = await run.exited;
+  if (interrupted.signal) process.exit(exitCodeOf({ code: null, signal: interrupted.signal }));
+  if (exit.code !== 0) {
+    console.error("[dev] Applying the local D1 migrations failed; see above.");
+    process.exit(exitCodeOf(exit));
+  }
+}
+
+async function seedWhenReady(): Promise<void> {
+  // `--local-protocol https` serves a self-signed certificate. wrangler's environment
+  // was copied when it started, so only this process's calls to localhost relax TLS.
+  if (dev.origin.startsWith("https:")) process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+  const api = new Api(dev.origin);
+  const running = () => server.child.exitCode === null && server.child.signalCode === null;
+  await api.waitHealthy(running, READY_TIMEOUT_MS);
+  const secrets = readDevSecrets(ROOT, dev.env);
+  const now_ms = Date.now();
+  const seeded = await seedDemo(api, secrets.ADMIN_TOKEN, now_ms);
+  const shopper = await shopperToken(secrets.SHOPPER_JWT_SECRET, DEMO_SHOPPER, now_ms);
+  if (running()) console.log(banner(dev.origin, secrets.ADMIN_TOKEN, shopper, seeded));
+}
+
+/** True when something already accepts connections on host:port. */
+function inUse(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1_000);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}

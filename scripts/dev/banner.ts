@@ -1,0 +1,44 @@
+import { sign } from "hono/jwt";
+import type { SeedLine } from "./seed.ts";
+
+export const DEMO_SHOPPER = "demo-shopper";
+const TOKEN_DAYS = 30;
+
+/**
+ * A shopper JWT the Worker accepts (SPEC 6: HS256 over SHOPPER_JWT_SECRET with
+ * `sub` and `exp`), made with the same library that verifies it.
+ */
+export async function shopperToken(secret: string, customerId: string, now_ms: number): Promise<{ token: string; expiresAt: string }> {
+  const exp = Math.floor(now_ms / 1000) + TOKEN_DAYS * 86_400;
+  const token = await sign({ sub: customerId, exp }, secret, "HS256");
+  return { token, expiresAt: new Date(exp * 1000).toISOString() };
+}
+
+/** What a developer needs to start calling the API, ready to paste into a shell. */
+export function banner(origin: string, adminToken: string, shopper: { token: string; expiresAt: string }, seeded: SeedLine[]): string {
+  // `--local-protocol https` serves a self-signed certificate that curl must be told to accept.
+  const curl = origin.startsWith("https:") ? "curl -sk" : "curl -s";
+  const lines = [
+    "",
+    "──────────────────────────── holdfast dev ────────────────────────────",
+    `  API           ${origin}   (OpenAPI: ${origin}/openapi.json)`,
+    `  admin token   ${adminToken}`,
+    `  shopper token sub=${DEMO_SHOPPER}, expires ${shopper.expiresAt}`,
+    `                ${shopper.token}`,
+    "",
+    "  demo data:",
+    ...seeded.map((s) => `    ${s.what.padEnd(10)} ${s.action.padEnd(8)} ${s.detail}`),
+    ...(seeded.some((s) => s.detail.startsWith("ended"))
+      ? ["    (demo-sale has ended: PUT /v1/sales/demo-sale with new dates to reopen it)"]
+      : []),
+    "",
+    "  try:",
+    `    export HF=${origin} ADMIN=${adminToken} SHOPPER=${shopper.token}`,
+    `    ${curl} $HF/v1/skus/demo-tee -H "Authorization: Bearer $ADMIN"`,
+    `    ${curl} -X POST $HF/v1/skus/demo-tee/holds -H "Authorization: Bearer $SHOPPER" \\`,
+    "         -H 'content-type: application/json' -d '{\"quantity\":1}'",
+    "──────────────────────────────────────────────────────────────────────",
+    "",
+  ];
+  return lines.join("\n");
+}
