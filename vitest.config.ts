@@ -1,6 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { fakeMerchantOutbound } from "./test/fake-merchant.ts";
 import { TEST_SECRETS } from "./test/secrets.ts";
 
 
@@ -14,7 +15,12 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations },
+          bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, LOG_LEVEL: "warn" },
+          // A small per-IP budget so the 429 path is reachable in a test; the
+          // per-customer one stays as wrangler.toml declares it.
+          ratelimits: { IP_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 20, period: 10 } } },
+          // Fake merchant webhook receiver (host merchant.test only; the rest passes through).
+          outboundService: fakeMerchantOutbound,
         },
       }),
     ],

@@ -1,9 +1,23 @@
 import { createApp } from "./app";
+import { handleNotificationDeadLetters, handleNotifications, NOTIFICATION_QUEUES } from "./notifications/consumer";
+import { handlePaymentDeadLetters, handlePayments, PAYMENT_QUEUES } from "./payments/consumer";
 
 export { SkuObject } from "./objects/sku-object";
 
 const app = createApp();
 
+const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Promise<void>> = {
+  [PAYMENT_QUEUES.main]: handlePayments,
+  [PAYMENT_QUEUES.dead]: handlePaymentDeadLetters,
+  [NOTIFICATION_QUEUES.main]: (batch, env) => handleNotifications(batch, env),
+  [NOTIFICATION_QUEUES.dead]: handleNotificationDeadLetters,
+};
+
 export default {
   fetch: app.fetch,
+  async queue(batch, env) {
+    const consume = consumers[batch.queue];
+    if (!consume) throw new Error(`no consumer for queue ${batch.queue}`);
+    await consume(batch, env);
+  },
 } satisfies ExportedHandler<Env>;

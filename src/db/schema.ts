@@ -34,6 +34,22 @@ export const saleItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.saleId, t.sku] }), index("sale_items_by_sku").on(t.sku)],
 );
 
+/**
+ * Every SKU a sale has ever listed. A write removes the sale from each of them
+ * it no longer lists, read after its own batch commits, so a write that races
+ * another still reaches the SKUs that one added.
+ */
+export const saleSkus = sqliteTable(
+  "sale_skus",
+  {
+    saleId: text("sale_id")
+      .notNull()
+      .references(() => sales.saleId, { onDelete: "cascade" }),
+    sku: text("sku").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.saleId, t.sku] })],
+);
+
 export type SaleRow = typeof sales.$inferSelect;
 export type SaleItemRow = typeof saleItems.$inferSelect;
 

@@ -15,12 +15,14 @@ export const PROBLEMS = {
   sale_ended: { status: 409, title: "The sale has ended" },
   not_on_sale: { status: 409, title: "This SKU is not on sale" },
   hold_not_releasable: { status: 409, title: "The hold can no longer be released" },
+  invalid_order_state: { status: 409, title: "The order cannot make that move from its current status" },
   hold_expired: { status: 410, title: "The hold has expired" },
   payload_too_large: { status: 413, title: "Request body too large" },
   unsupported_media_type: { status: 415, title: "Request body must be JSON" },
   idempotency_key_reused: { status: 422, title: "Idempotency key reused with a different request" },
   rate_limited: { status: 429, title: "Too many requests" },
   internal: { status: 500, title: "Internal error" },
+  unavailable: { status: 503, title: "Temporarily unavailable" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

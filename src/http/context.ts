@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { ProblemError } from "../domain/problems";
 import type { Principal } from "./auth";
 
-export type AppEnv = { Bindings: Env; Variables: { principal: Principal | null } };
+export type AppEnv = { Bindings: Env; Variables: { principal: Principal | null; requestId: string } };
 export type AppContext = Context<AppEnv>;
 
 /**

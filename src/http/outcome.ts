@@ -7,7 +7,7 @@ import type { AppContext } from "./context";
  * route's success status, or the refusal as its problem. A replayed
  * idempotent request says so in `Idempotent-Replayed`, as Stripe does.
  */
-export function sendOutcome<T, S extends 200 | 201>(c: AppContext, outcome: Outcome<T> & { replayed?: boolean }, status: S) {
+export function sendOutcome<T, S extends 200 | 201 | 202>(c: AppContext, outcome: Outcome<T> & { replayed?: boolean }, status: S) {
   if (outcome.replayed) c.header("Idempotent-Replayed", "true");
   if (!outcome.ok) {
     const headers: Record<string, string> = outcome.replayed ? { "Idempotent-Replayed": "true" } : {};

@@ -46,19 +46,33 @@ export function resolveOffer(
   const { live, next, ended } = windowsAt(rules, now_ms);
   if (live) return { ok: true, offer: { kind: "sale", rule: live } };
   if (alwaysOn) return { ok: true, offer: { kind: "list", price: listPrice } };
-  if (next) {
-    return refuse("sale_not_started", `The sale "${next.name}" starts at ${iso(next.startsAtMs)}.`, {
-      saleId: next.saleId,
-      startsAt: iso(next.startsAtMs),
-    });
-  }
-  if (ended) {
-    return refuse("sale_ended", `The sale "${ended.name}" ended at ${iso(ended.endsAtMs)}.`, {
-      saleId: ended.saleId,
-      endsAt: iso(ended.endsAtMs),
-    });
-  }
+  if (next) return saleNotStarted(summarize(next));
+  if (ended) return saleEnded(summarize(ended));
+  return notOnSale();
+}
+
+/*
+ * The refusals that depend on the SKU alone, not on who asks. The edge gives
+ * them from a cached view without calling the object, so both build them here
+ * and a shopper gets the same problem either way.
+ */
+export function saleNotStarted(sale: Pick<SaleSummary, "saleId" | "name" | "startsAt">): Refusal {
+  return refuse("sale_not_started", `The sale "${sale.name}" starts at ${sale.startsAt}.`, {
+    saleId: sale.saleId,
+    startsAt: sale.startsAt,
+  });
+}
+
+export function saleEnded(sale: Pick<SaleSummary, "saleId" | "name" | "endsAt">): Refusal {
+  return refuse("sale_ended", `The sale "${sale.name}" ended at ${sale.endsAt}.`, { saleId: sale.saleId, endsAt: sale.endsAt });
+}
+
+export function notOnSale(): Refusal {
   return refuse("not_on_sale", "This SKU is in no live sale and is not sold at list price.");
+}
+
+export function soldOut(): Refusal {
+  return refuse("sold_out", "Every unit is sold or held.", { available: 0 });
 }
 
 /** The public status of a SKU (SPEC section 6), from the same decision a hold would make. */
@@ -78,15 +92,18 @@ export function skuStatus(decision: OfferDecision, available: number): SkuStatus
 export function featuredSale(rules: readonly SaleRule[], now_ms: number): SaleSummary | null {
   const { live, next, ended } = windowsAt(rules, now_ms);
   const pick = live ?? next ?? ended;
-  if (!pick) return null;
+  return pick ? summarize(pick) : null;
+}
+
+function summarize(rule: SaleRule): SaleSummary {
   return {
-    saleId: pick.saleId,
-    name: pick.name,
-    startsAt: iso(pick.startsAtMs),
-    endsAt: iso(pick.endsAtMs),
-    price: pick.price,
-    perCustomerLimit: pick.perCustomerLimit,
-    maxPerOrder: pick.maxPerOrder,
+    saleId: rule.saleId,
+    name: rule.name,
+    startsAt: iso(rule.startsAtMs),
+    endsAt: iso(rule.endsAtMs),
+    price: rule.price,
+    perCustomerLimit: rule.perCustomerLimit,
+    maxPerOrder: rule.maxPerOrder,
   };
 }
 

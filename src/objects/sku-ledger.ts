@@ -3,7 +3,8 @@ import type { Adjustment, Hold, Levels, SaleRule, SkuConfig, SkuSnapshot } from 
 import { IdempotencyStore, type IdempotencyKey } from "./idempotency-store";
 import { checkCustomerLimit } from "./invariants";
 import { auditLedger } from "./ledger-audit";
-import { featuredSale, iso, resolveOffer, skuStatus } from "./offer";
+import { SHIPPING } from "./outbox-shipper";
+import { featuredSale, iso, resolveOffer, skuStatus, soldOut } from "./offer";
 import { holdView, isLive, levelsOf, newHoldId, priceOf, type HoldRow, type SkuRow } from "./rows";
 import { SkuTables } from "./sku-tables";
 
@@ -113,7 +114,7 @@ export class SkuLedger {
       const decision = resolveOffer(this.tables.saleRules(), priceOf(sku), sku.always_on === 1, now_ms);
       if (!decision.ok) return decision;
       const available = sku.on_hand - sku.reserved;
-      if (available <= 0) return refuse("sold_out", "Every unit is sold or held.", { available: 0 });
+      if (available <= 0) return soldOut();
 
       const { quantity, customerId } = input;
       const rule = decision.offer.kind === "sale" ? decision.offer.rule : null;
@@ -185,8 +186,8 @@ export class SkuLedger {
   }
 
   /** Seam for checkout: held -> checkout, its deadline extended to cover the payment window. */
-  beginCheckout(holdId: string, orderId: string, now_ms: number): Outcome<Hold> {
-    return this.onHold(holdId, "merchant", now_ms, (row) => {
+  beginCheckout(holdId: string, orderId: string, now_ms: number, actor: Actor = "merchant"): Outcome<Hold> {
+    return this.onHold(holdId, actor, now_ms, (row) => {
       if (row.status === "checkout" && row.order_id === orderId) return accept(row);
       if (!isLive(row.status)) return refuse("hold_expired", "The hold has ended; take a new one.", { holdStatus: row.status });
       if (row.status !== "held") return refuse("hold_not_releasable", "The hold is already in another order.");
@@ -242,9 +243,18 @@ export class SkuLedger {
     return this.tx(() => this.replies.prune(now_ms, max_rows));
   }
 
-  /** The earliest instant at which the alarm has work: a hold deadline or a reply to prune. */
-  nextDeadlineMs(): number | null {
-    const deadlines = [this.tables.earliestHoldDeadlineMs(), this.replies.nextPruneMs()].filter((t) => t !== null);
+  /**
+   * The earliest instant at which the alarm has work: a hold deadline, a reply
+   * to prune, or events to ship (shortly after the oldest unshipped one, or not
+   * before `shipNotBeforeMs` while the shipper backs off). Every term is an
+   * indexed MIN, so the reserve path pays the same however much is pending.
+   * Shipped outbox rows are pruned by alarm runs that happen anyway: an idle
+   * object is not woken just to delete them.
+   */
+  nextDeadlineMs(shipNotBeforeMs = 0): number | null {
+    const unshipped = this.tables.earliestUnshippedAtMs();
+    const ship = unshipped === null ? null : Math.max(unshipped + SHIPPING.delay_ms, shipNotBeforeMs);
+    const deadlines = [this.tables.earliestHoldDeadlineMs(), this.replies.nextPruneMs(), ship].filter((t) => t !== null);
     return deadlines.length === 0 ? null : Math.min(...deadlines);
   }
 

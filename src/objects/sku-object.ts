@@ -3,8 +3,10 @@ import { refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { InvariantViolation } from "./invariants";
 import { migrate } from "./migrate";
+import { OutboxShipper, SHIPPING } from "./outbox-shipper";
 import { SKU_MIGRATIONS } from "./sku-schema";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
+import { parseThreshold } from "./stock-alerts";
 
 
 /**
@@ -14,6 +16,8 @@ import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyK
  */
 export class SkuObject extends DurableObject<Env> {
   readonly ledger: SkuLedger;
+  /** Drains the outbox to D1's audit log and inventory view, from the alarm only. */
+  readonly shipper: OutboxShipper;
   /** The alarm time this instance last set, so the hot path skips redundant setAlarm calls. */
   private armedAtMs: number | null = null;
 
@@ -22,6 +26,11 @@ export class SkuObject extends DurableObject<Env> {
     this.ledger = new SkuLedger(ctx.storage, {
       hold_seconds: Number(env.DEFAULT_HOLD_SECONDS),
       payment_seconds: Number(env.DEFAULT_PAYMENT_SECONDS),
+    });
+    this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, {
+      db: env.DB,
+      notifications: env.NOTIFICATIONS,
+      lowStockThreshold: parseThreshold(env.LOW_STOCK_THRESHOLD),
     });
     void ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, SKU_MIGRATIONS);
@@ -33,15 +42,15 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   async configure(sku: string, config: SkuConfig): Promise<{ created: boolean; snapshot: SkuSnapshot }> {
-    return this.guard(() => this.ledger.configure(sku, config, Date.now()));
+    return this.changeThenRearm(() => this.ledger.configure(sku, config, Date.now()));
   }
 
   async applySaleRule(rule: SaleRule): Promise<{ applied: boolean }> {
-    return this.guard(() => this.ledger.applySaleRule(rule, Date.now()));
+    return this.changeThenRearm(() => this.ledger.applySaleRule(rule, Date.now()));
   }
 
   async removeSaleRule(saleId: string, revision: number): Promise<{ applied: boolean }> {
-    return this.guard(() => this.ledger.removeSaleRule(saleId, revision, Date.now()));
+    return this.changeThenRearm(() => this.ledger.removeSaleRule(saleId, revision, Date.now()));
   }
 
   async adjust(input: Adjustment, idem: IdempotencyKey | null): Promise<Replayable<AdjustmentResult>> {
@@ -60,8 +69,8 @@ export class SkuObject extends DurableObject<Env> {
     return this.mutate(() => this.ledger.release(holdId, actor, Date.now()));
   }
 
-  async beginCheckout(holdId: string, orderId: string): Promise<Outcome<Hold>> {
-    return this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now()));
+  async beginCheckout(holdId: string, orderId: string, actor: Actor): Promise<Outcome<Hold>> {
+    return this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now(), actor));
   }
 
   async commit(holdId: string): Promise<Outcome<Hold>> {
@@ -82,6 +91,12 @@ export class SkuObject extends DurableObject<Env> {
     return this.ledger.counters();
   }
 
+  /**
+   * Expires due holds, prunes replies, then ships the outbox (expiries
+   * included) to D1. A shipping failure does not throw: the rows stay
+   * unshipped and the alarm comes back after the shipper's backoff, which,
+   * unlike the platform's six retries, never gives up.
+   */
   override async alarm(): Promise<void> {
     this.armedAtMs = null;
     const now_ms = Date.now();
@@ -89,7 +104,13 @@ export class SkuObject extends DurableObject<Env> {
       this.ledger.expireDue(now_ms, LIMITS.alarm_holds_max);
       this.ledger.pruneIdempotency(now_ms, LIMITS.alarm_prune_max);
     });
-    await this.rearm();
+    const shipped = await this.shipper.drain();
+    this.shipper.prune(Date.now(), SHIPPING.prune_rows_max);
+    // Requests that ran while D1 was awaited may have armed the alarm for rows
+    // this run has since shipped; point it at the work actually left, and at
+    // once when the run stopped at its bound with a backlog.
+    this.armedAtMs = null;
+    await this.rearm({ exact: true, atLatestMs: shipped.capped ? Date.now() : null });
   }
 
   /** Runs a mutation, then re-arms the alarm; a violated invariant becomes an `internal` refusal. */
@@ -101,6 +122,13 @@ export class SkuObject extends DurableObject<Env> {
       if (!(e instanceof InvariantViolation)) throw e;
       result = refuse("internal", "The change would break a stock invariant, so nothing was applied.");
     }
+    await this.rearm();
+    return result;
+  }
+
+  /** Runs a change that emits events but returns no refusal, then re-arms so its events ship. */
+  private async changeThenRearm<R>(fn: () => R): Promise<R> {
+    const result = this.guard(fn);
     await this.rearm();
     return result;
   }
@@ -121,11 +149,18 @@ export class SkuObject extends DurableObject<Env> {
   /**
    * Makes sure the alarm fires no later than the earliest pending deadline. An
    * alarm that fires early finds nothing due and re-arms, so only an earlier
-   * deadline costs a setAlarm: the reserve path almost never pays for one.
+   * deadline costs a setAlarm: under load the reserve path pays for one per
+   * shipping window (the first event after a ship), not one per request.
    */
-  private async rearm(): Promise<void> {
-    const next = this.ledger.nextDeadlineMs();
-    if (next === null || (this.armedAtMs !== null && this.armedAtMs <= next)) return;
+  private async rearm(opts: { exact?: boolean; atLatestMs?: number | null } = {}): Promise<void> {
+    const due = this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs);
+    const next = opts.atLatestMs == null ? due : Math.min(due ?? opts.atLatestMs, opts.atLatestMs);
+    if (next === null) {
+      // Only the alarm, which knows nothing is left, clears a stale alarm; it would fire harmlessly anyway.
+      if (opts.exact) await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    if (this.armedAtMs !== null && this.armedAtMs <= next) return;
     await this.ctx.storage.setAlarm(next);
     this.armedAtMs = next;
   }

@@ -1,3 +1,5 @@
+import { GENESIS_HASH } from "../audit/chain";
+
 /**
  * The SKU object's SQLite schema, as ordered migrations. The object runs the
  * ones it has not run yet in its constructor; never edit a shipped step, add one.
@@ -119,5 +121,21 @@ export const SKU_MIGRATIONS: readonly string[] = [
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
   ) WITHOUT ROWID;
+  `,
+  // Step 2: the outbox shipper's chain head. The SKU's audit stream in D1 is a
+  // hash chain whose seq is dense (1, 2, 3...) whatever the outbox seqs are
+  // (pruning deletes outbox rows), so the chain position and the last hash are
+  // kept here and advance in the same transaction that marks rows shipped.
+  // `levels` are the last shipped levels: the fallback for a batch without a
+  // levels-carrying event, and the "before" side of stock alerts.
+  `
+  CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    outbox_seq INTEGER NOT NULL,
+    levels TEXT
+  );
+  INSERT INTO audit_head (id, seq, hash, outbox_seq, levels) VALUES (1, 0, '${GENESIS_HASH}', 0, NULL);
   `,
 ];

@@ -127,6 +127,15 @@ export class SkuTables {
     this.sql.exec("INSERT INTO outbox (type, at_ms, data) VALUES (?, ?, ?)", type, now_ms, canonicalJson(data));
   }
 
+  /**
+   * When the oldest unshipped event was appended. Served by the partial index
+   * `outbox_unshipped`, so it costs the same however many rows wait: the
+   * reserve path asks on every call to keep the alarm armed.
+   */
+  earliestUnshippedAtMs(): number | null {
+    return this.sql.exec<{ at_ms: number }>("SELECT at_ms FROM outbox WHERE shipped = 0 ORDER BY seq LIMIT 1").toArray()[0]?.at_ms ?? null;
+  }
+
   bump(counter: string): void {
     this.sql.exec(
       "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1",

@@ -1,8 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { ProblemError } from "../domain/problems";
 import { requireShopper, type Principal } from "../http/auth";
 import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
+import { callObject } from "../edge/guard";
+import { purgeSku } from "../edge/purge";
+import { enforceRateLimits } from "../edge/rate-limit";
+import { edgeRefusal, rememberVerdict } from "../edge/verdicts";
 import { Hold, HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
 
 const HoldBody = z
@@ -35,8 +40,13 @@ export const holdRoutes = router()
       const { customerId } = requireShopper(principal);
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
+      await enforceRateLimits(c, customerId, "hold");
+      const cut = await edgeRefusal(sku);
+      if (cut) throw new ProblemError(cut.code, cut.detail, cut.extra, { "holdfast-cache": "hit" });
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], principal!, `hold:${sku}`, body);
-      return sendOutcome(c, await c.env.SKU.getByName(sku).reserve({ customerId, quantity: body.quantity }, idem), 201);
+      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).reserve({ customerId, quantity: body.quantity }, idem));
+      if (!outcome.ok) rememberVerdict(c, sku, outcome);
+      return sendOutcome(c, outcome, 201);
     },
   )
   .openapi(
@@ -50,7 +60,8 @@ export const holdRoutes = router()
     }),
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
-      return sendOutcome(c, await c.env.SKU.getByName(sku).getHold(holdId, actorOf(c.var.principal)), 200);
+      const actor = actorOf(c.var.principal);
+      return sendOutcome(c, await callObject(c.env, () => c.env.SKU.getByName(sku).getHold(holdId, actor)), 200);
     },
   )
   .openapi(
@@ -64,6 +75,10 @@ export const holdRoutes = router()
     }),
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
-      return sendOutcome(c, await c.env.SKU.getByName(sku).release(holdId, actorOf(c.var.principal)), 200);
+      const actor = actorOf(c.var.principal);
+      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).release(holdId, actor));
+      // Units came back: this location's cached sold-out state must not outlive them.
+      if (outcome.ok) purgeSku(c, sku);
+      return sendOutcome(c, outcome, 200);
     },
   );

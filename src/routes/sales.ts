@@ -1,8 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ProblemError } from "../domain/problems";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { getSale, putSale } from "../services/sales";
+import { cachedPublic } from "../edge/cache";
+import { purgeSale } from "../edge/purge";
+import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
 import { jsonBody, jsonResponse, Money, problems, SaleId, SkuId } from "./schemas";
 
 const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-27T17:00:00Z" });
@@ -77,6 +79,7 @@ export const saleRoutes = router()
       const body = c.req.valid("json");
       const input = { ...body, startsAtMs: Date.parse(body.startsAt), endsAtMs: Date.parse(body.endsAt) };
       const { created, sale } = await putSale(c.env, saleId, input, Date.now());
+      purgeSale(c, saleId, sale.items.map((i) => i.sku));
       return c.json(sale, created ? 201 : 200);
     },
   )
@@ -90,8 +93,11 @@ export const saleRoutes = router()
     }),
     async (c) => {
       const { saleId } = c.req.valid("param");
-      const sale = await getSale(c.env, saleId, Date.now());
-      if (!sale) throw new ProblemError("not_found", `No sale "${saleId}".`);
-      return c.json(sale, 200);
+      return cachedPublic(c, "sale", saleId, async () => {
+        const sale = await getSale(c.env, saleId, Date.now());
+        return sale
+          ? { status: 200, body: sale }
+          : { status: 404, body: problemBody("not_found", `No sale "${saleId}".`), contentType: PROBLEM_CONTENT_TYPE };
+      }) as never;
     },
   );

@@ -5,6 +5,10 @@ import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
+import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
+import { cachedPublic } from "../edge/cache";
+import { callObject } from "../edge/guard";
+import { purgeSku } from "../edge/purge";
 import {
   IdempotencyHeaders,
   jsonBody,
@@ -87,7 +91,8 @@ export const skuRoutes = router()
     async (c) => {
       requireMerchant(c.var.principal);
       const { sku } = c.req.valid("param");
-      const { created, snapshot } = await c.env.SKU.getByName(sku).configure(sku, c.req.valid("json"));
+      const { created, snapshot } = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, c.req.valid("json")));
+      purgeSku(c, sku);
       return c.json(merchantView(snapshot), created ? 201 : 200);
     },
   )
@@ -108,7 +113,9 @@ export const skuRoutes = router()
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `adjust:${sku}`, body);
-      return sendOutcome(c, await c.env.SKU.getByName(sku).adjust(body, idem), 200);
+      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).adjust(body, idem));
+      if (outcome.ok) purgeSku(c, sku);
+      return sendOutcome(c, outcome, 200);
     },
   )
   .openapi(
@@ -124,9 +131,20 @@ export const skuRoutes = router()
     }),
     async (c) => {
       const { sku } = c.req.valid("param");
-      const snapshot = await c.env.SKU.getByName(sku).snapshot();
-      if (!snapshot) throw new ProblemError("not_found", `No SKU "${sku}".`);
-      return c.json(c.var.principal?.kind === "merchant" ? merchantView(snapshot) : publicView(snapshot), 200);
+      const read = () => callObject(c.env, () => c.env.SKU.getByName(sku).snapshot());
+      if (c.var.principal?.kind === "merchant") {
+        const snapshot = await read();
+        if (!snapshot) throw new ProblemError("not_found", `No SKU "${sku}".`);
+        c.header("cache-control", "private, no-store");
+        return c.json(merchantView(snapshot), 200);
+      }
+      // Everyone else sees the same public view, so the edge may answer for the object.
+      return cachedPublic(c, "sku", sku, async () => {
+        const snapshot = await read();
+        return snapshot
+          ? { status: 200, body: publicView(snapshot) }
+          : { status: 404, body: problemBody("not_found", `No SKU "${sku}".`), contentType: PROBLEM_CONTENT_TYPE };
+      }) as never;
     },
   );
 

@@ -2,7 +2,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { ProblemError } from "../domain/problems";
 import type { Money, SaleRule, SkuStatus } from "../domain/types";
-import { saleItems, sales, type SaleItemRow, type SaleRow } from "../db/schema";
+import { saleItems, sales, saleSkus, type SaleItemRow, type SaleRow } from "../db/schema";
 import { iso } from "../objects/offer";
 
 export interface SaleItemInput {
@@ -46,7 +46,8 @@ export interface SaleView {
  * Creates or replaces a sale: D1 is the record, each SKU object gets the terms
  * it enforces. The write bumps the sale's revision atomically, so when two
  * writes race every object keeps the newer one; a failed push is healed by
- * repeating the PUT.
+ * repeating the PUT. Removals go to every SKU the sale ever listed (saleSkus),
+ * so a racing write's additions are removed too.
  */
 export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms: number): Promise<{ created: boolean; sale: SaleView }> {
   const missing = await missingSkus(env, input.items.map((i) => i.sku));
@@ -56,7 +57,6 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
     });
   }
   const db = drizzle(env.DB);
-  const before = await db.select({ sku: saleItems.sku }).from(saleItems).where(eq(saleItems.saleId, saleId));
   const [upsert] = await db.batch([
     db
       .insert(sales)
@@ -80,20 +80,25 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
         paymentSeconds: item.paymentSeconds ?? null,
       })),
     ),
+    db
+      .insert(saleSkus)
+      .values(input.items.map((item) => ({ saleId, sku: item.sku })))
+      .onConflictDoNothing(),
   ]);
   const written = upsert[0];
   if (!written) throw new Error(`sale ${saleId} upsert returned no row`);
   const { revision } = written;
 
   const kept = new Set(input.items.map((i) => i.sku));
-  const dropped = before.map((b) => b.sku).filter((sku) => !kept.has(sku));
+  const ever = await db.select({ sku: saleSkus.sku }).from(saleSkus).where(eq(saleSkus.saleId, saleId));
+  const dropped = ever.map((e) => e.sku).filter((sku) => !kept.has(sku));
   await Promise.all([
     ...input.items.map((item) => env.SKU.getByName(item.sku).applySaleRule(ruleOf(saleId, revision, input, item))),
     ...dropped.map((sku) => env.SKU.getByName(sku).removeSaleRule(saleId, revision)),
   ]);
   const sale = await getSale(env, saleId, now_ms);
   if (!sale) throw new Error(`sale ${saleId} vanished after write`);
-  return { created: written.createdAtMs === now_ms && revision === 1, sale };
+  return { created: revision === 1, sale };
 }
 
 /** The sale with each item's live availability, read from the SKU objects. */

@@ -1,0 +1,47 @@
+import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import { PROBLEM_CONTENT_TYPE } from "./problem";
+import type { AppEnv } from "./context";
+
+const SKU_IN_PATH = /^\/v1\/skus\/([^/]+)/;
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * One structured log line and one Analytics Engine data point per request
+ * (route, outcome code, SKU, latency), and a request id the caller can quote:
+ * taken from a well-formed `Request-Id` header or made up, and echoed back.
+ */
+export function observe(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const given = c.req.header("request-id");
+    const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    c.set("requestId", requestId);
+    await next();
+    c.res.headers.set("request-id", requestId);
+
+    const route = routePath(c, -1);
+    const sku = SKU_IN_PATH.exec(c.req.path)?.[1] ?? "";
+    const code = await outcomeCode(c.res);
+    const latency_ms = performance.now() - started;
+    c.env.ANALYTICS?.writeDataPoint({
+      blobs: [c.req.method, route, code, sku, c.res.headers.get("holdfast-cache") ?? ""],
+      doubles: [latency_ms, c.res.status],
+      indexes: [sku || route],
+    });
+    const line = { level: c.res.status >= 500 ? "error" : "info", event: "request", requestId, method: c.req.method, route, status: c.res.status, code, sku: sku || undefined, latency_ms: Math.round(latency_ms * 10) / 10 };
+    if (line.level === "error") console.error(JSON.stringify(line));
+    else if (c.env.LOG_LEVEL !== "warn") console.log(JSON.stringify(line));
+  };
+}
+
+/** The problem's `code`, or "ok"; problems are small, so reading a clone costs little. */
+async function outcomeCode(res: Response): Promise<string> {
+  if (res.headers.get("content-type") !== PROBLEM_CONTENT_TYPE) return res.status < 400 ? "ok" : `http_${res.status}`;
+  try {
+    const { code } = (await res.clone().json()) as { code?: string };
+    return code ?? `http_${res.status}`;
+  } catch {
+    return `http_${res.status}`;
+  }
+}

@@ -1,0 +1,222 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { drizzle } from "drizzle-orm/d1";
+import { linkEvents, skuStream, type ChainEvent } from "../audit/chain";
+import { insertEventsOnce } from "../audit/store";
+import { auditEvents, inventory } from "../db/schema";
+import { canonicalJson } from "../domain/canonical-json";
+import type { Levels } from "../domain/types";
+import { enqueueNotifications, type Notification } from "../notifications/messages";
+import type { SkuTables } from "./sku-tables";
+import { detectStockAlerts, type LevelsAt, type StockAlert } from "./stock-alerts";
+
+/** Bounds and timings of shipping (TIGER_STYLE: every loop and batch has one). */
+export const SHIPPING = {
+  /** An event waits this long after the earliest unshipped one, so a burst ships as one batch. */
+  delay_ms: 500,
+  /** Events per D1 batch (each is one INSERT of 7 parameters). */
+  batch_events: 100,
+  /** D1 batches per alarm run; when more remain the alarm fires again at once. */
+  batches_per_run: 4,
+  /** Backoff after a failed run: doubles from base to max, and never gives up. */
+  retry_base_ms: 1_000,
+  retry_max_ms: 60_000,
+  /** Shipped rows are kept this long (for operators), then pruned. */
+  keep_shipped_ms: 60 * 60 * 1000,
+  /** Outbox rows one alarm run prunes. */
+  prune_rows_max: 1_000,
+} as const;
+
+export interface ShipperDeps {
+  db: D1Database;
+  notifications: Queue;
+  lowStockThreshold: number;
+}
+
+export interface ShipReport {
+  ok: boolean;
+  shipped: number;
+  batches: number;
+  /** Events still wait after this run. */
+  pending: boolean;
+  /** The run stopped at its batch bound with events left: the caller should run again at once. */
+  capped: boolean;
+  error?: string;
+}
+
+type OutboxRow = { seq: number; type: string; at_ms: number; data: string };
+type HeadRow = { seq: number; hash: string; outbox_seq: number; levels: string | null };
+
+/** A new SKU starts with nothing, so a stream that never shipped levels is at zero. */
+const ZERO_LEVELS: Levels = { onHand: 0, reserved: 0, available: 0, sold: 0, received: 0 };
+
+/**
+ * Drains the SKU object's outbox into D1: the SKU's audit stream `sku:<sku>`
+ * (a hash chain with dense seqs 1, 2, 3...), the `inventory` view, and
+ * merchant stock alerts. Runs from the alarm only, never on a request.
+ *
+ * Each batch: read rows and the chain head (sync) -> hash (async) -> one
+ * atomic D1 batch -> alerts -> mark rows shipped and advance the head in one
+ * transaction. A crash after D1 and before the mark re-sends the same chain
+ * (same head, same rows, same hashes), which the idempotent inserts and the
+ * `last_seq` guard turn into no-ops: written at least once, stored once.
+ */
+export class OutboxShipper {
+  /** Shipping is single-flight: a second caller (e.g. a test running the alarm) joins the run. */
+  private running: Promise<ShipReport> | null = null;
+  private failures = 0;
+  /** After a failure, shipping waits until then. In memory: a restarted object simply retries at once. */
+  retryNotBeforeMs = 0;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly tables: SkuTables,
+    private readonly deps: ShipperDeps,
+  ) {}
+
+  /** Ships up to `batches_per_run` batches. Never throws: a failure leaves the rows unshipped and backs off. */
+  drain(): Promise<ShipReport> {
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Deletes shipped rows older than `keep_shipped_ms`, oldest first, at most `max_rows`. */
+  prune(now_ms: number, max_rows: number = SHIPPING.prune_rows_max): number {
+    const cutoff = now_ms - SHIPPING.keep_shipped_ms;
+    const sql = this.storage.sql;
+    // Shipped rows are a prefix of the outbox by seq: look at the first row before scanning.
+    const first = sql.exec<{ at_ms: number; shipped: number }>("SELECT at_ms, shipped FROM outbox ORDER BY seq LIMIT 1").toArray()[0];
+    if (!first || first.shipped === 0 || first.at_ms > cutoff) return 0;
+    return this.storage.transactionSync(
+      () =>
+        sql.exec(
+          `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT ?) AND shipped = 1 AND at_ms <= ?`,
+          max_rows, cutoff,
+        ).rowsWritten,
+    );
+  }
+
+  private async run(): Promise<ShipReport> {
+    let shipped = 0;
+    let batches = 0;
+    try {
+      while (batches < SHIPPING.batches_per_run) {
+        const n = await this.shipBatch();
+        if (n === 0) break;
+        shipped += n;
+        batches += 1;
+        // A short batch drained the outbox; rows appended meanwhile wait for their own batching delay.
+        if (n < SHIPPING.batch_events) break;
+      }
+      this.failures = 0;
+      this.retryNotBeforeMs = 0;
+      const pending = this.tables.earliestUnshippedAtMs() !== null;
+      return { ok: true, shipped, batches, pending, capped: pending && batches === SHIPPING.batches_per_run };
+    } catch (e) {
+      this.failures += 1;
+      const wait = Math.min(SHIPPING.retry_max_ms, SHIPPING.retry_base_ms * 2 ** Math.min(this.failures - 1, 16));
+      this.retryNotBeforeMs = Date.now() + wait;
+      console.error(JSON.stringify({ level: "error", event: "outbox_ship_failed", sku: this.tables.sku()?.sku, failures: this.failures, retryInMs: wait, error: String(e) }));
+      return { ok: false, shipped, batches, pending: true, capped: false, error: String(e) };
+    }
+  }
+
+  /** Ships the oldest unshipped rows as one D1 batch; returns how many (0: nothing to do). */
+  private async shipBatch(): Promise<number> {
+    const head = this.head();
+    const rows = this.storage.sql
+      .exec<OutboxRow>("SELECT seq, type, at_ms, data FROM outbox WHERE shipped = 0 ORDER BY seq LIMIT ?", SHIPPING.batch_events)
+      .toArray();
+    const first = rows[0];
+    const last = rows.at(-1);
+    if (!first || !last) return 0;
+    const sku = this.tables.sku();
+    if (!sku) throw new Error("the outbox holds events but the SKU row is missing, so the stream has no name");
+
+    const stream = skuStream(sku.sku);
+    const events: ChainEvent[] = rows.map((r, i) => ({ stream, seq: head.seq + 1 + i, type: r.type, atMs: r.at_ms, data: r.data }));
+    const observed: LevelsAt[] = [];
+    for (const e of events) {
+      const levels = levelsIn(e.data);
+      if (levels) observed.push({ seq: e.seq, atMs: e.atMs, levels });
+    }
+    const before = head.levels === null ? null : (JSON.parse(head.levels) as Levels);
+    // Only levels an event carried become the alerts' "before": a new SKU's first restock raises none.
+    const seen = observed.at(-1)?.levels ?? before;
+    const after = seen ?? ZERO_LEVELS;
+    const chained = await linkEvents(head.hash, events);
+    const tip = chained.at(-1)!;
+
+    const db = drizzle(this.deps.db);
+    const upsert = db
+      .insert(inventory)
+      .values({ sku: sku.sku, name: sku.name, ...after, lastSeq: tip.seq, updatedAtMs: tip.atMs })
+      .onConflictDoUpdate({
+        target: inventory.sku,
+        set: {
+          name: sql`excluded.name`,
+          onHand: sql`excluded.on_hand`,
+          reserved: sql`excluded.reserved`,
+          available: sql`excluded.available`,
+          sold: sql`excluded.sold`,
+          received: sql`excluded.received`,
+          lastSeq: sql`excluded.last_seq`,
+          updatedAtMs: sql`excluded.updated_at_ms`,
+        },
+        // Levels move forward only: a re-sent older batch never overwrites newer ones.
+        setWhere: sql`excluded.last_seq > inventory.last_seq`,
+      });
+    // Read back the tip: if D1 already held a different event at that seq, the
+    // insert was silently skipped and the chains have diverged.
+    const readTip = db
+      .select({ hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.stream, stream), eq(auditEvents.seq, tip.seq)));
+    const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [upsert, ...insertEventsOnce(db, chained), readTip];
+    const results = await db.batch(statements);
+    const stored = (results.at(-1) as Array<{ hash: string }>)[0]?.hash;
+    if (stored !== tip.hash) {
+      console.error(JSON.stringify({ level: "critical", event: "audit_chain_diverged", stream, seq: tip.seq, expected: tip.hash, stored }));
+      throw new Error(`audit stream ${stream} holds another event at seq ${tip.seq}`);
+    }
+
+    // After the durable write, before the mark: a retry re-sends the same ids, which consumers drop.
+    const alerts = detectStockAlerts(before?.available ?? null, observed, this.deps.lowStockThreshold);
+    if (alerts.length > 0) await enqueueNotifications(this.deps.notifications, alerts.map((a) => this.notification(sku.sku, a)));
+
+    this.storage.transactionSync(() => {
+      // Compare-and-swap on the head: only the run that read it may advance it.
+      if (this.head().seq !== head.seq) throw new Error("the audit head moved while a batch was shipping");
+      // Rows appended while D1 was awaited have higher seqs and stay unshipped.
+      this.storage.sql.exec("UPDATE outbox SET shipped = 1 WHERE shipped = 0 AND seq >= ? AND seq <= ?", first.seq, last.seq);
+      this.storage.sql.exec(
+        "UPDATE audit_head SET seq = ?, hash = ?, outbox_seq = ?, levels = ? WHERE id = 1",
+        tip.seq, tip.hash, last.seq, seen === null ? null : canonicalJson(seen),
+      );
+    });
+    return rows.length;
+  }
+
+  private head(): HeadRow {
+    return this.storage.sql.exec<HeadRow>("SELECT seq, hash, outbox_seq, levels FROM audit_head WHERE id = 1").one();
+  }
+
+  private notification(sku: string, a: StockAlert): Notification {
+    const data: { available: number; onHand: number; threshold?: number } = { available: a.levels.available, onHand: a.levels.onHand };
+    if (a.type === "stock.low") data.threshold = this.deps.lowStockThreshold;
+    // Stable id: the same event always yields the same alert, so duplicates are dropped downstream.
+    return { id: `sku:${sku}:${a.seq}:${a.type}`, audience: "merchant", type: a.type, sku, data, atMs: a.atMs };
+  }
+}
+
+/** The levels an event carries (hold.* and stock.adjusted do), or null. */
+function levelsIn(data: string): Levels | null {
+  const parsed = JSON.parse(data) as { levels?: unknown };
+  const l = parsed.levels as Partial<Record<keyof Levels, unknown>> | undefined;
+  if (!l || typeof l !== "object") return null;
+  const { onHand, reserved, available, sold, received } = l;
+  if (![onHand, reserved, available, sold, received].every((n) => Number.isInteger(n))) return null;
+  return { onHand, reserved, available, sold, received } as Levels;
+}

@@ -1,0 +1,173 @@
+import { and, eq } from "drizzle-orm";
+import { orderStream } from "../audit/chain";
+import { auditEvents, type OrderItemRow } from "../db/schema";
+import { sha256Hex } from "../domain/canonical-json";
+import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
+import type { Hold } from "../domain/types";
+import type { IdempotencyKey } from "../objects/idempotency-store";
+import { skuOfHoldId } from "../objects/rows";
+import { providerName } from "../payments";
+import { OrderStore } from "./order-store";
+import { orderView, type OrderView } from "./view";
+
+export type CheckoutInput = ({ holdIds: string[] } | { items: Array<{ sku: string; quantity: number }> }) & {
+  paymentMethod: string;
+};
+
+export interface PaymentJob {
+  orderId: string;
+}
+
+type Taken = { ok: true; holds: Hold[] } | (Refusal & { sku: string; replayed?: boolean });
+
+/**
+ * SPEC sections 3 and 5: turns holds into an order awaiting payment. All or
+ * nothing across SKUs: holds are moved to `checkout` concurrently and, if any
+ * SKU refuses, every hold this checkout took is released before the refusal
+ * is returned. A crash at any point leaves only holds that expire by themselves.
+ */
+export async function checkout(
+  env: Env,
+  customerId: string,
+  input: CheckoutInput,
+  idem: IdempotencyKey | null,
+  now_ms: number,
+): Promise<Outcome<OrderView> & { replayed?: boolean }> {
+  const store = new OrderStore(env.DB);
+  if (idem) {
+    const prior = await replay(env, store, idem);
+    if (prior) return prior;
+  }
+  // A retry under the same key converges on the same order id, so its hold moves are no-ops.
+  const orderId = `ord_${idem ? (await sha256Hex(idem.key)).slice(0, 24) : crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+  const taken = await takeHolds(env, customerId, orderId, input);
+  if (!taken.ok) return taken;
+
+  const currencies = new Set(taken.holds.map((h) => h.unitPrice.currency));
+  if (currencies.size !== 1) {
+    await releaseHolds(env, orderId, taken.holds);
+    return refuse("invalid_request", "All items of an order must be priced in one currency.", { currencies: [...currencies].join(",") });
+  }
+  const items: OrderItemRow[] = taken.holds.map((h) => ({
+    orderId,
+    holdId: h.holdId,
+    sku: h.sku,
+    quantity: h.quantity,
+    unitAmount: h.unitPrice.amount,
+  }));
+  const order = {
+    orderId,
+    customerId,
+    status: "pending_payment" as const,
+    totalAmount: items.reduce((sum, i) => sum + i.quantity * i.unitAmount, 0),
+    currency: [...currencies][0]!,
+    paymentProvider: providerName(env),
+    paymentMethod: input.paymentMethod,
+    paymentStatus: null,
+    intentId: null,
+    clientSecret: null,
+    failureReason: null,
+    refundId: null,
+    refundReason: null,
+    restocked: null,
+    idempotencyKey: idem?.key ?? null,
+    requestHash: idem?.requestHash ?? null,
+    expiresAtMs: Math.min(...taken.holds.map((h) => Date.parse(h.expiresAt))),
+    createdAtMs: now_ms,
+  };
+  const view = orderView({ ...order, version: 1, updatedAtMs: now_ms }, items);
+  let created: boolean;
+  try {
+    created = await store.create(order, items, view);
+  } catch (e) {
+    await releaseHolds(env, orderId, taken.holds).catch(() => undefined);
+    throw e;
+  }
+  if (!created && idem) {
+    // A concurrent request with the same key created it first: answer as a replay.
+    const prior = await replay(env, store, idem);
+    if (prior) return prior;
+  }
+  await env.PAYMENTS.send({ orderId } satisfies PaymentJob, { contentType: "json" });
+  return accept(view);
+}
+
+/** The first response for this key (the order as created), or the reuse refusal. */
+async function replay(env: Env, store: OrderStore, idem: IdempotencyKey) {
+  const prior = await store.byIdempotencyKey(idem.key);
+  if (!prior) return null;
+  if (prior.requestHash !== idem.requestHash) {
+    return refuse("idempotency_key_reused", "This Idempotency-Key was used with a different request.");
+  }
+  const [created] = await store.db
+    .select({ data: auditEvents.data })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.stream, orderStream(prior.orderId)), eq(auditEvents.seq, 1)));
+  if (!created) throw new Error(`order ${prior.orderId} has no order.created event`);
+  if (prior.status === "pending_payment" && prior.paymentStatus === null) {
+    // The first attempt may have died before queueing the payment; the consumer is idempotent.
+    await env.PAYMENTS.send({ orderId: prior.orderId } satisfies PaymentJob, { contentType: "json" });
+  }
+  return { ...accept(JSON.parse(created.data) as OrderView), replayed: true };
+}
+
+async function takeHolds(env: Env, customerId: string, orderId: string, input: CheckoutInput): Promise<Taken> {
+  const actor = { customerId };
+  const requests =
+    "holdIds" in input
+      ? [...new Set(input.holdIds)].map((holdId) => ({ sku: skuOfHoldId(holdId)!, holdId }))
+      : [...summed(input.items)].map(([sku, quantity]) => ({ sku, quantity }));
+
+  const results = await Promise.allSettled(
+    requests.map(async (r): Promise<{ sku: string; outcome: Outcome<Hold> & { replayed?: boolean }; heldId?: string }> => {
+      const stub = env.SKU.getByName(r.sku);
+      if ("holdId" in r) return { sku: r.sku, outcome: await stub.beginCheckout(r.holdId, orderId, actor), heldId: r.holdId };
+      const held = await stub.reserve({ customerId, quantity: r.quantity }, { key: `checkout|${orderId}|${r.sku}`, requestHash: String(r.quantity) });
+      if (!held.ok) return { sku: r.sku, outcome: held };
+      const begun = await stub.beginCheckout(held.value.holdId, orderId, actor);
+      if (begun.ok || !held.replayed || begun.code !== "hold_expired") return { sku: r.sku, outcome: begun, heldId: held.value.holdId };
+      // An earlier attempt under this key gave up (refused, failed or crashed) and its hold has ended:
+      // a retry runs the request again, so it holds afresh rather than tripping over that dead hold.
+      const fresh = await stub.reserve({ customerId, quantity: r.quantity }, null);
+      if (!fresh.ok) return { sku: r.sku, outcome: fresh };
+      return { sku: r.sku, outcome: await stub.beginCheckout(fresh.value.holdId, orderId, actor), heldId: fresh.value.holdId };
+    }),
+  );
+
+  const holds: Hold[] = [];
+  const strays: Array<{ sku: string; holdId: string }> = [];
+  let refusal: (Refusal & { sku: string; replayed?: boolean }) | null = null;
+  let failure: unknown = null;
+  for (const r of results) {
+    if (r.status === "rejected") failure ??= r.reason;
+    else if (r.value.outcome.ok) holds.push(r.value.outcome.value);
+    else {
+      // A refusal replayed by a SKU is the one the first attempt answered with: it wins, so a retry answers the same.
+      if (refusal === null || (r.value.outcome.replayed && !refusal.replayed)) {
+        refusal = { ...r.value.outcome, sku: r.value.sku, extra: { ...r.value.outcome.extra, sku: r.value.sku } };
+      }
+      // An items-mode hold that was taken but could not enter checkout still needs releasing.
+      if (r.value.heldId && !("holdIds" in input)) strays.push({ sku: r.value.sku, holdId: r.value.heldId });
+    }
+  }
+  if (refusal === null && failure === null) return { ok: true, holds };
+  await Promise.allSettled([
+    releaseHolds(env, orderId, holds),
+    ...strays.map((s) => env.SKU.getByName(s.sku).release(s.holdId, "merchant")),
+  ]);
+  if (failure !== null) throw failure;
+  return refusal!;
+}
+
+/** Voids the order's holds in every SKU; voiding is idempotent, so callers may repeat it. */
+export async function releaseHolds(env: Env, orderId: string, holds: ReadonlyArray<{ sku: string; holdId: string }>): Promise<void> {
+  const results = await Promise.all(holds.map((h) => env.SKU.getByName(h.sku).voidCheckout(h.holdId, orderId)));
+  const stuck = results.filter((r) => !r.ok && r.code !== "hold_not_releasable" && r.code !== "not_found");
+  if (stuck.length > 0) throw new Error(`could not void holds of ${orderId}: ${JSON.stringify(stuck)}`);
+}
+
+function summed(items: ReadonlyArray<{ sku: string; quantity: number }>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const i of items) out.set(i.sku, (out.get(i.sku) ?? 0) + i.quantity);
+  return out;
+}

@@ -1,0 +1,149 @@
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { GENESIS_HASH, linkEvents, orderStream } from "../audit/chain";
+import { insertEvents } from "../audit/store";
+import { auditEvents, orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
+import { canonicalJson } from "../domain/canonical-json";
+import { canMove, type OrderStatus } from "./lifecycle";
+
+export interface StoredOrder {
+  order: OrderRow;
+  items: OrderItemRow[];
+}
+
+export type NewOrder = Omit<OrderRow, "version" | "updatedAtMs">;
+
+/** What a transition changes besides the status. */
+export type OrderPatch = Partial<
+  Pick<OrderRow, "paymentStatus" | "intentId" | "clientSecret" | "failureReason" | "refundId" | "refundReason" | "restocked">
+>;
+
+/** Raised when another writer moved the order first; the caller reloads and decides again. */
+export class OrderConflict extends Error {
+  constructor(orderId: string) {
+    super(`order ${orderId} changed concurrently`);
+    this.name = "OrderConflict";
+  }
+}
+
+const MAX_CAS_ATTEMPTS = 4;
+
+/**
+ * Orders in D1. Every change appends the order's next audit event in the same
+ * batch; the event's (stream, seq) key makes the batch fail if another writer
+ * appended first, so the order's stream has one writer at a time.
+ */
+export class OrderStore {
+  readonly db: DrizzleD1Database;
+
+  constructor(d1: D1Database) {
+    this.db = drizzle(d1);
+  }
+
+  async get(orderId: string): Promise<StoredOrder | null> {
+    const [order] = await this.db.select().from(orders).where(eq(orders.orderId, orderId));
+    if (!order) return null;
+    const items = await this.db.select().from(orderItems).where(eq(orderItems.orderId, orderId));
+    return { order, items };
+  }
+
+  async byIdempotencyKey(key: string): Promise<OrderRow | null> {
+    const [order] = await this.db.select().from(orders).where(eq(orders.idempotencyKey, key));
+    return order ?? null;
+  }
+
+  /** Writes the order, its items and its first audit event atomically. False if the id exists. */
+  async create(order: NewOrder, items: OrderItemRow[], eventData: object): Promise<boolean> {
+    const [event] = await linkEvents(GENESIS_HASH, [
+      { stream: orderStream(order.orderId), seq: 1, type: "order.created", atMs: order.createdAtMs, data: canonicalJson(eventData) },
+    ]);
+    try {
+      await this.db.batch([
+        this.db.insert(orders).values({ ...order, version: 1, updatedAtMs: order.createdAtMs }),
+        this.db.insert(orderItems).values(items),
+        ...insertEvents(this.db, [event!]),
+      ]);
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  /**
+   * Moves the order with compare-and-swap on its version, retrying on a
+   * concurrent change. `decide` sees the latest order and returns the move,
+   * or null to leave it as it is (an illegal move is a no-op, not an error).
+   */
+  async transition(
+    orderId: string,
+    now_ms: number,
+    decide: (order: OrderRow) => { to: OrderStatus; patch?: OrderPatch; event: string; data?: object } | null,
+  ): Promise<{ order: OrderRow; moved: boolean } | null> {
+    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+      const [order] = await this.db.select().from(orders).where(eq(orders.orderId, orderId));
+      if (!order) return null;
+      const move = decide(order);
+      if (!move || (move.to !== order.status && !canMove(order.status, move.to))) return { order, moved: false };
+      const seq = order.version + 1;
+      const data = { from: order.status, to: move.to, ...move.patch, ...move.data };
+      const [head] = await this.db
+        .select({ hash: auditEvents.hash })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.stream, orderStream(orderId)), eq(auditEvents.seq, order.version)));
+      const [event] = await linkEvents(head?.hash ?? GENESIS_HASH, [
+        { stream: orderStream(orderId), seq, type: move.event, atMs: now_ms, data: canonicalJson(data) },
+      ]);
+      const next: OrderRow = { ...order, ...move.patch, status: move.to, version: seq, updatedAtMs: now_ms };
+      try {
+        await this.db.batch([
+          this.db
+            .update(orders)
+            .set({ ...move.patch, status: move.to, version: seq, updatedAtMs: now_ms })
+            .where(and(eq(orders.orderId, orderId), eq(orders.version, order.version))),
+          ...insertEvents(this.db, [event!]),
+        ]);
+        return { order: next, moved: true };
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+      }
+    }
+    throw new OrderConflict(orderId);
+  }
+
+  /** Newest first; the cursor is the last row's (createdAtMs, orderId). */
+  async list(filter: { status?: OrderStatus; sku?: string; customerId?: string }, cursor: { createdAtMs: number; orderId: string } | null, limit: number) {
+    const where: SQL[] = [];
+    if (filter.status) where.push(eq(orders.status, filter.status));
+    if (filter.customerId) where.push(eq(orders.customerId, filter.customerId));
+    if (filter.sku) {
+      where.push(inArray(orders.orderId, this.db.select({ id: orderItems.orderId }).from(orderItems).where(eq(orderItems.sku, filter.sku))));
+    }
+    if (cursor) {
+      where.push(
+        or(
+          lt(orders.createdAtMs, cursor.createdAtMs),
+          and(eq(orders.createdAtMs, cursor.createdAtMs), lt(orders.orderId, cursor.orderId)),
+        )!,
+      );
+    }
+    const rows = await this.db
+      .select()
+      .from(orders)
+      .where(where.length ? and(...where) : sql`1 = 1`)
+      .orderBy(desc(orders.createdAtMs), desc(orders.orderId))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    const ids = page.map((o) => o.orderId);
+    const items = ids.length ? await this.db.select().from(orderItems).where(inArray(orderItems.orderId, ids)) : [];
+    return {
+      orders: page.map((order) => ({ order, items: items.filter((i) => i.orderId === order.orderId) })),
+      more: rows.length > limit,
+    };
+  }
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const text = String(e instanceof Error ? `${e.message} ${String(e.cause ?? "")}` : e);
+  return /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(text);
+}

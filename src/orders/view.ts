@@ -1,0 +1,46 @@
+import type { OrderItemRow, OrderRow } from "../db/schema";
+import { iso } from "../objects/offer";
+
+/** The API's order (SPEC section 5). */
+export interface OrderView {
+  orderId: string;
+  customerId: string;
+  status: OrderRow["status"];
+  items: Array<{ sku: string; quantity: number; unitAmount: number; holdId: string }>;
+  total: number;
+  currency: string;
+  holdIds: string[];
+  payment: {
+    provider: OrderRow["paymentProvider"];
+    status: string | null;
+    intentId?: string;
+    clientSecret?: string;
+    failureReason?: string;
+  };
+  refund: { refundId: string | null; reason: string | null; restocked: boolean } | null;
+  expiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function orderView(order: OrderRow, items: readonly OrderItemRow[]): OrderView {
+  const payment: OrderView["payment"] = { provider: order.paymentProvider, status: order.paymentStatus };
+  if (order.intentId) payment.intentId = order.intentId;
+  if (order.clientSecret) payment.clientSecret = order.clientSecret;
+  if (order.failureReason) payment.failureReason = order.failureReason;
+  const sorted = [...items].sort((a, b) => (a.holdId < b.holdId ? -1 : 1));
+  return {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    status: order.status,
+    items: sorted.map((i) => ({ sku: i.sku, quantity: i.quantity, unitAmount: i.unitAmount, holdId: i.holdId })),
+    total: order.totalAmount,
+    currency: order.currency,
+    holdIds: sorted.map((i) => i.holdId),
+    payment,
+    refund: order.refundReason ? { refundId: order.refundId, reason: order.refundReason, restocked: order.restocked ?? false } : null,
+    expiresAt: iso(order.expiresAtMs),
+    createdAt: iso(order.createdAtMs),
+    updatedAt: iso(order.updatedAtMs),
+  };
+}

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { retryDelaySeconds } from "../queues/backoff";
+import { OrderFlow } from "../orders/settle";
+
+export const PAYMENT_QUEUES = {
+  main: "holdfast-payments",
+  dead: "holdfast-payments-dlq",
+} as const;
+
+const PaymentJob = z.object({ orderId: z.string().regex(/^ord_[0-9a-f]{24}$/) });
+
+/**
+ * Charges each order of the batch on its own. Delivery is at least once: the
+ * flow skips orders that are no longer awaiting payment and the provider call
+ * is keyed by order id, so a duplicate never creates a second charge nor a
+ * second commit. Any failure is retried with backoff, then dead-lettered.
+ */
+export async function handlePayments(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const flow = new OrderFlow(env);
+  for (const msg of batch.messages) {
+    const job = PaymentJob.safeParse(msg.body);
+    if (!job.success) {
+      console.error(JSON.stringify({ level: "error", event: "payment_job_malformed", id: msg.id, body: msg.body }));
+      msg.ack();
+      continue;
+    }
+    try {
+      await flow.charge(job.data.orderId, Date.now());
+      msg.ack();
+    } catch (e) {
+      const delaySeconds = retryDelaySeconds(msg.attempts);
+      console.warn(JSON.stringify({ level: "warn", event: "payment_retry", orderId: job.data.orderId, attempts: msg.attempts, delaySeconds, error: String(e) }));
+      msg.retry({ delaySeconds });
+    }
+  }
+}
+
+/**
+ * A payment that could not be attempted after every retry: the order fails
+ * and its holds go back to the shelf now rather than at their deadline.
+ */
+export async function handlePaymentDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const flow = new OrderFlow(env);
+  for (const msg of batch.messages) {
+    const job = PaymentJob.safeParse(msg.body);
+    console.error(JSON.stringify({ level: "error", event: "payment_dead_letter", id: msg.id, body: msg.body, attempts: msg.attempts }));
+    if (!job.success) {
+      msg.ack();
+      continue;
+    }
+    try {
+      await flow.paymentFailed(job.data.orderId, "The payment provider could not be reached; nothing was charged.", null, Date.now());
+      msg.ack();
+    } catch (e) {
+      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+    }
+  }
+}

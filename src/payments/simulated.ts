@@ -1,0 +1,35 @@
+import { TransientPaymentError, type ChargeRequest, type ChargeResult, type PaymentProvider } from "./provider";
+
+/**
+ * Behaves like Stripe's test cards so local development and tests need no
+ * network (SPEC section 1). `pm_sim_unavailable` is ours: it fails like an
+ * outage so retries and the dead-letter queue can be exercised.
+ */
+export class SimulatedProvider implements PaymentProvider {
+  readonly name = "simulated" as const;
+
+  async charge(req: ChargeRequest): Promise<ChargeResult> {
+    const intentId = `pi_sim_${req.orderId}`;
+    switch (req.paymentMethod) {
+      case "pm_card_visa":
+      case "pm_card_mastercard":
+        return { status: "succeeded", intentId };
+      case "pm_card_chargeDeclined":
+        return { status: "failed", intentId, reason: "Your card was declined." };
+      case "pm_card_chargeDeclinedInsufficientFunds":
+        return { status: "failed", intentId, reason: "Your card has insufficient funds." };
+      case "pm_card_authenticationRequired":
+        return { status: "requires_action", intentId, clientSecret: `${intentId}_secret_sim` };
+      case "pm_sim_unavailable":
+        throw new TransientPaymentError("simulated provider outage");
+      default:
+        return { status: "failed", intentId: null, reason: `No such PaymentMethod: '${req.paymentMethod}'.` };
+    }
+  }
+
+  async refund(intentId: string): Promise<{ refundId: string }> {
+    return { refundId: `re_sim_${intentId}` };
+  }
+
+  async cancel(): Promise<void> {}
+}

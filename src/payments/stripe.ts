@@ -1,0 +1,97 @@
+import Stripe from "stripe";
+import { TransientPaymentError, type ChargeRequest, type ChargeResult, type PaymentProvider } from "./provider";
+
+/**
+ * The SDK's HTTP client. Production uses fetch; tests swap in a fake through
+ * the SDK's own hook (Stripe.createFetchHttpClient(fakeFetch)), the only
+ * network the test suite fakes.
+ */
+let httpClient: Stripe.HttpClient = Stripe.createFetchHttpClient();
+
+export function useStripeHttpClient(client: Stripe.HttpClient): void {
+  httpClient = client;
+}
+
+export function stripeClient(secretKey: string): Stripe {
+  return new Stripe(secretKey, { httpClient, maxNetworkRetries: 2, timeout: 10_000 });
+}
+
+export class StripeProvider implements PaymentProvider {
+  readonly name = "stripe" as const;
+  private readonly stripe: Stripe;
+
+  constructor(secretKey: string) {
+    this.stripe = stripeClient(secretKey);
+  }
+
+  async charge(req: ChargeRequest): Promise<ChargeResult> {
+    try {
+      const intent = await this.stripe.paymentIntents.create(
+        {
+          amount: req.amount,
+          currency: req.currency,
+          payment_method: req.paymentMethod,
+          confirm: true,
+          automatic_payment_methods: { enabled: true, allow_redirects: "never" },
+          metadata: { orderId: req.orderId, customerId: req.customerId },
+        },
+        { idempotencyKey: `charge_${req.orderId}` },
+      );
+      switch (intent.status) {
+        case "succeeded":
+          return { status: "succeeded", intentId: intent.id };
+        case "requires_action":
+        case "requires_confirmation":
+          return { status: "requires_action", intentId: intent.id, clientSecret: intent.client_secret };
+        case "processing":
+          return { status: "processing", intentId: intent.id };
+        default:
+          return {
+            status: "failed",
+            intentId: intent.id,
+            reason: intent.last_payment_error?.message ?? `payment ${intent.status}`,
+          };
+      }
+    } catch (e) {
+      if (e instanceof Stripe.errors.StripeCardError) {
+        return { status: "failed", intentId: e.payment_intent?.id ?? null, reason: e.message };
+      }
+      throw classify(e);
+    }
+  }
+
+  async refund(intentId: string, orderId: string): Promise<{ refundId: string }> {
+    try {
+      const refund = await this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund_${orderId}` });
+      return { refundId: refund.id };
+    } catch (e) {
+      throw classify(e);
+    }
+  }
+
+  async cancel(intentId: string, orderId: string): Promise<void> {
+    try {
+      await this.stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `cancel_${orderId}` });
+    } catch (e) {
+      // An intent that already succeeded or was canceled cannot be canceled: the webhook settles it.
+      if (e instanceof Stripe.errors.StripeInvalidRequestError) return;
+      throw classify(e);
+    }
+  }
+}
+
+/**
+ * Outages and rate limits become a TransientPaymentError (retried from the
+ * queue); anything else is a bug or a misconfiguration and stays as it is.
+ */
+function classify(e: unknown): unknown {
+  if (
+    e instanceof Stripe.errors.StripeConnectionError ||
+    e instanceof Stripe.errors.StripeAPIError ||
+    e instanceof Stripe.errors.StripeRateLimitError ||
+    (e instanceof Stripe.errors.StripeError && (e.statusCode ?? 0) >= 500)
+  ) {
+    return new TransientPaymentError(e.message, { cause: e });
+  }
+  return e;
+}

@@ -1,0 +1,43 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireShopper } from "../http/auth";
+import { router } from "../http/context";
+import { idempotencyKey } from "../http/idempotency";
+import { sendOutcome } from "../http/outcome";
+import { checkout } from "../orders/checkout";
+import { enforceRateLimits } from "../edge/rate-limit";
+import { HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
+import { Order } from "./order-schemas";
+
+const PaymentMethod = z
+  .string()
+  .regex(/^pm_[A-Za-z0-9_]{1,96}$/, "a Stripe PaymentMethod id, e.g. pm_card_visa")
+  .openapi({ example: "pm_card_visa" });
+
+const CheckoutBody = z
+  .union([
+    z.strictObject({ holdIds: z.array(HoldId).min(1).max(50), paymentMethod: PaymentMethod }),
+    z.strictObject({
+      items: z.array(z.strictObject({ sku: SkuId, quantity: z.number().int().min(1).max(10_000) })).min(1).max(50),
+      paymentMethod: PaymentMethod,
+    }),
+  ])
+  .openapi("CheckoutInput");
+
+export const checkoutRoutes = router().openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/checkout",
+    summary: "Turn holds (or items) into an order awaiting payment; all or nothing across SKUs",
+    security: [{ shopper: [] }],
+    request: { headers: IdempotencyHeaders, body: jsonBody(CheckoutBody) },
+    responses: { 202: jsonResponse(Order, "The order, pending payment"), ...problems(400, 401, 403, 404, 409, 410, 422) },
+  }),
+  async (c) => {
+    const principal = c.var.principal;
+    const { customerId } = requireShopper(principal);
+    await enforceRateLimits(c, customerId, "checkout");
+    const body = c.req.valid("json");
+    const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], principal!, "checkout", body);
+    return sendOutcome(c, await checkout(c.env, customerId, body, idem, Date.now()), 202);
+  },
+);

@@ -1,0 +1,93 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { decodeCursor, encodeCursor } from "../audit/queries";
+import { inventory } from "../db/schema";
+import { ProblemError } from "../domain/problems";
+import { requireMerchant } from "../http/auth";
+import { router } from "../http/context";
+import { jsonResponse, problems, SkuId } from "./schemas";
+
+const StockStatus = z.enum(["in_stock", "sold_out"]).openapi({
+  description: "`in_stock`: available > 0; `sold_out`: available = 0 (every unit sold or held).",
+});
+
+const InventoryItem = z
+  .object({
+    sku: z.string(),
+    name: z.string(),
+    status: StockStatus,
+    onHand: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+    sold: z.number().int(),
+    received: z.number().int(),
+    lastSeq: z.number().int().openapi({ description: "Seq in the SKU's audit stream (`sku:<sku>`) these levels follow." }),
+    asOf: z.string().openapi({ description: "When the SKU was last at these levels." }),
+  })
+  .openapi("InventoryItem");
+
+const Query = z.object({
+  status: StockStatus.optional(),
+  cursor: z.string().min(1).max(128).optional().openapi({ description: "`nextCursor` of the previous page; opaque." }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const inventoryRoutes = router().openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/skus",
+    summary: "Every SKU with its stock levels, ordered by sku",
+    description:
+      "Read from D1's inventory view, which the SKU objects keep from their shipped audit events: no object is " +
+      "woken, and levels trail the objects by about a second. `status=in_stock` lists SKUs with available > 0, " +
+      "`status=sold_out` those with available = 0. A SKU appears once its creation has been shipped.",
+    security: [{ merchant: [] }],
+    request: { query: Query },
+    responses: {
+      200: jsonResponse(z.object({ data: z.array(InventoryItem), nextCursor: z.string().nullable() }), "A page of SKUs"),
+      ...problems(400, 401, 403),
+    },
+  }),
+  async (c) => {
+    requireMerchant(c.var.principal);
+    const { status, cursor, limit } = c.req.valid("query");
+    const after = cursor === undefined ? null : decodeCursor(cursor);
+    if (cursor !== undefined && (after === null || !SkuId.safeParse(after).success)) {
+      throw new ProblemError("invalid_request", "query cursor: not a cursor of this listing", {
+        errors: [{ in: "query", path: "cursor", message: "not a cursor of this listing" }],
+      });
+    }
+    const filters: Array<SQL | undefined> = [
+      after === null ? undefined : gt(inventory.sku, after),
+      status === "in_stock" ? gt(inventory.available, 0) : status === "sold_out" ? eq(inventory.available, 0) : undefined,
+    ];
+    // One extra row tells whether another page exists without a COUNT.
+    const rows = await drizzle(c.env.DB)
+      .select()
+      .from(inventory)
+      .where(and(...filters))
+      .orderBy(asc(inventory.sku))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return c.json(
+      {
+        data: page.map((r) => ({
+          sku: r.sku,
+          name: r.name,
+          status: r.available > 0 ? ("in_stock" as const) : ("sold_out" as const),
+          onHand: r.onHand,
+          reserved: r.reserved,
+          available: r.available,
+          sold: r.sold,
+          received: r.received,
+          lastSeq: r.lastSeq,
+          asOf: new Date(r.updatedAtMs).toISOString(),
+        })),
+        nextCursor: rows.length > limit && last ? encodeCursor(last.sku) : null,
+      },
+      200,
+    );
+  },
+);

@@ -1,0 +1,31 @@
+import { z } from "@hono/zod-openapi";
+
+export const OrderStatus = z.enum(["pending_payment", "paid", "fulfilled", "payment_failed", "expired", "cancelled", "refunded"]);
+
+export const OrderId = z
+  .string()
+  .regex(/^ord_[0-9a-f]{24}$/, "an order id as returned by POST /v1/checkout")
+  .openapi({ param: { name: "orderId", in: "path" } });
+
+export const Order = z
+  .object({
+    orderId: z.string(),
+    customerId: z.string(),
+    status: OrderStatus,
+    items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), unitAmount: z.number().int(), holdId: z.string() })),
+    total: z.number().int(),
+    currency: z.string(),
+    holdIds: z.array(z.string()),
+    payment: z.object({
+      provider: z.enum(["stripe", "simulated"]),
+      status: z.string().nullable(),
+      intentId: z.string().optional(),
+      clientSecret: z.string().optional(),
+      failureReason: z.string().optional(),
+    }),
+    refund: z.object({ refundId: z.string().nullable(), reason: z.string().nullable(), restocked: z.boolean() }).nullable(),
+    expiresAt: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Order");

@@ -1,0 +1,139 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ProblemError } from "../domain/problems";
+import { requireMerchant, requireShopper, type Principal } from "../http/auth";
+import { router } from "../http/context";
+import { sendOutcome } from "../http/outcome";
+import { OrderStore } from "../orders/order-store";
+import { OrderFlow } from "../orders/settle";
+import { orderView } from "../orders/view";
+import { IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
+import { Order, OrderId, OrderStatus } from "./order-schemas";
+
+const params = z.object({ orderId: OrderId });
+const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { merchant: [] }];
+
+const ListQuery = z.object({
+  status: OrderStatus.optional(),
+  sku: SkuId.optional().openapi({ param: { name: "sku", in: "query" } }),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Cursor: base64url of "createdAtMs:orderId" of the last row served. */
+const cursorCodec = {
+  encode: (createdAtMs: number, orderId: string) => btoa(`${createdAtMs}:${orderId}`).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", ""),
+  decode(cursor: string): { createdAtMs: number; orderId: string } {
+    let text: string;
+    try {
+      text = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
+    } catch {
+      text = "";
+    }
+    const m = /^(\d{1,16}):(ord_[0-9a-f]{24})$/.exec(text);
+    if (!m) throw new ProblemError("invalid_request", "The cursor is not one this API returned.");
+    return { createdAtMs: Number(m[1]), orderId: m[2]! };
+  },
+};
+
+/** The owner (a shopper) or the merchant may see and cancel an order; anyone else gets `not_found`. */
+async function visibleOrder(env: Env, orderId: string, principal: Principal | null) {
+  const caller = principal?.kind === "merchant" ? "merchant" : requireShopper(principal);
+  const stored = await new OrderStore(env.DB).get(orderId);
+  if (!stored || (caller !== "merchant" && stored.order.customerId !== caller.customerId)) {
+    throw new ProblemError("not_found", "No such order.");
+  }
+  return { stored, by: caller === "merchant" ? ("merchant" as const) : ("owner" as const) };
+}
+
+export const orderRoutes = router()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/orders/{orderId}",
+      summary: "An order",
+      security: OWNER_OR_MERCHANT,
+      request: { params },
+      responses: { 200: jsonResponse(Order, "The order"), ...problems(400, 401, 404) },
+    }),
+    async (c) => {
+      const { stored } = await visibleOrder(c.env, c.req.valid("param").orderId, c.var.principal);
+      const { order, items } = stored;
+      if (order.status === "pending_payment" && Date.now() >= order.expiresAtMs) {
+        // Its holds have lapsed: like a hold past its deadline, the order reads as expired.
+        const expired = await new OrderFlow(c.env).expire(order.orderId, Date.now());
+        if (expired) return c.json(orderView(expired, items), 200);
+      }
+      return c.json(orderView(order, items), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/orders/{orderId}/cancel",
+      summary: "Cancel: the owner before payment, the merchant before fulfilment (refunding and restocking)",
+      security: OWNER_OR_MERCHANT,
+      request: { params, headers: IdempotencyHeaders },
+      responses: { 200: jsonResponse(Order, "The cancelled order"), ...problems(400, 401, 404, 409) },
+    }),
+    async (c) => {
+      const { stored, by } = await visibleOrder(c.env, c.req.valid("param").orderId, c.var.principal);
+      return sendOutcome(c, await new OrderFlow(c.env).cancel(stored.order.orderId, by, Date.now()), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/orders/{orderId}/fulfill",
+      summary: "Mark a paid order fulfilled",
+      security: [{ merchant: [] }],
+      request: { params, headers: IdempotencyHeaders },
+      responses: { 200: jsonResponse(Order, "The fulfilled order"), ...problems(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      requireMerchant(c.var.principal);
+      return sendOutcome(c, await new OrderFlow(c.env).fulfil(c.req.valid("param").orderId, Date.now()), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/orders/{orderId}/refund",
+      summary: "Refund a paid or fulfilled order, optionally putting its units back on hand",
+      security: [{ merchant: [] }],
+      request: { params, headers: IdempotencyHeaders, body: jsonBody(z.strictObject({ restock: z.boolean() }).openapi("RefundInput")) },
+      responses: { 200: jsonResponse(Order, "The refunded order"), ...problems(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      requireMerchant(c.var.principal);
+      const { restock } = c.req.valid("json");
+      return sendOutcome(c, await new OrderFlow(c.env).refund(c.req.valid("param").orderId, restock, Date.now()), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/orders",
+      summary: "Orders, newest first, filtered by status and SKU",
+      security: [{ merchant: [] }],
+      request: { query: ListQuery },
+      responses: {
+        200: jsonResponse(z.object({ data: z.array(Order), nextCursor: z.string().nullable() }), "A page of orders"),
+        ...problems(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      requireMerchant(c.var.principal);
+      const q = c.req.valid("query");
+      const cursor = q.cursor ? cursorCodec.decode(q.cursor) : null;
+      const filter = { ...(q.status && { status: q.status }), ...(q.sku && { sku: q.sku }) };
+      const page = await new OrderStore(c.env.DB).list(filter, cursor, q.limit);
+      const last = page.orders.at(-1)?.order;
+      return c.json(
+        {
+          data: page.orders.map((o) => orderView(o.order, o.items)),
+          nextCursor: page.more && last ? cursorCodec.encode(last.createdAtMs, last.orderId) : null,
+        },
+        200,
+      );
+    },
+  );
