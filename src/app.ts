@@ -13,7 +13,7 @@ import { checkoutRoutes } from "./routes/checkout";
 import { orderRoutes } from "./routes/orders";
 import { saleRoutes } from "./routes/sales";
 import { webhookRoutes } from "./routes/webhooks";
-import { skuRoutes } from "./routes/skus";
+import { skuRoutes, skuStatsRoutes } from "./routes/skus";
 
 /** Request bodies are small JSON documents; anything larger is refused unread. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -38,6 +38,7 @@ export function createApp() {
 
   app.route("/", healthRoutes);
   app.route("/", skuRoutes);
+  app.route("/", skuStatsRoutes);
   app.route("/", holdRoutes);
   app.route("/", saleRoutes);
   app.route("/", inventoryRoutes);

@@ -103,3 +103,56 @@ export async function putSale(
     },
   });
 }
+
+// --- Orders and checkout -----------------------------------------------------
+
+export async function checkoutAs(customerId: string, body: unknown, headers: Record<string, string> = {}) {
+  return call("/v1/checkout", { auth: await shopperToken(customerId), body, headers });
+}
+
+export async function getOrder(orderId: string, auth: string = ADMIN) {
+  return call(`/v1/orders/${orderId}`, { auth });
+}
+
+/** Polls the order (as the merchant) until `done` holds; Miniflare's queue consumer settles payments within a second or two. */
+export async function waitForOrder(orderId: string, done: (order: any) => boolean, timeoutMs = 10_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await getOrder(orderId);
+    expect(res.status).toBe(200);
+    if (done(res.body)) return res.body;
+    if (Date.now() > deadline) throw new Error(`order ${orderId} still ${JSON.stringify(res.body.status)} / ${JSON.stringify(res.body.payment)} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const waitForStatus = (orderId: string, status: string) => waitForOrder(orderId, (o) => o.status === status);
+
+/** A hold's status as stored, read directly (a read through the API could expire it on the way). */
+export async function holdStatus(sku: string, holdId: string): Promise<string | undefined> {
+  const { runInDurableObject } = await import("cloudflare:test");
+  const { env } = await import("cloudflare:workers");
+  return runInDurableObject(env.SKU.getByName(sku), (_o, state) => {
+    const rows = state.storage.sql.exec("SELECT status FROM holds WHERE hold_id = ?", holdId).toArray();
+    return rows[0]?.status as string | undefined;
+  });
+}
+
+/** Moves a hold's deadline into the past, then runs the SKU object's alarm so it expires. */
+export async function expireHold(sku: string, holdId: string): Promise<void> {
+  const { runDurableObjectAlarm, runInDurableObject } = await import("cloudflare:test");
+  const { env } = await import("cloudflare:workers");
+  const stub = env.SKU.getByName(sku);
+  await runInDurableObject(stub, (_o, state) => {
+    state.storage.sql.exec("UPDATE holds SET expires_at_ms = ? WHERE hold_id = ?", Date.now() - 1_000, holdId);
+  });
+  await runDurableObjectAlarm(stub);
+  expect(await holdStatus(sku, holdId)).toBe("expired");
+}
+
+/** SPEC section 2, invariant 2: received == onHand + sold. */
+export function expectConserved(l: { onHand: number; sold: number; received: number; reserved: number }) {
+  expect(l.received).toBe(l.onHand + l.sold);
+  expect(l.reserved).toBeGreaterThanOrEqual(0);
+  expect(l.reserved).toBeLessThanOrEqual(l.onHand);
+}

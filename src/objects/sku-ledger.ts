@@ -7,6 +7,7 @@ import { SHIPPING } from "./outbox-shipper";
 import { featuredSale, iso, resolveOffer, skuStatus, soldOut } from "./offer";
 import { holdView, isLive, levelsOf, newHoldId, priceOf, type HoldRow, type SkuRow } from "./rows";
 import { SkuTables } from "./sku-tables";
+import { REFUSAL_COUNTER_PREFIX } from "./stats";
 
 export type { IdempotencyKey } from "./idempotency-store";
 
@@ -268,6 +269,11 @@ export class SkuLedger {
 
   counters(): Record<string, number> {
     return this.tables.counters();
+  }
+
+  /** Counts a refusal by code; a write of its own, since a refusal changes nothing else. */
+  countRefusal(code: string): void {
+    this.tx(() => this.tables.bump(`${REFUSAL_COUNTER_PREFIX}${code}`));
   }
 
   /** Counts a violation in its own write, after the offending transaction rolled back. */

@@ -6,8 +6,8 @@ import { migrate } from "./migrate";
 import { OutboxShipper, SHIPPING } from "./outbox-shipper";
 import { SKU_MIGRATIONS } from "./sku-schema";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
+import { skuStats, type SkuStats } from "./stats";
 import { parseThreshold } from "./stock-alerts";
-
 
 /**
  * The single writer of one SKU's stock (SPEC section 1). RPC methods stamp the
@@ -20,6 +20,8 @@ export class SkuObject extends DurableObject<Env> {
   readonly shipper: OutboxShipper;
   /** The alarm time this instance last set, so the hot path skips redundant setAlarm calls. */
   private armedAtMs: number | null = null;
+  private readonly startedAtMs = Date.now();
+  private calls = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -82,6 +84,7 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   async snapshot(): Promise<SkuSnapshot | null> {
+    this.calls += 1;
     const snapshot = this.guard(() => this.ledger.snapshot(Date.now()));
     await this.rearm();
     return snapshot;
@@ -89,6 +92,15 @@ export class SkuObject extends DurableObject<Env> {
 
   async counters(): Promise<Record<string, number>> {
     return this.ledger.counters();
+  }
+
+  async stats(): Promise<SkuStats | null> {
+    const snapshot = await this.snapshot();
+    if (!snapshot) return null;
+    return skuStats(snapshot.sku, snapshot.levels, snapshot.liveHolds, this.ledger.counters(), {
+      startedAt: new Date(this.startedAtMs).toISOString(),
+      calls: this.calls,
+    });
   }
 
   /**
@@ -114,7 +126,8 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** Runs a mutation, then re-arms the alarm; a violated invariant becomes an `internal` refusal. */
-  private async mutate<R>(fn: () => R): Promise<R | Refusal> {
+  private async mutate<R extends Outcome<unknown>>(fn: () => R): Promise<R | Refusal> {
+    this.calls += 1;
     let result: R | Refusal;
     try {
       result = this.guard(fn);
@@ -122,12 +135,14 @@ export class SkuObject extends DurableObject<Env> {
       if (!(e instanceof InvariantViolation)) throw e;
       result = refuse("internal", "The change would break a stock invariant, so nothing was applied.");
     }
+    if (!result.ok) this.ledger.countRefusal(result.code);
     await this.rearm();
     return result;
   }
 
   /** Runs a change that emits events but returns no refusal, then re-arms so its events ship. */
   private async changeThenRearm<R>(fn: () => R): Promise<R> {
+    this.calls += 1;
     const result = this.guard(fn);
     await this.rearm();
     return result;

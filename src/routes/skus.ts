@@ -148,6 +148,40 @@ export const skuRoutes = router()
     },
   );
 
+const Stats = z
+  .object({
+    sku: z.string(),
+    levels: Levels,
+    holds: z.object({ created: z.number(), released: z.number(), expired: z.number(), committed: z.number(), live: z.number() }),
+    refusals: z.record(z.string(), z.number()),
+    invariantViolations: z.number().openapi({ description: "Must be 0." }),
+    ratios: z.object({
+      reservedOfOnHand: z.number().nullable().openapi({ description: "Stock locked by live holds." }),
+      expiredOfCreated: z.number().nullable().openapi({ description: "Abandonment: holds that lapsed." }),
+    }),
+    instance: z.object({ startedAt: z.string(), calls: z.number() }),
+  })
+  .openapi("SkuStats");
+
+export const skuStatsRoutes = router().openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/skus/{sku}/stats",
+    summary: "Counters a merchant watches during a sale",
+    security: [{ merchant: [] }],
+    request: { params },
+    responses: { 200: jsonResponse(Stats, "The SKU's counters"), ...problems(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    requireMerchant(c.var.principal);
+    const { sku } = c.req.valid("param");
+    const stats = await callObject(c.env, () => c.env.SKU.getByName(sku).stats());
+    if (!stats) throw new ProblemError("not_found", `No SKU "${sku}".`);
+    c.header("cache-control", "private, no-store");
+    return c.json(stats, 200);
+  },
+);
+
 function publicView(s: SkuSnapshot): z.infer<typeof PublicSku> {
   return { sku: s.sku, name: s.name, price: s.price, available: s.levels.available, status: s.status, sale: s.sale };
 }
