@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { runMaintenance } from "./maintenance";
 import { handleNotificationDeadLetters, handleNotifications, NOTIFICATION_QUEUES } from "./notifications/consumer";
 import { handlePaymentDeadLetters, handlePayments, PAYMENT_QUEUES } from "./payments/consumer";
 
@@ -15,6 +16,10 @@ const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Prom
 
 export default {
   fetch: app.fetch,
+  async scheduled(controller, env) {
+    const pruned = await runMaintenance(env, controller.scheduledTime);
+    console.log(JSON.stringify({ level: "info", event: "maintenance", ...pruned }));
+  },
   async queue(batch, env) {
     const consume = consumers[batch.queue];
     if (!consume) throw new Error(`no consumer for queue ${batch.queue}`);

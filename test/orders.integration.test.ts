@@ -159,9 +159,8 @@ describe("refunding", () => {
     expect(await levels(sku)).toMatchObject({ onHand: 3, sold: 1, received: 4 });
   });
 
-  // BUG (reported, not fixed): SPEC 6 makes every state-changing POST idempotent by key, 422 on reuse
-  // with another body; the order routes accept Idempotency-Key but ignore it. Needs a D1 reply store.
-  it.fails("answers 422 when a refund's Idempotency-Key comes back with another body", async () => {
+  // SPEC 6: every state-changing POST is idempotent by key, 422 on reuse with another body.
+  it("answers 422 when a refund's Idempotency-Key comes back with another body", async () => {
     const sku = await createSku({ stock: 3 });
     const { orderId } = await paidOrder("lee", sku, 1);
     const headers = { "Idempotency-Key": unique("idem") };

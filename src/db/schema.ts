@@ -141,6 +141,22 @@ export const inventory = sqliteTable(
   (t) => [index("inventory_by_available").on(t.available)],
 );
 
+/**
+ * Replies to idempotent POSTs that the Worker answers itself (checkout, order
+ * actions); SKU mutations keep theirs in the SKU's object. Kept 24 h.
+ */
+export const idempotencyReplies = sqliteTable(
+  "idempotency_replies",
+  {
+    key: text("key").primaryKey(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    body: text("body").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (t) => [index("idempotency_replies_by_age").on(t.createdAtMs)],
+);
+
 /** Provider webhook events already handled (Stripe retries and duplicates them). */
 export const processedWebhooks = sqliteTable("processed_webhooks", {
   eventId: text("event_id").primaryKey(),

@@ -1,6 +1,4 @@
-import { and, eq } from "drizzle-orm";
-import { orderStream } from "../audit/chain";
-import { auditEvents, type OrderItemRow } from "../db/schema";
+import type { OrderItemRow } from "../db/schema";
 import { sha256Hex } from "../domain/canonical-json";
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Hold } from "../domain/types";
@@ -34,12 +32,12 @@ export async function checkout(
   now_ms: number,
 ): Promise<Outcome<OrderView> & { replayed?: boolean }> {
   const store = new OrderStore(env.DB);
-  if (idem) {
-    const prior = await replay(env, store, idem);
-    if (prior) return prior;
-  }
   // A retry under the same key converges on the same order id, so its hold moves are no-ops.
   const orderId = `ord_${idem ? (await sha256Hex(idem.key)).slice(0, 24) : crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+  if (idem) {
+    const existing = await existingOrder(env, store, orderId, idem);
+    if (existing) return existing;
+  }
   const taken = await takeHolds(env, customerId, orderId, input);
   if (!taken.ok) return taken;
 
@@ -84,31 +82,30 @@ export async function checkout(
     throw e;
   }
   if (!created && idem) {
-    // A concurrent request with the same key created it first: answer as a replay.
-    const prior = await replay(env, store, idem);
-    if (prior) return prior;
+    // A concurrent request with the same key created it first.
+    const existing = await existingOrder(env, store, orderId, idem);
+    if (existing) return existing;
   }
   await env.PAYMENTS.send({ orderId } satisfies PaymentJob, { contentType: "json" });
   return accept(view);
 }
 
-/** The first response for this key (the order as created), or the reuse refusal. */
-async function replay(env: Env, store: OrderStore, idem: IdempotencyKey) {
-  const prior = await store.byIdempotencyKey(idem.key);
+/**
+ * The order an earlier attempt under this key made. The route replays stored
+ * replies, so this runs only when that attempt died before its reply was
+ * stored: the order as it stands now is the truthful answer, and its payment
+ * is queued again in case the attempt died before queueing it.
+ */
+async function existingOrder(env: Env, store: OrderStore, orderId: string, idem: IdempotencyKey) {
+  const prior = await store.get(orderId);
   if (!prior) return null;
-  if (prior.requestHash !== idem.requestHash) {
+  if (prior.order.requestHash !== idem.requestHash) {
     return refuse("idempotency_key_reused", "This Idempotency-Key was used with a different request.");
   }
-  const [created] = await store.db
-    .select({ data: auditEvents.data })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.stream, orderStream(prior.orderId)), eq(auditEvents.seq, 1)));
-  if (!created) throw new Error(`order ${prior.orderId} has no order.created event`);
-  if (prior.status === "pending_payment" && prior.paymentStatus === null) {
-    // The first attempt may have died before queueing the payment; the consumer is idempotent.
-    await env.PAYMENTS.send({ orderId: prior.orderId } satisfies PaymentJob, { contentType: "json" });
+  if (prior.order.status === "pending_payment" && prior.order.paymentStatus === null) {
+    await env.PAYMENTS.send({ orderId } satisfies PaymentJob, { contentType: "json" });
   }
-  return { ...accept(JSON.parse(created.data) as OrderView), replayed: true };
+  return { ...accept(orderView(prior.order, prior.items)), replayed: true };
 }
 
 async function takeHolds(env: Env, customerId: string, orderId: string, input: CheckoutInput): Promise<Taken> {

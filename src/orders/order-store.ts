@@ -47,11 +47,6 @@ export class OrderStore {
     return { order, items };
   }
 
-  async byIdempotencyKey(key: string): Promise<OrderRow | null> {
-    const [order] = await this.db.select().from(orders).where(eq(orders.idempotencyKey, key));
-    return order ?? null;
-  }
-
   /** Writes the order, its items and its first audit event atomically. False if the id exists. */
   async create(order: NewOrder, items: OrderItemRow[], eventData: object): Promise<boolean> {
     const [event] = await linkEvents(GENESIS_HASH, [

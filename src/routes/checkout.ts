@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireShopper } from "../http/auth";
 import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
-import { sendOutcome } from "../http/outcome";
+import { idempotentReply, replyOf, sendReply } from "../http/replies";
 import { checkout } from "../orders/checkout";
 import { enforceRateLimits } from "../edge/rate-limit";
 import { HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
@@ -38,6 +38,9 @@ export const checkoutRoutes = router().openapi(
     await enforceRateLimits(c, customerId, "checkout");
     const body = c.req.valid("json");
     const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], principal!, "checkout", body);
-    return sendOutcome(c, await checkout(c.env, customerId, body, idem, Date.now()), 202);
+    const now_ms = Date.now();
+    const reply = await idempotentReply(c.env, idem, now_ms, async () => replyOf(await checkout(c.env, customerId, body, idem, now_ms), 202));
+    // A stored reply is replayed byte for byte, beyond what the route's typed responses describe.
+    return sendReply(c, reply) as never;
   },
 );

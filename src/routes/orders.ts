@@ -1,11 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { requireMerchant, requireShopper, type Principal } from "../http/auth";
-import { router } from "../http/context";
-import { sendOutcome } from "../http/outcome";
+import { router, type AppContext } from "../http/context";
+import { idempotencyKey } from "../http/idempotency";
+import { idempotentReply, replyOf, sendReply } from "../http/replies";
+import type { Outcome } from "../domain/problems";
 import { OrderStore } from "../orders/order-store";
 import { OrderFlow } from "../orders/settle";
-import { orderView } from "../orders/view";
+import { orderView, type OrderView } from "../orders/view";
 import { IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
 import { Order, OrderId, OrderStatus } from "./order-schemas";
 
@@ -45,6 +47,24 @@ async function visibleOrder(env: Env, orderId: string, principal: Principal | nu
   return { stored, by: caller === "merchant" ? ("merchant" as const) : ("owner" as const) };
 }
 
+/**
+ * Runs an order action once per Idempotency-Key (SPEC section 6): a replay
+ * returns the stored reply, the key with another body is 422.
+ */
+async function orderAction(
+  c: AppContext,
+  operation: string,
+  key: string | undefined,
+  body: unknown,
+  act: (now_ms: number) => Promise<Outcome<OrderView>>,
+) {
+  const idem = await idempotencyKey(key, c.var.principal!, operation, body);
+  const now_ms = Date.now();
+  const reply = await idempotentReply(c.env, idem, now_ms, async () => replyOf(await act(now_ms), 200));
+  // A stored reply is replayed byte for byte, beyond what the route's typed responses describe.
+  return sendReply(c, reply) as never;
+}
+
 export const orderRoutes = router()
   .openapi(
     createRoute({
@@ -76,8 +96,11 @@ export const orderRoutes = router()
       responses: { 200: jsonResponse(Order, "The cancelled order"), ...problems(400, 401, 404, 409) },
     }),
     async (c) => {
-      const { stored, by } = await visibleOrder(c.env, c.req.valid("param").orderId, c.var.principal);
-      return sendOutcome(c, await new OrderFlow(c.env).cancel(stored.order.orderId, by, Date.now()), 200);
+      const { orderId } = c.req.valid("param");
+      const { by } = await visibleOrder(c.env, orderId, c.var.principal);
+      return orderAction(c, `cancel:${orderId}`, c.req.valid("header")["idempotency-key"], {}, (now) =>
+        new OrderFlow(c.env).cancel(orderId, by, now),
+      );
     },
   )
   .openapi(
@@ -91,7 +114,10 @@ export const orderRoutes = router()
     }),
     async (c) => {
       requireMerchant(c.var.principal);
-      return sendOutcome(c, await new OrderFlow(c.env).fulfil(c.req.valid("param").orderId, Date.now()), 200);
+      const { orderId } = c.req.valid("param");
+      return orderAction(c, `fulfill:${orderId}`, c.req.valid("header")["idempotency-key"], {}, (now) =>
+        new OrderFlow(c.env).fulfil(orderId, now),
+      );
     },
   )
   .openapi(
@@ -105,8 +131,11 @@ export const orderRoutes = router()
     }),
     async (c) => {
       requireMerchant(c.var.principal);
-      const { restock } = c.req.valid("json");
-      return sendOutcome(c, await new OrderFlow(c.env).refund(c.req.valid("param").orderId, restock, Date.now()), 200);
+      const body = c.req.valid("json");
+      const { orderId } = c.req.valid("param");
+      return orderAction(c, `refund:${orderId}`, c.req.valid("header")["idempotency-key"], body, (now) =>
+        new OrderFlow(c.env).refund(orderId, body.restock, now),
+      );
     },
   )
   .openapi(
