@@ -41,7 +41,7 @@ describe("SKU ledger against a model", () => {
           ledger.configure("model-sku", { name: "Model", price: { amount: 100, currency: "usd" }, alwaysOn: !withSale }, t0);
           if (withSale) {
             ledger.applySaleRule(
-              { saleId: "s", revision: 1, name: "S", startsAtMs: t0 - 1, endsAtMs: t0 + 1e12, price: { amount: 80, currency: "usd" }, perCustomerLimit: 4, maxPerOrder: 3, holdSeconds: 60, paymentSeconds: 120 },
+              { saleId: "s", revision: 1, name: "S", startsAtMs: t0 - 1, endsAtMs: t0 + 1e12, price: { amount: 80, currency: "usd" }, perCustomerLimit: 4, maxPerOrder: 3, holdSeconds: 60, paymentSeconds: 120, holdsPerMinute: null },
               t0,
             );
           }

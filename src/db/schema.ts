@@ -29,6 +29,7 @@ export const saleItems = sqliteTable(
     perCustomerLimit: integer("per_customer_limit").notNull(),
     maxPerOrder: integer("max_per_order"),
     holdSeconds: integer("hold_seconds"),
+    holdsPerMinute: integer("holds_per_minute"),
     paymentSeconds: integer("payment_seconds"),
   },
   (t) => [primaryKey({ columns: [t.saleId, t.sku] }), index("sale_items_by_sku").on(t.sku)],

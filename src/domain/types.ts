@@ -47,6 +47,8 @@ export interface SaleRule {
   perCustomerLimit: number;
   maxPerOrder: number | null;
   holdSeconds: number | null;
+  /** Holds one customer may take per rolling minute in this sale; null: only the edge limits apply. */
+  holdsPerMinute: number | null;
   paymentSeconds: number | null;
 }
 

@@ -11,6 +11,8 @@ export function sendOutcome<T, S extends 200 | 201 | 202>(c: AppContext, outcome
   if (outcome.replayed) c.header("Idempotent-Replayed", "true");
   if (!outcome.ok) {
     const headers: Record<string, string> = outcome.replayed ? { "Idempotent-Replayed": "true" } : {};
+    const retryAfter = outcome.extra?.retryAfterSeconds;
+    if (typeof retryAfter === "number") headers["retry-after"] = String(retryAfter);
     throw new ProblemError(outcome.code, outcome.detail, outcome.extra ?? {}, headers);
   }
   return c.json(outcome.value as T, status);

@@ -40,6 +40,7 @@ export type SaleRuleRow = {
   per_customer_limit: number;
   max_per_order: number | null;
   hold_seconds: number | null;
+  holds_per_minute: number | null;
   payment_seconds: number | null;
 };
 
@@ -77,6 +78,7 @@ export function saleRuleFromRow(row: SaleRuleRow): SaleRule {
     perCustomerLimit: row.per_customer_limit,
     maxPerOrder: row.max_per_order,
     holdSeconds: row.hold_seconds,
+    holdsPerMinute: row.holds_per_minute,
     paymentSeconds: row.payment_seconds,
   };
 }

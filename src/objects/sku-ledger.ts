@@ -134,6 +134,16 @@ export class SkuLedger {
             perCustomerLimit: rule.perCustomerLimit,
           });
         }
+        if (rule.holdsPerMinute !== null) {
+          const recent = this.tables.recentHolds(rule.saleId, customerId, now_ms - 60_000);
+          if (recent.count >= rule.holdsPerMinute) {
+            const retryAfterSeconds = Math.max(1, Math.ceil(((recent.oldest_ms ?? now_ms) + 60_000 - now_ms) / 1000));
+            return refuse("rate_limited", `This sale allows ${rule.holdsPerMinute} holds per customer per minute.`, {
+              retryAfterSeconds,
+              holdsPerMinute: rule.holdsPerMinute,
+            });
+          }
+        }
       }
       if (quantity > available) {
         return refuse("insufficient_stock", `Only ${available} units are available.`, { available });

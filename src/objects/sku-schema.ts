@@ -138,4 +138,11 @@ export const SKU_MIGRATIONS: readonly string[] = [
   );
   INSERT INTO audit_head (id, seq, hash, outbox_seq, levels) VALUES (1, 0, '${GENESIS_HASH}', 0, NULL);
   `,
+  // Step 3: a sale may cap how many holds one customer takes per minute,
+  // stricter than the edge's rate limits; the index keeps that count to the
+  // customer's own recent holds.
+  `
+  ALTER TABLE sale_rules ADD COLUMN holds_per_minute INTEGER;
+  CREATE INDEX holds_by_customer_recent ON holds (scope, customer_id, created_at_ms);
+  `,
 ];

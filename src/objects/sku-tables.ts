@@ -69,6 +69,17 @@ export class SkuTables {
       .one().at;
   }
 
+  /** The customer's holds in this scope since `since_ms`, and when the oldest of them was made. */
+  recentHolds(scope: string, customerId: string, since_ms: number): { count: number; oldest_ms: number | null } {
+    return this.sql
+      .exec<{ count: number; oldest_ms: number | null }>(
+        `SELECT COUNT(*) AS count, MIN(created_at_ms) AS oldest_ms FROM holds
+         WHERE scope = ? AND customer_id = ? AND created_at_ms > ?`,
+        scope, customerId, since_ms,
+      )
+      .one();
+  }
+
   usage(scope: string, customerId: string): { held: number; bought: number } {
     return (
       this.sql
@@ -99,10 +110,10 @@ export class SkuTables {
   upsertRule(rule: SaleRule): void {
     this.sql.exec(
       `INSERT OR REPLACE INTO sale_rules (sale_id, revision, name, starts_at_ms, ends_at_ms, price_amount,
-         currency, per_customer_limit, max_per_order, hold_seconds, payment_seconds, removed)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+         currency, per_customer_limit, max_per_order, hold_seconds, payment_seconds, holds_per_minute, removed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
       rule.saleId, rule.revision, rule.name, rule.startsAtMs, rule.endsAtMs, rule.price.amount,
-      rule.price.currency, rule.perCustomerLimit, rule.maxPerOrder, rule.holdSeconds, rule.paymentSeconds,
+      rule.price.currency, rule.perCustomerLimit, rule.maxPerOrder, rule.holdSeconds, rule.paymentSeconds, rule.holdsPerMinute,
     );
     this.rules = null;
   }

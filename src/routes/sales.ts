@@ -16,6 +16,13 @@ const SaleItemBody = z.strictObject({
   maxPerOrder: z.number().int().min(1).max(10_000).optional(),
   holdSeconds: z.number().int().min(1).max(86_400).optional().openapi({ description: "Hold lifetime; default 600." }),
   paymentSeconds: z.number().int().min(60).max(86_400).optional().openapi({ description: "Payment window; default 900." }),
+  holdsPerMinute: z
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .optional()
+    .openapi({ description: "Holds one customer may take per rolling minute: stricter than the edge's rate limits." }),
 });
 
 const SaleBody = z
@@ -47,6 +54,7 @@ const SaleView = z
         perCustomerLimit: z.number().int(),
         maxPerOrder: z.number().int().nullable(),
         holdSeconds: z.number().int().nullable(),
+        holdsPerMinute: z.number().int().nullable(),
         paymentSeconds: z.number().int().nullable(),
         available: z.number().int().nullable(),
         status: z.enum(["upcoming", "live", "sold_out", "ended", "off_sale"]).nullable(),

@@ -11,6 +11,7 @@ export interface SaleItemInput {
   perCustomerLimit: number;
   maxPerOrder?: number | undefined;
   holdSeconds?: number | undefined;
+  holdsPerMinute?: number | undefined;
   paymentSeconds?: number | undefined;
 }
 
@@ -34,6 +35,7 @@ export interface SaleView {
     perCustomerLimit: number;
     maxPerOrder: number | null;
     holdSeconds: number | null;
+    holdsPerMinute: number | null;
     paymentSeconds: number | null;
     available: number | null;
     status: SkuStatus | null;
@@ -77,6 +79,7 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
         perCustomerLimit: item.perCustomerLimit,
         maxPerOrder: item.maxPerOrder ?? null,
         holdSeconds: item.holdSeconds ?? null,
+        holdsPerMinute: item.holdsPerMinute ?? null,
         paymentSeconds: item.paymentSeconds ?? null,
       })),
     ),
@@ -130,6 +133,7 @@ function viewOf(
       perCustomerLimit: item.perCustomerLimit,
       maxPerOrder: item.maxPerOrder,
       holdSeconds: item.holdSeconds,
+      holdsPerMinute: item.holdsPerMinute,
       paymentSeconds: item.paymentSeconds,
       available: snapshots[i]?.levels.available ?? null,
       status: snapshots[i]?.status ?? null,
@@ -150,6 +154,7 @@ function ruleOf(saleId: string, revision: number, sale: SaleInput, item: SaleIte
     perCustomerLimit: item.perCustomerLimit,
     maxPerOrder: item.maxPerOrder ?? null,
     holdSeconds: item.holdSeconds ?? null,
+    holdsPerMinute: item.holdsPerMinute ?? null,
     paymentSeconds: item.paymentSeconds ?? null,
   };
 }

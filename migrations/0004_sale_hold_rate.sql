@@ -1,0 +1,1 @@
+ALTER TABLE `sale_items` ADD `holds_per_minute` integer;
