@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { auditEvents, type AuditEventRow } from "../db/schema";
+import { decodeCursor, encodeCursor } from "../http/cursor";
 
 /** Reads of the audit log for the merchant API (src/routes/audit.ts). */
 
@@ -67,24 +68,6 @@ export function viewOf(row: AuditEventRow): AuditEventView {
     // A row edited into invalid JSON is shown as stored; verify reports it.
   }
   return { stream: row.stream, seq: row.seq, type: row.type, at: new Date(row.atMs).toISOString(), data, prevHash: row.prevHash, hash: row.hash };
-}
-
-/** Opaque cursors: base64url of UTF-8 text. Their content is not part of the API. */
-export function encodeCursor(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-/** The cursor's text, or null when it is not base64url of UTF-8. */
-export function decodeCursor(cursor: string): string | null {
-  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) return null;
-  try {
-    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-  } catch {
-    return null;
-  }
 }
 
 export function encodePosition(p: AuditPosition): string {

@@ -1,5 +1,5 @@
 import { eventHash, GENESIS_HASH } from "./chain";
-import { decodeCursor, encodeCursor } from "./queries";
+import { decodeCursor, encodeCursor } from "../http/cursor";
 
 /** Bounds of one verification request (TIGER_STYLE: every loop has one). */
 export const VERIFY = {

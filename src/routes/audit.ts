@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { decodePosition, encodePosition, listEvents } from "../audit/queries";
 import { decodeVerifyCursor, verifyChains } from "../audit/verify";
-import { ProblemError } from "../domain/problems";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { jsonResponse, problems } from "./schemas";
+import { badCursor } from "../http/cursor";
 
 const Stream = z
   .string()
@@ -66,9 +66,7 @@ export const auditRoutes = router()
       // A cursor only continues the listing it came from.
       const fits = after === null || (stream !== undefined ? after.kind === "stream" && after.stream === stream : after.kind === "time");
       if ((cursor !== undefined && after === null) || !fits) {
-        throw new ProblemError("invalid_request", "query cursor: not a cursor of this listing", {
-          errors: [{ in: "query", path: "cursor", message: "not a cursor of this listing" }],
-        });
+        throw badCursor();
       }
       const page = await listEvents(c.env.DB, { stream, after, limit });
       return c.json({ data: page.events, nextCursor: page.next ? encodePosition(page.next) : null }, 200);
@@ -92,9 +90,7 @@ export const auditRoutes = router()
       const { stream, cursor } = c.req.valid("query");
       const after = cursor === undefined ? null : decodeVerifyCursor(cursor);
       if (cursor !== undefined && after === null) {
-        throw new ProblemError("invalid_request", "query cursor: not a verification cursor", {
-          errors: [{ in: "query", path: "cursor", message: "not a verification cursor" }],
-        });
+        throw badCursor();
       }
       return c.json(await verifyChains(c.env.DB, { stream, after }), 200);
     },

@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { decodeCursor, encodeCursor } from "../audit/queries";
+import { badCursor, decodeCursor, encodeCursor } from "../http/cursor";
 import { inventory } from "../db/schema";
-import { ProblemError } from "../domain/problems";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { jsonResponse, problems, SkuId } from "./schemas";
@@ -54,9 +53,7 @@ export const inventoryRoutes = router().openapi(
     const { status, cursor, limit } = c.req.valid("query");
     const after = cursor === undefined ? null : decodeCursor(cursor);
     if (cursor !== undefined && (after === null || !SkuId.safeParse(after).success)) {
-      throw new ProblemError("invalid_request", "query cursor: not a cursor of this listing", {
-        errors: [{ in: "query", path: "cursor", message: "not a cursor of this listing" }],
-      });
+      throw badCursor();
     }
     const filters: Array<SQL | undefined> = [
       after === null ? undefined : gt(inventory.sku, after),

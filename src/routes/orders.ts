@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { requireMerchant, requireShopper, type Principal } from "../http/auth";
 import { router, type AppContext } from "../http/context";
+import { badCursor, decodeCursor, encodeCursor } from "../http/cursor";
 import { idempotencyKey } from "../http/idempotency";
 import { idempotentReply, replyOf, sendReply } from "../http/replies";
 import type { Outcome } from "../domain/problems";
@@ -21,18 +22,12 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** Cursor: base64url of "createdAtMs:orderId" of the last row served. */
+/** Cursor: the last row served, as "createdAtMs:orderId". */
 const cursorCodec = {
-  encode: (createdAtMs: number, orderId: string) => btoa(`${createdAtMs}:${orderId}`).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", ""),
+  encode: (createdAtMs: number, orderId: string) => encodeCursor(`${createdAtMs}:${orderId}`),
   decode(cursor: string): { createdAtMs: number; orderId: string } {
-    let text: string;
-    try {
-      text = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    } catch {
-      text = "";
-    }
-    const m = /^(\d{1,16}):(ord_[0-9a-f]{24})$/.exec(text);
-    if (!m) throw new ProblemError("invalid_request", "The cursor is not one this API returned.");
+    const m = /^(\d{1,16}):(ord_[0-9a-f]{24})$/.exec(decodeCursor(cursor) ?? "");
+    if (!m) throw badCursor();
     return { createdAtMs: Number(m[1]), orderId: m[2]! };
   },
 };
