@@ -23,14 +23,11 @@ export function createApp() {
   const app = router();
 
   app.use("*", observe());
-  app.use("/v1/*", (c, next) => {
-    // Stripe's events run larger than any request body of ours, and it must never be refused for size.
-    const maxSize = c.req.path.startsWith("/v1/webhooks/") ? MAX_WEBHOOK_BYTES : MAX_BODY_BYTES;
-    return bodyLimit({
-      maxSize,
-      onError: () => problemResponse("payload_too_large", `Request bodies are limited to ${maxSize} bytes.`),
-    })(c, next);
-  });
+  const limitBody = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: () => problemResponse("payload_too_large", `Request bodies are limited to ${maxSize} bytes.`) });
+  const [small, large] = [limitBody(MAX_BODY_BYTES), limitBody(MAX_WEBHOOK_BYTES)];
+  // Stripe's events run larger than any request body of ours, and it must never be refused for size.
+  app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/webhooks/") ? large : small)(c, next));
   app.use("/v1/*", async (c, next) => {
     c.set("principal", await authenticate(c.req.header("authorization"), c.env));
     await next();

@@ -14,18 +14,20 @@ import { cacheKey, peekPublic, ttlSeconds } from "./cache";
  */
 const SHOPPER_INDEPENDENT = new Set(["sold_out", "sale_not_started", "sale_ended", "not_on_sale", "not_found"]);
 
-interface PublicSkuView {
+export interface PublicSkuView {
   status: SkuStatus;
   sale: SaleSummary | null;
 }
 
+/** One cache lookup on the hold path: the verdict the object or a public read left here. */
 export async function edgeRefusal(sku: string): Promise<Refusal | null> {
-  const verdict = await peekPublic<Refusal>("hold-verdict", sku);
-  if (verdict) return verdict.body;
-  const view = await peekPublic<PublicSkuView>("sku", sku);
-  if (!view) return null;
-  if (view.status === 404) return refuse("not_found", "No such SKU.");
-  return refusalFor(view.body);
+  return (await peekPublic<Refusal>("hold-verdict", sku))?.body ?? null;
+}
+
+/** A public read that shows no shopper can hold the SKU leaves the same verdict the object would give. */
+export function rememberViewVerdict(c: AppContext, sku: string, view: PublicSkuView | null): void {
+  const refusal = view === null ? refuse("not_found", "No such SKU.") : refusalFor(view);
+  if (refusal) rememberVerdict(c, sku, refusal);
 }
 
 /** Remembers a shopper-independent refusal from the object for the cache TTL. */

@@ -48,13 +48,21 @@ export function requireShopper(principal: Principal | null): { customerId: strin
 
 /**
  * Compares secrets in constant time: both sides are hashed first so neither
- * their lengths nor a common prefix leak through timing.
+ * their lengths nor a common prefix leak through timing. The expected side's
+ * digest is computed once per isolate, not once per request.
  */
 async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const enc = new TextEncoder();
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", enc.encode(given)),
-    crypto.subtle.digest("SHA-256", enc.encode(expected)),
-  ]);
+  const [a, b] = await Promise.all([digest(given), expectedDigest(expected)]);
   return crypto.subtle.timingSafeEqual(a, b);
+}
+
+let cached: { secret: string; digest: Promise<ArrayBuffer> } | null = null;
+
+function expectedDigest(secret: string): Promise<ArrayBuffer> {
+  if (cached?.secret !== secret) cached = { secret, digest: digest(secret) };
+  return cached.digest;
+}
+
+function digest(text: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
 }

@@ -9,6 +9,7 @@ import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
 import { cachedPublic } from "../edge/cache";
 import { callObject } from "../edge/guard";
 import { purgeSku } from "../edge/purge";
+import { rememberViewVerdict } from "../edge/verdicts";
 import {
   IdempotencyHeaders,
   jsonBody,
@@ -141,6 +142,7 @@ export const skuRoutes = router()
       // Everyone else sees the same public view, so the edge may answer for the object.
       return cachedPublic(c, "sku", sku, async () => {
         const snapshot = await read();
+        rememberViewVerdict(c, sku, snapshot && publicView(snapshot));
         return snapshot
           ? { status: 200, body: publicView(snapshot) }
           : { status: 404, body: problemBody("not_found", `No SKU "${sku}".`), contentType: PROBLEM_CONTENT_TYPE };
