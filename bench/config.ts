@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+/** Everything the bench can be tuned with, read once from the environment. */
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+export const OUT_DIR = path.join(ROOT, "bench", ".out");
+
+function num(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`${name}=${raw} is not a number in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+export interface BenchConfig {
+  /** Length of one measured slice of the reserve-vs-noop comparison. */
+  seconds: number;
+  /** How many times each kind of slice runs; kinds alternate within a round. */
+  rounds: number;
+  /** Unmeasured load on each target before the first round (JIT, object start). */
+  warmupSeconds: number;
+  /** Concurrent shoppers, each with its own customer id and token. */
+  concurrency: number;
+  /** Live holds on the "big" and "small" SKUs of the scaling comparison. */
+  holdsBig: number;
+  holdsSmall: number;
+  /** Length of one measured slice of the scaling comparison. */
+  scaleSeconds: number;
+  scaleRounds: number;
+  /** The oversell SKU's stock, and how many hold attempts the shoppers make at it. */
+  oversellStock: number;
+  oversellAttempts: number;
+  /** Hard cap on requests in any one phase, so no loop is unbounded even if time is. */
+  maxRequestsPerPhase: number;
+}
+
+export function readConfig(): BenchConfig {
+  const concurrency = num("BENCH_CONCURRENCY", 64, 1, 1024);
+  const oversellStock = num("BENCH_OVERSELL_STOCK", 500, 1, 1_000_000);
+  return {
+    seconds: num("BENCH_SECONDS", 3, 0.5, 600),
+    rounds: num("BENCH_ROUNDS", 3, 1, 100),
+    warmupSeconds: num("BENCH_WARMUP_SECONDS", 2, 0, 600),
+    concurrency,
+    holdsBig: num("BENCH_HOLDS_BIG", 50_000, 1, 1_000_000),
+    holdsSmall: num("BENCH_HOLDS_SMALL", 1_000, 1, 1_000_000),
+    scaleSeconds: num("BENCH_SCALE_SECONDS", 2, 0.5, 600),
+    scaleRounds: num("BENCH_SCALE_ROUNDS", 3, 1, 100),
+    oversellStock,
+    oversellAttempts: num("BENCH_OVERSELL_ATTEMPTS", oversellStock * 4, 1, 10_000_000),
+    maxRequestsPerPhase: num("BENCH_MAX_REQUESTS_PER_PHASE", 2_000_000, 1, 100_000_000),
+  };
+}
+
+/**
+ * The local secrets the product expects. They come from .dev.vars.example, the
+ * same public, local-only values `npm run dev` uses, so the bench needs no setup.
+ */
+export function readDevSecrets(): Record<string, string> & { SHOPPER_JWT_SECRET: string; ADMIN_TOKEN: string } {
+  const text = readFileSync(path.join(ROOT, ".dev.vars.example"), "utf8");
+  const vars: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*"?(.*?)"?\s*$/.exec(line);
+    if (m) vars[m[1]!] = m[2]!;
+  }
+  const { SHOPPER_JWT_SECRET, ADMIN_TOKEN } = vars;
+  if (!SHOPPER_JWT_SECRET || !ADMIN_TOKEN) throw new Error(".dev.vars.example lacks SHOPPER_JWT_SECRET or ADMIN_TOKEN");
+  return { ...vars, SHOPPER_JWT_SECRET, ADMIN_TOKEN };
+}
+
+/** Vars the bench sets over wrangler.toml's, because its measurements depend on them. */
+export const BENCH_VARS = {
+  // Holds must outlive the whole run (about 3 minutes) so live-hold counts only move when the bench moves them.
+  DEFAULT_HOLD_SECONDS: "600",
+  // One log line per request would flood this process's stdout through Miniflare; the test suite does the same.
+  LOG_LEVEL: "warn",
+} as const;
+
+/**
+ * How the rate-limiting bindings are served: "allow" (default) binds them to an
+ * entrypoint that always allows (see bench/worker.ts); "miniflare" keeps
+ * Miniflare's simulator with limits no run reaches. Either way the limiter is
+ * called on the hold path; with wrangler.toml's own limits 64 shoppers on one
+ * address would mostly measure 429s.
+ */
+export const RATE_LIMITER_MODE: "allow" | "miniflare" = process.env.BENCH_RATE_LIMITER === "miniflare" ? "miniflare" : "allow";

@@ -1,0 +1,97 @@
+/**
+ * Bench-only Worker entry. It serves the product unchanged (its fetch, its
+ * queue consumers, every class it exports) and adds probes under /__bench/
+ * that exist in this bundle only, never in src/:
+ *
+ *   POST /__bench/noop/:key            the ceiling: one RPC to a Durable Object
+ *                                      method that does nothing
+ *   POST /__bench/write/:key           one RPC that inserts one SQLite row: the
+ *                                      least any durable write costs here
+ *   POST /__bench/reserve-direct/:sku  the SKU object's `reserve` RPC called
+ *                                      straight from here, skipping Hono, JWT
+ *                                      verification and zod, so the object's own
+ *                                      cost can be told apart from the Worker's
+ *
+ * Type-checked with bench/tsconfig.worker.json (Workers types), not with
+ * tsconfig.node.json, which excludes this file.
+ */
+import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+import product from "../src/worker.ts";
+
+// Every named export of the product (SkuObject and whatever it adds later).
+export * from "../src/worker.ts";
+
+/** The ceiling's object: no storage, no work, just the round trip into the object. */
+export class NoopObject extends DurableObject {
+  noop(): void {}
+}
+
+/**
+ * One small row per call, committed like any SKU mutation. Its cost over the
+ * no-op is what durability alone costs (the commit and its page writes),
+ * which no change to the ledger's code can remove.
+ */
+export class OneWriteObject extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL)");
+  }
+
+  write(): void {
+    this.ctx.storage.sql.exec("INSERT INTO rows (at_ms) VALUES (?)", Date.now());
+  }
+}
+
+/**
+ * Stands in for the rate-limiting bindings (bench/runtime.ts binds it in their
+ * place by default). In production a limiter is a counter next to the Worker;
+ * Miniflare simulates each one with a Durable Object that writes SQLite on
+ * every call, which would make the bench measure the simulator. A call into
+ * another entrypoint keeps the binding hop in the path and never refuses.
+ */
+export class AllowAllRateLimiter extends WorkerEntrypoint {
+  async limit(_options: RateLimitOptions): Promise<RateLimitOutcome> {
+    return { success: true };
+  }
+}
+
+type BenchEnv = Env & {
+  NOOP: DurableObjectNamespace<NoopObject>;
+  ONE_WRITE: DurableObjectNamespace<OneWriteObject>;
+};
+
+const NOOP_PATH = /^\/__bench\/noop\/([A-Za-z0-9._-]{1,64})$/;
+const WRITE_PATH = /^\/__bench\/write\/([A-Za-z0-9._-]{1,64})$/;
+const DIRECT_PATH = /^\/__bench\/reserve-direct\/([A-Za-z0-9._-]{1,64})$/;
+
+export default {
+  ...product,
+
+  async fetch(request, env, ctx) {
+    const { pathname } = new URL(request.url);
+    if (!pathname.startsWith("/__bench/")) return product.fetch(request, env, ctx);
+
+    const noop = NOOP_PATH.exec(pathname);
+    if (noop) {
+      await env.NOOP.getByName(noop[1]!).noop();
+      // A small JSON body with the same status as a hold, so the client reads a comparable reply.
+      return Response.json({ ok: true }, { status: 201 });
+    }
+
+    const write = WRITE_PATH.exec(pathname);
+    if (write) {
+      await env.ONE_WRITE.getByName(write[1]!).write();
+      return Response.json({ ok: true }, { status: 201 });
+    }
+
+    const direct = DIRECT_PATH.exec(pathname);
+    if (direct) {
+      // The load generator names the shopper in a header; there is no auth on this probe.
+      const customerId = request.headers.get("x-bench-customer") ?? "bench";
+      const outcome = await env.SKU.getByName(direct[1]!).reserve({ customerId, quantity: 1 }, null);
+      return outcome.ok ? Response.json(outcome.value, { status: 201 }) : Response.json(outcome, { status: 409 });
+    }
+
+    return new Response("no such bench route", { status: 404 });
+  },
+} satisfies ExportedHandler<BenchEnv>;
