@@ -147,7 +147,7 @@ describe("invariant violations", () => {
     expect((await hold(sku, "quin", 1)).status).toBe(201);
     // Corrupt the trigger-kept tally so the next mutation's invariant 3 check must fail.
     await runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) => {
-      state.storage.sql.exec("UPDATE live_tally SET units = units + 1");
+      state.storage.sql.exec("UPDATE sku SET live_units = live_units + 1");
     });
     const before = await runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) =>
       state.storage.sql.exec("SELECT COUNT(*) AS n FROM holds").one().n,

@@ -18,11 +18,20 @@ export function auditLedger(tables: SkuTables): { ok: boolean; problems: string[
   }
   const committed = sum("status = 'committed'");
   if (committed !== sku.sold) problems.push(`sold ${sku.sold} != committed hold units ${committed}`);
-  const tally = tables.liveTally();
   const liveHolds = tables.sql
     .exec<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE status IN ('held', 'checkout')")
     .one().n;
-  if (tally.holds !== liveHolds) problems.push(`live_tally.holds ${tally.holds} != live holds ${liveHolds}`);
+  if (sku.live_holds !== liveHolds) problems.push(`sku.live_holds ${sku.live_holds} != live holds ${liveHolds}`);
+  const counted = tables.sql
+    .exec<{ status: string; n: number }>("SELECT status, COUNT(*) AS n FROM holds GROUP BY status")
+    .toArray();
+  const byStatus = Object.fromEntries(counted.map((c) => [c.status, c.n]));
+  const created = counted.reduce((sum, c) => sum + c.n, 0);
+  if (sku.holds_created !== created) problems.push(`holds_created ${sku.holds_created} != holds ${created}`);
+  for (const status of ["released", "expired", "committed"] as const) {
+    const counter = sku[`holds_${status}`];
+    if (counter !== (byStatus[status] ?? 0)) problems.push(`holds_${status} ${counter} != ${byStatus[status] ?? 0} holds`);
+  }
   const overLimit = tables.sql
     .exec<{ customer_id: string; used: number; per_customer_limit: number }>(
       `SELECT h.customer_id, SUM(h.quantity) AS used, r.per_customer_limit FROM holds h

@@ -14,6 +14,13 @@ export type SkuRow = {
   sold: number;
   received: number;
   updated_at_ms: number;
+  /** Kept by triggers on holds, independently of `reserved` (invariant 3). */
+  live_units: number;
+  live_holds: number;
+  holds_created: number;
+  holds_released: number;
+  holds_expired: number;
+  holds_committed: number;
 };
 
 export type HoldRow = {

@@ -6,6 +6,7 @@ import { auditLedger } from "./ledger-audit";
 import { SHIPPING } from "./outbox-shipper";
 import { featuredSale, iso, resolveOffer, skuStatus, soldOut } from "./offer";
 import { holdView, isLive, levelsOf, newHoldId, priceOf, type HoldRow, type SkuRow } from "./rows";
+import { takeHoldToken } from "./hold-rate";
 import { SkuTables } from "./sku-tables";
 import { REFUSAL_COUNTER_PREFIX } from "./stats";
 
@@ -119,6 +120,7 @@ export class SkuLedger {
 
       const { quantity, customerId } = input;
       const rule = decision.offer.kind === "sale" ? decision.offer.rule : null;
+      let rateTokensLeft: number | null = null;
       if (rule) {
         const used = this.tables.usage(rule.saleId, customerId);
         const remaining = Math.max(0, rule.perCustomerLimit - used.held - used.bought);
@@ -135,14 +137,14 @@ export class SkuLedger {
           });
         }
         if (rule.holdsPerMinute !== null) {
-          const recent = this.tables.recentHolds(rule.saleId, customerId, now_ms - 60_000);
-          if (recent.count >= rule.holdsPerMinute) {
-            const retryAfterSeconds = Math.max(1, Math.ceil(((recent.oldest_ms ?? now_ms) + 60_000 - now_ms) / 1000));
+          const token = takeHoldToken({ tokens: used.rate_tokens, at_ms: used.rate_at_ms }, rule.holdsPerMinute, now_ms);
+          if (!token.ok) {
             return refuse("rate_limited", `This sale allows ${rule.holdsPerMinute} holds per customer per minute.`, {
-              retryAfterSeconds,
+              retryAfterSeconds: token.retryAfterSeconds,
               holdsPerMinute: rule.holdsPerMinute,
             });
           }
+          rateTokensLeft = token.tokens;
         }
       }
       if (quantity > available) {
@@ -168,10 +170,10 @@ export class SkuLedger {
       if (rule) {
         const used = this.tables.usage(rule.saleId, customerId);
         checkCustomerLimit(customerId, used.held, used.bought, rule.perCustomerLimit);
+        if (rateTokensLeft !== null) this.tables.saveRateBucket(rule.saleId, customerId, rateTokensLeft, now_ms);
       }
       const hold = holdView(sku.sku, row);
       this.tables.emit("hold.created", now_ms, { hold, levels: levelsOf(after) });
-      this.tables.bump("holds_created");
       return accept(hold);
     });
   }
@@ -355,7 +357,6 @@ export class SkuLedger {
     const after = this.tables.checkedSku();
     const ended: HoldRow = { ...row, status };
     this.tables.emit(`hold.${status}`, now_ms, { hold: holdView(after.sku, ended), levels: levelsOf(after) });
-    this.tables.bump(`holds_${status}`);
     return ended;
   }
 
@@ -376,7 +377,7 @@ export class SkuLedger {
       status: skuStatus(decision, levels.available),
       sale: featuredSale(rules, now_ms),
       levels,
-      liveHolds: this.tables.liveTally().holds,
+      liveHolds: sku.live_holds,
       updatedAt: iso(sku.updated_at_ms),
     };
   }

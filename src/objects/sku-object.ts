@@ -168,6 +168,10 @@ export class SkuObject extends DurableObject<Env> {
    * shipping window (the first event after a ship), not one per request.
    */
   private async rearm(opts: { exact?: boolean; atLatestMs?: number | null } = {}): Promise<void> {
+    // Any deadline a request creates lies at least the shipping delay ahead (a
+    // hold lives a second or more), so an alarm armed within that delay is early
+    // enough already: under load the reserve path skips the three lookups.
+    if (!opts.exact && opts.atLatestMs == null && this.armedAtMs !== null && this.armedAtMs <= Date.now() + SHIPPING.delay_ms) return;
     const due = this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs);
     const next = opts.atLatestMs == null ? due : Math.min(due ?? opts.atLatestMs, opts.atLatestMs);
     if (next === null) {

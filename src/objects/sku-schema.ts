@@ -145,4 +145,64 @@ export const SKU_MIGRATIONS: readonly string[] = [
   ALTER TABLE sale_rules ADD COLUMN holds_per_minute INTEGER;
   CREATE INDEX holds_by_customer_recent ON holds (scope, customer_id, created_at_ms);
   `,
+  // Step 4: fewer pages per reserve. Every SQLite page a transaction touches is
+  // written again, so the tallies and hold counters move into the sku row that
+  // every mutation rewrites anyway; list-price holds (no sale, so no limit)
+  // stop writing customer usage; the hold rate becomes a token bucket in the
+  // customer's usage row instead of an index over every hold.
+  `
+  ALTER TABLE sku ADD COLUMN live_units INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sku ADD COLUMN live_holds INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sku ADD COLUMN holds_created INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sku ADD COLUMN holds_released INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sku ADD COLUMN holds_expired INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sku ADD COLUMN holds_committed INTEGER NOT NULL DEFAULT 0;
+  UPDATE sku SET
+    live_units = (SELECT units FROM live_tally),
+    live_holds = (SELECT holds FROM live_tally),
+    holds_created = COALESCE((SELECT value FROM counters WHERE name = 'holds_created'), 0),
+    holds_released = COALESCE((SELECT value FROM counters WHERE name = 'holds_released'), 0),
+    holds_expired = COALESCE((SELECT value FROM counters WHERE name = 'holds_expired'), 0),
+    holds_committed = COALESCE((SELECT value FROM counters WHERE name = 'holds_committed'), 0);
+  DELETE FROM counters WHERE name IN ('holds_created', 'holds_released', 'holds_expired', 'holds_committed');
+  DROP TRIGGER holds_live_insert;
+  DROP TRIGGER holds_live_end;
+  DROP TABLE live_tally;
+  DELETE FROM customer_usage WHERE scope = '';
+  DROP INDEX holds_by_customer_recent;
+  ALTER TABLE customer_usage ADD COLUMN rate_tokens REAL;
+  ALTER TABLE customer_usage ADD COLUMN rate_at_ms INTEGER;
+
+  CREATE TRIGGER holds_insert AFTER INSERT ON holds
+  BEGIN
+    UPDATE sku SET
+      holds_created = holds_created + 1,
+      live_units = live_units + CASE WHEN NEW.status IN ${LIVE} THEN NEW.quantity ELSE 0 END,
+      live_holds = live_holds + (NEW.status IN ${LIVE})
+    WHERE id = 1;
+  END;
+  CREATE TRIGGER holds_insert_usage AFTER INSERT ON holds WHEN NEW.status IN ${LIVE} AND NEW.scope != ''
+  BEGIN
+    INSERT INTO customer_usage (scope, customer_id, held) VALUES (NEW.scope, NEW.customer_id, NEW.quantity)
+      ON CONFLICT (scope, customer_id) DO UPDATE SET held = held + NEW.quantity;
+  END;
+  CREATE TRIGGER holds_end AFTER UPDATE OF status ON holds
+  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE}
+  BEGIN
+    UPDATE sku SET
+      live_units = live_units - OLD.quantity,
+      live_holds = live_holds - 1,
+      holds_released = holds_released + (NEW.status = 'released'),
+      holds_expired = holds_expired + (NEW.status = 'expired'),
+      holds_committed = holds_committed + (NEW.status = 'committed')
+    WHERE id = 1;
+  END;
+  CREATE TRIGGER holds_end_usage AFTER UPDATE OF status ON holds
+  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE} AND OLD.scope != ''
+  BEGIN
+    UPDATE customer_usage
+      SET held = held - OLD.quantity, bought = bought + (NEW.status = 'committed') * OLD.quantity
+      WHERE scope = OLD.scope AND customer_id = OLD.customer_id;
+  END;
+  `,
 ];

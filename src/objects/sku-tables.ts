@@ -1,4 +1,3 @@
-import { canonicalJson } from "../domain/canonical-json";
 import type { SaleRule } from "../domain/types";
 import { checkStockInvariants } from "./invariants";
 import { HOLD_COLUMNS, saleRuleFromRow, type HoldRow, type SaleRuleRow, type SkuRow } from "./rows";
@@ -7,6 +6,14 @@ import { HOLD_COLUMNS, saleRuleFromRow, type HoldRow, type SaleRuleRow, type Sku
  * Typed access to the object's tables (src/objects/sku-schema.ts). Decisions
  * live in SkuLedger; this class only reads and writes rows.
  */
+export type CustomerUsage = {
+  held: number;
+  bought: number;
+  /** Token bucket for a sale's holdsPerMinute; null until first used (a full bucket). */
+  rate_tokens: number | null;
+  rate_at_ms: number | null;
+};
+
 export class SkuTables {
   private rules: SaleRule[] | null = null;
 
@@ -16,7 +23,8 @@ export class SkuTables {
     return (
       this.sql
         .exec<SkuRow>(
-          `SELECT sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, updated_at_ms
+          `SELECT sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, updated_at_ms,
+             live_units, live_holds, holds_created, holds_released, holds_expired, holds_committed
            FROM sku WHERE id = 1`,
         )
         .toArray()[0] ?? null
@@ -29,15 +37,11 @@ export class SkuTables {
     return sku;
   }
 
-  /** Reads the levels after a change and checks invariants 1-3 against the trigger-kept tallies. */
+  /** Reads the levels after a change and checks invariants 1-3 against the trigger-kept tally. */
   checkedSku(): SkuRow {
     const sku = this.requireSku();
-    checkStockInvariants(sku, this.liveTally().units);
+    checkStockInvariants(sku, sku.live_units);
     return sku;
-  }
-
-  liveTally(): { units: number; holds: number } {
-    return this.sql.exec<{ units: number; holds: number }>("SELECT units, holds FROM live_tally").one();
   }
 
   hold(holdId: string): HoldRow | null {
@@ -69,25 +73,22 @@ export class SkuTables {
       .one().at;
   }
 
-  /** The customer's holds in this scope since `since_ms`, and when the oldest of them was made. */
-  recentHolds(scope: string, customerId: string, since_ms: number): { count: number; oldest_ms: number | null } {
-    return this.sql
-      .exec<{ count: number; oldest_ms: number | null }>(
-        `SELECT COUNT(*) AS count, MIN(created_at_ms) AS oldest_ms FROM holds
-         WHERE scope = ? AND customer_id = ? AND created_at_ms > ?`,
-        scope, customerId, since_ms,
-      )
-      .one();
-  }
-
-  usage(scope: string, customerId: string): { held: number; bought: number } {
+  usage(scope: string, customerId: string): CustomerUsage {
     return (
       this.sql
-        .exec<{ held: number; bought: number }>(
-          "SELECT held, bought FROM customer_usage WHERE scope = ? AND customer_id = ?",
+        .exec<CustomerUsage>(
+          "SELECT held, bought, rate_tokens, rate_at_ms FROM customer_usage WHERE scope = ? AND customer_id = ?",
           scope, customerId,
         )
-        .toArray()[0] ?? { held: 0, bought: 0 }
+        .toArray()[0] ?? { held: 0, bought: 0, rate_tokens: null, rate_at_ms: null }
+    );
+  }
+
+  /** Stores the customer's hold-rate bucket; their usage row exists, the hold just made wrote it. */
+  saveRateBucket(scope: string, customerId: string, tokens: number, at_ms: number): void {
+    this.sql.exec(
+      "UPDATE customer_usage SET rate_tokens = ?, rate_at_ms = ? WHERE scope = ? AND customer_id = ?",
+      tokens, at_ms, scope, customerId,
     );
   }
 
@@ -134,8 +135,9 @@ export class SkuTables {
     this.rules = null;
   }
 
+  /** Appends an event; the shipper hashes it in canonical form, so plain JSON is stored here. */
   emit(type: string, now_ms: number, data: object): void {
-    this.sql.exec("INSERT INTO outbox (type, at_ms, data) VALUES (?, ?, ?)", type, now_ms, canonicalJson(data));
+    this.sql.exec("INSERT INTO outbox (type, at_ms, data) VALUES (?, ?, ?)", type, now_ms, JSON.stringify(data));
   }
 
   /**
@@ -154,8 +156,17 @@ export class SkuTables {
     );
   }
 
+  /** Hold counters (kept in the sku row by triggers) and the rest (refusals, violations). */
   counters(): Record<string, number> {
-    const out: Record<string, number> = {};
+    const sku = this.sku();
+    const out: Record<string, number> = sku
+      ? {
+          holds_created: sku.holds_created,
+          holds_released: sku.holds_released,
+          holds_expired: sku.holds_expired,
+          holds_committed: sku.holds_committed,
+        }
+      : {};
     for (const { name, value } of this.sql.exec<{ name: string; value: number }>("SELECT name, value FROM counters")) {
       out[name] = value;
     }
