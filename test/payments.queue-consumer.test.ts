@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkout, type CheckoutInput } from "../src/orders/checkout";
+import { OrderFlow } from "../src/orders/settle";
 import { handlePayments, PAYMENT_QUEUES } from "../src/payments/consumer";
 import worker from "../src/worker";
 import { checkoutAs, createSku, expectConserved, expireHold, getOrder, hold, holdStatus, levels, waitForStatus } from "./helpers";
@@ -185,6 +186,29 @@ describe("failures", () => {
     await consume(batchOf(PAYMENT_QUEUES.dead, o.job, [6]), (batch) => worker.queue(batch, env));
     expect((await getOrder(o.orderId)).body.status).toBe("paid");
     expect(await levels(sku)).toMatchObject({ sold: 1, reserved: 0 });
+  });
+});
+
+describe("a payment left waiting", () => {
+  it("queues a job for the order's deadline, which expires the order and frees its stock when nobody pays", async () => {
+    const sku = await createSku({ stock: 3 });
+    const h = (await hold(sku, "wes", 2)).body;
+    const { env: placeEnv, jobs, sendOptions } = simulatedEnv();
+    const out = await checkout(placeEnv, "wes", { holdIds: [h.holdId], paymentMethod: "pm_card_authenticationRequired" }, null, Date.now());
+    if (!out.ok) throw new Error(out.code);
+    const { orderId, expiresAt } = out.value;
+
+    await consume(batchOf(PAYMENT_QUEUES.main, jobs[0], [1]), (b) => handlePayments(b, placeEnv));
+    expect((await getOrder(orderId)).body.payment.status).toBe("requires_action");
+    expect(jobs).toEqual([{ orderId }, { orderId }]);
+    const delay = sendOptions[1]?.delaySeconds ?? 0;
+    expect(Math.abs(Date.now() + delay * 1000 - Date.parse(expiresAt))).toBeLessThan(3_000);
+
+    // The deadline job, run as the queue would run it once the window has closed.
+    await new OrderFlow(placeEnv).charge(orderId, Date.parse(expiresAt) + 1);
+    expect((await getOrder(orderId)).body.status).toBe("expired");
+    expect(await holdStatus(sku, h.holdId)).toBe("released");
+    expect(await levels(sku)).toMatchObject({ reserved: 0, available: 3 });
   });
 });
 

@@ -204,26 +204,28 @@ export const FAKE_STRIPE_KEY = "sk_test_fake";
  * charge a "stripe" order (it retries, then dead-letters it as payment_failed)
  * and would race the test.
  */
-export function stripeEnv(): { env: Env; jobs: unknown[] } {
+export function stripeEnv(): { env: Env; jobs: unknown[]; sendOptions: Array<QueueSendOptions | undefined> } {
   return capturingEnv({ STRIPE_SECRET_KEY: FAKE_STRIPE_KEY });
 }
 
 /** The same for the simulated provider: the test, not Miniflare, delivers the payment job. */
-export function simulatedEnv(): { env: Env; jobs: unknown[] } {
+export function simulatedEnv(): { env: Env; jobs: unknown[]; sendOptions: Array<QueueSendOptions | undefined> } {
   return capturingEnv({});
 }
 
-function capturingEnv(overrides: Partial<Env>): { env: Env; jobs: unknown[] } {
+function capturingEnv(overrides: Partial<Env>): { env: Env; jobs: unknown[]; sendOptions: Array<QueueSendOptions | undefined> } {
   const jobs: unknown[] = [];
+  const sendOptions: Array<QueueSendOptions | undefined> = [];
   const payments = {
-    async send(body: unknown) {
+    async send(body: unknown, options?: QueueSendOptions) {
       jobs.push(structuredClone(body));
+      sendOptions.push(options);
     },
     async sendBatch(messages: Iterable<{ body: unknown }>) {
       for (const m of messages) jobs.push(structuredClone(m.body));
     },
   };
-  return { env: { ...env, ...overrides, PAYMENTS: payments as unknown as Env["PAYMENTS"] }, jobs };
+  return { env: { ...env, ...overrides, PAYMENTS: payments as unknown as Env["PAYMENTS"] }, jobs, sendOptions };
 }
 
 /** A Stripe event as it is delivered to webhooks. */

@@ -6,6 +6,9 @@ import { releaseHolds } from "./checkout";
 import { OrderStore, type OrderPatch } from "./order-store";
 import { orderView, type OrderView } from "./view";
 
+/** The longest delay Queues accept on a message. */
+const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
+
 /**
  * Everything that moves a placed order: the payment's outcome (from the
  * queue consumer or Stripe's webhook, in any order and any number of times),
@@ -24,12 +27,14 @@ export class OrderFlow {
   /** Charges a pending order (payments queue). Transient provider errors propagate so the queue retries. */
   async charge(orderId: string, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
-    if (!stored || stored.order.status !== "pending_payment" || stored.order.paymentStatus !== null) return;
+    if (!stored || stored.order.status !== "pending_payment") return;
     const { order } = stored;
     if (now_ms >= order.expiresAtMs) {
       await this.expire(orderId, now_ms);
       return;
     }
+    // Already attempted: this is a duplicate, or the deadline job of a payment still in flight.
+    if (order.paymentStatus !== null) return;
     const result = await paymentProvider(this.env, order.paymentProvider).charge({
       orderId,
       customerId: order.customerId,
@@ -52,7 +57,19 @@ export class OrderFlow {
               }
             : null,
         );
+        await this.expireAtDeadline(order, now_ms);
     }
+  }
+
+  /**
+   * The payment now waits on the shopper (3-D Secure) or the bank. If neither
+   * answers, the order must still end when its holds do: a payment job
+   * delayed to the deadline expires it then, with no polling. Queues delay
+   * at most 12 h; a longer window is picked up by the next read of the order.
+   */
+  private async expireAtDeadline(order: OrderRow, now_ms: number): Promise<void> {
+    const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil((order.expiresAtMs - now_ms) / 1000) + 1));
+    await this.env.PAYMENTS.send({ orderId: order.orderId }, { contentType: "json", delaySeconds });
   }
 
   /** The money is in. Commits every hold; if any hold is gone the payment is refunded and the order says so. */
