@@ -12,6 +12,12 @@ export interface Reply {
   status: number;
   /** Set when the request created a hold and the caller asked for ids. */
   holdId?: string;
+  /**
+   * The `holdfast-cache` reply header (`hit`, `miss`, `stale`, or `none` when
+   * absent), set only by targets that serve from the edge cache, so the load
+   * loop tallies how often the object was spared.
+   */
+  cache?: string;
 }
 
 /** One kind of request a load loop sends on behalf of a shopper. */
@@ -91,6 +97,62 @@ export function directReserveTarget(baseUrl: string, sku: string): Target {
   };
 }
 
+/**
+ * The edge ceiling: GET /__bench/echo, which the bench Worker answers with a
+ * small JSON body shaped like a public SKU view, touching no object, no cache
+ * and none of the product's middleware.
+ */
+export function echoTarget(baseUrl: string): Target {
+  const url = `${baseUrl}/__bench/echo`;
+  return async () => {
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    return { status: res.status };
+  };
+}
+
+/** An anonymous shopper's GET /v1/skus/{sku}: the public view, served from the edge cache when fresh. */
+export function publicReadTarget(baseUrl: string, sku: string): Target {
+  const url = `${baseUrl}/v1/skus/${encodeURIComponent(sku)}`;
+  return async () => {
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    return { status: res.status, cache: res.headers.get("holdfast-cache") ?? "none" };
+  };
+}
+
+/**
+ * GET /__bench/cache-match/:key: the echo plus one Cache API lookup that hits
+ * (the probe stores its entry on a miss), so what Miniflare's cache service
+ * costs per lookup can be told apart from the product's own code.
+ */
+export function cacheMatchTarget(baseUrl: string, key: string): Target {
+  const url = `${baseUrl}/__bench/cache-match/${encodeURIComponent(key)}`;
+  return async () => {
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    return { status: res.status, cache: res.headers.get("holdfast-cache") ?? "none" };
+  };
+}
+
+/**
+ * A hold attempt as the shopper (the same request as `reserveTarget`) that
+ * also reports `holdfast-cache`: `hit` when the edge refused it from a cached
+ * verdict without calling the SKU object.
+ */
+export function holdAttemptTarget(baseUrl: string, sku: string): Target {
+  const url = `${baseUrl}/v1/skus/${encodeURIComponent(sku)}/holds`;
+  return async (shopper) => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { authorization: shopper.authorization, "content-type": "application/json" },
+      body: HOLD_BODY,
+    });
+    await res.arrayBuffer();
+    return { status: res.status, cache: res.headers.get("holdfast-cache") ?? "none" };
+  };
+}
+
 /** The merchant's view of a SKU, as GET /v1/skus/{sku} returns it. */
 export interface MerchantLevels {
   onHand: number;
@@ -165,6 +227,31 @@ export class MerchantApi {
       received: b.received,
       liveHolds: b.liveHolds,
     };
+  }
+
+  /** Holds the SKU's object has committed, from its own counters (GET /v1/skus/{sku}/stats). */
+  async committedHolds(sku: string): Promise<number> {
+    const b = await this.expect(200, "GET", `/v1/skus/${sku}/stats`);
+    return b.holds.committed;
+  }
+
+  /**
+   * Every order in `status` with an item on `sku`, from D1 through the
+   * merchant's listing, page by page (bounded by `maxPages`). Pages of 50 (the
+   * API's default): with more than 100 orders on a page the listing's item
+   * lookup binds more than D1's 100 parameters per query and answers 500.
+   */
+  async ordersOf(sku: string, status: string, maxPages = 1_000): Promise<Array<{ orderId: string; items: Array<{ sku: string; quantity: number; holdId: string }> }>> {
+    const out: Array<{ orderId: string; items: Array<{ sku: string; quantity: number; holdId: string }> }> = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < maxPages; page++) {
+      const query = new URLSearchParams({ status, sku, limit: "50", ...(cursor ? { cursor } : {}) });
+      const b = await this.expect(200, "GET", `/v1/orders?${query}`);
+      out.push(...(b.data as typeof out));
+      cursor = b.nextCursor;
+      if (!cursor) return out;
+    }
+    throw new Error(`listing ${status} orders of ${sku} did not end within ${maxPages} pages`);
   }
 
   /** Releases holds `concurrency` at a time; the merchant may release any hold. */

@@ -36,6 +36,19 @@ export interface BenchConfig {
   oversellAttempts: number;
   /** Hard cap on requests in any one phase, so no loop is unbounded even if time is. */
   maxRequestsPerPhase: number;
+  /** Edge phase: length of one slice, rounds (each runs every kind) and warm-up per kind. */
+  edgeSeconds: number;
+  edgeRounds: number;
+  edgeWarmupSeconds: number;
+  /** Checkout phase: concurrent shoppers, how long and how many orders may start, over how many SKUs. */
+  checkoutConcurrency: number;
+  checkoutSeconds: number;
+  checkoutOrders: number;
+  checkoutSkus: number;
+  /** Pause between two polls of one order. */
+  checkoutPollMs: number;
+  /** An order not final this long after its checkout was sent counts as lost. */
+  checkoutTimeoutSeconds: number;
 }
 
 export function readConfig(): BenchConfig {
@@ -53,6 +66,15 @@ export function readConfig(): BenchConfig {
     oversellStock,
     oversellAttempts: num("BENCH_OVERSELL_ATTEMPTS", oversellStock * 4, 1, 10_000_000),
     maxRequestsPerPhase: num("BENCH_MAX_REQUESTS_PER_PHASE", 2_000_000, 1, 100_000_000),
+    edgeSeconds: num("BENCH_EDGE_SECONDS", 2, 0.5, 600),
+    edgeRounds: num("BENCH_EDGE_ROUNDS", 3, 1, 100),
+    edgeWarmupSeconds: num("BENCH_EDGE_WARMUP_SECONDS", 1, 0, 600),
+    checkoutConcurrency: num("BENCH_CHECKOUT_CONCURRENCY", 32, 1, 1024),
+    checkoutSeconds: num("BENCH_CHECKOUT_SECONDS", 15, 1, 600),
+    checkoutOrders: num("BENCH_CHECKOUT_ORDERS", 800, 1, 100_000),
+    checkoutSkus: num("BENCH_CHECKOUT_SKUS", 4, 1, 50),
+    checkoutPollMs: num("BENCH_CHECKOUT_POLL_MS", 50, 5, 5_000),
+    checkoutTimeoutSeconds: num("BENCH_CHECKOUT_TIMEOUT_SECONDS", 30, 1, 600),
   };
 }
 

@@ -32,13 +32,15 @@ export interface LoadResult {
   /** One entry per completed request, in milliseconds. */
   latenciesMs: number[];
   holdIds: string[];
+  /** Replies by `holdfast-cache` header, for targets that report it (see Reply.cache). */
+  cache: Record<string, number>;
 }
 
 /** Network failures tolerated per phase before it is abandoned as broken. */
 const MAX_NETWORK_ERRORS = 50;
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
-  const result: LoadResult = { requests: 0, statuses: {}, created: 0, elapsedMs: 0, latenciesMs: [], holdIds: [] };
+  const result: LoadResult = { requests: 0, statuses: {}, created: 0, elapsedMs: 0, latenciesMs: [], holdIds: [], cache: {} };
   const start = performance.now();
   const deadline = start + opts.seconds * 1000;
   const createdCap = opts.stopAfterCreated ?? Number.POSITIVE_INFINITY;
@@ -64,6 +66,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       try {
         const reply = await opts.target(shopper);
         status = reply.status;
+        if (reply.cache !== undefined) result.cache[reply.cache] = (result.cache[reply.cache] ?? 0) + 1;
         if (status === 201) {
           result.created++;
           if (opts.collectHoldIds && reply.holdId) result.holdIds.push(reply.holdId);

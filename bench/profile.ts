@@ -3,7 +3,8 @@
  *
  * Opt-in companion to `npm run bench`. It starts the same runtime with the V8
  * inspector open, drives one kind of request (PROFILE_KIND: reserve, direct,
- * write or noop) from 64 shoppers for PROFILE_SECONDS, records a CPU profile
+ * write, noop, or the edge phase's read, soldout, echo, cache) from 64
+ * shoppers for PROFILE_SECONDS, records a CPU profile
  * of the bench worker's isolate (the Worker and its Durable Objects run in
  * it), saves it as bench/.out/<kind>.cpuprofile (open it in Chrome DevTools),
  * and prints self time grouped by source file and by function. Native frames
@@ -13,7 +14,18 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { bundleBenchWorker } from "./build.ts";
-import { directReserveTarget, MerchantApi, noopTarget, oneWriteTarget, reserveTarget, type Target } from "./client.ts";
+import {
+  cacheMatchTarget,
+  directReserveTarget,
+  echoTarget,
+  holdAttemptTarget,
+  MerchantApi,
+  noopTarget,
+  oneWriteTarget,
+  publicReadTarget,
+  reserveTarget,
+  type Target,
+} from "./client.ts";
 import { OUT_DIR, readDevSecrets } from "./config.ts";
 import { runLoad } from "./load.ts";
 import { startRuntime } from "./runtime.ts";
@@ -80,7 +92,8 @@ function sourceFiles(bundlePath: string): (line: number) => string {
   readFileSync(bundlePath, "utf8")
     .split("\n")
     .forEach((text, i) => {
-      const m = /^\/\/ ((?:src|bench|node_modules)\/\S+)$/.exec(text);
+      // esbuild names node_modules files by their real path, e.g. `../../x/node_modules/hono/...` when node_modules is a symlink.
+      const m = /^\/\/ (?:\S*\/)?(node_modules\/\S+)$/.exec(text) ?? /^\/\/ ((?:src|bench)\/\S+)$/.exec(text);
       if (m) starts.push([i + 1, m[1]!.replace(/^node_modules\/(@[^/]+\/[^/]+|[^/]+)\/.*$/, "node_modules/$1")]);
     });
   return (line) => {
@@ -120,17 +133,26 @@ async function main(): Promise<void> {
   const runtime = await startRuntime(scriptPath, { inspectorPort: 0 });
   try {
     const api = new MerchantApi(runtime.baseUrl, secrets.ADMIN_TOKEN);
+    const shoppers = makeShoppers(64, secrets.SHOPPER_JWT_SECRET);
     await api.createSku("profile-hot");
     await api.restock("profile-hot", 5_000_000);
+    // The edge kinds' SKUs, as the bench's edge phase sets them up: one live, one sold out by a hold.
+    await api.createSku("profile-sold-out");
+    await api.restock("profile-sold-out", 1);
+    const last = await reserveTarget(runtime.baseUrl, "profile-sold-out")(shoppers[0]!);
+    if (last.status !== 201) throw new Error(`could not sell out profile-sold-out: ${last.status}`);
     const targets: Record<string, Target> = {
       reserve: reserveTarget(runtime.baseUrl, "profile-hot"),
       direct: directReserveTarget(runtime.baseUrl, "profile-hot"),
       write: oneWriteTarget(runtime.baseUrl, "hot"),
       noop: noopTarget(runtime.baseUrl, "hot"),
+      read: publicReadTarget(runtime.baseUrl, "profile-hot"),
+      soldout: holdAttemptTarget(runtime.baseUrl, "profile-sold-out"),
+      echo: echoTarget(runtime.baseUrl),
+      cache: cacheMatchTarget(runtime.baseUrl, "profile-probe"),
     };
     const target = targets[KIND];
     if (!target) throw new Error(`PROFILE_KIND must be one of ${Object.keys(targets).join(", ")}`);
-    const shoppers = makeShoppers(64, secrets.SHOPPER_JWT_SECRET);
 
     // Warm up first so the profile shows steady state, not JIT and object start-up.
     await runLoad({ shoppers, target, seconds: 2, maxRequests: 1_000_000 });
@@ -153,7 +175,8 @@ async function main(): Promise<void> {
     const out = path.join(OUT_DIR, `${KIND}.cpuprofile`);
     writeFileSync(out, JSON.stringify(profile));
     const rps = (load.requests * 1000) / load.elapsedMs;
-    console.log(`${KIND}: ${load.requests} requests, ${rps.toFixed(0)} rps, replies ${JSON.stringify(load.statuses)}; profile in ${out}\n`);
+    const cache = Object.keys(load.cache).length ? `, holdfast-cache ${JSON.stringify(load.cache)}` : "";
+    console.log(`${KIND}: ${load.requests} requests, ${rps.toFixed(0)} rps, replies ${JSON.stringify(load.statuses)}${cache}; profile in ${out}\n`);
     console.log(report(profile, sourceFiles(scriptPath)));
   } finally {
     await runtime.mf.dispose();

@@ -1,4 +1,6 @@
+import type { CheckoutResult } from "./checkout.ts";
 import type { CompareResult, KindResult } from "./compare.ts";
+import { hitRatio, type EdgeResult } from "./edge.ts";
 import type { OversellResult } from "./oversell.ts";
 import type { ScaleResult } from "./scaling.ts";
 import { round } from "./stats.ts";
@@ -12,7 +14,15 @@ export interface Durations {
   compare: number;
   scale: number;
   oversell: number;
+  edge: number;
+  checkout: number;
   total: number;
+}
+
+/** What the runtime was configured with and what the Worker logged, for the report. */
+export interface RuntimeFacts {
+  paymentsConsumer: { maxBatchSize?: number; maxBatchTimeout?: number; maxRetries?: number };
+  logEvents: Record<string, number>;
 }
 
 export const TARGETS = {
@@ -20,6 +30,10 @@ export const TARGETS = {
   /** reserve p99 at most this multiple of the no-op p99. */
   p99_multiple: 2,
   rps_50k_vs_1k: 0.9,
+  read_vs_echo: 0.8,
+  soldout_vs_echo: 0.8,
+  /** The design target on the platform, from sending the checkout to the order reading `paid`. */
+  checkout_p95_ms: 450,
 } as const;
 
 function row(label: string, k: KindResult): string[] {
@@ -38,7 +52,15 @@ function row(label: string, k: KindResult): string[] {
   ];
 }
 
-export function renderTable(c: CompareResult, s: ScaleResult, o: OversellResult, holds: { small: number; big: number }): string {
+export function renderTable(
+  c: CompareResult,
+  s: ScaleResult,
+  o: OversellResult,
+  holds: { small: number; big: number },
+  e: EdgeResult,
+  k: CheckoutResult,
+  facts: RuntimeFacts,
+): string {
   const header = ["scenario", "requests", "rps", "rps per slice", "p50 ms", "p99 ms", "rt cpu us/req", "client cpu us/req", "written/req"];
   const rows = [
     header,
@@ -48,6 +70,10 @@ export function renderTable(c: CompareResult, s: ScaleResult, o: OversellResult,
     row("reserve RPC, no HTTP layer", c.kinds.direct),
     row(`reserve, ${holds.small} live holds`, s.small),
     row(`reserve, ${holds.big} live holds`, s.big),
+    row("echo Worker route (edge ceiling)", e.kinds.echo),
+    row("echo + one Cache API hit", e.kinds.cache),
+    row("public read, live SKU (HTTP)", e.kinds.read),
+    row("hold on sold-out SKU (HTTP)", e.kinds.soldout),
   ];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
@@ -57,6 +83,23 @@ export function renderTable(c: CompareResult, s: ScaleResult, o: OversellResult,
     `oversell: ${o.successes} holds granted for ${o.stock} units in ${o.attempts} attempts -> oversell ${o.oversell}; ` +
       `levels onHand ${o.levels.onHand} reserved ${o.levels.reserved} sold ${o.levels.sold} received ${o.levels.received} ` +
       `(${o.accountingOk ? "balanced" : "NOT BALANCED"})`,
+    `edge: read/echo ${(e.kinds.read.summary.rps / e.kinds.echo.summary.rps).toFixed(2)}, ` +
+      `sold-out/echo ${(e.kinds.soldout.summary.rps / e.kinds.echo.summary.rps).toFixed(2)}, ` +
+      `cache-hit probe/echo ${(e.kinds.cache.summary.rps / e.kinds.echo.summary.rps).toFixed(2)} (targets read and sold-out >= ` +
+      `${TARGETS.read_vs_echo})`,
+    `  reads served from the cache ${pct(hitRatio(e.kinds.read))} (${states(e.kinds.read)}), ` +
+      `sold-out refusals from the cached verdict ${pct(hitRatio(e.kinds.soldout))} (${states(e.kinds.soldout)})`,
+    `checkout: ${k.orders} orders from ${k.concurrency} shoppers in ${k.seconds.toFixed(1)} s -> ${k.paid} paid ` +
+      `(${k.ordersPerS.toFixed(1)}/s), ${k.failed} failed, ${k.lost} lost`,
+    `  checkout -> paid p50 ${ms(k.paidMs.p50)} p95 ${ms(k.paidMs.p95)} p99 ${ms(k.paidMs.p99)} max ${ms(k.paidMs.max)} ms ` +
+      `(design target on the platform: p95 <= ${TARGETS.checkout_p95_ms} ms)`,
+    `  split: the 202 p50 ${ms(k.replyMs.p50)} p95 ${ms(k.replyMs.p95)} ms; order created -> paid p50 ${ms(k.serverMs.p50)} ` +
+      `p95 ${ms(k.serverMs.p95)} ms; paid -> seen by a poll p50 ${ms(k.observeMs.p50)} p95 ${ms(k.observeMs.p95)} ms`,
+    `  polls every ${k.pollMs} ms: ${k.polls} (${(k.polls / Math.max(1, k.orders)).toFixed(1)} per order), each p50 ` +
+      `${ms(k.pollLatencyMs.p50)} p95 ${ms(k.pollLatencyMs.p95)} ms; payments queue: batches of ` +
+      `${facts.paymentsConsumer.maxBatchSize ?? "?"} or after ${facts.paymentsConsumer.maxBatchTimeout ?? "?"} s`,
+    `  accounting: ${k.perSku.map((x) => `${x.sku} sold ${x.sold}/paid units ${x.paidUnits}/committed ${x.committed}`).join(", ")} ` +
+      `-> double commit ${k.doubleCommit} (${k.accountingOk ? "balanced" : "NOT BALANCED"})`,
   );
   return lines.join("\n");
 }
@@ -65,6 +108,9 @@ export function buildSummary(
   c: CompareResult,
   s: ScaleResult,
   o: OversellResult,
+  e: EdgeResult,
+  k: CheckoutResult,
+  facts: RuntimeFacts,
   durations: Durations,
   config: object,
 ): Record<string, unknown> {
@@ -72,6 +118,9 @@ export function buildSummary(
   const reserveVsNoop = reserve.summary.rps / noop.summary.rps;
   const rps50kVs1k = s.big.summary.rps / s.small.summary.rps;
   const sortedRatios = [...c.roundRatios].sort((a, b) => a - b);
+  const { read, echo, soldout, cache: cacheProbe } = e.kinds;
+  const readVsEcho = read.summary.rps / echo.summary.rps;
+  const soldoutVsEcho = soldout.summary.rps / echo.summary.rps;
   const cost = (k: KindResult) => ({
     runtime_cpu_us: k.cost.runtimeCpuUs === null ? null : round(k.cost.runtimeCpuUs, 0),
     runtime_sys_us: k.cost.runtimeSysUs === null ? null : round(k.cost.runtimeSysUs, 0),
@@ -90,6 +139,19 @@ export function buildSummary(
     rps_50k: round(s.big.summary.rps, 1),
     rps_50k_vs_1k: round(rps50kVs1k, 3),
     oversell: o.oversell,
+    orders_per_s: round(k.ordersPerS, 1),
+    checkout_p50_ms: round(k.paidMs.p50, 0),
+    checkout_p95_ms: round(k.paidMs.p95, 0),
+    checkout_p99_ms: round(k.paidMs.p99, 0),
+    lost: k.lost,
+    double_commit: k.doubleCommit,
+    read_rps: round(read.summary.rps, 1),
+    echo_rps: round(echo.summary.rps, 1),
+    read_vs_echo: round(readVsEcho, 3),
+    read_cache_hit_ratio: round(hitRatio(read), 4),
+    soldout_rps: round(soldout.summary.rps, 1),
+    soldout_vs_echo: round(soldoutVsEcho, 3),
+    soldout_edge_ratio: round(hitRatio(soldout), 4),
     // Diagnostics.
     reserve_vs_noop_round_median: round(sortedRatios[Math.floor(sortedRatios.length / 2)] ?? Number.NaN, 3),
     reserve_vs_noop_rounds: c.roundRatios.map((r) => round(r, 3)),
@@ -108,6 +170,79 @@ export function buildSummary(
     reserve_vs_noop_by_cpu: cpuRatio(noop, reserve),
     write_vs_noop_by_cpu: cpuRatio(noop, write),
     rps_50k_vs_1k_by_cpu: cpuRatio(s.small, s.big),
+    read_vs_echo_by_cpu: cpuRatio(echo, read),
+    soldout_vs_echo_by_cpu: cpuRatio(echo, soldout),
+    cache_vs_echo_by_cpu: cpuRatio(echo, cacheProbe),
+    read_vs_echo_rounds: e.roundRatios.read.map((r) => round(r, 3)),
+    soldout_vs_echo_rounds: e.roundRatios.soldout.map((r) => round(r, 3)),
+    read_p50_ms: round(read.summary.p50Ms),
+    read_p99_ms: round(read.summary.p99Ms),
+    echo_p50_ms: round(echo.summary.p50Ms),
+    echo_p99_ms: round(echo.summary.p99Ms),
+    soldout_p50_ms: round(soldout.summary.p50Ms),
+    soldout_p99_ms: round(soldout.summary.p99Ms),
+    // The echo plus one Cache API hit: what Miniflare's local cache service costs per lookup.
+    cache_rps: round(cacheProbe.summary.rps, 1),
+    cache_vs_echo: round(cacheProbe.summary.rps / echo.summary.rps, 3),
+    cache_p99_ms: round(cacheProbe.summary.p99Ms),
+    read_cache_states: read.summary.cache,
+    soldout_cache_states: soldout.summary.cache,
+    checkout: {
+      concurrency: k.concurrency,
+      skus: k.skus.length,
+      orders: k.orders,
+      paid: k.paid,
+      failed: k.failed,
+      lost: k.lost,
+      final_statuses: k.finalStatuses,
+      hold_statuses: k.holdStatuses,
+      checkout_statuses: k.checkoutStatuses,
+      poll_statuses: k.pollStatuses,
+      poll_ms: k.pollMs,
+      polls: k.polls,
+      polls_per_order: round(k.polls / Math.max(1, k.orders), 1),
+      requests_per_s: round(k.requestsPerS, 1),
+      paid_p90_ms: round(k.paidMs.p90, 0),
+      paid_max_ms: round(k.paidMs.max, 0),
+      reply_p50_ms: round(k.replyMs.p50, 0),
+      reply_p95_ms: round(k.replyMs.p95, 0),
+      reply_p99_ms: round(k.replyMs.p99, 0),
+      // From the orders' own timestamps: route start to paid, and paid to the poll that saw it.
+      created_to_paid_p50_ms: round(k.serverMs.p50, 0),
+      created_to_paid_p95_ms: round(k.serverMs.p95, 0),
+      paid_to_observed_p50_ms: round(k.observeMs.p50, 0),
+      paid_to_observed_p95_ms: round(k.observeMs.p95, 0),
+      poll_latency_p50_ms: round(k.pollLatencyMs.p50, 0),
+      poll_latency_p95_ms: round(k.pollLatencyMs.p95, 0),
+      seconds: round(k.seconds, 1),
+      timeout_s: k.timeoutSeconds,
+      cost_per_paid_order: {
+        runtime_cpu_us: k.costPerOrder.runtimeCpuUs === null ? null : round(k.costPerOrder.runtimeCpuUs, 0),
+        client_cpu_us: round(k.costPerOrder.clientCpuUs, 0),
+        write_bytes: k.costPerOrder.writeBytes === null ? null : round(k.costPerOrder.writeBytes, 0),
+      },
+      payments_queue: {
+        max_batch_size: facts.paymentsConsumer.maxBatchSize ?? null,
+        max_batch_timeout_s: facts.paymentsConsumer.maxBatchTimeout ?? null,
+        max_retries: facts.paymentsConsumer.maxRetries ?? null,
+      },
+      per_sku: k.perSku.map((x) => ({
+        sku: x.sku,
+        paid_seen: x.paidSeen,
+        paid_listed: x.paidListed,
+        paid_units: x.paidUnits,
+        committed: x.committed,
+        sold: x.sold,
+        on_hand: x.onHand,
+        reserved: x.reserved,
+        expected_reserved: x.expectedReserved,
+        received: x.received,
+        ok: x.ok,
+      })),
+    },
+    checkout_accounting_ok: k.accountingOk,
+    // Lines the Worker logged over the whole run, by event (notification deliveries by type).
+    worker_log_events: facts.logEvents,
     cost_per_request: {
       noop: cost(noop),
       write: cost(write),
@@ -115,6 +250,10 @@ export function buildSummary(
       reserve: cost(reserve),
       reserve_1k: cost(s.small),
       reserve_50k: cost(s.big),
+      echo: cost(echo),
+      cache_probe: cost(cacheProbe),
+      read: cost(read),
+      soldout: cost(soldout),
     },
     non_2xx: {
       reserve: nonSuccess(reserve),
@@ -123,6 +262,11 @@ export function buildSummary(
       direct: nonSuccess(direct),
       reserve_1k: nonSuccess(s.small),
       reserve_50k: nonSuccess(s.big),
+      echo: unexpected(echo, 200),
+      cache_probe: unexpected(cacheProbe, 200),
+      read: unexpected(read, 200),
+      soldout: unexpected(soldout, 409),
+      checkout: otherThan(k.holdStatuses, 201) + otherThan(k.checkoutStatuses, 202) + otherThan(k.pollStatuses, 200),
     },
     oversell_stock: o.stock,
     oversell_attempts: o.attempts,
@@ -135,6 +279,11 @@ export function buildSummary(
       reserve_p99: reserve.summary.p99Ms <= TARGETS.p99_multiple * noop.summary.p99Ms,
       rps_50k_vs_1k: rps50kVs1k >= TARGETS.rps_50k_vs_1k,
       oversell: o.oversell === 0,
+      read_vs_echo: readVsEcho >= TARGETS.read_vs_echo,
+      soldout_vs_echo: soldoutVsEcho >= TARGETS.soldout_vs_echo,
+      checkout_p95: k.paid > 0 && k.paidMs.p95 <= TARGETS.checkout_p95_ms,
+      lost: k.lost === 0,
+      double_commit: k.doubleCommit === 0,
     },
     durations_s: Object.fromEntries(Object.entries(durations).map(([k, v]) => [k, round(v, 1)])),
     config,
@@ -149,5 +298,30 @@ function cpuRatio(base: KindResult, of: KindResult): number | null {
 }
 
 function nonSuccess(k: KindResult): number {
-  return Object.entries(k.summary.statuses).reduce((n, [status, count]) => (status === "201" ? n : n + count), 0);
+  return unexpected(k, 201);
+}
+
+/** Replies other than `expected`. */
+function unexpected(k: KindResult, expected: number): number {
+  return otherThan(k.summary.statuses, expected);
+}
+
+function otherThan(statuses: Record<number, number>, expected: number): number {
+  return Object.entries(statuses).reduce((n, [status, count]) => (Number(status) === expected ? n : n + count), 0);
+}
+
+function ms(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(0) : "-";
+}
+
+function pct(ratio: number): string {
+  return Number.isFinite(ratio) ? `${(100 * ratio).toFixed(1)}%` : "-";
+}
+
+/** e.g. "hit 5900, miss 100" */
+function states(k: KindResult): string {
+  return Object.entries(k.summary.cache)
+    .sort((a, b) => b[1] - a[1])
+    .map(([state, n]) => `${state} ${n}`)
+    .join(", ");
 }

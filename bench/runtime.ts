@@ -1,6 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { convertV4MiniflareOptions, kCurrentWorker, Miniflare, type V4WorkerOptionsShape } from "miniflare";
+import {
+  convertV4MiniflareOptions,
+  kCurrentWorker,
+  Miniflare,
+  type V4QueueConsumerOptions,
+  type V4WorkerdStructuredLog,
+  type V4WorkerOptionsShape,
+} from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { BENCH_VARS, RATE_LIMITER_MODE, readDevSecrets, ROOT } from "./config.ts";
 
@@ -8,7 +15,21 @@ export interface Runtime {
   mf: Miniflare;
   /** Where workerd listens, e.g. http://127.0.0.1:34567 (no trailing slash). */
   baseUrl: string;
+  /** The payments queue's consumer as Miniflare runs it (wrangler.toml's settings). */
+  paymentsConsumer: V4QueueConsumerOptions;
+  /**
+   * Lines the Worker logged, counted by their JSON `event` (notifications by
+   * `notification:<type>`). Warnings and errors also go to stderr; info lines
+   * are only counted, so stdout keeps just the table and the JSON line.
+   */
+  logEvents: Record<string, number>;
 }
+
+/** The queue whose consumer charges orders (src/payments/consumer.ts). */
+export const PAYMENTS_QUEUE = "holdfast-payments";
+
+/** Info lines echoed to stderr before the rest are only counted. */
+const MAX_INFO_LINES_SHOWN = 10;
 
 /** The bench worker's name, so its own entrypoints can be bound to it. */
 const WORKER_NAME = "holdfast-bench";
@@ -31,6 +52,25 @@ export async function startRuntime(scriptPath: string, options: { inspectorPort?
   // signature); the value is Miniflare's own single-Worker shape.
   const { modulesRules: _rules, ...fromConfig } = unstable_getMiniflareWorkerOptions(path.join(ROOT, "wrangler.toml"))
     .workerOptions as V4WorkerOptionsShape;
+
+  // The checkout phase needs the payments consumer to run inside workerd, as wrangler.toml declares it.
+  const consumers = fromConfig.queueConsumers;
+  const paymentsConsumer = consumers && !Array.isArray(consumers) ? consumers[PAYMENTS_QUEUE] : undefined;
+  if (!paymentsConsumer || !fromConfig.queueProducers) {
+    throw new Error(`wrangler.toml gives Miniflare no consumer for ${PAYMENTS_QUEUE} (or no producers); checkout could not settle`);
+  }
+
+  const logEvents: Record<string, number> = {};
+  let infoShown = 0;
+  const handleStructuredLogs = ({ level, message }: V4WorkerdStructuredLog) => {
+    const event = /"event":"([^"]+)"/.exec(message)?.[1];
+    const type = event === "notification" ? /"type":"([a-z_.]+)"/.exec(message)?.[1] : undefined;
+    const key = type ? `notification:${type}` : (event ?? `(${level})`);
+    logEvents[key] = (logEvents[key] ?? 0) + 1;
+    // The notifications consumer logs each delivery when no webhook URL is set: counted, never printed.
+    if (level === "error" || level === "warn") process.stderr.write(`[workerd ${level}] ${message}\n`);
+    else if (event !== "notification" && infoShown++ < MAX_INFO_LINES_SHOWN) process.stderr.write(`[workerd] ${message}\n`);
+  };
 
   const configured = fromConfig.ratelimits ?? {};
   const limiterNames = Object.keys(configured);
@@ -59,6 +99,7 @@ export async function startRuntime(scriptPath: string, options: { inspectorPort?
       port: 0,
       // A log line per request would cost more than some of the requests measured.
       logRequests: false,
+      handleStructuredLogs,
       telemetry: { enabled: false },
       ...fromConfig,
       ...limiters,
@@ -79,7 +120,7 @@ export async function startRuntime(scriptPath: string, options: { inspectorPort?
   );
   const url = await mf.ready;
   await applyD1Migrations(mf);
-  return { mf, baseUrl: url.origin };
+  return { mf, baseUrl: url.origin, paymentsConsumer, logEvents };
 }
 
 /**

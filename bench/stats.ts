@@ -12,6 +12,8 @@ export interface Summary {
   p99Ms: number;
   maxMs: number;
   statuses: Record<number, number>;
+  /** Replies by `holdfast-cache` header; empty for targets that do not report it. */
+  cache: Record<string, number>;
   seconds: number;
 }
 
@@ -28,7 +30,9 @@ export function summarize(slices: readonly LoadResult[]): Summary {
   const all = new Float64Array(requests);
   let at = 0;
   const statuses: Record<number, number> = {};
+  const cache: Record<string, number> = {};
   for (const s of slices) {
+    for (const [state, count] of Object.entries(s.cache)) cache[state] = (cache[state] ?? 0) + count;
     all.set(s.latenciesMs, at);
     at += s.latenciesMs.length;
     for (const [status, count] of Object.entries(s.statuses)) {
@@ -45,6 +49,7 @@ export function summarize(slices: readonly LoadResult[]): Summary {
     p99Ms: quantile(all, 0.99),
     maxMs: all.length ? all[all.length - 1]! : Number.NaN,
     statuses,
+    cache,
     seconds: ms / 1000,
   };
 }

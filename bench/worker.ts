@@ -11,6 +11,12 @@
  *                                      straight from here, skipping Hono, JWT
  *                                      verification and zod, so the object's own
  *                                      cost can be told apart from the Worker's
+ *   GET  /__bench/echo                 the edge ceiling: a small JSON reply shaped
+ *                                      like a public SKU view, with no object, no
+ *                                      cache and none of the product's middleware
+ *   GET  /__bench/cache-match/:key     the echo plus one Cache API lookup that
+ *                                      hits (it stores its entry on a miss): what
+ *                                      the local cache service costs per lookup
  *
  * Type-checked with bench/tsconfig.worker.json (Workers types), not with
  * tsconfig.node.json, which excludes this file.
@@ -63,6 +69,20 @@ type BenchEnv = Env & {
 const NOOP_PATH = /^\/__bench\/noop\/([A-Za-z0-9._-]{1,64})$/;
 const WRITE_PATH = /^\/__bench\/write\/([A-Za-z0-9._-]{1,64})$/;
 const DIRECT_PATH = /^\/__bench\/reserve-direct\/([A-Za-z0-9._-]{1,64})$/;
+const CACHE_MATCH_PATH = /^\/__bench\/cache-match\/([A-Za-z0-9._-]{1,64})$/;
+
+/** About the size of a public SKU view, so the echo's reply costs the wire what a read's does. */
+const ECHO_BODY = JSON.stringify({
+  sku: "bench-echo",
+  name: "Bench echo",
+  price: { amount: 1999, currency: "usd" },
+  available: 1000,
+  status: "live",
+  sale: null,
+});
+
+/** The probe's own cache keys: never the product's, and long-lived, so nearly every lookup hits. */
+const probeKey = (key: string) => new Request(`https://bench-probe.holdfast.internal/${key}`);
 
 export default {
   ...product,
@@ -70,6 +90,25 @@ export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
     if (!pathname.startsWith("/__bench/")) return product.fetch(request, env, ctx);
+
+    if (pathname === "/__bench/echo") {
+      return new Response(ECHO_BODY, { headers: { "content-type": "application/json" } });
+    }
+
+    const cacheMatch = CACHE_MATCH_PATH.exec(pathname);
+    if (cacheMatch) {
+      const key = probeKey(cacheMatch[1]!);
+      const hit = await caches.default.match(key);
+      if (hit) {
+        // Streamed through like the product's cached reads (edge/cache.ts), with the same marker header.
+        const headers = new Headers(hit.headers);
+        headers.set("holdfast-cache", "hit");
+        return new Response(hit.body, { status: hit.status, headers });
+      }
+      const headers = { "content-type": "application/json", "cache-control": "public, max-age=3600" };
+      ctx.waitUntil(caches.default.put(key, new Response(ECHO_BODY, { headers })));
+      return new Response(ECHO_BODY, { headers: { ...headers, "holdfast-cache": "miss" } });
+    }
 
     const noop = NOOP_PATH.exec(pathname);
     if (noop) {
