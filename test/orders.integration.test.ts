@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
   ADMIN,
@@ -209,6 +210,29 @@ describe("listing", () => {
     expect(paidOnly.body.nextCursor).toBeNull();
     const pendingOnly = await call(`/v1/orders?sku=${sku}&status=pending_payment`, { auth: ADMIN });
     expect(pendingOnly.body.data.map((o: any) => o.orderId)).toEqual([pending.orderId]);
+  });
+
+  it("serves a full page of 200 orders with their items, past D1's 100-parameter limit", async () => {
+    // Written straight to D1: the listing is what is under test, not 200 checkouts.
+    const sku = await createSku({ stock: 1 });
+    const t0 = Date.now() + 10 * 60_000;
+    const ids = Array.from({ length: 201 }, (_, i) => `ord_${i.toString(16).padStart(24, "0")}`);
+    await env.DB.batch(
+      ids.flatMap((id, i) => [
+        env.DB.prepare(
+          `INSERT INTO orders (order_id, customer_id, status, total_amount, currency, payment_provider, payment_method, version, expires_at_ms, created_at_ms, updated_at_ms)
+           VALUES (?, 'bulk', 'paid', 100, 'usd', 'simulated', 'pm_card_visa', 1, ?, ?, ?)`,
+        ).bind(id, t0 + i, t0 + i, t0 + i),
+        env.DB.prepare("INSERT INTO order_items (order_id, hold_id, sku, quantity, unit_amount) VALUES (?, ?, ?, 1, 100)").bind(id, `hold_${id}`, sku),
+      ]),
+    );
+    const first = await call(`/v1/orders?sku=${sku}&limit=200`, { auth: ADMIN });
+    expect(first.status).toBe(200);
+    expect(first.body.data).toHaveLength(200);
+    expect(first.body.data.every((o: any) => o.items.length === 1 && o.items[0].sku === sku)).toBe(true);
+    const rest = await call(`/v1/orders?sku=${sku}&limit=200&cursor=${first.body.nextCursor}`, { auth: ADMIN });
+    expect(rest.body.data.map((o: any) => o.orderId)).toEqual([ids[0]]);
+    expect(rest.body.nextCursor).toBeNull();
   });
 
   it("is for the merchant only: a shopper gets 403, a bad cursor 400", async () => {

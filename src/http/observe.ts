@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { PROBLEM_CONTENT_TYPE } from "./problem";
+import { PROBLEM_CONTENT_TYPE, problemCodeOf } from "./problem";
 import type { AppEnv } from "./context";
 
 const SKU_IN_PATH = /^\/v1\/skus\/([^/]+)/;
@@ -35,8 +35,10 @@ export function observe(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** The problem's `code`, or "ok"; problems are small, so reading a clone costs little. */
+/** The problem's `code`, or "ok". Problems made here say it without parsing; stored replays are read back. */
 async function outcomeCode(res: Response): Promise<string> {
+  const known = problemCodeOf(res);
+  if (known) return known;
   if (res.headers.get("content-type") !== PROBLEM_CONTENT_TYPE) return res.status < 400 ? "ok" : `http_${res.status}`;
   try {
     const { code } = (await res.clone().json()) as { code?: string };

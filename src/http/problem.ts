@@ -11,6 +11,9 @@ export function problemBody(code: ProblemCode, detail: string, extra: Record<str
   return { ...extra, type: `https://holdfast.dev/problems/${code}`, title, status, code, detail };
 }
 
+/** The code of each problem response made here, so request logging need not parse bodies back. */
+const codes = new WeakMap<Response, ProblemCode>();
+
 export function problemResponse(
   code: ProblemCode,
   detail: string,
@@ -18,10 +21,16 @@ export function problemResponse(
   headers: Record<string, string> = {},
 ): Response {
   const body = problemBody(code, detail, extra);
-  return new Response(JSON.stringify(body), {
+  const res = new Response(JSON.stringify(body), {
     status: body.status,
     headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers },
   });
+  codes.set(res, code);
+  return res;
+}
+
+export function problemCodeOf(res: Response): ProblemCode | undefined {
+  return codes.get(res);
 }
 
 export function refusalResponse(refusal: Refusal, headers: Record<string, string> = {}): Response {

@@ -106,6 +106,15 @@ export class OrderStore {
     throw new OrderConflict(orderId);
   }
 
+  /** Items of many orders, in queries small enough for D1's bound-parameter limit. */
+  private async itemsOf(orderIds: readonly string[]): Promise<OrderItemRow[]> {
+    const chunks: Array<Promise<OrderItemRow[]>> = [];
+    for (let i = 0; i < orderIds.length; i += IDS_PER_QUERY) {
+      chunks.push(this.db.select().from(orderItems).where(inArray(orderItems.orderId, orderIds.slice(i, i + IDS_PER_QUERY))));
+    }
+    return (await Promise.all(chunks)).flat();
+  }
+
   /** Newest first; the cursor is the last row's (createdAtMs, orderId). */
   async list(filter: { status?: OrderStatus; sku?: string; customerId?: string }, cursor: { createdAtMs: number; orderId: string } | null, limit: number) {
     const where: SQL[] = [];
@@ -129,14 +138,16 @@ export class OrderStore {
       .orderBy(desc(orders.createdAtMs), desc(orders.orderId))
       .limit(limit + 1);
     const page = rows.slice(0, limit);
-    const ids = page.map((o) => o.orderId);
-    const items = ids.length ? await this.db.select().from(orderItems).where(inArray(orderItems.orderId, ids)) : [];
+    const items = await this.itemsOf(page.map((o) => o.orderId));
     return {
       orders: page.map((order) => ({ order, items: items.filter((i) => i.orderId === order.orderId) })),
       more: rows.length > limit,
     };
   }
 }
+
+/** D1 binds at most 100 parameters per query. */
+const IDS_PER_QUERY = 90;
 
 function isUniqueViolation(e: unknown): boolean {
   const text = String(e instanceof Error ? `${e.message} ${String(e.cause ?? "")}` : e);
