@@ -1,15 +1,29 @@
 import { sha256Hex } from "../domain/canonical-json";
 import type { AppContext } from "../http/context";
+import { Memo } from "./memo";
 
 /**
- * Public reads through the Workers Cache API (SPEC section 8): a short-lived
- * fresh copy answers reads without waking the object, and a longer-lived
- * stale copy answers them while the object is failing. Cache keys are
- * synthetic URLs, never the request itself, so headers cannot split or poison them.
+ * Public reads at the edge (SPEC section 8), in two levels: this isolate's
+ * memory, then the Workers Cache API of the location. A short-lived fresh
+ * copy answers reads without waking the object; a longer-lived stale copy
+ * answers them while the object is failing. Cache keys are synthetic URLs,
+ * never the request itself, so headers cannot split or poison them.
  */
 const CACHE_ORIGIN = "https://edge-cache.holdfast.internal";
 /** How long a stale copy may stand in for a failing object. */
 export const STALE_IF_ERROR_SECONDS = 60;
+/** When the fresh copy stops counting, carried with it so the memory level never outlives it. */
+const EXPIRES_HEADER = "holdfast-expires-at";
+const MEMO_ENTRIES = 2_000;
+
+export interface Entry {
+  status: number;
+  text: string;
+  headers: Record<string, string>;
+  expiresAtMs: number;
+}
+
+const memo = new Memo<Entry>(MEMO_ENTRIES);
 
 export function ttlSeconds(env: Env): number {
   const ttl = Number(env.EDGE_CACHE_TTL_SECONDS);
@@ -20,59 +34,94 @@ export function cacheKey(kind: string, id: string, variant: "fresh" | "stale" = 
   return new Request(`${CACHE_ORIGIN}/${kind}/${encodeURIComponent(id)}/${variant}`);
 }
 
+/** The fresh entry for `kind/id` from memory or the location's cache, if any. */
+export async function lookup(kind: string, id: string, now_ms = Date.now()): Promise<Entry | null> {
+  const key = cacheKey(kind, id);
+  const remembered = memo.get(key.url, now_ms);
+  if (remembered) return remembered;
+  const hit = await caches.default.match(key);
+  if (!hit) return null;
+  const expiresAtMs = Number(hit.headers.get(EXPIRES_HEADER));
+  const headers = Object.fromEntries([...hit.headers].filter(([name]) => name !== EXPIRES_HEADER));
+  const entry: Entry = { status: hit.status, text: await hit.text(), headers, expiresAtMs };
+  if (expiresAtMs > now_ms) memo.set(key.url, entry, expiresAtMs);
+  return entry;
+}
+
+/** Stores a fresh entry (and, for views, a stale twin) in memory and in the location's cache. */
+export function store(c: AppContext, kind: string, id: string, entry: Entry, withStale: boolean): void {
+  const key = cacheKey(kind, id);
+  memo.set(key.url, entry, entry.expiresAtMs);
+  const ttl = Math.max(1, Math.ceil((entry.expiresAtMs - Date.now()) / 1000));
+  const put = (variant: "fresh" | "stale", max_age: number) =>
+    caches.default.put(
+      cacheKey(kind, id, variant),
+      new Response(entry.text, {
+        status: entry.status,
+        headers: { ...entry.headers, [EXPIRES_HEADER]: String(entry.expiresAtMs), "cache-control": `public, max-age=${max_age}` },
+      }),
+    );
+  c.executionCtx.waitUntil(Promise.all([put("fresh", ttl), ...(withStale ? [put("stale", STALE_IF_ERROR_SECONDS)] : [])]));
+}
+
+/** Forgets `kind/id` in this isolate and this location (a merchant changed it). */
+export function forget(c: AppContext, kind: string, id: string): void {
+  memo.delete(cacheKey(kind, id).url);
+  c.executionCtx.waitUntil(Promise.all([caches.default.delete(cacheKey(kind, id)), caches.default.delete(cacheKey(kind, id, "stale"))]));
+}
+
 export type Computed = { status: number; body: unknown; contentType?: string };
 
 /**
- * Serves `kind/id` from the edge cache, or computes it, answers and stores it
- * (200s and 404s alike: a flood of reads for a missing SKU must not reach an
- * object either). Honours If-None-Match.
+ * Serves `kind/id` from the edge, or computes it, answers and stores it (200s
+ * and 404s alike: a flood of reads for a missing SKU must not reach an object
+ * either). Honours If-None-Match.
  */
 export async function cachedPublic(c: AppContext, kind: string, id: string, compute: () => Promise<Computed>): Promise<Response> {
   const ttl = ttlSeconds(c.env);
-  const cache = caches.default;
-  const fresh = ttl > 0 ? await cache.match(cacheKey(kind, id)) : undefined;
+  const now_ms = Date.now();
+  const fresh = ttl > 0 ? await lookup(kind, id, now_ms) : null;
   if (fresh) return conditional(c, fresh, "hit");
 
   let computed: Computed;
   try {
     computed = await compute();
   } catch (e) {
-    const stale = await cache.match(cacheKey(kind, id, "stale"));
-    if (stale) return conditional(c, stale, "stale");
+    const stale = await caches.default.match(cacheKey(kind, id, "stale"));
+    if (stale) {
+      const headers = Object.fromEntries([...stale.headers].filter(([name]) => name !== EXPIRES_HEADER));
+      return conditional(c, { status: stale.status, text: await stale.text(), headers, expiresAtMs: 0 }, "stale");
+    }
     throw e;
   }
   const text = JSON.stringify(computed.body);
-  const headers = {
-    "content-type": computed.contentType ?? "application/json",
-    etag: `W/"${(await sha256Hex(text)).slice(0, 32)}"`,
-    "cache-control": ttl > 0 ? `public, max-age=${ttl}` : "no-store",
+  const entry: Entry = {
+    status: computed.status,
+    text,
+    headers: {
+      "content-type": computed.contentType ?? "application/json",
+      etag: `W/"${(await sha256Hex(text)).slice(0, 32)}"`,
+      "cache-control": ttl > 0 ? `public, max-age=${ttl}` : "no-store",
+    },
+    expiresAtMs: now_ms + ttl * 1000,
   };
-  if (ttl > 0) {
-    const store = Promise.all([
-      cache.put(cacheKey(kind, id), new Response(text, { status: computed.status, headers })),
-      cache.put(
-        cacheKey(kind, id, "stale"),
-        new Response(text, { status: computed.status, headers: { ...headers, "cache-control": `public, max-age=${STALE_IF_ERROR_SECONDS}` } }),
-      ),
-    ]);
-    c.executionCtx.waitUntil(store);
-  }
-  return conditional(c, new Response(text, { status: computed.status, headers }), "miss");
+  if (ttl > 0) store(c, kind, id, entry, true);
+  return conditional(c, entry, "miss");
 }
 
-/** Reads a cached JSON body if one is fresh, without computing anything. */
+/** The fresh cached JSON body of `kind/id`, without computing anything. */
 export async function peekPublic<T>(kind: string, id: string): Promise<{ status: number; body: T } | null> {
-  const hit = await caches.default.match(cacheKey(kind, id));
-  return hit ? { status: hit.status, body: (await hit.json()) as T } : null;
+  const entry = await lookup(kind, id);
+  return entry ? { status: entry.status, body: JSON.parse(entry.text) as T } : null;
 }
 
-function conditional(c: AppContext, res: Response, state: "hit" | "miss" | "stale"): Response {
-  const etag = res.headers.get("etag");
-  const headers = new Headers(res.headers);
+function conditional(c: AppContext, entry: Entry, state: "hit" | "miss" | "stale"): Response {
+  const headers = new Headers(entry.headers);
   headers.set("holdfast-cache", state);
   if (state === "stale") headers.set("cache-control", "no-store");
-  if (etag && res.status === 200 && c.req.header("if-none-match") === etag) {
+  const etag = entry.headers.etag;
+  if (etag && entry.status === 200 && c.req.header("if-none-match") === etag) {
     return new Response(null, { status: 304, headers });
   }
-  return new Response(res.body, { status: res.status, headers });
+  return new Response(entry.text, { status: entry.status, headers });
 }

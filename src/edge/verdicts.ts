@@ -2,7 +2,8 @@ import { refuse, type Refusal } from "../domain/problems";
 import type { SaleSummary, SkuStatus } from "../domain/types";
 import type { AppContext } from "../http/context";
 import { notOnSale, saleEnded, saleNotStarted, soldOut } from "../objects/offer";
-import { cacheKey, peekPublic, ttlSeconds } from "./cache";
+import { peekPublic, store, ttlSeconds } from "./cache";
+import { Memo } from "./memo";
 
 /**
  * The sold-out cut (SPEC section 8): while the edge's cached state of a SKU
@@ -19,9 +20,20 @@ export interface PublicSkuView {
   sale: SaleSummary | null;
 }
 
-/** One cache lookup on the hold path: the verdict the object or a public read left here. */
-export async function edgeRefusal(sku: string): Promise<Refusal | null> {
-  return (await peekPublic<Refusal>("hold-verdict", sku))?.body ?? null;
+/**
+ * "No verdict here" is remembered briefly too, so a live sale's holds skip the
+ * cache lookup; a verdict another isolate learns reaches this one within that
+ * window (the object still refuses correctly meanwhile).
+ */
+const NO_VERDICT_MS = 250;
+const noVerdict = new Memo<true>(2_000);
+
+/** The verdict the object or a public read left at this location, from memory when it can. */
+export async function edgeRefusal(sku: string, now_ms = Date.now()): Promise<Refusal | null> {
+  if (noVerdict.get(sku, now_ms)) return null;
+  const verdict = await peekPublic<Refusal>("hold-verdict", sku);
+  if (!verdict) noVerdict.set(sku, true, now_ms + NO_VERDICT_MS);
+  return verdict?.body ?? null;
 }
 
 /** A public read that shows no shopper can hold the SKU leaves the same verdict the object would give. */
@@ -34,10 +46,14 @@ export function rememberViewVerdict(c: AppContext, sku: string, view: PublicSkuV
 export function rememberVerdict(c: AppContext, sku: string, refusal: Refusal): void {
   const ttl = ttlSeconds(c.env);
   if (ttl <= 0 || !SHOPPER_INDEPENDENT.has(refusal.code)) return;
-  const stored = new Response(JSON.stringify(refusal), {
-    headers: { "content-type": "application/json", "cache-control": `public, max-age=${ttl}` },
-  });
-  c.executionCtx.waitUntil(caches.default.put(cacheKey("hold-verdict", sku), stored));
+  noVerdict.delete(sku);
+  const entry = { status: 200, text: JSON.stringify(refusal), headers: { "content-type": "application/json" }, expiresAtMs: Date.now() + ttl * 1000 };
+  store(c, "hold-verdict", sku, entry, false);
+}
+
+/** A merchant change ended whatever verdict this isolate held. */
+export function forgetVerdict(sku: string): void {
+  noVerdict.delete(sku);
 }
 
 function refusalFor(view: PublicSkuView): Refusal | null {
