@@ -40,9 +40,11 @@ export const holdRoutes = router()
       const { customerId } = requireShopper(principal);
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
-      await enforceRateLimits(c, customerId, "hold");
+      // The cut comes first: a refusal answered here costs the object nothing, so the
+      // budgets that protect the object are spent only on holds that reach it.
       const cut = await edgeRefusal(sku);
       if (cut) throw new ProblemError(cut.code, cut.detail, cut.extra, { "holdfast-cache": "hit" });
+      await enforceRateLimits(c, customerId, "hold");
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], principal!, `hold:${sku}`, body);
       const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).reserve({ customerId, quantity: body.quantity }, idem));
       if (!outcome.ok) rememberVerdict(c, sku, outcome);
