@@ -97,11 +97,10 @@ export class SkuLedger {
       if (available + input.delta < 0) {
         return refuse("insufficient_stock", `Only ${available} units are available to remove.`, { available });
       }
-      this.tables.sql.exec(
-        "UPDATE sku SET on_hand = on_hand + ?, received = received + ?, updated_at_ms = ?",
+      const after = this.tables.changeLevels(
+        "on_hand = on_hand + ?, received = received + ?, updated_at_ms = ?",
         input.delta, input.delta, now_ms,
       );
-      const after = this.tables.checkedSku();
       const levels = levelsOf(after);
       this.tables.emit("stock.adjusted", now_ms, { ...input, levels });
       return accept({ sku: after.sku, levels, adjustment: input });
@@ -165,8 +164,7 @@ export class SkuLedger {
         order_id: null,
       };
       this.tables.insertHold(row);
-      this.tables.sql.exec("UPDATE sku SET reserved = reserved + ?, updated_at_ms = ?", quantity, now_ms);
-      const after = this.tables.checkedSku();
+      const after = this.tables.changeLevels("reserved = reserved + ?, updated_at_ms = ?", quantity, now_ms);
       if (rule) {
         const used = this.tables.usage(rule.saleId, customerId);
         checkCustomerLimit(customerId, used.held, used.bought, rule.perCustomerLimit);
@@ -350,11 +348,10 @@ export class SkuLedger {
     const q = row.quantity;
     this.tables.sql.exec("UPDATE holds SET status = ?, ended_at_ms = ? WHERE hold_id = ?", status, now_ms, row.hold_id);
     const sold = status === "committed" ? q : 0;
-    this.tables.sql.exec(
-      "UPDATE sku SET reserved = reserved - ?, on_hand = on_hand - ?, sold = sold + ?, updated_at_ms = ?",
+    const after = this.tables.changeLevels(
+      "reserved = reserved - ?, on_hand = on_hand - ?, sold = sold + ?, updated_at_ms = ?",
       q, sold, sold, now_ms,
     );
-    const after = this.tables.checkedSku();
     const ended: HoldRow = { ...row, status };
     this.tables.emit(`hold.${status}`, now_ms, { hold: holdView(after.sku, ended), levels: levelsOf(after) });
     return ended;

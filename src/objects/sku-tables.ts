@@ -6,6 +6,9 @@ import { HOLD_COLUMNS, saleRuleFromRow, type HoldRow, type SaleRuleRow, type Sku
  * Typed access to the object's tables (src/objects/sku-schema.ts). Decisions
  * live in SkuLedger; this class only reads and writes rows.
  */
+const SKU_COLUMNS = `sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, updated_at_ms,
+  live_units, live_holds, holds_created, holds_released, holds_expired, holds_committed`;
+
 export type CustomerUsage = {
   held: number;
   bought: number;
@@ -20,15 +23,18 @@ export class SkuTables {
   constructor(readonly sql: SqlStorage) {}
 
   sku(): SkuRow | null {
-    return (
-      this.sql
-        .exec<SkuRow>(
-          `SELECT sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, updated_at_ms,
-             live_units, live_holds, holds_created, holds_released, holds_expired, holds_committed
-           FROM sku WHERE id = 1`,
-        )
-        .toArray()[0] ?? null
-    );
+    return this.sql.exec<SkuRow>(`SELECT ${SKU_COLUMNS} FROM sku WHERE id = 1`).toArray()[0] ?? null;
+  }
+
+  /**
+   * Applies a change to the levels and checks invariants 1-3 on the row it
+   * returns (against the trigger-kept tally): one statement, no re-read.
+   */
+  changeLevels(assignments: string, ...params: unknown[]): SkuRow {
+    const sku = this.sql.exec<SkuRow>(`UPDATE sku SET ${assignments} WHERE id = 1 RETURNING ${SKU_COLUMNS}`, ...params).toArray()[0];
+    if (!sku) throw new Error("SKU row missing inside a mutation that requires it");
+    checkStockInvariants(sku, sku.live_units);
+    return sku;
   }
 
   requireSku(): SkuRow {
