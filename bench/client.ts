@@ -53,11 +53,15 @@ export function reserveTarget(baseUrl: string, sku: string, keepIds = false): Ta
  * an object method that does nothing.
  */
 export function noopTarget(baseUrl: string, key: string): Target {
-  const url = `${baseUrl}/__bench/noop/${encodeURIComponent(key)}`;
+  return postLikeReserve(`${baseUrl}/__bench/noop/${encodeURIComponent(key)}`);
+}
+
+/** POSTs a reserve-shaped request (same headers and body) to a probe, so only the server side differs. */
+function postLikeReserve(url: string, extraHeaders: (shopper: Parameters<Target>[0]) => Record<string, string> = () => ({})): Target {
   return async (shopper) => {
     const res = await fetch(url, {
       method: "POST",
-      headers: { authorization: shopper.authorization, "content-type": "application/json" },
+      headers: { authorization: shopper.authorization, "content-type": "application/json", ...extraHeaders(shopper) },
       body: HOLD_BODY,
     });
     await res.arrayBuffer();
@@ -67,34 +71,14 @@ export function noopTarget(baseUrl: string, key: string): Target {
 
 /** One RPC that writes one SQLite row: the ceiling plus the cost of a durable commit. */
 export function oneWriteTarget(baseUrl: string, key: string): Target {
-  const url = `${baseUrl}/__bench/write/${encodeURIComponent(key)}`;
-  return async (shopper) => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { authorization: shopper.authorization, "content-type": "application/json" },
-      body: HOLD_BODY,
-    });
-    await res.arrayBuffer();
-    return { status: res.status };
-  };
+  return postLikeReserve(`${baseUrl}/__bench/write/${encodeURIComponent(key)}`);
 }
 
 /** The SKU object's reserve RPC without the product's HTTP layer (no Hono, JWT or zod). */
 export function directReserveTarget(baseUrl: string, sku: string): Target {
-  const url = `${baseUrl}/__bench/reserve-direct/${encodeURIComponent(sku)}`;
-  return async (shopper) => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: {
-        authorization: shopper.authorization,
-        "content-type": "application/json",
-        "x-bench-customer": shopper.customerId,
-      },
-      body: HOLD_BODY,
-    });
-    await res.arrayBuffer();
-    return { status: res.status };
-  };
+  return postLikeReserve(`${baseUrl}/__bench/reserve-direct/${encodeURIComponent(sku)}`, (shopper) => ({
+    "x-bench-customer": shopper.customerId,
+  }));
 }
 
 /**

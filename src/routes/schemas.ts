@@ -6,19 +6,18 @@ import { HOLD_ID_PATTERN } from "../objects/rows";
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export const SkuId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(ID_PATTERN, "1-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit")
-  .openapi({ param: { name: "sku", in: "path" }, example: "tee-black-m" });
+/** A resource id in a path: what SKU and sale ids may look like. */
+function pathId(name: string, example: string) {
+  return z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(ID_PATTERN, "1-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit")
+    .openapi({ param: { name, in: "path" }, example });
+}
 
-export const SaleId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(ID_PATTERN, "1-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit")
-  .openapi({ param: { name: "saleId", in: "path" }, example: "black-friday" });
+export const SkuId = pathId("sku", "tee-black-m");
+export const SaleId = pathId("saleId", "black-friday");
 
 export const HoldId = z
   .string()
