@@ -19,7 +19,9 @@ export async function callObject<R extends PromiseLike<unknown>>(env: Env, call:
     if (e instanceof ObjectTimeout || isUnavailable(e)) {
       throw new ProblemError(
         "unavailable",
-        e instanceof ObjectTimeout ? `The SKU did not answer within ${timeout_ms} ms.` : "The SKU is busy; try again shortly.",
+        e instanceof ObjectTimeout
+          ? `The SKU did not answer within ${timeout_ms} ms; the change may still be applied, so retry with the same Idempotency-Key.`
+          : "The SKU is busy; try again shortly.",
         {},
         { "retry-after": "1" },
       );
