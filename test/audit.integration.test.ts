@@ -89,10 +89,15 @@ describe("shipping the SKU outbox to the audit log", () => {
     expect(Date.now() - started).toBeLessThan(2_500);
   });
 
-  it("keeps the reserve path's deadline lookup on the partial index", async () => {
+  it("finds the oldest unshipped event by a primary-key range, not a scan", async () => {
     const sku = await createSku({ stock: 1 });
-    const plan = await objectSql<{ detail: string }>(sku, "EXPLAIN QUERY PLAN SELECT at_ms FROM outbox WHERE shipped = 0 ORDER BY seq LIMIT 1");
-    expect(plan.map((p) => p.detail).join(" ")).toContain("outbox_unshipped");
+    const plan = await objectSql<{ detail: string }>(
+      sku,
+      "EXPLAIN QUERY PLAN SELECT at_ms FROM outbox WHERE seq > (SELECT outbox_seq FROM audit_head WHERE id = 1) ORDER BY seq LIMIT 1",
+    );
+    const steps = plan.map((p) => p.detail).join(" | ");
+    expect(steps).toMatch(/SEARCH outbox USING INTEGER PRIMARY KEY \(rowid>\?\)/);
+    expect(steps).not.toMatch(/SCAN outbox/);
   });
 
   it("ships a backlog in bounded batches, re-arming at once while some remain", async () => {
@@ -104,7 +109,9 @@ describe("shipping the SKU outbox to the audit log", () => {
         for (let i = 0; i < 450; i++) o.ledger.tables.emit("test.noise", Date.now(), { i });
       });
       await o.alarm();
-      const left = state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE shipped = 0").one().n;
+      const left = state.storage.sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE seq > (SELECT outbox_seq FROM audit_head WHERE id = 1)")
+        .one().n;
       return { left, alarm: await state.storage.getAlarm(), now: Date.now() };
     });
     // 4 batches of 100 in one run; the run re-armed for the rest without waiting out the batching delay.
@@ -123,7 +130,6 @@ describe("shipping the SKU outbox to the audit log", () => {
     const inv = await inventoryRow(sku);
     // Forget that anything was shipped, as if every mark had been lost.
     await runInDurableObject(skuStub(sku), async (_o: SkuObject, state) => {
-      state.storage.sql.exec("UPDATE outbox SET shipped = 0");
       state.storage.sql.exec("UPDATE audit_head SET seq = 0, hash = ?, outbox_seq = 0, levels = NULL", GENESIS_HASH);
       await state.storage.setAlarm(Date.now());
     });

@@ -12,7 +12,10 @@ export function objectSql<T>(sku: string, query: string, ...params: unknown[]): 
 }
 
 export async function unshippedCount(sku: string): Promise<number> {
-  const [row] = await objectSql<{ n: number }>(sku, "SELECT COUNT(*) AS n FROM outbox WHERE shipped = 0");
+  const [row] = await objectSql<{ n: number }>(
+    sku,
+    "SELECT COUNT(*) AS n FROM outbox WHERE seq > (SELECT outbox_seq FROM audit_head WHERE id = 1)",
+  );
   return row?.n ?? 0;
 }
 

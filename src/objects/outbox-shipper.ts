@@ -86,14 +86,15 @@ export class OutboxShipper {
   prune(now_ms: number, max_rows: number = SHIPPING.prune_rows_max): number {
     const cutoff = now_ms - SHIPPING.keep_shipped_ms;
     const sql = this.storage.sql;
-    // Shipped rows are a prefix of the outbox by seq: look at the first row before scanning.
-    const first = sql.exec<{ at_ms: number; shipped: number }>("SELECT at_ms, shipped FROM outbox ORDER BY seq LIMIT 1").toArray()[0];
-    if (!first || first.shipped === 0 || first.at_ms > cutoff) return 0;
+    // Shipped rows are the prefix of the outbox up to the head: look at the first row before scanning.
+    const shippedUpTo = this.head().outbox_seq;
+    const first = sql.exec<{ seq: number; at_ms: number }>("SELECT seq, at_ms FROM outbox ORDER BY seq LIMIT 1").toArray()[0];
+    if (!first || first.seq > shippedUpTo || first.at_ms > cutoff) return 0;
     return this.storage.transactionSync(
       () =>
         sql.exec(
-          `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT ?) AND shipped = 1 AND at_ms <= ?`,
-          max_rows, cutoff,
+          `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE seq <= ? ORDER BY seq LIMIT ?) AND at_ms <= ?`,
+          shippedUpTo, max_rows, cutoff,
         ).rowsWritten,
     );
   }
@@ -127,7 +128,7 @@ export class OutboxShipper {
   private async shipBatch(): Promise<number> {
     const head = this.head();
     const rows = this.storage.sql
-      .exec<OutboxRow>("SELECT seq, type, at_ms, data FROM outbox WHERE shipped = 0 ORDER BY seq LIMIT ?", SHIPPING.batch_events)
+      .exec<OutboxRow>("SELECT seq, type, at_ms, data FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", head.outbox_seq, SHIPPING.batch_events)
       .toArray();
     const first = rows[0];
     const last = rows.at(-1);
@@ -189,8 +190,7 @@ export class OutboxShipper {
     this.storage.transactionSync(() => {
       // Compare-and-swap on the head: only the run that read it may advance it.
       if (this.head().seq !== head.seq) throw new Error("the audit head moved while a batch was shipping");
-      // Rows appended while D1 was awaited have higher seqs and stay unshipped.
-      this.storage.sql.exec("UPDATE outbox SET shipped = 1 WHERE shipped = 0 AND seq >= ? AND seq <= ?", first.seq, last.seq);
+      // Rows appended while D1 was awaited have higher seqs and stay beyond the head, unshipped.
       this.storage.sql.exec(
         "UPDATE audit_head SET seq = ?, hash = ?, outbox_seq = ?, levels = ? WHERE id = 1",
         tip.seq, tip.hash, last.seq, seen === null ? null : canonicalJson(seen),

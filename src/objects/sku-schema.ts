@@ -205,4 +205,11 @@ export const SKU_MIGRATIONS: readonly string[] = [
       WHERE scope = OLD.scope AND customer_id = OLD.customer_id;
   END;
   `,
+  // Step 5: what is shipped is what lies at or below the chain head's
+  // outbox_seq, so the per-row flag and its index (written on every append)
+  // say nothing the head does not.
+  `
+  DROP INDEX outbox_unshipped;
+  ALTER TABLE outbox DROP COLUMN shipped;
+  `,
 ];

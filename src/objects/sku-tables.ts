@@ -152,7 +152,13 @@ export class SkuTables {
    * reserve path asks on every call to keep the alarm armed.
    */
   earliestUnshippedAtMs(): number | null {
-    return this.sql.exec<{ at_ms: number }>("SELECT at_ms FROM outbox WHERE shipped = 0 ORDER BY seq LIMIT 1").toArray()[0]?.at_ms ?? null;
+    return (
+      this.sql
+        .exec<{ at_ms: number }>(
+          "SELECT at_ms FROM outbox WHERE seq > (SELECT outbox_seq FROM audit_head WHERE id = 1) ORDER BY seq LIMIT 1",
+        )
+        .toArray()[0]?.at_ms ?? null
+    );
   }
 
   bump(counter: string): void {
