@@ -31,20 +31,11 @@ const HOLD_BODY = JSON.stringify({ quantity: 1 });
  * release what it created; otherwise the body is read and dropped.
  */
 export function reserveTarget(baseUrl: string, sku: string, keepIds = false): Target {
-  const url = `${baseUrl}/v1/skus/${encodeURIComponent(sku)}/holds`;
-  return async (shopper) => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { authorization: shopper.authorization, "content-type": "application/json" },
-      body: HOLD_BODY,
-    });
-    if (keepIds && res.status === 201) {
-      const hold = (await res.json()) as { holdId: string };
-      return { status: res.status, holdId: hold.holdId };
-    }
+  return postLikeReserve(holdsUrl(baseUrl, sku), undefined, async (res) => {
+    if (keepIds && res.status === 201) return { status: res.status, holdId: ((await res.json()) as { holdId: string }).holdId };
     await res.arrayBuffer();
     return { status: res.status };
-  };
+  });
 }
 
 /**
@@ -56,17 +47,31 @@ export function noopTarget(baseUrl: string, key: string): Target {
   return postLikeReserve(`${baseUrl}/__bench/noop/${encodeURIComponent(key)}`);
 }
 
-/** POSTs a reserve-shaped request (same headers and body) to a probe, so only the server side differs. */
-function postLikeReserve(url: string, extraHeaders: (shopper: Parameters<Target>[0]) => Record<string, string> = () => ({})): Target {
-  return async (shopper) => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { authorization: shopper.authorization, "content-type": "application/json", ...extraHeaders(shopper) },
-      body: HOLD_BODY,
-    });
-    await res.arrayBuffer();
-    return { status: res.status };
-  };
+type ReadReply = (res: Response) => Promise<Reply>;
+
+const statusOnly: ReadReply = async (res) => {
+  await res.arrayBuffer();
+  return { status: res.status };
+};
+
+function holdsUrl(baseUrl: string, sku: string): string {
+  return `${baseUrl}/v1/skus/${encodeURIComponent(sku)}/holds`;
+}
+
+/** POSTs a reserve-shaped request (same headers and body), so only the server side differs between targets. */
+function postLikeReserve(
+  url: string,
+  extraHeaders: (shopper: Shopper) => Record<string, string> = () => ({}),
+  read: ReadReply = statusOnly,
+): Target {
+  return async (shopper) =>
+    read(
+      await fetch(url, {
+        method: "POST",
+        headers: { authorization: shopper.authorization, "content-type": "application/json", ...extraHeaders(shopper) },
+        body: HOLD_BODY,
+      }),
+    );
 }
 
 /** One RPC that writes one SQLite row: the ceiling plus the cost of a durable commit. */
@@ -125,16 +130,10 @@ export function cacheMatchTarget(baseUrl: string, key: string): Target {
  * verdict without calling the SKU object.
  */
 export function holdAttemptTarget(baseUrl: string, sku: string): Target {
-  const url = `${baseUrl}/v1/skus/${encodeURIComponent(sku)}/holds`;
-  return async (shopper) => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { authorization: shopper.authorization, "content-type": "application/json" },
-      body: HOLD_BODY,
-    });
+  return postLikeReserve(holdsUrl(baseUrl, sku), undefined, async (res) => {
     await res.arrayBuffer();
     return { status: res.status, cache: res.headers.get("holdfast-cache") ?? "none" };
-  };
+  });
 }
 
 /** The merchant's view of a SKU, as GET /v1/skus/{sku} returns it. */

@@ -29,17 +29,13 @@ export interface SaleView {
   endsAt: string;
   status: "upcoming" | "live" | "ended";
   revision: number;
-  items: Array<{
-    sku: string;
-    price: Money;
-    perCustomerLimit: number;
-    maxPerOrder: number | null;
-    holdSeconds: number | null;
-    holdsPerMinute: number | null;
-    paymentSeconds: number | null;
-    available: number | null;
-    status: SkuStatus | null;
-  }>;
+  items: Array<
+    Pick<SaleRule, "price" | "perCustomerLimit" | "maxPerOrder" | "holdSeconds" | "holdsPerMinute" | "paymentSeconds"> & {
+      sku: string;
+      available: number | null;
+      status: SkuStatus | null;
+    }
+  >;
   createdAt: string;
   updatedAt: string;
 }
