@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { eventHash, GENESIS_HASH } from "../src/audit/chain";
 import { OutboxShipper } from "../src/objects/outbox-shipper";
 import type { SkuObject } from "../src/objects/sku-object";
-import { ADMIN, call, createSku, expectProblem, hold, levels, restock, shopperToken, unique } from "./helpers";
+import { ADMIN, call, createSku, expectProblem, hold, levels, restock, shopperToken } from "./helpers";
 import {
   failingD1,
   fakeQueue,

@@ -1,7 +1,6 @@
-import { and, desc, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { auditEvents } from "../db/schema";
-import { GENESIS_HASH, type ChainedEvent } from "./chain";
+import type { ChainedEvent } from "./chain";
 
 /**
  * Insert statements for chained events, for a caller's `db.batch`. Plain
@@ -33,15 +32,4 @@ export function insertEventsOnce(db: DrizzleD1Database, events: readonly Chained
       .values({ stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: e.data, prevHash: e.prevHash, hash: e.hash })
       .onConflictDoNothing(),
   );
-}
-
-/** The stream's last event, for the next append. */
-export async function streamHead(db: DrizzleD1Database, stream: string): Promise<{ seq: number; hash: string }> {
-  const [last] = await db
-    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.stream, stream)))
-    .orderBy(desc(auditEvents.seq))
-    .limit(1);
-  return last ?? { seq: 0, hash: GENESIS_HASH };
 }

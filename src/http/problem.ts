@@ -1,4 +1,4 @@
-import { PROBLEMS, type ProblemCode, type Refusal } from "../domain/problems";
+import { PROBLEMS, type ProblemCode } from "../domain/problems";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -31,8 +31,4 @@ export function problemResponse(
 
 export function problemCodeOf(res: Response): ProblemCode | undefined {
   return codes.get(res);
-}
-
-export function refusalResponse(refusal: Refusal, headers: Record<string, string> = {}): Response {
-  return problemResponse(refusal.code, refusal.detail, refusal.extra, headers);
 }

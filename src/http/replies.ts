@@ -4,7 +4,6 @@ import { idempotencyReplies } from "../db/schema";
 import { PROBLEMS, type Outcome } from "../domain/problems";
 import type { IdempotencyKey } from "../objects/idempotency-store";
 import { IDEMPOTENCY_TTL_MS } from "../objects/idempotency-store";
-import type { AppContext } from "./context";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "./problem";
 
 export interface Reply {
@@ -59,7 +58,7 @@ export function replyOf<T>(outcome: Outcome<T>, successStatus: number): Reply {
     : { status: PROBLEMS[outcome.code].status, body: problemBody(outcome.code, outcome.detail, outcome.extra) };
 }
 
-export function sendReply(c: AppContext, reply: Reply & { replayed?: boolean }): Response {
+export function sendReply(reply: Reply & { replayed?: boolean }): Response {
   const headers: Record<string, string> = {
     "content-type": reply.status >= 400 ? PROBLEM_CONTENT_TYPE : "application/json",
   };

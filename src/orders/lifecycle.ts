@@ -20,8 +20,3 @@ const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
 export function canMove(from: OrderStatus, to: OrderStatus): boolean {
   return NEXT[from].includes(to);
 }
-
-/** States in which the order still holds stock in its SKUs' objects. */
-export function holdsStock(status: OrderStatus): boolean {
-  return status === "pending_payment";
-}

@@ -41,6 +41,6 @@ export const checkoutRoutes = router().openapi(
     const now_ms = Date.now();
     const reply = await idempotentReply(c.env, idem, now_ms, async () => replyOf(await checkout(c.env, customerId, body, idem, now_ms), 202));
     // A stored reply is replayed byte for byte, beyond what the route's typed responses describe.
-    return sendReply(c, reply) as never;
+    return sendReply(reply) as never;
   },
 );

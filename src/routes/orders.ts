@@ -57,7 +57,7 @@ async function orderAction(
   const now_ms = Date.now();
   const reply = await idempotentReply(c.env, idem, now_ms, async () => replyOf(await act(now_ms), 200));
   // A stored reply is replayed byte for byte, beyond what the route's typed responses describe.
-  return sendReply(c, reply) as never;
+  return sendReply(reply) as never;
 }
 
 export const orderRoutes = router()
