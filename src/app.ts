@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { ProblemError } from "./domain/problems";
 import { authenticate } from "./http/auth";
 import { router } from "./http/context";
+import { allowedMethods } from "./http/allowed-methods";
 import { observe } from "./http/observe";
 import { problemResponse } from "./http/problem";
 import { auditRoutes } from "./routes/audit";
@@ -64,7 +65,14 @@ export function createApp() {
     },
   });
 
-  app.notFound((c) => problemResponse("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  const methodsOf = allowedMethods(app.routes);
+  app.notFound((c) => {
+    const allowed = methodsOf(c.req.path);
+    if (allowed.length > 0) {
+      return problemResponse("method_not_allowed", `${c.req.path} accepts ${allowed.join(", ")}.`, {}, { allow: allowed.join(", ") });
+    }
+    return problemResponse("not_found", `No route for ${c.req.method} ${c.req.path}.`);
+  });
 
   app.onError((err, c) => {
     // The request id travels in the Request-Id header, not the body, so an idempotent replay's body is identical.

@@ -79,7 +79,10 @@ const route = (name: string) => routes.find(([n]) => n === name)![1];
 async function expectRefusedWithoutChange(send: () => Promise<Res>, status: number, code: string) {
   const before = await state();
   expect(before.hold.status).toBe("held");
-  expectProblem(await send(), status, code);
+  const res = await send();
+  expectProblem(res, status, code);
+  // RFC 9110: a 401 names the scheme to authenticate with; a 403 does not.
+  expect(res.headers.get("www-authenticate")).toBe(status === 401 ? 'Bearer realm="holdfast"' : null);
   expect(await state()).toEqual(before);
 }
 

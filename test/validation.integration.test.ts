@@ -267,14 +267,24 @@ describe("the 16 KiB body limit", () => {
   });
 });
 
-describe("unknown routes", () => {
+describe("unknown routes and methods", () => {
   it.each([
     ["GET", "/v1/nope"],
     ["GET", "/nope"],
-    ["POST", "/v1/skus"],
-    ["PATCH", "/v1/skus/some-sku"],
+    ["DELETE", "/v1/skus/some-sku/nothing"],
   ])("%s %s → 404 not_found problem", async (method, path) => {
     const res = await call(path, { method, auth: ADMIN });
     expectProblem(res, 404, "not_found");
+  });
+
+  it.each([
+    ["POST", "/v1/skus", "GET"],
+    ["PATCH", "/v1/skus/some-sku", "GET, PUT"],
+    ["GET", "/v1/checkout", "POST"],
+    ["PUT", "/v1/skus/some-sku/holds/hold_x", "DELETE, GET"],
+  ])("%s %s → 405 method_not_allowed with Allow: %s", async (method, path, allow) => {
+    const res = await call(path, { method, auth: ADMIN });
+    expectProblem(res, 405, "method_not_allowed");
+    expect(res.headers.get("allow")).toBe(allow);
   });
 });

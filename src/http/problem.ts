@@ -21,9 +21,11 @@ export function problemResponse(
   headers: Record<string, string> = {},
 ): Response {
   const body = problemBody(code, detail, extra);
+  // RFC 9110: a 401 names the scheme the client should use.
+  const challenge: Record<string, string> = code === "unauthorized" ? { "www-authenticate": 'Bearer realm="holdfast"' } : {};
   const res = new Response(JSON.stringify(body), {
     status: body.status,
-    headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers },
+    headers: { "content-type": PROBLEM_CONTENT_TYPE, ...challenge, ...headers },
   });
   codes.set(res, code);
   return res;
