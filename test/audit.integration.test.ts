@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { eventHash, GENESIS_HASH } from "../src/audit/chain";
 import { OutboxShipper } from "../src/objects/outbox-shipper";
 import type { SkuObject } from "../src/objects/sku-object";
-import { ADMIN, call, createSku, expectProblem, hold, levels, restock, shopperToken } from "./helpers";
+import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, levels, restock, shopperToken, waitForStatus } from "./helpers";
 import {
   failingD1,
   fakeQueue,
@@ -322,6 +322,20 @@ describe("GET /v1/audit/verify", () => {
       expect(res, `removing ${seq}`).toMatchObject({ ok: false, firstBadEvent: { stream, seq } });
     }
     expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it("detects a removed tail of an order's stream, which its version says was written", async () => {
+    const sku = await createSku({ stock: 2 });
+    const h = (await hold(sku, "tail", 1)).body;
+    const placed = await checkoutAs("tail", { holdIds: [h.holdId], paymentMethod: "pm_card_visa" });
+    const paid = await waitForStatus(placed.body.orderId, "paid");
+    const stream = `order:${paid.orderId}`;
+    const rows = await streamRows(stream);
+    expect(rows.map((r) => r.type)).toEqual(["order.created", "order.paid"]);
+    expect(await verify(stream)).toMatchObject({ ok: true, events: 2 });
+    const dropLast = () => env.DB.prepare("DELETE FROM audit_events WHERE stream = ? AND seq = 2").bind(stream).run();
+    expect(await tampered(stream, dropLast, () => verify(stream))).toMatchObject({ ok: false, firstBadEvent: { stream, seq: 2 } });
+    expect(await verify(stream)).toMatchObject({ ok: true });
   });
 
   it("detects reordered events at the first one moved", async () => {

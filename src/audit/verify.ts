@@ -43,8 +43,8 @@ export type VerifyPosition = Tip;
  *   or, for a stream's first row, the stream does not start at 1;
  * - reordered rows (contents swapped): the hash covers the seq and the
  *   previous hash, so the first moved row fails;
- * - a removed tail of a SKU stream: fewer events than the inventory view,
- *   written in the same D1 batch as the events, says were shipped.
+ * - a removed tail: fewer events than the order's version or the SKU's
+ *   inventory row, each written in the same D1 batch as its events, says.
  */
 export async function verifyChains(
   db: D1Database,
@@ -66,7 +66,7 @@ export async function verifyChains(
       tip = { stream: row.stream, seq: row.seq, hash: row.hash };
     }
     if (rows.length < VERIFY.page_rows) {
-      const truncated = await firstTruncatedSkuStream(db, opts.stream);
+      const truncated = await firstTruncatedStream(db, opts.stream);
       if (truncated) return { ok: false, streams, events, complete: true, firstBadEvent: truncated };
       return { ok: true, streams, events, complete: true };
     }
@@ -107,33 +107,43 @@ async function checkRow(row: Row, previous: Tip | null): Promise<BadEvent | null
   return null;
 }
 
+/** Where each kind of stream records how long it should be, written in the same D1 batch as its events. */
+const STREAM_LENGTHS = [
+  { prefix: "order:", table: "orders", id: "order_id", length: "version" },
+  { prefix: "sku:", table: "inventory", id: "sku", length: "last_seq" },
+] as const;
+
 /**
- * A removed tail leaves a valid but shorter chain. The inventory view records
- * the last seq shipped for each SKU, so a SKU stream that ends before it lost
- * its tail. Paged by sku; `stream` narrows the check to that stream.
+ * A removed tail leaves a valid but shorter chain. An order's version and a
+ * SKU's inventory row record how many events their stream has, so a stream
+ * that ends before that lost its tail. Paged by id; `stream` narrows the check
+ * to that stream. Streams are checked in the order verify reads them.
  */
-async function firstTruncatedSkuStream(db: D1Database, stream: string | undefined): Promise<BadEvent | null> {
-  if (stream !== undefined && !stream.startsWith("sku:")) return null;
-  const only = stream?.slice("sku:".length);
-  let after = "";
-  // At most 1e6 pages: one per VERIFY.tail_page_rows SKUs.
-  for (let page = 0; page < 1_000_000; page++) {
-    const { results } = await db
-      .prepare(
-        `SELECT i.sku, i.last_seq, (SELECT MAX(a.seq) FROM audit_events a WHERE a.stream = 'sku:' || i.sku) AS stored
-         FROM inventory i WHERE i.sku > ? ${only !== undefined ? "AND i.sku = ?" : ""} ORDER BY i.sku LIMIT ?`,
-      )
-      .bind(after, ...(only !== undefined ? [only] : []), VERIFY.tail_page_rows)
-      .all<{ sku: string; last_seq: number; stored: number | null }>();
-    for (const r of results) {
-      if ((r.stored ?? 0) < r.last_seq) {
-        const from = (r.stored ?? 0) + 1;
-        return { stream: `sku:${r.sku}`, seq: from, reason: `events ${from}..${r.last_seq} are missing from the end of the stream` };
+async function firstTruncatedStream(db: D1Database, stream: string | undefined): Promise<BadEvent | null> {
+  for (const kind of STREAM_LENGTHS) {
+    if (stream !== undefined && !stream.startsWith(kind.prefix)) continue;
+    const only = stream?.slice(kind.prefix.length);
+    let after = "";
+    // At most 1e6 pages: one per VERIFY.tail_page_rows ids.
+    for (let page = 0; page < 1_000_000; page++) {
+      const { results } = await db
+        .prepare(
+          `SELECT t.${kind.id} AS id, t.${kind.length} AS length,
+             (SELECT MAX(a.seq) FROM audit_events a WHERE a.stream = '${kind.prefix}' || t.${kind.id}) AS stored
+           FROM ${kind.table} t WHERE t.${kind.id} > ? ${only !== undefined ? `AND t.${kind.id} = ?` : ""} ORDER BY t.${kind.id} LIMIT ?`,
+        )
+        .bind(after, ...(only !== undefined ? [only] : []), VERIFY.tail_page_rows)
+        .all<{ id: string; length: number; stored: number | null }>();
+      for (const r of results) {
+        if ((r.stored ?? 0) < r.length) {
+          const from = (r.stored ?? 0) + 1;
+          return { stream: `${kind.prefix}${r.id}`, seq: from, reason: `events ${from}..${r.length} are missing from the end of the stream` };
+        }
       }
+      const last = results.at(-1);
+      if (!last || results.length < VERIFY.tail_page_rows) break;
+      after = last.id;
     }
-    const last = results.at(-1);
-    if (!last || results.length < VERIFY.tail_page_rows) return null;
-    after = last.sku;
   }
   return null;
 }
