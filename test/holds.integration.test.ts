@@ -26,8 +26,15 @@ describe("holds", () => {
     expect(read).toMatchObject({ status: 200, body: created.body });
   });
 
-  it("refuses holds on a SKU that does not exist", async () => {
-    expectProblem(await hold(unique("ghost"), "gus", 1), 404, "not_found");
+  it("refuses holds on a SKU that does not exist, leaving no stored object behind", async () => {
+    const ghost = unique("ghost");
+    expectProblem(await hold(ghost, "gus", 1), 404, "not_found");
+    expectProblem(await call(`/v1/skus/${ghost}`, { auth: ADMIN }), 404, "not_found");
+    expectProblem(await call(`/v1/skus/${ghost}/adjustments`, { auth: ADMIN, body: { delta: 1, reason: "restock" } }), 404, "not_found");
+    const tables = await runInDurableObject(env.SKU.getByName(ghost), (_o: SkuObject, state) =>
+      state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'").toArray(),
+    );
+    expect(tables).toEqual([]);
   });
 
   it("releases once; releasing again returns the same hold and changes nothing", async () => {

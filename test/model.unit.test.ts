@@ -35,6 +35,7 @@ describe("SKU ledger against a model", () => {
       fc.asyncProperty(fc.boolean(), fc.integer({ min: 0, max: 20 }), fc.array(op, { minLength: 1, maxLength: 60 }), async (withSale, stock, ops) => {
         const stub = env.SKU.getByName(unique("model"));
         await runInDurableObject(stub, (obj: SkuObject) => {
+          obj.ensureSchema();
           const ledger = obj.ledger;
           const t0 = Date.now();
           const model = new SkuModel(t0, stock, withSale ? { limit: 4, maxPerOrder: 3, holdSeconds: 60, paymentSeconds: 120 } : null);

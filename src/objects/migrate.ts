@@ -3,6 +3,11 @@
  * in its own transaction with the version bump, so a crash mid-way redoes only
  * the step that did not commit.
  */
+/** Whether this object's storage was ever set up (an object asked only about an unknown SKU never is). */
+export function hasSchema(storage: DurableObjectStorage): boolean {
+  return storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").toArray().length > 0;
+}
+
 export function migrate(storage: DurableObjectStorage, steps: readonly string[]): void {
   storage.sql.exec("CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
   const row = storage.sql.exec<{ version: number }>("SELECT version FROM schema_version WHERE id = 1").toArray()[0];

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { InvariantViolation } from "./invariants";
-import { migrate } from "./migrate";
+import { hasSchema, migrate } from "./migrate";
 import { OutboxShipper, SHIPPING } from "./outbox-shipper";
 import { SKU_MIGRATIONS } from "./sku-schema";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
@@ -22,6 +22,11 @@ export class SkuObject extends DurableObject<Env> {
   private armedAtMs: number | null = null;
   private readonly startedAtMs = Date.now();
   private calls = 0;
+  /**
+   * Storage is set up by the first change, not by the first call: reads and
+   * refusals for a SKU name nobody created leave no stored object behind.
+   */
+  private schemaReady = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -35,7 +40,8 @@ export class SkuObject extends DurableObject<Env> {
       lowStockThreshold: parseThreshold(env.LOW_STOCK_THRESHOLD),
     });
     void ctx.blockConcurrencyWhile(async () => {
-      migrate(ctx.storage, SKU_MIGRATIONS);
+      if (!hasSchema(ctx.storage)) return;
+      this.ensureSchema();
       // Deadlines that passed while the object was asleep are settled before any request.
       this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.alarm_holds_max));
       this.armedAtMs = await ctx.storage.getAlarm();
@@ -44,14 +50,17 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   async configure(sku: string, config: SkuConfig): Promise<{ created: boolean; snapshot: SkuSnapshot }> {
+    this.ensureSchema();
     return this.changeThenRearm(() => this.ledger.configure(sku, config, Date.now()));
   }
 
   async applySaleRule(rule: SaleRule): Promise<{ applied: boolean }> {
+    this.ensureSchema();
     return this.changeThenRearm(() => this.ledger.applySaleRule(rule, Date.now()));
   }
 
   async removeSaleRule(saleId: string, revision: number): Promise<{ applied: boolean }> {
+    this.ensureSchema();
     return this.changeThenRearm(() => this.ledger.removeSaleRule(saleId, revision, Date.now()));
   }
 
@@ -85,13 +94,14 @@ export class SkuObject extends DurableObject<Env> {
 
   async snapshot(): Promise<SkuSnapshot | null> {
     this.calls += 1;
+    if (!this.schemaReady) return null;
     const snapshot = this.guard(() => this.ledger.snapshot(Date.now()));
     await this.rearm();
     return snapshot;
   }
 
   async counters(): Promise<Record<string, number>> {
-    return this.ledger.counters();
+    return this.schemaReady ? this.ledger.counters() : {};
   }
 
   async stats(): Promise<SkuStats | null> {
@@ -111,6 +121,7 @@ export class SkuObject extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     this.armedAtMs = null;
+    if (!this.schemaReady) return;
     const now_ms = Date.now();
     this.guard(() => {
       this.ledger.expireDue(now_ms, LIMITS.alarm_holds_max);
@@ -128,6 +139,7 @@ export class SkuObject extends DurableObject<Env> {
   /** Runs a mutation, then re-arms the alarm; a violated invariant becomes an `internal` refusal. */
   private async mutate<R extends Outcome<unknown>>(fn: () => R): Promise<R | Refusal> {
     this.calls += 1;
+    if (!this.schemaReady) return refuse("not_found", "No such SKU.");
     let result: R | Refusal;
     try {
       result = this.guard(fn);
@@ -138,6 +150,13 @@ export class SkuObject extends DurableObject<Env> {
     if (!result.ok) this.ledger.countRefusal(result.code);
     await this.rearm();
     return result;
+  }
+
+  /** Sets up (or upgrades) storage; every change calls it, and tests that drive the ledger directly. */
+  ensureSchema(): void {
+    if (this.schemaReady) return;
+    migrate(this.ctx.storage, SKU_MIGRATIONS);
+    this.schemaReady = true;
   }
 
   /** Runs a change that emits events but returns no refusal, then re-arms so its events ship. */
