@@ -39,9 +39,9 @@ describe("SKU ledger against a model", () => {
           const ledger = obj.ledger;
           const t0 = Date.now();
           const model = new SkuModel(t0, stock, withSale ? { limit: 4, maxPerOrder: 3, holdSeconds: 60, paymentSeconds: 120 } : null);
-          ledger.configure("model-sku", { name: "Model", price: { amount: 100, currency: "usd" }, alwaysOn: !withSale }, t0);
+          obj.catalog.configure("model-sku", { name: "Model", price: { amount: 100, currency: "usd" }, alwaysOn: !withSale }, t0);
           if (withSale) {
-            ledger.applySaleRule(
+            obj.catalog.applySaleRule(
               { saleId: "s", revision: 1, name: "S", startsAtMs: t0 - 1, endsAtMs: t0 + 1e12, price: { amount: 80, currency: "usd" }, perCustomerLimit: 4, maxPerOrder: 3, holdSeconds: 60, paymentSeconds: 120, holdsPerMinute: null },
               t0,
             );

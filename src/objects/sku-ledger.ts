@@ -1,12 +1,13 @@
 import { accept, refuse, type Outcome } from "../domain/problems";
-import type { Adjustment, Hold, Levels, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
+import type { Adjustment, Hold, Levels, SkuSnapshot } from "../domain/types";
 import { IdempotencyStore, type IdempotencyKey } from "./idempotency-store";
 import { checkCustomerLimit } from "./invariants";
 import { auditLedger } from "./ledger-audit";
 import { SHIPPING } from "./outbox-shipper";
-import { featuredSale, iso, resolveOffer, skuStatus, soldOut } from "./offer";
-import { holdView, isLive, levelsOf, newHoldId, priceOf, type HoldRow, type SkuRow } from "./rows";
 import { takeHoldToken } from "./hold-rate";
+import { resolveOffer, soldOut } from "./offer";
+import { holdView, isLive, levelsOf, newHoldId, priceOf, type HoldRow } from "./rows";
+import { snapshotOf } from "./sku-catalog";
 import { SkuTables } from "./sku-tables";
 import { REFUSAL_COUNTER_PREFIX } from "./stats";
 
@@ -47,45 +48,11 @@ export class SkuLedger {
   private readonly replies: IdempotencyStore;
 
   constructor(
-    private readonly storage: DurableObjectStorage,
+    storage: DurableObjectStorage,
     private readonly defaults: LedgerDefaults,
   ) {
-    this.tables = new SkuTables(storage.sql);
+    this.tables = new SkuTables(storage);
     this.replies = new IdempotencyStore(storage.sql);
-  }
-
-  configure(sku: string, config: SkuConfig, now_ms: number): { created: boolean; snapshot: SkuSnapshot } {
-    return this.tx(() => {
-      const created = this.tables.sku() === null;
-      this.tables.sql.exec(
-        `INSERT INTO sku (id, sku, name, price_amount, currency, always_on, created_at_ms, updated_at_ms)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, price_amount = excluded.price_amount,
-           currency = excluded.currency, always_on = excluded.always_on, updated_at_ms = excluded.updated_at_ms`,
-        sku, config.name, config.price.amount, config.price.currency, config.alwaysOn ? 1 : 0, now_ms, now_ms,
-      );
-      this.tables.emit(created ? "sku.created" : "sku.updated", now_ms, { sku, ...config });
-      return { created, snapshot: this.snapshotOf(this.tables.requireSku(), now_ms) };
-    });
-  }
-
-  /** Applies one sale's terms for this SKU, unless this or a newer revision is already here. */
-  applySaleRule(rule: SaleRule, now_ms: number): { applied: boolean } {
-    return this.tx(() => {
-      if (!this.isNewer(rule.saleId, rule.revision)) return { applied: false };
-      this.tables.upsertRule(rule);
-      this.tables.emit("sale_rule.applied", now_ms, { ...rule });
-      return { applied: true };
-    });
-  }
-
-  removeSaleRule(saleId: string, revision: number, now_ms: number): { applied: boolean } {
-    return this.tx(() => {
-      if (!this.isNewer(saleId, revision)) return { applied: false };
-      this.tables.tombstoneRule(saleId, revision);
-      this.tables.emit("sale_rule.removed", now_ms, { saleId, revision });
-      return { applied: true };
-    });
   }
 
   adjust(input: Adjustment, idem: IdempotencyKey | null, now_ms: number): Replayable<AdjustmentResult> {
@@ -273,7 +240,7 @@ export class SkuLedger {
     return this.tx(() => {
       this.sweepOverdue(now_ms, LIMITS.sweep_holds_max);
       const sku = this.tables.sku();
-      return sku ? this.snapshotOf(sku, now_ms) : null;
+      return sku ? snapshotOf(this.tables, sku, now_ms) : null;
     });
   }
 
@@ -296,12 +263,7 @@ export class SkuLedger {
   }
 
   private tx<T>(fn: () => T): T {
-    try {
-      return this.storage.transactionSync(fn);
-    } catch (e) {
-      this.tables.forgetCachedRules();
-      throw e;
-    }
+    return this.tables.tx(fn);
   }
 
   /**
@@ -355,27 +317,5 @@ export class SkuLedger {
     const ended: HoldRow = { ...row, status };
     this.tables.emit(`hold.${status}`, now_ms, { hold: holdView(after.sku, ended), levels: levelsOf(after) });
     return ended;
-  }
-
-  private isNewer(saleId: string, revision: number): boolean {
-    const current = this.tables.ruleRevision(saleId);
-    return current === null || revision > current;
-  }
-
-  private snapshotOf(sku: SkuRow, now_ms: number): SkuSnapshot {
-    const rules = this.tables.saleRules();
-    const levels = levelsOf(sku);
-    const decision = resolveOffer(rules, priceOf(sku), sku.always_on === 1, now_ms);
-    return {
-      sku: sku.sku,
-      name: sku.name,
-      price: priceOf(sku),
-      alwaysOn: sku.always_on === 1,
-      status: skuStatus(decision, levels.available),
-      sale: featuredSale(rules, now_ms),
-      levels,
-      liveHolds: sku.live_holds,
-      updatedAt: iso(sku.updated_at_ms),
-    };
   }
 }

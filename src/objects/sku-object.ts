@@ -4,6 +4,7 @@ import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../doma
 import { InvariantViolation } from "./invariants";
 import { hasSchema, migrate } from "./migrate";
 import { OutboxShipper, SHIPPING } from "./outbox-shipper";
+import { SkuCatalog } from "./sku-catalog";
 import { SKU_MIGRATIONS } from "./sku-schema";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
 import { skuStats, type SkuStats } from "./stats";
@@ -16,6 +17,8 @@ import { parseThreshold } from "./stock-alerts";
  */
 export class SkuObject extends DurableObject<Env> {
   readonly ledger: SkuLedger;
+  /** The merchant's settings for this SKU: name, price, sale terms. */
+  readonly catalog: SkuCatalog;
   /** Drains the outbox to D1's audit log and inventory view, from the alarm only. */
   readonly shipper: OutboxShipper;
   /** The alarm time this instance last set, so the hot path skips redundant setAlarm calls. */
@@ -34,6 +37,7 @@ export class SkuObject extends DurableObject<Env> {
       hold_seconds: Number(env.DEFAULT_HOLD_SECONDS),
       payment_seconds: Number(env.DEFAULT_PAYMENT_SECONDS),
     });
+    this.catalog = new SkuCatalog(this.ledger.tables);
     this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, {
       db: env.DB,
       notifications: env.NOTIFICATIONS,
@@ -51,17 +55,17 @@ export class SkuObject extends DurableObject<Env> {
 
   async configure(sku: string, config: SkuConfig): Promise<{ created: boolean; snapshot: SkuSnapshot }> {
     this.ensureSchema();
-    return this.changeThenRearm(() => this.ledger.configure(sku, config, Date.now()));
+    return this.changeThenRearm(() => this.catalog.configure(sku, config, Date.now()));
   }
 
   async applySaleRule(rule: SaleRule): Promise<{ applied: boolean }> {
     this.ensureSchema();
-    return this.changeThenRearm(() => this.ledger.applySaleRule(rule, Date.now()));
+    return this.changeThenRearm(() => this.catalog.applySaleRule(rule, Date.now()));
   }
 
   async removeSaleRule(saleId: string, revision: number): Promise<{ applied: boolean }> {
     this.ensureSchema();
-    return this.changeThenRearm(() => this.ledger.removeSaleRule(saleId, revision, Date.now()));
+    return this.changeThenRearm(() => this.catalog.removeSaleRule(saleId, revision, Date.now()));
   }
 
   async adjust(input: Adjustment, idem: IdempotencyKey | null): Promise<Replayable<AdjustmentResult>> {

@@ -20,7 +20,21 @@ export type CustomerUsage = {
 export class SkuTables {
   private rules: SaleRule[] | null = null;
 
-  constructor(readonly sql: SqlStorage) {}
+  readonly sql: SqlStorage;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql;
+  }
+
+  /** One synchronous transaction; a rollback also drops the rules cache, which may hold what was rolled back. */
+  tx<T>(fn: () => T): T {
+    try {
+      return this.storage.transactionSync(fn);
+    } catch (e) {
+      this.forgetCachedRules();
+      throw e;
+    }
+  }
 
   sku(): SkuRow | null {
     return this.sql.exec<SkuRow>(`SELECT ${SKU_COLUMNS} FROM sku WHERE id = 1`).toArray()[0] ?? null;
@@ -137,7 +151,7 @@ export class SkuTables {
   }
 
   /** Rules are cached in memory; a rolled-back transaction must not leave a stale cache. */
-  forgetCachedRules(): void {
+  private forgetCachedRules(): void {
     this.rules = null;
   }
 
