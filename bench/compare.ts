@@ -61,12 +61,17 @@ export async function compareWithCeiling(ctx: BenchContext, hotSku: string): Pro
     ctx.progress(`  round ${round + 1}/${ctx.cfg.rounds}: ${line.join(", ")} (reserve/noop ${ratio.toFixed(2)})`);
   }
 
-  const kinds = Object.fromEntries(
-    KINDS.map((kind) => {
+  const kinds = summarizeKinds(KINDS, slices);
+  return { kinds, roundRatios, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Each kind's latency summary and runtime cost per request, over all its rounds' slices. */
+export function summarizeKinds<K extends string>(kinds: readonly K[], slices: Record<K, Slice[]>): Record<K, KindResult> {
+  return Object.fromEntries(
+    kinds.map((kind) => {
       const summary = summarize(slices[kind].map((s) => s.load));
       const usage = slices[kind].reduce((u, s) => addUsage(u, s.usage), ZERO_USAGE);
       return [kind, { summary, cost: perRequest(usage, summary.requests) }];
     }),
-  ) as Record<Kind, KindResult>;
-  return { kinds, roundRatios, seconds: (performance.now() - started) / 1000 };
+  ) as Record<K, KindResult>;
 }

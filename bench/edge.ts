@@ -1,8 +1,6 @@
 import { cacheMatchTarget, echoTarget, holdAttemptTarget, publicReadTarget, reserveTarget, type Target } from "./client.ts";
-import type { KindResult } from "./compare.ts";
+import { summarizeKinds, type KindResult } from "./compare.ts";
 import { measure, rps, type BenchContext, type Slice } from "./context.ts";
-import { addUsage, perRequest, ZERO_USAGE } from "./resources.ts";
-import { summarize } from "./stats.ts";
 
 /**
  * What the edge answers without a SKU object, against an echo route measured
@@ -81,13 +79,7 @@ export async function compareEdge(ctx: BenchContext, skus: { live: string; soldO
     ctx.progress(`  round ${round + 1}/${ctx.cfg.edgeRounds}: ${line.join(", ")}`);
   }
 
-  const kinds = Object.fromEntries(
-    EDGE_KINDS.map((kind) => {
-      const summary = summarize(slices[kind].map((s) => s.load));
-      const usage = slices[kind].reduce((u, s) => addUsage(u, s.usage), ZERO_USAGE);
-      return [kind, { summary, cost: perRequest(usage, summary.requests) }];
-    }),
-  ) as Record<EdgeKind, KindResult>;
+  const kinds = summarizeKinds(EDGE_KINDS, slices);
   return { kinds, roundRatios, liveSku: skus.live, soldOutSku: skus.soldOut, seconds: (performance.now() - started) / 1000 };
 }
 
