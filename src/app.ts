@@ -1,8 +1,10 @@
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
+import type { MiddlewareHandler } from "hono";
 import { ProblemError } from "./domain/problems";
+import { OrderConflict } from "./orders/order-store";
 import { authenticate } from "./http/auth";
-import { router } from "./http/context";
+import { router, type AppEnv } from "./http/context";
 import { allowedMethods } from "./http/allowed-methods";
 import { observe } from "./http/observe";
 import { problemResponse } from "./http/problem";
@@ -33,6 +35,7 @@ export function createApp() {
     c.set("principal", await authenticate(c.req.header("authorization"), c.env));
     await next();
   });
+  app.use("/v1/*", jsonBodies());
 
   app.route("/", healthRoutes);
   app.route("/", skuRoutes);
@@ -78,6 +81,10 @@ export function createApp() {
     // The request id travels in the Request-Id header, not the body, so an idempotent replay's body is identical.
     const requestId = c.get("requestId");
     if (err instanceof ProblemError) return problemResponse(err.code, err.detail, err.extra, err.headers);
+    if (err instanceof OrderConflict) {
+      // Another writer kept winning the compare-and-swap: the client's retry decides against the new state.
+      return problemResponse("invalid_order_state", "The order changed concurrently; fetch it and retry.");
+    }
     if (err instanceof HTTPException && err.status === 415) {
       return problemResponse("unsupported_media_type", "Send the body as application/json.");
     }
@@ -90,4 +97,69 @@ export function createApp() {
   });
 
   return app;
+}
+
+/**
+ * Every request body, whatever the route, is UTF-8 `application/json` (SPEC
+ * section 6). Hono's validator would also parse any `+json` type, such as
+ * json-patch, whose semantics we do not implement. Bodies are decoded strictly
+ * and their strings must be well-formed Unicode: an invalid byte or a lone
+ * surrogate escape (`"\ud800"`) would otherwise be stored as U+FFFD, not as sent.
+ * The bytes stay in Hono's body cache, where the validators and the webhook's
+ * raw read take them from.
+ */
+function jsonBodies(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.raw.body === null || c.req.header("content-length") === "0") return next();
+    if (!isJsonMediaType(c.req.header("content-type"))) {
+      throw new ProblemError("unsupported_media_type", "Send the body as application/json.");
+    }
+    const bytes = await c.req.arrayBuffer();
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      throw new ProblemError("invalid_request", "The body is not valid UTF-8.");
+    }
+    // Only an escape can make a lone surrogate, so most bodies are not parsed here twice.
+    if (/\\u[dD][89a-fA-F]/.test(text) && hasLoneSurrogate(parseOrUndefined(text))) {
+      throw new ProblemError("invalid_request", "Strings must be valid Unicode: the body has an unpaired surrogate escape.");
+    }
+    await next();
+  };
+}
+
+function isJsonMediaType(header: string | undefined): boolean {
+  const [essence, ...params] = (header ?? "").split(";").map((p) => p.trim().toLowerCase());
+  if (essence !== "application/json") return false;
+  // JSON is UTF-8 (RFC 8259); a body announced in another charset would be misread.
+  return params.every((p) => !p.startsWith("charset=") || /^charset="?utf-8"?$/.test(p));
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Malformed JSON is refused by the route's own parser.
+    return undefined;
+  }
+}
+
+/** Walks with an explicit stack: a 16 KiB body can nest thousands of levels deep. */
+function hasLoneSurrogate(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === "string") {
+      if (!value.isWellFormed()) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (typeof value === "object" && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        if (!key.isWellFormed()) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
 }
