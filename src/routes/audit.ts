@@ -3,7 +3,7 @@ import { decodePosition, encodePosition, listEvents } from "../audit/queries";
 import { decodeVerifyCursor, verifyChains } from "../audit/verify";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
-import { jsonResponse, problems } from "./schemas";
+import { jsonResponse, problems, queryInt } from "./schemas";
 import { badCursor } from "../http/cursor";
 
 const Stream = z
@@ -51,7 +51,7 @@ export const auditRoutes = router()
         query: z.object({
           stream: Stream.optional(),
           cursor: Cursor.optional(),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
+          limit: queryInt(1, 200, 50),
         }),
       },
       responses: {

@@ -5,7 +5,7 @@ import { badCursor, decodeCursor, encodeCursor } from "../http/cursor";
 import { inventory } from "../db/schema";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
-import { jsonResponse, problems, SkuId } from "./schemas";
+import { jsonResponse, problems, queryInt, SkuId } from "./schemas";
 
 const StockStatus = z.enum(["in_stock", "sold_out"]).openapi({
   description: "`in_stock`: available > 0; `sold_out`: available = 0 (every unit sold or held).",
@@ -29,7 +29,7 @@ const InventoryItem = z
 const Query = z.object({
   status: StockStatus.optional(),
   cursor: z.string().min(1).max(128).optional().openapi({ description: "`nextCursor` of the previous page; opaque." }),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: queryInt(1, 200, 50),
 });
 
 export const inventoryRoutes = router().openapi(

@@ -24,6 +24,20 @@ export const HoldId = z
   .regex(HOLD_ID_PATTERN, "a hold id as returned by POST /v1/skus/{sku}/holds")
   .openapi({ param: { name: "holdId", in: "path" } });
 
+/**
+ * An integer query parameter written as plain decimal digits. `z.coerce.number()`
+ * reads whatever `Number()` does, so `0x10`, `1e1`, ` 5` and `+5` passed as numbers.
+ */
+export function queryInt(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,10}$/, "a decimal integer")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback)
+    .openapi({ type: "integer", minimum: min, maximum: max, default: fallback });
+}
+
 export const Money = z
   .strictObject({
     amount: z.number().int().min(0).max(99_999_999_999).openapi({ description: "In the currency's minor unit." }),
