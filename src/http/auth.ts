@@ -13,7 +13,8 @@ export const CUSTOMER_ID = z
 
 const ShopperClaims = z.object({ sub: CUSTOMER_ID, exp: z.number().int() });
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/;
+/** RFC 9110 section 11.1: the scheme is case-insensitive and one or more spaces precede the token68. */
+const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]{1,4096})$/i;
 const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**

@@ -2,7 +2,8 @@
  * HS256 JWT verification (RFC 7519) for shopper tokens, with the HMAC key
  * imported once per isolate: the library verifier re-imports it on every
  * request, which showed in the bench as a tenth of a hold's Worker time.
- * Only what SPEC section 6 needs: alg HS256, `exp` required, `nbf`/`iat` honoured.
+ * Only what SPEC section 6 needs: alg HS256, `exp` required, `nbf`/`iat` honoured,
+ * no `crit` extensions.
  */
 const LEEWAY_S = 30;
 
@@ -23,6 +24,8 @@ export async function verifyHs256(token: string, secret: string, now_s = Math.fl
   const [h, p, s] = parts as [string, string, string];
   const header = json(h);
   if (header?.alg !== "HS256" || (header.typ !== undefined && header.typ !== "JWT")) return null;
+  // RFC 7515 section 4.1.11: a `crit` header names extensions that must be understood, and we implement none.
+  if ("crit" in header) return null;
   const signature = bytes(s);
   if (!signature) return null;
   const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), signature, new TextEncoder().encode(`${h}.${p}`));
