@@ -1,62 +1,128 @@
 import Stripe from "stripe";
+import { z } from "zod";
 import { drizzle } from "drizzle-orm/d1";
 import { eq } from "drizzle-orm";
-import { processedWebhooks } from "../db/schema";
+import { processedWebhooks, type OrderRow } from "../db/schema";
+import { ProblemError } from "../domain/problems";
+import { OrderStore } from "../orders/order-store";
 import { OrderFlow } from "../orders/settle";
 import { stripeClient } from "./stripe";
 
 const cryptoProvider = Stripe.createSubtleCryptoProvider();
 
-/** Verifies a Stripe webhook's signature over the raw body; null when it does not verify. */
-export async function verifyStripeEvent(env: Env, rawBody: string, signature: string): Promise<Stripe.Event | null> {
+/**
+ * Verifies a Stripe webhook's signature over the raw body; null when it does
+ * not verify. The payload is returned unread: a signature vouches for who sent
+ * it, not for its shape.
+ */
+export async function verifyStripeEvent(env: Env, rawBody: string, signature: string): Promise<{ payload: unknown } | null> {
   try {
     // The key is not used to verify; a placeholder keeps verification possible without Stripe configured.
-    return await stripeClient(env.STRIPE_SECRET_KEY ?? "sk_unused").webhooks.constructEventAsync(
+    const payload: unknown = await stripeClient(env.STRIPE_SECRET_KEY ?? "sk_unused").webhooks.constructEventAsync(
       rawBody,
       signature,
       env.STRIPE_WEBHOOK_SECRET,
       undefined,
       cryptoProvider,
     );
+    return { payload };
   } catch {
     return null;
   }
 }
+
+/** The envelope of every event, and only what is read of it. */
+const EventEnvelope = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+
+/** Which order an intent is for: set by us when we created it, absent on others' intents. */
+const IntentOwner = z.object({ metadata: z.object({ orderId: z.string().min(1).max(255).optional() }).nullish() });
+
+/** The PaymentIntent fields the order flow reads. */
+const PaymentIntent = z.object({
+  id: z.string().min(1).max(255),
+  amount: z.number().int().nonnegative(),
+  amount_received: z.number().int().nonnegative().optional(),
+  currency: z.string().min(1).max(16),
+  client_secret: z.string().nullish(),
+  last_payment_error: z.object({ message: z.string().nullish() }).nullish(),
+  cancellation_reason: z.string().nullish(),
+});
+type PaymentIntent = z.infer<typeof PaymentIntent>;
+
+const INTENT_EVENTS = ["payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.canceled", "payment_intent.requires_action"] as const;
+type IntentEvent = (typeof INTENT_EVENTS)[number];
+
+export type WebhookOutcome = "applied" | "duplicate" | "ignored";
 
 /**
  * Applies a verified event. Stripe retries for days, out of order and
  * duplicated: events are deduplicated by id (recorded after they are handled,
  * so a crash mid-way is retried), and every step of the order flow is
  * idempotent and refuses moves its state does not allow.
+ *
+ * An event we cannot read is `invalid_request` (400): a 500 would only have
+ * Stripe retry it for days. Types we do not handle are acknowledged.
  */
-export async function applyStripeEvent(env: Env, event: Stripe.Event, now_ms: number): Promise<"applied" | "duplicate" | "ignored"> {
+export async function applyStripeEvent(env: Env, payload: unknown, now_ms: number): Promise<WebhookOutcome> {
+  const event = parse(EventEnvelope, payload, "event");
+  const handled = (INTENT_EVENTS as readonly string[]).includes(event.type);
+  const orderId = handled ? parse(IntentOwner, event.data.object, "data.object").metadata?.orderId : undefined;
+  const intent = orderId ? parse(PaymentIntent, event.data.object, "data.object") : null;
+
   const db = drizzle(env.DB);
   const [seen] = await db.select().from(processedWebhooks).where(eq(processedWebhooks.eventId, event.id));
   if (seen) return "duplicate";
-  const outcome = await dispatch(new OrderFlow(env), event, now_ms);
+  const outcome = orderId && intent ? await dispatch(env, event.type as IntentEvent, orderId, intent, now_ms) : "ignored";
   await db.insert(processedWebhooks).values({ eventId: event.id, type: event.type, receivedAtMs: now_ms }).onConflictDoNothing();
   return outcome;
 }
 
-async function dispatch(flow: OrderFlow, event: Stripe.Event, now_ms: number): Promise<"applied" | "ignored"> {
-  if (!event.type.startsWith("payment_intent.")) return "ignored";
-  const intent = event.data.object as Stripe.PaymentIntent;
-  const orderId = intent.metadata?.orderId;
-  if (!orderId) return "ignored";
-  switch (event.type) {
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const at = issue && issue.path.length > 0 ? `${what}.${issue.path.map(String).join(".")}` : what;
+  throw new ProblemError("invalid_request", `The Stripe event is not usable: ${at}: ${issue?.message ?? "invalid"}.`);
+}
+
+/**
+ * Metadata says which order an intent pays for, but the order must agree:
+ * its intent (once known), amount and currency. Anything else, such as an
+ * intent of another integration on the same account or an event for an order
+ * we never placed, is acknowledged and changes nothing.
+ */
+async function dispatch(env: Env, type: IntentEvent, orderId: string, intent: PaymentIntent, now_ms: number): Promise<"applied" | "ignored"> {
+  const stored = await new OrderStore(env.DB).get(orderId);
+  if (!stored || !paysFor(stored.order, type, intent)) return "ignored";
+  const flow = new OrderFlow(env);
+  switch (type) {
     case "payment_intent.succeeded":
       await flow.paymentSucceeded(orderId, intent.id, now_ms);
-      return "applied";
+      break;
     case "payment_intent.payment_failed":
       await flow.paymentFailed(orderId, intent.last_payment_error?.message ?? "The payment failed.", intent.id, now_ms);
-      return "applied";
+      break;
     case "payment_intent.canceled":
       await flow.paymentFailed(orderId, `The payment was canceled (${intent.cancellation_reason ?? "no reason given"}).`, intent.id, now_ms);
-      return "applied";
+      break;
     case "payment_intent.requires_action":
-      await flow.requiresAction(orderId, intent.id, intent.client_secret, now_ms);
-      return "applied";
-    default:
-      return "ignored";
+      await flow.requiresAction(orderId, intent.id, intent.client_secret ?? null, now_ms);
+      break;
   }
+  return "applied";
+}
+
+function paysFor(order: OrderRow, type: IntentEvent, intent: PaymentIntent): boolean {
+  // What a succeeded intent collected is `amount_received`; before that only `amount` is known.
+  const amount = type === "payment_intent.succeeded" ? intent.amount_received : intent.amount;
+  return (
+    order.paymentProvider === "stripe" &&
+    (order.intentId === null || order.intentId === intent.id) &&
+    amount === order.totalAmount &&
+    intent.currency.toLowerCase() === order.currency.toLowerCase()
+  );
 }

@@ -12,14 +12,15 @@ export const webhookRoutes = router().openapi(
     request: { headers: z.object({ "stripe-signature": z.string().min(1).max(2_000) }) },
     responses: {
       200: jsonResponse(z.object({ received: z.boolean(), outcome: z.enum(["applied", "duplicate", "ignored"]) }), "Handled"),
-      ...problems(400),
+      ...problems(400, 413, 415),
     },
   }),
   async (c) => {
-    // The signature covers the exact bytes Stripe sent, so the body is read raw, never re-serialised.
+    // The signature covers the exact bytes Stripe sent, so the body is read raw, never re-serialised
+    // (the app's body check has already required application/json and valid UTF-8).
     const raw = await c.req.text();
-    const event = await verifyStripeEvent(c.env, raw, c.req.valid("header")["stripe-signature"]);
-    if (!event) throw new ProblemError("invalid_request", "The Stripe-Signature header does not verify.");
-    return c.json({ received: true, outcome: await applyStripeEvent(c.env, event, Date.now()) }, 200);
+    const verified = await verifyStripeEvent(c.env, raw, c.req.valid("header")["stripe-signature"]);
+    if (!verified) throw new ProblemError("invalid_request", "The Stripe-Signature header does not verify.");
+    return c.json({ received: true, outcome: await applyStripeEvent(c.env, verified.payload, Date.now()) }, 200);
   },
 );
