@@ -9,7 +9,7 @@ import type { Outcome } from "../domain/problems";
 import { OrderStore } from "../orders/order-store";
 import { OrderFlow } from "../orders/settle";
 import { orderView, type OrderView } from "../orders/view";
-import { IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
+import { IdempotencyHeaders, jsonBody, jsonResponse, problems, queryInt, SkuId } from "./schemas";
 import { Order, OrderId, OrderStatus } from "./order-schemas";
 
 const params = z.object({ orderId: OrderId });
@@ -19,7 +19,7 @@ const ListQuery = z.object({
   status: OrderStatus.optional(),
   sku: SkuId.optional().openapi({ param: { name: "sku", in: "query" } }),
   cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: queryInt(1, 200, 50),
 });
 
 /** Cursor: the last row served, as "createdAtMs:orderId". */
@@ -73,12 +73,10 @@ export const orderRoutes = router()
     async (c) => {
       const { stored } = await visibleOrder(c.env, c.req.valid("param").orderId, c.var.principal);
       const { order, items } = stored;
-      if (order.status === "pending_payment" && Date.now() >= order.expiresAtMs) {
-        // Its holds have lapsed: like a hold past its deadline, the order reads as expired.
-        const expired = await new OrderFlow(c.env).expire(order.orderId, Date.now());
-        if (expired) return c.json(orderView(expired, items), 200);
-      }
-      return c.json(orderView(order, items), 200);
+      // Past its deadline the order reads as expired, as a hold does. A GET never writes: the delayed
+      // payment job performs the expiry, and a read that could fail or race it must not.
+      const lapsed = order.status === "pending_payment" && Date.now() >= order.expiresAtMs;
+      return c.json(orderView(lapsed ? { ...order, status: "expired" } : order, items), 200);
     },
   )
   .openapi(

@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { ProblemError } from "../domain/problems";
 import type { Money, SaleRule, SkuStatus } from "../domain/types";
 import { saleItems, sales, saleSkus, type SaleItemRow, type SaleRow } from "../db/schema";
+import { callObject } from "../edge/guard";
 import { iso } from "../objects/offer";
 
 export interface SaleItemInput {
@@ -91,9 +92,10 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
   const kept = new Set(input.items.map((i) => i.sku));
   const ever = await db.select({ sku: saleSkus.sku }).from(saleSkus).where(eq(saleSkus.saleId, saleId));
   const dropped = ever.map((e) => e.sku).filter((sku) => !kept.has(sku));
+  // An overloaded object is a 503 like on any other path; the sale is in D1, and repeating the PUT pushes it again.
   await Promise.all([
-    ...input.items.map((item) => env.SKU.getByName(item.sku).applySaleRule(ruleOf(saleId, revision, input, item))),
-    ...dropped.map((sku) => env.SKU.getByName(sku).removeSaleRule(saleId, revision)),
+    ...input.items.map((item) => callObject(env, () => env.SKU.getByName(item.sku).applySaleRule(ruleOf(saleId, revision, input, item)))),
+    ...dropped.map((sku) => callObject(env, () => env.SKU.getByName(sku).removeSaleRule(saleId, revision))),
   ]);
   const sale = await getSale(env, saleId, now_ms);
   if (!sale) throw new Error(`sale ${saleId} vanished after write`);
@@ -106,7 +108,7 @@ export async function getSale(env: Env, saleId: string, now_ms: number): Promise
   const [sale] = await db.select().from(sales).where(eq(sales.saleId, saleId));
   if (!sale) return null;
   const items = await db.select().from(saleItems).where(eq(saleItems.saleId, saleId)).orderBy(asc(saleItems.position));
-  const snapshots = await Promise.all(items.map((item) => env.SKU.getByName(item.sku).snapshot()));
+  const snapshots = await Promise.all(items.map((item) => callObject(env, () => env.SKU.getByName(item.sku).snapshot())));
   return viewOf(sale, items, snapshots, now_ms);
 }
 
@@ -156,6 +158,6 @@ function ruleOf(saleId: string, revision: number, sale: SaleInput, item: SaleIte
 }
 
 async function missingSkus(env: Env, skus: string[]): Promise<string[]> {
-  const found = await Promise.all(skus.map((sku) => env.SKU.getByName(sku).snapshot()));
+  const found = await Promise.all(skus.map((sku) => callObject(env, () => env.SKU.getByName(sku).snapshot())));
   return skus.filter((_, i) => found[i] === null);
 }
