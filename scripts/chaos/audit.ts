@@ -1,0 +1,311 @@
+/**
+ * The final audit: what the service holds now, against what its clients were
+ * told. Every figure under `invariants` must be 0 (or true for the audit
+ * chains); `info` explains the run.
+ */
+import type { Client } from "./client.ts";
+import type { HoldRecord, Ledger } from "./ledger.ts";
+import { CATALOG } from "./load.ts";
+import { sleep } from "./runtime.ts";
+import { getJson, inventoryStale, listOrders, type ServerOrder } from "./settle.ts";
+
+const LIVE = new Set(["held", "checkout"]);
+const SOLD = new Set(["committed", "returned"]);
+/** Clock slack around a hold's deadline (the alarm is exact to a second or two). */
+const SLACK_MS = 3_000;
+
+export interface Invariants {
+  acknowledgedHoldsLost: number;
+  unbackedReservedUnits: number;
+  reservedBelowLiveHolds: number;
+  holdStateMismatches: number;
+  doubleCommits: number;
+  soldBelowPaid: number;
+  doubleRestocks: number;
+  missingRestocks: number;
+  doubleRefunds: number;
+  refundStateMismatches: number;
+  conservationViolations: number;
+  objectInvariantViolations: number;
+  ordersLost: number;
+  unacknowledgedOrders: number;
+  stuckOrders: number;
+  inventoryViewStale: number;
+  unresolvedOperations: number;
+  badAcknowledgements: number;
+  auditVerifyOk: boolean;
+}
+
+export interface AuditResult {
+  invariants: Invariants;
+  info: Record<string, unknown>;
+  /** A few concrete cases per non-zero figure, for the report. */
+  examples: Record<string, string[]>;
+}
+
+interface Context {
+  client: Client;
+  ledger: Ledger;
+  admin: string;
+  lastKillMs: number;
+}
+
+export async function audit({ client, ledger, admin, lastKillMs }: Context): Promise<AuditResult> {
+  const examples: Record<string, string[]> = {};
+  const note = (figure: string, text: string) => {
+    const list = (examples[figure] ??= []);
+    if (list.length < 5) list.push(text);
+  };
+  const orders = (await listOrders(client, admin)) ?? [];
+  const byId = new Map(orders.map((o) => [o.orderId, o]));
+
+  // The merchant views first: with the load over, the only moves left are expiries, which the
+  // hold reads below can tell apart (a hold counts as live at a view's time if its deadline was later).
+  const views = new Map<string, { at: number; view: { status: number; body: any } | null; stats: { status: number; body: any } | null }>();
+  for (const { sku } of CATALOG) {
+    const at = Date.now();
+    views.set(sku, { at, view: await getJson(client, { path: `/v1/skus/${sku}`, token: admin }), stats: await getJson(client, { path: `/v1/skus/${sku}/stats`, token: admin }) });
+  }
+
+  // Every hold anyone was told about, and every hold of every order, as the objects have them now.
+  const holdIds = new Set<string>(ledger.holds.keys());
+  const orderItems = new Map(orders.flatMap((o) => o.items.map((i) => [i.holdId, i] as const)));
+  for (const id of orderItems.keys()) holdIds.add(id);
+  const current = new Map<string, { status: number; body: any; at: number } | null>();
+  await mapLimit([...holdIds], 6, async (id) => {
+    const sku = ledger.holds.get(id)?.sku ?? orderItems.get(id)!.sku;
+    const got = await getJson(client, { path: `/v1/skus/${sku}/holds/${id}`, token: admin });
+    current.set(id, got && { ...got, at: Date.now() });
+  });
+  const statusOf = (id: string): string | null => {
+    const r = current.get(id);
+    return r && r.status === 200 ? r.body.status : null;
+  };
+
+  // 1. Acknowledged holds: still there, same quantity, in a status their story allows.
+  let lost = 0;
+  let mismatches = 0;
+  const liveAcked = new Map<string, number>();
+  for (const h of ledger.holds.values()) {
+    const got = current.get(h.holdId);
+    if (!got || got.status !== 200 || got.body.quantity !== h.quantity || got.body.customerId !== h.customerId) {
+      lost++;
+      note("acknowledgedHoldsLost", `${h.holdId} (${h.fate}, qty ${h.quantity}): ${got ? `${got.status} ${JSON.stringify(got.body).slice(0, 200)}` : "no answer"}`);
+      continue;
+    }
+    const status: string = got.body.status;
+    const viewedAt = views.get(h.sku)?.at ?? 0;
+    if ((LIVE.has(status) || status === "expired") && Date.parse(got.body.expiresAt) > viewedAt) {
+      liveAcked.set(h.sku, (liveAcked.get(h.sku) ?? 0) + h.quantity);
+    }
+    const want = expected(h, h.orderId ? byId.get(h.orderId) : undefined, got.at);
+    if (want.allowed.includes(status)) continue;
+    if (want.mustBeLive && !LIVE.has(status) && !SOLD.has(status)) {
+      lost++;
+      note("acknowledgedHoldsLost", `${h.holdId} (${h.fate}) ended early: ${status}, deadline ${new Date(h.expiresAtMs).toISOString()}`);
+    } else {
+      mismatches++;
+      note("holdStateMismatches", `${h.holdId} (${h.fate}${h.orderId ? ` in ${h.orderId} ${byId.get(h.orderId)?.status}` : ""}) is ${status}, expected ${want.allowed.join("|")}`);
+    }
+  }
+
+  // 2. Per SKU: levels against what acknowledged holds, paid orders, refunds and adjustments explain.
+  const skus: Record<string, unknown> = {};
+  const inv = { unbacked: 0, below: 0, doubleCommits: 0, soldBelowPaid: 0, doubleRestocks: 0, missingRestocks: 0, conservation: 0, violations: 0 };
+  for (const { sku } of CATALOG) {
+    const { view, stats } = views.get(sku)!;
+    if (!view || view.status !== 200) {
+      inv.conservation++;
+      note("conservationViolations", `${sku}: no merchant view (${view?.status})`);
+      continue;
+    }
+    const v = view.body;
+    const returned: number = typeof v.returned === "number" ? v.returned : 0;
+    let paidUnits = 0;
+    let restockUnits = 0;
+    for (const o of orders) {
+      for (const i of o.items) {
+        if (i.sku !== sku || !SOLD.has(statusOf(i.holdId) ?? "")) continue;
+        if (["paid", "fulfilled", "refunded", "cancelled"].includes(o.status)) paidUnits += i.quantity;
+        if (o.refund?.restocked === true) restockUnits += i.quantity;
+      }
+    }
+    const diffReserved = v.reserved - (liveAcked.get(sku) ?? 0);
+    const diffSold = v.sold + returned - paidUnits;
+    const diffRestock = v.received - (ledger.adjusted.get(sku) ?? 0) + returned - restockUnits;
+    const diffConservation = v.received - v.onHand - v.sold;
+    const add = (figure: keyof typeof inv, name: string, units: number, why: string) => {
+      if (units <= 0) return;
+      inv[figure] += units;
+      note(name, `${sku}: ${units} ${why}`);
+    };
+    add("unbacked", "unbackedReservedUnits", diffReserved, `reserved units (reserved ${v.reserved}) no acknowledged live hold explains`);
+    add("below", "reservedBelowLiveHolds", -diffReserved, `units of acknowledged live holds not in reserved (${v.reserved})`);
+    add("doubleCommits", "doubleCommits", diffSold, `units sold+returned (${v.sold}+${returned}) beyond paid orders' committed units (${paidUnits})`);
+    add("soldBelowPaid", "soldBelowPaid", -diffSold, `units of paid orders (${paidUnits}) missing from sold+returned (${v.sold}+${returned})`);
+    add("doubleRestocks", "doubleRestocks", diffRestock, `units received+returned (${v.received}+${returned}) beyond adjustments (${ledger.adjusted.get(sku)}) and restocking refunds (${restockUnits})`);
+    add("missingRestocks", "missingRestocks", -diffRestock, `restocked refund units (${restockUnits}) that never came back`);
+    if (diffConservation !== 0) {
+      inv.conservation++;
+      note("conservationViolations", `${sku}: received ${v.received} != onHand ${v.onHand} + sold ${v.sold}`);
+    }
+    const violations = stats?.status === 200 ? Number(stats.body.invariantViolations) : 0;
+    inv.violations += violations;
+    if (violations > 0) note("objectInvariantViolations", `${sku}: ${violations}`);
+    skus[sku] = { onHand: v.onHand, reserved: v.reserved, sold: v.sold, received: v.received, returned: v.returned ?? null, available: v.available, liveHolds: v.liveHolds, paidUnits, restockUnits, adjusted: ledger.adjusted.get(sku) ?? 0, liveAcknowledged: liveAcked.get(sku) ?? 0 };
+  }
+
+  // 3. Orders: refunds once, each acknowledged order still there, nothing stuck, nothing unasked for.
+  let doubleRefunds = 0;
+  let refundMismatches = 0;
+  const refundEvents: Record<string, number> = {};
+  await mapLimit(orders.filter((o) => o.refund !== null || o.status === "refunded" || o.status === "fulfilled" || o.status === "paid"), 6, async (o) => {
+    const events = await getJson(client, { path: `/v1/audit?stream=${encodeURIComponent(`order:${o.orderId}`)}&limit=200`, token: admin });
+    if (!events || events.status !== 200) return;
+    const types: string[] = (events.body.data as Array<{ type: string }>).map((e) => e.type);
+    for (const t of types) if (/refund/.test(t)) refundEvents[t] = (refundEvents[t] ?? 0) + 1;
+    const refunded = types.filter((t) => t === "order.refunded").length;
+    if (refunded > 1) {
+      doubleRefunds += refunded - 1;
+      note("doubleRefunds", `${o.orderId}: ${refunded} order.refunded events (${types.join(",")})`);
+    }
+    if ((refunded > 0) !== (o.status === "refunded")) {
+      refundMismatches++;
+      note("refundStateMismatches", `${o.orderId} is ${o.status} with ${refunded} order.refunded events (${types.join(",")})`);
+    }
+  });
+  let ordersLost = 0;
+  for (const o of ledger.orders.values()) {
+    if (byId.has(o.orderId)) continue;
+    ordersLost++;
+    note("ordersLost", `${o.orderId} acknowledged 202 at ${new Date(o.ackedAtMs).toISOString()}, not in GET /v1/orders`);
+  }
+  let unacknowledged = 0;
+  let stuck = 0;
+  let pendingAfterKill = 0;
+  const ordersByStatus: Record<string, number> = {};
+  for (const o of orders) {
+    ordersByStatus[o.status] = (ordersByStatus[o.status] ?? 0) + 1;
+    const mine = ledger.orders.get(o.orderId);
+    if (!mine) {
+      unacknowledged++;
+      note("unacknowledgedOrders", `${o.orderId} (${o.customerId}, ${o.status}): no checkout was answered 202 with it`);
+    }
+    if (o.status !== "pending_payment") continue;
+    if (mine && mine.ackedAtMs < lastKillMs) pendingAfterKill++;
+    else {
+      stuck++;
+      note("stuckOrders", `${o.orderId} still pending_payment (payment ${o.payment.status}), acknowledged after the last kill`);
+    }
+  }
+
+  // 4. Audit chains and D1's inventory view.
+  let verifyOk = true;
+  let cursor: string | null = null;
+  const verify: unknown[] = [];
+  for (let page = 0; page < 20; page++) {
+    const path: string = `/v1/audit/verify${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const res = await getJson(client, { path, token: admin });
+    verify.push(res?.body ?? null);
+    if (!res || res.status !== 200 || res.body.ok !== true) {
+      verifyOk = false;
+      note("auditVerifyOk", JSON.stringify(res?.body ?? "no answer").slice(0, 300));
+      break;
+    }
+    cursor = res.body.complete === false ? res.body.nextCursor : null;
+    if (!cursor) break;
+  }
+  // D1's inventory view trails the objects by an alarm run or so (an expiry just now): give it a few seconds.
+  let stale = await inventoryStale(client, admin);
+  for (let i = 0; i < 10 && stale.length > 0; i++) {
+    await sleep(1_000);
+    stale = await inventoryStale(client, admin);
+  }
+  for (const s of stale) note("inventoryViewStale", s);
+  for (const u of ledger.unresolved) note("unresolvedOperations", `${u.kind} ${u.req.method} ${u.req.path} key ${u.req.key ?? "-"}`);
+  for (const b of ledger.badAcks) note("badAcknowledgements", b);
+
+  const refusedAfterUnknown: Record<string, number> = {};
+  for (const s of ledger.refusedAfterUnknown) {
+    const k = `${s.kind} ${s.status} ${s.code}${s.edge ? " (edge)" : ""}`;
+    refusedAfterUnknown[k] = (refusedAfterUnknown[k] ?? 0) + 1;
+  }
+  return {
+    invariants: {
+      acknowledgedHoldsLost: lost,
+      unbackedReservedUnits: inv.unbacked,
+      reservedBelowLiveHolds: inv.below,
+      holdStateMismatches: mismatches,
+      doubleCommits: inv.doubleCommits,
+      soldBelowPaid: inv.soldBelowPaid,
+      doubleRestocks: inv.doubleRestocks,
+      missingRestocks: inv.missingRestocks,
+      doubleRefunds,
+      refundStateMismatches: refundMismatches,
+      conservationViolations: inv.conservation,
+      objectInvariantViolations: inv.violations,
+      ordersLost,
+      unacknowledgedOrders: unacknowledged,
+      stuckOrders: stuck,
+      inventoryViewStale: stale.length,
+      unresolvedOperations: ledger.unresolved.length,
+      badAcknowledgements: ledger.badAcks.length,
+      auditVerifyOk: verifyOk,
+    },
+    info: {
+      holdsAcknowledged: ledger.holds.size,
+      holdsChecked: holdIds.size,
+      ordersAcknowledged: ledger.orders.size,
+      ordersByStatus,
+      pendingOrdersAcknowledgedBeforeAKill: pendingAfterKill,
+      refundsAnswered200: ledger.refunds.filter((r) => r.status === 200).length,
+      refundEvents,
+      refusedAfterUnknown,
+      skus,
+      verify: verify.length === 1 ? verify[0] : verify,
+    },
+    examples,
+  };
+}
+
+/** The statuses a hold may have now, given what its owner did and what became of its order. */
+function expected(h: HoldRecord, order: ServerOrder | undefined, now: number): { allowed: string[]; mustBeLive: boolean } {
+  const byDeadline = (deadlineMs: number, live: string) =>
+    now < deadlineMs - SLACK_MS ? { allowed: [live], mustBeLive: true } : now > deadlineMs + SLACK_MS ? { allowed: ["expired"], mustBeLive: false } : { allowed: [live, "expired"], mustBeLive: false };
+  switch (h.fate) {
+    case "unknown":
+      return { allowed: ["held", "checkout", "committed", "released", "expired", "returned"], mustBeLive: false };
+    case "released":
+      return { allowed: [h.releasedAs ?? "released"], mustBeLive: false };
+    case "refused":
+      // A refused checkout of several holds releases the ones it had moved.
+      return { allowed: ["held", "expired", "released"], mustBeLive: false };
+    case "open":
+      return byDeadline(h.expiresAtMs, "held");
+    case "checkout":
+      if (!order) return { allowed: [], mustBeLive: true };
+      switch (order.status) {
+        case "paid":
+        case "fulfilled":
+          return { allowed: ["committed"], mustBeLive: false };
+        case "refunded":
+          return order.refund?.reason === "late_payment"
+            ? { allowed: ["committed", "returned", "released", "expired"], mustBeLive: false }
+            : { allowed: ["committed", "returned"], mustBeLive: false };
+        case "cancelled":
+        case "payment_failed":
+        case "expired":
+          return { allowed: ["released", "expired"], mustBeLive: false };
+        default:
+          return byDeadline(Date.parse(order.expiresAt), "checkout");
+      }
+  }
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
