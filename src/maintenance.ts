@@ -1,12 +1,24 @@
-import { pruneReplies } from "./http/replies";
+import { and, eq, lt } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { orders } from "./db/schema";
+import { pruneReplies } from "./idempotency/d1-replies";
+import { OrderFlow } from "./orders/settle";
 
 /** Rows one scheduled run may delete per table: the cron comes back, so a backlog drains over runs. */
 const PRUNE_ROWS_MAX = 5_000;
 /** Stripe retries an event for up to three days; remembering ids for 30 is ample. */
 const WEBHOOK_MEMORY_MS = 30 * 24 * 60 * 60 * 1000;
+/** A refund recorded this long ago and still pending lost its request; the sweep finishes it. */
+const REFUND_ABANDONED_MS = 60_000;
+/** Refunds one scheduled run resumes. */
+const REFUNDS_MAX = 50;
 
-/** The cron's housekeeping in D1: expired idempotency replies and old webhook ids. */
-export async function runMaintenance(env: Env, now_ms: number): Promise<{ replies: number; webhooks: number }> {
+/**
+ * The cron's housekeeping in D1: expired idempotency replies and old webhook
+ * ids, and refunds whose request died after recording them (two-phase: the
+ * record says what to finish, see src/orders/refunds.ts).
+ */
+export async function runMaintenance(env: Env, now_ms: number): Promise<{ replies: number; webhooks: number; refunds: number }> {
   const replies = await pruneReplies(env, now_ms, PRUNE_ROWS_MAX);
   const webhooks = await env.DB.prepare(
     `DELETE FROM processed_webhooks WHERE event_id IN
@@ -14,5 +26,21 @@ export async function runMaintenance(env: Env, now_ms: number): Promise<{ replie
   )
     .bind(now_ms - WEBHOOK_MEMORY_MS, PRUNE_ROWS_MAX)
     .run();
-  return { replies, webhooks: webhooks.meta.changes ?? 0 };
+  const pending = await drizzle(env.DB)
+    .select({ orderId: orders.orderId })
+    .from(orders)
+    .where(and(eq(orders.refundStatus, "pending"), lt(orders.updatedAtMs, now_ms - REFUND_ABANDONED_MS)))
+    .limit(REFUNDS_MAX);
+  const flow = new OrderFlow(env);
+  let refunds = 0;
+  for (const { orderId } of pending) {
+    try {
+      await flow.resumeRefund(orderId, now_ms);
+      refunds += 1;
+    } catch (e) {
+      // The next run tries again; one stuck refund must not stop the others.
+      console.error(JSON.stringify({ level: "error", event: "refund_resume_failed", orderId, error: String(e) }));
+    }
+  }
+  return { replies, webhooks: webhooks.meta.changes ?? 0, refunds };
 }

@@ -128,6 +128,13 @@ export async function waitForOrder(orderId: string, done: (order: any) => boolea
 
 export const waitForStatus = (orderId: string, status: string) => waitForOrder(orderId, (o) => o.status === status);
 
+/** Units that came back from refunded orders (SPEC 2 `returned`), from the merchant view. */
+export async function returnedUnits(sku: string): Promise<number> {
+  const res = await call(`/v1/skus/${sku}`, { auth: ADMIN });
+  expect(res.status).toBe(200);
+  return res.body.returned;
+}
+
 /** A hold's status as stored, read directly (a read through the API could expire it on the way). */
 export async function holdStatus(sku: string, holdId: string): Promise<string | undefined> {
   const { runInDurableObject } = await import("cloudflare:test");

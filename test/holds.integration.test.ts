@@ -132,7 +132,7 @@ describe("adjustments", () => {
     expect(await levels(sku)).toEqual({ onHand: 4, reserved: 3, available: 1, sold: 0, received: 4 });
 
     const ok = await call(`/v1/skus/${sku}/adjustments`, { auth: ADMIN, body: { delta: -1, reason: "shrinkage" } });
-    expect(ok.body.levels).toEqual({ onHand: 3, reserved: 3, available: 0, sold: 0, received: 3 });
+    expect(ok.body.levels).toEqual({ onHand: 3, reserved: 3, available: 0, sold: 0, received: 3, returned: 0 });
   });
 
   it("answers 404 for an adjustment to an unknown SKU", async () => {

@@ -10,7 +10,7 @@ import { unique } from "./helpers";
 
 /**
  * Model-based test: random sequences of hold / release / checkout / commit /
- * adjust / time-advance / alarm run against the real ledger in a real Durable
+ * return / adjust / time-advance / alarm run against the real ledger in a real Durable
  * Object and against SkuModel, a plain in-memory model of SPEC sections 2-3.
  * Every step must give the same verdict, and after every step the levels must
  * match and the ledger's full audit must pass.
@@ -23,6 +23,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("release" as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("checkout" as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("commit" as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("return" as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("adjust" as const), delta: fc.integer({ min: -6, max: 8 }).filter((d) => d !== 0) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 90_000 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: "alarm" as const }) },
@@ -66,7 +67,10 @@ describe("SKU ledger against a model", () => {
                 if (pick(o.pick)) actual = ledger.beginCheckout(pick(o.pick)!, `order-${o.pick % 2}`, now);
                 break;
               case "commit":
-                if (pick(o.pick)) actual = ledger.commit(pick(o.pick)!, now);
+                if (pick(o.pick)) actual = ledger.commit(pick(o.pick)!, `order-${o.pick % 2}`, now);
+                break;
+              case "return":
+                if (pick(o.pick)) actual = ledger.returnHold(pick(o.pick)!, `order-${o.pick % 2}`, now);
                 break;
               case "adjust":
                 actual = ledger.adjust({ delta: o.delta, reason: "correction" }, null, now);

@@ -11,6 +11,7 @@ import {
   hold,
   holdStatus,
   levels,
+  returnedUnits,
   shopperToken,
   unique,
   waitForOrder,
@@ -92,8 +93,10 @@ describe("cancelling", () => {
     const res = await post(`/v1/orders/${orderId}/cancel`, ADMIN);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "cancelled", refund: { refundId: expect.stringMatching(/^re_/), reason: "cancelled_by_merchant", restocked: true } });
+    // SPEC 3: the restock is each hold's committed -> returned: the units leave sold, received counts only arrivals.
     const after = await levels(sku);
-    expect(after).toEqual({ onHand: 5, reserved: 0, available: 5, sold: 2, received: 7 });
+    expect(after).toEqual({ onHand: 5, reserved: 0, available: 5, sold: 0, received: 5 });
+    expect(await returnedUnits(sku)).toBe(2);
     expectConserved(after);
   });
 
@@ -135,7 +138,8 @@ describe("refunding", () => {
     expect(res).toMatchObject({ status: 200, body: { status: "refunded", refund: { reason: "requested_by_merchant", restocked: true } } });
     expect(res.body.refund.refundId).toMatch(/^re_/);
     const after = await levels(sku);
-    expect(after).toEqual({ onHand: 5, reserved: 0, available: 5, sold: 2, received: 7 });
+    expect(after).toEqual({ onHand: 5, reserved: 0, available: 5, sold: 0, received: 5 });
+    expect(await returnedUnits(sku)).toBe(2);
     expectConserved(after);
 
     const again = await post(`/v1/orders/${orderId}/refund`, ADMIN, { restock: true });
@@ -157,7 +161,7 @@ describe("refunding", () => {
     expect((await post(`/v1/orders/${orderId}/fulfill`, ADMIN)).status).toBe(200);
     const res = await post(`/v1/orders/${orderId}/refund`, ADMIN, { restock: true });
     expect(res).toMatchObject({ status: 200, body: { status: "refunded" } });
-    expect(await levels(sku)).toMatchObject({ onHand: 3, sold: 1, received: 4 });
+    expect(await levels(sku)).toMatchObject({ onHand: 3, sold: 0, received: 3 });
   });
 
   // SPEC 6: every state-changing POST is idempotent by key, 422 on reuse with another body.

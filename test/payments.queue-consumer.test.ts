@@ -248,9 +248,9 @@ describe("late success", () => {
     const order = (await getOrder(late.orderId)).body;
     expect(order).toMatchObject({ status: "refunded", refund: { reason: "late_payment", restocked: true } });
     expect(stripe.refunds).toHaveLength(1);
-    expect(await holdStatus(x, holdOf(x))).toBe("committed");
+    expect(await holdStatus(x, holdOf(x))).toBe("returned");
     const [lx, ly] = [await levels(x), await levels(y)];
-    expect(lx).toEqual({ onHand: 4, reserved: 0, available: 4, sold: 1, received: 5 });
+    expect(lx).toEqual({ onHand: 4, reserved: 0, available: 4, sold: 0, received: 4 });
     expect(ly).toEqual({ onHand: 4, reserved: 0, available: 4, sold: 0, received: 4 });
     expectConserved(lx);
     expectConserved(ly);

@@ -6,6 +6,7 @@ export type Op =
   | { kind: "release"; pick: number }
   | { kind: "checkout"; pick: number }
   | { kind: "commit"; pick: number }
+  | { kind: "return"; pick: number }
   | { kind: "adjust"; delta: number }
   | { kind: "advance"; ms: number }
   | { kind: "alarm" };
@@ -20,7 +21,7 @@ interface SaleTerms {
 interface ModelHold {
   customer: string;
   quantity: number;
-  status: "held" | "checkout" | "committed" | "released" | "expired";
+  status: "held" | "checkout" | "committed" | "released" | "expired" | "returned";
   expiresAt: number;
   orderId: string | null;
 }
@@ -34,6 +35,7 @@ const DEFAULT_HOLD_SECONDS = 600;
 export class SkuModel {
   private onHand: number;
   private sold = 0;
+  private returned = 0;
   private received: number;
   private readonly holds = new Map<string, ModelHold>();
   /** Hold ids in creation order, mirroring the test's list. */
@@ -51,7 +53,7 @@ export class SkuModel {
   levels(): Levels {
     let reserved = 0;
     for (const h of this.holds.values()) if (live(h)) reserved += h.quantity;
-    return { onHand: this.onHand, reserved, available: this.onHand - reserved, sold: this.sold, received: this.received };
+    return { onHand: this.onHand, reserved, available: this.onHand - reserved, sold: this.sold, received: this.received, returned: this.returned };
   }
 
   /** Holds past their deadline count as expired. */
@@ -103,7 +105,7 @@ export class SkuModel {
     return "ok:held";
   }
 
-  private transition(kind: "release" | "checkout" | "commit", h: ModelHold, orderId: string): string {
+  private transition(kind: "release" | "checkout" | "commit" | "return", h: ModelHold, orderId: string): string {
     if (live(h) && h.expiresAt <= this.now) h.status = "expired";
     switch (kind) {
       case "release":
@@ -119,12 +121,23 @@ export class SkuModel {
         h.expiresAt = Math.max(h.expiresAt, this.now + (this.sale?.paymentSeconds ?? 900) * 1000);
         return "ok:checkout";
       case "commit":
-        if (h.status === "committed") return "ok:committed";
-        if (!live(h)) return "hold_expired";
+        // A commit names its order and applies only to a hold in checkout for it (SPEC 3).
+        if (h.orderId !== orderId) return "not_found";
+        if (h.status === "committed" || h.status === "returned") return `ok:${h.status}`;
+        if (h.status !== "checkout") return "hold_expired";
         h.status = "committed";
         this.onHand -= h.quantity;
         this.sold += h.quantity;
         return "ok:committed";
+      case "return":
+        if (h.orderId !== orderId) return "not_found";
+        if (h.status === "returned") return "ok:returned";
+        if (h.status !== "committed") return "hold_not_releasable";
+        h.status = "returned";
+        this.onHand += h.quantity;
+        this.sold -= h.quantity;
+        this.returned += h.quantity;
+        return "ok:returned";
     }
   }
 }

@@ -5,7 +5,7 @@ import { DEFAULT_LOW_STOCK_THRESHOLD, detectStockAlerts, parseThreshold, stockAl
 const at = (seq: number, available: number): { seq: number; atMs: number; levels: Levels } => ({
   seq,
   atMs: 1_000 * seq,
-  levels: { onHand: available + 1, reserved: 1, available, sold: 0, received: available + 1 },
+  levels: { onHand: available + 1, reserved: 1, available, sold: 0, received: available + 1, returned: 0 },
 });
 
 describe("stockAlert", () => {

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -74,6 +75,13 @@ export const orders = sqliteTable(
     refundId: text("refund_id"),
     refundReason: text("refund_reason"),
     restocked: integer("restocked", { mode: "boolean" }),
+    /**
+     * A refund is recorded as `pending` (with whether to restock) before the
+     * provider is called, and `succeeded` with the order's final move, so a
+     * crash between the two heals on retry and a racing fulfil is refused.
+     */
+    refundStatus: text("refund_status", { enum: ["pending", "succeeded"] }),
+    refundRestock: integer("refund_restock", { mode: "boolean" }),
     /** `<customer>|<Idempotency-Key>` of the checkout that made it, and that request's hash. */
     idempotencyKey: text("idempotency_key").unique(),
     requestHash: text("request_hash"),
@@ -87,6 +95,8 @@ export const orders = sqliteTable(
     index("orders_by_status").on(t.status, t.createdAtMs),
     index("orders_by_created").on(t.createdAtMs),
     index("orders_by_customer").on(t.customerId, t.createdAtMs),
+    // The scheduled sweep finds refunds left pending without scanning every order.
+    index("orders_refund_pending").on(t.updatedAtMs).where(sql`refund_status = 'pending'`),
   ],
 );
 
@@ -135,6 +145,7 @@ export const inventory = sqliteTable(
     available: integer("available").notNull(),
     sold: integer("sold").notNull(),
     received: integer("received").notNull(),
+    returned: integer("returned").notNull().default(0),
     /** Seq of the last event folded in; older events never overwrite newer levels. */
     lastSeq: integer("last_seq").notNull(),
     updatedAtMs: integer("updated_at_ms").notNull(),
@@ -151,8 +162,8 @@ export const idempotencyReplies = sqliteTable(
   {
     key: text("key").primaryKey(),
     requestHash: text("request_hash").notNull(),
-    status: integer("status").notNull(),
-    body: text("body").notNull(),
+    /** The operation's outcome as JSON; the route turns it into the response as it did the first time. */
+    outcome: text("outcome").notNull(),
     createdAtMs: integer("created_at_ms").notNull(),
   },
   (t) => [index("idempotency_replies_by_age").on(t.createdAtMs)],

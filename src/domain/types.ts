@@ -14,9 +14,11 @@ export interface Levels {
   available: number;
   sold: number;
   received: number;
+  /** Cumulative units that came back from refunded orders (they left `sold`). */
+  returned: number;
 }
 
-export type HoldStatus = "held" | "checkout" | "committed" | "released" | "expired";
+export type HoldStatus = "held" | "checkout" | "committed" | "released" | "expired" | "returned";
 export const LIVE_HOLD_STATUSES = ["held", "checkout"] as const satisfies readonly HoldStatus[];
 
 export interface Hold {

@@ -109,12 +109,6 @@ export async function cachedPublic(c: AppContext, kind: string, id: string, comp
   return conditional(c, entry, "miss");
 }
 
-/** The fresh cached JSON body of `kind/id`, without computing anything. */
-export async function peekPublic<T>(kind: string, id: string): Promise<{ status: number; body: T } | null> {
-  const entry = await lookup(kind, id);
-  return entry ? { status: entry.status, body: JSON.parse(entry.text) as T } : null;
-}
-
 function conditional(c: AppContext, entry: Entry, state: "hit" | "miss" | "stale"): Response {
   const headers = new Headers(entry.headers);
   headers.set("holdfast-cache", state);

@@ -1,5 +1,6 @@
 import { ProblemError } from "../domain/problems";
 import type { AppContext } from "../http/context";
+import type { Replayable } from "../idempotency/rule";
 
 /**
  * Burst control on the write routes (holds, checkout) with the Workers Rate
@@ -7,15 +8,27 @@ import type { AppContext } from "../http/context";
  * a single account nor a single address can flood a SKU's object. Counts are
  * per location and approximate (platform notes): this sheds floods, it is not
  * a quota. Requests without a client IP (local tools, tests) skip the IP budget.
+ *
+ * A refusal for load is never the answer to a retry whose operation already
+ * ran (SPEC section 6): over budget, a request with an Idempotency-Key asks
+ * `recall` for the stored result and, if there is one, the caller answers it.
+ * Null: within budget, go on.
  */
-export async function enforceRateLimits(c: AppContext, customerId: string, route: "hold" | "checkout"): Promise<void> {
+export async function enforceRateLimits<T>(
+  c: AppContext,
+  customerId: string,
+  route: "hold" | "checkout",
+  recall: (() => Promise<Replayable<T> | null>) | null,
+): Promise<Replayable<T> | null> {
   const ip = c.req.header("cf-connecting-ip");
   const checks = [
     c.env.CUSTOMER_RATE_LIMITER.limit({ key: `${route}:customer:${customerId}` }),
     ip ? c.env.IP_RATE_LIMITER.limit({ key: `${route}:ip:${ip}` }) : Promise.resolve({ success: true }),
   ];
   const [customer, address] = await Promise.all(checks);
-  if (customer?.success && address?.success) return;
+  if (customer?.success && address?.success) return null;
+  const stored = recall ? await recall() : null;
+  if (stored) return stored;
   const period = Number(c.env.RATE_LIMIT_PERIOD_SECONDS) || 10;
   throw new ProblemError(
     "rate_limited",

@@ -1,8 +1,9 @@
 import { refuse, type Refusal } from "../domain/problems";
 import type { SaleSummary, SkuStatus } from "../domain/types";
 import type { AppContext } from "../http/context";
-import { notOnSale, saleEnded, saleNotStarted, soldOut } from "../objects/offer";
-import { peekPublic, store, ttlSeconds } from "./cache";
+import { isVerdict, notOnSale, saleEnded, saleNotStarted, soldOut } from "../objects/offer";
+import { keyMatcher, type AcceptedKeys } from "../idempotency/accepted-keys";
+import { lookup, store, ttlSeconds } from "./cache";
 import { Memo } from "./memo";
 
 /**
@@ -13,7 +14,6 @@ import { Memo } from "./memo";
  * cached verdict lives no longer than the cache TTL, so stock that comes back
  * is offered again within it; the edge never grants anything.
  */
-const SHOPPER_INDEPENDENT = new Set(["sold_out", "sale_not_started", "sale_ended", "not_on_sale", "not_found"]);
 
 export interface PublicSkuView {
   status: SkuStatus;
@@ -28,12 +28,40 @@ export interface PublicSkuView {
 const NO_VERDICT_MS = 250;
 const noVerdict = new Memo<true>(2_000);
 
-/** The verdict the object or a public read left at this location, from memory when it can. */
-export async function edgeRefusal(sku: string, now_ms = Date.now()): Promise<Refusal | null> {
+/** A cached refusal, and (when the object gave it) the keys it had accepted. */
+type Verdict = Refusal & { acceptedKeys?: AcceptedKeys };
+
+/** Decoded verdicts by SKU, so a stampede does not parse the filter on every request. */
+const decoded = new Map<string, { text: string; refusal: Refusal; accepted: ((key: string) => boolean) | null }>();
+const DECODED_MAX = 256;
+
+/**
+ * The refusal the edge answers for this hold itself, or null to ask the
+ * object: the verdict the object or a public read left at this location,
+ * unless the request may retry a hold the object accepted (its stored reply
+ * wins, SPEC section 6). `key` is the request's scoped Idempotency-Key.
+ */
+export async function edgeRefusal(sku: string, key: string | null, now_ms = Date.now()): Promise<Refusal | null> {
   if (noVerdict.get(sku, now_ms)) return null;
-  const verdict = await peekPublic<Refusal>("hold-verdict", sku);
-  if (!verdict) noVerdict.set(sku, true, now_ms + NO_VERDICT_MS);
-  return verdict?.body ?? null;
+  const entry = await lookup("hold-verdict", sku, now_ms);
+  if (!entry) {
+    noVerdict.set(sku, true, now_ms + NO_VERDICT_MS);
+    return null;
+  }
+  const verdict = decode(sku, entry.text);
+  if (key === null) return verdict.refusal;
+  // A verdict from a public read knows no keys: any keyed request may be a retry.
+  return verdict.accepted && !verdict.accepted(key) ? verdict.refusal : null;
+}
+
+function decode(sku: string, text: string) {
+  const known = decoded.get(sku);
+  if (known?.text === text) return known;
+  const { acceptedKeys, ...refusal } = JSON.parse(text) as Verdict;
+  const fresh = { text, refusal, accepted: acceptedKeys ? keyMatcher(acceptedKeys) : null };
+  if (decoded.size >= DECODED_MAX) decoded.clear();
+  decoded.set(sku, fresh);
+  return fresh;
 }
 
 /** A public read that shows no shopper can hold the SKU leaves the same verdict the object would give. */
@@ -42,10 +70,10 @@ export function rememberViewVerdict(c: AppContext, sku: string, view: PublicSkuV
   if (refusal) rememberVerdict(c, sku, refusal);
 }
 
-/** Remembers a shopper-independent refusal from the object for the cache TTL. */
-export function rememberVerdict(c: AppContext, sku: string, refusal: Refusal): void {
+/** Remembers a shopper-independent refusal (with the object's accepted keys, if given) for the cache TTL. */
+export function rememberVerdict(c: AppContext, sku: string, refusal: Verdict): void {
   const ttl = ttlSeconds(c.env);
-  if (ttl <= 0 || !SHOPPER_INDEPENDENT.has(refusal.code)) return;
+  if (ttl <= 0 || !isVerdict(refusal.code)) return;
   noVerdict.delete(sku);
   const entry = { status: 200, text: JSON.stringify(refusal), headers: { "content-type": "application/json" }, expiresAtMs: Date.now() + ttl * 1000 };
   store(c, "hold-verdict", sku, entry, false);

@@ -1,5 +1,5 @@
 import { canonicalJson, sha256Hex } from "../domain/canonical-json";
-import type { IdempotencyKey } from "../objects/idempotency-store";
+import type { IdempotencyKey } from "../idempotency/rule";
 import type { Principal } from "./auth";
 
 /**
@@ -13,9 +13,14 @@ export async function idempotencyKey(
   body: unknown,
 ): Promise<IdempotencyKey | null> {
   if (key === undefined) return null;
-  return { key: `${principalKey(principal)}|${operation}|${key}`, requestHash: await sha256Hex(`${operation}\n${canonicalJson(body)}`) };
+  return { key: scopedKey(principal, operation, key), requestHash: await sha256Hex(`${operation}\n${canonicalJson(body)}`) };
 }
 
-export function principalKey(principal: Principal): string {
+/** The key as stored: another caller's or another operation's use of the same string is another key. */
+export function scopedKey(principal: Principal, operation: string, key: string): string {
+  return `${principalKey(principal)}|${operation}|${key}`;
+}
+
+function principalKey(principal: Principal): string {
   return principal.kind === "merchant" ? "merchant" : `shopper:${principal.customerId}`;
 }

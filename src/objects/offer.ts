@@ -1,4 +1,4 @@
-import { refuse, type Refusal } from "../domain/problems";
+import { refuse, type ProblemCode, type Refusal } from "../domain/problems";
 import type { Money, SaleRule, SaleSummary, SkuStatus } from "../domain/types";
 
 /** What a hold taken now would be priced and limited by. */
@@ -56,6 +56,16 @@ export function resolveOffer(
  * them from a cached view without calling the object, so both build them here
  * and a shopper gets the same problem either way.
  */
+/**
+ * Refusals that do not depend on the shopper or the request: the edge may
+ * repeat them to everyone for a short while (the sold-out cut).
+ */
+const VERDICTS: ReadonlySet<ProblemCode> = new Set(["sold_out", "sale_not_started", "sale_ended", "not_on_sale", "not_found"]);
+
+export function isVerdict(code: ProblemCode): boolean {
+  return VERDICTS.has(code);
+}
+
 export function saleNotStarted(sale: Pick<SaleSummary, "saleId" | "name" | "startsAt">): Refusal {
   return refuse("sale_not_started", `The sale "${sale.name}" starts at ${sale.startsAt}.`, {
     saleId: sale.saleId,

@@ -48,7 +48,7 @@ type OutboxRow = { seq: number; type: string; at_ms: number; data: string };
 type HeadRow = { seq: number; hash: string; outbox_seq: number; levels: string | null };
 
 /** A new SKU starts with nothing, so a stream that never shipped levels is at zero. */
-const ZERO_LEVELS: Levels = { onHand: 0, reserved: 0, available: 0, sold: 0, received: 0 };
+const ZERO_LEVELS: Levels = { onHand: 0, reserved: 0, available: 0, sold: 0, received: 0, returned: 0 };
 
 /**
  * Drains the SKU object's outbox into D1: the SKU's audit stream `sku:<sku>`
@@ -163,6 +163,7 @@ export class OutboxShipper {
           available: sql`excluded.available`,
           sold: sql`excluded.sold`,
           received: sql`excluded.received`,
+          returned: sql`excluded.returned`,
           lastSeq: sql`excluded.last_seq`,
           updatedAtMs: sql`excluded.updated_at_ms`,
         },
@@ -216,7 +217,8 @@ function levelsIn(data: string): Levels | null {
   const parsed = JSON.parse(data) as { levels?: unknown };
   const l = parsed.levels as Partial<Record<keyof Levels, unknown>> | undefined;
   if (!l || typeof l !== "object") return null;
-  const { onHand, reserved, available, sold, received } = l;
-  if (![onHand, reserved, available, sold, received].every((n) => Number.isInteger(n))) return null;
-  return { onHand, reserved, available, sold, received } as Levels;
+  // Events from before returns existed carry no `returned`: none had happened.
+  const { onHand, reserved, available, sold, received, returned = 0 } = l;
+  if (![onHand, reserved, available, sold, received, returned].every((n) => Number.isInteger(n))) return null;
+  return { onHand, reserved, available, sold, received, returned } as Levels;
 }

@@ -13,6 +13,7 @@ export type SkuRow = {
   reserved: number;
   sold: number;
   received: number;
+  returned: number;
   updated_at_ms: number;
   /** Kept by triggers on holds, independently of `reserved` (invariant 3). */
   live_units: number;
@@ -21,6 +22,7 @@ export type SkuRow = {
   holds_released: number;
   holds_expired: number;
   holds_committed: number;
+  holds_returned: number;
 };
 
 export type HoldRow = {
@@ -97,6 +99,7 @@ export function levelsOf(row: SkuRow): Levels {
     available: row.on_hand - row.reserved,
     sold: row.sold,
     received: row.received,
+    returned: row.returned,
   };
 }
 

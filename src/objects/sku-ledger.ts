@@ -1,6 +1,8 @@
 import { accept, refuse, type Outcome } from "../domain/problems";
 import type { Adjustment, Hold, Levels, SkuSnapshot } from "../domain/types";
-import { IdempotencyStore, type IdempotencyKey } from "./idempotency-store";
+import { buildAcceptedKeys, type AcceptedKeys } from "../idempotency/accepted-keys";
+import type { IdempotencyKey, Replayable } from "../idempotency/rule";
+import { SqlReplies } from "../idempotency/sql-replies";
 import { checkCustomerLimit } from "./invariants";
 import { auditLedger } from "./ledger-audit";
 import { SHIPPING } from "./outbox-shipper";
@@ -11,7 +13,7 @@ import { snapshotOf } from "./sku-catalog";
 import { SkuTables } from "./sku-tables";
 import { REFUSAL_COUNTER_PREFIX } from "./stats";
 
-export type { IdempotencyKey } from "./idempotency-store";
+export type { IdempotencyKey, Replayable } from "../idempotency/rule";
 
 /** Bounds (TIGER_STYLE: every loop and batch has one). */
 export const LIMITS = {
@@ -19,16 +21,19 @@ export const LIMITS = {
   sweep_holds_max: 64,
   /** Holds one alarm run expires; the alarm re-fires at once when more are due. */
   alarm_holds_max: 2_000,
-  /** Idempotency rows one alarm run prunes. */
+  /** Idempotency rows, and ended holds, one alarm run prunes. */
   alarm_prune_max: 2_000,
+  /** Accepted keys one edge filter covers (about 10 bits each); older ones reach the object. */
+  filter_keys_max: 50_000,
 } as const;
 
 export interface LedgerDefaults {
   hold_seconds: number;
   payment_seconds: number;
+  /** How long an ended hold that can move no further is kept (SPEC 3: bounded storage). */
+  retention_ms: number;
 }
 
-export type Replayable<T> = Outcome<T> & { replayed?: boolean };
 export type Actor = { customerId: string } | "merchant";
 
 export interface AdjustmentResult {
@@ -45,14 +50,16 @@ export interface AdjustmentResult {
  */
 export class SkuLedger {
   readonly tables: SkuTables;
-  private readonly replies: IdempotencyStore;
+  readonly replies: SqlReplies;
+  /** The edge's filter of accepted keys, rebuilt only after a new key was accepted. */
+  private acceptedFilter: AcceptedKeys | null = null;
 
   constructor(
     storage: DurableObjectStorage,
     private readonly defaults: LedgerDefaults,
   ) {
     this.tables = new SkuTables(storage);
-    this.replies = new IdempotencyStore(storage.sql);
+    this.replies = new SqlReplies(storage.sql);
   }
 
   adjust(input: Adjustment, idem: IdempotencyKey | null, now_ms: number): Replayable<AdjustmentResult> {
@@ -185,14 +192,37 @@ export class SkuLedger {
     });
   }
 
-  /** Posts a live hold: reserved -> sold. Committing twice returns the same hold. */
-  commit(holdId: string, now_ms: number): Outcome<Hold> {
+  /** Posts a hold in checkout for this order: reserved -> sold. Committing twice returns the same hold. */
+  commit(holdId: string, orderId: string, now_ms: number): Outcome<Hold> {
     return this.onHold(holdId, "merchant", now_ms, (row) => {
-      if (row.status === "committed") return accept(row);
-      if (!isLive(row.status)) {
-        return refuse("hold_expired", "The hold ended before it was committed.", { holdStatus: row.status });
+      if (row.order_id !== orderId) return refuse("not_found", "No such hold in this order.");
+      if (row.status === "committed" || row.status === "returned") return accept(row);
+      if (row.status === "checkout") return accept(this.endHold(row, "committed", now_ms));
+      return refuse("hold_expired", "The hold ended before it was committed.", { holdStatus: row.status });
+    });
+  }
+
+  /**
+   * The restock of a refund (SPEC section 3): committed -> returned, so the
+   * units go back on hand, leave `sold` and free the customer's allowance,
+   * once forever. Returning again returns the same hold.
+   */
+  returnHold(holdId: string, orderId: string, now_ms: number): Outcome<Hold> {
+    return this.onHold(holdId, "merchant", now_ms, (row) => {
+      if (row.order_id !== orderId) return refuse("not_found", "No such hold in this order.");
+      if (row.status === "returned") return accept(row);
+      if (row.status !== "committed") {
+        return refuse("hold_not_releasable", "Only a committed hold can be returned.", { holdStatus: row.status });
       }
-      return accept(this.endHold(row, "committed", now_ms));
+      this.tables.sql.exec("UPDATE holds SET status = 'returned', ended_at_ms = ? WHERE hold_id = ?", now_ms, holdId);
+      const q = row.quantity;
+      const after = this.tables.changeLevels(
+        "on_hand = on_hand + ?, sold = sold - ?, returned = returned + ?, updated_at_ms = ?",
+        q, q, q, now_ms,
+      );
+      const returned: HoldRow = { ...row, status: "returned" };
+      this.tables.emit("hold.returned", now_ms, { hold: holdView(after.sku, returned), levels: levelsOf(after) });
+      return accept(returned);
     });
   }
 
@@ -217,8 +247,25 @@ export class SkuLedger {
     return expired;
   }
 
-  pruneIdempotency(now_ms: number, max_rows: number): number {
-    return this.tx(() => this.replies.prune(now_ms, max_rows));
+  /**
+   * Deletes expired replies and ended holds past the retention, at most
+   * `max_rows` of each. A hold leaves only once every event up to its end has
+   * shipped to D1, so the audit log keeps what the object forgets. Committed
+   * holds stay: a refund may still return them.
+   */
+  prune(now_ms: number, max_rows: number): { replies: number; holds: number } {
+    return this.tx(() => {
+      const replies = this.replies.prune(now_ms, max_rows);
+      const unshipped = this.tables.earliestUnshippedAtMs();
+      const cutoff_ms = Math.min(now_ms - this.defaults.retention_ms, unshipped === null ? Infinity : unshipped - 1);
+      return { replies, holds: this.tables.pruneFinalHolds(cutoff_ms, max_rows) };
+    });
+  }
+
+  /** The edge's filter of keys this object accepted (see AcceptedKeys). */
+  acceptedKeys(now_ms: number): AcceptedKeys {
+    this.acceptedFilter ??= buildAcceptedKeys(this.replies.acceptedKeys(now_ms, LIMITS.filter_keys_max));
+    return this.acceptedFilter;
   }
 
   /**
@@ -232,7 +279,9 @@ export class SkuLedger {
   nextDeadlineMs(shipNotBeforeMs = 0): number | null {
     const unshipped = this.tables.earliestUnshippedAtMs();
     const ship = unshipped === null ? null : Math.max(unshipped + SHIPPING.delay_ms, shipNotBeforeMs);
-    const deadlines = [this.tables.earliestHoldDeadlineMs(), this.replies.nextPruneMs(), ship].filter((t) => t !== null);
+    const finalSince = this.tables.earliestFinalHoldEndMs();
+    const retire = finalSince === null ? null : finalSince + this.defaults.retention_ms;
+    const deadlines = [this.tables.earliestHoldDeadlineMs(), this.replies.nextPruneMs(), ship, retire].filter((t) => t !== null);
     return deadlines.length === 0 ? null : Math.min(...deadlines);
   }
 
@@ -275,12 +324,10 @@ export class SkuLedger {
     return this.tx(() => {
       if (idem === null) return fn();
       const prior = this.replies.recall<T>(idem, now_ms);
-      if (prior.kind === "reused") {
-        return refuse("idempotency_key_reused", "This Idempotency-Key was used with a different request.");
-      }
-      if (prior.kind === "replay") return { ...prior.outcome, replayed: true };
+      if (prior) return prior;
       const outcome = fn();
       this.replies.remember(idem, outcome, now_ms);
+      if (outcome.ok) this.acceptedFilter = null;
       return outcome;
     });
   }

@@ -6,9 +6,14 @@ import { hasSchema, migrate } from "./migrate";
 import { OutboxShipper, SHIPPING } from "./outbox-shipper";
 import { SkuCatalog } from "./sku-catalog";
 import { SKU_MIGRATIONS } from "./sku-schema";
+import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
+import { isVerdict } from "./offer";
 import { skuStats, type SkuStats } from "./stats";
 import { parseThreshold } from "./stock-alerts";
+
+/** How long the alarm waits before retrying a step of upkeep that failed. */
+const ALARM_RETRY_MS = 5_000;
 
 /**
  * The single writer of one SKU's stock (SPEC section 1). RPC methods stamp the
@@ -36,6 +41,7 @@ export class SkuObject extends DurableObject<Env> {
     this.ledger = new SkuLedger(ctx.storage, {
       hold_seconds: Number(env.DEFAULT_HOLD_SECONDS),
       payment_seconds: Number(env.DEFAULT_PAYMENT_SECONDS),
+      retention_ms: Number(env.RETENTION_SECONDS) * 1000,
     });
     this.catalog = new SkuCatalog(this.ledger.tables);
     this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, {
@@ -46,8 +52,9 @@ export class SkuObject extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       if (!hasSchema(ctx.storage)) return;
       this.ensureSchema();
-      // Deadlines that passed while the object was asleep are settled before any request.
-      this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.alarm_holds_max));
+      // Deadlines that passed while the object was asleep are settled before any
+      // request; if that fails the alarm retries it, and the object still serves.
+      this.step("expire", () => this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.alarm_holds_max)));
       this.armedAtMs = await ctx.storage.getAlarm();
       await this.rearm();
     });
@@ -72,8 +79,23 @@ export class SkuObject extends DurableObject<Env> {
     return this.mutate(() => this.ledger.adjust(input, idem, Date.now()));
   }
 
-  async reserve(input: { customerId: string; quantity: number }, idem: IdempotencyKey | null): Promise<Replayable<Hold>> {
-    return this.mutate(() => this.ledger.reserve(input, idem, Date.now()));
+  /**
+   * A refusal the edge may repeat to other shoppers (sold out, not on sale...)
+   * carries the filter of keys this object accepted, so the edge's cut can
+   * still send a retry of an accepted hold here for its stored reply.
+   */
+  async reserve(
+    input: { customerId: string; quantity: number },
+    idem: IdempotencyKey | null,
+  ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys }> {
+    const outcome: Replayable<Hold> = await this.mutate(() => this.ledger.reserve(input, idem, Date.now()));
+    if (outcome.ok || outcome.replayed || !isVerdict(outcome.code)) return outcome;
+    return { ...outcome, acceptedKeys: this.schemaReady ? this.ledger.acceptedKeys(Date.now()) : NO_KEYS };
+  }
+
+  /** The stored reply for a key, if the operation ran under it; reads only. */
+  async replay(idem: IdempotencyKey): Promise<Replayable<Hold> | null> {
+    return this.schemaReady ? this.ledger.replies.recall<Hold>(idem, Date.now()) : null;
   }
 
   async getHold(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
@@ -88,8 +110,12 @@ export class SkuObject extends DurableObject<Env> {
     return this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now(), actor));
   }
 
-  async commit(holdId: string): Promise<Outcome<Hold>> {
-    return this.mutate(() => this.ledger.commit(holdId, Date.now()));
+  async commit(holdId: string, orderId: string): Promise<Outcome<Hold>> {
+    return this.mutate(() => this.ledger.commit(holdId, orderId, Date.now()));
+  }
+
+  async returnHold(holdId: string, orderId: string): Promise<Outcome<Hold>> {
+    return this.mutate(() => this.ledger.returnHold(holdId, orderId, Date.now()));
   }
 
   async voidCheckout(holdId: string, orderId: string): Promise<Outcome<Hold>> {
@@ -118,26 +144,54 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /**
-   * Expires due holds, prunes replies, then ships the outbox (expiries
-   * included) to D1. A shipping failure does not throw: the rows stay
-   * unshipped and the alarm comes back after the shipper's backoff, which,
-   * unlike the platform's six retries, never gives up.
+   * Expires due holds, ships the outbox (expiries included) to D1, then
+   * prunes what retention allows. Each step fails alone: a failing step is
+   * logged and retried after ALARM_RETRY_MS, and the alarm is always re-armed,
+   * so one bad row never stops expiry or shipping. A shipping failure does
+   * not throw: the shipper backs off and, unlike the platform's six retries,
+   * never gives up.
    */
   override async alarm(): Promise<void> {
     this.armedAtMs = null;
     if (!this.schemaReady) return;
-    const now_ms = Date.now();
-    this.guard(() => {
-      this.ledger.expireDue(now_ms, LIMITS.alarm_holds_max);
-      this.ledger.pruneIdempotency(now_ms, LIMITS.alarm_prune_max);
-    });
-    const shipped = await this.shipper.drain();
-    this.shipper.prune(Date.now(), SHIPPING.prune_rows_max);
+    let ok = this.step("expire", () => this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.alarm_holds_max)));
+    let capped = false;
+    try {
+      capped = (await this.shipper.drain()).capped;
+    } catch (e) {
+      ok = this.failed("ship", e);
+    }
+    ok = this.step("prune", () => {
+      this.ledger.prune(Date.now(), LIMITS.alarm_prune_max);
+      this.shipper.prune(Date.now(), SHIPPING.prune_rows_max);
+    }) && ok;
     // Requests that ran while D1 was awaited may have armed the alarm for rows
     // this run has since shipped; point it at the work actually left, and at
     // once when the run stopped at its bound with a backlog.
     this.armedAtMs = null;
-    await this.rearm({ exact: true, atLatestMs: shipped.capped ? Date.now() : null });
+    if (!ok) {
+      // Due work is overdue already: re-arming at it would spin, so come back after a pause.
+      const retry_at_ms = Date.now() + ALARM_RETRY_MS;
+      await this.ctx.storage.setAlarm(retry_at_ms);
+      this.armedAtMs = retry_at_ms;
+      return;
+    }
+    await this.rearm({ exact: true, atLatestMs: capped ? Date.now() : null });
+  }
+
+  /** Runs one step of upkeep; false (logged) when it threw. */
+  private step(name: string, fn: () => unknown): boolean {
+    try {
+      fn();
+      return true;
+    } catch (e) {
+      return this.failed(name, e);
+    }
+  }
+
+  private failed(step: string, e: unknown): false {
+    console.error(JSON.stringify({ level: "error", event: "alarm_step_failed", step, object: this.ctx.id.toString(), error: String(e) }));
+    return false;
   }
 
   /** Runs a mutation, then re-arms the alarm; a violated invariant becomes an `internal` refusal. */

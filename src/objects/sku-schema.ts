@@ -5,6 +5,8 @@ import { GENESIS_HASH } from "../audit/chain";
  * ones it has not run yet in its constructor; never edit a shipped step, add one.
  */
 const LIVE = `('held', 'checkout')`;
+/** Ended holds that no transition can move again: the ones retention may delete. */
+const FINAL = `('released', 'expired', 'returned')`;
 
 export const SKU_MIGRATIONS: readonly string[] = [
   `
@@ -211,5 +213,88 @@ export const SKU_MIGRATIONS: readonly string[] = [
   `
   DROP INDEX outbox_unshipped;
   ALTER TABLE outbox DROP COLUMN shipped;
+  `,
+  // Step 6: returns and bounded storage (SPEC section 3). A refund with restock
+  // is the hold's own transition committed -> returned, so it can happen once
+  // forever; SQLite cannot widen a CHECK in place, so the holds table is
+  // rebuilt (with its index and triggers). Ended holds that can move no
+  // further are deleted after a retention, found through their own index.
+  // Idempotent replies remember whether the operation was accepted, so the
+  // edge can be told which keys succeeded (see AcceptedKeys).
+  `
+  CREATE TABLE holds_v6 (
+    hold_id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    status TEXT NOT NULL CHECK (status IN ('held', 'checkout', 'committed', 'released', 'expired', 'returned')),
+    scope TEXT NOT NULL,
+    unit_amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    ended_at_ms INTEGER,
+    order_id TEXT
+  );
+  INSERT INTO holds_v6 SELECT hold_id, customer_id, quantity, status, scope, unit_amount, currency,
+    created_at_ms, expires_at_ms, ended_at_ms, order_id FROM holds;
+  DROP TABLE holds;
+  ALTER TABLE holds_v6 RENAME TO holds;
+  CREATE INDEX holds_live_by_deadline ON holds (expires_at_ms) WHERE status IN ${LIVE};
+  CREATE INDEX holds_final_by_end ON holds (ended_at_ms) WHERE status IN ${FINAL};
+
+  ALTER TABLE sku ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sku ADD COLUMN holds_returned INTEGER NOT NULL DEFAULT 0;
+
+  CREATE TRIGGER holds_insert AFTER INSERT ON holds
+  BEGIN
+    UPDATE sku SET
+      holds_created = holds_created + 1,
+      live_units = live_units + CASE WHEN NEW.status IN ${LIVE} THEN NEW.quantity ELSE 0 END,
+      live_holds = live_holds + (NEW.status IN ${LIVE})
+    WHERE id = 1;
+  END;
+  CREATE TRIGGER holds_insert_usage AFTER INSERT ON holds WHEN NEW.status IN ${LIVE} AND NEW.scope != ''
+  BEGIN
+    INSERT INTO customer_usage (scope, customer_id, held) VALUES (NEW.scope, NEW.customer_id, NEW.quantity)
+      ON CONFLICT (scope, customer_id) DO UPDATE SET held = held + NEW.quantity;
+  END;
+  CREATE TRIGGER holds_end AFTER UPDATE OF status ON holds
+  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE}
+  BEGIN
+    UPDATE sku SET
+      live_units = live_units - OLD.quantity,
+      live_holds = live_holds - 1,
+      holds_released = holds_released + (NEW.status = 'released'),
+      holds_expired = holds_expired + (NEW.status = 'expired'),
+      holds_committed = holds_committed + (NEW.status = 'committed')
+    WHERE id = 1;
+  END;
+  CREATE TRIGGER holds_end_usage AFTER UPDATE OF status ON holds
+  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE} AND OLD.scope != ''
+  BEGIN
+    UPDATE customer_usage
+      SET held = held - OLD.quantity, bought = bought + (NEW.status = 'committed') * OLD.quantity
+      WHERE scope = OLD.scope AND customer_id = OLD.customer_id;
+  END;
+  -- A return gives the units back to the shop and the allowance back to the customer.
+  CREATE TRIGGER holds_return AFTER UPDATE OF status ON holds
+  WHEN OLD.status = 'committed' AND NEW.status = 'returned'
+  BEGIN
+    UPDATE sku SET holds_returned = holds_returned + 1 WHERE id = 1;
+    UPDATE customer_usage SET bought = bought - OLD.quantity
+      WHERE scope = OLD.scope AND customer_id = OLD.customer_id;
+  END;
+  CREATE TRIGGER holds_immutable BEFORE UPDATE OF quantity, customer_id, scope ON holds
+  BEGIN SELECT RAISE(ABORT, 'hold quantity, customer and scope are immutable'); END;
+  CREATE TRIGGER holds_no_revival BEFORE UPDATE OF status ON holds
+  WHEN OLD.status NOT IN ${LIVE} AND NEW.status IN ${LIVE}
+  BEGIN SELECT RAISE(ABORT, 'an ended hold cannot become live again'); END;
+  -- Each ending happens once: only a committed hold may move on, and only to returned.
+  CREATE TRIGGER holds_final BEFORE UPDATE OF status ON holds
+  WHEN OLD.status NOT IN ${LIVE} AND NEW.status != OLD.status AND NOT (OLD.status = 'committed' AND NEW.status = 'returned')
+  BEGIN SELECT RAISE(ABORT, 'an ended hold moves only from committed to returned'); END;
+
+  ALTER TABLE idempotency ADD COLUMN accepted INTEGER NOT NULL DEFAULT 0;
+  UPDATE idempotency SET accepted = json_extract(outcome, '$.ok') = 1;
   `,
 ];

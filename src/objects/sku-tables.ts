@@ -6,8 +6,13 @@ import { HOLD_COLUMNS, saleRuleFromRow, type HoldRow, type SaleRuleRow, type Sku
  * Typed access to the object's tables (src/objects/sku-schema.ts). Decisions
  * live in SkuLedger; this class only reads and writes rows.
  */
-const SKU_COLUMNS = `sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, updated_at_ms,
-  live_units, live_holds, holds_created, holds_released, holds_expired, holds_committed`;
+const SKU_COLUMNS = `sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, returned, updated_at_ms,
+  live_units, live_holds, holds_created, holds_released, holds_expired, holds_committed, holds_returned`;
+
+/** Ended holds that no transition can move again; retention deletes them. */
+const FINAL_STATUSES = `('released', 'expired', 'returned')`;
+/** Counters of holds retention deleted, by status: `pruned_<status>`. */
+export const PRUNED_COUNTER_PREFIX = "pruned_";
 
 export type CustomerUsage = {
   held: number;
@@ -93,6 +98,34 @@ export class SkuTables {
       .one().at;
   }
 
+  /** When the earliest-ended hold that can move no further ended (served by `holds_final_by_end`). */
+  earliestFinalHoldEndMs(): number | null {
+    return this.sql
+      .exec<{ at: number | null }>(
+        `SELECT MIN(ended_at_ms) AS at FROM holds WHERE status IN ${FINAL_STATUSES}`,
+      )
+      .one().at;
+  }
+
+  /**
+   * Deletes up to `max_rows` holds that ended at or before `cutoff_ms` and can
+   * move no further, counting them by status so the full audit still adds up.
+   */
+  pruneFinalHolds(cutoff_ms: number, max_rows: number): number {
+    const gone = this.sql
+      .exec<{ status: string }>(
+        `DELETE FROM holds WHERE hold_id IN
+           (SELECT hold_id FROM holds WHERE status IN ${FINAL_STATUSES} AND ended_at_ms <= ? ORDER BY ended_at_ms LIMIT ?)
+         RETURNING status`,
+        cutoff_ms, max_rows,
+      )
+      .toArray();
+    const byStatus = new Map<string, number>();
+    for (const { status } of gone) byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    for (const [status, n] of byStatus) this.bump(`${PRUNED_COUNTER_PREFIX}${status}`, n);
+    return gone.length;
+  }
+
   usage(scope: string, customerId: string): CustomerUsage {
     return (
       this.sql
@@ -175,10 +208,10 @@ export class SkuTables {
     );
   }
 
-  bump(counter: string): void {
+  bump(counter: string, by = 1): void {
     this.sql.exec(
-      "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1",
-      counter,
+      "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+      counter, by,
     );
   }
 
@@ -191,6 +224,7 @@ export class SkuTables {
           holds_released: sku.holds_released,
           holds_expired: sku.holds_expired,
           holds_committed: sku.holds_committed,
+          holds_returned: sku.holds_returned,
         }
       : {};
     for (const { name, value } of this.sql.exec<{ name: string; value: number }>("SELECT name, value FROM counters")) {

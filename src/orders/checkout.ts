@@ -2,7 +2,7 @@ import type { OrderItemRow } from "../db/schema";
 import { sha256Hex } from "../domain/canonical-json";
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Hold } from "../domain/types";
-import type { IdempotencyKey } from "../objects/idempotency-store";
+import type { IdempotencyKey } from "../idempotency/rule";
 import { skuOfHoldId } from "../objects/rows";
 import { providerName } from "../payments";
 import { OrderStore } from "./order-store";
@@ -68,6 +68,8 @@ export async function checkout(
     refundId: null,
     refundReason: null,
     restocked: null,
+    refundStatus: null,
+    refundRestock: null,
     idempotencyKey: idem?.key ?? null,
     requestHash: idem?.requestHash ?? null,
     expiresAtMs: Math.min(...taken.holds.map((h) => Date.parse(h.expiresAt))),

@@ -3,7 +3,8 @@ import { accept, refuse, type Outcome } from "../domain/problems";
 import { enqueueNotifications, type Notification } from "../notifications/messages";
 import { paymentProvider } from "../payments";
 import { releaseHolds } from "./checkout";
-import { OrderStore, type OrderPatch } from "./order-store";
+import { OrderStore } from "./order-store";
+import { Refunds, type RefundPlan } from "./refunds";
 import { orderView, type OrderView } from "./view";
 
 /** The longest delay Queues accept on a message. */
@@ -13,15 +14,17 @@ const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
  * Everything that moves a placed order: the payment's outcome (from the
  * queue consumer or Stripe's webhook, in any order and any number of times),
  * expiry, and the merchant's cancel, fulfil and refund. Each step is
- * idempotent: holds are committed or voided exactly once by their objects,
- * refunds and adjustments carry idempotency keys, and the order moves by
+ * idempotent: holds are committed, voided or returned exactly once by their
+ * objects, refunds are two-phase (./refunds.ts), and the order moves by
  * compare-and-swap.
  */
 export class OrderFlow {
   private readonly store: OrderStore;
+  private readonly refunds: Refunds;
 
   constructor(private readonly env: Env) {
     this.store = new OrderStore(env.DB);
+    this.refunds = new Refunds(env, this.store);
   }
 
   /** Charges a pending order (payments queue). Transient provider errors propagate so the queue retries. */
@@ -33,8 +36,9 @@ export class OrderFlow {
       await this.expire(orderId, now_ms);
       return;
     }
-    // Already attempted: this is a duplicate, or the deadline job of a payment still in flight.
-    if (order.paymentStatus !== null) return;
+    // Already attempted: this is a duplicate, or the deadline job of a payment still in
+    // flight that Queues' 12 h delay cap delivered early; either way, wait for the deadline again.
+    if (order.paymentStatus !== null) return this.expireAtDeadline(order, now_ms);
     const result = await paymentProvider(this.env, order.paymentProvider).charge({
       orderId,
       customerId: order.customerId,
@@ -78,7 +82,7 @@ export class OrderFlow {
     if (!stored || ["paid", "fulfilled", "refunded"].includes(stored.order.status)) return;
     const { order, items } = stored;
     if (order.status === "pending_payment") {
-      const commits = await Promise.all(items.map((i) => this.env.SKU.getByName(i.sku).commit(i.holdId)));
+      const commits = await Promise.all(items.map((i) => this.env.SKU.getByName(i.sku).commit(i.holdId, orderId)));
       if (commits.every((c) => c.ok)) {
         const moved = await this.store.transition(orderId, now_ms, (o) =>
           o.status === "pending_payment" ? { to: "paid", event: "order.paid", patch: { paymentStatus: "succeeded", intentId } } : null,
@@ -132,8 +136,7 @@ export class OrderFlow {
       return this.move(orderId, items, now_ms, "pending_payment", { to: "cancelled", event: "order.cancelled", data: { by } });
     }
     if (order.status === "paid" && by === "merchant") {
-      const patch = await this.refundMoney(order, items, true, "cancelled_by_merchant");
-      return this.move(orderId, items, now_ms, "paid", { to: "cancelled", event: "order.cancelled", patch, data: { by } });
+      return this.refundThenView(order, items, now_ms, { reason: "cancelled_by_merchant", restock: true, from: ["paid"] });
     }
     return refuse(
       "invalid_order_state",
@@ -146,7 +149,11 @@ export class OrderFlow {
     const stored = await this.store.get(orderId);
     if (!stored) return refuse("not_found", "No such order.");
     if (stored.order.status === "fulfilled") return accept(orderView(stored.order, stored.items));
-    return this.move(orderId, stored.items, now_ms, "paid", { to: "fulfilled", event: "order.fulfilled" });
+    // A refund in progress has claimed the order: goods must not ship on money going back.
+    return this.move(orderId, stored.items, now_ms, (o) => o.status === "paid" && o.refundStatus === null, {
+      to: "fulfilled",
+      event: "order.fulfilled",
+    });
   }
 
   async refund(orderId: string, restock: boolean, now_ms: number): Promise<Outcome<OrderView>> {
@@ -154,13 +161,36 @@ export class OrderFlow {
     if (!stored) return refuse("not_found", "No such order.");
     const { order, items } = stored;
     if (order.status === "refunded") return accept(orderView(order, items));
-    if (order.status !== "paid" && order.status !== "fulfilled") {
+    if (order.refundStatus === null && order.status !== "paid" && order.status !== "fulfilled") {
       return refuse("invalid_order_state", `A ${order.status} order has no payment to refund.`, { orderStatus: order.status });
     }
-    const patch = await this.refundMoney(order, items, restock, "requested_by_merchant");
-    const moved = await this.move(orderId, items, now_ms, order.status, { to: "refunded", event: "order.refunded", patch });
-    if (moved.ok) await this.notify({ ...order, status: "refunded" }, items, "order.refunded", now_ms);
-    return moved;
+    return this.refundThenView(order, items, now_ms, { reason: "requested_by_merchant", restock, from: ["paid", "fulfilled"] });
+  }
+
+  /** Finishes refunds whose attempt died after recording them (the scheduled sweep). */
+  async resumeRefund(orderId: string, now_ms: number): Promise<void> {
+    const stored = await this.store.get(orderId);
+    if (stored) await this.completeRefund(stored.items, orderId, now_ms);
+  }
+
+  /**
+   * Records the refund (unless one is already recorded: its terms stand, so a
+   * retry resumes it), completes it and answers the order as it ends.
+   */
+  private async refundThenView(order: OrderRow, items: readonly OrderItemRow[], now_ms: number, plan: RefundPlan): Promise<Outcome<OrderView>> {
+    const recorded = order.refundStatus === null ? await this.refunds.record(order.orderId, now_ms, plan) : order;
+    if (!recorded) return refuse("not_found", "No such order.");
+    if (recorded.refundStatus === null) {
+      return refuse("invalid_order_state", `The order is ${recorded.status}.`, { orderStatus: recorded.status });
+    }
+    const done = await this.completeRefund(items, order.orderId, now_ms);
+    return done ? accept(orderView(done, items)) : refuse("not_found", "No such order.");
+  }
+
+  private async completeRefund(items: readonly OrderItemRow[], orderId: string, now_ms: number): Promise<OrderRow | null> {
+    const result = await this.refunds.complete(orderId, items, now_ms);
+    if (result?.moved && result.order.status === "refunded") await this.notify(result.order, items, "order.refunded", now_ms);
+    return result?.order ?? null;
   }
 
   /** Payment landed after the order gave up on it: refund, return any committed units, say so. */
@@ -168,49 +198,29 @@ export class OrderFlow {
     const stored = await this.store.get(orderId);
     if (!stored || stored.order.status === "refunded" || stored.order.status === "paid") return;
     const { order, items } = stored;
-    // Some holds may have been committed before another was found expired: void the rest, restock those.
+    // Some holds may have been committed before another was found expired: void the rest, return those.
     await releaseHolds(this.env, orderId, items);
-    const patch = await this.refundMoney({ ...order, intentId }, items, true, "late_payment");
-    const moved = await this.store.transition(orderId, now_ms, (o) =>
-      o.status === "refunded" || o.status === "paid" || o.status === "fulfilled"
-        ? null
-        : { to: "refunded", event: "order.refunded", patch: { ...patch, paymentStatus: "succeeded", intentId } },
-    );
-    if (moved?.moved) await this.notify(moved.order, items, "order.refunded", now_ms);
-  }
-
-  /** Refunds at the provider and, if asked, puts committed units back on hand with an idempotent adjustment. */
-  private async refundMoney(order: OrderRow, items: readonly OrderItemRow[], restock: boolean, reason: string): Promise<OrderPatch> {
-    const refundId = order.intentId
-      ? (await paymentProvider(this.env, order.paymentProvider).refund(order.intentId, order.orderId)).refundId
-      : null;
-    let restocked = false;
-    if (restock) {
-      for (const item of items) {
-        const hold = await this.env.SKU.getByName(item.sku).getHold(item.holdId, "merchant");
-        if (!hold.ok || hold.value.status !== "committed") continue;
-        const adjusted = await this.env.SKU.getByName(item.sku).adjust(
-          { delta: item.quantity, reason: "restock", reference: order.orderId },
-          { key: `refund|${order.orderId}|${item.holdId}`, requestHash: String(item.quantity) },
-        );
-        if (!adjusted.ok) throw new Error(`restock of ${item.sku} for ${order.orderId} refused: ${adjusted.code}`);
-        restocked = true;
-      }
-    }
-    return { refundId, refundReason: reason, restocked };
+    await this.refundThenView(order, items, now_ms, {
+      reason: "late_payment",
+      restock: true,
+      from: ["pending_payment", "payment_failed", "expired", "cancelled"],
+      patch: { paymentStatus: "succeeded", intentId },
+    });
   }
 
   private async move(
     orderId: string,
     items: readonly OrderItemRow[],
     now_ms: number,
-    from: OrderRow["status"],
-    step: { to: OrderRow["status"]; event: string; patch?: OrderPatch; data?: object },
+    from: OrderRow["status"] | ((o: OrderRow) => boolean),
+    step: { to: OrderRow["status"]; event: string; data?: object },
   ): Promise<Outcome<OrderView>> {
-    const result = await this.store.transition(orderId, now_ms, (o) => (o.status === from ? step : null));
+    const allowed = typeof from === "function" ? from : (o: OrderRow) => o.status === from;
+    const result = await this.store.transition(orderId, now_ms, (o) => (allowed(o) ? step : null));
     if (!result) return refuse("not_found", "No such order.");
     if (!result.moved && result.order.status !== step.to) {
-      return refuse("invalid_order_state", `The order is ${result.order.status}.`, { orderStatus: result.order.status });
+      const detail = result.order.refundStatus === "pending" ? "A refund of this order is in progress." : `The order is ${result.order.status}.`;
+      return refuse("invalid_order_state", detail, { orderStatus: result.order.status });
     }
     return accept(orderView(result.order, items));
   }

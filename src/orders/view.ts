@@ -17,7 +17,7 @@ export interface OrderView {
     clientSecret?: string;
     failureReason?: string;
   };
-  refund: { refundId: string | null; reason: string | null; restocked: boolean } | null;
+  refund: { status: "pending" | "succeeded"; refundId: string | null; reason: string | null; restocked: boolean } | null;
   expiresAt: string;
   createdAt: string;
   updatedAt: string;
@@ -38,7 +38,9 @@ export function orderView(order: OrderRow, items: readonly OrderItemRow[]): Orde
     currency: order.currency,
     holdIds: sorted.map((i) => i.holdId),
     payment,
-    refund: order.refundReason ? { refundId: order.refundId, reason: order.refundReason, restocked: order.restocked ?? false } : null,
+    refund: order.refundReason
+      ? { status: order.refundStatus ?? "succeeded", refundId: order.refundId, reason: order.refundReason, restocked: order.restocked ?? false }
+      : null,
     expiresAt: iso(order.expiresAtMs),
     createdAt: iso(order.createdAtMs),
     updatedAt: iso(order.updatedAtMs),

@@ -2,11 +2,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireShopper } from "../http/auth";
 import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
-import { idempotentReply, replyOf, sendReply } from "../http/replies";
+import { sendOutcome } from "../http/outcome";
+import { idempotentOutcome, recallStored } from "../idempotency/d1-replies";
 import { checkout } from "../orders/checkout";
 import { enforceRateLimits } from "../edge/rate-limit";
 import { HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
 import { Order } from "./order-schemas";
+import type { OrderView } from "../orders/view";
 
 const PaymentMethod = z
   .string()
@@ -30,17 +32,16 @@ export const checkoutRoutes = router().openapi(
     summary: "Turn holds (or items) into an order awaiting payment; all or nothing across SKUs",
     security: [{ shopper: [] }],
     request: { headers: IdempotencyHeaders, body: jsonBody(CheckoutBody) },
-    responses: { 202: jsonResponse(Order, "The order, pending payment"), ...problems(400, 401, 403, 404, 409, 410, 422) },
+    responses: { 202: jsonResponse(Order, "The order, pending payment"), ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422) },
   }),
   async (c) => {
     const principal = c.var.principal;
     const { customerId } = requireShopper(principal);
-    await enforceRateLimits(c, customerId, "checkout");
     const body = c.req.valid("json");
     const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], principal!, "checkout", body);
     const now_ms = Date.now();
-    const reply = await idempotentReply(c.env, idem, now_ms, async () => replyOf(await checkout(c.env, customerId, body, idem, now_ms), 202));
-    // A stored reply is replayed byte for byte, beyond what the route's typed responses describe.
-    return sendReply(reply) as never;
+    const stored = await enforceRateLimits(c, customerId, "checkout", idem && (() => recallStored<OrderView>(c.env, idem, now_ms)));
+    if (stored) return sendOutcome(c, stored, 202);
+    return sendOutcome(c, await idempotentOutcome(c.env, idem, now_ms, () => checkout(c.env, customerId, body, idem, now_ms)), 202);
   },
 );

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { requireShopper, type Principal } from "../http/auth";
 import { router } from "../http/context";
-import { idempotencyKey } from "../http/idempotency";
+import { idempotencyKey, scopedKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
 import { callObject } from "../edge/guard";
 import { purgeSku } from "../edge/purge";
@@ -33,21 +33,25 @@ export const holdRoutes = router()
       summary: "Reserve units for the calling shopper",
       security: [{ shopper: [] }],
       request: { params: skuParams, headers: IdempotencyHeaders, body: jsonBody(HoldBody) },
-      responses: { 201: jsonResponse(Hold, "The hold"), ...problems(400, 401, 403, 404, 409, 422) },
+      responses: { 201: jsonResponse(Hold, "The hold"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
       const principal = c.var.principal;
       const { customerId } = requireShopper(principal);
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
+      const key = c.req.valid("header")["idempotency-key"];
+      const operation = `hold:${sku}`;
       // The cut comes first: a refusal answered here costs the object nothing, so the
       // budgets that protect the object are spent only on holds that reach it.
-      const cut = await edgeRefusal(sku);
+      const cut = await edgeRefusal(sku, key === undefined ? null : scopedKey(principal!, operation, key));
       if (cut) throw new ProblemError(cut.code, cut.detail, cut.extra, { "holdfast-cache": "hit" });
-      await enforceRateLimits(c, customerId, "hold");
-      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], principal!, `hold:${sku}`, body);
-      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).reserve({ customerId, quantity: body.quantity }, idem));
-      if (!outcome.ok) rememberVerdict(c, sku, outcome);
+      const idem = await idempotencyKey(key, principal!, operation, body);
+      const stub = c.env.SKU.getByName(sku);
+      const stored = await enforceRateLimits(c, customerId, "hold", idem && (() => callObject(c.env, () => stub.replay(idem))));
+      if (stored) return sendOutcome(c, stored, 201);
+      const outcome = await callObject(c.env, () => stub.reserve({ customerId, quantity: body.quantity }, idem));
+      if (!outcome.ok && !outcome.replayed) rememberVerdict(c, sku, outcome);
       return sendOutcome(c, outcome, 201);
     },
   )

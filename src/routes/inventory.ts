@@ -21,6 +21,7 @@ const InventoryItem = z
     available: z.number().int(),
     sold: z.number().int(),
     received: z.number().int(),
+    returned: z.number().int(),
     lastSeq: z.number().int().openapi({ description: "Seq in the SKU's audit stream (`sku:<sku>`) these levels follow." }),
     asOf: z.string().openapi({ description: "When the SKU was last at these levels." }),
   })
@@ -79,6 +80,7 @@ export const inventoryRoutes = router().openapi(
           available: r.available,
           sold: r.sold,
           received: r.received,
+          returned: r.returned,
           lastSeq: r.lastSeq,
           asOf: new Date(r.updatedAtMs).toISOString(),
         })),

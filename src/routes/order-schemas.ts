@@ -23,7 +23,14 @@ export const Order = z
       clientSecret: z.string().optional(),
       failureReason: z.string().optional(),
     }),
-    refund: z.object({ refundId: z.string().nullable(), reason: z.string().nullable(), restocked: z.boolean() }).nullable(),
+    refund: z
+      .object({
+        status: z.enum(["pending", "succeeded"]).openapi({ description: "`pending` from the moment a refund is recorded until money and stock have moved." }),
+        refundId: z.string().nullable(),
+        reason: z.string().nullable(),
+        restocked: z.boolean().openapi({ description: "Whether committed units went back on hand (each hold `committed -> returned`)." }),
+      })
+      .nullable(),
     expiresAt: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),

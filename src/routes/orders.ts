@@ -4,7 +4,8 @@ import { requireMerchant, requireShopper, type Principal } from "../http/auth";
 import { router, type AppContext } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../http/cursor";
 import { idempotencyKey } from "../http/idempotency";
-import { idempotentReply, replyOf, sendReply } from "../http/replies";
+import { sendOutcome } from "../http/outcome";
+import { idempotentOutcome } from "../idempotency/d1-replies";
 import type { Outcome } from "../domain/problems";
 import { OrderStore } from "../orders/order-store";
 import { OrderFlow } from "../orders/settle";
@@ -55,9 +56,7 @@ async function orderAction(
 ) {
   const idem = await idempotencyKey(key, c.var.principal!, operation, body);
   const now_ms = Date.now();
-  const reply = await idempotentReply(c.env, idem, now_ms, async () => replyOf(await act(now_ms), 200));
-  // A stored reply is replayed byte for byte, beyond what the route's typed responses describe.
-  return sendReply(reply) as never;
+  return sendOutcome(c, await idempotentOutcome(c.env, idem, now_ms, () => act(now_ms)), 200);
 }
 
 export const orderRoutes = router()
@@ -120,7 +119,7 @@ export const orderRoutes = router()
       summary: "Refund a paid or fulfilled order, optionally putting its units back on hand",
       security: [{ merchant: [] }],
       request: { params, headers: IdempotencyHeaders, body: jsonBody(z.strictObject({ restock: z.boolean() }).openapi("RefundInput")) },
-      responses: { 200: jsonResponse(Order, "The refunded order"), ...problems(400, 401, 403, 404, 409) },
+      responses: { 200: jsonResponse(Order, "The refunded order"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
       requireMerchant(c.var.principal);

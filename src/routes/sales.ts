@@ -78,7 +78,7 @@ export const saleRoutes = router()
       responses: {
         200: jsonResponse(SaleView, "Replaced"),
         201: jsonResponse(SaleView, "Created"),
-        ...problems(400, 401, 403),
+        ...problems(400, 401, 403, 413, 415),
       },
     }),
     async (c) => {
@@ -97,7 +97,7 @@ export const saleRoutes = router()
       path: "/v1/sales/{saleId}",
       summary: "A sale with live availability per item",
       request: { params },
-      responses: { 200: jsonResponse(SaleView, "The sale"), ...problems(400, 404) },
+      responses: { 200: jsonResponse(SaleView, "The sale"), ...problems(400, 401, 404) },
     }),
     async (c) => {
       const { saleId } = c.req.valid("param");

@@ -56,6 +56,7 @@ export const Levels = z
     available: z.number().int(),
     sold: z.number().int(),
     received: z.number().int(),
+    returned: z.number().int().openapi({ description: "Units that came back from refunded orders; they left `sold`." }),
   })
   .openapi("Levels");
 
@@ -65,7 +66,7 @@ export const Hold = z
     sku: z.string(),
     customerId: CUSTOMER_ID,
     quantity: z.number().int(),
-    status: z.enum(["held", "checkout", "committed", "released", "expired"]),
+    status: z.enum(["held", "checkout", "committed", "released", "expired", "returned"]),
     unitPrice: Money,
     saleId: z.string().nullable(),
     createdAt: z.string(),

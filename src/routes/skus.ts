@@ -69,6 +69,7 @@ const MerchantSku = PublicSku.extend({
   reserved: z.number().int(),
   sold: z.number().int(),
   received: z.number().int(),
+  returned: z.number().int(),
   liveHolds: z.number().int(),
   updatedAt: z.string(),
 }).openapi("MerchantSku");
@@ -86,7 +87,7 @@ export const skuRoutes = router()
       responses: {
         200: jsonResponse(MerchantSku, "Updated"),
         201: jsonResponse(MerchantSku, "Created"),
-        ...problems(400, 401, 403),
+        ...problems(400, 401, 403, 413, 415),
       },
     }),
     async (c) => {
@@ -106,7 +107,7 @@ export const skuRoutes = router()
       request: { params, headers: IdempotencyHeaders, body: jsonBody(AdjustmentBody) },
       responses: {
         200: jsonResponse(z.object({ sku: z.string(), levels: Levels, adjustment: AdjustmentBody }), "New levels"),
-        ...problems(400, 401, 403, 404, 409, 422),
+        ...problems(400, 401, 403, 404, 409, 413, 415, 422),
       },
     }),
     async (c) => {
@@ -196,6 +197,7 @@ function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
     reserved: s.levels.reserved,
     sold: s.levels.sold,
     received: s.levels.received,
+    returned: s.levels.returned,
     liveHolds: s.liveHolds,
     updatedAt: s.updatedAt,
   };

@@ -1,0 +1,77 @@
+import type { OrderItemRow, OrderRow } from "../db/schema";
+import { paymentProvider } from "../payments";
+import type { OrderStatus } from "./lifecycle";
+import type { OrderPatch, OrderStore } from "./order-store";
+
+/** Why money goes back; a merchant's cancel of a paid order ends `cancelled`, every other refund `refunded`. */
+export type RefundReason = "requested_by_merchant" | "cancelled_by_merchant" | "late_payment";
+
+export interface RefundPlan {
+  reason: RefundReason;
+  restock: boolean;
+  /** The statuses the order may be in when the refund is recorded. */
+  from: readonly OrderStatus[];
+  /** Facts the refund's record adds to the order (a late payment's intent). */
+  patch?: OrderPatch;
+}
+
+/**
+ * Refunds are a two-phase transfer of money and stock (SPEC sections 3, 5):
+ *
+ * 1. `record`: the order notes `refundStatus: pending`, whether to restock and
+ *    why, by compare-and-swap, before anything moves. From then on a fulfil
+ *    is refused, and every later attempt resumes this refund, never a new one.
+ * 2. `complete`: the provider refunds (idempotent per order), each committed
+ *    hold is returned by its SKU object (committed -> returned, once forever),
+ *    and the order moves to its final status with `refundStatus: succeeded`.
+ *
+ * A crash anywhere between leaves a pending refund that the next attempt, or
+ * the scheduled sweep (`resumePending`), completes.
+ */
+export class Refunds {
+  constructor(
+    private readonly env: Env,
+    private readonly store: OrderStore,
+  ) {}
+
+  /** Records the refund; the order as it now stands, or null if there is no such order. */
+  async record(orderId: string, now_ms: number, plan: RefundPlan): Promise<OrderRow | null> {
+    const result = await this.store.transition(orderId, now_ms, (o) =>
+      o.refundStatus === null && plan.from.includes(o.status)
+        ? {
+            to: o.status,
+            event: "order.refund_requested",
+            patch: { ...plan.patch, refundStatus: "pending", refundRestock: plan.restock, refundReason: plan.reason },
+          }
+        : null,
+    );
+    return result?.order ?? null;
+  }
+
+  /** Finishes a recorded refund; a no-op for an order with none pending. */
+  async complete(orderId: string, items: readonly OrderItemRow[], now_ms: number): Promise<{ order: OrderRow; moved: boolean } | null> {
+    const stored = await this.store.get(orderId);
+    if (!stored || stored.order.refundStatus !== "pending") return stored ? { order: stored.order, moved: false } : null;
+    const { order } = stored;
+    const refundId = order.intentId ? (await paymentProvider(this.env, order.paymentProvider).refund(order.intentId, orderId)).refundId : null;
+    const restocked = order.refundRestock ? await this.returnUnits(orderId, items) : false;
+    const to: OrderStatus = order.refundReason === "cancelled_by_merchant" ? "cancelled" : "refunded";
+    return this.store.transition(orderId, now_ms, (o) =>
+      o.refundStatus === "pending"
+        ? { to, event: to === "cancelled" ? "order.cancelled" : "order.refunded", patch: { refundStatus: "succeeded", refundId, restocked } }
+        : null,
+    );
+  }
+
+  /**
+   * Returns every committed hold of the order. A hold the object no longer
+   * has was returned and then retired: committed holds are never deleted.
+   * True when any unit came back.
+   */
+  private async returnUnits(orderId: string, items: readonly OrderItemRow[]): Promise<boolean> {
+    const results = await Promise.all(items.map((i) => this.env.SKU.getByName(i.sku).returnHold(i.holdId, orderId)));
+    const failed = results.find((r) => !r.ok && r.code !== "not_found" && r.code !== "hold_not_releasable");
+    if (failed && !failed.ok) throw new Error(`return of ${orderId}'s holds refused: ${failed.code}`);
+    return results.some((r) => r.ok || r.code === "not_found");
+  }
+}
