@@ -130,7 +130,9 @@ export function cacheMatchTarget(baseUrl: string, key: string): Target {
  * verdict without calling the SKU object.
  */
 export function holdAttemptTarget(baseUrl: string, sku: string): Target {
-  return postLikeReserve(holdsUrl(baseUrl, sku), undefined, async (res) => {
+  // A fresh Idempotency-Key per attempt, as a shopper's client sends: the edge cut
+  // must still spare the object these (SPEC 6 lets only a possible retry through).
+  return postLikeReserve(holdsUrl(baseUrl, sku), () => ({ "idempotency-key": crypto.randomUUID() }), async (res) => {
     await res.arrayBuffer();
     return { status: res.status, cache: res.headers.get("holdfast-cache") ?? "none" };
   });

@@ -1,4 +1,4 @@
-import { cacheMatchTarget, echoTarget, holdAttemptTarget, publicReadTarget, reserveTarget, type Target } from "./client.ts";
+import { cacheMatchTarget, echoTarget, holdAttemptTarget, publicReadTarget, type Target } from "./client.ts";
 import { summarizeKinds, type KindResult } from "./compare.ts";
 import { measure, rps, type BenchContext, type Slice } from "./context.ts";
 
@@ -37,15 +37,22 @@ export interface EdgeResult {
 /** Stock of the live SKU; reads never change it. */
 const LIVE_STOCK = 1_000;
 
+/** Units of the sold-out SKU, all held with keys before the phase starts. */
+const SOLD_OUT_STOCK = 200;
+
 export async function compareEdge(ctx: BenchContext, skus: { live: string; soldOut: string }): Promise<EdgeResult> {
   const started = performance.now();
   await ctx.api.createSku(skus.live);
   await ctx.api.restock(skus.live, LIVE_STOCK);
-  // Sold out the ordinary way: one unit, held by the first shopper.
+  // Sold out the ordinary way: every unit held under an Idempotency-Key, so the
+  // edge's verdict carries a filter of accepted keys that every attempt is tested against.
   await ctx.api.createSku(skus.soldOut);
-  await ctx.api.restock(skus.soldOut, 1);
-  const held = await reserveTarget(ctx.baseUrl, skus.soldOut)(ctx.shoppers[0]!);
-  if (held.status !== 201) throw new Error(`could not hold the last unit of ${skus.soldOut}: ${held.status}`);
+  await ctx.api.restock(skus.soldOut, SOLD_OUT_STOCK);
+  const keyedHold = holdAttemptTarget(ctx.baseUrl, skus.soldOut);
+  for (let i = 0; i < SOLD_OUT_STOCK; i++) {
+    const held = await keyedHold(ctx.shoppers[i % ctx.shoppers.length]!);
+    if (held.status !== 201) throw new Error(`could not hold unit ${i} of ${skus.soldOut}: ${held.status}`);
+  }
   const levels = await ctx.api.levels(skus.soldOut);
   if (levels.available !== 0) throw new Error(`${skus.soldOut} is not sold out: ${JSON.stringify(levels)}`);
 
