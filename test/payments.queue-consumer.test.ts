@@ -6,7 +6,8 @@ import { OrderFlow } from "../src/orders/settle";
 import { handlePayments, PAYMENT_QUEUES } from "../src/payments/consumer";
 import worker from "../src/worker";
 import { checkoutAs, createSku, expectConserved, expireHold, getOrder, hold, holdStatus, levels, waitForStatus } from "./helpers";
-import { installFakeStripe, simulatedEnv, stripeEnv, uninstallFakeStripe, type FakeStripe } from "./stripe-fake";
+import { StripeProvider } from "../src/payments/stripe";
+import { FAKE_STRIPE_KEY, installFakeStripe, simulatedEnv, stripeEnv, uninstallFakeStripe, type FakeStripe } from "./stripe-fake";
 
 /**
  * The payments consumer, fed batches from createMessageBatch. Orders are placed
@@ -209,6 +210,21 @@ describe("a payment left waiting", () => {
     expect((await getOrder(orderId)).body.status).toBe("expired");
     expect(await holdStatus(sku, h.holdId)).toBe("released");
     expect(await levels(sku)).toMatchObject({ reserved: 0, available: 3 });
+  });
+});
+
+describe("refunds at Stripe", () => {
+  it("count a refund Stripe already made as done when it is resumed after Stripe forgot the key", async () => {
+    const sku = await createSku({ stock: 2 });
+    const order = await place("stripe", "rey", { items: [{ sku, quantity: 1 }], paymentMethod: "pm_card_visa" });
+    await consume(batchOf(PAYMENT_QUEUES.main, order.job, [1]), (batch) => handlePayments(batch, order.env));
+    const intentId = (await getOrder(order.orderId)).body.payment.intentId as string;
+    const provider = new StripeProvider(FAKE_STRIPE_KEY);
+    const first = await provider.refund(intentId, order.orderId);
+    stripe.forgetIdempotencyKeys();
+    const resumed = await provider.refund(intentId, order.orderId);
+    expect(resumed.refundId).toBe(first.refundId);
+    expect(stripe.refunds).toHaveLength(1);
   });
 });
 

@@ -37,6 +37,8 @@ export interface FakeStripe {
   failNext(...failures: Injected[]): void;
   /** The customer completed 3-D Secure: the intent succeeds. */
   completeAction(intentId: string): Record<string, any>;
+  /** Stripe keeps idempotency keys about 24 h: forget every one, as if a day had passed. */
+  forgetIdempotencyKeys(): void;
   /** The customer failed 3-D Secure: the intent goes back to requires_payment_method. */
   failAction(intentId: string): Record<string, any>;
   fetch(url: string | URL | Request, init?: RequestInit): Promise<Response>;
@@ -125,6 +127,10 @@ export function createFakeStripe(): FakeStripe {
     if (method === "POST" && path === "/v1/refunds") return createRefund(params);
     const cancel = /^\/v1\/payment_intents\/([^/]+)\/cancel$/.exec(path);
     if (method === "POST" && cancel) return cancelIntent(cancel[1]!);
+    if (method === "GET" && path === "/v1/refunds") {
+      const data = refunds.filter((r) => r.payment_intent === params.payment_intent);
+      return { status: 200, body: { object: "list", url: "/v1/refunds", has_more: false, data } };
+    }
     const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
     if (method === "GET" && read) {
       const intent = intents.get(read[1]!);
@@ -138,6 +144,7 @@ export function createFakeStripe(): FakeStripe {
     intents,
     refunds,
     intentsCreated: () => intents.size,
+    forgetIdempotencyKeys: () => replies.clear(),
     failNext: (...failures) => injected.push(...failures),
     completeAction(intentId) {
       const intent = intents.get(intentId)!;

@@ -65,6 +65,11 @@ export class StripeProvider implements PaymentProvider {
       const refund = await this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund_${orderId}` });
       return { refundId: refund.id };
     } catch (e) {
+      // A refund resumed after Stripe forgot its idempotency key (24 h) finds the money already back: that is done, not failed.
+      if (e instanceof Stripe.errors.StripeInvalidRequestError && e.code === "charge_already_refunded") {
+        const [existing] = (await this.stripe.refunds.list({ payment_intent: intentId, limit: 1 })).data;
+        if (existing) return { refundId: existing.id };
+      }
       throw classify(e);
     }
   }
