@@ -28,8 +28,9 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/setup.ts"],
       testTimeout: 30_000,
-      // MODEL_SEED=<n> npm test replays one run of the model-based test.
-      provide: { modelSeed: process.env.MODEL_SEED ?? "" },
+      // MODEL_SEED=<n> npm test replays one run of the model-based test; FUZZ_SEED=<n> one of the
+      // fuzzer (test/fuzz.integration.test.ts), FUZZ_RUNS=<n> sets its requests per operation.
+      provide: { modelSeed: process.env.MODEL_SEED ?? "", fuzzSeed: process.env.FUZZ_SEED ?? "", fuzzRuns: process.env.FUZZ_RUNS ?? "" },
     },
   };
 });

@@ -4,5 +4,7 @@ import "vitest";
 declare module "vitest" {
   interface ProvidedContext {
     modelSeed: string;
+    fuzzSeed: string;
+    fuzzRuns: string;
   }
 }
