@@ -32,6 +32,8 @@ import { resolveUnresolved, settle } from "./chaos/settle.ts";
 const ROOT = path.resolve(import.meta.dirname, "..");
 /** The whole run stops itself after this long, whatever happens. */
 const HARD_LIMIT_MS = 15 * 60_000;
+/** The load phase's wall time may exceed its up-time by this much per kill (a slow restart). */
+const MAX_RESTART_MS = 60_000;
 
 const log = (line: string) => console.log(`[chaos] ${line}`);
 
@@ -90,24 +92,25 @@ try {
     Array.from({ length: opts.shoppers }, async (_, i) => (await shopperToken(secrets.SHOPPER_JWT_SECRET, `chaos-shopper-${i}`, Date.now())).token),
   );
 
+  // The load lasts `seconds` of the runtime's up-time: restarts add to the wall time, not to the load.
   const loadMs = opts.seconds * 1000;
   const schedule = killSchedule(opts.seed, opts.kills, loadMs);
   const loadStart = Date.now();
-  const actor = { client, ledger, endsAtMs: loadStart + loadMs };
-  log(`load: ${opts.shoppers} shoppers + merchant for ${opts.seconds} s; kills at ${schedule.map((ms) => `+${(ms / 1000).toFixed(1)}s`).join(", ") || "none"}`);
+  const upAtStart = runtime.upTimeMs();
+  const loadUp = () => runtime.upTimeMs() - upAtStart;
+  const wallLimit = loadStart + loadMs + opts.kills * MAX_RESTART_MS;
+  const actor = { client, ledger, loading: () => loadUp() < loadMs && Date.now() < wallLimit };
+  log(`load: ${opts.shoppers} shoppers + merchant for ${opts.seconds} s of up-time; kills at up-time ${schedule.map((ms) => `+${(ms / 1000).toFixed(1)}s`).join(", ") || "none"}`);
   const progress = setInterval(() => {
     const ops = Object.values(ledger.ops).reduce((n, o) => n + Object.values(o).reduce((a, b) => a + b, 0), 0);
-    log(`+${((Date.now() - loadStart) / 1000).toFixed(0)}s: ${ops} operations, ${stats.requests} requests, ${kills.length} kills, runtime ${runtime.isUp ? "up" : "down"}`);
+    log(`+${((Date.now() - loadStart) / 1000).toFixed(0)}s (up-time ${(loadUp() / 1000).toFixed(0)}s): ${ops} operations, ${stats.requests} requests, ${kills.length} kills, runtime ${runtime.isUp ? "up" : "down"}`);
   }, 15_000);
   const killer = async () => {
     for (const offset of schedule) {
-      const wait = loadStart + offset - Date.now();
-      if (wait > 0) await sleep(wait);
-      if (Date.now() >= actor.endsAtMs) break;
-      // A slow restart pushes the next kill back; never kill a runtime that is still starting.
-      await runtime.whenUp(180_000);
+      while (loadUp() < offset && actor.loading() && !client.aborted) await sleep(Math.min(250, Math.max(10, offset - loadUp())));
+      if (!actor.loading() || client.aborted) break;
       const atMs = Date.now();
-      log(`SIGKILL #${kills.length + 1} at +${((atMs - loadStart) / 1000).toFixed(1)}s`);
+      log(`SIGKILL #${kills.length + 1} at up-time +${(loadUp() / 1000).toFixed(1)}s (wall +${((atMs - loadStart) / 1000).toFixed(1)}s)`);
       const restartMs = await restart();
       kills.push({ atMs, restartMs });
       log(`runtime back after ${(restartMs / 1000).toFixed(1)} s`);
@@ -124,7 +127,7 @@ try {
   await runtime.whenUp(180_000);
   const resolved = await resolveUnresolved(client, ledger);
   const lastKillMs = kills.at(-1)?.atMs ?? 0;
-  const settled = await settle(client, ledger, admin, lastKillMs, opts.settleSeconds * 1000, log);
+  const settled = await settle(client, admin, lastKillMs, opts.settleSeconds * 1000, log);
   log(`auditing ${ledger.holds.size} acknowledged holds, ${ledger.orders.size} orders`);
   result = await audit({ client, ledger, admin, lastKillMs });
   summary = {

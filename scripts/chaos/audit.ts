@@ -7,10 +7,12 @@ import type { Client } from "./client.ts";
 import type { HoldRecord, Ledger } from "./ledger.ts";
 import { CATALOG } from "./load.ts";
 import { sleep } from "./runtime.ts";
-import { getJson, inventoryStale, listOrders, type ServerOrder } from "./settle.ts";
+import { getJson, inventoryStale, listOrders, mayHaveLostItsJob, type ServerOrder } from "./settle.ts";
 
 const LIVE = new Set(["held", "checkout"]);
 const SOLD = new Set(["committed", "returned"]);
+/** Orders whose holds were committed because their payment succeeded. */
+const PAID = new Set(["paid", "fulfilled", "refunded", "cancelled"]);
 /** Clock slack around a hold's deadline (the alarm is exact to a second or two). */
 const SLACK_MS = 3_000;
 
@@ -20,13 +22,15 @@ export interface Invariants {
   reservedBelowLiveHolds: number;
   holdStateMismatches: number;
   doubleCommits: number;
-  soldBelowPaid: number;
+  soldBelowCommitted: number;
+  commitsWithoutPayment: number;
   doubleRestocks: number;
   missingRestocks: number;
   doubleRefunds: number;
   refundStateMismatches: number;
   conservationViolations: number;
   objectInvariantViolations: number;
+  orphanHolds: number;
   ordersLost: number;
   unacknowledgedOrders: number;
   stuckOrders: number;
@@ -56,7 +60,19 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     const list = (examples[figure] ??= []);
     if (list.length < 5) list.push(text);
   };
-  const orders = (await listOrders(client, admin)) ?? [];
+  // The list has each order as stored; an unpaid order past its deadline reads as expired.
+  const listed = (await listOrders(client, admin)) ?? [];
+  const orders: ServerOrder[] = [];
+  const interrupted = new Set<string>();
+  for (const o of listed) {
+    if (o.status !== "pending_payment") {
+      orders.push(o);
+      continue;
+    }
+    if (mayHaveLostItsJob(o, lastKillMs)) interrupted.add(o.orderId);
+    const read = await getJson(client, { path: `/v1/orders/${o.orderId}`, token: admin });
+    orders.push(read?.status === 200 ? read.body : o);
+  }
   const byId = new Map(orders.map((o) => [o.orderId, o]));
 
   // The merchant views first: with the load over, the only moves left are expiries, which the
@@ -98,7 +114,9 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     if ((LIVE.has(status) || status === "expired") && Date.parse(got.body.expiresAt) > viewedAt) {
       liveAcked.set(h.sku, (liveAcked.get(h.sku) ?? 0) + h.quantity);
     }
-    const want = expected(h, h.orderId ? byId.get(h.orderId) : undefined, got.at);
+    const want = h.orderId && interrupted.has(h.orderId)
+      ? { allowed: ["checkout", "committed", "released", "expired"], mustBeLive: false }
+      : expected(h, h.orderId ? byId.get(h.orderId) : undefined, got.at, Date.parse(got.body.expiresAt));
     if (want.allowed.includes(status)) continue;
     if (want.mustBeLive && !LIVE.has(status) && !SOLD.has(status)) {
       lost++;
@@ -111,7 +129,19 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
 
   // 2. Per SKU: levels against what acknowledged holds, paid orders, refunds and adjustments explain.
   const skus: Record<string, unknown> = {};
-  const inv = { unbacked: 0, below: 0, doubleCommits: 0, soldBelowPaid: 0, doubleRestocks: 0, missingRestocks: 0, conservation: 0, violations: 0 };
+  const inv = { unbacked: 0, below: 0, doubleCommits: 0, soldBelowCommitted: 0, unpaid: 0, doubleRestocks: 0, missingRestocks: 0, conservation: 0, violations: 0 };
+  let interruptedCommitted = 0;
+  const unpaidCommitted = (sku: string, units: number) => {
+    if (units <= 0) return;
+    inv.unpaid += units;
+    const holds = [...current.entries()].filter(([id, g]) => g?.body?.sku === sku && SOLD.has(g.body.status) && !isPaid(id)).map(([id]) => id);
+    note("commitsWithoutPayment", `${sku}: ${units} units committed outside paid orders (${holds.slice(0, 3).join(", ")})`);
+  };
+  const orderOfHold = new Map(orders.flatMap((o) => o.items.map((i) => [i.holdId, o] as const)));
+  const isPaid = (holdId: string) => {
+    const o = orderOfHold.get(holdId);
+    return o !== undefined && (PAID.has(o.status) || interrupted.has(o.orderId));
+  };
   for (const { sku } of CATALOG) {
     const { view, stats } = views.get(sku)!;
     if (!view || view.status !== 200) {
@@ -121,17 +151,27 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     }
     const v = view.body;
     const returned: number = typeof v.returned === "number" ? v.returned : 0;
+    // Units of committed (or returned) holds: in paid orders, in payments a kill interrupted, elsewhere.
+    let committedUnits = 0;
     let paidUnits = 0;
+    let interruptedUnits = 0;
     let restockUnits = 0;
+    for (const got of current.values()) {
+      if (!got || got.status !== 200 || got.body.sku !== sku || !SOLD.has(got.body.status)) continue;
+      committedUnits += got.body.quantity;
+    }
     for (const o of orders) {
       for (const i of o.items) {
         if (i.sku !== sku || !SOLD.has(statusOf(i.holdId) ?? "")) continue;
-        if (["paid", "fulfilled", "refunded", "cancelled"].includes(o.status)) paidUnits += i.quantity;
+        if (PAID.has(o.status)) paidUnits += i.quantity;
+        else if (interrupted.has(o.orderId)) interruptedUnits += i.quantity;
         if (o.refund?.restocked === true) restockUnits += i.quantity;
       }
     }
+    unpaidCommitted(sku, committedUnits - paidUnits - interruptedUnits);
+    interruptedCommitted += interruptedUnits;
     const diffReserved = v.reserved - (liveAcked.get(sku) ?? 0);
-    const diffSold = v.sold + returned - paidUnits;
+    const diffSold = v.sold + returned - committedUnits;
     const diffRestock = v.received - (ledger.adjusted.get(sku) ?? 0) + returned - restockUnits;
     const diffConservation = v.received - v.onHand - v.sold;
     const add = (figure: keyof typeof inv, name: string, units: number, why: string) => {
@@ -141,8 +181,8 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     };
     add("unbacked", "unbackedReservedUnits", diffReserved, `reserved units (reserved ${v.reserved}) no acknowledged live hold explains`);
     add("below", "reservedBelowLiveHolds", -diffReserved, `units of acknowledged live holds not in reserved (${v.reserved})`);
-    add("doubleCommits", "doubleCommits", diffSold, `units sold+returned (${v.sold}+${returned}) beyond paid orders' committed units (${paidUnits})`);
-    add("soldBelowPaid", "soldBelowPaid", -diffSold, `units of paid orders (${paidUnits}) missing from sold+returned (${v.sold}+${returned})`);
+    add("doubleCommits", "doubleCommits", diffSold, `units sold+returned (${v.sold}+${returned}) beyond the committed holds (${committedUnits})`);
+    add("soldBelowCommitted", "soldBelowCommitted", -diffSold, `units of committed holds (${committedUnits}) missing from sold+returned (${v.sold}+${returned})`);
     add("doubleRestocks", "doubleRestocks", diffRestock, `units received+returned (${v.received}+${returned}) beyond adjustments (${ledger.adjusted.get(sku)}) and restocking refunds (${restockUnits})`);
     add("missingRestocks", "missingRestocks", -diffRestock, `restocked refund units (${restockUnits}) that never came back`);
     if (diffConservation !== 0) {
@@ -152,7 +192,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     const violations = stats?.status === 200 ? Number(stats.body.invariantViolations) : 0;
     inv.violations += violations;
     if (violations > 0) note("objectInvariantViolations", `${sku}: ${violations}`);
-    skus[sku] = { onHand: v.onHand, reserved: v.reserved, sold: v.sold, received: v.received, returned: v.returned ?? null, available: v.available, liveHolds: v.liveHolds, paidUnits, restockUnits, adjusted: ledger.adjusted.get(sku) ?? 0, liveAcknowledged: liveAcked.get(sku) ?? 0 };
+    skus[sku] = { onHand: v.onHand, reserved: v.reserved, sold: v.sold, received: v.received, returned: v.returned ?? null, available: v.available, liveHolds: v.liveHolds, committedUnits, paidUnits, restockUnits, adjusted: ledger.adjusted.get(sku) ?? 0, liveAcknowledged: liveAcked.get(sku) ?? 0 };
   }
 
   // 3. Orders: refunds once, each acknowledged order still there, nothing stuck, nothing unasked for.
@@ -192,14 +232,35 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       note("unacknowledgedOrders", `${o.orderId} (${o.customerId}, ${o.status}): no checkout was answered 202 with it`);
     }
     if (o.status !== "pending_payment") continue;
-    if (mine && mine.ackedAtMs < lastKillMs) pendingAfterKill++;
+    if (mayHaveLostItsJob(o, lastKillMs)) pendingAfterKill++;
     else {
       stuck++;
-      note("stuckOrders", `${o.orderId} still pending_payment (payment ${o.payment.status}), acknowledged after the last kill`);
+      note("stuckOrders", `${o.orderId} still pending_payment (payment ${o.payment.status}), made at ${o.createdAt}, after the last kill`);
     }
   }
 
-  // 4. Audit chains and D1's inventory view.
+  // 4. Holds nobody was told about that sat on stock: made by a request whose client got a refusal
+  //    (or nothing), then left to expire or still live. A refused checkout's own holds are released at once.
+  const known = new Set<string>([...ledger.holds.keys(), ...orderItems.keys()]);
+  const orphans = { holds: 0, units: 0 };
+  let auditedHolds = 0;
+  for (const { sku } of CATALOG) {
+    const last = new Map<string, { type: string; customerId: string; quantity: number }>();
+    await eachEvent(client, admin, `sku:${sku}`, (e) => {
+      const hold = e.data?.hold;
+      if (!e.type.startsWith("hold.") || typeof hold?.holdId !== "string") return;
+      last.set(hold.holdId, { type: e.type, customerId: hold.customerId, quantity: hold.quantity });
+    });
+    auditedHolds += last.size;
+    for (const [holdId, h] of last) {
+      if (known.has(holdId) || !["hold.created", "hold.expired"].includes(h.type)) continue;
+      orphans.holds++;
+      orphans.units += h.quantity;
+      note("orphanHolds", `${holdId} (${h.customerId}, qty ${h.quantity}) ${h.type === "hold.created" ? "still held" : "held until it expired"}; no client was told of it`);
+    }
+  }
+
+  // 5. Audit chains and D1's inventory view.
   let verifyOk = true;
   let cursor: string | null = null;
   const verify: unknown[] = [];
@@ -237,13 +298,15 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       reservedBelowLiveHolds: inv.below,
       holdStateMismatches: mismatches,
       doubleCommits: inv.doubleCommits,
-      soldBelowPaid: inv.soldBelowPaid,
+      soldBelowCommitted: inv.soldBelowCommitted,
+      commitsWithoutPayment: inv.unpaid,
       doubleRestocks: inv.doubleRestocks,
       missingRestocks: inv.missingRestocks,
       doubleRefunds,
       refundStateMismatches: refundMismatches,
       conservationViolations: inv.conservation,
       objectInvariantViolations: inv.violations,
+      orphanHolds: orphans.holds,
       ordersLost,
       unacknowledgedOrders: unacknowledged,
       stuckOrders: stuck,
@@ -255,9 +318,12 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     info: {
       holdsAcknowledged: ledger.holds.size,
       holdsChecked: holdIds.size,
+      holdsInAuditStreams: auditedHolds,
+      orphanHoldUnits: orphans.units,
       ordersAcknowledged: ledger.orders.size,
       ordersByStatus,
-      pendingOrdersAcknowledgedBeforeAKill: pendingAfterKill,
+      pendingOrdersMadeBeforeAKill: pendingAfterKill,
+      unitsCommittedForPaymentsAKillInterrupted: interruptedCommitted,
       refundsAnswered200: ledger.refunds.filter((r) => r.status === 200).length,
       refundEvents,
       refusedAfterUnknown,
@@ -269,7 +335,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
 }
 
 /** The statuses a hold may have now, given what its owner did and what became of its order. */
-function expected(h: HoldRecord, order: ServerOrder | undefined, now: number): { allowed: string[]; mustBeLive: boolean } {
+function expected(h: HoldRecord, order: ServerOrder | undefined, now: number, ownDeadlineMs: number): { allowed: string[]; mustBeLive: boolean } {
   const byDeadline = (deadlineMs: number, live: string) =>
     now < deadlineMs - SLACK_MS ? { allowed: [live], mustBeLive: true } : now > deadlineMs + SLACK_MS ? { allowed: ["expired"], mustBeLive: false } : { allowed: [live, "expired"], mustBeLive: false };
   switch (h.fate) {
@@ -294,11 +360,26 @@ function expected(h: HoldRecord, order: ServerOrder | undefined, now: number): {
             : { allowed: ["committed", "returned"], mustBeLive: false };
         case "cancelled":
         case "payment_failed":
-        case "expired":
           return { allowed: ["released", "expired"], mustBeLive: false };
+        case "expired":
+          // An order lapses at its earliest hold's deadline; its other holds keep their own.
+          return { allowed: ["released", "expired", ...(ownDeadlineMs > now ? ["checkout"] : [])], mustBeLive: false };
         default:
           return byDeadline(Date.parse(order.expiresAt), "checkout");
       }
+  }
+}
+
+/** Every event of one audit stream, page by page (bounded). */
+async function eachEvent(client: Client, admin: string, stream: string, fn: (e: { type: string; data: any }) => void): Promise<void> {
+  let cursor: string | null = null;
+  for (let page = 0; page < 500; page++) {
+    const path: string = `/v1/audit?stream=${encodeURIComponent(stream)}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const res = await getJson(client, { path, token: admin });
+    if (!res || res.status !== 200) throw new Error(`GET ${path} -> ${res?.status ?? "no answer"}`);
+    for (const e of res.body.data) fn(e);
+    cursor = res.body.nextCursor;
+    if (!cursor) return;
   }
 }
 

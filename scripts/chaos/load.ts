@@ -15,9 +15,10 @@ export const SALE_ID = "chaos-sale";
 
 /**
  * Three SKUs with different lives: a sale item with long holds and a
- * per-customer hold rate, an `alwaysOn` item at list price, and a sale item
- * whose holds last 20 s and whose payment window is a minute, so that expiry
- * (the objects' alarms) happens across kills.
+ * per-customer hold rate, an `alwaysOn` item at list price, and a scarce sale
+ * item whose holds last 20 s and whose payment window is a minute, so that
+ * expiry (the objects' alarms) happens across kills and the item keeps
+ * selling out (the edge's sold-out cut answers retries too).
  */
 export const CATALOG = [
   {
@@ -35,16 +36,19 @@ export const CATALOG = [
   {
     sku: "chaos-cap",
     body: { name: "Chaos cap", price: { amount: 1500, currency: "usd" }, alwaysOn: false },
-    stock: 150,
+    stock: 60,
     sale: { price: { amount: 900, currency: "usd" }, perCustomerLimit: 60, maxPerOrder: 2, holdSeconds: 20, paymentSeconds: 60 },
   },
 ] as const;
 
 const SKUS = CATALOG.map((c) => c.sku);
 const MAX_QTY: Record<string, number> = { "chaos-tee": 3, "chaos-mug": 3, "chaos-cap": 2 };
-/** The merchant tops a SKU up by RESTOCK_DELTA when fewer than RESTOCK_BELOW units are available. */
-const RESTOCK_BELOW = 40;
-const RESTOCK_DELTA = 60;
+/** The merchant tops a SKU up by `delta` units when fewer than `below` are available. */
+const RESTOCK: Record<string, { below: number; delta: number }> = {
+  "chaos-tee": { below: 40, delta: 60 },
+  "chaos-mug": { below: 40, delta: 60 },
+  "chaos-cap": { below: 3, delta: 12 },
+};
 
 /** Creates the SKUs, their stock and a live sale; runs before any kill. */
 export async function setUp(api: Api, admin: string, ledger: Ledger, now_ms: number): Promise<void> {
@@ -72,8 +76,8 @@ export async function setUp(api: Api, admin: string, ledger: Ledger, now_ms: num
 interface Actor {
   client: Client;
   ledger: Ledger;
-  /** No new operation starts after this instant. */
-  endsAtMs: number;
+  /** True while new operations may start. */
+  loading: () => boolean;
 }
 
 /** Runs one request to a definite answer (or records it unresolved) and applies the answer. */
@@ -95,7 +99,7 @@ export async function shopper(a: Actor, seed: number, index: number, token: stri
   let n = 0;
   const key = () => `${customerId}-${++n}`;
 
-  while (Date.now() < a.endsAtMs && !a.client.aborted) {
+  while (a.loading() && !a.client.aborted) {
     const p = r.next();
     if (open.length === 0 || p < 0.4) {
       const sku = r.pick(SKUS);
@@ -158,11 +162,11 @@ export async function merchant(a: Actor, seed: number, admin: string): Promise<v
   };
   const fulfil = (orderId: string) => run(a, "fulfil", { method: "POST", path: `/v1/orders/${orderId}/fulfill`, token: admin, key: key("fulfil") });
 
-  while (Date.now() < a.endsAtMs && !a.client.aborted) {
+  while (a.loading() && !a.client.aborted) {
     const sku = SKUS[round++ % SKUS.length]!;
     const view = await run(a, "merchant_view", { method: "GET", path: `/v1/skus/${sku}`, token: admin });
-    if (view?.status === 200 && view.body.available < RESTOCK_BELOW) {
-      const delta = RESTOCK_DELTA;
+    if (view?.status === 200 && view.body.available < RESTOCK[sku]!.below) {
+      const delta = RESTOCK[sku]!.delta;
       const req: Request = { method: "POST", path: `/v1/skus/${sku}/adjustments`, token: admin, body: { delta, reason: "restock", reference: `chaos ${n}` }, key: key("restock") };
       await run(a, "restock", req, (s) => {
         if (s === 200) a.ledger.adjust(sku, delta);

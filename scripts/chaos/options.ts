@@ -5,7 +5,7 @@ export interface ChaosOptions {
   seed: number;
   /** SIGKILLs of the runtime during the load phase. */
   kills: number;
-  /** Length of the load phase, restarts included. */
+  /** Length of the load phase in seconds of the runtime's up-time (restarts come on top). */
   seconds: number;
   /** Concurrent virtual shoppers (each its own customer), plus one merchant. */
   shoppers: number;
@@ -21,7 +21,7 @@ export const USAGE = `usage: npm run chaos -- [--seed N] [--kills N] [--seconds 
 
   --seed N       replay a schedule (kill times and each shopper's choices); default random, printed
   --kills N      SIGKILLs of the runtime during the load phase (default 6, 0-30)
-  --seconds N    load phase length in seconds, restarts included (default 120, 10-600)
+  --seconds N    load phase length in seconds of runtime up-time; restarts come on top (default 90, 10-600)
   --shoppers N   concurrent virtual shoppers (default 20, 1-64)
   --settle N     longest wait for payments and alarms to drain after the load (default 45, 5-300)
   --ref REV      run the Worker as committed at REV (git archive) instead of the working tree
@@ -38,7 +38,7 @@ export function parseOptions(argv: readonly string[], randomSeed: () => number):
   const opts: ChaosOptions = {
     seed: randomSeed(),
     kills: 6,
-    seconds: 120,
+    seconds: 90,
     shoppers: 20,
     settleSeconds: 45,
     ref: null,

@@ -32,9 +32,10 @@ function mix(seed: number, stream: string): number {
 }
 
 /**
- * Kill moments as offsets (ms) into the load phase: spread over 5%..85% of it
- * with jitter, so each restart has time to finish before the next kill and the
- * last stretch runs without kills.
+ * Kill moments as offsets (ms) of the runtime's up-time into the load phase
+ * (restarts do not count): one per equal slot of 5%..85% of it, at a seeded
+ * point of its slot, so the runtime always serves some load between kills
+ * and the last stretch runs without kills.
  */
 export function killSchedule(seed: number, kills: number, loadMs: number): number[] {
   const r = rng(seed, "kills");

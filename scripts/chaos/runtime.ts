@@ -41,6 +41,9 @@ export class Runtime {
   private ready: Promise<void> = Promise.resolve();
   private up = false;
   private stopping = false;
+  /** Up-time before the current life, and when the current life became healthy. */
+  private upBeforeMs = 0;
+  private upSinceMs = 0;
   private readonly wrangler: string;
   private readonly opts: RuntimeOptions;
 
@@ -102,6 +105,17 @@ export class Runtime {
     this.ready = new Api(this.origin).waitHealthy(alive, READY_TIMEOUT_MS);
     await this.ready;
     this.up = true;
+    this.upSinceMs = Date.now();
+  }
+
+  /** Milliseconds the runtime has answered so far, over all its lives. */
+  upTimeMs(): number {
+    return this.upBeforeMs + (this.up ? Date.now() - this.upSinceMs : 0);
+  }
+
+  private down(): void {
+    if (this.up) this.upBeforeMs += Date.now() - this.upSinceMs;
+    this.up = false;
   }
 
   /**
@@ -111,7 +125,7 @@ export class Runtime {
   async kill(): Promise<void> {
     const server = this.server;
     if (!server) return;
-    this.up = false;
+    this.down();
     this.server = null;
     this.mark("SIGKILL");
     killTree(server.child.pid);
@@ -139,7 +153,7 @@ export class Runtime {
   /** Ends the runtime for good; safe to call from an exit handler (synchronous). */
   stopSync(): void {
     this.stopping = true;
-    this.up = false;
+    this.down();
     const server = this.server;
     this.server = null;
     if (server) killTree(server.child.pid);
@@ -154,7 +168,7 @@ export class Runtime {
     if (this.server !== server || this.stopping) return;
     // Not ours: wrangler or workerd died by itself. Say so and bring it back.
     this.unexpectedExits++;
-    this.up = false;
+    this.down();
     this.server = null;
     this.opts.log(`runtime exited on its own (${exitCodeOf(exit)}); restarting`);
     killTree(server.child.pid);

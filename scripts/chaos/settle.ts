@@ -16,6 +16,7 @@ export interface ServerOrder {
   payment: { provider: string; status: string | null };
   refund: { refundId: string | null; reason: string | null; restocked: boolean; status?: string } | null;
   expiresAt: string;
+  createdAt: string;
 }
 
 /** Every order the service has, from the merchant's list (bounded pages). */
@@ -67,11 +68,10 @@ export interface Settled {
 /**
  * Waits until no order waits on a payment that can still come, no refund is
  * half-done, and D1's inventory view has caught up with the objects; at most
- * `maxMs`. Orders past their deadline are read once so that they expire
- * (reads settle lapsed orders). An order acknowledged before a kill may have
- * lost its payment job: local queues live in workerd's memory.
+ * `maxMs`. An order past its deadline waits for nothing; one made before a
+ * kill may have lost its payment job (local queues live in workerd's memory).
  */
-export async function settle(client: Client, ledger: Ledger, admin: string, lastKillMs: number, maxMs: number, log: (s: string) => void): Promise<Settled> {
+export async function settle(client: Client, admin: string, lastKillMs: number, maxMs: number, log: (s: string) => void): Promise<Settled> {
   const t0 = Date.now();
   const deadline = t0 + maxMs;
   let pending = 0;
@@ -89,14 +89,9 @@ export async function settle(client: Client, ledger: Ledger, admin: string, last
       if (o.refund?.status === "pending") waiting.push(`${o.orderId} refund pending`);
       if (o.status !== "pending_payment") continue;
       pending++;
-      if (Date.parse(o.expiresAt) <= now) {
-        await getJson(client, { path: `/v1/orders/${o.orderId}`, token: admin });
-        waiting.push(`${o.orderId} lapsed`);
-        continue;
-      }
-      const acked = ledger.orders.get(o.orderId)?.ackedAtMs ?? 0;
-      const mayHaveLostItsJob = acked < lastKillMs;
-      if (!mayHaveLostItsJob) waiting.push(`${o.orderId} awaiting payment`);
+      // Past its deadline nothing more is coming: the order reads as expired and its holds lapse.
+      if (Date.parse(o.expiresAt) <= now) continue;
+      if (!mayHaveLostItsJob(o, lastKillMs)) waiting.push(`${o.orderId} awaiting payment`);
     }
     const stale = await inventoryStale(client, admin);
     if (stale.length > 0) waiting.push(...stale);
@@ -108,6 +103,17 @@ export async function settle(client: Client, ledger: Ledger, admin: string, last
     await sleep(1_000);
   }
   return { waitedMs: Date.now() - t0, pending, drained };
+}
+
+/**
+ * Local queues keep their messages in workerd's memory, so a kill loses the
+ * payment jobs of orders made before it; a retry of the checkout queues the
+ * job again only if its reply was not stored yet. Such an order waits for its
+ * deadline (it is not paid, its holds expire, reads expire it). An order made
+ * after the last kill has no such excuse.
+ */
+export function mayHaveLostItsJob(o: ServerOrder, lastKillMs: number): boolean {
+  return Date.parse(o.createdAt) < lastKillMs;
 }
 
 /** SKUs whose D1 inventory row differs from the object's own levels. */
