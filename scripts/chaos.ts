@@ -63,9 +63,13 @@ const t0 = Date.now();
 process.on("exit", () => runtime.stopSync());
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(sig, () => {
-    log(`${sig}: stopping; state kept in ${dir}`);
     client.aborted = true;
     runtime.stopSync();
+    if (opts.keep) log(`${sig}: stopped; state kept in ${dir}`);
+    else {
+      log(`${sig}: stopped`);
+      rmSync(dir, { recursive: true, force: true });
+    }
     process.exit(130);
   });
 }
