@@ -204,13 +204,31 @@ const WRONG_MEDIA = [
 /** The API's body limit (src/app.ts). */
 const MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * A kind of breakage first (wrong type, pattern, bounds, missing member, ...),
+ * then one of its variants: otherwise the many wrong-type variants of every
+ * member would crowd out the rarer kinds.
+ */
+function oneOfEachKind<T extends { mutation: string }>(variants: T[]): fc.Arbitrary<T> {
+  const kinds = new Map<string, T[]>();
+  for (const v of variants) {
+    const kind = v.mutation.replace(/@.*$/, "").replace(/:.*$/, "");
+    kinds.set(kind, [...(kinds.get(kind) ?? []), v]);
+  }
+  return fc.constantFrom(...kinds.values()).chain((group) => fc.constantFrom(...group));
+}
+
 type Mutator = (p: Parts) => Array<{ req: Partial<FuzzRequest> & { parts?: Parts }; mutation: string; expect: number[] }>;
 
 /** Null when the operation takes no input at all (nothing to break). */
 export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbitrary<FuzzRequest> | null {
   const hints = hintsFor(op, pools, "invalid");
-  // The canonical "Bearer" spelling, so the one broken thing is the only one.
-  const canonical = (a: AuthSpec): AuthSpec => (a.kind === "merchant" || a.kind === "shopper" ? { ...a, scheme: "Bearer" } : a);
+  // The credential the operation asks for, spelt "Bearer": the one broken thing is then the only one.
+  const canonical = (a: AuthSpec): AuthSpec => {
+    if (a.kind !== "merchant" && a.kind !== "shopper") return a;
+    if (op.security && !op.security.includes(a.kind)) return a.kind === "merchant" ? { kind: "shopper", sub: pools.customers[0]!, scheme: "Bearer" } : { kind: "merchant", scheme: "Bearer" };
+    return { ...a, scheme: "Bearer" };
+  };
   const base = fc.tuple(parts(doc, op, hints, customerIds(pools)), ROLL).map(([p, roll]) => fixups(op, { ...p, auth: canonical(p.auth) }, roll, pools));
   const mutators: Mutator[] = [];
   const bodySchema = op.body;
@@ -286,7 +304,7 @@ export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbit
       const variants = m(p);
       return variants.length === 0
         ? fc.constant(toRequest(op, { ...p, auth: { kind: "raw", label: "scheme-without-token", value: "Bearer" } }, { mutation: "auth.scheme-without-token", expect: [401] }))
-        : fc.constantFrom(...variants).map((v) => {
+        : oneOfEachKind(variants).map((v) => {
             const { parts: q, ...rest } = v.req;
             return toRequest(op, q ?? p, { ...rest, mutation: v.mutation, expect: v.expect });
           });
