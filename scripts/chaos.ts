@@ -17,7 +17,6 @@ import os from "node:os";
 import path from "node:path";
 import { Api } from "./dev/api.ts";
 import { shopperToken } from "./dev/banner.ts";
-import { stopWhenOrphaned } from "./dev/child.ts";
 import { readDevSecrets } from "./dev/vars.ts";
 import { audit, type AuditResult } from "./chaos/audit.ts";
 import { Client, ClientStats } from "./chaos/client.ts";
@@ -73,7 +72,15 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.exit(130);
   });
 }
-stopWhenOrphaned();
+// `npm run chaos` runs us through `sh -c`; if that shell dies without passing a signal on, we are
+// re-parented: stop then too rather than keep a runtime going for nobody.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid === parent) return;
+  client.aborted = true;
+  runtime.stopSync();
+  process.exit(129);
+}, 500).unref();
 setTimeout(() => {
   log(`still running after ${HARD_LIMIT_MS / 60_000} minutes: giving up; state kept in ${dir}`);
   runtime.stopSync();
