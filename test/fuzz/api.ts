@@ -140,7 +140,7 @@ export async function send(r: FuzzRequest): Promise<Sent> {
 }
 
 /** One line that says what was sent, for reports. */
-export function describe(r: FuzzRequest): string {
+export function describeRequest(r: FuzzRequest): string {
   const parts = [`${r.op.method} ${clip(urlOf(r), 200)}`, describeAuth(r.auth)];
   for (const [k, v] of Object.entries(r.headers)) parts.push(`${k}: ${clip(JSON.stringify(v), 80)}`);
   if (r.stripeSign) parts.push(`stripe-signature(${r.stripeSign.secret === "whsec_test_0123456789abcdef" ? "our secret" : "other secret"}${r.stripeSign.timestamp ? `, t=${r.stripeSign.timestamp}` : ""}${r.stripeSign.tamper ? ", body altered after signing" : ""})`);

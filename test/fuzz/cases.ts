@@ -182,11 +182,15 @@ function breakQueryInteger(s: Schema): Variant[] {
   return out;
 }
 
-/** Header values that a Request can carry (ByteString, no CR/LF/NUL) yet the schema refuses. */
+/** Header values that a Request can carry (ByteString, no CR/LF/NUL, not trimmed away) yet the schema refuses. */
 function breakHeader(s: Schema): Variant[] {
-  const out = breakValue(s).filter((v) => typeof v.value === "string" && /^[\x01-\x09\x0b\x0c\x0e-\xff]*$/.test(v.value) && !/^\s|\s$/.test(v.value));
-  out.push({ value: "caf\u00e9", label: "latin1" }, { value: "a\tb", label: "tab" }, { value: "a".repeat(4096), label: "huge" });
-  return out.filter((v) => !new RegExp(s.pattern ?? "^$").test(String(v.value)) || (s.maxLength !== undefined && String(v.value).length > s.maxLength));
+  const candidates = [
+    ...breakValue(s),
+    { value: "caf\u00e9", label: "latin1" },
+    { value: "a\tb", label: "tab" },
+    { value: "a".repeat(4096), label: "huge" },
+  ].filter((v) => typeof v.value === "string" && /^[\x01-\x09\x0b\x0c\x0e-\xff]*$/.test(v.value) && !/^\s|\s$/.test(v.value));
+  return certainlyInvalid(s, candidates);
 }
 
 const NOT_JSON = ["{", "quantity=1", "{'quantity':1}", "[1,", "NaN", '{"a":1}garbage', "\u0000", "undefined", '{"a":1,}', "<xml/>"];
@@ -261,7 +265,7 @@ export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbit
   if (pathParams.length > 0) {
     mutators.push((p) =>
       pathParams.flatMap((param) =>
-        breakValue(param.schema)
+        certainlyInvalid(param.schema, breakValue(param.schema))
           // "" and ".." change which route the URL names; a wrong type is meaningless in a URL.
           .filter((v) => typeof v.value === "string" && v.value !== "" && v.label !== "pattern:dot-dot")
           .map((v) => ({ req: { parts: { ...p, path: { ...p.path, [param.name]: encodeLoose(String(v.value)) } } }, mutation: `path.${param.name}.${v.label}`, expect: [400] })),
@@ -302,12 +306,11 @@ export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbit
     weight: 3,
     arbitrary: base.chain((p) => {
       const variants = m(p);
-      return variants.length === 0
-        ? fc.constant(toRequest(op, { ...p, auth: { kind: "raw", label: "scheme-without-token", value: "Bearer" } }, { mutation: "auth.scheme-without-token", expect: [401] }))
-        : oneOfEachKind(variants).map((v) => {
-            const { parts: q, ...rest } = v.req;
-            return toRequest(op, q ?? p, { ...rest, mutation: v.mutation, expect: v.expect });
-          });
+      if (variants.length === 0) throw new Error(`${op.key}: a mutator found nothing to break in ${JSON.stringify(p)}`);
+      return oneOfEachKind(variants).map((v) => {
+        const { parts: q, ...rest } = v.req;
+        return toRequest(op, q ?? p, { ...rest, mutation: v.mutation, expect: v.expect });
+      });
     }),
   }));
   // Credentials are checked on /v1 only (/healthz is public and reads none).

@@ -76,8 +76,9 @@ async function pages(path: string): Promise<unknown[]> {
   return out;
 }
 
-async function verifyAll(): Promise<unknown[]> {
-  const out: unknown[] = [];
+/** Every page of GET /v1/audit/verify, following `nextCursor` until the walk is complete. */
+export async function verifyAll(): Promise<Array<{ ok: boolean; complete: boolean; firstBadEvent?: unknown }>> {
+  const out: Array<{ ok: boolean; complete: boolean; firstBadEvent?: unknown }> = [];
   let cursor: string | undefined;
   for (let i = 0; i < 100; i++) {
     const res = await call(`/v1/audit/verify${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, { auth: ADMIN });
