@@ -84,7 +84,7 @@ export function encodeLoose(s: string): string {
   return out;
 }
 
-export function urlOf(r: FuzzRequest): string {
+function urlOf(r: FuzzRequest): string {
   const path = r.op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = r.path[name];
     if (v === undefined) throw new Error(`${r.op.key}: no value for path parameter ${name}`);

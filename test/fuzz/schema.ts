@@ -98,7 +98,7 @@ const ISO_MIN = Date.parse("2020-01-01T00:00:00Z");
 const ISO_MAX = Date.parse("2040-01-01T00:00:00Z");
 
 /** RFC 3339 instants, in UTC or with an offset, with or without fractions. */
-export const isoInstant: fc.Arbitrary<string> = fc
+const isoInstant: fc.Arbitrary<string> = fc
   .tuple(fc.integer({ min: ISO_MIN, max: ISO_MAX }), fc.constantFrom("Z", "+00:00", "+05:30", "-08:00"), fc.boolean())
   .map(([ms, zone, fraction]) => {
     const offsetMin = zone === "Z" ? 0 : (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4)));

@@ -91,7 +91,7 @@ export async function verifyAll(): Promise<Array<{ ok: boolean; complete: boolea
 }
 
 /** Everything a refused request could have changed, as the merchant sees it. */
-export async function snapshot(w: World) {
+async function snapshot(w: World) {
   const skuIds = [...w.skus, w.saleSku, ...w.playground, w.freshSku];
   const views = await Promise.all(skuIds.map((s) => call(`/v1/skus/${s}`, { auth: ADMIN })));
   const [heldHold, sale, freshSale] = await Promise.all([
@@ -110,10 +110,8 @@ export async function snapshot(w: World) {
   };
 }
 
-export type Snapshot = Awaited<ReturnType<typeof snapshot>>;
-
 /** A snapshot once background work (payments, shipping to D1) has settled: the same twice in a row. */
-export async function settledSnapshot(w: World, timeoutMs = 15_000): Promise<Snapshot> {
+export async function settledSnapshot(w: World, timeoutMs = 15_000): Promise<Awaited<ReturnType<typeof snapshot>>> {
   const deadline = Date.now() + timeoutMs;
   let last = await snapshot(w);
   for (;;) {
