@@ -131,6 +131,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
   const skus: Record<string, unknown> = {};
   const inv = { unbacked: 0, below: 0, doubleCommits: 0, soldBelowCommitted: 0, unpaid: 0, doubleRestocks: 0, missingRestocks: 0, conservation: 0, violations: 0 };
   let interruptedCommitted = 0;
+  const cutPayments: string[] = [];
   const unpaidCommitted = (sku: string, units: number) => {
     if (units <= 0) return;
     inv.unpaid += units;
@@ -164,7 +165,10 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       for (const i of o.items) {
         if (i.sku !== sku || !SOLD.has(statusOf(i.holdId) ?? "")) continue;
         if (PAID.has(o.status)) paidUnits += i.quantity;
-        else if (interrupted.has(o.orderId)) interruptedUnits += i.quantity;
+        else if (interrupted.has(o.orderId)) {
+          interruptedUnits += i.quantity;
+          if (cutPayments.length < 5 && !cutPayments.some((c) => c.startsWith(o.orderId))) cutPayments.push(`${o.orderId} reads ${o.status}, made ${o.createdAt}`);
+        }
         if (o.refund?.restocked === true) restockUnits += i.quantity;
       }
     }
@@ -324,6 +328,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       ordersByStatus,
       pendingOrdersMadeBeforeAKill: pendingAfterKill,
       unitsCommittedForPaymentsAKillInterrupted: interruptedCommitted,
+      ordersWithCommittedHoldsAKillLeftUnpaid: cutPayments,
       refundsAnswered200: ledger.refunds.filter((r) => r.status === 200).length,
       refundEvents,
       refusedAfterUnknown,
