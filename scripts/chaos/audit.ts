@@ -4,17 +4,11 @@
  * chains); `info` explains the run.
  */
 import type { Client } from "./client.ts";
-import type { HoldRecord, Ledger } from "./ledger.ts";
+import { expected, LIVE, mapLimit, orphanHolds, PAID, SOLD, verifyChains } from "./audit-parts.ts";
+import type { Ledger } from "./ledger.ts";
 import { CATALOG } from "./load.ts";
 import { sleep } from "./runtime.ts";
 import { getJson, inventoryStale, listOrders, mayHaveLostItsJob, type ServerOrder } from "./settle.ts";
-
-const LIVE = new Set(["held", "checkout"]);
-const SOLD = new Set(["committed", "returned"]);
-/** Orders whose holds were committed because their payment succeeded. */
-const PAID = new Set(["paid", "fulfilled", "refunded", "cancelled"]);
-/** Clock slack around a hold's deadline (the alarm is exact to a second or two). */
-const SLACK_MS = 3_000;
 
 export interface Invariants {
   acknowledgedHoldsLost: number;
@@ -243,43 +237,11 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     }
   }
 
-  // 4. Holds nobody was told about that sat on stock: made by a request whose client got a refusal
-  //    (or nothing), then left to expire or still live. A refused checkout's own holds are released at once.
-  const known = new Set<string>([...ledger.holds.keys(), ...orderItems.keys()]);
-  const orphans = { holds: 0, units: 0 };
-  let auditedHolds = 0;
-  for (const { sku } of CATALOG) {
-    const last = new Map<string, { type: string; customerId: string; quantity: number }>();
-    await eachEvent(client, admin, `sku:${sku}`, (e) => {
-      const hold = e.data?.hold;
-      if (!e.type.startsWith("hold.") || typeof hold?.holdId !== "string") return;
-      last.set(hold.holdId, { type: e.type, customerId: hold.customerId, quantity: hold.quantity });
-    });
-    auditedHolds += last.size;
-    for (const [holdId, h] of last) {
-      if (known.has(holdId) || !["hold.created", "hold.expired"].includes(h.type)) continue;
-      orphans.holds++;
-      orphans.units += h.quantity;
-      note("orphanHolds", `${holdId} (${h.customerId}, qty ${h.quantity}) ${h.type === "hold.created" ? "still held" : "held until it expired"}; no client was told of it`);
-    }
-  }
+  // 4. Holds nobody was told about that sat on stock.
+  const orphans = await orphanHolds(client, admin, new Set([...ledger.holds.keys(), ...orderItems.keys()]), note);
 
   // 5. Audit chains and D1's inventory view.
-  let verifyOk = true;
-  let cursor: string | null = null;
-  const verify: unknown[] = [];
-  for (let page = 0; page < 20; page++) {
-    const path: string = `/v1/audit/verify${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const res = await getJson(client, { path, token: admin });
-    verify.push(res?.body ?? null);
-    if (!res || res.status !== 200 || res.body.ok !== true) {
-      verifyOk = false;
-      note("auditVerifyOk", JSON.stringify(res?.body ?? "no answer").slice(0, 300));
-      break;
-    }
-    cursor = res.body.complete === false ? res.body.nextCursor : null;
-    if (!cursor) break;
-  }
+  const { ok: verifyOk, pages: verify } = await verifyChains(client, admin, note);
   // D1's inventory view trails the objects by an alarm run or so (an expiry just now): give it a few seconds.
   let stale = await inventoryStale(client, admin);
   for (let i = 0; i < 10 && stale.length > 0; i++) {
@@ -322,7 +284,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     info: {
       holdsAcknowledged: ledger.holds.size,
       holdsChecked: holdIds.size,
-      holdsInAuditStreams: auditedHolds,
+      holdsInAuditStreams: orphans.seen,
       orphanHoldUnits: orphans.units,
       ordersAcknowledged: ledger.orders.size,
       ordersByStatus,
@@ -337,61 +299,4 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     },
     examples,
   };
-}
-
-/** The statuses a hold may have now, given what its owner did and what became of its order. */
-function expected(h: HoldRecord, order: ServerOrder | undefined, now: number, ownDeadlineMs: number): { allowed: string[]; mustBeLive: boolean } {
-  const byDeadline = (deadlineMs: number, live: string) =>
-    now < deadlineMs - SLACK_MS ? { allowed: [live], mustBeLive: true } : now > deadlineMs + SLACK_MS ? { allowed: ["expired"], mustBeLive: false } : { allowed: [live, "expired"], mustBeLive: false };
-  switch (h.fate) {
-    case "unknown":
-      return { allowed: ["held", "checkout", "committed", "released", "expired", "returned"], mustBeLive: false };
-    case "released":
-      return { allowed: [h.releasedAs ?? "released"], mustBeLive: false };
-    case "refused":
-      // A refused checkout of several holds releases the ones it had moved.
-      return { allowed: ["held", "expired", "released"], mustBeLive: false };
-    case "open":
-      return byDeadline(h.expiresAtMs, "held");
-    case "checkout":
-      if (!order) return { allowed: [], mustBeLive: true };
-      switch (order.status) {
-        case "paid":
-        case "fulfilled":
-          return { allowed: ["committed"], mustBeLive: false };
-        case "refunded":
-          return order.refund?.reason === "late_payment"
-            ? { allowed: ["committed", "returned", "released", "expired"], mustBeLive: false }
-            : { allowed: ["committed", "returned"], mustBeLive: false };
-        case "cancelled":
-        case "payment_failed":
-          return { allowed: ["released", "expired"], mustBeLive: false };
-        case "expired":
-          // An order lapses at its earliest hold's deadline; its other holds keep their own.
-          return { allowed: ["released", "expired", ...(ownDeadlineMs > now ? ["checkout"] : [])], mustBeLive: false };
-        default:
-          return byDeadline(Date.parse(order.expiresAt), "checkout");
-      }
-  }
-}
-
-/** Every event of one audit stream, page by page (bounded). */
-async function eachEvent(client: Client, admin: string, stream: string, fn: (e: { type: string; data: any }) => void): Promise<void> {
-  let cursor: string | null = null;
-  for (let page = 0; page < 500; page++) {
-    const path: string = `/v1/audit?stream=${encodeURIComponent(stream)}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const res = await getJson(client, { path, token: admin });
-    if (!res || res.status !== 200) throw new Error(`GET ${path} -> ${res?.status ?? "no answer"}`);
-    for (const e of res.body.data) fn(e);
-    cursor = res.body.nextCursor;
-    if (!cursor) return;
-  }
-}
-
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
