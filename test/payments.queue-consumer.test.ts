@@ -213,6 +213,22 @@ describe("a payment left waiting", () => {
   });
 });
 
+describe("a payment cut off by a crash", () => {
+  it("settles as paid, not expired, when its holds were committed before the order heard of it", async () => {
+    const sku = await createSku({ stock: 3 });
+    const cut = await placeWithHold("stripe", "kim", sku, 2, "pm_card_visa");
+    // The first delivery charged Stripe and committed the hold, then died before the order moved.
+    await new StripeProvider(FAKE_STRIPE_KEY).charge({ orderId: cut.orderId, customerId: "kim", amount: 3998, currency: "usd", paymentMethod: "pm_card_visa" });
+    expect(await env.SKU.getByName(sku).commit(cut.holdId, cut.orderId)).toMatchObject({ ok: true });
+
+    // Its redelivery comes after the deadline.
+    const order = await new OrderFlow(cut.env).expire(cut.orderId, Date.now() + 3_600_000);
+    expect(order).toMatchObject({ status: "paid", paymentStatus: "succeeded" });
+    expect(stripe.intentsCreated()).toBe(1);
+    expect(await levels(sku)).toMatchObject({ sold: 2, reserved: 0, onHand: 1 });
+  });
+});
+
 describe("refunds at Stripe", () => {
   it("count a refund Stripe already made as done when it is resumed after Stripe forgot the key", async () => {
     const sku = await createSku({ stock: 2 });

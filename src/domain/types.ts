@@ -58,6 +58,8 @@ export interface SkuConfig {
   name: string;
   price: Money;
   alwaysOn: boolean;
+  /** Stock shards (SPEC 8): 1 is an unsharded SKU; absent on an update, the count stays. */
+  shards?: number | undefined;
 }
 
 export interface SaleSummary {
@@ -80,6 +82,7 @@ export interface SkuSnapshot {
   sale: SaleSummary | null;
   levels: Levels;
   liveHolds: number;
+  shards: number;
   updatedAt: string;
 }
 

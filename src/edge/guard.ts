@@ -7,8 +7,12 @@ import { ProblemError } from "../domain/problems";
  * with Retry-After instead, and the failure is counted in the request's log
  * line and data point.
  */
-export async function callObject<R extends PromiseLike<unknown>>(env: Env, call: () => R): Promise<Awaited<R>> {
-  const timeout_ms = Number(env.OBJECT_TIMEOUT_MS) || 5_000;
+export async function callObject<R extends PromiseLike<unknown>>(
+  env: Env,
+  call: () => R,
+  opts: { timeout_ms?: number } = {},
+): Promise<Awaited<R>> {
+  const timeout_ms = opts.timeout_ms ?? (Number(env.OBJECT_TIMEOUT_MS) || 5_000);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ObjectTimeout(timeout_ms)), timeout_ms);

@@ -1,5 +1,7 @@
 import type { AppContext } from "../http/context";
 import { forget } from "./cache";
+import { objectName } from "../objects/shards";
+import { knownShards } from "./shards";
 import { forgetVerdict } from "./verdicts";
 
 /**
@@ -11,8 +13,12 @@ import { forgetVerdict } from "./verdicts";
 export function purgeSku(c: AppContext, ...skus: string[]): void {
   for (const sku of skus) {
     forget(c, "sku", sku);
-    forget(c, "hold-verdict", sku);
-    forgetVerdict(sku);
+    // A sharded SKU's shards keep verdicts of their own (as many as this isolate knows of).
+    const shards = knownShards(sku);
+    for (const name of shards <= 1 ? [sku] : [sku, ...Array.from({ length: shards }, (_, i) => objectName(sku, i))]) {
+      forget(c, "hold-verdict", name);
+      forgetVerdict(name);
+    }
   }
 }
 

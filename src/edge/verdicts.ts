@@ -41,14 +41,15 @@ const DECODED_MAX = 256;
  * unless the request may retry a hold the object accepted (its stored reply
  * wins, SPEC section 6). `key` is the request's scoped Idempotency-Key.
  */
-export async function edgeRefusal(sku: string, key: string | null, now_ms = Date.now()): Promise<Refusal | null> {
-  if (noVerdict.get(sku, now_ms)) return null;
-  const entry = await lookup("hold-verdict", sku, now_ms);
+export async function edgeRefusal(sku: string, holder: string, key: string | null, now_ms = Date.now()): Promise<Refusal | null> {
+  if (noVerdict.get(holder, now_ms)) return null;
+  // The holding object's own verdict knows its accepted keys; a public read's (under the SKU) knows none.
+  const entry = (await lookup("hold-verdict", holder, now_ms)) ?? (holder === sku ? null : await lookup("hold-verdict", sku, now_ms));
   if (!entry) {
-    noVerdict.set(sku, true, now_ms + NO_VERDICT_MS);
+    noVerdict.set(holder, true, now_ms + NO_VERDICT_MS);
     return null;
   }
-  const verdict = decode(sku, entry.text);
+  const verdict = decode(holder, entry.text);
   if (key === null) return verdict.refusal;
   // A verdict from a public read knows no keys: any keyed request may be a retry.
   return verdict.accepted && !verdict.accepted(key) ? verdict.refusal : null;

@@ -18,16 +18,20 @@ export interface StockRow {
   reserved: number;
   sold: number;
   received: number;
+  /** Units this object took from, or gave to, its SKU's other objects (stock shards, SPEC 8). */
+  moved_in: number;
+  moved_out: number;
 }
 
 /** Invariants 1-3. `liveUnits` is the trigger-kept sum of live hold quantities. */
 export function checkStockInvariants(stock: StockRow, liveUnits: number): void {
-  const { on_hand, reserved, sold, received } = stock;
+  const { on_hand, reserved, sold, received, moved_in, moved_out } = stock;
   if (!(reserved >= 0 && reserved <= on_hand)) {
     throw new InvariantViolation("reserved_within_on_hand", { on_hand, reserved });
   }
-  if (received !== on_hand + sold) {
-    throw new InvariantViolation("conservation", { received, on_hand, sold });
+  // Unsharded, moved_in = moved_out = 0 and this is SPEC 2's received == onHand + sold.
+  if (received + moved_in - moved_out !== on_hand + sold) {
+    throw new InvariantViolation("conservation", { received, moved_in, moved_out, on_hand, sold });
   }
   if (reserved !== liveUnits) {
     throw new InvariantViolation("reserved_equals_live_holds", { reserved, liveUnits });

@@ -8,6 +8,7 @@ import { canonicalJson } from "../domain/canonical-json";
 import type { Levels } from "../domain/types";
 import { enqueueNotifications, type Notification } from "../notifications/messages";
 import type { SkuTables } from "./sku-tables";
+import { objectName } from "./shards";
 import { detectStockAlerts, type LevelsAt, type StockAlert } from "./stock-alerts";
 
 /** Bounds and timings of shipping (TIGER_STYLE: every loop and batch has one). */
@@ -136,7 +137,9 @@ export class OutboxShipper {
     const sku = this.tables.sku();
     if (!sku) throw new Error("the outbox holds events but the SKU row is missing, so the stream has no name");
 
-    const stream = skuStream(sku.sku);
+    // Each object of a sharded SKU is the single writer of its own stream and inventory row.
+    const name = objectName(sku.sku, sku.shard_index);
+    const stream = skuStream(name);
     const events: ChainEvent[] = rows.map((r, i) => ({ stream, seq: head.seq + 1 + i, type: r.type, atMs: r.at_ms, data: r.data }));
     const observed: LevelsAt[] = [];
     for (const e of events) {
@@ -153,7 +156,7 @@ export class OutboxShipper {
     const db = drizzle(this.deps.db);
     const upsert = db
       .insert(inventory)
-      .values({ sku: sku.sku, name: sku.name, ...after, lastSeq: tip.seq, updatedAtMs: tip.atMs })
+      .values({ sku: name, name: sku.name, ...after, lastSeq: tip.seq, updatedAtMs: tip.atMs })
       .onConflictDoUpdate({
         target: inventory.sku,
         set: {
@@ -185,7 +188,9 @@ export class OutboxShipper {
     }
 
     // After the durable write, before the mark: a retry re-sends the same ids, which consumers drop.
-    const alerts = detectStockAlerts(before?.available ?? null, observed, this.deps.lowStockThreshold);
+    // One object of a sharded SKU sees only its part, so it cannot tell the SKU's stock is low.
+    const sharded = sku.shard_index !== null || sku.shard_span > 1;
+    const alerts = sharded ? [] : detectStockAlerts(before?.available ?? null, observed, this.deps.lowStockThreshold);
     if (alerts.length > 0) await enqueueNotifications(this.deps.notifications, alerts.map((a) => this.notification(sku.sku, a)));
 
     this.storage.transactionSync(() => {

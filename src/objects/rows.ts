@@ -14,6 +14,12 @@ export type SkuRow = {
   sold: number;
   received: number;
   returned: number;
+  moved_in: number;
+  moved_out: number;
+  shards: number;
+  /** Null on the SKU's own object; the shard's index on a stock shard. */
+  shard_index: number | null;
+  shard_span: number;
   updated_at_ms: number;
   /** Kept by triggers on holds, independently of `reserved` (invariant 3). */
   live_units: number;
@@ -105,18 +111,4 @@ export function levelsOf(row: SkuRow): Levels {
 
 export function priceOf(row: SkuRow): Money {
   return { amount: row.price_amount, currency: row.currency };
-}
-
-/**
- * Hold ids name their SKU, so a checkout given bare hold ids can route each
- * one to its SKU's object: `hold_<24 hex>_<sku>`.
- */
-export const HOLD_ID_PATTERN = /^hold_[0-9a-f]{24}_([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
-
-export function newHoldId(sku: string): string {
-  return `hold_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}_${sku}`;
-}
-
-export function skuOfHoldId(holdId: string): string | null {
-  return HOLD_ID_PATTERN.exec(holdId)?.[1] ?? null;
 }

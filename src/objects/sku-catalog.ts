@@ -11,17 +11,23 @@ import type { SkuTables } from "./sku-tables";
 export class SkuCatalog {
   constructor(private readonly tables: SkuTables) {}
 
-  configure(sku: string, config: SkuConfig, now_ms: number): { created: boolean; snapshot: SkuSnapshot } {
+  /**
+   * The merchant's settings, on the SKU's own object (`shard` null) or, as
+   * that object pushes them, on one of its stock shards.
+   */
+  configure(sku: string, config: SkuConfig, now_ms: number, shard: number | null = null): { created: boolean; snapshot: SkuSnapshot } {
     return this.tables.tx(() => {
       const created = this.tables.sku() === null;
       this.tables.sql.exec(
-        `INSERT INTO sku (id, sku, name, price_amount, currency, always_on, created_at_ms, updated_at_ms)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO sku (id, sku, name, price_amount, currency, always_on, shards, shard_index, shard_span, created_at_ms, updated_at_ms)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, price_amount = excluded.price_amount,
-           currency = excluded.currency, always_on = excluded.always_on, updated_at_ms = excluded.updated_at_ms`,
-        sku, config.name, config.price.amount, config.price.currency, config.alwaysOn ? 1 : 0, now_ms, now_ms,
+           currency = excluded.currency, always_on = excluded.always_on, shards = COALESCE(?, shards),
+           shard_span = MAX(shard_span, COALESCE(?, shard_span)), updated_at_ms = excluded.updated_at_ms`,
+        sku, config.name, config.price.amount, config.price.currency, config.alwaysOn ? 1 : 0, config.shards ?? 1, shard,
+        config.shards ?? 1, now_ms, now_ms, config.shards ?? null, config.shards ?? null,
       );
-      this.tables.emit(created ? "sku.created" : "sku.updated", now_ms, { sku, ...config });
+      this.tables.emit(created ? "sku.created" : "sku.updated", now_ms, { sku, ...config, ...(shard !== null && { shard }) });
       return { created, snapshot: snapshotOf(this.tables, this.tables.requireSku(), now_ms) };
     });
   }
@@ -65,6 +71,7 @@ export function snapshotOf(tables: SkuTables, sku: SkuRow, now_ms: number): SkuS
     sale: featuredSale(rules, now_ms),
     levels,
     liveHolds: sku.live_holds,
+    shards: sku.shards,
     updatedAt: iso(sku.updated_at_ms),
   };
 }

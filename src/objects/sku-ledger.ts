@@ -1,4 +1,4 @@
-import { accept, refuse, type Outcome } from "../domain/problems";
+import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Adjustment, Hold, Levels, SkuSnapshot } from "../domain/types";
 import { buildAcceptedKeys, type AcceptedKeys } from "../idempotency/accepted-keys";
 import type { IdempotencyKey, Replayable } from "../idempotency/rule";
@@ -8,7 +8,10 @@ import { auditLedger } from "./ledger-audit";
 import { SHIPPING } from "./outbox-shipper";
 import { takeHoldToken } from "./hold-rate";
 import { resolveOffer, soldOut } from "./offer";
-import { holdView, isLive, levelsOf, newHoldId, priceOf, type HoldRow } from "./rows";
+import { holdView, isLive, levelsOf, priceOf, type HoldRow } from "./rows";
+import { newHoldId } from "./shards";
+import { earliestPendingTransferMs } from "./transfers";
+import { ESCROW } from "./escrow";
 import { snapshotOf } from "./sku-catalog";
 import { SkuTables } from "./sku-tables";
 import { REFUSAL_COUNTER_PREFIX } from "./stats";
@@ -26,6 +29,13 @@ export const LIMITS = {
   /** Accepted keys one edge filter covers (about 10 bits each); older ones reach the object. */
   filter_keys_max: 50_000,
 } as const;
+
+/** A shard's allotment is short; transient, so never stored under a key (see `reserve`). */
+export const SHORTAGE: Refusal = refuse("unavailable", "This shard's allotment is short; it refills from the pool.", { shortage: true });
+
+export function isShortage(outcome: Outcome<unknown>): boolean {
+  return !outcome.ok && outcome.extra?.shortage === true;
+}
 
 export interface LedgerDefaults {
   hold_seconds: number;
@@ -81,7 +91,19 @@ export class SkuLedger {
     });
   }
 
-  reserve(input: { customerId: string; quantity: number }, idem: IdempotencyKey | null, now_ms: number): Replayable<Hold> {
+  /**
+   * A stock shard's own allotment running short says nothing final while the
+   * SKU has units elsewhere: with `shortage: "ask"` it answers SHORTAGE (not
+   * stored under the key) so the object refills and tries again; "final" (an
+   * unsharded SKU, or a shard the pool could not refill) refuses for real.
+   */
+  reserve(
+    input: { customerId: string; quantity: number },
+    idem: IdempotencyKey | null,
+    now_ms: number,
+    shortage: "ask" | "final" = "final",
+  ): Replayable<Hold> {
+    const short = (final: Refusal): Refusal => (shortage === "ask" ? SHORTAGE : final);
     return this.idempotentTx(idem, now_ms, () => {
       this.sweepOverdue(now_ms, LIMITS.sweep_holds_max);
       const sku = this.tables.sku();
@@ -89,7 +111,7 @@ export class SkuLedger {
       const decision = resolveOffer(this.tables.saleRules(), priceOf(sku), sku.always_on === 1, now_ms);
       if (!decision.ok) return decision;
       const available = sku.on_hand - sku.reserved;
-      if (available <= 0) return soldOut();
+      if (available <= 0) return short(soldOut());
 
       const { quantity, customerId } = input;
       const rule = decision.offer.kind === "sale" ? decision.offer.rule : null;
@@ -121,12 +143,12 @@ export class SkuLedger {
         }
       }
       if (quantity > available) {
-        return refuse("insufficient_stock", `Only ${available} units are available.`, { available });
+        return short(refuse("insufficient_stock", `Only ${available} units are available.`, { available }));
       }
 
       const price = rule ? rule.price : priceOf(sku);
       const row: HoldRow = {
-        hold_id: newHoldId(sku.sku),
+        hold_id: newHoldId(sku.sku, sku.shard_index),
         customer_id: customerId,
         quantity,
         status: "held",
@@ -281,7 +303,9 @@ export class SkuLedger {
     const ship = unshipped === null ? null : Math.max(unshipped + SHIPPING.delay_ms, shipNotBeforeMs);
     const finalSince = this.tables.earliestFinalHoldEndMs();
     const retire = finalSince === null ? null : finalSince + this.defaults.retention_ms;
-    const deadlines = [this.tables.earliestHoldDeadlineMs(), this.replies.nextPruneMs(), ship, retire].filter((t) => t !== null);
+    const sent = earliestPendingTransferMs(this.tables);
+    const redeliver = sent === null ? null : sent + ESCROW.redeliver_after_ms;
+    const deadlines = [this.tables.earliestHoldDeadlineMs(), this.replies.nextPruneMs(), ship, retire, redeliver].filter((t) => t !== null);
     return deadlines.length === 0 ? null : Math.min(...deadlines);
   }
 

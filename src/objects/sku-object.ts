@@ -7,9 +7,12 @@ import { OutboxShipper, SHIPPING } from "./outbox-shipper";
 import { SkuCatalog } from "./sku-catalog";
 import { SKU_MIGRATIONS } from "./sku-schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
-import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
+import { isShortage, LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
+import { Escrow, ESCROW, type Role } from "./escrow";
 import { isVerdict } from "./offer";
-import { skuStats, type SkuStats } from "./stats";
+import { partOf, wholeOf, wholeSnapshot, type ShardPart } from "./shard-parts";
+import type { Transfer } from "./transfers";
+import { skuStats, sumCounters, type SkuStats } from "./stats";
 import { parseThreshold } from "./stock-alerts";
 
 /** How long the alarm waits before retrying a step of upkeep that failed. */
@@ -26,6 +29,8 @@ export class SkuObject extends DurableObject<Env> {
   readonly catalog: SkuCatalog;
   /** Drains the outbox to D1's audit log and inventory view, from the alarm only. */
   readonly shipper: OutboxShipper;
+  /** The pool's and the shards' side of stock shards (SPEC 8). */
+  readonly escrow: Escrow;
   /** The alarm time this instance last set, so the hot path skips redundant setAlarm calls. */
   private armedAtMs: number | null = null;
   private readonly startedAtMs = Date.now();
@@ -44,6 +49,7 @@ export class SkuObject extends DurableObject<Env> {
       retention_ms: Number(env.RETENTION_SECONDS) * 1000,
     });
     this.catalog = new SkuCatalog(this.ledger.tables);
+    this.escrow = new Escrow(env, this.ledger);
     this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, {
       db: env.DB,
       notifications: env.NOTIFICATIONS,
@@ -60,23 +66,61 @@ export class SkuObject extends DurableObject<Env> {
     });
   }
 
+  /** The merchant's settings; with shards, pushed on to every shard (draining ones give their units back). */
   async configure(sku: string, config: SkuConfig): Promise<{ created: boolean; snapshot: SkuSnapshot }> {
     this.ensureSchema();
-    return this.changeThenRearm(() => this.catalog.configure(sku, config, Date.now()));
+    const result = await this.changeThenRearm(() => this.catalog.configure(sku, config, Date.now()));
+    const role = this.escrow.role()!;
+    if (role.span > 1) {
+      const rules = this.ledger.tables.saleRules();
+      await this.onShards(role, (shard, i) => shard.configureShard(sku, i, { ...config, shards: role.shards }, rules));
+      return { ...result, snapshot: (await this.snapshot())! };
+    }
+    return result;
+  }
+
+  /** A shard's settings, from its SKU's own object. */
+  async configureShard(sku: string, shard: number, config: SkuConfig, rules: SaleRule[]): Promise<void> {
+    this.ensureSchema();
+    const now_ms = Date.now();
+    await this.changeThenRearm(() => {
+      this.catalog.configure(sku, config, now_ms, shard);
+      for (const rule of rules) this.catalog.applySaleRule(rule, now_ms);
+    });
+    await this.escrow.drain(this.escrow.role()!);
   }
 
   async applySaleRule(rule: SaleRule): Promise<{ applied: boolean }> {
     this.ensureSchema();
-    return this.changeThenRearm(() => this.catalog.applySaleRule(rule, Date.now()));
+    const result = await this.changeThenRearm(() => this.catalog.applySaleRule(rule, Date.now()));
+    await this.onShards(this.escrow.role(), (shard) => shard.applySaleRule(rule));
+    return result;
   }
 
   async removeSaleRule(saleId: string, revision: number): Promise<{ applied: boolean }> {
     this.ensureSchema();
-    return this.changeThenRearm(() => this.catalog.removeSaleRule(saleId, revision, Date.now()));
+    const result = await this.changeThenRearm(() => this.catalog.removeSaleRule(saleId, revision, Date.now()));
+    await this.onShards(this.escrow.role(), (shard) => shard.removeSaleRule(saleId, revision));
+    return result;
   }
 
+  /** Runs `fn` on every shard this SKU ever had, when this is a sharded SKU's own object. */
+  private async onShards<T>(role: Role | null, fn: (shard: DurableObjectStub<SkuObject>, index: number) => Promise<T>): Promise<T[]> {
+    if (!role || role.shard !== null || role.span <= 1) return [];
+    return Promise.all(Array.from({ length: role.span }, (_, i) => fn(this.escrow.peer(role, i), i)));
+  }
+
+  /** Restocks and shrinkage go to the pool; shrinkage beyond it recalls the shards' free units first. */
   async adjust(input: Adjustment, idem: IdempotencyKey | null): Promise<Replayable<AdjustmentResult>> {
-    return this.mutate(() => this.ledger.adjust(input, idem, Date.now()));
+    const role = this.schemaReady ? this.escrow.role() : null;
+    if (role && role.span > 1 && input.delta < 0 && this.escrow.available() < -input.delta) {
+      await this.escrow.recall({ ...role, shards: 0 }, null);
+    }
+    const outcome = await this.mutate(() => this.ledger.adjust(input, idem, Date.now()));
+    if (!outcome.ok || !role || role.span <= 1) return outcome;
+    // The answer speaks of the SKU, not of the pool alone.
+    const whole = await this.snapshot();
+    return whole ? { ...outcome, value: { ...outcome.value, levels: whole.levels } } : outcome;
   }
 
   /**
@@ -88,9 +132,72 @@ export class SkuObject extends DurableObject<Env> {
     input: { customerId: string; quantity: number },
     idem: IdempotencyKey | null,
   ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys }> {
-    const outcome: Replayable<Hold> = await this.mutate(() => this.ledger.reserve(input, idem, Date.now()));
+    const role = this.schemaReady ? this.escrow.role() : null;
+    if (role && !this.escrow.serves(role, input.customerId)) {
+      // Not this object's customer (the shard count changed): the caller retries where it says.
+      return refuse("unavailable", "This SKU's holds are served by its shards.", { shards: role.shards });
+    }
+    const outcome: Replayable<Hold> = role?.shard != null ? await this.reserveOnShard(role, input, idem) : await this.mutate(() => this.ledger.reserve(input, idem, Date.now()));
     if (outcome.ok || outcome.replayed || !isVerdict(outcome.code)) return outcome;
     return { ...outcome, acceptedKeys: this.schemaReady ? this.ledger.acceptedKeys(Date.now()) : NO_KEYS };
+  }
+
+  /**
+   * A shard holds within its allotment; short of it, it refills from the pool
+   * (which recalls from siblings when it must) and tries again. It refuses for
+   * stock only once a refill came back empty, so `sold_out` means the whole
+   * SKU is out; if concurrent holds keep taking each refill first, it gives
+   * up after a bounded number of rounds with a transient 503.
+   */
+  private async reserveOnShard(role: Role, input: { customerId: string; quantity: number }, idem: IdempotencyKey | null): Promise<Replayable<Hold>> {
+    for (let round = 1; round <= ESCROW.reserve_rounds_max; round++) {
+      const shortage = this.escrow.knownEmpty(Date.now()) ? "final" : "ask";
+      const outcome = await this.mutate(() => this.ledger.reserve(input, idem, Date.now(), shortage));
+      if (!isShortage(outcome)) {
+        if (outcome.ok) this.escrow.refillIfLow(role);
+        return outcome;
+      }
+      if ((await this.escrow.awaiting(input.quantity, () => this.escrow.refill(role, input.quantity))) === 0) {
+        // The pool and every sibling are out: the refusal is now the SKU's truth.
+        return this.mutate(() => this.ledger.reserve(input, idem, Date.now(), "final"));
+      }
+    }
+    return refuse("unavailable", "Holds on this SKU are arriving faster than its shards refill; retry shortly.", { retryAfterSeconds: 1 });
+  }
+
+  // --- Escrow (SPEC 8): the pool's and the shards' side of two-phase transfers.
+
+  async grant(shard: number, wanted: number): Promise<Transfer | null> {
+    const role = this.escrow.role();
+    if (!role || role.shard !== null) return null;
+    const t = await this.escrow.grant(role, shard, wanted);
+    await this.rearm();
+    return t;
+  }
+
+  async surrender(): Promise<Transfer | null> {
+    if (!this.schemaReady) return null;
+    const t = this.escrow.surrender();
+    await this.rearm();
+    return t;
+  }
+
+  async receiveTransfer(t: Transfer): Promise<void> {
+    this.ensureSchema();
+    this.guard(() => this.escrow.receive(t));
+    await this.rearm();
+  }
+
+  async postTransfer(transferId: string): Promise<void> {
+    if (!this.schemaReady) return;
+    this.escrow.post(transferId);
+    await this.rearm();
+  }
+
+  /** This object's own part of its SKU, for the SKU's own object to add up. */
+  async part(audited = false): Promise<ShardPart | null> {
+    if (!this.schemaReady) return null;
+    return this.guard(() => partOf(this.ledger, this.escrow.poolCalls, audited));
   }
 
   /** The stored reply for a key, if the operation ran under it; reads only. */
@@ -122,24 +229,48 @@ export class SkuObject extends DurableObject<Env> {
     return this.mutate(() => this.ledger.voidCheckout(holdId, orderId, Date.now()));
   }
 
+  /** The SKU as the API shows it; a sharded SKU's own object adds up its shards. */
   async snapshot(): Promise<SkuSnapshot | null> {
     this.calls += 1;
     if (!this.schemaReady) return null;
     const snapshot = this.guard(() => this.ledger.snapshot(Date.now()));
     await this.rearm();
-    return snapshot;
+    const role = this.escrow.role();
+    if (!snapshot || !role || role.shard !== null || role.span <= 1) return snapshot;
+    const own = this.guard(() => partOf(this.ledger, this.escrow.poolCalls, false));
+    return wholeSnapshot(snapshot, own, await this.onShards(role, (s) => s.part(false)));
   }
 
   async counters(): Promise<Record<string, number>> {
     return this.schemaReady ? this.ledger.counters() : {};
   }
 
+  /**
+   * What a merchant watches: the whole SKU's levels and counters, and the
+   * audit of the invariants across every object of the SKU (SPEC 2 and 8).
+   */
   async stats(): Promise<SkuStats | null> {
     const snapshot = await this.snapshot();
-    if (!snapshot) return null;
-    return skuStats(snapshot.sku, snapshot.levels, snapshot.liveHolds, this.ledger.counters(), {
+    const role = snapshot && this.escrow.role();
+    if (!snapshot || !role) return null;
+    const counters = [this.ledger.counters()];
+    const parts = [this.guard(() => partOf(this.ledger, this.escrow.poolCalls, true))];
+    if (role.shard === null && role.span > 1) {
+      const shards = await this.onShards(role, async (s) => ({ counters: await s.counters(), part: await s.part(true) }));
+      for (const s of shards) {
+        counters.push(s.counters);
+        parts.push(s.part);
+      }
+    }
+    const whole = wholeOf(parts);
+    return skuStats(snapshot.sku, snapshot.levels, snapshot.liveHolds, sumCounters(counters), {
       startedAt: new Date(this.startedAtMs).toISOString(),
       calls: this.calls,
+    }, {
+      shards: role.shards,
+      inFlight: whole.inFlight,
+      poolCalls: parts.reduce((n, p) => n + (p?.poolCalls ?? 0), 0),
+      audit: whole.audit,
     });
   }
 
@@ -160,6 +291,11 @@ export class SkuObject extends DurableObject<Env> {
       capped = (await this.shipper.drain()).capped;
     } catch (e) {
       ok = this.failed("ship", e);
+    }
+    try {
+      await this.escrow.redeliver(Date.now());
+    } catch (e) {
+      ok = this.failed("transfers", e);
     }
     ok = this.step("prune", () => {
       this.ledger.prune(Date.now(), LIMITS.alarm_prune_max);
@@ -205,7 +341,8 @@ export class SkuObject extends DurableObject<Env> {
       if (!(e instanceof InvariantViolation)) throw e;
       result = refuse("internal", "The change would break a stock invariant, so nothing was applied.");
     }
-    if (!result.ok) this.ledger.countRefusal(result.code);
+    // A shard's shortage is a step of a hold still in progress, not an answer.
+    if (!result.ok && !isShortage(result)) this.ledger.countRefusal(result.code);
     await this.rearm();
     return result;
   }

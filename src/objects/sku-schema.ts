@@ -297,4 +297,35 @@ export const SKU_MIGRATIONS: readonly string[] = [
   ALTER TABLE idempotency ADD COLUMN accepted INTEGER NOT NULL DEFAULT 0;
   UPDATE idempotency SET accepted = json_extract(outcome, '$.ok') = 1;
   `,
+  // Step 7: stock shards (SPEC section 8, escrow). Units move between the
+  // SKU's pool (its own object) and its shards by two-phase transfers: the
+  // sender debits and records the transfer pending, the receiver credits it
+  // once (its id is the receiver's idempotency record), then the sender
+  // marks it posted. Conservation per object becomes
+  // received + moved_in - moved_out == on_hand + sold.
+  `
+  ALTER TABLE sku ADD COLUMN moved_in INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sku ADD COLUMN moved_out INTEGER NOT NULL DEFAULT 0;
+  -- The SKU's shard count (on every object, as last told), and which shard this object is (NULL: the SKU's own object).
+  ALTER TABLE sku ADD COLUMN shards INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE sku ADD COLUMN shard_index INTEGER;
+  -- On the SKU's own object: how many shards ever existed, so views and audits reach draining ones too.
+  ALTER TABLE sku ADD COLUMN shard_span INTEGER NOT NULL DEFAULT 1;
+  CREATE TABLE transfers (
+    transfer_id TEXT PRIMARY KEY,
+    direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+    -- the other side: a shard index, or -1 for the SKU's pool
+    peer INTEGER NOT NULL,
+    units INTEGER NOT NULL CHECK (units > 0),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'posted')),
+    created_at_ms INTEGER NOT NULL,
+    posted_at_ms INTEGER
+  );
+  CREATE INDEX transfers_pending ON transfers (created_at_ms) WHERE status = 'pending';
+  -- Units move once, forever: a transfer's size and sides never change, and it is never un-posted.
+  CREATE TRIGGER transfers_immutable BEFORE UPDATE OF transfer_id, direction, peer, units ON transfers
+  BEGIN SELECT RAISE(ABORT, 'a transfer never changes its sides or size'); END;
+  CREATE TRIGGER transfers_posted_once BEFORE UPDATE OF status ON transfers WHEN OLD.status = 'posted'
+  BEGIN SELECT RAISE(ABORT, 'a posted transfer stays posted'); END;
+  `,
 ];

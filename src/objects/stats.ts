@@ -16,6 +16,24 @@ export interface SkuStats {
   };
   /** Calls this instance has served since it started (resets on eviction). */
   instance: { startedAt: string; calls: number };
+  escrow: EscrowStats;
+}
+
+/** Stock shards (SPEC 8): how the SKU is split, and the audit of its invariants across every object. */
+export interface EscrowStats {
+  shards: number;
+  /** Units between two objects of the SKU in a transfer not yet credited. */
+  inFlight: number;
+  /** Refills the shards asked of the pool since their instances started. */
+  poolCalls: number;
+  audit: { ok: boolean; problems: string[] };
+}
+
+/** Counters of several objects of one SKU, added up. */
+export function sumCounters(all: ReadonlyArray<Readonly<Record<string, number>>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const counters of all) for (const [name, value] of Object.entries(counters)) out[name] = (out[name] ?? 0) + value;
+  return out;
 }
 
 export const REFUSAL_COUNTER_PREFIX = "refused_";
@@ -26,6 +44,7 @@ export function skuStats(
   liveHolds: number,
   counters: Readonly<Record<string, number>>,
   instance: SkuStats["instance"],
+  escrow: EscrowStats,
 ): SkuStats {
   const count = (name: string) => counters[name] ?? 0;
   const refusals: Record<string, number> = {};
@@ -50,6 +69,7 @@ export function skuStats(
       expiredOfCreated: ratio(count("holds_expired"), created),
     },
     instance,
+    escrow,
   };
 }
 

@@ -3,7 +3,8 @@ import { sha256Hex } from "../domain/canonical-json";
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Hold } from "../domain/types";
 import type { IdempotencyKey } from "../idempotency/rule";
-import { skuOfHoldId } from "../objects/rows";
+import { holdStub, placeOfHold } from "../objects/shards";
+import { reserveFor } from "../edge/shards";
 import { providerName } from "../payments";
 import { OrderStore } from "./order-store";
 import { orderView, type OrderView } from "./view";
@@ -114,22 +115,22 @@ async function takeHolds(env: Env, customerId: string, orderId: string, input: C
   const actor = { customerId };
   const requests =
     "holdIds" in input
-      ? [...new Set(input.holdIds)].map((holdId) => ({ sku: skuOfHoldId(holdId)!, holdId }))
+      ? [...new Set(input.holdIds)].map((holdId) => ({ sku: placeOfHold(holdId)!.sku, holdId }))
       : [...summed(input.items)].map(([sku, quantity]) => ({ sku, quantity }));
 
   const results = await Promise.allSettled(
     requests.map(async (r): Promise<{ sku: string; outcome: Outcome<Hold> & { replayed?: boolean }; heldId?: string }> => {
-      const stub = env.SKU.getByName(r.sku);
-      if ("holdId" in r) return { sku: r.sku, outcome: await stub.beginCheckout(r.holdId, orderId, actor), heldId: r.holdId };
-      const held = await stub.reserve({ customerId, quantity: r.quantity }, { key: `checkout|${orderId}|${r.sku}`, requestHash: String(r.quantity) });
+      if ("holdId" in r) return { sku: r.sku, outcome: await holdStub(env, r.holdId).beginCheckout(r.holdId, orderId, actor), heldId: r.holdId };
+      const input = { customerId, quantity: r.quantity };
+      const held = await reserveFor(env, r.sku, input, { key: `checkout|${orderId}|${r.sku}`, requestHash: String(r.quantity) });
       if (!held.ok) return { sku: r.sku, outcome: held };
-      const begun = await stub.beginCheckout(held.value.holdId, orderId, actor);
+      const begun = await holdStub(env, held.value.holdId).beginCheckout(held.value.holdId, orderId, actor);
       if (begun.ok || !held.replayed || begun.code !== "hold_expired") return { sku: r.sku, outcome: begun, heldId: held.value.holdId };
       // An earlier attempt under this key gave up (refused, failed or crashed) and its hold has ended:
       // a retry runs the request again, so it holds afresh rather than tripping over that dead hold.
-      const fresh = await stub.reserve({ customerId, quantity: r.quantity }, null);
+      const fresh = await reserveFor(env, r.sku, input, null);
       if (!fresh.ok) return { sku: r.sku, outcome: fresh };
-      return { sku: r.sku, outcome: await stub.beginCheckout(fresh.value.holdId, orderId, actor), heldId: fresh.value.holdId };
+      return { sku: r.sku, outcome: await holdStub(env, fresh.value.holdId).beginCheckout(fresh.value.holdId, orderId, actor), heldId: fresh.value.holdId };
     }),
   );
 
@@ -152,17 +153,21 @@ async function takeHolds(env: Env, customerId: string, orderId: string, input: C
   if (refusal === null && failure === null) return { ok: true, holds };
   await Promise.allSettled([
     releaseHolds(env, orderId, holds),
-    ...strays.map((s) => env.SKU.getByName(s.sku).release(s.holdId, "merchant")),
+    ...strays.map((s) => holdStub(env, s.holdId).release(s.holdId, "merchant")),
   ]);
   if (failure !== null) throw failure;
   return refusal!;
 }
 
-/** Voids the order's holds in every SKU; voiding is idempotent, so callers may repeat it. */
-export async function releaseHolds(env: Env, orderId: string, holds: ReadonlyArray<{ sku: string; holdId: string }>): Promise<void> {
-  const results = await Promise.all(holds.map((h) => env.SKU.getByName(h.sku).voidCheckout(h.holdId, orderId)));
+/**
+ * Voids the order's holds in every SKU; voiding is idempotent, so callers may
+ * repeat it. True when some hold was already committed: a payment got that far.
+ */
+export async function releaseHolds(env: Env, orderId: string, holds: ReadonlyArray<{ sku: string; holdId: string }>): Promise<boolean> {
+  const results = await Promise.all(holds.map((h) => holdStub(env, h.holdId).voidCheckout(h.holdId, orderId)));
   const stuck = results.filter((r) => !r.ok && r.code !== "hold_not_releasable" && r.code !== "not_found");
   if (stuck.length > 0) throw new Error(`could not void holds of ${orderId}: ${JSON.stringify(stuck)}`);
+  return results.some((r) => !r.ok && r.code === "hold_not_releasable");
 }
 
 function summed(items: ReadonlyArray<{ sku: string; quantity: number }>): Map<string, number> {

@@ -1,4 +1,5 @@
 import type { OrderItemRow, OrderRow } from "../db/schema";
+import { holdStub } from "../objects/shards";
 import { paymentProvider } from "../payments";
 import type { OrderStatus } from "./lifecycle";
 import type { OrderPatch, OrderStore } from "./order-store";
@@ -69,7 +70,7 @@ export class Refunds {
    * True when any unit came back.
    */
   private async returnUnits(orderId: string, items: readonly OrderItemRow[]): Promise<boolean> {
-    const results = await Promise.all(items.map((i) => this.env.SKU.getByName(i.sku).returnHold(i.holdId, orderId)));
+    const results = await Promise.all(items.map((i) => holdStub(this.env, i.holdId).returnHold(i.holdId, orderId)));
     const failed = results.find((r) => !r.ok && r.code !== "not_found" && r.code !== "hold_not_releasable");
     if (failed && !failed.ok) throw new Error(`return of ${orderId}'s holds refused: ${failed.code}`);
     return results.some((r) => r.ok || r.code === "not_found");

@@ -2,6 +2,7 @@ import type { OrderItemRow, OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { enqueueNotifications, type Notification } from "../notifications/messages";
 import { paymentProvider } from "../payments";
+import { holdStub } from "../objects/shards";
 import { releaseHolds } from "./checkout";
 import { OrderStore } from "./order-store";
 import { Refunds, type RefundPlan } from "./refunds";
@@ -39,13 +40,7 @@ export class OrderFlow {
     // Already attempted: this is a duplicate, or the deadline job of a payment still in
     // flight that Queues' 12 h delay cap delivered early; either way, wait for the deadline again.
     if (order.paymentStatus !== null) return this.expireAtDeadline(order, now_ms);
-    const result = await paymentProvider(this.env, order.paymentProvider).charge({
-      orderId,
-      customerId: order.customerId,
-      amount: order.totalAmount,
-      currency: order.currency,
-      paymentMethod: order.paymentMethod,
-    });
+    const result = await this.chargeAt(order);
     switch (result.status) {
       case "succeeded":
         return this.paymentSucceeded(orderId, result.intentId, now_ms);
@@ -65,6 +60,17 @@ export class OrderFlow {
     }
   }
 
+  /** Charges the order's total; the provider keys it by order id, so asking again never charges twice. */
+  private chargeAt(order: OrderRow) {
+    return paymentProvider(this.env, order.paymentProvider).charge({
+      orderId: order.orderId,
+      customerId: order.customerId,
+      amount: order.totalAmount,
+      currency: order.currency,
+      paymentMethod: order.paymentMethod,
+    });
+  }
+
   /**
    * The payment now waits on the shopper (3-D Secure) or the bank. If neither
    * answers, the order must still end when its holds do: a payment job
@@ -82,7 +88,7 @@ export class OrderFlow {
     if (!stored || ["paid", "fulfilled", "refunded"].includes(stored.order.status)) return;
     const { order, items } = stored;
     if (order.status === "pending_payment") {
-      const commits = await Promise.all(items.map((i) => this.env.SKU.getByName(i.sku).commit(i.holdId, orderId)));
+      const commits = await Promise.all(items.map((i) => holdStub(this.env, i.holdId).commit(i.holdId, orderId)));
       if (commits.every((c) => c.ok)) {
         const moved = await this.store.transition(orderId, now_ms, (o) =>
           o.status === "pending_payment" ? { to: "paid", event: "order.paid", patch: { paymentStatus: "succeeded", intentId } } : null,
@@ -118,7 +124,16 @@ export class OrderFlow {
   async expire(orderId: string, now_ms: number): Promise<OrderRow | null> {
     const stored = await this.store.get(orderId);
     if (!stored || stored.order.status !== "pending_payment") return stored?.order ?? null;
-    await releaseHolds(this.env, orderId, stored.items);
+    if (await releaseHolds(this.env, orderId, stored.items)) {
+      // A hold is committed, so a payment succeeded and a crash cut it off before the order
+      // said so. Asking the provider again is idempotent per order: it answers that payment,
+      // which then settles as paid or, its other holds gone, as a late payment refunded.
+      const again = await this.chargeAt(stored.order);
+      if (again.status === "succeeded") {
+        await this.paymentSucceeded(orderId, again.intentId, now_ms);
+        return (await this.store.get(orderId))?.order ?? null;
+      }
+    }
     const moved = await this.store.transition(orderId, now_ms, (o) =>
       o.status === "pending_payment" && now_ms >= o.expiresAtMs ? { to: "expired", event: "order.expired" } : null,
     );

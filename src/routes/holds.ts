@@ -7,7 +7,9 @@ import { sendOutcome } from "../http/outcome";
 import { callObject } from "../edge/guard";
 import { purgeSku } from "../edge/purge";
 import { enforceRateLimits } from "../edge/rate-limit";
+import { holdingObject, reserveFor } from "../edge/shards";
 import { edgeRefusal, rememberVerdict } from "../edge/verdicts";
+import { holdStub, placeOfHold } from "../objects/shards";
 import { Hold, HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
 
 const HoldBody = z
@@ -19,6 +21,12 @@ const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { m
 
 const skuParams = z.object({ sku: SkuId });
 const holdParams = z.object({ sku: SkuId, holdId: HoldId });
+
+/** The object that owns the hold (its id names it); a hold of another SKU is not under this path. */
+function stubOfHold(env: Env, sku: string, holdId: string) {
+  if (placeOfHold(holdId)?.sku !== sku) throw new ProblemError("not_found", "No such hold.");
+  return holdStub(env, holdId);
+}
 
 /** The owner sees their hold; the merchant sees every hold; anyone else gets `not_found`. */
 function actorOf(principal: Principal | null): { customerId: string } | "merchant" {
@@ -44,14 +52,16 @@ export const holdRoutes = router()
       const operation = `hold:${sku}`;
       // The cut comes first: a refusal answered here costs the object nothing, so the
       // budgets that protect the object are spent only on holds that reach it.
-      const cut = await edgeRefusal(sku, key === undefined ? null : scopedKey(principal!, operation, key));
+      // On a sharded SKU the verdict and its accepted keys are the customer's shard's.
+      const holder = holdingObject(sku, customerId);
+      const cut = await edgeRefusal(sku, holder, key === undefined ? null : scopedKey(principal!, operation, key));
       if (cut) throw new ProblemError(cut.code, cut.detail, cut.extra, { "holdfast-cache": "hit" });
       const idem = await idempotencyKey(key, principal!, operation, body);
-      const stub = c.env.SKU.getByName(sku);
-      const stored = await enforceRateLimits(c, customerId, "hold", idem && (() => callObject(c.env, () => stub.replay(idem))));
+      const recall = idem && (() => callObject(c.env, () => c.env.SKU.getByName(holdingObject(sku, customerId)).replay(idem)));
+      const stored = await enforceRateLimits(c, customerId, "hold", recall);
       if (stored) return sendOutcome(c, stored, 201);
-      const outcome = await callObject(c.env, () => stub.reserve({ customerId, quantity: body.quantity }, idem));
-      if (!outcome.ok && !outcome.replayed) rememberVerdict(c, sku, outcome);
+      const outcome = await reserveFor(c.env, sku, { customerId, quantity: body.quantity }, idem, (run) => callObject(c.env, run));
+      if (!outcome.ok && !outcome.replayed) rememberVerdict(c, holdingObject(sku, customerId), outcome);
       return sendOutcome(c, outcome, 201);
     },
   )
@@ -67,7 +77,7 @@ export const holdRoutes = router()
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
       const actor = actorOf(c.var.principal);
-      return sendOutcome(c, await callObject(c.env, () => c.env.SKU.getByName(sku).getHold(holdId, actor)), 200);
+      return sendOutcome(c, await callObject(c.env, () => stubOfHold(c.env, sku, holdId).getHold(holdId, actor)), 200);
     },
   )
   .openapi(
@@ -82,7 +92,7 @@ export const holdRoutes = router()
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
       const actor = actorOf(c.var.principal);
-      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).release(holdId, actor));
+      const outcome = await callObject(c.env, () => stubOfHold(c.env, sku, holdId).release(holdId, actor));
       // Units came back: this location's cached sold-out state must not outlive them.
       if (outcome.ok) purgeSku(c, sku);
       return sendOutcome(c, outcome, 200);

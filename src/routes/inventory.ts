@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { and, asc, gt, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { badCursor, decodeCursor, encodeCursor } from "../http/cursor";
 import { inventory } from "../db/schema";
@@ -56,16 +56,31 @@ export const inventoryRoutes = router().openapi(
     if (cursor !== undefined && (after === null || !SkuId.safeParse(after).success)) {
       throw badCursor();
     }
-    const filters: Array<SQL | undefined> = [
-      after === null ? undefined : gt(inventory.sku, after),
-      status === "in_stock" ? gt(inventory.available, 0) : status === "sold_out" ? eq(inventory.available, 0) : undefined,
+    // A sharded SKU ships one row per object (`sku`, `sku#0`, `sku#1`...): the list adds them up.
+    const base = sql<string>`CASE WHEN instr(${inventory.sku}, '#') > 0 THEN substr(${inventory.sku}, 1, instr(${inventory.sku}, '#') - 1) ELSE ${inventory.sku} END`;
+    const available = sql<number>`sum(${inventory.available})`;
+    const having: Array<SQL | undefined> = [
+      status === "in_stock" ? sql`${available} > 0` : status === "sold_out" ? sql`${available} = 0` : undefined,
     ];
     // One extra row tells whether another page exists without a COUNT.
     const rows = await drizzle(c.env.DB)
-      .select()
+      .select({
+        sku: base,
+        name: sql<string>`max(${inventory.name})`,
+        onHand: sql<number>`sum(${inventory.onHand})`,
+        reserved: sql<number>`sum(${inventory.reserved})`,
+        available,
+        sold: sql<number>`sum(${inventory.sold})`,
+        received: sql<number>`sum(${inventory.received})`,
+        returned: sql<number>`sum(${inventory.returned})`,
+        lastSeq: sql<number>`coalesce(max(CASE WHEN instr(${inventory.sku}, '#') = 0 THEN ${inventory.lastSeq} END), 0)`,
+        updatedAtMs: sql<number>`max(${inventory.updatedAtMs})`,
+      })
       .from(inventory)
-      .where(and(...filters))
-      .orderBy(asc(inventory.sku))
+      .where(after === null ? undefined : gt(base, after))
+      .groupBy(base)
+      .having(and(...having))
+      .orderBy(asc(base))
       .limit(limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CUSTOMER_ID } from "../http/auth";
-import { HOLD_ID_PATTERN } from "../objects/rows";
+import { HOLD_ID_PATTERN } from "../objects/shards";
 
 /** Schemas shared by several routes; each route file keeps its own bodies. */
 

@@ -10,6 +10,7 @@ import { cachedPublic } from "../edge/cache";
 import { callObject } from "../edge/guard";
 import { purgeSku } from "../edge/purge";
 import { rememberViewVerdict } from "../edge/verdicts";
+import { MAX_SHARDS } from "../objects/shards";
 import {
   IdempotencyHeaders,
   jsonBody,
@@ -25,6 +26,16 @@ const SkuBody = z
     name: z.string().trim().min(1).max(200),
     price: Money,
     alwaysOn: z.boolean().default(false).openapi({ description: "Sell at list price when no sale is live." }),
+    shards: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SHARDS)
+      .optional()
+      .openapi({
+        description:
+          "Stock shards (SPEC 8): split a hot SKU's stock across this many objects, each granting holds from its own allotment. 1 (the default for a new SKU) is an unsharded SKU; omitted on an update, the count stays. May change during a live sale.",
+      }),
   })
   .openapi("SkuInput");
 
@@ -70,11 +81,13 @@ const MerchantSku = PublicSku.extend({
   sold: z.number().int(),
   received: z.number().int(),
   returned: z.number().int(),
+  shards: z.number().int(),
   liveHolds: z.number().int(),
   updatedAt: z.string(),
 }).openapi("MerchantSku");
 
 const params = z.object({ sku: SkuId });
+const SHARDING_TIMEOUT_MS = 30_000;
 
 export const skuRoutes = router()
   .openapi(
@@ -93,7 +106,10 @@ export const skuRoutes = router()
     async (c) => {
       requireMerchant(c.var.principal);
       const { sku } = c.req.valid("param");
-      const { created, snapshot } = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, c.req.valid("json")));
+      // A change of shards sets up (or drains) up to 64 objects: a merchant's write may take longer than a hold.
+      const { created, snapshot } = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, c.req.valid("json")), {
+        timeout_ms: SHARDING_TIMEOUT_MS,
+      });
       purgeSku(c, sku);
       return c.json(merchantView(snapshot), created ? 201 : 200);
     },
@@ -163,6 +179,16 @@ const Stats = z
       expiredOfCreated: z.number().nullable().openapi({ description: "Abandonment: holds that lapsed." }),
     }),
     instance: z.object({ startedAt: z.string(), calls: z.number() }),
+    escrow: z
+      .object({
+        shards: z.number().int(),
+        inFlight: z.number().int().openapi({ description: "Units in a transfer between the pool and a shard, not yet credited." }),
+        poolCalls: z.number().int().openapi({ description: "Refills the shards asked of the pool since their instances started." }),
+        audit: z.object({ ok: z.boolean(), problems: z.array(z.string()) }).openapi({
+          description: "The invariants of SPEC 2 and 8 recomputed across the pool and every shard; `ok` must be true.",
+        }),
+      })
+      .openapi({ description: "Stock shards (SPEC 8) and the audit of the whole SKU." }),
   })
   .openapi("SkuStats");
 
@@ -198,6 +224,7 @@ function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
     sold: s.levels.sold,
     received: s.levels.received,
     returned: s.levels.returned,
+    shards: s.shards,
     liveHolds: s.liveHolds,
     updatedAt: s.updatedAt,
   };

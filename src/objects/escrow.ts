@@ -1,0 +1,207 @@
+import type { SkuLedger } from "./sku-ledger";
+import { objectName, POOL, shardOf } from "./shards";
+import { pendingTransfers, postTransfer, receiveUnits, sendUnits, type Transfer } from "./transfers";
+import type { SkuObject } from "./sku-object";
+
+/** Bounds and pacing of the escrow (TIGER_STYLE: every loop and batch has one). */
+export const ESCROW = {
+  /** A sent transfer not posted after this long is delivered again by the sender's alarm. */
+  redeliver_after_ms: 2_000,
+  /** Transfers one alarm run re-delivers. */
+  redeliver_max: 64,
+  /** A grant gives at least what was asked and at most this many units. */
+  grant_units_max: 5_000,
+  /** Refill rounds one hold may wait through before it answers a transient 503. */
+  reserve_rounds_max: 12,
+} as const;
+
+/** Who this object is among its SKU's objects. */
+export interface Role {
+  sku: string;
+  /** Null: the SKU's own object (the pool, and the only object of an unsharded SKU). */
+  shard: number | null;
+  shards: number;
+  /** On the SKU's own object: how many shards ever existed (draining ones included). */
+  span: number;
+}
+
+/**
+ * The escrow of SPEC section 8. The SKU's own object keeps the pool (its own
+ * on-hand units); each shard holds an allotment it may hold against alone.
+ * Shards ask the pool for a batch before they run dry; when the pool is
+ * empty it recalls surplus from siblings, so a shard says `sold_out` only
+ * when the whole SKU is out. Every move is a two-phase transfer
+ * (./transfers.ts) whose sender re-delivers it until the receiver has it.
+ */
+export class Escrow {
+  /** Units of this shard's last grant; it refills when fewer than a quarter of that remain. */
+  private lastGrant = 0;
+  private refilling: Promise<number> | null = null;
+  private recalling: Promise<number> | null = null;
+  /**
+   * Until then, this shard's pool said it was out (or the pool's recall found
+   * nothing): a shard refuses from its own allotment without asking again.
+   * The bound (SHARD_SOLD_OUT_BOUND_MS) is how long a refusal may lag units
+   * coming back elsewhere; it is what keeps a sold-out stampede off the pool.
+   */
+  private emptyUntilMs = 0;
+  /** Units that holds waiting on this shard still need: the next refill asks for all of them at once. */
+  private demand = 0;
+  /** Calls this object made to the pool, for the bench's pool_calls_per_1k_holds. */
+  poolCalls = 0;
+
+  private readonly soldOutBoundMs: number;
+
+  constructor(
+    private readonly env: Env,
+    private readonly ledger: SkuLedger,
+  ) {
+    const bound = Number(env.SHARD_SOLD_OUT_BOUND_MS);
+    this.soldOutBoundMs = Number.isFinite(bound) && bound >= 0 ? bound : 250;
+  }
+
+  /** Whether the pool said it was out less than the bound ago. */
+  knownEmpty(now_ms: number): boolean {
+    return now_ms < this.emptyUntilMs;
+  }
+
+  role(): Role | null {
+    const sku = this.ledger.tables.sku();
+    return sku ? { sku: sku.sku, shard: sku.shard_index, shards: sku.shards, span: sku.shard_span } : null;
+  }
+
+  /** Whether a new hold of this customer belongs here; else the route must use `role().shards`. */
+  serves(role: Role, customerId: string): boolean {
+    if (role.shard === null) return role.shards <= 1;
+    return role.shard < role.shards && shardOf(customerId, role.shards) === role.shard;
+  }
+
+  peer(role: Role, peer: number): DurableObjectStub<SkuObject> {
+    return this.env.SKU.getByName(objectName(role.sku, peer === POOL ? null : peer));
+  }
+
+  /** A shard's free units, without a transaction: a hint for when to refill. */
+  available(): number {
+    const sku = this.ledger.tables.sku();
+    return sku ? sku.on_hand - sku.reserved : 0;
+  }
+
+  /** Runs `wait` while `units` more are wanted here, so a refill in the meantime asks for them too. */
+  async awaiting<T>(units: number, wait: () => Promise<T>): Promise<T> {
+    this.demand += units;
+    try {
+      return await wait();
+    } finally {
+      this.demand -= units;
+    }
+  }
+
+  /** Refills ahead of need: called after a hold, costs nothing while the allotment is comfortable. */
+  refillIfLow(role: Role): void {
+    if (role.shard === null || this.refilling) return;
+    if (this.available() > Math.max(1, Math.floor(this.lastGrant / 4))) return;
+    void this.refill(role, 1).catch((e) => console.error(JSON.stringify({ level: "error", event: "refill_failed", sku: role.sku, shard: role.shard, error: String(e) })));
+  }
+
+  /**
+   * Asks the pool for at least `wanted` units (single-flight: concurrent
+   * callers share one call) and credits what it grants. Returns the units credited.
+   */
+  refill(role: Role, wanted: number): Promise<number> {
+    this.refilling ??= (async () => {
+      try {
+        this.poolCalls += 1;
+        const granted = await this.peer(role, POOL).grant(role.shard!, Math.max(wanted, this.demand));
+        if (!granted) {
+          this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+          return 0;
+        }
+        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...granted, peer: POOL }, Date.now()));
+        this.lastGrant = granted.units;
+        await this.peer(role, POOL).postTransfer(granted.transferId);
+        return granted.units;
+      } finally {
+        this.refilling = null;
+      }
+    })();
+    return this.refilling;
+  }
+
+  /**
+   * The pool's side of a refill: sends a batch to `shard`, recalling surplus
+   * from its siblings first when the pool cannot cover what is wanted. The
+   * batch shrinks with the pool, so the tail is spread, not stranded.
+   */
+  async grant(role: Role, shard: number, wanted: number): Promise<Transfer | null> {
+    if (this.available() < wanted && role.span > 1 && !this.knownEmpty(Date.now())) {
+      if ((await this.recall(role, shard)) === 0 && this.available() === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+    }
+    const pool = this.available();
+    const batch = Math.min(ESCROW.grant_units_max, Math.max(wanted, Math.ceil(pool / (2 * Math.max(1, role.shards)))));
+    return this.ledger.tables.tx(() => sendUnits(this.ledger.tables, shard, batch, Date.now()));
+  }
+
+  /**
+   * Takes back every other shard's free units. Only a pool that cannot cover a
+   * refill recalls, i.e. at the tail of a sale, where units left in quiet
+   * shards are exactly what must not strand. Single-flight; the units recalled.
+   */
+  recall(role: Role, except: number | null): Promise<number> {
+    this.recalling ??= (async () => {
+      try {
+        const siblings = Array.from({ length: role.span }, (_, i) => i).filter((i) => i !== except);
+        const units = await Promise.all(
+          siblings.map(async (i) => {
+            const back = await this.peer(role, i).surrender();
+            if (!back) return 0;
+            this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...back, peer: i }, Date.now()));
+            await this.peer(role, i).postTransfer(back.transferId);
+            return back.units;
+          }),
+        );
+        return units.reduce((a, b) => a + b, 0);
+      } finally {
+        this.recalling = null;
+      }
+    })();
+    return this.recalling;
+  }
+
+  /** A shard's side of a recall: sends its free units back to the pool. */
+  surrender(): Transfer | null {
+    const free = this.available();
+    if (free <= 0) return null;
+    return this.ledger.tables.tx(() => sendUnits(this.ledger.tables, POOL, free, Date.now()));
+  }
+
+  /** A draining shard (its index is past the shard count) gives back everything free at once. */
+  async drain(role: Role): Promise<void> {
+    if (role.shard === null || role.shard < role.shards) return;
+    const back = this.surrender();
+    if (back) await this.deliver(role, back);
+  }
+
+  receive(t: Transfer): void {
+    this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, t, Date.now()));
+  }
+
+  post(transferId: string): void {
+    this.ledger.tables.tx(() => postTransfer(this.ledger.tables, transferId, Date.now()));
+  }
+
+  /** Hands a sent transfer to its receiver, then posts it here. */
+  async deliver(role: Role, t: Transfer): Promise<void> {
+    const self = role.shard ?? POOL;
+    await this.peer(role, t.peer).receiveTransfer({ transferId: t.transferId, peer: self, units: t.units });
+    this.post(t.transferId);
+  }
+
+  /** The alarm's step: re-delivers transfers whose receiver may never have credited them. */
+  async redeliver(now_ms: number): Promise<number> {
+    const role = this.role();
+    if (!role) return 0;
+    const stuck = pendingTransfers(this.ledger.tables, now_ms - ESCROW.redeliver_after_ms, ESCROW.redeliver_max);
+    for (const t of stuck) await this.deliver(role, t);
+    return stuck.length;
+  }
+}
