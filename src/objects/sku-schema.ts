@@ -8,6 +8,52 @@ const LIVE = `('held', 'checkout')`;
 /** Ended holds that no transition can move again: the ones retention may delete. */
 const FINAL = `('released', 'expired', 'returned')`;
 
+/**
+ * Triggers on holds that steps recreate: step 6 rebuilds the table (SQLite
+ * cannot widen a CHECK in place), which drops them. Shared text, so both
+ * steps create the same triggers.
+ */
+const HOLD_TALLY_TRIGGERS = `
+  CREATE TRIGGER holds_insert AFTER INSERT ON holds
+  BEGIN
+    UPDATE sku SET
+      holds_created = holds_created + 1,
+      live_units = live_units + CASE WHEN NEW.status IN ${LIVE} THEN NEW.quantity ELSE 0 END,
+      live_holds = live_holds + (NEW.status IN ${LIVE})
+    WHERE id = 1;
+  END;
+  CREATE TRIGGER holds_insert_usage AFTER INSERT ON holds WHEN NEW.status IN ${LIVE} AND NEW.scope != ''
+  BEGIN
+    INSERT INTO customer_usage (scope, customer_id, held) VALUES (NEW.scope, NEW.customer_id, NEW.quantity)
+      ON CONFLICT (scope, customer_id) DO UPDATE SET held = held + NEW.quantity;
+  END;
+  CREATE TRIGGER holds_end AFTER UPDATE OF status ON holds
+  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE}
+  BEGIN
+    UPDATE sku SET
+      live_units = live_units - OLD.quantity,
+      live_holds = live_holds - 1,
+      holds_released = holds_released + (NEW.status = 'released'),
+      holds_expired = holds_expired + (NEW.status = 'expired'),
+      holds_committed = holds_committed + (NEW.status = 'committed')
+    WHERE id = 1;
+  END;
+  CREATE TRIGGER holds_end_usage AFTER UPDATE OF status ON holds
+  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE} AND OLD.scope != ''
+  BEGIN
+    UPDATE customer_usage
+      SET held = held - OLD.quantity, bought = bought + (NEW.status = 'committed') * OLD.quantity
+      WHERE scope = OLD.scope AND customer_id = OLD.customer_id;
+  END;
+`;
+const HOLD_GUARD_TRIGGERS = `
+  CREATE TRIGGER holds_immutable BEFORE UPDATE OF quantity, customer_id, scope ON holds
+  BEGIN SELECT RAISE(ABORT, 'hold quantity, customer and scope are immutable'); END;
+  CREATE TRIGGER holds_no_revival BEFORE UPDATE OF status ON holds
+  WHEN OLD.status NOT IN ${LIVE} AND NEW.status IN ${LIVE}
+  BEGIN SELECT RAISE(ABORT, 'an ended hold cannot become live again'); END;
+`;
+
 export const SKU_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE sku (
@@ -78,11 +124,7 @@ export const SKU_MIGRATIONS: readonly string[] = [
   END;
 
   -- Holds never change quantity, owner or scope, and never come back to life.
-  CREATE TRIGGER holds_immutable BEFORE UPDATE OF quantity, customer_id, scope ON holds
-  BEGIN SELECT RAISE(ABORT, 'hold quantity, customer and scope are immutable'); END;
-  CREATE TRIGGER holds_no_revival BEFORE UPDATE OF status ON holds
-  WHEN OLD.status NOT IN ${LIVE} AND NEW.status IN ${LIVE}
-  BEGIN SELECT RAISE(ABORT, 'an ended hold cannot become live again'); END;
+${HOLD_GUARD_TRIGGERS}
 
   CREATE TABLE sale_rules (
     sale_id TEXT PRIMARY KEY,
@@ -175,37 +217,7 @@ export const SKU_MIGRATIONS: readonly string[] = [
   ALTER TABLE customer_usage ADD COLUMN rate_tokens REAL;
   ALTER TABLE customer_usage ADD COLUMN rate_at_ms INTEGER;
 
-  CREATE TRIGGER holds_insert AFTER INSERT ON holds
-  BEGIN
-    UPDATE sku SET
-      holds_created = holds_created + 1,
-      live_units = live_units + CASE WHEN NEW.status IN ${LIVE} THEN NEW.quantity ELSE 0 END,
-      live_holds = live_holds + (NEW.status IN ${LIVE})
-    WHERE id = 1;
-  END;
-  CREATE TRIGGER holds_insert_usage AFTER INSERT ON holds WHEN NEW.status IN ${LIVE} AND NEW.scope != ''
-  BEGIN
-    INSERT INTO customer_usage (scope, customer_id, held) VALUES (NEW.scope, NEW.customer_id, NEW.quantity)
-      ON CONFLICT (scope, customer_id) DO UPDATE SET held = held + NEW.quantity;
-  END;
-  CREATE TRIGGER holds_end AFTER UPDATE OF status ON holds
-  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE}
-  BEGIN
-    UPDATE sku SET
-      live_units = live_units - OLD.quantity,
-      live_holds = live_holds - 1,
-      holds_released = holds_released + (NEW.status = 'released'),
-      holds_expired = holds_expired + (NEW.status = 'expired'),
-      holds_committed = holds_committed + (NEW.status = 'committed')
-    WHERE id = 1;
-  END;
-  CREATE TRIGGER holds_end_usage AFTER UPDATE OF status ON holds
-  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE} AND OLD.scope != ''
-  BEGIN
-    UPDATE customer_usage
-      SET held = held - OLD.quantity, bought = bought + (NEW.status = 'committed') * OLD.quantity
-      WHERE scope = OLD.scope AND customer_id = OLD.customer_id;
-  END;
+${HOLD_TALLY_TRIGGERS}
   `,
   // Step 5: what is shipped is what lies at or below the chain head's
   // outbox_seq, so the per-row flag and its index (written on every append)
@@ -245,37 +257,7 @@ export const SKU_MIGRATIONS: readonly string[] = [
   ALTER TABLE sku ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE sku ADD COLUMN holds_returned INTEGER NOT NULL DEFAULT 0;
 
-  CREATE TRIGGER holds_insert AFTER INSERT ON holds
-  BEGIN
-    UPDATE sku SET
-      holds_created = holds_created + 1,
-      live_units = live_units + CASE WHEN NEW.status IN ${LIVE} THEN NEW.quantity ELSE 0 END,
-      live_holds = live_holds + (NEW.status IN ${LIVE})
-    WHERE id = 1;
-  END;
-  CREATE TRIGGER holds_insert_usage AFTER INSERT ON holds WHEN NEW.status IN ${LIVE} AND NEW.scope != ''
-  BEGIN
-    INSERT INTO customer_usage (scope, customer_id, held) VALUES (NEW.scope, NEW.customer_id, NEW.quantity)
-      ON CONFLICT (scope, customer_id) DO UPDATE SET held = held + NEW.quantity;
-  END;
-  CREATE TRIGGER holds_end AFTER UPDATE OF status ON holds
-  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE}
-  BEGIN
-    UPDATE sku SET
-      live_units = live_units - OLD.quantity,
-      live_holds = live_holds - 1,
-      holds_released = holds_released + (NEW.status = 'released'),
-      holds_expired = holds_expired + (NEW.status = 'expired'),
-      holds_committed = holds_committed + (NEW.status = 'committed')
-    WHERE id = 1;
-  END;
-  CREATE TRIGGER holds_end_usage AFTER UPDATE OF status ON holds
-  WHEN OLD.status IN ${LIVE} AND NEW.status NOT IN ${LIVE} AND OLD.scope != ''
-  BEGIN
-    UPDATE customer_usage
-      SET held = held - OLD.quantity, bought = bought + (NEW.status = 'committed') * OLD.quantity
-      WHERE scope = OLD.scope AND customer_id = OLD.customer_id;
-  END;
+${HOLD_TALLY_TRIGGERS}
   -- A return gives the units back to the shop and the allowance back to the customer.
   CREATE TRIGGER holds_return AFTER UPDATE OF status ON holds
   WHEN OLD.status = 'committed' AND NEW.status = 'returned'
@@ -284,11 +266,7 @@ export const SKU_MIGRATIONS: readonly string[] = [
     UPDATE customer_usage SET bought = bought - OLD.quantity
       WHERE scope = OLD.scope AND customer_id = OLD.customer_id;
   END;
-  CREATE TRIGGER holds_immutable BEFORE UPDATE OF quantity, customer_id, scope ON holds
-  BEGIN SELECT RAISE(ABORT, 'hold quantity, customer and scope are immutable'); END;
-  CREATE TRIGGER holds_no_revival BEFORE UPDATE OF status ON holds
-  WHEN OLD.status NOT IN ${LIVE} AND NEW.status IN ${LIVE}
-  BEGIN SELECT RAISE(ABORT, 'an ended hold cannot become live again'); END;
+${HOLD_GUARD_TRIGGERS}
   -- Each ending happens once: only a committed hold may move on, and only to returned.
   CREATE TRIGGER holds_final BEFORE UPDATE OF status ON holds
   WHEN OLD.status NOT IN ${LIVE} AND NEW.status != OLD.status AND NOT (OLD.status = 'committed' AND NEW.status = 'returned')
