@@ -1,3 +1,4 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { placeOfHold, shardOf } from "../src/objects/shards";
@@ -139,6 +140,33 @@ describe("stock shards", () => {
     await setShards(sku, 1);
     const stats = await expectWholeAudited(sku);
     expect(stats.levels).toMatchObject({ onHand: 60, reserved: 60, available: 0, received: 60 });
+  });
+
+  it("finishes a transfer whose receiver never heard of it: the sender's alarm delivers it once", async () => {
+    const sku = await createSku({ stock: 30 });
+    await setShards(sku, 2);
+    const pool = env.SKU.getByName(sku);
+    // The pool debits for shard 1, then "crashes" before the shard credits: the units are in flight.
+    const sent = await pool.grant(1, 5);
+    expect(sent).toMatchObject({ peer: 1 });
+    const inFlight = await escrowStats(sku);
+    expect(inFlight.escrow).toMatchObject({ inFlight: sent!.units, audit: { ok: true } });
+    expect(inFlight.levels).toMatchObject({ onHand: 30, available: 30 });
+
+    await runInDurableObject(pool, (_o, state) => {
+      state.storage.sql.exec("UPDATE transfers SET created_at_ms = created_at_ms - 10000 WHERE transfer_id = ?", sent!.transferId);
+    });
+    await runDurableObjectAlarm(pool);
+    await runDurableObjectAlarm(pool);
+    const [status] = await runInDurableObject(pool, (_o, state) =>
+      state.storage.sql.exec<{ status: string }>("SELECT status FROM transfers WHERE transfer_id = ?", sent!.transferId).toArray(),
+    );
+    expect(status?.status).toBe("posted");
+    // Delivered twice (two alarm runs, a retried receive), credited once.
+    await env.SKU.getByName(`${sku}#1`).receiveTransfer({ transferId: sent!.transferId, peer: -1, units: sent!.units });
+    const after = await expectWholeAudited(sku);
+    expect(after.escrow.inFlight).toBe(0);
+    expect(after.levels).toMatchObject({ onHand: 30, available: 30, received: 30 });
   });
 
   it("keeps an unsharded SKU on its one object: no transfers, no pool calls", async () => {
