@@ -6,6 +6,7 @@ import { OrderConflict } from "./orders/order-store";
 import { authenticate } from "./http/auth";
 import { router, type AppEnv } from "./http/context";
 import { allowedMethods } from "./http/allowed-methods";
+import { corsFor } from "./http/cors";
 import { observe } from "./http/observe";
 import { problemResponse } from "./http/problem";
 import { auditRoutes } from "./routes/audit";
@@ -26,6 +27,8 @@ export function createApp() {
   const app = router();
 
   app.use("*", observe());
+  // Before body limits and authentication: a preflight carries neither, and problems need the CORS headers too.
+  app.use("*", corsFor());
   const limitBody = (maxSize: number) =>
     bodyLimit({ maxSize, onError: () => problemResponse("payload_too_large", `Request bodies are limited to ${maxSize} bytes.`) });
   const [small, large] = [limitBody(MAX_BODY_BYTES), limitBody(MAX_WEBHOOK_BYTES)];
