@@ -1,12 +1,11 @@
-import type { SkuLedger } from "./sku-ledger";
+import { refuse } from "../domain/problems";
+import { isShortage, type Replayable, type SkuLedger } from "./sku-ledger";
 import { objectName, POOL, shardOf } from "./shards";
-import { pendingTransfers, postTransfer, receiveUnits, sendUnits, type Transfer } from "./transfers";
+import { pendingTransfers, postTransfer, receiveUnits, REDELIVER_AFTER_MS, sendUnits, type Transfer } from "./transfers";
 import type { SkuObject } from "./sku-object";
 
 /** Bounds and pacing of the escrow (TIGER_STYLE: every loop and batch has one). */
 export const ESCROW = {
-  /** A sent transfer not posted after this long is delivered again by the sender's alarm. */
-  redeliver_after_ms: 2_000,
   /** Transfers one alarm run re-delivers. */
   redeliver_max: 64,
   /** A grant gives at least what was asked and at most this many units. */
@@ -94,6 +93,36 @@ export class Escrow {
     } finally {
       this.demand -= units;
     }
+  }
+
+  /**
+   * A shard holds within its allotment; short of it, it refills from the pool
+   * (which recalls from siblings when it must) and tries again. It refuses for
+   * stock only once a refill came back empty, so `sold_out` means the whole
+   * SKU is out; if concurrent holds keep taking each refill first, it gives
+   * up after a bounded number of rounds with a transient 503.
+   */
+  async reserveWithRefills<T>(
+    role: Role,
+    quantity: number,
+    attempt: (shortage: "ask" | "final") => Promise<Replayable<T>>,
+  ): Promise<Replayable<T>> {
+    for (let round = 1; round <= ESCROW.reserve_rounds_max; round++) {
+      const outcome = await attempt(this.knownEmpty(Date.now()) ? "final" : "ask");
+      if (!isShortage(outcome)) {
+        if (outcome.ok) this.refillIfLow(role);
+        return outcome;
+      }
+      // The pool and every sibling are out: the refusal is now the SKU's truth.
+      if ((await this.awaiting(quantity, () => this.refill(role, quantity))) === 0) return attempt("final");
+    }
+    return refuse("unavailable", "Holds on this SKU are arriving faster than its shards refill; retry shortly.", { retryAfterSeconds: 1 });
+  }
+
+  /** Runs `fn` on every shard this SKU ever had, when this is a sharded SKU's own object. */
+  async onShards<T>(role: Role | null, fn: (shard: DurableObjectStub<SkuObject>, index: number) => Promise<T>): Promise<T[]> {
+    if (!role || role.shard !== null || role.span <= 1) return [];
+    return Promise.all(Array.from({ length: role.span }, (_, i) => fn(this.peer(role, i), i)));
   }
 
   /** Refills ahead of need: called after a hold, costs nothing while the allotment is comfortable. */
@@ -200,7 +229,7 @@ export class Escrow {
   async redeliver(now_ms: number): Promise<number> {
     const role = this.role();
     if (!role) return 0;
-    const stuck = pendingTransfers(this.ledger.tables, now_ms - ESCROW.redeliver_after_ms, ESCROW.redeliver_max);
+    const stuck = pendingTransfers(this.ledger.tables, now_ms - REDELIVER_AFTER_MS, ESCROW.redeliver_max);
     for (const t of stuck) await this.deliver(role, t);
     return stuck.length;
   }

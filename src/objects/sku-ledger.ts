@@ -10,8 +10,7 @@ import { takeHoldToken } from "./hold-rate";
 import { resolveOffer, soldOut } from "./offer";
 import { holdView, isLive, levelsOf, priceOf, type HoldRow } from "./rows";
 import { newHoldId } from "./shards";
-import { earliestPendingTransferMs } from "./transfers";
-import { ESCROW } from "./escrow";
+import { earliestPendingTransferMs, REDELIVER_AFTER_MS } from "./transfers";
 import { snapshotOf } from "./sku-catalog";
 import { SkuTables } from "./sku-tables";
 import { REFUSAL_COUNTER_PREFIX } from "./stats";
@@ -304,7 +303,7 @@ export class SkuLedger {
     const finalSince = this.tables.earliestFinalHoldEndMs();
     const retire = finalSince === null ? null : finalSince + this.defaults.retention_ms;
     const sent = earliestPendingTransferMs(this.tables);
-    const redeliver = sent === null ? null : sent + ESCROW.redeliver_after_ms;
+    const redeliver = sent === null ? null : sent + REDELIVER_AFTER_MS;
     const deadlines = [this.tables.earliestHoldDeadlineMs(), this.replies.nextPruneMs(), ship, retire, redeliver].filter((t) => t !== null);
     return deadlines.length === 0 ? null : Math.min(...deadlines);
   }

@@ -3,12 +3,13 @@ import { refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { InvariantViolation } from "./invariants";
 import { hasSchema, migrate } from "./migrate";
+import { AlarmKeeper } from "./alarm-keeper";
 import { OutboxShipper, SHIPPING } from "./outbox-shipper";
 import { SkuCatalog } from "./sku-catalog";
 import { SKU_MIGRATIONS } from "./sku-schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { isShortage, LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
-import { Escrow, ESCROW, type Role } from "./escrow";
+import { Escrow } from "./escrow";
 import { isVerdict } from "./offer";
 import { partOf, wholeOf, wholeSnapshot, type ShardPart } from "./shard-parts";
 import type { Transfer } from "./transfers";
@@ -31,8 +32,7 @@ export class SkuObject extends DurableObject<Env> {
   readonly shipper: OutboxShipper;
   /** The pool's and the shards' side of stock shards (SPEC 8). */
   readonly escrow: Escrow;
-  /** The alarm time this instance last set, so the hot path skips redundant setAlarm calls. */
-  private armedAtMs: number | null = null;
+  private readonly alarms: AlarmKeeper;
   private readonly startedAtMs = Date.now();
   private calls = 0;
   /**
@@ -50,6 +50,7 @@ export class SkuObject extends DurableObject<Env> {
     });
     this.catalog = new SkuCatalog(this.ledger.tables);
     this.escrow = new Escrow(env, this.ledger);
+    this.alarms = new AlarmKeeper(ctx.storage, () => this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs));
     this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, {
       db: env.DB,
       notifications: env.NOTIFICATIONS,
@@ -61,7 +62,7 @@ export class SkuObject extends DurableObject<Env> {
       // Deadlines that passed while the object was asleep are settled before any
       // request; if that fails the alarm retries it, and the object still serves.
       this.step("expire", () => this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.alarm_holds_max)));
-      this.armedAtMs = await ctx.storage.getAlarm();
+      await this.alarms.load();
       await this.rearm();
     });
   }
@@ -73,7 +74,7 @@ export class SkuObject extends DurableObject<Env> {
     const role = this.escrow.role()!;
     if (role.span > 1) {
       const rules = this.ledger.tables.saleRules();
-      await this.onShards(role, (shard, i) => shard.configureShard(sku, i, { ...config, shards: role.shards }, rules));
+      await this.escrow.onShards(role, (shard, i) => shard.configureShard(sku, i, { ...config, shards: role.shards }, rules));
       return { ...result, snapshot: (await this.snapshot())! };
     }
     return result;
@@ -93,28 +94,22 @@ export class SkuObject extends DurableObject<Env> {
   async applySaleRule(rule: SaleRule): Promise<{ applied: boolean }> {
     this.ensureSchema();
     const result = await this.changeThenRearm(() => this.catalog.applySaleRule(rule, Date.now()));
-    await this.onShards(this.escrow.role(), (shard) => shard.applySaleRule(rule));
+    await this.escrow.onShards(this.escrow.role(), (shard) => shard.applySaleRule(rule));
     return result;
   }
 
   async removeSaleRule(saleId: string, revision: number): Promise<{ applied: boolean }> {
     this.ensureSchema();
     const result = await this.changeThenRearm(() => this.catalog.removeSaleRule(saleId, revision, Date.now()));
-    await this.onShards(this.escrow.role(), (shard) => shard.removeSaleRule(saleId, revision));
+    await this.escrow.onShards(this.escrow.role(), (shard) => shard.removeSaleRule(saleId, revision));
     return result;
-  }
-
-  /** Runs `fn` on every shard this SKU ever had, when this is a sharded SKU's own object. */
-  private async onShards<T>(role: Role | null, fn: (shard: DurableObjectStub<SkuObject>, index: number) => Promise<T>): Promise<T[]> {
-    if (!role || role.shard !== null || role.span <= 1) return [];
-    return Promise.all(Array.from({ length: role.span }, (_, i) => fn(this.escrow.peer(role, i), i)));
   }
 
   /** Restocks and shrinkage go to the pool; shrinkage beyond it recalls the shards' free units first. */
   async adjust(input: Adjustment, idem: IdempotencyKey | null): Promise<Replayable<AdjustmentResult>> {
     const role = this.schemaReady ? this.escrow.role() : null;
     if (role && role.span > 1 && input.delta < 0 && this.escrow.available() < -input.delta) {
-      await this.escrow.recall({ ...role, shards: 0 }, null);
+      await this.escrow.recall(role, null);
     }
     const outcome = await this.mutate(() => this.ledger.adjust(input, idem, Date.now()));
     if (!outcome.ok || !role || role.span <= 1) return outcome;
@@ -137,32 +132,10 @@ export class SkuObject extends DurableObject<Env> {
       // Not this object's customer (the shard count changed): the caller retries where it says.
       return refuse("unavailable", "This SKU's holds are served by its shards.", { shards: role.shards });
     }
-    const outcome: Replayable<Hold> = role?.shard != null ? await this.reserveOnShard(role, input, idem) : await this.mutate(() => this.ledger.reserve(input, idem, Date.now()));
+    const attempt = (shortage: "ask" | "final") => this.mutate(() => this.ledger.reserve(input, idem, Date.now(), shortage));
+    const outcome: Replayable<Hold> = role?.shard != null ? await this.escrow.reserveWithRefills(role, input.quantity, attempt) : await attempt("final");
     if (outcome.ok || outcome.replayed || !isVerdict(outcome.code)) return outcome;
     return { ...outcome, acceptedKeys: this.schemaReady ? this.ledger.acceptedKeys(Date.now()) : NO_KEYS };
-  }
-
-  /**
-   * A shard holds within its allotment; short of it, it refills from the pool
-   * (which recalls from siblings when it must) and tries again. It refuses for
-   * stock only once a refill came back empty, so `sold_out` means the whole
-   * SKU is out; if concurrent holds keep taking each refill first, it gives
-   * up after a bounded number of rounds with a transient 503.
-   */
-  private async reserveOnShard(role: Role, input: { customerId: string; quantity: number }, idem: IdempotencyKey | null): Promise<Replayable<Hold>> {
-    for (let round = 1; round <= ESCROW.reserve_rounds_max; round++) {
-      const shortage = this.escrow.knownEmpty(Date.now()) ? "final" : "ask";
-      const outcome = await this.mutate(() => this.ledger.reserve(input, idem, Date.now(), shortage));
-      if (!isShortage(outcome)) {
-        if (outcome.ok) this.escrow.refillIfLow(role);
-        return outcome;
-      }
-      if ((await this.escrow.awaiting(input.quantity, () => this.escrow.refill(role, input.quantity))) === 0) {
-        // The pool and every sibling are out: the refusal is now the SKU's truth.
-        return this.mutate(() => this.ledger.reserve(input, idem, Date.now(), "final"));
-      }
-    }
-    return refuse("unavailable", "Holds on this SKU are arriving faster than its shards refill; retry shortly.", { retryAfterSeconds: 1 });
   }
 
   // --- Escrow (SPEC 8): the pool's and the shards' side of two-phase transfers.
@@ -238,7 +211,7 @@ export class SkuObject extends DurableObject<Env> {
     const role = this.escrow.role();
     if (!snapshot || !role || role.shard !== null || role.span <= 1) return snapshot;
     const own = this.guard(() => partOf(this.ledger, this.escrow.poolCalls, false));
-    return wholeSnapshot(snapshot, own, await this.onShards(role, (s) => s.part(false)));
+    return wholeSnapshot(snapshot, own, await this.escrow.onShards(role, (s) => s.part(false)));
   }
 
   async counters(): Promise<Record<string, number>> {
@@ -253,17 +226,11 @@ export class SkuObject extends DurableObject<Env> {
     const snapshot = await this.snapshot();
     const role = snapshot && this.escrow.role();
     if (!snapshot || !role) return null;
-    const counters = [this.ledger.counters()];
-    const parts = [this.guard(() => partOf(this.ledger, this.escrow.poolCalls, true))];
-    if (role.shard === null && role.span > 1) {
-      const shards = await this.onShards(role, async (s) => ({ counters: await s.counters(), part: await s.part(true) }));
-      for (const s of shards) {
-        counters.push(s.counters);
-        parts.push(s.part);
-      }
-    }
+    const own = { counters: this.ledger.counters(), part: this.guard(() => partOf(this.ledger, this.escrow.poolCalls, true)) };
+    const all = [own, ...(await this.escrow.onShards(role, async (s) => ({ counters: await s.counters(), part: await s.part(true) })))];
+    const parts = all.map((a) => a.part);
     const whole = wholeOf(parts);
-    return skuStats(snapshot.sku, snapshot.levels, snapshot.liveHolds, sumCounters(counters), {
+    return skuStats(snapshot.sku, snapshot.levels, snapshot.liveHolds, sumCounters(all.map((a) => a.counters)), {
       startedAt: new Date(this.startedAtMs).toISOString(),
       calls: this.calls,
     }, {
@@ -283,7 +250,7 @@ export class SkuObject extends DurableObject<Env> {
    * never gives up.
    */
   override async alarm(): Promise<void> {
-    this.armedAtMs = null;
+    this.alarms.fired();
     if (!this.schemaReady) return;
     let ok = this.step("expire", () => this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.alarm_holds_max)));
     let capped = false;
@@ -304,14 +271,7 @@ export class SkuObject extends DurableObject<Env> {
     // Requests that ran while D1 was awaited may have armed the alarm for rows
     // this run has since shipped; point it at the work actually left, and at
     // once when the run stopped at its bound with a backlog.
-    this.armedAtMs = null;
-    if (!ok) {
-      // Due work is overdue already: re-arming at it would spin, so come back after a pause.
-      const retry_at_ms = Date.now() + ALARM_RETRY_MS;
-      await this.ctx.storage.setAlarm(retry_at_ms);
-      this.armedAtMs = retry_at_ms;
-      return;
-    }
+    if (!ok) return this.alarms.retryIn(ALARM_RETRY_MS);
     await this.rearm({ exact: true, atLatestMs: capped ? Date.now() : null });
   }
 
@@ -375,26 +335,7 @@ export class SkuObject extends DurableObject<Env> {
     }
   }
 
-  /**
-   * Makes sure the alarm fires no later than the earliest pending deadline. An
-   * alarm that fires early finds nothing due and re-arms, so only an earlier
-   * deadline costs a setAlarm: under load the reserve path pays for one per
-   * shipping window (the first event after a ship), not one per request.
-   */
-  private async rearm(opts: { exact?: boolean; atLatestMs?: number | null } = {}): Promise<void> {
-    // Any deadline a request creates lies at least the shipping delay ahead (a
-    // hold lives a second or more), so an alarm armed within that delay is early
-    // enough already: under load the reserve path skips the three lookups.
-    if (!opts.exact && opts.atLatestMs == null && this.armedAtMs !== null && this.armedAtMs <= Date.now() + SHIPPING.delay_ms) return;
-    const due = this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs);
-    const next = opts.atLatestMs == null ? due : Math.min(due ?? opts.atLatestMs, opts.atLatestMs);
-    if (next === null) {
-      // Only the alarm, which knows nothing is left, clears a stale alarm; it would fire harmlessly anyway.
-      if (opts.exact) await this.ctx.storage.deleteAlarm();
-      return;
-    }
-    if (this.armedAtMs !== null && this.armedAtMs <= next) return;
-    await this.ctx.storage.setAlarm(next);
-    this.armedAtMs = next;
+  private rearm(opts: { exact?: boolean; atLatestMs?: number | null } = {}): Promise<void> {
+    return this.alarms.rearm(opts);
   }
 }

@@ -11,6 +11,9 @@ import type { SkuTables } from "./sku-tables";
  * one transaction with its audit event, so both streams record every move.
  * Run inside the ledger's transaction (SkuTables.tx).
  */
+/** A sent transfer not posted after this long is delivered again by the sender's alarm. */
+export const REDELIVER_AFTER_MS = 2_000;
+
 export interface Transfer {
   transferId: string;
   peer: number;
