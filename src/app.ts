@@ -15,6 +15,7 @@ import { holdRoutes } from "./routes/holds";
 import { inventoryRoutes } from "./routes/inventory";
 import { checkoutRoutes } from "./routes/checkout";
 import { orderRoutes } from "./routes/orders";
+import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { webhookRoutes } from "./routes/webhooks";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
@@ -49,6 +50,7 @@ export function createApp() {
   app.route("/", auditRoutes);
   app.route("/", checkoutRoutes);
   app.route("/", orderRoutes);
+  app.route("/", meRoutes);
   app.route("/", webhookRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "merchant", {

@@ -10,21 +10,33 @@ const PRUNE_ROWS_MAX = 5_000;
 const WEBHOOK_MEMORY_MS = 30 * 24 * 60 * 60 * 1000;
 /** A refund recorded this long ago and still pending lost its request; the sweep finishes it. */
 const REFUND_ABANDONED_MS = 60_000;
+/**
+ * Ended holds leave the per-customer index a day after they ended. A re-sent
+ * event can only re-add a hold whose deadline is long past, which no listing shows.
+ */
+const ENDED_HOLD_MEMORY_MS = 24 * 60 * 60 * 1000;
 /** Refunds one scheduled run resumes. */
 const REFUNDS_MAX = 50;
 
 /**
- * The cron's housekeeping in D1: expired idempotency replies and old webhook
- * ids, and refunds whose request died after recording them (two-phase: the
+ * The cron's housekeeping in D1: expired idempotency replies, old webhook
+ * ids and holds that ended a day ago (the per-customer index), and refunds whose request died after recording them (two-phase: the
  * record says what to finish, see src/orders/refunds.ts).
  */
-export async function runMaintenance(env: Env, now_ms: number): Promise<{ replies: number; webhooks: number; refunds: number }> {
+export async function runMaintenance(env: Env, now_ms: number): Promise<{ replies: number; webhooks: number; holds: number; refunds: number }> {
   const replies = await pruneReplies(env, now_ms, PRUNE_ROWS_MAX);
   const webhooks = await env.DB.prepare(
     `DELETE FROM processed_webhooks WHERE event_id IN
        (SELECT event_id FROM processed_webhooks WHERE received_at_ms <= ? LIMIT ?)`,
   )
     .bind(now_ms - WEBHOOK_MEMORY_MS, PRUNE_ROWS_MAX)
+    .run();
+  const cutoff = now_ms - ENDED_HOLD_MEMORY_MS;
+  const holds = await env.DB.prepare(
+    `DELETE FROM customer_holds WHERE hold_id IN
+       (SELECT hold_id FROM customer_holds WHERE updated_at_ms <= ? AND (stage >= 2 OR expires_at_ms <= ?) LIMIT ?)`,
+  )
+    .bind(cutoff, cutoff, PRUNE_ROWS_MAX)
     .run();
   const pending = await drizzle(env.DB)
     .select({ orderId: orders.orderId })
@@ -42,5 +54,5 @@ export async function runMaintenance(env: Env, now_ms: number): Promise<{ replie
       console.error(JSON.stringify({ level: "error", event: "refund_resume_failed", orderId, error: String(e) }));
     }
   }
-  return { replies, webhooks: webhooks.meta.changes ?? 0, refunds };
+  return { replies, webhooks: webhooks.meta.changes ?? 0, holds: holds.meta.changes ?? 0, refunds };
 }

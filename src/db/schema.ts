@@ -179,3 +179,34 @@ export const processedWebhooks = sqliteTable("processed_webhooks", {
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/**
+ * Each customer's holds across SKUs (`GET /v1/me/holds`), folded from the
+ * `hold.*` events the SKU objects already ship to D1 (./objects/outbox-shipper.ts),
+ * in the same batch as their audit events: the reserve path writes nothing
+ * more, and this view trails the objects by about a second. `stage` orders the
+ * statuses (held 0, checkout 1, released/expired/committed 2, returned 3) so a
+ * row only moves forward, whatever order re-sent batches arrive in.
+ */
+export const customerHolds = sqliteTable(
+  "customer_holds",
+  {
+    holdId: text("hold_id").primaryKey(),
+    customerId: text("customer_id").notNull(),
+    sku: text("sku").notNull(),
+    quantity: integer("quantity").notNull(),
+    status: text("status", { enum: ["held", "checkout", "committed", "released", "expired", "returned"] }).notNull(),
+    stage: integer("stage").notNull(),
+    unitAmount: integer("unit_amount").notNull(),
+    currency: text("currency").notNull(),
+    saleId: text("sale_id"),
+    orderId: text("order_id"),
+    createdAtMs: integer("created_at_ms").notNull(),
+    expiresAtMs: integer("expires_at_ms").notNull(),
+    /** When the event that set this state happened (the scheduled sweep prunes old ended rows by it). */
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  (t) => [index("customer_holds_by_customer").on(t.customerId, t.expiresAtMs), index("customer_holds_by_update").on(t.updatedAtMs)],
+);
+
+export type CustomerHoldRow = typeof customerHolds.$inferSelect;

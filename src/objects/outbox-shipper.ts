@@ -8,6 +8,7 @@ import { canonicalJson } from "../domain/canonical-json";
 import type { Levels } from "../domain/types";
 import { enqueueNotifications, type Notification } from "../notifications/messages";
 import type { SkuTables } from "./sku-tables";
+import { holdStatesIn, upsertCustomerHolds } from "./customer-holds";
 import { objectName } from "./shards";
 import { detectStockAlerts, type LevelsAt, type StockAlert } from "./stock-alerts";
 
@@ -179,7 +180,9 @@ export class OutboxShipper {
       .select({ hash: auditEvents.hash })
       .from(auditEvents)
       .where(and(eq(auditEvents.stream, stream), eq(auditEvents.seq, tip.seq)));
-    const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [upsert, ...insertEventsOnce(db, chained), readTip];
+    // The per-customer hold index (GET /v1/me/holds) is folded from the same events, in the same batch.
+    const holdIndex = upsertCustomerHolds(db, holdStatesIn(events));
+    const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [upsert, ...insertEventsOnce(db, chained), ...holdIndex, readTip];
     const results = await db.batch(statements);
     const stored = (results.at(-1) as Array<{ hash: string }>)[0]?.hash;
     if (stored !== tip.hash) {

@@ -7,6 +7,7 @@ import { idempotencyKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
 import type { Outcome } from "../domain/problems";
+import type { OrderItemRow, OrderRow } from "../db/schema";
 import { OrderStore } from "../orders/order-store";
 import { OrderFlow } from "../orders/settle";
 import { orderView, type OrderView } from "../orders/view";
@@ -23,8 +24,8 @@ const ListQuery = z.object({
   limit: queryInt(1, 200, 50),
 });
 
-/** Cursor: the last row served, as "createdAtMs:orderId". */
-const cursorCodec = {
+/** Cursor: the last row served, as "createdAtMs:orderId". Shared with GET /v1/me/orders. */
+export const cursorCodec = {
   encode: (createdAtMs: number, orderId: string) => encodeCursor(`${createdAtMs}:${orderId}`),
   decode(cursor: string): { createdAtMs: number; orderId: string } {
     const m = /^(\d{1,16}):(ord_[0-9a-f]{24})$/.exec(decodeCursor(cursor) ?? "");
@@ -59,6 +60,16 @@ async function orderAction(
   return sendOutcome(c, await idempotentOutcome(c.env, idem, now_ms, () => act(now_ms)), 200);
 }
 
+/**
+ * An order as a read shows it: past its deadline an unpaid order reads as expired, as a hold
+ * does. A GET never writes: the delayed payment job performs the expiry, and a read that could
+ * fail or race it must not.
+ */
+export function readView(order: OrderRow, items: readonly OrderItemRow[], now_ms: number): OrderView {
+  const lapsed = order.status === "pending_payment" && now_ms >= order.expiresAtMs;
+  return orderView(lapsed ? { ...order, status: "expired" } : order, items);
+}
+
 export const orderRoutes = router()
   .openapi(
     createRoute({
@@ -71,11 +82,7 @@ export const orderRoutes = router()
     }),
     async (c) => {
       const { stored } = await visibleOrder(c.env, c.req.valid("param").orderId, c.var.principal);
-      const { order, items } = stored;
-      // Past its deadline the order reads as expired, as a hold does. A GET never writes: the delayed
-      // payment job performs the expiry, and a read that could fail or race it must not.
-      const lapsed = order.status === "pending_payment" && Date.now() >= order.expiresAtMs;
-      return c.json(orderView(lapsed ? { ...order, status: "expired" } : order, items), 200);
+      return c.json(readView(stored.order, stored.items, Date.now()), 200);
     },
   )
   .openapi(

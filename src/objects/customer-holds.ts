@@ -1,0 +1,67 @@
+import { sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { customerHolds, type CustomerHoldRow } from "../db/schema";
+import type { Hold, HoldStatus } from "../domain/types";
+
+/** How far along its life a hold is; the index only moves a row to a later stage. */
+export const HOLD_STAGE: Record<HoldStatus, number> = { held: 0, checkout: 1, released: 2, expired: 2, committed: 2, returned: 3 };
+
+/** D1 binds at most 100 parameters per statement: 13 columns, 7 rows. */
+const ROWS_PER_STATEMENT = 7;
+
+/**
+ * The hold states a batch of shipped events leaves, one per hold: the last
+ * `hold.*` event of each wins (events are in the object's order).
+ */
+export function holdStatesIn(events: ReadonlyArray<{ type: string; atMs: number; data: string }>): CustomerHoldRow[] {
+  const latest = new Map<string, CustomerHoldRow>();
+  for (const e of events) {
+    if (!e.type.startsWith("hold.")) continue;
+    const hold = (JSON.parse(e.data) as { hold?: Hold }).hold;
+    if (!hold || typeof hold.holdId !== "string" || !(hold.status in HOLD_STAGE)) continue;
+    latest.set(hold.holdId, {
+      holdId: hold.holdId,
+      customerId: hold.customerId,
+      sku: hold.sku,
+      quantity: hold.quantity,
+      status: hold.status,
+      stage: HOLD_STAGE[hold.status],
+      unitAmount: hold.unitPrice.amount,
+      currency: hold.unitPrice.currency,
+      saleId: hold.saleId,
+      orderId: hold.orderId ?? null,
+      createdAtMs: Date.parse(hold.createdAt),
+      expiresAtMs: Date.parse(hold.expiresAt),
+      updatedAtMs: e.atMs,
+    });
+  }
+  return [...latest.values()];
+}
+
+/**
+ * Upserts for the per-customer hold index, to ride in the shipper's D1 batch.
+ * A row moves forward only: a re-sent older batch never undoes a later state.
+ */
+export function upsertCustomerHolds(db: DrizzleD1Database, rows: readonly CustomerHoldRow[]): Array<BatchItem<"sqlite">> {
+  const statements: Array<BatchItem<"sqlite">> = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    statements.push(
+      db
+        .insert(customerHolds)
+        .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+        .onConflictDoUpdate({
+          target: customerHolds.holdId,
+          set: {
+            status: sql`excluded.status`,
+            stage: sql`excluded.stage`,
+            orderId: sql`excluded.order_id`,
+            expiresAtMs: sql`excluded.expires_at_ms`,
+            updatedAtMs: sql`excluded.updated_at_ms`,
+          },
+          setWhere: sql`excluded.stage > ${customerHolds.stage}`,
+        }),
+    );
+  }
+  return statements;
+}
