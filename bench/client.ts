@@ -138,6 +138,75 @@ export function holdAttemptTarget(baseUrl: string, sku: string): Target {
   });
 }
 
+/**
+ * Every call of `target` as the next of `customers`, whichever shopper's loop
+ * sends it: the load keeps its concurrency while each hold comes from a
+ * distinct customer (cycling once the list is used up).
+ */
+export function asDistinctCustomers(target: Target, customers: readonly Shopper[]): Target {
+  if (customers.length === 0) throw new Error("no customers");
+  let next = 0;
+  return () => target(customers[next++ % customers.length]!);
+}
+
+/** The `reserve` RPC on the customer's stock shard of a SKU split into `shards`, without the HTTP layer. */
+export function shardReserveTarget(baseUrl: string, sku: string, shards: number): Target {
+  return postLikeReserve(`${baseUrl}/__bench/reserve-shard/${encodeURIComponent(sku)}?shards=${shards}`, (shopper) => ({
+    "x-bench-customer": shopper.customerId,
+  }));
+}
+
+/**
+ * One refill of a shard from its pool and the give-back of its free units
+ * (six escrow RPCs), on the shard `shardOf` picks for the shopper.
+ */
+export function transferTarget(baseUrl: string, sku: string, shardOf: (shopper: Shopper) => number): Target {
+  return async (shopper) => {
+    const res = await fetch(`${baseUrl}/__bench/transfer/${encodeURIComponent(sku)}/${shardOf(shopper)}`, { method: "POST" });
+    await res.arrayBuffer();
+    return { status: res.status };
+  };
+}
+
+/** One hold attempt's answer, read in full: what a stampede needs to judge each reply. */
+export interface HoldAnswer {
+  status: number;
+  /** The problem's `code` on a refusal (e.g. `sold_out`, `unavailable`). */
+  code?: string;
+  holdId?: string;
+  /** `holdfast-cache`: `hit` when the edge answered from a cached verdict. */
+  cache: string;
+}
+
+/** POST /v1/skus/{sku}/holds {quantity: 1} as the shopper, with the reply's code or hold id. */
+export async function tryHold(baseUrl: string, sku: string, shopper: Shopper): Promise<HoldAnswer> {
+  const res = await fetch(holdsUrl(baseUrl, sku), {
+    method: "POST",
+    headers: { authorization: shopper.authorization, "content-type": "application/json" },
+    body: HOLD_BODY,
+  });
+  const text = await res.text();
+  let body: { code?: unknown; holdId?: unknown } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // Not JSON (e.g. a runtime error page): the status alone tells.
+  }
+  return {
+    status: res.status,
+    ...(typeof body.code === "string" ? { code: body.code } : {}),
+    ...(typeof body.holdId === "string" ? { holdId: body.holdId } : {}),
+    cache: res.headers.get("holdfast-cache") ?? "none",
+  };
+}
+
+/** The escrow's constants as the running build has them (bench/worker.ts). */
+export async function escrowPolicy(baseUrl: string): Promise<{ soldOutBoundMs: number; grantUnitsMax: number; reserveRoundsMax: number }> {
+  const res = await fetch(`${baseUrl}/__bench/escrow-policy`);
+  if (res.status !== 200) throw new Error(`GET /__bench/escrow-policy returned ${res.status}`);
+  return (await res.json()) as { soldOutBoundMs: number; grantUnitsMax: number; reserveRoundsMax: number };
+}
+
 /** The merchant's view of a SKU, as GET /v1/skus/{sku} returns it. */
 export interface MerchantLevels {
   onHand: number;
@@ -146,6 +215,14 @@ export interface MerchantLevels {
   sold: number;
   received: number;
   liveHolds: number;
+}
+
+/** `escrow` of GET /v1/skus/{sku}/stats (SPEC 8). */
+export interface EscrowStats {
+  shards: number;
+  inFlight: number;
+  poolCalls: number;
+  audit: { ok: boolean; problems: string[] };
 }
 
 /** Merchant calls for setup, cleanup and the final accounting checks. */
@@ -185,13 +262,24 @@ export class MerchantApi {
     return res.body;
   }
 
-  /** Creates a list-price SKU: `alwaysOn` needs no sale and sets no per-customer limit. */
-  async createSku(sku: string): Promise<void> {
+  /**
+   * Creates a list-price SKU: `alwaysOn` needs no sale and sets no per-customer
+   * limit. With `shards`, its stock is split across that many stock shards (SPEC 8).
+   */
+  async createSku(sku: string, shards?: number): Promise<void> {
     await this.expect(201, "PUT", `/v1/skus/${sku}`, {
       name: `Bench ${sku}`,
       price: { amount: 1999, currency: "usd" },
       alwaysOn: true,
+      ...(shards === undefined ? {} : { shards }),
     });
+  }
+
+  /** The stock shards' part of GET /v1/skus/{sku}/stats: pool calls, units in flight and the cross-shard audit. */
+  async escrow(sku: string): Promise<EscrowStats> {
+    const b = await this.expect(200, "GET", `/v1/skus/${sku}/stats`);
+    if (typeof b?.escrow?.poolCalls !== "number") throw new Error(`GET /v1/skus/${sku}/stats has no escrow figures: ${JSON.stringify(b)}`);
+    return b.escrow as EscrowStats;
   }
 
   /** Adds `units` of stock, in as many calls as the API's per-call limit requires. */

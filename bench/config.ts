@@ -49,6 +49,42 @@ export interface BenchConfig {
   checkoutPollMs: number;
   /** An order not final this long after its checkout was sent counts as lost. */
   checkoutTimeoutSeconds: number;
+  /** Stock shards (SPEC 8): the shard count of the sharded SKUs of the shards phase. */
+  shards: number;
+  /** Shard compare: one slice's length and the rounds (each runs both kinds). */
+  shardSeconds: number;
+  shardRounds: number;
+  /** Shard compare: stock of each SKU (plenty, so the pool always has units) and the distinct customers cycled through. */
+  shardStock: number;
+  shardCustomers: number;
+  /** Stampede on a sharded SKU: its stock, the attempts (each from a distinct customer) and how many stampedes. */
+  stampedeStock: number;
+  stampedeAttempts: number;
+  stampedeRounds: number;
+  /** The simulation's measurements: one slice's length and the rounds (each runs both probes). */
+  simMeasureSeconds: number;
+  simMeasureRounds: number;
+  sim: SimSettings;
+}
+
+/** The discrete-event simulation of a stampede on one SKU (bench/sim.ts); see bench/README.md. */
+export interface SimSettings {
+  /** Offered hold requests per second (Poisson arrivals) and for how long they arrive. */
+  ratePerS: number;
+  arrivalSeconds: number;
+  /** The SKU's stock. */
+  units: number;
+  /** The largest shard count simulated; K runs 1, 2, 4, ... up to it. */
+  maxShards: number;
+  /** The platform's per-object limit: no object serves requests faster than this. */
+  objectRps: number;
+  /** Requests waiting at one object beyond this many are refused as 503 overloaded. */
+  queueBound: number;
+  /** One-way network delay of each call between two objects. */
+  hopMs: number;
+  seed: number;
+  /** Hard cap on simulated events per K, so no run is unbounded. */
+  maxEvents: number;
 }
 
 export function readConfig(): BenchConfig {
@@ -75,6 +111,27 @@ export function readConfig(): BenchConfig {
     checkoutSkus: num("BENCH_CHECKOUT_SKUS", 4, 1, 50),
     checkoutPollMs: num("BENCH_CHECKOUT_POLL_MS", 50, 5, 5_000),
     checkoutTimeoutSeconds: num("BENCH_CHECKOUT_TIMEOUT_SECONDS", 30, 1, 600),
+    shards: num("BENCH_SHARDS", 8, 2, 64),
+    shardSeconds: num("BENCH_SHARD_SECONDS", 3, 0.5, 600),
+    shardRounds: num("BENCH_SHARD_ROUNDS", 3, 1, 100),
+    shardStock: num("BENCH_SHARD_STOCK", 100_000, 1_000, 100_000_000),
+    shardCustomers: num("BENCH_SHARD_CUSTOMERS", 20_000, 64, 1_000_000),
+    stampedeStock: num("BENCH_STAMPEDE_STOCK", 300, 1, 1_000_000),
+    stampedeAttempts: num("BENCH_STAMPEDE_ATTEMPTS", 4_000, 1, 1_000_000),
+    stampedeRounds: num("BENCH_STAMPEDE_ROUNDS", 3, 1, 100),
+    simMeasureSeconds: num("BENCH_SIM_MEASURE_SECONDS", 2, 0.5, 600),
+    simMeasureRounds: num("BENCH_SIM_MEASURE_ROUNDS", 3, 1, 100),
+    sim: {
+      ratePerS: num("BENCH_SIM_RATE", 25_000, 1, 10_000_000),
+      arrivalSeconds: num("BENCH_SIM_SECONDS", 1, 0.01, 60),
+      units: num("BENCH_SIM_UNITS", 10_000, 1, 100_000_000),
+      maxShards: num("BENCH_SIM_MAX_SHARDS", 64, 1, 64),
+      objectRps: num("BENCH_SIM_OBJECT_RPS", 1_000, 1, 1_000_000),
+      queueBound: num("BENCH_SIM_QUEUE", 100, 0, 1_000_000),
+      hopMs: num("BENCH_SIM_HOP_MS", 0, 0, 10_000),
+      seed: num("BENCH_SIM_SEED", 1, 0, 2 ** 32 - 1),
+      maxEvents: num("BENCH_SIM_MAX_EVENTS", 20_000_000, 1_000, 1_000_000_000),
+    },
   };
 }
 

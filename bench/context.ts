@@ -10,6 +10,8 @@ export interface BenchContext {
   baseUrl: string;
   api: MerchantApi;
   shoppers: readonly Shopper[];
+  /** Signs shopper tokens, for phases that need customers beyond the shoppers (distinct customers per hold). */
+  shopperSecret: string;
   runtimePids: readonly number[];
   signal: AbortSignal;
   progress: (message: string) => void;

@@ -16,6 +16,10 @@ export interface Durations {
   oversell: number;
   edge: number;
   checkout: number;
+  /** Stock shards: the sharded-vs-single compare and the stampedes. */
+  shards: number;
+  /** The simulation's measurements and the simulation itself. */
+  simulate: number;
   total: number;
 }
 
@@ -36,7 +40,8 @@ export const TARGETS = {
   checkout_p95_ms: 450,
 } as const;
 
-function row(label: string, k: KindResult): string[] {
+/** One table row of a kind's throughput, latency and cost. */
+export function row(label: string, k: KindResult): string[] {
   const s = k.summary;
   const fmt = (v: number | null, digits = 0) => (v === null ? "-" : v.toFixed(digits));
   return [
@@ -52,6 +57,17 @@ function row(label: string, k: KindResult): string[] {
   ];
 }
 
+/** The header row is the first; the first column is left-aligned, the rest right-aligned. */
+export function tabulate(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
+  lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
+  return lines;
+}
+
+/** The row columns of `row`, for tables made of kinds. */
+export const ROW_HEADER = ["scenario", "requests", "rps", "rps per slice", "p50 ms", "p99 ms", "rt cpu us/req", "client cpu us/req", "written/req"];
+
 export function renderTable(
   c: CompareResult,
   s: ScaleResult,
@@ -61,9 +77,8 @@ export function renderTable(
   k: CheckoutResult,
   facts: RuntimeFacts,
 ): string {
-  const header = ["scenario", "requests", "rps", "rps per slice", "p50 ms", "p99 ms", "rt cpu us/req", "client cpu us/req", "written/req"];
   const rows = [
-    header,
+    ROW_HEADER,
     row("noop DO call (ceiling)", c.kinds.noop),
     row("reserve, hot SKU (HTTP)", c.kinds.reserve),
     row("one-row write DO call", c.kinds.write),
@@ -75,9 +90,7 @@ export function renderTable(
     row("public read, live SKU (HTTP)", e.kinds.read),
     row("hold on sold-out SKU (HTTP)", e.kinds.soldout),
   ];
-  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
-  lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
+  const lines = tabulate(rows);
   lines.push(
     "",
     `oversell: ${o.successes} holds granted for ${o.stock} units in ${o.attempts} attempts -> oversell ${o.oversell}; ` +

@@ -1,9 +1,14 @@
 /**
  * npm run bench: reserve throughput and latency against a no-op Durable Object
  * call, reserve with many vs few live holds, an oversell race, edge reads and
- * sold-out refusals against an echo route, and hold -> checkout -> paid
- * through the payments queue, all on one workerd started through Miniflare's
- * API. See bench/README.md.
+ * sold-out refusals against an echo route, hold -> checkout -> paid through
+ * the payments queue, holds on stock shards against an unsharded SKU and a
+ * stampede on a sharded SKU, and a simulation of a stampede on K shards from
+ * service times measured in the run, all on one workerd started through
+ * Miniflare's API. See bench/README.md.
+ *
+ * `npm run bench -- --simulate` runs only the simulation's measurements and
+ * the simulation; `npm run bench -- --shards` only the stock-shard phase.
  *
  * Exit status: 0 when the run completed (targets missed or not), 1 when an
  * integrity check failed (oversell, accounting, a lost order, a double
@@ -22,6 +27,11 @@ import { buildSummary, renderTable, type Durations } from "./report.ts";
 import { findRuntimePids } from "./resources.ts";
 import { startRuntime, type Runtime } from "./runtime.ts";
 import { compareHoldCounts } from "./scaling.ts";
+import { renderShards, renderSim, shardNonSuccess, shardSummary, shardTargetsMet, simSummary } from "./report-shards.ts";
+import { compareShards, type ShardCompareResult } from "./shards.ts";
+import { sweep, type SimSweep } from "./sim.ts";
+import { measureServiceTimes, type SimMeasurement } from "./sim-measure.ts";
+import { runStampedes, type StampedeResult } from "./stampede.ts";
 import { makeShoppers } from "./tokens.ts";
 
 const SKUS = {
@@ -32,7 +42,25 @@ const SKUS = {
   edgeSoldOut: "bench-edge-sold-out",
   /** Checkout SKUs are this plus -0, -1, ... */
   checkout: "bench-checkout",
+  sharded: "bench-sharded",
+  unsharded: "bench-unsharded",
+  /** Stampede SKUs are this plus -0, -1, ... */
+  stampede: "bench-stampede",
 } as const;
+
+/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase. */
+type Mode = "full" | "simulate" | "shards";
+
+function readMode(args: readonly string[]): Mode {
+  const known: Record<string, Mode> = { "--simulate": "simulate", "--shards": "shards" };
+  const modes = args.map((a) => {
+    const mode = known[a];
+    if (!mode) throw new Error(`unknown argument ${a}; use --simulate or --shards (or none for every phase)`);
+    return mode;
+  });
+  if (new Set(modes).size > 1) throw new Error("--simulate and --shards are separate runs; pass one");
+  return modes[0] ?? "full";
+}
 
 /** Stock for the hot SKU: more than any run can reserve, so it never sells out mid-phase. */
 const HOT_STOCK = 5_000_000;
@@ -46,6 +74,7 @@ function progress(message: string): void {
 }
 
 async function main(): Promise<number> {
+  const mode = readMode(process.argv.slice(2));
   const cfg = readConfig();
   const secrets = readDevSecrets();
   const abort = new AbortController();
@@ -57,7 +86,9 @@ async function main(): Promise<number> {
     if (abort.signal.aborted) throw new Error("interrupted");
   };
 
-  const durations: Durations = { build: 0, start: 0, setup: 0, compare: 0, scale: 0, oversell: 0, edge: 0, checkout: 0, total: 0 };
+  const durations: Durations = {
+    build: 0, start: 0, setup: 0, compare: 0, scale: 0, oversell: 0, edge: 0, checkout: 0, shards: 0, simulate: 0, total: 0,
+  };
   let mark = performance.now();
   const lap = (key: keyof Durations) => {
     const now = performance.now();
@@ -82,10 +113,31 @@ async function main(): Promise<number> {
       baseUrl: runtime.baseUrl,
       api: new MerchantApi(runtime.baseUrl, secrets.ADMIN_TOKEN),
       shoppers: makeShoppers(cfg.concurrency, secrets.SHOPPER_JWT_SECRET),
+      shopperSecret: secrets.SHOPPER_JWT_SECRET,
       runtimePids,
       signal: abort.signal,
       progress,
     };
+
+    if (mode !== "full") {
+      const shards = mode === "shards" ? await shardPhase(ctx) : null;
+      if (shards) lap("shards");
+      const sim = mode === "simulate" ? await simulationPhase(ctx) : null;
+      if (sim) lap("simulate");
+      durations.total = elapsed();
+      await runtime.mf.dispose();
+      runtime = null;
+      const sections = [shards && renderShards(shards.compare, shards.stampede), sim && renderSim(sim.measured, sim.sweep, sim.upper)];
+      const summary = {
+        ...(shards ? { ...shardSummary(shards.compare, shards.stampede), targets_met: shardTargetsMet(shards.compare, shards.stampede) } : {}),
+        ...(sim ? simSummary(sim.measured, sim.sweep, sim.upper) : {}),
+        durations_s: roundedDurations(durations),
+        config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
+      };
+      process.stdout.write(`\n${sections.filter((x) => x !== null).join("\n\n")}\n\n`);
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      return exitStatus(shards?.stampede ?? null, shardNonSuccess(shards?.compare ?? null, sim?.measured ?? null), shards?.compare ?? null);
+    }
     await ctx.api.createSku(SKUS.hot);
     await ctx.api.restock(SKUS.hot, HOT_STOCK + cfg.holdsBig);
     lap("setup");
@@ -120,21 +172,41 @@ async function main(): Promise<number> {
     progress(`  ${checkouts.paid} paid of ${checkouts.orders} orders (${checkouts.ordersPerS.toFixed(1)}/s), p95 ${checkouts.paidMs.p95.toFixed(0)} ms, ${checkouts.lost} lost`);
     checkAborted();
 
+    const shards = await shardPhase(ctx);
+    lap("shards");
+    checkAborted();
+
+    const sim = await simulationPhase(ctx);
+    lap("simulate");
+
     durations.total = elapsed();
     const facts = { paymentsConsumer: runtime.paymentsConsumer, logEvents: runtime.logEvents };
-    const summary = buildSummary(compare, scale, oversell, edge, checkouts, facts, durations, {
+    const base = buildSummary(compare, scale, oversell, edge, checkouts, facts, durations, {
       ...cfg,
       rateLimiter: RATE_LIMITER_MODE,
       vars: BENCH_VARS,
     });
+    const { durations_s, config, targets_met, non_2xx, ...rest } = base;
+    const summary = {
+      ...rest,
+      ...shardSummary(shards.compare, shards.stampede),
+      ...simSummary(sim.measured, sim.sweep, sim.upper),
+      non_2xx: { ...(non_2xx as Record<string, number>), shards: shardNonSuccess(shards.compare, sim.measured) },
+      targets_met: { ...(targets_met as Record<string, boolean>), ...shardTargetsMet(shards.compare, shards.stampede) },
+      durations_s,
+      config,
+    };
     await runtime.mf.dispose();
     runtime = null;
 
     const holds = { small: scale.small.liveHolds, big: scale.big.liveHolds };
-    process.stdout.write(`\n${renderTable(compare, scale, oversell, holds, edge, checkouts, facts)}\n\n`);
+    const table = renderTable(compare, scale, oversell, holds, edge, checkouts, facts);
+    process.stdout.write(`\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper)}\n\n`);
     process.stdout.write(`${JSON.stringify(summary)}\n`);
 
-    const nonSuccess = Object.values(summary.non_2xx as Record<string, number>).reduce((a, b) => a + b, 0);
+    const shardStatus = exitStatus(shards.stampede, 0, shards.compare);
+    if (shardStatus !== 0) return shardStatus;
+    const nonSuccess = Object.values(summary.non_2xx).reduce((a, b) => a + b, 0);
     if (oversell.oversell > 0 || !oversell.accountingOk) {
       progress(`FAILED: oversell ${oversell.oversell}, accounting ${oversell.accountingOk ? "balanced" : "not balanced"}`);
       return 1;
@@ -154,6 +226,56 @@ async function main(): Promise<number> {
   } finally {
     if (runtime) await runtime.mf.dispose();
   }
+}
+
+/** Phase 6: holds on a sharded vs an unsharded SKU, and stampedes on a sharded SKU. */
+async function shardPhase(ctx: BenchContext): Promise<{ compare: ShardCompareResult; stampede: StampedeResult }> {
+  const { cfg } = ctx;
+  ctx.progress(
+    `phase 6: holds on ${cfg.shards} shards vs an unsharded SKU, distinct customers, ${cfg.shardRounds} rounds of ${cfg.shardSeconds} s per kind`,
+  );
+  const compare = await compareShards(ctx, { sharded: SKUS.sharded, single: SKUS.unsharded });
+  if (ctx.signal.aborted) throw new Error("interrupted");
+  ctx.progress(
+    `phase 6b: ${cfg.stampedeRounds} stampede(s) of ${cfg.stampedeAttempts} distinct customers at ${cfg.stampedeStock} units on ${cfg.shards} shards`,
+  );
+  const stampede = await runStampedes(ctx, SKUS.stampede);
+  return { compare, stampede };
+}
+
+/** Phase 7: the service times the simulation needs, then the simulation for K = 1, 2, 4, ... */
+async function simulationPhase(ctx: BenchContext): Promise<{ measured: SimMeasurement; sweep: SimSweep; upper: SimSweep }> {
+  const { cfg } = ctx;
+  ctx.progress(`phase 7: service times for the simulation, ${cfg.simMeasureRounds} rounds of ${cfg.simMeasureSeconds} s per kind`);
+  const measured = await measureServiceTimes(ctx);
+  if (ctx.signal.aborted) throw new Error("interrupted");
+  const { sim } = cfg;
+  ctx.progress(`  simulating ${sim.ratePerS} holds/s on ${sim.units} units for K = 1..${sim.maxShards} (seed ${sim.seed})`);
+  const { maxShards, ...settings } = sim;
+  const result = sweep({ ...settings, service: measured.service, policy: measured.policy }, maxShards);
+  const upper = sweep({ ...settings, service: measured.serviceUpper, policy: measured.policy }, maxShards);
+  return { measured, sweep: result, upper };
+}
+
+/** 1 when the sharded stampede oversold, did not balance or failed its audit; 2 on unexpected replies; else 0. */
+function exitStatus(s: StampedeResult | null, nonSuccess: number, c: ShardCompareResult | null): number {
+  if (s && (s.oversell > 0 || !s.accountingOk || !s.auditOk)) {
+    progress(`FAILED: sharded stampede oversell ${s.oversell}, accounting ${s.accountingOk ? "balanced" : "not balanced"}, audit ${s.auditOk ? "ok" : "failed"}`);
+    return 1;
+  }
+  if (c && !c.auditOk) {
+    progress(`FAILED: the sharded SKU's audit after the compare: ${c.auditProblems.join("; ")}`);
+    return 1;
+  }
+  if (nonSuccess > 0) {
+    progress(`BROKEN: ${nonSuccess} measured requests did not return their expected status (see non_2xx)`);
+    return 2;
+  }
+  return 0;
+}
+
+function roundedDurations(d: Durations): Record<string, number> {
+  return Object.fromEntries(Object.entries(d).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 }
 
 main().then(

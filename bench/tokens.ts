@@ -24,8 +24,13 @@ export interface Shopper {
 
 /** `count` distinct shoppers whose tokens stay valid for the whole run. */
 export function makeShoppers(count: number, secret: string): Shopper[] {
+  return makeCustomers(count, secret, "bench-shopper-", 3);
+}
+
+/** `count` distinct customers `<prefix><i>` (i zero-padded to `digits`), each with a token valid for the run. */
+export function makeCustomers(count: number, secret: string, prefix: string, digits = 6): Shopper[] {
   return Array.from({ length: count }, (_, i) => {
-    const customerId = `bench-shopper-${String(i).padStart(3, "0")}`;
+    const customerId = `${prefix}${String(i).padStart(digits, "0")}`;
     // An hour is far longer than the run, so no token expires mid-phase.
     return { customerId, authorization: `Bearer ${signShopperJwt(customerId, secret, 3600)}` };
   });

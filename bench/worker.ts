@@ -17,12 +17,24 @@
  *   GET  /__bench/cache-match/:key     the echo plus one Cache API lookup that
  *                                      hits (it stores its entry on a miss): what
  *                                      the local cache service costs per lookup
+ *   POST /__bench/reserve-shard/:sku?shards=N
+ *                                      `reserve` RPC on the customer's stock shard
+ *                                      of a SKU split into N shards, without the
+ *                                      HTTP layer: a shard's own cost per hold
+ *   GET  /__bench/escrow-policy        the escrow's constants as this build has
+ *                                      them, for the bench's simulation
+ *   POST /__bench/transfer/:sku/:shard one refill and one give-back, through the
+ *                                      escrow's own RPCs (grant, receiveTransfer,
+ *                                      postTransfer; surrender, receiveTransfer,
+ *                                      postTransfer): what moving units costs
  *
  * Type-checked with bench/tsconfig.worker.json (Workers types), not with
  * tsconfig.node.json, which excludes this file.
  */
 import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 import product from "../src/worker.ts";
+import { customerStub, objectName, POOL } from "../src/objects/shards.ts";
+import { ESCROW } from "../src/objects/escrow.ts";
 
 // Every named export of the product (SkuObject and whatever it adds later).
 export * from "../src/worker.ts";
@@ -70,6 +82,8 @@ const NOOP_PATH = /^\/__bench\/noop\/([A-Za-z0-9._-]{1,64})$/;
 const WRITE_PATH = /^\/__bench\/write\/([A-Za-z0-9._-]{1,64})$/;
 const DIRECT_PATH = /^\/__bench\/reserve-direct\/([A-Za-z0-9._-]{1,64})$/;
 const CACHE_MATCH_PATH = /^\/__bench\/cache-match\/([A-Za-z0-9._-]{1,64})$/;
+const RESERVE_SHARD_PATH = /^\/__bench\/reserve-shard\/([A-Za-z0-9._-]{1,64})$/;
+const TRANSFER_PATH = /^\/__bench\/transfer\/([A-Za-z0-9._-]{1,64})\/([0-9]{1,2})$/;
 
 /** About the size of a public SKU view, so the echo's reply costs the wire what a read's does. */
 const ECHO_BODY = JSON.stringify({
@@ -131,6 +145,51 @@ export default {
       return outcome.ok ? Response.json(outcome.value, { status: 201 }) : Response.json(outcome, { status: 409 });
     }
 
+    if (pathname === "/__bench/escrow-policy") {
+      const bound = Number(env.SHARD_SOLD_OUT_BOUND_MS);
+      return Response.json({
+        // The same default the escrow applies when the var is unset.
+        soldOutBoundMs: Number.isFinite(bound) && bound >= 0 ? bound : 250,
+        grantUnitsMax: ESCROW.grant_units_max,
+        reserveRoundsMax: ESCROW.reserve_rounds_max,
+      });
+    }
+
+    const onShard = RESERVE_SHARD_PATH.exec(pathname);
+    if (onShard) {
+      const customerId = request.headers.get("x-bench-customer") ?? "bench";
+      const shards = Number(new URL(request.url).searchParams.get("shards") ?? "1");
+      const outcome = await customerStub(env, onShard[1]!, customerId, shards).reserve({ customerId, quantity: 1 }, null);
+      return outcome.ok ? Response.json(outcome.value, { status: 201 }) : Response.json(outcome, { status: 409 });
+    }
+
+    const transfer = TRANSFER_PATH.exec(pathname);
+    if (transfer) return Response.json(await refillAndGiveBack(env, transfer[1]!, Number(transfer[2])), { status: 201 });
+
     return new Response("no such bench route", { status: 404 });
   },
 } satisfies ExportedHandler<BenchEnv>;
+
+/**
+ * One refill of `shard` from its SKU's pool and the give-back of the shard's
+ * free units, each a two-phase transfer through the RPCs the escrow itself
+ * uses, so units are conserved and both audit streams record both moves. The
+ * probe plays the shard's part of the refill (the shard credits a grant in its
+ * own execution; here it is one more RPC). A concurrent probe on the same
+ * shard may find nothing to give back; that is counted, not an error.
+ */
+async function refillAndGiveBack(env: Env, sku: string, shard: number): Promise<{ granted: number; returned: number }> {
+  const pool = env.SKU.getByName(objectName(sku, null));
+  const stub = env.SKU.getByName(objectName(sku, shard));
+  const out = await pool.grant(shard, 1);
+  if (out) {
+    await stub.receiveTransfer({ transferId: out.transferId, peer: POOL, units: out.units });
+    await pool.postTransfer(out.transferId);
+  }
+  const back = await stub.surrender();
+  if (back) {
+    await pool.receiveTransfer({ transferId: back.transferId, peer: shard, units: back.units });
+    await stub.postTransfer(back.transferId);
+  }
+  return { granted: out?.units ?? 0, returned: back?.units ?? 0 };
+}
