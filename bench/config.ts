@@ -117,7 +117,7 @@ export function readConfig(): BenchConfig {
     shardStock: num("BENCH_SHARD_STOCK", 100_000, 1_000, 100_000_000),
     shardCustomers: num("BENCH_SHARD_CUSTOMERS", 20_000, 64, 1_000_000),
     stampedeStock: num("BENCH_STAMPEDE_STOCK", 300, 1, 1_000_000),
-    stampedeAttempts: num("BENCH_STAMPEDE_ATTEMPTS", 4_000, 1, 1_000_000),
+    stampedeAttempts: num("BENCH_STAMPEDE_ATTEMPTS", 3_000, 1, 1_000_000),
     stampedeRounds: num("BENCH_STAMPEDE_ROUNDS", 3, 1, 100),
     simMeasureSeconds: num("BENCH_SIM_MEASURE_SECONDS", 2, 0.5, 600),
     simMeasureRounds: num("BENCH_SIM_MEASURE_ROUNDS", 3, 1, 100),

@@ -36,6 +36,8 @@ export interface StampedeRound {
   availableAfter: number;
   stranded: number;
   falseSoldOut: number;
+  /** Of those, the ones the edge gave from its cached verdict (it lives EDGE_CACHE_TTL_SECONDS). */
+  falseSoldOutFromEdge: number;
   /** `sold_out` replies that arrived before the last 201, bound or not. */
   soldOutBeforeLastGrant: number;
   /** How far ahead of the last 201 the first `sold_out` arrived (ms; 0 if none did). */
@@ -156,7 +158,7 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
   const grantsByShard: Record<string, number> = {};
   let granted = 0;
   let lastGrantMs: number | null = null;
-  const soldOutAt: number[] = [];
+  const soldOutAt: Array<{ atMs: number; edge: boolean }> = [];
   let soldOutFromEdge = 0;
   for (const r of replies) {
     statuses[r.status] = (statuses[r.status] ?? 0) + 1;
@@ -169,14 +171,15 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
       const code = r.code ?? `http_${r.status}`;
       codes[code] = (codes[code] ?? 0) + 1;
       if (code === "sold_out") {
-        soldOutAt.push(r.atMs);
+        soldOutAt.push({ atMs: r.atMs, edge: r.cache === "hit" });
         if (r.cache === "hit") soldOutFromEdge++;
       }
     }
   }
   const last = lastGrantMs as number | null;
-  const firstSoldOutMs = soldOutAt.length ? Math.min(...soldOutAt) : null;
-  const before = last === null ? [] : soldOutAt.filter((t) => t < last);
+  const firstSoldOutMs = soldOutAt.length ? Math.min(...soldOutAt.map((x) => x.atMs)) : null;
+  const before = last === null ? [] : soldOutAt.filter((x) => x.atMs < last);
+  const falseOnes = last === null ? [] : before.filter((x) => x.atMs < last - boundMs);
   const latencies = Float64Array.from(replies.map((r) => r.latencyMs)).sort();
   const availableAfter = levels.available;
   return {
@@ -190,7 +193,8 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
     oversell: Math.max(0, granted - stock),
     availableAfter,
     stranded: attempts > stock ? availableAfter : 0,
-    falseSoldOut: last === null ? 0 : before.filter((t) => t < last - boundMs).length,
+    falseSoldOut: falseOnes.length,
+    falseSoldOutFromEdge: falseOnes.filter((x) => x.edge).length,
     soldOutBeforeLastGrant: before.length,
     soldOutLeadMs: last !== null && firstSoldOutMs !== null ? Math.max(0, last - firstSoldOutMs) : 0,
     lastGrantMs: last,
