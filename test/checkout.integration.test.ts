@@ -14,6 +14,7 @@ import {
   holdStatus,
   levels,
   putSale,
+  shopperToken,
   unique,
   waitForStatus,
 } from "./helpers";
@@ -63,7 +64,7 @@ describe("checkout with holds", () => {
     expectConserved(after);
   });
 
-  it("fails a declined card with the reason and puts the held units back", async () => {
+  it("fails a declined card with the reason and keeps the units held for a retry; cancelling puts them back", async () => {
     const sku = await createSku({ stock: 4 });
     const h = (await hold(sku, "bob", 3)).body;
     const res = await checkoutAs("bob", { holdIds: [h.holdId], paymentMethod: "pm_card_chargeDeclined" }, idem());
@@ -71,6 +72,10 @@ describe("checkout with holds", () => {
 
     const failed = await waitForStatus(res.body.orderId, "payment_failed");
     expect(failed.payment).toMatchObject({ status: "failed", failureReason: "Your card was declined." });
+    expect(await holdStatus(sku, h.holdId)).toBe("checkout");
+    expect(await levels(sku)).toEqual({ onHand: 4, reserved: 3, available: 1, sold: 0, received: 4 });
+    const cancelled = await call(`/v1/orders/${res.body.orderId}/cancel`, { method: "POST", auth: await shopperToken("bob") });
+    expect(cancelled.body.status).toBe("cancelled");
     expect(await holdStatus(sku, h.holdId)).toBe("released");
     expect(await levels(sku)).toEqual({ onHand: 4, reserved: 0, available: 4, sold: 0, received: 4 });
   });

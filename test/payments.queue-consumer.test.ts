@@ -149,7 +149,7 @@ describe("failures", () => {
     expect((await getOrder(o.orderId)).body.status).toBe("paid");
   });
 
-  it("fails a card Stripe declines at once, without retrying, and releases the holds", async () => {
+  it("fails a card Stripe declines at once, without retrying, and keeps the holds until the order's deadline", async () => {
     const sku = await createSku({ stock: 3 });
     const o = await placeWithHold("stripe", "fin", sku, 2, "pm_card_chargeDeclined");
 
@@ -159,13 +159,33 @@ describe("failures", () => {
     const order = (await getOrder(o.orderId)).body;
     expect(order).toMatchObject({
       status: "payment_failed",
-      payment: { provider: "stripe", status: "failed", intentId: intent!.id, failureReason: "Your card was declined." },
+      payment: { provider: "stripe", status: "failed", attempt: 1, intentId: intent!.id, failureReason: "Your card was declined." },
     });
+    // The shopper may pay again while the holds live (POST /v1/orders/{orderId}/pay); the deadline job ends them.
+    expect(await holdStatus(sku, o.holdId)).toBe("checkout");
+    expect(await levels(sku)).toEqual({ onHand: 3, reserved: 2, available: 1, sold: 0, received: 3 });
+    expect(await new OrderFlow(o.env).expire(o.orderId, Date.now() + 3_600_000)).toMatchObject({ status: "expired" });
     expect(await holdStatus(sku, o.holdId)).toBe("released");
     expect(await levels(sku)).toEqual({ onHand: 3, reserved: 0, available: 3, sold: 0, received: 3 });
   });
 
-  it("fails the order and releases its holds when the job reaches the dead-letter queue", async () => {
+  it("charges a retry after a decline as its own payment: a new Stripe idempotency key and intent, attempt in the metadata", async () => {
+    const sku = await createSku({ stock: 3 });
+    const o = await placeWithHold("stripe", "rae", sku, 1, "pm_card_chargeDeclined");
+    await consume(batchOf(PAYMENT_QUEUES.main, o.job, [1]), (batch) => handlePayments(batch, o.env));
+    expect((await getOrder(o.orderId)).body.status).toBe("payment_failed");
+    const retried = await new OrderFlow(o.env).retryPayment(o.orderId, "pm_card_visa", Date.now());
+    expect(retried).toMatchObject({ ok: true, value: { status: "pending_payment", payment: { attempt: 2 } } });
+    await consume(batchOf(PAYMENT_QUEUES.main, o.job, [1]), (batch) => handlePayments(batch, o.env));
+    const paid = (await getOrder(o.orderId)).body;
+    expect(paid).toMatchObject({ status: "paid", payment: { attempt: 2, status: "succeeded" } });
+    expect(intentPosts().map((r) => r.idempotencyKey)).toEqual([`charge_${o.orderId}`, `charge_${o.orderId}_2`]);
+    expect(intentPosts()[1]!.params).toMatchObject({ metadata: { orderId: o.orderId, attempt: "2" } });
+    expect(stripe.intentsCreated()).toBe(2);
+    expect(await holdStatus(sku, o.holdId)).toBe("committed");
+  });
+
+  it("fails the order when the job reaches the dead-letter queue, keeping its holds for a retry", async () => {
     const sku = await createSku({ stock: 4 });
     const o = await placeWithHold("simulated", "gia", sku, 3, "pm_sim_unavailable");
     expect(await levels(sku)).toMatchObject({ reserved: 3 });
@@ -176,8 +196,8 @@ describe("failures", () => {
     const order = (await getOrder(o.orderId)).body;
     expect(order.status).toBe("payment_failed");
     expect(order.payment.failureReason).toMatch(/could not be reached/);
-    expect(await holdStatus(sku, o.holdId)).toBe("released");
-    expect(await levels(sku)).toEqual({ onHand: 4, reserved: 0, available: 4, sold: 0, received: 4 });
+    expect(await holdStatus(sku, o.holdId)).toBe("checkout");
+    expect(await levels(sku)).toMatchObject({ onHand: 4, reserved: 3 });
   });
 
   it("leaves an order that got paid alone when a stale copy of its job is dead-lettered", async () => {
@@ -218,7 +238,7 @@ describe("a payment cut off by a crash", () => {
     const sku = await createSku({ stock: 3 });
     const cut = await placeWithHold("stripe", "kim", sku, 2, "pm_card_visa");
     // The first delivery charged Stripe and committed the hold, then died before the order moved.
-    await new StripeProvider(FAKE_STRIPE_KEY).charge({ orderId: cut.orderId, customerId: "kim", amount: 3998, currency: "usd", paymentMethod: "pm_card_visa" });
+    await new StripeProvider(FAKE_STRIPE_KEY).charge({ orderId: cut.orderId, customerId: "kim", amount: 3998, currency: "usd", paymentMethod: "pm_card_visa", attempt: 1 });
     expect(await env.SKU.getByName(sku).commit(cut.holdId, cut.orderId)).toMatchObject({ ok: true });
 
     // Its redelivery comes after the deadline.

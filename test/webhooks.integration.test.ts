@@ -120,7 +120,7 @@ describe("Stripe webhooks", () => {
     expect(await levels(sku)).toMatchObject({ onHand: 2, reserved: 0, sold: 1 });
   });
 
-  it("fails the order and releases its holds when authentication fails", async () => {
+  it("fails the order when authentication fails, keeping its holds for a retry until the deadline", async () => {
     const sku = await createSku({ stock: 3 });
     const o = await awaitingAuthentication("eda", sku, 2);
     const res = await send(stripeEvent("payment_intent.payment_failed", stripe.failAction(o.intent.id)));
@@ -130,8 +130,8 @@ describe("Stripe webhooks", () => {
       status: "payment_failed",
       payment: { status: "failed", failureReason: "The provided PaymentMethod has failed authentication." },
     });
-    expect(await holdStatus(sku, o.holdId)).toBe("released");
-    expect(await levels(sku)).toEqual({ onHand: 3, reserved: 0, available: 3, sold: 0, received: 3 });
+    expect(await holdStatus(sku, o.holdId)).toBe("checkout");
+    expect(await levels(sku)).toMatchObject({ onHand: 3, reserved: 2, sold: 0 });
   });
 
   it("ignores verified events about other objects or unknown orders", async () => {

@@ -41,8 +41,13 @@ export function expected(h: HoldRecord, order: ServerOrder | undefined, now: num
             ? { allowed: ["committed", "returned", "released", "expired"], mustBeLive: false }
             : { allowed: ["committed", "returned"], mustBeLive: false };
         case "cancelled":
-        case "payment_failed":
           return { allowed: ["released", "expired"], mustBeLive: false };
+        case "payment_failed": {
+          // A declined order keeps its holds in checkout for a retry until its deadline; then the
+          // object's alarm expires them or the deadline job voids them, whichever runs first.
+          const deadlineMs = Date.parse(order.expiresAt);
+          return now < deadlineMs - SLACK_MS ? { allowed: ["checkout"], mustBeLive: true } : { allowed: ["checkout", "released", "expired"], mustBeLive: false };
+        }
         case "expired":
           // An order lapses at its earliest hold's deadline; its other holds keep their own.
           return { allowed: ["released", "expired", ...(ownDeadlineMs > now ? ["checkout"] : [])], mustBeLive: false };

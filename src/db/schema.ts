@@ -82,6 +82,13 @@ export const orders = sqliteTable(
      */
     refundStatus: text("refund_status", { enum: ["pending", "succeeded"] }),
     refundRestock: integer("refund_restock", { mode: "boolean" }),
+    /**
+     * Which payment attempt the order is on: 1 at checkout, +1 for each retry
+     * after a decline (POST /v1/orders/{orderId}/pay). The provider's
+     * idempotency key and the intent's metadata carry it, so each attempt is
+     * its own charge and an old attempt's events cannot move the order.
+     */
+    paymentAttempt: integer("payment_attempt").notNull().default(1),
     /** `<customer>|<Idempotency-Key>` of the checkout that made it, and that request's hash. */
     idempotencyKey: text("idempotency_key").unique(),
     requestHash: text("request_hash"),

@@ -62,6 +62,7 @@ export async function checkout(
     currency: [...currencies][0]!,
     paymentProvider: providerName(env),
     paymentMethod: input.paymentMethod,
+    paymentAttempt: 1,
     paymentStatus: null,
     intentId: null,
     clientSecret: null,

@@ -3,15 +3,18 @@ import type { OrderRow } from "../db/schema";
 export type OrderStatus = OrderRow["status"];
 
 /**
- * SPEC section 5, plus two edges users of a payment API expect: a merchant
- * may cancel a paid order before fulfilment (refunding it), and a payment
- * that lands after the order gave up is refunded (`-> refunded`).
+ * SPEC section 5, plus the edges users of a payment API expect: a merchant
+ * may cancel a paid order before fulfilment (refunding it), a payment that
+ * lands after the order gave up is refunded (`-> refunded`), and a declined
+ * payment may be retried while the order's holds live
+ * (`payment_failed -> pending_payment`, POST /v1/orders/{orderId}/pay).
  */
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   pending_payment: ["paid", "payment_failed", "expired", "cancelled", "refunded"],
   paid: ["fulfilled", "refunded", "cancelled"],
   fulfilled: ["refunded"],
-  payment_failed: ["refunded"],
+  // A declined order keeps its holds until its deadline: the shopper may pay again, cancel, or let it expire.
+  payment_failed: ["pending_payment", "expired", "cancelled", "refunded"],
   expired: ["refunded"],
   cancelled: ["refunded"],
   refunded: [],

@@ -15,7 +15,7 @@ export type NewOrder = Omit<OrderRow, "version" | "updatedAtMs">;
 
 /** What a transition changes besides the status. */
 export type OrderPatch = Partial<
-  Pick<OrderRow, "paymentStatus" | "intentId" | "clientSecret" | "failureReason" | "refundId" | "refundReason" | "restocked">
+  Pick<OrderRow, "paymentStatus" | "intentId" | "clientSecret" | "failureReason" | "refundId" | "refundReason" | "restocked" | "paymentMethod" | "paymentAttempt">
 >;
 
 /** Raised when another writer moved the order first; the caller reloads and decides again. */

@@ -31,12 +31,14 @@ export class OrderFlow {
   /** Charges a pending order (payments queue). Transient provider errors propagate so the queue retries. */
   async charge(orderId: string, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
-    if (!stored || stored.order.status !== "pending_payment") return;
+    if (!stored || (stored.order.status !== "pending_payment" && stored.order.status !== "payment_failed")) return;
     const { order } = stored;
     if (now_ms >= order.expiresAtMs) {
       await this.expire(orderId, now_ms);
       return;
     }
+    // A declined order waits for a retry or its deadline; a job delivered before that (Queues' 12 h cap) waits again.
+    if (order.status === "payment_failed") return this.expireAtDeadline(order, now_ms);
     // Already attempted: this is a duplicate, or the deadline job of a payment still in
     // flight that Queues' 12 h delay cap delivered early; either way, wait for the deadline again.
     if (order.paymentStatus !== null) return this.expireAtDeadline(order, now_ms);
@@ -68,6 +70,7 @@ export class OrderFlow {
       amount: order.totalAmount,
       currency: order.currency,
       paymentMethod: order.paymentMethod,
+      attempt: order.paymentAttempt,
     });
   }
 
@@ -100,16 +103,57 @@ export class OrderFlow {
     await this.refundLatePayment(orderId, intentId, now_ms);
   }
 
+  /**
+   * A declined payment. The holds stay in checkout until the order's deadline
+   * so the shopper can pay again with another method (retryPayment); a job
+   * delayed to the deadline then expires the order and its holds, unless the
+   * shopper cancels first.
+   */
   async paymentFailed(orderId: string, reason: string, intentId: string | null, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
     if (!stored || stored.order.status !== "pending_payment") return;
-    await releaseHolds(this.env, orderId, stored.items);
     const moved = await this.store.transition(orderId, now_ms, (o) =>
       o.status === "pending_payment"
-        ? { to: "payment_failed", event: "order.payment_failed", patch: { paymentStatus: "failed", failureReason: reason, intentId } }
+        ? { to: "payment_failed", event: "order.payment_failed", patch: { paymentStatus: "failed", failureReason: reason, intentId }, data: { attempt: o.paymentAttempt } }
         : null,
     );
-    if (moved?.moved) await this.notify(moved.order, stored.items, "order.payment_failed", now_ms);
+    if (moved?.moved) {
+      await this.notify(moved.order, stored.items, "order.payment_failed", now_ms);
+      await this.expireAtDeadline(moved.order, now_ms);
+    }
+  }
+
+  /**
+   * Pays a declined order again, with a new payment method, while its holds
+   * live: `payment_failed -> pending_payment` as attempt n + 1 (its own charge
+   * at the provider), charged from the payments queue like a checkout.
+   */
+  async retryPayment(orderId: string, paymentMethod: string, now_ms: number): Promise<Outcome<OrderView>> {
+    const stored = await this.store.get(orderId);
+    if (!stored) return refuse("not_found", "No such order.");
+    const { order, items } = stored;
+    if (order.status !== "payment_failed") {
+      return refuse("invalid_order_state", `Only an order whose payment failed can be paid again; this one is ${order.status}.`, { orderStatus: order.status });
+    }
+    if (now_ms >= order.expiresAtMs) {
+      return refuse("hold_expired", "The order's holds have expired; check out again.", { orderStatus: "expired" });
+    }
+    const result = await this.store.transition(orderId, now_ms, (o) =>
+      o.status === "payment_failed" && now_ms < o.expiresAtMs
+        ? {
+            to: "pending_payment",
+            event: "order.payment_retried",
+            patch: { paymentMethod, paymentAttempt: o.paymentAttempt + 1, paymentStatus: null, intentId: null, clientSecret: null, failureReason: null },
+            data: { attempt: o.paymentAttempt + 1 },
+          }
+        : null,
+    );
+    if (!result) return refuse("not_found", "No such order.");
+    if (!result.moved) {
+      return refuse("invalid_order_state", `The order is ${result.order.status}.`, { orderStatus: result.order.status });
+    }
+    await this.env.PAYMENTS.send({ orderId }, { contentType: "json" });
+    return accept(orderView(result.order, items));
   }
 
   async requiresAction(orderId: string, intentId: string, clientSecret: string | null, now_ms: number): Promise<void> {
@@ -120,10 +164,11 @@ export class OrderFlow {
     );
   }
 
-  /** Gives up on an order whose payment window closed; returns the order as it now stands. */
+  /** Gives up on an order (unpaid or declined) whose payment window closed; returns the order as it now stands. */
   async expire(orderId: string, now_ms: number): Promise<OrderRow | null> {
     const stored = await this.store.get(orderId);
-    if (!stored || stored.order.status !== "pending_payment") return stored?.order ?? null;
+    const open = (s: OrderRow["status"]) => s === "pending_payment" || s === "payment_failed";
+    if (!stored || !open(stored.order.status)) return stored?.order ?? null;
     if (await releaseHolds(this.env, orderId, stored.items)) {
       // A hold is committed, so a payment succeeded and a crash cut it off before the order
       // said so. Asking the provider again is idempotent per order: it answers that payment,
@@ -135,7 +180,7 @@ export class OrderFlow {
       }
     }
     const moved = await this.store.transition(orderId, now_ms, (o) =>
-      o.status === "pending_payment" && now_ms >= o.expiresAtMs ? { to: "expired", event: "order.expired" } : null,
+      open(o.status) && now_ms >= o.expiresAtMs ? { to: "expired", event: "order.expired" } : null,
     );
     return moved?.order ?? null;
   }
@@ -145,10 +190,10 @@ export class OrderFlow {
     if (!stored) return refuse("not_found", "No such order.");
     const { order, items } = stored;
     if (order.status === "cancelled") return accept(orderView(order, items));
-    if (order.status === "pending_payment") {
-      if (order.intentId) await paymentProvider(this.env, order.paymentProvider).cancel(order.intentId, orderId);
+    if (order.status === "pending_payment" || order.status === "payment_failed") {
+      if (order.status === "pending_payment" && order.intentId) await paymentProvider(this.env, order.paymentProvider).cancel(order.intentId, orderId);
       await releaseHolds(this.env, orderId, items);
-      return this.move(orderId, items, now_ms, "pending_payment", { to: "cancelled", event: "order.cancelled", data: { by } });
+      return this.move(orderId, items, now_ms, order.status, { to: "cancelled", event: "order.cancelled", data: { by } });
     }
     if (order.status === "paid" && by === "merchant") {
       return this.refundThenView(order, items, now_ms, { reason: "cancelled_by_merchant", restock: true, from: ["paid"] });
@@ -242,7 +287,8 @@ export class OrderFlow {
 
   private async notify(order: OrderRow, items: readonly OrderItemRow[], type: "order.confirmed" | "order.payment_failed" | "order.refunded", now_ms: number) {
     const message: Notification = {
-      id: `order:${order.orderId}:${type}`,
+      // Each attempt may fail on its own: the first keeps the id notifications always had.
+      id: type === "order.payment_failed" && order.paymentAttempt > 1 ? `order:${order.orderId}:${type}:${order.paymentAttempt}` : `order:${order.orderId}:${type}`,
       audience: "shopper",
       type,
       orderId: order.orderId,

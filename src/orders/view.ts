@@ -13,6 +13,7 @@ export interface OrderView {
   payment: {
     provider: OrderRow["paymentProvider"];
     status: string | null;
+    attempt: number;
     intentId?: string;
     clientSecret?: string;
     failureReason?: string;
@@ -24,7 +25,7 @@ export interface OrderView {
 }
 
 export function orderView(order: OrderRow, items: readonly OrderItemRow[]): OrderView {
-  const payment: OrderView["payment"] = { provider: order.paymentProvider, status: order.paymentStatus };
+  const payment: OrderView["payment"] = { provider: order.paymentProvider, status: order.paymentStatus, attempt: order.paymentAttempt };
   if (order.intentId) payment.intentId = order.intentId;
   if (order.clientSecret) payment.clientSecret = order.clientSecret;
   if (order.failureReason) payment.failureReason = order.failureReason;

@@ -6,6 +6,13 @@ export interface ChargeRequest {
   amount: number;
   currency: string;
   paymentMethod: string;
+  /** 1 for the checkout's charge, then +1 per retry after a decline: each attempt is its own payment. */
+  attempt: number;
+}
+
+/** The provider's idempotency key of one attempt; the first keeps the key orders always had. */
+export function chargeKey(orderId: string, attempt: number): string {
+  return attempt <= 1 ? `charge_${orderId}` : `charge_${orderId}_${attempt}`;
 }
 
 export type ChargeResult =
@@ -16,7 +23,7 @@ export type ChargeResult =
 
 export interface PaymentProvider {
   readonly name: "stripe" | "simulated";
-  /** Creates and confirms the payment; the order id is the idempotency key, so a retry never charges twice. */
+  /** Creates and confirms the payment; keyed by order and attempt (chargeKey), so a retried job never charges twice. */
   charge(req: ChargeRequest): Promise<ChargeResult>;
   /** Refunds the whole payment; idempotent per order. */
   refund(intentId: string, orderId: string): Promise<{ refundId: string }>;

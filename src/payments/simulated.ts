@@ -9,7 +9,7 @@ export class SimulatedProvider implements PaymentProvider {
   readonly name = "simulated" as const;
 
   async charge(req: ChargeRequest): Promise<ChargeResult> {
-    const intentId = `pi_sim_${req.orderId}`;
+    const intentId = req.attempt <= 1 ? `pi_sim_${req.orderId}` : `pi_sim_${req.orderId}_${req.attempt}`;
     switch (req.paymentMethod) {
       case "pm_card_visa":
       case "pm_card_mastercard":

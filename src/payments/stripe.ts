@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { TransientPaymentError, type ChargeRequest, type ChargeResult, type PaymentProvider } from "./provider";
+import { chargeKey, TransientPaymentError, type ChargeRequest, type ChargeResult, type PaymentProvider } from "./provider";
 
 /**
  * The SDK's HTTP client. Production uses fetch; tests swap in a fake through
@@ -33,9 +33,9 @@ export class StripeProvider implements PaymentProvider {
           payment_method: req.paymentMethod,
           confirm: true,
           automatic_payment_methods: { enabled: true, allow_redirects: "never" },
-          metadata: { orderId: req.orderId, customerId: req.customerId },
+          metadata: { orderId: req.orderId, customerId: req.customerId, attempt: String(req.attempt) },
         },
-        { idempotencyKey: `charge_${req.orderId}` },
+        { idempotencyKey: chargeKey(req.orderId, req.attempt) },
       );
       switch (intent.status) {
         case "succeeded":

@@ -50,6 +50,8 @@ const PaymentIntent = z.object({
   client_secret: z.string().nullish(),
   last_payment_error: z.object({ message: z.string().nullish() }).nullish(),
   cancellation_reason: z.string().nullish(),
+  /** Set by us: which payment attempt of the order the intent is (absent on intents made before retries existed: 1). */
+  metadata: z.object({ attempt: z.string().max(16).optional() }).nullish(),
 });
 type PaymentIntent = z.infer<typeof PaymentIntent>;
 
@@ -122,6 +124,8 @@ function paysFor(order: OrderRow, type: IntentEvent, intent: PaymentIntent): boo
   return (
     order.paymentProvider === "stripe" &&
     (order.intentId === null || order.intentId === intent.id) &&
+    // An earlier attempt's intent failed for good (a retry is only allowed after a decline): its late events change nothing.
+    (intent.metadata?.attempt ?? "1") === String(order.paymentAttempt) &&
     amount === order.totalAmount &&
     intent.currency.toLowerCase() === order.currency.toLowerCase()
   );

@@ -10,7 +10,7 @@ import { HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } f
 import { Order } from "./order-schemas";
 import type { OrderView } from "../orders/view";
 
-const PaymentMethod = z
+export const PaymentMethod = z
   .string()
   .regex(/^pm_[A-Za-z0-9_]{1,96}$/, "a Stripe PaymentMethod id, e.g. pm_card_visa")
   .openapi({ example: "pm_card_visa" });

@@ -19,6 +19,7 @@ export const Order = z
     payment: z.object({
       provider: z.enum(["stripe", "simulated"]),
       status: z.string().nullable(),
+      attempt: z.number().int().min(1).openapi({ description: "1 for the checkout's charge, +1 for each `POST /v1/orders/{orderId}/pay` after a decline." }),
       intentId: z.string().optional(),
       clientSecret: z.string().optional(),
       failureReason: z.string().optional(),

@@ -13,6 +13,7 @@ import { OrderFlow } from "../orders/settle";
 import { orderView, type OrderView } from "../orders/view";
 import { IdempotencyHeaders, jsonBody, jsonResponse, problems, queryInt, SkuId } from "./schemas";
 import { Order, OrderId, OrderStatus } from "./order-schemas";
+import { PaymentMethod } from "./checkout";
 
 const params = z.object({ orderId: OrderId });
 const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { merchant: [] }];
@@ -48,16 +49,17 @@ async function visibleOrder(env: Env, orderId: string, principal: Principal | nu
  * Runs an order action once per Idempotency-Key (SPEC section 6): a replay
  * returns the stored reply, the key with another body is 422.
  */
-async function orderAction(
+async function orderAction<S extends 200 | 202 = 200>(
   c: AppContext,
   operation: string,
   key: string | undefined,
   body: unknown,
   act: (now_ms: number) => Promise<Outcome<OrderView>>,
+  status: S = 200 as S,
 ) {
   const idem = await idempotencyKey(key, c.var.principal!, operation, body);
   const now_ms = Date.now();
-  return sendOutcome(c, await idempotentOutcome(c.env, idem, now_ms, () => act(now_ms)), 200);
+  return sendOutcome(c, await idempotentOutcome(c.env, idem, now_ms, () => act(now_ms)), status);
 }
 
 /**
@@ -66,7 +68,7 @@ async function orderAction(
  * fail or race it must not.
  */
 export function readView(order: OrderRow, items: readonly OrderItemRow[], now_ms: number): OrderView {
-  const lapsed = order.status === "pending_payment" && now_ms >= order.expiresAtMs;
+  const lapsed = (order.status === "pending_payment" || order.status === "payment_failed") && now_ms >= order.expiresAtMs;
   return orderView(lapsed ? { ...order, status: "expired" } : order, items);
 }
 
@@ -99,6 +101,28 @@ export const orderRoutes = router()
       const { by } = await visibleOrder(c.env, orderId, c.var.principal);
       return orderAction(c, `cancel:${orderId}`, c.req.valid("header")["idempotency-key"], {}, (now) =>
         new OrderFlow(c.env).cancel(orderId, by, now),
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/orders/{orderId}/pay",
+      summary: "Pay a declined order again, with another payment method, while its holds live",
+      description:
+        "`payment_failed -> pending_payment` as the next payment attempt (`payment.attempt`), charged from the payments queue like a checkout. " +
+        "Only the order's owner may pay. After the order's deadline it is `410 hold_expired`: check out again.",
+      security: [{ shopper: [] }],
+      request: { params, headers: IdempotencyHeaders, body: jsonBody(z.strictObject({ paymentMethod: PaymentMethod }).openapi("PayInput")) },
+      responses: { 202: jsonResponse(Order, "The order, pending payment again"), ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422) },
+    }),
+    async (c) => {
+      requireShopper(c.var.principal);
+      const { orderId } = c.req.valid("param");
+      await visibleOrder(c.env, orderId, c.var.principal);
+      const body = c.req.valid("json");
+      return orderAction(c, `pay:${orderId}`, c.req.valid("header")["idempotency-key"], body, (now) =>
+        new OrderFlow(c.env).retryPayment(orderId, body.paymentMethod, now), 202 as const,
       );
     },
   )
