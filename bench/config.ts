@@ -54,7 +54,7 @@ export interface BenchConfig {
   /** Shard compare: one slice's length and the rounds (each runs both kinds). */
   shardSeconds: number;
   shardRounds: number;
-  /** Shard compare: stock of each SKU (plenty, so the pool always has units) and the distinct customers cycled through. */
+  /** Shard compare: units each SKU has available at the start of every slice (restocked after each), and the distinct customers cycled through. */
   shardStock: number;
   shardCustomers: number;
   /** Stampede on a sharded SKU: its stock, the attempts (each from a distinct customer) and how many stampedes. */
@@ -114,7 +114,7 @@ export function readConfig(): BenchConfig {
     shards: num("BENCH_SHARDS", 8, 2, 64),
     shardSeconds: num("BENCH_SHARD_SECONDS", 3, 0.5, 600),
     shardRounds: num("BENCH_SHARD_ROUNDS", 3, 1, 100),
-    shardStock: num("BENCH_SHARD_STOCK", 100_000, 1_000, 100_000_000),
+    shardStock: num("BENCH_SHARD_STOCK", 10_000, 100, 100_000_000),
     shardCustomers: num("BENCH_SHARD_CUSTOMERS", 20_000, 64, 1_000_000),
     stampedeStock: num("BENCH_STAMPEDE_STOCK", 300, 1, 1_000_000),
     stampedeAttempts: num("BENCH_STAMPEDE_ATTEMPTS", 3_000, 1, 1_000_000),

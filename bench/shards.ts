@@ -7,10 +7,15 @@ import { makeCustomers } from "./tokens.ts";
  * Stock shards (SPEC 8), what one hold costs: holds on a SKU split into
  * `BENCH_SHARDS` shards against holds on an unsharded SKU, both over HTTP as
  * shoppers send them, each hold from a distinct customer, in alternating
- * slices like phase 1. Both SKUs have plenty of stock, so the pool always has
- * units and the figure is the steady state of a sale, not its tail. The pool
- * calls the shards made during the sharded slices (stats.escrow.poolCalls)
- * give the refill traffic per 1,000 holds.
+ * slices like phase 1. Both SKUs start every slice with `shardStock`
+ * available (what a slice holds is restocked after it, untimed), so the pool
+ * always has units and the figure is the middle of a sale, not its tail. The
+ * pool calls the shards made during the sharded slices (stats.escrow.poolCalls)
+ * give the refill traffic per 1,000 holds. The pool sends batches of
+ * ceil(pool / 2K), and a shard refills when a quarter of its last batch is
+ * left, so expect about 1000 * 2K / (0.75 * pool) per 1,000 holds once the
+ * shards have sold through their first batches: about 2 for 8 shards and
+ * 10,000 units. Fewer holds than that show 0.
  */
 
 export const SHARD_KINDS = ["sharded", "single"] as const;
@@ -49,6 +54,7 @@ export async function compareShards(ctx: BenchContext, skus: { sharded: string; 
   for (const kind of SHARD_KINDS) {
     if (ctx.cfg.warmupSeconds <= 0) break;
     const { load } = await measure(ctx, targets[kind], ctx.cfg.warmupSeconds);
+    await ctx.api.restock(kind === "sharded" ? skus.sharded : skus.single, load.created);
     ctx.progress(`  warm-up ${kind}: ${Math.round(rps(load))} rps`);
   }
 
@@ -64,6 +70,9 @@ export async function compareShards(ctx: BenchContext, skus: { sharded: string; 
       const before = kind === "sharded" ? (await ctx.api.escrow(skus.sharded)).poolCalls : 0;
       const slice = await measure(ctx, targets[kind], ctx.cfg.shardSeconds);
       slices[kind].push(slice);
+      // Untimed: what the slice held comes back into stock (a restock goes to the pool), so every slice starts
+      // with `shardStock` available and the batches the pool sends keep their mid-sale size.
+      await ctx.api.restock(kind === "sharded" ? skus.sharded : skus.single, slice.load.created);
       if (kind === "sharded") {
         const delta = (await ctx.api.escrow(skus.sharded)).poolCalls - before;
         if (delta < 0) restarted = true;

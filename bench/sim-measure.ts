@@ -43,6 +43,9 @@ const SKUS = {
 /** The least service time taken from a difference of two measurements. */
 const MIN_SERVICE_MS = 0.01;
 
+/** Stock of the hold probes' SKUs: more than any run takes, so a hold never waits on a refill (the simulation models those). */
+const HOLD_STOCK = 1_000_000;
+
 /** The transfer probe's SKU: enough for a batch per shard at full size; it never holds anything. */
 const TRANSFER_STOCK = 200_000;
 
@@ -61,12 +64,12 @@ export interface SimMeasurement {
 
 export async function measureServiceTimes(ctx: BenchContext): Promise<SimMeasurement> {
   const started = performance.now();
-  const { shards, shardStock } = ctx.cfg;
+  const { shards } = ctx.cfg;
   const policy: EscrowPolicy = await escrowPolicy(ctx.baseUrl);
   await ctx.api.createSku(SKUS.sharded, shards);
-  await ctx.api.restock(SKUS.sharded, shardStock);
+  await ctx.api.restock(SKUS.sharded, HOLD_STOCK);
   await ctx.api.createSku(SKUS.single);
-  await ctx.api.restock(SKUS.single, shardStock);
+  await ctx.api.restock(SKUS.single, HOLD_STOCK);
   await ctx.api.createSku(SKUS.transfer, shards);
   await ctx.api.restock(SKUS.transfer, TRANSFER_STOCK);
 
