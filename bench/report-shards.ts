@@ -231,6 +231,7 @@ export function simSummary(m: SimMeasurement, sw: SimSweep, upper: SimSweep): Re
         pool_utilization: round(r.poolUtilization, 3),
         max_shard_utilization: round(r.maxShardUtilization, 3),
         in_flight_at_end: r.inFlightAtEnd,
+        conserved: r.conserved,
         events: r.events,
         truncated: r.truncated,
         reached: reachedRate(r, st.ratePerS),

@@ -103,6 +103,8 @@ export interface SimResult {
   maxShardUtilization: number;
   /** Units debited by a transfer and not credited when the run ended (the model's own check: must be 0). */
   inFlightAtEnd: number;
+  /** The model's own check: granted + the pool's and shards' free units + in flight = the stock. */
+  conserved: boolean;
   events: number;
   /** True when the event cap stopped the run (its figures are then partial). */
   truncated: boolean;
@@ -116,6 +118,7 @@ export interface SimResult {
 export function reachedRate(r: SimResult, ratePerS: number): boolean {
   return (
     !r.truncated &&
+    r.conserved &&
     r.holdsPerS >= 0.95 * ratePerS &&
     r.outcomes.overloaded + r.outcomes.unavailable === 0 &&
     r.oversell === 0 &&
@@ -551,6 +554,7 @@ export function simulate(p: SimParams): SimResult {
     poolUtilization: share(0),
     maxShardUtilization: Math.max(0, ...shards.map((_, i) => share(i + 1))),
     inFlightAtEnd: inFlight,
+    conserved: granted + pool.free + shards.reduce((n, s) => n + s.free, 0) + inFlight === p.units,
     events: processed,
     truncated,
   };
