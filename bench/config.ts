@@ -82,8 +82,10 @@ export interface SimSettings {
   queueBound: number;
   /** One-way network delay of each call between two objects. */
   hopMs: number;
+  /** The first seed, and how many seeds (seed, seed + 1, ...) each K runs with. */
   seed: number;
-  /** Hard cap on simulated events per K, so no run is unbounded. */
+  seeds: number;
+  /** Hard cap on simulated events per run, so no run is unbounded. */
   maxEvents: number;
 }
 
@@ -130,6 +132,7 @@ export function readConfig(): BenchConfig {
       queueBound: num("BENCH_SIM_QUEUE", 100, 0, 1_000_000),
       hopMs: num("BENCH_SIM_HOP_MS", 0, 0, 10_000),
       seed: num("BENCH_SIM_SEED", 1, 0, 2 ** 32 - 1),
+      seeds: num("BENCH_SIM_SEEDS", 3, 1, 100),
       maxEvents: num("BENCH_SIM_MAX_EVENTS", 20_000_000, 1_000, 1_000_000_000),
     },
   };

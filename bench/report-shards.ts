@@ -1,7 +1,7 @@
 import type { KindResult } from "./compare.ts";
 import { row, ROW_HEADER, tabulate } from "./report.ts";
 import type { ShardCompareResult } from "./shards.ts";
-import { reachedRate, type SimSweep } from "./sim.ts";
+import { reachedRate, type SimResult, type SimSweep } from "./sim.ts";
 import type { SimMeasurement } from "./sim-measure.ts";
 import type { StampedeResult } from "./stampede.ts";
 import { round } from "./stats.ts";
@@ -56,7 +56,8 @@ export function renderSim(m: SimMeasurement, sw: SimSweep, upper: SimSweep): str
     "K", "holds/s", "grants/s", "p50 ms", "p99 ms", "held p99", "granted", "sold_out", "503 overl", "503 unav",
     "99% sold ms", "last 201 ms", "false s/o", "stranded", "pool/1k", "pool busy", "shard busy", "reached",
   ];
-  const rows = sw.results.map((r) => [
+  // The median seed's run by holds/s; false sold-outs and stranded units as the worst seed's; reached as seeds that did.
+  const rows = sw.byK.map(({ median: r, runs, reached }) => [
     String(r.shards),
     r.holdsPerS.toFixed(0),
     r.grantsPerS.toFixed(0),
@@ -69,28 +70,30 @@ export function renderSim(m: SimMeasurement, sw: SimSweep, upper: SimSweep): str
     String(r.outcomes.unavailable),
     ms(r.grantedMs.p99),
     ms(r.lastGrantMs),
-    String(r.falseSoldOut),
-    String(r.stranded),
+    String(Math.max(...runs.map((x) => x.falseSoldOut))),
+    String(Math.max(...runs.map((x) => x.stranded))),
     r.poolCallsPer1kHolds.toFixed(1),
     pct(r.poolUtilization),
     r.shards > 1 ? pct(r.maxShardUtilization) : "-",
-    (reachedRate(r, st.ratePerS) ? "yes" : "no") + (r.truncated ? " (truncated)" : ""),
+    `${reached}/${runs.length}` + (runs.some((x) => x.truncated) ? " (truncated)" : ""),
   ]);
   const s = m.service;
   const u = m.serviceUpper;
   return [
     ...measured,
     "",
-    `simulation: ${st.ratePerS} hold requests/s for ${st.arrivalSeconds} s on one SKU with ${st.units} units, seed ${st.seed}; ` +
+    `simulation: ${st.ratePerS} hold requests/s for ${st.arrivalSeconds} s on one SKU with ${st.units} units, seeds ${sw.seeds.join(",")} ` +
+      `(per K: the median seed's run by holds/s; false s/o and stranded: the worst seed's; reached: seeds that did); ` +
       `per object: FIFO, calls refused (503 overloaded) beyond ${st.queueBound} waiting, at most ${st.objectRps} calls/s; hop ${st.hopMs} ms`,
     `  objects' service times (${m.source === "runtime_cpu" ? "runtime CPU" : "1 / rps"} per request less the no-op's): shard hold ${s.shardHoldMs.toFixed(3)} ms, ` +
       `unsharded hold ${s.singleHoldMs.toFixed(3)} ms, transfer step ${s.transferStepMs.toFixed(3)} ms; ` +
       `policy: sold-out bound ${m.policy.soldOutBoundMs} ms, batch <= ${m.policy.grantUnitsMax}, ${m.policy.reserveRoundsMax} refill rounds`,
     ...tabulate([header, ...rows]),
-    `  -> ${reachedLine(sw)} takes ${st.ratePerS} holds/s (>= 95% answered for real, no 503, no oversell, no stranded unit, no false sold-out)`,
+    `  -> ${reachedLine(sw)} takes ${st.ratePerS} holds/s with every seed (>= 95% answered for real, no 503, no oversell, no stranded unit, no false sold-out)`,
     `  upper bound (the no-op's share not subtracted: hold ${u.shardHoldMs.toFixed(3)} ms, unsharded ${u.singleHoldMs.toFixed(3)} ms, ` +
-      `step ${u.transferStepMs.toFixed(3)} ms): holds/s ${upper.results.map((r) => `K=${r.shards} ${r.holdsPerS.toFixed(0)}`).join(", ")}; ` +
-      `p99 ms ${upper.results.map((r) => r.p99Ms.toFixed(0)).join("/")}; false sold-out ${upper.results.map((r) => r.falseSoldOut).join("/")} -> ${reachedLine(upper)}`,
+      `step ${u.transferStepMs.toFixed(3)} ms): holds/s ${upper.byK.map((k) => `K=${k.shards} ${k.median.holdsPerS.toFixed(0)}`).join(", ")}; ` +
+      `p99 ms ${upper.byK.map((k) => k.median.p99Ms.toFixed(0)).join("/")}; ` +
+      `false sold-out ${upper.byK.map((k) => Math.max(...k.runs.map((x) => x.falseSoldOut))).join("/")} -> ${reachedLine(upper)}`,
     `  simulated in ${(sw.seconds + upper.seconds).toFixed(1)} s`,
   ].join("\n");
 }
@@ -164,8 +167,7 @@ export function shardTargetsMet(c: ShardCompareResult, s: StampedeResult): Recor
 }
 
 export function simSummary(m: SimMeasurement, sw: SimSweep, upper: SimSweep): Record<string, unknown> {
-  const byK = (from: SimSweep, f: (r: SimSweep["results"][number]) => number) =>
-    Object.fromEntries(from.results.map((r) => [String(r.shards), f(r)]));
+  const byK = (from: SimSweep, f: (r: SimResult) => number) => Object.fromEntries(from.byK.map((k) => [String(k.shards), f(k.median)]));
   const st = sw.settings;
   return {
     sim_holds_per_s_by_k: byK(sw, (r) => round(r.holdsPerS, 0)),
@@ -181,7 +183,7 @@ export function simSummary(m: SimMeasurement, sw: SimSweep, upper: SimSweep): Re
       object_rps: st.objectRps,
       queue_bound: st.queueBound,
       hop_ms: st.hopMs,
-      seed: st.seed,
+      seeds: sw.seeds,
       service_ms: {
         shard_hold: round(m.service.shardHoldMs, 4),
         single_hold: round(m.service.singleHoldMs, 4),
@@ -210,8 +212,10 @@ export function simSummary(m: SimMeasurement, sw: SimSweep, upper: SimSweep): Re
           noop: otherThan201(m.kinds.noop),
         },
       },
-      by_k: sw.results.map((r) => ({
+      // Per K, the median seed's run by holds/s, with every seed's headline figures.
+      by_k: sw.byK.map(({ median: r, runs, reached }) => ({
         k: r.shards,
+        median_seed: sw.seeds[runs.indexOf(r)],
         requests: r.requests,
         holds_per_s: round(r.holdsPerS, 0),
         grants_per_s: round(r.grantsPerS, 0),
@@ -234,16 +238,26 @@ export function simSummary(m: SimMeasurement, sw: SimSweep, upper: SimSweep): Re
         conserved: r.conserved,
         events: r.events,
         truncated: r.truncated,
-        reached: reachedRate(r, st.ratePerS),
+        reached_seeds: reached,
+        by_seed: runs.map((x) => ({
+          holds_per_s: round(x.holdsPerS, 0),
+          p99_ms: round(x.p99Ms, 1),
+          outcomes: x.outcomes,
+          false_sold_out: x.falseSoldOut,
+          stranded: x.stranded,
+          oversell: x.oversell,
+          conserved: x.conserved,
+          reached: reachedRate(x, st.ratePerS),
+        })),
       })),
-      upper_by_k: upper.results.map((r) => ({
+      upper_by_k: upper.byK.map(({ median: r, runs, reached }) => ({
         k: r.shards,
         holds_per_s: round(r.holdsPerS, 0),
         p99_ms: round(r.p99Ms, 1),
         outcomes: r.outcomes,
-        false_sold_out: r.falseSoldOut,
-        stranded: r.stranded,
-        reached: reachedRate(r, st.ratePerS),
+        false_sold_out_max: Math.max(...runs.map((x) => x.falseSoldOut)),
+        stranded_max: Math.max(...runs.map((x) => x.stranded)),
+        reached_seeds: reached,
       })),
       seconds: round(sw.seconds + upper.seconds, 2),
       measure_seconds: round(m.seconds, 1),
@@ -271,7 +285,7 @@ function cpuRatio(base: KindResult, of: KindResult): number | null {
 }
 
 function reachedLine(sw: SimSweep): string {
-  return sw.reachedAtK === null ? `no K up to ${Math.max(...sw.results.map((r) => r.shards))}` : `K = ${sw.reachedAtK}`;
+  return sw.reachedAtK === null ? `no K up to ${Math.max(...sw.byK.map((k) => k.shards))}` : `K = ${sw.reachedAtK}`;
 }
 
 function nullableRound(v: number | null): number | null {

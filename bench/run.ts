@@ -250,10 +250,10 @@ async function simulationPhase(ctx: BenchContext): Promise<{ measured: SimMeasur
   const measured = await measureServiceTimes(ctx);
   if (ctx.signal.aborted) throw new Error("interrupted");
   const { sim } = cfg;
-  ctx.progress(`  simulating ${sim.ratePerS} holds/s on ${sim.units} units for K = 1..${sim.maxShards} (seed ${sim.seed})`);
-  const { maxShards, ...settings } = sim;
-  const result = sweep({ ...settings, service: measured.service, policy: measured.policy }, maxShards);
-  const upper = sweep({ ...settings, service: measured.serviceUpper, policy: measured.policy }, maxShards);
+  ctx.progress(`  simulating ${sim.ratePerS} holds/s on ${sim.units} units for K = 1..${sim.maxShards} (seeds ${sim.seed}..${sim.seed + sim.seeds - 1})`);
+  const { maxShards, seeds, ...settings } = sim;
+  const result = sweep({ ...settings, service: measured.service, policy: measured.policy }, maxShards, seeds);
+  const upper = sweep({ ...settings, service: measured.serviceUpper, policy: measured.policy }, maxShards, seeds);
   return { measured, sweep: result, upper };
 }
 

@@ -560,18 +560,37 @@ export function simulate(p: SimParams): SimResult {
   };
 }
 
+/** One K over several seeds: every run, the median run by holds/s, and how many runs reached the rate. */
+export interface SimK {
+  shards: number;
+  runs: SimResult[];
+  median: SimResult;
+  reached: number;
+}
+
 export interface SimSweep {
-  settings: Omit<SimParams, "shards">;
-  results: SimResult[];
-  /** The smallest K that took the offered rate (reachedRate), or null if none did. */
+  settings: Omit<SimParams, "shards" | "seed">;
+  seeds: number[];
+  byK: SimK[];
+  /** The smallest K at which every seed's run took the offered rate (reachedRate), or null if none did. */
   reachedAtK: number | null;
   seconds: number;
 }
 
-/** Runs the stampede for K = 1, 2, 4, ... up to `maxShards`, each from the same seed. */
-export function sweep(settings: Omit<SimParams, "shards">, maxShards: number): SimSweep {
+/**
+ * Runs the stampede for K = 1, 2, 4, ... up to `maxShards`, each with `seeds`
+ * seeds (seed, seed + 1, ...): the tail of a sale is sensitive to the order of
+ * arrivals, so one seed can be lucky.
+ */
+export function sweep(settings: Omit<SimParams, "shards">, maxShards: number, seeds: number): SimSweep {
   const started = performance.now();
-  const results = shardCounts(maxShards).map((shards) => simulate({ ...settings, shards }));
-  const reached = results.find((r) => reachedRate(r, settings.ratePerS));
-  return { settings, results, reachedAtK: reached?.shards ?? null, seconds: (performance.now() - started) / 1000 };
+  const { seed, ...rest } = settings;
+  const seedList = Array.from({ length: Math.max(1, seeds) }, (_, i) => (seed + i) >>> 0);
+  const byK = shardCounts(maxShards).map((shards) => {
+    const runs = seedList.map((s) => simulate({ ...rest, seed: s, shards }));
+    const sorted = [...runs].sort((a, b) => a.holdsPerS - b.holdsPerS);
+    return { shards, runs, median: sorted[Math.floor((sorted.length - 1) / 2)]!, reached: runs.filter((r) => reachedRate(r, rest.ratePerS)).length };
+  });
+  const reached = byK.find((k) => k.reached === k.runs.length);
+  return { settings: rest, seeds: seedList, byK, reachedAtK: reached?.shards ?? null, seconds: (performance.now() - started) / 1000 };
 }
