@@ -35,7 +35,7 @@ export function renderShards(c: ShardCompareResult, s: StampedeResult): string {
     lines.push(
       `  ${r.sku}: ${r.granted}/${r.stock} granted in ${r.attempts} attempts; refusals ${fmtCounts(r.codes)} (${r.soldOutFromEdge} sold-out from the edge); ` +
         `last 201 at ${ms(r.lastGrantMs)} ms, first sold_out at ${ms(r.firstSoldOutMs)} ms, ${r.soldOutBeforeLastGrant} sold_out before the last 201 ` +
-        `(${r.falseSoldOut} beyond the bound, ${r.falseSoldOutFromEdge} of them from the edge); ` +
+        `(${r.falseSoldOut} beyond the bound, ${r.falseSoldOutFromEdge} of them from the edge, ${r.falseSoldOutCertain} before the last 201 was even sent); ` +
         `available after ${r.availableAfter}; pool calls ${r.poolCalls}; p50 ${ms(r.p50Ms)} p99 ${ms(r.p99Ms)} ms` +
         (r.auditOk ? "" : `; audit problems: ${r.auditProblems.join("; ")}`),
     );
@@ -135,6 +135,7 @@ export function shardSummary(c: ShardCompareResult, s: StampedeResult): Record<s
         stranded: r.stranded,
         false_sold_out: r.falseSoldOut,
         false_sold_out_from_edge: r.falseSoldOutFromEdge,
+        false_sold_out_certain: r.falseSoldOutCertain,
         sold_out_before_last_grant: r.soldOutBeforeLastGrant,
         sold_out_lead_ms: round(r.soldOutLeadMs, 0),
         last_grant_ms: r.lastGrantMs === null ? null : round(r.lastGrantMs, 0),

@@ -38,6 +38,12 @@ export interface StampedeRound {
   falseSoldOut: number;
   /** Of those, the ones the edge gave from its cached verdict (it lives EDGE_CACHE_TTL_SECONDS). */
   falseSoldOutFromEdge: number;
+  /**
+   * `sold_out` replies that arrived more than the bound before the last
+   * granted hold's request was even sent: that unit was certainly not held
+   * yet (the stampede releases nothing), whatever the replies' transit times.
+   */
+  falseSoldOutCertain: number;
   /** `sold_out` replies that arrived before the last 201, bound or not. */
   soldOutBeforeLastGrant: number;
   /** How far ahead of the last 201 the first `sold_out` arrived (ms; 0 if none did). */
@@ -109,6 +115,7 @@ export async function runStampedes(ctx: BenchContext, skuPrefix: string): Promis
 }
 
 interface Reply extends HoldAnswer {
+  sentMs: number;
   atMs: number;
   latencyMs: number;
 }
@@ -133,7 +140,7 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
       try {
         const answer = await tryHold(ctx.baseUrl, sku, customer);
         const at = performance.now();
-        replies.push({ ...answer, atMs: at - t0, latencyMs: at - sent });
+        replies.push({ ...answer, sentMs: sent - t0, atMs: at - t0, latencyMs: at - sent });
       } catch {
         networkErrors++;
       }
@@ -158,6 +165,7 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
   const grantsByShard: Record<string, number> = {};
   let granted = 0;
   let lastGrantMs: number | null = null;
+  let lastGrantSentMs: number | null = null;
   const soldOutAt: Array<{ atMs: number; edge: boolean }> = [];
   let soldOutFromEdge = 0;
   for (const r of replies) {
@@ -165,6 +173,7 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
     if (r.status === 201) {
       granted++;
       lastGrantMs = Math.max(lastGrantMs ?? 0, r.atMs);
+      lastGrantSentMs = Math.max(lastGrantSentMs ?? 0, r.sentMs);
       const shard = /^hold_[0-9a-f]{24}(?:-(\d+))?_/.exec(r.holdId ?? "")?.[1] ?? "unsharded";
       grantsByShard[shard] = (grantsByShard[shard] ?? 0) + 1;
     } else {
@@ -195,6 +204,7 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
     stranded: attempts > stock ? availableAfter : 0,
     falseSoldOut: falseOnes.length,
     falseSoldOutFromEdge: falseOnes.filter((x) => x.edge).length,
+    falseSoldOutCertain: lastGrantSentMs === null ? 0 : soldOutAt.filter((x) => x.atMs < (lastGrantSentMs as number) - boundMs).length,
     soldOutBeforeLastGrant: before.length,
     soldOutLeadMs: last !== null && firstSoldOutMs !== null ? Math.max(0, last - firstSoldOutMs) : 0,
     lastGrantMs: last,
