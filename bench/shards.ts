@@ -19,6 +19,9 @@ import { makeCustomers } from "./tokens.ts";
  */
 
 export const SHARD_KINDS = ["sharded", "single"] as const;
+
+/** How long the warm-up may go on until every shard has had its first fill from the pool. */
+const PRIME_TIMEOUT_MS = 30_000;
 export type ShardKind = (typeof SHARD_KINDS)[number];
 
 export interface ShardCompareResult {
@@ -56,6 +59,13 @@ export async function compareShards(ctx: BenchContext, skus: { sharded: string; 
     const { load } = await measure(ctx, targets[kind], ctx.cfg.warmupSeconds);
     await ctx.api.restock(kind === "sharded" ? skus.sharded : skus.single, load.created);
     ctx.progress(`  warm-up ${kind}: ${Math.round(rps(load))} rps`);
+  }
+
+  // Every shard's first fill is start-up, not refill traffic: warm up until each shard has asked once (bounded).
+  const primeStarted = performance.now();
+  while ((await ctx.api.escrow(skus.sharded)).poolCalls < shards && performance.now() - primeStarted < PRIME_TIMEOUT_MS && !ctx.signal.aborted) {
+    const { load } = await measure(ctx, targets.sharded, 1);
+    await ctx.api.restock(skus.sharded, load.created);
   }
 
   const slices: Record<ShardKind, Slice[]> = { sharded: [], single: [] };
