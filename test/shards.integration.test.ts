@@ -169,6 +169,28 @@ describe("stock shards", () => {
     expect(after.levels).toMatchObject({ onHand: 30, available: 30, received: 30 });
   });
 
+  it("going back to one shard, the SKU's own object serves every hold and takes back what old shards free", async () => {
+    const sku = await createSku({ stock: 4 });
+    await setShards(sku, 2);
+    const first = await hold(sku, "a", 1);
+    expect(placeOfHold(first.body.holdId)?.shard).toBe(shardOf("a", 2));
+    await setShards(sku, 1);
+    // A stale isolate that still sends a customer to shard 0 is redirected, not served there.
+    expect(await env.SKU.getByName(`${sku}#0`).reserve({ customerId: "x", quantity: 1 }, null)).toMatchObject({
+      ok: false,
+      code: "unavailable",
+      extra: { shards: 1 },
+    });
+    expect((await call(`/v1/skus/${sku}/holds/${first.body.holdId}`, { method: "DELETE", auth: ADMIN })).body.status).toBe("released");
+    for (const who of ["b", "c", "d", "e"]) {
+      const res = await hold(sku, who, 1);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(placeOfHold(res.body.holdId)?.shard).toBeNull();
+    }
+    expectProblem(await hold(sku, "f", 1), 409, "sold_out");
+    await expectWholeAudited(sku);
+  });
+
   it("keeps an unsharded SKU on its one object: no transfers, no pool calls", async () => {
     const sku = await createSku({ stock: 5 });
     expect((await hold(sku, "solo", 1)).body.holdId).toMatch(new RegExp(`^hold_[0-9a-f]{24}_${sku}$`));

@@ -72,7 +72,8 @@ export class Escrow {
   /** Whether a new hold of this customer belongs here; else the route must use `role().shards`. */
   serves(role: Role, customerId: string): boolean {
     if (role.shard === null) return role.shards <= 1;
-    return role.shard < role.shards && shardOf(customerId, role.shards) === role.shard;
+    // With one shard the SKU's own object serves every hold; shard 0 only drains.
+    return role.shards > 1 && role.shard < role.shards && shardOf(customerId, role.shards) === role.shard;
   }
 
   peer(role: Role, peer: number): DurableObjectStub<SkuObject> {
@@ -139,6 +140,12 @@ export class Escrow {
   refill(role: Role, wanted: number): Promise<number> {
     this.refilling ??= (async () => {
       try {
+        // A SKU's own object that serves holds again (shards back to 1) refills from its old shards.
+        if (role.shard === null) {
+          const recalled = await this.recall(role, null);
+          if (recalled === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+          return recalled;
+        }
         this.poolCalls += 1;
         const granted = await this.peer(role, POOL).grant(role.shard!, Math.max(wanted, this.demand));
         if (!granted) {
