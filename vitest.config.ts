@@ -30,7 +30,7 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/browser/**"],
+            exclude: ["test/browser/**", "test/node/**"],
             setupFiles: ["./test/setup.ts"],
             testTimeout: 30_000,
             // MODEL_SEED=<n> npm test replays one run of the model-based test; FUZZ_SEED=<n> one of the
@@ -39,10 +39,11 @@ export default defineConfig(async () => {
           },
         },
         {
-          // Node-side tests: a headless browser against `wrangler dev` (test/browser/wrangler-dev.ts).
+          // Node-side tests: a headless browser against `wrangler dev` (test/browser/wrangler-dev.ts),
+          // and the OpenAPI contract checked with Node tools (test/node).
           test: {
-            name: "browser",
-            include: ["test/browser/**/*.test.ts"],
+            name: "node",
+            include: ["test/browser/**/*.test.ts", "test/node/**/*.test.ts"],
             environment: "node",
             testTimeout: 30_000,
             hookTimeout: 90_000,

@@ -10,6 +10,7 @@ import { corsFor } from "./http/cors";
 import { observe } from "./http/observe";
 import { problemResponse } from "./http/problem";
 import { auditRoutes } from "./routes/audit";
+import { completeContract } from "./routes/contract";
 import { healthRoutes } from "./routes/health";
 import { holdRoutes } from "./routes/holds";
 import { inventoryRoutes } from "./routes/inventory";
@@ -19,6 +20,35 @@ import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { webhookRoutes } from "./routes/webhooks";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
+
+const OPENAPI_INFO: Parameters<ReturnType<typeof router>["getOpenAPI31Document"]>[0] = {
+  openapi: "3.1.0",
+  info: {
+    title: "holdfast",
+    version: "1.0.0",
+    description:
+      "Flash-sale inventory: holds, sales and stock with zero oversell. Errors are RFC 9457 problem documents with a stable `code`; " +
+      "state-changing POSTs take an `Idempotency-Key`; browsers may call from the origins in `CORS_ORIGINS`.",
+    license: { name: "UNLICENSED (private package; all rights reserved)", url: "https://holdfast.dev/license" },
+  },
+  servers: [
+    {
+      url: "{origin}",
+      description: "Where holdfast runs: `npm run dev` serves http://localhost:8787; a deployment, its workers.dev or custom domain.",
+      variables: { origin: { default: "http://localhost:8787", description: "Scheme, host and port of the Worker." } },
+    },
+  ],
+  tags: [
+    { name: "skus", description: "SKUs, stock levels and counters" },
+    { name: "sales", description: "Time-boxed sales" },
+    { name: "holds", description: "Reserving units for a shopper" },
+    { name: "orders", description: "Checkout, payment and the order lifecycle" },
+    { name: "me", description: "The calling shopper's own holds and orders" },
+    { name: "audit", description: "The hash-chained audit log" },
+    { name: "webhooks", description: "Provider callbacks" },
+    { name: "operations", description: "Health" },
+  ],
+};
 
 /** Request bodies are small JSON documents; anything larger is refused unread. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -64,13 +94,17 @@ export function createApp() {
     bearerFormat: "JWT",
     description: "HS256 JWT signed with SHOPPER_JWT_SECRET; `sub` is the customer id, `exp` is required.",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "holdfast",
-      version: "1.0.0",
-      description: "Flash-sale inventory: holds, sales and stock with zero oversell.",
-    },
+  app.openAPIRegistry.registerComponent("securitySchemes", "stripeSignature", {
+    type: "apiKey",
+    in: "header",
+    name: "Stripe-Signature",
+    description: "Stripe's signature of the raw body, verified with STRIPE_WEBHOOK_SECRET.",
+  });
+  // Built once per isolate: the routes do not change while it runs.
+  let contract: object | null = null;
+  app.get("/openapi.json", (c) => {
+    contract ??= completeContract(app.getOpenAPI31Document(OPENAPI_INFO));
+    return c.json(contract, 200);
   });
 
   const methodsOf = allowedMethods(app.routes);

@@ -10,7 +10,8 @@ export interface AuditEventView {
   seq: number;
   type: string;
   at: string;
-  data: unknown;
+  /** The event's facts; the stored text itself if a row was edited into something that is not a JSON object. */
+  data: Record<string, unknown> | string;
   prevHash: string;
   hash: string;
 }
@@ -61,9 +62,10 @@ export async function listEvents(
 }
 
 export function viewOf(row: AuditEventRow): AuditEventView {
-  let data: unknown = row.data;
+  let data: Record<string, unknown> | string = row.data;
   try {
-    data = JSON.parse(row.data);
+    const parsed: unknown = JSON.parse(row.data);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) data = parsed as Record<string, unknown>;
   } catch {
     // A row edited into invalid JSON is shown as stored; verify reports it.
   }

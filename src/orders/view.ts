@@ -12,7 +12,7 @@ export interface OrderView {
   holdIds: string[];
   payment: {
     provider: OrderRow["paymentProvider"];
-    status: string | null;
+    status: "requires_action" | "processing" | "succeeded" | "failed" | null;
     attempt: number;
     intentId?: string;
     clientSecret?: string;
@@ -25,7 +25,7 @@ export interface OrderView {
 }
 
 export function orderView(order: OrderRow, items: readonly OrderItemRow[]): OrderView {
-  const payment: OrderView["payment"] = { provider: order.paymentProvider, status: order.paymentStatus, attempt: order.paymentAttempt };
+  const payment: OrderView["payment"] = { provider: order.paymentProvider, status: order.paymentStatus as OrderView["payment"]["status"], attempt: order.paymentAttempt };
   if (order.intentId) payment.intentId = order.intentId;
   if (order.clientSecret) payment.clientSecret = order.clientSecret;
   if (order.failureReason) payment.failureReason = order.failureReason;

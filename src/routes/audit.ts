@@ -21,7 +21,11 @@ const AuditEvent = z
     seq: z.number().int(),
     type: z.string(),
     at: z.string(),
-    data: z.unknown(),
+    data: z.union([z.record(z.string(), z.unknown()), z.string()]).openapi({
+      description:
+        "The event's facts, by type: e.g. `hold` and `levels` for `hold.*`, `from` and `to` for order moves. " +
+        "A string only if the stored row was edited into something that is not a JSON object (verify reports it).",
+    }),
     prevHash: z.string(),
     hash: z.string(),
   })
@@ -45,6 +49,7 @@ export const auditRoutes = router()
     createRoute({
       method: "get",
       path: "/v1/audit",
+      operationId: "listAuditEvents",
       summary: "Audit events: one stream in seq order, or every stream in time order",
       security: [{ merchant: [] }],
       request: {
@@ -76,6 +81,7 @@ export const auditRoutes = router()
     createRoute({
       method: "get",
       path: "/v1/audit/verify",
+      operationId: "verifyAudit",
       summary: "Recompute every hash chain and report the first bad event",
       description:
         "Walks the audit log in (stream, seq) order and recomputes each event's hash. A changed, removed or reordered " +

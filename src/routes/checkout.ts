@@ -29,10 +29,11 @@ export const checkoutRoutes = router().openapi(
   createRoute({
     method: "post",
     path: "/v1/checkout",
+    operationId: "checkout",
     summary: "Turn holds (or items) into an order awaiting payment; all or nothing across SKUs",
     security: [{ shopper: [] }],
     request: { headers: IdempotencyHeaders, body: jsonBody(CheckoutBody) },
-    responses: { 202: jsonResponse(Order, "The order, pending payment"), ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422) },
+    responses: { 202: jsonResponse(Order, "The order, pending payment"), ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 503) },
   }),
   async (c) => {
     const principal = c.var.principal;

@@ -14,7 +14,9 @@ export const healthRoutes = router().openapi(
   createRoute({
     method: "get",
     path: "/healthz",
+    operationId: "getHealth",
     summary: "Liveness and bindings check",
+    security: [],
     responses: { 200: jsonResponse(Health, "Healthy"), 503: jsonResponse(Health, "A binding is failing") },
   }),
   async (c) => {

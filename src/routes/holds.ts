@@ -38,10 +38,11 @@ export const holdRoutes = router()
     createRoute({
       method: "post",
       path: "/v1/skus/{sku}/holds",
+      operationId: "createHold",
       summary: "Reserve units for the calling shopper",
       security: [{ shopper: [] }],
       request: { params: skuParams, headers: IdempotencyHeaders, body: jsonBody(HoldBody) },
-      responses: { 201: jsonResponse(Hold, "The hold"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+      responses: { 201: jsonResponse(Hold, "The hold"), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
     }),
     async (c) => {
       const principal = c.var.principal;
@@ -69,10 +70,11 @@ export const holdRoutes = router()
     createRoute({
       method: "get",
       path: "/v1/skus/{sku}/holds/{holdId}",
+      operationId: "getHold",
       summary: "A hold, as of now",
       security: OWNER_OR_MERCHANT,
       request: { params: holdParams },
-      responses: { 200: jsonResponse(Hold, "The hold"), ...problems(400, 401, 404) },
+      responses: { 200: jsonResponse(Hold, "The hold"), ...problems(400, 401, 404, 503) },
     }),
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
@@ -84,10 +86,11 @@ export const holdRoutes = router()
     createRoute({
       method: "delete",
       path: "/v1/skus/{sku}/holds/{holdId}",
+      operationId: "releaseHold",
       summary: "Release a hold; releasing again returns the same hold",
       security: OWNER_OR_MERCHANT,
       request: { params: holdParams },
-      responses: { 200: jsonResponse(Hold, "The released hold"), ...problems(400, 401, 404, 409) },
+      responses: { 200: jsonResponse(Hold, "The released hold"), ...problems(400, 401, 404, 409, 503) },
     }),
     async (c) => {
       const { sku, holdId } = c.req.valid("param");

@@ -37,6 +37,7 @@ export const inventoryRoutes = router().openapi(
   createRoute({
     method: "get",
     path: "/v1/skus",
+    operationId: "listInventory",
     summary: "Every SKU with its stock levels, ordered by sku",
     description:
       "Read from D1's inventory view, which the SKU objects keep from their shipped audit events: no object is " +

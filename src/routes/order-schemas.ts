@@ -18,7 +18,10 @@ export const Order = z
     holdIds: z.array(z.string()),
     payment: z.object({
       provider: z.enum(["stripe", "simulated"]),
-      status: z.string().nullable(),
+      status: z
+        .enum(["requires_action", "processing", "succeeded", "failed"])
+        .nullable()
+        .openapi({ description: "The provider's answer to the current attempt; null until it has answered." }),
       attempt: z.number().int().min(1).openapi({ description: "1 for the checkout's charge, +1 for each `POST /v1/orders/{orderId}/pay` after a decline." }),
       intentId: z.string().optional(),
       clientSecret: z.string().optional(),

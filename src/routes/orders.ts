@@ -77,6 +77,7 @@ export const orderRoutes = router()
     createRoute({
       method: "get",
       path: "/v1/orders/{orderId}",
+      operationId: "getOrder",
       summary: "An order",
       security: OWNER_OR_MERCHANT,
       request: { params },
@@ -91,10 +92,11 @@ export const orderRoutes = router()
     createRoute({
       method: "post",
       path: "/v1/orders/{orderId}/cancel",
+      operationId: "cancelOrder",
       summary: "Cancel: the owner before payment, the merchant before fulfilment (refunding and restocking)",
       security: OWNER_OR_MERCHANT,
       request: { params, headers: IdempotencyHeaders },
-      responses: { 200: jsonResponse(Order, "The cancelled order"), ...problems(400, 401, 404, 409) },
+      responses: { 200: jsonResponse(Order, "The cancelled order"), ...problems(400, 401, 404, 409, 503) },
     }),
     async (c) => {
       const { orderId } = c.req.valid("param");
@@ -108,6 +110,7 @@ export const orderRoutes = router()
     createRoute({
       method: "post",
       path: "/v1/orders/{orderId}/pay",
+      operationId: "payOrder",
       summary: "Pay a declined order again, with another payment method, while its holds live",
       description:
         "`payment_failed -> pending_payment` as the next payment attempt (`payment.attempt`), charged from the payments queue like a checkout. " +
@@ -130,6 +133,7 @@ export const orderRoutes = router()
     createRoute({
       method: "post",
       path: "/v1/orders/{orderId}/fulfill",
+      operationId: "fulfillOrder",
       summary: "Mark a paid order fulfilled",
       security: [{ merchant: [] }],
       request: { params, headers: IdempotencyHeaders },
@@ -147,10 +151,11 @@ export const orderRoutes = router()
     createRoute({
       method: "post",
       path: "/v1/orders/{orderId}/refund",
+      operationId: "refundOrder",
       summary: "Refund a paid or fulfilled order, optionally putting its units back on hand",
       security: [{ merchant: [] }],
       request: { params, headers: IdempotencyHeaders, body: jsonBody(z.strictObject({ restock: z.boolean() }).openapi("RefundInput")) },
-      responses: { 200: jsonResponse(Order, "The refunded order"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+      responses: { 200: jsonResponse(Order, "The refunded order"), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 503) },
     }),
     async (c) => {
       requireMerchant(c.var.principal);
@@ -165,6 +170,7 @@ export const orderRoutes = router()
     createRoute({
       method: "get",
       path: "/v1/orders",
+      operationId: "listOrders",
       summary: "Orders, newest first, filtered by status and SKU",
       security: [{ merchant: [] }],
       request: { query: ListQuery },

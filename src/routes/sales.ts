@@ -5,7 +5,7 @@ import { getSale, putSale } from "../services/sales";
 import { cachedPublic } from "../edge/cache";
 import { purgeSale } from "../edge/purge";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
-import { jsonBody, jsonResponse, Money, problems, SaleId, SkuId } from "./schemas";
+import { ANYONE, jsonBody, jsonResponse, Money, problems, SaleId, SkuId } from "./schemas";
 
 const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-27T17:00:00Z" });
 
@@ -72,13 +72,14 @@ export const saleRoutes = router()
     createRoute({
       method: "put",
       path: "/v1/sales/{saleId}",
+      operationId: "putSale",
       summary: "Create or replace a sale",
       security: [{ merchant: [] }],
       request: { params, body: jsonBody(SaleBody) },
       responses: {
         200: jsonResponse(SaleView, "Replaced"),
         201: jsonResponse(SaleView, "Created"),
-        ...problems(400, 401, 403, 413, 415),
+        ...problems(400, 401, 403, 404, 413, 415, 503),
       },
     }),
     async (c) => {
@@ -95,9 +96,22 @@ export const saleRoutes = router()
     createRoute({
       method: "get",
       path: "/v1/sales/{saleId}",
+      operationId: "getSale",
       summary: "A sale with live availability per item",
+      security: ANYONE,
       request: { params },
-      responses: { 200: jsonResponse(SaleView, "The sale"), ...problems(400, 401, 404) },
+      responses: {
+        200: {
+          ...jsonResponse(SaleView, "The sale"),
+          headers: {
+            ETag: { $ref: "#/components/headers/ETag" },
+            "Cache-Control": { $ref: "#/components/headers/CacheControl" },
+            "Holdfast-Cache": { $ref: "#/components/headers/HoldfastCache" },
+          },
+        },
+        304: { description: "Not changed since the `If-None-Match` ETag" },
+        ...problems(400, 401, 404, 503),
+      },
     }),
     async (c) => {
       const { saleId } = c.req.valid("param");

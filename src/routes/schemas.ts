@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { CUSTOMER_ID } from "../http/auth";
+import { PROBLEMS, type ProblemCode } from "../domain/problems";
 import { HOLD_ID_PATTERN } from "../objects/shards";
+import { OrderStatus as OrderStatusEnum } from "./order-schemas";
 
 /** Schemas shared by several routes; each route file keeps its own bodies. */
 
@@ -60,13 +62,15 @@ export const Levels = z
   })
   .openapi("Levels");
 
+const HoldStatus = z.enum(["held", "checkout", "committed", "released", "expired", "returned"]);
+
 export const Hold = z
   .object({
     holdId: z.string(),
     sku: z.string(),
     customerId: CUSTOMER_ID,
     quantity: z.number().int(),
-    status: z.enum(["held", "checkout", "committed", "released", "expired", "returned"]),
+    status: HoldStatus,
     unitPrice: Money,
     saleId: z.string().nullable(),
     createdAt: z.string(),
@@ -75,13 +79,38 @@ export const Hold = z
   })
   .openapi("Hold");
 
+/** One field that failed validation (`errors` of an `invalid_request` problem). */
+export const FieldError = z
+  .object({
+    in: z.string().openapi({ description: "`json`, `param`, `query`, `header` or `body`." }),
+    path: z.string().openapi({ description: "Dotted path of the field inside it; empty for the whole." }),
+    message: z.string(),
+  })
+  .openapi("FieldError");
+
+/**
+ * RFC 9457 problem document with the API's stable `code`. Extension members
+ * are typed where the API sets them; others may appear and are to be ignored.
+ */
 export const Problem = z
   .object({
-    type: z.string(),
+    type: z.string().openapi({ description: "`https://holdfast.dev/problems/<code>`." }),
     title: z.string(),
     status: z.number().int(),
-    code: z.string(),
+    code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]),
     detail: z.string(),
+    errors: z.array(FieldError).optional().openapi({ description: "`invalid_request`: every offending field." }),
+    available: z.number().int().optional().openapi({ description: "`insufficient_stock`, `sold_out`: units available now." }),
+    remaining: z.number().int().optional().openapi({ description: "`limit_exceeded`: units the customer may still take." }),
+    perCustomerLimit: z.number().int().optional().openapi({ description: "`limit_exceeded`: the sale's per-customer limit." }),
+    maxPerOrder: z.number().int().optional().openapi({ description: "`limit_exceeded`: the sale's per-hold maximum." }),
+    orderStatus: OrderStatusEnum.optional().openapi({ description: "`invalid_order_state`, `hold_expired`: the order's status." }),
+    holdStatus: HoldStatus.optional().openapi({ description: "`hold_expired`, `hold_not_releasable`: the hold's status." }),
+    retryAfterSeconds: z.number().int().optional().openapi({ description: "`rate_limited`, `unavailable`: as `Retry-After`." }),
+    sku: z.string().optional().openapi({ description: "Checkout: the SKU that refused." }),
+    saleId: z.string().optional(),
+    startsAt: z.string().optional(),
+    endsAt: z.string().optional(),
   })
   .catchall(z.unknown())
   .openapi("Problem");
@@ -95,6 +124,9 @@ export const IdempotencyHeaders = z.object({
     .optional()
     .openapi({ description: "Makes a retry safe: the same key and body replay the first response for 24 h." }),
 });
+
+/** Optional authentication (SPEC 6 "anyone"): no credential, or a valid shopper or merchant one. */
+export const ANYONE: Array<Record<string, string[]>> = [{}, { shopper: [] }, { merchant: [] }];
 
 /** The problem responses a route documents, besides its success. */
 export function problems(...statuses: number[]) {

@@ -19,13 +19,15 @@ import {
   Money,
   problems,
   SkuId,
+  ANYONE,
 } from "./schemas";
 
 const SkuBody = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     price: Money,
-    alwaysOn: z.boolean().default(false).openapi({ description: "Sell at list price when no sale is live." }),
+    // Optional without a schema default, so generated clients do not make it required; absent means false.
+    alwaysOn: z.boolean().optional().openapi({ description: "Sell at list price when no sale is live. Absent: `false`." }),
     shards: z
       .number()
       .int()
@@ -63,18 +65,20 @@ const SaleSummary = z.object({
   maxPerOrder: z.number().int().nullable(),
 });
 
-const PublicSku = z
-  .object({
-    sku: z.string(),
-    name: z.string(),
-    price: Money,
-    available: z.number().int(),
-    status: z.enum(["upcoming", "live", "sold_out", "ended", "off_sale"]),
-    sale: SaleSummary.nullable(),
-  })
-  .openapi("Sku");
+const SkuBase = z.object({
+  sku: z.string(),
+  name: z.string(),
+  price: Money,
+  available: z.number().int(),
+  status: z.enum(["upcoming", "live", "sold_out", "ended", "off_sale"]),
+  sale: SaleSummary.nullable(),
+});
 
-const MerchantSku = PublicSku.extend({
+/** What anyone sees; `view` tells it apart from the merchant's. */
+const PublicSku = SkuBase.extend({ view: z.literal("public") }).openapi("Sku");
+
+const MerchantSku = SkuBase.extend({
+  view: z.literal("merchant"),
   alwaysOn: z.boolean(),
   onHand: z.number().int(),
   reserved: z.number().int(),
@@ -94,20 +98,23 @@ export const skuRoutes = router()
     createRoute({
       method: "put",
       path: "/v1/skus/{sku}",
+      operationId: "putSku",
       summary: "Create or update a SKU",
       security: [{ merchant: [] }],
       request: { params, body: jsonBody(SkuBody) },
       responses: {
         200: jsonResponse(MerchantSku, "Updated"),
         201: jsonResponse(MerchantSku, "Created"),
-        ...problems(400, 401, 403, 413, 415),
+        ...problems(400, 401, 403, 413, 415, 503),
       },
     }),
     async (c) => {
       requireMerchant(c.var.principal);
       const { sku } = c.req.valid("param");
       // A change of shards sets up (or drains) up to 64 objects: a merchant's write may take longer than a hold.
-      const { created, snapshot } = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, c.req.valid("json")), {
+      const body = c.req.valid("json");
+      const config = { ...body, alwaysOn: body.alwaysOn ?? false };
+      const { created, snapshot } = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, config), {
         timeout_ms: SHARDING_TIMEOUT_MS,
       });
       purgeSku(c, sku);
@@ -118,12 +125,13 @@ export const skuRoutes = router()
     createRoute({
       method: "post",
       path: "/v1/skus/{sku}/adjustments",
+      operationId: "adjustStock",
       summary: "Adjust stock: restock (positive) or shrinkage (negative)",
       security: [{ merchant: [] }],
       request: { params, headers: IdempotencyHeaders, body: jsonBody(AdjustmentBody) },
       responses: {
         200: jsonResponse(z.object({ sku: z.string(), levels: Levels, adjustment: AdjustmentBody }), "New levels"),
-        ...problems(400, 401, 403, 404, 409, 413, 415, 422),
+        ...problems(400, 401, 403, 404, 409, 413, 415, 422, 503),
       },
     }),
     async (c) => {
@@ -140,11 +148,24 @@ export const skuRoutes = router()
     createRoute({
       method: "get",
       path: "/v1/skus/{sku}",
+      operationId: "getSku",
       summary: "A SKU's availability; the merchant view adds every level",
-      request: { params },
+      description:
+        "Anyone gets the public view (`view: public`), served from the edge cache for up to `EDGE_CACHE_TTL_SECONDS`; " +
+        "with the merchant token, the merchant view (`view: merchant`), never cached.",
+      security: ANYONE,
+      request: { params, headers: z.object({ "if-none-match": z.string().max(200).optional().openapi({ description: "An `ETag` of an earlier public view." }) }) },
       responses: {
-        200: jsonResponse(z.union([MerchantSku, PublicSku]), "The SKU"),
-        ...problems(400, 401, 404),
+        200: {
+          ...jsonResponse(z.discriminatedUnion("view", [PublicSku, MerchantSku]).openapi("SkuView"), "The SKU, public or merchant view"),
+          headers: {
+            ETag: { $ref: "#/components/headers/ETag" },
+            "Cache-Control": { $ref: "#/components/headers/CacheControl" },
+            "Holdfast-Cache": { $ref: "#/components/headers/HoldfastCache" },
+          },
+        },
+        304: { description: "The public view has not changed since the `If-None-Match` ETag" },
+        ...problems(400, 401, 404, 503),
       },
     }),
     async (c) => {
@@ -196,10 +217,11 @@ export const skuStatsRoutes = router().openapi(
   createRoute({
     method: "get",
     path: "/v1/skus/{sku}/stats",
+    operationId: "getSkuStats",
     summary: "Counters a merchant watches during a sale",
     security: [{ merchant: [] }],
     request: { params },
-    responses: { 200: jsonResponse(Stats, "The SKU's counters"), ...problems(400, 401, 403, 404) },
+    responses: { 200: jsonResponse(Stats, "The SKU's counters"), ...problems(400, 401, 403, 404, 503) },
   }),
   async (c) => {
     requireMerchant(c.var.principal);
@@ -212,12 +234,13 @@ export const skuStatsRoutes = router().openapi(
 );
 
 function publicView(s: SkuSnapshot): z.infer<typeof PublicSku> {
-  return { sku: s.sku, name: s.name, price: s.price, available: s.levels.available, status: s.status, sale: s.sale };
+  return { view: "public", sku: s.sku, name: s.name, price: s.price, available: s.levels.available, status: s.status, sale: s.sale };
 }
 
 function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
   return {
     ...publicView(s),
+    view: "merchant",
     alwaysOn: s.alwaysOn,
     onHand: s.levels.onHand,
     reserved: s.levels.reserved,

@@ -31,13 +31,24 @@ export function operations(doc: Doc): Operation[] {
         path,
         params: (op.parameters ?? []).map((p: any) => ({ name: p.name, in: p.in, required: p.required === true, schema: deref(doc, p.schema) })),
         body: bodyContent ? deref(doc, bodyContent["application/json"].schema) : null,
-        security: op.security ? op.security.flatMap((s: Record<string, unknown>) => Object.keys(s)) : null,
+        security: bearerSecurity(op.security),
         statuses: new Set(Object.keys(op.responses ?? {}).map(Number)),
         responses: op.responses ?? {},
       });
     }
   }
   return ops;
+}
+
+/**
+ * The bearer credentials an operation requires, or null when it is public:
+ * no `security`, an empty one, or alternatives that include `{}` (optional
+ * auth). Other schemes (the webhook's Stripe-Signature) are not bearer tokens.
+ */
+function bearerSecurity(security: Array<Record<string, unknown>> | undefined): Array<"merchant" | "shopper"> | null {
+  if (!security || security.some((s) => Object.keys(s).length === 0)) return null;
+  const kinds = security.flatMap((s) => Object.keys(s)).filter((k): k is "merchant" | "shopper" => k === "merchant" || k === "shopper");
+  return kinds.length > 0 ? kinds : null;
 }
 
 /** A request as data: printable, replayable, built into a `Request` only when sent. */

@@ -18,7 +18,7 @@ export type Hints = Record<string, fc.Arbitrary<unknown> | undefined>;
 const KNOWN_KEYWORDS = new Set([
   "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems", "minLength", "maxLength",
   "pattern", "format", "enum", "minimum", "maximum", "anyOf", "oneOf", "allOf", "$ref", "default", "description",
-  "example", "title",
+  "example", "title", "discriminator",
 ]);
 
 /** The schema with every `$ref` inlined (the document has no recursive schema). */
