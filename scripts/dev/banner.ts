@@ -25,6 +25,7 @@ export function banner(origin: string, adminToken: string, shopper: { token: str
     `  admin token   ${adminToken}`,
     `  shopper token sub=${DEMO_SHOPPER}, expires ${shopper.expiresAt}`,
     `                ${shopper.token}`,
+    "                another customer: npm run -s token -- <customerId> [--ttl 1h]",
     "",
     "  demo data:",
     ...seeded.map((s) => `    ${s.what.padEnd(10)} ${s.action.padEnd(8)} ${s.detail}`),

@@ -37,6 +37,11 @@ export function readDevSecrets(root: string, env: string | undefined): DevSecret
   const candidates = [...(env ? [`.dev.vars.${env}`] : []), ".dev.vars"].map((f) => path.join(root, f));
   const file = candidates.find((f) => existsSync(f));
   if (!file) throw new Error("no .dev.vars file");
+  return readSecretsFile(file);
+}
+
+/** ADMIN_TOKEN and SHOPPER_JWT_SECRET from one dotenv file. */
+export function readSecretsFile(file: string): DevSecrets {
   const vars = parseEnv(readFileSync(file, "utf8"));
   const { ADMIN_TOKEN, SHOPPER_JWT_SECRET } = vars;
   if (!ADMIN_TOKEN || !SHOPPER_JWT_SECRET) {
