@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { placeOfHold, shardOf } from "../src/objects/shards";
-import { ADMIN, call, checkoutAs, createSku, expectConserved, expectProblem, hold, levels, restock, unique, waitForStatus } from "./helpers";
+import { ADMIN, call, checkoutAs, createSku, expectConserved, expectProblem, hold, levels, putSale, restock, unique, waitForStatus } from "./helpers";
 
 /**
  * Stock shards (SPEC section 8): a hot SKU's stock split across objects on
@@ -189,6 +189,21 @@ describe("stock shards", () => {
     }
     expectProblem(await hold(sku, "f", 1), 409, "sold_out");
     await expectWholeAudited(sku);
+  });
+
+  it("keeps a customer's limit exact when the shard count changes and they move shards", async () => {
+    const sku = await createSku({ stock: 20, alwaysOn: false });
+    await putSale(unique("limited"), [{ sku, price: { amount: 100, currency: "usd" }, perCustomerLimit: 2 }]);
+    await setShards(sku, 4);
+    const mover = Array.from({ length: 200 }, (_, i) => `mover-${i}`).find((c) => shardOf(c, 4) !== shardOf(c, 2))!;
+    expect((await hold(sku, mover, 2)).status).toBe(201);
+    expectProblem(await hold(sku, mover, 1), 409, "limit_exceeded");
+    await setShards(sku, 2);
+    const moved = await hold(sku, mover, 1);
+    expectProblem(moved, 409, "limit_exceeded");
+    expect(moved.body.remaining).toBe(0);
+    await setShards(sku, 1);
+    expectProblem(await hold(sku, mover, 1), 409, "limit_exceeded");
   });
 
   it("keeps an unsharded SKU on its one object: no transfers, no pool calls", async () => {

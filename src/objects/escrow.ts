@@ -22,6 +22,8 @@ export interface Role {
   shards: number;
   /** On the SKU's own object: how many shards ever existed (draining ones included). */
   span: number;
+  /** Every shard count the SKU had before the current one. */
+  history: number[];
 }
 
 /**
@@ -66,7 +68,24 @@ export class Escrow {
 
   role(): Role | null {
     const sku = this.ledger.tables.sku();
-    return sku ? { sku: sku.sku, shard: sku.shard_index, shards: sku.shards, span: sku.shard_span } : null;
+    return sku
+      ? { sku: sku.sku, shard: sku.shard_index, shards: sku.shards, span: sku.shard_span, history: JSON.parse(sku.shard_history) as number[] }
+      : null;
+  }
+
+  /**
+   * What the customer holds or bought, by sale, in the objects that served
+   * them under the SKU's earlier shard counts: their limit counts it too. No
+   * call at all for a SKU whose count never changed, or a customer who never moved.
+   */
+  async priorUsage(role: Role, customerId: string): Promise<Record<string, number>> {
+    const homes = new Set(role.history.map((count) => (count <= 1 ? POOL : shardOf(customerId, count))));
+    homes.delete(role.shard ?? POOL);
+    if (homes.size === 0) return {};
+    const usages = await Promise.all([...homes].map((home) => this.peer(role, home).usageOf(customerId)));
+    const total: Record<string, number> = {};
+    for (const usage of usages) for (const [scope, used] of Object.entries(usage)) total[scope] = (total[scope] ?? 0) + used;
+    return total;
   }
 
   /** Whether a new hold of this customer belongs here; else the route must use `role().shards`. */

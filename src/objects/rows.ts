@@ -20,6 +20,8 @@ export type SkuRow = {
   /** Null on the SKU's own object; the shard's index on a stock shard. */
   shard_index: number | null;
   shard_span: number;
+  /** JSON array of every shard count the SKU had before the current one. */
+  shard_history: string;
   updated_at_ms: number;
   /** Kept by triggers on holds, independently of `reserved` (invariant 3). */
   live_units: number;

@@ -15,17 +15,27 @@ export class SkuCatalog {
    * The merchant's settings, on the SKU's own object (`shard` null) or, as
    * that object pushes them, on one of its stock shards.
    */
-  configure(sku: string, config: SkuConfig, now_ms: number, shard: number | null = null): { created: boolean; snapshot: SkuSnapshot } {
+  configure(
+    sku: string,
+    config: SkuConfig,
+    now_ms: number,
+    shard: number | null = null,
+    pushedHistory: readonly number[] | null = null,
+  ): { created: boolean; snapshot: SkuSnapshot } {
     return this.tables.tx(() => {
-      const created = this.tables.sku() === null;
+      const before = this.tables.sku();
+      const created = before === null;
+      // Every count the SKU had before this one: customers who moved shards carry their usage along.
+      const history = pushedHistory ?? historyAfter(before, config.shards);
       this.tables.sql.exec(
-        `INSERT INTO sku (id, sku, name, price_amount, currency, always_on, shards, shard_index, shard_span, created_at_ms, updated_at_ms)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO sku (id, sku, name, price_amount, currency, always_on, shards, shard_index, shard_span, shard_history, created_at_ms, updated_at_ms)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, price_amount = excluded.price_amount,
            currency = excluded.currency, always_on = excluded.always_on, shards = COALESCE(?, shards),
-           shard_span = MAX(shard_span, COALESCE(?, shard_span)), updated_at_ms = excluded.updated_at_ms`,
+           shard_span = MAX(shard_span, COALESCE(?, shard_span)), shard_history = excluded.shard_history,
+           updated_at_ms = excluded.updated_at_ms`,
         sku, config.name, config.price.amount, config.price.currency, config.alwaysOn ? 1 : 0, config.shards ?? 1, shard,
-        config.shards ?? 1, now_ms, now_ms, config.shards ?? null, config.shards ?? null,
+        config.shards ?? 1, JSON.stringify(history), now_ms, now_ms, config.shards ?? null, config.shards ?? null,
       );
       this.tables.emit(created ? "sku.created" : "sku.updated", now_ms, { sku, ...config, ...(shard !== null && { shard }) });
       return { created, snapshot: snapshotOf(this.tables, this.tables.requireSku(), now_ms) };
@@ -74,4 +84,11 @@ export function snapshotOf(tables: SkuTables, sku: SkuRow, now_ms: number): SkuS
     shards: sku.shards,
     updatedAt: iso(sku.updated_at_ms),
   };
+}
+
+/** The counts a SKU had before `next` (unchanged when the count does not change). */
+function historyAfter(before: SkuRow | null, next: number | undefined): number[] {
+  const had: number[] = before ? (JSON.parse(before.shard_history) as number[]) : [];
+  if (!before || next === undefined || next === before.shards || had.includes(before.shards)) return had;
+  return [...had, before.shards];
 }

@@ -101,6 +101,8 @@ export class SkuLedger {
     idem: IdempotencyKey | null,
     now_ms: number,
     shortage: "ask" | "final" = "final",
+    /** Units the customer holds or bought in the SKU's other objects, by sale (see Escrow.priorUsage). */
+    prior: Readonly<Record<string, number>> = {},
   ): Replayable<Hold> {
     const short = (final: Refusal): Refusal => (shortage === "ask" ? SHORTAGE : final);
     return this.idempotentTx(idem, now_ms, () => {
@@ -117,7 +119,8 @@ export class SkuLedger {
       let rateTokensLeft: number | null = null;
       if (rule) {
         const used = this.tables.usage(rule.saleId, customerId);
-        const remaining = Math.max(0, rule.perCustomerLimit - used.held - used.bought);
+        const elsewhere = prior[rule.saleId] ?? 0;
+        const remaining = Math.max(0, rule.perCustomerLimit - used.held - used.bought - elsewhere);
         if (rule.maxPerOrder !== null && quantity > rule.maxPerOrder) {
           return refuse("limit_exceeded", `At most ${rule.maxPerOrder} per order.`, {
             remaining: Math.min(remaining, rule.maxPerOrder),
@@ -162,7 +165,7 @@ export class SkuLedger {
       const after = this.tables.changeLevels("reserved = reserved + ?, updated_at_ms = ?", quantity, now_ms);
       if (rule) {
         const used = this.tables.usage(rule.saleId, customerId);
-        checkCustomerLimit(customerId, used.held, used.bought, rule.perCustomerLimit);
+        checkCustomerLimit(customerId, used.held + (prior[rule.saleId] ?? 0), used.bought, rule.perCustomerLimit);
         if (rateTokensLeft !== null) this.tables.saveRateBucket(rule.saleId, customerId, rateTokensLeft, now_ms);
       }
       const hold = holdView(sku.sku, row);

@@ -77,18 +77,18 @@ export class SkuObject extends DurableObject<Env> {
     const role = this.escrow.role()!;
     if (role.span > 1) {
       const rules = this.ledger.tables.saleRules();
-      await this.escrow.onShards(role, (shard, i) => shard.configureShard(sku, i, { ...config, shards: role.shards }, rules));
+      await this.escrow.onShards(role, (shard, i) => shard.configureShard(sku, i, { ...config, shards: role.shards }, rules, role.history));
       return { ...result, snapshot: (await this.snapshot())! };
     }
     return result;
   }
 
   /** A shard's settings, from its SKU's own object. */
-  async configureShard(sku: string, shard: number, config: SkuConfig, rules: SaleRule[]): Promise<void> {
+  async configureShard(sku: string, shard: number, config: SkuConfig, rules: SaleRule[], history: number[]): Promise<void> {
     this.ensureSchema();
     const now_ms = Date.now();
     await this.changeThenRearm(() => {
-      this.catalog.configure(sku, config, now_ms, shard);
+      this.catalog.configure(sku, config, now_ms, shard, history);
       for (const rule of rules) this.catalog.applySaleRule(rule, now_ms);
     });
     await this.escrow.drain(this.escrow.role()!);
@@ -135,7 +135,8 @@ export class SkuObject extends DurableObject<Env> {
       // Not this object's customer (the shard count changed): the caller retries where it says.
       return refuse("unavailable", "This SKU's holds are served by its shards.", { shards: role.shards });
     }
-    const attempt = (shortage: "ask" | "final") => this.mutate(() => this.ledger.reserve(input, idem, Date.now(), shortage));
+    const prior = role ? await this.escrow.priorUsage(role, input.customerId) : {};
+    const attempt = (shortage: "ask" | "final") => this.mutate(() => this.ledger.reserve(input, idem, Date.now(), shortage, prior));
     // A shard, or a SKU's own object whose old shards may still hold units, refills when short.
     const refills = role !== null && (role.shard !== null || role.span > 1);
     const outcome: Replayable<Hold> = refills ? await this.escrow.reserveWithRefills(role, input.quantity, attempt) : await attempt("final");
@@ -176,6 +177,11 @@ export class SkuObject extends DurableObject<Env> {
   async part(audited = false): Promise<ShardPart | null> {
     if (!this.schemaReady) return null;
     return this.guard(() => partOf(this.ledger, this.escrow.poolCalls, audited));
+  }
+
+  /** What a customer held plus bought here, by sale: another object of the SKU checks a limit with it. */
+  async usageOf(customerId: string): Promise<Record<string, number>> {
+    return this.schemaReady ? this.ledger.tables.usageByScope(customerId) : {};
   }
 
   /** The stored reply for a key, if the operation ran under it; reads only. */

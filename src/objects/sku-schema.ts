@@ -306,4 +306,12 @@ ${HOLD_GUARD_TRIGGERS}
   CREATE TRIGGER transfers_posted_once BEFORE UPDATE OF status ON transfers WHEN OLD.status = 'posted'
   BEGIN SELECT RAISE(ABORT, 'a posted transfer stays posted'); END;
   `,
+  // Step 8: exact per-customer limits across a change of the shard count. A
+  // customer whose shard moved may still hold or have bought units in the
+  // object that used to serve them, so every object knows the counts the SKU
+  // had (JSON array) and can ask those objects for the customer's usage.
+  `
+  ALTER TABLE sku ADD COLUMN shard_history TEXT NOT NULL DEFAULT '[]';
+  CREATE INDEX customer_usage_by_customer ON customer_usage (customer_id);
+  `,
 ];

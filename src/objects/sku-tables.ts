@@ -7,7 +7,7 @@ import { HOLD_COLUMNS, saleRuleFromRow, type HoldRow, type SaleRuleRow, type Sku
  * live in SkuLedger; this class only reads and writes rows.
  */
 const SKU_COLUMNS = `sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, returned,
-  moved_in, moved_out, shards, shard_index, shard_span, updated_at_ms,
+  moved_in, moved_out, shards, shard_index, shard_span, shard_history, updated_at_ms,
   live_units, live_holds, holds_created, holds_released, holds_expired, holds_committed, holds_returned`;
 
 /** Ended holds that no transition can move again; retention deletes them. */
@@ -136,6 +136,14 @@ export class SkuTables {
         )
         .toArray()[0] ?? { held: 0, bought: 0, rate_tokens: null, rate_at_ms: null }
     );
+  }
+
+  /** What a customer held plus bought, by sale, in this object (for another object of the SKU checking a limit). */
+  usageByScope(customerId: string): Record<string, number> {
+    const rows = this.sql
+      .exec<{ scope: string; used: number }>("SELECT scope, held + bought AS used FROM customer_usage WHERE customer_id = ?", customerId)
+      .toArray();
+    return Object.fromEntries(rows.map((r) => [r.scope, r.used]));
   }
 
   /** Stores the customer's hold-rate bucket; their usage row exists, the hold just made wrote it. */
