@@ -71,8 +71,13 @@ describe("a retry of a hold that succeeded", () => {
     const key = keyed();
     const first = await hold(sku, "keeper", 1, { ...ip, ...key });
     expect(first.status).toBe(201);
-    const flood = await Promise.all(Array.from({ length: 30 }, (_, i) => hold(sku, `f${i}`, 1, ip)));
-    expect(flood.some((r) => r.status === 429)).toBe(true);
+    // The address's budget is 20 per 10 s; a loaded machine may spread one burst past a window, so flood until it bites (bounded).
+    let limited = false;
+    for (let burst = 0; burst < 5 && !limited; burst++) {
+      const flood = await Promise.all(Array.from({ length: 30 }, (_, i) => hold(sku, `f${burst}-${i}`, 1, ip)));
+      limited = flood.some((r) => r.status === 429);
+    }
+    expect(limited).toBe(true);
 
     const retry = await hold(sku, "keeper", 1, { ...ip, ...key });
     expect(retry.status).toBe(201);

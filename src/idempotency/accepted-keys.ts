@@ -17,12 +17,14 @@ export interface AcceptedKeys {
 /** About 1% false positives at ~9.6 bits and 7 probes per key. */
 const BITS_PER_KEY = 10;
 const PROBES = 7;
+/** Small filters fill unevenly (a few keys can set half of 32 bits); 128 bytes keeps them near zero. */
+const MIN_BITS = 1_024;
 /** The filter of an object with no accepted key: matches nothing. */
 export const NO_KEYS: AcceptedKeys = { bits: "AA==", m: 8, k: PROBES };
 
 export function buildAcceptedKeys(keys: readonly string[]): AcceptedKeys {
   if (keys.length === 0) return NO_KEYS;
-  const m = Math.ceil((keys.length * BITS_PER_KEY) / 8) * 8;
+  const m = Math.max(MIN_BITS, Math.ceil((keys.length * BITS_PER_KEY) / 8) * 8);
   const bytes = new Uint8Array(m / 8);
   for (const key of keys) {
     for (const bit of probes(key, m, PROBES)) bytes[bit >>> 3]! |= 1 << (bit & 7);
