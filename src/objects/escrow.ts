@@ -46,6 +46,7 @@ export class Escrow {
    * coming back elsewhere; it is what keeps a sold-out stampede off the pool.
    */
   private emptyUntilMs = 0;
+  private known: Role | null = null;
   /** Units that holds waiting on this shard still need: the next refill asks for all of them at once. */
   private demand = 0;
   /** Calls this object made to the pool, for the bench's pool_calls_per_1k_holds. */
@@ -66,11 +67,20 @@ export class Escrow {
     return now_ms < this.emptyUntilMs;
   }
 
+  /**
+   * Who this object is. It changes only when the merchant's settings do
+   * (`forgetRole`), so the hold path reads it from memory, not from a row.
+   */
   role(): Role | null {
+    if (this.known) return this.known;
     const sku = this.ledger.tables.sku();
-    return sku
-      ? { sku: sku.sku, shard: sku.shard_index, shards: sku.shards, span: sku.shard_span, history: JSON.parse(sku.shard_history) as number[] }
-      : null;
+    if (!sku) return null;
+    this.known = { sku: sku.sku, shard: sku.shard_index, shards: sku.shards, span: sku.shard_span, history: JSON.parse(sku.shard_history) as number[] };
+    return this.known;
+  }
+
+  forgetRole(): void {
+    this.known = null;
   }
 
   /**

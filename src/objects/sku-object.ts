@@ -73,7 +73,9 @@ export class SkuObject extends DurableObject<Env> {
   /** The merchant's settings; with shards, pushed on to every shard (draining ones give their units back). */
   async configure(sku: string, config: SkuConfig): Promise<{ created: boolean; snapshot: SkuSnapshot }> {
     this.ensureSchema();
+    this.escrow.forgetRole();
     const result = await this.changeThenRearm(() => this.catalog.configure(sku, config, Date.now()));
+    this.escrow.forgetRole();
     const role = this.escrow.role()!;
     if (role.span > 1) {
       const rules = this.ledger.tables.saleRules();
@@ -87,10 +89,12 @@ export class SkuObject extends DurableObject<Env> {
   async configureShard(sku: string, shard: number, config: SkuConfig, rules: SaleRule[], history: number[]): Promise<void> {
     this.ensureSchema();
     const now_ms = Date.now();
+    this.escrow.forgetRole();
     await this.changeThenRearm(() => {
       this.catalog.configure(sku, config, now_ms, shard, history);
       for (const rule of rules) this.catalog.applySaleRule(rule, now_ms);
     });
+    this.escrow.forgetRole();
     await this.escrow.drain(this.escrow.role()!);
   }
 
