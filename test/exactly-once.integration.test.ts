@@ -19,7 +19,7 @@ import {
   putSale,
   returnedUnits,
   unique,
-  waitForStatus,
+  paidOrder,
 } from "./helpers";
 
 /**
@@ -122,14 +122,6 @@ describe("commit", () => {
     expect(await levels(sku)).toMatchObject({ sold: 1, reserved: 0, onHand: 2 });
   });
 });
-
-async function paidOrder(customerId: string, sku: string, quantity: number) {
-  const h = await hold(sku, customerId, quantity);
-  const res = await checkoutAs(customerId, { holdIds: [h.body.holdId], paymentMethod: "pm_card_visa" }, keyed());
-  expect(res.status).toBe(202);
-  await waitForStatus(res.body.orderId, "paid");
-  return { orderId: res.body.orderId as string, holdId: h.body.holdId as string };
-}
 
 const refund = (orderId: string, restock = true) => call(`/v1/orders/${orderId}/refund`, { auth: ADMIN, body: { restock }, headers: keyed() });
 

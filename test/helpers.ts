@@ -128,6 +128,22 @@ export async function waitForOrder(orderId: string, done: (order: any) => boolea
 
 export const waitForStatus = (orderId: string, status: string) => waitForOrder(orderId, (o) => o.status === status);
 
+/** Holds `quantity` for the customer and checks the hold out (keyed); the payment runs on Miniflare's queue. */
+export async function placeOrder(customerId: string, sku: string, quantity: number, paymentMethod = "pm_card_visa") {
+  const h = await hold(sku, customerId, quantity);
+  expect(h.status).toBe(201);
+  const res = await checkoutAs(customerId, { holdIds: [h.body.holdId], paymentMethod }, { "Idempotency-Key": unique("idem") });
+  expect(res.status).toBe(202);
+  return { orderId: res.body.orderId as string, holdId: h.body.holdId as string };
+}
+
+/** An order paid by the simulated card. */
+export async function paidOrder(customerId: string, sku: string, quantity: number) {
+  const o = await placeOrder(customerId, sku, quantity);
+  await waitForStatus(o.orderId, "paid");
+  return o;
+}
+
 /** Units that came back from refunded orders (SPEC 2 `returned`), from the merchant view. */
 export async function returnedUnits(sku: string): Promise<number> {
   const res = await call(`/v1/skus/${sku}`, { auth: ADMIN });

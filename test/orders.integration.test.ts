@@ -3,12 +3,10 @@ import { describe, expect, it } from "vitest";
 import {
   ADMIN,
   call,
-  checkoutAs,
   createSku,
   expectConserved,
   expectProblem,
   getOrder,
-  hold,
   holdStatus,
   levels,
   returnedUnits,
@@ -16,6 +14,8 @@ import {
   unique,
   waitForOrder,
   waitForStatus,
+  paidOrder,
+  placeOrder,
 } from "./helpers";
 
 /**
@@ -23,20 +23,6 @@ import {
  * paid by Miniflare's own payments consumer. `pm_card_authenticationRequired`
  * keeps an order pending (3-D Secure) for as long as a test needs.
  */
-
-async function placeOrder(customerId: string, sku: string, quantity: number, paymentMethod = "pm_card_visa") {
-  const h = await hold(sku, customerId, quantity);
-  expect(h.status).toBe(201);
-  const res = await checkoutAs(customerId, { holdIds: [h.body.holdId], paymentMethod }, { "Idempotency-Key": unique("idem") });
-  expect(res.status).toBe(202);
-  return { orderId: res.body.orderId as string, holdId: h.body.holdId as string };
-}
-
-async function paidOrder(customerId: string, sku: string, quantity: number) {
-  const o = await placeOrder(customerId, sku, quantity);
-  await waitForStatus(o.orderId, "paid");
-  return o;
-}
 
 /** Pending until someone acts: the simulated card asks for authentication. */
 async function pendingOrder(customerId: string, sku: string, quantity: number) {
