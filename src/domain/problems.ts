@@ -1,3 +1,6 @@
+import type { z } from "@hono/zod-openapi";
+import type { FieldError } from "../routes/schemas";
+
 /**
  * The error vocabulary of the API (SPEC section 6). Expected refusals travel as
  * values (`Refusal`) from the object to the route; only bugs throw.
@@ -46,12 +49,15 @@ export function accept<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };
 }
 
+/** One offending field of an `invalid_request`, typed by the contract's schema. */
+export type FieldIssue = z.infer<typeof FieldError>;
+
 /** Thrown by the HTTP layer (auth, parsing) to leave through the one error handler. */
 export class ProblemError extends Error {
   constructor(
     readonly code: ProblemCode,
     readonly detail: string,
-    readonly extra: Record<string, unknown> = {},
+    readonly extra: { errors?: FieldIssue[] } & Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
   ) {
     super(`${code}: ${detail}`);

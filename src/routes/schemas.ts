@@ -82,7 +82,7 @@ export const Hold = z
 /** One field that failed validation (`errors` of an `invalid_request` problem). */
 export const FieldError = z
   .object({
-    in: z.string().openapi({ description: "`json`, `param`, `query`, `header` or `body`." }),
+    in: z.enum(["json", "form", "query", "param", "header", "cookie"]).openapi({ description: "Where the field is: `json` (the body), `query`, `param`, `header`…" }),
     path: z.string().openapi({ description: "Dotted path of the field inside it; empty for the whole." }),
     message: z.string(),
   })

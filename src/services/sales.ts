@@ -52,7 +52,9 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
   const missing = await missingSkus(env, input.items.map((i) => i.sku));
   if (missing.length > 0) {
     throw new ProblemError("invalid_request", `Unknown SKU(s): ${missing.join(", ")}. Create them with PUT /v1/skus/{sku} first.`, {
-      errors: missing.map((sku) => ({ path: `items[sku=${sku}]`, message: "no such SKU" })),
+      errors: input.items.flatMap((item, i) =>
+        missing.includes(item.sku) ? [{ in: "json" as const, path: `items.${i}.sku`, message: "no such SKU" }] : [],
+      ),
     });
   }
   const db = drizzle(env.DB);
