@@ -206,6 +206,24 @@ describe("stock shards", () => {
     expectProblem(await hold(sku, mover, 1), 409, "limit_exceeded");
   });
 
+  it("answers a keyed retry that crosses a change of the shard count with the hold it made, not a second one", async () => {
+    const sku = await createSku({ stock: 10 });
+    const mover = Array.from({ length: 200 }, (_, i) => `retrier-${i}`).find((c) => shardOf(c, 4) !== shardOf(c, 2))!;
+    const key = { "idempotency-key": unique("hold-key") };
+    await setShards(sku, 2);
+    const first = await hold(sku, mover, 3, key);
+    expect(first.status).toBe(201);
+    // The count changes while the client waits for its answer; the retry lands on another shard.
+    await setShards(sku, 4);
+    const retry = await hold(sku, mover, 3, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body.holdId).toBe(first.body.holdId);
+    expect((await expectWholeAudited(sku)).levels).toMatchObject({ reserved: 3, available: 7 });
+    // The same key with another body is still refused, wherever it lands.
+    expectProblem(await hold(sku, mover, 1, key), 422, "idempotency_key_reused");
+  });
+
   it("keeps an unsharded SKU on its one object: no transfers, no pool calls", async () => {
     const sku = await createSku({ stock: 5 });
     expect((await hold(sku, "solo", 1)).body.holdId).toMatch(new RegExp(`^hold_[0-9a-f]{24}_${sku}$`));

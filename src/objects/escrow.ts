@@ -3,6 +3,8 @@ import { isShortage, type Replayable, type SkuLedger } from "./sku-ledger";
 import { objectName, POOL, shardOf } from "./shards";
 import { pendingTransfers, postTransfer, receiveUnits, REDELIVER_AFTER_MS, sendUnits, type Transfer } from "./transfers";
 import type { SkuObject } from "./sku-object";
+import type { Hold } from "../domain/types";
+import type { IdempotencyKey } from "../idempotency/rule";
 
 /** Bounds and pacing of the escrow (TIGER_STYLE: every loop and batch has one). */
 export const ESCROW = {
@@ -13,6 +15,14 @@ export const ESCROW = {
   /** Refill rounds one hold may wait through before it answers a transient 503. */
   reserve_rounds_max: 12,
 } as const;
+
+/** A customer's footprint in the SKU's other objects (see `Escrow.priorOf`). */
+export interface Prior {
+  usage: Record<string, number>;
+  reply: Replayable<Hold> | null;
+}
+
+const NO_PRIOR: Prior = { usage: {}, reply: null };
 
 /** Who this object is among its SKU's objects. */
 export interface Role {
@@ -84,18 +94,21 @@ export class Escrow {
   }
 
   /**
-   * What the customer holds or bought, by sale, in the objects that served
-   * them under the SKU's earlier shard counts: their limit counts it too. No
-   * call at all for a SKU whose count never changed, or a customer who never moved.
+   * What the customer did in the objects that served them under the SKU's
+   * earlier shard counts: their units there, by sale, count against their
+   * limit here; and a keyed hold those objects already made is answered with
+   * its stored reply, so a retry that crosses a change of the count never
+   * reserves twice. No call at all for a SKU whose count never changed, or a
+   * customer who never moved.
    */
-  async priorUsage(role: Role, customerId: string): Promise<Record<string, number>> {
+  async priorOf(role: Role, customerId: string, idem: IdempotencyKey | null): Promise<Prior> {
     const homes = new Set(role.history.map((count) => (count <= 1 ? POOL : shardOf(customerId, count))));
     homes.delete(role.shard ?? POOL);
-    if (homes.size === 0) return {};
-    const usages = await Promise.all([...homes].map((home) => this.peer(role, home).usageOf(customerId)));
-    const total: Record<string, number> = {};
-    for (const usage of usages) for (const [scope, used] of Object.entries(usage)) total[scope] = (total[scope] ?? 0) + used;
-    return total;
+    if (homes.size === 0) return NO_PRIOR;
+    const priors = await Promise.all([...homes].map((home) => this.peer(role, home).priorHere(customerId, idem)));
+    const usage: Record<string, number> = {};
+    for (const prior of priors) for (const [scope, used] of Object.entries(prior.usage)) usage[scope] = (usage[scope] ?? 0) + used;
+    return { usage, reply: priors.find((p) => p.reply !== null)?.reply ?? null };
   }
 
   /** Whether a new hold of this customer belongs here; else the route must use `role().shards`. */

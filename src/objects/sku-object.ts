@@ -9,7 +9,7 @@ import { SkuCatalog } from "./sku-catalog";
 import { SKU_MIGRATIONS } from "./sku-schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { isShortage, LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
-import { Escrow } from "./escrow";
+import { Escrow, type Prior } from "./escrow";
 import { isVerdict } from "./offer";
 import { partOf, wholeOf, wholeSnapshot, type ShardPart } from "./shard-parts";
 import type { Transfer } from "./transfers";
@@ -139,8 +139,9 @@ export class SkuObject extends DurableObject<Env> {
       // Not this object's customer (the shard count changed): the caller retries where it says.
       return refuse("unavailable", "This SKU's holds are served by its shards.", { shards: role.shards });
     }
-    const prior = role ? await this.escrow.priorUsage(role, input.customerId) : {};
-    const attempt = (shortage: "ask" | "final") => this.mutate(() => this.ledger.reserve(input, idem, Date.now(), shortage, prior));
+    const prior = role ? await this.escrow.priorOf(role, input.customerId, idem) : null;
+    if (prior?.reply) return prior.reply;
+    const attempt = (shortage: "ask" | "final") => this.mutate(() => this.ledger.reserve(input, idem, Date.now(), shortage, prior?.usage));
     // A shard, or a SKU's own object whose old shards may still hold units, refills when short.
     const refills = role !== null && (role.shard !== null || role.span > 1);
     const outcome: Replayable<Hold> = refills ? await this.escrow.reserveWithRefills(role, input.quantity, attempt) : await attempt("final");
@@ -184,8 +185,11 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** What a customer held plus bought here, by sale: another object of the SKU checks a limit with it. */
-  async usageOf(customerId: string): Promise<Record<string, number>> {
-    return this.schemaReady ? this.ledger.tables.usageByScope(customerId) : {};
+  /** The customer's units here by sale, and the stored reply of a keyed hold made here (see Escrow.priorOf). */
+  async priorHere(customerId: string, idem: IdempotencyKey | null): Promise<Prior> {
+    if (!this.schemaReady) return { usage: {}, reply: null };
+    const now_ms = Date.now();
+    return { usage: this.ledger.tables.usageByScope(customerId), reply: idem ? this.ledger.replies.recall<Hold>(idem, now_ms) : null };
   }
 
   /** The stored reply for a key, if the operation ran under it; reads only. */
