@@ -174,6 +174,8 @@ export interface HoldAnswer {
   /** The problem's `code` on a refusal (e.g. `sold_out`, `unavailable`). */
   code?: string;
   holdId?: string;
+  /** The hold's `createdAt` (epoch ms): when the object reserved the unit, by this machine's clock. */
+  createdAtMs?: number;
   /** `holdfast-cache`: `hit` when the edge answered from a cached verdict. */
   cache: string;
 }
@@ -186,7 +188,7 @@ export async function tryHold(baseUrl: string, sku: string, shopper: Shopper): P
     body: HOLD_BODY,
   });
   const text = await res.text();
-  let body: { code?: unknown; holdId?: unknown } = {};
+  let body: { code?: unknown; holdId?: unknown; createdAt?: unknown } = {};
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
@@ -196,6 +198,7 @@ export async function tryHold(baseUrl: string, sku: string, shopper: Shopper): P
     status: res.status,
     ...(typeof body.code === "string" ? { code: body.code } : {}),
     ...(typeof body.holdId === "string" ? { holdId: body.holdId } : {}),
+    ...(typeof body.createdAt === "string" ? { createdAtMs: Date.parse(body.createdAt) } : {}),
     cache: res.headers.get("holdfast-cache") ?? "none",
   };
 }

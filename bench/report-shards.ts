@@ -34,8 +34,9 @@ export function renderShards(c: ShardCompareResult, s: StampedeResult): string {
   for (const r of s.rounds) {
     lines.push(
       `  ${r.sku}: ${r.granted}/${r.stock} granted in ${r.attempts} attempts; refusals ${fmtCounts(r.codes)} (${r.soldOutFromEdge} sold-out from the edge); ` +
-        `last 201 at ${ms(r.lastGrantMs)} ms, first sold_out at ${ms(r.firstSoldOutMs)} ms, ${r.soldOutBeforeLastGrant} sold_out before the last 201 ` +
-        `(${r.falseSoldOut} beyond the bound, ${r.falseSoldOutFromEdge} of them from the edge, ${r.falseSoldOutCertain} before the last 201 was even sent); ` +
+        `last unit reserved at ${ms(r.lastReservedMs)} ms, its 201 at ${ms(r.lastGrantMs)} ms, first sold_out at ${ms(r.firstSoldOutMs)} ms; ` +
+        `sold_out more than the bound before the last reservation ${r.falseSoldOut} (${r.falseSoldOutFromEdge} of them from the edge, ` +
+        `${r.falseSoldOutCertain} before the last 201 was even sent; ${r.soldOutBeforeLastArrival} before its arrival, ${r.soldOutBeforeLastGrant} unbounded); ` +
         `available after ${r.availableAfter}; pool calls ${r.poolCalls}; p50 ${ms(r.p50Ms)} p99 ${ms(r.p99Ms)} ms` +
         (r.auditOk ? "" : `; audit problems: ${r.auditProblems.join("; ")}`),
     );
@@ -137,8 +138,10 @@ export function shardSummary(c: ShardCompareResult, s: StampedeResult): Record<s
         false_sold_out_from_edge: r.falseSoldOutFromEdge,
         false_sold_out_certain: r.falseSoldOutCertain,
         sold_out_before_last_grant: r.soldOutBeforeLastGrant,
+        sold_out_beyond_bound_before_last_arrival: r.soldOutBeforeLastArrival,
         sold_out_lead_ms: round(r.soldOutLeadMs, 0),
         last_grant_ms: r.lastGrantMs === null ? null : round(r.lastGrantMs, 0),
+        last_reserved_ms: r.lastReservedMs === null ? null : round(r.lastReservedMs, 0),
         first_sold_out_ms: r.firstSoldOutMs === null ? null : round(r.firstSoldOutMs, 0),
         p50_ms: round(r.p50Ms),
         p99_ms: round(r.p99Ms),

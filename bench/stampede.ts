@@ -14,12 +14,18 @@ import { makeCustomers } from "./tokens.ts";
  *   stranded        units still available after the stampede although more
  *                   attempts than units were made
  *   false_sold_out  `sold_out` replies that arrived more than the escrow's
- *                   bound (SHARD_SOLD_OUT_BOUND_MS) before the last 201
- *                   arrived: the SKU still had a unit to give then
+ *                   bound (SHARD_SOLD_OUT_BOUND_MS) before the last unit
+ *                   was reserved (the last granted hold's `createdAt`): the
+ *                   SKU still had that unit to give then, and kept it free
+ *                   for longer than the bound after the refusal
  *   audit_ok        GET /v1/skus/{sku}/stats' escrow.audit.ok
  *
  * Times are the client's, when each reply arrived; a refusal decided a little
  * earlier than it arrived only makes the count more lenient by a round trip.
+ * The reservation time is the object's clock, which on this one machine is
+ * the client's clock: unlike the 201's arrival it carries no queueing delay of
+ * the reply, which on a loaded machine runs to seconds and made the count
+ * charge the transit of a grant to the refusals before it.
  */
 
 export interface StampedeRound {
@@ -44,12 +50,16 @@ export interface StampedeRound {
    * yet (the stampede releases nothing), whatever the replies' transit times.
    */
   falseSoldOutCertain: number;
+  /** `sold_out` replies that arrived more than the bound before the last 201 arrived (the older, transit-blind count). */
+  soldOutBeforeLastArrival: number;
   /** `sold_out` replies that arrived before the last 201, bound or not. */
   soldOutBeforeLastGrant: number;
   /** How far ahead of the last 201 the first `sold_out` arrived (ms; 0 if none did). */
   soldOutLeadMs: number;
   /** Reply times from the first attempt (ms). */
   lastGrantMs: number | null;
+  /** When the last granted unit was reserved, from the first attempt (ms, the hold's createdAt). */
+  lastReservedMs: number | null;
   firstSoldOutMs: number | null;
   p50Ms: number;
   p99Ms: number;
@@ -115,6 +125,8 @@ export async function runStampedes(ctx: BenchContext, skuPrefix: string): Promis
 }
 
 interface Reply extends HoldAnswer {
+  /** A grant's reservation time (its createdAt), from the first attempt. */
+  reservedMs?: number;
   sentMs: number;
   atMs: number;
   latencyMs: number;
@@ -129,6 +141,7 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
 
   const replies: Reply[] = [];
   const t0 = performance.now();
+  const t0EpochMs = performance.timeOrigin + t0;
   const deadline = t0 + STAMPEDE_TIMEOUT_SECONDS * 1000;
   let next = 0;
   let networkErrors = 0;
@@ -140,7 +153,8 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
       try {
         const answer = await tryHold(ctx.baseUrl, sku, customer);
         const at = performance.now();
-        replies.push({ ...answer, sentMs: sent - t0, atMs: at - t0, latencyMs: at - sent });
+        const reservedMs = answer.createdAtMs === undefined ? {} : { reservedMs: answer.createdAtMs - t0EpochMs };
+        replies.push({ ...answer, ...reservedMs, sentMs: sent - t0, atMs: at - t0, latencyMs: at - sent });
       } catch {
         networkErrors++;
       }
@@ -166,6 +180,7 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
   let granted = 0;
   let lastGrantMs: number | null = null;
   let lastGrantSentMs: number | null = null;
+  let lastReservedMs: number | null = null;
   const soldOutAt: Array<{ atMs: number; edge: boolean }> = [];
   let soldOutFromEdge = 0;
   for (const r of replies) {
@@ -174,6 +189,8 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
       granted++;
       lastGrantMs = Math.max(lastGrantMs ?? 0, r.atMs);
       lastGrantSentMs = Math.max(lastGrantSentMs ?? 0, r.sentMs);
+      if (r.reservedMs === undefined) throw new Error(`a 201 for ${sku} has no createdAt: the hold's reservation time is unknown`);
+      lastReservedMs = Math.max(lastReservedMs ?? 0, r.reservedMs);
       const shard = /^hold_[0-9a-f]{24}(?:-(\d+))?_/.exec(r.holdId ?? "")?.[1] ?? "unsharded";
       grantsByShard[shard] = (grantsByShard[shard] ?? 0) + 1;
     } else {
@@ -188,7 +205,8 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
   const last = lastGrantMs as number | null;
   const firstSoldOutMs = soldOutAt.length ? Math.min(...soldOutAt.map((x) => x.atMs)) : null;
   const before = last === null ? [] : soldOutAt.filter((x) => x.atMs < last);
-  const falseOnes = last === null ? [] : before.filter((x) => x.atMs < last - boundMs);
+  const reserved = lastReservedMs as number | null;
+  const falseOnes = reserved === null ? [] : soldOutAt.filter((x) => x.atMs < reserved - boundMs);
   const latencies = Float64Array.from(replies.map((r) => r.latencyMs)).sort();
   const availableAfter = levels.available;
   return {
@@ -205,9 +223,11 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
     falseSoldOut: falseOnes.length,
     falseSoldOutFromEdge: falseOnes.filter((x) => x.edge).length,
     falseSoldOutCertain: lastGrantSentMs === null ? 0 : soldOutAt.filter((x) => x.atMs < (lastGrantSentMs as number) - boundMs).length,
+    soldOutBeforeLastArrival: last === null ? 0 : before.filter((x) => x.atMs < last - boundMs).length,
     soldOutBeforeLastGrant: before.length,
     soldOutLeadMs: last !== null && firstSoldOutMs !== null ? Math.max(0, last - firstSoldOutMs) : 0,
     lastGrantMs: last,
+    lastReservedMs: reserved,
     firstSoldOutMs,
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),
