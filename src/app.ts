@@ -13,6 +13,7 @@ import { auditRoutes } from "./routes/audit";
 import { completeContract } from "./routes/contract";
 import { healthRoutes } from "./routes/health";
 import { holdRoutes } from "./routes/holds";
+import { merchantHoldRoutes } from "./routes/merchant-holds";
 import { inventoryRoutes } from "./routes/inventory";
 import { checkoutRoutes } from "./routes/checkout";
 import { orderRoutes } from "./routes/orders";
@@ -75,6 +76,7 @@ export function createApp() {
   app.route("/", skuRoutes);
   app.route("/", skuStatsRoutes);
   app.route("/", holdRoutes);
+  app.route("/", merchantHoldRoutes);
   app.route("/", saleRoutes);
   app.route("/", inventoryRoutes);
   app.route("/", auditRoutes);

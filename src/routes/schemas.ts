@@ -64,7 +64,7 @@ export const Levels = z
   })
   .openapi("Levels");
 
-const HoldStatus = z.enum(["held", "checkout", "committed", "released", "expired", "returned"]);
+export const HoldStatus = z.enum(["held", "checkout", "committed", "released", "expired", "returned"]);
 
 export const Hold = z
   .object({
