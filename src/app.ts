@@ -19,6 +19,7 @@ import { checkoutRoutes } from "./routes/checkout";
 import { orderRoutes } from "./routes/orders";
 import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
+import { saleReportRoutes } from "./routes/sale-report";
 import { webhookRoutes } from "./routes/webhooks";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
 
@@ -78,6 +79,7 @@ export function createApp() {
   app.route("/", holdRoutes);
   app.route("/", merchantHoldRoutes);
   app.route("/", saleRoutes);
+  app.route("/", saleReportRoutes);
   app.route("/", inventoryRoutes);
   app.route("/", auditRoutes);
   app.route("/", checkoutRoutes);
