@@ -13,11 +13,13 @@ import { auditRoutes } from "./routes/audit";
 import { completeContract } from "./routes/contract";
 import { healthRoutes } from "./routes/health";
 import { holdRoutes } from "./routes/holds";
+import { merchantHoldRoutes } from "./routes/merchant-holds";
 import { inventoryRoutes } from "./routes/inventory";
 import { checkoutRoutes } from "./routes/checkout";
 import { orderRoutes } from "./routes/orders";
 import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
+import { saleReportRoutes } from "./routes/sale-report";
 import { webhookRoutes } from "./routes/webhooks";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
 
@@ -75,7 +77,9 @@ export function createApp() {
   app.route("/", skuRoutes);
   app.route("/", skuStatsRoutes);
   app.route("/", holdRoutes);
+  app.route("/", merchantHoldRoutes);
   app.route("/", saleRoutes);
+  app.route("/", saleReportRoutes);
   app.route("/", inventoryRoutes);
   app.route("/", auditRoutes);
   app.route("/", checkoutRoutes);

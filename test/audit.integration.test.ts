@@ -192,7 +192,7 @@ describe("shipping the SKU outbox to the audit log", () => {
     expect((await verify(stream)).ok).toBe(true);
   });
 
-  it("alerts on low, sold out and back in stock from consecutive shipped levels, not on a new SKU's first stock", async () => {
+  it("alerts on low, sold out and back in stock from consecutive shipped levels, and on stocking at or below the threshold", async () => {
     const sku = await createSku();
     // Park the object's own shipper so each step below ships through a recording queue.
     await runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
@@ -207,7 +207,8 @@ describe("shipping the SKU outbox to the audit log", () => {
       });
     expect(await ship()).toEqual([]);
     await restock(sku, 3);
-    expect(await ship()).toEqual([]);
+    // Stocked at or below the threshold, even the first stock (issue 10).
+    expect(await ship()).toEqual([["2:stock.low", 3]]);
     const h = (await hold(sku, "di", 3)).body;
     expect(await ship()).toEqual([["3:stock.sold_out", 0]]);
     await call(`/v1/skus/${sku}/holds/${h.holdId}`, { method: "DELETE", auth: ADMIN });

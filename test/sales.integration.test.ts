@@ -116,7 +116,8 @@ describe("the sale window decides whether a hold is taken", () => {
     expect((await hold(sku, unique("cust"), 1)).body).toMatchObject({ unitPrice: { amount: 1999, currency: "usd" }, saleId: null });
 
     const saleId = unique("sale");
-    await putSale(saleId, [item(sku, { price: { amount: 999, currency: "usd" }, holdSeconds: 120 })]);
+    // Ends before the upcoming one starts: overlapping sales of a SKU need priorities (issue 10).
+    expect((await putSale(saleId, [item(sku, { price: { amount: 999, currency: "usd" }, holdSeconds: 120 })], { endsInMs: HOUR / 2 })).status).toBe(201);
     const onSale = await hold(sku, unique("cust"), 1);
     expect(onSale.status).toBe(201);
     expect(onSale.body).toMatchObject({ unitPrice: { amount: 999, currency: "usd" }, saleId });

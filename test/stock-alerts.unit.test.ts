@@ -60,6 +60,26 @@ describe("detectStockAlerts", () => {
   });
 });
 
+describe("detectStockAlerts when the merchant stocks the SKU (issue 10)", () => {
+  const stocked = (seq: number, available: number) => ({ ...at(seq, available), stocked: true });
+
+  it("raises stock.low when a restock or adjustment leaves the SKU at or below the threshold, the first one included", () => {
+    expect(detectStockAlerts(null, [stocked(1, 5)], 10).map((a) => [a.seq, a.type])).toEqual([[1, "stock.low"]]);
+    expect(detectStockAlerts(3, [stocked(4, 10)], 10).map((a) => a.type)).toEqual(["stock.low"]);
+    // From 0: back in stock, and still low.
+    expect(detectStockAlerts(0, [stocked(2, 4)], 10).map((a) => a.type)).toEqual(["stock.back_in_stock", "stock.low"]);
+    // A fall by shrinkage across the threshold raises it once.
+    expect(detectStockAlerts(20, [stocked(2, 9)], 10).map((a) => a.type)).toEqual(["stock.low"]);
+  });
+
+  it("raises nothing for stocking above the threshold, to 0, or with a threshold of 0; holds moving in the low band stay quiet", () => {
+    expect(detectStockAlerts(null, [stocked(1, 11)], 10)).toEqual([]);
+    expect(detectStockAlerts(5, [stocked(2, 0)], 10).map((a) => a.type)).toEqual(["stock.sold_out"]);
+    expect(detectStockAlerts(null, [stocked(1, 3)], 0)).toEqual([]);
+    expect(detectStockAlerts(5, [at(2, 4), at(3, 5)], 10)).toEqual([]);
+  });
+});
+
 describe("parseThreshold", () => {
   it("parses a whole number and falls back to the default otherwise", () => {
     expect(parseThreshold("10")).toBe(10);

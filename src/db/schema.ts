@@ -6,16 +6,21 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
  * file with `npm run db:generate`; never edit an applied migration.
  */
 
-export const sales = sqliteTable("sales", {
-  saleId: text("sale_id").primaryKey(),
-  name: text("name").notNull(),
-  startsAtMs: integer("starts_at_ms").notNull(),
-  endsAtMs: integer("ends_at_ms").notNull(),
-  /** Bumped by every write; SKU objects ignore a pushed rule older than the one they hold. */
-  revision: integer("revision").notNull(),
-  createdAtMs: integer("created_at_ms").notNull(),
-  updatedAtMs: integer("updated_at_ms").notNull(),
-});
+export const sales = sqliteTable(
+  "sales",
+  {
+    saleId: text("sale_id").primaryKey(),
+    name: text("name").notNull(),
+    startsAtMs: integer("starts_at_ms").notNull(),
+    endsAtMs: integer("ends_at_ms").notNull(),
+    /** Bumped by every write; SKU objects ignore a pushed rule older than the one they hold. */
+    revision: integer("revision").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  // The merchant's list (GET /v1/sales) pages newest start first.
+  (t) => [index("sales_by_start").on(t.startsAtMs, t.saleId)],
+);
 
 export const saleItems = sqliteTable(
   "sale_items",
@@ -32,6 +37,8 @@ export const saleItems = sqliteTable(
     holdSeconds: integer("hold_seconds"),
     holdsPerMinute: integer("holds_per_minute"),
     paymentSeconds: integer("payment_seconds"),
+    /** Which of two overlapping sales of one SKU prices it while both are live (higher wins); null: it may not overlap. */
+    priority: integer("priority"),
   },
   (t) => [primaryKey({ columns: [t.saleId, t.sku] }), index("sale_items_by_sku").on(t.sku)],
 );

@@ -18,6 +18,7 @@ export const PROBLEMS = {
   sale_ended: { status: 409, title: "The sale has ended" },
   not_on_sale: { status: 409, title: "This SKU is not on sale" },
   hold_not_releasable: { status: 409, title: "The hold can no longer be released" },
+  sale_overlap: { status: 409, title: "Another sale lists this SKU at the same time" },
   invalid_order_state: { status: 409, title: "The order cannot make that move from its current status" },
   hold_expired: { status: 410, title: "The hold has expired" },
   payload_too_large: { status: 413, title: "Request body too large" },

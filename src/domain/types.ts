@@ -52,6 +52,8 @@ export interface SaleRule {
   /** Holds one customer may take per rolling minute in this sale; null: only the edge limits apply. */
   holdsPerMinute: number | null;
   paymentSeconds: number | null;
+  /** Which sale prices the SKU while several are live: higher first, then the later start (see offer.ts). */
+  priority?: number | null | undefined;
 }
 
 export interface SkuConfig {

@@ -10,7 +10,7 @@ export type OfferDecision = { ok: true; offer: Offer } | Refusal;
 
 /** The sales of one SKU as seen at one instant. */
 interface SaleWindows {
-  /** The live sale that started last, so a flash sale nested in a long one takes over. */
+  /** The live sale of highest priority, then the one that started last (so a flash sale nested in a long one takes over). */
   live: SaleRule | undefined;
   /** The next sale to start. */
   next: SaleRule | undefined;
@@ -18,11 +18,24 @@ interface SaleWindows {
   ended: SaleRule | undefined;
 }
 
+/**
+ * Whether live sale `a` prices the SKU rather than live sale `b`: the higher
+ * priority (none counts as below 0), then the later start, then the greater
+ * sale id, so the choice never depends on the order rules were stored in.
+ */
+export function outranks(a: SaleRule, b: SaleRule): boolean {
+  const pa = a.priority ?? -1;
+  const pb = b.priority ?? -1;
+  if (pa !== pb) return pa > pb;
+  if (a.startsAtMs !== b.startsAtMs) return a.startsAtMs > b.startsAtMs;
+  return a.saleId > b.saleId;
+}
+
 function windowsAt(rules: readonly SaleRule[], now_ms: number): SaleWindows {
   const w: SaleWindows = { live: undefined, next: undefined, ended: undefined };
   for (const rule of rules) {
     if (rule.startsAtMs <= now_ms && now_ms < rule.endsAtMs) {
-      if (!w.live || rule.startsAtMs > w.live.startsAtMs) w.live = rule;
+      if (!w.live || outranks(rule, w.live)) w.live = rule;
     } else if (rule.startsAtMs > now_ms) {
       if (!w.next || rule.startsAtMs < w.next.startsAtMs) w.next = rule;
     } else if (!w.ended || rule.endsAtMs > w.ended.endsAtMs) {

@@ -145,7 +145,7 @@ export class OutboxShipper {
     const observed: LevelsAt[] = [];
     for (const e of events) {
       const levels = levelsIn(e.data);
-      if (levels) observed.push({ seq: e.seq, atMs: e.atMs, levels });
+      if (levels) observed.push({ seq: e.seq, atMs: e.atMs, levels, stocked: e.type === "stock.adjusted" });
     }
     const before = head.levels === null ? null : (JSON.parse(head.levels) as Levels);
     // Only levels an event carried become the alerts' "before": a new SKU's first restock raises none.

@@ -59,6 +59,7 @@ export type SaleRuleRow = {
   hold_seconds: number | null;
   holds_per_minute: number | null;
   payment_seconds: number | null;
+  priority: number | null;
 };
 
 export const HOLD_COLUMNS =
@@ -97,6 +98,7 @@ export function saleRuleFromRow(row: SaleRuleRow): SaleRule {
     holdSeconds: row.hold_seconds,
     holdsPerMinute: row.holds_per_minute,
     paymentSeconds: row.payment_seconds,
+    priority: row.priority,
   };
 }
 

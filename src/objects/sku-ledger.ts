@@ -179,10 +179,13 @@ export class SkuLedger {
     return this.onHold(holdId, actor, now_ms, (row) => accept(row));
   }
 
-  /** Voids a held hold. Releasing an ended hold is a no-op that returns it as it is. */
-  release(holdId: string, actor: Actor, now_ms: number): Outcome<Hold> {
+  /**
+   * Voids a held hold. Releasing an ended hold is a no-op that returns it as it is.
+   * `why` (a merchant's void: who and the reason) goes into the audit event.
+   */
+  release(holdId: string, actor: Actor, now_ms: number, why?: Record<string, string>): Outcome<Hold> {
     return this.onHold(holdId, actor, now_ms, (row) => {
-      if (row.status === "held") return accept(this.endHold(row, "released", now_ms));
+      if (row.status === "held") return accept(this.endHold(row, "released", now_ms, why));
       if (row.status === "released" || row.status === "expired") return accept(row);
       return refuse(
         "hold_not_releasable",
@@ -379,7 +382,7 @@ export class SkuLedger {
   }
 
   /** Moves a live hold to its final status: the only place reserved units leave a hold. */
-  private endHold(row: HoldRow, status: "released" | "expired" | "committed", now_ms: number): HoldRow {
+  private endHold(row: HoldRow, status: "released" | "expired" | "committed", now_ms: number, why?: Record<string, string>): HoldRow {
     const q = row.quantity;
     this.tables.sql.exec("UPDATE holds SET status = ?, ended_at_ms = ? WHERE hold_id = ?", status, now_ms, row.hold_id);
     const sold = status === "committed" ? q : 0;
@@ -388,7 +391,7 @@ export class SkuLedger {
       q, sold, sold, now_ms,
     );
     const ended: HoldRow = { ...row, status };
-    this.tables.emit(`hold.${status}`, now_ms, { hold: holdView(after.sku, ended), levels: levelsOf(after) });
+    this.tables.emit(`hold.${status}`, now_ms, { hold: holdView(after.sku, ended), levels: levelsOf(after), ...why });
     return ended;
   }
 }

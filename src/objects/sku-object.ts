@@ -15,6 +15,7 @@ import { partOf, wholeOf, wholeSnapshot, type ShardPart } from "./shard-parts";
 import type { Transfer } from "./transfers";
 import { skuStats, sumCounters, type SkuStats } from "./stats";
 import { parseThreshold } from "./stock-alerts";
+import { holdPage, mergeHoldPages, type HoldQuery, type MerchantHold } from "./hold-list";
 
 /** Reads of every object a stats call makes before it believes a failed cross-shard audit. */
 const AUDIT_READS_MAX = 3;
@@ -203,6 +204,22 @@ export class SkuObject extends DurableObject<Env> {
 
   async release(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
     return this.mutate(() => this.ledger.release(holdId, actor, Date.now()));
+  }
+
+  /** A merchant voids a held hold (issue 10): the shopper's release, audited with the merchant and the reason. */
+  async voidHold(holdId: string, reason: string): Promise<Outcome<Hold>> {
+    return this.mutate(() => this.ledger.release(holdId, "merchant", Date.now(), { by: "merchant", reason }));
+  }
+
+  /** A page of the SKU's holds for the merchant, newest first; null for a SKU nobody created. */
+  async listHolds(query: HoldQuery): Promise<MerchantHold[] | null> {
+    if (!this.schemaReady || !this.ledger.tables.sku()) return null;
+    // Overdue holds read as what they are: expired.
+    this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.sweep_holds_max));
+    await this.rearm();
+    const own = holdPage(this.ledger.tables, query);
+    const shards = await this.escrow.onShards(this.escrow.role(), async (s) => (await s.listHolds(query)) ?? []);
+    return mergeHoldPages([own, ...shards], query.rows);
   }
 
   async beginCheckout(holdId: string, orderId: string, actor: Actor): Promise<Outcome<Hold>> {

@@ -314,4 +314,11 @@ ${HOLD_GUARD_TRIGGERS}
   ALTER TABLE sku ADD COLUMN shard_history TEXT NOT NULL DEFAULT '[]';
   CREATE INDEX customer_usage_by_customer ON customer_usage (customer_id);
   `,
+  // Step 9: the merchant console (issue 10). Overlapping sales of a SKU carry
+  // a priority that decides which one prices it; the merchant lists a SKU's
+  // holds by status, newest first.
+  `
+  ALTER TABLE sale_rules ADD COLUMN priority INTEGER;
+  CREATE INDEX holds_by_status_created ON holds (status, created_at_ms, hold_id);
+  `,
 ];

@@ -173,10 +173,11 @@ export class SkuTables {
   upsertRule(rule: SaleRule): void {
     this.sql.exec(
       `INSERT OR REPLACE INTO sale_rules (sale_id, revision, name, starts_at_ms, ends_at_ms, price_amount,
-         currency, per_customer_limit, max_per_order, hold_seconds, payment_seconds, holds_per_minute, removed)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+         currency, per_customer_limit, max_per_order, hold_seconds, payment_seconds, holds_per_minute, priority, removed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
       rule.saleId, rule.revision, rule.name, rule.startsAtMs, rule.endsAtMs, rule.price.amount,
       rule.price.currency, rule.perCustomerLimit, rule.maxPerOrder, rule.holdSeconds, rule.paymentSeconds, rule.holdsPerMinute,
+      rule.priority ?? null,
     );
     this.rules = null;
   }

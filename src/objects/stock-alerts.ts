@@ -5,11 +5,15 @@ import type { Levels } from "../domain/types";
  * stream (pure: the shipper feeds it the levels it ships, in order).
  *
  * - `stock.low`: available falls from above the threshold to at or below it, still > 0;
+ *   and also whenever the merchant stocks the SKU (a restock or adjustment,
+ *   the first one included) and it is left at or below the threshold, still > 0:
+ *   a restock that does not lift the SKU clear of the threshold is news (issue 10);
  * - `stock.sold_out`: available falls from > 0 to 0;
  * - `stock.back_in_stock`: available rises from 0 to > 0 (even if still at or below the threshold).
  *
- * At most one alert per transition. The first levels a stream ever ships have
- * nothing to compare with and raise none: a new SKU's first restock is not news.
+ * At most one alert per transition, except that a restock from 0 to at or below
+ * the threshold raises both `stock.back_in_stock` and `stock.low`. Otherwise the
+ * first levels a stream ships have nothing to compare with and raise none.
  */
 export type StockAlertType = "stock.low" | "stock.sold_out" | "stock.back_in_stock";
 
@@ -24,6 +28,8 @@ export function stockAlert(previous: number | null, current: number, threshold: 
 export interface LevelsAt {
   /** The event's position in the SKU's audit stream. */
   seq: number;
+  /** The merchant stocked the SKU (`stock.adjusted`), as opposed to a hold moving. */
+  stocked?: boolean;
   atMs: number;
   levels: Levels;
 }
@@ -42,9 +48,16 @@ export function detectStockAlerts(previous: number | null, events: readonly Leve
   for (const e of events) {
     const type = stockAlert(before, e.levels.available, threshold);
     if (type !== null) alerts.push({ type, seq: e.seq, atMs: e.atMs, levels: e.levels });
+    if (e.stocked && type !== "stock.low" && lowAfterStocking(e.levels.available, threshold)) {
+      alerts.push({ type: "stock.low", seq: e.seq, atMs: e.atMs, levels: e.levels });
+    }
     before = e.levels.available;
   }
   return alerts;
+}
+
+function lowAfterStocking(available: number, threshold: number): boolean {
+  return available > 0 && available <= threshold;
 }
 
 /** Default when LOW_STOCK_THRESHOLD is unset or not a whole number. */

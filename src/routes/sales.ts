@@ -5,7 +5,12 @@ import { getSale, putSale } from "../services/sales";
 import { cachedPublic } from "../edge/cache";
 import { purgeSale } from "../edge/purge";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
-import { ANYONE, jsonBody, jsonResponse, Money, problems, SaleId, SkuId } from "./schemas";
+import { ANYONE, IdempotencyHeaders, jsonBody, jsonResponse, Money, Problem, problems, queryInt, SaleId, SkuId } from "./schemas";
+import { badCursor } from "../http/cursor";
+import { idempotencyKey } from "../http/idempotency";
+import { sendOutcome } from "../http/outcome";
+import { idempotentOutcome } from "../idempotency/d1-replies";
+import { decodeSalePosition, encodeSalePosition, endSale, listSales } from "../services/sale-admin";
 
 const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-27T17:00:00Z" });
 
@@ -23,6 +28,16 @@ const SaleItemBody = z.strictObject({
     .max(600)
     .optional()
     .openapi({ description: "Holds one customer may take per rolling minute: stricter than the edge's rate limits." }),
+  priority: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .optional()
+    .openapi({
+      description:
+        "Lets this SKU be in another sale at an overlapping time (both items need one, else `409 sale_overlap`). While both are live the higher priority prices the SKU; on a tie the later start, then the greater sale id.",
+    }),
 });
 
 const SaleBody = z
@@ -56,6 +71,7 @@ const SaleView = z
         holdSeconds: z.number().int().nullable(),
         holdsPerMinute: z.number().int().nullable(),
         paymentSeconds: z.number().int().nullable(),
+        priority: z.number().int().nullable(),
         available: z.number().int().nullable(),
         status: z.enum(["upcoming", "live", "sold_out", "ended", "off_sale"]).nullable(),
       }),
@@ -66,6 +82,12 @@ const SaleView = z
   .openapi("Sale");
 
 const params = z.object({ saleId: SaleId });
+
+const ListQuery = z.object({
+  status: z.enum(["upcoming", "live", "ended"]).optional().openapi({ description: "Only sales in this state now." }),
+  limit: queryInt(1, 100, 20),
+  cursor: z.string().min(1).max(1024).optional().openapi({ description: "`nextCursor` of the previous page; opaque." }),
+});
 
 export const saleRoutes = router()
   .openapi(
@@ -79,6 +101,10 @@ export const saleRoutes = router()
       responses: {
         200: jsonResponse(SaleView, "Replaced"),
         201: jsonResponse(SaleView, "Created"),
+        409: {
+          description: "`sale_overlap`: another sale lists one of these SKUs at an overlapping time and the items lack a `priority`; `conflicts` names them",
+          content: { "application/problem+json": { schema: Problem } },
+        },
         ...problems(400, 401, 403, 404, 413, 415, 503),
       },
     }),
@@ -121,5 +147,54 @@ export const saleRoutes = router()
           ? { status: 200, body: sale }
           : { status: 404, body: problemBody("not_found", `No sale "${saleId}".`), contentType: PROBLEM_CONTENT_TYPE };
       }) as never;
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/sales",
+      operationId: "listSales",
+      summary: "Sales, newest start first",
+      description:
+        "Pages of sales ordered by `startsAt` descending, then `saleId` descending. Items show live availability " +
+        "for up to 200 distinct SKUs a page (`available: null` past that).",
+      security: [{ merchant: [] }],
+      request: { query: ListQuery },
+      responses: {
+        200: jsonResponse(z.object({ data: z.array(SaleView), nextCursor: z.string().nullable() }), "A page of sales"),
+        ...problems(400, 401, 403, 503),
+      },
+    }),
+    async (c) => {
+      requireMerchant(c.var.principal);
+      const q = c.req.valid("query");
+      const after = q.cursor === undefined ? null : decodeSalePosition(q.cursor);
+      if (q.cursor !== undefined && after === null) throw badCursor();
+      const page = await listSales(c.env, { status: q.status, after, limit: q.limit }, Date.now());
+      c.header("cache-control", "private, no-store");
+      return c.json({ data: page.sales, nextCursor: page.next ? encodeSalePosition(page.next) : null }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/sales/{saleId}/end",
+      operationId: "endSale",
+      summary: "End a sale now",
+      description:
+        "Sets `endsAt` to now (and `startsAt` too if the sale had not started), so every SKU object refuses holds under it " +
+        "from then on (`sale_ended`). Holds already taken keep their deadlines. Ending an ended sale returns it unchanged.",
+      security: [{ merchant: [] }],
+      request: { params, headers: IdempotencyHeaders },
+      responses: { 200: jsonResponse(SaleView, "The ended sale"), ...problems(400, 401, 403, 404, 503) },
+    }),
+    async (c) => {
+      requireMerchant(c.var.principal);
+      const { saleId } = c.req.valid("param");
+      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `end-sale:${saleId}`, {});
+      const now_ms = Date.now();
+      const outcome = await idempotentOutcome(c.env, idem, now_ms, () => endSale(c.env, saleId, now_ms));
+      if (outcome.ok) purgeSale(c, saleId, outcome.value.items.map((i) => i.sku));
+      return sendOutcome(c, outcome, 200);
     },
   );

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CUSTOMER_ID } from "../http/auth";
 import { PROBLEMS, type ProblemCode } from "../domain/problems";
+import { isCurrency } from "../domain/currencies";
 import { HOLD_ID_PATTERN } from "../objects/shards";
 import { OrderStatus as OrderStatusEnum } from "./order-schemas";
 
@@ -46,8 +47,9 @@ export const Money = z
     currency: z
       .string()
       .regex(/^[A-Za-z]{3}$/, "an ISO 4217 code")
+      .refine(isCurrency, "not an active ISO 4217 currency code")
       .transform((c) => c.toLowerCase())
-      .openapi({ example: "usd" }),
+      .openapi({ example: "usd", description: "An active ISO 4217 code, any case; answered in lower case." }),
   })
   .openapi("Money");
 
@@ -62,7 +64,7 @@ export const Levels = z
   })
   .openapi("Levels");
 
-const HoldStatus = z.enum(["held", "checkout", "committed", "released", "expired", "returned"]);
+export const HoldStatus = z.enum(["held", "checkout", "committed", "released", "expired", "returned"]);
 
 export const Hold = z
   .object({
@@ -109,6 +111,10 @@ export const Problem = z
     retryAfterSeconds: z.number().int().optional().openapi({ description: "`rate_limited`, `unavailable`: as `Retry-After`." }),
     sku: z.string().optional().openapi({ description: "Checkout: the SKU that refused." }),
     saleId: z.string().optional(),
+    conflicts: z
+      .array(z.object({ saleId: z.string(), sku: z.string() }))
+      .optional()
+      .openapi({ description: "`sale_overlap`: each other sale whose window overlaps this one's on a SKU both list." }),
     startsAt: z.string().optional(),
     endsAt: z.string().optional(),
   })

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { ProblemError } from "../domain/problems";
+import { checkSale } from "./sale-checks";
 import type { Money, SaleRule, SkuStatus } from "../domain/types";
 import { saleItems, sales, saleSkus, type SaleItemRow, type SaleRow } from "../db/schema";
 import { callObject } from "../edge/guard";
@@ -14,6 +14,7 @@ export interface SaleItemInput {
   holdSeconds?: number | undefined;
   holdsPerMinute?: number | undefined;
   paymentSeconds?: number | undefined;
+  priority?: number | undefined;
 }
 
 export interface SaleInput {
@@ -33,6 +34,7 @@ export interface SaleView {
   items: Array<
     Pick<SaleRule, "price" | "perCustomerLimit" | "maxPerOrder" | "holdSeconds" | "holdsPerMinute" | "paymentSeconds"> & {
       sku: string;
+      priority: number | null;
       available: number | null;
       status: SkuStatus | null;
     }
@@ -49,14 +51,7 @@ export interface SaleView {
  * so a racing write's additions are removed too.
  */
 export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms: number): Promise<{ created: boolean; sale: SaleView }> {
-  const missing = await missingSkus(env, input.items.map((i) => i.sku));
-  if (missing.length > 0) {
-    throw new ProblemError("invalid_request", `Unknown SKU(s): ${missing.join(", ")}. Create them with PUT /v1/skus/{sku} first.`, {
-      errors: input.items.flatMap((item, i) =>
-        missing.includes(item.sku) ? [{ in: "json" as const, path: `items.${i}.sku`, message: "no such SKU" }] : [],
-      ),
-    });
-  }
+  await checkSale(env, saleId, input);
   const db = drizzle(env.DB);
   const [upsert] = await db.batch([
     db
@@ -80,6 +75,7 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
         holdSeconds: item.holdSeconds ?? null,
         holdsPerMinute: item.holdsPerMinute ?? null,
         paymentSeconds: item.paymentSeconds ?? null,
+        priority: item.priority ?? null,
       })),
     ),
     db
@@ -94,14 +90,41 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
   const kept = new Set(input.items.map((i) => i.sku));
   const ever = await db.select({ sku: saleSkus.sku }).from(saleSkus).where(eq(saleSkus.saleId, saleId));
   const dropped = ever.map((e) => e.sku).filter((sku) => !kept.has(sku));
-  // An overloaded object is a 503 like on any other path; the sale is in D1, and repeating the PUT pushes it again.
-  await Promise.all([
-    ...input.items.map((item) => callObject(env, () => env.SKU.getByName(item.sku).applySaleRule(ruleOf(saleId, revision, input, item)))),
-    ...dropped.map((sku) => callObject(env, () => env.SKU.getByName(sku).removeSaleRule(saleId, revision))),
-  ]);
+  await pushSale(env, saleId, revision, input, dropped);
   const sale = await getSale(env, saleId, now_ms);
   if (!sale) throw new Error(`sale ${saleId} vanished after write`);
   return { created: revision === 1, sale };
+}
+
+/**
+ * Pushes a sale's terms at `revision` to each item's SKU object and removes
+ * them from `dropped` SKUs. An overloaded object is a 503 like on any other
+ * path; the sale is in D1, and repeating the write pushes it again.
+ */
+export async function pushSale(env: Env, saleId: string, revision: number, sale: SaleInput, dropped: readonly string[] = []): Promise<void> {
+  await Promise.all([
+    ...sale.items.map((item) => callObject(env, () => env.SKU.getByName(item.sku).applySaleRule(ruleOf(saleId, revision, sale, item)))),
+    ...dropped.map((sku) => callObject(env, () => env.SKU.getByName(sku).removeSaleRule(saleId, revision))),
+  ]);
+}
+
+/** A stored sale as the input that would write it again. */
+export function inputOf(sale: SaleRow, items: readonly SaleItemRow[]): SaleInput {
+  return {
+    name: sale.name,
+    startsAtMs: sale.startsAtMs,
+    endsAtMs: sale.endsAtMs,
+    items: items.map((item) => ({
+      sku: item.sku,
+      price: { amount: item.priceAmount, currency: item.currency },
+      perCustomerLimit: item.perCustomerLimit,
+      maxPerOrder: item.maxPerOrder ?? undefined,
+      holdSeconds: item.holdSeconds ?? undefined,
+      holdsPerMinute: item.holdsPerMinute ?? undefined,
+      paymentSeconds: item.paymentSeconds ?? undefined,
+      priority: item.priority ?? undefined,
+    })),
+  };
 }
 
 /** The sale with each item's live availability, read from the SKU objects. */
@@ -114,7 +137,7 @@ export async function getSale(env: Env, saleId: string, now_ms: number): Promise
   return viewOf(sale, items, snapshots, now_ms);
 }
 
-function viewOf(
+export function viewOf(
   sale: SaleRow,
   items: SaleItemRow[],
   snapshots: Array<{ levels: { available: number }; status: SkuStatus } | null>,
@@ -135,6 +158,7 @@ function viewOf(
       holdSeconds: item.holdSeconds,
       holdsPerMinute: item.holdsPerMinute,
       paymentSeconds: item.paymentSeconds,
+      priority: item.priority,
       available: snapshots[i]?.levels.available ?? null,
       status: snapshots[i]?.status ?? null,
     })),
@@ -156,10 +180,6 @@ function ruleOf(saleId: string, revision: number, sale: SaleInput, item: SaleIte
     holdSeconds: item.holdSeconds ?? null,
     holdsPerMinute: item.holdsPerMinute ?? null,
     paymentSeconds: item.paymentSeconds ?? null,
+    priority: item.priority ?? null,
   };
-}
-
-async function missingSkus(env: Env, skus: string[]): Promise<string[]> {
-  const found = await Promise.all(skus.map((sku) => callObject(env, () => env.SKU.getByName(sku).snapshot())));
-  return skus.filter((_, i) => found[i] === null);
 }

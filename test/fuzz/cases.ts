@@ -49,6 +49,8 @@ function hintsFor(op: Operation, pools: Pools, phase: "valid" | "invalid"): Hint
     delta: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: -5, max: -1 })),
     paymentMethod: fc.constantFrom("pm_card_visa", "pm_card_visa", "pm_card_chargeDeclined", "pm_card_authenticationRequired"),
     amount: fc.integer({ min: 0, max: 100_000 }),
+    // The schema's pattern admits any three letters; only active ISO 4217 codes (and the SKUs' own) are valid (issue 10).
+    currency: fc.constantFrom("usd", "USD"),
     "idempotency-key": fc.constantFrom("fuzz-key-1", "fuzz-key-2", "fuzz-key-3"),
     limit: fc.integer({ min: 1, max: 5 }),
     cursor: pick(pools.cursors[op.key] ?? []),
