@@ -20,6 +20,7 @@ import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { webhookRoutes } from "./routes/webhooks";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
+import { liveRoutes } from "./routes/live";
 
 const OPENAPI_INFO: Parameters<ReturnType<typeof router>["getOpenAPI31Document"]>[0] = {
   openapi: "3.1.0",
@@ -74,6 +75,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.route("/", skuRoutes);
   app.route("/", skuStatsRoutes);
+  app.route("/", liveRoutes);
   app.route("/", holdRoutes);
   app.route("/", saleRoutes);
   app.route("/", inventoryRoutes);
