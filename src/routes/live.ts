@@ -10,7 +10,8 @@ const params = z.object({ sku: SkuId });
 const LiveHeaders = z.object({
   upgrade: z
     .string()
-    .regex(/^websocket$/i, "websocket")
+    // Spelled out rather than with the `i` flag, which the generated document cannot carry.
+    .regex(/^[Ww][Ee][Bb][Ss][Oo][Cc][Kk][Ee][Tt]$/, "websocket (any case)")
     .optional()
     .openapi({ description: "`websocket`. Without it the answer is `426 upgrade_required`." }),
 });
