@@ -144,6 +144,27 @@ describe("live stock push", () => {
     live.ws.close(1000);
   });
 
+  it("does no push work for a change nobody watches, and stops counting a socket once it closes", async () => {
+    const sku = await createSku({ stock: 10 });
+    const stub = env.SKU.getByName(sku);
+    const pending = () => runInDurableObject(stub, (o) => {
+      const live = (o as unknown as { live: { timer: unknown; dirty: boolean; watching: boolean } }).live;
+      return { timer: live.timer !== null, dirty: live.dirty, watching: live.watching };
+    });
+    expect((await hold(sku, unique("c"), 1)).status).toBe(201);
+    expect(await pending()).toEqual({ timer: false, dirty: false, watching: false });
+    const [a, b] = [await connect(sku), await connect(sku)];
+    await Promise.all([a.until(() => true), b.until(() => true)]);
+    a.ws.close(1000);
+    await a.closed;
+    expect((await hold(sku, unique("c"), 2)).status).toBe(201);
+    expect(await b.until((m) => m.available === 7)).toMatchObject({ sku });
+    expect(a.messages.map((m) => m.available)).toEqual([9]);
+    b.ws.close(1000);
+    await b.closed;
+    expect(await pending()).toEqual({ timer: false, dirty: false, watching: false });
+  });
+
   it("refuses a plain GET with 426, a bad SKU or Upgrade with 400, and an unknown SKU with 404", async () => {
     const sku = await createSku({ stock: 1 });
     const plain = await call(`/v1/skus/${sku}/live`);

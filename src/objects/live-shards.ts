@@ -31,11 +31,17 @@ export class ShardParts {
     this.parts.clear();
   }
 
-  /** Every shard's part; one read of them all when any is missing (the first watcher, a new shard count). */
+  /**
+   * Every shard's part; one read of them all when any is missing (the first watcher, a new shard count).
+   * The read only fills gaps: a report that lands while it runs is as new or newer, and a shard's
+   * reports arrive in order (one in flight at a time), so the copy converges on each shard's last state.
+   */
   async all(role: Role, escrow: Escrow): Promise<Array<ShardPart | null>> {
     const missing = Array.from({ length: role.span }, (_, i) => i).some((i) => !this.parts.has(i));
     if (missing) {
-      for (const part of await escrow.onShards(role, (s) => s.part(false))) if (part) this.report(part);
+      for (const part of await escrow.onShards(role, (s) => s.part(false))) {
+        if (part && part.shard !== null && !this.parts.has(part.shard)) this.parts.set(part.shard, part);
+      }
     }
     return Array.from({ length: role.span }, (_, i) => this.parts.get(i) ?? null);
   }
@@ -59,6 +65,11 @@ export class ShardReporter {
   private watched: boolean | null = null;
   private learnedAtMs = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** One report in flight at a time, so the pool receives them in order; a change meanwhile sends another after it. */
+  private inFlight = false;
+  private again = false;
+  /** Counts the pool's `watch` calls: an answer sent before the latest one is stale. */
+  private watchEpoch = 0;
 
   constructor(
     private readonly ledger: SkuLedger,
@@ -67,11 +78,16 @@ export class ShardReporter {
 
   /** The pool got its first watcher. */
   watch(): void {
+    this.watchEpoch += 1;
     this.watched = true;
     this.learnedAtMs = Date.now();
   }
 
   changed(role: Role): void {
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
     if (this.timer !== null) return;
     // Unknown (a fresh instance) counts as due: one report learns the answer.
     if (this.watched !== true && Date.now() - this.learnedAtMs < RECHECK_MS) return;
@@ -82,14 +98,23 @@ export class ShardReporter {
     this.timer = null;
     const part = partOf(this.ledger, this.escrow.poolCalls, false);
     if (!part) return;
+    this.inFlight = true;
+    const epoch = this.watchEpoch;
     try {
       const { watching } = await this.escrow.peer(role, POOL).shardLevels(part);
-      this.watched = watching;
+      // "Nobody watches" may predate a first watcher that told us meanwhile.
+      if (epoch === this.watchEpoch) this.watched = watching;
     } catch (e) {
       // Asked again after RECHECK_MS: a live view lags, no hold waits for this.
       this.watched = null;
       console.error(JSON.stringify({ level: "error", event: "live_report_failed", sku: role.sku, shard: role.shard, error: String(e) }));
+    } finally {
+      this.inFlight = false;
     }
     this.learnedAtMs = Date.now();
+    if (this.again) {
+      this.again = false;
+      this.changed(role);
+    }
   }
 }
