@@ -92,7 +92,14 @@ export class LivePush {
     else this.changed();
   }
 
-  onClose(ws: WebSocket): void {
+  onClose(ws: WebSocket, code: number): void {
+    // Completes the closing handshake where the runtime does not reply by itself (a no-op where it did).
+    // 1005 and 1006 only describe a close, they cannot be sent.
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+    } catch {
+      // Already closed.
+    }
     this.watchers = this.ctx.getWebSockets(TAG).filter((w) => w !== ws && w.readyState === WebSocket.OPEN).length;
     if (this.watchers === 0) this.forget();
   }

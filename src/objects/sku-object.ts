@@ -175,13 +175,13 @@ export class SkuObject extends DurableObject<Env> {
     this.live.onMessage(ws, message);
   }
 
-  override webSocketClose(ws: WebSocket): void {
-    this.live.onClose(ws);
+  override webSocketClose(ws: WebSocket, code: number): void {
+    this.live.onClose(ws, code);
     if (!this.live.watching) this.liveShards.clear();
   }
 
   override webSocketError(ws: WebSocket): void {
-    this.webSocketClose(ws);
+    this.webSocketClose(ws, 1011);
   }
 
   /** A shard's levels changed; the answer tells it whether to keep reporting. */
