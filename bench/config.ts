@@ -57,6 +57,11 @@ export interface BenchConfig {
   /** Shard compare: units each SKU has available at the start of every slice (restocked after each), and the distinct customers cycled through. */
   shardStock: number;
   shardCustomers: number;
+  /** Live push (SPEC 10): sockets on the watched SKU, isolated changes timed, and the watched-vs-quiet slices. */
+  liveSockets: number;
+  liveChanges: number;
+  liveSeconds: number;
+  liveRounds: number;
   /** Stampede on a sharded SKU: its stock, the attempts (each from a distinct customer) and how many stampedes. */
   stampedeStock: number;
   stampedeAttempts: number;
@@ -118,6 +123,10 @@ export function readConfig(): BenchConfig {
     shardRounds: num("BENCH_SHARD_ROUNDS", 3, 1, 100),
     shardStock: num("BENCH_SHARD_STOCK", 10_000, 100, 100_000_000),
     shardCustomers: num("BENCH_SHARD_CUSTOMERS", 20_000, 64, 1_000_000),
+    liveSockets: num("BENCH_LIVE_SOCKETS", 1_000, 1, 10_000),
+    liveChanges: num("BENCH_LIVE_CHANGES", 40, 1, 10_000),
+    liveSeconds: num("BENCH_LIVE_SECONDS", 3, 0.5, 600),
+    liveRounds: num("BENCH_LIVE_ROUNDS", 3, 1, 100),
     stampedeStock: num("BENCH_STAMPEDE_STOCK", 300, 1, 1_000_000),
     stampedeAttempts: num("BENCH_STAMPEDE_ATTEMPTS", 3_000, 1, 1_000_000),
     stampedeRounds: num("BENCH_STAMPEDE_ROUNDS", 3, 1, 100),

@@ -20,6 +20,8 @@ export interface Durations {
   shards: number;
   /** The simulation's measurements and the simulation itself. */
   simulate: number;
+  /** Live push: connecting the sockets, the fan-out changes and the watched-vs-quiet slices. */
+  live: number;
   total: number;
 }
 

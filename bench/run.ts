@@ -8,7 +8,8 @@
  * Miniflare's API. See bench/README.md.
  *
  * `npm run bench -- --simulate` runs only the simulation's measurements and
- * the simulation; `npm run bench -- --shards` only the stock-shard phase.
+ * the simulation; `npm run bench -- --shards` only the stock-shard phase;
+ * `npm run bench -- --live` only the live push phase (1,000 WebSockets on one SKU).
  *
  * Exit status: 0 when the run completed (targets missed or not), 1 when an
  * integrity check failed (oversell, accounting, a lost order, a double
@@ -33,6 +34,8 @@ import { sweep, type SimSweep } from "./sim.ts";
 import { measureServiceTimes, type SimMeasurement } from "./sim-measure.ts";
 import { runStampedes, type StampedeResult } from "./stampede.ts";
 import { makeShoppers } from "./tokens.ts";
+import { runLive, type LiveResult } from "./live.ts";
+import { liveNonSuccess, liveSummary, liveTargetsMet, renderLive } from "./report-live.ts";
 
 const SKUS = {
   hot: "bench-hot",
@@ -46,19 +49,21 @@ const SKUS = {
   unsharded: "bench-unsharded",
   /** Stampede SKUs are this plus -0, -1, ... */
   stampede: "bench-stampede",
+  liveWatched: "bench-live-watched",
+  liveQuiet: "bench-live-quiet",
 } as const;
 
-/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase. */
-type Mode = "full" | "simulate" | "shards";
+/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push. */
+type Mode = "full" | "simulate" | "shards" | "live";
 
 function readMode(args: readonly string[]): Mode {
-  const known: Record<string, Mode> = { "--simulate": "simulate", "--shards": "shards" };
+  const known: Record<string, Mode> = { "--simulate": "simulate", "--shards": "shards", "--live": "live" };
   const modes = args.map((a) => {
     const mode = known[a];
-    if (!mode) throw new Error(`unknown argument ${a}; use --simulate or --shards (or none for every phase)`);
+    if (!mode) throw new Error(`unknown argument ${a}; use --simulate, --shards or --live (or none for every phase)`);
     return mode;
   });
-  if (new Set(modes).size > 1) throw new Error("--simulate and --shards are separate runs; pass one");
+  if (new Set(modes).size > 1) throw new Error("--simulate, --shards and --live are separate runs; pass one");
   return modes[0] ?? "full";
 }
 
@@ -87,7 +92,7 @@ async function main(): Promise<number> {
   };
 
   const durations: Durations = {
-    build: 0, start: 0, setup: 0, compare: 0, scale: 0, oversell: 0, edge: 0, checkout: 0, shards: 0, simulate: 0, total: 0,
+    build: 0, start: 0, setup: 0, compare: 0, scale: 0, oversell: 0, edge: 0, checkout: 0, shards: 0, simulate: 0, live: 0, total: 0,
   };
   let mark = performance.now();
   const lap = (key: keyof Durations) => {
@@ -124,19 +129,24 @@ async function main(): Promise<number> {
       if (shards) lap("shards");
       const sim = mode === "simulate" ? await simulationPhase(ctx) : null;
       if (sim) lap("simulate");
+      const live = mode === "live" ? await livePhase(ctx) : null;
+      if (live) lap("live");
       durations.total = elapsed();
       await runtime.mf.dispose();
       runtime = null;
-      const sections = [shards && renderShards(shards.compare, shards.stampede), sim && renderSim(sim.measured, sim.sweep, sim.upper)];
+      const sections = [shards && renderShards(shards.compare, shards.stampede), sim && renderSim(sim.measured, sim.sweep, sim.upper), live && renderLive(live)];
       const summary = {
         ...(shards ? { ...shardSummary(shards.compare, shards.stampede), targets_met: shardTargetsMet(shards.compare, shards.stampede) } : {}),
         ...(sim ? simSummary(sim.measured, sim.sweep, sim.upper) : {}),
+        ...(live ? { ...liveSummary(live), targets_met: liveTargetsMet(live) } : {}),
         durations_s: roundedDurations(durations),
         config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
       };
       process.stdout.write(`\n${sections.filter((x) => x !== null).join("\n\n")}\n\n`);
       process.stdout.write(`${JSON.stringify(summary)}\n`);
-      return exitStatus(shards?.stampede ?? null, shardNonSuccess(shards?.compare ?? null, sim?.measured ?? null), shards?.compare ?? null);
+      if (live && !live.lastStateOk) return liveFailed();
+      const nonSuccess = shardNonSuccess(shards?.compare ?? null, sim?.measured ?? null) + (live ? liveNonSuccess(live) : 0);
+      return exitStatus(shards?.stampede ?? null, nonSuccess, shards?.compare ?? null);
     }
     await ctx.api.createSku(SKUS.hot);
     await ctx.api.restock(SKUS.hot, HOT_STOCK + cfg.holdsBig);
@@ -178,6 +188,10 @@ async function main(): Promise<number> {
 
     const sim = await simulationPhase(ctx);
     lap("simulate");
+    checkAborted();
+
+    const live = await livePhase(ctx);
+    lap("live");
 
     durations.total = elapsed();
     const facts = { paymentsConsumer: runtime.paymentsConsumer, logEvents: runtime.logEvents };
@@ -191,8 +205,9 @@ async function main(): Promise<number> {
       ...rest,
       ...shardSummary(shards.compare, shards.stampede),
       ...simSummary(sim.measured, sim.sweep, sim.upper),
-      non_2xx: { ...(non_2xx as Record<string, number>), shards: shardNonSuccess(shards.compare, sim.measured) },
-      targets_met: { ...(targets_met as Record<string, boolean>), ...shardTargetsMet(shards.compare, shards.stampede) },
+      ...liveSummary(live),
+      non_2xx: { ...(non_2xx as Record<string, number>), shards: shardNonSuccess(shards.compare, sim.measured), live: liveNonSuccess(live) },
+      targets_met: { ...(targets_met as Record<string, boolean>), ...shardTargetsMet(shards.compare, shards.stampede), ...liveTargetsMet(live) },
       durations_s,
       config,
     };
@@ -201,11 +216,12 @@ async function main(): Promise<number> {
 
     const holds = { small: scale.small.liveHolds, big: scale.big.liveHolds };
     const table = renderTable(compare, scale, oversell, holds, edge, checkouts, facts);
-    process.stdout.write(`\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper)}\n\n`);
+    process.stdout.write(`\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper)}\n\n${renderLive(live)}\n\n`);
     process.stdout.write(`${JSON.stringify(summary)}\n`);
 
     const shardStatus = exitStatus(shards.stampede, 0, shards.compare);
     if (shardStatus !== 0) return shardStatus;
+    if (!live.lastStateOk) return liveFailed();
     const nonSuccess = Object.values(summary.non_2xx).reduce((a, b) => a + b, 0);
     if (oversell.oversell > 0 || !oversell.accountingOk) {
       progress(`FAILED: oversell ${oversell.oversell}, accounting ${oversell.accountingOk ? "balanced" : "not balanced"}`);
@@ -255,6 +271,21 @@ async function simulationPhase(ctx: BenchContext): Promise<{ measured: SimMeasur
   const result = sweep({ ...settings, service: measured.service, policy: measured.policy }, maxShards, seeds);
   const upper = sweep({ ...settings, service: measured.serviceUpper, policy: measured.policy }, maxShards, seeds);
   return { measured, sweep: result, upper };
+}
+
+/** Phase 8: live push, 1,000 WebSockets on one SKU (SPEC 10). */
+async function livePhase(ctx: BenchContext): Promise<LiveResult> {
+  const { cfg } = ctx;
+  ctx.progress(
+    `phase 8: live push, ${cfg.liveSockets} sockets on one SKU: ${cfg.liveChanges} isolated changes, then holds watched vs quiet, ${cfg.liveRounds} rounds of ${cfg.liveSeconds} s per kind`,
+  );
+  return runLive(ctx, { watched: SKUS.liveWatched, quiet: SKUS.liveQuiet });
+}
+
+/** A socket whose last message is not the SKU's final level: a push was dropped. */
+function liveFailed(): number {
+  progress("FAILED: live push: some socket's last message is not the SKU's final level");
+  return 1;
 }
 
 /** 1 when the sharded stampede oversold, did not balance or failed its audit; 2 on unexpected replies; else 0. */

@@ -22,6 +22,7 @@ import { saleRoutes } from "./routes/sales";
 import { saleReportRoutes } from "./routes/sale-report";
 import { webhookRoutes } from "./routes/webhooks";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
+import { liveRoutes } from "./routes/live";
 
 const OPENAPI_INFO: Parameters<ReturnType<typeof router>["getOpenAPI31Document"]>[0] = {
   openapi: "3.1.0",
@@ -76,6 +77,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.route("/", skuRoutes);
   app.route("/", skuStatsRoutes);
+  app.route("/", liveRoutes);
   app.route("/", holdRoutes);
   app.route("/", merchantHoldRoutes);
   app.route("/", saleRoutes);

@@ -23,6 +23,7 @@ export const PROBLEMS = {
   hold_expired: { status: 410, title: "The hold has expired" },
   payload_too_large: { status: 413, title: "Request body too large" },
   unsupported_media_type: { status: 415, title: "Request body must be JSON" },
+  upgrade_required: { status: 426, title: "This resource is a WebSocket" },
   idempotency_key_reused: { status: 422, title: "Idempotency key reused with a different request" },
   rate_limited: { status: 429, title: "Too many requests" },
   internal: { status: 500, title: "Internal error" },

@@ -16,6 +16,9 @@ import type { Transfer } from "./transfers";
 import { skuStats, sumCounters, type SkuStats } from "./stats";
 import { parseThreshold } from "./stock-alerts";
 import { holdPage, mergeHoldPages, type HoldQuery, type MerchantHold } from "./hold-list";
+import { LivePush } from "./live-push";
+import { readLive, ShardParts, ShardReporter } from "./live-shards";
+import { problemResponse } from "../http/problem";
 
 /** Reads of every object a stats call makes before it believes a failed cross-shard audit. */
 const AUDIT_READS_MAX = 3;
@@ -37,6 +40,10 @@ export class SkuObject extends DurableObject<Env> {
   /** The pool's and the shards' side of stock shards (SPEC 8). */
   readonly escrow: Escrow;
   private readonly alarms: AlarmKeeper;
+  /** Live sockets of the SKU (SPEC 10), on its own object; shards report to it. */
+  private readonly live: LivePush;
+  private readonly liveShards = new ShardParts();
+  private readonly reporter: ShardReporter;
   private readonly startedAtMs = Date.now();
   private calls = 0;
   /**
@@ -60,6 +67,8 @@ export class SkuObject extends DurableObject<Env> {
       notifications: env.NOTIFICATIONS,
       lowStockThreshold: parseThreshold(env.LOW_STOCK_THRESHOLD),
     });
+    this.live = new LivePush(ctx, () => readLive(this.ledger, this.escrow, this.liveShards));
+    this.reporter = new ShardReporter(this.ledger, this.escrow);
     void ctx.blockConcurrencyWhile(async () => {
       if (!hasSchema(ctx.storage)) return;
       this.ensureSchema();
@@ -148,6 +157,44 @@ export class SkuObject extends DurableObject<Env> {
     const outcome: Replayable<Hold> = refills ? await this.escrow.reserveWithRefills(role, input.quantity, attempt) : await attempt("final");
     if (outcome.ok || outcome.replayed || !isVerdict(outcome.code)) return outcome;
     return { ...outcome, acceptedKeys: this.schemaReady ? this.ledger.acceptedKeys(Date.now()) : NO_KEYS };
+  }
+
+  // --- Live push (SPEC 10): the one fetch entry, since a WebSocket upgrade can only travel as a request.
+
+  override async fetch(request: Request): Promise<Response> {
+    const role = this.schemaReady ? this.escrow.role() : null;
+    if (!role || role.shard !== null) return problemResponse("not_found", "No such SKU.");
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return problemResponse("upgrade_required", "Send Upgrade: websocket.");
+    if (!this.live.watching && role.span > 1) {
+      // The first watcher: shards start reporting, and the copy of their parts is read afresh.
+      this.liveShards.clear();
+      await this.escrow.onShards(role, (s) => s.watchLive());
+    }
+    return this.live.accept(role.sku);
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    this.live.onMessage(ws, message);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    this.live.onClose(ws, code);
+    if (!this.live.watching) this.liveShards.clear();
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.webSocketClose(ws, 1011);
+  }
+
+  /** A shard's levels changed; the answer tells it whether to keep reporting. */
+  async shardLevels(part: ShardPart): Promise<{ watching: boolean }> {
+    this.liveShards.report(part);
+    this.live.changed();
+    return { watching: this.live.watching };
+  }
+
+  async watchLive(): Promise<void> {
+    this.reporter.watch();
   }
 
   // --- Escrow (SPEC 8): the pool's and the shards' side of two-phase transfers.
@@ -377,7 +424,11 @@ export class SkuObject extends DurableObject<Env> {
     }
   }
 
+  /** Every change ends here, so it is also where live push hears of it (a comparison when nobody watches). */
   private rearm(opts: { exact?: boolean; atLatestMs?: number | null } = {}): Promise<void> {
+    const role = this.schemaReady ? this.escrow.role() : null;
+    if (role?.shard != null) this.reporter.changed(role);
+    else this.live.changed();
     return this.alarms.rearm(opts);
   }
 }

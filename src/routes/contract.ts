@@ -42,6 +42,10 @@ export const HEADER_COMPONENTS: Json = {
     description: "`public, max-age=<EDGE_CACHE_TTL_SECONDS>` on cached public views, `private, no-store` on merchant views.",
     schema: { type: "string" },
   },
+  Upgrade: {
+    description: "`websocket`: the protocol this resource speaks.",
+    schema: { type: "string", enum: ["websocket"] },
+  },
   HoldfastCache: {
     description: "Whether the edge answered: `hit`, `miss` or `stale` (a copy up to 60 s old, when building the view failed).",
     schema: { type: "string", enum: ["hit", "miss", "stale"] },
@@ -60,6 +64,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: "`payload_too_large`: the body is over the limit (16 KiB; 512 KiB for the Stripe webhook)",
   415: "`unsupported_media_type`: the body is not `application/json` (UTF-8)",
   422: "`idempotency_key_reused`: the same `Idempotency-Key` came with a different request",
+  426: "`upgrade_required`: this resource is a WebSocket; send `Upgrade: websocket`",
   429: "`rate_limited`: over a rate budget; `Retry-After` (and `retryAfterSeconds`) say when to come back",
   500: "`internal`: a bug on our side; the request may be retried",
   503: "`unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After`",
@@ -70,6 +75,7 @@ export function problemResponse(status: number, opts: { replayable?: boolean } =
   const headers: Json = { "Request-Id": header("RequestId") };
   if (status === 401) headers["WWW-Authenticate"] = header("WwwAuthenticate");
   if (status === 405) headers.Allow = header("Allow");
+  if (status === 426) headers.Upgrade = header("Upgrade");
   if (status === 429 || status === 503) headers["Retry-After"] = header("RetryAfter");
   if (opts.replayable && status !== 429 && status !== 503 && status !== 500) headers["Idempotent-Replayed"] = header("IdempotentReplayed");
   return {
@@ -108,7 +114,8 @@ export function completeContract(input: Json): Json {
       if (typeof op !== "object" || op === null || !op.responses) continue;
       op.tags ??= [tagOf(path)];
       const replayable = hasKeyHeader(op);
-      const statuses = new Set<number>(Object.keys(op.responses).map(Number));
+      // `default` (a WebSocket's, which has no 2xx) is left as the route wrote it.
+      const statuses = new Set<number>(Object.keys(op.responses).filter((k) => /^[1-5][0-9]{2}$/.test(k)).map(Number));
       const api = path.startsWith("/v1/");
       // Every /v1 request passes authentication and the JSON body check, whatever the route.
       if (api) statuses.add(401);
@@ -133,6 +140,8 @@ export function completeContract(input: Json): Json {
         if (replayable && status < 300) headers["Idempotent-Replayed"] = header("IdempotentReplayed");
         op.responses[key] = { ...existing, headers };
       }
+      const fallback = op.responses.default;
+      if (fallback) op.responses.default = { ...fallback, headers: { ...fallback.headers, "Request-Id": header("RequestId") } };
       // Sorted statuses read better in generated docs and diffs.
       op.responses = Object.fromEntries(Object.entries<Json>(op.responses).sort(([a], [b]) => a.localeCompare(b)));
     }

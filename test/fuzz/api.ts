@@ -105,6 +105,30 @@ function urlOf(r: FuzzRequest): string {
   return `${path}${qs ? `?${qs}` : ""}`;
 }
 
+/**
+ * A WebSocket's body is its messages: the first one is checked against what
+ * the 101 documents, as JSON; the socket is then closed.
+ */
+async function firstMessage(res: Response): Promise<Omit<Sent, "req">> {
+  const ws = res.webSocket!;
+  const text = await new Promise<string>((resolve) => {
+    const timer = setTimeout(() => resolve(""), 5_000);
+    ws.addEventListener("message", (e) => {
+      clearTimeout(timer);
+      resolve(String(e.data));
+    });
+    ws.accept();
+  });
+  ws.close(1000);
+  const headers = new Headers(res.headers);
+  headers.set("content-type", "application/json");
+  try {
+    return { status: res.status, headers, text, json: JSON.parse(text), isJson: true };
+  } catch {
+    return { status: res.status, headers, text, json: undefined, isJson: false };
+  }
+}
+
 export interface Sent {
   req: FuzzRequest;
   status: number;
@@ -138,6 +162,7 @@ export async function send(r: FuzzRequest): Promise<Sent> {
     if (r.stripeSign.tamper && body !== undefined) body = r.stripeSign.tamper(body);
   }
   const res = await exports.default.fetch(new Request(`https://holdfast.test${urlOf(r)}`, { method: r.op.method, headers, body }));
+  if (res.webSocket) return { req: r, ...(await firstMessage(res)) };
   const text = await res.text();
   let json: unknown;
   let isJson = false;
