@@ -18,7 +18,7 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, LOG_LEVEL: "warn" },
+                bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, LOG_LEVEL: "warn", DEV_TOOLS: "on" },
                 // A small per-IP budget so the 429 path is reachable in a test; the
                 // per-customer one stays as wrangler.toml declares it.
                 ratelimits: { IP_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 20, period: 10 } } },

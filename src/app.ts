@@ -19,6 +19,7 @@ import { orderRoutes } from "./routes/orders";
 import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { webhookRoutes } from "./routes/webhooks";
+import { devRoutes } from "./routes/dev";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
 
 const OPENAPI_INFO: Parameters<ReturnType<typeof router>["getOpenAPI31Document"]>[0] = {
@@ -82,6 +83,7 @@ export function createApp() {
   app.route("/", orderRoutes);
   app.route("/", meRoutes);
   app.route("/", webhookRoutes);
+  app.route("/", devRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "merchant", {
     type: "http",

@@ -10,6 +10,7 @@ import { SKU_MIGRATIONS } from "./sku-schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { isShortage, LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
 import { Escrow } from "./escrow";
+import { expireHoldNow } from "./dev-expiry";
 import { isVerdict } from "./offer";
 import { partOf, wholeOf, wholeSnapshot, type ShardPart } from "./shard-parts";
 import type { Transfer } from "./transfers";
@@ -199,6 +200,11 @@ export class SkuObject extends DurableObject<Env> {
 
   async release(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
     return this.mutate(() => this.ledger.release(holdId, actor, Date.now()));
+  }
+
+  /** Dev tools only (the route refuses unless DEV_TOOLS=on). */
+  async expireHoldNow(holdId: string): Promise<Outcome<Hold>> {
+    return this.mutate(() => expireHoldNow(this.ledger, holdId, Date.now()));
   }
 
   async beginCheckout(holdId: string, orderId: string, actor: Actor): Promise<Outcome<Hold>> {
