@@ -1,5 +1,6 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 import { fakeMerchantOutbound } from "./test/fake-merchant.ts";
 import { TEST_SECRETS } from "./test/secrets.ts";
@@ -7,6 +8,28 @@ import { TEST_SECRETS } from "./test/secrets.ts";
 
 // Wrangler reads required secrets from the environment; the pool binds the same values below.
 Object.assign(process.env, TEST_SECRETS);
+// Wrangler's info lines ("Using secrets defined in process.env", for every project and
+// `wrangler dev` the browser tests start) are noise here; its warnings and errors still print.
+process.env.WRANGLER_LOG ??= "warn";
+
+/**
+ * Drops one Vite warning: packages that ship source maps naming sources they do
+ * not ship (stripe's ESM build, standardwebhooks) are not ours to fix, and the
+ * warning repeats for each of their files. A plugin, because vitest installs its
+ * own logger over a config's `customLogger`; every other message passes.
+ */
+function quietDependencySourcemaps(): Plugin {
+  const missingSources = /^Sourcemap for ".*\/node_modules\/.*" points to missing source files/;
+  return {
+    name: "holdfast:quiet-dependency-sourcemaps",
+    configResolved(config) {
+      const { warnOnce } = config.logger;
+      config.logger.warnOnce = (msg, options) => {
+        if (!missingSources.test(msg)) warnOnce(msg, options);
+      };
+    },
+  };
+}
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -15,10 +38,11 @@ export default defineConfig(async () => {
       projects: [
         {
           plugins: [
+            quietDependencySourcemaps(),
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, LOG_LEVEL: "warn" },
+                bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, LOG_LEVEL: "warn", DEV_TOOLS: "on" },
                 // A small per-IP budget so the 429 path is reachable in a test; the
                 // per-customer one stays as wrangler.toml declares it.
                 ratelimits: { IP_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 20, period: 10 } } },
@@ -35,7 +59,13 @@ export default defineConfig(async () => {
             testTimeout: 30_000,
             // MODEL_SEED=<n> npm test replays one run of the model-based test; FUZZ_SEED=<n> one of the
             // fuzzer (test/fuzz.integration.test.ts), FUZZ_RUNS=<n> sets its requests per operation.
-            provide: { modelSeed: process.env.MODEL_SEED ?? "", fuzzSeed: process.env.FUZZ_SEED ?? "", fuzzRuns: process.env.FUZZ_RUNS ?? "" },
+            // Seeds are in the test names, so a failure shows how to replay it; TEST_VERBOSE=1 prints summaries.
+            provide: {
+              modelSeed: process.env.MODEL_SEED ?? "",
+              fuzzSeed: process.env.FUZZ_SEED ?? "",
+              fuzzRuns: process.env.FUZZ_RUNS ?? "",
+              testVerbose: process.env.TEST_VERBOSE ?? "",
+            },
           },
         },
         {

@@ -1,10 +1,14 @@
+import { createHoldfastClient, type HoldfastClient } from "../client/src/index.ts";
 import type { BenchContext } from "./context.ts";
 import { perRequest, sampleUsage, usageBetween, type PerRequest } from "./resources.ts";
 import { quantile } from "./stats.ts";
 import type { Shopper } from "./tokens.ts";
 
 /**
- * Hold, checkout, paid: the whole purchase with the simulated provider. Each
+ * Hold, checkout, paid: the whole purchase with the simulated provider,
+ * through @holdfast/client as an integrator would call it (an Idempotency-Key
+ * per logical operation, retries on network errors, 429 and 503). Statuses
+ * and latencies are what the client finally returned, retries included. Each
  * of `checkoutConcurrency` shoppers runs orders one after another:
  *
  *   POST /v1/skus/{sku}/holds {quantity: 1}                         -> 201
@@ -128,46 +132,48 @@ export async function runCheckouts(ctx: BenchContext, skuPrefix: string): Promis
   const deadline = started + cfg.checkoutSeconds * 1000;
   const before = sampleUsage(ctx.runtimePids);
 
-  const oneOrder = async (shopper: Shopper, loop: number, n: number, sku: string): Promise<void> => {
-    const json = { authorization: shopper.authorization, "content-type": "application/json" };
-    const hold = await fetch(`${ctx.baseUrl}/v1/skus/${sku}/holds`, { method: "POST", headers: json, body: '{"quantity":1}' });
-    requests++;
-    bump(holdStatuses, hold.status);
-    if (hold.status !== 201) {
-      await hold.arrayBuffer();
-      return;
+  const clients = new Map<string, HoldfastClient>();
+  const clientOf = (shopper: Shopper) => {
+    let client = clients.get(shopper.customerId);
+    if (!client) {
+      client = createHoldfastClient({ baseUrl: ctx.baseUrl, token: shopper.authorization.slice("Bearer ".length) });
+      clients.set(shopper.customerId, client);
     }
-    const { holdId } = (await hold.json()) as { holdId: string };
+    return client;
+  };
+
+  const oneOrder = async (shopper: Shopper, loop: number, n: number, sku: string): Promise<void> => {
+    const hf = clientOf(shopper);
+    const hold = await hf.POST("/v1/skus/{sku}/holds", { params: { path: { sku } }, body: { quantity: 1 } });
+    requests++;
+    bump(holdStatuses, hold.response.status);
+    if (!hold.data) return;
+    const { holdId } = hold.data;
     holdsTaken.set(sku, holdsTaken.get(sku)! + 1);
 
     const t0 = performance.now();
-    const res = await fetch(`${ctx.baseUrl}/v1/checkout`, {
-      method: "POST",
-      headers: { ...json, "idempotency-key": `bench-checkout-${loop}-${n}` },
-      body: JSON.stringify({ holdIds: [holdId], paymentMethod: "pm_card_visa" }),
+    const res = await hf.POST("/v1/checkout", {
+      params: { header: { "idempotency-key": `bench-checkout-${loop}-${n}` } },
+      body: { holdIds: [holdId], paymentMethod: "pm_card_visa" },
     });
     requests++;
     orders++;
-    bump(checkoutStatuses, res.status);
+    bump(checkoutStatuses, res.response.status);
     replyMs.push(performance.now() - t0);
-    if (res.status !== 202) {
-      await res.arrayBuffer();
-      return;
-    }
-    const order = (await res.json()) as OrderBody;
+    if (!res.data) return;
+    const order: OrderBody = res.data;
     let status = order.status;
     let updatedAt = order.updatedAt;
-    const url = `${ctx.baseUrl}/v1/orders/${order.orderId}`;
+    const path = { params: { path: { orderId: order.orderId } } };
     while (!FINAL.has(status) && performance.now() - t0 < timeoutMs && !ctx.signal.aborted) {
       await sleep(cfg.checkoutPollMs);
       try {
         const sent = performance.now();
-        const poll = await fetch(url, { headers: { authorization: shopper.authorization } });
+        const poll = await hf.GET("/v1/orders/{orderId}", path);
         polls++;
         requests++;
-        bump(pollStatuses, poll.status);
-        if (poll.status === 200) ({ status, updatedAt } = (await poll.json()) as OrderBody);
-        else await poll.arrayBuffer();
+        bump(pollStatuses, poll.response.status);
+        if (poll.data) ({ status, updatedAt } = poll.data);
         pollLatencyMs.push(performance.now() - sent);
       } catch (e) {
         networkErrors++;

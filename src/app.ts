@@ -21,6 +21,7 @@ import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { saleReportRoutes } from "./routes/sale-report";
 import { webhookRoutes } from "./routes/webhooks";
+import { devRoutes } from "./routes/dev";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
 import { liveRoutes } from "./routes/live";
 
@@ -88,6 +89,7 @@ export function createApp() {
   app.route("/", orderRoutes);
   app.route("/", meRoutes);
   app.route("/", webhookRoutes);
+  app.route("/", devRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "merchant", {
     type: "http",

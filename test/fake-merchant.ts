@@ -4,7 +4,9 @@
  * test passes through here. Only the `merchant.test` host is answered; everything
  * else goes on to the real network, so other tests' fetches are untouched.
  *
- * - `POST https://merchant.test/<any path>` records the request and answers 200,
+ * - `POST https://merchant.test/<any path>` records the request, with whether its
+ *   Standard Webhooks signature verifies (the `standardwebhooks` library a merchant
+ *   would use, with the test secret), and answers 200,
  *   or the status in `/status/<code>/…` (e.g. `/status/500/x`); `/delay/<ms>/…`
  *   answers after that long (for client timeouts).
  * - `GET https://merchant.test/__received?path=<path>` returns the recorded
@@ -13,6 +15,9 @@
  * Typed against the standard fetch API only, so both tsconfigs (Node and worker)
  * accept it without pulling in Miniflare's types.
  */
+import { Webhook } from "standardwebhooks";
+import { TEST_SECRETS } from "./secrets.ts";
+
 export const FAKE_MERCHANT_HOST = "merchant.test";
 
 export interface ReceivedWebhook {
@@ -20,6 +25,8 @@ export interface ReceivedWebhook {
   method: string;
   headers: Record<string, string>;
   body: string;
+  /** The signature verified with TEST_SECRETS.MERCHANT_WEBHOOK_SECRET, the timestamp within five minutes. */
+  verified: boolean;
 }
 
 // Shared by every test file (one Miniflare instance); tests use unique paths.
@@ -40,16 +47,22 @@ export async function fakeMerchantOutbound(request: Request): Promise<Response> 
     const path = url.searchParams.get("path");
     return Response.json(received.filter((r) => r.path === path));
   }
-  received.push({
-    path: url.pathname,
-    method: request.method,
-    headers: headersObject(request.headers),
-    body: await request.text(),
-  });
+  const headers = headersObject(request.headers);
+  const body = await request.text();
+  received.push({ path: url.pathname, method: request.method, headers, body, verified: verifies(body, headers) });
   const delayMs = Number(/^\/delay\/(\d{1,5})(\/|$)/.exec(url.pathname)?.[1] ?? 0);
   if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   const status = Number(/^\/status\/(\d{3})(\/|$)/.exec(url.pathname)?.[1] ?? 200);
   return new Response(status < 300 ? "ok" : "merchant says no", { status });
+}
+
+function verifies(body: string, headers: Record<string, string>): boolean {
+  try {
+    new Webhook(TEST_SECRETS.MERCHANT_WEBHOOK_SECRET).verify(body, headers);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // forEach, not iteration: the Node tsconfig's "dom" lib types Headers without an iterator.

@@ -30,8 +30,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe("SKU ledger against a model", () => {
-  it(`agrees with the model on every step (seed ${SEED})`, async () => {
-    console.log(`model-based test seed: ${SEED} (rerun with MODEL_SEED=${SEED})`);
+  it(`agrees with the model on every step (seed ${SEED}; replay with MODEL_SEED=${SEED})`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.integer({ min: 0, max: 20 }), fc.array(op, { minLength: 1, maxLength: 60 }), async (withSale, stock, ops) => {
         const stub = env.SKU.getByName(unique("model"));

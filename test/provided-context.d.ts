@@ -6,5 +6,7 @@ declare module "vitest" {
     modelSeed: string;
     fuzzSeed: string;
     fuzzRuns: string;
+    /** TEST_VERBOSE=1: the model and fuzz tests print their summaries (seeds are in the test names). */
+    testVerbose: string;
   }
 }

@@ -3,5 +3,5 @@ export const TEST_SECRETS = {
   SHOPPER_JWT_SECRET: "test-shopper-secret-0123456789abcdef",
   ADMIN_TOKEN: "test-admin-token",
   STRIPE_WEBHOOK_SECRET: "whsec_test_0123456789abcdef",
-  MERCHANT_WEBHOOK_SECRET: "test-merchant-webhook-secret",
+  MERCHANT_WEBHOOK_SECRET: "whsec_dGVzdC1tZXJjaGFudC13ZWJob29rLXNlY3JldA==",
 };

@@ -56,8 +56,7 @@ let totalBoundWaits = 0;
 let totalSteps = 0;
 
 describe("stock shards against a model", () => {
-  it(`keeps the cross-shard invariants on every step (seed ${SEED})`, { timeout: 300_000 }, async () => {
-    console.log(`sharded model-based test seed: ${SEED} (rerun with MODEL_SEED=${SEED})`);
+  it(`keeps the cross-shard invariants on every step (seed ${SEED}; replay with MODEL_SEED=${SEED})`, { timeout: 300_000 }, async () => {
     const started = Date.now();
     await fc.assert(
       fc.asyncProperty(
@@ -71,7 +70,7 @@ describe("stock shards against a model", () => {
       ),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
-    console.log(`sharded model: ${RUNS} runs, ${totalSteps} steps, ${totalBoundWaits} refusals excused by the sold-out bound, ${Date.now() - started} ms`);
+    if (inject("testVerbose")) console.log(`sharded model: ${RUNS} runs, ${totalSteps} steps, ${totalBoundWaits} refusals excused by the sold-out bound, ${Date.now() - started} ms`);
   });
 });
 

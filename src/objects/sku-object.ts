@@ -10,6 +10,7 @@ import { SKU_MIGRATIONS } from "./sku-schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { isShortage, LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
 import { Escrow, type Prior } from "./escrow";
+import { expireHoldNow } from "./dev-expiry";
 import { isVerdict } from "./offer";
 import { partOf, wholeOf, wholeSnapshot, type ShardPart } from "./shard-parts";
 import type { Transfer } from "./transfers";
@@ -267,6 +268,11 @@ export class SkuObject extends DurableObject<Env> {
     const own = holdPage(this.ledger.tables, query);
     const shards = await this.escrow.onShards(this.escrow.role(), async (s) => (await s.listHolds(query)) ?? []);
     return mergeHoldPages([own, ...shards], query.rows);
+  }
+
+  /** Dev tools only (the route refuses unless DEV_TOOLS=on). */
+  async expireHoldNow(holdId: string): Promise<Outcome<Hold>> {
+    return this.mutate(() => expireHoldNow(this.ledger, holdId, Date.now()));
   }
 
   async beginCheckout(holdId: string, orderId: string, actor: Actor): Promise<Outcome<Hold>> {

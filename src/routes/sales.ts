@@ -54,7 +54,7 @@ const SaleBody = z
   })
   .openapi("SaleInput");
 
-const SaleView = z
+export const SaleView = z
   .object({
     saleId: z.string(),
     name: z.string(),

@@ -12,8 +12,8 @@ import { promisify } from "node:util";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import openapiTS, { astToString } from "openapi-typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { liveContract, ROOT } from "./contract-doc.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
 type Json = Record<string, any>;
 
 let doc: Json;
@@ -21,13 +21,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "holdfast-contract-"));
 const file = path.join(dir, "openapi.json");
 
 beforeAll(async () => {
-  // The Worker's own app, in Node: building the document touches no binding. (A variable path keeps
-  // tsc's Node project out of the Worker's sources, which it type-checks with the Workers types.)
-  const appModule = path.join(ROOT, "src", "app.ts");
-  const { createApp } = (await import(appModule)) as { createApp: () => { request: (p: string, i: object, env: object) => Promise<Response> } };
-  const res = await createApp().request("/openapi.json", {}, { LOG_LEVEL: "warn", CORS_ORIGINS: "" });
-  expect(res.status).toBe(200);
-  doc = (await res.json()) as Json;
+  doc = await liveContract();
   writeFileSync(file, JSON.stringify(doc, null, 2));
 }, 60_000);
 
