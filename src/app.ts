@@ -18,6 +18,7 @@ import { checkoutRoutes } from "./routes/checkout";
 import { orderRoutes } from "./routes/orders";
 import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
+import { queueRoutes } from "./routes/queue";
 import { webhookRoutes } from "./routes/webhooks";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
 
@@ -76,6 +77,7 @@ export function createApp() {
   app.route("/", skuStatsRoutes);
   app.route("/", holdRoutes);
   app.route("/", saleRoutes);
+  app.route("/", queueRoutes);
   app.route("/", inventoryRoutes);
   app.route("/", auditRoutes);
   app.route("/", checkoutRoutes);

@@ -23,6 +23,11 @@ export const QueueSettings = z
 
 export type QueueSettings = z.infer<typeof QueueSettings>;
 
+/** The waiting room as a sale shows it, defaults filled in. */
+export const QueueView = z
+  .object({ mode: z.enum(["fifo", "lottery"]), prequeueSeconds: z.number().int(), admitSeconds: z.number().int() })
+  .openapi("SaleQueue");
+
 export const DEFAULT_PREQUEUE_SECONDS = 600;
 export const DEFAULT_ADMIT_SECONDS = 300;
 

@@ -4,7 +4,9 @@ import { router } from "../http/context";
 import { getSale, putSale } from "../services/sales";
 import { cachedPublic } from "../edge/cache";
 import { purgeSale } from "../edge/purge";
+import { purgeQueue } from "../edge/queue";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
+import { QueueSettings, QueueView } from "../queue/config";
 import { ANYONE, jsonBody, jsonResponse, Money, problems, SaleId, SkuId } from "./schemas";
 
 const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-27T17:00:00Z" });
@@ -31,6 +33,7 @@ const SaleBody = z
     startsAt: Instant,
     endsAt: Instant,
     items: z.array(SaleItemBody).min(1).max(100),
+    queue: QueueSettings.optional().openapi({ description: "A waiting room in front of the sale (see the queue routes); absent: none." }),
   })
   .refine((s) => Date.parse(s.endsAt) > Date.parse(s.startsAt), { message: "must be after startsAt", path: ["endsAt"] })
   .refine((s) => new Set(s.items.map((i) => i.sku)).size === s.items.length, {
@@ -62,6 +65,7 @@ const SaleView = z
     ),
     createdAt: z.string(),
     updatedAt: z.string(),
+    queue: QueueView.nullable(),
   })
   .openapi("Sale");
 
@@ -89,6 +93,7 @@ export const saleRoutes = router()
       const input = { ...body, startsAtMs: Date.parse(body.startsAt), endsAtMs: Date.parse(body.endsAt) };
       const { created, sale } = await putSale(c.env, saleId, input, Date.now());
       purgeSale(c, saleId, sale.items.map((i) => i.sku));
+      purgeQueue(c, saleId, sale.items.map((i) => i.sku));
       return c.json(sale, created ? 201 : 200);
     },
   )

@@ -5,6 +5,7 @@ import type { Money, SaleRule, SkuStatus } from "../domain/types";
 import { saleItems, sales, saleSkus, type SaleItemRow, type SaleRow } from "../db/schema";
 import { callObject } from "../edge/guard";
 import { iso } from "../objects/offer";
+import { joinShardCount, withDefaults, type QueueSettings } from "../queue/config";
 
 export interface SaleItemInput {
   sku: string;
@@ -21,6 +22,8 @@ export interface SaleInput {
   startsAtMs: number;
   endsAtMs: number;
   items: SaleItemInput[];
+  /** Waiting room (SPEC 9); absent: none. */
+  queue?: QueueSettings | undefined;
 }
 
 export interface SaleView {
@@ -39,6 +42,7 @@ export interface SaleView {
   >;
   createdAt: string;
   updatedAt: string;
+  queue: Required<QueueSettings> | null;
 }
 
 /**
@@ -58,13 +62,15 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
     });
   }
   const db = drizzle(env.DB);
+  const queue = input.queue ? withDefaults(input.queue) : null;
+  const queueColumns = { queueMode: queue?.mode ?? null, queuePrequeueSeconds: queue?.prequeueSeconds ?? null, queueAdmitSeconds: queue?.admitSeconds ?? null };
   const [upsert] = await db.batch([
     db
       .insert(sales)
-      .values({ saleId, name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, revision: 1, createdAtMs: now_ms, updatedAtMs: now_ms })
+      .values({ saleId, name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, revision: 1, createdAtMs: now_ms, updatedAtMs: now_ms, ...queueColumns })
       .onConflictDoUpdate({
         target: sales.saleId,
-        set: { name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, updatedAtMs: now_ms, revision: sql`${sales.revision} + 1` },
+        set: { name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, updatedAtMs: now_ms, revision: sql`${sales.revision} + 1`, ...queueColumns },
       })
       .returning({ revision: sales.revision, createdAtMs: sales.createdAtMs }),
     db.delete(saleItems).where(eq(saleItems.saleId, saleId)),
@@ -98,6 +104,18 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
   await Promise.all([
     ...input.items.map((item) => callObject(env, () => env.SKU.getByName(item.sku).applySaleRule(ruleOf(saleId, revision, input, item)))),
     ...dropped.map((sku) => callObject(env, () => env.SKU.getByName(sku).removeSaleRule(saleId, revision))),
+    // The waiting room hears of every write, so turning it off (or moving the window) reaches it too.
+    callObject(env, () =>
+      env.QUEUE.getByName(saleId).configure({
+        saleId,
+        revision,
+        settings: queue,
+        startsAtMs: input.startsAtMs,
+        endsAtMs: input.endsAtMs,
+        skus: input.items.map((i) => i.sku),
+        joinShards: joinShardCount(env),
+      }),
+    ),
   ]);
   const sale = await getSale(env, saleId, now_ms);
   if (!sale) throw new Error(`sale ${saleId} vanished after write`);
@@ -140,6 +158,9 @@ function viewOf(
     })),
     createdAt: iso(sale.createdAtMs),
     updatedAt: iso(sale.updatedAtMs),
+    queue: sale.queueMode
+      ? { mode: sale.queueMode, prequeueSeconds: sale.queuePrequeueSeconds ?? 0, admitSeconds: sale.queueAdmitSeconds ?? 0 }
+      : null,
   };
 }
 
