@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../src/domain/canonical-json";
 import { joinShardCount, joinShardName } from "../src/queue/config";
 import { signAdmission } from "../src/queue/tokens";
-import { ADMIN, call, createSku, expectProblem, hold, paidOrder, shopperToken, unique } from "./helpers";
+import { ADMIN, call, createSku, expectProblem, hold, shopperToken, unique } from "./helpers";
 import { TEST_SECRETS } from "./secrets";
 
 /** The inventory-aware waiting room (SPEC 9), through the Worker, with the queue object's own alarm. */
@@ -43,7 +43,7 @@ async function queuedSale(skus: string[], queue: Record<string, unknown>, window
 }
 
 async function join(saleId: string, customer: string) {
-  return call(`/v1/sales/${saleId}/queue`, { method: "POST", auth: await shopperToken(customer) });
+  return call(`/v1/sales/${saleId}/queue`, { auth: await shopperToken(customer), body: {} });
 }
 
 async function poll(saleId: string, customer: string, ticket: string) {

@@ -84,6 +84,17 @@ export async function requireAdmission(env: Env, token: string | undefined, sale
   return verified.claims;
 }
 
+/** Sales this isolate woke lately: a stampede of joins wakes the queue object about once a second per isolate, not once per join. */
+const woken = new Memo<true>(1_000);
+const WAKE_EVERY_MS = 1_000;
+
+/** A new waiter joined: make sure the sale's queue object is ticking (after the answer). */
+export function wakeQueue(c: AppContext, saleId: string, now_ms = Date.now()): void {
+  if (woken.get(saleId, now_ms)) return;
+  woken.set(saleId, true, now_ms + WAKE_EVERY_MS);
+  c.executionCtx.waitUntil(c.env.QUEUE.getByName(coordinatorName(saleId)).wake());
+}
+
 /** Admissions this isolate has reported used, so a shopper's later holds cost no call. */
 const reported = new Memo<true>(10_000);
 const REPORTED_TTL_MS = 10 * 60 * 1000;

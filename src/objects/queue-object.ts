@@ -37,6 +37,11 @@ export class QueueObject extends DurableObject<Env> {
     await this.rearm();
   }
 
+  /** A join shard saw a new waiter: an idle queue resumes ticking at once. */
+  async wake(): Promise<void> {
+    if (this.coordinator.wake()) await this.ctx.storage.setAlarm(Date.now());
+  }
+
   async state(): Promise<QueueState | null> {
     return this.coordinator.state(Date.now());
   }
@@ -62,7 +67,7 @@ export class QueueObject extends DurableObject<Env> {
 
   // --- Join shard
 
-  async join(customerId: string, joinsDraw: boolean): Promise<{ arrivalMs: number }> {
+  async join(customerId: string, joinsDraw: boolean): Promise<{ arrivalMs: number; created: boolean }> {
     return this.shard.join(customerId, Date.now(), joinsDraw);
   }
 

@@ -33,6 +33,9 @@ export const COORDINATOR_STEPS = [
     closed TEXT,
     all_held INTEGER NOT NULL DEFAULT 0,
     waiting INTEGER NOT NULL DEFAULT 0,
+    -- nobody waited at the last tick: no tick until a join wakes the queue (or the sale ends)
+    idle INTEGER NOT NULL DEFAULT 0,
+    woken_at_ms INTEGER NOT NULL DEFAULT 0,
     ticked_at_ms INTEGER NOT NULL DEFAULT 0
   );
   CREATE TABLE queue_batches (at_ms INTEGER PRIMARY KEY, frontier TEXT NOT NULL, admitted INTEGER NOT NULL);`,
@@ -42,6 +45,12 @@ export const COORDINATOR_STEPS = [
 export const TICK_MS = 1_000;
 /** Sold out for now: check for returning units less often. */
 const SOLD_OUT_TICK_MS = 5_000;
+/**
+ * After a wake the queue keeps ticking at least this long even if nobody seems
+ * to wait: the edge wakes it at most once a second per isolate, so joins that
+ * land just after a tick are still seen.
+ */
+const WAKE_GRACE_MS = 3_000;
 /** Shoppers admitted per tick at most. */
 export const ADMIT_BATCH_MAX = PLACES_PER_CALL_MAX;
 
@@ -65,6 +74,8 @@ type ConfigRow = {
   closed: "sold_out" | "ended" | null;
   all_held: number;
   waiting: number;
+  idle: number;
+  woken_at_ms: number;
   ticked_at_ms: number;
 };
 
@@ -120,7 +131,16 @@ export class Coordinator {
     if (!c || c.enabled === 0 || c.closed === "ended") return null;
     if (now_ms >= c.ends_at_ms) return now_ms;
     if (now_ms < c.starts_at_ms) return c.starts_at_ms;
+    if (c.idle === 1) return c.ends_at_ms;
     return c.ticked_at_ms + (c.closed === "sold_out" ? SOLD_OUT_TICK_MS : TICK_MS);
+  }
+
+  /** Someone joined: an idle queue ticks again. True when it was idle. */
+  wake(): boolean {
+    const c = this.config();
+    if (!c) return false;
+    this.sql.exec("UPDATE queue_config SET idle = 0, woken_at_ms = ? WHERE id = 1", Date.now());
+    return c.idle === 1;
   }
 
   state(now_ms: number): QueueState | null {
@@ -183,14 +203,17 @@ export class Coordinator {
     const waitingBefore = Math.max(0, sum((s) => s.joined) - fresh.admitted_total);
     const wanted = waitingBefore > 0 && sum((s) => s.undrawn) === 0 ? admitCount(stock, book, ADMIT_BATCH_MAX) : 0;
     const places = wanted > 0 ? await this.nextPlaces(shards, fresh.frontier, wanted) : [];
+    const waitingAfter = waitingBefore - places.length;
+    const idle = waitingAfter === 0 && now_ms - fresh.woken_at_ms > WAKE_GRACE_MS;
     this.sql.exec(
-      "UPDATE queue_config SET closed = NULL, all_held = ?, waiting = ?, ticked_at_ms = ? WHERE id = 1",
+      "UPDATE queue_config SET closed = NULL, all_held = ?, waiting = ?, idle = ?, ticked_at_ms = ? WHERE id = 1",
       stock.available <= 0 ? 1 : 0,
-      waitingBefore - places.length,
+      waitingAfter,
+      idle ? 1 : 0,
       now_ms,
     );
     if (places.length > 0) this.admit(places[places.length - 1]!, places.length, now_ms);
-    return { nextAtMs: now_ms + TICK_MS, admitted: places.length };
+    return { nextAtMs: idle ? c.ends_at_ms : now_ms + TICK_MS, admitted: places.length };
   }
 
   /** The `n` lowest places after the frontier across every shard (each shard's own lowest `n`, merged). */

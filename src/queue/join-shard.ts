@@ -44,16 +44,17 @@ export class JoinShard {
   constructor(private readonly sql: SqlStorage) {}
 
   /** The customer's first arrival; joining again changes nothing. */
-  join(customerId: string, now_ms: number, joinsDraw: boolean): { arrivalMs: number } {
+  join(customerId: string, now_ms: number, joinsDraw: boolean): { arrivalMs: number; created: boolean } {
     const place = joinsDraw ? null : arrivalPlace(now_ms, customerId);
-    this.sql.exec(
+    const insert = this.sql.exec(
       "INSERT INTO waiters (customer_id, arrival_ms, in_draw, place) VALUES (?, ?, ?, ?) ON CONFLICT (customer_id) DO NOTHING",
       customerId,
       now_ms,
       joinsDraw ? 1 : 0,
       place,
     );
-    return { arrivalMs: this.sql.exec<{ arrival_ms: number }>("SELECT arrival_ms FROM waiters WHERE customer_id = ?", customerId).one().arrival_ms };
+    const arrivalMs = this.sql.exec<{ arrival_ms: number }>("SELECT arrival_ms FROM waiters WHERE customer_id = ?", customerId).one().arrival_ms;
+    return { arrivalMs, created: insert.rowsWritten > 0 };
   }
 
   /** An admitted customer held: counted once, with the time of their admission. */

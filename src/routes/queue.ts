@@ -2,13 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { requireShopper } from "../http/auth";
 import { router, type AppContext } from "../http/context";
-import { joinShard, queueState } from "../edge/queue";
+import { joinShard, queueState, wakeQueue } from "../edge/queue";
+import { callObject } from "../edge/guard";
 import { iso } from "../objects/offer";
 import { DRAW_ALGORITHM, FIFO_ALGORITHM, inDraw, placeOf } from "../queue/place";
 import { waiterView, type QueueState } from "../queue/state";
 import { signAdmission, signTicket, TOKEN_PATTERN, verifyTicket, type TicketClaims } from "../queue/tokens";
 import { verifyTurnstile } from "../queue/turnstile";
-import { ANYONE, jsonResponse, problems, SaleId } from "./schemas";
+import { ANYONE, jsonBody, jsonResponse, problems, SaleId } from "./schemas";
 
 /** A ticket outlives its sale by this much, so a late poll still reads `closed`. */
 const TICKET_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -84,7 +85,7 @@ export const queueRoutes = router()
       operationId: "joinQueue",
       summary: "Join the sale's waiting room; joining again returns the same place",
       security: [{ shopper: [] }],
-      request: { params: saleParams, body: { content: { "application/json": { schema: JoinBody } }, required: false } },
+      request: { params: saleParams, body: jsonBody(JoinBody) },
       responses: { 200: jsonResponse(QueueStatus, "The shopper's place and status"), ...problems(400, 401, 403, 404, 409, 413, 415, 503) },
     }),
     async (c) => {
@@ -98,15 +99,18 @@ export const queueRoutes = router()
       if (now_ms >= state.endsAtMs) throw new ProblemError("sale_ended", `The sale ended at ${iso(state.endsAtMs)}.`, { saleId, endsAt: iso(state.endsAtMs) });
       const secret = c.env.TURNSTILE_SECRET_KEY;
       if (secret) {
-        const token = (c.req.valid("json") as z.infer<typeof JoinBody> | undefined)?.turnstileToken;
+        const token = c.req.valid("json").turnstileToken;
         if (!token || !(await verifyTurnstile(secret, token, c.req.header("cf-connecting-ip")))) {
           throw new ProblemError("forbidden", "The Turnstile challenge was not passed: send a fresh `turnstileToken`.");
         }
       }
       // A closed queue admits nobody again: latecomers get their answer without a write.
-      const arrivalMs = state.closed
-        ? now_ms
-        : (await joinShard(c.env, saleId, customerId).join(customerId, inDraw(state.mode, now_ms, state.startsAtMs))).arrivalMs;
+      let arrivalMs = now_ms;
+      if (!state.closed) {
+        const joined = await callObject(c.env, () => joinShard(c.env, saleId, customerId).join(customerId, inDraw(state.mode, now_ms, state.startsAtMs)));
+        arrivalMs = joined.arrivalMs;
+        if (joined.created) wakeQueue(c, saleId);
+      }
       const claims: TicketClaims = { s: saleId, c: customerId, a: arrivalMs, e: state.endsAtMs + TICKET_GRACE_MS };
       const ticket = await signTicket(c.env.QUEUE_SIGNING_SECRET, claims);
       return c.json(await answer(c, state, ticket, claims, now_ms), 200, { "cache-control": "private, no-store" });
