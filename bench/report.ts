@@ -20,6 +20,7 @@ export interface Durations {
   shards: number;
   /** The simulation's measurements and the simulation itself. */
   simulate: number;
+  queue: number;
   total: number;
 }
 

@@ -8,7 +8,8 @@
  * Miniflare's API. See bench/README.md.
  *
  * `npm run bench -- --simulate` runs only the simulation's measurements and
- * the simulation; `npm run bench -- --shards` only the stock-shard phase.
+ * the simulation; `npm run bench -- --shards` only the stock-shard phase;
+ * `npm run bench -- --queue` only the waiting-room stampede.
  *
  * Exit status: 0 when the run completed (targets missed or not), 1 when an
  * integrity check failed (oversell, accounting, a lost order, a double
@@ -33,6 +34,7 @@ import { sweep, type SimSweep } from "./sim.ts";
 import { measureServiceTimes, type SimMeasurement } from "./sim-measure.ts";
 import { runStampedes, type StampedeResult } from "./stampede.ts";
 import { makeShoppers } from "./tokens.ts";
+import { queueSummary, queueTargetsMet, renderQueue, runQueueStampede, type QueueBenchResult } from "./queue.ts";
 
 const SKUS = {
   hot: "bench-hot",
@@ -46,19 +48,21 @@ const SKUS = {
   unsharded: "bench-unsharded",
   /** Stampede SKUs are this plus -0, -1, ... */
   stampede: "bench-stampede",
+  queued: "bench-queued",
 } as const;
+const QUEUED_SALE = "bench-queued-sale";
 
 /** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase. */
-type Mode = "full" | "simulate" | "shards";
+type Mode = "full" | "simulate" | "shards" | "queue";
 
 function readMode(args: readonly string[]): Mode {
-  const known: Record<string, Mode> = { "--simulate": "simulate", "--shards": "shards" };
+  const known: Record<string, Mode> = { "--simulate": "simulate", "--shards": "shards", "--queue": "queue" };
   const modes = args.map((a) => {
     const mode = known[a];
-    if (!mode) throw new Error(`unknown argument ${a}; use --simulate or --shards (or none for every phase)`);
+    if (!mode) throw new Error(`unknown argument ${a}; use --simulate, --shards or --queue (or none for every phase)`);
     return mode;
   });
-  if (new Set(modes).size > 1) throw new Error("--simulate and --shards are separate runs; pass one");
+  if (new Set(modes).size > 1) throw new Error("--simulate, --shards and --queue are separate runs; pass one");
   return modes[0] ?? "full";
 }
 
@@ -87,7 +91,7 @@ async function main(): Promise<number> {
   };
 
   const durations: Durations = {
-    build: 0, start: 0, setup: 0, compare: 0, scale: 0, oversell: 0, edge: 0, checkout: 0, shards: 0, simulate: 0, total: 0,
+    build: 0, start: 0, setup: 0, compare: 0, scale: 0, oversell: 0, edge: 0, checkout: 0, shards: 0, simulate: 0, queue: 0, total: 0,
   };
   let mark = performance.now();
   const lap = (key: keyof Durations) => {
@@ -124,18 +128,22 @@ async function main(): Promise<number> {
       if (shards) lap("shards");
       const sim = mode === "simulate" ? await simulationPhase(ctx) : null;
       if (sim) lap("simulate");
+      const queue = mode === "queue" ? await queuePhase(ctx) : null;
+      if (queue) lap("queue");
       durations.total = elapsed();
       await runtime.mf.dispose();
       runtime = null;
-      const sections = [shards && renderShards(shards.compare, shards.stampede), sim && renderSim(sim.measured, sim.sweep, sim.upper)];
+      const sections = [shards && renderShards(shards.compare, shards.stampede), sim && renderSim(sim.measured, sim.sweep, sim.upper), queue && renderQueue(queue)];
       const summary = {
         ...(shards ? { ...shardSummary(shards.compare, shards.stampede), targets_met: shardTargetsMet(shards.compare, shards.stampede) } : {}),
         ...(sim ? simSummary(sim.measured, sim.sweep, sim.upper) : {}),
+        ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
         durations_s: roundedDurations(durations),
         config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
       };
       process.stdout.write(`\n${sections.filter((x) => x !== null).join("\n\n")}\n\n`);
       process.stdout.write(`${JSON.stringify(summary)}\n`);
+      if (queue && (queue.oversell > 0 || !queue.accountingOk)) return queueFailed(queue);
       return exitStatus(shards?.stampede ?? null, shardNonSuccess(shards?.compare ?? null, sim?.measured ?? null), shards?.compare ?? null);
     }
     await ctx.api.createSku(SKUS.hot);
@@ -178,6 +186,10 @@ async function main(): Promise<number> {
 
     const sim = await simulationPhase(ctx);
     lap("simulate");
+    checkAborted();
+
+    const queue = await queuePhase(ctx);
+    lap("queue");
 
     durations.total = elapsed();
     const facts = { paymentsConsumer: runtime.paymentsConsumer, logEvents: runtime.logEvents };
@@ -191,8 +203,9 @@ async function main(): Promise<number> {
       ...rest,
       ...shardSummary(shards.compare, shards.stampede),
       ...simSummary(sim.measured, sim.sweep, sim.upper),
+      ...queueSummary(queue),
       non_2xx: { ...(non_2xx as Record<string, number>), shards: shardNonSuccess(shards.compare, sim.measured) },
-      targets_met: { ...(targets_met as Record<string, boolean>), ...shardTargetsMet(shards.compare, shards.stampede) },
+      targets_met: { ...(targets_met as Record<string, boolean>), ...shardTargetsMet(shards.compare, shards.stampede), ...queueTargetsMet(queue) },
       durations_s,
       config,
     };
@@ -201,9 +214,10 @@ async function main(): Promise<number> {
 
     const holds = { small: scale.small.liveHolds, big: scale.big.liveHolds };
     const table = renderTable(compare, scale, oversell, holds, edge, checkouts, facts);
-    process.stdout.write(`\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper)}\n\n`);
+    process.stdout.write(`\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper)}\n\n${renderQueue(queue)}\n\n`);
     process.stdout.write(`${JSON.stringify(summary)}\n`);
 
+    if (queue.oversell > 0 || !queue.accountingOk) return queueFailed(queue);
     const shardStatus = exitStatus(shards.stampede, 0, shards.compare);
     if (shardStatus !== 0) return shardStatus;
     const nonSuccess = Object.values(summary.non_2xx).reduce((a, b) => a + b, 0);
@@ -255,6 +269,17 @@ async function simulationPhase(ctx: BenchContext): Promise<{ measured: SimMeasur
   const result = sweep({ ...settings, service: measured.service, policy: measured.policy }, maxShards, seeds);
   const upper = sweep({ ...settings, service: measured.serviceUpper, policy: measured.policy }, maxShards, seeds);
   return { measured, sweep: result, upper };
+}
+
+/** Phase 8: a stampede on a sale with a waiting room. */
+async function queuePhase(ctx: BenchContext): Promise<QueueBenchResult> {
+  ctx.progress("phase 8: waiting-room stampede (BENCH_QUEUE_SHOPPERS shoppers, default 5000, at BENCH_QUEUE_UNITS units, default 300)");
+  return runQueueStampede(ctx, SKUS.queued, QUEUED_SALE);
+}
+
+function queueFailed(q: QueueBenchResult): number {
+  progress(`FAILED: waiting-room stampede oversell ${q.oversell}, accounting ${q.accountingOk ? "balanced" : "not balanced"}`);
+  return 1;
 }
 
 /** 1 when the sharded stampede oversold, did not balance or failed its audit; 2 on unexpected replies; else 0. */
