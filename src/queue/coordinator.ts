@@ -181,6 +181,11 @@ export class Coordinator {
     }
     if (now_ms < c.starts_at_ms) return { nextAtMs: c.starts_at_ms, admitted: 0 };
 
+    if (c.woken_at_ms === 0) {
+      // Nobody ever joined: no shard to ask (nor to wake into existence) until the first join wakes the queue.
+      this.sql.exec("UPDATE queue_config SET idle = 1, ticked_at_ms = ? WHERE id = 1", now_ms);
+      return { nextAtMs: c.ends_at_ms, admitted: 0 };
+    }
     const windowStartMs = now_ms - c.admit_seconds * 1000;
     this.expireBatches(windowStartMs);
     const stock = await this.stock(JSON.parse(c.skus) as string[]);

@@ -91,6 +91,8 @@ export const queueRoutes = router()
     async (c) => {
       const { customerId } = requireShopper(c.var.principal);
       const { saleId } = c.req.valid("param");
+      // Every field is optional, so an absent body would validate as {}: it is refused like on every other POST.
+      if (c.req.raw.body === null) throw new ProblemError("invalid_request", "Send a JSON body; `{}` will do.", { errors: [{ in: "json", path: "", message: "required" }] });
       const now_ms = Date.now();
       const { state } = await stateOrNotFound(c, saleId);
       if (now_ms < state.startsAtMs - state.prequeueSeconds * 1000) {
