@@ -285,6 +285,11 @@ export class MerchantApi {
     return b.escrow as EscrowStats;
   }
 
+  /** Creates a sale (PUT /v1/sales/{saleId}, 201). */
+  async createSale(saleId: string, body: unknown): Promise<void> {
+    await this.expect(201, "PUT", `/v1/sales/${saleId}`, body);
+  }
+
   /** Adds `units` of stock, in as many calls as the API's per-call limit requires. */
   async restock(sku: string, units: number): Promise<void> {
     const perCall = 1_000_000;

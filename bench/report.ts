@@ -22,6 +22,7 @@ export interface Durations {
   simulate: number;
   /** Live push: connecting the sockets, the fan-out changes and the watched-vs-quiet slices. */
   live: number;
+  queue: number;
   total: number;
 }
 

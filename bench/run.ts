@@ -10,6 +10,7 @@
  * `npm run bench -- --simulate` runs only the simulation's measurements and
  * the simulation; `npm run bench -- --shards` only the stock-shard phase;
  * `npm run bench -- --live` only the live push phase (1,000 WebSockets on one SKU).
+ * `npm run bench -- --queue` only the waiting-room stampede.
  *
  * Exit status: 0 when the run completed (targets missed or not), 1 when an
  * integrity check failed (oversell, accounting, a lost order, a double
@@ -36,6 +37,7 @@ import { runStampedes, type StampedeResult } from "./stampede.ts";
 import { makeShoppers } from "./tokens.ts";
 import { runLive, type LiveResult } from "./live.ts";
 import { liveNonSuccess, liveSummary, liveTargetsMet, renderLive } from "./report-live.ts";
+import { queueSummary, queueTargetsMet, renderQueue, runQueueStampede, type QueueBenchResult } from "./queue.ts";
 
 const SKUS = {
   hot: "bench-hot",
@@ -51,19 +53,21 @@ const SKUS = {
   stampede: "bench-stampede",
   liveWatched: "bench-live-watched",
   liveQuiet: "bench-live-quiet",
+  queued: "bench-queued",
 } as const;
+const QUEUED_SALE = "bench-queued-sale";
 
-/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push. */
-type Mode = "full" | "simulate" | "shards" | "live";
+/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room. */
+type Mode = "full" | "simulate" | "shards" | "live" | "queue";
 
 function readMode(args: readonly string[]): Mode {
-  const known: Record<string, Mode> = { "--simulate": "simulate", "--shards": "shards", "--live": "live" };
+  const known: Record<string, Mode> = { "--simulate": "simulate", "--shards": "shards", "--live": "live", "--queue": "queue" };
   const modes = args.map((a) => {
     const mode = known[a];
-    if (!mode) throw new Error(`unknown argument ${a}; use --simulate, --shards or --live (or none for every phase)`);
+    if (!mode) throw new Error(`unknown argument ${a}; use --simulate, --shards, --live or --queue (or none for every phase)`);
     return mode;
   });
-  if (new Set(modes).size > 1) throw new Error("--simulate, --shards and --live are separate runs; pass one");
+  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live and --queue are separate runs; pass one");
   return modes[0] ?? "full";
 }
 
@@ -92,7 +96,7 @@ async function main(): Promise<number> {
   };
 
   const durations: Durations = {
-    build: 0, start: 0, setup: 0, compare: 0, scale: 0, oversell: 0, edge: 0, checkout: 0, shards: 0, simulate: 0, live: 0, total: 0,
+    build: 0, start: 0, setup: 0, compare: 0, scale: 0, oversell: 0, edge: 0, checkout: 0, shards: 0, simulate: 0, live: 0, queue: 0, total: 0,
   };
   let mark = performance.now();
   const lap = (key: keyof Durations) => {
@@ -131,20 +135,29 @@ async function main(): Promise<number> {
       if (sim) lap("simulate");
       const live = mode === "live" ? await livePhase(ctx) : null;
       if (live) lap("live");
+      const queue = mode === "queue" ? await queuePhase(ctx) : null;
+      if (queue) lap("queue");
       durations.total = elapsed();
       await runtime.mf.dispose();
       runtime = null;
-      const sections = [shards && renderShards(shards.compare, shards.stampede), sim && renderSim(sim.measured, sim.sweep, sim.upper), live && renderLive(live)];
+      const sections = [
+        shards && renderShards(shards.compare, shards.stampede),
+        sim && renderSim(sim.measured, sim.sweep, sim.upper),
+        live && renderLive(live),
+        queue && renderQueue(queue),
+      ];
       const summary = {
         ...(shards ? { ...shardSummary(shards.compare, shards.stampede), targets_met: shardTargetsMet(shards.compare, shards.stampede) } : {}),
         ...(sim ? simSummary(sim.measured, sim.sweep, sim.upper) : {}),
         ...(live ? { ...liveSummary(live), targets_met: liveTargetsMet(live) } : {}),
+        ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
         durations_s: roundedDurations(durations),
         config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
       };
       process.stdout.write(`\n${sections.filter((x) => x !== null).join("\n\n")}\n\n`);
       process.stdout.write(`${JSON.stringify(summary)}\n`);
       if (live && !live.lastStateOk) return liveFailed();
+      if (queue && (queue.oversell > 0 || !queue.accountingOk)) return queueFailed(queue);
       const nonSuccess = shardNonSuccess(shards?.compare ?? null, sim?.measured ?? null) + (live ? liveNonSuccess(live) : 0);
       return exitStatus(shards?.stampede ?? null, nonSuccess, shards?.compare ?? null);
     }
@@ -192,6 +205,8 @@ async function main(): Promise<number> {
 
     const live = await livePhase(ctx);
     lap("live");
+    const queue = await queuePhase(ctx);
+    lap("queue");
 
     durations.total = elapsed();
     const facts = { paymentsConsumer: runtime.paymentsConsumer, logEvents: runtime.logEvents };
@@ -206,8 +221,14 @@ async function main(): Promise<number> {
       ...shardSummary(shards.compare, shards.stampede),
       ...simSummary(sim.measured, sim.sweep, sim.upper),
       ...liveSummary(live),
+      ...queueSummary(queue),
       non_2xx: { ...(non_2xx as Record<string, number>), shards: shardNonSuccess(shards.compare, sim.measured), live: liveNonSuccess(live) },
-      targets_met: { ...(targets_met as Record<string, boolean>), ...shardTargetsMet(shards.compare, shards.stampede), ...liveTargetsMet(live) },
+      targets_met: {
+        ...(targets_met as Record<string, boolean>),
+        ...shardTargetsMet(shards.compare, shards.stampede),
+        ...liveTargetsMet(live),
+        ...queueTargetsMet(queue),
+      },
       durations_s,
       config,
     };
@@ -216,9 +237,10 @@ async function main(): Promise<number> {
 
     const holds = { small: scale.small.liveHolds, big: scale.big.liveHolds };
     const table = renderTable(compare, scale, oversell, holds, edge, checkouts, facts);
-    process.stdout.write(`\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper)}\n\n${renderLive(live)}\n\n`);
+    process.stdout.write(`\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper)}\n\n${renderLive(live)}\n\n${renderQueue(queue)}\n\n`);
     process.stdout.write(`${JSON.stringify(summary)}\n`);
 
+    if (queue.oversell > 0 || !queue.accountingOk) return queueFailed(queue);
     const shardStatus = exitStatus(shards.stampede, 0, shards.compare);
     if (shardStatus !== 0) return shardStatus;
     if (!live.lastStateOk) return liveFailed();
@@ -285,6 +307,17 @@ async function livePhase(ctx: BenchContext): Promise<LiveResult> {
 /** A socket whose last message is not the SKU's final level: a push was dropped. */
 function liveFailed(): number {
   progress("FAILED: live push: some socket's last message is not the SKU's final level");
+  return 1;
+}
+
+/** Phase 9: a stampede on a sale with a waiting room. */
+async function queuePhase(ctx: BenchContext): Promise<QueueBenchResult> {
+  ctx.progress("phase 9: waiting-room stampede (BENCH_QUEUE_SHOPPERS shoppers, default 5000, at BENCH_QUEUE_UNITS units, default 300)");
+  return runQueueStampede(ctx, SKUS.queued, QUEUED_SALE);
+}
+
+function queueFailed(q: QueueBenchResult): number {
+  progress(`FAILED: waiting-room stampede oversell ${q.oversell}, accounting ${q.accountingOk ? "balanced" : "not balanced"}`);
   return 1;
 }
 

@@ -20,6 +20,7 @@ import { orderRoutes } from "./routes/orders";
 import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { saleReportRoutes } from "./routes/sale-report";
+import { queueRoutes } from "./routes/queue";
 import { webhookRoutes } from "./routes/webhooks";
 import { devRoutes } from "./routes/dev";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
@@ -83,6 +84,7 @@ export function createApp() {
   app.route("/", merchantHoldRoutes);
   app.route("/", saleRoutes);
   app.route("/", saleReportRoutes);
+  app.route("/", queueRoutes);
   app.route("/", inventoryRoutes);
   app.route("/", auditRoutes);
   app.route("/", checkoutRoutes);

@@ -2,4 +2,6 @@
 interface Env {
   /** Stripe API key; when absent, payments go through the built-in simulated provider. */
   STRIPE_SECRET_KEY?: string;
+  /** Cloudflare Turnstile secret; when set, joining a waiting room needs a Turnstile token. */
+  TURNSTILE_SECRET_KEY?: string;
 }

@@ -4,6 +4,7 @@ import { handleNotificationDeadLetters, handleNotifications, NOTIFICATION_QUEUES
 import { handlePaymentDeadLetters, handlePayments, PAYMENT_QUEUES } from "./payments/consumer";
 
 export { SkuObject } from "./objects/sku-object";
+export { QueueObject } from "./objects/queue-object";
 
 const app = createApp();
 

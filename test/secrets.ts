@@ -4,4 +4,5 @@ export const TEST_SECRETS = {
   ADMIN_TOKEN: "test-admin-token",
   STRIPE_WEBHOOK_SECRET: "whsec_test_0123456789abcdef",
   MERCHANT_WEBHOOK_SECRET: "whsec_dGVzdC1tZXJjaGFudC13ZWJob29rLXNlY3JldA==",
+  QUEUE_SIGNING_SECRET: "test-queue-signing-secret-0123456789",
 };

@@ -17,6 +17,10 @@ export const sales = sqliteTable(
     revision: integer("revision").notNull(),
     createdAtMs: integer("created_at_ms").notNull(),
     updatedAtMs: integer("updated_at_ms").notNull(),
+    /** Waiting room (SPEC 9): `fifo` or `lottery`; null, the sale has none. */
+    queueMode: text("queue_mode", { enum: ["fifo", "lottery"] }),
+    queuePrequeueSeconds: integer("queue_prequeue_seconds"),
+    queueAdmitSeconds: integer("queue_admit_seconds"),
   },
   // The merchant's list (GET /v1/sales) pages newest start first.
   (t) => [index("sales_by_start").on(t.startsAtMs, t.saleId)],

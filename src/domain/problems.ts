@@ -9,6 +9,7 @@ export const PROBLEMS = {
   invalid_request: { status: 400, title: "The request is not valid" },
   unauthorized: { status: 401, title: "Authentication is required" },
   forbidden: { status: 403, title: "This credential may not do that" },
+  admission_required: { status: 403, title: "An admission from the sale's waiting room is required" },
   not_found: { status: 404, title: "No such resource" },
   method_not_allowed: { status: 405, title: "Method not allowed" },
   insufficient_stock: { status: 409, title: "Not enough stock for that quantity" },

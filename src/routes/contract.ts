@@ -56,7 +56,7 @@ export const HEADER_COMPONENTS: Json = {
 const STATUS_TEXT: Record<number, string> = {
   400: "`invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON",
   401: "`unauthorized`: the credential is missing where required, malformed, invalid or expired",
-  403: "`forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route)",
+  403: "`forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission`",
   404: "`not_found`: no such resource, or not yours to see",
   405: "`method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes",
   409: "A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`)",

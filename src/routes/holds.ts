@@ -9,6 +9,7 @@ import { purgeSku } from "../edge/purge";
 import { enforceRateLimits } from "../edge/rate-limit";
 import { holdingObject, reserveFor } from "../edge/shards";
 import { edgeRefusal, rememberVerdict } from "../edge/verdicts";
+import { queuedSaleOf, reportAdmissionUsed, requireAdmission } from "../edge/queue";
 import { holdStub, placeOfHold } from "../objects/shards";
 import { Hold, HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
 
@@ -20,6 +21,14 @@ const HoldBody = z
 const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { merchant: [] }];
 
 const skuParams = z.object({ sku: SkuId });
+
+const HoldHeaders = IdempotencyHeaders.extend({
+  "holdfast-admission": z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({ description: "The admission token from the sale's waiting room; required when the SKU's live sale has one." }),
+});
 const holdParams = z.object({ sku: SkuId, holdId: HoldId });
 
 /** The object that owns the hold (its id names it); a hold of another SKU is not under this path. */
@@ -41,7 +50,7 @@ export const holdRoutes = router()
       operationId: "createHold",
       summary: "Reserve units for the calling shopper",
       security: [{ shopper: [] }],
-      request: { params: skuParams, headers: IdempotencyHeaders, body: jsonBody(HoldBody) },
+      request: { params: skuParams, headers: HoldHeaders, body: jsonBody(HoldBody) },
       responses: { 201: jsonResponse(Hold, "The hold"), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
     }),
     async (c) => {
@@ -59,10 +68,24 @@ export const holdRoutes = router()
       if (cut) throw new ProblemError(cut.code, cut.detail, cut.extra, { "holdfast-cache": "hit" });
       const idem = await idempotencyKey(key, principal!, operation, body);
       const recall = idem && (() => callObject(c.env, () => c.env.SKU.getByName(holdingObject(sku, customerId)).replay(idem)));
+      // A sale with a waiting room: the admission is checked here, with the signing key alone.
+      const queuedSale = await queuedSaleOf(c, sku);
+      let admission = null;
+      if (queuedSale) {
+        try {
+          admission = await requireAdmission(c.env, c.req.valid("header")["holdfast-admission"], queuedSale, customerId);
+        } catch (e) {
+          // A retry of a hold that ran is answered with its result, even once the admission lapsed.
+          const stored = recall ? await recall() : null;
+          if (stored) return sendOutcome(c, stored, 201);
+          throw e;
+        }
+      }
       const stored = await enforceRateLimits(c, customerId, "hold", recall);
       if (stored) return sendOutcome(c, stored, 201);
       const outcome = await reserveFor(c.env, sku, { customerId, quantity: body.quantity }, idem, (run) => callObject(c.env, run));
       if (!outcome.ok && !outcome.replayed) rememberVerdict(c, holdingObject(sku, customerId), outcome);
+      if (outcome.ok && admission) reportAdmissionUsed(c, admission);
       return sendOutcome(c, outcome, 201);
     },
   )

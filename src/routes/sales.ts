@@ -4,6 +4,7 @@ import { router } from "../http/context";
 import { getSale, putSale } from "../services/sales";
 import { cachedPublic } from "../edge/cache";
 import { purgeSale } from "../edge/purge";
+import { purgeQueue } from "../edge/queue";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
 import { ANYONE, IdempotencyHeaders, jsonBody, jsonResponse, Money, Problem, problems, queryInt, SaleId, SkuId } from "./schemas";
 import { badCursor } from "../http/cursor";
@@ -11,6 +12,7 @@ import { idempotencyKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
 import { decodeSalePosition, encodeSalePosition, endSale, listSales } from "../services/sale-admin";
+import { QueueSettings, QueueView } from "../queue/config";
 
 const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-27T17:00:00Z" });
 
@@ -46,6 +48,7 @@ const SaleBody = z
     startsAt: Instant,
     endsAt: Instant,
     items: z.array(SaleItemBody).min(1).max(100),
+    queue: QueueSettings.optional().openapi({ description: "A waiting room in front of the sale (see the queue routes); absent: none." }),
   })
   .refine((s) => Date.parse(s.endsAt) > Date.parse(s.startsAt), { message: "must be after startsAt", path: ["endsAt"] })
   .refine((s) => new Set(s.items.map((i) => i.sku)).size === s.items.length, {
@@ -78,6 +81,7 @@ export const SaleView = z
     ),
     createdAt: z.string(),
     updatedAt: z.string(),
+    queue: QueueView.nullable(),
   })
   .openapi("Sale");
 
@@ -115,6 +119,7 @@ export const saleRoutes = router()
       const input = { ...body, startsAtMs: Date.parse(body.startsAt), endsAtMs: Date.parse(body.endsAt) };
       const { created, sale } = await putSale(c.env, saleId, input, Date.now());
       purgeSale(c, saleId, sale.items.map((i) => i.sku));
+      purgeQueue(c, saleId, sale.items.map((i) => i.sku));
       return c.json(sale, created ? 201 : 200);
     },
   )

@@ -5,6 +5,7 @@ import type { Money, SaleRule, SkuStatus } from "../domain/types";
 import { saleItems, sales, saleSkus, type SaleItemRow, type SaleRow } from "../db/schema";
 import { callObject } from "../edge/guard";
 import { iso } from "../objects/offer";
+import { joinShardCount, withDefaults, type QueueSettings } from "../queue/config";
 
 export interface SaleItemInput {
   sku: string;
@@ -22,6 +23,8 @@ export interface SaleInput {
   startsAtMs: number;
   endsAtMs: number;
   items: SaleItemInput[];
+  /** Waiting room (SPEC 9); absent: none. */
+  queue?: QueueSettings | undefined;
 }
 
 export interface SaleView {
@@ -41,6 +44,7 @@ export interface SaleView {
   >;
   createdAt: string;
   updatedAt: string;
+  queue: Required<QueueSettings> | null;
 }
 
 /**
@@ -53,13 +57,15 @@ export interface SaleView {
 export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms: number): Promise<{ created: boolean; sale: SaleView }> {
   await checkSale(env, saleId, input);
   const db = drizzle(env.DB);
+  const queue = input.queue ? withDefaults(input.queue) : null;
+  const queueColumns = { queueMode: queue?.mode ?? null, queuePrequeueSeconds: queue?.prequeueSeconds ?? null, queueAdmitSeconds: queue?.admitSeconds ?? null };
   const [upsert] = await db.batch([
     db
       .insert(sales)
-      .values({ saleId, name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, revision: 1, createdAtMs: now_ms, updatedAtMs: now_ms })
+      .values({ saleId, name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, revision: 1, createdAtMs: now_ms, updatedAtMs: now_ms, ...queueColumns })
       .onConflictDoUpdate({
         target: sales.saleId,
-        set: { name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, updatedAtMs: now_ms, revision: sql`${sales.revision} + 1` },
+        set: { name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, updatedAtMs: now_ms, revision: sql`${sales.revision} + 1`, ...queueColumns },
       })
       .returning({ revision: sales.revision, createdAtMs: sales.createdAtMs }),
     db.delete(saleItems).where(eq(saleItems.saleId, saleId)),
@@ -102,9 +108,22 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
  * path; the sale is in D1, and repeating the write pushes it again.
  */
 export async function pushSale(env: Env, saleId: string, revision: number, sale: SaleInput, dropped: readonly string[] = []): Promise<void> {
+  // An overloaded object is a 503 like on any other path; the sale is in D1, and repeating the write pushes it again.
   await Promise.all([
     ...sale.items.map((item) => callObject(env, () => env.SKU.getByName(item.sku).applySaleRule(ruleOf(saleId, revision, sale, item)))),
     ...dropped.map((sku) => callObject(env, () => env.SKU.getByName(sku).removeSaleRule(saleId, revision))),
+    // The waiting room hears of every write, so turning it off, moving the window or ending the sale reaches it too.
+    callObject(env, () =>
+      env.QUEUE.getByName(saleId).configure({
+        saleId,
+        revision,
+        settings: sale.queue ? withDefaults(sale.queue) : null,
+        startsAtMs: sale.startsAtMs,
+        endsAtMs: sale.endsAtMs,
+        skus: sale.items.map((i) => i.sku),
+        joinShards: joinShardCount(env),
+      }),
+    ),
   ]);
 }
 
@@ -124,6 +143,9 @@ export function inputOf(sale: SaleRow, items: readonly SaleItemRow[]): SaleInput
       paymentSeconds: item.paymentSeconds ?? undefined,
       priority: item.priority ?? undefined,
     })),
+    ...(sale.queueMode === null
+      ? {}
+      : { queue: { mode: sale.queueMode, prequeueSeconds: sale.queuePrequeueSeconds ?? undefined, admitSeconds: sale.queueAdmitSeconds ?? undefined } }),
   };
 }
 
@@ -164,6 +186,9 @@ export function viewOf(
     })),
     createdAt: iso(sale.createdAtMs),
     updatedAt: iso(sale.updatedAtMs),
+    queue: sale.queueMode
+      ? { mode: sale.queueMode, prequeueSeconds: sale.queuePrequeueSeconds ?? 0, admitSeconds: sale.queueAdmitSeconds ?? 0 }
+      : null,
   };
 }
 
