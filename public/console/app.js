@@ -36,7 +36,9 @@ async function route() {
   cleanup = null;
   const container = h("div.panel", { dataset: { panel: name || "skus" } });
   fill(view, container);
-  cleanup = (await panel.render(container, args, await loadFeatures())) ?? null;
+  // A panel that polls or listens returns how to stop it.
+  const stop = await panel.render(container, args, await loadFeatures());
+  cleanup = typeof stop === "function" ? stop : null;
 }
 
 login.addEventListener("submit", async (ev) => {

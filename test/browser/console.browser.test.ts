@@ -49,8 +49,12 @@ afterAll(async () => {
 });
 
 const text = (selector: string) => () => page.locator(selector).first().textContent({ timeout: UI_TIMEOUT_MS });
+/** Opens a panel afresh, as following a link to it does (the same hash again re-renders it). */
 const go = async (hash: string) => {
-  await page.evaluate((h) => (location.hash = h), hash);
+  await page.evaluate((h) => {
+    if (location.hash === h) window.dispatchEvent(new HashChangeEvent("hashchange"));
+    else location.hash = h;
+  }, hash);
 };
 
 describe("the merchant console", () => {
@@ -113,11 +117,16 @@ describe("the merchant console", () => {
     await form.locator("input[name=name]").fill("Broken sale");
     await form.locator('input[name="items.0.sku"]').fill(sku);
     await form.locator('input[name="items.0.price.amount"]').fill("1500");
-    // No per-customer limit, and an end before the start.
-    await form.locator("input[name=endsAt]").fill("2020-01-01T00:00:00");
+    // No per-customer limit: the item's field says so.
     await form.locator("button[type=submit]").click();
     await page.waitForSelector('.field.invalid[data-path="items.0.perCustomerLimit"]');
-    expect(await page.isVisible('.field.invalid[data-path="endsAt"]')).toBe(true);
+    expect(await text('.field[data-path="items.0.perCustomerLimit"] .error')()).not.toBe("");
+    // Then an end before the start: that error replaces the first.
+    await form.locator('input[name="items.0.perCustomerLimit"]').fill("2");
+    await form.locator("input[name=endsAt]").fill("2020-01-01T00:00:00");
+    await form.locator("button[type=submit]").click();
+    await page.waitForSelector('.field.invalid[data-path="endsAt"]');
+    expect(await page.isVisible('.field.invalid[data-path="items.0.perCustomerLimit"]')).toBe(false);
     expect((await merchant(app.origin, "GET", `/v1/sales/${saleId}-bad`)).status).toBe(404);
   });
 
