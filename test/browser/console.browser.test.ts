@@ -229,7 +229,7 @@ describe("the merchant console", () => {
       ["listSales", "#sales", "Listing every sale: not available"],
       ["listHolds", `#skus/${sku}`, "Listing a SKU's holds: not available"],
     ];
-    for (const [feature, hash, notice] of missing.filter(([f]) => !features[f])) {
+    for (const [, hash, notice] of missing.filter(([f]) => !features[f])) {
       await go(hash);
       await expect.poll(text(".unavailable"), { timeout: UI_TIMEOUT_MS }).toContain(notice);
     }
