@@ -64,7 +64,7 @@ export async function render(root, [saleId], features) {
 
 function itemCard(item) {
   const available = h("strong.big", { dataset: { available: item.sku } }, fmt.num(item.available));
-  const itemStatus = h("span.badge", {}, item.status ?? "");
+  const itemStatus = h(`span.badge.${item.status ?? "none"}`, {}, item.status ?? "");
   const rate = h("dd", { dataset: { metric: "holdsPerMinute" } }, "—");
   const expired = h("dd", { dataset: { metric: "expiredCreated" } }, "—");
   const refusals = h("ul.refusals");
@@ -98,6 +98,7 @@ function itemCard(item) {
       last.available = m.available;
       available.textContent = m.available;
       itemStatus.textContent = m.status;
+      itemStatus.className = `badge ${m.status}`;
       el.dataset.via = m.via;
       plot(Date.now());
     },

@@ -39,11 +39,12 @@ export function levelsChart(points, { title = "Available units and holds per min
   const x = (t) => PAD.l + ((t - t0) / (t1 - t0)) * (W - PAD.l - PAD.r);
   const y = (v, max) => H - PAD.b - (v / max) * (H - PAD.t - PAD.b);
 
-  for (let i = 0; i <= 4; i++) {
-    const gy = y((i / 4) * aMax, aMax);
+  // Five steps of a "nice" maximum are round numbers (0, 10, 20… or 0, 20, 40…).
+  for (let i = 0; i <= 5; i++) {
+    const gy = y((i / 5) * aMax, aMax);
     svg.append(s("line", { x1: PAD.l, x2: W - PAD.r, y1: gy, y2: gy, class: "grid" }));
-    svg.append(s("text", { x: PAD.l - 6, y: gy + 4, "text-anchor": "end", class: "axis avail" }, Math.round((i / 4) * aMax)));
-    svg.append(s("text", { x: W - PAD.r + 6, y: gy + 4, class: "axis rate" }, Math.round((i / 4) * rMax * 10) / 10));
+    svg.append(s("text", { x: PAD.l - 6, y: gy + 4, "text-anchor": "end", class: "axis avail" }, Math.round((i / 5) * aMax)));
+    svg.append(s("text", { x: W - PAD.r + 6, y: gy + 4, class: "axis rate" }, Math.round((i / 5) * rMax * 10) / 10));
   }
   const clock = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   svg.append(s("text", { x: PAD.l, y: H - 8, class: "axis" }, clock(t0)));
