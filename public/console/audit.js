@@ -46,7 +46,7 @@ export async function render(root, [stream]) {
       }
       if (r.body.complete) {
         verdict.className = `verdict ${r.body.ok ? "good" : "bad"}`;
-        return void (verdict.textContent = r.body.ok ? `Verified: ${events} events in ${streams} streams, every hash chain intact.` : "Verification failed.");
+        return void (verdict.textContent = r.body.ok ? `Verified: ${events} events in ${streams} stream${streams === 1 ? "" : "s"}, every hash chain intact.` : "Verification failed.");
       }
       next = r.body.nextCursor;
     }

@@ -4,7 +4,8 @@
 const NS = "http://www.w3.org/2000/svg";
 const W = 640;
 const H = 220;
-const PAD = { l: 44, r: 44, t: 14, b: 28 };
+/** The legend sits in the top padding, above the plot. */
+const PAD = { l: 44, r: 44, t: 30, b: 28 };
 
 function s(tag, attrs = {}, text) {
   const el = document.createElementNS(NS, tag);
@@ -56,7 +57,7 @@ export function levelsChart(points, { title = "Available units and holds per min
   const rate = pts.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(1)},${y(p.r, rMax).toFixed(1)}`).join("");
   svg.append(s("path", { d: rate, class: "line rate" }));
 
-  const legend = s("g", { transform: `translate(${PAD.l + 8},${PAD.t + 4})` });
+  const legend = s("g", { transform: `translate(${PAD.l},4)` });
   legend.append(s("rect", { x: 0, y: 0, width: 10, height: 10, class: "key avail" }), s("text", { x: 14, y: 9, class: "legend" }, "available (left)"));
   legend.append(s("rect", { x: 130, y: 0, width: 10, height: 10, class: "key rate" }), s("text", { x: 144, y: 9, class: "legend" }, "holds / min (right)"));
   svg.append(legend);

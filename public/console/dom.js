@@ -59,7 +59,8 @@ export function problemText(p) {
 /** A labelled input; `name` is the body path it edits, so inline errors find it. */
 export function field(label, name, { tag = "input", options = [], ...attrs } = {}) {
   const input = h(tag, { name, ...attrs });
-  for (const o of options) input.append(h("option", { value: o }, o));
+  // An empty option is "no filter".
+  for (const o of options) input.append(h("option", { value: o }, o === "" ? "any" : o));
   return h("label.field", { dataset: { path: name } }, h("span", {}, label), input, h("small.error", { "aria-live": "polite" }));
 }
 
@@ -87,4 +88,13 @@ export function showErrors(form, problem, pathMap = (p) => p) {
     } else unplaced.push(`${err.path || err.in}: ${err.message}`);
   }
   if (banner) banner.textContent = problem.errors?.length && !unplaced.length ? "Fix the fields marked in red." : [problemText(problem), ...unplaced].join(" · ");
+}
+
+/**
+ * Names each cell after its column (data-label), so that on a phone a
+ * `table.stack` reads as one card per row (console.css) instead of scrolling.
+ */
+export function labelCells(table) {
+  const names = [...table.tHead.rows[0].cells].map((c) => c.textContent);
+  for (const row of table.tBodies[0].rows) [...row.cells].forEach((c, i) => (c.dataset.label = names[i] ?? ""));
 }

@@ -1,7 +1,7 @@
 // Orders: filtered by status and SKU, with the merchant's actions (fulfil,
 // cancel, refund with or without restock) confirmed inline.
 import { enc, get, post, qs } from "./api.js";
-import { field, fill, fmt, h, problemText } from "./dom.js";
+import { field, fill, fmt, h, labelCells, problemText } from "./dom.js";
 
 const STATUSES = ["", "pending_payment", "paid", "fulfilled", "payment_failed", "expired", "cancelled", "refunded"];
 
@@ -15,13 +15,20 @@ export async function render(root) {
     h("button.secondary", { type: "submit" }, "Filter"),
   );
   let cursor = null;
+  let latest = 0;
   const load = async (reset) => {
     const e = filters.elements;
-    const r = await get(`/v1/orders${qs({ status: e.status.value, sku: e.sku.value.trim(), limit: 50, cursor: reset ? null : cursor })}`);
+    const query = qs({ status: e.status.value, sku: e.sku.value.trim(), limit: 50 });
+    const asked = ++latest;
+    const r = await get(`/v1/orders${query}${reset || !cursor ? "" : `&cursor=${encodeURIComponent(cursor)}`}`);
+    // A slower answer to an earlier filter must not replace a newer one.
+    if (asked !== latest) return;
     if (!r.ok) return void (banner.textContent = problemText(r.problem));
+    body.dataset.query = query;
     if (reset) body.replaceChildren();
     body.append(...r.body.data.map((o) => row(o, banner, () => load(true))));
     if (reset && !r.body.data.length) body.append(h("tr", {}, h("td", { colSpan: 6 }, "No orders match.")));
+    labelCells(table);
     cursor = r.body.nextCursor;
     more.hidden = !cursor;
   };
@@ -31,8 +38,8 @@ export async function render(root) {
   });
   filters.elements.status.addEventListener("change", () => load(true));
   more.addEventListener("click", () => load(false));
-  fill(root, h("h1", {}, "Orders"), filters, banner,
-    h("div.scroll", {}, h("table.data", {}, h("thead", {}, h("tr", {}, ["Order", "Customer", "Status", "Items", "Total", ""].map((c) => h("th", {}, c)))), body)), more);
+  const table = h("table.data.stack", {}, h("thead", {}, h("tr", {}, ["Order", "Customer", "Status", "Items", "Total", ""].map((c) => h("th", {}, c)))), body);
+  fill(root, h("h1", {}, "Orders"), filters, banner, h("div.scroll", {}, table), more);
   load(true);
 }
 
@@ -62,6 +69,6 @@ function row(o, banner, reload) {
     h("td", {}, h(`span.badge.${o.status}`, {}, o.status), o.refund ? h("small", {}, ` refund ${o.refund.status}${o.refund.restocked ? ", restocked" : ""}`) : null),
     h("td", {}, o.items.map((i) => `${i.quantity} × ${i.sku}`).join(", ")),
     h("td.num", {}, fmt.money({ amount: o.total, currency: o.currency })),
-    h("td.actions", {}, actions, confirm),
+    h("td.actions", {}, h("div.act", {}, actions, confirm)),
   );
 }

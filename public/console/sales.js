@@ -1,7 +1,7 @@
 // Sales: the list (by status), create and edit with the server's field
 // errors shown inline, and ending a sale now.
 import { enc, get, post, put, qs } from "./api.js";
-import { field, fill, fmt, h, problemText, showErrors, unavailable } from "./dom.js";
+import { field, fill, fmt, h, labelCells, problemText, showErrors, unavailable } from "./dom.js";
 
 /** Without GET /v1/sales the console remembers the sales this tab created or opened. */
 const RECENT_KEY = "holdfast.recentSales";
@@ -29,12 +29,12 @@ function list(root, features) {
     h("tr", { dataset: { sale: s.saleId } },
       h("td", {}, h("a", { href: `#board/${enc(s.saleId)}` }, s.saleId)), h("td", {}, s.name),
       h("td", {}, h(`span.badge.${s.status}`, {}, s.status)), h("td", {}, fmt.time(s.startsAt)), h("td", {}, fmt.time(s.endsAt)), h("td.num", {}, s.items.length),
-      h("td.actions", {},
+      h("td.actions", {}, h("div.act", {},
         h("a.button.small", { href: `#board/${enc(s.saleId)}` }, "Board"),
         h("a.button.small.secondary", { href: `#sales/${enc(s.saleId)}/edit` }, "Edit"),
         h("a.button.small.secondary", { href: `#report/${enc(s.saleId)}` }, "Report"),
         features.endSale && s.status !== "ended" ? h("button.small.danger", { type: "button", onclick: () => endSale(s.saleId, banner, () => load(true)) }, "End now") : null,
-      ),
+      )),
     );
   const load = async (reset) => {
     if (!features.listSales) {
@@ -44,13 +44,15 @@ function list(root, features) {
         const r = await get(`/v1/sales/${enc(id)}`);
         if (r.ok) rows.push(r.body);
       }
-      return fill(body, rows.map(row));
+      fill(body, rows.map(row));
+      return labelCells(table);
     }
     const r = await get(`/v1/sales${qs({ status: status.querySelector("select").value, limit: 50, cursor: reset ? null : cursor })}`);
     if (!r.ok) return void (banner.textContent = problemText(r.problem));
     banner.textContent = "";
     if (reset) body.replaceChildren();
     body.append(...r.body.data.map(row));
+    labelCells(table);
     cursor = r.body.nextCursor;
     more.hidden = !cursor;
   };
@@ -61,11 +63,12 @@ function list(root, features) {
     const id = ev.target.elements.saleId.value.trim();
     if (id) location.hash = `#board/${enc(id)}`;
   } }, field("Open a sale by id", "saleId", { required: true }), h("button.secondary", { type: "submit" }, "Open"));
+  const table = h("table.data.stack", {}, h("thead", {}, h("tr", {}, ["Sale", "Name", "Status", "Starts", "Ends", "Items", ""].map((c) => h("th", {}, c)))), body);
   fill(root,
     h("div.head", {}, h("h1", {}, "Sales"), h("a.button", { href: "#sales/new" }, "New sale")),
     features.listSales ? status : h("div", {}, unavailable("Listing every sale"), h("p.hint", {}, "Showing the sales opened in this tab."), open),
     banner,
-    h("div.scroll", {}, h("table.data", {}, h("thead", {}, h("tr", {}, ["Sale", "Name", "Status", "Starts", "Ends", "Items", ""].map((c) => h("th", {}, c)))), body)),
+    h("div.scroll", {}, table),
     more,
   );
   load(true);

@@ -171,6 +171,7 @@ describe("the merchant console", () => {
     await go("#orders");
     await page.fill('[data-panel="orders"] input[name=sku]', sku);
     await page.click('[data-panel="orders"] form button[type=submit]');
+    await page.waitForSelector(`[data-panel="orders"] tbody[data-query*="sku=${sku}"]`);
     const row = page.locator(`tr[data-order="${orderId}"]`);
     await row.waitFor();
     expect(await row.getAttribute("data-status")).toBe("paid");
