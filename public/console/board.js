@@ -48,6 +48,11 @@ export async function render(root, [saleId], features) {
   };
   setSale(sale);
 
+  // With the report route, the chart starts from the sale's history rather than from when the board opened.
+  if (features.report) {
+    const history = await get(`/v1/sales/${enc(saleId)}/report`);
+    if (history.ok) for (const c of cards) c.seed(history.body.series.find((s) => s.sku === c.sku)?.points ?? []);
+  }
   const stops = cards.map((c) => watchLevels(c.sku, (m) => c.levels(m)));
   const tick = async () => {
     const [fresh, ...stats] = await Promise.all([get(`/v1/sales/${enc(saleId)}`), ...cards.map((c) => get(`/v1/skus/${enc(c.sku)}/stats`))]);
@@ -93,6 +98,9 @@ function itemCard(item) {
   return {
     el,
     sku: item.sku,
+    seed(history) {
+      points.push(...history.slice(-MAX_POINTS).map((p) => ({ at: Date.parse(p.at), available: p.available, holdsPerMinute: p.holdsPerMinute })));
+    },
     levels(m) {
       if (m.available === last.available && itemStatus.textContent === m.status) return;
       last.available = m.available;

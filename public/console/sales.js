@@ -85,6 +85,10 @@ export function rememberSale(id) {
 }
 
 const optionalInt = (v) => (v === "" ? undefined : Number(v));
+/** Every optional item setting has a field: a PUT replaces the sale, so one left out would be dropped. */
+const OPTIONAL_ITEM_FIELDS = ["maxPerOrder", "holdSeconds", "paymentSeconds", "holdsPerMinute", "priority"];
+/** A waiting room's settings (SPEC 9), kept as they are when the console edits the rest of a sale. */
+const QUEUE_INPUT = ["mode", "prequeueSeconds", "admitSeconds"];
 
 function itemRow(form, item) {
   const n = form.querySelectorAll(".item").length;
@@ -100,6 +104,10 @@ function itemRow(form, item) {
       field("Per-customer limit", p("perCustomerLimit"), { type: "number", min: 1, value: item?.perCustomerLimit ?? "" }),
       field("Max per order", p("maxPerOrder"), { type: "number", min: 1, value: item?.maxPerOrder ?? "" }),
       field("Hold seconds", p("holdSeconds"), { type: "number", min: 1, value: item?.holdSeconds ?? "" }),
+    ),
+    h("div.row",
+      field("Payment seconds", p("paymentSeconds"), { type: "number", min: 60, value: item?.paymentSeconds ?? "" }),
+      field("Holds per minute", p("holdsPerMinute"), { type: "number", min: 1, value: item?.holdsPerMinute ?? "" }),
       field("Priority", p("priority"), { type: "number", value: item?.priority ?? "", title: "Only for a SKU in two overlapping sales: the higher wins" }),
     ),
   );
@@ -114,7 +122,7 @@ function readItems(form) {
       price: { amount: optionalInt(v("price.amount")), currency: v("price.currency") },
       perCustomerLimit: optionalInt(v("perCustomerLimit")),
     };
-    for (const k of ["maxPerOrder", "holdSeconds", "priority"]) if (v(k) !== "") item[k] = Number(v(k));
+    for (const k of OPTIONAL_ITEM_FIELDS) if (v(k) !== "") item[k] = Number(v(k));
     return item;
   });
 }
@@ -144,6 +152,7 @@ function saleForm(sale) {
     const saleId = e.saleId.value.trim();
     const iso = (v) => (v ? new Date(v).toISOString() : "");
     const body = { name: e.name.value, startsAt: iso(e.startsAt.value), endsAt: iso(e.endsAt.value), items: readItems(form) };
+    if (sale?.queue) body.queue = Object.fromEntries(QUEUE_INPUT.filter((k) => sale.queue[k] !== undefined && sale.queue[k] !== null).map((k) => [k, sale.queue[k]]));
     if (!saleId) return showErrors(form, { title: "Invalid request", errors: [{ in: "json", path: "saleId", message: "required" }] });
     const r = await put(`/v1/sales/${enc(saleId)}`, body);
     // A bad id is a path parameter: show it on the id field.
