@@ -102,12 +102,12 @@ function itemCard(item) {
       points.push(...history.slice(-MAX_POINTS).map((p) => ({ at: Date.parse(p.at), available: p.available, holdsPerMinute: p.holdsPerMinute })));
     },
     levels(m) {
+      el.dataset.via = m.via;
       if (m.available === last.available && itemStatus.textContent === m.status) return;
       last.available = m.available;
       available.textContent = m.available;
       itemStatus.textContent = m.status;
       itemStatus.className = `badge ${m.status}`;
-      el.dataset.via = m.via;
       plot(Date.now());
     },
     stats(s) {
