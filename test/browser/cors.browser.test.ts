@@ -3,12 +3,12 @@
  * by playwright-core): a page served from another origin calls the API the way
  * a storefront would, through `wrangler dev`.
  */
-import chromium from "@sparticuz/chromium";
 import { createServer, type Server } from "node:http";
 import { sign } from "hono/jwt";
-import { chromium as playwright, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../secrets.ts";
+import { launchChromium } from "./chromium.ts";
 import { freePort, startWranglerDev, type DevServer } from "./wrangler-dev.ts";
 
 let api: DevServer;
@@ -26,25 +26,13 @@ beforeAll(async () => {
   // Only 127.0.0.1 is listed: the same page loaded as http://localhost:<port> is another origin.
   [api, browser] = await Promise.all([
     startWranglerDev({ CORS_ORIGINS: `http://127.0.0.1:${pagePort}` }),
-    chromium.executablePath().then((executablePath) => playwright.launch({ executablePath, args: browserArgs(), headless: true })),
+    launchChromium(),
   ]);
 }, 90_000);
 
 afterAll(async () => {
   await Promise.all([browser?.close(), api?.stop(), new Promise((r) => pages?.close(r))]);
 });
-
-/**
- * @sparticuz/chromium's flags are for AWS Lambda: they include
- * --disable-web-security, which turns CORS off (the very thing under test), and
- * --single-process, where closing a page takes the browser down.
- */
-function browserArgs(): string[] {
-  const dropped = ["--disable-web-security", "--single-process", "--allow-running-insecure-content", "--disable-site-isolation-trials"];
-  const args = chromium.args.filter((a) => !dropped.includes(a));
-  expect(args).not.toContain("--disable-web-security");
-  return args;
-}
 
 async function pageAt(origin: string) {
   const page = await browser.newPage();

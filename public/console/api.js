@@ -1,0 +1,72 @@
+// The merchant API as the console calls it. The token lives in
+// sessionStorage["holdfast.token"] only and travels as a Bearer header, never in a URL.
+
+const TOKEN_KEY = "holdfast.token";
+let onUnauthorized = () => {};
+
+export const token = {
+  get: () => sessionStorage.getItem(TOKEN_KEY),
+  set: (t) => sessionStorage.setItem(TOKEN_KEY, t),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+/** Called on any 401: the token is gone or wrong, so the console returns to its login form. */
+export function whenUnauthorized(fn) {
+  onUnauthorized = fn;
+}
+
+/**
+ * One call → `{ ok, status, body, problem }`. Refusals are values: a problem
+ * document comes back as `problem`, a network failure as status 0.
+ */
+export async function call(method, path, body, { idempotent = method === "POST" } = {}) {
+  const headers = { authorization: `Bearer ${token.get() ?? ""}` };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  // A retried click must not restock twice: each action carries its own key.
+  if (idempotent) headers["idempotency-key"] = `console-${crypto.randomUUID()}`;
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store" });
+  } catch {
+    return { ok: false, status: 0, body: null, problem: { title: "Network error", detail: "The server could not be reached." } };
+  }
+  const json = (res.headers.get("content-type") ?? "").includes("json") ? await res.json().catch(() => null) : null;
+  if (res.status === 401) {
+    token.clear();
+    onUnauthorized(json);
+  }
+  return res.ok ? { ok: true, status: res.status, body: json, problem: null } : { ok: false, status: res.status, body: null, problem: json };
+}
+
+export const get = (path) => call("GET", path);
+export const post = (path, body) => call("POST", path, body);
+export const put = (path, body) => call("PUT", path, body, { idempotent: false });
+
+/** Query string from an object, skipping empty values. */
+export function qs(params) {
+  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ""));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+export const enc = encodeURIComponent;
+
+/**
+ * Which optional routes this server has, read from its OpenAPI document: the
+ * console is built ahead of some of them and leaves their panels out until they exist.
+ */
+let features = null;
+export async function loadFeatures() {
+  if (features) return features;
+  const doc = await fetch("/openapi.json").then((r) => (r.ok ? r.json() : { paths: {} })).catch(() => ({ paths: {} }));
+  const has = (path, method) => Boolean(doc.paths?.[path]?.[method]);
+  features = {
+    listSales: has("/v1/sales", "get"),
+    endSale: has("/v1/sales/{saleId}/end", "post"),
+    report: has("/v1/sales/{saleId}/report", "get"),
+    listHolds: has("/v1/skus/{sku}/holds", "get"),
+    voidHold: has("/v1/skus/{sku}/holds/{holdId}/void", "post"),
+    live: has("/v1/skus/{sku}/live", "get"),
+  };
+  return features;
+}

@@ -1,0 +1,100 @@
+// Tiny DOM helpers: the console has no framework and no build step.
+
+/** h("div.card", { onclick }, child, ...): an element; strings become text nodes, never HTML. */
+export function h(tag, props = {}, ...children) {
+  // Props are optional: a first argument that is content is the first child.
+  if (props instanceof Node || typeof props !== "object" || Array.isArray(props)) {
+    children.unshift(props);
+    props = {};
+  }
+  const [name, ...classes] = tag.split(".");
+  const el = document.createElement(name || "div");
+  if (classes.length) el.className = classes.join(" ");
+  for (const [k, v] of Object.entries(props ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else if (k in el && typeof v !== "string") el[k] = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** Replaces an element's content. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+export const fmt = {
+  money: (m) => (m ? `${(m.amount / 100).toFixed(2)} ${m.currency.toUpperCase()}` : "—"),
+  time: (iso) => (iso ? new Date(iso).toLocaleString() : "—"),
+  /** datetime-local input value for an ISO instant, in the browser's zone. */
+  localInput: (iso) => {
+    const d = new Date(iso);
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  },
+  num: (n) => (n === null || n === undefined ? "—" : String(n)),
+};
+
+/** A "not available" note for a panel whose route this server does not have. */
+export function unavailable(what) {
+  return h("p.notice.unavailable", { role: "status" }, `${what}: not available on this server.`);
+}
+
+/** A problem document as one line, for a banner. */
+export function problemText(p) {
+  return p ? `${p.title ?? "Error"}${p.detail ? `: ${p.detail}` : ""}${p.code ? ` (${p.code})` : ""}` : "Network error";
+}
+
+/** A labelled input; `name` is the body path it edits, so inline errors find it. */
+export function field(label, name, { tag = "input", options = [], ...attrs } = {}) {
+  const input = h(tag, { name, ...attrs });
+  // An empty option is "no filter".
+  for (const o of options) input.append(h("option", { value: o }, o === "" ? "any" : o));
+  return h("label.field", { dataset: { path: name } }, h("span", {}, label), input, h("small.error", { "aria-live": "polite" }));
+}
+
+/**
+ * Shows a problem's field errors (`errors[]` with `in` and `path`) beside the
+ * inputs whose data-path matches; errors with no matching input go to the form's banner.
+ */
+export function showErrors(form, problem, pathMap = (p) => p) {
+  for (const e of form.querySelectorAll(".field")) {
+    e.classList.remove("invalid");
+    e.querySelector(".error").textContent = "";
+  }
+  const banner = form.querySelector(".form-banner");
+  if (!problem) {
+    if (banner) banner.textContent = "";
+    return;
+  }
+  const unplaced = [];
+  for (const err of problem.errors ?? []) {
+    const path = pathMap(err.path);
+    const box = [...form.querySelectorAll(".field")].find((f) => f.dataset.path === path);
+    if (err.in === "json" && box) {
+      box.classList.add("invalid");
+      box.querySelector(".error").textContent = err.message;
+    } else unplaced.push(`${err.path || err.in}: ${err.message}`);
+  }
+  if (banner) banner.textContent = problem.errors?.length && !unplaced.length ? "Fix the fields marked in red." : [problemText(problem), ...unplaced].join(" · ");
+}
+
+/**
+ * Names each cell after its column (data-label), so that on a phone a
+ * `table.stack` reads as one card per row (console.css) instead of scrolling.
+ */
+export function labelCells(table) {
+  const names = [...table.tHead.rows[0].cells].map((c) => c.textContent);
+  for (const row of table.tBodies[0].rows) [...row.cells].forEach((c, i) => (c.dataset.label = names[i] ?? ""));
+}

@@ -1,0 +1,173 @@
+// Sales: the list (by status), create and edit with the server's field
+// errors shown inline, and ending a sale now.
+import { enc, get, post, put, qs } from "./api.js";
+import { field, fill, fmt, h, labelCells, problemText, showErrors, unavailable } from "./dom.js";
+
+/** Without GET /v1/sales the console remembers the sales this tab created or opened. */
+const RECENT_KEY = "holdfast.recentSales";
+const recent = {
+  list: () => JSON.parse(sessionStorage.getItem(RECENT_KEY) ?? "[]"),
+  add: (id) => sessionStorage.setItem(RECENT_KEY, JSON.stringify([id, ...recent.list().filter((x) => x !== id)].slice(0, 20))),
+};
+
+export async function render(root, [saleId, mode], features) {
+  if (saleId === "new") return fill(root, h("p", {}, h("a", { href: "#sales" }, "← All sales")), saleForm(null));
+  if (saleId && mode === "edit") {
+    const r = await get(`/v1/sales/${enc(saleId)}`);
+    return fill(root, h("p", {}, h("a", { href: "#sales" }, "← All sales")), r.ok ? saleForm(r.body) : h("p.banner", {}, problemText(r.problem)));
+  }
+  return list(root, features);
+}
+
+function list(root, features) {
+  const banner = h("p.banner", { role: "alert" });
+  const body = h("tbody");
+  const more = h("button.secondary", { type: "button", hidden: true }, "More");
+  const status = field("Status", "status", { tag: "select", options: ["", "live", "upcoming", "ended"] });
+  let cursor = null;
+  const row = (s) =>
+    h("tr", { dataset: { sale: s.saleId } },
+      h("td", {}, h("a", { href: `#board/${enc(s.saleId)}` }, s.saleId)), h("td", {}, s.name),
+      h("td", {}, h(`span.badge.${s.status}`, {}, s.status)), h("td", {}, fmt.time(s.startsAt)), h("td", {}, fmt.time(s.endsAt)), h("td.num", {}, s.items.length),
+      h("td.actions", {}, h("div.act", {},
+        h("a.button.small", { href: `#board/${enc(s.saleId)}` }, "Board"),
+        h("a.button.small.secondary", { href: `#sales/${enc(s.saleId)}/edit` }, "Edit"),
+        h("a.button.small.secondary", { href: `#report/${enc(s.saleId)}` }, "Report"),
+        features.endSale && s.status !== "ended" ? h("button.small.danger", { type: "button", onclick: () => endSale(s.saleId, banner, () => load(true)) }, "End now") : null,
+      )),
+    );
+  const load = async (reset) => {
+    if (!features.listSales) {
+      // One GET per remembered sale, at most the 20 kept.
+      const rows = [];
+      for (const id of recent.list()) {
+        const r = await get(`/v1/sales/${enc(id)}`);
+        if (r.ok) rows.push(r.body);
+      }
+      fill(body, rows.map(row));
+      return labelCells(table);
+    }
+    const r = await get(`/v1/sales${qs({ status: status.querySelector("select").value, limit: 50, cursor: reset ? null : cursor })}`);
+    if (!r.ok) return void (banner.textContent = problemText(r.problem));
+    banner.textContent = "";
+    if (reset) body.replaceChildren();
+    body.append(...r.body.data.map(row));
+    labelCells(table);
+    cursor = r.body.nextCursor;
+    more.hidden = !cursor;
+  };
+  status.querySelector("select").addEventListener("change", () => load(true));
+  more.addEventListener("click", () => load(false));
+  const open = h("form.inline", { method: "post", action: "#", onsubmit: (ev) => {
+    ev.preventDefault();
+    const id = ev.target.elements.saleId.value.trim();
+    if (id) location.hash = `#board/${enc(id)}`;
+  } }, field("Open a sale by id", "saleId", { required: true }), h("button.secondary", { type: "submit" }, "Open"));
+  const table = h("table.data.stack", {}, h("thead", {}, h("tr", {}, ["Sale", "Name", "Status", "Starts", "Ends", "Items", ""].map((c) => h("th", {}, c)))), body);
+  fill(root,
+    h("div.head", {}, h("h1", {}, "Sales"), h("a.button", { href: "#sales/new" }, "New sale")),
+    features.listSales ? status : h("div", {}, unavailable("Listing every sale"), h("p.hint", {}, "Showing the sales opened in this tab."), open),
+    banner,
+    h("div.scroll", {}, table),
+    more,
+  );
+  load(true);
+}
+
+export async function endSale(saleId, banner, done) {
+  const r = await post(`/v1/sales/${enc(saleId)}/end`, {});
+  banner.textContent = r.ok ? `Sale ${saleId} ended.` : problemText(r.problem);
+  if (r.ok) done?.(r.body);
+}
+
+export function rememberSale(id) {
+  recent.add(id);
+}
+
+const optionalInt = (v) => (v === "" ? undefined : Number(v));
+/** Every optional item setting has a field: a PUT replaces the sale, so one left out would be dropped. */
+const OPTIONAL_ITEM_FIELDS = ["maxPerOrder", "holdSeconds", "paymentSeconds", "holdsPerMinute", "priority"];
+/** A waiting room's settings (SPEC 9), kept as they are when the console edits the rest of a sale. */
+const QUEUE_INPUT = ["mode", "prequeueSeconds", "admitSeconds"];
+
+function itemRow(form, item) {
+  const n = form.querySelectorAll(".item").length;
+  const p = (k) => `items.${n}.${k}`;
+  const row = h("fieldset.item", { dataset: { index: n } },
+    h("legend", {}, `Item ${n + 1}`),
+    h("div.row",
+      field("SKU", p("sku"), { required: true, value: item?.sku ?? "" }),
+      field("Price (minor units)", p("price.amount"), { type: "number", min: 0, value: item?.price.amount ?? "" }),
+      field("Currency", p("price.currency"), { maxLength: 3, value: item?.price.currency ?? "usd" }),
+    ),
+    h("div.row",
+      field("Per-customer limit", p("perCustomerLimit"), { type: "number", min: 1, value: item?.perCustomerLimit ?? "" }),
+      field("Max per order", p("maxPerOrder"), { type: "number", min: 1, value: item?.maxPerOrder ?? "" }),
+      field("Hold seconds", p("holdSeconds"), { type: "number", min: 1, value: item?.holdSeconds ?? "" }),
+    ),
+    h("div.row",
+      field("Payment seconds", p("paymentSeconds"), { type: "number", min: 60, value: item?.paymentSeconds ?? "" }),
+      field("Holds per minute", p("holdsPerMinute"), { type: "number", min: 1, value: item?.holdsPerMinute ?? "" }),
+      field("Priority", p("priority"), { type: "number", value: item?.priority ?? "", title: "Only for a SKU in two overlapping sales: the higher wins" }),
+    ),
+  );
+  form.querySelector(".items").append(row);
+}
+
+function readItems(form) {
+  return [...form.querySelectorAll(".item")].map((_, i) => {
+    const v = (k) => form.elements[`items.${i}.${k}`].value;
+    const item = {
+      sku: v("sku").trim(),
+      price: { amount: optionalInt(v("price.amount")), currency: v("price.currency") },
+      perCustomerLimit: optionalInt(v("perCustomerLimit")),
+    };
+    for (const k of OPTIONAL_ITEM_FIELDS) if (v(k) !== "") item[k] = Number(v(k));
+    return item;
+  });
+}
+
+/** Create (sale null) or replace a sale. Every rule is the server's: its errors land beside their fields. */
+function saleForm(sale) {
+  const now = Date.now();
+  const form = h("form.card.form", { method: "post", action: "#", dataset: { form: "sale" }, novalidate: true },
+    h("h1", {}, sale ? `Edit ${sale.saleId}` : "New sale"),
+    h("div.row",
+      field("Sale id", "saleId", { required: true, value: sale?.saleId ?? "", readOnly: Boolean(sale) }),
+      field("Name", "name", { required: true, value: sale?.name ?? "" }),
+    ),
+    h("div.row",
+      field("Starts", "startsAt", { type: "datetime-local", step: 1, value: fmt.localInput(sale?.startsAt ?? now) }),
+      field("Ends", "endsAt", { type: "datetime-local", step: 1, value: fmt.localInput(sale?.endsAt ?? now + 3_600_000) }),
+    ),
+    h("div.items"),
+    h("button.secondary", { type: "button", onclick: () => itemRow(form) }, "Add item"),
+    h("p.form-banner", { role: "alert" }),
+    h("button", { type: "submit" }, sale ? "Save sale" : "Create sale"),
+  );
+  for (const item of sale?.items ?? [null]) itemRow(form, item);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const e = form.elements;
+    const saleId = e.saleId.value.trim();
+    const iso = (v) => (v ? new Date(v).toISOString() : "");
+    const body = { name: e.name.value, startsAt: iso(e.startsAt.value), endsAt: iso(e.endsAt.value), items: readItems(form) };
+    if (sale?.queue) body.queue = Object.fromEntries(QUEUE_INPUT.filter((k) => sale.queue[k] !== undefined && sale.queue[k] !== null).map((k) => [k, sale.queue[k]]));
+    if (!saleId) return showErrors(form, { title: "Invalid request", errors: [{ in: "json", path: "saleId", message: "required" }] });
+    const r = await put(`/v1/sales/${enc(saleId)}`, body);
+    // A bad id is a path parameter: show it on the id field.
+    showErrors(form, r.problem, (path) => path);
+    if (r.problem) for (const err of r.problem.errors ?? []) if (err.in === "param") markSaleId(form, err.message);
+    if (r.ok) {
+      recent.add(saleId);
+      location.hash = `#board/${enc(saleId)}`;
+    }
+  });
+  return form;
+}
+
+function markSaleId(form, message) {
+  const box = form.querySelector('.field[data-path="saleId"]');
+  box.classList.add("invalid");
+  box.querySelector(".error").textContent = message;
+}
