@@ -11,6 +11,7 @@ import { callObject } from "../edge/guard";
 import { purgeSku } from "../edge/purge";
 import { rememberViewVerdict } from "../edge/verdicts";
 import { MAX_SHARDS } from "../objects/shards";
+import { checkSkuCurrency } from "../services/sale-checks";
 import {
   IdempotencyHeaders,
   jsonBody,
@@ -114,6 +115,7 @@ export const skuRoutes = router()
       // A change of shards sets up (or drains) up to 64 objects: a merchant's write may take longer than a hold.
       const body = c.req.valid("json");
       const config = { ...body, alwaysOn: body.alwaysOn ?? false };
+      await checkSkuCurrency(c.env, sku, config.price.currency, Date.now());
       const { created, snapshot } = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, config), {
         timeout_ms: SHARDING_TIMEOUT_MS,
       });

@@ -17,6 +17,24 @@ export async function checkSale(env: Env, saleId: string, input: SaleInput): Pro
   await checkOverlap(env, saleId, input);
 }
 
+/**
+ * A SKU's currency may change only while no sale that has not ended prices it
+ * in another one, so a sale item's currency stays its SKU's.
+ */
+export async function checkSkuCurrency(env: Env, sku: string, currency: string, now_ms: number): Promise<void> {
+  const db = drizzle(env.DB);
+  const [other] = await db
+    .select({ saleId: saleItems.saleId, currency: saleItems.currency })
+    .from(saleItems)
+    .innerJoin(sales, eq(sales.saleId, saleItems.saleId))
+    .where(and(eq(saleItems.sku, sku), ne(saleItems.currency, currency), gt(sales.endsAtMs, now_ms)))
+    .limit(1);
+  if (!other) return;
+  throw new ProblemError("invalid_request", `The sale "${other.saleId}" prices this SKU in ${other.currency}; end it or change its items first.`, {
+    errors: [{ in: "json", path: "price.currency", message: `must be ${other.currency} while sale ${other.saleId} lists the SKU` }],
+  });
+}
+
 async function checkSkus(env: Env, input: SaleInput): Promise<void> {
   const snapshots = await Promise.all(input.items.map((item) => callObject(env, () => env.SKU.getByName(item.sku).snapshot())));
   const missing: string[] = [];

@@ -143,5 +143,13 @@ describe("currencies", () => {
     expect(res.body.errors).toEqual([{ in: "json", path: "items.1.price.currency", message: "must be the SKU's currency, eur" }]);
     expect(await saleRow(saleId)).toBeNull();
     expect((await putSale(saleId, [item(eur, { price: { amount: 90, currency: "EUR" } })])).status).toBe(201);
+
+    // Nor may the SKU's currency change under a sale that has not ended.
+    const repriced = await call(`/v1/skus/${eur}`, { method: "PUT", auth: ADMIN, body: { name: "E", price: { amount: 100, currency: "usd" } } });
+    expectProblem(repriced, 400, "invalid_request");
+    expect(repriced.body.errors).toEqual([expect.objectContaining({ in: "json", path: "price.currency" })]);
+    expect((await call(`/v1/skus/${eur}`, { auth: ADMIN })).body.price.currency).toBe("eur");
+    expect((await call(`/v1/sales/${saleId}/end`, { auth: ADMIN, method: "POST" })).status).toBe(200);
+    expect((await call(`/v1/skus/${eur}`, { method: "PUT", auth: ADMIN, body: { name: "E", price: { amount: 100, currency: "usd" } } })).status).toBe(200);
   });
 });
