@@ -112,29 +112,36 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
       return { status: res.status, cache: res.headers.get("holdfast-cache"), body: (await res.json()) as any };
     });
 
-  // Joins in five bursts.
   const waiters: Waiter[] = [];
+  // Joins in five bursts, while the shoppers who joined already poll.
   const bursts = 5;
-  for (let b = 0; b < bursts; b++) {
-    const slice = shoppers.slice((b * shoppersN) / bursts, ((b + 1) * shoppersN) / bursts);
-    const joined = await Promise.all(slice.map((s) => json(`/v1/sales/${saleId}/queue`, s, { body: {} })));
-    joined.forEach((j, i) => {
-      if (j.status !== 200) throw new Error(`join returned ${j.status}: ${JSON.stringify(j.body)}`);
-      waiters.push({
-        shopper: slice[i]!,
-        ticket: j.body.ticket,
-        arrivalMs: claimsOf(j.body.ticket).a!,
-        nextPollMs: Date.now() + j.body.retryAfterSeconds * 1000,
-        state: "waiting",
-        admittedAtMs: null,
-        sawSoldOutMs: null,
-        abandons: Math.random() < abandonShare,
+  let joining = true;
+  const joinAll = async () => {
+    for (let b = 0; b < bursts; b++) {
+      const slice = shoppers.slice((b * shoppersN) / bursts, ((b + 1) * shoppersN) / bursts);
+      const joined = await Promise.all(slice.map((s) => json(`/v1/sales/${saleId}/queue`, s, { body: {} })));
+      joined.forEach((j, i) => {
+        if (j.status !== 200) throw new Error(`join returned ${j.status}: ${JSON.stringify(j.body)}`);
+        waiters.push({
+          shopper: slice[i]!,
+          ticket: j.body.ticket,
+          arrivalMs: claimsOf(j.body.ticket).a!,
+          nextPollMs: Date.now() + j.body.retryAfterSeconds * 1000,
+          state: "waiting",
+          admittedAtMs: null,
+          sawSoldOutMs: null,
+          abandons: Math.random() < abandonShare,
+        });
       });
-    });
-    ctx.progress(`  burst ${b + 1}/${bursts}: ${waiters.length} joined`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+      ctx.progress(`  burst ${b + 1}/${bursts}: ${waiters.length} joined`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    joining = false;
+  };
 
+  const joined = joinAll();
+  // Awaited after the loop; this keeps a failed join from counting as unhandled meanwhile.
+  joined.catch(() => undefined);
   let polls = 0;
   let misses = 0;
   let paid = 0;
@@ -176,7 +183,7 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
 
   const deadline = started + RUN_MAX_MS;
   let lastSampleMs = 0;
-  while (waiters.some((w) => w.state !== "done") && Date.now() < deadline && !ctx.signal.aborted) {
+  while ((joining || waiters.some((w) => w.state !== "done")) && Date.now() < deadline && !ctx.signal.aborted) {
     const now = Date.now();
     if (now - lastSampleMs > 500) {
       lastSampleMs = now;
@@ -209,6 +216,7 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
     );
     await new Promise((r) => setTimeout(r, 100));
   }
+  await joined;
   await Promise.all(pending);
   const levels = await api.levels(sku);
   const admittedWaiters = waiters.filter((w) => w.admittedAtMs !== null);
