@@ -33,11 +33,11 @@ const num = (name: string, fallback: number) => {
   return Number.isInteger(v) && v > 0 ? v : fallback;
 };
 
-const ADMIT_SECONDS = 10;
+const ADMIT_SECONDS = 60;
 /** Units may sit unsold while shoppers wait for at most this long (an admission's lapse plus polling and a tick). */
 const UNSERVED_BOUND_MS = (ADMIT_SECONDS + 6) * 1000;
 const IN_FLIGHT_MAX = 96;
-const RUN_MAX_MS = 480_000;
+const RUN_MAX_MS = 360_000;
 
 interface Waiter {
   shopper: Shopper;
