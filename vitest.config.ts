@@ -3,6 +3,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 import { fakeMerchantOutbound } from "./test/fake-merchant.ts";
+import { fakeTurnstileOutbound } from "./test/fake-turnstile.ts";
 import { TEST_SECRETS } from "./test/secrets.ts";
 
 
@@ -46,8 +47,8 @@ export default defineConfig(async () => {
                 // A small per-IP budget so the 429 path is reachable in a test; the
                 // per-customer one stays as wrangler.toml declares it.
                 ratelimits: { IP_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 20, period: 10 } } },
-                // Fake merchant webhook receiver (host merchant.test only; the rest passes through).
-                outboundService: fakeMerchantOutbound,
+                // Fake Turnstile siteverify and merchant webhook receiver (host merchant.test); the rest passes through.
+                outboundService: (request: Request) => fakeTurnstileOutbound(request, fakeMerchantOutbound),
               },
             }),
           ],

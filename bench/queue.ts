@@ -33,11 +33,11 @@ const num = (name: string, fallback: number) => {
   return Number.isInteger(v) && v > 0 ? v : fallback;
 };
 
-const ADMIT_SECONDS = 10;
+const ADMIT_SECONDS = 60;
 /** Units may sit unsold while shoppers wait for at most this long (an admission's lapse plus polling and a tick). */
 const UNSERVED_BOUND_MS = (ADMIT_SECONDS + 6) * 1000;
 const IN_FLIGHT_MAX = 96;
-const RUN_MAX_MS = 240_000;
+const RUN_MAX_MS = 360_000;
 
 interface Waiter {
   shopper: Shopper;
@@ -54,29 +54,23 @@ function claimsOf(token: string): Record<string, number> {
   return JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString("utf8"));
 }
 
-/** Spearman's rank correlation, ties given their average rank. */
-export function spearman(xs: readonly number[], ys: readonly number[]): number {
-  const rank = (v: readonly number[]) => {
-    const order = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
-    const r = new Array<number>(v.length);
-    for (let i = 0; i < order.length; ) {
-      let j = i;
-      while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-      for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2;
-      i = j + 1;
+/**
+ * Goodman and Kruskal's gamma: (concordant - discordant) / (concordant + discordant)
+ * pairs. Shoppers admitted in the same move of the frontier share an admission
+ * time; such ties are neither, so a run in perfect arrival order scores 1 however
+ * coarse the batches (Spearman's rho would count the batches as disorder).
+ */
+export function rankCorrelation(xs: readonly number[], ys: readonly number[]): number {
+  let concordant = 0;
+  let discordant = 0;
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) {
+      const s = Math.sign(xs[i]! - xs[j]!) * Math.sign(ys[i]! - ys[j]!);
+      if (s > 0) concordant++;
+      else if (s < 0) discordant++;
     }
-    return r;
-  };
-  const [a, b] = [rank(xs), rank(ys)];
-  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  const [ma, mb] = [mean(a), mean(b)];
-  let [num_, da, db] = [0, 0, 0];
-  for (let i = 0; i < a.length; i++) {
-    num_ += (a[i]! - ma) * (b[i]! - mb);
-    da += (a[i]! - ma) ** 2;
-    db += (b[i]! - mb) ** 2;
   }
-  return da === 0 || db === 0 ? 1 : num_ / Math.sqrt(da * db);
+  return concordant + discordant === 0 ? 1 : (concordant - discordant) / (concordant + discordant);
 }
 
 export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: string): Promise<QueueBenchResult> {
@@ -118,29 +112,36 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
       return { status: res.status, cache: res.headers.get("holdfast-cache"), body: (await res.json()) as any };
     });
 
-  // Joins in five bursts.
   const waiters: Waiter[] = [];
+  // Joins in five bursts, while the shoppers who joined already poll.
   const bursts = 5;
-  for (let b = 0; b < bursts; b++) {
-    const slice = shoppers.slice((b * shoppersN) / bursts, ((b + 1) * shoppersN) / bursts);
-    const joined = await Promise.all(slice.map((s) => json(`/v1/sales/${saleId}/queue`, s, { body: {} })));
-    joined.forEach((j, i) => {
-      if (j.status !== 200) throw new Error(`join returned ${j.status}: ${JSON.stringify(j.body)}`);
-      waiters.push({
-        shopper: slice[i]!,
-        ticket: j.body.ticket,
-        arrivalMs: claimsOf(j.body.ticket).a!,
-        nextPollMs: Date.now() + j.body.retryAfterSeconds * 1000,
-        state: "waiting",
-        admittedAtMs: null,
-        sawSoldOutMs: null,
-        abandons: Math.random() < abandonShare,
+  let joining = true;
+  const joinAll = async () => {
+    for (let b = 0; b < bursts; b++) {
+      const slice = shoppers.slice((b * shoppersN) / bursts, ((b + 1) * shoppersN) / bursts);
+      const joined = await Promise.all(slice.map((s) => json(`/v1/sales/${saleId}/queue`, s, { body: {} })));
+      joined.forEach((j, i) => {
+        if (j.status !== 200) throw new Error(`join returned ${j.status}: ${JSON.stringify(j.body)}`);
+        waiters.push({
+          shopper: slice[i]!,
+          ticket: j.body.ticket,
+          arrivalMs: claimsOf(j.body.ticket).a!,
+          nextPollMs: Date.now() + j.body.retryAfterSeconds * 1000,
+          state: "waiting",
+          admittedAtMs: null,
+          sawSoldOutMs: null,
+          abandons: Math.random() < abandonShare,
+        });
       });
-    });
-    ctx.progress(`  burst ${b + 1}/${bursts}: ${waiters.length} joined`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+      ctx.progress(`  burst ${b + 1}/${bursts}: ${waiters.length} joined`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    joining = false;
+  };
 
+  const joined = joinAll();
+  // Awaited after the loop; this keeps a failed join from counting as unhandled meanwhile.
+  joined.catch(() => undefined);
   let polls = 0;
   let misses = 0;
   let paid = 0;
@@ -182,7 +183,7 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
 
   const deadline = started + RUN_MAX_MS;
   let lastSampleMs = 0;
-  while (waiters.some((w) => w.state !== "done") && Date.now() < deadline && !ctx.signal.aborted) {
+  while ((joining || waiters.some((w) => w.state !== "done")) && Date.now() < deadline && !ctx.signal.aborted) {
     const now = Date.now();
     if (now - lastSampleMs > 500) {
       lastSampleMs = now;
@@ -215,6 +216,7 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
     );
     await new Promise((r) => setTimeout(r, 100));
   }
+  await joined;
   await Promise.all(pending);
   const levels = await api.levels(sku);
   const admittedWaiters = waiters.filter((w) => w.admittedAtMs !== null);
@@ -228,7 +230,7 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
     polls,
     admittedAfterSoldOut: lastSaleMs === 0 ? 0 : admittedWaiters.filter((w) => w.admittedAtMs! > lastSaleMs).length,
     unitsUnsoldWhileWaiting,
-    fifoRankCorrelation: spearman(admittedWaiters.map((w) => w.arrivalMs), admittedWaiters.map((w) => w.admittedAtMs!)),
+    fifoRankCorrelation: rankCorrelation(admittedWaiters.map((w) => w.arrivalMs), admittedWaiters.map((w) => w.admittedAtMs!)),
     queuePollObjectCallsPer1k: polls === 0 ? 0 : (misses / polls) * 1000,
     oversell: Math.max(0, levels.sold - units),
     soldOutVisibleMs: lastSaleMs === 0 || soldOutSeen.length === 0 ? null : Math.max(...soldOutSeen) - lastSaleMs,

@@ -116,3 +116,12 @@ describe("a waiter's status", () => {
     expect(waiterView(state(), arrivalPlace(NOW - 1_000, "a"), NOW + 3_600_000)).toMatchObject({ status: "closed", reason: "sale_ended" });
   });
 });
+
+describe("Turnstile", () => {
+  it("passes a token siteverify vouches for and refuses one it does not (only siteverify is faked)", async () => {
+    const { verifyTurnstile } = await import("../src/queue/turnstile");
+    const { TURNSTILE_PASS_TOKEN } = await import("./fake-turnstile");
+    expect(await verifyTurnstile("secret", TURNSTILE_PASS_TOKEN, "203.0.113.7")).toBe(true);
+    expect(await verifyTurnstile("secret", "forged", undefined)).toBe(false);
+  });
+});

@@ -20,15 +20,26 @@ import { Memo } from "./memo";
 /** Which sales of a SKU have a waiting room: read from D1, kept this long (merchant changes purge this location). */
 const SALE_TERMS_TTL_MS = 5_000;
 
+/** Reads of the queue object this isolate has in flight: concurrent misses share one call. */
+const inFlight = new Map<string, Promise<QueueState | null>>();
+
 export async function queueState(c: AppContext, saleId: string, now_ms = Date.now()): Promise<{ state: QueueState | null; cache: "hit" | "miss" }> {
   const ttl = ttlSeconds(c.env);
   const hit = ttl > 0 ? await lookup("queue-state", saleId, now_ms) : null;
   if (hit) return { state: JSON.parse(hit.text) as QueueState | null, cache: "hit" };
-  const state = await callObject(c.env, () => c.env.QUEUE.getByName(coordinatorName(saleId)).state());
-  if (ttl > 0) {
-    store(c, "queue-state", saleId, { status: 200, text: JSON.stringify(state), headers: { "content-type": "application/json" }, expiresAtMs: now_ms + ttl * 1000 }, false);
+  let pending = inFlight.get(saleId);
+  if (!pending) {
+    pending = callObject(c.env, () => c.env.QUEUE.getByName(coordinatorName(saleId)).state()).finally(() => inFlight.delete(saleId));
+    inFlight.set(saleId, pending);
+    const state = await pending;
+    // Its age counts from the answer, not the request: a slow answer must not be born expired.
+    if (ttl > 0) {
+      store(c, "queue-state", saleId, { status: 200, text: JSON.stringify(state), headers: { "content-type": "application/json" }, expiresAtMs: Date.now() + ttl * 1000 }, false);
+    }
+    return { state, cache: "miss" };
   }
-  return { state, cache: "miss" };
+  // Another request of this isolate is asking the object: this one waits for its answer and costs no call.
+  return { state: await pending, cache: "hit" };
 }
 
 export function joinShard(env: Env, saleId: string, customerId: string) {
