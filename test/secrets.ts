@@ -5,3 +5,6 @@ export const TEST_SECRETS = {
   STRIPE_WEBHOOK_SECRET: "whsec_test_0123456789abcdef",
   MERCHANT_WEBHOOK_SECRET: "whsec_dGVzdC1tZXJjaGFudC13ZWJob29rLXNlY3JldA==",
 };
+
+/** Where the test bindings send notifications: the fake merchant (test/fake-merchant.ts) records and verifies them. */
+export const SUITE_WEBHOOK_PATH = "/hooks/suite";
