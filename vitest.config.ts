@@ -4,7 +4,7 @@ import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 import { fakeMerchantOutbound } from "./test/fake-merchant.ts";
 import { fakeTurnstileOutbound } from "./test/fake-turnstile.ts";
-import { TEST_SECRETS } from "./test/secrets.ts";
+import { SUITE_WEBHOOK_PATH, TEST_SECRETS } from "./test/secrets.ts";
 
 
 // Wrangler reads required secrets from the environment; the pool binds the same values below.
@@ -43,7 +43,14 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, LOG_LEVEL: "warn", DEV_TOOLS: "on" },
+                bindings: {
+                  ...TEST_SECRETS,
+                  TEST_MIGRATIONS: migrations,
+                  LOG_LEVEL: "warn",
+                  DEV_TOOLS: "on",
+                  // Notifications go to the fake merchant, signed (Standard Webhooks), rather than to the log.
+                  MERCHANT_WEBHOOK_URL: `https://merchant.test${SUITE_WEBHOOK_PATH}`,
+                },
                 // A small per-IP budget so the 429 path is reachable in a test; the
                 // per-customer one stays as wrangler.toml declares it.
                 ratelimits: { IP_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 20, period: 10 } } },

@@ -19,7 +19,7 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
     const pruned = await runMaintenance(env, controller.scheduledTime);
-    console.log(JSON.stringify({ level: "info", event: "maintenance", ...pruned }));
+    if (env.LOG_LEVEL !== "warn") console.log(JSON.stringify({ level: "info", event: "maintenance", ...pruned }));
   },
   async queue(batch, env) {
     const consume = consumers[batch.queue];

@@ -137,7 +137,8 @@ describe("joining and admission", () => {
     const ticket = (await join(saleId, a)).body.ticket as string;
     expectProblem(await poll(saleId, b, ticket), 404, "not_found");
     expectProblem(await poll(saleId, a, `${ticket.slice(0, -2)}AA`), 404, "not_found");
-    const other = await queuedSale([sku], { mode: "fifo" });
+    // Another queued sale (of another SKU: one SKU is in one sale at a time) does not take this one's tickets.
+    const other = await queuedSale([await createSku({ stock: 1, alwaysOn: false })], { mode: "fifo" });
     expectProblem(await poll(other.saleId, a, ticket), 404, "not_found");
   });
 

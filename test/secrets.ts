@@ -6,3 +6,6 @@ export const TEST_SECRETS = {
   MERCHANT_WEBHOOK_SECRET: "whsec_dGVzdC1tZXJjaGFudC13ZWJob29rLXNlY3JldA==",
   QUEUE_SIGNING_SECRET: "test-queue-signing-secret-0123456789",
 };
+
+/** Where the test bindings send notifications: the fake merchant (test/fake-merchant.ts) records and verifies them. */
+export const SUITE_WEBHOOK_PATH = "/hooks/suite";

@@ -150,6 +150,16 @@ export function inputOf(sale: SaleRow, items: readonly SaleItemRow[]): SaleInput
 }
 
 /** The sale with each item's live availability, read from the SKU objects. */
+/** A stored sale as the input that would write it again; null if there is none. */
+export async function storedSaleInput(env: Env, saleId: string): Promise<SaleInput | null> {
+  const db = drizzle(env.DB);
+  const [[sale], items] = await db.batch([
+    db.select().from(sales).where(eq(sales.saleId, saleId)),
+    db.select().from(saleItems).where(eq(saleItems.saleId, saleId)).orderBy(asc(saleItems.position)),
+  ]);
+  return sale ? inputOf(sale, items) : null;
+}
+
 export async function getSale(env: Env, saleId: string, now_ms: number): Promise<SaleView | null> {
   const db = drizzle(env.DB);
   const [sale] = await db.select().from(sales).where(eq(sales.saleId, saleId));
