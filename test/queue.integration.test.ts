@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../src/domain/canonical-json";
 import { joinShardCount, joinShardName } from "../src/queue/config";
 import { signAdmission } from "../src/queue/tokens";
-import { ADMIN, call, createSku, expectProblem, hold, shopperToken, unique } from "./helpers";
+import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, shopperToken, unique } from "./helpers";
 import { TEST_SECRETS } from "./secrets";
 
 /** The inventory-aware waiting room (SPEC 9), through the Worker, with the queue object's own alarm. */
@@ -128,6 +128,23 @@ describe("joining and admission", () => {
 
     const held = await hold(sku, customers[0]!, 1, { "Holdfast-Admission": first.admission.token });
     expect(held.status).toBe(201);
+  });
+
+  it("asks a checkout by items for the admission a hold needs, and answers its retry once the admission lapsed", async () => {
+    const sku = await createSku({ stock: 3, alwaysOn: false });
+    const { saleId } = await queuedSale([sku], { mode: "fifo" });
+    const customer = unique("c");
+    const order = { items: [{ sku, quantity: 1 }], paymentMethod: "pm_card_visa" };
+    expectProblem(await checkoutAs(customer, order), 403, "admission_required");
+    const admission = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, { s: saleId, c: customer, t: Date.now(), e: Date.now() + 60_000 });
+    const key = { "Idempotency-Key": unique("checkout") };
+    const placed = await checkoutAs(customer, order, { ...key, "Holdfast-Admission": admission });
+    expect(placed.status).toBe(202);
+    const retry = await checkoutAs(customer, order, key);
+    expect(retry.status).toBe(202);
+    expect(retry.body.orderId).toBe(placed.body.orderId);
+    // The refused checkout took nothing and the retry took no second unit: one is the order's (held or sold by now).
+    expect((await call(`/v1/skus/${sku}`, { auth: ADMIN })).body.available).toBe(2);
   });
 
   it("refuses someone else's ticket, and a forged one, as not found", async () => {

@@ -3405,6 +3405,8 @@ export interface operations {
             header?: {
                 /** @description Makes a retry safe: the same key and body replay the first response for 24 h. */
                 "idempotency-key"?: string;
+                /** @description The admission token from the sale's waiting room; required when the SKU's live sale has one. */
+                "holdfast-admission"?: string;
             };
             path?: never;
             cookie?: never;

@@ -95,6 +95,20 @@ export async function requireAdmission(env: Env, token: string | undefined, sale
   return verified.claims;
 }
 
+/**
+ * The admissions a checkout by items needs, since it takes its holds itself:
+ * the one token must admit the customer to the live queued sale of every SKU
+ * (so items of two queued sales are held one by one first).
+ */
+export async function requireAdmissions(c: AppContext, skus: readonly string[], customerId: string, token: string | undefined): Promise<AdmissionClaims[]> {
+  const queued = new Set<string>();
+  for (const sku of new Set(skus)) {
+    const saleId = await queuedSaleOf(c, sku);
+    if (saleId) queued.add(saleId);
+  }
+  return Promise.all([...queued].map((saleId) => requireAdmission(c.env, token, saleId, customerId)));
+}
+
 /** Sales this isolate woke lately: a stampede of joins wakes the queue object about once a second per isolate, not once per join. */
 const woken = new Memo<true>(1_000);
 const WAKE_EVERY_MS = 1_000;

@@ -4,9 +4,11 @@ import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
 import { idempotentOutcome, recallStored } from "../idempotency/d1-replies";
+import { reportAdmissionUsed, requireAdmissions } from "../edge/queue";
+import type { AdmissionClaims } from "../queue/tokens";
 import { checkout } from "../orders/checkout";
 import { enforceRateLimits } from "../edge/rate-limit";
-import { HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
+import { AdmissionHeaders, HoldId, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
 import { Order } from "./order-schemas";
 import type { OrderView } from "../orders/view";
 
@@ -32,17 +34,29 @@ export const checkoutRoutes = router().openapi(
     operationId: "checkout",
     summary: "Turn holds (or items) into an order awaiting payment; all or nothing across SKUs",
     security: [{ shopper: [] }],
-    request: { headers: IdempotencyHeaders, body: jsonBody(CheckoutBody) },
+    request: { headers: AdmissionHeaders, body: jsonBody(CheckoutBody) },
     responses: { 202: jsonResponse(Order, "The order, pending payment"), ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 503) },
   }),
   async (c) => {
     const principal = c.var.principal;
     const { customerId } = requireShopper(principal);
     const body = c.req.valid("json");
-    const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], principal!, "checkout", body);
+    const headers = c.req.valid("header");
+    const idem = await idempotencyKey(headers["idempotency-key"], principal!, "checkout", body);
     const now_ms = Date.now();
-    const stored = await enforceRateLimits(c, customerId, "checkout", idem && (() => recallStored<OrderView>(c.env, idem, now_ms)));
+    const recall = idem && (() => recallStored<OrderView>(c.env, idem, now_ms));
+    // By items the checkout takes its own holds, so a queued sale's admission is checked as a hold's is;
+    // a retry of a checkout that ran gets its result even once the admission lapsed.
+    let admissions: AdmissionClaims[] = [];
+    if ("items" in body) {
+      const replay = recall ? await recall() : null;
+      if (replay) return sendOutcome(c, replay, 202);
+      admissions = await requireAdmissions(c, body.items.map((i) => i.sku), customerId, headers["holdfast-admission"]);
+    }
+    const stored = await enforceRateLimits(c, customerId, "checkout", recall);
     if (stored) return sendOutcome(c, stored, 202);
-    return sendOutcome(c, await idempotentOutcome(c.env, idem, now_ms, () => checkout(c.env, customerId, body, idem, now_ms)), 202);
+    const outcome = await idempotentOutcome(c.env, idem, now_ms, () => checkout(c.env, customerId, body, idem, now_ms));
+    if (outcome.ok) for (const claims of admissions) reportAdmissionUsed(c, claims);
+    return sendOutcome(c, outcome, 202);
   },
 );

@@ -11,7 +11,7 @@ import { holdingObject, reserveFor } from "../edge/shards";
 import { edgeRefusal, rememberVerdict } from "../edge/verdicts";
 import { queuedSaleOf, reportAdmissionUsed, requireAdmission } from "../edge/queue";
 import { holdStub, placeOfHold } from "../objects/shards";
-import { Hold, HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
+import { AdmissionHeaders, Hold, HoldId, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
 
 const HoldBody = z
   .strictObject({ quantity: z.number().int().min(1).max(10_000) })
@@ -22,13 +22,6 @@ const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { m
 
 const skuParams = z.object({ sku: SkuId });
 
-const HoldHeaders = IdempotencyHeaders.extend({
-  "holdfast-admission": z
-    .string()
-    .max(1024)
-    .optional()
-    .openapi({ description: "The admission token from the sale's waiting room; required when the SKU's live sale has one." }),
-});
 const holdParams = z.object({ sku: SkuId, holdId: HoldId });
 
 /** The object that owns the hold (its id names it); a hold of another SKU is not under this path. */
@@ -50,7 +43,7 @@ export const holdRoutes = router()
       operationId: "createHold",
       summary: "Reserve units for the calling shopper",
       security: [{ shopper: [] }],
-      request: { params: skuParams, headers: HoldHeaders, body: jsonBody(HoldBody) },
+      request: { params: skuParams, headers: AdmissionHeaders, body: jsonBody(HoldBody) },
       responses: { 201: jsonResponse(Hold, "The hold"), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
     }),
     async (c) => {

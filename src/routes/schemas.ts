@@ -131,6 +131,15 @@ export const IdempotencyHeaders = z.object({
     .openapi({ description: "Makes a retry safe: the same key and body replay the first response for 24 h." }),
 });
 
+/** Where a shopper's request takes holds on a SKU whose live sale has a waiting room (SPEC 9). */
+export const AdmissionHeaders = IdempotencyHeaders.extend({
+  "holdfast-admission": z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({ description: "The admission token from the sale's waiting room; required when the SKU's live sale has one." }),
+});
+
 /** Optional authentication (SPEC 6 "anyone"): no credential, or a valid shopper or merchant one. */
 export const ANYONE: Array<Record<string, string[]>> = [{}, { shopper: [] }, { merchant: [] }];
 
