@@ -26,7 +26,7 @@ export async function render(root, [saleId], features) {
     h(`p.${v ? "bad" : "good"}`, { dataset: { customers: v ? "violation" : "ok" } },
       v
         ? `First counterexample: customer ${v.customerId} took ${v.units} of ${v.sku}, over the limit of ${v.limit}.`
-        : `${rep.customers.withinLimit} of ${rep.customers.checked} customers stayed within the per-customer limit.`),
+        : `All ${rep.customers.checked} customers stayed within the per-customer limit.`),
     h("h2", {}, "Available units and holds per minute"),
     rep.series.map((s) => h("figure.card", {}, h("figcaption", {}, s.sku), levelsChart(s.points, { title: `${s.sku}: available units and holds per minute over the sale` }))),
   );
