@@ -12,7 +12,8 @@ import { Api } from "../dev/api.ts";
 import { exitCodeOf, start, type Exit } from "../dev/child.ts";
 
 /** What the Worker needs to bundle and migrate; copied so edits made during a run change nothing. */
-const SNAPSHOT = ["src", "migrations", "wrangler.toml", "tsconfig.json", "package.json", ".dev.vars.example"];
+// public/: wrangler.toml serves it as static assets, and wrangler refuses to start without it.
+const SNAPSHOT = ["src", "public", "migrations", "wrangler.toml", "tsconfig.json", "package.json", ".dev.vars.example"];
 /** Bundling and booting workerd on a busy 2-core machine. */
 const READY_TIMEOUT_MS = 120_000;
 const EXIT_TIMEOUT_MS = 10_000;
