@@ -11,8 +11,11 @@ import path from "node:path";
 import { Api } from "../dev/api.ts";
 import { exitCodeOf, start, type Exit } from "../dev/child.ts";
 
-/** What the Worker needs to bundle and migrate; copied so edits made during a run change nothing. */
-// public/: wrangler.toml serves it as static assets, and wrangler refuses to start without it.
+/**
+ * What the Worker needs to bundle, serve (public/: its static assets, without
+ * which wrangler refuses to start) and migrate; copied so edits made during a
+ * run change nothing.
+ */
 const SNAPSHOT = ["src", "public", "migrations", "wrangler.toml", "tsconfig.json", "package.json", ".dev.vars.example"];
 /** Bundling and booting workerd on a busy 2-core machine. */
 const READY_TIMEOUT_MS = 120_000;

@@ -5,11 +5,22 @@ import { problemResponse } from "../http/problem";
 export const LIVE = {
   /** At most one message per socket per window: about 4 a second. */
   window_ms: 250,
+  /**
+   * Frames one object sends a second at most: with more sockets the window
+   * widens instead (1,000 sockets: one message a second), so watchers cost
+   * the hold path a bounded share of the object's time, however many there are.
+   */
+  sends_per_second_max: 1_000,
   /** Sockets one SKU's object serves; more are refused with a 503 rather than slowing every push. */
   sockets_max: 10_000,
   /** Failed reads of the levels retried (one window apart) before the push waits for the next change. */
   read_retries_max: 3,
 } as const;
+
+/** The coalescing window for this many sockets: LIVE.window_ms, widened to keep within the send budget. */
+export function windowFor(sockets: number): number {
+  return Math.max(LIVE.window_ms, Math.ceil((sockets * 1000) / LIVE.sends_per_second_max));
+}
 
 /** The tag of live sockets, so getWebSockets never returns another kind. */
 const TAG = "live";
@@ -112,7 +123,7 @@ export class LivePush {
 
   private schedule(): void {
     if (this.timer !== null || this.flushing) return;
-    const wait_ms = Math.max(0, this.lastSentMs + LIVE.window_ms - Date.now());
+    const wait_ms = Math.max(0, this.lastSentMs + windowFor(this.watchers) - Date.now());
     this.timer = setTimeout(() => void this.flush(), wait_ms);
   }
 
