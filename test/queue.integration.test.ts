@@ -99,6 +99,30 @@ describe("a sale without a queue", () => {
   });
 });
 
+describe("overlapping sales", () => {
+  it("asks for an admission only when the sale that prices the SKU has the queue, as the object decides by priority", async () => {
+    const sku = await createSku({ stock: 5, alwaysOn: false });
+    const now = Date.now();
+    const sale = (startsAgoMs: number, priority: number, queue?: object) => ({
+      name: "overlap",
+      startsAt: new Date(now - startsAgoMs).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+      items: [{ ...item(sku), priority }],
+      ...(queue ? { queue } : {}),
+    });
+    // The queued sale started last, but the unqueued one outranks it: holds need no admission.
+    const queued = unique("queued");
+    made.push({ saleId: queued, skus: [sku] });
+    expect((await call(`/v1/sales/${queued}`, { method: "PUT", auth: ADMIN, body: sale(60_000, 1, { mode: "fifo" }) })).status).toBe(201);
+    const plain = unique("plain");
+    expect((await call(`/v1/sales/${plain}`, { method: "PUT", auth: ADMIN, body: sale(120_000, 5) })).status).toBe(201);
+    expect((await hold(sku, unique("c"), 1)).status).toBe(201);
+    // Raising the queued sale above it puts the waiting room in front again.
+    expect((await call(`/v1/sales/${queued}`, { method: "PUT", auth: ADMIN, body: sale(60_000, 9, { mode: "fifo" }) })).status).toBe(200);
+    expectProblem(await hold(sku, unique("c"), 1), 403, "admission_required");
+  });
+});
+
 describe("joining and admission", () => {
   it("refuses holds without a valid admission, admits by stock in arrival order, and the admission then holds", async () => {
     const sku = await createSku({ stock: 3, alwaysOn: false });

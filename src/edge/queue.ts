@@ -7,6 +7,7 @@ import { coordinatorName, joinShardCount, joinShardName } from "../queue/config"
 import type { QueueState } from "../queue/state";
 import { verifyAdmission, type AdmissionClaims } from "../queue/tokens";
 import { shardOf } from "../objects/shards";
+import { outranks, type Ranked } from "../objects/offer";
 import { forget, lookup, store, ttlSeconds } from "./cache";
 import { callObject } from "./guard";
 import { Memo } from "./memo";
@@ -46,14 +47,12 @@ export function joinShard(env: Env, saleId: string, customerId: string) {
   return env.QUEUE.getByName(joinShardName(saleId, shardOf(customerId, joinShardCount(env))));
 }
 
-interface SaleWindow {
-  saleId: string;
-  startsAtMs: number;
+interface SaleWindow extends Ranked {
   endsAtMs: number;
   queued: boolean;
 }
 
-/** The SKU's live sale (the one that started last, as the object decides) if it has a waiting room. */
+/** The SKU's live sale (the one its object prices by: `outranks`) if it has a waiting room. */
 export async function queuedSaleOf(c: AppContext, sku: string, now_ms = Date.now()): Promise<string | null> {
   let windows: SaleWindow[];
   const hit = await lookup("sku-sales", sku, now_ms);
@@ -62,17 +61,17 @@ export async function queuedSaleOf(c: AppContext, sku: string, now_ms = Date.now
   } else {
     const db = drizzle(c.env.DB);
     const rows = await db
-      .select({ saleId: sales.saleId, startsAtMs: sales.startsAtMs, endsAtMs: sales.endsAtMs, mode: sales.queueMode })
+      .select({ saleId: sales.saleId, startsAtMs: sales.startsAtMs, endsAtMs: sales.endsAtMs, mode: sales.queueMode, priority: saleItems.priority })
       .from(saleItems)
       .innerJoin(sales, eq(sales.saleId, saleItems.saleId))
       .where(and(eq(saleItems.sku, sku), gt(sales.endsAtMs, now_ms)))
       .limit(100);
-    windows = rows.map((r) => ({ saleId: r.saleId, startsAtMs: r.startsAtMs, endsAtMs: r.endsAtMs, queued: r.mode !== null }));
+    windows = rows.map((r) => ({ saleId: r.saleId, startsAtMs: r.startsAtMs, endsAtMs: r.endsAtMs, priority: r.priority, queued: r.mode !== null }));
     store(c, "sku-sales", sku, { status: 200, text: JSON.stringify(windows), headers: { "content-type": "application/json" }, expiresAtMs: now_ms + SALE_TERMS_TTL_MS }, false);
   }
   const live = windows
     .filter((w) => w.startsAtMs <= now_ms && now_ms < w.endsAtMs)
-    .reduce<SaleWindow | null>((best, w) => (!best || w.startsAtMs > best.startsAtMs ? w : best), null);
+    .reduce<SaleWindow | null>((best, w) => (!best || outranks(w, best) ? w : best), null);
   return live?.queued ? live.saleId : null;
 }
 

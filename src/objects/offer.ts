@@ -18,12 +18,15 @@ interface SaleWindows {
   ended: SaleRule | undefined;
 }
 
+/** What decides between two live sales of a SKU; the edge decides the same way (src/edge/queue.ts). */
+export type Ranked = Pick<SaleRule, "saleId" | "startsAtMs" | "priority">;
+
 /**
  * Whether live sale `a` prices the SKU rather than live sale `b`: the higher
  * priority (none counts as below 0), then the later start, then the greater
  * sale id, so the choice never depends on the order rules were stored in.
  */
-export function outranks(a: SaleRule, b: SaleRule): boolean {
+export function outranks(a: Ranked, b: Ranked): boolean {
   const pa = a.priority ?? -1;
   const pb = b.priority ?? -1;
   if (pa !== pb) return pa > pb;
