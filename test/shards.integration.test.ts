@@ -1,7 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { placeOfHold, shardOf } from "../src/objects/shards";
+import { objectName, placeOfHold, shardOf } from "../src/objects/shards";
+import type { SkuObject } from "../src/objects/sku-object";
 import { ADMIN, call, checkoutAs, createSku, expectConserved, expectProblem, hold, levels, putSale, restock, unique, waitForStatus } from "./helpers";
 
 /**
@@ -222,6 +223,28 @@ describe("stock shards", () => {
     expect((await expectWholeAudited(sku)).levels).toMatchObject({ reserved: 3, available: 7 });
     // The same key with another body is still refused, wherever it lands.
     expectProblem(await hold(sku, mover, 1, key), 422, "idempotency_key_reused");
+  });
+
+  it("ships a shard's events after a delay that grows with the shard count, so a SKU's batches to D1 stay as few", async () => {
+    const sku = await createSku({ stock: 40 });
+    await setShards(sku, 8);
+    const held = await hold(sku, "shipping-delay", 1);
+    expect(held.status).toBe(201);
+    const shard = placeOfHold(held.body.holdId)!.shard!;
+    // A shard sees about an eighth of the SKU's events, so it waits eight times the base 500 ms, at most 4 s.
+    const waits = await runInDurableObject(env.SKU.getByName(objectName(sku, shard)), async (o: SkuObject, state) => {
+      const earliest = o.ledger.tables.earliestUnshippedAtMs();
+      const alarm = await state.storage.getAlarm();
+      // A full batch (100 events) does not wait: the next deadline is already due.
+      state.storage.transactionSync(() => {
+        for (let i = 0; i < 100; i++) o.ledger.tables.emit("test.noise", Date.now(), { i });
+      });
+      return { earliest, alarm, fullBatchDue: o.ledger.nextDeadlineMs(0, 4_000) };
+    });
+    expect(waits.earliest).not.toBeNull();
+    expect(waits.alarm! - waits.earliest!).toBe(4_000);
+    expect(waits.fullBatchDue).toBe(waits.earliest);
+    await expectWholeAudited(sku);
   });
 
   it("keeps an unsharded SKU on its one object: no transfers, no pool calls", async () => {

@@ -297,15 +297,18 @@ export class SkuLedger {
 
   /**
    * The earliest instant at which the alarm has work: a hold deadline, a reply
-   * to prune, or events to ship (shortly after the oldest unshipped one, or not
-   * before `shipNotBeforeMs` while the shipper backs off). Every term is an
+   * to prune, or events to ship (a full batch at once, else `ship_delay_ms`
+   * after the oldest unshipped one; not before `shipNotBeforeMs` while the
+   * shipper backs off). Every term is an
    * indexed MIN, so the reserve path pays the same however much is pending.
    * Shipped outbox rows are pruned by alarm runs that happen anyway: an idle
    * object is not woken just to delete them.
    */
-  nextDeadlineMs(shipNotBeforeMs = 0): number | null {
+  nextDeadlineMs(shipNotBeforeMs = 0, ship_delay_ms: number = SHIPPING.delay_ms): number | null {
     const unshipped = this.tables.earliestUnshippedAtMs();
-    const ship = unshipped === null ? null : Math.max(unshipped + SHIPPING.delay_ms, shipNotBeforeMs);
+    // A full batch ships at once; a partial one waits the delay for more events to join it.
+    const full = unshipped !== null && this.tables.unshippedCount() >= SHIPPING.batch_events;
+    const ship = unshipped === null ? null : Math.max(full ? unshipped : unshipped + ship_delay_ms, shipNotBeforeMs);
     const finalSince = this.tables.earliestFinalHoldEndMs();
     const retire = finalSince === null ? null : finalSince + this.defaults.retention_ms;
     const sent = earliestPendingTransferMs(this.tables);

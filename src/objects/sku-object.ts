@@ -4,7 +4,7 @@ import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../doma
 import { InvariantViolation } from "./invariants";
 import { hasSchema, migrate } from "./migrate";
 import { AlarmKeeper } from "./alarm-keeper";
-import { OutboxShipper, SHIPPING } from "./outbox-shipper";
+import { OutboxShipper, SHIPPING, shipDelayMs } from "./outbox-shipper";
 import { SkuCatalog } from "./sku-catalog";
 import { SKU_MIGRATIONS } from "./sku-schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
@@ -62,7 +62,7 @@ export class SkuObject extends DurableObject<Env> {
     });
     this.catalog = new SkuCatalog(this.ledger.tables);
     this.escrow = new Escrow(env, this.ledger);
-    this.alarms = new AlarmKeeper(ctx.storage, () => this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs));
+    this.alarms = new AlarmKeeper(ctx.storage, () => this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())));
     this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, {
       db: env.DB,
       notifications: env.NOTIFICATIONS,

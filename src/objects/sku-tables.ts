@@ -218,6 +218,13 @@ export class SkuTables {
     );
   }
 
+  /** How many events wait to ship: seqs are dense, so two lookups on the primary key, whatever the backlog. */
+  unshippedCount(): number {
+    return this.sql
+      .exec<{ n: number }>("SELECT COALESCE((SELECT MAX(seq) FROM outbox), 0) - (SELECT outbox_seq FROM audit_head WHERE id = 1) AS n")
+      .one().n;
+  }
+
   bump(counter: string, by = 1): void {
     this.sql.exec(
       "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
