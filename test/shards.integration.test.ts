@@ -1,8 +1,11 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { objectName, placeOfHold, shardOf } from "../src/objects/shards";
 import type { SkuObject } from "../src/objects/sku-object";
+import { fakeQueue, flushOutbox, objectSql } from "./outbox-helpers";
+import { OutboxShipper } from "../src/objects/outbox-shipper";
+import { judgeWhole } from "../src/objects/whole-alerts";
 import { ADMIN, call, checkoutAs, createSku, expectConserved, expectProblem, hold, levels, putSale, restock, unique, waitForStatus } from "./helpers";
 
 /**
@@ -244,6 +247,56 @@ describe("stock shards", () => {
     expect(waits.earliest).not.toBeNull();
     expect(waits.alarm! - waits.earliest!).toBe(4_000);
     expect(waits.fullBatchDue).toBe(waits.earliest);
+    await expectWholeAudited(sku);
+  });
+
+  it("raises the whole SKU's stock alerts from its own object: low, sold out, back in stock, each once", { timeout: 60_000 }, async () => {
+    const sku = await createSku({ stock: 12 });
+    await setShards(sku, 4);
+    const judged = async (count: number) => {
+      let rows: Array<{ alert: string; available: number }> = [];
+      await vi.waitFor(async () => {
+        const events = await objectSql<{ data: string }>(sku, "SELECT data FROM outbox WHERE type = 'stock.alert' ORDER BY seq");
+        rows = events.map((e) => JSON.parse(e.data) as { alert: string; whole: { available: number } }).map((d) => ({ alert: d.alert, available: d.whole.available }));
+        expect(rows.length).toBeGreaterThanOrEqual(count);
+      }, { timeout: 10_000, interval: 100 });
+      return rows;
+    };
+    // Customers on different shards: no one object sees the SKU fall to the threshold of 10.
+    const a = customersOnShard(0, 4, 1, "alerts-a-")[0]!;
+    const b = customersOnShard(1, 4, 1, "alerts-b-")[0]!;
+    const c = customersOnShard(2, 4, 1, "alerts-c-")[0]!;
+    expect((await hold(sku, a, 1)).status).toBe(201);
+    expect((await hold(sku, b, 1)).status).toBe(201);
+    expect(await judged(1)).toEqual([{ alert: "stock.low", available: 10 }]);
+    const last = await hold(sku, c, 10);
+    expect(last.status).toBe(201);
+    expect(await judged(2)).toEqual([{ alert: "stock.low", available: 10 }, { alert: "stock.sold_out", available: 0 }]);
+    expect((await call(`/v1/skus/${sku}/holds/${last.body.holdId}`, { method: "DELETE", auth: ADMIN })).body.status).toBe("released");
+    const all = await judged(3);
+    expect(all).toEqual([{ alert: "stock.low", available: 10 }, { alert: "stock.sold_out", available: 0 }, { alert: "stock.back_in_stock", available: 10 }]);
+    // Each alert is an event of the pool's own stream, shipped once; no shard raises its own.
+    await flushOutbox(sku);
+    for (let i = 0; i < 4; i++) await flushOutbox(objectName(sku, i));
+    const shipped = await env.DB.prepare("SELECT stream, data FROM audit_events WHERE type = 'stock.alert' AND stream LIKE ? ORDER BY seq")
+      .bind(`sku:${sku}%`)
+      .all<{ stream: string; data: string }>();
+    expect(shipped.results.map((r) => [r.stream, (JSON.parse(r.data) as { alert: string }).alert])).toEqual([
+      [`sku:${sku}`, "stock.low"],
+      [`sku:${sku}`, "stock.sold_out"],
+      [`sku:${sku}`, "stock.back_in_stock"],
+    ]);
+    // The pool's shipper hands a judged alert to the merchant's queue with the event's stable id.
+    const sent = await runInDurableObject(env.SKU.getByName(sku), async (o: SkuObject, state) => {
+      await state.storage.deleteAlarm();
+      const whole = { onHand: 12, reserved: 12, available: 0, sold: 0, received: 12, returned: 0 };
+      expect(judgeWhole(o.ledger.tables, whole, false, 10, Date.now()).map((a) => a.type)).toEqual(["stock.sold_out"]);
+      const q = fakeQueue();
+      await new OutboxShipper(state.storage, o.ledger.tables, { db: env.DB, notifications: q.queue, lowStockThreshold: 10 }).drain();
+      return q.sent as Array<{ id: string; type: string; sku: string; data: { available: number } }>;
+    });
+    expect(sent).toEqual([{ id: expect.stringMatching(new RegExp(`^sku:${sku}:\\d+:stock\\.sold_out$`)), audience: "merchant", type: "stock.sold_out", sku, data: { available: 0, onHand: 12 }, atMs: expect.any(Number) }]);
+    await flushOutbox(sku);
     await expectWholeAudited(sku);
   });
 

@@ -7,16 +7,21 @@ import type { Escrow, Role } from "./escrow";
 import { POOL } from "./shards";
 
 /**
- * Live push of a sharded SKU (SPEC 8 and 10). Sockets attach to the SKU's own
- * object (the pool); each shard reports its part to the pool at most once a
- * window, from a timer, and only while the pool says it has watchers, so the
- * hold path never waits on it. The pool adds its own part, read at push time,
- * to the last part each shard reported: the aggregate trails a shard's change
- * by at most a window and a call.
+ * The whole of a sharded SKU, as its own object (the pool) sees it, for live
+ * push (SPEC 8 and 10) and its stock alerts (./whole-alerts.ts). Each shard
+ * reports its part to the pool after a change, from a timer, so the hold path
+ * never waits on it: at most once a live window while the pool says it has
+ * watchers, else at most once a second. The pool adds its own part, read when
+ * it needs the whole, to the last part each shard reported: moved units are
+ * counted by the transfer counters, so the sum trails a shard's holds by at
+ * most a window and a call, and never loses a unit in flight.
  */
 
-/** How long a shard believes "nobody watches" before it asks again (one report, only after a change). */
-const RECHECK_MS = 5_000;
+/** How often a shard reports while nobody watches: what the SKU's stock alerts may lag by. */
+const UNWATCHED_REPORT_MS = 1_000;
+
+/** Failed reports a shard retries in a row before it waits for its next change. */
+const REPORT_RETRIES_MAX = 5;
 
 /** The pool's copy of its shards' last reported parts. */
 export class ShardParts {
@@ -26,7 +31,7 @@ export class ShardParts {
     if (part.shard !== null) this.parts.set(part.shard, part);
   }
 
-  /** Forgotten when the last socket closes: reports stop, so the copy would go stale. */
+  /** A first watcher reads every part afresh rather than trust the slower unwatched reports. */
   clear(): void {
     this.parts.clear();
   }
@@ -60,10 +65,12 @@ export async function readLive(ledger: SkuLedger, escrow: Escrow, shards: ShardP
   return { type: "levels", sku: snapshot.sku, available: snapshot.levels.available, status: snapshot.status, at: new Date(now_ms).toISOString() };
 }
 
-/** A shard's side: tells the pool about its level changes, at most once a window, while someone watches. */
+/** A shard's side: tells the pool about its level changes, at most once a window. */
 export class ShardReporter {
-  private watched: boolean | null = null;
-  private learnedAtMs = 0;
+  /** Whether the pool last said it has watchers: the window is the live one then. */
+  private watched = false;
+  /** Reports that failed in a row. */
+  private failures = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** One report in flight at a time, so the pool receives them in order; a change meanwhile sends another after it. */
   private inFlight = false;
@@ -80,7 +87,6 @@ export class ShardReporter {
   watch(): void {
     this.watchEpoch += 1;
     this.watched = true;
-    this.learnedAtMs = Date.now();
   }
 
   changed(role: Role): void {
@@ -88,10 +94,7 @@ export class ShardReporter {
       this.again = true;
       return;
     }
-    if (this.timer !== null) return;
-    // Unknown (a fresh instance) counts as due: one report learns the answer.
-    if (this.watched !== true && Date.now() - this.learnedAtMs < RECHECK_MS) return;
-    this.timer = setTimeout(() => void this.report(role), LIVE.window_ms);
+    this.timer ??= setTimeout(() => void this.report(role), this.watched ? LIVE.window_ms : UNWATCHED_REPORT_MS);
   }
 
   private async report(role: Role): Promise<void> {
@@ -104,14 +107,16 @@ export class ShardReporter {
       const { watching } = await this.escrow.peer(role, POOL).shardLevels(part);
       // "Nobody watches" may predate a first watcher that told us meanwhile.
       if (epoch === this.watchEpoch) this.watched = watching;
+      this.failures = 0;
     } catch (e) {
-      // Asked again after RECHECK_MS: a live view lags, no hold waits for this.
-      this.watched = null;
+      // Tried again a window later, a few times (then at the next change): the last state must
+      // reach the pool for its alerts, but no hold waits for this.
+      this.failures += 1;
+      if (this.failures <= REPORT_RETRIES_MAX) this.again = true;
       console.error(JSON.stringify({ level: "error", event: "live_report_failed", sku: role.sku, shard: role.shard, error: String(e) }));
     } finally {
       this.inFlight = false;
     }
-    this.learnedAtMs = Date.now();
     if (this.again) {
       this.again = false;
       this.changed(role);

@@ -211,9 +211,9 @@ export class OutboxShipper {
     }
 
     // After the durable write, before the mark: a retry re-sends the same ids, which consumers drop.
-    // One object of a sharded SKU sees only its part, so it cannot tell the SKU's stock is low.
+    // One object of a sharded SKU sees only its part: its own object judges the whole (./whole-alerts.ts).
     const sharded = sku.shard_index !== null || sku.shard_span > 1;
-    const alerts = sharded ? [] : detectStockAlerts(before?.available ?? null, observed, this.deps.lowStockThreshold);
+    const alerts = sharded ? judgedAlerts(events) : detectStockAlerts(before?.available ?? null, observed, this.deps.lowStockThreshold);
     if (alerts.length > 0) await enqueueNotifications(this.deps.notifications, alerts.map((a) => this.notification(sku.sku, a)));
 
     this.storage.transactionSync(() => {
@@ -238,6 +238,16 @@ export class OutboxShipper {
     // Stable id: the same event always yields the same alert, so duplicates are dropped downstream.
     return { id: `sku:${sku}:${a.seq}:${a.type}`, audience: "merchant", type: a.type, sku, data, atMs: a.atMs };
   }
+}
+
+/** The alerts a sharded SKU's own object judged on the whole SKU (`stock.alert` events). */
+function judgedAlerts(events: readonly ChainEvent[]): StockAlert[] {
+  return events
+    .filter((e) => e.type === "stock.alert")
+    .map((e) => {
+      const { alert, whole } = JSON.parse(e.data) as { alert: StockAlert["type"]; whole: Levels };
+      return { type: alert, seq: e.seq, atMs: e.atMs, levels: whole };
+    });
 }
 
 /** The levels an event carries (hold.* and stock.adjusted do), or null. */

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { refuse, type Outcome, type Refusal } from "../domain/problems";
-import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
+import type { Adjustment, Hold, Levels, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { InvariantViolation } from "./invariants";
 import { hasSchema, migrate } from "./migrate";
 import { AlarmKeeper } from "./alarm-keeper";
@@ -19,6 +19,7 @@ import { parseThreshold } from "./stock-alerts";
 import { holdPage, mergeHoldPages, type HoldQuery, type MerchantHold } from "./hold-list";
 import { LivePush } from "./live-push";
 import { readLive, ShardParts, ShardReporter } from "./live-shards";
+import { WholeAlerts } from "./whole-alerts";
 import { problemResponse } from "../http/problem";
 
 /** Reads of every object a stats call makes before it believes a failed cross-shard audit. */
@@ -45,6 +46,8 @@ export class SkuObject extends DurableObject<Env> {
   private readonly live: LivePush;
   private readonly liveShards = new ShardParts();
   private readonly reporter: ShardReporter;
+  /** A sharded SKU's stock alerts, judged on the whole SKU by its own object. */
+  private readonly wholeAlerts: WholeAlerts;
   private readonly startedAtMs = Date.now();
   private calls = 0;
   /**
@@ -63,11 +66,9 @@ export class SkuObject extends DurableObject<Env> {
     this.catalog = new SkuCatalog(this.ledger.tables);
     this.escrow = new Escrow(env, this.ledger);
     this.alarms = new AlarmKeeper(ctx.storage, () => this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())));
-    this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, {
-      db: env.DB,
-      notifications: env.NOTIFICATIONS,
-      lowStockThreshold: parseThreshold(env.LOW_STOCK_THRESHOLD),
-    });
+    const lowStockThreshold = parseThreshold(env.LOW_STOCK_THRESHOLD);
+    this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, { db: env.DB, notifications: env.NOTIFICATIONS, lowStockThreshold });
+    this.wholeAlerts = new WholeAlerts(this.ledger.tables, () => this.wholeLevels(), () => this.alarms.rearm(), lowStockThreshold);
     this.live = new LivePush(ctx, () => readLive(this.ledger, this.escrow, this.liveShards));
     this.reporter = new ShardReporter(this.ledger, this.escrow);
     void ctx.blockConcurrencyWhile(async () => {
@@ -91,7 +92,9 @@ export class SkuObject extends DurableObject<Env> {
     if (role.span > 1) {
       const rules = this.ledger.tables.saleRules();
       await this.escrow.onShards(role, (shard, i) => shard.configureShard(sku, i, { ...config, shards: role.shards }, rules, role.history));
-      return { ...result, snapshot: (await this.snapshot())! };
+      const whole = (await this.snapshot())!;
+      await this.wholeAlerts.judgeNow(whole.levels);
+      return { ...result, snapshot: whole };
     }
     return result;
   }
@@ -131,6 +134,7 @@ export class SkuObject extends DurableObject<Env> {
     }
     const outcome = await this.mutate(() => this.ledger.adjust(input, idem, Date.now()));
     if (!outcome.ok || !role || role.span <= 1) return outcome;
+    if (!outcome.replayed) this.wholeAlerts.changed({ stocked: true });
     // The answer speaks of the SKU, not of the pool alone.
     const whole = await this.snapshot();
     return whole ? { ...outcome, value: { ...outcome.value, levels: whole.levels } } : outcome;
@@ -180,7 +184,6 @@ export class SkuObject extends DurableObject<Env> {
 
   override webSocketClose(ws: WebSocket, code: number): void {
     this.live.onClose(ws, code);
-    if (!this.live.watching) this.liveShards.clear();
   }
 
   override webSocketError(ws: WebSocket): void {
@@ -191,7 +194,15 @@ export class SkuObject extends DurableObject<Env> {
   async shardLevels(part: ShardPart): Promise<{ watching: boolean }> {
     this.liveShards.report(part);
     this.live.changed();
+    this.wholeAlerts.changed();
     return { watching: this.live.watching };
+  }
+
+  /** The whole SKU's levels from its shards' last reports, on a sharded SKU's own object; else null. */
+  private async wholeLevels(): Promise<Levels | null> {
+    const role = this.schemaReady ? this.escrow.role() : null;
+    if (!role || role.shard !== null || role.span <= 1) return null;
+    return wholeOf([this.guard(() => partOf(this.ledger, this.escrow.poolCalls, false)), ...(await this.liveShards.all(role, this.escrow))]).levels;
   }
 
   async watchLive(): Promise<void> {
@@ -434,7 +445,11 @@ export class SkuObject extends DurableObject<Env> {
   private rearm(opts: { exact?: boolean; atLatestMs?: number | null } = {}): Promise<void> {
     const role = this.schemaReady ? this.escrow.role() : null;
     if (role?.shard != null) this.reporter.changed(role);
-    else this.live.changed();
+    else {
+      this.live.changed();
+      // Once sharded, the SKU's own object may serve holds itself (back to one shard): its changes count too.
+      if (role && role.span > 1) this.wholeAlerts.changed();
+    }
     return this.alarms.rearm(opts);
   }
 }

@@ -321,4 +321,9 @@ ${HOLD_GUARD_TRIGGERS}
   ALTER TABLE sale_rules ADD COLUMN priority INTEGER;
   CREATE INDEX holds_by_status_created ON holds (status, created_at_ms, hold_id);
   `,
+  // Step 10: stock alerts of a sharded SKU, judged by its own object on the
+  // whole SKU's levels (./whole-alerts.ts): the last judged available units.
+  `
+  ALTER TABLE sku ADD COLUMN whole_available INTEGER;
+  `,
 ];
