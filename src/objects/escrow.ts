@@ -1,5 +1,6 @@
 import { refuse } from "../domain/problems";
-import { isShortage, type Replayable, type SkuLedger } from "./sku-ledger";
+import type { Replayable, SkuLedger } from "./sku-ledger";
+import { isShortage } from "./take-hold";
 import { objectName, POOL, shardOf } from "./shards";
 import { pendingTransfers, postTransfer, receiveUnits, REDELIVER_AFTER_MS, sendUnits, type Transfer } from "./transfers";
 import type { SkuObject } from "./sku-object";

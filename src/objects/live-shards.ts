@@ -2,7 +2,8 @@ import type { LiveLevels } from "../domain/live";
 import { LIVE } from "./live-push";
 import { snapshotOf } from "./sku-catalog";
 import type { SkuLedger } from "./sku-ledger";
-import { partOf, wholeSnapshot, type ShardPart } from "./shard-parts";
+import { partOf, wholeOf, wholeSnapshot, type ShardPart } from "./shard-parts";
+import type { Levels } from "../domain/types";
 import type { Escrow, Role } from "./escrow";
 import { POOL } from "./shards";
 
@@ -63,6 +64,13 @@ export async function readLive(ledger: SkuLedger, escrow: Escrow, shards: ShardP
     snapshot = wholeSnapshot(snapshot, partOf(ledger, escrow.poolCalls, false), await shards.all(role, escrow));
   }
   return { type: "levels", sku: snapshot.sku, available: snapshot.levels.available, status: snapshot.status, at: new Date(now_ms).toISOString() };
+}
+
+/** The whole SKU's levels on a sharded SKU's own object: its own part read now, each shard's as last reported. Else null. */
+export async function readWhole(ledger: SkuLedger, escrow: Escrow, shards: ShardParts): Promise<Levels | null> {
+  const role = escrow.role();
+  if (!role || role.shard !== null || role.span <= 1) return null;
+  return wholeOf([partOf(ledger, escrow.poolCalls, false), ...(await shards.all(role, escrow))]).levels;
 }
 
 /** A shard's side: tells the pool about its level changes, at most once a window. */

@@ -1,18 +1,15 @@
-import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
+import { accept, refuse, type Outcome } from "../domain/problems";
 import type { Adjustment, Hold, Levels, SkuSnapshot } from "../domain/types";
 import { buildAcceptedKeys, type AcceptedKeys } from "../idempotency/accepted-keys";
 import type { IdempotencyKey, Replayable } from "../idempotency/rule";
 import { SqlReplies } from "../idempotency/sql-replies";
-import { checkCustomerLimit } from "./invariants";
 import { auditLedger } from "./ledger-audit";
 import { SHIPPING } from "./outbox-shipper";
-import { takeHoldToken } from "./hold-rate";
-import { resolveOffer, soldOut } from "./offer";
-import { holdView, isLive, levelsOf, priceOf, type HoldRow } from "./rows";
-import { newHoldId } from "./shards";
+import { holdView, isLive, levelsOf, type HoldRow } from "./rows";
 import { earliestPendingTransferMs, REDELIVER_AFTER_MS } from "./transfers";
 import { snapshotOf } from "./sku-catalog";
 import { SkuTables } from "./sku-tables";
+import { takeHold } from "./take-hold";
 import { REFUSAL_COUNTER_PREFIX } from "./stats";
 
 export type { IdempotencyKey, Replayable } from "../idempotency/rule";
@@ -28,13 +25,6 @@ export const LIMITS = {
   /** Accepted keys one edge filter covers (about 10 bits each); older ones reach the object. */
   filter_keys_max: 50_000,
 } as const;
-
-/** A shard's allotment is short; transient, so never stored under a key (see `reserve`). */
-export const SHORTAGE: Refusal = refuse("unavailable", "This shard's allotment is short; it refills from the pool.", { shortage: true });
-
-export function isShortage(outcome: Outcome<unknown>): boolean {
-  return !outcome.ok && outcome.extra?.shortage === true;
-}
 
 export interface LedgerDefaults {
   hold_seconds: number;
@@ -90,12 +80,7 @@ export class SkuLedger {
     });
   }
 
-  /**
-   * A stock shard's own allotment running short says nothing final while the
-   * SKU has units elsewhere: with `shortage: "ask"` it answers SHORTAGE (not
-   * stored under the key) so the object refills and tries again; "final" (an
-   * unsharded SKU, or a shard the pool could not refill) refuses for real.
-   */
+  /** Takes a hold after sweeping overdue ones, under the key (see takeHold for the decision and `shortage`). */
   reserve(
     input: { customerId: string; quantity: number },
     idem: IdempotencyKey | null,
@@ -104,73 +89,9 @@ export class SkuLedger {
     /** Units the customer holds or bought in the SKU's other objects, by sale (see Escrow.priorUsage). */
     prior: Readonly<Record<string, number>> = {},
   ): Replayable<Hold> {
-    const short = (final: Refusal): Refusal => (shortage === "ask" ? SHORTAGE : final);
     return this.idempotentTx(idem, now_ms, () => {
       this.sweepOverdue(now_ms, LIMITS.sweep_holds_max);
-      const sku = this.tables.sku();
-      if (!sku) return refuse("not_found", "No such SKU.");
-      const decision = resolveOffer(this.tables.saleRules(), priceOf(sku), sku.always_on === 1, now_ms);
-      if (!decision.ok) return decision;
-      const available = sku.on_hand - sku.reserved;
-      if (available <= 0) return short(soldOut());
-
-      const { quantity, customerId } = input;
-      const rule = decision.offer.kind === "sale" ? decision.offer.rule : null;
-      let rateTokensLeft: number | null = null;
-      if (rule) {
-        const used = this.tables.usage(rule.saleId, customerId);
-        const elsewhere = prior[rule.saleId] ?? 0;
-        const remaining = Math.max(0, rule.perCustomerLimit - used.held - used.bought - elsewhere);
-        if (rule.maxPerOrder !== null && quantity > rule.maxPerOrder) {
-          return refuse("limit_exceeded", `At most ${rule.maxPerOrder} per order.`, {
-            remaining: Math.min(remaining, rule.maxPerOrder),
-            maxPerOrder: rule.maxPerOrder,
-          });
-        }
-        if (quantity > remaining) {
-          return refuse("limit_exceeded", `This sale allows ${rule.perCustomerLimit} per customer.`, {
-            remaining,
-            perCustomerLimit: rule.perCustomerLimit,
-          });
-        }
-        if (rule.holdsPerMinute !== null) {
-          const token = takeHoldToken({ tokens: used.rate_tokens, at_ms: used.rate_at_ms }, rule.holdsPerMinute, now_ms);
-          if (!token.ok) {
-            return refuse("rate_limited", `This sale allows ${rule.holdsPerMinute} holds per customer per minute.`, {
-              retryAfterSeconds: token.retryAfterSeconds,
-              holdsPerMinute: rule.holdsPerMinute,
-            });
-          }
-          rateTokensLeft = token.tokens;
-        }
-      }
-      if (quantity > available) {
-        return short(refuse("insufficient_stock", `Only ${available} units are available.`, { available }));
-      }
-
-      const price = rule ? rule.price : priceOf(sku);
-      const row: HoldRow = {
-        hold_id: newHoldId(sku.sku, sku.shard_index),
-        customer_id: customerId,
-        quantity,
-        status: "held",
-        scope: rule ? rule.saleId : "",
-        unit_amount: price.amount,
-        currency: price.currency,
-        created_at_ms: now_ms,
-        expires_at_ms: now_ms + (rule?.holdSeconds ?? this.defaults.hold_seconds) * 1000,
-        order_id: null,
-      };
-      this.tables.insertHold(row);
-      const after = this.tables.changeLevels("reserved = reserved + ?, updated_at_ms = ?", quantity, now_ms);
-      if (rule) {
-        const used = this.tables.usage(rule.saleId, customerId);
-        checkCustomerLimit(customerId, used.held + (prior[rule.saleId] ?? 0), used.bought, rule.perCustomerLimit);
-        if (rateTokensLeft !== null) this.tables.saveRateBucket(rule.saleId, customerId, rateTokensLeft, now_ms);
-      }
-      const hold = holdView(sku.sku, row);
-      this.tables.emit("hold.created", now_ms, { hold, levels: levelsOf(after) });
-      return accept(hold);
+      return takeHold(this.tables, input, now_ms, this.defaults.hold_seconds, shortage, prior);
     });
   }
 

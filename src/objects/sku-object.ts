@@ -1,32 +1,29 @@
 import { DurableObject } from "cloudflare:workers";
 import { refuse, type Outcome, type Refusal } from "../domain/problems";
-import type { Adjustment, Hold, Levels, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
+import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { InvariantViolation } from "./invariants";
 import { hasSchema, migrate } from "./migrate";
 import { AlarmKeeper } from "./alarm-keeper";
-import { OutboxShipper, SHIPPING, shipDelayMs } from "./outbox-shipper";
+import { OutboxShipper, shipDelayMs } from "./outbox-shipper";
 import { SkuCatalog } from "./sku-catalog";
 import { SKU_MIGRATIONS } from "./sku-schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
-import { isShortage, LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
+import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
+import { isShortage } from "./take-hold";
 import { Escrow, type Prior } from "./escrow";
 import { expireHoldNow } from "./dev-expiry";
 import { isVerdict } from "./offer";
-import { partOf, wholeOf, wholeSnapshot, type ShardPart } from "./shard-parts";
+import { partOf, wholeSnapshot, type ShardPart } from "./shard-parts";
 import type { Transfer } from "./transfers";
-import { skuStats, sumCounters, type SkuStats } from "./stats";
+import { skuStats, type SkuStats } from "./stats";
+import { auditAcrossObjects } from "./stats-audit";
+import { Upkeep } from "./upkeep";
 import { parseThreshold } from "./stock-alerts";
 import { holdPage, mergeHoldPages, type HoldQuery, type MerchantHold } from "./hold-list";
 import { LivePush } from "./live-push";
-import { readLive, ShardParts, ShardReporter } from "./live-shards";
+import { readLive, readWhole, ShardParts, ShardReporter } from "./live-shards";
 import { WholeAlerts } from "./whole-alerts";
 import { problemResponse } from "../http/problem";
-
-/** Reads of every object a stats call makes before it believes a failed cross-shard audit. */
-const AUDIT_READS_MAX = 3;
-
-/** How long the alarm waits before retrying a step of upkeep that failed. */
-const ALARM_RETRY_MS = 5_000;
 
 /**
  * The single writer of one SKU's stock (SPEC section 1). RPC methods stamp the
@@ -42,6 +39,7 @@ export class SkuObject extends DurableObject<Env> {
   /** The pool's and the shards' side of stock shards (SPEC 8). */
   readonly escrow: Escrow;
   private readonly alarms: AlarmKeeper;
+  private readonly upkeep: Upkeep;
   /** Live sockets of the SKU (SPEC 10), on its own object; shards report to it. */
   private readonly live: LivePush;
   private readonly liveShards = new ShardParts();
@@ -66,9 +64,10 @@ export class SkuObject extends DurableObject<Env> {
     this.catalog = new SkuCatalog(this.ledger.tables);
     this.escrow = new Escrow(env, this.ledger);
     this.alarms = new AlarmKeeper(ctx.storage, () => this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())));
+    this.upkeep = new Upkeep(this, ctx.id.toString(), this.alarms, (fn) => this.guard(fn), (opts) => this.rearm(opts));
     const lowStockThreshold = parseThreshold(env.LOW_STOCK_THRESHOLD);
     this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, { db: env.DB, notifications: env.NOTIFICATIONS, lowStockThreshold });
-    this.wholeAlerts = new WholeAlerts(this.ledger.tables, () => this.wholeLevels(), () => this.alarms.rearm(), lowStockThreshold);
+    this.wholeAlerts = new WholeAlerts(this.ledger.tables, async () => (this.schemaReady ? readWhole(this.ledger, this.escrow, this.liveShards) : null), () => this.alarms.rearm(), lowStockThreshold);
     this.live = new LivePush(ctx, () => readLive(this.ledger, this.escrow, this.liveShards));
     this.reporter = new ShardReporter(this.ledger, this.escrow);
     void ctx.blockConcurrencyWhile(async () => {
@@ -76,7 +75,7 @@ export class SkuObject extends DurableObject<Env> {
       this.ensureSchema();
       // Deadlines that passed while the object was asleep are settled before any
       // request; if that fails the alarm retries it, and the object still serves.
-      this.step("expire", () => this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.alarm_holds_max)));
+      this.upkeep.expire();
       await this.alarms.load();
       await this.rearm();
     });
@@ -198,13 +197,6 @@ export class SkuObject extends DurableObject<Env> {
     return { watching: this.live.watching };
   }
 
-  /** The whole SKU's levels from its shards' last reports, on a sharded SKU's own object; else null. */
-  private async wholeLevels(): Promise<Levels | null> {
-    const role = this.schemaReady ? this.escrow.role() : null;
-    if (!role || role.shard !== null || role.span <= 1) return null;
-    return wholeOf([this.guard(() => partOf(this.ledger, this.escrow.poolCalls, false)), ...(await this.liveShards.all(role, this.escrow))]).levels;
-  }
-
   async watchLive(): Promise<void> {
     this.reporter.watch();
   }
@@ -244,7 +236,6 @@ export class SkuObject extends DurableObject<Env> {
     return this.guard(() => partOf(this.ledger, this.escrow.poolCalls, audited));
   }
 
-  /** What a customer held plus bought here, by sale: another object of the SKU checks a limit with it. */
   /** The customer's units here by sale, and the stored reply of a keyed hold made here (see Escrow.priorOf). */
   async priorHere(customerId: string, idem: IdempotencyKey | null): Promise<Prior> {
     if (!this.schemaReady) return { usage: {}, reply: null };
@@ -326,74 +317,19 @@ export class SkuObject extends DurableObject<Env> {
     const snapshot = await this.snapshot();
     const role = snapshot && this.escrow.role();
     if (!snapshot || !role) return null;
-    // The objects are read one after another, so a transfer landing between two reads
-    // looks like units out of nowhere: a failed audit is read again (bounded) before it is believed.
-    let all: Array<{ counters: Record<string, number>; part: ShardPart | null }> = [];
-    let whole = wholeOf([]);
-    for (let read = 1; read <= AUDIT_READS_MAX && (read === 1 || !whole.audit.ok); read++) {
-      const own = { counters: this.ledger.counters(), part: this.guard(() => partOf(this.ledger, this.escrow.poolCalls, true)) };
-      all = [own, ...(await this.escrow.onShards(role, async (s) => ({ counters: await s.counters(), part: await s.part(true) })))];
-      whole = wholeOf(all.map((a) => a.part));
-    }
-    const parts = all.map((a) => a.part);
-    return skuStats(snapshot.sku, snapshot.levels, snapshot.liveHolds, sumCounters(all.map((a) => a.counters)), {
-      startedAt: new Date(this.startedAtMs).toISOString(),
-      calls: this.calls,
-    }, {
-      shards: role.shards,
-      inFlight: whole.inFlight,
-      poolCalls: parts.reduce((n, p) => n + (p?.poolCalls ?? 0), 0),
-      audit: whole.audit,
-    });
+    const { counters, escrow } = await auditAcrossObjects(role, this.escrow, () => ({
+      counters: this.ledger.counters(),
+      part: this.guard(() => partOf(this.ledger, this.escrow.poolCalls, true)),
+    }));
+    const instance = { startedAt: new Date(this.startedAtMs).toISOString(), calls: this.calls };
+    return skuStats(snapshot.sku, snapshot.levels, snapshot.liveHolds, counters, instance, escrow);
   }
 
-  /**
-   * Expires due holds, ships the outbox (expiries included) to D1, then
-   * prunes what retention allows. Each step fails alone: a failing step is
-   * logged and retried after ALARM_RETRY_MS, and the alarm is always re-armed,
-   * so one bad row never stops expiry or shipping. A shipping failure does
-   * not throw: the shipper backs off and, unlike the platform's six retries,
-   * never gives up.
-   */
+  /** The alarm only triggers; Upkeep does the work and points the alarm at what is left. */
   override async alarm(): Promise<void> {
     this.alarms.fired();
     if (!this.schemaReady) return;
-    let ok = this.step("expire", () => this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.alarm_holds_max)));
-    let capped = false;
-    try {
-      capped = (await this.shipper.drain()).capped;
-    } catch (e) {
-      ok = this.failed("ship", e);
-    }
-    try {
-      await this.escrow.redeliver(Date.now());
-    } catch (e) {
-      ok = this.failed("transfers", e);
-    }
-    ok = this.step("prune", () => {
-      this.ledger.prune(Date.now(), LIMITS.alarm_prune_max);
-      this.shipper.prune(Date.now(), SHIPPING.prune_rows_max);
-    }) && ok;
-    // Requests that ran while D1 was awaited may have armed the alarm for rows
-    // this run has since shipped; point it at the work actually left, and at
-    // once when the run stopped at its bound with a backlog.
-    if (!ok) return this.alarms.retryIn(ALARM_RETRY_MS);
-    await this.rearm({ exact: true, atLatestMs: capped ? Date.now() : null });
-  }
-
-  /** Runs one step of upkeep; false (logged) when it threw. */
-  private step(name: string, fn: () => unknown): boolean {
-    try {
-      fn();
-      return true;
-    } catch (e) {
-      return this.failed(name, e);
-    }
-  }
-
-  private failed(step: string, e: unknown): false {
-    console.error(JSON.stringify({ level: "error", event: "alarm_step_failed", step, object: this.ctx.id.toString(), error: String(e) }));
-    return false;
+    await this.upkeep.run();
   }
 
   /** Runs a mutation, then re-arms the alarm; a violated invariant becomes an `internal` refusal. */
