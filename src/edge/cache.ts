@@ -1,6 +1,7 @@
 import { sha256Hex } from "../domain/canonical-json";
 import type { AppContext } from "../http/context";
 import { Memo } from "./memo";
+import { envNumber } from "../domain/env-number";
 
 /**
  * Public reads at the edge (SPEC section 8), in two levels: this isolate's
@@ -26,8 +27,7 @@ export interface Entry {
 const memo = new Memo<Entry>(MEMO_ENTRIES);
 
 export function ttlSeconds(env: Env): number {
-  const ttl = Number(env.EDGE_CACHE_TTL_SECONDS);
-  return Number.isFinite(ttl) && ttl >= 0 ? ttl : 1;
+  return envNumber(env.EDGE_CACHE_TTL_SECONDS, 1);
 }
 
 export function cacheKey(kind: string, id: string, variant: "fresh" | "stale" = "fresh"): Request {

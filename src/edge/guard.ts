@@ -1,4 +1,5 @@
 import { ProblemError } from "../domain/problems";
+import { envNumber } from "../domain/env-number";
 
 /**
  * Calls into a SKU object from a request, bounded in time. A Durable Object
@@ -12,7 +13,7 @@ export async function callObject<R extends PromiseLike<unknown>>(
   call: () => R,
   opts: { timeout_ms?: number } = {},
 ): Promise<Awaited<R>> {
-  const timeout_ms = opts.timeout_ms ?? (Number(env.OBJECT_TIMEOUT_MS) || 5_000);
+  const timeout_ms = opts.timeout_ms ?? envNumber(env.OBJECT_TIMEOUT_MS, 5_000, { min: 1 });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ObjectTimeout(timeout_ms)), timeout_ms);

@@ -1,6 +1,7 @@
 import { ProblemError } from "../domain/problems";
 import type { AppContext } from "../http/context";
 import type { Replayable } from "../idempotency/rule";
+import { envNumber } from "../domain/env-number";
 
 /**
  * Burst control on the write routes (holds, checkout) with the Workers Rate
@@ -29,7 +30,7 @@ export async function enforceRateLimits<T>(
   if (customer?.success && address?.success) return null;
   const stored = recall ? await recall() : null;
   if (stored) return stored;
-  const period = Number(c.env.RATE_LIMIT_PERIOD_SECONDS) || 10;
+  const period = envNumber(c.env.RATE_LIMIT_PERIOD_SECONDS, 10, { min: 1 });
   throw new ProblemError(
     "rate_limited",
     customer?.success ? "Too many requests from this address; slow down." : "Too many requests for this customer; slow down.",

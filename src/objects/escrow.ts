@@ -6,6 +6,7 @@ import { pendingTransfers, postTransfer, receiveUnits, REDELIVER_AFTER_MS, sendU
 import type { SkuObject } from "./sku-object";
 import type { Hold } from "../domain/types";
 import type { IdempotencyKey } from "../idempotency/rule";
+import { envNumber } from "../domain/env-number";
 
 /** Bounds and pacing of the escrow (TIGER_STYLE: every loop and batch has one). */
 export const ESCROW = {
@@ -69,8 +70,7 @@ export class Escrow {
     private readonly env: Env,
     private readonly ledger: SkuLedger,
   ) {
-    const bound = Number(env.SHARD_SOLD_OUT_BOUND_MS);
-    this.soldOutBoundMs = Number.isFinite(bound) && bound >= 0 ? bound : 250;
+    this.soldOutBoundMs = envNumber(env.SHARD_SOLD_OUT_BOUND_MS, 250);
   }
 
   /** Whether the pool said it was out less than the bound ago. */

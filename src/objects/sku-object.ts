@@ -24,6 +24,7 @@ import { LivePush } from "./live-push";
 import { readLive, readWhole, ShardParts, ShardReporter } from "./live-shards";
 import { WholeAlerts } from "./whole-alerts";
 import { problemResponse } from "../http/problem";
+import { envNumber } from "../domain/env-number";
 
 /**
  * The single writer of one SKU's stock (SPEC section 1). RPC methods stamp the
@@ -57,9 +58,9 @@ export class SkuObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.ledger = new SkuLedger(ctx.storage, {
-      hold_seconds: Number(env.DEFAULT_HOLD_SECONDS),
-      payment_seconds: Number(env.DEFAULT_PAYMENT_SECONDS),
-      retention_ms: Number(env.RETENTION_SECONDS) * 1000,
+      hold_seconds: envNumber(env.DEFAULT_HOLD_SECONDS, 600, { min: 1 }),
+      payment_seconds: envNumber(env.DEFAULT_PAYMENT_SECONDS, 900, { min: 1 }),
+      retention_ms: envNumber(env.RETENTION_SECONDS, 7 * 24 * 3600) * 1000,
     });
     this.catalog = new SkuCatalog(this.ledger.tables);
     this.escrow = new Escrow(env, this.ledger);

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { envNumber } from "../domain/env-number";
 
 /** A sale's waiting room as the merchant sets it (SPEC 9). */
 export const QueueSettings = z
@@ -54,8 +55,7 @@ export function withDefaults(settings: QueueSettings): Required<QueueSettings> {
 export const JOIN_SHARDS_MAX = 64;
 
 export function joinShardCount(env: Env): number {
-  const n = Number(env.QUEUE_JOIN_SHARDS);
-  return Number.isInteger(n) && n >= 1 && n <= JOIN_SHARDS_MAX ? n : 16;
+  return envNumber(env.QUEUE_JOIN_SHARDS, 16, { min: 1, max: JOIN_SHARDS_MAX, integer: true });
 }
 
 /** The coordinator of a sale's queue, and its join shards, are one class under distinct names. */
