@@ -109,7 +109,14 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
         headers: { authorization: shopper.authorization, ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
-      return { status: res.status, cache: res.headers.get("holdfast-cache"), body: (await res.json()) as any };
+      const text = await res.text();
+      let body: any;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new Error(`${init.method ?? "GET"} ${path} answered ${res.status} with a body that is not JSON: ${text.slice(0, 500)}`);
+      }
+      return { status: res.status, cache: res.headers.get("holdfast-cache"), body };
     });
 
   const waiters: Waiter[] = [];
