@@ -223,6 +223,21 @@ describe("joining and admission", () => {
   });
 });
 
+describe("polling at the edge", () => {
+  it("answers a burst of concurrent polls that miss the cache from one read of the queue object", async () => {
+    const sku = await createSku({ stock: 5, alwaysOn: false });
+    const { saleId } = await queuedSale([sku], { mode: "fifo" });
+    const [ticket] = await joinAll(saleId, ["burst-poller"]);
+    const auth = await shopperToken("burst-poller");
+    // Past the edge TTL (1 s), the next polls all miss: the first reads the object, the rest wait for its answer.
+    await new Promise((r) => setTimeout(r, 1_200));
+    const burst = await Promise.all(Array.from({ length: 40 }, () => call(`/v1/sales/${saleId}/queue/${ticket}`, { auth })));
+    expect(burst.map((r) => r.status)).toEqual(Array(40).fill(200));
+    for (const r of burst) expect(r.body).toMatchObject({ ticket, waiting: expect.any(Number) });
+    expect(burst.filter((r) => r.headers.get("holdfast-cache") === "miss").length).toBe(1);
+  });
+});
+
 describe("lottery", () => {
   it("publishes the seed's hash first, reveals the seed at the start, and admits in the order anyone recomputes from it", async () => {
     const sku = await createSku({ stock: 3, alwaysOn: false });

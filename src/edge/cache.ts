@@ -37,15 +37,21 @@ export function cacheKey(kind: string, id: string, variant: "fresh" | "stale" = 
 /** The fresh entry for `kind/id` from memory or the location's cache, if any. */
 export async function lookup(kind: string, id: string, now_ms = Date.now()): Promise<Entry | null> {
   const key = cacheKey(kind, id);
-  const remembered = memo.get(key.url, now_ms);
-  if (remembered) return remembered;
+  const inMemory = remembered(kind, id, now_ms);
+  if (inMemory) return inMemory;
   const hit = await caches.default.match(key);
-  if (!hit) return null;
+  // A request that answered while this one waited on the cache put its copy in memory first.
+  if (!hit) return remembered(kind, id);
   const expiresAtMs = Number(hit.headers.get(EXPIRES_HEADER));
   const headers = Object.fromEntries([...hit.headers].filter(([name]) => name !== EXPIRES_HEADER));
   const entry: Entry = { status: hit.status, text: await hit.text(), headers, expiresAtMs };
   if (expiresAtMs > now_ms) memo.set(key.url, entry, expiresAtMs);
   return entry;
+}
+
+/** The fresh entry for `kind/id` in this isolate's memory only (no I/O), if any. */
+export function remembered(kind: string, id: string, now_ms = Date.now()): Entry | null {
+  return memo.get(cacheKey(kind, id).url, now_ms) ?? null;
 }
 
 /** Stores a fresh entry (and, for views, a stale twin) in memory and in the location's cache. */
