@@ -300,6 +300,16 @@ describe("stock shards", () => {
     await expectWholeAudited(sku);
   });
 
+  it("raises no alert for a sharded SKU's first restock, as for an unsharded one, and low once it falls to the threshold", { timeout: 30_000 }, async () => {
+    const sku = await createSku();
+    await setShards(sku, 4);
+    await restock(sku, 11);
+    const alerts = async () =>
+      (await objectSql<{ data: string }>(sku, "SELECT data FROM outbox WHERE type = 'stock.alert' ORDER BY seq")).map((e) => (JSON.parse(e.data) as { alert: string }).alert);
+    expect((await hold(sku, customersOnShard(2, 4, 1, "first-stock-")[0]!, 1)).status).toBe(201);
+    await vi.waitFor(async () => expect(await alerts()).toEqual(["stock.low"]), { timeout: 10_000, interval: 100 });
+  });
+
   it("keeps an unsharded SKU on its one object: no transfers, no pool calls", async () => {
     const sku = await createSku({ stock: 5 });
     expect((await hold(sku, "solo", 1)).body.holdId).toMatch(new RegExp(`^hold_[0-9a-f]{24}_${sku}$`));

@@ -93,7 +93,8 @@ export class SkuObject extends DurableObject<Env> {
       const rules = this.ledger.tables.saleRules();
       await this.escrow.onShards(role, (shard, i) => shard.configureShard(sku, i, { ...config, shards: role.shards }, rules, role.history));
       const whole = (await this.snapshot())!;
-      await this.wholeAlerts.judgeNow(whole.levels);
+      // As on an unsharded SKU, a SKU never stocked has no level to compare with: its first restock raises none.
+      if (whole.levels.received > 0) await this.wholeAlerts.judgeNow(whole.levels);
       return { ...result, snapshot: whole };
     }
     return result;
