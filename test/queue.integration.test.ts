@@ -144,6 +144,8 @@ describe("joining and admission", () => {
     // Forged, other sale's, other customer's and expired admissions are refused.
     const forged = `${first.admission.token.slice(0, -2)}AA`;
     expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": forged }), 403, "admission_required");
+    // A damaged token (cut short in transit) is no admission: the shopper is sent back to the queue, not told 400.
+    expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": first.admission.token.slice(0, 20) }), 403, "admission_required");
     expectProblem(await hold(sku, customers[1]!, 1, { "Holdfast-Admission": first.admission.token }), 403, "admission_required");
     const otherSale = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, { s: unique("other"), c: customers[0]!, t: Date.now(), e: Date.now() + 60_000 });
     expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": otherSale }), 403, "admission_required");

@@ -33,9 +33,10 @@ export class AlarmKeeper {
    * `atLatestMs` brings it forward (a run that stopped at its bound).
    */
   async rearm(opts: { exact?: boolean; atLatestMs?: number | null } = {}): Promise<void> {
-    // Any deadline a request creates lies at least the shipping delay ahead (a
-    // hold lives a second or more), so an alarm armed within that delay is early
-    // enough already: under load the reserve path skips the lookups.
+    // An alarm armed within the base shipping delay is early enough for anything a
+    // request creates: a hold lives a second or more, and events ship at most that
+    // much later than their own rule asks (a full batch, due at once, waits for the
+    // armed alarm). Under load the reserve path skips the lookups.
     if (!opts.exact && opts.atLatestMs == null && this.armedAtMs !== null && this.armedAtMs <= Date.now() + SHIPPING.delay_ms) return;
     if (opts.exact) this.armedAtMs = null;
     const due = this.nextDue();

@@ -4,7 +4,6 @@ import { PROBLEMS, type ProblemCode } from "../domain/problems";
 import { isCurrency } from "../domain/currencies";
 import { HOLD_ID_PATTERN } from "../objects/shards";
 import { OrderStatus as OrderStatusEnum } from "./order-schemas";
-import { TOKEN_PATTERN } from "../queue/tokens";
 
 /** Schemas shared by several routes; each route file keeps its own bodies. */
 
@@ -137,7 +136,6 @@ export const AdmissionHeaders = IdempotencyHeaders.extend({
   "holdfast-admission": z
     .string()
     .max(1024)
-    .regex(TOKEN_PATTERN, "an admission token as the waiting room returns it")
     .optional()
     .openapi({ description: "The admission token from the sale's waiting room; required when the SKU's live sale has one." }),
 });
