@@ -1,4 +1,5 @@
 import type { Shopper } from "./tokens.ts";
+import type { EscrowPolicy } from "./sim.ts";
 
 /**
  * HTTP calls the bench makes, all with Node's own fetch (undici) against the
@@ -204,10 +205,10 @@ export async function tryHold(baseUrl: string, sku: string, shopper: Shopper): P
 }
 
 /** The escrow's constants as the running build has them (bench/worker.ts). */
-export async function escrowPolicy(baseUrl: string): Promise<{ soldOutBoundMs: number; grantUnitsMax: number; reserveRoundsMax: number }> {
+export async function escrowPolicy(baseUrl: string): Promise<EscrowPolicy> {
   const res = await fetch(`${baseUrl}/__bench/escrow-policy`);
   if (res.status !== 200) throw new Error(`GET /__bench/escrow-policy returned ${res.status}`);
-  return (await res.json()) as { soldOutBoundMs: number; grantUnitsMax: number; reserveRoundsMax: number };
+  return (await res.json()) as EscrowPolicy;
 }
 
 /** The merchant's view of a SKU, as GET /v1/skus/{sku} returns it. */

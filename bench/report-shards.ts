@@ -88,7 +88,7 @@ export function renderSim(m: SimMeasurement, sw: SimSweep, upper: SimSweep): str
       `per object: FIFO, calls refused (503 overloaded) beyond ${st.queueBound} waiting, at most ${st.objectRps} calls/s; hop ${st.hopMs} ms`,
     `  objects' service times (${m.source === "runtime_cpu" ? "runtime CPU" : "1 / rps"} per request less the no-op's): shard hold ${s.shardHoldMs.toFixed(3)} ms, ` +
       `unsharded hold ${s.singleHoldMs.toFixed(3)} ms, transfer step ${s.transferStepMs.toFixed(3)} ms; ` +
-      `policy: sold-out bound ${m.policy.soldOutBoundMs} ms, batch <= ${m.policy.grantUnitsMax}, ${m.policy.reserveRoundsMax} refill rounds`,
+      `policy: sold-out bound ${m.policy.soldOutBoundMs} ms, batch <= ${m.policy.grantUnitsMax}, ${m.policy.reserveRoundsMax} refill rounds, pace over ${m.policy.paceWindowMs} ms, "later" waits ${m.policy.laterMs} ms, reports every ${m.policy.reportIntervalMs} ms`,
     ...tabulate([header, ...rows]),
     `  -> ${reachedLine(sw)} takes ${st.ratePerS} holds/s with every seed (>= 95% answered for real, no 503, no oversell, no stranded unit, no false sold-out)`,
     `  upper bound (the no-op's share not subtracted: hold ${u.shardHoldMs.toFixed(3)} ms, unsharded ${u.singleHoldMs.toFixed(3)} ms, ` +

@@ -14,15 +14,23 @@ import { quantile } from "./stats.ts";
  * The escrow is modelled as src/objects/escrow.ts and sku-object.ts implement
  * it: a hold goes to its customer's shard and is granted from the allotment;
  * short of it, the shard asks the pool (single flight, for every unit its
- * waiting holds want), the pool grants max(wanted, ceil(pool / 2K)) units (at
- * most grantUnitsMax) after recalling every sibling's free units when it
- * cannot cover the request, the shard credits the grant and posts it back to
- * the pool (a two-phase transfer), and the waiting holds try again, for at
- * most reserveRoundsMax rounds (then 503 unavailable). After a hold a shard
- * refills ahead of need once at most a quarter of its last grant is left. A
- * pool or shard told "empty" refuses from what it has for soldOutBoundMs
- * before asking again. Releases, expiries and the edge's cached verdicts are
- * not modelled: every request reaches its object, and a held unit stays held.
+ * waiting holds want, telling its pace: the units it held in the last
+ * paceWindowMs), the pool grants max(wanted, pace, ceil(pool / 2K)) units (at
+ * most grantUnitsMax) after recalling the siblings' free units beyond their
+ * own pace when it cannot cover the request, the shard credits the grant (its
+ * acknowledgement rides on its next call to the pool, so it costs the pool
+ * nothing here), and the waiting holds try again, for at most
+ * reserveRoundsMax rounds (then 503 unavailable). A pool left with nothing
+ * while siblings kept units answers "later": the holds wait laterMs and ask
+ * again, trying their reserve only once units arrived; only a recall that
+ * found every sibling without a free unit makes the answer "empty", so
+ * `sold_out` means the whole SKU is out. After a hold a shard
+ * refills ahead of need once at most a quarter of its last grant is left, and
+ * reports its levels to the pool once per reportIntervalMs while it changes
+ * (one more call on the pool). A pool or shard told "empty" refuses from what
+ * it has for soldOutBoundMs before asking again. Releases, expiries and the
+ * edge's cached verdicts are not modelled: every request reaches its object,
+ * and a held unit stays held.
  *
  * Deterministic: arrivals (Poisson) and customers' shards come from a seeded
  * generator, and every K sees the same arrival stream. Bounded: arrivals stop
@@ -35,6 +43,12 @@ export interface EscrowPolicy {
   soldOutBoundMs: number;
   grantUnitsMax: number;
   reserveRoundsMax: number;
+  /** A shard's pace: the units it held in the last this many ms. */
+  paceWindowMs: number;
+  /** A shard that changed reports its part to the pool at most this often. */
+  reportIntervalMs: number;
+  /** How long holds wait before asking again when the pool said "later" (siblings kept units). */
+  laterMs: number;
 }
 
 /** Service times of one object's work, in milliseconds, as measured in the same run. */
@@ -199,6 +213,11 @@ function before(a: Event, b: Event): boolean {
   return a.t < b.t || (a.t === b.t && a.seq < b.seq);
 }
 
+/** A refill's answer: units granted (0: the SKU is out), "later" (siblings kept units they are selling), or a refused call. */
+type Granted = number | "later" | "error";
+/** A recall's answer: units taken back, and units the siblings kept at their pace. */
+type Recalled = { units: number; kept: number } | "error";
+
 interface Job {
   work: number;
   /** An incoming call (subject to the platform's limit and queue bound), not a continuation. */
@@ -221,14 +240,24 @@ class SimObject {
   // A shard's escrow state.
   lastGrant = 0;
   demand = 0;
-  refillWaiters: Array<(units: number | "error") => void> | null = null;
+  refillWaiters: Array<(units: Granted) => void> | null = null;
+  /** When each unit this shard held was held, oldest first, read from `salesHead` on. */
+  readonly sales: number[] = [];
+  salesHead = 0;
+  reportDue = false;
   // The pool's.
-  recallWaiters: Array<(units: number | "error") => void> | null = null;
+  recallWaiters: Array<(r: Recalled) => void> | null = null;
 
   readonly index: number;
 
   constructor(index: number) {
     this.index = index;
+  }
+
+  /** Units held here in the last `windowMs` (Escrow's pace). */
+  pace(nowMs: number, windowMs: number): number {
+    while (this.salesHead < this.sales.length && this.sales[this.salesHead]! <= nowMs - windowMs) this.salesHead++;
+    return this.sales.length - this.salesHead;
   }
 }
 
@@ -347,8 +376,7 @@ export function simulate(p: SimParams): SimResult {
   function attempt(req: Request, s: SimObject, round: number): void {
     const final = now < s.emptyUntilMs;
     if (s.free > 0) {
-      s.free--;
-      answer(req, "held");
+      holdOn(s, req);
       refillIfLow(s);
       return;
     }
@@ -356,16 +384,23 @@ export function simulate(p: SimParams): SimResult {
       answer(req, "sold_out");
       return;
     }
+    ask(req, s, round);
+  }
+
+  /** The hold waits on a refill; after "later" it asks again, trying its reserve only once units are here. */
+  function ask(req: Request, s: SimObject, round: number): void {
     s.demand += 1;
     refill(s, 1, (units) => {
       s.demand -= 1;
       if (units === "error") {
         answer(req, "overloaded");
+      } else if (units === "later") {
+        if (round >= p.policy.reserveRoundsMax) answer(req, "unavailable");
+        else at(p.policy.laterMs, () => (s.free > 0 ? resume(s, p.service.shardHoldMs, () => attempt(req, s, round + 1)) : ask(req, s, round + 1)));
       } else if (units === 0) {
         // The pool and every sibling are out: the final reserve.
         if (s.free > 0) {
-          s.free--;
-          answer(req, "held");
+          holdOn(s, req);
         } else {
           answer(req, "sold_out");
         }
@@ -377,6 +412,23 @@ export function simulate(p: SimParams): SimResult {
     });
   }
 
+  function holdOn(s: SimObject, req: Request): void {
+    s.free--;
+    s.sales.push(now);
+    answer(req, "held");
+    report(s);
+  }
+
+  /** The shard's level report (ShardReporter): one call to the pool per interval while it changes. */
+  function report(s: SimObject): void {
+    if (s.reportDue) return;
+    s.reportDue = true;
+    at(p.policy.reportIntervalMs, () => {
+      s.reportDue = false;
+      hop(() => call(pool, 0, () => {}));
+    });
+  }
+
   function refillIfLow(s: SimObject): void {
     if (s.refillWaiters) return;
     if (s.free > Math.max(1, Math.floor(s.lastGrant / 4))) return;
@@ -384,7 +436,7 @@ export function simulate(p: SimParams): SimResult {
   }
 
   /** Single flight: callers while a refill is out share its result. */
-  function refill(s: SimObject, wanted: number, cb: (units: number | "error") => void): void {
+  function refill(s: SimObject, wanted: number, cb: (units: Granted) => void): void {
     if (s.refillWaiters) {
       s.refillWaiters.push(cb);
       return;
@@ -392,33 +444,31 @@ export function simulate(p: SimParams): SimResult {
     s.refillWaiters = [cb];
     poolCalls++;
     const w = Math.max(wanted, s.demand);
+    const pace = s.pace(now, p.policy.paceWindowMs);
     // Holds resume together in the event that ends the refill, each running its reserve again.
-    const finish = (units: number | "error") => {
+    const finish = (units: Granted) => {
       const waiters = s.refillWaiters ?? [];
       s.refillWaiters = null;
-      const work = units === "error" ? 0 : waiters.length * p.service.shardHoldMs;
+      const work = typeof units === "number" ? waiters.length * p.service.shardHoldMs : 0;
       resume(s, work, () => {
         for (const w of waiters) w(units);
       });
     };
     hop(() => {
       const ok = call(pool, p.service.transferStepMs, () =>
-        grant(s.index, w, (units) =>
+        grant(s.index, w, pace, (units) =>
           hop(() => {
-            if (units === "error") return finish("error");
+            if (units === "error" || units === "later") return finish(units);
             if (units === 0) {
               s.emptyUntilMs = now + p.policy.soldOutBoundMs;
               return finish(0);
             }
-            // The shard credits the grant, then posts it back to the pool.
+            // The shard credits the grant; its acknowledgement rides on its next call to the pool.
             resume(s, p.service.transferStepMs, () => {
               inFlight -= units;
               s.free += units;
               s.lastGrant = units;
-              hop(() => {
-                const posted = call(pool, p.service.transferStepMs, () => hop(() => finish(units)));
-                if (!posted) hop(() => finish("error"));
-              });
+              finish(units);
             });
           }),
         ),
@@ -429,27 +479,27 @@ export function simulate(p: SimParams): SimResult {
 
   // --- The pool's side (Escrow.grant and recall), run inside the pool.
 
-  function grant(shard: number, wanted: number, reply: (units: number | "error") => void): void {
-    const send = () => {
-      const batch = Math.min(p.policy.grantUnitsMax, Math.max(wanted, Math.ceil(pool.free / (2 * K))));
+  function grant(shard: number, wanted: number, pace: number, reply: (units: Granted) => void): void {
+    const send = (kept: number) => {
+      const batch = Math.min(p.policy.grantUnitsMax, Math.max(wanted, pace, Math.ceil(pool.free / (2 * K))));
       const n = Math.min(batch, pool.free);
-      if (n <= 0) return reply(0);
+      if (n <= 0) return reply(kept > 0 ? "later" : 0);
       pool.free -= n;
       inFlight += n;
       reply(n);
     };
     if (pool.free < wanted && K > 1 && !(now < pool.emptyUntilMs)) {
-      recall(shard, (units) => {
-        if (units === "error") return reply("error");
-        if (units === 0 && pool.free === 0) pool.emptyUntilMs = now + p.policy.soldOutBoundMs;
-        send();
+      recall(shard, (r) => {
+        if (r === "error") return reply("error");
+        if (r.units === 0 && r.kept === 0 && pool.free === 0) pool.emptyUntilMs = now + p.policy.soldOutBoundMs;
+        send(r.kept);
       });
     } else {
-      send();
+      send(0);
     }
   }
 
-  function recall(except: number, cb: (units: number | "error") => void): void {
+  function recall(except: number, cb: (r: Recalled) => void): void {
     if (pool.recallWaiters) {
       pool.recallWaiters.push(cb);
       return;
@@ -458,6 +508,7 @@ export function simulate(p: SimParams): SimResult {
     const siblings = shards.filter((s) => s.index !== except);
     let pending = siblings.length;
     let sum = 0;
+    let kept = 0;
     let settled = false;
     const finish = (units: number | "error") => {
       if (settled) return;
@@ -466,8 +517,9 @@ export function simulate(p: SimParams): SimResult {
       pool.recallWaiters = null;
       // Each grant that waited sends its batch (one transaction each) when the recall ends.
       const work = units === "error" ? 0 : waiters.length * p.service.transferStepMs;
+      const r: Recalled = units === "error" ? "error" : { units, kept };
       resume(pool, work, () => {
-        for (const w of waiters) w(units);
+        for (const w of waiters) w(r);
       });
     };
     const one = (units: number) => {
@@ -478,9 +530,12 @@ export function simulate(p: SimParams): SimResult {
     for (const s of siblings) {
       hop(() => {
         const ok = call(s, p.service.transferStepMs, () => {
-          const free = s.free;
+          // A sibling keeps what it sells in a pace window: those units go before a refusal elsewhere could count.
+          const keep = Math.min(s.free, s.pace(now, p.policy.paceWindowMs));
+          kept += keep;
+          const free = s.free - keep;
           if (free <= 0) return hop(() => one(0));
-          s.free = 0;
+          s.free -= free;
           inFlight += free;
           hop(() =>
             resume(pool, p.service.transferStepMs, () => {

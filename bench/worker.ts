@@ -34,7 +34,8 @@
 import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 import product from "../src/worker.ts";
 import { customerStub, objectName, POOL } from "../src/objects/shards.ts";
-import { ESCROW } from "../src/objects/escrow.ts";
+import { ESCROW, laterMs, paceWindowMs, soldOutBoundMs } from "../src/objects/escrow.ts";
+import { UNWATCHED_REPORT_MS } from "../src/objects/live-shards.ts";
 
 // Every named export of the product (SkuObject and whatever it adds later).
 export * from "../src/worker.ts";
@@ -146,12 +147,14 @@ export default {
     }
 
     if (pathname === "/__bench/escrow-policy") {
-      const bound = Number(env.SHARD_SOLD_OUT_BOUND_MS);
+      const bound = soldOutBoundMs(env);
       return Response.json({
-        // The same default the escrow applies when the var is unset.
-        soldOutBoundMs: Number.isFinite(bound) && bound >= 0 ? bound : 250,
+        soldOutBoundMs: bound,
         grantUnitsMax: ESCROW.grant_units_max,
         reserveRoundsMax: ESCROW.reserve_rounds_max,
+        paceWindowMs: paceWindowMs(bound),
+        laterMs: laterMs(bound),
+        reportIntervalMs: UNWATCHED_REPORT_MS,
       });
     }
 
@@ -181,12 +184,13 @@ export default {
 async function refillAndGiveBack(env: Env, sku: string, shard: number): Promise<{ granted: number; returned: number }> {
   const pool = env.SKU.getByName(objectName(sku, null));
   const stub = env.SKU.getByName(objectName(sku, shard));
-  const out = await pool.grant(shard, 1);
+  const answer = await pool.grant(shard, 1);
+  const out = answer === "later" ? null : answer;
   if (out) {
     await stub.receiveTransfer({ transferId: out.transferId, peer: POOL, units: out.units });
     await pool.postTransfer(out.transferId);
   }
-  const back = await stub.surrender();
+  const { transfer: back } = await stub.surrender();
   if (back) {
     await pool.receiveTransfer({ transferId: back.transferId, peer: shard, units: back.units });
     await stub.postTransfer(back.transferId);

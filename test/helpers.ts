@@ -179,3 +179,7 @@ export function expectConserved(l: { onHand: number; sold: number; received: num
   expect(l.reserved).toBeGreaterThanOrEqual(0);
   expect(l.reserved).toBeLessThanOrEqual(l.onHand);
 }
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

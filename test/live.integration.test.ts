@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LiveLevels } from "../src/domain/live";
 import type { LiveAttachment } from "../src/objects/live-push";
 import { shardOf } from "../src/objects/shards";
-import { ADMIN, call, createSku, expectProblem, hold, restock, unique } from "./helpers";
+import { ADMIN, call, createSku, expectProblem, hold, restock, sleep, unique } from "./helpers";
 
 /**
  * Live stock push (SPEC section 10): `GET /v1/skus/{sku}/live` upgrades to a
@@ -55,7 +55,6 @@ async function connect(sku: string, headers: Record<string, string> = {}): Promi
   return { ws, messages, until, closed, texts };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("live stock push", () => {
   it("sends the current public levels on connect and a hold's lower level after", async () => {

@@ -7,6 +7,7 @@ import type { SkuObject } from "./sku-object";
 import type { Hold } from "../domain/types";
 import type { IdempotencyKey } from "../idempotency/rule";
 import { envNumber } from "../domain/env-number";
+import { Pace } from "./pace";
 
 /** Bounds and pacing of the escrow (TIGER_STYLE: every loop and batch has one). */
 export const ESCROW = {
@@ -16,7 +17,53 @@ export const ESCROW = {
   grant_units_max: 5_000,
   /** Refill rounds one hold may wait through before it answers a transient 503. */
   reserve_rounds_max: 12,
+  /** Credited grants whose acknowledgement one call to the pool carries. */
+  acks_max: 64,
 } as const;
+
+/**
+ * What a shard tells the pool with each call: its pace (units it held in the
+ * last half bound), and the grants it has credited since its last call,
+ * which the pool may now post. Carrying the acknowledgement on the next call
+ * halves the pool's calls per refill; a shard that never calls again (or
+ * restarted and forgot) is covered by the pool's re-delivery.
+ */
+export interface ShardNews {
+  paceUnits: number;
+  credited: string[];
+}
+
+const NO_NEWS: ShardNews = { paceUnits: 0, credited: [] };
+
+/** The pool's answer to a refill: a batch sent, null (the SKU is out), or "later" (siblings kept units they are selling). */
+export type Grant = Transfer | null | "later";
+/** A shard's refill: units credited (0: the SKU is out), or "later". */
+export type Refilled = number | "later";
+/** What a recall took back, and what the siblings kept at their pace. */
+export interface Recalled {
+  units: number;
+  keptUnits: number;
+}
+/** A shard's answer to a recall: what it sent back (null: nothing), and what it kept. */
+export interface Surrendered {
+  transfer: Transfer | null;
+  keptUnits: number;
+}
+
+/** SHARD_SOLD_OUT_BOUND_MS: how long a refusal may lag units coming back elsewhere. */
+export function soldOutBoundMs(env: Env): number {
+  return envNumber(env.SHARD_SOLD_OUT_BOUND_MS, 250);
+}
+
+/** The window a shard's pace is counted over: half the bound (see Escrow.pace). */
+export function paceWindowMs(sold_out_bound_ms: number): number {
+  return sold_out_bound_ms / 2;
+}
+
+/** How long a hold told "later" waits before it asks again: a quarter of the pace window, so a few asks span it. */
+export function laterMs(sold_out_bound_ms: number): number {
+  return paceWindowMs(sold_out_bound_ms) / 4;
+}
 
 /** A customer's footprint in the SKU's other objects (see `Escrow.priorOf`). */
 export interface Prior {
@@ -49,8 +96,8 @@ export interface Role {
 export class Escrow {
   /** Units of this shard's last grant; it refills when fewer than a quarter of that remain. */
   private lastGrant = 0;
-  private refilling: Promise<number> | null = null;
-  private recalling: Promise<number> | null = null;
+  private refilling: Promise<Refilled> | null = null;
+  private recalling: Promise<Recalled> | null = null;
   /**
    * Until then, this shard's pool said it was out (or the pool's recall found
    * nothing): a shard refuses from its own allotment without asking again.
@@ -63,16 +110,49 @@ export class Escrow {
   private demand = 0;
   /** Calls this object made to the pool, for the bench's pool_calls_per_1k_holds. */
   poolCalls = 0;
+  /** Grants this shard credited and the pool has not been told of yet (see ShardNews). */
+  private credited: string[] = [];
 
   private readonly soldOutBoundMs: number;
+  /**
+   * Units this shard held in the last half bound. A refill is at least that
+   * much, so a hot shard asks the pool about twice per bound however small the
+   * pool's share has become; and a recall leaves a sibling that much, since it
+   * sells those units within half a bound, before a refusal elsewhere could
+   * outlast the bound. A quiet shard's pace is 0: a recall takes all it has.
+   */
+  private readonly pace: Pace;
+  private readonly laterMs: number;
 
   constructor(
     private readonly env: Env,
     private readonly ledger: SkuLedger,
   ) {
-    this.soldOutBoundMs = envNumber(env.SHARD_SOLD_OUT_BOUND_MS, 250);
+    this.soldOutBoundMs = soldOutBoundMs(env);
+    this.pace = new Pace(paceWindowMs(this.soldOutBoundMs));
+    this.laterMs = laterMs(this.soldOutBoundMs);
   }
 
+  /** What the next call to the pool carries; the credited grants leave the list (ESCROW.acks_max at a time). */
+  news(now_ms: number): ShardNews {
+    return { paceUnits: this.pace.units(now_ms), credited: this.credited.splice(0, ESCROW.acks_max) };
+  }
+
+  /** News a call failed to deliver goes out with the next one. */
+  undelivered(news: ShardNews): void {
+    this.credited.unshift(...news.credited);
+    this.credited.splice(ESCROW.acks_max * 4);
+  }
+
+  /** The pool's side of ShardNews: posts the grants the shard credited; its pace, bounded. */
+  heard(news: ShardNews | undefined): number {
+    const { paceUnits, credited } = news ?? NO_NEWS;
+    const now_ms = Date.now();
+    if (credited.length > 0) this.ledger.tables.tx(() => {
+      for (const id of credited.slice(0, ESCROW.acks_max)) postTransfer(this.ledger.tables, id, now_ms);
+    });
+    return Math.min(ESCROW.grant_units_max, Math.max(0, Math.floor(paceUnits)));
+  }
   /** Whether the pool said it was out less than the bound ago. */
   knownEmpty(now_ms: number): boolean {
     return now_ms < this.emptyUntilMs;
@@ -143,22 +223,33 @@ export class Escrow {
    * A shard holds within its allotment; short of it, it refills from the pool
    * (which recalls from siblings when it must) and tries again. It refuses for
    * stock only once a refill came back empty, so `sold_out` means the whole
-   * SKU is out; if concurrent holds keep taking each refill first, it gives
-   * up after a bounded number of rounds with a transient 503.
+   * SKU is out. When siblings kept units they are selling ("later"), the
+   * hold waits and asks again, trying its reserve only once units are here.
+   * If concurrent holds keep taking each refill first, it gives up after a
+   * bounded number of rounds with a transient 503.
    */
   async reserveWithRefills<T>(
     role: Role,
     quantity: number,
     attempt: (shortage: "ask" | "final") => Promise<Replayable<T>>,
   ): Promise<Replayable<T>> {
+    let waiting = false;
     for (let round = 1; round <= ESCROW.reserve_rounds_max; round++) {
-      const outcome = await attempt(this.knownEmpty(Date.now()) ? "final" : "ask");
-      if (!isShortage(outcome)) {
-        if (outcome.ok) this.refillIfLow(role);
-        return outcome;
+      if (!waiting || this.available() >= quantity || this.knownEmpty(Date.now())) {
+        const outcome = await attempt(this.knownEmpty(Date.now()) ? "final" : "ask");
+        if (!isShortage(outcome)) {
+          if (outcome.ok && !outcome.replayed) {
+            this.pace.add(quantity, Date.now());
+            this.refillIfLow(role);
+          }
+          return outcome;
+        }
       }
+      const refilled = await this.awaiting(quantity, () => this.refill(role, quantity));
       // The pool and every sibling are out: the refusal is now the SKU's truth.
-      if ((await this.awaiting(quantity, () => this.refill(role, quantity))) === 0) return attempt("final");
+      if (refilled === 0) return attempt("final");
+      waiting = refilled === "later";
+      if (waiting) await scheduler.wait(this.laterMs);
     }
     return refuse("unavailable", "Holds on this SKU are arriving faster than its shards refill; retry shortly.", { retryAfterSeconds: 1 });
   }
@@ -178,26 +269,34 @@ export class Escrow {
 
   /**
    * Asks the pool for at least `wanted` units (single-flight: concurrent
-   * callers share one call) and credits what it grants. Returns the units credited.
+   * callers share one call) and credits what it grants. Returns the units
+   * credited (0: the SKU is out), or "later" (siblings kept units they sell).
    */
-  refill(role: Role, wanted: number): Promise<number> {
+  refill(role: Role, wanted: number): Promise<Refilled> {
     this.refilling ??= (async () => {
       try {
         // A SKU's own object that serves holds again (shards back to 1) refills from its old shards.
         if (role.shard === null) {
-          const recalled = await this.recall(role, null);
-          if (recalled === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
-          return recalled;
+          const { units } = await this.recall(role, null, "all");
+          if (units === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+          return units;
         }
         this.poolCalls += 1;
-        const granted = await this.peer(role, POOL).grant(role.shard!, Math.max(wanted, this.demand));
+        const news = this.news(Date.now());
+        const granted = await this.peer(role, POOL)
+          .grant(role.shard!, Math.max(wanted, this.demand), news)
+          .catch((e: unknown) => {
+            this.undelivered(news);
+            throw e;
+          });
+        if (granted === "later") return "later";
         if (!granted) {
           this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
           return 0;
         }
         this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...granted, peer: POOL }, Date.now()));
         this.lastGrant = granted.units;
-        await this.peer(role, POOL).postTransfer(granted.transferId);
+        this.credited.push(granted.transferId);
         return granted.units;
       } finally {
         this.refilling = null;
@@ -209,55 +308,71 @@ export class Escrow {
   /**
    * The pool's side of a refill: sends a batch to `shard`, recalling surplus
    * from its siblings first when the pool cannot cover what is wanted. The
-   * batch shrinks with the pool, so the tail is spread, not stranded.
+   * batch is the larger of the shard's pace and a share that shrinks with the
+   * pool, so the tail is spread, not stranded, and a hot shard's refills do
+   * not multiply as the pool empties. With nothing to send it answers null
+   * (the SKU is out: nothing here, nothing free on any sibling) or "later"
+   * (siblings kept units at their pace, which they are selling).
    */
-  async grant(role: Role, shard: number, wanted: number): Promise<Transfer | null> {
+  async grant(role: Role, shard: number, wanted: number, news?: ShardNews): Promise<Grant> {
+    const paceUnits = this.heard(news);
+    let keptUnits = 0;
     if (this.available() < wanted && role.span > 1 && !this.knownEmpty(Date.now())) {
-      if ((await this.recall(role, shard)) === 0 && this.available() === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+      const recalled = await this.recall(role, shard, "pace");
+      keptUnits = recalled.keptUnits;
+      if (recalled.units === 0 && keptUnits === 0 && this.available() === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
     }
     const pool = this.available();
-    const batch = Math.min(ESCROW.grant_units_max, Math.max(wanted, Math.ceil(pool / (2 * Math.max(1, role.shards)))));
+    if (pool <= 0) return keptUnits > 0 ? "later" : null;
+    const share = Math.ceil(pool / (2 * Math.max(1, role.shards)));
+    const batch = Math.min(ESCROW.grant_units_max, Math.max(wanted, paceUnits, share));
     return this.ledger.tables.tx(() => sendUnits(this.ledger.tables, shard, batch, Date.now()));
   }
 
   /**
-   * Takes back every other shard's free units. Only a pool that cannot cover a
-   * refill recalls, i.e. at the tail of a sale, where units left in quiet
-   * shards are exactly what must not strand. Single-flight; the units recalled.
+   * Takes back the other shards' free units: for a refill the pool cannot
+   * cover (`pace`: each sibling keeps its pace, which it sells within half
+   * the bound, so units do not slosh between busy shards at the tail while
+   * quiet ones give all they have; single-flight), or everything (`all`: a
+   * shrinkage, a SKU back to one object; never shares a `pace` recall's answer).
    */
-  recall(role: Role, except: number | null): Promise<number> {
-    this.recalling ??= (async () => {
-      try {
-        const siblings = Array.from({ length: role.span }, (_, i) => i).filter((i) => i !== except);
-        const units = await Promise.all(
-          siblings.map(async (i) => {
-            const back = await this.peer(role, i).surrender();
-            if (!back) return 0;
-            this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...back, peer: i }, Date.now()));
-            await this.peer(role, i).postTransfer(back.transferId);
-            return back.units;
-          }),
-        );
-        return units.reduce((a, b) => a + b, 0);
-      } finally {
-        this.recalling = null;
-      }
-    })();
+  recall(role: Role, except: number | null, keep: "pace" | "all"): Promise<Recalled> {
+    if (keep === "all") return this.takeBack(role, except, false);
+    this.recalling ??= this.takeBack(role, except, true).finally(() => {
+      this.recalling = null;
+    });
     return this.recalling;
   }
 
-  /** A shard's side of a recall: sends its free units back to the pool. */
-  surrender(): Transfer | null {
+  private async takeBack(role: Role, except: number | null, keepPace: boolean): Promise<Recalled> {
+    const siblings = Array.from({ length: role.span }, (_, i) => i).filter((i) => i !== except);
+    const answers = await Promise.all(
+      siblings.map(async (i): Promise<Recalled> => {
+        const { transfer, keptUnits } = await this.peer(role, i).surrender(keepPace);
+        if (!transfer) return { units: 0, keptUnits };
+        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...transfer, peer: i }, Date.now()));
+        await this.peer(role, i).postTransfer(transfer.transferId);
+        return { units: transfer.units, keptUnits };
+      }),
+    );
+    return answers.reduce((a, b) => ({ units: a.units + b.units, keptUnits: a.keptUnits + b.keptUnits }), { units: 0, keptUnits: 0 });
+  }
+
+  /** A shard's side of a recall: sends its free units back to the pool, all of them or those beyond its pace. */
+  surrender(keepPace = false): Surrendered {
+    const now_ms = Date.now();
     const free = this.available();
-    if (free <= 0) return null;
-    return this.ledger.tables.tx(() => sendUnits(this.ledger.tables, POOL, free, Date.now()));
+    const keptUnits = keepPace ? Math.min(Math.max(0, free), this.pace.units(now_ms)) : 0;
+    const back = free - keptUnits;
+    if (back <= 0) return { transfer: null, keptUnits };
+    return { transfer: this.ledger.tables.tx(() => sendUnits(this.ledger.tables, POOL, back, now_ms)), keptUnits };
   }
 
   /** A draining shard (its index is past the shard count) gives back everything free at once. */
   async drain(role: Role): Promise<void> {
     if (role.shard === null || role.shard < role.shards) return;
-    const back = this.surrender();
-    if (back) await this.deliver(role, back);
+    const { transfer } = this.surrender();
+    if (transfer) await this.deliver(role, transfer);
   }
 
   receive(t: Transfer): void {

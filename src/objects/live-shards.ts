@@ -19,7 +19,7 @@ import { POOL } from "./shards";
  */
 
 /** How often a shard reports while nobody watches: what the SKU's stock alerts may lag by. */
-const UNWATCHED_REPORT_MS = 1_000;
+export const UNWATCHED_REPORT_MS = 1_000;
 
 /** Failed reports a shard retries in a row before it waits for its next change. */
 const REPORT_RETRIES_MAX = 5;
@@ -112,7 +112,14 @@ export class ShardReporter {
     this.inFlight = true;
     const epoch = this.watchEpoch;
     try {
-      const { watching } = await this.escrow.peer(role, POOL).shardLevels(part);
+      const news = this.escrow.news(Date.now());
+      const { watching } = await this.escrow
+        .peer(role, POOL)
+        .shardLevels(part, news)
+        .catch((e: unknown) => {
+          this.escrow.undelivered(news);
+          throw e;
+        });
       // "Nobody watches" may predate a first watcher that told us meanwhile.
       if (epoch === this.watchEpoch) this.watched = watching;
       this.failures = 0;

@@ -10,7 +10,7 @@ import { SKU_MIGRATIONS } from "./sku-schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
 import { isShortage } from "./take-hold";
-import { Escrow, type Prior } from "./escrow";
+import { Escrow, type Grant, type Prior, type ShardNews, type Surrendered } from "./escrow";
 import { expireHoldNow } from "./dev-expiry";
 import { isVerdict } from "./offer";
 import { partOf, wholeSnapshot, type ShardPart } from "./shard-parts";
@@ -131,7 +131,7 @@ export class SkuObject extends DurableObject<Env> {
   async adjust(input: Adjustment, idem: IdempotencyKey | null): Promise<Replayable<AdjustmentResult>> {
     const role = this.schemaReady ? this.escrow.role() : null;
     if (role && role.span > 1 && input.delta < 0 && this.escrow.available() < -input.delta) {
-      await this.escrow.recall(role, null);
+      await this.escrow.recall(role, null, "all");
     }
     const outcome = await this.mutate(() => this.ledger.adjust(input, idem, Date.now()));
     if (!outcome.ok || !role || role.span <= 1) return outcome;
@@ -192,7 +192,11 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** A shard's levels changed; the answer tells it whether to keep reporting. */
-  async shardLevels(part: ShardPart): Promise<{ watching: boolean }> {
+  async shardLevels(part: ShardPart, news?: ShardNews): Promise<{ watching: boolean }> {
+    if (this.schemaReady && news && news.credited.length > 0) {
+      this.escrow.heard(news);
+      await this.rearm();
+    }
     this.liveShards.report(part);
     this.live.changed();
     this.wholeAlerts.changed();
@@ -205,17 +209,17 @@ export class SkuObject extends DurableObject<Env> {
 
   // --- Escrow (SPEC 8): the pool's and the shards' side of two-phase transfers.
 
-  async grant(shard: number, wanted: number): Promise<Transfer | null> {
+  async grant(shard: number, wanted: number, news?: ShardNews): Promise<Grant> {
     const role = this.escrow.role();
     if (!role || role.shard !== null) return null;
-    const t = await this.escrow.grant(role, shard, wanted);
+    const t = await this.escrow.grant(role, shard, wanted, news);
     await this.rearm();
     return t;
   }
 
-  async surrender(): Promise<Transfer | null> {
-    if (!this.schemaReady) return null;
-    const t = this.escrow.surrender();
+  async surrender(keepPace = false): Promise<Surrendered> {
+    if (!this.schemaReady) return { transfer: null, keptUnits: 0 };
+    const t = this.escrow.surrender(keepPace);
     await this.rearm();
     return t;
   }
