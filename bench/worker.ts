@@ -34,7 +34,7 @@
 import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 import product from "../src/worker.ts";
 import { customerStub, objectName, POOL } from "../src/objects/shards.ts";
-import { ESCROW, laterMs, paceWindowMs, soldOutBoundMs } from "../src/objects/escrow.ts";
+import { ESCROW, laterMs, paceWindowMs, soldOutBoundMs } from "../src/objects/escrow-policy.ts";
 import { UNWATCHED_REPORT_MS } from "../src/objects/live-shards.ts";
 
 // Every named export of the product (SkuObject and whatever it adds later).

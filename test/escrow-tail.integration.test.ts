@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Grant } from "../src/objects/escrow";
+import type { Grant } from "../src/objects/escrow-policy";
 import { Pace } from "../src/objects/pace";
 import { objectName, POOL } from "../src/objects/shards";
 import type { SkuObject } from "../src/objects/sku-object";

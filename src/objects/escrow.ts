@@ -6,64 +6,8 @@ import { pendingTransfers, postTransfer, receiveUnits, REDELIVER_AFTER_MS, sendU
 import type { SkuObject } from "./sku-object";
 import type { Hold } from "../domain/types";
 import type { IdempotencyKey } from "../idempotency/rule";
-import { envNumber } from "../domain/env-number";
 import { Pace } from "./pace";
-
-/** Bounds and pacing of the escrow (TIGER_STYLE: every loop and batch has one). */
-export const ESCROW = {
-  /** Transfers one alarm run re-delivers. */
-  redeliver_max: 64,
-  /** A grant gives at least what was asked and at most this many units. */
-  grant_units_max: 5_000,
-  /** Refill rounds one hold may wait through before it answers a transient 503. */
-  reserve_rounds_max: 12,
-  /** Credited grants whose acknowledgement one call to the pool carries. */
-  acks_max: 64,
-} as const;
-
-/**
- * What a shard tells the pool with each call: its pace (units it held in the
- * last half bound), and the grants it has credited since its last call,
- * which the pool may now post. Carrying the acknowledgement on the next call
- * halves the pool's calls per refill; a shard that never calls again (or
- * restarted and forgot) is covered by the pool's re-delivery.
- */
-export interface ShardNews {
-  paceUnits: number;
-  credited: string[];
-}
-
-const NO_NEWS: ShardNews = { paceUnits: 0, credited: [] };
-
-/** The pool's answer to a refill: a batch sent, null (the SKU is out), or "later" (siblings kept units they are selling). */
-export type Grant = Transfer | null | "later";
-/** A shard's refill: units credited (0: the SKU is out), or "later". */
-export type Refilled = number | "later";
-/** What a recall took back, and what the siblings kept at their pace. */
-export interface Recalled {
-  units: number;
-  keptUnits: number;
-}
-/** A shard's answer to a recall: what it sent back (null: nothing), and what it kept. */
-export interface Surrendered {
-  transfer: Transfer | null;
-  keptUnits: number;
-}
-
-/** SHARD_SOLD_OUT_BOUND_MS: how long a refusal may lag units coming back elsewhere. */
-export function soldOutBoundMs(env: Env): number {
-  return envNumber(env.SHARD_SOLD_OUT_BOUND_MS, 250);
-}
-
-/** The window a shard's pace is counted over: half the bound (see Escrow.pace). */
-export function paceWindowMs(sold_out_bound_ms: number): number {
-  return sold_out_bound_ms / 2;
-}
-
-/** How long a hold told "later" waits before it asks again: a quarter of the pace window, so a few asks span it. */
-export function laterMs(sold_out_bound_ms: number): number {
-  return paceWindowMs(sold_out_bound_ms) / 4;
-}
+import { ESCROW, laterMs, NO_NEWS, paceWindowMs, soldOutBoundMs, type Grant, type Recalled, type Refilled, type ShardNews, type Surrendered } from "./escrow-policy";
 
 /** A customer's footprint in the SKU's other objects (see `Escrow.priorOf`). */
 export interface Prior {
@@ -117,9 +61,11 @@ export class Escrow {
   /**
    * Units this shard held in the last half bound. A refill is at least that
    * much, so a hot shard asks the pool about twice per bound however small the
-   * pool's share has become; and a recall leaves a sibling that much, since it
-   * sells those units within half a bound, before a refusal elsewhere could
-   * outlast the bound. A quiet shard's pace is 0: a recall takes all it has.
+   * pool's share has become; and a recall for a refill leaves a sibling that
+   * much, which it sells within about half a bound, so units do not slosh
+   * through the pool between busy shards (holds elsewhere wait for them,
+   * "later", rather than hear sold_out). A quiet shard's pace is 0: a recall
+   * takes all it has.
    */
   private readonly pace: Pace;
   private readonly laterMs: number;
@@ -148,11 +94,14 @@ export class Escrow {
   heard(news: ShardNews | undefined): number {
     const { paceUnits, credited } = news ?? NO_NEWS;
     const now_ms = Date.now();
-    if (credited.length > 0) this.ledger.tables.tx(() => {
-      for (const id of credited.slice(0, ESCROW.acks_max)) postTransfer(this.ledger.tables, id, now_ms);
-    });
-    return Math.min(ESCROW.grant_units_max, Math.max(0, Math.floor(paceUnits)));
+    if (credited.length > 0) {
+      this.ledger.tables.tx(() => {
+        for (const id of credited.slice(0, ESCROW.acks_max)) postTransfer(this.ledger.tables, id, now_ms);
+      });
+    }
+    return Number.isFinite(paceUnits) ? Math.min(ESCROW.grant_units_max, Math.max(0, Math.floor(paceUnits))) : 0;
   }
+
   /** Whether the pool said it was out less than the bound ago. */
   knownEmpty(now_ms: number): boolean {
     return now_ms < this.emptyUntilMs;
