@@ -140,6 +140,9 @@ describe("joining and admission", () => {
     await new Promise((r) => setTimeout(r, 2_500));
     const all = await statuses(saleId, customers, tickets);
     expect(all.map((s) => s.status)).toEqual(["admitted", "admitted", "admitted", "waiting", "waiting", "waiting", "waiting", "waiting"]);
+    // Each waiter knows their place among those not yet admitted; the admitted have none.
+    expect(all.map((s) => s.position)).toEqual([undefined, undefined, undefined, 1, 2, 3, 4, 5]);
+    expect(all.map((s) => s.waiting)).toEqual(Array(8).fill(5));
 
     // Forged, other sale's, other customer's and expired admissions are refused.
     const forged = `${first.admission.token.slice(0, -2)}AA`;
@@ -260,6 +263,9 @@ describe("lottery", () => {
     const expected = customers.filter((_, i) => [...keys].sort().indexOf(keys[i]!) < 3).sort();
     const all = await statuses(saleId, customers, tickets);
     expect(customers.filter((_, i) => all[i].status === "admitted").sort()).toEqual(expected);
+    // The rest wait in draw order, and each knows their place in it.
+    const rank = (i: number) => [...keys].sort().indexOf(keys[i]!);
+    for (const [i, s] of all.entries()) expect(s.position, customers[i]).toBe(rank(i) < 3 ? undefined : rank(i) - 2);
   });
 });
 

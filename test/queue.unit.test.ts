@@ -98,6 +98,7 @@ describe("a waiter's status", () => {
     closed: null,
     allHeld: false,
     admitted: 5,
+    line: [],
     waiting: 3,
     atMs: NOW - 500,
     ...s,

@@ -881,6 +881,8 @@ export interface components {
             reason: "admission_expired" | "sale_ended" | null;
             /** @description Shoppers not yet admitted, as of the last move of the frontier. */
             waiting: number;
+            /** @description While `waiting` after the sale started: the shopper's place among those not yet admitted (1: next), as of the last move of the frontier. Estimated from a sample of the line, within a few percent of `waiting`. */
+            position?: number;
             admission?: {
                 /** @description Send as `Holdfast-Admission` on holds. */
                 token: string;

@@ -3,6 +3,7 @@ import { migrate } from "./migrate";
 import type { QueueSetup } from "../queue/config";
 import { Coordinator, COORDINATOR_STEPS } from "../queue/coordinator";
 import { JOIN_SHARD_STEPS, JoinShard, type Draw, type ShardSurvey } from "../queue/join-shard";
+import { LINE_STEPS } from "../queue/line";
 import type { QueueState } from "../queue/state";
 
 /** How long the alarm waits before retrying a tick that failed (a SKU object or a shard did not answer). */
@@ -24,7 +25,8 @@ export class QueueObject extends DurableObject<Env> {
     this.shard = new JoinShard(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => {
       // The two roles' tables are tiny and empty until used: one schema serves both.
-      migrate(ctx.storage, [...COORDINATOR_STEPS, ...JOIN_SHARD_STEPS]);
+      // Append only: an object's schema version counts steps of this whole list.
+      migrate(ctx.storage, [...COORDINATOR_STEPS, ...JOIN_SHARD_STEPS, ...LINE_STEPS]);
       // A tick that came due while the object slept (or whose alarm was lost) runs now.
       await this.rearm();
     });
@@ -75,8 +77,8 @@ export class QueueObject extends DurableObject<Env> {
     this.shard.markUsed(customerId, admittedAtMs, Date.now());
   }
 
-  async survey(windowStartMs: number, draw: Draw | null): Promise<ShardSurvey> {
-    return this.shard.survey(windowStartMs, draw);
+  async survey(windowStartMs: number, draw: Draw | null, frontier: string | null = null): Promise<ShardSurvey> {
+    return this.shard.survey(windowStartMs, draw, frontier);
   }
 
   async nextPlaces(after: string | null, limit: number): Promise<string[]> {

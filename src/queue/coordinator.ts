@@ -2,6 +2,7 @@ import { sha256Hex } from "../domain/canonical-json";
 import { joinShardName, type QueueSetup } from "./config";
 import { admitCount, soldOutForGood, type AdmissionBook, type StockSignals } from "./frontier";
 import { PLACES_PER_CALL_MAX, type ShardSurvey } from "./join-shard";
+import { mergeLines, type LineMark } from "./line";
 import { newSeed, type QueueMode } from "./place";
 import type { QueueState } from "./state";
 
@@ -74,6 +75,8 @@ type ConfigRow = {
   closed: "sold_out" | "ended" | null;
   all_held: number;
   waiting: number;
+  /** JSON of the merged line (./line.ts), from the last tick's surveys. */
+  line: string;
   idle: number;
   woken_at_ms: number;
   ticked_at_ms: number;
@@ -167,6 +170,7 @@ export class Coordinator {
       allHeld: c.all_held === 1,
       admitted: c.admitted_total,
       waiting: c.waiting,
+      line: JSON.parse(c.line) as LineMark[],
       atMs: c.ticked_at_ms,
     };
   }
@@ -195,7 +199,7 @@ export class Coordinator {
     }
     const draw = c.mode === "lottery" ? { saleId: c.sale_id, seed: c.seed } : null;
     const shards = Array.from({ length: c.join_shards }, (_, i) => this.env.QUEUE.getByName(joinShardName(c.sale_id, i)));
-    const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, draw)));
+    const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, draw, c.frontier)));
     const sum = (f: (s: ShardSurvey) => number) => surveys.reduce((n, s) => n + f(s), 0);
     const fresh = this.config()!;
     const admittedRecent = fresh.admitted_total - fresh.admitted_expired;
@@ -211,9 +215,10 @@ export class Coordinator {
     const waitingAfter = waitingBefore - places.length;
     const idle = waitingAfter === 0 && now_ms - fresh.woken_at_ms > WAKE_GRACE_MS;
     this.sql.exec(
-      "UPDATE queue_config SET closed = NULL, all_held = ?, waiting = ?, idle = ?, ticked_at_ms = ? WHERE id = 1",
+      "UPDATE queue_config SET closed = NULL, all_held = ?, waiting = ?, line = ?, idle = ?, ticked_at_ms = ? WHERE id = 1",
       stock.available <= 0 ? 1 : 0,
       waitingAfter,
+      JSON.stringify(mergeLines(surveys.map((s) => s.line))),
       idle ? 1 : 0,
       now_ms,
     );

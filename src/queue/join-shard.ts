@@ -1,3 +1,4 @@
+import { markPlace, sampleStride, type LineMark } from "./line";
 import { arrivalPlace, drawKey, drawPlace } from "./place";
 
 /**
@@ -33,6 +34,8 @@ export interface ShardSurvey {
   usedTotal: number;
   /** Lottery joiners whose draw key is not computed yet: the frontier must wait for them. */
   undrawn: number;
+  /** A sample of this shard's places beyond the frontier, with their ranks (see ./line.ts). */
+  line: LineMark[];
 }
 
 export interface Draw {
@@ -68,7 +71,7 @@ export class JoinShard {
   }
 
   /** Counts for the frontier; with the revealed seed, first computes a bounded batch of draw keys. */
-  async survey(windowStartMs: number, draw: Draw | null): Promise<ShardSurvey> {
+  async survey(windowStartMs: number, draw: Draw | null, frontier: string | null = null): Promise<ShardSurvey> {
     if (draw) await this.drawSome(draw);
     const row = this.sql
       .exec<{ joined: number; used_total: number; used_recent: number; undrawn: number }>(
@@ -80,7 +83,24 @@ export class JoinShard {
         windowStartMs,
       )
       .one();
-    return { joined: row.joined, usedRecent: row.used_recent, usedTotal: row.used_total, undrawn: row.undrawn };
+    return { joined: row.joined, usedRecent: row.used_recent, usedTotal: row.used_total, undrawn: row.undrawn, line: this.line(frontier) };
+  }
+
+  /** Every r-th of the places beyond the frontier and the last, with their ranks: at most LINE_SAMPLES_PER_SHARD + 1. */
+  private line(frontier: string | null): LineMark[] {
+    const after = frontier ?? "";
+    const waiters = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM waiters WHERE place IS NOT NULL AND place > ?", after).one().n;
+    if (waiters === 0) return [];
+    return this.sql
+      .exec<{ place: string; rank: number }>(
+        `SELECT place, rank FROM (SELECT place, ROW_NUMBER() OVER (ORDER BY place) AS rank FROM waiters WHERE place IS NOT NULL AND place > ?)
+         WHERE rank % ? = 0 OR rank = ?`,
+        after,
+        sampleStride(waiters),
+        waiters,
+      )
+      .toArray()
+      .map((r) => ({ place: markPlace(r.place), count: r.rank }));
   }
 
   /** The next places after `after` (exclusive), in order. */

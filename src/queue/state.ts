@@ -1,3 +1,4 @@
+import type { LineMark } from "./line";
 import type { QueueMode } from "./place";
 
 /**
@@ -27,6 +28,8 @@ export interface QueueState {
   allHeld: boolean;
   admitted: number;
   waiting: number;
+  /** Sampled places of the line as of the last tick, for waiters' positions (./line.ts). */
+  line: LineMark[];
   /** When the queue object last moved (or checked) the frontier. */
   atMs: number;
 }
