@@ -55,6 +55,14 @@ describe("a waiter's position in line", () => {
     expect(positionIn([], null, places[0]!, 5)).toBeNull();
   });
 
+  it("puts a waiter who joined after the last sample behind everyone sampled", () => {
+    const { places, byShard } = line(50, 3, 5_000);
+    const merged = mergeLines(byShard.map((p) => sampleOf(p, places[9]!)));
+    const late = arrivalPlace(1_900_000_000_000, "late");
+    expect(positionIn(merged, places[9]!, late, 40)).toBe(41);
+    expect(positionIn(merged, places[9]!, places[49]!, 40)).toBe(40);
+  });
+
   it("publishes no customer id: a mark keeps only the ordering part of a place", () => {
     expect(markPlace(arrivalPlace(1_800_000_000_123, "alice@example.com"))).toBe("1:001800000000123:");
     expect(markPlace(drawPlace("ab".repeat(32)))).toBe(`0:${"ab".repeat(8)}`);

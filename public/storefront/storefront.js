@@ -1,8 +1,10 @@
 // The example storefront: plain browser JavaScript against the holdfast API.
 // Live "N left" over GET /v1/skus/{sku}/live (SPEC 10), falling back to polling
 // GET /v1/skus/{sku} every 2 s; holds with a countdown, restored from
-// GET /v1/me/holds after a reload; checkout and payment retry with the
-// simulated provider. Every state-changing call carries an Idempotency-Key.
+// GET /v1/me/holds after a reload; a sale's waiting room (SPEC 9): a hold it
+// refuses joins the line, shows the shopper's place, and goes through once
+// admitted; checkout and payment retry with the simulated provider. Every
+// state-changing call carries an Idempotency-Key.
 
 const params = new URLSearchParams(location.search);
 const API = (params.get("api") ?? location.origin).replace(/\/+$/, "");
@@ -11,7 +13,7 @@ const POLL_MS = 2000;
 const FINAL = new Set(["paid", "fulfilled", "payment_failed", "expired", "cancelled", "refunded"]);
 
 const $ = (id) => document.getElementById(id);
-const state = { sku: null, holds: new Map(), feed: null, order: null };
+const state = { sku: null, holds: new Map(), feed: null, order: null, admission: null, line: null };
 
 function say(text) {
   $("message").textContent = text ?? "";
@@ -22,8 +24,8 @@ function money({ amount, currency }) {
 }
 
 /** One API call; a problem document becomes a thrown Error carrying its code. */
-async function api(method, path, { body, key, auth = true } = {}) {
-  const headers = {};
+async function api(method, path, { body, key, auth = true, extra = {} } = {}) {
+  const headers = { ...extra };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (auth && token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
@@ -34,6 +36,7 @@ async function api(method, path, { body, key, auth = true } = {}) {
     const err = new Error(data?.detail ?? `${res.status}`);
     err.code = data?.code ?? "http_" + res.status;
     err.status = res.status;
+    err.problem = data;
     throw err;
   }
   return data;
@@ -55,7 +58,8 @@ async function showSku(sku) {
   $("product").hidden = false;
   $("name").textContent = view.name;
   $("price").textContent = money(view.sale?.price ?? view.price);
-  $("list-price").textContent = view.sale ? money(view.price) : "";
+  // The list price is struck through only when the sale's price differs from it.
+  $("list-price").textContent = view.sale && view.sale.price.amount !== view.price.amount ? money(view.price) : "";
   renderLevels(view.available, view.status);
   startFeed(sku);
 }
@@ -145,15 +149,61 @@ function tick() {
 
 async function takeHold(event) {
   event.preventDefault();
-  const quantity = Number($("quantity").value);
+  await holdNow(Number($("quantity").value));
+}
+
+/** A hold; a sale with a waiting room refuses it without an admission, so the shopper joins the line and it is tried again once admitted. */
+async function holdNow(quantity) {
+  const admission = state.admission && Date.parse(state.admission.expiresAt) > Date.now() ? state.admission : null;
   try {
-    const hold = await api("POST", `/v1/skus/${encodeURIComponent(state.sku)}/holds`, { body: { quantity }, key: crypto.randomUUID() });
+    const extra = admission ? { "holdfast-admission": admission.token } : {};
+    const hold = await api("POST", `/v1/skus/${encodeURIComponent(state.sku)}/holds`, { body: { quantity }, key: crypto.randomUUID(), extra });
     state.holds.set(hold.holdId, hold);
     say("");
     renderCart();
   } catch (err) {
+    if (err.code === "admission_required" && err.problem?.saleId && !admission) return joinLine(err.problem.saleId, () => holdNow(quantity));
     say(`${err.code}: ${err.message}`);
   }
+}
+
+// --- The waiting room ----------------------------------------------------------------
+
+function renderLine(status) {
+  $("line").hidden = false;
+  const text = {
+    waiting: status.position ? `You're in line: ${status.position} of ${status.waiting}.` : `You're in line (${status.waiting} waiting).`,
+    admitted: "It's your turn.",
+    sold_out: "Sold out: the line has closed.",
+    closed: status.reason === "admission_expired" ? "Your turn passed: join again." : "The sale has ended.",
+  }[status.status];
+  $("line-status").textContent = status.allHeld && status.status === "waiting" ? `${text} Every unit is held; some may come back.` : text;
+}
+
+/** Joins the sale's line (joining again keeps the place) and polls as told until admitted, then runs `then`. */
+async function joinLine(saleId, then) {
+  clearTimeout(state.line);
+  try {
+    follow(saleId, await api("POST", `/v1/sales/${encodeURIComponent(saleId)}/queue`, { body: {} }), then);
+  } catch (err) {
+    say(`${err.code}: ${err.message}`);
+  }
+}
+
+function follow(saleId, status, then) {
+  renderLine(status);
+  if (status.status === "admitted") {
+    state.admission = { saleId, ...status.admission };
+    return then();
+  }
+  if (status.status !== "waiting") return;
+  state.line = setTimeout(async () => {
+    try {
+      follow(saleId, await api("GET", `/v1/sales/${encodeURIComponent(saleId)}/queue/${status.ticket}`), then);
+    } catch (err) {
+      say(`${err.code}: ${err.message}`);
+    }
+  }, status.retryAfterSeconds * 1000);
 }
 
 async function releaseHold(hold) {

@@ -74,10 +74,16 @@ export function waitersThrough(line: readonly LineMark[], place: string | null):
 
 /**
  * A waiter's position (1: next to be admitted) between the frontier and
- * their place, within [1, waiting]; null when the line says nothing yet.
+ * their place, at least 1 and at most `waiting`; a waiter who joined after
+ * the last sample (past its last mark) counts everyone sampled and then
+ * themselves, which may be one more than the tick's `waiting`. Null when the
+ * line says nothing yet.
  */
 export function positionIn(line: readonly LineMark[], frontier: string | null, place: string, waiting: number): number | null {
-  if (line.length === 0 || waiting <= 0) return null;
-  const ahead = waitersThrough(line, place) - waitersThrough(line, frontier);
-  return Math.min(waiting, Math.max(1, Math.round(ahead)));
+  const last = line[line.length - 1];
+  if (!last || waiting <= 0) return null;
+  const joinedSince = place > last.place && !place.startsWith(last.place);
+  const through = joinedSince ? last.count + 1 : waitersThrough(line, place);
+  const position = Math.max(1, Math.round(through - waitersThrough(line, frontier)));
+  return joinedSince ? position : Math.min(waiting, position);
 }

@@ -81,7 +81,11 @@ async function answer(c: AppContext, state: QueueState, ticket: string, claims: 
     retryAfterSeconds: view.retryAfterSeconds,
   };
   const position = view.status === "waiting" && place !== null ? positionIn(state.line ?? [], state.frontier, place, state.waiting) : null;
-  if (position !== null) body.position = position;
+  if (position !== null) {
+    body.position = position;
+    // A shopper who joined since the last tick counts themselves before the tick does.
+    body.waiting = Math.max(body.waiting, position);
+  }
   if (view.admittedAtMs !== null) {
     const e = view.admittedAtMs + state.admitSeconds * 1000;
     body.admission = { token: await signAdmission(c.env.QUEUE_SIGNING_SECRET, { s: state.saleId, c: claims.c, t: view.admittedAtMs, e }), expiresAt: iso(e) };

@@ -2,7 +2,9 @@
  * The example storefront (public/storefront/) in a headless browser against
  * `wrangler dev`, seeded with `npm run seed -- examples/sale.json`: live "N
  * left" (WebSocket, or polling where there is none), a hold with its
- * countdown that survives a reload, checkout with the simulated card, paid.
+ * countdown that survives a reload, checkout with the simulated card, paid;
+ * and a sale's waiting room: the hold joins the line, shows the shopper's
+ * place, and goes through once admitted.
  */
 import chromium from "@sparticuz/chromium";
 import { execFile } from "node:child_process";
@@ -12,10 +14,12 @@ import { sign } from "hono/jwt";
 import { chromium as playwright, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../secrets.ts";
+import { api as call } from "./console-api.ts";
 import { startWranglerDev, type DevServer } from "./wrangler-dev.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const SCREENSHOT = process.env.STOREFRONT_SCREENSHOT;
+const LINE_SCREENSHOT = process.env.STOREFRONT_LINE_SCREENSHOT;
 
 let api: DevServer;
 let browser: Browser;
@@ -83,6 +87,47 @@ describe("the example storefront", () => {
     await expect.poll(() => left.textContent(), { timeout: 10_000 }).toBe("115 left");
     expect(await page.getByTestId("message").textContent()).toBe("");
     if (SCREENSHOT) await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await page.close();
+  }, 90_000);
+
+  it("joins a sale's waiting room when a hold needs an admission, shows the shopper's place, and holds once admitted", async () => {
+    const admin = TEST_SECRETS.ADMIN_TOKEN;
+    const sku = `line-cap-${Date.now()}`;
+    const saleId = `line-sale-${Date.now()}`;
+    const price = { amount: 1500, currency: "usd" };
+    expect((await call(api.origin, "PUT", `/v1/skus/${sku}`, admin, { name: "Line cap", price })).status).toBe(201);
+    expect((await call(api.origin, "POST", `/v1/skus/${sku}/adjustments`, admin, { delta: 1, reason: "restock" })).status).toBe(200);
+    const now = Date.now();
+    const sale = {
+      name: "Line sale",
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+      items: [{ sku, price, perCustomerLimit: 2 }],
+      queue: { mode: "fifo" },
+    };
+    expect((await call(api.origin, "PUT", `/v1/sales/${saleId}`, admin, sale)).status).toBe(201);
+    // Three shoppers are in line first: one unit admits the first, two wait.
+    for (const who of ["line-1", "line-2", "line-3"]) {
+      expect((await call(api.origin, "POST", `/v1/sales/${saleId}/queue`, await token(who), {})).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+
+    const page = await browser.newPage();
+    await page.goto(`${api.origin}/storefront/?sku=${sku}`);
+    await page.fill("#token", await token("line-dana"));
+    await page.click("#load");
+    await expect.poll(() => page.getByTestId("left").textContent(), { timeout: 10_000 }).toBe("1 left");
+    await page.click("#hold");
+    const line = page.getByTestId("line-status");
+    // Two wait ahead of her: she is third among those not yet admitted.
+    await expect.poll(() => line.textContent(), { timeout: 15_000 }).toBe("You're in line: 3 of 3.");
+    if (LINE_SCREENSHOT) await page.screenshot({ path: LINE_SCREENSHOT, fullPage: true });
+
+    // A restock admits the rest of the line; her hold goes through with the admission.
+    expect((await call(api.origin, "POST", `/v1/skus/${sku}/adjustments`, admin, { delta: 10, reason: "restock" })).status).toBe(200);
+    await expect.poll(() => page.getByTestId("holds").textContent(), { timeout: 20_000 }).toMatch(new RegExp(`1 × ${sku} \\(held\\) expires in`));
+    expect(await line.textContent()).toBe("It's your turn.");
+    expect(await page.getByTestId("message").textContent()).toBe("");
     await page.close();
   }, 90_000);
 });
