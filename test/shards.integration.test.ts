@@ -101,6 +101,30 @@ describe("stock shards", () => {
     await expectWholeAudited(sku);
   });
 
+  it("answers a keyed retry that crosses a change of the shard count from its stored hold, though its new shard's sold-out verdict is cached at the edge", async () => {
+    const sku = await createSku({ stock: 4 });
+    await setShards(sku, 2);
+    // A customer whose home moves when the SKU goes from 2 shards to 4.
+    const mover = Array.from({ length: 200 }, (_, i) => `mover-${i}`).find((c) => shardOf(c, 2) !== shardOf(c, 4))!;
+    const key = unique("k");
+    const first = await hold(sku, mover, 1, { "Idempotency-Key": key });
+    expect(first.status).toBe(201);
+    await setShards(sku, 4);
+    // Neighbours on the mover's new shard take the rest; the next is refused there, and then at the edge.
+    const neighbours = customersOnShard(shardOf(mover, 4), 4, 6, "nb-");
+    for (const n of neighbours.slice(0, 3)) expect((await hold(sku, n, 1)).status).toBe(201);
+    expectProblem(await hold(sku, neighbours[3]!, 1), 409, "sold_out");
+    const cut = await hold(sku, neighbours[4]!, 1, { "Idempotency-Key": unique("k") });
+    expectProblem(cut, 409, "sold_out");
+    expect(cut.headers.get("holdfast-cache")).toBe("hit");
+    // The mover's retry gets the hold its old shard made, not the new shard's sold_out.
+    const retry = await hold(sku, mover, 1, { "Idempotency-Key": key });
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.body.holdId).toBe(first.body.holdId);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    await expectWholeAudited(sku);
+  });
+
   it("changes the shard count during a live sale without losing, duplicating or stranding a unit or a hold", async () => {
     const sku = await createSku({ stock: 60 });
     await setShards(sku, 4);

@@ -21,6 +21,20 @@ export function scopedKey(principal: Principal, operation: string, key: string):
   return `${principalKey(principal)}|${operation}|${key}`;
 }
 
+const SHOPPER = "shopper:";
+
 function principalKey(principal: Principal): string {
-  return principal.kind === "merchant" ? "merchant" : `shopper:${principal.customerId}`;
+  return principal.kind === "merchant" ? "merchant" : `${SHOPPER}${principal.customerId}`;
+}
+
+/** The operation a hold on `sku` is keyed under. */
+export function holdOperation(sku: string): string {
+  return `hold:${sku}`;
+}
+
+/** The shopper whose hold on `sku` a stored key was scoped to (scopedKey read back), or null for any other key. */
+export function holdKeyCustomer(scoped: string, sku: string): string | null {
+  if (!scoped.startsWith(SHOPPER)) return null;
+  const end = scoped.indexOf(`|${holdOperation(sku)}|`, SHOPPER.length);
+  return end < 0 ? null : scoped.slice(SHOPPER.length, end);
 }

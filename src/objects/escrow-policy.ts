@@ -17,6 +17,8 @@ export const ESCROW = {
   reserve_rounds_max: 12,
   /** Credited grants whose acknowledgement one call to the pool carries. */
   acks_max: 64,
+  /** Keys accepted before a change of the shard count that one object's edge filter carries (see Escrow.keysMovedHere). */
+  moved_keys_max: 50_000,
 } as const;
 
 /**

@@ -7,6 +7,7 @@ import type { SkuObject } from "./sku-object";
 import type { Hold } from "../domain/types";
 import type { IdempotencyKey } from "../idempotency/rule";
 import { Pace } from "./pace";
+import { MovedKeys } from "./moved-keys";
 import { ESCROW, laterMs, NO_NEWS, paceWindowMs, soldOutBoundMs, type Grant, type Recalled, type Refilled, type ShardNews, type Surrendered } from "./escrow-policy";
 
 /** A customer's footprint in the SKU's other objects (see `Escrow.priorOf`). */
@@ -50,6 +51,7 @@ export class Escrow {
    */
   private emptyUntilMs = 0;
   private known: Role | null = null;
+  private readonly moved = new MovedKeys();
   /** Units that holds waiting on this shard still need: the next refill asks for all of them at once. */
   private demand = 0;
   /** Calls this object made to the pool, for the bench's pool_calls_per_1k_holds. */
@@ -121,6 +123,12 @@ export class Escrow {
 
   forgetRole(): void {
     this.known = null;
+    this.moved.forget();
+  }
+
+  /** Hold keys this object's customers were accepted under before a change of the shard count (see MovedKeys). */
+  keysMovedHere(role: Role): Promise<readonly string[]> {
+    return this.moved.here(role.shard ?? POOL, role.shards, role.history, (home) => this.peer(role, home));
   }
 
   /**

@@ -14,6 +14,8 @@ import { REFUSAL_COUNTER_PREFIX } from "./stats";
 
 export type { IdempotencyKey, Replayable } from "../idempotency/rule";
 
+const NO_MOVED: readonly string[] = [];
+
 /** Bounds (TIGER_STYLE: every loop and batch has one). */
 export const LIMITS = {
   /** Overdue holds a mutation expires before it reads the levels. */
@@ -51,7 +53,7 @@ export class SkuLedger {
   readonly tables: SkuTables;
   readonly replies: SqlReplies;
   /** The edge's filter of accepted keys, rebuilt only after a new key was accepted. */
-  private acceptedFilter: AcceptedKeys | null = null;
+  private acceptedFilter: { moved: readonly string[]; filter: AcceptedKeys } | null = null;
 
   constructor(
     storage: DurableObjectStorage,
@@ -210,10 +212,15 @@ export class SkuLedger {
     });
   }
 
-  /** The edge's filter of keys this object accepted (see AcceptedKeys). */
-  acceptedKeys(now_ms: number): AcceptedKeys {
-    this.acceptedFilter ??= buildAcceptedKeys(this.replies.acceptedKeys(now_ms, LIMITS.filter_keys_max));
-    return this.acceptedFilter;
+  /**
+   * The edge's filter of keys this object accepted (see AcceptedKeys), and of
+   * `moved`: keys its customers' holds were accepted under in the objects that
+   * served them before a change of the shard count (Escrow.keysMovedHere).
+   */
+  acceptedKeys(now_ms: number, moved: readonly string[] = NO_MOVED): AcceptedKeys {
+    if (this.acceptedFilter?.moved !== moved) this.acceptedFilter = null;
+    this.acceptedFilter ??= { moved, filter: buildAcceptedKeys([...this.replies.acceptedKeys(now_ms, LIMITS.filter_keys_max), ...moved]) };
+    return this.acceptedFilter.filter;
   }
 
   /**

@@ -12,6 +12,7 @@ import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyK
 import { isShortage } from "./take-hold";
 import { Escrow, type Prior } from "./escrow";
 import type { Grant, ShardNews, Surrendered } from "./escrow-policy";
+import { keysMovedTo } from "./moved-keys";
 import { expireHoldNow } from "./dev-expiry";
 import { isVerdict } from "./offer";
 import { partOf, wholeSnapshot, type ShardPart } from "./shard-parts";
@@ -163,7 +164,10 @@ export class SkuObject extends DurableObject<Env> {
     const refills = role !== null && (role.shard !== null || role.span > 1);
     const outcome: Replayable<Hold> = refills ? await this.escrow.reserveWithRefills(role, input.quantity, attempt) : await attempt("final");
     if (outcome.ok || outcome.replayed || !isVerdict(outcome.code)) return outcome;
-    return { ...outcome, acceptedKeys: this.schemaReady ? this.ledger.acceptedKeys(Date.now()) : NO_KEYS };
+    if (!this.schemaReady) return { ...outcome, acceptedKeys: NO_KEYS };
+    const moved = role ? await this.escrow.keysMovedHere(role).catch(() => null) : undefined;
+    // Without the moved keys the edge could refuse a retry whose hold exists elsewhere: no filter, no cut.
+    return moved === null ? outcome : { ...outcome, acceptedKeys: this.ledger.acceptedKeys(Date.now(), moved) };
   }
 
   // --- Live push (SPEC 10): the one fetch entry, since a WebSocket upgrade can only travel as a request.
@@ -244,6 +248,12 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** The customer's units here by sale, and the stored reply of a keyed hold made here (see Escrow.priorOf). */
+  /** Hold keys this object accepted for customers whose home under `shards` is `home` (a change of the count moved them). */
+  async keysMovedTo(home: number, shards: number): Promise<string[]> {
+    const role = this.schemaReady ? this.escrow.role() : null;
+    return role ? keysMovedTo(this.ledger.replies, role.sku, home, shards, Date.now()) : [];
+  }
+
   async priorHere(customerId: string, idem: IdempotencyKey | null): Promise<Prior> {
     if (!this.schemaReady) return { usage: {}, reply: null };
     const now_ms = Date.now();

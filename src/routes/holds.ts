@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { requireShopper, type Principal } from "../http/auth";
 import { router } from "../http/context";
-import { idempotencyKey, scopedKey } from "../http/idempotency";
+import { holdOperation, idempotencyKey, scopedKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
 import { callObject } from "../edge/guard";
 import { purgeSku } from "../edge/purge";
@@ -52,7 +52,7 @@ export const holdRoutes = router()
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
       const key = c.req.valid("header")["idempotency-key"];
-      const operation = `hold:${sku}`;
+      const operation = holdOperation(sku);
       // The cut comes first: a refusal answered here costs the object nothing, so the
       // budgets that protect the object are spent only on holds that reach it.
       // On a sharded SKU the verdict and its accepted keys are the customer's shard's.
