@@ -206,7 +206,7 @@ export class Escrow {
       // The pool and every sibling are out: the refusal is now the SKU's truth.
       if (refilled === 0) return attempt("final");
       waiting = refilled === "later";
-      if (waiting) await scheduler.wait(this.laterMs);
+      if (waiting && round < ESCROW.reserve_rounds_max) await scheduler.wait(this.laterMs);
     }
     return refuse("unavailable", "Holds on this SKU are arriving faster than its shards refill; retry shortly.", { retryAfterSeconds: 1 });
   }
