@@ -15,15 +15,19 @@ import type { SkuObject } from "./sku-object";
  */
 export class MovedKeys {
   private asked: Promise<readonly string[]> | null = null;
+  /** After a failed ask, verdicts go without a filter this long before the next ask (a stampede of refusals asks once). */
+  private quietUntilMs = 0;
 
   /** The role changed: the homes to ask, and this object's customers, may have too. */
   forget(): void {
     this.asked = null;
+    this.quietUntilMs = 0;
   }
 
   /** The keys accepted for this object's customers in the SKU's other objects, under `history` (at most ESCROW.moved_keys_max). */
   here(self: number, shards: number, history: readonly number[], peer: (home: number) => DurableObjectStub<SkuObject>): Promise<readonly string[]> {
     if (history.length === 0) return Promise.resolve(NONE);
+    if (this.asked === null && Date.now() < this.quietUntilMs) return Promise.reject(new Error("moved keys: asked too recently"));
     this.asked ??= (async () => {
       const homes = new Set<number>();
       for (const count of history) {
@@ -35,6 +39,7 @@ export class MovedKeys {
       return lists.flat().slice(0, ESCROW.moved_keys_max);
     })().catch((e: unknown) => {
       this.asked = null;
+      this.quietUntilMs = Date.now() + ASK_AGAIN_AFTER_MS;
       throw e;
     });
     return this.asked;
@@ -42,6 +47,7 @@ export class MovedKeys {
 }
 
 const NONE: readonly string[] = [];
+const ASK_AGAIN_AFTER_MS = 1_000;
 
 /** The other side: hold keys this object accepted for customers whose home under `shards` is `home`. */
 export function keysMovedTo(replies: SqlReplies, sku: string, home: number, shards: number, now_ms: number): string[] {
