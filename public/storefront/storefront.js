@@ -172,7 +172,8 @@ async function holdNow(quantity) {
 function renderLine(status) {
   $("line").hidden = false;
   const text = {
-    waiting: status.position ? `You're in line: ${status.position} of ${status.waiting}.` : `You're in line (${status.waiting} waiting).`,
+    // Until the line's first tick after a join, the position (and a fresh line's length) is not known yet.
+    waiting: status.position ? `You're in line: ${status.position} of ${status.waiting}.` : status.waiting > 0 ? `You're in line (${status.waiting} waiting).` : "You're in line.",
     admitted: "It's your turn.",
     sold_out: "Sold out: the line has closed.",
     closed: status.reason === "admission_expired" ? "Your turn passed: join again." : "The sale has ended.",
