@@ -38,7 +38,7 @@ describe("hold keys that moved with their customers", () => {
     expect(await moved.here(2, 4, [], peer)).toEqual([]);
     expect(asked).toEqual([]);
     // Counts 1 (the pool served) and 3 (shards 0..2): every one of them but shard 2 itself.
-    expect([...(await moved.here(2, 4, [1, 3], peer))].sort()).toEqual(["key-from--1", "key-from-0", "key-from-1"]);
+    expect([...((await moved.here(2, 4, [1, 3], peer)) ?? [])].sort()).toEqual(["key-from--1", "key-from-0", "key-from-1"]);
     expect(asked.sort()).toEqual([POOL, 0, 1].sort());
     await moved.here(2, 4, [1, 3], peer);
     expect(asked).toHaveLength(3);
@@ -50,9 +50,10 @@ describe("hold keys that moved with their customers", () => {
   it("after a failed ask, answers without asking for a while, so a stampede of refusals asks once", async () => {
     const moved = new MovedKeys();
     const { peer, asked } = peers(() => new Error("overloaded"));
-    await expect(moved.here(0, 2, [4], peer)).rejects.toThrow("overloaded");
+    expect(await moved.here(0, 2, [4], peer)).toBeNull();
     const after = asked.length;
-    await expect(moved.here(0, 2, [4], peer)).rejects.toThrow();
+    expect(after).toBeGreaterThan(0);
+    expect(await moved.here(0, 2, [4], peer)).toBeNull();
     expect(asked).toHaveLength(after);
   });
 

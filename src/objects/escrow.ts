@@ -127,7 +127,7 @@ export class Escrow {
   }
 
   /** Hold keys this object's customers were accepted under before a change of the shard count (see MovedKeys). */
-  keysMovedHere(role: Role): Promise<readonly string[]> {
+  keysMovedHere(role: Role): Promise<readonly string[] | null> {
     return this.moved.here(role.shard ?? POOL, role.shards, role.history, (home) => this.peer(role, home));
   }
 

@@ -14,7 +14,7 @@ import type { SkuObject } from "./sku-object";
  * A retry races the change only within that one round of asks.
  */
 export class MovedKeys {
-  private asked: Promise<readonly string[]> | null = null;
+  private asked: Promise<readonly string[] | null> | null = null;
   /** After a failed ask, verdicts go without a filter this long before the next ask (a stampede of refusals asks once). */
   private quietUntilMs = 0;
 
@@ -24,10 +24,15 @@ export class MovedKeys {
     this.quietUntilMs = 0;
   }
 
-  /** The keys accepted for this object's customers in the SKU's other objects, under `history` (at most ESCROW.moved_keys_max). */
-  here(self: number, shards: number, history: readonly number[], peer: (home: number) => DurableObjectStub<SkuObject>): Promise<readonly string[]> {
+  /**
+   * The keys accepted for this object's customers in the SKU's other objects,
+   * under `history` (at most ESCROW.moved_keys_max); null while they are not
+   * known (the last ask failed less than ASK_AGAIN_AFTER_MS ago). A value, not
+   * a throw: a stampede of sold-out refusals reads it on every refusal.
+   */
+  here(self: number, shards: number, history: readonly number[], peer: (home: number) => DurableObjectStub<SkuObject>): Promise<readonly string[] | null> {
     if (history.length === 0) return Promise.resolve(NONE);
-    if (this.asked === null && Date.now() < this.quietUntilMs) return Promise.reject(new Error("moved keys: asked too recently"));
+    if (this.asked === null && Date.now() < this.quietUntilMs) return Promise.resolve(null);
     this.asked ??= (async () => {
       const homes = new Set<number>();
       for (const count of history) {
@@ -40,7 +45,8 @@ export class MovedKeys {
     })().catch((e: unknown) => {
       this.asked = null;
       this.quietUntilMs = Date.now() + ASK_AGAIN_AFTER_MS;
-      throw e;
+      console.error(JSON.stringify({ level: "error", event: "moved_keys_ask_failed", error: String(e) }));
+      return null;
     });
     return this.asked;
   }

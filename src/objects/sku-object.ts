@@ -165,7 +165,7 @@ export class SkuObject extends DurableObject<Env> {
     const outcome: Replayable<Hold> = refills ? await this.escrow.reserveWithRefills(role, input.quantity, attempt) : await attempt("final");
     if (outcome.ok || outcome.replayed || !isVerdict(outcome.code)) return outcome;
     if (!this.schemaReady) return { ...outcome, acceptedKeys: NO_KEYS };
-    const moved = role ? await this.escrow.keysMovedHere(role).catch(() => null) : undefined;
+    const moved = role && role.history.length > 0 ? await this.escrow.keysMovedHere(role) : undefined;
     // Without the moved keys the edge could refuse a retry whose hold exists elsewhere: no filter, no cut.
     return moved === null ? outcome : { ...outcome, acceptedKeys: this.ledger.acceptedKeys(Date.now(), moved) };
   }

@@ -80,6 +80,7 @@ async function answer(c: AppContext, state: QueueState, ticket: string, claims: 
     waiting: state.waiting,
     retryAfterSeconds: view.retryAfterSeconds,
   };
+  // `?? []`: a state cached (for at most the edge TTL) by a build before the line existed has none.
   const position = view.status === "waiting" && place !== null ? positionIn(state.line ?? [], state.frontier, place, state.waiting) : null;
   if (position !== null) {
     body.position = position;

@@ -56,6 +56,7 @@ describe("the example storefront", () => {
     const left = page.getByTestId("left");
     await expect.poll(() => left.textContent(), { timeout: 10_000 }).toBe("120 left");
     expect(await page.textContent("#price")).toBe("$19.00");
+    expect(await page.textContent("#list-price")).toBe("$25.00");
     expect(await page.getByTestId("feed").textContent()).toMatch(/live \(WebSocket\)|polling every 2 s/);
 
     // Another shopper takes 3: the page follows without a reload.
@@ -117,6 +118,8 @@ describe("the example storefront", () => {
     await page.fill("#token", await token("line-dana"));
     await page.click("#load");
     await expect.poll(() => page.getByTestId("left").textContent(), { timeout: 10_000 }).toBe("1 left");
+    // The sale's price equals the list price: nothing is struck through.
+    expect(await page.textContent("#list-price")).toBe("");
     await page.click("#hold");
     const line = page.getByTestId("line-status");
     // Two wait ahead of her: she is third among those not yet admitted.
