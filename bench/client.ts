@@ -132,7 +132,7 @@ export function cacheMatchTarget(baseUrl: string, key: string): Target {
  */
 export function holdAttemptTarget(baseUrl: string, sku: string): Target {
   // A fresh Idempotency-Key per attempt, as a shopper's client sends: the edge cut
-  // must still spare the object these (SPEC 6 lets only a possible retry through).
+  // must still spare the object these (spec §6 lets only a possible retry through).
   return postLikeReserve(holdsUrl(baseUrl, sku), () => ({ "idempotency-key": crypto.randomUUID() }), async (res) => {
     await res.arrayBuffer();
     return { status: res.status, cache: res.headers.get("holdfast-cache") ?? "none" };
@@ -221,7 +221,7 @@ export interface MerchantLevels {
   liveHolds: number;
 }
 
-/** `escrow` of GET /v1/skus/{sku}/stats (SPEC 8). */
+/** `escrow` of GET /v1/skus/{sku}/stats (spec §8). */
 export interface EscrowStats {
   shards: number;
   inFlight: number;
@@ -268,7 +268,7 @@ export class MerchantApi {
 
   /**
    * Creates a list-price SKU: `alwaysOn` needs no sale and sets no per-customer
-   * limit. With `shards`, its stock is split across that many stock shards (SPEC 8).
+   * limit. With `shards`, its stock is split across that many stock shards (spec §8).
    */
   async createSku(sku: string, shards?: number): Promise<void> {
     await this.expect(201, "PUT", `/v1/skus/${sku}`, {

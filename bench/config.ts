@@ -49,7 +49,7 @@ export interface BenchConfig {
   checkoutPollMs: number;
   /** An order not final this long after its checkout was sent counts as lost. */
   checkoutTimeoutSeconds: number;
-  /** Stock shards (SPEC 8): the shard count of the sharded SKUs of the shards phase. */
+  /** Stock shards (spec §8): the shard count of the sharded SKUs of the shards phase. */
   shards: number;
   /** Shard compare: one slice's length and the rounds (each runs both kinds). */
   shardSeconds: number;
@@ -57,7 +57,7 @@ export interface BenchConfig {
   /** Shard compare: units each SKU has available at the start of every slice (restocked after each), and the distinct customers cycled through. */
   shardStock: number;
   shardCustomers: number;
-  /** Live push (SPEC 10): sockets on the watched SKU, isolated changes timed, and the watched-vs-quiet slices. */
+  /** Live push (spec §10): sockets on the watched SKU, isolated changes timed, and the watched-vs-quiet slices. */
   liveSockets: number;
   liveChanges: number;
   liveSeconds: number;

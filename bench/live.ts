@@ -4,7 +4,7 @@ import { measure, rps, type BenchContext, type Slice } from "./context.ts";
 import { quantile } from "./stats.ts";
 
 /**
- * Live stock push (SPEC 10), phase 8: `liveSockets` WebSockets on one SKU.
+ * Live stock push (spec §10), phase 8: `liveSockets` WebSockets on one SKU.
  * 1. Fan-out: isolated changes (one hold each, further apart than the push
  *    window), timed from sending the hold to each socket receiving its level.
  * 2. Holds on the watched SKU against holds on a SKU nobody watches, in

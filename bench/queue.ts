@@ -2,7 +2,7 @@ import type { BenchContext } from "./context.ts";
 import { makeCustomers, type Shopper } from "./tokens.ts";
 
 /**
- * Phase 9: a stampede on a sale with a waiting room (SPEC 9). Thousands of
+ * Phase 9: a stampede on a sale with a waiting room (spec §9). Thousands of
  * shoppers join in bursts against a few hundred units and poll at the pace
  * the answers ask for; admitted shoppers hold and pay, except a share who
  * abandon their admission (it lapses after `admitSeconds` and the next waiter

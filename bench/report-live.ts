@@ -2,7 +2,7 @@ import type { LiveResult } from "./live.ts";
 import { row, ROW_HEADER, tabulate } from "./report.ts";
 import { round } from "./stats.ts";
 
-/** The live push's part of the table and of the JSON line (SPEC 10; bench/README.md). */
+/** The live push's part of the table and of the JSON line (spec §10; bench/README.md). */
 
 export const LIVE_TARGETS = {
   /** Holds on a SKU with the sockets attached against holds on a SKU nobody watches. */

@@ -6,7 +6,7 @@ import type { SimMeasurement } from "./sim-measure.ts";
 import type { StampedeResult } from "./stampede.ts";
 import { round } from "./stats.ts";
 
-/** The stock shards' part of the table and of the JSON line (SPEC 8; bench/README.md). */
+/** The stock shards' part of the table and of the JSON line (spec §8; bench/README.md). */
 
 export const SHARD_TARGETS = {
   /** A hold served by a shard against one served by an unsharded SKU. */

@@ -295,7 +295,7 @@ async function simulationPhase(ctx: BenchContext): Promise<{ measured: SimMeasur
   return { measured, sweep: result, upper };
 }
 
-/** Phase 8: live push, 1,000 WebSockets on one SKU (SPEC 10). */
+/** Phase 8: live push, 1,000 WebSockets on one SKU (spec §10). */
 async function livePhase(ctx: BenchContext): Promise<LiveResult> {
   const { cfg } = ctx;
   ctx.progress(

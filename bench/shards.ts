@@ -4,7 +4,7 @@ import { measure, rps, type BenchContext, type Slice } from "./context.ts";
 import { makeCustomers } from "./tokens.ts";
 
 /**
- * Stock shards (SPEC 8), what one hold costs: holds on a SKU split into
+ * Stock shards (spec §8), what one hold costs: holds on a SKU split into
  * `BENCH_SHARDS` shards against holds on an unsharded SKU, both over HTTP as
  * shoppers send them, each hold from a distinct customer, in alternating
  * slices like phase 1. Both SKUs start every slice with `shardStock`

@@ -2,7 +2,7 @@ import { quantile } from "./stats.ts";
 
 /**
  * A discrete-event simulation of a stampede on one SKU split into K stock
- * shards (SPEC 8), so the bench can say what K objects would do in parallel
+ * shards (spec §8), so the bench can say what K objects would do in parallel
  * on the platform, which one local runtime thread cannot show. Every object
  * (the pool and each shard) is a FIFO single server: each event it handles
  * (an incoming call, or the continuation of its own code after a call it
@@ -11,7 +11,7 @@ import { quantile } from "./stats.ts";
  * 1 / objectRps, the platform's per-object limit, and is refused at once as
  * 503 overloaded when more than `queueBound` calls already wait.
  *
- * The escrow is modelled as src/objects/escrow.ts and sku-object.ts implement
+ * The escrow is modelled as src/stock/shards/escrow.ts and sku-object.ts implement
  * it: a hold goes to its customer's shard and is granted from the allotment;
  * short of it, the shard asks the pool (single flight, for every unit its
  * waiting holds want, telling its pace: the units it held in the last

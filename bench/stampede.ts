@@ -4,7 +4,7 @@ import { quantile } from "./stats.ts";
 import { makeCustomers } from "./tokens.ts";
 
 /**
- * Stock shards (SPEC 8) at the end of a sale: a stampede of many more hold
+ * Stock shards (spec §8) at the end of a sale: a stampede of many more hold
  * attempts than units, each from a distinct customer, against a SKU split
  * into `BENCH_SHARDS` shards, with `BENCH_CONCURRENCY` attempts in flight.
  * Every reply is kept with the time it arrived. Then, once no transfer is in

@@ -33,9 +33,9 @@
  */
 import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 import product from "../src/worker.ts";
-import { customerStub, objectName, POOL } from "../src/objects/shards.ts";
-import { ESCROW, laterMs, paceWindowMs, soldOutBoundMs } from "../src/objects/escrow-policy.ts";
-import { UNWATCHED_REPORT_MS } from "../src/objects/live-shards.ts";
+import { customerStub, objectName, POOL } from "../src/stock/addressing.ts";
+import { ESCROW, laterMs, paceWindowMs, soldOutBoundMs } from "../src/stock/shards/escrow-policy.ts";
+import { UNWATCHED_REPORT_MS } from "../src/stock/live/shard-reports.ts";
 
 // Every named export of the product (SkuObject and whatever it adds later).
 export * from "../src/worker.ts";

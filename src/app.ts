@@ -2,7 +2,7 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import type { MiddlewareHandler } from "hono";
 import { ProblemError } from "./domain/problems";
-import { OrderConflict } from "./orders/order-store";
+import { OrderConflict } from "./orders/store";
 import { authenticate } from "./http/auth";
 import { router, type AppEnv } from "./http/context";
 import { allowedMethods } from "./http/allowed-methods";
@@ -20,7 +20,7 @@ import { orderRoutes } from "./routes/orders";
 import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { saleReportRoutes } from "./routes/sale-report";
-import { queueRoutes } from "./routes/queue";
+import { queueRoutes } from "./routes/waiting-room";
 import { webhookRoutes } from "./routes/webhooks";
 import { devRoutes } from "./routes/dev";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
@@ -149,7 +149,7 @@ export function createApp() {
 }
 
 /**
- * Every request body, whatever the route, is UTF-8 `application/json` (SPEC
+ * Every request body, whatever the route, is UTF-8 `application/json` (the spec (docs/spec.md)
  * section 6). Hono's validator would also parse any `+json` type, such as
  * json-patch, whose semantics we do not implement. Bodies are decoded strictly
  * and their strings must be well-formed Unicode: an invalid byte or a lone

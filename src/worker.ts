@@ -4,7 +4,7 @@ import { handleNotificationDeadLetters, handleNotifications, NOTIFICATION_QUEUES
 import { handlePaymentDeadLetters, handlePayments, PAYMENT_QUEUES } from "./payments/consumer";
 
 export { SkuObject } from "./objects/sku-object";
-export { QueueObject } from "./objects/queue-object";
+export { WaitingRoomObject } from "./objects/waiting-room-object";
 
 const app = createApp();
 

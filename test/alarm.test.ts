@@ -70,7 +70,7 @@ describe("hold expiry from the alarm", () => {
     }
     expect(await statusOf(sku, h.holdId)).toBe("expired");
     const [{ ended_at_ms }] = await raw<{ ended_at_ms: number }>(sku, "SELECT ended_at_ms FROM holds WHERE hold_id = ?", h.holdId) as [{ ended_at_ms: number }];
-    // Exact to within a second or two of expiresAt (SPEC section 3).
+    // Exact to within a second or two of expiresAt (spec §3).
     expect(ended_at_ms - Date.parse(h.expiresAt)).toBeLessThan(2_000);
     expect(ended_at_ms).toBeGreaterThanOrEqual(Date.parse(h.expiresAt));
   });

@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eventHash, GENESIS_HASH } from "../src/audit/chain";
-import { OutboxShipper } from "../src/objects/outbox-shipper";
+import { OutboxShipper } from "../src/stock/outbox";
 import type { SkuObject } from "../src/objects/sku-object";
 import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, levels, restock, shopperToken, waitForStatus } from "./helpers";
 import {

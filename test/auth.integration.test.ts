@@ -4,7 +4,7 @@ import { ADMIN, call, createSku, expectProblem, hold, putSale, shopperToken, uni
 import { TEST_SECRETS } from "./secrets";
 
 /**
- * Who may call what (SPEC 6): shoppers carry an HS256 JWT with `sub` and `exp`,
+ * Who may call what (spec §6): shoppers carry an HS256 JWT with `sub` and `exp`,
  * the merchant carries ADMIN_TOKEN. Every refusal is a problem and changes nothing.
  */
 

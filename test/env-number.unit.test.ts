@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { envNumber } from "../src/domain/env-number";
+import { envNumber } from "../src/platform/env-number";
 
 describe("numeric settings from [vars]", () => {
   it("reads a well-formed value", () => {

@@ -1,16 +1,16 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Grant } from "../src/objects/escrow-policy";
-import { Pace } from "../src/objects/pace";
-import { objectName, POOL } from "../src/objects/shards";
+import type { Grant } from "../src/stock/shards/escrow-policy";
+import { Pace } from "../src/stock/shards/pace";
+import { objectName, POOL } from "../src/stock/addressing";
 import type { SkuObject } from "../src/objects/sku-object";
-import { REDELIVER_AFTER_MS } from "../src/objects/transfers";
+import { REDELIVER_AFTER_MS } from "../src/stock/shards/transfers";
 import { createSku, hold, sleep } from "./helpers";
 import { customersOnShard, expectWholeAudited, setShards } from "./shard-helpers";
 
 /**
- * The escrow at the tail of a sale (SPEC section 8, issue 8): a refill's
+ * The escrow at the tail of a sale (spec §8, issue 8): a refill's
  * acknowledgement rides on the shard's next call to the pool; a recall lets
  * a busy sibling keep its pace, and the pool answers "later" rather than
  * "empty" while a sibling keeps units, so `sold_out` still means the whole

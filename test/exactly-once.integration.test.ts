@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runMaintenance } from "../src/maintenance";
 import type { SkuObject } from "../src/objects/sku-object";
-import { OrderStore } from "../src/orders/order-store";
+import { OrderStore } from "../src/orders/store";
 import { Refunds } from "../src/orders/refunds";
 import {
   ADMIN,
@@ -23,7 +23,7 @@ import {
 } from "./helpers";
 
 /**
- * SPEC sections 3 and 6: a retry never does anything twice, and a stored
+ * spec §§3 and 6: a retry never does anything twice, and a stored
  * result always wins over a refusal that says nothing about the request.
  * Each test here failed on the code before the change that made it pass.
  */

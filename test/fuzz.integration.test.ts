@@ -14,7 +14,7 @@ import { ADMIN, call, expectConserved } from "./helpers";
  * media types, credentials, Stripe signatures and event shapes). Every answer
  * must be documented for its operation, never a 5xx, errors must be problem
  * documents and successes must match their schema; invalid requests must be
- * refused with what the SPEC says and must change nothing.
+ * refused with what the the spec (docs/spec.md) says and must change nothing.
  *
  * `FUZZ_SEED=<n> npm test` (or `npx vitest run test/fuzz.integration.test.ts`)
  * replays a run's schedule; `FUZZ_RUNS=<n>` scales the requests per operation.

@@ -144,7 +144,7 @@ export async function paidOrder(customerId: string, sku: string, quantity: numbe
   return o;
 }
 
-/** Units that came back from refunded orders (SPEC 2 `returned`), from the merchant view. */
+/** Units that came back from refunded orders (spec §2 `returned`), from the merchant view. */
 export async function returnedUnits(sku: string): Promise<number> {
   const res = await call(`/v1/skus/${sku}`, { auth: ADMIN });
   expect(res.status).toBe(200);
@@ -173,7 +173,7 @@ export async function expireHold(sku: string, holdId: string): Promise<void> {
   expect(await holdStatus(sku, holdId)).toBe("expired");
 }
 
-/** SPEC section 2, invariant 2: received == onHand + sold. */
+/** spec §2, invariant 2: received == onHand + sold. */
 export function expectConserved(l: { onHand: number; sold: number; received: number; reserved: number }) {
   expect(l.received).toBe(l.onHand + l.sold);
   expect(l.reserved).toBeGreaterThanOrEqual(0);

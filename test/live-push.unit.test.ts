@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LIVE, windowFor } from "../src/objects/live-push";
+import { LIVE, windowFor } from "../src/stock/live/push";
 
 describe("live push pacing", () => {
   it("pushes about four times a second to a few sockets, and widens the window to keep within the send budget", () => {

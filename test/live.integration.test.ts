@@ -2,12 +2,12 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LiveLevels } from "../src/domain/live";
-import type { LiveAttachment } from "../src/objects/live-push";
-import { shardOf } from "../src/objects/shards";
+import type { LiveAttachment } from "../src/stock/live/push";
+import { shardOf } from "../src/stock/addressing";
 import { ADMIN, call, createSku, expectProblem, hold, restock, sleep, unique } from "./helpers";
 
 /**
- * Live stock push (SPEC section 10): `GET /v1/skus/{sku}/live` upgrades to a
+ * Live stock push (spec §10): `GET /v1/skus/{sku}/live` upgrades to a
  * hibernating WebSocket on the SKU's object that pushes the public levels on
  * every change, coalesced to one message per 250 ms window.
  */

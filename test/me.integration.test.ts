@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import { runMaintenance } from "../src/maintenance";
-import { holdStatesIn, upsertCustomerHolds } from "../src/objects/customer-holds";
+import { holdStatesIn, upsertCustomerHolds } from "../src/stock/customer-holds";
 import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, shopperToken, unique, waitForStatus } from "./helpers";
 import { flushOutbox } from "./outbox-helpers";
 

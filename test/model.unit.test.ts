@@ -11,7 +11,7 @@ import { unique } from "./helpers";
 /**
  * Model-based test: random sequences of hold / release / checkout / commit /
  * return / adjust / time-advance / alarm run against the real ledger in a real Durable
- * Object and against SkuModel, a plain in-memory model of SPEC sections 2-3.
+ * Object and against SkuModel, a plain in-memory model of spec §§2-3.
  * Every step must give the same verdict, and after every step the levels must
  * match and the ledger's full audit must pass.
  */

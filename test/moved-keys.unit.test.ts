@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { holdKeyCustomer, holdOperation } from "../src/http/idempotency";
-import { keysMovedTo, MovedKeys } from "../src/objects/moved-keys";
-import { POOL, shardOf } from "../src/objects/shards";
+import { keysMovedTo, MovedKeys } from "../src/stock/shards/moved-keys";
+import { POOL, shardOf } from "../src/stock/addressing";
 import type { SkuObject } from "../src/objects/sku-object";
 import type { SqlReplies } from "../src/idempotency/sql-replies";
 
-/** Hold keys that follow their customers across a change of the shard count (src/objects/moved-keys.ts). */
+/** Hold keys that follow their customers across a change of the shard count (src/stock/shards/moved-keys.ts). */
 
 const holdKey = (customerId: string, sku: string, key: string) => `shopper:${customerId}|${holdOperation(sku)}|${key}`;
 

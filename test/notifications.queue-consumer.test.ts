@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { handleNotificationDeadLetters, handleNotifications, NOTIFICATION_QUEUES } from "../src/notifications/consumer";
-import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../src/queues/backoff";
+import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../src/platform/backoff";
 import { Webhook } from "standardwebhooks";
 import { deliverNotification } from "../src/notifications/deliver";
 import type { Notification } from "../src/notifications/messages";

@@ -79,7 +79,7 @@ describe("cancelling", () => {
     const res = await post(`/v1/orders/${orderId}/cancel`, ADMIN);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "cancelled", refund: { refundId: expect.stringMatching(/^re_/), reason: "cancelled_by_merchant", restocked: true } });
-    // SPEC 3: the restock is each hold's committed -> returned: the units leave sold, received counts only arrivals.
+    // spec §3: the restock is each hold's committed -> returned: the units leave sold, received counts only arrivals.
     const after = await levels(sku);
     expect(after).toEqual({ onHand: 5, reserved: 0, available: 5, sold: 0, received: 5 });
     expect(await returnedUnits(sku)).toBe(2);
@@ -150,7 +150,7 @@ describe("refunding", () => {
     expect(await levels(sku)).toMatchObject({ onHand: 3, sold: 0, received: 3 });
   });
 
-  // SPEC 6: every state-changing POST is idempotent by key, 422 on reuse with another body.
+  // spec §6: every state-changing POST is idempotent by key, 422 on reuse with another body.
   it("answers 422 when a refund's Idempotency-Key comes back with another body", async () => {
     const sku = await createSku({ stock: 3 });
     const { orderId } = await paidOrder("lee", sku, 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Pace } from "../src/objects/pace";
+import { Pace } from "../src/stock/shards/pace";
 
 describe("a shard's pace (units held in the last window)", () => {
   const window_ms = 125;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LINE_MARKS_MAX, markPlace, mergeLines, positionIn, sampleStride, type LineMark } from "../src/queue/line";
-import { arrivalPlace, drawPlace } from "../src/queue/place";
+import { LINE_MARKS_MAX, markPlace, mergeLines, positionIn, sampleStride, type LineMark } from "../src/waiting-room/line";
+import { arrivalPlace, drawPlace } from "../src/waiting-room/place";
 
 /** A join shard's sample, as its query takes it: every stride-th place beyond the frontier, and the last, with their ranks. */
 function sampleOf(places: string[], frontier: string | null): LineMark[] {

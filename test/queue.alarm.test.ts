@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, createSku, unique } from "./helpers";
 
-/** The queue object's alarm (SPEC 9): the table is the truth, the alarm only the trigger. */
+/** The queue object's alarm (spec §9): the table is the truth, the alarm only the trigger. */
 
 async function sale(window: { startsInMs: number; endsInMs: number }) {
   const sku = await createSku({ stock: 5, alwaysOn: false });
@@ -26,13 +26,13 @@ async function sale(window: { startsInMs: number; endsInMs: number }) {
 describe("the queue object's alarm", () => {
   it("arms for the start of an upcoming sale", async () => {
     const { saleId, startsAtMs } = await sale({ startsInMs: 3_600_000, endsInMs: 7_200_000 });
-    const stub = env.QUEUE.getByName(saleId);
+    const stub = env.WAITING_ROOM.getByName(saleId);
     expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(startsAtMs);
   });
 
   it("lets a live queue nobody joined sleep until the sale ends, asking no join shard", async () => {
     const { saleId, endsAtMs } = await sale({ startsInMs: -60_000, endsInMs: 3_600_000 });
-    const stub = env.QUEUE.getByName(saleId);
+    const stub = env.WAITING_ROOM.getByName(saleId);
     await runDurableObjectAlarm(stub);
     expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(endsAtMs);
     expect(await stub.state()).toMatchObject({ closed: null, waiting: 0, frontier: null });
@@ -40,7 +40,7 @@ describe("the queue object's alarm", () => {
 
   it("closes the queue of a sale that ended and stops ticking", async () => {
     const { saleId } = await sale({ startsInMs: -120_000, endsInMs: -60_000 });
-    const stub = env.QUEUE.getByName(saleId);
+    const stub = env.WAITING_ROOM.getByName(saleId);
     await runDurableObjectAlarm(stub);
     expect((await stub.state())?.closed).toBe("ended");
     expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBeNull();

@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../src/domain/canonical-json";
-import { joinShardCount, joinShardName } from "../src/queue/config";
-import { signAdmission } from "../src/queue/tokens";
+import { joinShardCount, joinShardName } from "../src/waiting-room/config";
+import { signAdmission } from "../src/waiting-room/tokens";
 import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, shopperToken, unique } from "./helpers";
 import { TEST_SECRETS } from "./secrets";
 
-/** The inventory-aware waiting room (SPEC 9), through the Worker, with the queue object's own alarm. */
+/** The inventory-aware waiting room (spec §9), through the Worker, with the queue object's own alarm. */
 
 const item = (sku: string) => ({ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 5 });
 
@@ -79,7 +79,7 @@ const statuses = async (saleId: string, customers: string[], tickets: string[]) 
 
 async function usedTotal(saleId: string): Promise<number> {
   const surveys = await Promise.all(
-    Array.from({ length: joinShardCount(env) }, (_, i) => env.QUEUE.getByName(joinShardName(saleId, i)).survey(0, null)),
+    Array.from({ length: joinShardCount(env) }, (_, i) => env.WAITING_ROOM.getByName(joinShardName(saleId, i)).survey(0, null)),
   );
   return surveys.reduce((n, s) => n + s.usedTotal, 0);
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../src/domain/canonical-json";
-import { admitCount, conversion, soldOutForGood, type AdmissionBook } from "../src/queue/frontier";
-import { arrivalPlace, drawKey, drawPlace, placeOf } from "../src/queue/place";
-import { waiterView, type QueueState } from "../src/queue/state";
-import { signAdmission, signTicket, verifyAdmission, verifyTicket } from "../src/queue/tokens";
+import { admitCount, conversion, soldOutForGood, type AdmissionBook } from "../src/waiting-room/frontier";
+import { arrivalPlace, drawKey, drawPlace, placeOf } from "../src/waiting-room/place";
+import { waiterView, type QueueState } from "../src/waiting-room/state";
+import { signAdmission, signTicket, verifyAdmission, verifyTicket } from "../src/waiting-room/tokens";
 
-/** Waiting room (SPEC 9): tokens, places and the draw, the frontier's maths, a waiter's status. */
+/** Waiting room (spec §9): tokens, places and the draw, the frontier's maths, a waiter's status. */
 
 const SECRET = "unit-secret-0123456789";
 const NOW = 1_800_000_000_000;
@@ -120,7 +120,7 @@ describe("a waiter's status", () => {
 
 describe("Turnstile", () => {
   it("passes a token siteverify vouches for and refuses one it does not (only siteverify is faked)", async () => {
-    const { verifyTurnstile } = await import("../src/queue/turnstile");
+    const { verifyTurnstile } = await import("../src/waiting-room/turnstile");
     const { TURNSTILE_PASS_TOKEN } = await import("./fake-turnstile");
     expect(await verifyTurnstile("secret", TURNSTILE_PASS_TOKEN, "203.0.113.7")).toBe(true);
     expect(await verifyTurnstile("secret", "forged", undefined)).toBe(false);

@@ -6,7 +6,7 @@ import { createSku, hold, holdStatus } from "./helpers";
 import { flushOutbox, objectSql, unshippedCount } from "./outbox-helpers";
 
 /**
- * SPEC section 3, bounded storage: ended holds, their replies and shipped
+ * spec §3, bounded storage: ended holds, their replies and shipped
  * outbox rows leave the object after the retention (RETENTION_SECONDS, 7 days
  * here), never before their events reached D1; and the alarm keeps its
  * promises when one of its steps fails.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketsOf, SkuReplay } from "../src/audit/sale-replay";
+import { bucketsOf, SkuReplay } from "../src/sales/replay";
 
 /** The post-sale report's replay (issue 10), on events built by hand. */
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, createSku, expectProblem, hold, levels, putSale, restock, shopperToken, unique } from "./helpers";
 
-/** Sales (SPEC 4): windows, prices, per-customer limits, and the statuses they give a SKU (SPEC 6). */
+/** Sales (spec §4): windows, prices, per-customer limits, and the statuses they give a SKU (spec §6). */
 
 const HOUR = 3_600_000;
 const item = (sku: string, extra: Record<string, unknown> = {}) => ({

@@ -1,8 +1,8 @@
 import { expect } from "vitest";
-import { shardOf } from "../src/objects/shards";
+import { shardOf } from "../src/stock/addressing";
 import { ADMIN, call, expectConserved } from "./helpers";
 
-/** Helpers of the stock-shard tests (SPEC section 8). */
+/** Helpers of the stock-shard tests (spec §8). */
 
 export async function setShards(sku: string, shards: number) {
   const res = await call(`/v1/skus/${sku}`, { method: "PUT", auth: ADMIN, body: { name: `Test ${sku}`, price: { amount: 1999, currency: "usd" }, alwaysOn: true, shards } });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 
 /**
- * The model of a SKU split into stock shards (SPEC sections 2, 3 and 8), for
+ * The model of a SKU split into stock shards (spec §§2, 3 and 8), for
  * test/shards.model.test.ts. It knows nothing of pools, allotments or
  * transfers: only what the whole SKU must look like from outside (holds, three
  * numbers and the sale's per-customer limit), plus which object owns each hold.
@@ -101,7 +101,7 @@ export const shardOp: fc.Arbitrary<ShardOp> = fc.oneof(
   },
 );
 
-/** The transition verdicts of SPEC 3, as SkuModel states them (time never runs out here: `expire` ends holds). */
+/** The transition verdicts of spec §3, as SkuModel states them (time never runs out here: `expire` ends holds). */
 export class ShardModel {
   received: number;
   sold = 0;

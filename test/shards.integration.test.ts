@@ -1,16 +1,16 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { objectName, placeOfHold, shardOf } from "../src/objects/shards";
+import { objectName, placeOfHold, shardOf } from "../src/stock/addressing";
 import type { SkuObject } from "../src/objects/sku-object";
 import { fakeQueue, flushOutbox, objectSql } from "./outbox-helpers";
-import { OutboxShipper } from "../src/objects/outbox-shipper";
-import { judgeWhole } from "../src/objects/whole-alerts";
+import { OutboxShipper } from "../src/stock/outbox";
+import { judgeWhole } from "../src/stock/whole-alerts";
 import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, levels, putSale, restock, unique, waitForStatus } from "./helpers";
 import { customersOnShard, escrowStats, expectWholeAudited, setShards } from "./shard-helpers";
 
 /**
- * Stock shards (SPEC section 8): a hot SKU's stock split across objects on
+ * Stock shards (spec §8): a hot SKU's stock split across objects on
  * the escrow model. Zero oversell across shards, no false sold-out, holds
  * routed by their ids, and the invariants across every object audited.
  */

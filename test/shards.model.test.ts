@@ -4,15 +4,15 @@ import fc from "fast-check";
 import { describe, expect, inject, it } from "vitest";
 import type { Outcome } from "../src/domain/problems";
 import type { SaleRule } from "../src/domain/types";
-import { customerStub, holdStub, objectName, placeOfHold, POOL, shardOf } from "../src/objects/shards";
-import type { ShardPart } from "../src/objects/shard-parts";
+import { customerStub, holdStub, objectName, placeOfHold, POOL, shardOf } from "../src/stock/addressing";
+import type { ShardPart } from "../src/stock/shards/parts";
 import type { SkuObject } from "../src/objects/sku-object";
-import { reserveFor } from "../src/edge/shards";
+import { reserveFor } from "../src/stock/shards/hold-routing";
 import { ADMIN, call, sleep, unique } from "./helpers";
 import { CUSTOMERS, live, MAX_MODEL_SHARDS, ShardModel, shardOp, type ModelHold, type ShardOp } from "./shard-model";
 
 /**
- * Model-based test of stock shards (SPEC section 8, issue 8 item 6): random
+ * Model-based test of stock shards (spec §8, issue 8 item 6): random
  * sequences of hold, release, expire, checkout, commit, void, return, restock,
  * shrink, change of `shards`, transfers cut short by a crash between their
  * phases, re-delivery by the alarms and restarts of one object, run against a
@@ -396,7 +396,7 @@ async function quiesce(run: Run): Promise<Array<{ shard: number | null; part: Sh
   );
 }
 
-/** The invariants across shards (SPEC 2 and 8) and the model's view of every object. */
+/** The invariants across shards (spec §2 and 8) and the model's view of every object. */
 async function check(run: Run, context: string): Promise<void> {
   const { model } = run;
   const parts = await quiesce(run);

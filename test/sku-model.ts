@@ -29,7 +29,7 @@ interface ModelHold {
 const DEFAULT_HOLD_SECONDS = 600;
 
 /**
- * SPEC sections 2-3 as plainly as they can be written: a list of holds and
+ * spec §§2-3 as plainly as they can be written: a list of holds and
  * three numbers. `apply` returns the verdict the real ledger must give.
  */
 export class SkuModel {
@@ -121,7 +121,7 @@ export class SkuModel {
         h.expiresAt = Math.max(h.expiresAt, this.now + (this.sale?.paymentSeconds ?? 900) * 1000);
         return "ok:checkout";
       case "commit":
-        // A commit names its order and applies only to a hold in checkout for it (SPEC 3).
+        // A commit names its order and applies only to a hold in checkout for it (spec §3).
         if (h.orderId !== orderId) return "not_found";
         if (h.status === "committed" || h.status === "returned") return `ok:${h.status}`;
         if (h.status !== "checkout") return "hold_expired";

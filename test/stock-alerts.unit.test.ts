@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Levels } from "../src/domain/types";
-import { DEFAULT_LOW_STOCK_THRESHOLD, detectStockAlerts, parseThreshold, stockAlert } from "../src/objects/stock-alerts";
+import { DEFAULT_LOW_STOCK_THRESHOLD, detectStockAlerts, parseThreshold, stockAlert } from "../src/stock/alerts";
 
 const at = (seq: number, available: number): { seq: number; atMs: number; levels: Levels } => ({
   seq,

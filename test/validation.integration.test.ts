@@ -4,7 +4,7 @@ import { ADMIN, call, createSku, expectProblem, hold, putSale, shopperToken, uni
 
 /**
  * Bad input across every route: each row must be refused with the right problem,
- * never a 500, and must leave every SKU, hold and sale exactly as it was (SPEC 6).
+ * never a 500, and must leave every SKU, hold and sale exactly as it was (spec §6).
  */
 
 type Res = Awaited<ReturnType<typeof call>>;

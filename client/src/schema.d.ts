@@ -624,7 +624,7 @@ export interface components {
             price: components["schemas"]["Money"];
             /** @description Sell at list price when no sale is live. Absent: `false`. */
             alwaysOn?: boolean;
-            /** @description Stock shards (SPEC 8): split a hot SKU's stock across this many objects, each granting holds from its own allotment. 1 (the default for a new SKU) is an unsharded SKU; omitted on an update, the count stays. May change during a live sale. */
+            /** @description Stock shards (spec §8): split a hot SKU's stock across this many objects, each granting holds from its own allotment. 1 (the default for a new SKU) is an unsharded SKU; omitted on an update, the count stays. May change during a live sale. */
             shards?: number;
         };
         Levels: {
@@ -691,14 +691,14 @@ export interface components {
                 startedAt: string;
                 calls: number;
             };
-            /** @description Stock shards (SPEC 8) and the audit of the whole SKU. */
+            /** @description Stock shards (spec §8) and the audit of the whole SKU. */
             escrow: {
                 shards: number;
                 /** @description Units in a transfer between the pool and a shard, not yet credited. */
                 inFlight: number;
                 /** @description Refills the shards asked of the pool since their instances started. */
                 poolCalls: number;
-                /** @description The invariants of SPEC 2 and 8 recomputed across the pool and every shard; `ok` must be true. */
+                /** @description The invariants of spec §2 and 8 recomputed across the pool and every shard; `ok` must be true. */
                 audit: {
                     ok: boolean;
                     problems: string[];

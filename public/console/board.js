@@ -41,7 +41,7 @@ export async function render(root, [saleId], features) {
     sale = s;
     status.className = `badge ${s.status}`;
     status.textContent = s.status;
-    // A waiting room's length is shown only when the sale carries it (SPEC 9); otherwise the line stays hidden.
+    // A waiting room's length is shown only when the sale carries it (spec §9); otherwise the line stays hidden.
     const waiting = typeof s.queue?.waiting === "number" ? s.queue.waiting : typeof s.queue?.length === "number" ? s.queue.length : null;
     queue.hidden = waiting === null;
     queue.textContent = waiting === null ? "" : `Waiting room (${s.queue.mode ?? "queue"}): ${waiting} in line`;

@@ -87,7 +87,7 @@ export function rememberSale(id) {
 const optionalInt = (v) => (v === "" ? undefined : Number(v));
 /** Every optional item setting has a field: a PUT replaces the sale, so one left out would be dropped. */
 const OPTIONAL_ITEM_FIELDS = ["maxPerOrder", "holdSeconds", "paymentSeconds", "holdsPerMinute", "priority"];
-/** A waiting room's settings (SPEC 9), kept as they are when the console edits the rest of a sale. */
+/** A waiting room's settings (spec §9), kept as they are when the console edits the rest of a sale. */
 const QUEUE_INPUT = ["mode", "prequeueSeconds", "admitSeconds"];
 
 function itemRow(form, item) {

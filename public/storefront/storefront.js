@@ -1,7 +1,7 @@
 // The example storefront: plain browser JavaScript against the holdfast API.
-// Live "N left" over GET /v1/skus/{sku}/live (SPEC 10), falling back to polling
+// Live "N left" over GET /v1/skus/{sku}/live (spec §10), falling back to polling
 // GET /v1/skus/{sku} every 2 s; holds with a countdown, restored from
-// GET /v1/me/holds after a reload; a sale's waiting room (SPEC 9): a hold it
+// GET /v1/me/holds after a reload; a sale's waiting room (spec §9): a hold it
 // refuses joins the line, shows the shopper's place, and goes through once
 // admitted; checkout and payment retry with the simulated provider. Every
 // state-changing call carries an Idempotency-Key.

@@ -5,7 +5,7 @@ export const DEMO_SHOPPER = "demo-shopper";
 const TOKEN_DAYS = 30;
 
 /**
- * A shopper JWT the Worker accepts (SPEC 6: HS256 over SHOPPER_JWT_SECRET with
+ * A shopper JWT the Worker accepts (spec §6: HS256 over SHOPPER_JWT_SECRET with
  * `sub` and `exp`), made with the same library that verifies it.
  */
 export async function shopperToken(secret: string, customerId: string, now_ms: number): Promise<{ token: string; expiresAt: string }> {

@@ -17,7 +17,7 @@ export interface ChainedEvent extends ChainEvent {
   hash: string;
 }
 
-/** SPEC section 7: hash = sha256(prevHash + canonical JSON of the event). */
+/** spec §7: hash = sha256(prevHash + canonical JSON of the event). */
 export function eventHash(prevHash: string, e: ChainEvent): Promise<string> {
   const event = { stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: JSON.parse(e.data) as unknown };
   return sha256Hex(prevHash + canonicalJson(event));

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { auditEvents, type AuditEventRow } from "../db/schema";
-import { decodeCursor, encodeCursor } from "../http/cursor";
+import { decodeCursor, encodeCursor } from "../platform/cursor";
 
 /** Reads of the audit log for the merchant API (src/routes/audit.ts). */
 

@@ -1,5 +1,5 @@
 import { eventHash, GENESIS_HASH } from "./chain";
-import { decodeCursor, encodeCursor } from "../http/cursor";
+import { decodeCursor, encodeCursor } from "../platform/cursor";
 
 /** Bounds of one verification request (TIGER_STYLE: every loop has one). */
 export const VERIFY = {
@@ -36,7 +36,7 @@ type Tip = { stream: string; seq: number; hash: string };
 export type VerifyPosition = Tip;
 
 /**
- * Recomputes every hash chain from D1's rows (SPEC section 7), in (stream,
+ * Recomputes every hash chain from D1's rows (spec §7), in (stream,
  * seq) order, one bounded page at a time, and stops at the first bad event:
  * - a changed row (type, time or data edited): its hash no longer matches;
  * - a removed row: the next row's seq skips it (reported at the missing seq),

@@ -17,7 +17,7 @@ export const sales = sqliteTable(
     revision: integer("revision").notNull(),
     createdAtMs: integer("created_at_ms").notNull(),
     updatedAtMs: integer("updated_at_ms").notNull(),
-    /** Waiting room (SPEC 9): `fifo` or `lottery`; null, the sale has none. */
+    /** Waiting room (spec §9): `fifo` or `lottery`; null, the sale has none. */
     queueMode: text("queue_mode", { enum: ["fifo", "lottery"] }),
     queuePrequeueSeconds: integer("queue_prequeue_seconds"),
     queueAdmitSeconds: integer("queue_admit_seconds"),
@@ -133,7 +133,7 @@ export const orderItems = sqliteTable(
 );
 
 /**
- * Append-only audit log (SPEC section 7): one hash chain per stream, appended
+ * Append-only audit log (spec §7): one hash chain per stream, appended
  * only at `seq = previous + 1`, so the primary key is the compare-and-swap
  * that keeps each stream single-writer and every event stored once.
  */
@@ -200,7 +200,7 @@ export type AuditEventRow = typeof auditEvents.$inferSelect;
 
 /**
  * Each customer's holds across SKUs (`GET /v1/me/holds`), folded from the
- * `hold.*` events the SKU objects already ship to D1 (./objects/outbox-shipper.ts),
+ * `hold.*` events the SKU objects already ship to D1 (./stock/outbox.ts),
  * in the same batch as their audit events: the reserve path writes nothing
  * more, and this view trails the objects by about a second. `stage` orders the
  * statuses (held 0, checkout 1, released/expired/committed 2, returned 3) so a

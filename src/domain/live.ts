@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 
 /**
- * What `GET /v1/skus/{sku}/live` pushes (SPEC section 10): the public levels
+ * What `GET /v1/skus/{sku}/live` pushes (spec §10): the public levels
  * only, never a merchant field, so anyone may watch. Storefronts and the
  * console parse exactly this shape.
  */

@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import type { FieldError } from "../routes/schemas";
 
 /**
- * The error vocabulary of the API (SPEC section 6). Expected refusals travel as
+ * The error vocabulary of the API (spec §6). Expected refusals travel as
  * values (`Refusal`) from the object to the route; only bugs throw.
  */
 export const PROBLEMS = {

@@ -1,4 +1,4 @@
-/** Shapes shared by the SKU object, the routes and the tests (SPEC sections 2-4). */
+/** Shapes shared by the SKU object, the routes and the tests (spec §§2-4). */
 
 export interface Money {
   /** Integer amount in the currency's minor unit (cents for usd). */
@@ -7,7 +7,7 @@ export interface Money {
   currency: string;
 }
 
-/** SPEC section 2. All integers; `available` is derived as `onHand - reserved`. */
+/** spec §2. All integers; `available` is derived as `onHand - reserved`. */
 export interface Levels {
   onHand: number;
   reserved: number;
@@ -37,7 +37,7 @@ export interface Hold {
 
 export type SkuStatus = "upcoming" | "live" | "sold_out" | "ended" | "off_sale";
 
-/** One SKU's terms inside one sale, as pushed to the SKU's object (SPEC section 4). */
+/** One SKU's terms inside one sale, as pushed to the SKU's object (spec §4). */
 export interface SaleRule {
   saleId: string;
   /** Monotonic per sale: an object ignores a rule older than the one it has. */
@@ -60,7 +60,7 @@ export interface SkuConfig {
   name: string;
   price: Money;
   alwaysOn: boolean;
-  /** Stock shards (SPEC 8): 1 is an unsharded SKU; absent on an update, the count stays. */
+  /** Stock shards (spec §8): 1 is an unsharded SKU; absent on an update, the count stays. */
   shards?: number | undefined;
 }
 

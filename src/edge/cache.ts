@@ -1,10 +1,10 @@
 import { sha256Hex } from "../domain/canonical-json";
 import type { AppContext } from "../http/context";
-import { Memo } from "./memo";
-import { envNumber } from "../domain/env-number";
+import { Memo } from "../platform/memo";
+import { envNumber } from "../platform/env-number";
 
 /**
- * Public reads at the edge (SPEC section 8), in two levels: this isolate's
+ * Public reads at the edge (spec §8), in two levels: this isolate's
  * memory, then the Workers Cache API of the location. A short-lived fresh
  * copy answers reads without waking the object; a longer-lived stale copy
  * answers them while the object is failing. Cache keys are synthetic URLs,

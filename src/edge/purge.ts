@@ -1,7 +1,7 @@
 import type { AppContext } from "../http/context";
 import { forget } from "./cache";
-import { objectName } from "../objects/shards";
-import { knownShards } from "./shards";
+import { objectName } from "../stock/addressing";
+import { knownShards } from "../stock/shards/hold-routing";
 import { forgetVerdict } from "./verdicts";
 
 /**

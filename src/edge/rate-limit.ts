@@ -1,7 +1,7 @@
 import { ProblemError } from "../domain/problems";
 import type { AppContext } from "../http/context";
 import type { Replayable } from "../idempotency/rule";
-import { envNumber } from "../domain/env-number";
+import { envNumber } from "../platform/env-number";
 
 /**
  * Burst control on the write routes (holds, checkout) with the Workers Rate
@@ -11,7 +11,7 @@ import { envNumber } from "../domain/env-number";
  * a quota. Requests without a client IP (local tools, tests) skip the IP budget.
  *
  * A refusal for load is never the answer to a retry whose operation already
- * ran (SPEC section 6): over budget, a request with an Idempotency-Key asks
+ * ran (spec §6): over budget, a request with an Idempotency-Key asks
  * `recall` for the stored result and, if there is one, the caller answers it.
  * Null: within budget, go on.
  */

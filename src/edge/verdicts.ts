@@ -1,13 +1,13 @@
 import { refuse, type Refusal } from "../domain/problems";
 import type { SaleSummary, SkuStatus } from "../domain/types";
 import type { AppContext } from "../http/context";
-import { isVerdict, notOnSale, saleEnded, saleNotStarted, soldOut } from "../objects/offer";
+import { isVerdict, notOnSale, saleEnded, saleNotStarted, soldOut } from "../stock/offer";
 import { keyMatcher, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { lookup, store, ttlSeconds } from "./cache";
-import { Memo } from "./memo";
+import { Memo } from "../platform/memo";
 
 /**
- * The sold-out cut (SPEC section 8): while the edge's cached state of a SKU
+ * The sold-out cut (spec §8): while the edge's cached state of a SKU
  * says no shopper can hold it (sold out, sale not started or ended, not on
  * sale, no such SKU), holds are refused here with the problem the object
  * would give. Only refusals that do not depend on the shopper qualify, and a
@@ -39,7 +39,7 @@ const DECODED_MAX = 256;
  * The refusal the edge answers for this hold itself, or null to ask the
  * object: the verdict the object or a public read left at this location,
  * unless the request may retry a hold the object accepted (its stored reply
- * wins, SPEC section 6). `key` is the request's scoped Idempotency-Key.
+ * wins, spec §6). `key` is the request's scoped Idempotency-Key.
  */
 export async function edgeRefusal(sku: string, holder: string, key: string | null, now_ms = Date.now()): Promise<Refusal | null> {
   if (noVerdict.get(holder, now_ms)) return null;

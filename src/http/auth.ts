@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ProblemError } from "../domain/problems";
-import { verifyHs256 } from "./jwt";
+import { verifyHs256 } from "../platform/jwt";
 
-/** Who is calling (SPEC section 6): the merchant's admin token or a shopper's JWT. */
+/** Who is calling (spec §6): the merchant's admin token or a shopper's JWT. */
 export type Principal = { kind: "merchant" } | { kind: "shopper"; customerId: string };
 
 export const CUSTOMER_ID = z

@@ -23,7 +23,7 @@ export function corsOrigins(value: string | undefined): ReadonlySet<string> {
 }
 
 /**
- * CORS with Hono's own middleware (SPEC 10): only origins listed in
+ * CORS with Hono's own middleware (spec §10): only origins listed in
  * `CORS_ORIGINS` get `Access-Control-Allow-Origin`; there are no cookies, so
  * no credentials mode. A preflight (`OPTIONS` with `Origin`) is answered 204
  * here; an `OPTIONS` without `Origin` is no preflight and goes on to the

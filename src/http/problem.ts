@@ -3,7 +3,7 @@ import { PROBLEMS, type ProblemCode } from "../domain/problems";
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 /**
- * An RFC 9457 problem document with the API's `code` (SPEC section 6).
+ * An RFC 9457 problem document with the API's `code` (spec §6).
  * Extension members come first so they can never overwrite a standard one.
  */
 export function problemBody(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {

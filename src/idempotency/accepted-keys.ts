@@ -2,7 +2,7 @@
  * A Bloom filter of the idempotency keys a SKU object accepted recently. The
  * object hands it to the edge with a sold-out verdict, so the edge can refuse
  * fresh keys itself (most of a stampede) and send only a possible retry of an
- * accepted key to the object, whose stored reply wins (SPEC section 6). A
+ * accepted key to the object, whose stored reply wins (spec §6). A
  * false positive costs one object call; there are no false negatives.
  */
 export interface AcceptedKeys {

@@ -1,7 +1,7 @@
 import { refuse, type Outcome, type ProblemCode } from "../domain/problems";
 
 /**
- * The one idempotency rule of the API (SPEC section 6), whichever store keeps
+ * The one idempotency rule of the API (spec §6), whichever store keeps
  * the replies: the SKU object's SQLite for stock changes, D1 for checkout and
  * order actions. A reply is stored only once the operation executed (Stripe's
  * rule), a stored reply always wins, and the same key with another request

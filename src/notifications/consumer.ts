@@ -1,7 +1,7 @@
 import { deliverNotification, type DeliveryOptions, type DeliveryResult, type NotificationEnv } from "./deliver";
 import type { Notification } from "./messages";
 import { NotificationSchema } from "./schema";
-import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../queues/backoff";
+import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../platform/backoff";
 
 /**
  * Consumers of the `notifications` queue and of its dead-letter queue. The Worker's

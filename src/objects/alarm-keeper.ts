@@ -1,4 +1,4 @@
-import { SHIPPING } from "./outbox-shipper";
+import { SHIPPING } from "../stock/outbox";
 
 /**
  * Keeps a SKU object's one alarm pointed at its earliest pending work (the

@@ -1,35 +1,35 @@
 import { DurableObject } from "cloudflare:workers";
 import { refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
-import { InvariantViolation } from "./invariants";
+import { InvariantViolation } from "../stock/invariants";
 import { hasSchema, migrate } from "./migrate";
 import { AlarmKeeper } from "./alarm-keeper";
-import { OutboxShipper, shipDelayMs } from "./outbox-shipper";
-import { SkuCatalog } from "./sku-catalog";
-import { SKU_MIGRATIONS } from "./sku-schema";
+import { OutboxShipper, shipDelayMs } from "../stock/outbox";
+import { SkuCatalog } from "../stock/catalog";
+import { SKU_MIGRATIONS } from "../stock/schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
-import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "./sku-ledger";
-import { isShortage } from "./take-hold";
-import { Escrow, type Prior } from "./escrow";
-import type { Grant, ShardNews, Surrendered } from "./escrow-policy";
-import { keysMovedTo } from "./moved-keys";
-import { expireHoldNow } from "./dev-expiry";
-import { isVerdict } from "./offer";
-import { partOf, wholeSnapshot, type ShardPart } from "./shard-parts";
-import type { Transfer } from "./transfers";
-import { skuStats, type SkuStats } from "./stats";
-import { auditAcrossObjects } from "./stats-audit";
-import { Upkeep } from "./upkeep";
-import { parseThreshold } from "./stock-alerts";
-import { holdPage, mergeHoldPages, type HoldQuery, type MerchantHold } from "./hold-list";
-import { LivePush } from "./live-push";
-import { readLive, readWhole, ShardParts, ShardReporter } from "./live-shards";
-import { WholeAlerts } from "./whole-alerts";
+import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "../stock/ledger";
+import { isShortage } from "../stock/take-hold";
+import { Escrow, type Prior } from "../stock/shards/escrow";
+import type { Grant, ShardNews, Surrendered } from "../stock/shards/escrow-policy";
+import { keysMovedTo } from "../stock/shards/moved-keys";
+import { expireHoldNow } from "../stock/dev-expiry";
+import { isVerdict } from "../stock/offer";
+import { partOf, wholeSnapshot, type ShardPart } from "../stock/shards/parts";
+import type { Transfer } from "../stock/shards/transfers";
+import { skuStats, type SkuStats } from "../stock/stats";
+import { auditAcrossObjects } from "../stock/stats-audit";
+import { Upkeep } from "../stock/upkeep";
+import { parseThreshold } from "../stock/alerts";
+import { holdPage, mergeHoldPages, type HoldQuery, type MerchantHold } from "../stock/hold-list";
+import { LivePush } from "../stock/live/push";
+import { readLive, readWhole, ShardParts, ShardReporter } from "../stock/live/shard-reports";
+import { WholeAlerts } from "../stock/whole-alerts";
 import { problemResponse } from "../http/problem";
-import { envNumber } from "../domain/env-number";
+import { envNumber } from "../platform/env-number";
 
 /**
- * The single writer of one SKU's stock (SPEC section 1). RPC methods stamp the
+ * The single writer of one SKU's stock (spec §1). RPC methods stamp the
  * time, run one ledger transaction and keep the alarm pointed at the earliest
  * deadline; the tables are the truth and the alarm only a trigger.
  */
@@ -39,11 +39,11 @@ export class SkuObject extends DurableObject<Env> {
   readonly catalog: SkuCatalog;
   /** Drains the outbox to D1's audit log and inventory view, from the alarm only. */
   readonly shipper: OutboxShipper;
-  /** The pool's and the shards' side of stock shards (SPEC 8). */
+  /** The pool's and the shards' side of stock shards (spec §8). */
   readonly escrow: Escrow;
   private readonly alarms: AlarmKeeper;
   private readonly upkeep: Upkeep;
-  /** Live sockets of the SKU (SPEC 10), on its own object; shards report to it. */
+  /** Live sockets of the SKU (spec §10), on its own object; shards report to it. */
   private readonly live: LivePush;
   private readonly liveShards = new ShardParts();
   private readonly reporter: ShardReporter;
@@ -170,7 +170,7 @@ export class SkuObject extends DurableObject<Env> {
     return moved === null ? outcome : { ...outcome, acceptedKeys: this.ledger.acceptedKeys(Date.now(), moved) };
   }
 
-  // --- Live push (SPEC 10): the one fetch entry, since a WebSocket upgrade can only travel as a request.
+  // --- Live push (spec §10): the one fetch entry, since a WebSocket upgrade can only travel as a request.
 
   override async fetch(request: Request): Promise<Response> {
     const role = this.schemaReady ? this.escrow.role() : null;
@@ -212,7 +212,7 @@ export class SkuObject extends DurableObject<Env> {
     this.reporter.watch();
   }
 
-  // --- Escrow (SPEC 8): the pool's and the shards' side of two-phase transfers.
+  // --- Escrow (spec §8): the pool's and the shards' side of two-phase transfers.
 
   async grant(shard: number, wanted: number, news?: ShardNews): Promise<Grant> {
     const role = this.escrow.role();
@@ -328,7 +328,7 @@ export class SkuObject extends DurableObject<Env> {
 
   /**
    * What a merchant watches: the whole SKU's levels and counters, and the
-   * audit of the invariants across every object of the SKU (SPEC 2 and 8).
+   * audit of the invariants across every object of the SKU (spec §2 and 8).
    */
   async stats(): Promise<SkuStats | null> {
     const snapshot = await this.snapshot();

@@ -3,10 +3,10 @@ import { sha256Hex } from "../domain/canonical-json";
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Hold } from "../domain/types";
 import type { IdempotencyKey } from "../idempotency/rule";
-import { holdStub, placeOfHold } from "../objects/shards";
-import { reserveFor } from "../edge/shards";
+import { holdStub, placeOfHold } from "../stock/addressing";
+import { reserveFor } from "../stock/shards/hold-routing";
 import { providerName } from "../payments";
-import { OrderStore } from "./order-store";
+import { OrderStore } from "./store";
 import { orderView, type OrderView } from "./view";
 
 export type CheckoutInput = ({ holdIds: string[] } | { items: Array<{ sku: string; quantity: number }> }) & {
@@ -20,7 +20,7 @@ export interface PaymentJob {
 type Taken = { ok: true; holds: Hold[] } | (Refusal & { sku: string; replayed?: boolean });
 
 /**
- * SPEC sections 3 and 5: turns holds into an order awaiting payment. All or
+ * spec §§3 and 5: turns holds into an order awaiting payment. All or
  * nothing across SKUs: holds are moved to `checkout` concurrently and, if any
  * SKU refuses, every hold this checkout took is released before the refusal
  * is returned. A crash at any point leaves only holds that expire by themselves.

@@ -3,7 +3,7 @@ import type { OrderRow } from "../db/schema";
 export type OrderStatus = OrderRow["status"];
 
 /**
- * SPEC section 5, plus the edges users of a payment API expect: a merchant
+ * spec §5, plus the edges users of a payment API expect: a merchant
  * may cancel a paid order before fulfilment (refunding it), a payment that
  * lands after the order gave up is refunded (`-> refunded`), and a declined
  * payment may be retried while the order's holds live

@@ -1,8 +1,8 @@
 import type { OrderItemRow, OrderRow } from "../db/schema";
-import { holdStub } from "../objects/shards";
+import { holdStub } from "../stock/addressing";
 import { paymentProvider } from "../payments";
 import type { OrderStatus } from "./lifecycle";
-import type { OrderPatch, OrderStore } from "./order-store";
+import type { OrderPatch, OrderStore } from "./store";
 
 /** Why money goes back; a merchant's cancel of a paid order ends `cancelled`, every other refund `refunded`. */
 export type RefundReason = "requested_by_merchant" | "cancelled_by_merchant" | "late_payment";
@@ -17,7 +17,7 @@ export interface RefundPlan {
 }
 
 /**
- * Refunds are a two-phase transfer of money and stock (SPEC sections 3, 5):
+ * Refunds are a two-phase transfer of money and stock (spec §§3, 5):
  *
  * 1. `record`: the order notes `refundStatus: pending`, whether to restock and
  *    why, by compare-and-swap, before anything moves. From then on a fulfil

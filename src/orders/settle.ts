@@ -2,9 +2,9 @@ import type { OrderItemRow, OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { enqueueNotifications, type Notification } from "../notifications/messages";
 import { paymentProvider } from "../payments";
-import { holdStub } from "../objects/shards";
+import { holdStub } from "../stock/addressing";
 import { releaseHolds } from "./checkout";
-import { OrderStore } from "./order-store";
+import { OrderStore } from "./store";
 import { Refunds, type RefundPlan } from "./refunds";
 import { orderView, type OrderView } from "./view";
 

@@ -1,7 +1,7 @@
 import type { OrderItemRow, OrderRow } from "../db/schema";
-import { iso } from "../objects/offer";
+import { iso } from "../stock/offer";
 
-/** The API's order (SPEC section 5). */
+/** The API's order (spec §5). */
 export interface OrderView {
   orderId: string;
   customerId: string;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { retryDelaySeconds } from "../queues/backoff";
+import { retryDelaySeconds } from "../platform/backoff";
 import { OrderFlow } from "../orders/settle";
 
 export const PAYMENT_QUEUES = {

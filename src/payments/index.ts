@@ -2,7 +2,7 @@ import type { PaymentProvider } from "./provider";
 import { SimulatedProvider } from "./simulated";
 import { StripeProvider } from "./stripe";
 
-/** Stripe when a key is configured, else the simulated provider (SPEC section 1). */
+/** Stripe when a key is configured, else the simulated provider (spec §1). */
 export function providerName(env: Env): PaymentProvider["name"] {
   return env.STRIPE_SECRET_KEY ? "stripe" : "simulated";
 }

@@ -2,7 +2,7 @@ import { TransientPaymentError, type ChargeRequest, type ChargeResult, type Paym
 
 /**
  * Behaves like Stripe's test cards so local development and tests need no
- * network (SPEC section 1). `pm_sim_unavailable` is ours: it fails like an
+ * network (spec §1). `pm_sim_unavailable` is ours: it fails like an
  * outage so retries and the dead-letter queue can be exercised.
  */
 export class SimulatedProvider implements PaymentProvider {

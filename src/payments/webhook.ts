@@ -4,7 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { eq } from "drizzle-orm";
 import { processedWebhooks, type OrderRow } from "../db/schema";
 import { ProblemError } from "../domain/problems";
-import { OrderStore } from "../orders/order-store";
+import { OrderStore } from "../orders/store";
 import { OrderFlow } from "../orders/settle";
 import { stripeClient } from "./stripe";
 

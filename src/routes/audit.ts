@@ -4,7 +4,7 @@ import { decodeVerifyCursor, verifyChains } from "../audit/verify";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { jsonResponse, problems, queryInt } from "./schemas";
-import { badCursor } from "../http/cursor";
+import { badCursor } from "../platform/cursor";
 
 const Stream = z
   .string()

@@ -4,11 +4,11 @@ import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
-import { callObject } from "../edge/guard";
+import { callObject } from "../platform/object-call";
 import { purgeSale, purgeSku } from "../edge/purge";
 import { idempotentOutcome } from "../idempotency/d1-replies";
-import { holdStub, placeOfHold } from "../objects/shards";
-import { MAX_CLOCK_OFFSET_SECONDS, shiftSaleClock } from "../services/dev-clock";
+import { holdStub, placeOfHold } from "../stock/addressing";
+import { MAX_CLOCK_OFFSET_SECONDS, shiftSaleClock } from "../sales/dev-clock";
 import { SaleView } from "./sales";
 import { Hold, HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SaleId } from "./schemas";
 

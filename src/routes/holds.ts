@@ -4,13 +4,13 @@ import { requireShopper, type Principal } from "../http/auth";
 import { router } from "../http/context";
 import { holdOperation, idempotencyKey, scopedKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
-import { callObject } from "../edge/guard";
+import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
 import { enforceRateLimits } from "../edge/rate-limit";
-import { holdingObject, reserveFor } from "../edge/shards";
+import { holdingObject, reserveFor } from "../stock/shards/hold-routing";
 import { edgeRefusal, rememberVerdict } from "../edge/verdicts";
-import { queuedSaleOf, reportAdmissionUsed, requireAdmission } from "../edge/queue";
-import { holdStub, placeOfHold } from "../objects/shards";
+import { queuedSaleOf, reportAdmissionUsed, requireAdmission } from "../waiting-room/admission";
+import { holdStub, placeOfHold } from "../stock/addressing";
 import { AdmissionHeaders, Hold, HoldId, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
 
 const HoldBody = z

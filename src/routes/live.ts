@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { LiveLevels } from "../domain/live";
 import { ProblemError } from "../domain/problems";
 import { router } from "../http/context";
-import { callObject } from "../edge/guard";
+import { callObject } from "../platform/object-call";
 import { ANYONE, Problem, problems, SkuId } from "./schemas";
 
 const params = z.object({ sku: SkuId });

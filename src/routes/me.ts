@@ -5,8 +5,8 @@ import { customerHolds, type CustomerHoldRow } from "../db/schema";
 import type { Hold as HoldView } from "../domain/types";
 import { requireShopper } from "../http/auth";
 import { router } from "../http/context";
-import { iso } from "../objects/offer";
-import { OrderStore } from "../orders/order-store";
+import { iso } from "../stock/offer";
+import { OrderStore } from "../orders/store";
 import { Order, OrderStatus } from "./order-schemas";
 import { cursorCodec, readView } from "./orders";
 import { Hold, jsonResponse, problems, queryInt } from "./schemas";
@@ -36,7 +36,7 @@ function holdOf(row: CustomerHoldRow): HoldView {
   return hold;
 }
 
-/** Shopper self-service (SPEC 10): the caller's own holds and orders, from D1 only. */
+/** Shopper self-service (spec §10): the caller's own holds and orders, from D1 only. */
 export const meRoutes = router()
   .openapi(
     createRoute({

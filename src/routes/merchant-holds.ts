@@ -2,14 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
-import { badCursor, decodeCursor, encodeCursor } from "../http/cursor";
+import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
-import { callObject } from "../edge/guard";
+import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
-import { HOLD_PAGE_MAX, type HoldPosition } from "../objects/hold-list";
-import { holdStub, placeOfHold } from "../objects/shards";
+import { HOLD_PAGE_MAX, type HoldPosition } from "../stock/hold-list";
+import { holdStub, placeOfHold } from "../stock/addressing";
 import { Hold, HoldId, HoldStatus, IdempotencyHeaders, jsonBody, jsonResponse, problems, queryInt, SkuId } from "./schemas";
 
 /** The merchant's view of a SKU's holds (issue 10): list them by status, void a live one. */

@@ -2,13 +2,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { requireMerchant, requireShopper, type Principal } from "../http/auth";
 import { router, type AppContext } from "../http/context";
-import { badCursor, decodeCursor, encodeCursor } from "../http/cursor";
+import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
 import type { Outcome } from "../domain/problems";
 import type { OrderItemRow, OrderRow } from "../db/schema";
-import { OrderStore } from "../orders/order-store";
+import { OrderStore } from "../orders/store";
 import { OrderFlow } from "../orders/settle";
 import { orderView, type OrderView } from "../orders/view";
 import { IdempotencyHeaders, jsonBody, jsonResponse, problems, queryInt, SkuId } from "./schemas";
@@ -46,7 +46,7 @@ async function visibleOrder(env: Env, orderId: string, principal: Principal | nu
 }
 
 /**
- * Runs an order action once per Idempotency-Key (SPEC section 6): a replay
+ * Runs an order action once per Idempotency-Key (spec §6): a replay
  * returns the stored reply, the key with another body is 422.
  */
 async function orderAction<S extends 200 | 202 = 200>(

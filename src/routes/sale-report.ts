@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { sendOutcome } from "../http/outcome";
-import { saleReport } from "../services/sale-report";
+import { saleReport } from "../sales/report";
 import { jsonResponse, problems, SaleId } from "./schemas";
 
 const Violation = z.object({ customerId: z.string(), sku: z.string(), units: z.number().int(), limit: z.number().int() });

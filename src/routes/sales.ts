@@ -1,18 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
-import { getSale, putSale } from "../services/sales";
+import { getSale, putSale } from "../sales/store";
 import { cachedPublic } from "../edge/cache";
 import { purgeSale } from "../edge/purge";
-import { purgeQueue } from "../edge/queue";
+import { purgeQueue } from "../waiting-room/admission";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
 import { ANYONE, IdempotencyHeaders, jsonBody, jsonResponse, Money, Problem, problems, queryInt, SaleId, SkuId } from "./schemas";
-import { badCursor } from "../http/cursor";
+import { badCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
-import { decodeSalePosition, encodeSalePosition, endSale, listSales } from "../services/sale-admin";
-import { QueueSettings, QueueView } from "../queue/config";
+import { decodeSalePosition, encodeSalePosition, endSale, listSales } from "../sales/admin";
+import { QueueSettings, QueueView } from "../waiting-room/config";
 
 const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-27T17:00:00Z" });
 

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { CUSTOMER_ID } from "../http/auth";
 import { PROBLEMS, type ProblemCode } from "../domain/problems";
 import { isCurrency } from "../domain/currencies";
-import { HOLD_ID_PATTERN } from "../objects/shards";
+import { HOLD_ID_PATTERN } from "../stock/addressing";
 import { OrderStatus as OrderStatusEnum } from "./order-schemas";
 
 /** Schemas shared by several routes; each route file keeps its own bodies. */
@@ -131,7 +131,7 @@ export const IdempotencyHeaders = z.object({
     .openapi({ description: "Makes a retry safe: the same key and body replay the first response for 24 h." }),
 });
 
-/** Where a shopper's request takes holds on a SKU whose live sale has a waiting room (SPEC 9). */
+/** Where a shopper's request takes holds on a SKU whose live sale has a waiting room (spec §9). */
 export const AdmissionHeaders = IdempotencyHeaders.extend({
   "holdfast-admission": z
     .string()
@@ -140,7 +140,7 @@ export const AdmissionHeaders = IdempotencyHeaders.extend({
     .openapi({ description: "The admission token from the sale's waiting room; required when the SKU's live sale has one." }),
 });
 
-/** Optional authentication (SPEC 6 "anyone"): no credential, or a valid shopper or merchant one. */
+/** Optional authentication (spec §6 "anyone"): no credential, or a valid shopper or merchant one. */
 export const ANYONE: Array<Record<string, string[]>> = [{}, { shopper: [] }, { merchant: [] }];
 
 /** The problem responses a route documents, besides its success. */

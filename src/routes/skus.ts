@@ -7,11 +7,11 @@ import { idempotencyKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
 import { cachedPublic } from "../edge/cache";
-import { callObject } from "../edge/guard";
+import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
 import { rememberViewVerdict } from "../edge/verdicts";
-import { MAX_SHARDS } from "../objects/shards";
-import { checkSkuCurrency } from "../services/sale-checks";
+import { MAX_SHARDS } from "../stock/addressing";
+import { checkSkuCurrency } from "../sales/checks";
 import {
   IdempotencyHeaders,
   jsonBody,
@@ -37,7 +37,7 @@ const SkuBody = z
       .optional()
       .openapi({
         description:
-          "Stock shards (SPEC 8): split a hot SKU's stock across this many objects, each granting holds from its own allotment. 1 (the default for a new SKU) is an unsharded SKU; omitted on an update, the count stays. May change during a live sale.",
+          "Stock shards (spec §8): split a hot SKU's stock across this many objects, each granting holds from its own allotment. 1 (the default for a new SKU) is an unsharded SKU; omitted on an update, the count stays. May change during a live sale.",
       }),
   })
   .openapi("SkuInput");
@@ -208,10 +208,10 @@ const Stats = z
         inFlight: z.number().int().openapi({ description: "Units in a transfer between the pool and a shard, not yet credited." }),
         poolCalls: z.number().int().openapi({ description: "Refills the shards asked of the pool since their instances started." }),
         audit: z.object({ ok: z.boolean(), problems: z.array(z.string()) }).openapi({
-          description: "The invariants of SPEC 2 and 8 recomputed across the pool and every shard; `ok` must be true.",
+          description: "The invariants of spec §2 and 8 recomputed across the pool and every shard; `ok` must be true.",
         }),
       })
-      .openapi({ description: "Stock shards (SPEC 8) and the audit of the whole SKU." }),
+      .openapi({ description: "Stock shards (spec §8) and the audit of the whole SKU." }),
   })
   .openapi("SkuStats");
 

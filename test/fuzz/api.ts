@@ -68,7 +68,7 @@ export interface FuzzRequest {
   stripeSign?: { secret: string; timestamp?: number; tamper?: (payload: string) => string };
   /** Set on invalid requests: which single thing was broken. */
   mutation?: string;
-  /** For invalid requests: the statuses the SPEC requires. */
+  /** For invalid requests: the statuses the the spec (docs/spec.md) requires. */
   expect?: number[];
   /** A further check of the answer: a violation label, or null when it is right. */
   check?: (s: Sent) => string | null;

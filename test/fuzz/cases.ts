@@ -8,7 +8,7 @@ import { only, valid, type Doc, type Hints, type Schema } from "./schema";
  * Requests for one operation, drawn from the operation's own schemas in
  * /openapi.json: `validRequests` follow every schema; `invalidRequests` break
  * exactly one thing of a valid request and say which (`mutation`) and what
- * the SPEC requires in return (`expect`).
+ * the the spec (docs/spec.md) requires in return (`expect`).
  */
 
 /** Ids that exist right now; the fuzzer draws from them so requests reach real code. */

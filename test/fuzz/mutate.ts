@@ -4,7 +4,7 @@ import { types, type Schema } from "./schema";
 /**
  * Single, certain breakages of a valid value: each candidate is checked to be
  * invalid against the schema (with a real JSON Schema validator) unless it is
- * one of the SPEC's own rules beyond JSON Schema (lone surrogates), so an
+ * one of the the spec (docs/spec.md)'s own rules beyond JSON Schema (lone surrogates), so an
  * "invalid" request the API accepts is a finding, never a fuzzer mistake.
  */
 export interface Variant {
@@ -79,7 +79,7 @@ export function breakValue(s: Schema): Variant[] {
         { value: "1700000000", label: "date-time:epoch" },
       );
     } else {
-      // Free text: JSON Schema allows any string, the SPEC refuses ill-formed UTF-16.
+      // Free text: JSON Schema allows any string, the the spec (docs/spec.md) refuses ill-formed UTF-16.
       for (const v of LONE) out.push({ value: v, label: "lone-surrogate" });
     }
   }
@@ -143,7 +143,7 @@ export function breakages(schema: Schema, value: unknown): Variant[] {
   return out;
 }
 
-/** Keeps only the variants the schema refuses; SPEC-only rules (lone surrogates) are kept as they are. */
+/** Keeps only the variants the schema refuses; the spec (docs/spec.md)-only rules (lone surrogates) are kept as they are. */
 export function certainlyInvalid(schema: Schema, variants: Variant[]): Variant[] {
   const v = new Validator(schema as never, "2020-12", true);
   return variants.filter((x) => x.label.startsWith("lone-surrogate") || !v.validate(x.value).valid);

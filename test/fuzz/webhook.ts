@@ -7,7 +7,7 @@ import type { FuzzRequest, Operation, Sent } from "./api";
  * header (the body is Stripe's), so events are built here, signed the way
  * Stripe signs them (`generateTestHeaderStringAsync`, at send time).
  *
- * SPEC 6: a signed event of an unexpected shape is answered 400 or
+ * spec §6: a signed event of an unexpected shape is answered 400 or
  * acknowledged and ignored; it never changes state and never yields a 5xx.
  * Issue 7: events act only when intent id, amount and currency match the order.
  */

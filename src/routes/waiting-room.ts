@@ -1,0 +1,186 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ProblemError } from "../domain/problems";
+import { requireShopper } from "../http/auth";
+import { router, type AppContext } from "../http/context";
+import { joinShard, queueState, wakeQueue } from "../waiting-room/admission";
+import { callObject } from "../platform/object-call";
+import { iso } from "../stock/offer";
+import { DRAW_ALGORITHM, FIFO_ALGORITHM, inDraw, placeOf } from "../waiting-room/place";
+import { waiterView, type QueueState } from "../waiting-room/state";
+import { positionIn } from "../waiting-room/line";
+import { signAdmission, signTicket, TOKEN_PATTERN, verifyTicket, type TicketClaims } from "../waiting-room/tokens";
+import { verifyTurnstile } from "../waiting-room/turnstile";
+import { ANYONE, jsonBody, jsonResponse, problems, SaleId } from "./schemas";
+
+/** A ticket outlives its sale by this much, so a late poll still reads `closed`. */
+const TICKET_GRACE_MS = 24 * 60 * 60 * 1000;
+
+const JoinBody = z
+  .strictObject({
+    turnstileToken: z.string().min(1).max(2048).optional().openapi({ description: "Required when the service runs with Turnstile (`TURNSTILE_SECRET_KEY`)." }),
+  })
+  .openapi("QueueJoinInput");
+
+const Ticket = z
+  .string()
+  .max(1024)
+  .regex(TOKEN_PATTERN, "a ticket as returned by POST /v1/sales/{saleId}/queue")
+  .openapi({ param: { name: "ticket", in: "path" } });
+
+const QueueStatus = z
+  .object({
+    ticket: z.string().openapi({ description: "Signed; carries the shopper's place. Poll with it." }),
+    status: z.enum(["waiting", "admitted", "sold_out", "closed"]),
+    allHeld: z.boolean().openapi({ description: "Nothing is available now, but held units may still come back." }),
+    reason: z.enum(["admission_expired", "sale_ended"]).nullable().openapi({ description: "Why the queue is `closed` for this shopper." }),
+    waiting: z.number().int().openapi({ description: "Shoppers not yet admitted, as of the last move of the frontier." }),
+    position: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({
+        description:
+          "While `waiting` after the sale started: the shopper's place among those not yet admitted (1: next), as of the last move of the frontier. Estimated from a sample of the line, within a few percent of `waiting`.",
+      }),
+    admission: z
+      .object({ token: z.string().openapi({ description: "Send as `Holdfast-Admission` on holds." }), expiresAt: z.string() })
+      .optional(),
+    retryAfterSeconds: z.number().int().openapi({ description: "When to poll again." }),
+  })
+  .openapi("QueueStatus");
+
+const Draw = z
+  .object({
+    mode: z.enum(["fifo", "lottery"]),
+    commitment: z.string().nullable().openapi({ description: "sha256 (hex) of the seed, published before the draw; null for fifo." }),
+    seed: z.string().optional().openapi({ description: "Revealed at `startsAt`." }),
+    algorithm: z.string(),
+  })
+  .openapi("QueueDraw");
+
+const saleParams = z.object({ saleId: SaleId });
+const ticketParams = z.object({ saleId: SaleId, ticket: Ticket });
+
+async function stateOrNotFound(c: AppContext, saleId: string) {
+  const found = await queueState(c, saleId);
+  if (!found.state) throw new ProblemError("not_found", `Sale "${saleId}" has no waiting room.`);
+  return { state: found.state, cache: found.cache };
+}
+
+/** The waiter's answer, with a fresh (deterministic) admission token when admitted. */
+async function answer(c: AppContext, state: QueueState, ticket: string, claims: TicketClaims, now_ms: number) {
+  const place = await placeOf(state, claims.c, claims.a);
+  const view = waiterView(state, place, now_ms);
+  const body: z.infer<typeof QueueStatus> = {
+    ticket,
+    status: view.status,
+    allHeld: view.allHeld,
+    reason: view.reason,
+    waiting: state.waiting,
+    retryAfterSeconds: view.retryAfterSeconds,
+  };
+  // `?? []`: a state cached (for at most the edge TTL) by a build before the line existed has none.
+  const position = view.status === "waiting" && place !== null ? positionIn(state.line ?? [], state.frontier, place, state.waiting) : null;
+  if (position !== null) {
+    body.position = position;
+    // A shopper who joined since the last tick counts themselves before the tick does.
+    body.waiting = Math.max(body.waiting, position);
+  }
+  if (view.admittedAtMs !== null) {
+    const e = view.admittedAtMs + state.admitSeconds * 1000;
+    body.admission = { token: await signAdmission(c.env.QUEUE_SIGNING_SECRET, { s: state.saleId, c: claims.c, t: view.admittedAtMs, e }), expiresAt: iso(e) };
+  }
+  return body;
+}
+
+export const queueRoutes = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/sales/{saleId}/queue",
+      operationId: "joinQueue",
+      summary: "Join the sale's waiting room; joining again returns the same place",
+      security: [{ shopper: [] }],
+      request: { params: saleParams, body: jsonBody(JoinBody) },
+      responses: { 200: jsonResponse(QueueStatus, "The shopper's place and status"), ...problems(400, 401, 403, 404, 409, 413, 415, 503) },
+    }),
+    async (c) => {
+      const { customerId } = requireShopper(c.var.principal);
+      const { saleId } = c.req.valid("param");
+      // Every field is optional, so an absent body would validate as {}: it is refused like on every other POST.
+      if (c.req.raw.body === null) throw new ProblemError("invalid_request", "Send a JSON body; `{}` will do.", { errors: [{ in: "json", path: "", message: "required" }] });
+      const now_ms = Date.now();
+      const { state } = await stateOrNotFound(c, saleId);
+      if (now_ms < state.startsAtMs - state.prequeueSeconds * 1000) {
+        throw new ProblemError("sale_not_started", `The waiting room opens at ${iso(state.startsAtMs - state.prequeueSeconds * 1000)}.`, { saleId, startsAt: iso(state.startsAtMs) });
+      }
+      if (now_ms >= state.endsAtMs) throw new ProblemError("sale_ended", `The sale ended at ${iso(state.endsAtMs)}.`, { saleId, endsAt: iso(state.endsAtMs) });
+      const secret = c.env.TURNSTILE_SECRET_KEY;
+      if (secret) {
+        const token = c.req.valid("json").turnstileToken;
+        if (!token || !(await verifyTurnstile(secret, token, c.req.header("cf-connecting-ip")))) {
+          throw new ProblemError("forbidden", "The Turnstile challenge was not passed: send a fresh `turnstileToken`.");
+        }
+      }
+      // A closed queue admits nobody again: latecomers get their answer without a write.
+      let arrivalMs = now_ms;
+      if (!state.closed) {
+        const joined = await callObject(c.env, () => joinShard(c.env, saleId, customerId).join(customerId, inDraw(state.mode, now_ms, state.startsAtMs)));
+        arrivalMs = joined.arrivalMs;
+        if (joined.created) wakeQueue(c, saleId);
+      }
+      const claims: TicketClaims = { s: saleId, c: customerId, a: arrivalMs, e: state.endsAtMs + TICKET_GRACE_MS };
+      const ticket = await signTicket(c.env.QUEUE_SIGNING_SECRET, claims);
+      return c.json(await answer(c, state, ticket, claims, now_ms), 200, { "cache-control": "private, no-store" });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/sales/{saleId}/queue/draw",
+      operationId: "getQueueDraw",
+      summary: "The lottery's commitment, and its seed once the sale has started",
+      security: ANYONE,
+      request: { params: saleParams },
+      responses: { 200: jsonResponse(Draw, "The draw"), ...problems(400, 401, 404, 503) },
+    }),
+    async (c) => {
+      const { saleId } = c.req.valid("param");
+      const { state } = await stateOrNotFound(c, saleId);
+      const body: z.infer<typeof Draw> = { mode: state.mode, commitment: state.commitment, algorithm: state.mode === "lottery" ? DRAW_ALGORITHM : FIFO_ALGORITHM };
+      if (state.seed) body.seed = state.seed;
+      return c.json(body, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/sales/{saleId}/queue/{ticket}",
+      operationId: "getQueueStatus",
+      summary: "The ticket's status, from the edge cache",
+      security: [{ shopper: [] }],
+      request: { params: ticketParams },
+      responses: {
+        200: {
+          ...jsonResponse(QueueStatus, "The shopper's status"),
+          headers: {
+            "Cache-Control": { $ref: "#/components/headers/CacheControl" },
+            "Holdfast-Cache": { $ref: "#/components/headers/HoldfastCache" },
+          },
+        },
+        ...problems(400, 401, 403, 404, 503),
+      },
+    }),
+    async (c) => {
+      const { customerId } = requireShopper(c.var.principal);
+      const { saleId, ticket } = c.req.valid("param");
+      const now_ms = Date.now();
+      const verified = await verifyTicket(c.env.QUEUE_SIGNING_SECRET, ticket, { saleId, customerId, now_ms });
+      // Someone else's ticket, a forged or an outdated one: like any resource not yours to see.
+      if (!verified.ok) throw new ProblemError("not_found", `No such ticket (${verified.reason}).`);
+      const { state, cache } = await stateOrNotFound(c, saleId);
+      // The answer is the shopper's own; what was cached is the sale's state it is computed from.
+      return c.json(await answer(c, state, ticket, verified.claims, now_ms), 200, { "cache-control": "private, no-store", "holdfast-cache": cache });
+    },
+  );

@@ -1,0 +1,120 @@
+import { asc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { accept, refuse, type Outcome } from "../domain/problems";
+import { saleItems, sales } from "../db/schema";
+import { skuStream } from "../audit/chain";
+import { bucketsOf, SkuReplay, type Point, type ReplayEvent, type Violation } from "./replay";
+import { verifyChains, type BadEvent } from "../audit/verify";
+
+/** Bounds of one report (TIGER_STYLE: every loop has one). */
+export const REPORT = {
+  /** Rows per D1 query. */
+  page_rows: 500,
+  /** Events one report replays across all its SKUs; past it the report says `complete: false` and `ok: false`. */
+  max_events: 200_000,
+  /** Points of one SKU's series: minutes, or wider buckets for a long sale. */
+  max_points: 1_440,
+} as const;
+
+export interface SaleReport {
+  saleId: string;
+  generatedAt: string;
+  ok: boolean;
+  complete: boolean;
+  skus: Array<{ sku: string; received: number; sold: number; returned: number; soldInSale: number; ok: boolean }>;
+  customers: { checked: number; withinLimit: boolean; firstViolation: Violation | null };
+  series: Array<{ sku: string; points: Point[] }>;
+  audit: { ok: boolean; streams: number; events: number; firstBadEvent?: BadEvent };
+}
+
+/**
+ * The post-sale report (issue 10), replayed from the audit log: per SKU,
+ * units received and sold over its whole history (Σ sold <= received), every
+ * customer's units under this sale against its per-customer limit (the first
+ * counterexample in time), and availability and hold rate per minute over the
+ * window. The SKUs' chains are verified in the same request: a report over
+ * an altered log says so. It covers events already shipped from the objects
+ * (seconds behind at most).
+ */
+export async function saleReport(env: Env, saleId: string, now_ms: number): Promise<Outcome<SaleReport>> {
+  const db = drizzle(env.DB);
+  const [sale] = await db.select().from(sales).where(eq(sales.saleId, saleId));
+  if (!sale) return refuse("not_found", `No sale "${saleId}".`);
+  const items = await db.select().from(saleItems).where(eq(saleItems.saleId, saleId)).orderBy(asc(saleItems.position));
+  const buckets = bucketsOf(sale.startsAtMs, Math.min(sale.endsAtMs, now_ms), REPORT.max_points);
+
+  let budget: number = REPORT.max_events;
+  const replays: SkuReplay[] = [];
+  const streams = new Set<string>();
+  for (const item of items) {
+    const replay = new SkuReplay(item.sku, saleId, item.perCustomerLimit, buckets);
+    budget = await replaySku(env.DB, item.sku, budget, (e) => {
+      streams.add(e.stream);
+      replay.apply(e);
+    });
+    replays.push(replay);
+  }
+  const complete = budget > 0;
+  const audit = await verifyStreams(env.DB, [...streams].sort());
+  const firstViolation =
+    replays.map((r) => r.firstViolation).find((v) => v !== null) ?? null;
+  const skus = replays.map((r) => ({
+    sku: r.sku,
+    received: r.received,
+    sold: r.sold,
+    returned: r.returned,
+    soldInSale: r.soldInSale,
+    ok: r.sold >= 0 && r.sold <= r.received && r.unreadable === 0,
+  }));
+  const customers = { checked: replays.reduce((n, r) => n + r.customers, 0), withinLimit: firstViolation === null, firstViolation };
+  return accept({
+    saleId,
+    generatedAt: new Date(now_ms).toISOString(),
+    ok: complete && audit.ok && customers.withinLimit && skus.every((s) => s.ok),
+    complete,
+    skus,
+    customers,
+    series: replays.map((r) => ({ sku: r.sku, points: r.series() })),
+    audit,
+  });
+}
+
+/**
+ * Feeds one SKU's events (its own stream and every shard's, `sku:<sku>#<n>`)
+ * in time order, at most `budget` of them; returns the budget left.
+ */
+async function replaySku(d1: D1Database, sku: string, budget: number, apply: (e: ReplayEvent) => void): Promise<number> {
+  const own = skuStream(sku);
+  // '#' + 1 is '$': the range holds exactly the shard streams of this SKU.
+  const [lo, hi] = [`${own}#`, `${own}$`];
+  type Row = { stream: string; seq: number; type: string; at_ms: number; data: string };
+  let after: { atMs: number; stream: string; seq: number } | null = null;
+  let left = budget;
+  for (let page = 0; left > 0 && page <= Math.ceil(REPORT.max_events / REPORT.page_rows); page++) {
+    const cursor: string = after ? "AND (at_ms, stream, seq) > (?, ?, ?)" : "";
+    const rows: D1Result<Row> = await d1
+      .prepare(
+        `SELECT stream, seq, type, at_ms, data FROM audit_events
+         WHERE (stream = ? OR (stream >= ? AND stream < ?)) ${cursor}
+         ORDER BY at_ms, stream, seq LIMIT ?`,
+      )
+      .bind(own, lo, hi, ...(after ? [after.atMs, after.stream, after.seq] : []), Math.min(REPORT.page_rows, left))
+      .all<Row>();
+    for (const r of rows.results) apply({ stream: r.stream, type: r.type, atMs: r.at_ms, data: r.data });
+    left -= rows.results.length;
+    const last: Row | undefined = rows.results.at(-1);
+    if (!last || rows.results.length < REPORT.page_rows) return left > 0 ? left : 0;
+    after = { atMs: last.at_ms, stream: last.stream, seq: last.seq };
+  }
+  return left;
+}
+
+async function verifyStreams(d1: D1Database, streams: readonly string[]): Promise<SaleReport["audit"]> {
+  let events = 0;
+  for (const stream of streams) {
+    const v = await verifyChains(d1, { stream, maxEvents: REPORT.max_events });
+    events += v.events;
+    if (!v.ok) return { ok: false, streams: streams.length, events, ...(v.firstBadEvent && { firstBadEvent: v.firstBadEvent }) };
+  }
+  return { ok: true, streams: streams.length, events };
+}

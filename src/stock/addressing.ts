@@ -1,0 +1,73 @@
+/**
+ * Stock shards (spec §8): how a SKU's objects are named, which shard
+ * serves a customer, and how a hold id names the object that owns it, so
+ * every later call on a hold routes without an index.
+ */
+
+/** The merchant may split a SKU's stock across at most this many shards. */
+export const MAX_SHARDS = 64;
+/** A transfer's peer that is the SKU's own object, the pool. */
+export const POOL = -1;
+
+/** `#` never appears in a SKU id, so a shard's name cannot collide with another SKU's. */
+export function objectName(sku: string, shard: number | null): string {
+  return shard === null || shard === POOL ? sku : `${sku}#${shard}`;
+}
+
+/**
+ * Jump consistent hash (Lamping and Veach, 2014) of the customer id: every
+ * hold of a customer goes to one shard, so per-customer limits stay exact in
+ * one object, and a change of the shard count moves as few customers as it can.
+ */
+export function shardOf(customerId: string, shards: number): number {
+  if (shards <= 1) return 0;
+  let key = BigInt(fnv1a64(customerId));
+  let b = -1;
+  let j = 0;
+  // At most about ln(shards) + a few rounds; bounded by the shard count anyway.
+  for (let round = 0; j < shards && round <= MAX_SHARDS * 4; round++) {
+    b = j;
+    key = (key * 2862933555777941757n + 1n) & 0xffffffffffffffffn;
+    j = Math.floor(((b + 1) * 2 ** 31) / (Number(key >> 33n) + 1));
+  }
+  return b;
+}
+
+function fnv1a64(text: string): bigint {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) {
+    h ^= BigInt(text.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h;
+}
+
+/**
+ * Hold ids name their SKU and, on a sharded SKU, their shard:
+ * `hold_<24 hex>_<sku>` or `hold_<24 hex>-<shard>_<sku>`.
+ */
+export const HOLD_ID_PATTERN = /^hold_[0-9a-f]{24}(?:-([0-9]|[1-5][0-9]|6[0-3]))?_([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
+
+export function newHoldId(sku: string, shard: number | null): string {
+  const id = crypto.randomUUID().replaceAll("-", "").slice(0, 24);
+  return shard === null ? `hold_${id}_${sku}` : `hold_${id}-${shard}_${sku}`;
+}
+
+/** The SKU and the shard (null: the SKU's own object) a hold id names, or null for an id that is not one. */
+export function placeOfHold(holdId: string): { sku: string; shard: number | null } | null {
+  const m = HOLD_ID_PATTERN.exec(holdId);
+  if (!m) return null;
+  return { sku: m[2]!, shard: m[1] === undefined ? null : Number(m[1]) };
+}
+
+/** The object that owns a hold. Callers have validated the id; a malformed one is a bug. */
+export function holdStub(env: Env, holdId: string): DurableObjectStub<import("../objects/sku-object").SkuObject> {
+  const place = placeOfHold(holdId);
+  if (!place) throw new Error(`not a hold id: ${holdId}`);
+  return env.SKU.getByName(objectName(place.sku, place.shard));
+}
+
+/** The object that takes a customer's new holds on a SKU split into `shards`. */
+export function customerStub(env: Env, sku: string, customerId: string, shards: number): DurableObjectStub<import("../objects/sku-object").SkuObject> {
+  return env.SKU.getByName(shards <= 1 ? sku : objectName(sku, shardOf(customerId, shards)));
+}

@@ -1,0 +1,94 @@
+import type { SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
+import { featuredSale, iso, resolveOffer, skuStatus } from "./offer";
+import { levelsOf, priceOf, type SkuRow } from "./rows";
+import type { SkuTables } from "./tables";
+
+/**
+ * What the merchant configures on a SKU's object: its name, list price and
+ * alwaysOn flag, and the terms of each sale it is in. No stock moves here
+ * (that is SkuLedger's), but every change is a transaction with its event.
+ */
+export class SkuCatalog {
+  constructor(private readonly tables: SkuTables) {}
+
+  /**
+   * The merchant's settings, on the SKU's own object (`shard` null) or, as
+   * that object pushes them, on one of its stock shards.
+   */
+  configure(
+    sku: string,
+    config: SkuConfig,
+    now_ms: number,
+    shard: number | null = null,
+    pushedHistory: readonly number[] | null = null,
+  ): { created: boolean; snapshot: SkuSnapshot } {
+    return this.tables.tx(() => {
+      const before = this.tables.sku();
+      const created = before === null;
+      // Every count the SKU had before this one: customers who moved shards carry their usage along.
+      const history = pushedHistory ?? historyAfter(before, config.shards);
+      this.tables.sql.exec(
+        `INSERT INTO sku (id, sku, name, price_amount, currency, always_on, shards, shard_index, shard_span, shard_history, created_at_ms, updated_at_ms)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, price_amount = excluded.price_amount,
+           currency = excluded.currency, always_on = excluded.always_on, shards = COALESCE(?, shards),
+           shard_span = MAX(shard_span, COALESCE(?, shard_span)), shard_history = excluded.shard_history,
+           updated_at_ms = excluded.updated_at_ms`,
+        sku, config.name, config.price.amount, config.price.currency, config.alwaysOn ? 1 : 0, config.shards ?? 1, shard,
+        config.shards ?? 1, JSON.stringify(history), now_ms, now_ms, config.shards ?? null, config.shards ?? null,
+      );
+      this.tables.emit(created ? "sku.created" : "sku.updated", now_ms, { sku, ...config, ...(shard !== null && { shard }) });
+      return { created, snapshot: snapshotOf(this.tables, this.tables.requireSku(), now_ms) };
+    });
+  }
+
+  /** Applies one sale's terms for this SKU, unless this or a newer revision is already here. */
+  applySaleRule(rule: SaleRule, now_ms: number): { applied: boolean } {
+    return this.tables.tx(() => {
+      if (!this.isNewer(rule.saleId, rule.revision)) return { applied: false };
+      this.tables.upsertRule(rule);
+      this.tables.emit("sale_rule.applied", now_ms, { ...rule });
+      return { applied: true };
+    });
+  }
+
+  removeSaleRule(saleId: string, revision: number, now_ms: number): { applied: boolean } {
+    return this.tables.tx(() => {
+      if (!this.isNewer(saleId, revision)) return { applied: false };
+      this.tables.tombstoneRule(saleId, revision);
+      this.tables.emit("sale_rule.removed", now_ms, { saleId, revision });
+      return { applied: true };
+    });
+  }
+
+  private isNewer(saleId: string, revision: number): boolean {
+    const current = this.tables.ruleRevision(saleId);
+    return current === null || revision > current;
+  }
+}
+
+/** The SKU as the API shows it at `now_ms`: levels, and the status a hold taken now would meet. */
+export function snapshotOf(tables: SkuTables, sku: SkuRow, now_ms: number): SkuSnapshot {
+  const rules = tables.saleRules();
+  const levels = levelsOf(sku);
+  const decision = resolveOffer(rules, priceOf(sku), sku.always_on === 1, now_ms);
+  return {
+    sku: sku.sku,
+    name: sku.name,
+    price: priceOf(sku),
+    alwaysOn: sku.always_on === 1,
+    status: skuStatus(decision, levels.available),
+    sale: featuredSale(rules, now_ms),
+    levels,
+    liveHolds: sku.live_holds,
+    shards: sku.shards,
+    updatedAt: iso(sku.updated_at_ms),
+  };
+}
+
+/** The counts a SKU had before `next` (unchanged when the count does not change). */
+function historyAfter(before: SkuRow | null, next: number | undefined): number[] {
+  const had: number[] = before ? (JSON.parse(before.shard_history) as number[]) : [];
+  if (!before || next === undefined || next === before.shards || had.includes(before.shards)) return had;
+  return [...had, before.shards];
+}

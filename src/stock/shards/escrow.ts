@@ -1,0 +1,358 @@
+import { refuse } from "../../domain/problems";
+import type { Replayable, SkuLedger } from "../ledger";
+import { isShortage } from "../take-hold";
+import { objectName, POOL, shardOf } from "../addressing";
+import { pendingTransfers, postTransfer, receiveUnits, REDELIVER_AFTER_MS, sendUnits, type Transfer } from "./transfers";
+import type { SkuObject } from "../../objects/sku-object";
+import type { Hold } from "../../domain/types";
+import type { IdempotencyKey } from "../../idempotency/rule";
+import { Pace } from "./pace";
+import { MovedKeys } from "./moved-keys";
+import { ESCROW, laterMs, NO_NEWS, paceWindowMs, soldOutBoundMs, type Grant, type Recalled, type Refilled, type ShardNews, type Surrendered } from "./escrow-policy";
+
+/** A customer's footprint in the SKU's other objects (see `Escrow.priorOf`). */
+export interface Prior {
+  usage: Record<string, number>;
+  reply: Replayable<Hold> | null;
+}
+
+const NO_PRIOR: Prior = { usage: {}, reply: null };
+
+/** Who this object is among its SKU's objects. */
+export interface Role {
+  sku: string;
+  /** Null: the SKU's own object (the pool, and the only object of an unsharded SKU). */
+  shard: number | null;
+  shards: number;
+  /** On the SKU's own object: how many shards ever existed (draining ones included). */
+  span: number;
+  /** Every shard count the SKU had before the current one. */
+  history: number[];
+}
+
+/**
+ * The escrow of spec §8. The SKU's own object keeps the pool (its own
+ * on-hand units); each shard holds an allotment it may hold against alone.
+ * Shards ask the pool for a batch before they run dry; when the pool is
+ * empty it recalls surplus from siblings, so a shard says `sold_out` only
+ * when the whole SKU is out. Every move is a two-phase transfer
+ * (./transfers.ts) whose sender re-delivers it until the receiver has it.
+ */
+export class Escrow {
+  /** Units of this shard's last grant; it refills when fewer than a quarter of that remain. */
+  private lastGrant = 0;
+  private refilling: Promise<Refilled> | null = null;
+  private recalling: Promise<Recalled> | null = null;
+  /**
+   * Until then, this shard's pool said it was out (or the pool's recall found
+   * nothing): a shard refuses from its own allotment without asking again.
+   * The bound (SHARD_SOLD_OUT_BOUND_MS) is how long a refusal may lag units
+   * coming back elsewhere; it is what keeps a sold-out stampede off the pool.
+   */
+  private emptyUntilMs = 0;
+  private known: Role | null = null;
+  private readonly moved = new MovedKeys();
+  /** Units that holds waiting on this shard still need: the next refill asks for all of them at once. */
+  private demand = 0;
+  /** Calls this object made to the pool, for the bench's pool_calls_per_1k_holds. */
+  poolCalls = 0;
+  /** Grants this shard credited and the pool has not been told of yet (see ShardNews). */
+  private credited: string[] = [];
+
+  private readonly soldOutBoundMs: number;
+  /**
+   * Units this shard held in the last half bound. A refill is at least that
+   * much, so a hot shard asks the pool about twice per bound however small the
+   * pool's share has become; and a recall for a refill leaves a sibling that
+   * much, which it sells within about half a bound, so units do not slosh
+   * through the pool between busy shards (holds elsewhere wait for them,
+   * "later", rather than hear sold_out). A quiet shard's pace is 0: a recall
+   * takes all it has.
+   */
+  private readonly pace: Pace;
+  private readonly laterMs: number;
+
+  constructor(
+    private readonly env: Env,
+    private readonly ledger: SkuLedger,
+  ) {
+    this.soldOutBoundMs = soldOutBoundMs(env);
+    this.pace = new Pace(paceWindowMs(this.soldOutBoundMs));
+    this.laterMs = laterMs(this.soldOutBoundMs);
+  }
+
+  /** What the next call to the pool carries; the credited grants leave the list (ESCROW.acks_max at a time). */
+  news(now_ms: number): ShardNews {
+    return { paceUnits: this.pace.units(now_ms), credited: this.credited.splice(0, ESCROW.acks_max) };
+  }
+
+  /** News a call failed to deliver goes out with the next one. */
+  undelivered(news: ShardNews): void {
+    this.credited.unshift(...news.credited);
+    this.credited.splice(ESCROW.acks_max * 4);
+  }
+
+  /** The pool's side of ShardNews: posts the grants the shard credited; its pace, bounded. */
+  heard(news: ShardNews | undefined): number {
+    const { paceUnits, credited } = news ?? NO_NEWS;
+    const now_ms = Date.now();
+    if (credited.length > 0) {
+      this.ledger.tables.tx(() => {
+        for (const id of credited.slice(0, ESCROW.acks_max)) postTransfer(this.ledger.tables, id, now_ms);
+      });
+    }
+    return Number.isFinite(paceUnits) ? Math.min(ESCROW.grant_units_max, Math.max(0, Math.floor(paceUnits))) : 0;
+  }
+
+  /** Whether the pool said it was out less than the bound ago. */
+  knownEmpty(now_ms: number): boolean {
+    return now_ms < this.emptyUntilMs;
+  }
+
+  /**
+   * Who this object is. It changes only when the merchant's settings do
+   * (`forgetRole`), so the hold path reads it from memory, not from a row.
+   */
+  role(): Role | null {
+    if (this.known) return this.known;
+    const sku = this.ledger.tables.sku();
+    if (!sku) return null;
+    this.known = { sku: sku.sku, shard: sku.shard_index, shards: sku.shards, span: sku.shard_span, history: JSON.parse(sku.shard_history) as number[] };
+    return this.known;
+  }
+
+  forgetRole(): void {
+    this.known = null;
+    this.moved.forget();
+  }
+
+  /** Hold keys this object's customers were accepted under before a change of the shard count (see MovedKeys). */
+  keysMovedHere(role: Role): Promise<readonly string[] | null> {
+    return this.moved.here(role.shard ?? POOL, role.shards, role.history, (home) => this.peer(role, home));
+  }
+
+  /**
+   * What the customer did in the objects that served them under the SKU's
+   * earlier shard counts: their units there, by sale, count against their
+   * limit here; and a keyed hold those objects already made is answered with
+   * its stored reply, so a retry that crosses a change of the count never
+   * reserves twice. No call at all for a SKU whose count never changed, or a
+   * customer who never moved.
+   */
+  async priorOf(role: Role, customerId: string, idem: IdempotencyKey | null): Promise<Prior> {
+    const homes = new Set(role.history.map((count) => (count <= 1 ? POOL : shardOf(customerId, count))));
+    homes.delete(role.shard ?? POOL);
+    if (homes.size === 0) return NO_PRIOR;
+    const priors = await Promise.all([...homes].map((home) => this.peer(role, home).priorHere(customerId, idem)));
+    const usage: Record<string, number> = {};
+    for (const prior of priors) for (const [scope, used] of Object.entries(prior.usage)) usage[scope] = (usage[scope] ?? 0) + used;
+    return { usage, reply: priors.find((p) => p.reply !== null)?.reply ?? null };
+  }
+
+  /** Whether a new hold of this customer belongs here; else the route must use `role().shards`. */
+  serves(role: Role, customerId: string): boolean {
+    if (role.shard === null) return role.shards <= 1;
+    // With one shard the SKU's own object serves every hold; shard 0 only drains.
+    return role.shards > 1 && role.shard < role.shards && shardOf(customerId, role.shards) === role.shard;
+  }
+
+  peer(role: Role, peer: number): DurableObjectStub<SkuObject> {
+    return this.env.SKU.getByName(objectName(role.sku, peer === POOL ? null : peer));
+  }
+
+  /** A shard's free units, without a transaction: a hint for when to refill. */
+  available(): number {
+    const sku = this.ledger.tables.sku();
+    return sku ? sku.on_hand - sku.reserved : 0;
+  }
+
+  /** Runs `wait` while `units` more are wanted here, so a refill in the meantime asks for them too. */
+  async awaiting<T>(units: number, wait: () => Promise<T>): Promise<T> {
+    this.demand += units;
+    try {
+      return await wait();
+    } finally {
+      this.demand -= units;
+    }
+  }
+
+  /**
+   * A shard holds within its allotment; short of it, it refills from the pool
+   * (which recalls from siblings when it must) and tries again. It refuses for
+   * stock only once a refill came back empty, so `sold_out` means the whole
+   * SKU is out. When siblings kept units they are selling ("later"), the
+   * hold waits and asks again, trying its reserve only once units are here.
+   * If concurrent holds keep taking each refill first, it gives up after a
+   * bounded number of rounds with a transient 503.
+   */
+  async reserveWithRefills<T>(
+    role: Role,
+    quantity: number,
+    attempt: (shortage: "ask" | "final") => Promise<Replayable<T>>,
+  ): Promise<Replayable<T>> {
+    let waiting = false;
+    for (let round = 1; round <= ESCROW.reserve_rounds_max; round++) {
+      if (!waiting || this.available() >= quantity || this.knownEmpty(Date.now())) {
+        const outcome = await attempt(this.knownEmpty(Date.now()) ? "final" : "ask");
+        if (!isShortage(outcome)) {
+          if (outcome.ok && !outcome.replayed) {
+            this.pace.add(quantity, Date.now());
+            this.refillIfLow(role);
+          }
+          return outcome;
+        }
+      }
+      const refilled = await this.awaiting(quantity, () => this.refill(role, quantity));
+      // The pool and every sibling are out: the refusal is now the SKU's truth.
+      if (refilled === 0) return attempt("final");
+      waiting = refilled === "later";
+      if (waiting && round < ESCROW.reserve_rounds_max) await scheduler.wait(this.laterMs);
+    }
+    return refuse("unavailable", "Holds on this SKU are arriving faster than its shards refill; retry shortly.", { retryAfterSeconds: 1 });
+  }
+
+  /** Runs `fn` on every shard this SKU ever had, when this is a sharded SKU's own object. */
+  async onShards<T>(role: Role | null, fn: (shard: DurableObjectStub<SkuObject>, index: number) => Promise<T>): Promise<T[]> {
+    if (!role || role.shard !== null || role.span <= 1) return [];
+    return Promise.all(Array.from({ length: role.span }, (_, i) => fn(this.peer(role, i), i)));
+  }
+
+  /** Refills ahead of need: called after a hold, costs nothing while the allotment is comfortable. */
+  refillIfLow(role: Role): void {
+    if (role.shard === null || this.refilling) return;
+    if (this.available() > Math.max(1, Math.floor(this.lastGrant / 4))) return;
+    void this.refill(role, 1).catch((e) => console.error(JSON.stringify({ level: "error", event: "refill_failed", sku: role.sku, shard: role.shard, error: String(e) })));
+  }
+
+  /**
+   * Asks the pool for at least `wanted` units (single-flight: concurrent
+   * callers share one call) and credits what it grants. Returns the units
+   * credited (0: the SKU is out), or "later" (siblings kept units they sell).
+   */
+  refill(role: Role, wanted: number): Promise<Refilled> {
+    this.refilling ??= (async () => {
+      try {
+        // A SKU's own object that serves holds again (shards back to 1) refills from its old shards.
+        if (role.shard === null) {
+          const { units } = await this.recall(role, null, "all");
+          if (units === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+          return units;
+        }
+        this.poolCalls += 1;
+        const news = this.news(Date.now());
+        const granted = await this.peer(role, POOL)
+          .grant(role.shard!, Math.max(wanted, this.demand), news)
+          .catch((e: unknown) => {
+            this.undelivered(news);
+            throw e;
+          });
+        if (granted === "later") return "later";
+        if (!granted) {
+          this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+          return 0;
+        }
+        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...granted, peer: POOL }, Date.now()));
+        this.lastGrant = granted.units;
+        this.credited.push(granted.transferId);
+        return granted.units;
+      } finally {
+        this.refilling = null;
+      }
+    })();
+    return this.refilling;
+  }
+
+  /**
+   * The pool's side of a refill: sends a batch to `shard`, recalling surplus
+   * from its siblings first when the pool cannot cover what is wanted. The
+   * batch is the larger of the shard's pace and a share that shrinks with the
+   * pool, so the tail is spread, not stranded, and a hot shard's refills do
+   * not multiply as the pool empties. With nothing to send it answers null
+   * (the SKU is out: nothing here, nothing free on any sibling) or "later"
+   * (siblings kept units at their pace, which they are selling).
+   */
+  async grant(role: Role, shard: number, wanted: number, news?: ShardNews): Promise<Grant> {
+    const paceUnits = this.heard(news);
+    let keptUnits = 0;
+    if (this.available() < wanted && role.span > 1 && !this.knownEmpty(Date.now())) {
+      const recalled = await this.recall(role, shard, "pace");
+      keptUnits = recalled.keptUnits;
+      if (recalled.units === 0 && keptUnits === 0 && this.available() === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+    }
+    const pool = this.available();
+    if (pool <= 0) return keptUnits > 0 ? "later" : null;
+    const share = Math.ceil(pool / (2 * Math.max(1, role.shards)));
+    const batch = Math.min(ESCROW.grant_units_max, Math.max(wanted, paceUnits, share));
+    return this.ledger.tables.tx(() => sendUnits(this.ledger.tables, shard, batch, Date.now()));
+  }
+
+  /**
+   * Takes back the other shards' free units: for a refill the pool cannot
+   * cover (`pace`: each sibling keeps its pace, which it sells within half
+   * the bound, so units do not slosh between busy shards at the tail while
+   * quiet ones give all they have; single-flight), or everything (`all`: a
+   * shrinkage, a SKU back to one object; never shares a `pace` recall's answer).
+   */
+  recall(role: Role, except: number | null, keep: "pace" | "all"): Promise<Recalled> {
+    if (keep === "all") return this.takeBack(role, except, false);
+    this.recalling ??= this.takeBack(role, except, true).finally(() => {
+      this.recalling = null;
+    });
+    return this.recalling;
+  }
+
+  private async takeBack(role: Role, except: number | null, keepPace: boolean): Promise<Recalled> {
+    const siblings = Array.from({ length: role.span }, (_, i) => i).filter((i) => i !== except);
+    const answers = await Promise.all(
+      siblings.map(async (i): Promise<Recalled> => {
+        const { transfer, keptUnits } = await this.peer(role, i).surrender(keepPace);
+        if (!transfer) return { units: 0, keptUnits };
+        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...transfer, peer: i }, Date.now()));
+        await this.peer(role, i).postTransfer(transfer.transferId);
+        return { units: transfer.units, keptUnits };
+      }),
+    );
+    return answers.reduce((a, b) => ({ units: a.units + b.units, keptUnits: a.keptUnits + b.keptUnits }), { units: 0, keptUnits: 0 });
+  }
+
+  /** A shard's side of a recall: sends its free units back to the pool, all of them or those beyond its pace. */
+  surrender(keepPace = false): Surrendered {
+    const now_ms = Date.now();
+    const free = this.available();
+    const keptUnits = keepPace ? Math.min(Math.max(0, free), this.pace.units(now_ms)) : 0;
+    const back = free - keptUnits;
+    if (back <= 0) return { transfer: null, keptUnits };
+    return { transfer: this.ledger.tables.tx(() => sendUnits(this.ledger.tables, POOL, back, now_ms)), keptUnits };
+  }
+
+  /** A draining shard (its index is past the shard count) gives back everything free at once. */
+  async drain(role: Role): Promise<void> {
+    if (role.shard === null || role.shard < role.shards) return;
+    const { transfer } = this.surrender();
+    if (transfer) await this.deliver(role, transfer);
+  }
+
+  receive(t: Transfer): void {
+    this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, t, Date.now()));
+  }
+
+  post(transferId: string): void {
+    this.ledger.tables.tx(() => postTransfer(this.ledger.tables, transferId, Date.now()));
+  }
+
+  /** Hands a sent transfer to its receiver, then posts it here. */
+  async deliver(role: Role, t: Transfer): Promise<void> {
+    const self = role.shard ?? POOL;
+    await this.peer(role, t.peer).receiveTransfer({ transferId: t.transferId, peer: self, units: t.units });
+    this.post(t.transferId);
+  }
+
+  /** The alarm's step: re-delivers transfers whose receiver may never have credited them. */
+  async redeliver(now_ms: number): Promise<number> {
+    const role = this.role();
+    if (!role) return 0;
+    const stuck = pendingTransfers(this.ledger.tables, now_ms - REDELIVER_AFTER_MS, ESCROW.redeliver_max);
+    for (const t of stuck) await this.deliver(role, t);
+    return stuck.length;
+  }
+}

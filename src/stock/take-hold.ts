@@ -1,0 +1,99 @@
+import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
+import type { Hold } from "../domain/types";
+import { checkCustomerLimit } from "./invariants";
+import { takeHoldToken } from "./hold-rate";
+import { resolveOffer, soldOut } from "./offer";
+import { holdView, levelsOf, priceOf, type HoldRow } from "./rows";
+import { newHoldId } from "./addressing";
+import type { SkuTables } from "./tables";
+
+/** A shard's allotment is short; transient, so never stored under a key (see `SkuLedger.reserve`). */
+export const SHORTAGE: Refusal = refuse("unavailable", "This shard's allotment is short; it refills from the pool.", { shortage: true });
+
+export function isShortage(outcome: Outcome<unknown>): boolean {
+  return !outcome.ok && outcome.extra?.shortage === true;
+}
+
+/**
+ * Decides and writes a new hold, inside the ledger's transaction: the offer
+ * in force, the sale's per-order, per-customer and rate limits, then the
+ * stock. A stock shard's own allotment running short says nothing final while
+ * the SKU has units elsewhere: with `shortage: "ask"` it answers SHORTAGE so
+ * the object refills and tries again; "final" (an unsharded SKU, or a shard
+ * the pool could not refill) refuses for real.
+ */
+export function takeHold(
+  tables: SkuTables,
+  input: { customerId: string; quantity: number },
+  now_ms: number,
+  hold_seconds: number,
+  shortage: "ask" | "final",
+  /** Units the customer holds or bought in the SKU's other objects, by sale. */
+  prior: Readonly<Record<string, number>>,
+): Outcome<Hold> {
+  const short = (final: Refusal): Refusal => (shortage === "ask" ? SHORTAGE : final);
+  const sku = tables.sku();
+  if (!sku) return refuse("not_found", "No such SKU.");
+  const decision = resolveOffer(tables.saleRules(), priceOf(sku), sku.always_on === 1, now_ms);
+  if (!decision.ok) return decision;
+  const available = sku.on_hand - sku.reserved;
+  if (available <= 0) return short(soldOut());
+
+  const { quantity, customerId } = input;
+  const rule = decision.offer.kind === "sale" ? decision.offer.rule : null;
+  let rateTokensLeft: number | null = null;
+  if (rule) {
+    const used = tables.usage(rule.saleId, customerId);
+    const elsewhere = prior[rule.saleId] ?? 0;
+    const remaining = Math.max(0, rule.perCustomerLimit - used.held - used.bought - elsewhere);
+    if (rule.maxPerOrder !== null && quantity > rule.maxPerOrder) {
+      return refuse("limit_exceeded", `At most ${rule.maxPerOrder} per order.`, {
+        remaining: Math.min(remaining, rule.maxPerOrder),
+        maxPerOrder: rule.maxPerOrder,
+      });
+    }
+    if (quantity > remaining) {
+      return refuse("limit_exceeded", `This sale allows ${rule.perCustomerLimit} per customer.`, {
+        remaining,
+        perCustomerLimit: rule.perCustomerLimit,
+      });
+    }
+    if (rule.holdsPerMinute !== null) {
+      const token = takeHoldToken({ tokens: used.rate_tokens, at_ms: used.rate_at_ms }, rule.holdsPerMinute, now_ms);
+      if (!token.ok) {
+        return refuse("rate_limited", `This sale allows ${rule.holdsPerMinute} holds per customer per minute.`, {
+          retryAfterSeconds: token.retryAfterSeconds,
+          holdsPerMinute: rule.holdsPerMinute,
+        });
+      }
+      rateTokensLeft = token.tokens;
+    }
+  }
+  if (quantity > available) {
+    return short(refuse("insufficient_stock", `Only ${available} units are available.`, { available }));
+  }
+
+  const price = rule ? rule.price : priceOf(sku);
+  const row: HoldRow = {
+    hold_id: newHoldId(sku.sku, sku.shard_index),
+    customer_id: customerId,
+    quantity,
+    status: "held",
+    scope: rule ? rule.saleId : "",
+    unit_amount: price.amount,
+    currency: price.currency,
+    created_at_ms: now_ms,
+    expires_at_ms: now_ms + (rule?.holdSeconds ?? hold_seconds) * 1000,
+    order_id: null,
+  };
+  tables.insertHold(row);
+  const after = tables.changeLevels("reserved = reserved + ?, updated_at_ms = ?", quantity, now_ms);
+  if (rule) {
+    const used = tables.usage(rule.saleId, customerId);
+    checkCustomerLimit(customerId, used.held + (prior[rule.saleId] ?? 0), used.bought, rule.perCustomerLimit);
+    if (rateTokensLeft !== null) tables.saveRateBucket(rule.saleId, customerId, rateTokensLeft, now_ms);
+  }
+  const hold = holdView(sku.sku, row);
+  tables.emit("hold.created", now_ms, { hold, levels: levelsOf(after) });
+  return accept(hold);
+}

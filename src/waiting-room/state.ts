@@ -1,0 +1,84 @@
+import type { LineMark } from "./line";
+import type { QueueMode } from "./place";
+
+/**
+ * What the sale's queue object publishes (spec §9) and the edge caches for about
+ * a second: enough to answer any waiter from their ticket alone.
+ */
+export interface QueueState {
+  saleId: string;
+  mode: QueueMode;
+  startsAtMs: number;
+  endsAtMs: number;
+  prequeueSeconds: number;
+  admitSeconds: number;
+  /** sha256 of the lottery's seed; null for fifo. */
+  commitment: string | null;
+  /** The seed, once the sale has started (lottery only). */
+  seed: string | null;
+  /** Every place at or before it has been admitted; null: nobody yet. */
+  frontier: string | null;
+  /** Places at or before it were admitted longer than `admitSeconds` ago: their admission ran out. */
+  expiredFrontier: string | null;
+  /** The frontier's moves within the admission window, oldest first: when each place was admitted. */
+  batches: Array<{ frontier: string; atMs: number }>;
+  /** Null while shoppers may still get a unit; else why the queue is closed. */
+  closed: "sold_out" | "ended" | null;
+  /** Nothing is available now but held units may still come back. */
+  allHeld: boolean;
+  admitted: number;
+  waiting: number;
+  /** Sampled places of the line as of the last tick, for waiters' positions (./line.ts). */
+  line: LineMark[];
+  /** When the queue object last moved (or checked) the frontier. */
+  atMs: number;
+}
+
+export type WaiterStatus = "waiting" | "admitted" | "sold_out" | "closed";
+
+export interface WaiterView {
+  status: WaiterStatus;
+  allHeld: boolean;
+  /** Admitted: when the frontier reached the waiter (the admission counts from then). */
+  admittedAtMs: number | null;
+  /** Closed for this waiter alone: their admission ran out unused. */
+  reason: "admission_expired" | "sale_ended" | null;
+  retryAfterSeconds: number;
+}
+
+/** Waiters poll every this many seconds; the frontier moves about once a second. */
+export const POLL_SECONDS = 2;
+/** A closed queue does not change: come back much later, if at all. */
+const CLOSED_RETRY_SECONDS = 60;
+/** Before the sale starts, waiters poll at most this rarely. */
+const PREQUEUE_RETRY_MAX_SECONDS = 10;
+
+/**
+ * A waiter's status from the published state and their place (null while their
+ * lottery draw is unrevealed), as of `now_ms`.
+ */
+export function waiterView(state: QueueState, place: string | null, now_ms: number): WaiterView {
+  const view = (status: WaiterStatus, retryAfterSeconds: number, extra: Partial<WaiterView> = {}): WaiterView => ({
+    status,
+    allHeld: state.allHeld,
+    admittedAtMs: null,
+    reason: null,
+    retryAfterSeconds,
+    ...extra,
+  });
+  if (now_ms >= state.endsAtMs || state.closed === "ended") return view("closed", CLOSED_RETRY_SECONDS, { reason: "sale_ended" });
+  if (state.closed === "sold_out") return view("sold_out", CLOSED_RETRY_SECONDS);
+  if (now_ms < state.startsAtMs) {
+    const until = Math.ceil((state.startsAtMs - now_ms) / 1000);
+    return view("waiting", Math.max(1, Math.min(PREQUEUE_RETRY_MAX_SECONDS, until)));
+  }
+  if (place === null || state.frontier === null || place > state.frontier) return view("waiting", POLL_SECONDS);
+  if (state.expiredFrontier !== null && place <= state.expiredFrontier) {
+    return view("closed", CLOSED_RETRY_SECONDS, { reason: "admission_expired" });
+  }
+  const batch = state.batches.find((b) => place <= b.frontier);
+  // The batches always reach the frontier; a gap would be a bug, and then the admission counts from now.
+  const admittedAtMs = batch?.atMs ?? state.atMs;
+  if (admittedAtMs + state.admitSeconds * 1000 <= now_ms) return view("closed", CLOSED_RETRY_SECONDS, { reason: "admission_expired" });
+  return view("admitted", Math.max(1, Math.ceil((admittedAtMs + state.admitSeconds * 1000 - now_ms) / 1000)), { admittedAtMs });
+}
