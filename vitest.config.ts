@@ -6,7 +6,6 @@ import { fakeMerchantOutbound } from "./test/fake-merchant.ts";
 import { fakeTurnstileOutbound } from "./test/fake-turnstile.ts";
 import { SUITE_WEBHOOK_PATH, TEST_SECRETS } from "./test/secrets.ts";
 
-
 // Wrangler reads required secrets from the environment; the pool binds the same values below.
 Object.assign(process.env, TEST_SECRETS);
 // Wrangler's info lines ("Using secrets defined in process.env", for every project and

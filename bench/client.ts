@@ -133,10 +133,14 @@ export function cacheMatchTarget(baseUrl: string, key: string): Target {
 export function holdAttemptTarget(baseUrl: string, sku: string): Target {
   // A fresh Idempotency-Key per attempt, as a shopper's client sends: the edge cut
   // must still spare the object these (spec §6 lets only a possible retry through).
-  return postLikeReserve(holdsUrl(baseUrl, sku), () => ({ "idempotency-key": crypto.randomUUID() }), async (res) => {
-    await res.arrayBuffer();
-    return { status: res.status, cache: res.headers.get("holdfast-cache") ?? "none" };
-  });
+  return postLikeReserve(
+    holdsUrl(baseUrl, sku),
+    () => ({ "idempotency-key": crypto.randomUUID() }),
+    async (res) => {
+      await res.arrayBuffer();
+      return { status: res.status, cache: res.headers.get("holdfast-cache") ?? "none" };
+    },
+  );
 }
 
 /**
@@ -323,7 +327,11 @@ export class MerchantApi {
    * API's default): with more than 100 orders on a page the listing's item
    * lookup binds more than D1's 100 parameters per query and answers 500.
    */
-  async ordersOf(sku: string, status: string, maxPages = 1_000): Promise<Array<{ orderId: string; items: Array<{ sku: string; quantity: number; holdId: string }> }>> {
+  async ordersOf(
+    sku: string,
+    status: string,
+    maxPages = 1_000,
+  ): Promise<Array<{ orderId: string; items: Array<{ sku: string; quantity: number; holdId: string }> }>> {
     const out: Array<{ orderId: string; items: Array<{ sku: string; quantity: number; holdId: string }> }> = [];
     let cursor: string | null = null;
     for (let page = 0; page < maxPages; page++) {

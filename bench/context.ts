@@ -23,12 +23,7 @@ export interface Slice {
   usage: Usage;
 }
 
-export async function measure(
-  ctx: BenchContext,
-  target: Target,
-  seconds: number,
-  extra: Partial<LoadOptions> = {},
-): Promise<Slice> {
+export async function measure(ctx: BenchContext, target: Target, seconds: number, extra: Partial<LoadOptions> = {}): Promise<Slice> {
   const before = sampleUsage(ctx.runtimePids);
   const load = await runLoad({
     shoppers: ctx.shoppers,

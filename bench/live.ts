@@ -139,7 +139,9 @@ export async function runLive(ctx: BenchContext, skus: { watched: string; quiet:
       await new Promise((resolve) => setTimeout(resolve, CHANGE_GAP_MS));
     }
     const sortedLast = Float64Array.from(lastClient).sort();
-    ctx.progress(`  fan-out: ${lastClient.length} changes, last client p50 ${quantile(sortedLast, 0.5).toFixed(1)} ms, p99 ${quantile(sortedLast, 0.99).toFixed(1)} ms, ${missed} missed`);
+    ctx.progress(
+      `  fan-out: ${lastClient.length} changes, last client p50 ${quantile(sortedLast, 0.5).toFixed(1)} ms, p99 ${quantile(sortedLast, 0.99).toFixed(1)} ms, ${missed} missed`,
+    );
 
     const slices: Record<LiveKind, Slice[]> = { watched: [], quiet: [] };
     const roundRatios: number[] = [];
@@ -162,7 +164,9 @@ export async function runLive(ctx: BenchContext, skus: { watched: string; quiet:
       }
       const ratio = rps(slices.watched[round]!.load) / rps(slices.quiet[round]!.load);
       roundRatios.push(ratio);
-      ctx.progress(`  round ${round + 1}/${liveRounds}: watched ${Math.round(rps(slices.watched[round]!.load))} rps, quiet ${Math.round(rps(slices.quiet[round]!.load))} rps (${ratio.toFixed(2)})`);
+      ctx.progress(
+        `  round ${round + 1}/${liveRounds}: watched ${Math.round(rps(slices.watched[round]!.load))} rps, quiet ${Math.round(rps(slices.quiet[round]!.load))} rps (${ratio.toFixed(2)})`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const final = (await ctx.api.levels(skus.watched)).available;

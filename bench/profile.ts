@@ -158,7 +158,10 @@ async function main(): Promise<void> {
     await runLoad({ shoppers, target, seconds: 2, maxRequests: 1_000_000 });
 
     const inspector = await runtime.mf.getInspectorURL();
-    const list = (await (await fetch(new URL("/json/list", inspector.href.replace(/^ws/, "http")))).json()) as Array<{ id: string; webSocketDebuggerUrl: string }>;
+    const list = (await (await fetch(new URL("/json/list", inspector.href.replace(/^ws/, "http")))).json()) as Array<{
+      id: string;
+      webSocketDebuggerUrl: string;
+    }>;
     const worker = list.find((t) => t.id.endsWith(":holdfast-bench"));
     if (!worker) throw new Error(`no inspector target for the bench worker among ${list.map((t) => t.id).join(", ")}`);
     const poke = async () => {
@@ -176,7 +179,9 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify(profile));
     const rps = (load.requests * 1000) / load.elapsedMs;
     const cache = Object.keys(load.cache).length ? `, holdfast-cache ${JSON.stringify(load.cache)}` : "";
-    console.log(`${KIND}: ${load.requests} requests, ${rps.toFixed(0)} rps, replies ${JSON.stringify(load.statuses)}${cache}; profile in ${out}\n`);
+    console.log(
+      `${KIND}: ${load.requests} requests, ${rps.toFixed(0)} rps, replies ${JSON.stringify(load.statuses)}${cache}; profile in ${out}\n`,
+    );
     console.log(report(profile, sourceFiles(scriptPath)));
   } finally {
     await runtime.mf.dispose();

@@ -106,7 +106,11 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
     limited(async () => {
       const res = await fetch(`${baseUrl}${path}`, {
         method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-        headers: { authorization: shopper.authorization, ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
+        headers: {
+          authorization: shopper.authorization,
+          ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+          ...init.headers,
+        },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
       const text = await res.text();
@@ -156,9 +160,15 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
   let abandoned = 0;
   const pending: Array<Promise<void>> = [];
   const buy = async (w: Waiter, token: string) => {
-    const h = await json(`/v1/skus/${sku}/holds`, w.shopper, { body: { quantity: 1 }, headers: { "holdfast-admission": token, "idempotency-key": crypto.randomUUID() } });
+    const h = await json(`/v1/skus/${sku}/holds`, w.shopper, {
+      body: { quantity: 1 },
+      headers: { "holdfast-admission": token, "idempotency-key": crypto.randomUUID() },
+    });
     if (h.status !== 201) return;
-    const o = await json("/v1/checkout", w.shopper, { body: { holdIds: [h.body.holdId], paymentMethod: "pm_card_visa" }, headers: { "idempotency-key": crypto.randomUUID() } });
+    const o = await json("/v1/checkout", w.shopper, {
+      body: { holdIds: [h.body.holdId], paymentMethod: "pm_card_visa" },
+      headers: { "idempotency-key": crypto.randomUUID() },
+    });
     if (o.status !== 202) return;
     for (let i = 0; i < 100; i++) {
       await new Promise((r) => setTimeout(r, 250));
@@ -237,7 +247,10 @@ export async function runQueueStampede(ctx: BenchContext, sku: string, saleId: s
     polls,
     admittedAfterSoldOut: lastSaleMs === 0 ? 0 : admittedWaiters.filter((w) => w.admittedAtMs! > lastSaleMs).length,
     unitsUnsoldWhileWaiting,
-    fifoRankCorrelation: rankCorrelation(admittedWaiters.map((w) => w.arrivalMs), admittedWaiters.map((w) => w.admittedAtMs!)),
+    fifoRankCorrelation: rankCorrelation(
+      admittedWaiters.map((w) => w.arrivalMs),
+      admittedWaiters.map((w) => w.admittedAtMs!),
+    ),
     queuePollObjectCallsPer1k: polls === 0 ? 0 : (misses / polls) * 1000,
     oversell: Math.max(0, levels.sold - units),
     soldOutVisibleMs: lastSaleMs === 0 || soldOutSeen.length === 0 ? null : Math.max(...soldOutSeen) - lastSaleMs,
@@ -255,7 +268,11 @@ export function renderQueue(r: QueueBenchResult): string {
     ["fifo_rank_correlation", r.fifoRankCorrelation.toFixed(4), ">= 0.99"],
     ["queue_poll_object_calls_per_1k", r.queuePollObjectCallsPer1k.toFixed(2), "<= 5"],
     ["oversell", String(r.oversell), "0"],
-    ["last sale -> every waiter sees sold_out", r.soldOutVisibleMs === null ? "n/a" : `${(r.soldOutVisibleMs / 1000).toFixed(1)} s`, "a few s"],
+    [
+      "last sale -> every waiter sees sold_out",
+      r.soldOutVisibleMs === null ? "n/a" : `${(r.soldOutVisibleMs / 1000).toFixed(1)} s`,
+      "a few s",
+    ],
     ["polls / duration", `${r.polls} / ${r.durationS.toFixed(0)} s`, ""],
   ];
   return ["Waiting room stampede (phase 9)", ...rows.map(([k, v, t]) => `  ${k.padEnd(46)} ${v.padStart(14)}  ${t}`)].join("\n");

@@ -13,7 +13,11 @@ export const LIVE_TARGETS = {
 
 export function renderLive(r: LiveResult): string {
   const ratio = r.kinds.watched.summary.rps / r.kinds.quiet.summary.rps;
-  const lines = tabulate([ROW_HEADER, row(`hold, SKU with ${r.sockets} live sockets (HTTP)`, r.kinds.watched), row("hold, SKU nobody watches (HTTP)", r.kinds.quiet)]);
+  const lines = tabulate([
+    ROW_HEADER,
+    row(`hold, SKU with ${r.sockets} live sockets (HTTP)`, r.kinds.watched),
+    row("hold, SKU nobody watches (HTTP)", r.kinds.quiet),
+  ]);
   lines.push(
     "",
     `live: ${r.sockets} sockets (connected in ${r.connectSeconds.toFixed(1)} s); ${r.changes} isolated changes, hold sent -> last socket received ` +

@@ -54,8 +54,24 @@ export function renderSim(m: SimMeasurement, sw: SimSweep, upper: SimSweep): str
     row("noop DO call (subtracted)", m.kinds.noop),
   ]);
   const header = [
-    "K", "holds/s", "grants/s", "p50 ms", "p99 ms", "held p99", "granted", "sold_out", "503 overl", "503 unav",
-    "99% sold ms", "last 201 ms", "false s/o", "stranded", "pool/1k", "pool busy", "shard busy", "reached",
+    "K",
+    "holds/s",
+    "grants/s",
+    "p50 ms",
+    "p99 ms",
+    "held p99",
+    "granted",
+    "sold_out",
+    "503 overl",
+    "503 unav",
+    "99% sold ms",
+    "last 201 ms",
+    "false s/o",
+    "stranded",
+    "pool/1k",
+    "pool busy",
+    "shard busy",
+    "reached",
   ];
   // The median seed's run by holds/s; false sold-outs and stranded units as the worst seed's; reached as seeds that did.
   const rows = sw.byK.map(({ median: r, runs, reached }) => [

@@ -69,7 +69,17 @@ export function tabulate(rows: string[][]): string[] {
 }
 
 /** The row columns of `row`, for tables made of kinds. */
-export const ROW_HEADER = ["scenario", "requests", "rps", "rps per slice", "p50 ms", "p99 ms", "rt cpu us/req", "client cpu us/req", "written/req"];
+export const ROW_HEADER = [
+  "scenario",
+  "requests",
+  "rps",
+  "rps per slice",
+  "p50 ms",
+  "p99 ms",
+  "rt cpu us/req",
+  "client cpu us/req",
+  "written/req",
+];
 
 export function renderTable(
   c: CompareResult,

@@ -96,7 +96,19 @@ async function main(): Promise<number> {
   };
 
   const durations: Durations = {
-    build: 0, start: 0, setup: 0, compare: 0, scale: 0, oversell: 0, edge: 0, checkout: 0, shards: 0, simulate: 0, live: 0, queue: 0, total: 0,
+    build: 0,
+    start: 0,
+    setup: 0,
+    compare: 0,
+    scale: 0,
+    oversell: 0,
+    edge: 0,
+    checkout: 0,
+    shards: 0,
+    simulate: 0,
+    live: 0,
+    queue: 0,
+    total: 0,
   };
   let mark = performance.now();
   const lap = (key: keyof Durations) => {
@@ -147,7 +159,9 @@ async function main(): Promise<number> {
         queue && renderQueue(queue),
       ];
       const summary = {
-        ...(shards ? { ...shardSummary(shards.compare, shards.stampede), targets_met: shardTargetsMet(shards.compare, shards.stampede) } : {}),
+        ...(shards
+          ? { ...shardSummary(shards.compare, shards.stampede), targets_met: shardTargetsMet(shards.compare, shards.stampede) }
+          : {}),
         ...(sim ? simSummary(sim.measured, sim.sweep, sim.upper) : {}),
         ...(live ? { ...liveSummary(live), targets_met: liveTargetsMet(live) } : {}),
         ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
@@ -192,7 +206,9 @@ async function main(): Promise<number> {
     );
     const checkouts = await runCheckouts(ctx, SKUS.checkout);
     lap("checkout");
-    progress(`  ${checkouts.paid} paid of ${checkouts.orders} orders (${checkouts.ordersPerS.toFixed(1)}/s), p95 ${checkouts.paidMs.p95.toFixed(0)} ms, ${checkouts.lost} lost`);
+    progress(
+      `  ${checkouts.paid} paid of ${checkouts.orders} orders (${checkouts.ordersPerS.toFixed(1)}/s), p95 ${checkouts.paidMs.p95.toFixed(0)} ms, ${checkouts.lost} lost`,
+    );
     checkAborted();
 
     const shards = await shardPhase(ctx);
@@ -222,7 +238,11 @@ async function main(): Promise<number> {
       ...simSummary(sim.measured, sim.sweep, sim.upper),
       ...liveSummary(live),
       ...queueSummary(queue),
-      non_2xx: { ...(non_2xx as Record<string, number>), shards: shardNonSuccess(shards.compare, sim.measured), live: liveNonSuccess(live) },
+      non_2xx: {
+        ...(non_2xx as Record<string, number>),
+        shards: shardNonSuccess(shards.compare, sim.measured),
+        live: liveNonSuccess(live),
+      },
       targets_met: {
         ...(targets_met as Record<string, boolean>),
         ...shardTargetsMet(shards.compare, shards.stampede),
@@ -237,7 +257,9 @@ async function main(): Promise<number> {
 
     const holds = { small: scale.small.liveHolds, big: scale.big.liveHolds };
     const table = renderTable(compare, scale, oversell, holds, edge, checkouts, facts);
-    process.stdout.write(`\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper)}\n\n${renderLive(live)}\n\n${renderQueue(queue)}\n\n`);
+    process.stdout.write(
+      `\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper)}\n\n${renderLive(live)}\n\n${renderQueue(queue)}\n\n`,
+    );
     process.stdout.write(`${JSON.stringify(summary)}\n`);
 
     if (queue.oversell > 0 || !queue.accountingOk) return queueFailed(queue);
@@ -288,7 +310,9 @@ async function simulationPhase(ctx: BenchContext): Promise<{ measured: SimMeasur
   const measured = await measureServiceTimes(ctx);
   if (ctx.signal.aborted) throw new Error("interrupted");
   const { sim } = cfg;
-  ctx.progress(`  simulating ${sim.ratePerS} holds/s on ${sim.units} units for K = 1..${sim.maxShards} (seeds ${sim.seed}..${sim.seed + sim.seeds - 1})`);
+  ctx.progress(
+    `  simulating ${sim.ratePerS} holds/s on ${sim.units} units for K = 1..${sim.maxShards} (seeds ${sim.seed}..${sim.seed + sim.seeds - 1})`,
+  );
   const { maxShards, seeds, ...settings } = sim;
   const result = sweep({ ...settings, service: measured.service, policy: measured.policy }, maxShards, seeds);
   const upper = sweep({ ...settings, service: measured.serviceUpper, policy: measured.policy }, maxShards, seeds);
@@ -324,7 +348,9 @@ function queueFailed(q: QueueBenchResult): number {
 /** 1 when the sharded stampede oversold, did not balance or failed its audit; 2 on unexpected replies; else 0. */
 function exitStatus(s: StampedeResult | null, nonSuccess: number, c: ShardCompareResult | null): number {
   if (s && (s.oversell > 0 || !s.accountingOk || !s.auditOk)) {
-    progress(`FAILED: sharded stampede oversell ${s.oversell}, accounting ${s.accountingOk ? "balanced" : "not balanced"}, audit ${s.auditOk ? "ok" : "failed"}`);
+    progress(
+      `FAILED: sharded stampede oversell ${s.oversell}, accounting ${s.accountingOk ? "balanced" : "not balanced"}, audit ${s.auditOk ? "ok" : "failed"}`,
+    );
     return 1;
   }
   if (c && !c.auditOk) {

@@ -130,7 +130,9 @@ export async function startRuntime(scriptPath: string, options: { inspectorPort?
 async function applyD1Migrations(mf: Miniflare): Promise<void> {
   const db = await mf.getD1Database("DB");
   const dir = path.join(ROOT, "migrations");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   for (const file of files) {
     const statements = readFileSync(path.join(dir, file), "utf8")
       .split("--> statement-breakpoint")

@@ -63,7 +63,11 @@ export async function compareShards(ctx: BenchContext, skus: { sharded: string; 
 
   // Every shard's first fill is start-up, not refill traffic: warm up until each shard has asked once (bounded).
   const primeStarted = performance.now();
-  while ((await ctx.api.escrow(skus.sharded)).poolCalls < shards && performance.now() - primeStarted < PRIME_TIMEOUT_MS && !ctx.signal.aborted) {
+  while (
+    (await ctx.api.escrow(skus.sharded)).poolCalls < shards &&
+    performance.now() - primeStarted < PRIME_TIMEOUT_MS &&
+    !ctx.signal.aborted
+  ) {
     const { load } = await measure(ctx, targets.sharded, 1);
     await ctx.api.restock(skus.sharded, load.created);
   }

@@ -1,4 +1,12 @@
-import { asDistinctCustomers, directReserveTarget, escrowPolicy, noopTarget, shardReserveTarget, transferTarget, type Target } from "./client.ts";
+import {
+  asDistinctCustomers,
+  directReserveTarget,
+  escrowPolicy,
+  noopTarget,
+  shardReserveTarget,
+  transferTarget,
+  type Target,
+} from "./client.ts";
 import { summarizeKinds, type KindResult } from "./compare.ts";
 import { measure, rps, type BenchContext, type Slice } from "./context.ts";
 import type { EscrowPolicy, ServiceTimes } from "./sim.ts";
@@ -74,7 +82,10 @@ export async function measureServiceTimes(ctx: BenchContext): Promise<SimMeasure
   await ctx.api.restock(SKUS.transfer, TRANSFER_STOCK);
 
   // The direct probes take the customer from a header: no tokens needed, and every hold is a new customer.
-  const customers: Shopper[] = Array.from({ length: ctx.cfg.shardCustomers }, (_, i) => ({ customerId: `bench-sim-${i}`, authorization: "" }));
+  const customers: Shopper[] = Array.from({ length: ctx.cfg.shardCustomers }, (_, i) => ({
+    customerId: `bench-sim-${i}`,
+    authorization: "",
+  }));
   // One transfer caller per shard, so each give-back returns exactly its own grant.
   const callers = ctx.shoppers.slice(0, shards);
   const shardOfCaller = new Map(callers.map((s, i) => [s.customerId, i]));

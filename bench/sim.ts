@@ -396,7 +396,10 @@ export function simulate(p: SimParams): SimResult {
         answer(req, "overloaded");
       } else if (units === "later") {
         if (round >= p.policy.reserveRoundsMax) answer(req, "unavailable");
-        else at(p.policy.laterMs, () => (s.free > 0 ? resume(s, p.service.shardHoldMs, () => attempt(req, s, round + 1)) : ask(req, s, round + 1)));
+        else
+          at(p.policy.laterMs, () =>
+            s.free > 0 ? resume(s, p.service.shardHoldMs, () => attempt(req, s, round + 1)) : ask(req, s, round + 1),
+          );
       } else if (units === 0) {
         // The pool and every sibling are out: the final reserve.
         if (s.free > 0) {
@@ -644,7 +647,12 @@ export function sweep(settings: Omit<SimParams, "shards">, maxShards: number, se
   const byK = shardCounts(maxShards).map((shards) => {
     const runs = seedList.map((s) => simulate({ ...rest, seed: s, shards }));
     const sorted = [...runs].sort((a, b) => a.holdsPerS - b.holdsPerS);
-    return { shards, runs, median: sorted[Math.floor((sorted.length - 1) / 2)]!, reached: runs.filter((r) => reachedRate(r, rest.ratePerS)).length };
+    return {
+      shards,
+      runs,
+      median: sorted[Math.floor((sorted.length - 1) / 2)]!,
+      reached: runs.filter((r) => reachedRate(r, rest.ratePerS)).length,
+    };
   });
   const reached = byK.find((k) => k.reached === k.runs.length);
   return { settings: rest, seeds: seedList, byK, reachedAtK: reached?.shards ?? null, seconds: (performance.now() - started) / 1000 };

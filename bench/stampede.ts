@@ -238,7 +238,6 @@ async function stampede(ctx: BenchContext, sku: string, round: number, boundMs: 
     poolCalls: escrow.poolCalls - poolCallsBefore,
     auditOk: escrow.audit.ok,
     auditProblems: escrow.audit.problems,
-    accountingOk:
-      levels.reserved === granted && levels.reserved <= levels.onHand && levels.received === levels.onHand + levels.sold,
+    accountingOk: levels.reserved === granted && levels.reserved <= levels.onHand && levels.received === levels.onHand + levels.sold,
   };
 }

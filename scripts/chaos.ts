@@ -100,7 +100,10 @@ try {
   const admin = secrets.ADMIN_TOKEN;
   await setUp(new Api(runtime.origin), admin, ledger, Date.now());
   const tokens = await Promise.all(
-    Array.from({ length: opts.shoppers }, async (_, i) => (await shopperToken(secrets.SHOPPER_JWT_SECRET, `chaos-shopper-${i}`, Date.now())).token),
+    Array.from(
+      { length: opts.shoppers },
+      async (_, i) => (await shopperToken(secrets.SHOPPER_JWT_SECRET, `chaos-shopper-${i}`, Date.now())).token,
+    ),
   );
 
   // The load lasts `seconds` of the runtime's up-time: restarts add to the wall time, not to the load.
@@ -111,10 +114,14 @@ try {
   const loadUp = () => runtime.upTimeMs() - upAtStart;
   const wallLimit = loadStart + loadMs + opts.kills * MAX_RESTART_MS;
   const actor = { client, ledger, loading: () => loadUp() < loadMs && Date.now() < wallLimit };
-  log(`load: ${opts.shoppers} shoppers + merchant for ${opts.seconds} s of up-time; kills at up-time ${schedule.map((ms) => `+${(ms / 1000).toFixed(1)}s`).join(", ") || "none"}`);
+  log(
+    `load: ${opts.shoppers} shoppers + merchant for ${opts.seconds} s of up-time; kills at up-time ${schedule.map((ms) => `+${(ms / 1000).toFixed(1)}s`).join(", ") || "none"}`,
+  );
   const progress = setInterval(() => {
     const ops = Object.values(ledger.ops).reduce((n, o) => n + Object.values(o).reduce((a, b) => a + b, 0), 0);
-    log(`+${((Date.now() - loadStart) / 1000).toFixed(0)}s (up-time ${(loadUp() / 1000).toFixed(0)}s): ${ops} operations, ${stats.requests} requests, ${kills.length} kills, runtime ${runtime.isUp ? "up" : "down"}`);
+    log(
+      `+${((Date.now() - loadStart) / 1000).toFixed(0)}s (up-time ${(loadUp() / 1000).toFixed(0)}s): ${ops} operations, ${stats.requests} requests, ${kills.length} kills, runtime ${runtime.isUp ? "up" : "down"}`,
+    );
   }, 15_000);
   const killer = async () => {
     for (const offset of schedule) {
@@ -127,11 +134,7 @@ try {
       log(`runtime back after ${(restartMs / 1000).toFixed(1)} s`);
     }
   };
-  await Promise.all([
-    killer(),
-    merchant(actor, opts.seed, admin),
-    ...tokens.map((token, i) => shopper(actor, opts.seed, i, token)),
-  ]);
+  await Promise.all([killer(), merchant(actor, opts.seed, admin), ...tokens.map((token, i) => shopper(actor, opts.seed, i, token))]);
   clearInterval(progress);
   log(`load done after ${((Date.now() - loadStart) / 1000).toFixed(1)} s; settling (at most ${opts.settleSeconds} s)`);
 

@@ -84,7 +84,8 @@ try {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: path.join(PHONE, "phone-report.png"), fullPage: true });
   console.log(`[screenshots] docs/console-sale-board.png, docs/console-report.png; phone layouts in ${path.relative(ROOT, PHONE)}/`);
-  if (!features.report) console.warn("[screenshots] this server has no GET /v1/sales/{saleId}/report: the report picture shows 'not available'");
+  if (!features.report)
+    console.warn("[screenshots] this server has no GET /v1/sales/{saleId}/report: the report picture shows 'not available'");
 } finally {
   await browser.close();
   await app.stop();

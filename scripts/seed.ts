@@ -24,7 +24,10 @@ function fail(message: string): never {
 
 const { values, positionals } = (() => {
   try {
-    return parseArgs({ options: { url: { type: "string", default: "http://localhost:8787" }, env: { type: "string" } }, allowPositionals: true });
+    return parseArgs({
+      options: { url: { type: "string", default: "http://localhost:8787" }, env: { type: "string" } },
+      allowPositionals: true,
+    });
   } catch (err) {
     return fail(`${(err as Error).message}\nusage: npm run seed -- <file.json> [--url http://localhost:8787] [--env <name>]`);
   }
@@ -43,12 +46,19 @@ if (!parsed.success) fail(`${file} is not a seed file:\n  ${describeIssues(parse
 
 const token =
   process.env.HOLDFAST_ADMIN_TOKEN ??
-  (existsSync(path.join(ROOT, ".dev.vars")) || values.env ? readDevSecrets(ROOT, values.env) : readSecretsFile(path.join(ROOT, ".dev.vars.example"))).ADMIN_TOKEN;
+  (existsSync(path.join(ROOT, ".dev.vars")) || values.env
+    ? readDevSecrets(ROOT, values.env)
+    : readSecretsFile(path.join(ROOT, ".dev.vars.example"))
+  ).ADMIN_TOKEN;
 
 const hf = createHoldfastClient({ baseUrl: values.url!, token });
 try {
-  for (const line of await applySeed(hf, parsed.data, Date.now())) console.log(`  ${line.what.padEnd(20)} ${line.action.padEnd(8)} ${line.detail}`);
+  for (const line of await applySeed(hf, parsed.data, Date.now()))
+    console.log(`  ${line.what.padEnd(20)} ${line.action.padEnd(8)} ${line.detail}`);
 } catch (err) {
-  const reason = err instanceof TypeError ? `cannot reach ${values.url} (is \`npm run dev\` running?): ${String(err.cause ?? err.message)}` : String(err);
+  const reason =
+    err instanceof TypeError
+      ? `cannot reach ${values.url} (is \`npm run dev\` running?): ${String(err.cause ?? err.message)}`
+      : String(err);
   fail(reason);
 }

@@ -37,7 +37,12 @@ function usage(): never {
 const { values, positionals } = (() => {
   try {
     return parseArgs({
-      options: { sub: { type: "string" }, ttl: { type: "string", default: "30d" }, env: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        sub: { type: "string" },
+        ttl: { type: "string", default: "30d" },
+        env: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
       allowPositionals: true,
     });
   } catch (err) {
@@ -65,5 +70,7 @@ const devVars = [...(values.env ? [`.dev.vars.${values.env}`] : []), ".dev.vars"
 const secrets = devVars ? readDevSecrets(ROOT, values.env) : readSecretsFile(path.join(ROOT, ".dev.vars.example"));
 const exp = Math.floor(Date.now() / 1000) + ttl;
 const token = await sign({ sub, exp }, secrets.SHOPPER_JWT_SECRET, "HS256");
-console.error(`[token] shopper token for sub=${sub}, expires ${new Date(exp * 1000).toISOString()}${devVars ? "" : " (signed with .dev.vars.example's secret)"}`);
+console.error(
+  `[token] shopper token for sub=${sub}, expires ${new Date(exp * 1000).toISOString()}${devVars ? "" : " (signed with .dev.vars.example's secret)"}`,
+);
 console.log(token);

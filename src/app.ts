@@ -141,7 +141,17 @@ export function createApp() {
       // Hono's own 4xx, e.g. a body that is not JSON.
       return problemResponse("invalid_request", err.message || "The request is not valid.");
     }
-    console.error(JSON.stringify({ level: "error", event: "unhandled", requestId, method: c.req.method, path: c.req.path, error: String(err), stack: err instanceof Error ? err.stack : undefined }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        event: "unhandled",
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        error: String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      }),
+    );
     return problemResponse("internal", "Something went wrong on our side; the request may be retried.");
   });
 

@@ -23,7 +23,10 @@ const REFUNDS_MAX = 50;
  * ids and holds that ended a day ago (the per-customer index), and refunds whose request died after recording them (two-phase: the
  * record says what to finish, see src/orders/refunds.ts).
  */
-export async function runMaintenance(env: Env, now_ms: number): Promise<{ replies: number; webhooks: number; holds: number; refunds: number }> {
+export async function runMaintenance(
+  env: Env,
+  now_ms: number,
+): Promise<{ replies: number; webhooks: number; holds: number; refunds: number }> {
   const replies = await pruneReplies(env, now_ms, PRUNE_ROWS_MAX);
   const webhooks = await env.DB.prepare(
     `DELETE FROM processed_webhooks WHERE event_id IN

@@ -7,16 +7,13 @@ import { flushOutbox } from "./outbox-helpers";
 
 /** Reads storage directly: unlike the API, this never expires a hold on the way. */
 function raw<T>(sku: string, query: string, ...params: unknown[]): Promise<T[]> {
-  return runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) =>
-    state.storage.sql.exec(query, ...params).toArray() as T[],
-  );
+  return runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) => state.storage.sql.exec(query, ...params).toArray() as T[]);
 }
 
 const statusOf = async (sku: string, holdId: string) =>
   (await raw<{ status: string }>(sku, "SELECT status FROM holds WHERE hold_id = ?", holdId))[0]?.status;
 
-const alarmOf = (sku: string) =>
-  runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) => state.storage.getAlarm());
+const alarmOf = (sku: string) => runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) => state.storage.getAlarm());
 
 /** Moves a hold's deadline into the past, as if its TTL had run out. */
 const backdate = (sku: string, holdId: string) =>
@@ -60,7 +57,9 @@ describe("hold expiry from the alarm", () => {
 
   it("expires a real one-second hold by itself, without any request touching it", async () => {
     const sku = await createSku({ stock: 3, alwaysOn: false });
-    expect((await putSale(unique("blink"), [{ sku, price: { amount: 100, currency: "usd" }, perCustomerLimit: 3, holdSeconds: 1 }])).status).toBe(201);
+    expect(
+      (await putSale(unique("blink"), [{ sku, price: { amount: 100, currency: "usd" }, perCustomerLimit: 3, holdSeconds: 1 }])).status,
+    ).toBe(201);
     const h = (await hold(sku, "cal", 1)).body;
     expect(Date.parse(h.expiresAt) - Date.parse(h.createdAt)).toBe(1_000);
 
@@ -69,7 +68,9 @@ describe("hold expiry from the alarm", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(await statusOf(sku, h.holdId)).toBe("expired");
-    const [{ ended_at_ms }] = await raw<{ ended_at_ms: number }>(sku, "SELECT ended_at_ms FROM holds WHERE hold_id = ?", h.holdId) as [{ ended_at_ms: number }];
+    const [{ ended_at_ms }] = (await raw<{ ended_at_ms: number }>(sku, "SELECT ended_at_ms FROM holds WHERE hold_id = ?", h.holdId)) as [
+      { ended_at_ms: number },
+    ];
     // Exact to within a second or two of expiresAt (spec §3).
     expect(ended_at_ms - Date.parse(h.expiresAt)).toBeLessThan(2_000);
     expect(ended_at_ms).toBeGreaterThanOrEqual(Date.parse(h.expiresAt));
@@ -117,7 +118,11 @@ describe("hold expiry from the alarm", () => {
   it("prunes idempotency replies after 24 hours", async () => {
     const sku = await createSku({ stock: 1 });
     const restock = () =>
-      call(`/v1/skus/${sku}/adjustments`, { auth: ADMIN, body: { delta: 5, reason: "restock" }, headers: { "Idempotency-Key": "prune-me" } });
+      call(`/v1/skus/${sku}/adjustments`, {
+        auth: ADMIN,
+        body: { delta: 5, reason: "restock" },
+        headers: { "Idempotency-Key": "prune-me" },
+      });
     expect((await restock()).status).toBe(200);
     expect((await restock()).headers.get("Idempotent-Replayed")).toBe("true");
     expect(await levels(sku)).toMatchObject({ onHand: 6 });

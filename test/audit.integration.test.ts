@@ -43,8 +43,15 @@ async function tampered<T>(stream: string, change: (rows: AuditRow[]) => Promise
     await env.DB.prepare("DELETE FROM audit_events WHERE stream = ?").bind(stream).run();
     await env.DB.batch(
       original.map((r) =>
-        env.DB.prepare("INSERT INTO audit_events (stream, seq, type, at_ms, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
-          .bind(r.stream, r.seq, r.type, r.at_ms, r.data, r.prev_hash, r.hash),
+        env.DB.prepare("INSERT INTO audit_events (stream, seq, type, at_ms, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(
+          r.stream,
+          r.seq,
+          r.type,
+          r.at_ms,
+          r.data,
+          r.prev_hash,
+          r.hash,
+        ),
       ),
     );
   }
@@ -74,7 +81,15 @@ describe("shipping the SKU outbox to the audit log", () => {
     }
     const inv = await inventoryRow(sku);
     const now = await levels(sku);
-    expect(inv).toMatchObject({ name: `Test ${sku}`, on_hand: now.onHand, reserved: now.reserved, available: now.available, sold: now.sold, received: now.received, last_seq: 5 });
+    expect(inv).toMatchObject({
+      name: `Test ${sku}`,
+      on_hand: now.onHand,
+      reserved: now.reserved,
+      available: now.available,
+      sold: now.sold,
+      received: now.received,
+      last_seq: 5,
+    });
     // The object's head follows the chain, and nothing is left behind.
     const [head] = await objectSql<{ seq: number; hash: string }>(sku, "SELECT seq, hash FROM audit_head");
     expect(head).toEqual({ seq: 5, hash: prev });
@@ -150,7 +165,11 @@ describe("shipping the SKU outbox to the audit log", () => {
     const sku = await createSku({ stock: 2 });
     const report = await runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
       await state.storage.deleteAlarm();
-      const down = new OutboxShipper(state.storage, o.ledger.tables, { db: failingD1(), notifications: fakeQueue().queue, lowStockThreshold: 10 });
+      const down = new OutboxShipper(state.storage, o.ledger.tables, {
+        db: failingD1(),
+        notifications: fakeQueue().queue,
+        lowStockThreshold: 10,
+      });
       const r = await down.drain();
       return { ...r, retryInMs: down.retryNotBeforeMs - Date.now() };
     });
@@ -171,7 +190,11 @@ describe("shipping the SKU outbox to the audit log", () => {
     // The queue fails after D1 took the batch: the rows stay unshipped.
     const crashed = await runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
       await state.storage.deleteAlarm();
-      return new OutboxShipper(state.storage, o.ledger.tables, { db: env.DB, notifications: fakeQueue({ fail: true }).queue, lowStockThreshold: 10 }).drain();
+      return new OutboxShipper(state.storage, o.ledger.tables, {
+        db: env.DB,
+        notifications: fakeQueue({ fail: true }).queue,
+        lowStockThreshold: 10,
+      }).drain();
     });
     expect(crashed.ok).toBe(false);
     expect((await streamRows(stream)).length).toBe(4);
@@ -179,13 +202,31 @@ describe("shipping the SKU outbox to the audit log", () => {
 
     const sent = await runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
       const q = fakeQueue();
-      const report = await new OutboxShipper(state.storage, o.ledger.tables, { db: env.DB, notifications: q.queue, lowStockThreshold: 10 }).drain();
+      const report = await new OutboxShipper(state.storage, o.ledger.tables, {
+        db: env.DB,
+        notifications: q.queue,
+        lowStockThreshold: 10,
+      }).drain();
       return { report, sent: q.sent };
     });
     expect(sent.report).toMatchObject({ ok: true, shipped: 2, pending: false });
     expect(sent.sent).toEqual([
-      { id: `${stream}:3:stock.low`, audience: "merchant", type: "stock.low", sku, data: { available: 9, onHand: 12, threshold: 10 }, atMs: expect.any(Number) },
-      { id: `${stream}:4:stock.sold_out`, audience: "merchant", type: "stock.sold_out", sku, data: { available: 0, onHand: 12 }, atMs: expect.any(Number) },
+      {
+        id: `${stream}:3:stock.low`,
+        audience: "merchant",
+        type: "stock.low",
+        sku,
+        data: { available: 9, onHand: 12, threshold: 10 },
+        atMs: expect.any(Number),
+      },
+      {
+        id: `${stream}:4:stock.sold_out`,
+        audience: "merchant",
+        type: "stock.sold_out",
+        sku,
+        data: { available: 0, onHand: 12 },
+        atMs: expect.any(Number),
+      },
     ]);
     expect((await streamRows(stream)).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     expect(await inventoryRow(sku)).toMatchObject({ available: 0, reserved: 12, last_seq: 4 });
@@ -203,7 +244,10 @@ describe("shipping the SKU outbox to the audit log", () => {
       runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
         const q = fakeQueue();
         await new OutboxShipper(state.storage, o.ledger.tables, { db: env.DB, notifications: q.queue, lowStockThreshold: 10 }).drain();
-        return (q.sent as Array<{ id: string; type: string; data: { available: number } }>).map((n) => [n.id.split(":").slice(-2).join(":"), n.data.available]);
+        return (q.sent as Array<{ id: string; type: string; data: { available: number } }>).map((n) => [
+          n.id.split(":").slice(-2).join(":"),
+          n.data.available,
+        ]);
       });
     expect(await ship()).toEqual([]);
     await restock(sku, 3);
@@ -309,9 +353,33 @@ describe("GET /v1/audit/verify", () => {
     expect(bad).toMatchObject({ ok: false, firstBadEvent: { stream, seq: 3 } });
     expect(bad.firstBadEvent.reason).toMatch(/hash/);
     // The same change through the unfiltered walk, and a changed time or type.
-    expect((await tampered(stream, (rows) => setRow(stream, 4, { ...rows[3]!, at_ms: rows[3]!.at_ms + 1 }), () => verify())).firstBadEvent).toMatchObject({ stream, seq: 4 });
-    expect((await tampered(stream, (rows) => setRow(stream, 2, { ...rows[1]!, type: "stock.gift" }), () => verify(stream))).firstBadEvent).toMatchObject({ seq: 2 });
-    expect((await tampered(stream, (rows) => setRow(stream, 5, { ...rows[4]!, data: "{not json" }), () => verify(stream))).firstBadEvent).toMatchObject({ seq: 5 });
+    expect(
+      (
+        await tampered(
+          stream,
+          (rows) => setRow(stream, 4, { ...rows[3]!, at_ms: rows[3]!.at_ms + 1 }),
+          () => verify(),
+        )
+      ).firstBadEvent,
+    ).toMatchObject({ stream, seq: 4 });
+    expect(
+      (
+        await tampered(
+          stream,
+          (rows) => setRow(stream, 2, { ...rows[1]!, type: "stock.gift" }),
+          () => verify(stream),
+        )
+      ).firstBadEvent,
+    ).toMatchObject({ seq: 2 });
+    expect(
+      (
+        await tampered(
+          stream,
+          (rows) => setRow(stream, 5, { ...rows[4]!, data: "{not json" }),
+          () => verify(stream),
+        )
+      ).firstBadEvent,
+    ).toMatchObject({ seq: 5 });
     expect(await verify()).toMatchObject({ ok: true });
   });
 
@@ -344,7 +412,10 @@ describe("GET /v1/audit/verify", () => {
     // Whole rows swapped (hashes included), then only their contents.
     const swapWhole = (rows: AuditRow[]) => Promise.all([setRow(stream, 2, rows[2]!), setRow(stream, 3, rows[1]!)]);
     const swapContents = (rows: AuditRow[]) =>
-      Promise.all([setRow(stream, 3, { ...rows[2]!, data: rows[3]!.data, type: rows[3]!.type }), setRow(stream, 4, { ...rows[3]!, data: rows[2]!.data, type: rows[2]!.type })]);
+      Promise.all([
+        setRow(stream, 3, { ...rows[2]!, data: rows[3]!.data, type: rows[3]!.type }),
+        setRow(stream, 4, { ...rows[3]!, data: rows[2]!.data, type: rows[2]!.type }),
+      ]);
     expect((await tampered(stream, swapWhole, () => verify(stream))).firstBadEvent).toMatchObject({ stream, seq: 2 });
     expect((await tampered(stream, swapContents, () => verify(stream))).firstBadEvent).toMatchObject({ stream, seq: 3 });
     expect(await verify()).toMatchObject({ ok: true });

@@ -25,9 +25,15 @@ const badCredentials: Array<[string, () => Promise<string>]> = [
   ["a JWT without exp", async () => `Bearer ${await sign({ sub: "mallory" }, SECRET, "HS256")}`],
   ["a JWT without sub", async () => `Bearer ${await sign({ exp: now() + 3600 }, SECRET, "HS256")}`],
   ["a JWT whose sub is not a customer id", async () => `Bearer ${await sign({ sub: "a b", exp: now() + 3600 }, SECRET, "HS256")}`],
-  ["a JWT not valid before an hour from now", async () => `Bearer ${await sign({ sub: "mallory", exp: now() + 7200, nbf: now() + 3600 }, SECRET, "HS256")}`],
+  [
+    "a JWT not valid before an hour from now",
+    async () => `Bearer ${await sign({ sub: "mallory", exp: now() + 7200, nbf: now() + 3600 }, SECRET, "HS256")}`,
+  ],
   ["a JWT signed with HS512", async () => `Bearer ${await sign({ sub: "mallory", exp: now() + 3600 }, SECRET, "HS512")}`],
-  ["an unsigned JWT (alg none)", async () => `Bearer ${b64url({ alg: "none", typ: "JWT" })}.${b64url({ sub: "mallory", exp: now() + 3600 })}.`],
+  [
+    "an unsigned JWT (alg none)",
+    async () => `Bearer ${b64url({ alg: "none", typ: "JWT" })}.${b64url({ sub: "mallory", exp: now() + 3600 })}.`,
+  ],
 ];
 
 interface World {
@@ -62,14 +68,25 @@ async function state() {
 
 /** One request per protected route; every body is valid, so only the credential can be refused. */
 const routes: Array<[string, (auth: string | undefined) => Promise<Res>]> = [
-  ["PUT /v1/skus/{sku}", (auth) => call(`/v1/skus/${w.sku}`, { method: "PUT", auth, body: { name: "Renamed", price: { amount: 1, currency: "usd" } } })],
+  [
+    "PUT /v1/skus/{sku}",
+    (auth) => call(`/v1/skus/${w.sku}`, { method: "PUT", auth, body: { name: "Renamed", price: { amount: 1, currency: "usd" } } }),
+  ],
   ["POST /v1/skus/{sku}/adjustments", (auth) => call(`/v1/skus/${w.sku}/adjustments`, { auth, body: { delta: 5, reason: "restock" } })],
-  ["PUT /v1/sales/{saleId}", (auth) =>
-    call(`/v1/sales/${w.saleId}`, {
-      method: "PUT",
-      auth,
-      body: { name: "Hijacked", startsAt: new Date(Date.now() - 1000).toISOString(), endsAt: new Date(Date.now() + 1000).toISOString(), items: [{ sku: w.saleSku, price: { amount: 0, currency: "usd" }, perCustomerLimit: 100 }] },
-    })],
+  [
+    "PUT /v1/sales/{saleId}",
+    (auth) =>
+      call(`/v1/sales/${w.saleId}`, {
+        method: "PUT",
+        auth,
+        body: {
+          name: "Hijacked",
+          startsAt: new Date(Date.now() - 1000).toISOString(),
+          endsAt: new Date(Date.now() + 1000).toISOString(),
+          items: [{ sku: w.saleSku, price: { amount: 0, currency: "usd" }, perCustomerLimit: 100 }],
+        },
+      }),
+  ],
   ["POST /v1/skus/{sku}/holds", (auth) => call(`/v1/skus/${w.sku}/holds`, { auth, body: { quantity: 1 } })],
   ["GET /v1/skus/{sku}/holds/{holdId}", (auth) => call(`/v1/skus/${w.sku}/holds/${w.holdId}`, { auth })],
   ["DELETE /v1/skus/{sku}/holds/{holdId}", (auth) => call(`/v1/skus/${w.sku}/holds/${w.holdId}`, { method: "DELETE", auth })],
@@ -152,7 +169,11 @@ describe("authorization", () => {
     expect(del.status).toBe(200);
     expect(del.body).toMatchObject({ holdId: h.body.holdId, status: "released" });
     const after = (await call(`/v1/skus/${sku}`, { auth: ADMIN })).body;
-    expect({ reserved: after.reserved, available: after.available, liveHolds: after.liveHolds }).toEqual({ reserved: 0, available: 4, liveHolds: 0 });
+    expect({ reserved: after.reserved, available: after.available, liveHolds: after.liveHolds }).toEqual({
+      reserved: 0,
+      available: 4,
+      liveHolds: 0,
+    });
   });
 });
 
@@ -174,7 +195,16 @@ describe("GET /v1/skus/{sku}: public and merchant views", () => {
   it("the merchant view adds onHand, reserved, sold and received", async () => {
     const res = await call(`/v1/skus/${w.sku}`, { auth: ADMIN });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ sku: w.sku, available: 8, onHand: 10, reserved: 2, sold: 0, received: 10, liveHolds: 1, alwaysOn: true });
+    expect(res.body).toMatchObject({
+      sku: w.sku,
+      available: 8,
+      onHand: 10,
+      reserved: 2,
+      sold: 0,
+      received: 10,
+      liveHolds: 1,
+      alwaysOn: true,
+    });
   });
 
   it("the public view of a SKU in a sale shows the sale, not the levels", async () => {

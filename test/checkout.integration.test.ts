@@ -28,7 +28,11 @@ const idem = () => ({ "Idempotency-Key": unique("idem") });
 
 async function skuPricedIn(currency: string, stock: number, amount = 1000) {
   const sku = unique("sku");
-  const put = await call(`/v1/skus/${sku}`, { method: "PUT", auth: ADMIN, body: { name: sku, price: { amount, currency }, alwaysOn: true } });
+  const put = await call(`/v1/skus/${sku}`, {
+    method: "PUT",
+    auth: ADMIN,
+    body: { name: sku, price: { amount, currency }, alwaysOn: true },
+  });
   expect(put.status).toBe(201);
   expect((await call(`/v1/skus/${sku}/adjustments`, { auth: ADMIN, body: { delta: stock, reason: "restock" } })).status).toBe(200);
   return sku;
@@ -113,7 +117,14 @@ describe("checkout with items", () => {
     const b = await createSku({ stock: 10, price: 250 });
     const res = await checkoutAs(
       "fay",
-      { items: [{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }, { sku: a, quantity: 2 }], paymentMethod: "pm_card_visa" },
+      {
+        items: [
+          { sku: a, quantity: 1 },
+          { sku: b, quantity: 2 },
+          { sku: a, quantity: 2 },
+        ],
+        paymentMethod: "pm_card_visa",
+      },
       idem(),
     );
     expect(res.status).toBe(202);
@@ -136,7 +147,14 @@ describe("checkout with items", () => {
 
     const res = await checkoutAs(
       "gil",
-      { items: [{ sku: a, quantity: 2 }, { sku: short, quantity: 2 }, { sku: b, quantity: 3 }], paymentMethod: "pm_card_visa" },
+      {
+        items: [
+          { sku: a, quantity: 2 },
+          { sku: short, quantity: 2 },
+          { sku: b, quantity: 3 },
+        ],
+        paymentMethod: "pm_card_visa",
+      },
       idem(),
     );
     expectProblem(res, 409, "insufficient_stock");
@@ -145,7 +163,10 @@ describe("checkout with items", () => {
     expect(await Promise.all([a, b, short].map(levels))).toEqual(before);
     for (const l of before) expect(l.reserved).toBe(0);
     const live = await runInDurableObject(env.SKU.getByName(a), (_o: SkuObject, state) =>
-      state.storage.sql.exec("SELECT status FROM holds").toArray().map((r) => r.status),
+      state.storage.sql
+        .exec("SELECT status FROM holds")
+        .toArray()
+        .map((r) => r.status),
     );
     expect(live).toEqual(["released"]);
   });
@@ -153,7 +174,17 @@ describe("checkout with items", () => {
   it("refuses items priced in two currencies with 400 and releases what it held", async () => {
     const usd = await skuPricedIn("usd", 5);
     const eur = await skuPricedIn("eur", 5);
-    const res = await checkoutAs("hal", { items: [{ sku: usd, quantity: 1 }, { sku: eur, quantity: 1 }], paymentMethod: "pm_card_visa" }, idem());
+    const res = await checkoutAs(
+      "hal",
+      {
+        items: [
+          { sku: usd, quantity: 1 },
+          { sku: eur, quantity: 1 },
+        ],
+        paymentMethod: "pm_card_visa",
+      },
+      idem(),
+    );
     expectProblem(res, 400, "invalid_request");
     expect(await levels(usd)).toMatchObject({ reserved: 0, available: 5 });
     expect(await levels(eur)).toMatchObject({ reserved: 0, available: 5 });
@@ -197,7 +228,13 @@ describe("checkout idempotency", () => {
     const a = await createSku({ stock: 5 });
     const short = await createSku({ stock: 1 });
     const headers = idem();
-    const body = { items: [{ sku: a, quantity: 1 }, { sku: short, quantity: 2 }], paymentMethod: "pm_card_visa" };
+    const body = {
+      items: [
+        { sku: a, quantity: 1 },
+        { sku: short, quantity: 2 },
+      ],
+      paymentMethod: "pm_card_visa",
+    };
     const first = await checkoutAs("kai", body, headers);
     expectProblem(first, 409, "insufficient_stock");
     const replay = await checkoutAs("kai", body, headers);
@@ -208,7 +245,13 @@ describe("checkout idempotency", () => {
   it("runs a retry afresh when the first attempt under the key failed midway", async () => {
     const a = await createSku({ stock: 3 });
     const flaky = await createSku({ stock: 3 });
-    const input = { items: [{ sku: a, quantity: 1 }, { sku: flaky, quantity: 1 }], paymentMethod: "pm_card_visa" };
+    const input = {
+      items: [
+        { sku: a, quantity: 1 },
+        { sku: flaky, quantity: 1 },
+      ],
+      paymentMethod: "pm_card_visa",
+    };
     const idemKey = { key: `shopper:nia|checkout|${unique("idem")}`, requestHash: "same-request" };
     // The first attempt: the flaky SKU's object is unreachable, so the checkout gives up and releases a.
     const broken = {
@@ -249,7 +292,13 @@ describe("checkout idempotency", () => {
     const usd = await skuPricedIn("usd", 5);
     const eur = await skuPricedIn("eur", 5);
     const headers = idem();
-    const body = { items: [{ sku: usd, quantity: 1 }, { sku: eur, quantity: 1 }], paymentMethod: "pm_card_visa" };
+    const body = {
+      items: [
+        { sku: usd, quantity: 1 },
+        { sku: eur, quantity: 1 },
+      ],
+      paymentMethod: "pm_card_visa",
+    };
     const first = await checkoutAs("lou", body, headers);
     expectProblem(first, 400, "invalid_request");
     const replay = await checkoutAs("lou", body, headers);

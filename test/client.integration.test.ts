@@ -40,7 +40,10 @@ describe("@holdfast/client against the Worker", () => {
 
     const key = unique("checkout");
     const checkout = () =>
-      alice.POST("/v1/checkout", { params: { header: { "idempotency-key": key } }, body: { holdIds: [hold.holdId], paymentMethod: "pm_card_visa" } });
+      alice.POST("/v1/checkout", {
+        params: { header: { "idempotency-key": key } },
+        body: { holdIds: [hold.holdId], paymentMethod: "pm_card_visa" },
+      });
     const first = await checkout();
     expect(first.response.status).toBe(202);
     // The same logical operation, retried with its key, is the same order.
@@ -55,12 +58,22 @@ describe("@holdfast/client against the Worker", () => {
 
     const view = await unwrap(merchant.GET("/v1/skus/{sku}", { params: { path: { sku } } }));
     if (view.view !== "merchant") throw new Error("expected the merchant view");
-    expect({ onHand: view.onHand, sold: view.sold, reserved: view.reserved, received: view.received }).toEqual({ onHand: 3, sold: 2, reserved: 0, received: 5 });
+    expect({ onHand: view.onHand, sold: view.sold, reserved: view.reserved, received: view.received }).toEqual({
+      onHand: 3,
+      sold: 2,
+      reserved: 0,
+      received: 5,
+    });
   });
 
   it("hands refusals back as typed problems", async () => {
     const sku = unique("client-mug");
-    await unwrap(merchant.PUT("/v1/skus/{sku}", { params: { path: { sku } }, body: { name: "Mug", price: { amount: 900, currency: "usd" }, alwaysOn: true } }));
+    await unwrap(
+      merchant.PUT("/v1/skus/{sku}", {
+        params: { path: { sku } },
+        body: { name: "Mug", price: { amount: 900, currency: "usd" }, alwaysOn: true },
+      }),
+    );
     await unwrap(merchant.POST("/v1/skus/{sku}/adjustments", { params: { path: { sku } }, body: { delta: 1, reason: "received" } }));
     const bob = await shopper(unique("client-bob"));
     const { error, response } = await bob.POST("/v1/skus/{sku}/holds", { params: { path: { sku } }, body: { quantity: 3 } });

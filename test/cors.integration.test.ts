@@ -8,20 +8,29 @@ describe("CORS (CORS_ORIGINS, hono/cors)", () => {
   it("answers a preflight from a listed origin 204 with the allowed methods and headers", async () => {
     const res = await call("/v1/skus/anything/holds", {
       method: "OPTIONS",
-      headers: { origin: STOREFRONT, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type,idempotency-key" },
+      headers: {
+        origin: STOREFRONT,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type,idempotency-key",
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe(STOREFRONT);
     expect(res.headers.get("access-control-allow-methods")?.split(",")).toEqual(expect.arrayContaining(["GET", "PUT", "POST", "DELETE"]));
     const allowed = res.headers.get("access-control-allow-headers")?.toLowerCase().split(",") ?? [];
-    expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type", "idempotency-key", "holdfast-admission", "request-id"]));
+    expect(allowed).toEqual(
+      expect.arrayContaining(["authorization", "content-type", "idempotency-key", "holdfast-admission", "request-id"]),
+    );
     expect(res.headers.get("access-control-max-age")).toBe("600");
     expect(res.headers.get("vary")).toContain("Origin");
     expect(res.headers.get("request-id")).toBeTruthy();
   });
 
   it("gives an unlisted origin's preflight no Access-Control-Allow-Origin", async () => {
-    const res = await call("/v1/checkout", { method: "OPTIONS", headers: { origin: "https://evil.test", "access-control-request-method": "POST" } });
+    const res = await call("/v1/checkout", {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.test", "access-control-request-method": "POST" },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });
@@ -46,8 +55,16 @@ describe("CORS (CORS_ORIGINS, hono/cors)", () => {
     expect(unauthorized.headers.get("access-control-allow-origin")).toBe(STOREFRONT);
 
     const replayHeaders = { origin: STOREFRONT, "idempotency-key": `k-${sku}` };
-    const first = await call(`/v1/skus/${sku}/holds`, { auth: await shopperToken("cors-alice"), body: { quantity: 1 }, headers: replayHeaders });
-    const again = await call(`/v1/skus/${sku}/holds`, { auth: await shopperToken("cors-alice"), body: { quantity: 1 }, headers: replayHeaders });
+    const first = await call(`/v1/skus/${sku}/holds`, {
+      auth: await shopperToken("cors-alice"),
+      body: { quantity: 1 },
+      headers: replayHeaders,
+    });
+    const again = await call(`/v1/skus/${sku}/holds`, {
+      auth: await shopperToken("cors-alice"),
+      body: { quantity: 1 },
+      headers: replayHeaders,
+    });
     expect([first.status, again.status]).toEqual([201, 201]);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(again.headers.get("access-control-allow-origin")).toBe(STOREFRONT);

@@ -52,7 +52,10 @@ describe("POST /v1/dev/sales/{saleId}/clock", () => {
   it("moves a sale's window as if offsetSeconds had passed, through the merchant's own sale write", async () => {
     const sku = await createSku({ stock: 5, alwaysOn: false });
     const saleId = unique("dev-sale");
-    const put = await putSale(saleId, [{ sku, price: { amount: 900, currency: "usd" }, perCustomerLimit: 2 }], { startsInMs: 3_600_000, endsInMs: 7_200_000 });
+    const put = await putSale(saleId, [{ sku, price: { amount: 900, currency: "usd" }, perCustomerLimit: 2 }], {
+      startsInMs: 3_600_000,
+      endsInMs: 7_200_000,
+    });
     expect(put.status).toBe(201);
     const customer = unique("dev-carol");
     expectProblem(await hold(sku, customer, 1), 409, "sale_not_started");

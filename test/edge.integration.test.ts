@@ -89,7 +89,10 @@ describe("the sold-out cut", () => {
 
   it("cuts holds for a sale that has not started, with the object's problem", async () => {
     const sku = await createSku({ stock: 5, alwaysOn: false });
-    await putSale(unique("later"), [{ sku, price: { amount: 100, currency: "usd" }, perCustomerLimit: 1 }], { startsInMs: 3_600_000, endsInMs: 7_200_000 });
+    await putSale(unique("later"), [{ sku, price: { amount: 100, currency: "usd" }, perCustomerLimit: 1 }], {
+      startsInMs: 3_600_000,
+      endsInMs: 7_200_000,
+    });
     const view = await publicGet(sku);
     expect(view.body.status).toBe("upcoming");
     const cut = await hold(sku, "hal", 1);
@@ -115,7 +118,9 @@ describe("rate limits", () => {
 describe("a sale's own hold rate", () => {
   it("refuses a customer's holds beyond holdsPerMinute with 429 and Retry-After, not other customers'", async () => {
     const sku = await createSku({ stock: 50, alwaysOn: false });
-    const sale = await putSale(unique("paced"), [{ sku, price: { amount: 100, currency: "usd" }, perCustomerLimit: 10, holdsPerMinute: 2 }]);
+    const sale = await putSale(unique("paced"), [
+      { sku, price: { amount: 100, currency: "usd" }, perCustomerLimit: 10, holdsPerMinute: 2 },
+    ]);
     expect(sale.body.items[0].holdsPerMinute).toBe(2);
     expect((await hold(sku, "kai", 1)).status).toBe(201);
     expect((await hold(sku, "kai", 1)).status).toBe(201);

@@ -53,7 +53,9 @@ describe("the escrow at the tail", () => {
     const sent = () =>
       runInDurableObject(stubOf(sku, null), (_o, state) =>
         state.storage.sql
-          .exec<{ status: string; created_at_ms: number; posted_at_ms: number | null }>("SELECT status, created_at_ms, posted_at_ms FROM transfers WHERE direction = 'out' AND peer = 0")
+          .exec<{ status: string; created_at_ms: number; posted_at_ms: number | null }>(
+            "SELECT status, created_at_ms, posted_at_ms FROM transfers WHERE direction = 'out' AND peer = 0",
+          )
           .toArray(),
       );
     // The shard credited the grant before the hold answered; the pool has not heard yet.

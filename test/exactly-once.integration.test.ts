@@ -123,7 +123,8 @@ describe("commit", () => {
   });
 });
 
-const refund = (orderId: string, restock = true) => call(`/v1/orders/${orderId}/refund`, { auth: ADMIN, body: { restock }, headers: keyed() });
+const refund = (orderId: string, restock = true) =>
+  call(`/v1/orders/${orderId}/refund`, { auth: ADMIN, body: { restock }, headers: keyed() });
 
 describe("refunds are two-phase and restock once, forever", () => {
   it("restocks nothing twice when retried after every reply store has forgotten it", async () => {
@@ -158,7 +159,11 @@ describe("refunds are two-phase and restock once, forever", () => {
     const { orderId, holdId } = await paidOrder("cid", sku, 1);
     const store = new OrderStore(env.DB);
     // The attempt recorded the refund and returned the units, then died before the order moved.
-    await new Refunds(env, store).record(orderId, Date.now(), { reason: "requested_by_merchant", restock: true, from: ["paid", "fulfilled"] });
+    await new Refunds(env, store).record(orderId, Date.now(), {
+      reason: "requested_by_merchant",
+      restock: true,
+      from: ["paid", "fulfilled"],
+    });
     expect(await env.SKU.getByName(sku).returnHold(holdId, orderId)).toMatchObject({ ok: true });
     expect((await getOrder(orderId)).body).toMatchObject({ status: "paid", refund: { status: "pending" } });
 
@@ -172,7 +177,11 @@ describe("refunds are two-phase and restock once, forever", () => {
   it("refuses a fulfil racing a refund in progress, so money never goes back on a shipped order", async () => {
     const sku = await createSku({ stock: 4 });
     const { orderId } = await paidOrder("fio", sku, 1);
-    await new Refunds(env, new OrderStore(env.DB)).record(orderId, Date.now(), { reason: "requested_by_merchant", restock: false, from: ["paid"] });
+    await new Refunds(env, new OrderStore(env.DB)).record(orderId, Date.now(), {
+      reason: "requested_by_merchant",
+      restock: false,
+      from: ["paid"],
+    });
     const fulfil = await call(`/v1/orders/${orderId}/fulfill`, { method: "POST", auth: ADMIN, headers: keyed() });
     expectProblem(fulfil, 409, "invalid_order_state");
     expect(fulfil.body.detail).toMatch(/refund/);
@@ -182,7 +191,11 @@ describe("refunds are two-phase and restock once, forever", () => {
   it("finishes a refund whose request died, from the scheduled sweep", async () => {
     const sku = await createSku({ stock: 4 });
     const { orderId } = await paidOrder("swe", sku, 1);
-    await new Refunds(env, new OrderStore(env.DB)).record(orderId, Date.now(), { reason: "requested_by_merchant", restock: true, from: ["paid"] });
+    await new Refunds(env, new OrderStore(env.DB)).record(orderId, Date.now(), {
+      reason: "requested_by_merchant",
+      restock: true,
+      from: ["paid"],
+    });
     const swept = await runMaintenance(env, Date.now() + 120_000);
     expect(swept.refunds).toBeGreaterThanOrEqual(1);
     expect((await getOrder(orderId)).body).toMatchObject({ status: "refunded", refund: { status: "succeeded", restocked: true } });

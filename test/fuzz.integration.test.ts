@@ -59,7 +59,8 @@ function record(phase: "invalid" | "valid", s: Sent, labels: string[]) {
     const kind = s.req.mutation.split(/[.:]/)[0]!;
     mutationKinds[kind] = (mutationKinds[kind] ?? 0) + 1;
   }
-  if (labels.length > 0) violations.push({ phase, op: s.req.op.key, mutation, labels, request: describeRequest(s.req), response: describeResponse(s) });
+  if (labels.length > 0)
+    violations.push({ phase, op: s.req.op.key, mutation, labels, request: describeRequest(s.req), response: describeResponse(s) });
 }
 
 /** Sends requests a few at a time; answers in the order of the requests. */
@@ -115,7 +116,8 @@ function poolsFrom(w: World): Pools {
 function harvest(s: Sent) {
   if (s.status >= 300 || !s.isJson) return;
   const b = s.json as Record<string, any>;
-  if (typeof b.holdId === "string" && typeof b.sku === "string" && b.status === "held") pools.holds.push({ holdId: b.holdId, sku: b.sku, customerId: b.customerId });
+  if (typeof b.holdId === "string" && typeof b.sku === "string" && b.status === "held")
+    pools.holds.push({ holdId: b.holdId, sku: b.sku, customerId: b.customerId });
   if (typeof b.orderId === "string" && !pools.orders.includes(b.orderId)) pools.orders.push(b.orderId);
   if (typeof b.nextCursor === "string") (pools.cursors[s.req.op.key] ??= []).push(b.nextCursor);
 }
@@ -162,7 +164,9 @@ describe(`schema-driven fuzzer (seed ${SEED}, replay with FUZZ_SEED=${SEED})`, (
     const after = await settledSnapshot(world);
 
     expect({
-      violations: violations.filter((v) => v.phase === "invalid").map((v) => `${v.labels.join(", ")} ← ${v.mutation}: ${v.request} → ${v.response}`),
+      violations: violations
+        .filter((v) => v.phase === "invalid")
+        .map((v) => `${v.labels.join(", ")} ← ${v.mutation}: ${v.request} → ${v.response}`),
       stateChangedByInvalidRequests: diff(before, after),
     }).toEqual({ violations: [], stateChangedByInvalidRequests: [] });
   }, 240_000);

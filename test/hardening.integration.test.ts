@@ -4,7 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { checkout } from "../src/orders/checkout";
 import { handlePayments, PAYMENT_QUEUES } from "../src/payments/consumer";
-import { ADMIN, call, checkoutAs, createSku, expectProblem, getOrder, hold, levels, putSale, shopperToken, unique, waitForOrder, waitForStatus } from "./helpers";
+import {
+  ADMIN,
+  call,
+  checkoutAs,
+  createSku,
+  expectProblem,
+  getOrder,
+  hold,
+  levels,
+  putSale,
+  shopperToken,
+  unique,
+  waitForOrder,
+  waitForStatus,
+} from "./helpers";
 import { TEST_SECRETS } from "./secrets";
 import { installFakeStripe, signStripePayload, stripeEnv, stripeEvent, uninstallFakeStripe, type FakeStripe } from "./stripe-fake";
 
@@ -58,14 +72,30 @@ describe("request bodies", () => {
     expect(await levels(sku)).toMatchObject({ onHand: 1, received: 1 });
 
     // Invalid UTF-8 is refused the same way, not decoded to U+FFFD.
-    const bytes = new Uint8Array([...new TextEncoder().encode(`{"name":"tee `), 0xed, 0xa0, 0x80, ...new TextEncoder().encode(`","price":{"amount":1,"currency":"usd"}}`)]);
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode(`{"name":"tee `),
+      0xed,
+      0xa0,
+      0x80,
+      ...new TextEncoder().encode(`","price":{"amount":1,"currency":"usd"}}`),
+    ]);
     const res = await exports.default.fetch(
-      new Request(`https://holdfast.test/v1/skus/${fresh}`, { method: "PUT", body: bytes, headers: { authorization: ADMIN, "content-type": "application/json" } }),
+      new Request(`https://holdfast.test/v1/skus/${fresh}`, {
+        method: "PUT",
+        body: bytes,
+        headers: { authorization: ADMIN, "content-type": "application/json" },
+      }),
     );
     expect({ status: res.status, code: ((await res.json()) as { code: string }).code }).toEqual({ status: 400, code: "invalid_request" });
 
     // A surrogate pair is one well-formed character and is kept as sent.
-    const pair = await raw(`/v1/skus/${fresh}`, "PUT", `{"name":"tee \\ud83d\\ude00","price":{"amount":1,"currency":"usd"}}`, "application/json", ADMIN);
+    const pair = await raw(
+      `/v1/skus/${fresh}`,
+      "PUT",
+      `{"name":"tee \\ud83d\\ude00","price":{"amount":1,"currency":"usd"}}`,
+      "application/json",
+      ADMIN,
+    );
     expect(pair.status).toBe(201);
     expect((await call(`/v1/skus/${fresh}`, { auth: ADMIN })).body.name).toBe("tee \u{1F600}");
   });
@@ -84,11 +114,21 @@ describe("query numbers", () => {
 });
 
 describe("authorization", () => {
-  const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  const b64url = (bytes: Uint8Array) =>
+    btoa(String.fromCharCode(...bytes))
+      .replaceAll("+", "-")
+      .replaceAll("/", "_")
+      .replaceAll("=", "");
   const part = (v: unknown) => b64url(new TextEncoder().encode(JSON.stringify(v)));
   async function jwt(header: Record<string, unknown>, sub: string) {
     const input = `${part(header)}.${part({ sub, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
-    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(TEST_SECRETS.SHOPPER_JWT_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const key = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(TEST_SECRETS.SHOPPER_JWT_SECRET),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
     return `${input}.${b64url(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(input))))}`;
   }
 
@@ -116,7 +156,10 @@ describe("authorization", () => {
     }
     expect(await levels(sku)).toMatchObject({ reserved: 0 });
     // The same signing without `crit` is a good token: the refusal is for `crit` alone.
-    expect((await call(`/v1/skus/${sku}/holds`, { auth: `Bearer ${await jwt({ alg: "HS256", typ: "JWT" }, customer)}`, body: { quantity: 1 } })).status).toBe(201);
+    expect(
+      (await call(`/v1/skus/${sku}/holds`, { auth: `Bearer ${await jwt({ alg: "HS256", typ: "JWT" }, customer)}`, body: { quantity: 1 } }))
+        .status,
+    ).toBe(201);
   });
 });
 
@@ -131,14 +174,21 @@ describe("Stripe webhook", () => {
     const h = (await hold(sku, customer, 2)).body;
     const out = await checkout(keyed, customer, { holdIds: [h.holdId], paymentMethod: "pm_card_authenticationRequired" }, null, Date.now());
     if (!out.ok) throw new Error(out.detail);
-    await handlePayments(createMessageBatch(PAYMENT_QUEUES.main, [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: jobs[0] }]), keyed);
+    await handlePayments(
+      createMessageBatch(PAYMENT_QUEUES.main, [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: jobs[0] }]),
+      keyed,
+    );
     const intent = [...stripe.intents.values()].find((i) => i.metadata.orderId === out.value.orderId)!;
     o = { orderId: out.value.orderId, sku, intent };
   });
   afterAll(() => uninstallFakeStripe());
 
   const post = async (payload: string, contentType = "application/json") =>
-    call("/v1/webhooks/stripe", { method: "POST", rawBody: payload, headers: { "content-type": contentType, "stripe-signature": await signStripePayload(payload) } });
+    call("/v1/webhooks/stripe", {
+      method: "POST",
+      rawBody: payload,
+      headers: { "content-type": contentType, "stripe-signature": await signStripePayload(payload) },
+    });
   const send = (event: unknown) => post(JSON.stringify(event));
   const snapshot = async () => ({ order: (await getOrder(o.orderId)).body, levels: await levels(o.sku) });
 
@@ -227,16 +277,26 @@ describe("server-side conditions a client causes", () => {
     await waitForStatus(orderId, "paid");
     const stored = (await row(orderId)) as { status: string; version: number };
     // Another writer's event at the next seq: every attempt of this one conflicts.
-    const squat = env.DB.prepare("INSERT INTO audit_events (stream, seq, type, at_ms, data, prev_hash, hash) VALUES (?, ?, 'test.squat', 0, '{}', 'x', 'y')");
+    const squat = env.DB.prepare(
+      "INSERT INTO audit_events (stream, seq, type, at_ms, data, prev_hash, hash) VALUES (?, ?, 'test.squat', 0, '{}', 'x', 'y')",
+    );
     await squat.bind(`order:${orderId}`, stored.version + 1).run();
 
-    const res = await call(`/v1/orders/${orderId}/fulfill`, { method: "POST", auth: ADMIN, headers: { "Idempotency-Key": unique("idem") } });
+    const res = await call(`/v1/orders/${orderId}/fulfill`, {
+      method: "POST",
+      auth: ADMIN,
+      headers: { "Idempotency-Key": unique("idem") },
+    });
     expectProblem(res, 409, "invalid_order_state");
     expect(res.body.detail).toMatch(/concurrently/);
     expect(await row(orderId)).toEqual(stored);
 
     await env.DB.prepare("DELETE FROM audit_events WHERE stream = ? AND type = 'test.squat'").bind(`order:${orderId}`).run();
-    const retry = await call(`/v1/orders/${orderId}/fulfill`, { method: "POST", auth: ADMIN, headers: { "Idempotency-Key": unique("idem") } });
+    const retry = await call(`/v1/orders/${orderId}/fulfill`, {
+      method: "POST",
+      auth: ADMIN,
+      headers: { "Idempotency-Key": unique("idem") },
+    });
     expect(retry).toMatchObject({ status: 200, body: { status: "fulfilled" } });
   });
 
@@ -263,7 +323,11 @@ describe("server-side conditions a client causes", () => {
       items: [{ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 2 }],
     });
     const res = await createApp().fetch(
-      new Request(`https://holdfast.test/v1/sales/${saleId}`, { method: "PUT", body, headers: { authorization: ADMIN, "content-type": "application/json" } }),
+      new Request(`https://holdfast.test/v1/sales/${saleId}`, {
+        method: "PUT",
+        body,
+        headers: { authorization: ADMIN, "content-type": "application/json" },
+      }),
       { ...env, SKU },
       createExecutionContext(),
     );
@@ -281,7 +345,9 @@ describe("server-side conditions a client causes", () => {
     const customer = unique("cust");
     const orderId = await placeOrder(customer, sku, "pm_card_authenticationRequired");
     await waitForOrder(orderId, (order) => order.payment.status === "requires_action");
-    await env.DB.prepare("UPDATE orders SET expires_at_ms = ? WHERE order_id = ?").bind(Date.now() - 1_000, orderId).run();
+    await env.DB.prepare("UPDATE orders SET expires_at_ms = ? WHERE order_id = ?")
+      .bind(Date.now() - 1_000, orderId)
+      .run();
     const stored = await row(orderId);
     const stock = await levels(sku);
     const audit = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_events WHERE stream = ?").bind(`order:${orderId}`).first("n");

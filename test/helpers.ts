@@ -121,7 +121,10 @@ export async function waitForOrder(orderId: string, done: (order: any) => boolea
     const res = await getOrder(orderId);
     expect(res.status).toBe(200);
     if (done(res.body)) return res.body;
-    if (Date.now() > deadline) throw new Error(`order ${orderId} still ${JSON.stringify(res.body.status)} / ${JSON.stringify(res.body.payment)} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `order ${orderId} still ${JSON.stringify(res.body.status)} / ${JSON.stringify(res.body.payment)} after ${timeoutMs} ms`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }

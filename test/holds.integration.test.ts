@@ -115,7 +115,11 @@ describe("idempotency", () => {
     const headers = key();
     const body = { delta: 7, reason: "received", reference: "PO-1" };
     const first = await call(`/v1/skus/${sku}/adjustments`, { auth: ADMIN, body, headers });
-    const replay = await call(`/v1/skus/${sku}/adjustments`, { auth: ADMIN, body: { reason: "received", reference: "PO-1", delta: 7 }, headers });
+    const replay = await call(`/v1/skus/${sku}/adjustments`, {
+      auth: ADMIN,
+      body: { reason: "received", reference: "PO-1", delta: 7 },
+      headers,
+    });
     expect(first.status).toBe(200);
     expect(replay).toMatchObject({ status: 200, body: first.body });
     expect(await levels(sku)).toEqual({ onHand: 7, reserved: 0, available: 7, sold: 0, received: 7 });
@@ -142,7 +146,11 @@ describe("adjustments", () => {
 
   it("keeps levels when a SKU is updated with PUT", async () => {
     const sku = await createSku({ stock: 3 });
-    const res = await call(`/v1/skus/${sku}`, { method: "PUT", auth: ADMIN, body: { name: "Renamed", price: { amount: 10, currency: "EUR" } } });
+    const res = await call(`/v1/skus/${sku}`, {
+      method: "PUT",
+      auth: ADMIN,
+      body: { name: "Renamed", price: { amount: 10, currency: "EUR" } },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: "Renamed", price: { amount: 10, currency: "eur" }, onHand: 3, alwaysOn: false });
   });
@@ -156,8 +164,9 @@ describe("invariant violations", () => {
     await runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) => {
       state.storage.sql.exec("UPDATE sku SET live_units = live_units + 1");
     });
-    const before = await runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) =>
-      state.storage.sql.exec("SELECT COUNT(*) AS n FROM holds").one().n,
+    const before = await runInDurableObject(
+      env.SKU.getByName(sku),
+      (_o: SkuObject, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM holds").one().n,
     );
 
     expectProblem(await hold(sku, "rob", 1), 500, "internal");

@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 import { ADMIN, call, createSku, expectProblem, hold, levels, restock, shopperToken, unique } from "./helpers";
 import { flushOutbox, inventoryRow } from "./outbox-helpers";
 
-type Item = { sku: string; name: string; status: string; onHand: number; reserved: number; available: number; sold: number; received: number; lastSeq: number; asOf: string };
+type Item = {
+  sku: string;
+  name: string;
+  status: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  sold: number;
+  received: number;
+  lastSeq: number;
+  asOf: string;
+};
 
 /** Every item of the listing, following cursors (bounded). */
 async function listAll(query = "", limit = 200): Promise<{ items: Item[]; pages: number }> {

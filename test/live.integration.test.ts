@@ -25,7 +25,9 @@ interface Live {
 }
 
 async function connect(sku: string, headers: Record<string, string> = {}): Promise<Live> {
-  const res = await exports.default.fetch(new Request(`https://holdfast.test/v1/skus/${sku}/live`, { headers: { upgrade: "websocket", ...headers } }));
+  const res = await exports.default.fetch(
+    new Request(`https://holdfast.test/v1/skus/${sku}/live`, { headers: { upgrade: "websocket", ...headers } }),
+  );
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   const messages: LiveLevels[] = [];
@@ -54,7 +56,6 @@ async function connect(sku: string, headers: Record<string, string> = {}): Promi
     });
   return { ws, messages, until, closed, texts };
 }
-
 
 describe("live stock push", () => {
   it("sends the current public levels on connect and a hold's lower level after", async () => {
@@ -109,7 +110,9 @@ describe("live stock push", () => {
     // A fresh instance hears of the change and finds the socket it never accepted.
     expect((await hold(sku, unique("c"), 4)).status).toBe(201);
     expect(await live.until((m) => m.available === 6)).toMatchObject({ sku });
-    const attachments = await runInDurableObject(stub, (_, state) => state.getWebSockets("live").map((ws) => ws.deserializeAttachment() as LiveAttachment));
+    const attachments = await runInDurableObject(stub, (_, state) =>
+      state.getWebSockets("live").map((ws) => ws.deserializeAttachment() as LiveAttachment),
+    );
     expect(attachments).toEqual([{ sku, connectedAtMs: expect.any(Number) }]);
     live.ws.close(1000);
   });
@@ -129,7 +132,11 @@ describe("live stock push", () => {
 
   it("pushes the whole SKU's level when its stock is split across shards", async () => {
     const sku = await createSku({ stock: 40 });
-    const put = await call(`/v1/skus/${sku}`, { method: "PUT", auth: ADMIN, body: { name: "Sharded", price: { amount: 100, currency: "usd" }, alwaysOn: true, shards: 4 } });
+    const put = await call(`/v1/skus/${sku}`, {
+      method: "PUT",
+      auth: ADMIN,
+      body: { name: "Sharded", price: { amount: 100, currency: "usd" }, alwaysOn: true, shards: 4 },
+    });
     expect(put.status).toBe(200);
     const live = await connect(sku);
     expect((await live.until(() => true)).available).toBe(40);
@@ -146,10 +153,11 @@ describe("live stock push", () => {
   it("does no push work for a change nobody watches, and stops counting a socket once it closes", async () => {
     const sku = await createSku({ stock: 10 });
     const stub = env.SKU.getByName(sku);
-    const pending = () => runInDurableObject(stub, (o) => {
-      const live = (o as unknown as { live: { timer: unknown; dirty: boolean; watching: boolean } }).live;
-      return { timer: live.timer !== null, dirty: live.dirty, watching: live.watching };
-    });
+    const pending = () =>
+      runInDurableObject(stub, (o) => {
+        const live = (o as unknown as { live: { timer: unknown; dirty: boolean; watching: boolean } }).live;
+        return { timer: live.timer !== null, dirty: live.dirty, watching: live.watching };
+      });
     expect((await hold(sku, unique("c"), 1)).status).toBe(201);
     expect(await pending()).toEqual({ timer: false, dirty: false, watching: false });
     const [a, b] = [await connect(sku), await connect(sku)];
@@ -173,6 +181,10 @@ describe("live stock push", () => {
     expectProblem(await call(`/v1/skus/${sku}/live`, { headers: { upgrade: "h2c" } }), 400, "invalid_request");
     expectProblem(await call(`/v1/skus/${unique("nobody")}/live`, { headers: { upgrade: "websocket" } }), 404, "not_found");
     // A present credential must still be valid, as on every public route.
-    expectProblem(await call(`/v1/skus/${sku}/live`, { headers: { upgrade: "websocket", authorization: "Bearer nope" } }), 401, "unauthorized");
+    expectProblem(
+      await call(`/v1/skus/${sku}/live`, { headers: { upgrade: "websocket", authorization: "Bearer nope" } }),
+      401,
+      "unauthorized",
+    );
   });
 });

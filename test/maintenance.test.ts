@@ -9,9 +9,18 @@ describe("scheduled maintenance", () => {
   it("prunes idempotency replies older than 24 h and webhook ids older than 30 days, keeping the rest", async () => {
     const now = Date.now();
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO idempotency_replies (key, request_hash, outcome, created_at_ms) VALUES (?, 'h', '{}', ?)").bind("old", now - DAY_MS - 1),
-      env.DB.prepare("INSERT INTO idempotency_replies (key, request_hash, outcome, created_at_ms) VALUES (?, 'h', '{}', ?)").bind("new", now - 1_000),
-      env.DB.prepare("INSERT INTO processed_webhooks (event_id, type, received_at_ms) VALUES (?, 't', ?)").bind("evt_old", now - 31 * DAY_MS),
+      env.DB.prepare("INSERT INTO idempotency_replies (key, request_hash, outcome, created_at_ms) VALUES (?, 'h', '{}', ?)").bind(
+        "old",
+        now - DAY_MS - 1,
+      ),
+      env.DB.prepare("INSERT INTO idempotency_replies (key, request_hash, outcome, created_at_ms) VALUES (?, 'h', '{}', ?)").bind(
+        "new",
+        now - 1_000,
+      ),
+      env.DB.prepare("INSERT INTO processed_webhooks (event_id, type, received_at_ms) VALUES (?, 't', ?)").bind(
+        "evt_old",
+        now - 31 * DAY_MS,
+      ),
       env.DB.prepare("INSERT INTO processed_webhooks (event_id, type, received_at_ms) VALUES (?, 't', ?)").bind("evt_new", now - DAY_MS),
     ]);
     await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "17 * * * *" }), env);

@@ -26,7 +26,9 @@ describe("GET /v1/me/holds", () => {
     expect(res.body.data[0]).toEqual(h1.body);
 
     // Released and checked-out holds: the first leaves the list, the second shows `checkout` with its later deadline.
-    expect((await call(`/v1/skus/${a}/holds/${h1.body.holdId}`, { method: "DELETE", auth: await shopperToken(me) })).body.status).toBe("released");
+    expect((await call(`/v1/skus/${a}/holds/${h1.body.holdId}`, { method: "DELETE", auth: await shopperToken(me) })).body.status).toBe(
+      "released",
+    );
     const order = await checkoutAs(me, { holdIds: [h2.body.holdId], paymentMethod: "pm_card_authenticationRequired" });
     expect(order.status).toBe(202);
     await Promise.all([flushOutbox(a), flushOutbox(b)]);
@@ -51,7 +53,9 @@ describe("GET /v1/me/holds", () => {
     expect((await myHolds(me)).body.data).toEqual([]);
     const h2 = await hold(sku, me, 1);
     await flushOutbox(sku);
-    await env.DB.prepare("UPDATE customer_holds SET expires_at_ms = ? WHERE hold_id = ?").bind(Date.now() - 1, h2.body.holdId).run();
+    await env.DB.prepare("UPDATE customer_holds SET expires_at_ms = ? WHERE hold_id = ?")
+      .bind(Date.now() - 1, h2.body.holdId)
+      .run();
     expect((await myHolds(me)).body.data).toEqual([]);
   });
 

@@ -38,7 +38,11 @@ describe("GET /v1/skus/{sku}/holds", () => {
 
   it("merges every shard of a sharded SKU", async () => {
     const sku = unique("sharded");
-    const put = await call(`/v1/skus/${sku}`, { method: "PUT", auth: ADMIN, body: { name: "S", price: { amount: 100, currency: "usd" }, alwaysOn: true, shards: 4 } });
+    const put = await call(`/v1/skus/${sku}`, {
+      method: "PUT",
+      auth: ADMIN,
+      body: { name: "S", price: { amount: 100, currency: "usd" }, alwaysOn: true, shards: 4 },
+    });
     expect(put.status).toBe(201);
     expect((await call(`/v1/skus/${sku}/adjustments`, { auth: ADMIN, body: { delta: 40, reason: "restock" } })).status).toBe(200);
     const made = new Set<string>();
@@ -64,7 +68,8 @@ describe("GET /v1/skus/{sku}/holds", () => {
 
   it("refuses a bad status, limit or cursor, an unknown SKU, and anyone but the merchant", async () => {
     const sku = await createSku({ stock: 1 });
-    for (const q of ["?status=live", "?limit=0", "?limit=500", "?cursor=bm9wZQ", "?cursor=***"]) expectProblem(await list(sku, q), 400, "invalid_request");
+    for (const q of ["?status=live", "?limit=0", "?limit=500", "?cursor=bm9wZQ", "?cursor=***"])
+      expectProblem(await list(sku, q), 400, "invalid_request");
     expectProblem(await list(unique("nobody")), 404, "not_found");
     expectProblem(await call(`/v1/skus/${sku}/holds`), 401, "unauthorized");
     expectProblem(await call(`/v1/skus/${sku}/holds`, { auth: await shopperToken("eve") }), 403, "forbidden");

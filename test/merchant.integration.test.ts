@@ -5,7 +5,12 @@ import { ADMIN, call, createSku, expectProblem, hold, putSale, shopperToken, uni
 /** Issue 10, merchant API for sales: the list, ending a sale, overlaps and currencies. */
 
 const HOUR = 3_600_000;
-const item = (sku: string, extra: Record<string, unknown> = {}) => ({ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 10, ...extra });
+const item = (sku: string, extra: Record<string, unknown> = {}) => ({
+  sku,
+  price: { amount: 500, currency: "usd" },
+  perCustomerLimit: 10,
+  ...extra,
+});
 
 async function saleRow(saleId: string) {
   return env.DB.prepare("SELECT * FROM sales WHERE sale_id = ?").bind(saleId).first();
@@ -40,7 +45,8 @@ describe("GET /v1/sales", () => {
       expectProblem(await call(`/v1/sales?${q}`, { auth: ADMIN }), 400, "invalid_request");
     }
     const orderCursor = await call("/v1/orders?limit=1", { auth: ADMIN });
-    if (orderCursor.body.nextCursor) expectProblem(await call(`/v1/sales?cursor=${orderCursor.body.nextCursor}`, { auth: ADMIN }), 400, "invalid_request");
+    if (orderCursor.body.nextCursor)
+      expectProblem(await call(`/v1/sales?cursor=${orderCursor.body.nextCursor}`, { auth: ADMIN }), 400, "invalid_request");
     expectProblem(await call("/v1/sales"), 401, "unauthorized");
     expectProblem(await call("/v1/sales", { auth: await shopperToken("eve") }), 403, "forbidden");
   });
@@ -107,8 +113,12 @@ describe("overlapping sales of one SKU", () => {
   it("with priorities on both, the higher one prices the SKU while both are live, whatever the order of writes", async () => {
     const sku = await createSku({ stock: 9, alwaysOn: false });
     const [low, high] = [unique("pr-low"), unique("pr-high")];
-    expect((await putSale(high, [item(sku, { priority: 10, price: { amount: 300, currency: "usd" } })], { startsInMs: -2 * HOUR })).status).toBe(201);
-    expect((await putSale(low, [item(sku, { priority: 1, price: { amount: 700, currency: "usd" } })], { startsInMs: -HOUR })).status).toBe(201);
+    expect(
+      (await putSale(high, [item(sku, { priority: 10, price: { amount: 300, currency: "usd" } })], { startsInMs: -2 * HOUR })).status,
+    ).toBe(201);
+    expect((await putSale(low, [item(sku, { priority: 1, price: { amount: 700, currency: "usd" } })], { startsInMs: -HOUR })).status).toBe(
+      201,
+    );
     const h = await hold(sku, unique("c"), 1);
     // The low-priority sale started later, which alone would have won before issue 10.
     expect(h.body).toMatchObject({ saleId: high, unitPrice: { amount: 300 } });
@@ -136,7 +146,9 @@ describe("currencies", () => {
 
   it("refuses a sale item priced in another currency than its SKU, naming the field, and writes nothing", async () => {
     const [usd, eur] = [await createSku({ stock: 1 }), unique("eur")];
-    expect((await call(`/v1/skus/${eur}`, { method: "PUT", auth: ADMIN, body: { name: "E", price: { amount: 100, currency: "eur" } } })).status).toBe(201);
+    expect(
+      (await call(`/v1/skus/${eur}`, { method: "PUT", auth: ADMIN, body: { name: "E", price: { amount: 100, currency: "eur" } } })).status,
+    ).toBe(201);
     const saleId = unique("mix");
     const res = await putSale(saleId, [item(usd), item(eur)]);
     expectProblem(res, 400, "invalid_request");
@@ -145,11 +157,17 @@ describe("currencies", () => {
     expect((await putSale(saleId, [item(eur, { price: { amount: 90, currency: "EUR" } })])).status).toBe(201);
 
     // Nor may the SKU's currency change under a sale that has not ended.
-    const repriced = await call(`/v1/skus/${eur}`, { method: "PUT", auth: ADMIN, body: { name: "E", price: { amount: 100, currency: "usd" } } });
+    const repriced = await call(`/v1/skus/${eur}`, {
+      method: "PUT",
+      auth: ADMIN,
+      body: { name: "E", price: { amount: 100, currency: "usd" } },
+    });
     expectProblem(repriced, 400, "invalid_request");
     expect(repriced.body.errors).toEqual([expect.objectContaining({ in: "json", path: "price.currency" })]);
     expect((await call(`/v1/skus/${eur}`, { auth: ADMIN })).body.price.currency).toBe("eur");
     expect((await call(`/v1/sales/${saleId}/end`, { auth: ADMIN, method: "POST" })).status).toBe(200);
-    expect((await call(`/v1/skus/${eur}`, { method: "PUT", auth: ADMIN, body: { name: "E", price: { amount: 100, currency: "usd" } } })).status).toBe(200);
+    expect(
+      (await call(`/v1/skus/${eur}`, { method: "PUT", auth: ADMIN, body: { name: "E", price: { amount: 100, currency: "usd" } } })).status,
+    ).toBe(200);
   });
 });

@@ -36,13 +36,25 @@ function orderConfirmed(overrides: Partial<Notification> = {}): Notification {
 }
 
 function lowStock(): Notification {
-  return { id: unique("ntf"), audience: "merchant", type: "stock.low", sku: unique("sku"), data: { available: 3, onHand: 5, threshold: 10 }, atMs: Date.now() };
+  return {
+    id: unique("ntf"),
+    audience: "merchant",
+    type: "stock.low",
+    sku: unique("sku"),
+    data: { available: 3, onHand: 5, threshold: 10 },
+    atMs: Date.now(),
+  };
 }
 
 function batchOf(queue: string, bodies: Array<{ body: unknown; attempts?: number }>) {
   return createMessageBatch<unknown>(
     queue,
-    bodies.map(({ body, attempts }, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: attempts ?? 1, body })),
+    bodies.map(({ body, attempts }, i) => ({
+      id: `msg-${i}-${crypto.randomUUID()}`,
+      timestamp: new Date(),
+      attempts: attempts ?? 1,
+      body,
+    })),
   );
 }
 
@@ -87,7 +99,10 @@ describe("notifications queue consumer", () => {
     expect(result.retryMessages).toEqual([]);
     const lines = logged(log).filter((l) => l.event === "notification");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: "info", notification: { id: n.id, type: "order.confirmed", audience: "shopper", createdAt: "2026-10-01T12:00:00.000Z" } });
+    expect(lines[0]).toMatchObject({
+      level: "info",
+      notification: { id: n.id, type: "order.confirmed", audience: "shopper", createdAt: "2026-10-01T12:00:00.000Z" },
+    });
 
     // LOG_LEVEL=warn (the test suite's) keeps the info line out, and still acks.
     log.mockClear();
@@ -120,8 +135,21 @@ describe("notifications queue consumer", () => {
       expect(() => new Webhook(SECRET).verify(req.body, { ...req.headers, "webhook-id": "ntf-other" })).toThrow(/signature/i);
     }
     const bodies = received.map((r) => JSON.parse(r.body)).sort((a, b) => a.audience.localeCompare(b.audience));
-    expect(bodies[0]).toEqual({ id: merchant.id, audience: "merchant", type: "stock.low", sku: (merchant as { sku: string }).sku, data: merchant.data, createdAt: new Date(merchant.atMs).toISOString() });
-    expect(bodies[1]).toMatchObject({ id: shopper.id, audience: "shopper", type: "order.confirmed", createdAt: "2026-10-01T12:00:00.000Z", data: shopper.data });
+    expect(bodies[0]).toEqual({
+      id: merchant.id,
+      audience: "merchant",
+      type: "stock.low",
+      sku: (merchant as { sku: string }).sku,
+      data: merchant.data,
+      createdAt: new Date(merchant.atMs).toISOString(),
+    });
+    expect(bodies[1]).toMatchObject({
+      id: shopper.id,
+      audience: "shopper",
+      type: "order.confirmed",
+      createdAt: "2026-10-01T12:00:00.000Z",
+      data: shopper.data,
+    });
     // webhook-id is the notification's stable id, so redeliveries carry the same one.
     expect(received.map((r) => r.headers["webhook-id"]).sort()).toEqual([shopper.id, merchant.id].sort());
   });
@@ -145,7 +173,11 @@ describe("notifications queue consumer", () => {
     expect(d6).toBeGreaterThan(d3!);
     expect(d6).toBeLessThanOrEqual(MAX_RETRY_DELAY_SECONDS);
     expect(await receivedAt(path)).toHaveLength(3);
-    expect(logged(warn).filter((l) => l.event === "notification.delivery_failed").map((l) => [l.status, l.reason])).toEqual([
+    expect(
+      logged(warn)
+        .filter((l) => l.event === "notification.delivery_failed")
+        .map((l) => [l.status, l.reason]),
+    ).toEqual([
       [500, "server_error"],
       [500, "server_error"],
       [500, "server_error"],
@@ -193,13 +225,22 @@ describe("notifications queue consumer", () => {
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
     const malformed = logged(error).filter((l) => l.event === "notification.malformed");
-    expect(malformed.map((l) => l.messageId).sort()).toEqual(batch.messages.slice(0, 3).map((m) => m.id).sort());
+    expect(malformed.map((l) => l.messageId).sort()).toEqual(
+      batch.messages
+        .slice(0, 3)
+        .map((m) => m.id)
+        .sort(),
+    );
     expect(malformed.every((l) => l.level === "error" && l.issues.length > 0)).toBe(true);
   });
 
   it("times out a receiver that does not answer, and retries", async () => {
     const path = `/delay/2000/${unique("slow")}`;
-    const result = await deliverNotification(orderConfirmed(), { MERCHANT_WEBHOOK_URL: `https://merchant.test${path}`, MERCHANT_WEBHOOK_SECRET: SECRET }, { timeoutMs: 200 });
+    const result = await deliverNotification(
+      orderConfirmed(),
+      { MERCHANT_WEBHOOK_URL: `https://merchant.test${path}`, MERCHANT_WEBHOOK_SECRET: SECRET },
+      { timeoutMs: 200 },
+    );
     expect(result).toMatchObject({ ok: false, reason: "timeout" });
   });
 
@@ -213,7 +254,15 @@ describe("notifications queue consumer", () => {
     expect(result.retryMessages).toEqual([]);
     const lines = logged(error);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ level: "error", event: "notification.dead_letter", queue: NOTIFICATION_QUEUES.dead, id: n.id, type: "stock.low", attempts: 9, body: n });
+    expect(lines[0]).toMatchObject({
+      level: "error",
+      event: "notification.dead_letter",
+      queue: NOTIFICATION_QUEUES.dead,
+      id: n.id,
+      type: "stock.low",
+      attempts: 9,
+      body: n,
+    });
     expect(lines[1]).toMatchObject({ level: "error", event: "notification.dead_letter", messageId: batch.messages[1]!.id, body: 42 });
   });
 });
@@ -234,17 +283,35 @@ describe("retry delay and signature verification", () => {
     const env = { MERCHANT_WEBHOOK_SECRET: SECRET };
     const fresh = `/hooks/${unique("fresh")}`;
     const stale = `/hooks/${unique("stale")}`;
-    expect(await deliverNotification(orderConfirmed(), { ...env, MERCHANT_WEBHOOK_URL: `https://merchant.test${fresh}` }, { nowSeconds: now - 200 })).toMatchObject({ ok: true });
-    expect(await deliverNotification(orderConfirmed(), { ...env, MERCHANT_WEBHOOK_URL: `https://merchant.test${stale}` }, { nowSeconds: now - 400 })).toMatchObject({ ok: true });
+    expect(
+      await deliverNotification(
+        orderConfirmed(),
+        { ...env, MERCHANT_WEBHOOK_URL: `https://merchant.test${fresh}` },
+        { nowSeconds: now - 200 },
+      ),
+    ).toMatchObject({ ok: true });
+    expect(
+      await deliverNotification(
+        orderConfirmed(),
+        { ...env, MERCHANT_WEBHOOK_URL: `https://merchant.test${stale}` },
+        { nowSeconds: now - 400 },
+      ),
+    ).toMatchObject({ ok: true });
     const [[a], [b]] = [await receivedAt(fresh), await receivedAt(stale)];
     expect({ timestamp: a!.headers["webhook-timestamp"], verified: a!.verified }).toEqual({ timestamp: String(now - 200), verified: true });
-    expect({ timestamp: b!.headers["webhook-timestamp"], verified: b!.verified }).toEqual({ timestamp: String(now - 400), verified: false });
+    expect({ timestamp: b!.headers["webhook-timestamp"], verified: b!.verified }).toEqual({
+      timestamp: String(now - 400),
+      verified: false,
+    });
   });
 
   it("refuses to send with a secret that is not whsec_<base64>, so nothing goes out signed with a key merchants cannot use", async () => {
     for (const secret of ["test-merchant-webhook-secret", "whsec_", "whsec_not base64!"]) {
       const path = `/hooks/${unique("badsecret")}`;
-      const result = await deliverNotification(orderConfirmed(), { MERCHANT_WEBHOOK_URL: `https://merchant.test${path}`, MERCHANT_WEBHOOK_SECRET: secret });
+      const result = await deliverNotification(orderConfirmed(), {
+        MERCHANT_WEBHOOK_URL: `https://merchant.test${path}`,
+        MERCHANT_WEBHOOK_SECRET: secret,
+      });
       expect(result).toMatchObject({ ok: false, reason: "misconfigured" });
       expect(await receivedAt(path)).toEqual([]);
     }

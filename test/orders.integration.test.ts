@@ -31,7 +31,8 @@ async function pendingOrder(customerId: string, sku: string, quantity: number) {
   return o;
 }
 
-const post = (path: string, auth: string, body?: unknown) => call(path, { method: "POST", auth, body, headers: { "Idempotency-Key": unique("idem") } });
+const post = (path: string, auth: string, body?: unknown) =>
+  call(path, { method: "POST", auth, body, headers: { "Idempotency-Key": unique("idem") } });
 
 describe("reading an order", () => {
   it("shows the order to its owner and the merchant, and to no one else", async () => {
@@ -78,7 +79,10 @@ describe("cancelling", () => {
 
     const res = await post(`/v1/orders/${orderId}/cancel`, ADMIN);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "cancelled", refund: { refundId: expect.stringMatching(/^re_/), reason: "cancelled_by_merchant", restocked: true } });
+    expect(res.body).toMatchObject({
+      status: "cancelled",
+      refund: { refundId: expect.stringMatching(/^re_/), reason: "cancelled_by_merchant", restocked: true },
+    });
     // spec §3: the restock is each hold's committed -> returned: the units leave sold, received counts only arrivals.
     const after = await levels(sku);
     expect(after).toEqual({ onHand: 5, reserved: 0, available: 5, sold: 0, received: 5 });
@@ -213,7 +217,11 @@ describe("listing", () => {
           `INSERT INTO orders (order_id, customer_id, status, total_amount, currency, payment_provider, payment_method, version, expires_at_ms, created_at_ms, updated_at_ms)
            VALUES (?, 'bulk', 'paid', 100, 'usd', 'simulated', 'pm_card_visa', 1, ?, ?, ?)`,
         ).bind(id, t0 + i, t0 + i, t0 + i),
-        env.DB.prepare("INSERT INTO order_items (order_id, hold_id, sku, quantity, unit_amount) VALUES (?, ?, ?, 1, 100)").bind(id, `hold_${id}`, sku),
+        env.DB.prepare("INSERT INTO order_items (order_id, hold_id, sku, quantity, unit_amount) VALUES (?, ?, ?, 1, 100)").bind(
+          id,
+          `hold_${id}`,
+          sku,
+        ),
       ]),
     );
     const first = await call(`/v1/orders?sku=${sku}&limit=200`, { auth: ADMIN });

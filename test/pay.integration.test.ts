@@ -1,6 +1,18 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, holdStatus, levels, shopperToken, unique, waitForStatus } from "./helpers";
+import {
+  ADMIN,
+  call,
+  checkoutAs,
+  createSku,
+  expectProblem,
+  hold,
+  holdStatus,
+  levels,
+  shopperToken,
+  unique,
+  waitForStatus,
+} from "./helpers";
 
 /** POST /v1/orders/{orderId}/pay: a declined order keeps its holds until its deadline and may be paid again. */
 
@@ -14,7 +26,11 @@ async function declinedOrder(customerId: string, stock = 5, quantity = 2) {
 }
 
 const pay = async (orderId: string, customerId: string, paymentMethod: string, key?: string) =>
-  call(`/v1/orders/${orderId}/pay`, { auth: await shopperToken(customerId), body: { paymentMethod }, headers: key ? { "idempotency-key": key } : {} });
+  call(`/v1/orders/${orderId}/pay`, {
+    auth: await shopperToken(customerId),
+    body: { paymentMethod },
+    headers: key ? { "idempotency-key": key } : {},
+  });
 
 describe("paying a declined order again", () => {
   it("keeps the holds through the decline, then pays as attempt 2 with its own charge", async () => {
@@ -46,7 +62,12 @@ describe("paying a declined order again", () => {
     expectProblem(again, 409, "invalid_order_state");
     expect(again.body.orderStatus).toBe("paid");
     const audit = await call(`/v1/audit?stream=order:${o.orderId}`, { auth: ADMIN });
-    expect(audit.body.data.map((e: { type: string }) => e.type)).toEqual(["order.created", "order.payment_failed", "order.payment_retried", "order.paid"]);
+    expect(audit.body.data.map((e: { type: string }) => e.type)).toEqual([
+      "order.created",
+      "order.payment_failed",
+      "order.payment_retried",
+      "order.paid",
+    ]);
   });
 
   it("may fail again, and is refused 410 once the order's deadline passed (the order reads expired)", async () => {
@@ -56,7 +77,9 @@ describe("paying a declined order again", () => {
     const second = await waitForStatus(o.orderId, "payment_failed");
     expect(second.payment).toMatchObject({ attempt: 2, failureReason: "Your card has insufficient funds." });
 
-    await env.DB.prepare("UPDATE orders SET expires_at_ms = ? WHERE order_id = ?").bind(Date.now() - 1_000, o.orderId).run();
+    await env.DB.prepare("UPDATE orders SET expires_at_ms = ? WHERE order_id = ?")
+      .bind(Date.now() - 1_000, o.orderId)
+      .run();
     const late = await pay(o.orderId, me, "pm_card_visa");
     expectProblem(late, 410, "hold_expired");
     expect((await call(`/v1/orders/${o.orderId}`, { auth: await shopperToken(me) })).body.status).toBe("expired");

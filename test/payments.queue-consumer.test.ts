@@ -238,7 +238,14 @@ describe("a payment cut off by a crash", () => {
     const sku = await createSku({ stock: 3 });
     const cut = await placeWithHold("stripe", "kim", sku, 2, "pm_card_visa");
     // The first delivery charged Stripe and committed the hold, then died before the order moved.
-    await new StripeProvider(FAKE_STRIPE_KEY).charge({ orderId: cut.orderId, customerId: "kim", amount: 3998, currency: "usd", paymentMethod: "pm_card_visa", attempt: 1 });
+    await new StripeProvider(FAKE_STRIPE_KEY).charge({
+      orderId: cut.orderId,
+      customerId: "kim",
+      amount: 3998,
+      currency: "usd",
+      paymentMethod: "pm_card_visa",
+      attempt: 1,
+    });
     expect(await env.SKU.getByName(sku).commit(cut.holdId, cut.orderId)).toMatchObject({ ok: true });
 
     // Its redelivery comes after the deadline.
@@ -292,7 +299,13 @@ describe("late success", () => {
 
   it("restocks what it had committed when only some of a late order's holds expired", async () => {
     const [x, y] = [await createSku({ stock: 4 }), await createSku({ stock: 4 })];
-    const late = await place("stripe", "kit", { items: [{ sku: x, quantity: 1 }, { sku: y, quantity: 2 }], paymentMethod: "pm_card_visa" });
+    const late = await place("stripe", "kit", {
+      items: [
+        { sku: x, quantity: 1 },
+        { sku: y, quantity: 2 },
+      ],
+      paymentMethod: "pm_card_visa",
+    });
     const holdOf = (sku: string) => late.holdIds.find((id) => id.endsWith(`_${sku}`))!;
     await expireHold(y, holdOf(y));
 

@@ -6,13 +6,17 @@ import { arrivalPlace, drawPlace } from "../src/waiting-room/place";
 function sampleOf(places: string[], frontier: string | null): LineMark[] {
   const beyond = places.filter((p) => p > (frontier ?? "")).sort();
   const stride = sampleStride(beyond.length);
-  return beyond.flatMap((place, i) => ((i + 1) % stride === 0 || i + 1 === beyond.length ? [{ place: markPlace(place), count: i + 1 }] : []));
+  return beyond.flatMap((place, i) =>
+    (i + 1) % stride === 0 || i + 1 === beyond.length ? [{ place: markPlace(place), count: i + 1 }] : [],
+  );
 }
 
 /** Deterministic arrivals: `n` customers over `span_ms`, spread over `shards` join shards by index. */
 function line(n: number, shards: number, span_ms: number) {
   const t0 = 1_800_000_000_000;
-  const places = Array.from({ length: n }, (_, i) => arrivalPlace(t0 + Math.floor((i * span_ms) / n) + ((i * 7919) % 13), `cust-${i}`)).sort();
+  const places = Array.from({ length: n }, (_, i) =>
+    arrivalPlace(t0 + Math.floor((i * span_ms) / n) + ((i * 7919) % 13), `cust-${i}`),
+  ).sort();
   const byShard = Array.from({ length: shards }, () => [] as string[]);
   places.forEach((p, i) => byShard[(i * 2654435761) % shards]!.push(p));
   return { places, byShard };

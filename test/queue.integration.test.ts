@@ -17,7 +17,13 @@ afterAll(async () => {
     await call(`/v1/sales/${saleId}`, {
       method: "PUT",
       auth: ADMIN,
-      body: { name: "over", startsAt: new Date(Date.now() - 7_200_000).toISOString(), endsAt: new Date(Date.now() - 3_600_000).toISOString(), items: skus.map(item), queue: { mode: "fifo" } },
+      body: {
+        name: "over",
+        startsAt: new Date(Date.now() - 7_200_000).toISOString(),
+        endsAt: new Date(Date.now() - 3_600_000).toISOString(),
+        items: skus.map(item),
+        queue: { mode: "fifo" },
+      },
     });
   }
   await new Promise((r) => setTimeout(r, 1_500));
@@ -91,7 +97,12 @@ describe("a sale without a queue", () => {
     const put = await call(`/v1/sales/${saleId}`, {
       method: "PUT",
       auth: ADMIN,
-      body: { name: "plain", startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), items: [item(sku)] },
+      body: {
+        name: "plain",
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        items: [item(sku)],
+      },
     });
     expect(put.body.queue).toBeNull();
     expect((await hold(sku, unique("c"), 1)).status).toBe(201);
@@ -148,11 +159,25 @@ describe("joining and admission", () => {
     const forged = `${first.admission.token.slice(0, -2)}AA`;
     expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": forged }), 403, "admission_required");
     // A damaged token (cut short in transit) is no admission: the shopper is sent back to the queue, not told 400.
-    expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": first.admission.token.slice(0, 20) }), 403, "admission_required");
+    expectProblem(
+      await hold(sku, customers[0]!, 1, { "Holdfast-Admission": first.admission.token.slice(0, 20) }),
+      403,
+      "admission_required",
+    );
     expectProblem(await hold(sku, customers[1]!, 1, { "Holdfast-Admission": first.admission.token }), 403, "admission_required");
-    const otherSale = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, { s: unique("other"), c: customers[0]!, t: Date.now(), e: Date.now() + 60_000 });
+    const otherSale = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, {
+      s: unique("other"),
+      c: customers[0]!,
+      t: Date.now(),
+      e: Date.now() + 60_000,
+    });
     expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": otherSale }), 403, "admission_required");
-    const expired = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, { s: saleId, c: customers[0]!, t: Date.now() - 120_000, e: Date.now() - 1 });
+    const expired = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, {
+      s: saleId,
+      c: customers[0]!,
+      t: Date.now() - 120_000,
+      e: Date.now() - 1,
+    });
     expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": expired }), 403, "admission_required");
 
     const held = await hold(sku, customers[0]!, 1, { "Holdfast-Admission": first.admission.token });
@@ -165,7 +190,12 @@ describe("joining and admission", () => {
     const customer = unique("c");
     const order = { items: [{ sku, quantity: 1 }], paymentMethod: "pm_card_visa" };
     expectProblem(await checkoutAs(customer, order), 403, "admission_required");
-    const admission = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, { s: saleId, c: customer, t: Date.now(), e: Date.now() + 60_000 });
+    const admission = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, {
+      s: saleId,
+      c: customer,
+      t: Date.now(),
+      e: Date.now() + 60_000,
+    });
     const key = { "Idempotency-Key": unique("checkout") };
     const placed = await checkoutAs(customer, order, { ...key, "Holdfast-Admission": admission });
     expect(placed.status).toBe(202);
@@ -276,7 +306,12 @@ describe("the sale's merchant", () => {
     const put = await call(`/v1/sales/${saleId}`, {
       method: "PUT",
       auth: ADMIN,
-      body: { name: "no queue", startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), items: [item(sku)] },
+      body: {
+        name: "no queue",
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        items: [item(sku)],
+      },
     });
     expect(put.body.queue).toBeNull();
     expect((await hold(sku, unique("c"), 1)).status).toBe(201);

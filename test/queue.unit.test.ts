@@ -14,11 +14,17 @@ const expect_ = { saleId: "s1", customerId: "alice", now_ms: NOW };
 describe("tickets and admission tokens", () => {
   it("verifies its own, and refuses forged, expired, another sale's or another customer's", async () => {
     const admission = await signAdmission(SECRET, { s: "s1", c: "alice", t: NOW - 1_000, e: NOW + 60_000 });
-    expect(await verifyAdmission(SECRET, admission, expect_)).toEqual({ ok: true, claims: { s: "s1", c: "alice", t: NOW - 1_000, e: NOW + 60_000 } });
+    expect(await verifyAdmission(SECRET, admission, expect_)).toEqual({
+      ok: true,
+      claims: { s: "s1", c: "alice", t: NOW - 1_000, e: NOW + 60_000 },
+    });
     expect(await verifyAdmission("another-secret-000000", admission, expect_)).toEqual({ ok: false, reason: "forged" });
     // A payload changed under its MAC.
     const [payload, mac] = admission.split(".");
-    const tampered = `${btoa(atob(payload!.replace(/-/g, "+").replace(/_/g, "/")).replace("alice", "alicf")).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}.${mac}`;
+    const tampered = `${btoa(atob(payload!.replace(/-/g, "+").replace(/_/g, "/")).replace("alice", "alicf"))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "")}.${mac}`;
     expect(await verifyAdmission(SECRET, tampered, expect_)).toEqual({ ok: false, reason: "forged" });
     expect(await verifyAdmission(SECRET, admission, { ...expect_, now_ms: NOW + 60_000 })).toEqual({ ok: false, reason: "expired" });
     expect(await verifyAdmission(SECRET, admission, { ...expect_, saleId: "s2" })).toEqual({ ok: false, reason: "other_sale" });
@@ -55,7 +61,13 @@ describe("places", () => {
 });
 
 describe("the frontier's maths", () => {
-  const book = (b: Partial<AdmissionBook> = {}): AdmissionBook => ({ admittedRecent: 0, usedRecent: 0, admittedExpired: 0, usedExpired: 0, ...b });
+  const book = (b: Partial<AdmissionBook> = {}): AdmissionBook => ({
+    admittedRecent: 0,
+    usedRecent: 0,
+    admittedExpired: 0,
+    usedExpired: 0,
+    ...b,
+  });
 
   it("admits no more unheld shoppers than units available, until the sale teaches otherwise", () => {
     expect(admitCount({ available: 10, reserved: 0, liveHolds: 0 }, book(), 1_000)).toBe(10);
@@ -108,7 +120,10 @@ describe("a waiter's status", () => {
     expect(waiterView(state(), arrivalPlace(NOW - 35_000, "a"), NOW)).toMatchObject({ status: "admitted", admittedAtMs: NOW - 10_000 });
     expect(waiterView(state(), arrivalPlace(NOW - 45_000, "a"), NOW)).toMatchObject({ status: "admitted", admittedAtMs: NOW - 20_000 });
     expect(waiterView(state(), arrivalPlace(NOW - 55_000, "a"), NOW)).toMatchObject({ status: "closed", reason: "admission_expired" });
-    expect(waiterView(state(), arrivalPlace(NOW - 35_000, "a"), NOW + 120_000)).toMatchObject({ status: "closed", reason: "admission_expired" });
+    expect(waiterView(state(), arrivalPlace(NOW - 35_000, "a"), NOW + 120_000)).toMatchObject({
+      status: "closed",
+      reason: "admission_expired",
+    });
     expect(waiterView(state({ allHeld: true }), arrivalPlace(NOW - 1_000, "a"), NOW)).toMatchObject({ status: "waiting", allHeld: true });
   });
 

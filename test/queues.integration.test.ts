@@ -21,7 +21,13 @@ describe("queues through the Worker", () => {
     };
     while ((await delivered()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await delivered()).toEqual([
-      expect.objectContaining({ verified: true, id: `order:${placed.body.orderId}:order.confirmed`, type: "order.confirmed", audience: "shopper", customerId: "quinn" }),
+      expect.objectContaining({
+        verified: true,
+        id: `order:${placed.body.orderId}:order.confirmed`,
+        type: "order.confirmed",
+        audience: "shopper",
+        customerId: "quinn",
+      }),
     ]);
   });
 });

@@ -50,9 +50,7 @@ describe("zero oversell under a stampede", () => {
 
   it("holds one customer to the per-customer limit when they race themselves", async () => {
     const sku = await createSku({ stock: 100, alwaysOn: false });
-    const sale = await putSale(unique("race-sale"), [
-      { sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 3 },
-    ]);
+    const sale = await putSale(unique("race-sale"), [{ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 3 }]);
     expect(sale.status).toBe(201);
     const { tally } = await stampede(60, () => hold(sku, "greedy", 1));
 

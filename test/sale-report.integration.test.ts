@@ -11,7 +11,9 @@ const ship = (sku: string) => runDurableObjectAlarm(env.SKU.getByName(sku));
 
 /** Appends a correctly chained event to a stream, as a writer that broke a rule would have. */
 async function appendEvent(stream: string, type: string, data: object) {
-  const tip = await env.DB.prepare("SELECT seq, hash FROM audit_events WHERE stream = ? ORDER BY seq DESC LIMIT 1").bind(stream).first<{ seq: number; hash: string }>();
+  const tip = await env.DB.prepare("SELECT seq, hash FROM audit_events WHERE stream = ? ORDER BY seq DESC LIMIT 1")
+    .bind(stream)
+    .first<{ seq: number; hash: string }>();
   const [e] = await linkEvents(tip!.hash, [{ stream, seq: tip!.seq + 1, type, atMs: Date.now(), data: JSON.stringify(data) }]);
   await env.DB.prepare("INSERT INTO audit_events (stream, seq, type, at_ms, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
     .bind(e!.stream, e!.seq, e!.type, e!.atMs, e!.data, e!.prevHash, e!.hash)
@@ -22,7 +24,9 @@ describe("GET /v1/sales/{saleId}/report", () => {
   it("replays received, sold and returned per SKU, checks every customer and charts the window", async () => {
     const sku = await createSku({ stock: 10, alwaysOn: false });
     const saleId = unique("rep");
-    expect((await putSale(saleId, [{ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 3 }], { startsInMs: -5 * 60_000 })).status).toBe(201);
+    expect(
+      (await putSale(saleId, [{ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 3 }], { startsInMs: -5 * 60_000 })).status,
+    ).toBe(201);
     const buyer = unique("buyer");
     const paid = await paidOrder(buyer, sku, 2);
     const other = await hold(sku, unique("c"), 3);
@@ -61,8 +65,14 @@ describe("GET /v1/sales/{saleId}/report", () => {
 
     // What a broken writer would have logged: two more units for carol, and a commit of units that never arrived.
     const hold2 = { ...h.body, holdId: `${h.body.holdId.slice(0, 10)}x`, quantity: 2 };
-    await appendEvent(`sku:${sku}`, "hold.created", { hold: hold2, levels: { onHand: 5, reserved: 4, available: 1, sold: 0, received: 5, returned: 0 } });
-    await appendEvent(`sku:${sku}`, "hold.committed", { hold: { ...hold2, quantity: 9 }, levels: { onHand: 0, reserved: 0, available: 0, sold: 9, received: 5, returned: 0 } });
+    await appendEvent(`sku:${sku}`, "hold.created", {
+      hold: hold2,
+      levels: { onHand: 5, reserved: 4, available: 1, sold: 0, received: 5, returned: 0 },
+    });
+    await appendEvent(`sku:${sku}`, "hold.committed", {
+      hold: { ...hold2, quantity: 9 },
+      levels: { onHand: 0, reserved: 0, available: 0, sold: 9, received: 5, returned: 0 },
+    });
     const res = await report(saleId);
     expect(res.body).toMatchObject({
       ok: false,
@@ -78,7 +88,9 @@ describe("GET /v1/sales/{saleId}/report", () => {
     expect((await putSale(saleId, [{ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 2 }])).status).toBe(201);
     await hold(sku, unique("c"), 1);
     await ship(sku);
-    await env.DB.prepare("UPDATE audit_events SET data = json_set(data, '$.delta', 500) WHERE stream = ? AND type = 'stock.adjusted'").bind(`sku:${sku}`).run();
+    await env.DB.prepare("UPDATE audit_events SET data = json_set(data, '$.delta', 500) WHERE stream = ? AND type = 'stock.adjusted'")
+      .bind(`sku:${sku}`)
+      .run();
     const res = await report(saleId);
     expect(res.body).toMatchObject({ ok: false, audit: { ok: false, firstBadEvent: { stream: `sku:${sku}` } } });
   });

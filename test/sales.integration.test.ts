@@ -12,8 +12,7 @@ const item = (sku: string, extra: Record<string, unknown> = {}) => ({
 });
 const past = { startsInMs: -2 * HOUR, endsInMs: -HOUR };
 const future = { startsInMs: HOUR, endsInMs: 2 * HOUR };
-const release = async (sku: string, holdId: string) =>
-  call(`/v1/skus/${sku}/holds/${holdId}`, { method: "DELETE", auth: ADMIN });
+const release = async (sku: string, holdId: string) => call(`/v1/skus/${sku}/holds/${holdId}`, { method: "DELETE", auth: ADMIN });
 
 /** Asserts a refused hold and that it left the SKU's levels as they were. */
 async function expectHoldRefused(sku: string, quantity: number, status: number, code: string, customer = unique("cust")) {
@@ -35,7 +34,18 @@ describe("PUT and GET /v1/sales/{saleId}", () => {
       name: `Sale ${saleId}`,
       status: "live",
       revision: 1,
-      items: [{ sku: a, price: { amount: 500, currency: "usd" }, perCustomerLimit: 10, maxPerOrder: 3, holdSeconds: 120, paymentSeconds: null, available: 5, status: "live" }],
+      items: [
+        {
+          sku: a,
+          price: { amount: 500, currency: "usd" },
+          perCustomerLimit: 10,
+          maxPerOrder: 3,
+          holdSeconds: 120,
+          paymentSeconds: null,
+          available: 5,
+          status: "live",
+        },
+      ],
     });
     expect(Date.parse(created.body.endsAt) - Date.parse(created.body.startsAt)).toBe(HOUR + 60_000);
 
@@ -117,7 +127,9 @@ describe("the sale window decides whether a hold is taken", () => {
 
     const saleId = unique("sale");
     // Ends before the upcoming one starts: overlapping sales of a SKU need priorities (issue 10).
-    expect((await putSale(saleId, [item(sku, { price: { amount: 999, currency: "usd" }, holdSeconds: 120 })], { endsInMs: HOUR / 2 })).status).toBe(201);
+    expect(
+      (await putSale(saleId, [item(sku, { price: { amount: 999, currency: "usd" }, holdSeconds: 120 })], { endsInMs: HOUR / 2 })).status,
+    ).toBe(201);
     const onSale = await hold(sku, unique("cust"), 1);
     expect(onSale.status).toBe(201);
     expect(onSale.body).toMatchObject({ unitPrice: { amount: 999, currency: "usd" }, saleId });
@@ -160,28 +172,40 @@ describe("concurrent sale updates", () => {
 
 describe("GET /v1/skus/{sku} status", () => {
   const cases: Array<[string, () => Promise<string>]> = [
-    ["upcoming", async () => {
-      const sku = await createSku({ stock: 3, alwaysOn: false });
-      await putSale(unique("sale"), [item(sku)], future);
-      return sku;
-    }],
-    ["live", async () => {
-      const sku = await createSku({ stock: 3, alwaysOn: false });
-      await putSale(unique("sale"), [item(sku)]);
-      return sku;
-    }],
-    ["sold_out", async () => {
-      const sku = await createSku({ alwaysOn: false });
-      await putSale(unique("sale"), [item(sku)]);
-      await restock(sku, 2);
-      expect((await hold(sku, unique("cust"), 2)).status).toBe(201);
-      return sku;
-    }],
-    ["ended", async () => {
-      const sku = await createSku({ stock: 3, alwaysOn: false });
-      await putSale(unique("sale"), [item(sku)], past);
-      return sku;
-    }],
+    [
+      "upcoming",
+      async () => {
+        const sku = await createSku({ stock: 3, alwaysOn: false });
+        await putSale(unique("sale"), [item(sku)], future);
+        return sku;
+      },
+    ],
+    [
+      "live",
+      async () => {
+        const sku = await createSku({ stock: 3, alwaysOn: false });
+        await putSale(unique("sale"), [item(sku)]);
+        return sku;
+      },
+    ],
+    [
+      "sold_out",
+      async () => {
+        const sku = await createSku({ alwaysOn: false });
+        await putSale(unique("sale"), [item(sku)]);
+        await restock(sku, 2);
+        expect((await hold(sku, unique("cust"), 2)).status).toBe(201);
+        return sku;
+      },
+    ],
+    [
+      "ended",
+      async () => {
+        const sku = await createSku({ stock: 3, alwaysOn: false });
+        await putSale(unique("sale"), [item(sku)], past);
+        return sku;
+      },
+    ],
     ["off_sale", async () => createSku({ stock: 3, alwaysOn: false })],
   ];
 

@@ -12,7 +12,11 @@ import { resolveWhen, SeedFile } from "../scripts/seed/format.ts";
 import { ADMIN, call, unique } from "./helpers";
 import { TEST_SECRETS } from "./secrets";
 
-const hf = createHoldfastClient({ baseUrl: "https://holdfast.test", token: TEST_SECRETS.ADMIN_TOKEN, fetch: (r) => exports.default.fetch(r) });
+const hf = createHoldfastClient({
+  baseUrl: "https://holdfast.test",
+  token: TEST_SECRETS.ADMIN_TOKEN,
+  fetch: (r) => exports.default.fetch(r),
+});
 
 /** The example with every id made unique to this test (storage is shared across a file's tests). */
 function renamed(): SeedFile {
@@ -44,7 +48,10 @@ describe("npm run seed", () => {
     // More stock in the file tops up the difference; units already there are never added twice.
     const more = { ...file, skus: [{ ...hoodie!, stock: hoodie!.stock + 10 }, cap!] };
     expect((await applySeed(hf, more, Date.now())).map((l) => l.action)).toEqual(["updated", "kept", "kept"]);
-    expect((await call(`/v1/skus/${hoodie!.sku}`, { auth: ADMIN })).body).toMatchObject({ received: hoodie!.stock + 10, onHand: hoodie!.stock + 10 });
+    expect((await call(`/v1/skus/${hoodie!.sku}`, { auth: ADMIN })).body).toMatchObject({
+      received: hoodie!.stock + 10,
+      onHand: hoodie!.stock + 10,
+    });
   });
 
   it("validates the file: unknown fields, bad times and missing stock are refused with their path", () => {

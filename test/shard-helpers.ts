@@ -5,7 +5,11 @@ import { ADMIN, call, expectConserved } from "./helpers";
 /** Helpers of the stock-shard tests (spec §8). */
 
 export async function setShards(sku: string, shards: number) {
-  const res = await call(`/v1/skus/${sku}`, { method: "PUT", auth: ADMIN, body: { name: `Test ${sku}`, price: { amount: 1999, currency: "usd" }, alwaysOn: true, shards } });
+  const res = await call(`/v1/skus/${sku}`, {
+    method: "PUT",
+    auth: ADMIN,
+    body: { name: `Test ${sku}`, price: { amount: 1999, currency: "usd" }, alwaysOn: true, shards },
+  });
   expect(res.status).toBe(200);
   expect(res.body.shards).toBe(shards);
   return res.body;
@@ -14,7 +18,10 @@ export async function setShards(sku: string, shards: number) {
 export async function escrowStats(sku: string) {
   const res = await call(`/v1/skus/${sku}/stats`, { auth: ADMIN });
   expect(res.status).toBe(200);
-  return res.body as { levels: Record<string, number>; escrow: { shards: number; inFlight: number; poolCalls: number; audit: { ok: boolean; problems: string[] } } };
+  return res.body as {
+    levels: Record<string, number>;
+    escrow: { shards: number; inFlight: number; poolCalls: number; audit: { ok: boolean; problems: string[] } };
+  };
 }
 
 export async function expectWholeAudited(sku: string) {

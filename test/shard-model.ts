@@ -25,7 +25,14 @@ export type ShardOp =
    * credit, `twice` delivers and posts it twice. `evict` restarts one side
    * right after the sender's debit.
    */
-  | { kind: "crash"; from: "pool" | "shard"; object: number; units: number; cut: "lost" | "unposted" | "twice"; evict: "none" | "sender" | "receiver" }
+  | {
+      kind: "crash";
+      from: "pool" | "shard";
+      object: number;
+      units: number;
+      cut: "lost" | "unposted" | "twice";
+      evict: "none" | "sender" | "receiver";
+    }
   /** Every object's alarm runs with its pending transfers older than the re-delivery delay. */
   | { kind: "redeliver" }
   /** Restarts one object (`object` picks among the pool and every shard that ever existed). */
@@ -66,7 +73,14 @@ export const MAX_MODEL_SHARDS = 6;
 export const CUSTOMERS = 6;
 
 export const shardOp: fc.Arbitrary<ShardOp> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant("hold" as const), customer: fc.integer({ min: 0, max: CUSTOMERS - 1 }), quantity: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant("hold" as const),
+      customer: fc.integer({ min: 0, max: CUSTOMERS - 1 }),
+      quantity: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("release" as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("expire" as const), pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("checkout" as const), pick: fc.nat() }) },
@@ -159,7 +173,8 @@ export class ShardModel {
   expectHold(customer: string, quantity: number, inFlight: number): HoldExpectation {
     const holdable = this.free - inFlight;
     const over = this.overLimit(customer, quantity);
-    const verdict = (units: number): "ok" | "limit_exceeded" | "stock" => (units <= 0 ? "stock" : over ? "limit_exceeded" : quantity > units ? "stock" : "ok");
+    const verdict = (units: number): "ok" | "limit_exceeded" | "stock" =>
+      units <= 0 ? "stock" : over ? "limit_exceeded" : quantity > units ? "stock" : "ok";
     const strict = verdict(holdable);
     const landed = verdict(this.free);
     return { strict, alsoAllowed: landed === strict ? [] : [landed] };

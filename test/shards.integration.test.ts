@@ -28,7 +28,8 @@ describe("stock shards", () => {
     const granted = answers.filter((a) => a.status === 201);
     expect(granted).toHaveLength(300);
     const refusals = new Map<string, number>();
-    for (const r of answers.filter((a) => a.status !== 201)) refusals.set(`${r.status} ${r.body.detail}`, (refusals.get(`${r.status} ${r.body.detail}`) ?? 0) + 1);
+    for (const r of answers.filter((a) => a.status !== 201))
+      refusals.set(`${r.status} ${r.body.detail}`, (refusals.get(`${r.status} ${r.body.detail}`) ?? 0) + 1);
     // The only refusal a single unit can meet once 300 are held is that the SKU is sold out.
     expect(Object.fromEntries(refusals)).toEqual({ "409 Every unit is sold or held.": 1_700 });
     // Each grant names a shard, and the shards the customers hash to served them.
@@ -73,7 +74,11 @@ describe("stock shards", () => {
     expect(h.body.holdId).toMatch(new RegExp(`^hold_[0-9a-f]{24}-${shardOf("router", 4)}_${sku}$`));
     const auth = { auth: ADMIN };
     expect((await call(`/v1/skus/${sku}/holds/${h.body.holdId}`, auth)).body.status).toBe("held");
-    const order = await checkoutAs("router", { holdIds: [h.body.holdId], paymentMethod: "pm_card_visa" }, { "Idempotency-Key": unique("k") });
+    const order = await checkoutAs(
+      "router",
+      { holdIds: [h.body.holdId], paymentMethod: "pm_card_visa" },
+      { "Idempotency-Key": unique("k") },
+    );
     expect(order.status).toBe(202);
     await waitForStatus(order.body.orderId, "paid");
     expect(await levels(sku)).toMatchObject({ sold: 2, reserved: 0, onHand: 18, received: 20 });
@@ -254,11 +259,16 @@ describe("stock shards", () => {
     await setShards(sku, 4);
     const judged = async (count: number) => {
       let rows: Array<{ alert: string; available: number }> = [];
-      await vi.waitFor(async () => {
-        const events = await objectSql<{ data: string }>(sku, "SELECT data FROM outbox WHERE type = 'stock.alert' ORDER BY seq");
-        rows = events.map((e) => JSON.parse(e.data) as { alert: string; whole: { available: number } }).map((d) => ({ alert: d.alert, available: d.whole.available }));
-        expect(rows.length).toBeGreaterThanOrEqual(count);
-      }, { timeout: 10_000, interval: 100 });
+      await vi.waitFor(
+        async () => {
+          const events = await objectSql<{ data: string }>(sku, "SELECT data FROM outbox WHERE type = 'stock.alert' ORDER BY seq");
+          rows = events
+            .map((e) => JSON.parse(e.data) as { alert: string; whole: { available: number } })
+            .map((d) => ({ alert: d.alert, available: d.whole.available }));
+          expect(rows.length).toBeGreaterThanOrEqual(count);
+        },
+        { timeout: 10_000, interval: 100 },
+      );
       return rows;
     };
     // Customers on different shards: no one object sees the SKU fall to the threshold of 10.
@@ -270,10 +280,17 @@ describe("stock shards", () => {
     expect(await judged(1)).toEqual([{ alert: "stock.low", available: 10 }]);
     const last = await hold(sku, c, 10);
     expect(last.status).toBe(201);
-    expect(await judged(2)).toEqual([{ alert: "stock.low", available: 10 }, { alert: "stock.sold_out", available: 0 }]);
+    expect(await judged(2)).toEqual([
+      { alert: "stock.low", available: 10 },
+      { alert: "stock.sold_out", available: 0 },
+    ]);
     expect((await call(`/v1/skus/${sku}/holds/${last.body.holdId}`, { method: "DELETE", auth: ADMIN })).body.status).toBe("released");
     const all = await judged(3);
-    expect(all).toEqual([{ alert: "stock.low", available: 10 }, { alert: "stock.sold_out", available: 0 }, { alert: "stock.back_in_stock", available: 10 }]);
+    expect(all).toEqual([
+      { alert: "stock.low", available: 10 },
+      { alert: "stock.sold_out", available: 0 },
+      { alert: "stock.back_in_stock", available: 10 },
+    ]);
     // Each alert is an event of the pool's own stream, shipped once; no shard raises its own.
     await flushOutbox(sku);
     for (let i = 0; i < 4; i++) await flushOutbox(objectName(sku, i));
@@ -294,17 +311,30 @@ describe("stock shards", () => {
       await new OutboxShipper(state.storage, o.ledger.tables, { db: env.DB, notifications: q.queue, lowStockThreshold: 10 }).drain();
       return q.sent as Array<{ id: string; type: string; sku: string; data: { available: number } }>;
     });
-    expect(sent).toEqual([{ id: expect.stringMatching(new RegExp(`^sku:${sku}:\\d+:stock\\.sold_out$`)), audience: "merchant", type: "stock.sold_out", sku, data: { available: 0, onHand: 12 }, atMs: expect.any(Number) }]);
+    expect(sent).toEqual([
+      {
+        id: expect.stringMatching(new RegExp(`^sku:${sku}:\\d+:stock\\.sold_out$`)),
+        audience: "merchant",
+        type: "stock.sold_out",
+        sku,
+        data: { available: 0, onHand: 12 },
+        atMs: expect.any(Number),
+      },
+    ]);
     await flushOutbox(sku);
     await expectWholeAudited(sku);
   });
 
-  it("raises no alert for a sharded SKU's first restock, as for an unsharded one, and low once it falls to the threshold", { timeout: 30_000 }, async () => {
+  it("raises no alert for a sharded SKU's first restock, as for an unsharded one, and low once it falls to the threshold", {
+    timeout: 30_000,
+  }, async () => {
     const sku = await createSku();
     await setShards(sku, 4);
     await restock(sku, 11);
     const alerts = async () =>
-      (await objectSql<{ data: string }>(sku, "SELECT data FROM outbox WHERE type = 'stock.alert' ORDER BY seq")).map((e) => (JSON.parse(e.data) as { alert: string }).alert);
+      (await objectSql<{ data: string }>(sku, "SELECT data FROM outbox WHERE type = 'stock.alert' ORDER BY seq")).map(
+        (e) => (JSON.parse(e.data) as { alert: string }).alert,
+      );
     expect((await hold(sku, customersOnShard(2, 4, 1, "first-stock-")[0]!, 1)).status).toBe(201);
     await vi.waitFor(async () => expect(await alerts()).toEqual(["stock.low"]), { timeout: 10_000, interval: 100 });
   });

@@ -70,12 +70,21 @@ describe("stock shards against a model", () => {
       ),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
-    if (inject("testVerbose")) console.log(`sharded model: ${RUNS} runs, ${totalSteps} steps, ${totalBoundWaits} refusals excused by the sold-out bound, ${Date.now() - started} ms`);
+    if (inject("testVerbose"))
+      console.log(
+        `sharded model: ${RUNS} runs, ${totalSteps} steps, ${totalBoundWaits} refusals excused by the sold-out bound, ${Date.now() - started} ms`,
+      );
   });
 });
 
 async function runOnce(withSale: boolean, shards: number, stock: number, ops: ShardOp[]): Promise<void> {
-  const run: Run = { sku: unique("shm"), model: new ShardModel(stock, shards, withSale ? SALE : null), inFlight: 0, trace: [], boundWaits: 0 };
+  const run: Run = {
+    sku: unique("shm"),
+    model: new ShardModel(stock, shards, withSale ? SALE : null),
+    inFlight: 0,
+    trace: [],
+    boundWaits: 0,
+  };
   const setup = `setup: sale ${withSale}, shards ${shards}, stock ${stock}`;
   run.trace.push(setup);
   expect((await putSku(run, shards, 201)).shards).toBe(shards);
@@ -148,11 +157,15 @@ async function apply(run: Run, op: ShardOp, context: string): Promise<void> {
       const orderId = `ord-${run.sku}-${op.pick % 2}`;
       const stub = holdStub(env, h.id);
       const actual =
-        op.kind === "release" ? await stub.release(h.id, "merchant")
-        : op.kind === "checkout" ? await stub.beginCheckout(h.id, orderId, { customerId: h.customer })
-        : op.kind === "commit" ? await stub.commit(h.id, orderId)
-        : op.kind === "void" ? await stub.voidCheckout(h.id, orderId)
-        : await stub.returnHold(h.id, orderId);
+        op.kind === "release"
+          ? await stub.release(h.id, "merchant")
+          : op.kind === "checkout"
+            ? await stub.beginCheckout(h.id, orderId, { customerId: h.customer })
+            : op.kind === "commit"
+              ? await stub.commit(h.id, orderId)
+              : op.kind === "void"
+                ? await stub.voidCheckout(h.id, orderId)
+                : await stub.returnHold(h.id, orderId);
       expect(verdict(actual), context).toBe(model.transition(op.kind, h, orderId));
       return;
     }
@@ -172,7 +185,10 @@ async function apply(run: Run, op: ShardOp, context: string): Promise<void> {
       const res = await pool(run).adjust({ delta: -op.units, reason: "shrinkage" }, null);
       const holdable = model.free - run.inFlight;
       const allowed = holdable >= op.units ? ["ok"] : model.free < op.units ? ["insufficient_stock"] : ["ok", "insufficient_stock"];
-      expect(allowed, `${context}\nshrink ${op.units} answered ${JSON.stringify(res)} with ${model.free} free, ${run.inFlight} in flight`).toContain(verdict(res));
+      expect(
+        allowed,
+        `${context}\nshrink ${op.units} answered ${JSON.stringify(res)} with ${model.free} free, ${run.inFlight} in flight`,
+      ).toContain(verdict(res));
       if (res.ok) model.adjust(-op.units);
       return;
     }
@@ -302,8 +318,9 @@ async function expire(run: Run, h: ModelHold, context: string): Promise<void> {
   });
   // A live hold keeps the alarm armed; if it already fired meanwhile, a read settles the deadline.
   if (!(await runDurableObjectAlarm(stub))) await stub.getHold(h.id, "merchant");
-  const status = await runInDurableObject(stub, (_o: SkuObject, state) =>
-    state.storage.sql.exec<{ status: string }>("SELECT status FROM holds WHERE hold_id = ?", h.id).one().status,
+  const status = await runInDurableObject(
+    stub,
+    (_o: SkuObject, state) => state.storage.sql.exec<{ status: string }>("SELECT status FROM holds WHERE hold_id = ?", h.id).one().status,
   );
   expect(status, `${context}\n${run.sku}: hold ${h.id} after its deadline passed`).toBe("expired");
   run.model.expire(h);
@@ -359,7 +376,10 @@ async function redeliver(run: Run, context: string): Promise<void> {
       }
       const armed = await runInDurableObject(stub, (_o: SkuObject, state) => state.storage.getAlarm());
       const where = `${run.sku} ${shard === null ? "pool" : `shard ${shard}`}`;
-      expect(pending, `${context}\n${where}: ${pendingBefore[k]} pending transfers; alarm runs ${JSON.stringify(ran)}; alarm now ${armed}`).toBe(0);
+      expect(
+        pending,
+        `${context}\n${where}: ${pendingBefore[k]} pending transfers; alarm runs ${JSON.stringify(ran)}; alarm now ${armed}`,
+      ).toBe(0);
     }),
   );
   const stats = await pool(run).stats();
@@ -384,7 +404,8 @@ async function quiesce(run: Run): Promise<Array<{ shard: number | null; part: Sh
       const part = await runInDurableObject(stub, async (o: SkuObject) => {
         const escrow = o.escrow as unknown as { refilling: Promise<number> | null; recalling: Promise<number> | null };
         // Escrow's private single-flight promises: if they are renamed, fail here rather than audit a SKU in motion.
-        if (!("refilling" in escrow && "recalling" in escrow)) throw new Error("Escrow no longer has refilling/recalling: update quiesce()");
+        if (!("refilling" in escrow && "recalling" in escrow))
+          throw new Error("Escrow no longer has refilling/recalling: update quiesce()");
         for (let i = 0; i < 8 && (escrow.refilling || escrow.recalling); i++) {
           await escrow.refilling?.catch(() => 0);
           await escrow.recalling?.catch(() => 0);
@@ -408,7 +429,10 @@ async function check(run: Run, context: string): Promise<void> {
   expect(s.escrow.shards, context).toBe(model.shards);
   const l = s.levels;
   expect(l.received, context).toBe(l.onHand + l.sold);
-  expect(l.reserved >= 0 && l.reserved <= l.onHand && l.available === l.onHand - l.reserved, `${context}\nlevels ${JSON.stringify(l)}`).toBe(true);
+  expect(
+    l.reserved >= 0 && l.reserved <= l.onHand && l.available === l.onHand - l.reserved,
+    `${context}\nlevels ${JSON.stringify(l)}`,
+  ).toBe(true);
   expect({ onHand: l.onHand, reserved: l.reserved, sold: l.sold, received: l.received, returned: l.returned }, context).toEqual({
     onHand: model.onHand,
     reserved: model.reserved,
@@ -420,11 +444,14 @@ async function check(run: Run, context: string): Promise<void> {
   run.inFlight = s.escrow.inFlight;
   // Each object holds exactly the holds whose ids name it.
   for (const { shard, part } of parts) {
-    const seen = part ? { reserved: part.levels.reserved, sold: part.levels.sold, liveHolds: part.liveHolds } : { reserved: 0, sold: 0, liveHolds: 0 };
+    const seen = part
+      ? { reserved: part.levels.reserved, sold: part.levels.sold, liveHolds: part.liveHolds }
+      : { reserved: 0, sold: 0, liveHolds: 0 };
     expect(seen, `${context}\n${shard === null ? "pool" : `shard ${shard}`}`).toEqual(model.onObject(shard));
   }
   if (model.sale) {
-    for (let c = 0; c < CUSTOMERS; c++) expect(model.usage(`c${c}`), `${context}\nc${c}'s holds and purchases`).toBeLessThanOrEqual(model.sale.limit);
+    for (let c = 0; c < CUSTOMERS; c++)
+      expect(model.usage(`c${c}`), `${context}\nc${c}'s holds and purchases`).toBeLessThanOrEqual(model.sale.limit);
   }
 }
 

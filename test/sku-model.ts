@@ -53,7 +53,14 @@ export class SkuModel {
   levels(): Levels {
     let reserved = 0;
     for (const h of this.holds.values()) if (live(h)) reserved += h.quantity;
-    return { onHand: this.onHand, reserved, available: this.onHand - reserved, sold: this.sold, received: this.received, returned: this.returned };
+    return {
+      onHand: this.onHand,
+      reserved,
+      available: this.onHand - reserved,
+      sold: this.sold,
+      received: this.received,
+      returned: this.returned,
+    };
   }
 
   /** Holds past their deadline count as expired. */

@@ -57,7 +57,12 @@ export function createFakeStripe(): FakeStripe {
     const pm = String(params.payment_method ?? "");
     const known = ["pm_card_visa", "pm_card_mastercard", "pm_card_chargeDeclined", "pm_card_authenticationRequired"];
     if (!known.includes(pm)) {
-      return stripeError(400, { type: "invalid_request_error", code: "resource_missing", param: "payment_method", message: `No such PaymentMethod: '${pm}'` });
+      return stripeError(400, {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        param: "payment_method",
+        message: `No such PaymentMethod: '${pm}'`,
+      });
     }
     const id = nextId("pi");
     const intent: Record<string, any> = {
@@ -84,7 +89,10 @@ export function createFakeStripe(): FakeStripe {
       return stripeError(402, { ...lastError, payment_intent: intent });
     }
     if (pm === "pm_card_authenticationRequired") {
-      Object.assign(intent, { status: "requires_action", next_action: { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect" } } });
+      Object.assign(intent, {
+        status: "requires_action",
+        next_action: { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect" } },
+      });
       return { status: 200, body: intent };
     }
     Object.assign(intent, { status: "succeeded", amount_received: intent.amount });
@@ -94,22 +102,45 @@ export function createFakeStripe(): FakeStripe {
   function createRefund(params: Record<string, any>): { status: number; body: unknown } {
     const intent = intents.get(String(params.payment_intent));
     if (!intent) {
-      return stripeError(400, { type: "invalid_request_error", code: "resource_missing", param: "payment_intent", message: `No such payment_intent: '${params.payment_intent}'` });
+      return stripeError(400, {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        param: "payment_intent",
+        message: `No such payment_intent: '${params.payment_intent}'`,
+      });
     }
     if (intent.status !== "succeeded") {
-      return stripeError(400, { type: "invalid_request_error", code: "charge_not_refundable", message: `This PaymentIntent (${intent.id}) does not have a successful charge to refund.` });
+      return stripeError(400, {
+        type: "invalid_request_error",
+        code: "charge_not_refundable",
+        message: `This PaymentIntent (${intent.id}) does not have a successful charge to refund.`,
+      });
     }
     if (refunds.some((r) => r.payment_intent === intent.id)) {
-      return stripeError(400, { type: "invalid_request_error", code: "charge_already_refunded", message: "Charge has already been refunded." });
+      return stripeError(400, {
+        type: "invalid_request_error",
+        code: "charge_already_refunded",
+        message: "Charge has already been refunded.",
+      });
     }
-    const refund = { id: nextId("re"), object: "refund", amount: intent.amount, currency: intent.currency, payment_intent: intent.id, status: "succeeded", reason: null, created: Math.floor(Date.now() / 1000) };
+    const refund = {
+      id: nextId("re"),
+      object: "refund",
+      amount: intent.amount,
+      currency: intent.currency,
+      payment_intent: intent.id,
+      status: "succeeded",
+      reason: null,
+      created: Math.floor(Date.now() / 1000),
+    };
     refunds.push(refund);
     return { status: 200, body: refund };
   }
 
   function cancelIntent(id: string): { status: number; body: unknown } {
     const intent = intents.get(id);
-    if (!intent) return stripeError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such payment_intent: '${id}'` });
+    if (!intent)
+      return stripeError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such payment_intent: '${id}'` });
     if (!["requires_payment_method", "requires_confirmation", "requires_action", "processing"].includes(intent.status)) {
       return stripeError(400, {
         type: "invalid_request_error",
@@ -134,7 +165,9 @@ export function createFakeStripe(): FakeStripe {
     const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
     if (method === "GET" && read) {
       const intent = intents.get(read[1]!);
-      return intent ? { status: 200, body: intent } : stripeError(404, { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" });
+      return intent
+        ? { status: 200, body: intent }
+        : stripeError(404, { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" });
     }
     return stripeError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path}).` });
   }
@@ -152,7 +185,11 @@ export function createFakeStripe(): FakeStripe {
     },
     failAction(intentId) {
       const intent = intents.get(intentId)!;
-      const lastError = { type: "card_error", code: "payment_intent_authentication_failure", message: "The provided PaymentMethod has failed authentication." };
+      const lastError = {
+        type: "card_error",
+        code: "payment_intent_authentication_failure",
+        message: "The provided PaymentMethod has failed authentication.",
+      };
       return Object.assign(intent, { status: "requires_payment_method", next_action: null, last_payment_error: lastError });
     },
     async fetch(input, init) {
@@ -166,7 +203,8 @@ export function createFakeStripe(): FakeStripe {
       const failure = injected.shift();
       if (failure === "network") throw new TypeError("fake Stripe: connection reset");
       if (failure === "500") return json(500, { error: { type: "api_error", message: "fake Stripe: internal error" } });
-      if (url.hostname !== "api.stripe.com") return json(400, { error: { type: "invalid_request_error", message: `unexpected host ${url.hostname}` } });
+      if (url.hostname !== "api.stripe.com")
+        return json(400, { error: { type: "invalid_request_error", message: `unexpected host ${url.hostname}` } });
       if (!/^Bearer sk_test_\w+$/.test(request.headers.get("authorization") ?? "")) {
         return json(401, { error: { type: "invalid_request_error", message: "Invalid API Key provided." } });
       }
@@ -176,7 +214,10 @@ export function createFakeStripe(): FakeStripe {
         const prior = replies.get(idempotencyKey);
         if (prior && prior.fingerprint !== fingerprint) {
           return json(400, {
-            error: { type: "idempotency_error", message: `Keys for idempotent requests can only be used with the same parameters they were first used with.` },
+            error: {
+              type: "idempotency_error",
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with.`,
+            },
           });
         }
         if (prior) return json(prior.status, prior.body, { "idempotent-replayed": "true" });

@@ -69,17 +69,23 @@ interface Row {
   send: (w: World) => Promise<Res>;
 }
 
-const putSku = (id: string, body: unknown = skuBody) => () => call(`/v1/skus/${id}`, json("PUT", body));
+const putSku =
+  (id: string, body: unknown = skuBody) =>
+  () =>
+    call(`/v1/skus/${id}`, json("PUT", body));
 const putOwnSku = (body: unknown) => (w: World) => call(`/v1/skus/${w.sku}`, json("PUT", body));
 const putFreshSku = (body: unknown) => (w: World) => call(`/v1/skus/${w.fresh}`, json("PUT", body));
-const adjust = (body: unknown, headers: Record<string, string> = {}) => (w: World) =>
-  call(`/v1/skus/${w.sku}/adjustments`, json("POST", body, ADMIN, headers));
-const holdReq = (body: unknown, headers: Record<string, string> = {}) => (w: World) =>
-  call(`/v1/skus/${w.sku}/holds`, json("POST", body, w.shopper, headers));
-const sale = (body: (w: World) => unknown) => (w: World) => call(`/v1/sales/${w.saleId}`, json("PUT", body(w)));
-const raw = (method: string, path: (w: World) => string, rawBody: string, contentType: string, as: "admin" | "shopper") =>
+const adjust =
+  (body: unknown, headers: Record<string, string> = {}) =>
   (w: World) =>
-    call(path(w), { method, rawBody, headers: { "content-type": contentType }, auth: as === "admin" ? ADMIN : w.shopper });
+    call(`/v1/skus/${w.sku}/adjustments`, json("POST", body, ADMIN, headers));
+const holdReq =
+  (body: unknown, headers: Record<string, string> = {}) =>
+  (w: World) =>
+    call(`/v1/skus/${w.sku}/holds`, json("POST", body, w.shopper, headers));
+const sale = (body: (w: World) => unknown) => (w: World) => call(`/v1/sales/${w.saleId}`, json("PUT", body(w)));
+const raw = (method: string, path: (w: World) => string, rawBody: string, contentType: string, as: "admin" | "shopper") => (w: World) =>
+  call(path(w), { method, rawBody, headers: { "content-type": contentType }, auth: as === "admin" ? ADMIN : w.shopper });
 
 const bad = (name: string, send: Row["send"]): Row => ({ name, status: 400, code: "invalid_request", send });
 
@@ -124,60 +130,171 @@ const rows: Row[] = [
   bad("hold with an array body", holdReq([{ quantity: 1 }])),
   // Hold ids in the path
   bad("GET a hold id not in the hold format", (w) => call(`/v1/skus/${w.sku}/holds/hold_xyz`, { auth: w.shopper })),
-  bad("GET a hold id whose hex part is one digit short", (w) => call(`/v1/skus/${w.sku}/holds/${w.holdId.replace(/^hold_[0-9a-f]/, "hold_")}`, { auth: ADMIN })),
-  bad("GET a hold id whose hex part is not hex", (w) => call(`/v1/skus/${w.sku}/holds/${w.holdId.replace(/^hold_[0-9a-f]/, "hold_g")}`, { auth: w.shopper })),
+  bad("GET a hold id whose hex part is one digit short", (w) =>
+    call(`/v1/skus/${w.sku}/holds/${w.holdId.replace(/^hold_[0-9a-f]/, "hold_")}`, { auth: ADMIN }),
+  ),
+  bad("GET a hold id whose hex part is not hex", (w) =>
+    call(`/v1/skus/${w.sku}/holds/${w.holdId.replace(/^hold_[0-9a-f]/, "hold_g")}`, { auth: w.shopper }),
+  ),
   bad("DELETE a hold id with upper-case hex", (w) =>
-    call(`/v1/skus/${w.sku}/holds/${w.holdId.toUpperCase()}`, { method: "DELETE", auth: w.shopper })),
+    call(`/v1/skus/${w.sku}/holds/${w.holdId.toUpperCase()}`, { method: "DELETE", auth: w.shopper }),
+  ),
   bad("DELETE a hold id whose SKU part starts with '-'", (w) =>
-    call(`/v1/skus/${w.sku}/holds/${w.holdId.replace(/_[^_]+$/, "_-x")}`, { method: "DELETE", auth: ADMIN })),
+    call(`/v1/skus/${w.sku}/holds/${w.holdId.replace(/_[^_]+$/, "_-x")}`, { method: "DELETE", auth: ADMIN }),
+  ),
   // PUT /v1/sales/{saleId} bodies
-  bad("sale ending before it starts", sale((w) => saleBody(w, { startsAt: iso(3_600_000), endsAt: iso(60_000) }))),
-  bad("sale ending when it starts", sale((w) => saleBody(w, { startsAt: iso(60_000), endsAt: iso(60_000) }))),
-  bad("sale with a datetime that is not ISO 8601", sale((w) => saleBody(w, { startsAt: "next friday" }))),
-  bad("sale with a datetime without a time zone", sale((w) => saleBody(w, { endsAt: "2030-01-01T00:00:00" }))),
-  bad("sale with no items", sale((w) => saleBody(w, { items: [] }))),
-  bad("sale listing a SKU twice", sale((w) => {
-    const b = saleBody(w);
-    return { ...b, items: [...b.items, ...b.items] };
-  })),
-  bad("sale with perCustomerLimit 0", sale((w) => saleBody(w, {}, { perCustomerLimit: 0 }))),
-  bad("sale with holdSeconds 0", sale((w) => saleBody(w, {}, { holdSeconds: 0 }))),
-  bad("sale with a negative item price", sale((w) => saleBody(w, {}, { price: { amount: -5, currency: "usd" } }))),
-  bad("sale with an unknown SKU", sale((w) => saleBody(w, {}, { sku: unique("ghost") }))),
-  bad("sale with paymentSeconds 59", sale((w) => saleBody(w, {}, { paymentSeconds: 59 }))),
-  bad("sale with maxPerOrder 0", sale((w) => saleBody(w, {}, { maxPerOrder: 0 }))),
-  bad("sale item without perCustomerLimit", sale((w) => ({ ...saleBody(w), items: [{ sku: w.saleSku, price: { amount: 1, currency: "usd" } }] }))),
-  bad("sale with one known and one unknown SKU", sale((w) => {
-    const b = saleBody(w);
-    return { ...b, items: [...b.items, { ...b.items[0], sku: unique("ghost") }] };
-  })),
+  bad(
+    "sale ending before it starts",
+    sale((w) => saleBody(w, { startsAt: iso(3_600_000), endsAt: iso(60_000) })),
+  ),
+  bad(
+    "sale ending when it starts",
+    sale((w) => saleBody(w, { startsAt: iso(60_000), endsAt: iso(60_000) })),
+  ),
+  bad(
+    "sale with a datetime that is not ISO 8601",
+    sale((w) => saleBody(w, { startsAt: "next friday" })),
+  ),
+  bad(
+    "sale with a datetime without a time zone",
+    sale((w) => saleBody(w, { endsAt: "2030-01-01T00:00:00" })),
+  ),
+  bad(
+    "sale with no items",
+    sale((w) => saleBody(w, { items: [] })),
+  ),
+  bad(
+    "sale listing a SKU twice",
+    sale((w) => {
+      const b = saleBody(w);
+      return { ...b, items: [...b.items, ...b.items] };
+    }),
+  ),
+  bad(
+    "sale with perCustomerLimit 0",
+    sale((w) => saleBody(w, {}, { perCustomerLimit: 0 })),
+  ),
+  bad(
+    "sale with holdSeconds 0",
+    sale((w) => saleBody(w, {}, { holdSeconds: 0 })),
+  ),
+  bad(
+    "sale with a negative item price",
+    sale((w) => saleBody(w, {}, { price: { amount: -5, currency: "usd" } })),
+  ),
+  bad(
+    "sale with an unknown SKU",
+    sale((w) => saleBody(w, {}, { sku: unique("ghost") })),
+  ),
+  bad(
+    "sale with paymentSeconds 59",
+    sale((w) => saleBody(w, {}, { paymentSeconds: 59 })),
+  ),
+  bad(
+    "sale with maxPerOrder 0",
+    sale((w) => saleBody(w, {}, { maxPerOrder: 0 })),
+  ),
+  bad(
+    "sale item without perCustomerLimit",
+    sale((w) => ({ ...saleBody(w), items: [{ sku: w.saleSku, price: { amount: 1, currency: "usd" } }] })),
+  ),
+  bad(
+    "sale with one known and one unknown SKU",
+    sale((w) => {
+      const b = saleBody(w);
+      return { ...b, items: [...b.items, { ...b.items[0], sku: unique("ghost") }] };
+    }),
+  ),
   bad("sale id starting with '-'", (w) => call("/v1/sales/-sale", json("PUT", saleBody(w)))),
   // Malformed bodies and headers
-  bad("PUT sku with malformed JSON", raw("PUT", (w) => `/v1/skus/${w.sku}`, "{", "application/json", "admin")),
-  bad("adjust with malformed JSON", raw("POST", (w) => `/v1/skus/${w.sku}/adjustments`, "{", "application/json", "admin")),
-  bad("hold with malformed JSON", raw("POST", (w) => `/v1/skus/${w.sku}/holds`, "{", "application/json", "shopper")),
-  bad("PUT sale with malformed JSON", raw("PUT", (w) => `/v1/sales/${w.saleId}`, "{", "application/json", "admin")),
-  bad("hold with a JSON null body", raw("POST", (w) => `/v1/skus/${w.sku}/holds`, "null", "application/json", "shopper")),
-  bad("hold with quantity 1e400 (Infinity)", raw("POST", (w) => `/v1/skus/${w.sku}/holds`, `{"quantity":1e400}`, "application/json", "shopper")),
-  bad("hold with a __proto__ member", raw("POST", (w) => `/v1/skus/${w.sku}/holds`, `{"quantity":1,"__proto__":{"quantity":2}}`, "application/json", "shopper")),
-  bad("hold with arrays nested 5000 deep", raw("POST", (w) => `/v1/skus/${w.sku}/holds`, `{"quantity":1,"x":${"[".repeat(5000)}${"]".repeat(5000)}}`, "application/json", "shopper")),
-  bad("PUT sku with a body nested 5000 deep", raw("PUT", (w) => `/v1/skus/${w.sku}`, `${"[".repeat(5000)}${"]".repeat(5000)}`, "application/json", "admin")),
+  bad(
+    "PUT sku with malformed JSON",
+    raw("PUT", (w) => `/v1/skus/${w.sku}`, "{", "application/json", "admin"),
+  ),
+  bad(
+    "adjust with malformed JSON",
+    raw("POST", (w) => `/v1/skus/${w.sku}/adjustments`, "{", "application/json", "admin"),
+  ),
+  bad(
+    "hold with malformed JSON",
+    raw("POST", (w) => `/v1/skus/${w.sku}/holds`, "{", "application/json", "shopper"),
+  ),
+  bad(
+    "PUT sale with malformed JSON",
+    raw("PUT", (w) => `/v1/sales/${w.saleId}`, "{", "application/json", "admin"),
+  ),
+  bad(
+    "hold with a JSON null body",
+    raw("POST", (w) => `/v1/skus/${w.sku}/holds`, "null", "application/json", "shopper"),
+  ),
+  bad(
+    "hold with quantity 1e400 (Infinity)",
+    raw("POST", (w) => `/v1/skus/${w.sku}/holds`, `{"quantity":1e400}`, "application/json", "shopper"),
+  ),
+  bad(
+    "hold with a __proto__ member",
+    raw("POST", (w) => `/v1/skus/${w.sku}/holds`, `{"quantity":1,"__proto__":{"quantity":2}}`, "application/json", "shopper"),
+  ),
+  bad(
+    "hold with arrays nested 5000 deep",
+    raw(
+      "POST",
+      (w) => `/v1/skus/${w.sku}/holds`,
+      `{"quantity":1,"x":${"[".repeat(5000)}${"]".repeat(5000)}}`,
+      "application/json",
+      "shopper",
+    ),
+  ),
+  bad(
+    "PUT sku with a body nested 5000 deep",
+    raw("PUT", (w) => `/v1/skus/${w.sku}`, `${"[".repeat(5000)}${"]".repeat(5000)}`, "application/json", "admin"),
+  ),
   bad("hold with a 256-character Idempotency-Key", holdReq({ quantity: 1 }, { "idempotency-key": long(256) })),
   bad("hold with an empty Idempotency-Key", holdReq({ quantity: 1 }, { "idempotency-key": "" })),
   bad("hold with a space in the Idempotency-Key", holdReq({ quantity: 1 }, { "idempotency-key": "key with space" })),
   bad("adjust with a 256-character Idempotency-Key", adjust({ delta: 1, reason: "restock" }, { "idempotency-key": long(256) })),
   bad("adjust with a space in the Idempotency-Key", adjust({ delta: 1, reason: "restock" }, { "idempotency-key": "a b" })),
   // Well-formed requests for things that do not exist
-  { name: "hold on an unknown SKU", status: 404, code: "not_found", send: (w) => call(`/v1/skus/${unique("ghost")}/holds`, json("POST", { quantity: 1 }, w.shopper)) },
-  { name: "adjust an unknown SKU", status: 404, code: "not_found", send: () => call(`/v1/skus/${unique("ghost")}/adjustments`, json("POST", { delta: 1, reason: "restock" })) },
-  { name: "GET an unknown hold", status: 404, code: "not_found", send: (w) => call(`/v1/skus/${w.sku}/holds/${unknownHold(w)}`, { auth: ADMIN }) },
-  { name: "DELETE an unknown hold", status: 404, code: "not_found", send: (w) => call(`/v1/skus/${w.sku}/holds/${unknownHold(w)}`, { method: "DELETE", auth: w.shopper }) },
+  {
+    name: "hold on an unknown SKU",
+    status: 404,
+    code: "not_found",
+    send: (w) => call(`/v1/skus/${unique("ghost")}/holds`, json("POST", { quantity: 1 }, w.shopper)),
+  },
+  {
+    name: "adjust an unknown SKU",
+    status: 404,
+    code: "not_found",
+    send: () => call(`/v1/skus/${unique("ghost")}/adjustments`, json("POST", { delta: 1, reason: "restock" })),
+  },
+  {
+    name: "GET an unknown hold",
+    status: 404,
+    code: "not_found",
+    send: (w) => call(`/v1/skus/${w.sku}/holds/${unknownHold(w)}`, { auth: ADMIN }),
+  },
+  {
+    name: "DELETE an unknown hold",
+    status: 404,
+    code: "not_found",
+    send: (w) => call(`/v1/skus/${w.sku}/holds/${unknownHold(w)}`, { method: "DELETE", auth: w.shopper }),
+  },
   { name: "GET an unknown sale", status: 404, code: "not_found", send: () => call(`/v1/sales/${unique("ghost")}`) },
   // Bodies over 16 KiB are refused before they are read
   { name: "PUT sku with a 17 KiB body", status: 413, code: "payload_too_large", send: putOwnSku({ ...skuBody, name: long(17 * 1024) }) },
   { name: "hold with a 17 KiB body", status: 413, code: "payload_too_large", send: holdReq({ quantity: 1, pad: long(17 * 1024) }) },
-  { name: "adjust with a 17 KiB body", status: 413, code: "payload_too_large", send: adjust({ delta: 1, reason: "restock", reference: long(17 * 1024) }) },
-  { name: "PUT sale with a 17 KiB body", status: 413, code: "payload_too_large", send: sale((w) => saleBody(w, { name: long(17 * 1024) })) },
+  {
+    name: "adjust with a 17 KiB body",
+    status: 413,
+    code: "payload_too_large",
+    send: adjust({ delta: 1, reason: "restock", reference: long(17 * 1024) }),
+  },
+  {
+    name: "PUT sale with a 17 KiB body",
+    status: 413,
+    code: "payload_too_large",
+    send: sale((w) => saleBody(w, { name: long(17 * 1024) })),
+  },
 ];
 
 describe("bad input is refused and changes nothing", () => {
@@ -207,7 +324,10 @@ describe("bad input is refused and changes nothing", () => {
     expect((await putSku(other)()).status).toBe(201);
     expect((await adjust({ delta: 1, reason: "restock", reference: long(200) }, { "idempotency-key": long(255) })(w)).status).toBe(200);
     expect((await holdReq({ quantity: 1 }, { "idempotency-key": unique("k") })(w)).status).toBe(201);
-    expect((await sale((w) => saleBody(w, { name: before.sale.name }, { perCustomerLimit: 3, price: { amount: 999, currency: "usd" } }))(w)).status).toBe(200);
+    expect(
+      (await sale((w) => saleBody(w, { name: before.sale.name }, { perCustomerLimit: 3, price: { amount: 999, currency: "usd" } }))(w))
+        .status,
+    ).toBe(200);
     const after = await state();
     expect((await call(`/v1/skus/${other}`, { auth: ADMIN })).body.name).toBe(skuBody.name);
     expect(after.sku.onHand).toBe(before.sku.onHand + 1);
@@ -218,10 +338,36 @@ describe("bad input is refused and changes nothing", () => {
 
 /** Bodies that are not declared as JSON. */
 const notJson: Row[] = [
-  { name: "hold sent as text/plain", status: 415, code: "unsupported_media_type", send: raw("POST", (w) => `/v1/skus/${w.sku}/holds`, `{"quantity":1}`, "text/plain", "shopper") },
-  { name: "adjust sent as text/plain", status: 415, code: "unsupported_media_type", send: raw("POST", (w) => `/v1/skus/${w.sku}/adjustments`, `{"delta":1,"reason":"restock"}`, "text/plain", "admin") },
-  { name: "PUT sku sent as text/plain", status: 415, code: "unsupported_media_type", send: raw("PUT", (w) => `/v1/skus/${w.sku}`, JSON.stringify(skuBody), "text/plain", "admin") },
-  { name: "PUT sale sent as text/plain", status: 415, code: "unsupported_media_type", send: (w) => call(`/v1/sales/${w.saleId}`, { method: "PUT", auth: ADMIN, rawBody: JSON.stringify(saleBody(w)), headers: { "content-type": "text/plain" } }) },
+  {
+    name: "hold sent as text/plain",
+    status: 415,
+    code: "unsupported_media_type",
+    send: raw("POST", (w) => `/v1/skus/${w.sku}/holds`, `{"quantity":1}`, "text/plain", "shopper"),
+  },
+  {
+    name: "adjust sent as text/plain",
+    status: 415,
+    code: "unsupported_media_type",
+    send: raw("POST", (w) => `/v1/skus/${w.sku}/adjustments`, `{"delta":1,"reason":"restock"}`, "text/plain", "admin"),
+  },
+  {
+    name: "PUT sku sent as text/plain",
+    status: 415,
+    code: "unsupported_media_type",
+    send: raw("PUT", (w) => `/v1/skus/${w.sku}`, JSON.stringify(skuBody), "text/plain", "admin"),
+  },
+  {
+    name: "PUT sale sent as text/plain",
+    status: 415,
+    code: "unsupported_media_type",
+    send: (w) =>
+      call(`/v1/sales/${w.saleId}`, {
+        method: "PUT",
+        auth: ADMIN,
+        rawBody: JSON.stringify(saleBody(w)),
+        headers: { "content-type": "text/plain" },
+      }),
+  },
 ];
 
 describe("a body that is not declared as JSON", () => {

@@ -79,7 +79,11 @@ describe("Stripe webhooks", () => {
       await postSigned(payload, "t=1,v1=deadbeef"),
     ];
     for (const res of forged) expectProblem(res, 400, "invalid_request");
-    const unsigned = await call("/v1/webhooks/stripe", { method: "POST", rawBody: payload, headers: { "content-type": "application/json" } });
+    const unsigned = await call("/v1/webhooks/stripe", {
+      method: "POST",
+      rawBody: payload,
+      headers: { "content-type": "application/json" },
+    });
     expectProblem(unsigned, 400, "invalid_request");
 
     expect((await getOrder(o.orderId)).body).toEqual(before);
@@ -137,7 +141,9 @@ describe("Stripe webhooks", () => {
   it("ignores verified events about other objects or unknown orders", async () => {
     const charge = await send(stripeEvent("charge.refunded", { id: "ch_1", object: "charge", metadata: {} }));
     expect(charge).toMatchObject({ status: 200, body: { received: true, outcome: "ignored" } });
-    const stranger = await send(stripeEvent("payment_intent.succeeded", { id: "pi_elsewhere", object: "payment_intent", status: "succeeded", metadata: {} }));
+    const stranger = await send(
+      stripeEvent("payment_intent.succeeded", { id: "pi_elsewhere", object: "payment_intent", status: "succeeded", metadata: {} }),
+    );
     expect(stranger.body.outcome).toBe("ignored");
   });
 
@@ -146,11 +152,18 @@ describe("Stripe webhooks", () => {
     const o = await awaitingAuthentication("fox", sku, 2);
     await expireHold(sku, o.holdId);
     // Settled with Stripe configured, as in production: the refund goes to Stripe.
-    const outcome = await applyStripeEvent(o.env, stripeEvent("payment_intent.succeeded", stripe.completeAction(o.intent.id)) as never, Date.now());
+    const outcome = await applyStripeEvent(
+      o.env,
+      stripeEvent("payment_intent.succeeded", stripe.completeAction(o.intent.id)) as never,
+      Date.now(),
+    );
     expect(outcome).toBe("applied");
     expect(stripe.refunds).toEqual([expect.objectContaining({ payment_intent: o.intent.id })]);
     const order = (await getOrder(o.orderId)).body;
-    expect(order).toMatchObject({ status: "refunded", refund: { refundId: stripe.refunds[0]!.id, reason: "late_payment", restocked: false } });
+    expect(order).toMatchObject({
+      status: "refunded",
+      refund: { refundId: stripe.refunds[0]!.id, reason: "late_payment", restocked: false },
+    });
     expect(await levels(sku)).toEqual({ onHand: 2, reserved: 0, available: 2, sold: 0, received: 2 });
   });
 

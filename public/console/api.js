@@ -35,7 +35,9 @@ export async function call(method, path, body, { idempotent = method === "POST" 
     token.clear();
     onUnauthorized(json);
   }
-  return res.ok ? { ok: true, status: res.status, body: json, problem: null } : { ok: false, status: res.status, body: null, problem: json };
+  return res.ok
+    ? { ok: true, status: res.status, body: json, problem: null }
+    : { ok: false, status: res.status, body: null, problem: json };
 }
 
 export const get = (path) => call("GET", path);
@@ -58,7 +60,9 @@ export const enc = encodeURIComponent;
 let features = null;
 export async function loadFeatures() {
   if (features) return features;
-  const doc = await fetch("/openapi.json").then((r) => (r.ok ? r.json() : { paths: {} })).catch(() => ({ paths: {} }));
+  const doc = await fetch("/openapi.json")
+    .then((r) => (r.ok ? r.json() : { paths: {} }))
+    .catch(() => ({ paths: {} }));
   const has = (path, method) => Boolean(doc.paths?.[path]?.[method]);
   features = {
     listSales: has("/v1/sales", "get"),

@@ -63,6 +63,8 @@ document.getElementById("sign-out").addEventListener("click", () => {
   showLogin("Signed out.");
 });
 
-whenUnauthorized((problem) => showLogin(`The token was refused${problem?.detail ? ` (${problem.detail})` : ""}. Sign in with the merchant token.`));
+whenUnauthorized((problem) =>
+  showLogin(`The token was refused${problem?.detail ? ` (${problem.detail})` : ""}. Sign in with the merchant token.`),
+);
 window.addEventListener("hashchange", route);
 route();

@@ -10,7 +10,9 @@ export async function render(root, [stream]) {
   const verdict = h("p.verdict", { role: "status" });
   const body = h("tbody");
   const more = h("button.secondary", { type: "button", hidden: true }, "More");
-  const form = h("form.inline", { method: "post", action: "#" },
+  const form = h(
+    "form.inline",
+    { method: "post", action: "#" },
     field("Stream", "stream", { placeholder: "sku:tee-black-m or order:ord_… (empty: all)", value: stream ?? "" }),
     h("button.secondary", { type: "submit" }, "Show"),
     h("button", { type: "button", dataset: { action: "verify" }, onclick: () => verify() }, "Verify"),
@@ -22,9 +24,20 @@ export async function render(root, [stream]) {
     if (!r.ok) return void (banner.textContent = problemText(r.problem));
     banner.textContent = "";
     if (reset) body.replaceChildren();
-    body.append(...r.body.data.map((e) =>
-      h("tr", {}, h("td", {}, e.stream), h("td.num", {}, e.seq), h("td", {}, e.type), h("td", {}, fmt.time(e.at)),
-        h("td.mono.wrap", {}, typeof e.data === "string" ? e.data : JSON.stringify(e.data)), h("td.mono", { title: e.hash }, e.hash.slice(0, 10)))));
+    body.append(
+      ...r.body.data.map((e) =>
+        h(
+          "tr",
+          {},
+          h("td", {}, e.stream),
+          h("td.num", {}, e.seq),
+          h("td", {}, e.type),
+          h("td", {}, fmt.time(e.at)),
+          h("td.mono.wrap", {}, typeof e.data === "string" ? e.data : JSON.stringify(e.data)),
+          h("td.mono", { title: e.hash }, e.hash.slice(0, 10)),
+        ),
+      ),
+    );
     cursor = r.body.nextCursor;
     more.hidden = !cursor;
   };
@@ -46,7 +59,9 @@ export async function render(root, [stream]) {
       }
       if (r.body.complete) {
         verdict.className = `verdict ${r.body.ok ? "good" : "bad"}`;
-        return void (verdict.textContent = r.body.ok ? `Verified: ${events} events in ${streams} stream${streams === 1 ? "" : "s"}, every hash chain intact.` : "Verification failed.");
+        return void (verdict.textContent = r.body.ok
+          ? `Verified: ${events} events in ${streams} stream${streams === 1 ? "" : "s"}, every hash chain intact.`
+          : "Verification failed.");
       }
       next = r.body.nextCursor;
     }
@@ -57,7 +72,31 @@ export async function render(root, [stream]) {
     load(true);
   });
   more.addEventListener("click", () => load(false));
-  fill(root, h("h1", {}, "Audit log"), form, verdict, banner,
-    h("div.scroll", {}, h("table.data", {}, h("thead", {}, h("tr", {}, ["Stream", "Seq", "Type", "At", "Data", "Hash"].map((c) => h("th", {}, c)))), body)), more);
+  fill(
+    root,
+    h("h1", {}, "Audit log"),
+    form,
+    verdict,
+    banner,
+    h(
+      "div.scroll",
+      {},
+      h(
+        "table.data",
+        {},
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["Stream", "Seq", "Type", "At", "Data", "Hash"].map((c) => h("th", {}, c)),
+          ),
+        ),
+        body,
+      ),
+    ),
+    more,
+  );
   load(true);
 }

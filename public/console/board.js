@@ -22,19 +22,31 @@ export async function render(root, [saleId], features) {
   const status = h(`span.badge.${sale.status}`, {}, sale.status);
   const queue = h("p.queue", { hidden: true });
   const cards = sale.items.map((item) => itemCard(item));
-  fill(root,
+  fill(
+    root,
     h("p", {}, h("a", { href: "#sales" }, "← All sales")),
-    h("div.head", {},
+    h(
+      "div.head",
+      {},
       h("h1", {}, sale.name, " ", status),
-      h("div.actions", {},
+      h(
+        "div.actions",
+        {},
         h("a.button.secondary", { href: `#sales/${enc(saleId)}/edit` }, "Edit"),
         h("a.button.secondary", { href: `#report/${enc(saleId)}` }, "Post-sale report"),
-        features.endSale ? h("button.danger", { type: "button", onclick: () => endSale(saleId, banner, (s) => setSale(s)) }, "End now") : null,
+        features.endSale
+          ? h("button.danger", { type: "button", onclick: () => endSale(saleId, banner, (s) => setSale(s)) }, "End now")
+          : null,
       ),
     ),
     h("p.hint", {}, `${fmt.time(sale.startsAt)} → ${fmt.time(sale.endsAt)}`),
-    banner, queue,
-    h("div.board", {}, cards.map((c) => c.el)),
+    banner,
+    queue,
+    h(
+      "div.board",
+      {},
+      cards.map((c) => c.el),
+    ),
   );
 
   const setSale = (s) => {
@@ -55,7 +67,10 @@ export async function render(root, [saleId], features) {
   }
   const stops = cards.map((c) => watchLevels(c.sku, (m) => c.levels(m)));
   const tick = async () => {
-    const [fresh, ...stats] = await Promise.all([get(`/v1/sales/${enc(saleId)}`), ...cards.map((c) => get(`/v1/skus/${enc(c.sku)}/stats`))]);
+    const [fresh, ...stats] = await Promise.all([
+      get(`/v1/sales/${enc(saleId)}`),
+      ...cards.map((c) => get(`/v1/skus/${enc(c.sku)}/stats`)),
+    ]);
     if (fresh.ok) setSale(fresh.body);
     stats.forEach((s, i) => s.ok && cards[i].stats(s.body));
   };
@@ -78,16 +93,21 @@ function itemCard(item) {
   const points = []; // { at, available, holdsPerMinute } for the chart
   let last = { available: item.available ?? 0, rate: 0 };
 
-  const el = h("article.card.item-card", { dataset: { item: item.sku } },
+  const el = h(
+    "article.card.item-card",
+    { dataset: { item: item.sku } },
     h("header", {}, h("h2", {}, h("a", { href: `#skus/${enc(item.sku)}` }, item.sku)), itemStatus),
     h("div.avail", {}, available, h("span", {}, " available")),
-    h("dl.metrics", {},
+    h(
+      "dl.metrics",
+      {},
       h("div", {}, h("dt", {}, "Holds / min"), rate),
       h("div", {}, h("dt", {}, "Expired / created"), expired),
       h("div", {}, h("dt", {}, "Price"), h("dd", {}, fmt.money(item.price))),
       h("div", {}, h("dt", {}, "Limit"), h("dd", {}, `${item.perCustomerLimit} per customer`)),
     ),
-    h("h3", {}, "Refusals"), refusals,
+    h("h3", {}, "Refusals"),
+    refusals,
     chartSlot,
   );
   const plot = (at) => {
@@ -99,7 +119,9 @@ function itemCard(item) {
     el,
     sku: item.sku,
     seed(history) {
-      points.push(...history.slice(-MAX_POINTS).map((p) => ({ at: Date.parse(p.at), available: p.available, holdsPerMinute: p.holdsPerMinute })));
+      points.push(
+        ...history.slice(-MAX_POINTS).map((p) => ({ at: Date.parse(p.at), available: p.available, holdsPerMinute: p.holdsPerMinute })),
+      );
     },
     levels(m) {
       el.dataset.via = m.via;
@@ -117,11 +139,14 @@ function itemCard(item) {
       const first = samples[0];
       const span_ms = now - first.at;
       // Until a window has passed, the rate is over the time watched so far.
-      last.rate = span_ms > 0 ? Math.round(((s.holds.created - first.created) * 60_000 / span_ms) * 10) / 10 : 0;
+      last.rate = span_ms > 0 ? Math.round((((s.holds.created - first.created) * 60_000) / span_ms) * 10) / 10 : 0;
       rate.textContent = String(last.rate);
       expired.textContent = `${s.holds.expired} / ${s.holds.created}`;
       const codes = Object.entries(s.refusals).filter(([, n]) => n > 0);
-      fill(refusals, codes.length ? codes.map(([code, n]) => h("li", { dataset: { code } }, h("code", {}, code), ` ${n}`)) : h("li.none", {}, "none"));
+      fill(
+        refusals,
+        codes.length ? codes.map(([code, n]) => h("li", { dataset: { code } }, h("code", {}, code), ` ${n}`)) : h("li.none", {}, "none"),
+      );
       last.available = s.levels.available;
       available.textContent = s.levels.available;
       plot(now);

@@ -58,10 +58,18 @@ export function levelsChart(points, { title = "Available units and holds per min
   svg.append(s("path", { d: rate, class: "line rate" }));
 
   const legend = s("g", { transform: `translate(${PAD.l},4)` });
-  legend.append(s("rect", { x: 0, y: 0, width: 10, height: 10, class: "key avail" }), s("text", { x: 14, y: 9, class: "legend" }, "available (left)"));
-  legend.append(s("rect", { x: 130, y: 0, width: 10, height: 10, class: "key rate" }), s("text", { x: 144, y: 9, class: "legend" }, "holds / min (right)"));
+  legend.append(
+    s("rect", { x: 0, y: 0, width: 10, height: 10, class: "key avail" }),
+    s("text", { x: 14, y: 9, class: "legend" }, "available (left)"),
+  );
+  legend.append(
+    s("rect", { x: 130, y: 0, width: 10, height: 10, class: "key rate" }),
+    s("text", { x: 144, y: 9, class: "legend" }, "holds / min (right)"),
+  );
   svg.append(legend);
   const last = pts.at(-1);
-  svg.append(s("desc", {}, `From ${clock(t0)} to ${clock(t1)}: available went from ${pts[0].a} to ${last.a}; holds per minute now ${last.r}.`));
+  svg.append(
+    s("desc", {}, `From ${clock(t0)} to ${clock(t1)}: available went from ${pts[0].a} to ${last.a}; holds per minute now ${last.r}.`),
+  );
   return svg;
 }

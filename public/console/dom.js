@@ -87,7 +87,9 @@ export function showErrors(form, problem, pathMap = (p) => p) {
       box.querySelector(".error").textContent = err.message;
     } else unplaced.push(`${err.path || err.in}: ${err.message}`);
   }
-  if (banner) banner.textContent = problem.errors?.length && !unplaced.length ? "Fix the fields marked in red." : [problemText(problem), ...unplaced].join(" · ");
+  if (banner)
+    banner.textContent =
+      problem.errors?.length && !unplaced.length ? "Fix the fields marked in red." : [problemText(problem), ...unplaced].join(" · ");
 }
 
 /**

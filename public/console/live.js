@@ -19,7 +19,8 @@ export function watchLevels(sku, onLevels) {
     if (stopped) return;
     if (socket?.readyState !== WebSocket.OPEN) {
       const r = await get(`/v1/skus/${enc(sku)}`);
-      if (!stopped && r.ok) onLevels({ sku, available: r.body.available, status: r.body.status, at: new Date().toISOString(), via: "poll" });
+      if (!stopped && r.ok)
+        onLevels({ sku, available: r.body.available, status: r.body.status, at: new Date().toISOString(), via: "poll" });
     }
     if (!stopped) pollTimer = setTimeout(poll, POLL_MS);
   };

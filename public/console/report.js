@@ -12,22 +12,65 @@ export async function render(root, [saleId], features) {
   if (!r.ok) return void fill(root, back, h("h1", {}, "Post-sale report"), h("p.banner", {}, problemText(r.problem)));
   const rep = r.body;
   const v = rep.customers.firstViolation;
-  fill(root, back,
+  fill(
+    root,
+    back,
     h("h1", {}, `Post-sale report · ${rep.saleId}`),
-    h(`p.verdict.${rep.ok ? "good" : "bad"}`, { dataset: { ok: String(rep.ok) } }, rep.ok ? "Every check passed." : "A check failed: see below."),
+    h(
+      `p.verdict.${rep.ok ? "good" : "bad"}`,
+      { dataset: { ok: String(rep.ok) } },
+      rep.ok ? "Every check passed." : "A check failed: see below.",
+    ),
     h("p.hint", {}, `Replayed from the audit log at ${fmt.time(rep.generatedAt)}.`),
     h("h2", {}, "Σ sold ≤ received, per SKU"),
-    h("div.scroll", {}, h("table.data", {},
-      h("thead", {}, h("tr", {}, ["SKU", "Received", "Sold", "Returned", "Check"].map((c) => h("th", {}, c)))),
-      h("tbody", {}, rep.skus.map((s) => h("tr", { dataset: { sku: s.sku } },
-        h("td", {}, s.sku), h("td.num", {}, s.received), h("td.num", {}, s.sold), h("td.num", {}, s.returned),
-        h(`td.${s.ok ? "good" : "bad"}`, {}, s.ok ? `${s.sold} ≤ ${s.received} ✓` : `${s.sold} > ${s.received} ✗`)))))),
+    h(
+      "div.scroll",
+      {},
+      h(
+        "table.data",
+        {},
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["SKU", "Received", "Sold", "Returned", "Check"].map((c) => h("th", {}, c)),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          rep.skus.map((s) =>
+            h(
+              "tr",
+              { dataset: { sku: s.sku } },
+              h("td", {}, s.sku),
+              h("td.num", {}, s.received),
+              h("td.num", {}, s.sold),
+              h("td.num", {}, s.returned),
+              h(`td.${s.ok ? "good" : "bad"}`, {}, s.ok ? `${s.sold} ≤ ${s.received} ✓` : `${s.sold} > ${s.received} ✗`),
+            ),
+          ),
+        ),
+      ),
+    ),
     h("h2", {}, "Per-customer limit"),
-    h(`p.${v ? "bad" : "good"}`, { dataset: { customers: v ? "violation" : "ok" } },
+    h(
+      `p.${v ? "bad" : "good"}`,
+      { dataset: { customers: v ? "violation" : "ok" } },
       v
         ? `First counterexample: customer ${v.customerId} took ${v.units} of ${v.sku}, over the limit of ${v.limit}.`
-        : `All ${rep.customers.checked} customers stayed within the per-customer limit.`),
+        : `All ${rep.customers.checked} customers stayed within the per-customer limit.`,
+    ),
     h("h2", {}, "Available units and holds per minute"),
-    rep.series.map((s) => h("figure.card", {}, h("figcaption", {}, s.sku), levelsChart(s.points, { title: `${s.sku}: available units and holds per minute over the sale` }))),
+    rep.series.map((s) =>
+      h(
+        "figure.card",
+        {},
+        h("figcaption", {}, s.sku),
+        levelsChart(s.points, { title: `${s.sku}: available units and holds per minute over the sale` }),
+      ),
+    ),
   );
 }

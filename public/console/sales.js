@@ -14,7 +14,11 @@ export async function render(root, [saleId, mode], features) {
   if (saleId === "new") return fill(root, h("p", {}, h("a", { href: "#sales" }, "← All sales")), saleForm(null));
   if (saleId && mode === "edit") {
     const r = await get(`/v1/sales/${enc(saleId)}`);
-    return fill(root, h("p", {}, h("a", { href: "#sales" }, "← All sales")), r.ok ? saleForm(r.body) : h("p.banner", {}, problemText(r.problem)));
+    return fill(
+      root,
+      h("p", {}, h("a", { href: "#sales" }, "← All sales")),
+      r.ok ? saleForm(r.body) : h("p.banner", {}, problemText(r.problem)),
+    );
   }
   return list(root, features);
 }
@@ -26,15 +30,29 @@ function list(root, features) {
   const status = field("Status", "status", { tag: "select", options: ["", "live", "upcoming", "ended"] });
   let cursor = null;
   const row = (s) =>
-    h("tr", { dataset: { sale: s.saleId } },
-      h("td", {}, h("a", { href: `#board/${enc(s.saleId)}` }, s.saleId)), h("td", {}, s.name),
-      h("td", {}, h(`span.badge.${s.status}`, {}, s.status)), h("td", {}, fmt.time(s.startsAt)), h("td", {}, fmt.time(s.endsAt)), h("td.num", {}, s.items.length),
-      h("td.actions", {}, h("div.act", {},
-        h("a.button.small", { href: `#board/${enc(s.saleId)}` }, "Board"),
-        h("a.button.small.secondary", { href: `#sales/${enc(s.saleId)}/edit` }, "Edit"),
-        h("a.button.small.secondary", { href: `#report/${enc(s.saleId)}` }, "Report"),
-        features.endSale && s.status !== "ended" ? h("button.small.danger", { type: "button", onclick: () => endSale(s.saleId, banner, () => load(true)) }, "End now") : null,
-      )),
+    h(
+      "tr",
+      { dataset: { sale: s.saleId } },
+      h("td", {}, h("a", { href: `#board/${enc(s.saleId)}` }, s.saleId)),
+      h("td", {}, s.name),
+      h("td", {}, h(`span.badge.${s.status}`, {}, s.status)),
+      h("td", {}, fmt.time(s.startsAt)),
+      h("td", {}, fmt.time(s.endsAt)),
+      h("td.num", {}, s.items.length),
+      h(
+        "td.actions",
+        {},
+        h(
+          "div.act",
+          {},
+          h("a.button.small", { href: `#board/${enc(s.saleId)}` }, "Board"),
+          h("a.button.small.secondary", { href: `#sales/${enc(s.saleId)}/edit` }, "Edit"),
+          h("a.button.small.secondary", { href: `#report/${enc(s.saleId)}` }, "Report"),
+          features.endSale && s.status !== "ended"
+            ? h("button.small.danger", { type: "button", onclick: () => endSale(s.saleId, banner, () => load(true)) }, "End now")
+            : null,
+        ),
+      ),
     );
   const load = async (reset) => {
     if (!features.listSales) {
@@ -58,15 +76,40 @@ function list(root, features) {
   };
   status.querySelector("select").addEventListener("change", () => load(true));
   more.addEventListener("click", () => load(false));
-  const open = h("form.inline", { method: "post", action: "#", onsubmit: (ev) => {
-    ev.preventDefault();
-    const id = ev.target.elements.saleId.value.trim();
-    if (id) location.hash = `#board/${enc(id)}`;
-  } }, field("Open a sale by id", "saleId", { required: true }), h("button.secondary", { type: "submit" }, "Open"));
-  const table = h("table.data.stack", {}, h("thead", {}, h("tr", {}, ["Sale", "Name", "Status", "Starts", "Ends", "Items", ""].map((c) => h("th", {}, c)))), body);
-  fill(root,
+  const open = h(
+    "form.inline",
+    {
+      method: "post",
+      action: "#",
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const id = ev.target.elements.saleId.value.trim();
+        if (id) location.hash = `#board/${enc(id)}`;
+      },
+    },
+    field("Open a sale by id", "saleId", { required: true }),
+    h("button.secondary", { type: "submit" }, "Open"),
+  );
+  const table = h(
+    "table.data.stack",
+    {},
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ["Sale", "Name", "Status", "Starts", "Ends", "Items", ""].map((c) => h("th", {}, c)),
+      ),
+    ),
+    body,
+  );
+  fill(
+    root,
     h("div.head", {}, h("h1", {}, "Sales"), h("a.button", { href: "#sales/new" }, "New sale")),
-    features.listSales ? status : h("div", {}, unavailable("Listing every sale"), h("p.hint", {}, "Showing the sales opened in this tab."), open),
+    features.listSales
+      ? status
+      : h("div", {}, unavailable("Listing every sale"), h("p.hint", {}, "Showing the sales opened in this tab."), open),
     banner,
     h("div.scroll", {}, table),
     more,
@@ -93,22 +136,31 @@ const QUEUE_INPUT = ["mode", "prequeueSeconds", "admitSeconds"];
 function itemRow(form, item) {
   const n = form.querySelectorAll(".item").length;
   const p = (k) => `items.${n}.${k}`;
-  const row = h("fieldset.item", { dataset: { index: n } },
+  const row = h(
+    "fieldset.item",
+    { dataset: { index: n } },
     h("legend", {}, `Item ${n + 1}`),
-    h("div.row",
+    h(
+      "div.row",
       field("SKU", p("sku"), { required: true, value: item?.sku ?? "" }),
       field("Price (minor units)", p("price.amount"), { type: "number", min: 0, value: item?.price.amount ?? "" }),
       field("Currency", p("price.currency"), { maxLength: 3, value: item?.price.currency ?? "usd" }),
     ),
-    h("div.row",
+    h(
+      "div.row",
       field("Per-customer limit", p("perCustomerLimit"), { type: "number", min: 1, value: item?.perCustomerLimit ?? "" }),
       field("Max per order", p("maxPerOrder"), { type: "number", min: 1, value: item?.maxPerOrder ?? "" }),
       field("Hold seconds", p("holdSeconds"), { type: "number", min: 1, value: item?.holdSeconds ?? "" }),
     ),
-    h("div.row",
+    h(
+      "div.row",
       field("Payment seconds", p("paymentSeconds"), { type: "number", min: 60, value: item?.paymentSeconds ?? "" }),
       field("Holds per minute", p("holdsPerMinute"), { type: "number", min: 1, value: item?.holdsPerMinute ?? "" }),
-      field("Priority", p("priority"), { type: "number", value: item?.priority ?? "", title: "Only for a SKU in two overlapping sales: the higher wins" }),
+      field("Priority", p("priority"), {
+        type: "number",
+        value: item?.priority ?? "",
+        title: "Only for a SKU in two overlapping sales: the higher wins",
+      }),
     ),
   );
   form.querySelector(".items").append(row);
@@ -130,13 +182,17 @@ function readItems(form) {
 /** Create (sale null) or replace a sale. Every rule is the server's: its errors land beside their fields. */
 function saleForm(sale) {
   const now = Date.now();
-  const form = h("form.card.form", { method: "post", action: "#", dataset: { form: "sale" }, novalidate: true },
+  const form = h(
+    "form.card.form",
+    { method: "post", action: "#", dataset: { form: "sale" }, novalidate: true },
     h("h1", {}, sale ? `Edit ${sale.saleId}` : "New sale"),
-    h("div.row",
+    h(
+      "div.row",
       field("Sale id", "saleId", { required: true, value: sale?.saleId ?? "", readOnly: Boolean(sale) }),
       field("Name", "name", { required: true, value: sale?.name ?? "" }),
     ),
-    h("div.row",
+    h(
+      "div.row",
       field("Starts", "startsAt", { type: "datetime-local", step: 1, value: fmt.localInput(sale?.startsAt ?? now) }),
       field("Ends", "endsAt", { type: "datetime-local", step: 1, value: fmt.localInput(sale?.endsAt ?? now + 3_600_000) }),
     ),
@@ -152,7 +208,10 @@ function saleForm(sale) {
     const saleId = e.saleId.value.trim();
     const iso = (v) => (v ? new Date(v).toISOString() : "");
     const body = { name: e.name.value, startsAt: iso(e.startsAt.value), endsAt: iso(e.endsAt.value), items: readItems(form) };
-    if (sale?.queue) body.queue = Object.fromEntries(QUEUE_INPUT.filter((k) => sale.queue[k] !== undefined && sale.queue[k] !== null).map((k) => [k, sale.queue[k]]));
+    if (sale?.queue)
+      body.queue = Object.fromEntries(
+        QUEUE_INPUT.filter((k) => sale.queue[k] !== undefined && sale.queue[k] !== null).map((k) => [k, sale.queue[k]]),
+      );
     if (!saleId) return showErrors(form, { title: "Invalid request", errors: [{ in: "json", path: "saleId", message: "required" }] });
     const r = await put(`/v1/sales/${enc(saleId)}`, body);
     // A bad id is a path parameter: show it on the id field.

@@ -12,7 +12,20 @@ export async function render(root, [sku], features) {
 }
 
 function list(root) {
-  const table = h("table.data", {}, h("thead", {}, h("tr", {}, ["SKU", "Name", "On hand", "Reserved", "Available", "Sold", "Returned"].map((c) => h("th", {}, c)))), h("tbody"));
+  const table = h(
+    "table.data",
+    {},
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ["SKU", "Name", "On hand", "Reserved", "Available", "Sold", "Returned"].map((c) => h("th", {}, c)),
+      ),
+    ),
+    h("tbody"),
+  );
   const banner = h("p.banner", { role: "alert" });
   const more = h("button.secondary", { type: "button", hidden: true }, "More");
   let cursor = null;
@@ -35,8 +48,11 @@ function list(root) {
       table.tBodies[0],
       rows.length
         ? rows.map((s) =>
-            h("tr", { dataset: { sku: s.sku } },
-              h("td", {}, h("a", { href: `#skus/${enc(s.sku)}` }, s.sku)), h("td", {}, s.name),
+            h(
+              "tr",
+              { dataset: { sku: s.sku } },
+              h("td", {}, h("a", { href: `#skus/${enc(s.sku)}` }, s.sku)),
+              h("td", {}, s.name),
               [s.onHand, s.reserved, s.available, s.sold, s.returned].map((n, i) => h(i === 2 ? "td.num.strong" : "td.num", {}, n)),
             ),
           )
@@ -47,7 +63,15 @@ function list(root) {
     pages++;
     load();
   });
-  fill(root, h("h1", {}, "SKUs"), h("p.hint", {}, "Levels from the inventory view, refreshed every few seconds; open a SKU for its exact live levels."), banner, h("div.scroll", {}, table), more, skuForm(null, (s) => (location.hash = `#skus/${enc(s.sku)}`)));
+  fill(
+    root,
+    h("h1", {}, "SKUs"),
+    h("p.hint", {}, "Levels from the inventory view, refreshed every few seconds; open a SKU for its exact live levels."),
+    banner,
+    h("div.scroll", {}, table),
+    more,
+    skuForm(null, (s) => (location.hash = `#skus/${enc(s.sku)}`)),
+  );
   load();
   const timer = setInterval(load, REFRESH_MS);
   return () => clearInterval(timer);
@@ -55,16 +79,26 @@ function list(root) {
 
 /** Create (sku null) or edit form. */
 function skuForm(current, done) {
-  const form = h("form.card.form", { method: "post", action: "#", dataset: { form: current ? "edit-sku" : "create-sku" } },
+  const form = h(
+    "form.card.form",
+    { method: "post", action: "#", dataset: { form: current ? "edit-sku" : "create-sku" } },
     h("h2", {}, current ? "Edit SKU" : "New SKU"),
-    current ? null : field("SKU id", "sku", { required: true, placeholder: "tee-black-m", pattern: "[A-Za-z0-9][A-Za-z0-9._\\-]*", maxLength: 64 }),
+    current
+      ? null
+      : field("SKU id", "sku", { required: true, placeholder: "tee-black-m", pattern: "[A-Za-z0-9][A-Za-z0-9._\\-]*", maxLength: 64 }),
     field("Name", "name", { required: true, value: current?.name ?? "" }),
-    h("div.row",
+    h(
+      "div.row",
       field("List price (minor units)", "price.amount", { type: "number", min: 0, required: true, value: current?.price.amount ?? "" }),
       field("Currency", "price.currency", { required: true, maxLength: 3, value: current?.price.currency ?? "usd" }),
       field("Shards", "shards", { type: "number", min: 1, max: 64, value: current?.shards ?? 1 }),
     ),
-    h("label.check", {}, h("input", { type: "checkbox", name: "alwaysOn", checked: current?.alwaysOn ?? false }), " Sell at list price when no sale is live (alwaysOn)"),
+    h(
+      "label.check",
+      {},
+      h("input", { type: "checkbox", name: "alwaysOn", checked: current?.alwaysOn ?? false }),
+      " Sell at list price when no sale is live (alwaysOn)",
+    ),
     h("p.form-banner", { role: "alert" }),
     h("button", { type: "submit" }, current ? "Save" : "Create SKU"),
   );
@@ -86,9 +120,12 @@ function skuForm(current, done) {
 }
 
 function adjustForm(sku, done) {
-  const form = h("form.card.form", { method: "post", action: "#", dataset: { form: "adjust" } },
+  const form = h(
+    "form.card.form",
+    { method: "post", action: "#", dataset: { form: "adjust" } },
     h("h2", {}, "Restock or adjust"),
-    h("div.row",
+    h(
+      "div.row",
       field("Units (+ restock, − remove)", "delta", { type: "number", required: true, step: 1 }),
       field("Reason", "reason", { tag: "select", options: REASONS }),
       field("Reference", "reference", { placeholder: "PO-1234, stock count…" }),
@@ -99,7 +136,11 @@ function adjustForm(sku, done) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const e = form.elements;
-    const body = { delta: e.delta.value === "" ? undefined : Number(e.delta.value), reason: e.reason.value, ...(e.reference.value.trim() ? { reference: e.reference.value } : {}) };
+    const body = {
+      delta: e.delta.value === "" ? undefined : Number(e.delta.value),
+      reason: e.reason.value,
+      ...(e.reference.value.trim() ? { reference: e.reference.value } : {}),
+    };
     const r = await post(`/v1/skus/${enc(sku)}/adjustments`, body);
     showErrors(form, r.problem);
     if (r.ok) {
@@ -120,22 +161,36 @@ async function detail(root, sku, features) {
     if (!r.ok) return void (banner.textContent = problemText(r.problem));
     banner.textContent = "";
     const s = r.body;
-    fill(levels, ...[
-      ["On hand", s.onHand], ["Reserved", s.reserved], ["Available", s.available], ["Sold", s.sold],
-      ["Returned", s.returned], ["Received", s.received], ["Shards", s.shards], ["Status", s.status],
-    ].map(([k, v]) => h("div", { dataset: { level: k.toLowerCase().replace(" ", "") } }, h("dt", {}, k), h("dd", {}, v))));
+    fill(
+      levels,
+      ...[
+        ["On hand", s.onHand],
+        ["Reserved", s.reserved],
+        ["Available", s.available],
+        ["Sold", s.sold],
+        ["Returned", s.returned],
+        ["Received", s.received],
+        ["Shards", s.shards],
+        ["Status", s.status],
+      ].map(([k, v]) => h("div", { dataset: { level: k.toLowerCase().replace(" ", "") } }, h("dt", {}, k), h("dd", {}, v))),
+    );
     return s;
   };
   const current = await refresh();
-  fill(root,
+  fill(
+    root,
     h("p", {}, h("a", { href: "#skus" }, "← All SKUs")),
     h("h1", {}, sku, current ? h("small", {}, ` ${current.name} · ${fmt.money(current.price)}`) : null),
-    banner, levels,
+    banner,
+    levels,
     h("div.grid2", {}, adjustForm(sku, refresh), editSlot),
     holdsSlot,
   );
   if (!current) return;
-  fill(editSlot, skuForm(current, () => refresh()));
+  fill(
+    editSlot,
+    skuForm(current, () => refresh()),
+  );
   holdsPanel(holdsSlot, sku, features);
   // Live pushes (or polling) say a level moved: re-read the merchant view for every field.
   const stop = watchLevels(sku, () => refresh());
@@ -144,25 +199,73 @@ async function detail(root, sku, features) {
 
 function holdsPanel(root, sku, features) {
   if (!features.listHolds) return fill(root, h("h2", {}, "Holds"), unavailable("Listing a SKU's holds"));
-  const status = field("Status", "status", { tag: "select", options: ["", "held", "checkout", "committed", "released", "expired", "returned"] });
+  const status = field("Status", "status", {
+    tag: "select",
+    options: ["", "held", "checkout", "committed", "released", "expired", "returned"],
+  });
   const body = h("tbody");
   const banner = h("p.banner", { role: "alert" });
   const load = async () => {
     const r = await get(`/v1/skus/${enc(sku)}/holds${qs({ status: status.querySelector("select").value, limit: 50 })}`);
     if (!r.ok) return void (banner.textContent = problemText(r.problem));
-    fill(body, r.body.data.map((hd) => {
-      const act = features.voidHold && (hd.status === "held" || hd.status === "checkout")
-        ? h("button.small.danger", { type: "button", onclick: async () => {
-            const v = await post(`/v1/skus/${enc(sku)}/holds/${enc(hd.holdId)}/void`, { reason: "voided from the merchant console" });
-            banner.textContent = v.ok ? "" : problemText(v.problem);
-            load();
-          } }, "Void")
-        : null;
-      return h("tr", {}, h("td.mono", {}, hd.holdId), h("td", {}, hd.customerId), h("td.num", {}, hd.quantity), h("td", {}, hd.status), h("td", {}, fmt.time(hd.createdAt)), h("td", {}, fmt.time(hd.expiresAt)), h("td", {}, act));
-    }));
+    fill(
+      body,
+      r.body.data.map((hd) => {
+        const act =
+          features.voidHold && (hd.status === "held" || hd.status === "checkout")
+            ? h(
+                "button.small.danger",
+                {
+                  type: "button",
+                  onclick: async () => {
+                    const v = await post(`/v1/skus/${enc(sku)}/holds/${enc(hd.holdId)}/void`, {
+                      reason: "voided from the merchant console",
+                    });
+                    banner.textContent = v.ok ? "" : problemText(v.problem);
+                    load();
+                  },
+                },
+                "Void",
+              )
+            : null;
+        return h(
+          "tr",
+          {},
+          h("td.mono", {}, hd.holdId),
+          h("td", {}, hd.customerId),
+          h("td.num", {}, hd.quantity),
+          h("td", {}, hd.status),
+          h("td", {}, fmt.time(hd.createdAt)),
+          h("td", {}, fmt.time(hd.expiresAt)),
+          h("td", {}, act),
+        );
+      }),
+    );
   };
   status.querySelector("select").addEventListener("change", load);
-  fill(root, h("h2", {}, "Holds"), status, banner,
-    h("div.scroll", {}, h("table.data", {}, h("thead", {}, h("tr", {}, ["Hold", "Customer", "Qty", "Status", "Created", "Expires", ""].map((c) => h("th", {}, c)))), body)));
+  fill(
+    root,
+    h("h2", {}, "Holds"),
+    status,
+    banner,
+    h(
+      "div.scroll",
+      {},
+      h(
+        "table.data",
+        {},
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["Hold", "Customer", "Qty", "Status", "Created", "Expires", ""].map((c) => h("th", {}, c)),
+          ),
+        ),
+        body,
+      ),
+    ),
+  );
   load();
 }

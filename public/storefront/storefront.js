@@ -157,12 +157,17 @@ async function holdNow(quantity) {
   const admission = state.admission && Date.parse(state.admission.expiresAt) > Date.now() ? state.admission : null;
   try {
     const extra = admission ? { "holdfast-admission": admission.token } : {};
-    const hold = await api("POST", `/v1/skus/${encodeURIComponent(state.sku)}/holds`, { body: { quantity }, key: crypto.randomUUID(), extra });
+    const hold = await api("POST", `/v1/skus/${encodeURIComponent(state.sku)}/holds`, {
+      body: { quantity },
+      key: crypto.randomUUID(),
+      extra,
+    });
     state.holds.set(hold.holdId, hold);
     say("");
     renderCart();
   } catch (err) {
-    if (err.code === "admission_required" && err.problem?.saleId && !admission) return joinLine(err.problem.saleId, () => holdNow(quantity));
+    if (err.code === "admission_required" && err.problem?.saleId && !admission)
+      return joinLine(err.problem.saleId, () => holdNow(quantity));
     say(`${err.code}: ${err.message}`);
   }
 }
@@ -173,7 +178,11 @@ function renderLine(status) {
   $("line").hidden = false;
   const text = {
     // Until the line's first tick after a join, the position (and a fresh line's length) is not known yet.
-    waiting: status.position ? `You're in line: ${status.position} of ${status.waiting}.` : status.waiting > 0 ? `You're in line (${status.waiting} waiting).` : "You're in line.",
+    waiting: status.position
+      ? `You're in line: ${status.position} of ${status.waiting}.`
+      : status.waiting > 0
+        ? `You're in line (${status.waiting} waiting).`
+        : "You're in line.",
     admitted: "It's your turn.",
     sold_out: "Sold out: the line has closed.",
     closed: status.reason === "admission_expired" ? "Your turn passed: join again." : "The sale has ended.",
@@ -236,7 +245,10 @@ async function checkout(event) {
   const holdIds = [...state.holds.values()].filter((h) => h.status === "held").map((h) => h.holdId);
   if (holdIds.length === 0) return say("Hold something first.");
   try {
-    const order = await api("POST", "/v1/checkout", { body: { holdIds, paymentMethod: $("payment-method").value }, key: crypto.randomUUID() });
+    const order = await api("POST", "/v1/checkout", {
+      body: { holdIds, paymentMethod: $("payment-method").value },
+      key: crypto.randomUUID(),
+    });
     for (const id of holdIds) state.holds.delete(id);
     renderCart();
     await followOrder(order);
@@ -266,7 +278,10 @@ async function followOrder(order) {
 
 async function retryPayment() {
   try {
-    const order = await api("POST", `/v1/orders/${encodeURIComponent(state.order.orderId)}/pay`, { body: { paymentMethod: "pm_card_visa" }, key: crypto.randomUUID() });
+    const order = await api("POST", `/v1/orders/${encodeURIComponent(state.order.orderId)}/pay`, {
+      body: { paymentMethod: "pm_card_visa" },
+      key: crypto.randomUUID(),
+    });
     await followOrder(order);
   } catch (err) {
     say(`${err.code}: ${err.message}`);

@@ -17,9 +17,18 @@ export const PAID = new Set(["paid", "fulfilled", "refunded", "cancelled"]);
 const SLACK_MS = 3_000;
 
 /** The statuses a hold may have now, given what its owner did and what became of its order. */
-export function expected(h: HoldRecord, order: ServerOrder | undefined, now: number, ownDeadlineMs: number): { allowed: string[]; mustBeLive: boolean } {
+export function expected(
+  h: HoldRecord,
+  order: ServerOrder | undefined,
+  now: number,
+  ownDeadlineMs: number,
+): { allowed: string[]; mustBeLive: boolean } {
   const byDeadline = (deadlineMs: number, live: string) =>
-    now < deadlineMs - SLACK_MS ? { allowed: [live], mustBeLive: true } : now > deadlineMs + SLACK_MS ? { allowed: ["expired"], mustBeLive: false } : { allowed: [live, "expired"], mustBeLive: false };
+    now < deadlineMs - SLACK_MS
+      ? { allowed: [live], mustBeLive: true }
+      : now > deadlineMs + SLACK_MS
+        ? { allowed: ["expired"], mustBeLive: false }
+        : { allowed: [live, "expired"], mustBeLive: false };
   switch (h.fate) {
     case "unknown":
       return { allowed: ["held", "checkout", "committed", "released", "expired", "returned"], mustBeLive: false };
@@ -46,7 +55,9 @@ export function expected(h: HoldRecord, order: ServerOrder | undefined, now: num
           // A declined order keeps its holds in checkout for a retry until its deadline; then the
           // object's alarm expires them or the deadline job voids them, whichever runs first.
           const deadlineMs = Date.parse(order.expiresAt);
-          return now < deadlineMs - SLACK_MS ? { allowed: ["checkout"], mustBeLive: true } : { allowed: ["checkout", "released", "expired"], mustBeLive: false };
+          return now < deadlineMs - SLACK_MS
+            ? { allowed: ["checkout"], mustBeLive: true }
+            : { allowed: ["checkout", "released", "expired"], mustBeLive: false };
         }
         case "expired":
           // An order lapses at its earliest hold's deadline; its other holds keep their own.
@@ -63,7 +74,12 @@ export function expected(h: HoldRecord, order: ServerOrder | undefined, now: num
  * request whose client got a refusal (or nothing); a refused checkout's own
  * holds are released at once and do not count.
  */
-export async function orphanHolds(client: Client, admin: string, known: ReadonlySet<string>, note: Note): Promise<{ holds: number; units: number; seen: number }> {
+export async function orphanHolds(
+  client: Client,
+  admin: string,
+  known: ReadonlySet<string>,
+  note: Note,
+): Promise<{ holds: number; units: number; seen: number }> {
   const out = { holds: 0, units: 0, seen: 0 };
   for (const { sku } of CATALOG) {
     const last = new Map<string, { type: string; customerId: string; quantity: number }>();
@@ -77,7 +93,10 @@ export async function orphanHolds(client: Client, admin: string, known: Readonly
       if (known.has(holdId) || !["hold.created", "hold.expired"].includes(h.type)) continue;
       out.holds++;
       out.units += h.quantity;
-      note("orphanHolds", `${holdId} (${h.customerId}, qty ${h.quantity}) ${h.type === "hold.created" ? "still held" : "held until it expired"}; no client was told of it`);
+      note(
+        "orphanHolds",
+        `${holdId} (${h.customerId}, qty ${h.quantity}) ${h.type === "hold.created" ? "still held" : "held until it expired"}; no client was told of it`,
+      );
     }
   }
   return out;

@@ -74,7 +74,11 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
   const views = new Map<string, { at: number; view: { status: number; body: any } | null; stats: { status: number; body: any } | null }>();
   for (const { sku } of CATALOG) {
     const at = Date.now();
-    views.set(sku, { at, view: await getJson(client, { path: `/v1/skus/${sku}`, token: admin }), stats: await getJson(client, { path: `/v1/skus/${sku}/stats`, token: admin }) });
+    views.set(sku, {
+      at,
+      view: await getJson(client, { path: `/v1/skus/${sku}`, token: admin }),
+      stats: await getJson(client, { path: `/v1/skus/${sku}/stats`, token: admin }),
+    });
   }
 
   // Every hold anyone was told about, and every hold of every order, as the objects have them now.
@@ -100,7 +104,10 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     const got = current.get(h.holdId);
     if (!got || got.status !== 200 || got.body.quantity !== h.quantity || got.body.customerId !== h.customerId) {
       lost++;
-      note("acknowledgedHoldsLost", `${h.holdId} (${h.fate}, qty ${h.quantity}): ${got ? `${got.status} ${JSON.stringify(got.body).slice(0, 200)}` : "no answer"}`);
+      note(
+        "acknowledgedHoldsLost",
+        `${h.holdId} (${h.fate}, qty ${h.quantity}): ${got ? `${got.status} ${JSON.stringify(got.body).slice(0, 200)}` : "no answer"}`,
+      );
       continue;
     }
     const status: string = got.body.status;
@@ -108,28 +115,44 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     if ((LIVE.has(status) || status === "expired") && Date.parse(got.body.expiresAt) > viewedAt) {
       liveAcked.set(h.sku, (liveAcked.get(h.sku) ?? 0) + h.quantity);
     }
-    const want = h.orderId && interrupted.has(h.orderId)
-      ? { allowed: ["checkout", "committed", "released", "expired"], mustBeLive: false }
-      : expected(h, h.orderId ? byId.get(h.orderId) : undefined, got.at, Date.parse(got.body.expiresAt));
+    const want =
+      h.orderId && interrupted.has(h.orderId)
+        ? { allowed: ["checkout", "committed", "released", "expired"], mustBeLive: false }
+        : expected(h, h.orderId ? byId.get(h.orderId) : undefined, got.at, Date.parse(got.body.expiresAt));
     if (want.allowed.includes(status)) continue;
     if (want.mustBeLive && !LIVE.has(status) && !SOLD.has(status)) {
       lost++;
       note("acknowledgedHoldsLost", `${h.holdId} (${h.fate}) ended early: ${status}, deadline ${new Date(h.expiresAtMs).toISOString()}`);
     } else {
       mismatches++;
-      note("holdStateMismatches", `${h.holdId} (${h.fate}${h.orderId ? ` in ${h.orderId} ${byId.get(h.orderId)?.status}` : ""}) is ${status}, expected ${want.allowed.join("|")}`);
+      note(
+        "holdStateMismatches",
+        `${h.holdId} (${h.fate}${h.orderId ? ` in ${h.orderId} ${byId.get(h.orderId)?.status}` : ""}) is ${status}, expected ${want.allowed.join("|")}`,
+      );
     }
   }
 
   // 2. Per SKU: levels against what acknowledged holds, paid orders, refunds and adjustments explain.
   const skus: Record<string, unknown> = {};
-  const inv = { unbacked: 0, below: 0, doubleCommits: 0, soldBelowCommitted: 0, unpaid: 0, doubleRestocks: 0, missingRestocks: 0, conservation: 0, violations: 0 };
+  const inv = {
+    unbacked: 0,
+    below: 0,
+    doubleCommits: 0,
+    soldBelowCommitted: 0,
+    unpaid: 0,
+    doubleRestocks: 0,
+    missingRestocks: 0,
+    conservation: 0,
+    violations: 0,
+  };
   let interruptedCommitted = 0;
   const cutPayments: string[] = [];
   const unpaidCommitted = (sku: string, units: number) => {
     if (units <= 0) return;
     inv.unpaid += units;
-    const holds = [...current.entries()].filter(([id, g]) => g?.body?.sku === sku && SOLD.has(g.body.status) && !isPaid(id)).map(([id]) => id);
+    const holds = [...current.entries()]
+      .filter(([id, g]) => g?.body?.sku === sku && SOLD.has(g.body.status) && !isPaid(id))
+      .map(([id]) => id);
     note("commitsWithoutPayment", `${sku}: ${units} units committed outside paid orders (${holds.slice(0, 3).join(", ")})`);
   };
   const orderOfHold = new Map(orders.flatMap((o) => o.items.map((i) => [i.holdId, o] as const)));
@@ -161,7 +184,8 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
         if (PAID.has(o.status)) paidUnits += i.quantity;
         else if (interrupted.has(o.orderId)) {
           interruptedUnits += i.quantity;
-          if (cutPayments.length < 5 && !cutPayments.some((c) => c.startsWith(o.orderId))) cutPayments.push(`${o.orderId} reads ${o.status}, made ${o.createdAt}`);
+          if (cutPayments.length < 5 && !cutPayments.some((c) => c.startsWith(o.orderId)))
+            cutPayments.push(`${o.orderId} reads ${o.status}, made ${o.createdAt}`);
         }
         if (o.refund?.restocked === true) restockUnits += i.quantity;
       }
@@ -179,9 +203,24 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     };
     add("unbacked", "unbackedReservedUnits", diffReserved, `reserved units (reserved ${v.reserved}) no acknowledged live hold explains`);
     add("below", "reservedBelowLiveHolds", -diffReserved, `units of acknowledged live holds not in reserved (${v.reserved})`);
-    add("doubleCommits", "doubleCommits", diffSold, `units sold+returned (${v.sold}+${returned}) beyond the committed holds (${committedUnits})`);
-    add("soldBelowCommitted", "soldBelowCommitted", -diffSold, `units of committed holds (${committedUnits}) missing from sold+returned (${v.sold}+${returned})`);
-    add("doubleRestocks", "doubleRestocks", diffRestock, `units received+returned (${v.received}+${returned}) beyond adjustments (${ledger.adjusted.get(sku)}) and restocking refunds (${restockUnits})`);
+    add(
+      "doubleCommits",
+      "doubleCommits",
+      diffSold,
+      `units sold+returned (${v.sold}+${returned}) beyond the committed holds (${committedUnits})`,
+    );
+    add(
+      "soldBelowCommitted",
+      "soldBelowCommitted",
+      -diffSold,
+      `units of committed holds (${committedUnits}) missing from sold+returned (${v.sold}+${returned})`,
+    );
+    add(
+      "doubleRestocks",
+      "doubleRestocks",
+      diffRestock,
+      `units received+returned (${v.received}+${returned}) beyond adjustments (${ledger.adjusted.get(sku)}) and restocking refunds (${restockUnits})`,
+    );
     add("missingRestocks", "missingRestocks", -diffRestock, `restocked refund units (${restockUnits}) that never came back`);
     if (diffConservation !== 0) {
       inv.conservation++;
@@ -190,28 +229,48 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     const violations = stats?.status === 200 ? Number(stats.body.invariantViolations) : 0;
     inv.violations += violations;
     if (violations > 0) note("objectInvariantViolations", `${sku}: ${violations}`);
-    skus[sku] = { onHand: v.onHand, reserved: v.reserved, sold: v.sold, received: v.received, returned: v.returned ?? null, available: v.available, liveHolds: v.liveHolds, committedUnits, paidUnits, restockUnits, adjusted: ledger.adjusted.get(sku) ?? 0, liveAcknowledged: liveAcked.get(sku) ?? 0 };
+    skus[sku] = {
+      onHand: v.onHand,
+      reserved: v.reserved,
+      sold: v.sold,
+      received: v.received,
+      returned: v.returned ?? null,
+      available: v.available,
+      liveHolds: v.liveHolds,
+      committedUnits,
+      paidUnits,
+      restockUnits,
+      adjusted: ledger.adjusted.get(sku) ?? 0,
+      liveAcknowledged: liveAcked.get(sku) ?? 0,
+    };
   }
 
   // 3. Orders: refunds once, each acknowledged order still there, nothing stuck, nothing unasked for.
   let doubleRefunds = 0;
   let refundMismatches = 0;
   const refundEvents: Record<string, number> = {};
-  await mapLimit(orders.filter((o) => o.refund !== null || o.status === "refunded" || o.status === "fulfilled" || o.status === "paid"), 6, async (o) => {
-    const events = await getJson(client, { path: `/v1/audit?stream=${encodeURIComponent(`order:${o.orderId}`)}&limit=200`, token: admin });
-    if (!events || events.status !== 200) return;
-    const types: string[] = (events.body.data as Array<{ type: string }>).map((e) => e.type);
-    for (const t of types) if (/refund/.test(t)) refundEvents[t] = (refundEvents[t] ?? 0) + 1;
-    const refunded = types.filter((t) => t === "order.refunded").length;
-    if (refunded > 1) {
-      doubleRefunds += refunded - 1;
-      note("doubleRefunds", `${o.orderId}: ${refunded} order.refunded events (${types.join(",")})`);
-    }
-    if ((refunded > 0) !== (o.status === "refunded")) {
-      refundMismatches++;
-      note("refundStateMismatches", `${o.orderId} is ${o.status} with ${refunded} order.refunded events (${types.join(",")})`);
-    }
-  });
+  await mapLimit(
+    orders.filter((o) => o.refund !== null || o.status === "refunded" || o.status === "fulfilled" || o.status === "paid"),
+    6,
+    async (o) => {
+      const events = await getJson(client, {
+        path: `/v1/audit?stream=${encodeURIComponent(`order:${o.orderId}`)}&limit=200`,
+        token: admin,
+      });
+      if (!events || events.status !== 200) return;
+      const types: string[] = (events.body.data as Array<{ type: string }>).map((e) => e.type);
+      for (const t of types) if (/refund/.test(t)) refundEvents[t] = (refundEvents[t] ?? 0) + 1;
+      const refunded = types.filter((t) => t === "order.refunded").length;
+      if (refunded > 1) {
+        doubleRefunds += refunded - 1;
+        note("doubleRefunds", `${o.orderId}: ${refunded} order.refunded events (${types.join(",")})`);
+      }
+      if (refunded > 0 !== (o.status === "refunded")) {
+        refundMismatches++;
+        note("refundStateMismatches", `${o.orderId} is ${o.status} with ${refunded} order.refunded events (${types.join(",")})`);
+      }
+    },
+  );
   let ordersLost = 0;
   for (const o of ledger.orders.values()) {
     if (byId.has(o.orderId)) continue;

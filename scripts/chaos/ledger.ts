@@ -92,7 +92,7 @@ export class Ledger {
   readonly badAcks: string[] = [];
 
   /** Counts one operation's final result; returns its definite answer or null. */
-  tally(kind: OpKind, req: Request, result: Result): Result & { definite: true } | null {
+  tally(kind: OpKind, req: Request, result: Result): (Result & { definite: true }) | null {
     const outcome = result.definite ? `${result.answer.status}${result.answer.code ? ` ${result.answer.code}` : ""}` : "unresolved";
     const byKind = (this.ops[kind] ??= {});
     byKind[outcome] = (byKind[outcome] ?? 0) + 1;
@@ -100,7 +100,13 @@ export class Ledger {
     if (!result.definite) return null;
     if (result.answer.replayed) this.replayed++;
     if (result.unknown > 0 && result.answer.status >= 400 && req.method !== "GET") {
-      this.refusedAfterUnknown.push({ kind, key: req.key, status: result.answer.status, code: result.answer.code, edge: result.answer.edge });
+      this.refusedAfterUnknown.push({
+        kind,
+        key: req.key,
+        status: result.answer.status,
+        code: result.answer.code,
+        edge: result.answer.edge,
+      });
     }
     return result;
   }

@@ -25,7 +25,14 @@ export const CATALOG = [
     sku: "chaos-tee",
     body: { name: "Chaos tee", price: { amount: 2500, currency: "usd" }, alwaysOn: false },
     stock: 300,
-    sale: { price: { amount: 1900, currency: "usd" }, perCustomerLimit: 60, maxPerOrder: 3, holdSeconds: 900, paymentSeconds: 900, holdsPerMinute: 30 },
+    sale: {
+      price: { amount: 1900, currency: "usd" },
+      perCustomerLimit: 60,
+      maxPerOrder: 3,
+      holdSeconds: 900,
+      paymentSeconds: 900,
+      holdsPerMinute: 30,
+    },
   },
   {
     sku: "chaos-mug",
@@ -81,7 +88,12 @@ interface Actor {
 }
 
 /** Runs one request to a definite answer (or records it unresolved) and applies the answer. */
-async function run(a: Actor, kind: OpKind, req: Request, apply: (status: number, body: any) => void = () => undefined): Promise<{ status: number; body: any } | null> {
+async function run(
+  a: Actor,
+  kind: OpKind,
+  req: Request,
+  apply: (status: number, body: any) => void = () => undefined,
+): Promise<{ status: number; body: any } | null> {
   const result = a.ledger.tally(kind, req, await a.client.send(req));
   if (!result) {
     a.ledger.unresolved.push({ kind, req, resolve: apply });
@@ -107,15 +119,23 @@ export async function shopper(a: Actor, seed: number, index: number, token: stri
       const req: Request = { method: "POST", path: `/v1/skus/${sku}/holds`, token, body: { quantity }, key: key() };
       await run(a, "hold", req, (status, body) => {
         if (status !== 201) return;
-        if (body.quantity !== quantity || body.status !== "held" || body.sku !== sku) a.ledger.badAcks.push(`${body.holdId}: asked ${quantity}, got ${JSON.stringify(body)}`);
-        a.ledger.addHold({ holdId: body.holdId, sku, customerId, quantity: body.quantity, expiresAtMs: Date.parse(body.expiresAt), ackedAtMs: Date.now() });
+        if (body.quantity !== quantity || body.status !== "held" || body.sku !== sku)
+          a.ledger.badAcks.push(`${body.holdId}: asked ${quantity}, got ${JSON.stringify(body)}`);
+        a.ledger.addHold({
+          holdId: body.holdId,
+          sku,
+          customerId,
+          quantity: body.quantity,
+          expiresAtMs: Date.parse(body.expiresAt),
+          ackedAtMs: Date.now(),
+        });
         open.push(body.holdId);
       });
     } else if (p < 0.55) {
       const holdId = open.splice(r.int(0, open.length - 1), 1)[0]!;
       const hold = a.ledger.holds.get(holdId)!;
       const req: Request = { method: "DELETE", path: `/v1/skus/${hold.sku}/holds/${holdId}`, token };
-        const done = await run(a, "release", req, (s, body) => {
+      const done = await run(a, "release", req, (s, body) => {
         if (s !== 200) return;
         hold.fate = "released";
         hold.releasedAs = body.status;
@@ -157,17 +177,30 @@ export async function merchant(a: Actor, seed: number, admin: string): Promise<v
   const refund = async (orderId: string, restock: boolean, kind: OpKind = "refund") => {
     const req: Request = { method: "POST", path: `/v1/orders/${orderId}/refund`, token: admin, body: { restock }, key: key("refund") };
     await run(a, kind, req, (status, body) => {
-      a.ledger.refunds.push({ orderId, restock, status, code: body?.code ?? "", orderStatus: status === 200 ? body.status : (body?.orderStatus ?? null) });
+      a.ledger.refunds.push({
+        orderId,
+        restock,
+        status,
+        code: body?.code ?? "",
+        orderStatus: status === 200 ? body.status : (body?.orderStatus ?? null),
+      });
     });
   };
-  const fulfil = (orderId: string) => run(a, "fulfil", { method: "POST", path: `/v1/orders/${orderId}/fulfill`, token: admin, key: key("fulfil") });
+  const fulfil = (orderId: string) =>
+    run(a, "fulfil", { method: "POST", path: `/v1/orders/${orderId}/fulfill`, token: admin, key: key("fulfil") });
 
   while (a.loading() && !a.client.aborted) {
     const sku = SKUS[round++ % SKUS.length]!;
     const view = await run(a, "merchant_view", { method: "GET", path: `/v1/skus/${sku}`, token: admin });
     if (view?.status === 200 && view.body.available < RESTOCK[sku]!.below) {
       const delta = RESTOCK[sku]!.delta;
-      const req: Request = { method: "POST", path: `/v1/skus/${sku}/adjustments`, token: admin, body: { delta, reason: "restock", reference: `chaos ${n}` }, key: key("restock") };
+      const req: Request = {
+        method: "POST",
+        path: `/v1/skus/${sku}/adjustments`,
+        token: admin,
+        body: { delta, reason: "restock", reference: `chaos ${n}` },
+        key: key("restock"),
+      };
       await run(a, "restock", req, (s) => {
         if (s === 200) a.ledger.adjust(sku, delta);
       });

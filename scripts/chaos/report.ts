@@ -39,10 +39,14 @@ export function render(run: RunSummary, result: AuditResult): string {
     `  requests ${run.requests}, unknown outcomes ${sum(run.unknownOutcomes)} ${JSON.stringify(run.unknownOutcomes)}, 429s ${run.rateLimited}, ` +
       `operations retried ${run.retriedOperations}, replayed answers ${run.replayed}`,
   );
-  lines.push(`  settle ${run.settle.waitedSeconds.toFixed(1)} s (${run.settle.drained ? "drained" : "not drained"}), resolved at audit ${run.settle.resolvedAtAudit}`);
+  lines.push(
+    `  settle ${run.settle.waitedSeconds.toFixed(1)} s (${run.settle.drained ? "drained" : "not drained"}), resolved at audit ${run.settle.resolvedAtAudit}`,
+  );
   lines.push("", "  operations (kind: outcome count):");
   for (const [kind, outcomes] of Object.entries(run.operations).sort()) {
-    const parts = Object.entries(outcomes).sort((a, b) => b[1] - a[1]).map(([o, n]) => `${o}: ${n}`);
+    const parts = Object.entries(outcomes)
+      .sort((a, b) => b[1] - a[1])
+      .map(([o, n]) => `${o}: ${n}`);
     lines.push(`    ${kind.padEnd(22)} ${parts.join(", ")}`);
   }
   lines.push("", "  invariants (0 / true expected):");

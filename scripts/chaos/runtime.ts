@@ -94,15 +94,23 @@ export class Runtime {
     if (this.stopping) throw new Error("stopping");
     this.starts++;
     this.mark(`start #${this.starts}`);
-    const server = this.spawn([
-      "dev",
-      "--ip", "127.0.0.1",
-      "--port", String(this.port),
-      "--inspector-port", String(this.inspectorPort),
-      "--persist-to", this.stateDir,
-      "--show-interactive-dev-session=false",
-      "--var", "LOG_LEVEL:warn",
-    ], true);
+    const server = this.spawn(
+      [
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(this.port),
+        "--inspector-port",
+        String(this.inspectorPort),
+        "--persist-to",
+        this.stateDir,
+        "--show-interactive-dev-session=false",
+        "--var",
+        "LOG_LEVEL:warn",
+      ],
+      true,
+    );
     this.server = server;
     void server.exited.then((exit) => this.onExit(server, exit));
     const alive = () => this.server === server && server.child.exitCode === null && server.child.signalCode === null;

@@ -29,7 +29,8 @@ async function seedSku(hf: HoldfastClient, item: SeedFile["skus"][number]): Prom
   const path = { params: { path: { sku: item.sku } } };
   const { stock, sku, ...config } = item;
   const found = await hf.GET("/v1/skus/{sku}", path);
-  if (found.error && found.response.status !== 404) throw new Error(`GET /v1/skus/${sku}: ${found.response.status} ${JSON.stringify(found.error)}`);
+  if (found.error && found.response.status !== 404)
+    throw new Error(`GET /v1/skus/${sku}: ${found.response.status} ${JSON.stringify(found.error)}`);
   const before = found.data?.view === "merchant" ? found.data : null;
   const same =
     before !== null &&
@@ -63,7 +64,8 @@ async function seedSale(hf: HoldfastClient, sale: SaleInput, now_ms: number): Pr
   const found = await hf.GET("/v1/sales/{saleId}", path);
   if (found.error && found.response.status !== 404) throw new Error(`GET /v1/sales/${sale.saleId}: ${found.response.status}`);
   const existing = found.data ?? null;
-  const at = (when: string, kept: string | undefined) => (isRelative(when) && kept ? kept : new Date(resolveWhen(when, now_ms)).toISOString());
+  const at = (when: string, kept: string | undefined) =>
+    isRelative(when) && kept ? kept : new Date(resolveWhen(when, now_ms)).toISOString();
   const body = {
     name: sale.name,
     startsAt: at(sale.startsAt, existing?.startsAt),
@@ -78,7 +80,12 @@ async function seedSale(hf: HoldfastClient, sale: SaleInput, now_ms: number): Pr
 type SaleView = { name: string; startsAt: string; endsAt: string; status: string; items: Array<Record<string, unknown>> };
 
 function sameSale(existing: SaleView, body: { name: string; startsAt: string; endsAt: string; items: SaleInput["items"] }): boolean {
-  if (existing.name !== body.name || Date.parse(existing.startsAt) !== Date.parse(body.startsAt) || Date.parse(existing.endsAt) !== Date.parse(body.endsAt)) return false;
+  if (
+    existing.name !== body.name ||
+    Date.parse(existing.startsAt) !== Date.parse(body.startsAt) ||
+    Date.parse(existing.endsAt) !== Date.parse(body.endsAt)
+  )
+    return false;
   if (existing.items.length !== body.items.length) return false;
   return body.items.every((item, i) => {
     const have = existing.items[i]!;

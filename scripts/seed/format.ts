@@ -33,7 +33,13 @@ export const SeedSaleItem = z.strictObject({
 export const SeedFile = z.strictObject({
   skus: z.array(SeedSku).min(1).max(100),
   sale: z
-    .strictObject({ saleId: Id, name: z.string().min(1).max(200), startsAt: When, endsAt: When, items: z.array(SeedSaleItem).min(1).max(100) })
+    .strictObject({
+      saleId: Id,
+      name: z.string().min(1).max(200),
+      startsAt: When,
+      endsAt: When,
+      items: z.array(SeedSaleItem).min(1).max(100),
+    })
     .optional(),
 });
 

@@ -21,9 +21,7 @@ export interface AuditEventView {
  * without, by time across streams, (stream, seq) breaking ties so the order
  * is total and a cursor never skips or repeats an event.
  */
-export type AuditPosition =
-  | { kind: "stream"; stream: string; seq: number }
-  | { kind: "time"; atMs: number; stream: string; seq: number };
+export type AuditPosition = { kind: "stream"; stream: string; seq: number } | { kind: "time"; atMs: number; stream: string; seq: number };
 
 export async function listEvents(
   d1: D1Database,
@@ -69,7 +67,15 @@ export function viewOf(row: AuditEventRow): AuditEventView {
   } catch {
     // A row edited into invalid JSON is shown as stored; verify reports it.
   }
-  return { stream: row.stream, seq: row.seq, type: row.type, at: new Date(row.atMs).toISOString(), data, prevHash: row.prevHash, hash: row.hash };
+  return {
+    stream: row.stream,
+    seq: row.seq,
+    type: row.type,
+    at: new Date(row.atMs).toISOString(),
+    data,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
 }
 
 export function encodePosition(p: AuditPosition): string {

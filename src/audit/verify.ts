@@ -81,7 +81,10 @@ async function readPage(db: D1Database, stream: string | undefined, after: Tip |
   if (stream !== undefined) binds.push(stream);
   if (after) binds.push(after.stream, after.seq);
   const query = `SELECT ${cols} FROM audit_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY stream, seq LIMIT ?`;
-  const { results } = await db.prepare(query).bind(...binds, VERIFY.page_rows).all<Row>();
+  const { results } = await db
+    .prepare(query)
+    .bind(...binds, VERIFY.page_rows)
+    .all<Row>();
   return results;
 }
 
@@ -137,7 +140,11 @@ async function firstTruncatedStream(db: D1Database, stream: string | undefined):
       for (const r of results) {
         if ((r.stored ?? 0) < r.length) {
           const from = (r.stored ?? 0) + 1;
-          return { stream: `${kind.prefix}${r.id}`, seq: from, reason: `events ${from}..${r.length} are missing from the end of the stream` };
+          return {
+            stream: `${kind.prefix}${r.id}`,
+            seq: from,
+            reason: `events ${from}..${r.length} are missing from the end of the stream`,
+          };
         }
       }
       const last = results.at(-1);

@@ -76,7 +76,12 @@ export function rememberVerdict(c: AppContext, sku: string, refusal: Verdict): v
   const ttl = ttlSeconds(c.env);
   if (ttl <= 0 || !isVerdict(refusal.code)) return;
   noVerdict.delete(sku);
-  const entry = { status: 200, text: JSON.stringify(refusal), headers: { "content-type": "application/json" }, expiresAtMs: Date.now() + ttl * 1000 };
+  const entry = {
+    status: 200,
+    text: JSON.stringify(refusal),
+    headers: { "content-type": "application/json" },
+    expiresAtMs: Date.now() + ttl * 1000,
+  };
   store(c, "hold-verdict", sku, entry, false);
 }
 

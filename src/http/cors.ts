@@ -5,7 +5,15 @@ import type { AppEnv } from "./context";
 /** Request headers a browser may send cross-origin (besides the CORS-safelisted ones). */
 export const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "Holdfast-Admission", "Request-Id"];
 /** Response headers a browser script may read cross-origin (besides the CORS-safelisted ones). */
-export const CORS_EXPOSE_HEADERS = ["Retry-After", "Idempotent-Replayed", "Request-Id", "Holdfast-Cache", "Allow", "WWW-Authenticate", "ETag"];
+export const CORS_EXPOSE_HEADERS = [
+  "Retry-After",
+  "Idempotent-Replayed",
+  "Request-Id",
+  "Holdfast-Cache",
+  "Allow",
+  "WWW-Authenticate",
+  "ETag",
+];
 const CORS_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"];
 /** How long a browser may reuse a preflight's answer (Chromium caps it at 2 h). */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
@@ -16,7 +24,10 @@ let parsed: { from: string; origins: ReadonlySet<string> } | null = null;
 export function corsOrigins(value: string | undefined): ReadonlySet<string> {
   const from = value ?? "";
   if (parsed?.from !== from) {
-    const origins = from.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter((o) => o.length > 0);
+    const origins = from
+      .split(",")
+      .map((o) => o.trim().replace(/\/+$/, ""))
+      .filter((o) => o.length > 0);
     parsed = { from, origins: new Set(origins) };
   }
   return parsed.origins;

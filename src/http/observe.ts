@@ -29,7 +29,17 @@ export function observe(): MiddlewareHandler<AppEnv> {
       doubles: [latency_ms, c.res.status],
       indexes: [sku || route],
     });
-    const line = { level: c.res.status >= 500 ? "error" : "info", event: "request", requestId, method: c.req.method, route, status: c.res.status, code, sku: sku || undefined, latency_ms: Math.round(latency_ms * 10) / 10 };
+    const line = {
+      level: c.res.status >= 500 ? "error" : "info",
+      event: "request",
+      requestId,
+      method: c.req.method,
+      route,
+      status: c.res.status,
+      code,
+      sku: sku || undefined,
+      latency_ms: Math.round(latency_ms * 10) / 10,
+    };
     if (line.level === "error") console.error(JSON.stringify(line));
     else if (c.env.LOG_LEVEL !== "warn") console.log(JSON.stringify(line));
   };

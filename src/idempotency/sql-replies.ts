@@ -17,7 +17,11 @@ export class SqlReplies {
     if (!storable(outcome)) return;
     this.sql.exec(
       "INSERT OR REPLACE INTO idempotency (key, request_hash, outcome, created_at_ms, accepted) VALUES (?, ?, ?, ?, ?)",
-      idem.key, idem.requestHash, JSON.stringify(outcome), now_ms, outcome.ok ? 1 : 0,
+      idem.key,
+      idem.requestHash,
+      JSON.stringify(outcome),
+      now_ms,
+      outcome.ok ? 1 : 0,
     );
   }
 
@@ -26,7 +30,8 @@ export class SqlReplies {
     return this.sql
       .exec<{ key: string }>(
         "SELECT key FROM idempotency WHERE accepted = 1 AND created_at_ms > ? ORDER BY created_at_ms DESC LIMIT ?",
-        now_ms - IDEMPOTENCY_TTL_MS, max_keys,
+        now_ms - IDEMPOTENCY_TTL_MS,
+        max_keys,
       )
       .toArray()
       .map((r) => r.key);
@@ -37,7 +42,8 @@ export class SqlReplies {
     return this.sql.exec(
       `DELETE FROM idempotency WHERE key IN
          (SELECT key FROM idempotency WHERE created_at_ms <= ? ORDER BY created_at_ms LIMIT ?)`,
-      now_ms - IDEMPOTENCY_TTL_MS, max_rows,
+      now_ms - IDEMPOTENCY_TTL_MS,
+      max_rows,
     ).rowsWritten;
   }
 

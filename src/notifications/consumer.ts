@@ -17,11 +17,7 @@ export const NOTIFICATION_QUEUES = {
  * individually, so one failing message never re-sends the ones already delivered.
  * Never throws: a throw would retry the whole batch.
  */
-export async function handleNotifications(
-  batch: MessageBatch<unknown>,
-  env: NotificationEnv,
-  opts: DeliveryOptions = {},
-): Promise<void> {
+export async function handleNotifications(batch: MessageBatch<unknown>, env: NotificationEnv, opts: DeliveryOptions = {}): Promise<void> {
   // In parallel: one slow merchant response must not hold up the rest of the batch
   // (the runtime queues fetches beyond its concurrent-connection limit by itself).
   await Promise.all(batch.messages.map((msg) => processMessage(msg, batch.queue, env, opts)));

@@ -38,11 +38,7 @@ export function webhookPayload(n: Notification): Record<string, unknown> {
   return { ...rest, createdAt: new Date(atMs).toISOString() };
 }
 
-export async function deliverNotification(
-  n: Notification,
-  env: NotificationEnv,
-  opts: DeliveryOptions = {},
-): Promise<DeliveryResult> {
+export async function deliverNotification(n: Notification, env: NotificationEnv, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
   const url = env.MERCHANT_WEBHOOK_URL?.trim();
   if (!url) {
     // An info line like every other: LOG_LEVEL=warn (the test suite) keeps it out.

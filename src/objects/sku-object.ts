@@ -66,11 +66,24 @@ export class SkuObject extends DurableObject<Env> {
     });
     this.catalog = new SkuCatalog(this.ledger.tables);
     this.escrow = new Escrow(env, this.ledger);
-    this.alarms = new AlarmKeeper(ctx.storage, () => this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())));
-    this.upkeep = new Upkeep(this, ctx.id.toString(), this.alarms, (fn) => this.guard(fn), (opts) => this.rearm(opts));
+    this.alarms = new AlarmKeeper(ctx.storage, () =>
+      this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())),
+    );
+    this.upkeep = new Upkeep(
+      this,
+      ctx.id.toString(),
+      this.alarms,
+      (fn) => this.guard(fn),
+      (opts) => this.rearm(opts),
+    );
     const lowStockThreshold = parseThreshold(env.LOW_STOCK_THRESHOLD);
     this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, { db: env.DB, notifications: env.NOTIFICATIONS, lowStockThreshold });
-    this.wholeAlerts = new WholeAlerts(this.ledger.tables, async () => (this.schemaReady ? readWhole(this.ledger, this.escrow, this.liveShards) : null), () => this.alarms.rearm(), lowStockThreshold);
+    this.wholeAlerts = new WholeAlerts(
+      this.ledger.tables,
+      async () => (this.schemaReady ? readWhole(this.ledger, this.escrow, this.liveShards) : null),
+      () => this.alarms.rearm(),
+      lowStockThreshold,
+    );
     this.live = new LivePush(ctx, () => readLive(this.ledger, this.escrow, this.liveShards));
     this.reporter = new ShardReporter(this.ledger, this.escrow);
     void ctx.blockConcurrencyWhile(async () => {
@@ -162,7 +175,9 @@ export class SkuObject extends DurableObject<Env> {
     const attempt = (shortage: "ask" | "final") => this.mutate(() => this.ledger.reserve(input, idem, Date.now(), shortage, prior?.usage));
     // A shard, or a SKU's own object whose old shards may still hold units, refills when short.
     const refills = role !== null && (role.shard !== null || role.span > 1);
-    const outcome: Replayable<Hold> = refills ? await this.escrow.reserveWithRefills(role, input.quantity, attempt) : await attempt("final");
+    const outcome: Replayable<Hold> = refills
+      ? await this.escrow.reserveWithRefills(role, input.quantity, attempt)
+      : await attempt("final");
     if (outcome.ok || outcome.replayed || !isVerdict(outcome.code)) return outcome;
     if (!this.schemaReady) return { ...outcome, acceptedKeys: NO_KEYS };
     const moved = role && role.history.length > 0 ? await this.escrow.keysMovedHere(role) : undefined;
@@ -175,7 +190,8 @@ export class SkuObject extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const role = this.schemaReady ? this.escrow.role() : null;
     if (!role || role.shard !== null) return problemResponse("not_found", "No such SKU.");
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return problemResponse("upgrade_required", "Send Upgrade: websocket.");
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+      return problemResponse("upgrade_required", "Send Upgrade: websocket.");
     if (!this.live.watching && role.span > 1) {
       // The first watcher: shards start reporting, and the copy of their parts is read afresh.
       this.liveShards.clear();
@@ -387,7 +403,15 @@ export class SkuObject extends DurableObject<Env> {
       return fn();
     } catch (e) {
       if (e instanceof InvariantViolation) {
-        console.error(JSON.stringify({ level: "critical", event: "invariant_violation", object: this.ctx.id.toString(), invariant: e.invariant, facts: e.facts }));
+        console.error(
+          JSON.stringify({
+            level: "critical",
+            event: "invariant_violation",
+            object: this.ctx.id.toString(),
+            invariant: e.invariant,
+            facts: e.facts,
+          }),
+        );
         this.ledger.recordViolation();
       }
       throw e;

@@ -121,7 +121,8 @@ async function takeHolds(env: Env, customerId: string, orderId: string, input: C
 
   const results = await Promise.allSettled(
     requests.map(async (r): Promise<{ sku: string; outcome: Outcome<Hold> & { replayed?: boolean }; heldId?: string }> => {
-      if ("holdId" in r) return { sku: r.sku, outcome: await holdStub(env, r.holdId).beginCheckout(r.holdId, orderId, actor), heldId: r.holdId };
+      if ("holdId" in r)
+        return { sku: r.sku, outcome: await holdStub(env, r.holdId).beginCheckout(r.holdId, orderId, actor), heldId: r.holdId };
       const input = { customerId, quantity: r.quantity };
       const held = await reserveFor(env, r.sku, input, { key: `checkout|${orderId}|${r.sku}`, requestHash: String(r.quantity) });
       if (!held.ok) return { sku: r.sku, outcome: held };
@@ -131,7 +132,11 @@ async function takeHolds(env: Env, customerId: string, orderId: string, input: C
       // a retry runs the request again, so it holds afresh rather than tripping over that dead hold.
       const fresh = await reserveFor(env, r.sku, input, null);
       if (!fresh.ok) return { sku: r.sku, outcome: fresh };
-      return { sku: r.sku, outcome: await holdStub(env, fresh.value.holdId).beginCheckout(fresh.value.holdId, orderId, actor), heldId: fresh.value.holdId };
+      return {
+        sku: r.sku,
+        outcome: await holdStub(env, fresh.value.holdId).beginCheckout(fresh.value.holdId, orderId, actor),
+        heldId: fresh.value.holdId,
+      };
     }),
   );
 

@@ -54,12 +54,18 @@ export class Refunds {
     const stored = await this.store.get(orderId);
     if (!stored || stored.order.refundStatus !== "pending") return stored ? { order: stored.order, moved: false } : null;
     const { order } = stored;
-    const refundId = order.intentId ? (await paymentProvider(this.env, order.paymentProvider).refund(order.intentId, orderId)).refundId : null;
+    const refundId = order.intentId
+      ? (await paymentProvider(this.env, order.paymentProvider).refund(order.intentId, orderId)).refundId
+      : null;
     const restocked = order.refundRestock ? await this.returnUnits(orderId, items) : false;
     const to: OrderStatus = order.refundReason === "cancelled_by_merchant" ? "cancelled" : "refunded";
     return this.store.transition(orderId, now_ms, (o) =>
       o.refundStatus === "pending"
-        ? { to, event: to === "cancelled" ? "order.cancelled" : "order.refunded", patch: { refundStatus: "succeeded", refundId, restocked } }
+        ? {
+            to,
+            event: to === "cancelled" ? "order.cancelled" : "order.refunded",
+            patch: { refundStatus: "succeeded", refundId, restocked },
+          }
         : null,
     );
   }

@@ -54,7 +54,11 @@ export class OrderFlow {
             ? {
                 to: "pending_payment",
                 event: `payment.${result.status}`,
-                patch: { paymentStatus: result.status, intentId: result.intentId, clientSecret: "clientSecret" in result ? result.clientSecret : null },
+                patch: {
+                  paymentStatus: result.status,
+                  intentId: result.intentId,
+                  clientSecret: "clientSecret" in result ? result.clientSecret : null,
+                },
               }
             : null,
         );
@@ -114,7 +118,12 @@ export class OrderFlow {
     if (!stored || stored.order.status !== "pending_payment") return;
     const moved = await this.store.transition(orderId, now_ms, (o) =>
       o.status === "pending_payment"
-        ? { to: "payment_failed", event: "order.payment_failed", patch: { paymentStatus: "failed", failureReason: reason, intentId }, data: { attempt: o.paymentAttempt } }
+        ? {
+            to: "payment_failed",
+            event: "order.payment_failed",
+            patch: { paymentStatus: "failed", failureReason: reason, intentId },
+            data: { attempt: o.paymentAttempt },
+          }
         : null,
     );
     if (moved?.moved) {
@@ -133,7 +142,9 @@ export class OrderFlow {
     if (!stored) return refuse("not_found", "No such order.");
     const { order, items } = stored;
     if (order.status !== "payment_failed") {
-      return refuse("invalid_order_state", `Only an order whose payment failed can be paid again; this one is ${order.status}.`, { orderStatus: order.status });
+      return refuse("invalid_order_state", `Only an order whose payment failed can be paid again; this one is ${order.status}.`, {
+        orderStatus: order.status,
+      });
     }
     if (now_ms >= order.expiresAtMs) {
       return refuse("hold_expired", "The order's holds have expired; check out again.", { orderStatus: "expired" });
@@ -143,7 +154,14 @@ export class OrderFlow {
         ? {
             to: "pending_payment",
             event: "order.payment_retried",
-            patch: { paymentMethod, paymentAttempt: o.paymentAttempt + 1, paymentStatus: null, intentId: null, clientSecret: null, failureReason: null },
+            patch: {
+              paymentMethod,
+              paymentAttempt: o.paymentAttempt + 1,
+              paymentStatus: null,
+              intentId: null,
+              clientSecret: null,
+              failureReason: null,
+            },
             data: { attempt: o.paymentAttempt + 1 },
           }
         : null,
@@ -191,7 +209,8 @@ export class OrderFlow {
     const { order, items } = stored;
     if (order.status === "cancelled") return accept(orderView(order, items));
     if (order.status === "pending_payment" || order.status === "payment_failed") {
-      if (order.status === "pending_payment" && order.intentId) await paymentProvider(this.env, order.paymentProvider).cancel(order.intentId, orderId);
+      if (order.status === "pending_payment" && order.intentId)
+        await paymentProvider(this.env, order.paymentProvider).cancel(order.intentId, orderId);
       await releaseHolds(this.env, orderId, items);
       return this.move(orderId, items, now_ms, order.status, { to: "cancelled", event: "order.cancelled", data: { by } });
     }
@@ -200,7 +219,9 @@ export class OrderFlow {
     }
     return refuse(
       "invalid_order_state",
-      by === "owner" ? "Only an order awaiting payment can be cancelled by the shopper." : `A ${order.status} order cannot be cancelled; refund it instead.`,
+      by === "owner"
+        ? "Only an order awaiting payment can be cancelled by the shopper."
+        : `A ${order.status} order cannot be cancelled; refund it instead.`,
       { orderStatus: order.status },
     );
   }
@@ -237,7 +258,12 @@ export class OrderFlow {
    * Records the refund (unless one is already recorded: its terms stand, so a
    * retry resumes it), completes it and answers the order as it ends.
    */
-  private async refundThenView(order: OrderRow, items: readonly OrderItemRow[], now_ms: number, plan: RefundPlan): Promise<Outcome<OrderView>> {
+  private async refundThenView(
+    order: OrderRow,
+    items: readonly OrderItemRow[],
+    now_ms: number,
+    plan: RefundPlan,
+  ): Promise<Outcome<OrderView>> {
     const recorded = order.refundStatus === null ? await this.refunds.record(order.orderId, now_ms, plan) : order;
     if (!recorded) return refuse("not_found", "No such order.");
     if (recorded.refundStatus === null) {
@@ -279,16 +305,25 @@ export class OrderFlow {
     const result = await this.store.transition(orderId, now_ms, (o) => (allowed(o) ? step : null));
     if (!result) return refuse("not_found", "No such order.");
     if (!result.moved && result.order.status !== step.to) {
-      const detail = result.order.refundStatus === "pending" ? "A refund of this order is in progress." : `The order is ${result.order.status}.`;
+      const detail =
+        result.order.refundStatus === "pending" ? "A refund of this order is in progress." : `The order is ${result.order.status}.`;
       return refuse("invalid_order_state", detail, { orderStatus: result.order.status });
     }
     return accept(orderView(result.order, items));
   }
 
-  private async notify(order: OrderRow, items: readonly OrderItemRow[], type: "order.confirmed" | "order.payment_failed" | "order.refunded", now_ms: number) {
+  private async notify(
+    order: OrderRow,
+    items: readonly OrderItemRow[],
+    type: "order.confirmed" | "order.payment_failed" | "order.refunded",
+    now_ms: number,
+  ) {
     const message: Notification = {
       // Each attempt may fail on its own: the first keeps the id notifications always had.
-      id: type === "order.payment_failed" && order.paymentAttempt > 1 ? `order:${order.orderId}:${type}:${order.paymentAttempt}` : `order:${order.orderId}:${type}`,
+      id:
+        type === "order.payment_failed" && order.paymentAttempt > 1
+          ? `order:${order.orderId}:${type}:${order.paymentAttempt}`
+          : `order:${order.orderId}:${type}`,
       audience: "shopper",
       type,
       orderId: order.orderId,

@@ -15,7 +15,18 @@ export type NewOrder = Omit<OrderRow, "version" | "updatedAtMs">;
 
 /** What a transition changes besides the status. */
 export type OrderPatch = Partial<
-  Pick<OrderRow, "paymentStatus" | "intentId" | "clientSecret" | "failureReason" | "refundId" | "refundReason" | "restocked" | "paymentMethod" | "paymentAttempt">
+  Pick<
+    OrderRow,
+    | "paymentStatus"
+    | "intentId"
+    | "clientSecret"
+    | "failureReason"
+    | "refundId"
+    | "refundReason"
+    | "restocked"
+    | "paymentMethod"
+    | "paymentAttempt"
+  >
 >;
 
 /** Raised when another writer moved the order first; the caller reloads and decides again. */
@@ -110,18 +121,29 @@ export class OrderStore {
   private async itemsOf(orderIds: readonly string[]): Promise<OrderItemRow[]> {
     const chunks: Array<Promise<OrderItemRow[]>> = [];
     for (let i = 0; i < orderIds.length; i += IDS_PER_QUERY) {
-      chunks.push(this.db.select().from(orderItems).where(inArray(orderItems.orderId, orderIds.slice(i, i + IDS_PER_QUERY))));
+      chunks.push(
+        this.db
+          .select()
+          .from(orderItems)
+          .where(inArray(orderItems.orderId, orderIds.slice(i, i + IDS_PER_QUERY))),
+      );
     }
     return (await Promise.all(chunks)).flat();
   }
 
   /** Newest first; the cursor is the last row's (createdAtMs, orderId). */
-  async list(filter: { status?: OrderStatus; sku?: string; customerId?: string }, cursor: { createdAtMs: number; orderId: string } | null, limit: number) {
+  async list(
+    filter: { status?: OrderStatus; sku?: string; customerId?: string },
+    cursor: { createdAtMs: number; orderId: string } | null,
+    limit: number,
+  ) {
     const where: SQL[] = [];
     if (filter.status) where.push(eq(orders.status, filter.status));
     if (filter.customerId) where.push(eq(orders.customerId, filter.customerId));
     if (filter.sku) {
-      where.push(inArray(orders.orderId, this.db.select({ id: orderItems.orderId }).from(orderItems).where(eq(orderItems.sku, filter.sku))));
+      where.push(
+        inArray(orders.orderId, this.db.select({ id: orderItems.orderId }).from(orderItems).where(eq(orderItems.sku, filter.sku))),
+      );
     }
     if (cursor) {
       where.push(

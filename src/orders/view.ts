@@ -25,7 +25,11 @@ export interface OrderView {
 }
 
 export function orderView(order: OrderRow, items: readonly OrderItemRow[]): OrderView {
-  const payment: OrderView["payment"] = { provider: order.paymentProvider, status: order.paymentStatus as OrderView["payment"]["status"], attempt: order.paymentAttempt };
+  const payment: OrderView["payment"] = {
+    provider: order.paymentProvider,
+    status: order.paymentStatus as OrderView["payment"]["status"],
+    attempt: order.paymentAttempt,
+  };
   if (order.intentId) payment.intentId = order.intentId;
   if (order.clientSecret) payment.clientSecret = order.clientSecret;
   if (order.failureReason) payment.failureReason = order.failureReason;
@@ -40,7 +44,12 @@ export function orderView(order: OrderRow, items: readonly OrderItemRow[]): Orde
     holdIds: sorted.map((i) => i.holdId),
     payment,
     refund: order.refundReason
-      ? { status: order.refundStatus ?? "succeeded", refundId: order.refundId, reason: order.refundReason, restocked: order.restocked ?? false }
+      ? {
+          status: order.refundStatus ?? "succeeded",
+          refundId: order.refundId,
+          reason: order.refundReason,
+          restocked: order.restocked ?? false,
+        }
       : null,
     expiresAt: iso(order.expiresAtMs),
     createdAt: iso(order.createdAtMs),

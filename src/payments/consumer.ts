@@ -29,7 +29,16 @@ export async function handlePayments(batch: MessageBatch<unknown>, env: Env): Pr
       msg.ack();
     } catch (e) {
       const delaySeconds = retryDelaySeconds(msg.attempts);
-      console.warn(JSON.stringify({ level: "warn", event: "payment_retry", orderId: job.data.orderId, attempts: msg.attempts, delaySeconds, error: String(e) }));
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          event: "payment_retry",
+          orderId: job.data.orderId,
+          attempts: msg.attempts,
+          delaySeconds,
+          error: String(e),
+        }),
+      );
       msg.retry({ delaySeconds });
     }
   }

@@ -55,7 +55,12 @@ const PaymentIntent = z.object({
 });
 type PaymentIntent = z.infer<typeof PaymentIntent>;
 
-const INTENT_EVENTS = ["payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.canceled", "payment_intent.requires_action"] as const;
+const INTENT_EVENTS = [
+  "payment_intent.succeeded",
+  "payment_intent.payment_failed",
+  "payment_intent.canceled",
+  "payment_intent.requires_action",
+] as const;
 type IntentEvent = (typeof INTENT_EVENTS)[number];
 
 export type WebhookOutcome = "applied" | "duplicate" | "ignored";
@@ -97,7 +102,13 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
  * intent of another integration on the same account or an event for an order
  * we never placed, is acknowledged and changes nothing.
  */
-async function dispatch(env: Env, type: IntentEvent, orderId: string, intent: PaymentIntent, now_ms: number): Promise<"applied" | "ignored"> {
+async function dispatch(
+  env: Env,
+  type: IntentEvent,
+  orderId: string,
+  intent: PaymentIntent,
+  now_ms: number,
+): Promise<"applied" | "ignored"> {
   const stored = await new OrderStore(env.DB).get(orderId);
   if (!stored || !paysFor(stored.order, type, intent)) return "ignored";
   const flow = new OrderFlow(env);
@@ -109,7 +120,12 @@ async function dispatch(env: Env, type: IntentEvent, orderId: string, intent: Pa
       await flow.paymentFailed(orderId, intent.last_payment_error?.message ?? "The payment failed.", intent.id, now_ms);
       break;
     case "payment_intent.canceled":
-      await flow.paymentFailed(orderId, `The payment was canceled (${intent.cancellation_reason ?? "no reason given"}).`, intent.id, now_ms);
+      await flow.paymentFailed(
+        orderId,
+        `The payment was canceled (${intent.cancellation_reason ?? "no reason given"}).`,
+        intent.id,
+        now_ms,
+      );
       break;
     case "payment_intent.requires_action":
       await flow.requiresAction(orderId, intent.id, intent.client_secret ?? null, now_ms);

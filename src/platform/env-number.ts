@@ -4,7 +4,11 @@
  * reaching arithmetic as NaN or 0 (a NaN retention would prune nothing, a 0
  * timeout would refuse every call).
  */
-export function envNumber(raw: string | undefined, fallback: number, bounds: { min?: number; max?: number; integer?: boolean } = {}): number {
+export function envNumber(
+  raw: string | undefined,
+  fallback: number,
+  bounds: { min?: number; max?: number; integer?: boolean } = {},
+): number {
   const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = false } = bounds;
   const text = raw?.trim() ?? "";
   const n = text === "" ? Number.NaN : Number(text);

@@ -18,7 +18,11 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 }
 
 /** The token's claims when it is a valid, current HS256 JWT signed with `secret`; otherwise null. */
-export async function verifyHs256(token: string, secret: string, now_s = Math.floor(Date.now() / 1000)): Promise<Record<string, unknown> | null> {
+export async function verifyHs256(
+  token: string,
+  secret: string,
+  now_s = Math.floor(Date.now() / 1000),
+): Promise<Record<string, unknown> | null> {
   const parts = token.split(".");
   if (parts.length !== 3) return null;
   const [h, p, s] = parts as [string, string, string];

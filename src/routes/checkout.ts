@@ -21,7 +21,10 @@ const CheckoutBody = z
   .union([
     z.strictObject({ holdIds: z.array(HoldId).min(1).max(50), paymentMethod: PaymentMethod }),
     z.strictObject({
-      items: z.array(z.strictObject({ sku: SkuId, quantity: z.number().int().min(1).max(10_000) })).min(1).max(50),
+      items: z
+        .array(z.strictObject({ sku: SkuId, quantity: z.number().int().min(1).max(10_000) }))
+        .min(1)
+        .max(50),
       paymentMethod: PaymentMethod,
     }),
   ])
@@ -35,7 +38,10 @@ export const checkoutRoutes = router().openapi(
     summary: "Turn holds (or items) into an order awaiting payment; all or nothing across SKUs",
     security: [{ shopper: [] }],
     request: { headers: AdmissionHeaders, body: jsonBody(CheckoutBody) },
-    responses: { 202: jsonResponse(Order, "The order, pending payment"), ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 503) },
+    responses: {
+      202: jsonResponse(Order, "The order, pending payment"),
+      ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 503),
+    },
   }),
   async (c) => {
     const principal = c.var.principal;
@@ -51,7 +57,12 @@ export const checkoutRoutes = router().openapi(
     if ("items" in body) {
       const replay = recall ? await recall() : null;
       if (replay) return sendOutcome(c, replay, 202);
-      admissions = await requireAdmissions(c, body.items.map((i) => i.sku), customerId, headers["holdfast-admission"]);
+      admissions = await requireAdmissions(
+        c,
+        body.items.map((i) => i.sku),
+        customerId,
+        headers["holdfast-admission"],
+      );
     }
     const stored = await enforceRateLimits(c, customerId, "checkout", recall);
     if (stored) return sendOutcome(c, stored, 202);

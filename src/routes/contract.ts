@@ -15,7 +15,8 @@ const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
 export const HEADER_COMPONENTS: Json = {
   RequestId: {
-    description: "The request's id: yours if you sent a well-formed `Request-Id` (8-64 of `A-Z a-z 0-9 . _ -`), else a new UUID. Quote it when reporting a problem.",
+    description:
+      "The request's id: yours if you sent a well-formed `Request-Id` (8-64 of `A-Z a-z 0-9 . _ -`), else a new UUID. Quote it when reporting a problem.",
     schema: { type: "string", minLength: 8, maxLength: 64 },
   },
   IdempotentReplayed: {
@@ -31,7 +32,7 @@ export const HEADER_COMPONENTS: Json = {
     schema: { type: "string" },
   },
   WwwAuthenticate: {
-    description: "The scheme to authenticate with: `Bearer realm=\"holdfast\"`.",
+    description: 'The scheme to authenticate with: `Bearer realm="holdfast"`.',
     schema: { type: "string" },
   },
   ETag: {
@@ -115,7 +116,11 @@ export function completeContract(input: Json): Json {
       op.tags ??= [tagOf(path)];
       const replayable = hasKeyHeader(op);
       // `default` (a WebSocket's, which has no 2xx) is left as the route wrote it.
-      const statuses = new Set<number>(Object.keys(op.responses).filter((k) => /^[1-5][0-9]{2}$/.test(k)).map(Number));
+      const statuses = new Set<number>(
+        Object.keys(op.responses)
+          .filter((k) => /^[1-5][0-9]{2}$/.test(k))
+          .map(Number),
+      );
       const api = path.startsWith("/v1/");
       // Every /v1 request passes authentication and the JSON body check, whatever the route.
       if (api) statuses.add(401);
@@ -133,7 +138,8 @@ export function completeContract(input: Json): Json {
         if (status >= 400 && !existing?.content?.["application/json"]) {
           // Problems are documented here, uniformly; a route's own description of the status is kept.
           const made = problemResponse(status, { replayable });
-          op.responses[key] = existing?.description && existing.description !== "Problem" ? { ...made, description: existing.description } : made;
+          op.responses[key] =
+            existing?.description && existing.description !== "Problem" ? { ...made, description: existing.description } : made;
           continue;
         }
         const headers: Json = { ...existing.headers, "Request-Id": header("RequestId") };

@@ -46,7 +46,10 @@ devRoutes
       hide: true,
       security: [{ merchant: [] }],
       request: { params: z.object({ holdId: HoldId }) },
-      responses: { 200: jsonResponse(Hold, "The hold, expired (or as it was, if it had already ended)"), ...problems(400, 401, 403, 404, 503) },
+      responses: {
+        200: jsonResponse(Hold, "The hold, expired (or as it was, if it had already ended)"),
+        ...problems(400, 401, 403, 404, 503),
+      },
     }),
     async (c) => {
       requireMerchant(c.var.principal);
@@ -75,7 +78,12 @@ devRoutes
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], c.var.principal!, `dev-clock:${saleId}`, body);
       const now = Date.now();
       const outcome = await idempotentOutcome(c.env, idem, now, () => shiftSaleClock(c.env, saleId, body.offsetSeconds, now));
-      if (outcome.ok) purgeSale(c, saleId, outcome.value.items.map((i) => i.sku));
+      if (outcome.ok)
+        purgeSale(
+          c,
+          saleId,
+          outcome.value.items.map((i) => i.sku),
+        );
       return sendOutcome(c, outcome, 200);
     },
   );

@@ -13,9 +13,7 @@ import { queuedSaleOf, reportAdmissionUsed, requireAdmission } from "../waiting-
 import { holdStub, placeOfHold } from "../stock/addressing";
 import { AdmissionHeaders, Hold, HoldId, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
 
-const HoldBody = z
-  .strictObject({ quantity: z.number().int().min(1).max(10_000) })
-  .openapi("HoldInput");
+const HoldBody = z.strictObject({ quantity: z.number().int().min(1).max(10_000) }).openapi("HoldInput");
 
 /** Either credential may call; declared once so the route types stay simple. */
 const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { merchant: [] }];

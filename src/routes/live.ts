@@ -46,7 +46,12 @@ export const liveRoutes = router().openapi(
   async (c) => {
     const { sku } = c.req.valid("param");
     if (c.req.valid("header").upgrade === undefined) {
-      throw new ProblemError("upgrade_required", "This is a WebSocket: send `Upgrade: websocket` (e.g. `new WebSocket(url)`).", {}, { upgrade: "websocket" });
+      throw new ProblemError(
+        "upgrade_required",
+        "This is a WebSocket: send `Upgrade: websocket` (e.g. `new WebSocket(url)`).",
+        {},
+        { upgrade: "websocket" },
+      );
     }
     // The one call that is not RPC: only a request can carry a WebSocket upgrade to the object.
     const res = await callObject(c.env, () => c.env.SKU.getByName(sku).fetch(c.req.raw));

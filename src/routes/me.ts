@@ -80,7 +80,10 @@ export const meRoutes = router()
       security: [{ shopper: [] }],
       request: { query: MyOrdersQuery },
       responses: {
-        200: jsonResponse(z.object({ data: z.array(Order), nextCursor: z.string().nullable() }).openapi("MyOrdersPage"), "A page of the caller's orders"),
+        200: jsonResponse(
+          z.object({ data: z.array(Order), nextCursor: z.string().nullable() }).openapi("MyOrdersPage"),
+          "A page of the caller's orders",
+        ),
         ...problems(400, 401, 403),
       },
     }),

@@ -38,7 +38,14 @@ const cursorCodec = {
     } catch {
       throw badCursor();
     }
-    if (!Array.isArray(v) || v.length !== 4 || v[0] !== "hold" || v[1] !== (status ?? "") || !Number.isSafeInteger(v[2]) || typeof v[3] !== "string") {
+    if (
+      !Array.isArray(v) ||
+      v.length !== 4 ||
+      v[0] !== "hold" ||
+      v[1] !== (status ?? "") ||
+      !Number.isSafeInteger(v[2]) ||
+      typeof v[3] !== "string"
+    ) {
       throw badCursor();
     }
     return { createdAtMs: v[2] as number, holdId: v[3] };
@@ -71,7 +78,10 @@ export const merchantHoldRoutes = router()
       if (rows === null) throw new ProblemError("not_found", `No SKU "${sku}".`);
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
-      const next = rows.length > q.limit && last ? cursorCodec.encode({ createdAtMs: Date.parse(last.createdAt), holdId: last.holdId }, q.status) : null;
+      const next =
+        rows.length > q.limit && last
+          ? cursorCodec.encode({ createdAtMs: Date.parse(last.createdAt), holdId: last.holdId }, q.status)
+          : null;
       c.header("cache-control", "private, no-store");
       return c.json({ data: page, nextCursor: next }, 200);
     },
@@ -95,7 +105,9 @@ export const merchantHoldRoutes = router()
       const body = c.req.valid("json");
       if (placeOfHold(holdId)?.sku !== sku) throw new ProblemError("not_found", "No such hold.");
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], c.var.principal!, `void:${holdId}`, body);
-      const outcome = await idempotentOutcome(c.env, idem, Date.now(), () => callObject(c.env, () => holdStub(c.env, holdId).voidHold(holdId, body.reason)));
+      const outcome = await idempotentOutcome(c.env, idem, Date.now(), () =>
+        callObject(c.env, () => holdStub(c.env, holdId).voidHold(holdId, body.reason)),
+      );
       // Units came back: this location's cached sold-out state must not outlive them.
       if (outcome.ok) purgeSku(c, sku);
       return sendOutcome(c, outcome, 200);

@@ -22,14 +22,20 @@ export const Order = z
         .enum(["requires_action", "processing", "succeeded", "failed"])
         .nullable()
         .openapi({ description: "The provider's answer to the current attempt; null until it has answered." }),
-      attempt: z.number().int().min(1).openapi({ description: "1 for the checkout's charge, +1 for each `POST /v1/orders/{orderId}/pay` after a decline." }),
+      attempt: z
+        .number()
+        .int()
+        .min(1)
+        .openapi({ description: "1 for the checkout's charge, +1 for each `POST /v1/orders/{orderId}/pay` after a decline." }),
       intentId: z.string().optional(),
       clientSecret: z.string().optional(),
       failureReason: z.string().optional(),
     }),
     refund: z
       .object({
-        status: z.enum(["pending", "succeeded"]).openapi({ description: "`pending` from the moment a refund is recorded until money and stock have moved." }),
+        status: z
+          .enum(["pending", "succeeded"])
+          .openapi({ description: "`pending` from the moment a refund is recorded until money and stock have moved." }),
         refundId: z.string().nullable(),
         reason: z.string().nullable(),
         restocked: z.boolean().openapi({ description: "Whether committed units went back on hand (each hold `committed -> returned`)." }),

@@ -116,7 +116,11 @@ export const orderRoutes = router()
         "`payment_failed -> pending_payment` as the next payment attempt (`payment.attempt`), charged from the payments queue like a checkout. " +
         "Only the order's owner may pay. After the order's deadline it is `410 hold_expired`: check out again.",
       security: [{ shopper: [] }],
-      request: { params, headers: IdempotencyHeaders, body: jsonBody(z.strictObject({ paymentMethod: PaymentMethod }).openapi("PayInput")) },
+      request: {
+        params,
+        headers: IdempotencyHeaders,
+        body: jsonBody(z.strictObject({ paymentMethod: PaymentMethod }).openapi("PayInput")),
+      },
       responses: { 202: jsonResponse(Order, "The order, pending payment again"), ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422) },
     }),
     async (c) => {
@@ -124,8 +128,13 @@ export const orderRoutes = router()
       const { orderId } = c.req.valid("param");
       await visibleOrder(c.env, orderId, c.var.principal);
       const body = c.req.valid("json");
-      return orderAction(c, `pay:${orderId}`, c.req.valid("header")["idempotency-key"], body, (now) =>
-        new OrderFlow(c.env).retryPayment(orderId, body.paymentMethod, now), 202 as const,
+      return orderAction(
+        c,
+        `pay:${orderId}`,
+        c.req.valid("header")["idempotency-key"],
+        body,
+        (now) => new OrderFlow(c.env).retryPayment(orderId, body.paymentMethod, now),
+        202 as const,
       );
     },
   )

@@ -11,7 +11,9 @@ const Report = z
   .object({
     saleId: z.string(),
     generatedAt: z.string(),
-    ok: z.boolean().openapi({ description: "Every SKU `ok`, every customer within the limit, the audit chains intact and the replay complete." }),
+    ok: z
+      .boolean()
+      .openapi({ description: "Every SKU `ok`, every customer within the limit, the audit chains intact and the replay complete." }),
     complete: z.boolean().openapi({ description: "False when the sale's SKUs have more events than one report replays (200,000)." }),
     skus: z.array(
       z.object({
@@ -26,13 +28,16 @@ const Report = z
     customers: z.object({
       checked: z.number().int().openapi({ description: "Customers who held units of a SKU under this sale (counted per SKU)." }),
       withinLimit: z.boolean(),
-      firstViolation: Violation.nullable().openapi({ description: "The first time a customer's held plus bought units of a SKU went over the limit." }),
+      firstViolation: Violation.nullable().openapi({
+        description: "The first time a customer's held plus bought units of a SKU went over the limit.",
+      }),
     }),
     series: z.array(
       z.object({
         sku: z.string(),
         points: z.array(z.object({ at: z.string(), available: z.number().int(), holdsPerMinute: z.number() })).openapi({
-          description: "One point a minute over the sale's window (up to now while it is live); wider buckets past 1,440 points. `available` as of the bucket's end.",
+          description:
+            "One point a minute over the sale's window (up to now while it is live); wider buckets past 1,440 points. `available` as of the bucket's end.",
         }),
       }),
     ),

@@ -30,16 +30,10 @@ const SaleItemBody = z.strictObject({
     .max(600)
     .optional()
     .openapi({ description: "Holds one customer may take per rolling minute: stricter than the edge's rate limits." }),
-  priority: z
-    .number()
-    .int()
-    .min(0)
-    .max(1000)
-    .optional()
-    .openapi({
-      description:
-        "Lets this SKU be in another sale at an overlapping time (both items need one, else `409 sale_overlap`). While both are live the higher priority prices the SKU; on a tie the later start, then the greater sale id.",
-    }),
+  priority: z.number().int().min(0).max(1000).optional().openapi({
+    description:
+      "Lets this SKU be in another sale at an overlapping time (both items need one, else `409 sale_overlap`). While both are live the higher priority prices the SKU; on a tie the later start, then the greater sale id.",
+  }),
 });
 
 const SaleBody = z
@@ -106,7 +100,8 @@ export const saleRoutes = router()
         200: jsonResponse(SaleView, "Replaced"),
         201: jsonResponse(SaleView, "Created"),
         409: {
-          description: "`sale_overlap`: another sale lists one of these SKUs at an overlapping time and the items lack a `priority`; `conflicts` names them",
+          description:
+            "`sale_overlap`: another sale lists one of these SKUs at an overlapping time and the items lack a `priority`; `conflicts` names them",
           content: { "application/problem+json": { schema: Problem } },
         },
         ...problems(400, 401, 403, 404, 413, 415, 503),
@@ -118,8 +113,16 @@ export const saleRoutes = router()
       const body = c.req.valid("json");
       const input = { ...body, startsAtMs: Date.parse(body.startsAt), endsAtMs: Date.parse(body.endsAt) };
       const { created, sale } = await putSale(c.env, saleId, input, Date.now());
-      purgeSale(c, saleId, sale.items.map((i) => i.sku));
-      purgeQueue(c, saleId, sale.items.map((i) => i.sku));
+      purgeSale(
+        c,
+        saleId,
+        sale.items.map((i) => i.sku),
+      );
+      purgeQueue(
+        c,
+        saleId,
+        sale.items.map((i) => i.sku),
+      );
       return c.json(sale, created ? 201 : 200);
     },
   )
@@ -199,7 +202,12 @@ export const saleRoutes = router()
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `end-sale:${saleId}`, {});
       const now_ms = Date.now();
       const outcome = await idempotentOutcome(c.env, idem, now_ms, () => endSale(c.env, saleId, now_ms));
-      if (outcome.ok) purgeSale(c, saleId, outcome.value.items.map((i) => i.sku));
+      if (outcome.ok)
+        purgeSale(
+          c,
+          saleId,
+          outcome.value.items.map((i) => i.sku),
+        );
       return sendOutcome(c, outcome, 200);
     },
   );

@@ -84,7 +84,9 @@ export const Hold = z
 /** One field that failed validation (`errors` of an `invalid_request` problem). */
 export const FieldError = z
   .object({
-    in: z.enum(["json", "form", "query", "param", "header", "cookie"]).openapi({ description: "Where the field is: `json` (the body), `query`, `param`, `header`…" }),
+    in: z
+      .enum(["json", "form", "query", "param", "header", "cookie"])
+      .openapi({ description: "Where the field is: `json` (the body), `query`, `param`, `header`…" }),
     path: z.string().openapi({ description: "Dotted path of the field inside it; empty for the whole." }),
     message: z.string(),
   })
@@ -146,10 +148,7 @@ export const ANYONE: Array<Record<string, string[]>> = [{}, { shopper: [] }, { m
 /** The problem responses a route documents, besides its success. */
 export function problems(...statuses: number[]) {
   return Object.fromEntries(
-    statuses.map((s) => [
-      s,
-      { description: "Problem", content: { "application/problem+json": { schema: Problem } } },
-    ]),
+    statuses.map((s) => [s, { description: "Problem", content: { "application/problem+json": { schema: Problem } } }]),
   );
 }
 

@@ -12,16 +12,7 @@ import { purgeSku } from "../edge/purge";
 import { rememberViewVerdict } from "../edge/verdicts";
 import { MAX_SHARDS } from "../stock/addressing";
 import { checkSkuCurrency } from "../sales/checks";
-import {
-  IdempotencyHeaders,
-  jsonBody,
-  jsonResponse,
-  Levels,
-  Money,
-  problems,
-  SkuId,
-  ANYONE,
-} from "./schemas";
+import { IdempotencyHeaders, jsonBody, jsonResponse, Levels, Money, problems, SkuId, ANYONE } from "./schemas";
 
 const SkuBody = z
   .strictObject({
@@ -29,16 +20,10 @@ const SkuBody = z
     price: Money,
     // Optional without a schema default, so generated clients do not make it required; absent means false.
     alwaysOn: z.boolean().optional().openapi({ description: "Sell at list price when no sale is live. Absent: `false`." }),
-    shards: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_SHARDS)
-      .optional()
-      .openapi({
-        description:
-          "Stock shards (spec §8): split a hot SKU's stock across this many objects, each granting holds from its own allotment. 1 (the default for a new SKU) is an unsharded SKU; omitted on an update, the count stays. May change during a live sale.",
-      }),
+    shards: z.number().int().min(1).max(MAX_SHARDS).optional().openapi({
+      description:
+        "Stock shards (spec §8): split a hot SKU's stock across this many objects, each granting holds from its own allotment. 1 (the default for a new SKU) is an unsharded SKU; omitted on an update, the count stays. May change during a live sale.",
+    }),
   })
   .openapi("SkuInput");
 
@@ -156,7 +141,12 @@ export const skuRoutes = router()
         "Anyone gets the public view (`view: public`), served from the edge cache for up to `EDGE_CACHE_TTL_SECONDS`; " +
         "with the merchant token, the merchant view (`view: merchant`), never cached.",
       security: ANYONE,
-      request: { params, headers: z.object({ "if-none-match": z.string().max(200).optional().openapi({ description: "An `ETag` of an earlier public view." }) }) },
+      request: {
+        params,
+        headers: z.object({
+          "if-none-match": z.string().max(200).optional().openapi({ description: "An `ETag` of an earlier public view." }),
+        }),
+      },
       responses: {
         200: {
           ...jsonResponse(z.discriminatedUnion("view", [PublicSku, MerchantSku]).openapi("SkuView"), "The SKU, public or merchant view"),

@@ -17,7 +17,12 @@ const TICKET_GRACE_MS = 24 * 60 * 60 * 1000;
 
 const JoinBody = z
   .strictObject({
-    turnstileToken: z.string().min(1).max(2048).optional().openapi({ description: "Required when the service runs with Turnstile (`TURNSTILE_SECRET_KEY`)." }),
+    turnstileToken: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .openapi({ description: "Required when the service runs with Turnstile (`TURNSTILE_SECRET_KEY`)." }),
   })
   .openapi("QueueJoinInput");
 
@@ -34,15 +39,10 @@ const QueueStatus = z
     allHeld: z.boolean().openapi({ description: "Nothing is available now, but held units may still come back." }),
     reason: z.enum(["admission_expired", "sale_ended"]).nullable().openapi({ description: "Why the queue is `closed` for this shopper." }),
     waiting: z.number().int().openapi({ description: "Shoppers not yet admitted, as of the last move of the frontier." }),
-    position: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({
-        description:
-          "While `waiting` after the sale started: the shopper's place among those not yet admitted (1: next), as of the last move of the frontier. Estimated from a sample of the line, within a few percent of `waiting`.",
-      }),
+    position: z.number().int().min(1).optional().openapi({
+      description:
+        "While `waiting` after the sale started: the shopper's place among those not yet admitted (1: next), as of the last move of the frontier. Estimated from a sample of the line, within a few percent of `waiting`.",
+    }),
     admission: z
       .object({ token: z.string().openapi({ description: "Send as `Holdfast-Admission` on holds." }), expiresAt: z.string() })
       .optional(),
@@ -89,7 +89,10 @@ async function answer(c: AppContext, state: QueueState, ticket: string, claims: 
   }
   if (view.admittedAtMs !== null) {
     const e = view.admittedAtMs + state.admitSeconds * 1000;
-    body.admission = { token: await signAdmission(c.env.QUEUE_SIGNING_SECRET, { s: state.saleId, c: claims.c, t: view.admittedAtMs, e }), expiresAt: iso(e) };
+    body.admission = {
+      token: await signAdmission(c.env.QUEUE_SIGNING_SECRET, { s: state.saleId, c: claims.c, t: view.admittedAtMs, e }),
+      expiresAt: iso(e),
+    };
   }
   return body;
 }
@@ -109,13 +112,20 @@ export const queueRoutes = router()
       const { customerId } = requireShopper(c.var.principal);
       const { saleId } = c.req.valid("param");
       // Every field is optional, so an absent body would validate as {}: it is refused like on every other POST.
-      if (c.req.raw.body === null) throw new ProblemError("invalid_request", "Send a JSON body; `{}` will do.", { errors: [{ in: "json", path: "", message: "required" }] });
+      if (c.req.raw.body === null)
+        throw new ProblemError("invalid_request", "Send a JSON body; `{}` will do.", {
+          errors: [{ in: "json", path: "", message: "required" }],
+        });
       const now_ms = Date.now();
       const { state } = await stateOrNotFound(c, saleId);
       if (now_ms < state.startsAtMs - state.prequeueSeconds * 1000) {
-        throw new ProblemError("sale_not_started", `The waiting room opens at ${iso(state.startsAtMs - state.prequeueSeconds * 1000)}.`, { saleId, startsAt: iso(state.startsAtMs) });
+        throw new ProblemError("sale_not_started", `The waiting room opens at ${iso(state.startsAtMs - state.prequeueSeconds * 1000)}.`, {
+          saleId,
+          startsAt: iso(state.startsAtMs),
+        });
       }
-      if (now_ms >= state.endsAtMs) throw new ProblemError("sale_ended", `The sale ended at ${iso(state.endsAtMs)}.`, { saleId, endsAt: iso(state.endsAtMs) });
+      if (now_ms >= state.endsAtMs)
+        throw new ProblemError("sale_ended", `The sale ended at ${iso(state.endsAtMs)}.`, { saleId, endsAt: iso(state.endsAtMs) });
       const secret = c.env.TURNSTILE_SECRET_KEY;
       if (secret) {
         const token = c.req.valid("json").turnstileToken;
@@ -126,7 +136,9 @@ export const queueRoutes = router()
       // A closed queue admits nobody again: latecomers get their answer without a write.
       let arrivalMs = now_ms;
       if (!state.closed) {
-        const joined = await callObject(c.env, () => joinShard(c.env, saleId, customerId).join(customerId, inDraw(state.mode, now_ms, state.startsAtMs)));
+        const joined = await callObject(c.env, () =>
+          joinShard(c.env, saleId, customerId).join(customerId, inDraw(state.mode, now_ms, state.startsAtMs)),
+        );
         arrivalMs = joined.arrivalMs;
         if (joined.created) wakeQueue(c, saleId);
       }
@@ -148,7 +160,11 @@ export const queueRoutes = router()
     async (c) => {
       const { saleId } = c.req.valid("param");
       const { state } = await stateOrNotFound(c, saleId);
-      const body: z.infer<typeof Draw> = { mode: state.mode, commitment: state.commitment, algorithm: state.mode === "lottery" ? DRAW_ALGORITHM : FIFO_ALGORITHM };
+      const body: z.infer<typeof Draw> = {
+        mode: state.mode,
+        commitment: state.commitment,
+        algorithm: state.mode === "lottery" ? DRAW_ALGORITHM : FIFO_ALGORITHM,
+      };
       if (state.seed) body.seed = state.seed;
       return c.json(body, 200);
     },
@@ -181,6 +197,9 @@ export const queueRoutes = router()
       if (!verified.ok) throw new ProblemError("not_found", `No such ticket (${verified.reason}).`);
       const { state, cache } = await stateOrNotFound(c, saleId);
       // The answer is the shopper's own; what was cached is the sale's state it is computed from.
-      return c.json(await answer(c, state, ticket, verified.claims, now_ms), 200, { "cache-control": "private, no-store", "holdfast-cache": cache });
+      return c.json(await answer(c, state, ticket, verified.claims, now_ms), 200, {
+        "cache-control": "private, no-store",
+        "holdfast-cache": cache,
+      });
     },
   );

@@ -77,7 +77,16 @@ export async function listSales(
   const items =
     page.length === 0
       ? []
-      : await db.select().from(saleItems).where(inArray(saleItems.saleId, page.map((s) => s.saleId))).orderBy(asc(saleItems.saleId), asc(saleItems.position));
+      : await db
+          .select()
+          .from(saleItems)
+          .where(
+            inArray(
+              saleItems.saleId,
+              page.map((s) => s.saleId),
+            ),
+          )
+          .orderBy(asc(saleItems.saleId), asc(saleItems.position));
   const bySale = new Map<string, SaleItemRow[]>();
   for (const item of items) bySale.set(item.saleId, [...(bySale.get(item.saleId) ?? []), item]);
   const skus = [...new Set(items.map((i) => i.sku))].slice(0, LIST_SNAPSHOTS_MAX);
@@ -85,7 +94,12 @@ export async function listSales(
   const snapshotOf = new Map<string, SkuSnapshot | null>(skus.map((sku, i) => [sku, snapshots[i] ?? null]));
   const views = page.map((sale) => {
     const own = bySale.get(sale.saleId) ?? [];
-    return viewOf(sale, own, own.map((i) => snapshotOf.get(i.sku) ?? null), now_ms);
+    return viewOf(
+      sale,
+      own,
+      own.map((i) => snapshotOf.get(i.sku) ?? null),
+      now_ms,
+    );
   });
   const last = page.at(-1);
   return { sales: views, next: rows.length > limit && last ? { startsAtMs: last.startsAtMs, saleId: last.saleId } : null };
@@ -103,7 +117,12 @@ export async function endSale(env: Env, saleId: string, now_ms: number): Promise
   const [, [sale], items] = await db.batch([
     db
       .update(sales)
-      .set({ endsAtMs: now_ms, startsAtMs: sql`MIN(${sales.startsAtMs}, ${now_ms})`, revision: sql`${sales.revision} + 1`, updatedAtMs: now_ms })
+      .set({
+        endsAtMs: now_ms,
+        startsAtMs: sql`MIN(${sales.startsAtMs}, ${now_ms})`,
+        revision: sql`${sales.revision} + 1`,
+        updatedAtMs: now_ms,
+      })
       .where(and(eq(sales.saleId, saleId), gt(sales.endsAtMs, now_ms))),
     db.select().from(sales).where(eq(sales.saleId, saleId)),
     db.select().from(saleItems).where(eq(saleItems.saleId, saleId)).orderBy(asc(saleItems.position)),

@@ -30,9 +30,13 @@ export async function checkSkuCurrency(env: Env, sku: string, currency: string, 
     .where(and(eq(saleItems.sku, sku), ne(saleItems.currency, currency), gt(sales.endsAtMs, now_ms)))
     .limit(1);
   if (!other) return;
-  throw new ProblemError("invalid_request", `The sale "${other.saleId}" prices this SKU in ${other.currency}; end it or change its items first.`, {
-    errors: [{ in: "json", path: "price.currency", message: `must be ${other.currency} while sale ${other.saleId} lists the SKU` }],
-  });
+  throw new ProblemError(
+    "invalid_request",
+    `The sale "${other.saleId}" prices this SKU in ${other.currency}; end it or change its items first.`,
+    {
+      errors: [{ in: "json", path: "price.currency", message: `must be ${other.currency} while sale ${other.saleId} lists the SKU` }],
+    },
+  );
 }
 
 async function checkSkus(env: Env, input: SaleInput): Promise<void> {
@@ -49,7 +53,9 @@ async function checkSkus(env: Env, input: SaleInput): Promise<void> {
     }
   });
   if (missing.length > 0) {
-    throw new ProblemError("invalid_request", `Unknown SKU(s): ${missing.join(", ")}. Create them with PUT /v1/skus/{sku} first.`, { errors });
+    throw new ProblemError("invalid_request", `Unknown SKU(s): ${missing.join(", ")}. Create them with PUT /v1/skus/{sku} first.`, {
+      errors,
+    });
   }
   if (errors.length > 0) {
     throw new ProblemError("invalid_request", "A sale item's price must be in its SKU's currency.", { errors });
@@ -65,7 +71,10 @@ async function checkOverlap(env: Env, saleId: string, input: SaleInput): Promise
     .innerJoin(sales, eq(sales.saleId, saleItems.saleId))
     .where(
       and(
-        inArray(saleItems.sku, input.items.map((i) => i.sku)),
+        inArray(
+          saleItems.sku,
+          input.items.map((i) => i.sku),
+        ),
         ne(saleItems.saleId, saleId),
         lt(sales.startsAtMs, input.endsAtMs),
         gt(sales.endsAtMs, input.startsAtMs),

@@ -163,7 +163,11 @@ export class SkuReplay {
     while (this.bucket < count && startMs + (this.bucket + 1) * bucketMs <= atMs) {
       let available = 0;
       for (const a of this.latestAvailable.values()) available += a;
-      this.points.push({ at: new Date(startMs + this.bucket * bucketMs).toISOString(), available, holdsPerMinute: (this.holdsInBucket * 60_000) / bucketMs });
+      this.points.push({
+        at: new Date(startMs + this.bucket * bucketMs).toISOString(),
+        available,
+        holdsPerMinute: (this.holdsInBucket * 60_000) / bucketMs,
+      });
       this.holdsInBucket = 0;
       this.bucket += 1;
     }

@@ -56,8 +56,7 @@ export async function saleReport(env: Env, saleId: string, now_ms: number): Prom
   }
   const complete = budget > 0;
   const audit = await verifyStreams(env.DB, [...streams].sort());
-  const firstViolation =
-    replays.map((r) => r.firstViolation).find((v) => v !== null) ?? null;
+  const firstViolation = replays.map((r) => r.firstViolation).find((v) => v !== null) ?? null;
   const skus = replays.map((r) => ({
     sku: r.sku,
     received: r.received,

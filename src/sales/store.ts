@@ -58,14 +58,34 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
   await checkSale(env, saleId, input);
   const db = drizzle(env.DB);
   const queue = input.queue ? withDefaults(input.queue) : null;
-  const queueColumns = { queueMode: queue?.mode ?? null, queuePrequeueSeconds: queue?.prequeueSeconds ?? null, queueAdmitSeconds: queue?.admitSeconds ?? null };
+  const queueColumns = {
+    queueMode: queue?.mode ?? null,
+    queuePrequeueSeconds: queue?.prequeueSeconds ?? null,
+    queueAdmitSeconds: queue?.admitSeconds ?? null,
+  };
   const [upsert] = await db.batch([
     db
       .insert(sales)
-      .values({ saleId, name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, revision: 1, createdAtMs: now_ms, updatedAtMs: now_ms, ...queueColumns })
+      .values({
+        saleId,
+        name: input.name,
+        startsAtMs: input.startsAtMs,
+        endsAtMs: input.endsAtMs,
+        revision: 1,
+        createdAtMs: now_ms,
+        updatedAtMs: now_ms,
+        ...queueColumns,
+      })
       .onConflictDoUpdate({
         target: sales.saleId,
-        set: { name: input.name, startsAtMs: input.startsAtMs, endsAtMs: input.endsAtMs, updatedAtMs: now_ms, revision: sql`${sales.revision} + 1`, ...queueColumns },
+        set: {
+          name: input.name,
+          startsAtMs: input.startsAtMs,
+          endsAtMs: input.endsAtMs,
+          updatedAtMs: now_ms,
+          revision: sql`${sales.revision} + 1`,
+          ...queueColumns,
+        },
       })
       .returning({ revision: sales.revision, createdAtMs: sales.createdAtMs }),
     db.delete(saleItems).where(eq(saleItems.saleId, saleId)),
@@ -107,7 +127,13 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
  * them from `dropped` SKUs. An overloaded object is a 503 like on any other
  * path; the sale is in D1, and repeating the write pushes it again.
  */
-export async function pushSale(env: Env, saleId: string, revision: number, sale: SaleInput, dropped: readonly string[] = []): Promise<void> {
+export async function pushSale(
+  env: Env,
+  saleId: string,
+  revision: number,
+  sale: SaleInput,
+  dropped: readonly string[] = [],
+): Promise<void> {
   // An overloaded object is a 503 like on any other path; the sale is in D1, and repeating the write pushes it again.
   await Promise.all([
     ...sale.items.map((item) => callObject(env, () => env.SKU.getByName(item.sku).applySaleRule(ruleOf(saleId, revision, sale, item)))),
@@ -145,7 +171,13 @@ export function inputOf(sale: SaleRow, items: readonly SaleItemRow[]): SaleInput
     })),
     ...(sale.queueMode === null
       ? {}
-      : { queue: { mode: sale.queueMode, prequeueSeconds: sale.queuePrequeueSeconds ?? undefined, admitSeconds: sale.queueAdmitSeconds ?? undefined } }),
+      : {
+          queue: {
+            mode: sale.queueMode,
+            prequeueSeconds: sale.queuePrequeueSeconds ?? undefined,
+            admitSeconds: sale.queueAdmitSeconds ?? undefined,
+          },
+        }),
   };
 }
 

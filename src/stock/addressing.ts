@@ -68,6 +68,11 @@ export function holdStub(env: Env, holdId: string): DurableObjectStub<import("..
 }
 
 /** The object that takes a customer's new holds on a SKU split into `shards`. */
-export function customerStub(env: Env, sku: string, customerId: string, shards: number): DurableObjectStub<import("../objects/sku-object").SkuObject> {
+export function customerStub(
+  env: Env,
+  sku: string,
+  customerId: string,
+  shards: number,
+): DurableObjectStub<import("../objects/sku-object").SkuObject> {
   return env.SKU.getByName(shards <= 1 ? sku : objectName(sku, shardOf(customerId, shards)));
 }

@@ -34,8 +34,19 @@ export class SkuCatalog {
            currency = excluded.currency, always_on = excluded.always_on, shards = COALESCE(?, shards),
            shard_span = MAX(shard_span, COALESCE(?, shard_span)), shard_history = excluded.shard_history,
            updated_at_ms = excluded.updated_at_ms`,
-        sku, config.name, config.price.amount, config.price.currency, config.alwaysOn ? 1 : 0, config.shards ?? 1, shard,
-        config.shards ?? 1, JSON.stringify(history), now_ms, now_ms, config.shards ?? null, config.shards ?? null,
+        sku,
+        config.name,
+        config.price.amount,
+        config.price.currency,
+        config.alwaysOn ? 1 : 0,
+        config.shards ?? 1,
+        shard,
+        config.shards ?? 1,
+        JSON.stringify(history),
+        now_ms,
+        now_ms,
+        config.shards ?? null,
+        config.shards ?? null,
       );
       this.tables.emit(created ? "sku.created" : "sku.updated", now_ms, { sku, ...config, ...(shard !== null && { shard }) });
       return { created, snapshot: snapshotOf(this.tables, this.tables.requireSku(), now_ms) };

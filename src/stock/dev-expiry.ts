@@ -13,7 +13,9 @@ export function expireHoldNow(ledger: SkuLedger, holdId: string, now_ms: number)
   return ledger.tables.tx(() => {
     ledger.tables.sql.exec(
       "UPDATE holds SET expires_at_ms = ? WHERE hold_id = ? AND status IN ('held', 'checkout') AND expires_at_ms > ?",
-      now_ms, holdId, now_ms,
+      now_ms,
+      holdId,
+      now_ms,
     );
     return ledger.getHold(holdId, "merchant", now_ms);
   });

@@ -46,7 +46,8 @@ export function holdPage(tables: SkuTables, query: HoldQuery): MerchantHold[] {
     .exec<HoldRow & { ended_at_ms: number | null }>(
       `SELECT ${HOLD_COLUMNS}, ended_at_ms FROM holds ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
        ORDER BY created_at_ms DESC, hold_id DESC LIMIT ?`,
-      ...binds, Math.min(query.rows, HOLD_PAGE_MAX),
+      ...binds,
+      Math.min(query.rows, HOLD_PAGE_MAX),
     )
     .toArray();
   return rows.map((row) => {

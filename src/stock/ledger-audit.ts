@@ -18,13 +18,9 @@ export function auditLedger(tables: SkuTables): { ok: boolean; problems: string[
   }
   const committed = sum("status = 'committed'");
   if (committed !== sku.sold) problems.push(`sold ${sku.sold} != committed hold units ${committed}`);
-  const liveHolds = tables.sql
-    .exec<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE status IN ('held', 'checkout')")
-    .one().n;
+  const liveHolds = tables.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE status IN ('held', 'checkout')").one().n;
   if (sku.live_holds !== liveHolds) problems.push(`sku.live_holds ${sku.live_holds} != live holds ${liveHolds}`);
-  const counted = tables.sql
-    .exec<{ status: string; n: number }>("SELECT status, COUNT(*) AS n FROM holds GROUP BY status")
-    .toArray();
+  const counted = tables.sql.exec<{ status: string; n: number }>("SELECT status, COUNT(*) AS n FROM holds GROUP BY status").toArray();
   // Retention deleted some ended holds; it counted them by status, so every hold ever made is accounted for.
   const counters = tables.counters();
   const pruned = (status: string) => counters[`${PRUNED_COUNTER_PREFIX}${status}`] ?? 0;

@@ -74,7 +74,9 @@ export class SkuLedger {
       }
       const after = this.tables.changeLevels(
         "on_hand = on_hand + ?, received = received + ?, updated_at_ms = ?",
-        input.delta, input.delta, now_ms,
+        input.delta,
+        input.delta,
+        now_ms,
       );
       const levels = levelsOf(after);
       this.tables.emit("stock.adjusted", now_ms, { ...input, levels });
@@ -127,13 +129,12 @@ export class SkuLedger {
       if (!isLive(row.status)) return refuse("hold_expired", "The hold has ended; take a new one.", { holdStatus: row.status });
       if (row.status !== "held") return refuse("hold_not_releasable", "The hold is already in another order.");
       const rule = this.tables.saleRules().find((r) => r.saleId === row.scope);
-      const expires_at_ms = Math.max(
-        row.expires_at_ms,
-        now_ms + (rule?.paymentSeconds ?? this.defaults.payment_seconds) * 1000,
-      );
+      const expires_at_ms = Math.max(row.expires_at_ms, now_ms + (rule?.paymentSeconds ?? this.defaults.payment_seconds) * 1000);
       this.tables.sql.exec(
         "UPDATE holds SET status = 'checkout', order_id = ?, expires_at_ms = ? WHERE hold_id = ?",
-        orderId, expires_at_ms, holdId,
+        orderId,
+        expires_at_ms,
+        holdId,
       );
       const next: HoldRow = { ...row, status: "checkout", order_id: orderId, expires_at_ms };
       const after = this.tables.checkedSku();
@@ -168,7 +169,10 @@ export class SkuLedger {
       const q = row.quantity;
       const after = this.tables.changeLevels(
         "on_hand = on_hand + ?, sold = sold - ?, returned = returned + ?, updated_at_ms = ?",
-        q, q, q, now_ms,
+        q,
+        q,
+        q,
+        now_ms,
       );
       const returned: HoldRow = { ...row, status: "returned" };
       this.tables.emit("hold.returned", now_ms, { hold: holdView(after.sku, returned), levels: levelsOf(after) });
@@ -319,7 +323,10 @@ export class SkuLedger {
     const sold = status === "committed" ? q : 0;
     const after = this.tables.changeLevels(
       "reserved = reserved - ?, on_hand = on_hand - ?, sold = sold + ?, updated_at_ms = ?",
-      q, sold, sold, now_ms,
+      q,
+      sold,
+      sold,
+      now_ms,
     );
     const ended: HoldRow = { ...row, status };
     this.tables.emit(`hold.${status}`, now_ms, { hold: holdView(after.sku, ended), levels: levelsOf(after), ...why });

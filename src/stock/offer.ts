@@ -2,9 +2,7 @@ import { refuse, type ProblemCode, type Refusal } from "../domain/problems";
 import type { Money, SaleRule, SaleSummary, SkuStatus } from "../domain/types";
 
 /** What a hold taken now would be priced and limited by. */
-export type Offer =
-  | { kind: "sale"; rule: SaleRule }
-  | { kind: "list"; price: Money };
+export type Offer = { kind: "sale"; rule: SaleRule } | { kind: "list"; price: Money };
 
 export type OfferDecision = { ok: true; offer: Offer } | Refusal;
 
@@ -53,12 +51,7 @@ function windowsAt(rules: readonly SaleRule[], now_ms: number): SaleWindows {
  * otherwise the list price when the SKU is `alwaysOn`; otherwise the refusal
  * that tells the shopper why.
  */
-export function resolveOffer(
-  rules: readonly SaleRule[],
-  listPrice: Money,
-  alwaysOn: boolean,
-  now_ms: number,
-): OfferDecision {
+export function resolveOffer(rules: readonly SaleRule[], listPrice: Money, alwaysOn: boolean, now_ms: number): OfferDecision {
   const { live, next, ended } = windowsAt(rules, now_ms);
   if (live) return { ok: true, offer: { kind: "sale", rule: live } };
   if (alwaysOn) return { ok: true, offer: { kind: "list", price: listPrice } };

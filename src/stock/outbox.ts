@@ -116,7 +116,9 @@ export class OutboxShipper {
       () =>
         sql.exec(
           `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE seq <= ? ORDER BY seq LIMIT ?) AND at_ms <= ?`,
-          shippedUpTo, max_rows, cutoff,
+          shippedUpTo,
+          max_rows,
+          cutoff,
         ).rowsWritten,
     );
   }
@@ -141,7 +143,16 @@ export class OutboxShipper {
       this.failures += 1;
       const wait = Math.min(SHIPPING.retry_max_ms, SHIPPING.retry_base_ms * 2 ** Math.min(this.failures - 1, 16));
       this.retryNotBeforeMs = Date.now() + wait;
-      console.error(JSON.stringify({ level: "error", event: "outbox_ship_failed", sku: this.tables.sku()?.sku, failures: this.failures, retryInMs: wait, error: String(e) }));
+      console.error(
+        JSON.stringify({
+          level: "error",
+          event: "outbox_ship_failed",
+          sku: this.tables.sku()?.sku,
+          failures: this.failures,
+          retryInMs: wait,
+          error: String(e),
+        }),
+      );
       return { ok: false, shipped, batches, pending: true, capped: false, error: String(e) };
     }
   }
@@ -150,7 +161,11 @@ export class OutboxShipper {
   private async shipBatch(): Promise<number> {
     const head = this.head();
     const rows = this.storage.sql
-      .exec<OutboxRow>("SELECT seq, type, at_ms, data FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", head.outbox_seq, SHIPPING.batch_events)
+      .exec<OutboxRow>(
+        "SELECT seq, type, at_ms, data FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+        head.outbox_seq,
+        SHIPPING.batch_events,
+      )
       .toArray();
     const first = rows[0];
     const last = rows.at(-1);
@@ -214,7 +229,11 @@ export class OutboxShipper {
     // One object of a sharded SKU sees only its part: its own object judges the whole (./whole-alerts.ts).
     const sharded = sku.shard_index !== null || sku.shard_span > 1;
     const alerts = sharded ? judgedAlerts(events) : detectStockAlerts(before?.available ?? null, observed, this.deps.lowStockThreshold);
-    if (alerts.length > 0) await enqueueNotifications(this.deps.notifications, alerts.map((a) => this.notification(sku.sku, a)));
+    if (alerts.length > 0)
+      await enqueueNotifications(
+        this.deps.notifications,
+        alerts.map((a) => this.notification(sku.sku, a)),
+      );
 
     this.storage.transactionSync(() => {
       // Compare-and-swap on the head: only the run that read it may advance it.
@@ -222,7 +241,10 @@ export class OutboxShipper {
       // Rows appended while D1 was awaited have higher seqs and stay beyond the head, unshipped.
       this.storage.sql.exec(
         "UPDATE audit_head SET seq = ?, hash = ?, outbox_seq = ?, levels = ? WHERE id = 1",
-        tip.seq, tip.hash, last.seq, seen === null ? null : canonicalJson(seen),
+        tip.seq,
+        tip.hash,
+        last.seq,
+        seen === null ? null : canonicalJson(seen),
       );
     });
     return rows.length;

@@ -62,8 +62,7 @@ export type SaleRuleRow = {
   priority: number | null;
 };
 
-export const HOLD_COLUMNS =
-  "hold_id, customer_id, quantity, status, scope, unit_amount, currency, created_at_ms, expires_at_ms, order_id";
+export const HOLD_COLUMNS = "hold_id, customer_id, quantity, status, scope, unit_amount, currency, created_at_ms, expires_at_ms, order_id";
 
 export function isLive(status: HoldStatus): boolean {
   return status === "held" || status === "checkout";

@@ -77,8 +77,16 @@ export class SkuTables {
   insertHold(row: HoldRow): void {
     this.sql.exec(
       `INSERT INTO holds (${HOLD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      row.hold_id, row.customer_id, row.quantity, row.status, row.scope, row.unit_amount, row.currency,
-      row.created_at_ms, row.expires_at_ms, row.order_id,
+      row.hold_id,
+      row.customer_id,
+      row.quantity,
+      row.status,
+      row.scope,
+      row.unit_amount,
+      row.currency,
+      row.created_at_ms,
+      row.expires_at_ms,
+      row.order_id,
     );
   }
 
@@ -88,24 +96,19 @@ export class SkuTables {
       .exec<HoldRow>(
         `SELECT ${HOLD_COLUMNS} FROM holds WHERE status IN ('held', 'checkout') AND expires_at_ms <= ?
          ORDER BY expires_at_ms LIMIT ?`,
-        now_ms, max_holds,
+        now_ms,
+        max_holds,
       )
       .toArray();
   }
 
   earliestHoldDeadlineMs(): number | null {
-    return this.sql
-      .exec<{ at: number | null }>("SELECT MIN(expires_at_ms) AS at FROM holds WHERE status IN ('held', 'checkout')")
-      .one().at;
+    return this.sql.exec<{ at: number | null }>("SELECT MIN(expires_at_ms) AS at FROM holds WHERE status IN ('held', 'checkout')").one().at;
   }
 
   /** When the earliest-ended hold that can move no further ended (served by `holds_final_by_end`). */
   earliestFinalHoldEndMs(): number | null {
-    return this.sql
-      .exec<{ at: number | null }>(
-        `SELECT MIN(ended_at_ms) AS at FROM holds WHERE status IN ${FINAL_STATUSES}`,
-      )
-      .one().at;
+    return this.sql.exec<{ at: number | null }>(`SELECT MIN(ended_at_ms) AS at FROM holds WHERE status IN ${FINAL_STATUSES}`).one().at;
   }
 
   /**
@@ -118,7 +121,8 @@ export class SkuTables {
         `DELETE FROM holds WHERE hold_id IN
            (SELECT hold_id FROM holds WHERE status IN ${FINAL_STATUSES} AND ended_at_ms <= ? ORDER BY ended_at_ms LIMIT ?)
          RETURNING status`,
-        cutoff_ms, max_rows,
+        cutoff_ms,
+        max_rows,
       )
       .toArray();
     const byStatus = new Map<string, number>();
@@ -132,7 +136,8 @@ export class SkuTables {
       this.sql
         .exec<CustomerUsage>(
           "SELECT held, bought, rate_tokens, rate_at_ms FROM customer_usage WHERE scope = ? AND customer_id = ?",
-          scope, customerId,
+          scope,
+          customerId,
         )
         .toArray()[0] ?? { held: 0, bought: 0, rate_tokens: null, rate_at_ms: null }
     );
@@ -150,24 +155,21 @@ export class SkuTables {
   saveRateBucket(scope: string, customerId: string, tokens: number, at_ms: number): void {
     this.sql.exec(
       "UPDATE customer_usage SET rate_tokens = ?, rate_at_ms = ? WHERE scope = ? AND customer_id = ?",
-      tokens, at_ms, scope, customerId,
+      tokens,
+      at_ms,
+      scope,
+      customerId,
     );
   }
 
   /** The SKU's current sale terms, cached until a rule changes (they change rarely, holds read them always). */
   saleRules(): SaleRule[] {
-    this.rules ??= this.sql
-      .exec<SaleRuleRow>("SELECT * FROM sale_rules WHERE removed = 0")
-      .toArray()
-      .map(saleRuleFromRow);
+    this.rules ??= this.sql.exec<SaleRuleRow>("SELECT * FROM sale_rules WHERE removed = 0").toArray().map(saleRuleFromRow);
     return this.rules;
   }
 
   ruleRevision(saleId: string): number | null {
-    return (
-      this.sql.exec<{ revision: number }>("SELECT revision FROM sale_rules WHERE sale_id = ?", saleId).toArray()[0]
-        ?.revision ?? null
-    );
+    return this.sql.exec<{ revision: number }>("SELECT revision FROM sale_rules WHERE sale_id = ?", saleId).toArray()[0]?.revision ?? null;
   }
 
   upsertRule(rule: SaleRule): void {
@@ -175,8 +177,18 @@ export class SkuTables {
       `INSERT OR REPLACE INTO sale_rules (sale_id, revision, name, starts_at_ms, ends_at_ms, price_amount,
          currency, per_customer_limit, max_per_order, hold_seconds, payment_seconds, holds_per_minute, priority, removed)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
-      rule.saleId, rule.revision, rule.name, rule.startsAtMs, rule.endsAtMs, rule.price.amount,
-      rule.price.currency, rule.perCustomerLimit, rule.maxPerOrder, rule.holdSeconds, rule.paymentSeconds, rule.holdsPerMinute,
+      rule.saleId,
+      rule.revision,
+      rule.name,
+      rule.startsAtMs,
+      rule.endsAtMs,
+      rule.price.amount,
+      rule.price.currency,
+      rule.perCustomerLimit,
+      rule.maxPerOrder,
+      rule.holdSeconds,
+      rule.paymentSeconds,
+      rule.holdsPerMinute,
       rule.priority ?? null,
     );
     this.rules = null;
@@ -188,7 +200,8 @@ export class SkuTables {
       `INSERT INTO sale_rules (sale_id, revision, name, starts_at_ms, ends_at_ms, price_amount, currency,
          per_customer_limit, removed) VALUES (?, ?, '', 0, 0, 0, '', 0, 1)
        ON CONFLICT (sale_id) DO UPDATE SET revision = excluded.revision, removed = 1`,
-      saleId, revision,
+      saleId,
+      revision,
     );
     this.rules = null;
   }
@@ -228,7 +241,8 @@ export class SkuTables {
   bump(counter: string, by = 1): void {
     this.sql.exec(
       "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
-      counter, by,
+      counter,
+      by,
     );
   }
 

@@ -51,10 +51,11 @@ export class Upkeep {
     } catch (e) {
       ok = this.failed("transfers", e);
     }
-    ok = this.step("prune", () => {
-      ledger.prune(Date.now(), LIMITS.alarm_prune_max);
-      shipper.prune(Date.now(), SHIPPING.prune_rows_max);
-    }) && ok;
+    ok =
+      this.step("prune", () => {
+        ledger.prune(Date.now(), LIMITS.alarm_prune_max);
+        shipper.prune(Date.now(), SHIPPING.prune_rows_max);
+      }) && ok;
     // Requests that ran while D1 was awaited may have armed the alarm for rows
     // this run has since shipped; point it at the work actually left, and at
     // once when the run stopped at its bound with a backlog.

@@ -36,7 +36,11 @@ const WAIT_STEP_MS = 5;
  * behalf of a different request", seen under the bench's stampede). Without
  * any sharing, polls reached the object 62 times per 1,000 instead of about 1.
  */
-export async function queueState(c: AppContext, saleId: string, now_ms = Date.now()): Promise<{ state: QueueState | null; cache: "hit" | "miss" }> {
+export async function queueState(
+  c: AppContext,
+  saleId: string,
+  now_ms = Date.now(),
+): Promise<{ state: QueueState | null; cache: "hit" | "miss" }> {
   const ttl = ttlSeconds(c.env);
   const cached = ttl > 0 ? await lookup("queue-state", saleId, now_ms) : null;
   // No await between this check and the mark below, so two misses cannot both see no reader.
@@ -47,7 +51,13 @@ export async function queueState(c: AppContext, saleId: string, now_ms = Date.no
     const state = await callObject(c.env, () => c.env.WAITING_ROOM.getByName(coordinatorName(saleId)).state());
     // Its age counts from the answer, not the request: a slow answer must not be born expired.
     if (ttl > 0) {
-      store(c, "queue-state", saleId, { status: 200, text: JSON.stringify(state), headers: { "content-type": "application/json" }, expiresAtMs: Date.now() + ttl * 1000 }, false);
+      store(
+        c,
+        "queue-state",
+        saleId,
+        { status: 200, text: JSON.stringify(state), headers: { "content-type": "application/json" }, expiresAtMs: Date.now() + ttl * 1000 },
+        false,
+      );
     }
     return { state, cache: "miss" };
   } finally {
@@ -86,13 +96,36 @@ export async function queuedSaleOf(c: AppContext, sku: string, now_ms = Date.now
   } else {
     const db = drizzle(c.env.DB);
     const rows = await db
-      .select({ saleId: sales.saleId, startsAtMs: sales.startsAtMs, endsAtMs: sales.endsAtMs, mode: sales.queueMode, priority: saleItems.priority })
+      .select({
+        saleId: sales.saleId,
+        startsAtMs: sales.startsAtMs,
+        endsAtMs: sales.endsAtMs,
+        mode: sales.queueMode,
+        priority: saleItems.priority,
+      })
       .from(saleItems)
       .innerJoin(sales, eq(sales.saleId, saleItems.saleId))
       .where(and(eq(saleItems.sku, sku), gt(sales.endsAtMs, now_ms)))
       .limit(100);
-    windows = rows.map((r) => ({ saleId: r.saleId, startsAtMs: r.startsAtMs, endsAtMs: r.endsAtMs, priority: r.priority, queued: r.mode !== null }));
-    store(c, "sku-sales", sku, { status: 200, text: JSON.stringify(windows), headers: { "content-type": "application/json" }, expiresAtMs: now_ms + SALE_TERMS_TTL_MS }, false);
+    windows = rows.map((r) => ({
+      saleId: r.saleId,
+      startsAtMs: r.startsAtMs,
+      endsAtMs: r.endsAtMs,
+      priority: r.priority,
+      queued: r.mode !== null,
+    }));
+    store(
+      c,
+      "sku-sales",
+      sku,
+      {
+        status: 200,
+        text: JSON.stringify(windows),
+        headers: { "content-type": "application/json" },
+        expiresAtMs: now_ms + SALE_TERMS_TTL_MS,
+      },
+      false,
+    );
   }
   const live = windows
     .filter((w) => w.startsAtMs <= now_ms && now_ms < w.endsAtMs)
@@ -111,7 +144,13 @@ export function purgeQueue(c: AppContext, saleId: string, skus: readonly string[
  * for this sale and this customer, not expired. Anything else is
  * `403 admission_required`.
  */
-export async function requireAdmission(env: Env, token: string | undefined, saleId: string, customerId: string, now_ms = Date.now()): Promise<AdmissionClaims> {
+export async function requireAdmission(
+  env: Env,
+  token: string | undefined,
+  saleId: string,
+  customerId: string,
+  now_ms = Date.now(),
+): Promise<AdmissionClaims> {
   const detail = `This sale has a waiting room: join it with POST /v1/sales/${saleId}/queue and send the admission token in Holdfast-Admission.`;
   if (!token) throw new ProblemError("admission_required", detail, { saleId });
   const verified = await verifyAdmission(env.QUEUE_SIGNING_SECRET, token, { saleId, customerId, now_ms });
@@ -124,7 +163,12 @@ export async function requireAdmission(env: Env, token: string | undefined, sale
  * the one token must admit the customer to the live queued sale of every SKU
  * (so items of two queued sales are held one by one first).
  */
-export async function requireAdmissions(c: AppContext, skus: readonly string[], customerId: string, token: string | undefined): Promise<AdmissionClaims[]> {
+export async function requireAdmissions(
+  c: AppContext,
+  skus: readonly string[],
+  customerId: string,
+  token: string | undefined,
+): Promise<AdmissionClaims[]> {
   const queued = new Set<string>();
   for (const sku of new Set(skus)) {
     const saleId = await queuedSaleOf(c, sku);

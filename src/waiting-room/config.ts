@@ -4,7 +4,9 @@ import { envNumber } from "../platform/env-number";
 /** A sale's waiting room as the merchant sets it (spec §9). */
 export const QueueSettings = z
   .strictObject({
-    mode: z.enum(["fifo", "lottery"]).openapi({ description: "`fifo`: arrival order. `lottery`: the pre-queue is ordered by a published draw." }),
+    mode: z
+      .enum(["fifo", "lottery"])
+      .openapi({ description: "`fifo`: arrival order. `lottery`: the pre-queue is ordered by a published draw." }),
     prequeueSeconds: z
       .number()
       .int()

@@ -227,7 +227,11 @@ export class Coordinator {
   }
 
   /** The `n` lowest places after the frontier across every shard (each shard's own lowest `n`, merged). */
-  private async nextPlaces(shards: Array<DurableObjectStub<import("../objects/waiting-room-object").WaitingRoomObject>>, after: string | null, n: number): Promise<string[]> {
+  private async nextPlaces(
+    shards: Array<DurableObjectStub<import("../objects/waiting-room-object").WaitingRoomObject>>,
+    after: string | null,
+    n: number,
+  ): Promise<string[]> {
     const lists = await Promise.all(shards.map((s) => s.nextPlaces(after, n)));
     return lists.flat().sort().slice(0, n);
   }
@@ -246,7 +250,10 @@ export class Coordinator {
   /** Batches older than the admission window lapse: their shoppers' admissions ran out. */
   private expireBatches(windowStartMs: number): void {
     const lapsed = this.sql
-      .exec<{ frontier: string; admitted: number }>("SELECT frontier, admitted FROM queue_batches WHERE at_ms <= ? ORDER BY at_ms", windowStartMs)
+      .exec<{ frontier: string; admitted: number }>(
+        "SELECT frontier, admitted FROM queue_batches WHERE at_ms <= ? ORDER BY at_ms",
+        windowStartMs,
+      )
       .toArray();
     if (lapsed.length === 0) return;
     const count = lapsed.reduce((n, b) => n + b.admitted, 0);

@@ -56,7 +56,9 @@ export class JoinShard {
       joinsDraw ? 1 : 0,
       place,
     );
-    const arrivalMs = this.sql.exec<{ arrival_ms: number }>("SELECT arrival_ms FROM waiters WHERE customer_id = ?", customerId).one().arrival_ms;
+    const arrivalMs = this.sql
+      .exec<{ arrival_ms: number }>("SELECT arrival_ms FROM waiters WHERE customer_id = ?", customerId)
+      .one().arrival_ms;
     return { arrivalMs, created: insert.rowsWritten > 0 };
   }
 
@@ -119,6 +121,8 @@ export class JoinShard {
     if (undrawn.length === 0) return;
     const keys = await Promise.all(undrawn.map((r) => drawKey(draw.seed, draw.saleId, r.customer_id)));
     // Computed before the writes, so the updates commit together with no await between them.
-    undrawn.forEach((r, i) => this.sql.exec("UPDATE waiters SET place = ? WHERE customer_id = ? AND place IS NULL", drawPlace(keys[i]!), r.customer_id));
+    undrawn.forEach((r, i) =>
+      this.sql.exec("UPDATE waiters SET place = ? WHERE customer_id = ? AND place IS NULL", drawPlace(keys[i]!), r.customer_id),
+    );
   }
 }

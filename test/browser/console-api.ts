@@ -46,7 +46,8 @@ export async function api(origin: string, method: string, path: string, bearer: 
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-export const merchant = (origin: string, method: string, path: string, body?: unknown) => api(origin, method, path, TEST_SECRETS.ADMIN_TOKEN, body);
+export const merchant = (origin: string, method: string, path: string, body?: unknown) =>
+  api(origin, method, path, TEST_SECRETS.ADMIN_TOKEN, body);
 
 /** A shopper holds `quantity` units → the hold's id (or the refusal). */
 export async function hold(origin: string, customerId: string, sku: string, quantity: number): Promise<Answer> {
@@ -58,7 +59,10 @@ const PAID_TIMEOUT_MS = 15_000;
 
 /** A shopper checks out one hold with the simulated provider's good card and waits until the order is paid. */
 export async function paidOrder(origin: string, customerId: string, holdId: string): Promise<string> {
-  const order = await api(origin, "POST", "/v1/checkout", await shopperToken(customerId), { holdIds: [holdId], paymentMethod: "pm_card_visa" });
+  const order = await api(origin, "POST", "/v1/checkout", await shopperToken(customerId), {
+    holdIds: [holdId],
+    paymentMethod: "pm_card_visa",
+  });
   if (order.status !== 202) throw new Error(`checkout answered ${order.status}: ${JSON.stringify(order.body)}`);
   const orderId = order.body.orderId as string;
   const deadline = Date.now() + PAID_TIMEOUT_MS;

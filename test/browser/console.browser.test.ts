@@ -187,10 +187,15 @@ describe("the merchant console", () => {
   it("lists the SKU's audit stream with the restock's reference and verifies every chain", async () => {
     await go(`#audit/sku:${sku}`);
     // Events reach D1 shortly after the object commits them.
-    await expect.poll(async () => {
-      await page.click('[data-panel="audit"] form button[type=submit]');
-      return page.locator('[data-panel="audit"] tbody').textContent();
-    }, { timeout: UI_TIMEOUT_MS }).toContain(`PO-${run}`);
+    await expect
+      .poll(
+        async () => {
+          await page.click('[data-panel="audit"] form button[type=submit]');
+          return page.locator('[data-panel="audit"] tbody').textContent();
+        },
+        { timeout: UI_TIMEOUT_MS },
+      )
+      .toContain(`PO-${run}`);
     await page.click('[data-action="verify"]');
     await page.waitForSelector(".verdict.good", { timeout: UI_TIMEOUT_MS });
     expect(await text(".verdict")()).toContain("every hash chain intact");
@@ -201,7 +206,7 @@ describe("the merchant console", () => {
     await go(`#report/${saleId}`);
     await page.waitForSelector(`[data-panel="report"] tr[data-sku="${sku}"]`, { timeout: UI_TIMEOUT_MS });
     expect(await text(`[data-panel="report"] tr[data-sku="${sku}"] td.good`)()).toContain("≤");
-    expect(await page.getAttribute('[data-customers]', "data-customers")).toBe("ok");
+    expect(await page.getAttribute("[data-customers]", "data-customers")).toBe("ok");
     await page.waitForSelector('[data-panel="report"] svg.chart');
   });
 
@@ -214,7 +219,11 @@ describe("the merchant console", () => {
     const row = page.locator(`tr:has-text("${held.body.holdId as string}")`);
     await row.waitFor({ timeout: UI_TIMEOUT_MS });
     await row.locator("button.danger").click();
-    await expect.poll(() => merchant(app.origin, "GET", `/v1/skus/${sku}/holds/${held.body.holdId as string}`).then((r) => r.body.status), { timeout: UI_TIMEOUT_MS }).not.toBe("held");
+    await expect
+      .poll(() => merchant(app.origin, "GET", `/v1/skus/${sku}/holds/${held.body.holdId as string}`).then((r) => r.body.status), {
+        timeout: UI_TIMEOUT_MS,
+      })
+      .not.toBe("held");
   });
 
   it("lists the sale and ends it now", async (ctx) => {
@@ -223,7 +232,9 @@ describe("the merchant console", () => {
     const row = page.locator(`tr[data-sale="${saleId}"]`);
     await row.waitFor();
     await row.locator("button.danger").click();
-    await expect.poll(() => merchant(app.origin, "GET", `/v1/sales/${saleId}`).then((r) => r.body.status), { timeout: UI_TIMEOUT_MS }).toBe("ended");
+    await expect
+      .poll(() => merchant(app.origin, "GET", `/v1/sales/${saleId}`).then((r) => r.body.status), { timeout: UI_TIMEOUT_MS })
+      .toBe("ended");
   });
 
   it("says 'not available' for each panel whose route this server lacks", async () => {

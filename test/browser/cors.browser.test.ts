@@ -24,10 +24,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => pages.listen(pagePort, "127.0.0.1", resolve));
   // Only 127.0.0.1 is listed: the same page loaded as http://localhost:<port> is another origin.
-  [api, browser] = await Promise.all([
-    startWranglerDev({ CORS_ORIGINS: `http://127.0.0.1:${pagePort}` }),
-    launchChromium(),
-  ]);
+  [api, browser] = await Promise.all([startWranglerDev({ CORS_ORIGINS: `http://127.0.0.1:${pagePort}` }), launchChromium()]);
 }, 90_000);
 
 afterAll(async () => {
@@ -43,7 +40,11 @@ async function pageAt(origin: string) {
 describe("a storefront page on another origin", () => {
   it("calls the API with preflighted requests and reads the exposed headers", async () => {
     const page = await pageAt(`http://127.0.0.1:${pagePort}`);
-    const shopper = await sign({ sub: "browser-alice", exp: Math.floor(Date.now() / 1000) + 600 }, TEST_SECRETS.SHOPPER_JWT_SECRET, "HS256");
+    const shopper = await sign(
+      { sub: "browser-alice", exp: Math.floor(Date.now() / 1000) + 600 },
+      TEST_SECRETS.SHOPPER_JWT_SECRET,
+      "HS256",
+    );
     const result = await page.evaluate(
       async ({ api, admin, shopper }) => {
         const json = { "content-type": "application/json" };
@@ -82,7 +83,11 @@ describe("a storefront page on another origin", () => {
     expect(result.put).toBe(201);
     expect(result.first).toMatchObject({ status: 201, requestId: "browser-request-0001", body: { quantity: 2, status: "held" } });
     expect(result.again).toEqual({ status: 201, replayed: "true" });
-    expect(result.refused).toMatchObject({ status: 409, type: "application/problem+json", body: { code: "insufficient_stock", available: 3 } });
+    expect(result.refused).toMatchObject({
+      status: 409,
+      type: "application/problem+json",
+      body: { code: "insufficient_stock", available: 3 },
+    });
     await page.close();
   });
 

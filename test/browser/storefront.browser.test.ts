@@ -27,9 +27,11 @@ let browser: Browser;
 beforeAll(async () => {
   [api, browser] = await Promise.all([
     startWranglerDev({}),
-    chromium.executablePath().then((executablePath) =>
-      playwright.launch({ executablePath, args: chromium.args.filter((a) => a !== "--single-process"), headless: true }),
-    ),
+    chromium
+      .executablePath()
+      .then((executablePath) =>
+        playwright.launch({ executablePath, args: chromium.args.filter((a) => a !== "--single-process"), headless: true }),
+      ),
   ]);
 }, 90_000);
 
@@ -41,10 +43,14 @@ const token = (sub: string) => sign({ sub, exp: Math.floor(Date.now() / 1000) + 
 
 describe("the example storefront", () => {
   it("shows live stock, holds with a countdown across a reload, and checks out with the simulated card", async () => {
-    const seeded = await promisify(execFile)(process.execPath, [path.join(ROOT, "scripts", "seed.ts"), "examples/sale.json", "--url", api.origin], {
-      cwd: ROOT,
-      env: { ...process.env, HOLDFAST_ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
-    });
+    const seeded = await promisify(execFile)(
+      process.execPath,
+      [path.join(ROOT, "scripts", "seed.ts"), "examples/sale.json", "--url", api.origin],
+      {
+        cwd: ROOT,
+        env: { ...process.env, HOLDFAST_ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
+      },
+    );
     expect(seeded.stdout).toMatch(/kit-cap\s+created/);
     expect(seeded.stdout).toMatch(/kit-launch\s+created\s+live/);
 
@@ -76,7 +82,15 @@ describe("the example storefront", () => {
 
     // The cart survives a reload once GET /v1/me/holds has it (about a second behind the object).
     await expect
-      .poll(async () => ((await (await fetch(`${api.origin}/v1/me/holds`, { headers: { authorization: `Bearer ${alice}` } })).json()) as { data: unknown[] }).data.length, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (
+            (await (await fetch(`${api.origin}/v1/me/holds`, { headers: { authorization: `Bearer ${alice}` } })).json()) as {
+              data: unknown[];
+            }
+          ).data.length,
+        { timeout: 10_000 },
+      )
       .toBe(1);
     await page.reload();
     await expect.poll(() => cart.textContent(), { timeout: 10_000 }).toMatch(/2 × kit-cap \(held\) expires in/);
@@ -128,7 +142,9 @@ describe("the example storefront", () => {
 
     // A restock admits the rest of the line; her hold goes through with the admission.
     expect((await call(api.origin, "POST", `/v1/skus/${sku}/adjustments`, admin, { delta: 10, reason: "restock" })).status).toBe(200);
-    await expect.poll(() => page.getByTestId("holds").textContent(), { timeout: 20_000 }).toMatch(new RegExp(`1 × ${sku} \\(held\\) expires in`));
+    await expect
+      .poll(() => page.getByTestId("holds").textContent(), { timeout: 20_000 })
+      .toMatch(new RegExp(`1 × ${sku} \\(held\\) expires in`));
     expect(await line.textContent()).toBe("It's your turn.");
     expect(await page.getByTestId("message").textContent()).toBe("");
     await page.close();

@@ -49,8 +49,16 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<De
   const allVars = { ...TEST_SECRETS, LOG_LEVEL: "warn", ...vars };
   const dev = run(
     [
-      "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector),
-      "--persist-to", state, "--show-interactive-dev-session=false",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspector),
+      "--persist-to",
+      state,
+      "--show-interactive-dev-session=false",
       ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     ],
     env,

@@ -29,7 +29,12 @@ export function operations(doc: Doc): Operation[] {
         key: `${method.toUpperCase()} ${path}`,
         method: method.toUpperCase(),
         path,
-        params: (op.parameters ?? []).map((p: any) => ({ name: p.name, in: p.in, required: p.required === true, schema: deref(doc, p.schema) })),
+        params: (op.parameters ?? []).map((p: any) => ({
+          name: p.name,
+          in: p.in,
+          required: p.required === true,
+          schema: deref(doc, p.schema),
+        })),
         body: bodyContent ? deref(doc, bodyContent["application/json"].schema) : null,
         security: bearerSecurity(op.security),
         statuses: new Set(Object.keys(op.responses ?? {}).map(Number)),
@@ -179,7 +184,10 @@ export async function send(r: FuzzRequest): Promise<Sent> {
 export function describeRequest(r: FuzzRequest): string {
   const parts = [`${r.op.method} ${clip(urlOf(r), 200)}`, describeAuth(r.auth)];
   for (const [k, v] of Object.entries(r.headers)) parts.push(`${k}: ${clip(JSON.stringify(v), 80)}`);
-  if (r.stripeSign) parts.push(`stripe-signature(${r.stripeSign.secret === "whsec_test_0123456789abcdef" ? "our secret" : "other secret"}${r.stripeSign.timestamp ? `, t=${r.stripeSign.timestamp}` : ""}${r.stripeSign.tamper ? ", body altered after signing" : ""})`);
+  if (r.stripeSign)
+    parts.push(
+      `stripe-signature(${r.stripeSign.secret === "whsec_test_0123456789abcdef" ? "our secret" : "other secret"}${r.stripeSign.timestamp ? `, t=${r.stripeSign.timestamp}` : ""}${r.stripeSign.tamper ? ", body altered after signing" : ""})`,
+    );
   if (r.body) {
     parts.push(`content-type: ${r.contentType === null ? "(none)" : (r.contentType ?? "application/json")}`);
     const text = "json" in r.body ? JSON.stringify(r.body.json) : r.body.raw;

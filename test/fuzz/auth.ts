@@ -119,6 +119,8 @@ export function forged(sub: string, opts: { publicRoute: boolean }): fc.Arbitrar
     raw("jwt-two-parts", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0"),
     raw("huge-token", `Bearer ${"A".repeat(8000)}`),
     raw("latin1-token", "Bearer caf\u00e9"),
-    fc.string({ minLength: 1, maxLength: 60, unit: "grapheme-ascii" }).map((s): AuthSpec => ({ kind: "raw", label: "random-ascii", value: `Bearer ${s}` })),
+    fc
+      .string({ minLength: 1, maxLength: 60, unit: "grapheme-ascii" })
+      .map((s): AuthSpec => ({ kind: "raw", label: "random-ascii", value: `Bearer ${s}` })),
   );
 }

@@ -41,7 +41,10 @@ function hintsFor(op: Operation, pools: Pools, phase: "valid" | "invalid"): Hint
   return {
     sku: pick(scratch ? pools.scratch : pools.sellable),
     holdId: pick(pools.holds.map((h) => h.holdId)),
-    holdIds: pools.holds.length > 0 ? fc.uniqueArray(fc.constantFrom(...pools.holds.map((h) => h.holdId)), { minLength: 1, maxLength: 3 }) : undefined,
+    holdIds:
+      pools.holds.length > 0
+        ? fc.uniqueArray(fc.constantFrom(...pools.holds.map((h) => h.holdId)), { minLength: 1, maxLength: 3 })
+        : undefined,
     orderId: pick(pools.orders),
     saleId: pick(scratch ? pools.scratchSales : pools.sales),
     stream: pick([...pools.sellable.map((x) => `sku:${x}`), ...pools.orders.map((x) => `order:${x}`)]),
@@ -69,7 +72,8 @@ interface Parts {
 function validAuth(op: Operation, subs: fc.Arbitrary<string>): fc.Arbitrary<AuthSpec> {
   const none = fc.constant<AuthSpec>({ kind: "none" });
   const sec = op.security;
-  if (sec === null) return fc.oneof({ arbitrary: none, weight: 3 }, { arbitrary: merchant(), weight: 1 }, { arbitrary: shopper(subs), weight: 1 });
+  if (sec === null)
+    return fc.oneof({ arbitrary: none, weight: 3 }, { arbitrary: merchant(), weight: 1 }, { arbitrary: shopper(subs), weight: 1 });
   const want = (k: "merchant" | "shopper") => (k === "merchant" ? merchant() : shopper(subs));
   const other = sec.includes("merchant") ? shopper(subs) : merchant();
   return sec.length > 1 ? fc.oneof(...sec.map(want)) : fc.oneof({ arbitrary: want(sec[0]!), weight: 9 }, { arbitrary: other, weight: 1 });
@@ -119,7 +123,8 @@ function fixups(op: Operation, p: Parts, roll: number, pools: Pools): Parts {
   if (roll < 0.15) return p;
   // An opaque cursor the API never handed out is a 400: send one of its own, or mostly none.
   const cursors = pools.cursors[op.key] ?? [];
-  if (roll > 0.4 && p.query.some(([k, v]) => k === "cursor" && !cursors.includes(decodeURIComponent(v)))) p = { ...p, query: p.query.filter(([k]) => k !== "cursor") };
+  if (roll > 0.4 && p.query.some(([k, v]) => k === "cursor" && !cursors.includes(decodeURIComponent(v))))
+    p = { ...p, query: p.query.filter(([k]) => k !== "cursor") };
   // A hold's id names its SKU: ask for it under that SKU.
   const hold = pools.holds.find((h) => encodeURIComponent(h.holdId) === p.path.holdId);
   if (hold) p = { ...p, path: { ...p.path, sku: encodeURIComponent(hold.sku) } };
@@ -141,7 +146,16 @@ function fixups(op: Operation, p: Parts, roll: number, pools: Pools): Parts {
     const body = p.body as { holdIds?: string[]; items?: Array<{ sku: string; quantity: number }> };
     const own = pools.holds.filter((h) => h.customerId === sub).map((h) => h.holdId);
     if (body.holdIds && own.length > 0) p = { ...p, body: { ...body, holdIds: own.slice(-2) } };
-    if (body.items) p = { ...p, body: { ...body, items: body.items.slice(0, 2).map((_, i) => ({ sku: pools.sellable[(i + Math.floor(roll * 10)) % pools.sellable.length]!, quantity: 1 + (i % 2) })) } };
+    if (body.items)
+      p = {
+        ...p,
+        body: {
+          ...body,
+          items: body.items
+            .slice(0, 2)
+            .map((_, i) => ({ sku: pools.sellable[(i + Math.floor(roll * 10)) % pools.sellable.length]!, quantity: 1 + (i % 2) })),
+        },
+      };
   }
   return p;
 }
@@ -170,7 +184,11 @@ const customerIds = (pools: Pools) =>
 export function validRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbitrary<FuzzRequest> {
   const hints = hintsFor(op, pools, "valid");
   return fc
-    .tuple(parts(doc, op, hints, customerIds(pools)), ROLL, fc.constantFrom(undefined, undefined, undefined, "application/json; charset=utf-8", "Application/JSON"))
+    .tuple(
+      parts(doc, op, hints, customerIds(pools)),
+      ROLL,
+      fc.constantFrom(undefined, undefined, undefined, "application/json; charset=utf-8", "Application/JSON"),
+    )
     .map(([p, roll, ct]) => toRequest(op, fixups(op, p, roll, pools), op.body && ct ? { contentType: ct } : {}));
 }
 
@@ -242,10 +260,15 @@ export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbit
   // The credential the operation asks for, spelt "Bearer": the one broken thing is then the only one.
   const canonical = (a: AuthSpec): AuthSpec => {
     if (a.kind !== "merchant" && a.kind !== "shopper") return a;
-    if (op.security && !op.security.includes(a.kind)) return a.kind === "merchant" ? { kind: "shopper", sub: pools.customers[0]!, scheme: "Bearer" } : { kind: "merchant", scheme: "Bearer" };
+    if (op.security && !op.security.includes(a.kind))
+      return a.kind === "merchant"
+        ? { kind: "shopper", sub: pools.customers[0]!, scheme: "Bearer" }
+        : { kind: "merchant", scheme: "Bearer" };
     return { ...a, scheme: "Bearer" };
   };
-  const base = fc.tuple(parts(doc, op, hints, customerIds(pools)), ROLL).map(([p, roll]) => fixups(op, { ...p, auth: canonical(p.auth) }, roll, pools));
+  const base = fc
+    .tuple(parts(doc, op, hints, customerIds(pools)), ROLL)
+    .map(([p, roll]) => fixups(op, { ...p, auth: canonical(p.auth) }, roll, pools));
   const mutators: Mutator[] = [];
   const bodySchema = op.body;
 
@@ -262,10 +285,18 @@ export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbit
       ...NOT_JSON.map((raw) => ({ req: { body: { raw } }, mutation: `body.not-json`, expect: [400] })),
       { req: { body: { raw: "" } }, mutation: "body.empty", expect: [400] },
       { req: { body: { raw: `{"x":${"[".repeat(5000)}${"]".repeat(5000)}}` } }, mutation: "body.deeply-nested", expect: [400] },
-      { req: { body: { raw: JSON.stringify(p.body).replace(/^\{/, '{"__proto__":{"admin":true},') } }, mutation: "body.__proto__", expect: [400] },
+      {
+        req: { body: { raw: JSON.stringify(p.body).replace(/^\{/, '{"__proto__":{"admin":true},') } },
+        mutation: "body.__proto__",
+        expect: [400],
+      },
       { req: { body: { raw: `${JSON.stringify(p.body)}${" ".repeat(17 * 1024)}` } }, mutation: "body.huge:whitespace", expect: [413] },
       { req: { body: { json: { ...(p.body as object), pad: "a".repeat(17 * 1024) } } }, mutation: "body.huge:member", expect: [413] },
-      { req: { body: { json: Array.from({ length: Math.ceil((17 * 1024) / JSON.stringify(p.body).length) + 1 }, () => p.body) } }, mutation: "body.huge:array", expect: [413] },
+      {
+        req: { body: { json: Array.from({ length: Math.ceil((17 * 1024) / JSON.stringify(p.body).length) + 1 }, () => p.body) } },
+        mutation: "body.huge:array",
+        expect: [413],
+      },
     ]);
     mutators.push((p) => [
       ...WRONG_MEDIA.map((ct) => ({ req: { body: { json: p.body }, contentType: ct }, mutation: `content-type:${ct}`, expect: [415] })),
@@ -280,7 +311,11 @@ export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbit
         certainlyInvalid(param.schema, breakValue(param.schema))
           // "" and ".." change which route the URL names; a wrong type is meaningless in a URL.
           .filter((v) => typeof v.value === "string" && v.value !== "" && v.label !== "pattern:dot-dot")
-          .map((v) => ({ req: { parts: { ...p, path: { ...p.path, [param.name]: encodeLoose(String(v.value)) } } }, mutation: `path.${param.name}.${v.label}`, expect: [400] })),
+          .map((v) => ({
+            req: { parts: { ...p, path: { ...p.path, [param.name]: encodeLoose(String(v.value)) } } },
+            mutation: `path.${param.name}.${v.label}`,
+            expect: [400],
+          })),
       ),
     );
   }
@@ -288,11 +323,17 @@ export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbit
   if (queryParams.length > 0) {
     mutators.push((p) =>
       queryParams.flatMap((param) => {
-        const variants = param.schema.type === "integer"
-          ? breakQueryInteger(param.schema)
-          : breakValue(param.schema).filter((v) => typeof v.value === "string");
+        const variants =
+          param.schema.type === "integer"
+            ? breakQueryInteger(param.schema)
+            : breakValue(param.schema).filter((v) => typeof v.value === "string");
         return variants.map((v) => ({
-          req: { parts: { ...p, query: [...p.query.filter(([k]) => k !== param.name), [param.name, encodeLoose(String(v.value))] as [string, string]] } },
+          req: {
+            parts: {
+              ...p,
+              query: [...p.query.filter(([k]) => k !== param.name), [param.name, encodeLoose(String(v.value))] as [string, string]],
+            },
+          },
           mutation: `query.${param.name}.${v.label}`,
           expect: [400],
         }));
@@ -311,9 +352,14 @@ export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbit
       ),
     );
   }
-  const authMutation = fc.tuple(base, customerIds(pools).chain((sub) => forged(sub, { publicRoute: op.security === null }))).map(([p, a]) =>
-    toRequest(op, { ...p, auth: a }, { mutation: `auth.${a.kind === "jwt" || a.kind === "raw" ? a.label : a.kind}`, expect: [401] }),
-  );
+  const authMutation = fc
+    .tuple(
+      base,
+      customerIds(pools).chain((sub) => forged(sub, { publicRoute: op.security === null })),
+    )
+    .map(([p, a]) =>
+      toRequest(op, { ...p, auth: a }, { mutation: `auth.${a.kind === "jwt" || a.kind === "raw" ? a.label : a.kind}`, expect: [401] }),
+    );
   const arbs: Array<fc.WeightedArbitrary<FuzzRequest>> = mutators.map((m) => ({
     weight: 3,
     arbitrary: base.chain((p) => {
@@ -331,7 +377,12 @@ export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbit
     // With no credential, a route may validate its input first: a base request that is
     // schema-valid but semantically wrong (an opaque cursor, a SKU listed twice) is then a 400.
     const semantic = op.body !== null || op.params.some((x) => x.in === "query");
-    arbs.push({ weight: 1, arbitrary: base.map((p) => toRequest(op, { ...p, auth: { kind: "none" } }, { mutation: "auth.missing", expect: semantic ? [400, 401] : [401] })) });
+    arbs.push({
+      weight: 1,
+      arbitrary: base.map((p) =>
+        toRequest(op, { ...p, auth: { kind: "none" } }, { mutation: "auth.missing", expect: semantic ? [400, 401] : [401] }),
+      ),
+    });
   }
   return arbs.length > 0 ? fc.oneof(...arbs) : null;
 }

@@ -63,9 +63,12 @@ export function breakValue(s: Schema): Variant[] {
   }
   if (s.enum) out.push({ value: "not-a-member", label: "enum" }, { value: String(s.enum[0]).toUpperCase() + "_", label: "enum" });
   if (ts.includes("integer") || ts.includes("number")) {
-    if (typeof s.minimum === "number") out.push({ value: s.minimum - 1, label: "below-minimum" }, { value: -1e308, label: "below-minimum:-1e308" });
-    if (typeof s.maximum === "number") out.push({ value: s.maximum + 1, label: "above-maximum" }, { value: 1e308, label: "above-maximum:1e308" });
-    if (ts.includes("integer") && !ts.includes("number")) out.push({ value: 2.5, label: "fraction" }, { value: 2 ** 53 + 2, label: "unsafe-integer" });
+    if (typeof s.minimum === "number")
+      out.push({ value: s.minimum - 1, label: "below-minimum" }, { value: -1e308, label: "below-minimum:-1e308" });
+    if (typeof s.maximum === "number")
+      out.push({ value: s.maximum + 1, label: "above-maximum" }, { value: 1e308, label: "above-maximum:1e308" });
+    if (ts.includes("integer") && !ts.includes("number"))
+      out.push({ value: 2.5, label: "fraction" }, { value: 2 ** 53 + 2, label: "unsafe-integer" });
   }
   if (ts.includes("string") && !s.enum) {
     if (typeof s.maxLength === "number") out.push({ value: "a".repeat(s.maxLength + 1), label: "too-long" });
@@ -125,7 +128,8 @@ export function breakages(schema: Schema, value: unknown): Variant[] {
     const at = path.join(".") || "(root)";
     for (const b of breakValue(s)) out.push({ value: setAt(value, path, b.value), label: `${b.label}@${at}` });
     if (types(s).includes("object") && v && typeof v === "object" && !Array.isArray(v)) {
-      for (const r of (s.required ?? []) as string[]) out.push({ value: deleteAt(value, [...path, r]), label: `missing-required@${[...path, r].join(".")}` });
+      for (const r of (s.required ?? []) as string[])
+        out.push({ value: deleteAt(value, [...path, r]), label: `missing-required@${[...path, r].join(".")}` });
       if (s.additionalProperties === false) {
         out.push({ value: setAt(value, [...path, "unexpected"], 1), label: `extra-member@${at}` });
         out.push({ value: setAt(value, [...path, "__proto__x"], { admin: true }), label: `extra-member@${at}` });
@@ -135,7 +139,15 @@ export function breakages(schema: Schema, value: unknown): Variant[] {
       }
     }
     if (types(s).includes("array") && Array.isArray(v)) {
-      if (typeof s.maxItems === "number") out.push({ value: setAt(value, path, Array.from({ length: s.maxItems + 1 }, () => v[0] ?? 1)), label: `too-many-items@${at}` });
+      if (typeof s.maxItems === "number")
+        out.push({
+          value: setAt(
+            value,
+            path,
+            Array.from({ length: s.maxItems + 1 }, () => v[0] ?? 1),
+          ),
+          label: `too-many-items@${at}`,
+        });
       if (v.length > 0 && s.items) walk(s.items, v[0], [...path, 0]);
     }
   };

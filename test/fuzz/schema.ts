@@ -16,9 +16,29 @@ export type Doc = { paths: Record<string, Record<string, any>>; components: { sc
 export type Hints = Record<string, fc.Arbitrary<unknown> | undefined>;
 
 const KNOWN_KEYWORDS = new Set([
-  "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems", "minLength", "maxLength",
-  "pattern", "format", "enum", "minimum", "maximum", "anyOf", "oneOf", "allOf", "$ref", "default", "description",
-  "example", "title", "discriminator",
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "minItems",
+  "maxItems",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "format",
+  "enum",
+  "minimum",
+  "maximum",
+  "anyOf",
+  "oneOf",
+  "allOf",
+  "$ref",
+  "default",
+  "description",
+  "example",
+  "title",
+  "discriminator",
 ]);
 
 /** The schema with every `$ref` inlined (the document has no recursive schema). */
@@ -35,11 +55,12 @@ export function deref(doc: Doc, schema: Schema, depth = 0): Schema {
   }
   const out: Schema = {};
   for (const [k, v] of Object.entries(schema)) {
-    out[k] = k === "properties"
-      ? Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, deref(doc, s as Schema, depth + 1)]))
-      : typeof v === "object" && v !== null && k !== "enum" && k !== "example" && k !== "default"
-        ? deref(doc, v as Schema, depth + 1)
-        : v;
+    out[k] =
+      k === "properties"
+        ? Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, deref(doc, s as Schema, depth + 1)]))
+        : typeof v === "object" && v !== null && k !== "enum" && k !== "example" && k !== "default"
+          ? deref(doc, v as Schema, depth + 1)
+          : v;
   }
   return out;
 }

@@ -65,17 +65,27 @@ const signedJson = (op: Operation, payload: unknown, extra: Partial<FuzzRequest>
 const ignoredOrRefused = (s: Sent): string | null => {
   if (s.status === 400) return null;
   const outcome = (s.json as { outcome?: unknown } | undefined)?.outcome;
-  return s.status === 200 && (outcome === "ignored" || outcome === "duplicate") ? null : `webhook-not-ignored:${s.status}:${String(outcome)}`;
+  return s.status === 200 && (outcome === "ignored" || outcome === "duplicate")
+    ? null
+    : `webhook-not-ignored:${s.status}:${String(outcome)}`;
 };
 
 const acknowledged = (s: Sent): string | null => {
   const outcome = (s.json as { outcome?: unknown } | undefined)?.outcome;
-  return s.status === 200 && (outcome === "ignored" || outcome === "duplicate") ? null : `webhook-not-acknowledged:${s.status}:${String(outcome)}`;
+  return s.status === 200 && (outcome === "ignored" || outcome === "duplicate")
+    ? null
+    : `webhook-not-acknowledged:${s.status}:${String(outcome)}`;
 };
 
 /** Well-formed, correctly signed events the service has no business acting on: 200, ignored. */
 export function validWebhooks(op: Operation): fc.Arbitrary<FuzzRequest> {
-  const types = fc.constantFrom("customer.created", "charge.succeeded", "invoice.paid", "payment_intent.created", "payment_intent.processing");
+  const types = fc.constantFrom(
+    "customer.created",
+    "charge.succeeded",
+    "invoice.paid",
+    "payment_intent.created",
+    "payment_intent.processing",
+  );
   return fc.oneof(
     types.map((t) => signedJson(op, event(t, { id: "obj_1", object: "thing" }), { check: acknowledged })),
     fc
@@ -152,24 +162,51 @@ export function invalidWebhooks(op: Operation, t: WebhookTargets): fc.Arbitrary<
     j("orderId-object", event("payment_intent.succeeded", intent({ $ne: null }))),
     j("orderId-not-an-order-id", event("payment_intent.succeeded", intent("../../v1/orders"))),
     j("orderId-lone-surrogate", event("payment_intent.succeeded", intent("ord_\ud800"))),
-    j("failed-error-string", event("payment_intent.payment_failed", intent(t.pendingOrder, { id: "pi_other", last_payment_error: "boom" }))),
-    j("canceled-reason-object", event("payment_intent.canceled", intent(t.pendingOrder, { id: "pi_other", cancellation_reason: { x: 1 } }))),
+    j(
+      "failed-error-string",
+      event("payment_intent.payment_failed", intent(t.pendingOrder, { id: "pi_other", last_payment_error: "boom" })),
+    ),
+    j(
+      "canceled-reason-object",
+      event("payment_intent.canceled", intent(t.pendingOrder, { id: "pi_other", cancellation_reason: { x: 1 } })),
+    ),
     j("intent-id-number", event("payment_intent.succeeded", intent(t.pendingOrder, { id: 7 }))),
-    j("requires-action-secret-number", event("payment_intent.requires_action", intent(t.pendingOrder, { id: "pi_other", client_secret: 5 }))),
+    j(
+      "requires-action-secret-number",
+      event("payment_intent.requires_action", intent(t.pendingOrder, { id: "pi_other", client_secret: 5 })),
+    ),
     malformed("huge-string", JSON.stringify({ ...e, pad: "x".repeat(200_000) })),
-    malformed("deeply-nested", `{"id":"evt_deep","type":"payment_intent.succeeded","data":{"object":${"[".repeat(5000)}${"]".repeat(5000)}}}`),
+    malformed(
+      "deeply-nested",
+      `{"id":"evt_deep","type":"payment_intent.succeeded","data":{"object":${"[".repeat(5000)}${"]".repeat(5000)}}}`,
+    ),
   );
-  const tooBig: FuzzRequest = { ...malformed("over-512KiB", JSON.stringify({ ...e, pad: "x".repeat(600 * 1024) })), expect: [413], check: undefined };
+  const tooBig: FuzzRequest = {
+    ...malformed("over-512KiB", JSON.stringify({ ...e, pad: "x".repeat(600 * 1024) })),
+    expect: [413],
+    check: undefined,
+  };
 
   // Well-formed, signed, but not about this order's payment: acknowledged, never applied.
-  const mismatch = (label: string, v: unknown): FuzzRequest => ({ ...j(label, v), mutation: `webhook.mismatch.${label}`, expect: [200, 400], check: ignoredOrRefused });
+  const mismatch = (label: string, v: unknown): FuzzRequest => ({
+    ...j(label, v),
+    mutation: `webhook.mismatch.${label}`,
+    expect: [200, 400],
+    check: ignoredOrRefused,
+  });
   const mismatches = fc.constantFrom(
     mismatch("unknown-order", event("payment_intent.succeeded", intent("ord_0123456789abcdef01234567"))),
     mismatch("other-intent", event("payment_intent.succeeded", intent(t.pendingOrder, { id: "pi_someone_else", amount: t.pendingAmount }))),
     mismatch("wrong-amount", event("payment_intent.succeeded", intent(t.pendingOrder, { amount: 1 }))),
     mismatch("wrong-currency", event("payment_intent.succeeded", intent(t.pendingOrder, { amount: t.pendingAmount, currency: "jpy" }))),
-    mismatch("failed-other-intent", event("payment_intent.payment_failed", intent(t.pendingOrder, { id: "pi_someone_else", status: "requires_payment_method" }))),
-    mismatch("canceled-other-intent", event("payment_intent.canceled", intent(t.pendingOrder, { id: "pi_someone_else", status: "canceled" }))),
+    mismatch(
+      "failed-other-intent",
+      event("payment_intent.payment_failed", intent(t.pendingOrder, { id: "pi_someone_else", status: "requires_payment_method" })),
+    ),
+    mismatch(
+      "canceled-other-intent",
+      event("payment_intent.canceled", intent(t.pendingOrder, { id: "pi_someone_else", status: "canceled" })),
+    ),
     mismatch("failed-after-paid", event("payment_intent.payment_failed", intent(t.paidOrder, { status: "requires_payment_method" }))),
     mismatch("canceled-after-paid", event("payment_intent.canceled", intent(t.paidOrder, { status: "canceled" }))),
   );
@@ -183,16 +220,21 @@ export function invalidWebhooks(op: Operation, t: WebhookTargets): fc.Arbitrary<
 
 /** Random bytes and shapes signed correctly: the parser's robustness. */
 export function randomSignedWebhooks(op: Operation): fc.Arbitrary<FuzzRequest> {
-  return fc.oneof(fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 200, unit: "binary" })).map((raw) => ({
-    op,
-    path: {},
-    query: [],
-    headers: {},
-    auth: { kind: "none" },
-    body: { raw },
-    stripeSign: { secret: OURS },
-    mutation: "webhook.malformed.random",
-    expect: [200, 400],
-    check: ignoredOrRefused,
-  }));
+  return fc
+    .oneof(
+      fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 200, unit: "binary" }),
+    )
+    .map((raw) => ({
+      op,
+      path: {},
+      query: [],
+      headers: {},
+      auth: { kind: "none" },
+      body: { raw },
+      stripeSign: { secret: OURS },
+      mutation: "webhook.malformed.random",
+      expect: [200, 400],
+      check: ignoredOrRefused,
+    }));
 }

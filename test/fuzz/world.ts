@@ -43,7 +43,13 @@ export async function buildWorld(): Promise<World> {
   expect(paid.status).toBe(202);
   await waitForOrder(paid.body.orderId, (o) => o.status === "paid");
 
-  const pending = await checkoutAs(customers[2]!, { items: [{ sku: skus[1]!, quantity: 1 }, { sku: saleSku, quantity: 1 }], paymentMethod: "pm_card_authenticationRequired" });
+  const pending = await checkoutAs(customers[2]!, {
+    items: [
+      { sku: skus[1]!, quantity: 1 },
+      { sku: saleSku, quantity: 1 },
+    ],
+    paymentMethod: "pm_card_authenticationRequired",
+  });
   expect(pending.status).toBe(202);
   const awaiting = await waitForOrder(pending.body.orderId, (o) => o.payment.status === "requires_action");
 

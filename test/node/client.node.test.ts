@@ -45,7 +45,11 @@ const hold = (client: ReturnType<typeof harness>["client"], key?: string) =>
 
 describe("@holdfast/client", () => {
   it("retries a POST after network errors with one Idempotency-Key and the same body, and backs off between tries", async () => {
-    const { client, seen, sleeps } = harness(new TypeError("fetch failed"), new TypeError("socket hang up"), Response.json({ holdId: "h1" }, { status: 201 }));
+    const { client, seen, sleeps } = harness(
+      new TypeError("fetch failed"),
+      new TypeError("socket hang up"),
+      Response.json({ holdId: "h1" }, { status: 201 }),
+    );
     const { data, response } = await hold(client);
     expect(response.status).toBe(201);
     expect(data).toEqual({ holdId: "h1" });
@@ -59,7 +63,10 @@ describe("@holdfast/client", () => {
     const again = harness(Response.json({}, { status: 201 }), Response.json({}));
     await hold(again.client);
     await again.client.GET("/v1/me/holds");
-    expect(again.seen.map((s) => [s.method, s.key])).toEqual([["POST", "key-1"], ["GET", null]]);
+    expect(again.seen.map((s) => [s.method, s.key])).toEqual([
+      ["POST", "key-1"],
+      ["GET", null],
+    ]);
   });
 
   it("keeps a key the caller chose, so a retry after a restart replays the same operation", async () => {
@@ -105,7 +112,10 @@ describe("@holdfast/client", () => {
   });
 
   it("types problems: isProblem narrows by code, unwrap throws a HoldfastProblem carrying it", async () => {
-    const { client } = harness(problem(409, "insufficient_stock", {}, { available: 3 }), problem(409, "insufficient_stock", {}, { available: 3 }));
+    const { client } = harness(
+      problem(409, "insufficient_stock", {}, { available: 3 }),
+      problem(409, "insufficient_stock", {}, { available: 3 }),
+    );
     const { error } = await hold(client);
     expect(isProblem(error, "sold_out")).toBe(false);
     if (!isProblem(error, "insufficient_stock")) throw new Error("expected insufficient_stock");

@@ -71,7 +71,8 @@ describe("the OpenAPI document", () => {
       }
       expect(op.responses["405"].headers.Allow).toBeDefined();
       if (op.responses["401"]) expect(op.responses["401"].headers["WWW-Authenticate"]).toBeDefined();
-      for (const s of ["429", "503"]) if (op.responses[s] && p !== "/healthz") expect(op.responses[s].headers["Retry-After"], `${key} ${s}`).toBeDefined();
+      for (const s of ["429", "503"])
+        if (op.responses[s] && p !== "/healthz") expect(op.responses[s].headers["Retry-After"], `${key} ${s}`).toBeDefined();
     }
     const byId = Object.fromEntries([...operations()].map((o) => [o.op.operationId, o.op]));
     for (const id of ["createHold", "checkout"]) expect(Object.keys(byId[id].responses)).toContain("429");
@@ -90,7 +91,9 @@ describe("the OpenAPI document", () => {
 
   it("types problem extensions and tells the merchant's SKU view from the public one", () => {
     const problem = doc.components.schemas.Problem;
-    expect(Object.keys(problem.properties)).toEqual(expect.arrayContaining(["available", "remaining", "orderStatus", "retryAfterSeconds", "errors"]));
+    expect(Object.keys(problem.properties)).toEqual(
+      expect.arrayContaining(["available", "remaining", "orderStatus", "retryAfterSeconds", "errors"]),
+    );
     expect(doc.components.schemas.SkuView.discriminator).toMatchObject({ propertyName: "view" });
   });
 

@@ -63,7 +63,13 @@ export async function readLive(ledger: SkuLedger, escrow: Escrow, shards: ShardP
   if (role && role.shard === null && role.span > 1) {
     snapshot = wholeSnapshot(snapshot, partOf(ledger, escrow.poolCalls, false), await shards.all(role, escrow));
   }
-  return { type: "levels", sku: snapshot.sku, available: snapshot.levels.available, status: snapshot.status, at: new Date(now_ms).toISOString() };
+  return {
+    type: "levels",
+    sku: snapshot.sku,
+    available: snapshot.levels.available,
+    status: snapshot.status,
+    at: new Date(now_ms).toISOString(),
+  };
 }
 
 /** The whole SKU's levels on a sharded SKU's own object: its own part read now, each shard's as last reported. Else null. */

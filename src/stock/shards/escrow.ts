@@ -8,7 +8,18 @@ import type { Hold } from "../../domain/types";
 import type { IdempotencyKey } from "../../idempotency/rule";
 import { Pace } from "./pace";
 import { MovedKeys } from "./moved-keys";
-import { ESCROW, laterMs, NO_NEWS, paceWindowMs, soldOutBoundMs, type Grant, type Recalled, type Refilled, type ShardNews, type Surrendered } from "./escrow-policy";
+import {
+  ESCROW,
+  laterMs,
+  NO_NEWS,
+  paceWindowMs,
+  soldOutBoundMs,
+  type Grant,
+  type Recalled,
+  type Refilled,
+  type ShardNews,
+  type Surrendered,
+} from "./escrow-policy";
 
 /** A customer's footprint in the SKU's other objects (see `Escrow.priorOf`). */
 export interface Prior {
@@ -117,7 +128,13 @@ export class Escrow {
     if (this.known) return this.known;
     const sku = this.ledger.tables.sku();
     if (!sku) return null;
-    this.known = { sku: sku.sku, shard: sku.shard_index, shards: sku.shards, span: sku.shard_span, history: JSON.parse(sku.shard_history) as number[] };
+    this.known = {
+      sku: sku.sku,
+      shard: sku.shard_index,
+      shards: sku.shards,
+      span: sku.shard_span,
+      history: JSON.parse(sku.shard_history) as number[],
+    };
     return this.known;
   }
 
@@ -221,7 +238,9 @@ export class Escrow {
   refillIfLow(role: Role): void {
     if (role.shard === null || this.refilling) return;
     if (this.available() > Math.max(1, Math.floor(this.lastGrant / 4))) return;
-    void this.refill(role, 1).catch((e) => console.error(JSON.stringify({ level: "error", event: "refill_failed", sku: role.sku, shard: role.shard, error: String(e) })));
+    void this.refill(role, 1).catch((e) =>
+      console.error(JSON.stringify({ level: "error", event: "refill_failed", sku: role.sku, shard: role.shard, error: String(e) })),
+    );
   }
 
   /**

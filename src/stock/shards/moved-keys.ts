@@ -30,7 +30,12 @@ export class MovedKeys {
    * known (the last ask failed less than ASK_AGAIN_AFTER_MS ago). A value, not
    * a throw: a stampede of sold-out refusals reads it on every refusal.
    */
-  here(self: number, shards: number, history: readonly number[], peer: (home: number) => DurableObjectStub<SkuObject>): Promise<readonly string[] | null> {
+  here(
+    self: number,
+    shards: number,
+    history: readonly number[],
+    peer: (home: number) => DurableObjectStub<SkuObject>,
+  ): Promise<readonly string[] | null> {
     if (history.length === 0) return Promise.resolve(NONE);
     if (this.asked === null && Date.now() < this.quietUntilMs) return Promise.resolve(null);
     this.asked ??= (async () => {

@@ -65,8 +65,10 @@ export function wholeOf(parts: ReadonlyArray<ShardPart | null>): Whole {
   };
   const problems = present.flatMap((p) => p.audit.problems.map((x) => `${p.shard === null ? "pool" : `shard ${p.shard}`}: ${x}`));
   // Every unit in flight belongs to a transfer its sender still has pending.
-  if (inFlight < 0 || inFlight > sum((p) => p.pendingOut)) problems.push(`in flight ${inFlight} not covered by pending transfers ${sum((p) => p.pendingOut)}`);
-  if (levels.received !== levels.onHand + levels.sold) problems.push(`conservation: received ${levels.received} != onHand ${levels.onHand} + sold ${levels.sold}`);
+  if (inFlight < 0 || inFlight > sum((p) => p.pendingOut))
+    problems.push(`in flight ${inFlight} not covered by pending transfers ${sum((p) => p.pendingOut)}`);
+  if (levels.received !== levels.onHand + levels.sold)
+    problems.push(`conservation: received ${levels.received} != onHand ${levels.onHand} + sold ${levels.sold}`);
   if (reserved > onHand) problems.push(`reserved ${reserved} > onHand ${onHand}`);
   return { levels, liveHolds: sum((p) => p.liveHolds), inFlight, audit: { ok: problems.length === 0, problems } };
 }

@@ -28,7 +28,10 @@ export function sendUnits(tables: SkuTables, peer: number, units: number, now_ms
   const transferId = `xfr_${crypto.randomUUID().replaceAll("-", "")}`;
   tables.sql.exec(
     "INSERT INTO transfers (transfer_id, direction, peer, units, status, created_at_ms) VALUES (?, 'out', ?, ?, 'pending', ?)",
-    transferId, peer, n, now_ms,
+    transferId,
+    peer,
+    n,
+    now_ms,
   );
   const after = tables.changeLevels("on_hand = on_hand - ?, moved_out = moved_out + ?, updated_at_ms = ?", n, n, now_ms);
   tables.emit("transfer.sent", now_ms, { transferId, peer, units: n, levels: levelsOf(after) });
@@ -48,7 +51,11 @@ export function receiveUnits(tables: SkuTables, t: Transfer, now_ms: number): bo
   }
   tables.sql.exec(
     "INSERT INTO transfers (transfer_id, direction, peer, units, status, created_at_ms, posted_at_ms) VALUES (?, 'in', ?, ?, 'posted', ?, ?)",
-    t.transferId, t.peer, t.units, now_ms, now_ms,
+    t.transferId,
+    t.peer,
+    t.units,
+    now_ms,
+    now_ms,
   );
   const after = tables.changeLevels("on_hand = on_hand + ?, moved_in = moved_in + ?, updated_at_ms = ?", t.units, t.units, now_ms);
   tables.emit("transfer.received", now_ms, { ...t, levels: levelsOf(after) });
@@ -59,7 +66,8 @@ export function receiveUnits(tables: SkuTables, t: Transfer, now_ms: number): bo
 export function postTransfer(tables: SkuTables, transferId: string, now_ms: number): void {
   const changed = tables.sql.exec(
     "UPDATE transfers SET status = 'posted', posted_at_ms = ? WHERE transfer_id = ? AND direction = 'out' AND status = 'pending'",
-    now_ms, transferId,
+    now_ms,
+    transferId,
   ).rowsWritten;
   if (changed > 0) tables.emit("transfer.posted", now_ms, { transferId });
 }
@@ -69,7 +77,8 @@ export function pendingTransfers(tables: SkuTables, before_ms: number, max: numb
   return tables.sql
     .exec<{ transfer_id: string; peer: number; units: number }>(
       "SELECT transfer_id, peer, units FROM transfers WHERE status = 'pending' AND created_at_ms <= ? ORDER BY created_at_ms LIMIT ?",
-      before_ms, max,
+      before_ms,
+      max,
     )
     .toArray()
     .map((r) => ({ transferId: r.transfer_id, peer: r.peer, units: r.units }));
