@@ -92,7 +92,7 @@ export function renderSim(m: SimMeasurement, sw: SimSweep, upper: SimSweep): str
     r.poolCallsPer1kHolds.toFixed(1),
     pct(r.poolUtilization),
     r.shards > 1 ? pct(r.maxShardUtilization) : "-",
-    `${reached}/${runs.length}` + (runs.some((x) => x.truncated) ? " (truncated)" : ""),
+    `${reached}/${runs.length}${runs.some((x) => x.truncated) ? " (truncated)" : ""}`,
   ]);
   const s = m.service;
   const u = m.serviceUpper;

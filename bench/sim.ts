@@ -529,7 +529,10 @@ export function simulate(p: SimParams): SimResult {
       sum += units;
       if (--pending === 0) finish(sum);
     };
-    if (pending === 0) return finish(0);
+    if (pending === 0) {
+      finish(0);
+      return;
+    }
     for (const s of siblings) {
       hop(() => {
         const ok = call(s, p.service.transferStepMs, () => {

@@ -21,7 +21,10 @@ export async function render(root, [stream]) {
   const current = () => form.elements.stream.value.trim();
   const load = async (reset) => {
     const r = await get(`/v1/audit${qs({ stream: current(), limit: 50, cursor: reset ? null : cursor })}`);
-    if (!r.ok) return void (banner.textContent = problemText(r.problem));
+    if (!r.ok) {
+      banner.textContent = problemText(r.problem);
+      return;
+    }
     banner.textContent = "";
     if (reset) body.replaceChildren();
     body.append(
@@ -49,19 +52,24 @@ export async function render(root, [stream]) {
     let streams = 0;
     for (let page = 0; page < MAX_VERIFY_PAGES; page++) {
       const r = await get(`/v1/audit/verify${qs({ stream: current(), cursor: next })}`);
-      if (!r.ok) return void (verdict.textContent = problemText(r.problem));
+      if (!r.ok) {
+        verdict.textContent = problemText(r.problem);
+        return;
+      }
       events += r.body.events;
       streams += r.body.streams;
       if (!r.body.ok && r.body.firstBadEvent) {
         const b = r.body.firstBadEvent;
         verdict.className = "verdict bad";
-        return void (verdict.textContent = `Broken chain: ${b.stream} #${b.seq} (${b.reason}).`);
+        verdict.textContent = `Broken chain: ${b.stream} #${b.seq} (${b.reason}).`;
+        return;
       }
       if (r.body.complete) {
         verdict.className = `verdict ${r.body.ok ? "good" : "bad"}`;
-        return void (verdict.textContent = r.body.ok
+        verdict.textContent = r.body.ok
           ? `Verified: ${events} events in ${streams} stream${streams === 1 ? "" : "s"}, every hash chain intact.`
-          : "Verification failed.");
+          : "Verification failed.";
+        return;
       }
       next = r.body.nextCursor;
     }

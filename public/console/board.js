@@ -13,7 +13,10 @@ const RATE_WINDOW_MS = 60_000;
 const MAX_POINTS = 900;
 
 export async function render(root, [saleId], features) {
-  if (!saleId) return void (location.hash = "#sales");
+  if (!saleId) {
+    location.hash = "#sales";
+    return;
+  }
   const r = await get(`/v1/sales/${enc(saleId)}`);
   if (!r.ok) return void fill(root, h("p", {}, h("a", { href: "#sales" }, "← All sales")), h("p.banner", {}, problemText(r.problem)));
   rememberSale(saleId);
@@ -72,13 +75,15 @@ export async function render(root, [saleId], features) {
       ...cards.map((c) => get(`/v1/skus/${enc(c.sku)}/stats`)),
     ]);
     if (fresh.ok) setSale(fresh.body);
-    stats.forEach((s, i) => s.ok && cards[i].stats(s.body));
+    stats.forEach((s, i) => {
+      if (s.ok) cards[i].stats(s.body);
+    });
   };
   tick();
   const timer = setInterval(tick, STATS_MS);
   return () => {
     clearInterval(timer);
-    stops.forEach((stop) => stop());
+    for (const stop of stops) stop();
   };
 }
 
@@ -91,7 +96,7 @@ function itemCard(item) {
   const chartSlot = h("div.chart-slot");
   const samples = []; // { at, created } for the holds-per-minute window
   const points = []; // { at, available, holdsPerMinute } for the chart
-  let last = { available: item.available ?? 0, rate: 0 };
+  const last = { available: item.available ?? 0, rate: 0 };
 
   const el = h(
     "article.card.item-card",

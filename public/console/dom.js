@@ -98,5 +98,7 @@ export function showErrors(form, problem, pathMap = (p) => p) {
  */
 export function labelCells(table) {
   const names = [...table.tHead.rows[0].cells].map((c) => c.textContent);
-  for (const row of table.tBodies[0].rows) [...row.cells].forEach((c, i) => (c.dataset.label = names[i] ?? ""));
+  for (const row of table.tBodies[0].rows) {
+    for (const [i, c] of [...row.cells].entries()) c.dataset.label = names[i] ?? "";
+  }
 }

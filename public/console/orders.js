@@ -25,7 +25,10 @@ export async function render(root) {
     const r = await get(`/v1/orders${query}${reset || !cursor ? "" : `&cursor=${encodeURIComponent(cursor)}`}`);
     // A slower answer to an earlier filter must not replace a newer one.
     if (asked !== latest) return;
-    if (!r.ok) return void (banner.textContent = problemText(r.problem));
+    if (!r.ok) {
+      banner.textContent = problemText(r.problem);
+      return;
+    }
     body.dataset.query = query;
     if (reset) body.replaceChildren();
     body.append(...r.body.data.map((o) => row(o, banner, () => load(true))));

@@ -66,7 +66,10 @@ function list(root, features) {
       return labelCells(table);
     }
     const r = await get(`/v1/sales${qs({ status: status.querySelector("select").value, limit: 50, cursor: reset ? null : cursor })}`);
-    if (!r.ok) return void (banner.textContent = problemText(r.problem));
+    if (!r.ok) {
+      banner.textContent = problemText(r.problem);
+      return;
+    }
     banner.textContent = "";
     if (reset) body.replaceChildren();
     body.append(...r.body.data.map(row));

@@ -36,7 +36,10 @@ function list(root) {
     let next = null;
     for (let i = 0; i < pages; i++) {
       const r = await get(`/v1/skus${qs({ limit: 50, cursor: next })}`);
-      if (!r.ok) return void (banner.textContent = problemText(r.problem));
+      if (!r.ok) {
+        banner.textContent = problemText(r.problem);
+        return;
+      }
       rows.push(...r.body.data);
       next = r.body.nextCursor;
       if (!next) break;
@@ -158,7 +161,10 @@ async function detail(root, sku, features) {
   const holdsSlot = h("div");
   const refresh = async () => {
     const r = await get(`/v1/skus/${enc(sku)}`);
-    if (!r.ok) return void (banner.textContent = problemText(r.problem));
+    if (!r.ok) {
+      banner.textContent = problemText(r.problem);
+      return;
+    }
     banner.textContent = "";
     const s = r.body;
     fill(
@@ -207,7 +213,10 @@ function holdsPanel(root, sku, features) {
   const banner = h("p.banner", { role: "alert" });
   const load = async () => {
     const r = await get(`/v1/skus/${enc(sku)}/holds${qs({ status: status.querySelector("select").value, limit: 50 })}`);
-    if (!r.ok) return void (banner.textContent = problemText(r.problem));
+    if (!r.ok) {
+      banner.textContent = problemText(r.problem);
+      return;
+    }
     fill(
       body,
       r.body.data.map((hd) => {

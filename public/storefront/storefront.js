@@ -34,7 +34,7 @@ async function api(method, path, { body, key, auth = true, extra = {} } = {}) {
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const err = new Error(data?.detail ?? `${res.status}`);
-    err.code = data?.code ?? "http_" + res.status;
+    err.code = data?.code ?? `http_${res.status}`;
     err.status = res.status;
     err.problem = data;
     throw err;
@@ -93,7 +93,11 @@ function startFeed(sku) {
     return poll();
   }
   feed.socket = socket;
-  const giveUp = setTimeout(() => socket.readyState !== WebSocket.OPEN && (socket.close(), poll()), 3000);
+  const giveUp = setTimeout(() => {
+    if (socket.readyState === WebSocket.OPEN) return;
+    socket.close();
+    poll();
+  }, 3000);
   socket.addEventListener("open", () => {
     clearTimeout(giveUp);
     $("feed").textContent = "live (WebSocket)";

@@ -110,7 +110,7 @@ export async function verifyChains(client: Client, admin: string, note: Note): P
     const path: string = `/v1/audit/verify${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`;
     const res = await getJson(client, { path, token: admin });
     pages.push(res?.body ?? null);
-    if (!res || res.status !== 200 || res.body.ok !== true) {
+    if (res?.status !== 200 || res.body.ok !== true) {
       note("auditVerifyOk", JSON.stringify(res?.body ?? "no answer").slice(0, 300));
       return { ok: false, pages };
     }
@@ -126,7 +126,7 @@ async function eachEvent(client: Client, admin: string, stream: string, fn: (e: 
   for (let page = 0; page < 500; page++) {
     const path: string = `/v1/audit?stream=${encodeURIComponent(stream)}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
     const res = await getJson(client, { path, token: admin });
-    if (!res || res.status !== 200) throw new Error(`GET ${path} -> ${res?.status ?? "no answer"}`);
+    if (res?.status !== 200) throw new Error(`GET ${path} -> ${res?.status ?? "no answer"}`);
     for (const e of res.body.data) fn(e);
     cursor = res.body.nextCursor;
     if (!cursor) return;

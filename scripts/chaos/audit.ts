@@ -51,7 +51,8 @@ interface Context {
 export async function audit({ client, ledger, admin, lastKillMs }: Context): Promise<AuditResult> {
   const examples: Record<string, string[]> = {};
   const note = (figure: string, text: string) => {
-    const list = (examples[figure] ??= []);
+    examples[figure] ??= [];
+    const list = examples[figure];
     if (list.length < 5) list.push(text);
   };
   // The list has each order as stored; an unpaid order past its deadline reads as expired.
@@ -102,7 +103,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
   const liveAcked = new Map<string, number>();
   for (const h of ledger.holds.values()) {
     const got = current.get(h.holdId);
-    if (!got || got.status !== 200 || got.body.quantity !== h.quantity || got.body.customerId !== h.customerId) {
+    if (got?.status !== 200 || got.body.quantity !== h.quantity || got.body.customerId !== h.customerId) {
       lost++;
       note(
         "acknowledgedHoldsLost",
@@ -162,7 +163,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
   };
   for (const { sku } of CATALOG) {
     const { view, stats } = views.get(sku)!;
-    if (!view || view.status !== 200) {
+    if (view?.status !== 200) {
       inv.conservation++;
       note("conservationViolations", `${sku}: no merchant view (${view?.status})`);
       continue;
@@ -175,7 +176,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     let interruptedUnits = 0;
     let restockUnits = 0;
     for (const got of current.values()) {
-      if (!got || got.status !== 200 || got.body.sku !== sku || !SOLD.has(got.body.status)) continue;
+      if (got?.status !== 200 || got.body.sku !== sku || !SOLD.has(got.body.status)) continue;
       committedUnits += got.body.quantity;
     }
     for (const o of orders) {
@@ -257,7 +258,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
         path: `/v1/audit?stream=${encodeURIComponent(`order:${o.orderId}`)}&limit=200`,
         token: admin,
       });
-      if (!events || events.status !== 200) return;
+      if (events?.status !== 200) return;
       const types: string[] = (events.body.data as Array<{ type: string }>).map((e) => e.type);
       for (const t of types) if (/refund/.test(t)) refundEvents[t] = (refundEvents[t] ?? 0) + 1;
       const refunded = types.filter((t) => t === "order.refunded").length;

@@ -72,7 +72,7 @@ export function parseOptions(argv: readonly string[], randomSeed: () => number):
       case "--ref": {
         const ref = value();
         // A revision, never something git could read as an option.
-        if (!/^[A-Za-z0-9][A-Za-z0-9._\/~^@{}-]{0,199}$/.test(ref)) throw new Error(`--ref ${ref} is not a revision`);
+        if (!/^[A-Za-z0-9][A-Za-z0-9._/~^@{}-]{0,199}$/.test(ref)) throw new Error(`--ref ${ref} is not a revision`);
         opts.ref = ref;
         break;
       }

@@ -47,7 +47,8 @@ export async function resolveUnresolved(client: Client, ledger: Ledger): Promise
     const res = await client.send(u.req, { attempts: 6, ms: 60_000 });
     if (res.definite) {
       resolved++;
-      const byKind = (ledger.ops[`${u.kind}_at_audit`] ??= {});
+      ledger.ops[`${u.kind}_at_audit`] ??= {};
+      const byKind = ledger.ops[`${u.kind}_at_audit`];
       const outcome = `${res.answer.status}${res.answer.code ? ` ${res.answer.code}` : ""}`;
       byKind[outcome] = (byKind[outcome] ?? 0) + 1;
       u.resolve(res.answer.status, res.answer.body);
@@ -119,12 +120,12 @@ export function mayHaveLostItsJob(o: ServerOrder, lastKillMs: number): boolean {
 /** SKUs whose D1 inventory row differs from the object's own levels. */
 export async function inventoryStale(client: Client, admin: string): Promise<string[]> {
   const list = await getJson(client, { path: "/v1/skus?limit=200", token: admin });
-  if (!list || list.status !== 200) return ["inventory list unavailable"];
+  if (list?.status !== 200) return ["inventory list unavailable"];
   const stale: string[] = [];
   for (const { sku } of CATALOG) {
     const view = await getJson(client, { path: `/v1/skus/${sku}`, token: admin });
     const row = (list.body.data as any[]).find((r) => r.sku === sku);
-    if (!view || view.status !== 200 || !row) {
+    if (view?.status !== 200 || !row) {
       stale.push(`${sku} missing`);
       continue;
     }
