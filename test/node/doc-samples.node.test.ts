@@ -22,10 +22,14 @@ import { describe, expect, it } from "vitest";
 import { SeedFile } from "../../scripts/seed/format.ts";
 import { ROOT } from "./contract-doc.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: schema nodes are arbitrary JSON, walked by key
 type Schema = Record<string, any>;
 
 const DOC = JSON.parse(readFileSync(path.join(ROOT, "client", "openapi.json"), "utf8")) as Schema;
-const PAGES = ["README.md", ...readdirSync(path.join(ROOT, "docs")).flatMap((f) => (f.endsWith(".md") && f !== "spec.md" ? [`docs/${f}`] : []))];
+const PAGES = [
+  "README.md",
+  ...readdirSync(path.join(ROOT, "docs")).flatMap((f) => (f.endsWith(".md") && f !== "spec.md" ? [`docs/${f}`] : [])),
+];
 
 interface Block {
   page: string;
@@ -38,20 +42,21 @@ interface Block {
 function codeBlocks(page: string): Block[] {
   const lines = readFileSync(path.join(ROOT, page), "utf8").split("\n");
   const blocks: Block[] = [];
+  const line = (n: number) => lines[n] ?? "";
   for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)(`{3,})(\S*)\s*$/.exec(lines[i]!);
+    const open = /^(\s*)(`{3,})(\S*)\s*$/.exec(line(i));
     if (!open) continue;
-    const [, indent, fence, lang] = open;
+    const [, indent = "", fence = "", lang = ""] = open;
     let j = i + 1;
-    while (j < lines.length && lines[j]!.trim() !== fence) j++;
+    while (j < lines.length && line(j).trim() !== fence) j++;
     let k = i - 1;
-    while (k >= 0 && lines[k]!.trim() === "") k--;
-    const annotation = k >= 0 ? (/^\s*<!--\s*sample:\s*(.+?)\s*-->\s*$/.exec(lines[k]!)?.[1] ?? null) : null;
+    while (k >= 0 && line(k).trim() === "") k--;
+    const annotation = /^\s*<!--\s*sample:\s*(.+?)\s*-->\s*$/.exec(line(k))?.[1] ?? null;
     const text = lines
       .slice(i + 1, j)
-      .map((l) => l.slice(indent!.length))
+      .map((l) => l.slice(indent.length))
       .join("\n");
-    blocks.push({ page, line: i + 1, lang: lang!, annotation, text });
+    blocks.push({ page, line: i + 1, lang, annotation, text });
     i = j;
   }
   return blocks;
@@ -67,7 +72,7 @@ function deref(node: unknown, depth = 0): unknown {
     const target = o.$ref
       .replace(/^#\//, "")
       .split("/")
-      .reduce((at: any, key: string) => at?.[key], DOC);
+      .reduce((at: Schema | undefined, key: string) => at?.[key], DOC);
     if (target === undefined) throw new Error(`unresolved ${o.$ref}`);
     const { $ref: _, ...rest } = o;
     return deref({ ...target, ...rest }, depth + 1);
@@ -114,18 +119,22 @@ function jsonSchema(content: Schema | undefined, what: string): Schema {
 
 /** The schema an annotation names, or a check of its own (the seed file). */
 function schemaFor(annotation: string): Schema | ((value: unknown) => string[]) {
-  let m = /^request (GET|PUT|POST|DELETE) (\S+)$/.exec(annotation);
-  if (m) return jsonSchema(operation(m[1]!, m[2]!).requestBody?.content, annotation);
-  m = /^(GET|PUT|POST|DELETE) (\S+) (\d{3})$/.exec(annotation);
-  if (m) {
-    const response = operation(m[1]!, m[2]!).responses?.[m[3]!];
-    if (!response) throw new Error(`${m[1]} ${m[2]} documents no ${m[3]}`);
-    return jsonSchema((deref(response) as Schema).content, annotation);
+  const request = /^request (GET|PUT|POST|DELETE) (\S+)$/.exec(annotation);
+  if (request) {
+    const [, method = "", route = ""] = request;
+    return jsonSchema(operation(method, route).requestBody?.content, annotation);
   }
-  m = /^schema (\w+)$/.exec(annotation);
-  if (m) {
-    const schema = DOC.components?.schemas?.[m[1]!];
-    if (!schema) throw new Error(`no component schema ${m[1]}`);
+  const response = /^(GET|PUT|POST|DELETE) (\S+) (\d{3})$/.exec(annotation);
+  if (response) {
+    const [, method = "", route = "", status = ""] = response;
+    const documented = operation(method, route).responses?.[status];
+    if (!documented) throw new Error(`${method} ${route} documents no ${status}`);
+    return jsonSchema((deref(documented) as Schema).content, annotation);
+  }
+  const named = /^schema (\w+)$/.exec(annotation)?.[1];
+  if (named) {
+    const schema = DOC.components?.schemas?.[named];
+    if (!schema) throw new Error(`no component schema ${named}`);
     return schema;
   }
   if (annotation === "seed file") {
@@ -154,10 +163,12 @@ describe("JSON samples in the docs", () => {
     expect(samples.length).toBeGreaterThan(20);
   });
 
-  for (const b of samples.filter((s) => s.annotation)) {
-    it(`${b.page}:${b.line} is a current ${b.annotation}`, () => {
+  for (const b of samples) {
+    const annotation = b.annotation;
+    if (!annotation) continue;
+    it(`${b.page}:${b.line} is a current ${annotation}`, () => {
       const value = JSON.parse(b.text) as unknown;
-      const target = schemaFor(b.annotation!);
+      const target = schemaFor(annotation);
       const check = typeof target === "function" ? target : validator(target);
       expect(check(value)).toEqual([]);
       if (typeof target === "function" || !value || typeof value !== "object" || Array.isArray(value)) return;
@@ -178,8 +189,8 @@ function anchors(page: string): Set<string> {
   const text = readFileSync(page, "utf8").replace(/^(`{3,})[\s\S]*?^\1/gm, "");
   const seen = new Map<string, number>();
   const out = new Set<string>();
-  for (const [, title] of text.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const base = title!
+  for (const [, title = ""] of text.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const base = title
       .toLowerCase()
       .replace(/[^\p{L}\p{N}\s_-]/gu, "")
       .replace(/\s/g, "-");
@@ -195,9 +206,9 @@ describe("links in the docs", () => {
     it(`${page}: every relative link resolves inside the repository`, () => {
       const text = readFileSync(path.join(ROOT, page), "utf8").replace(/^(\s*)(`{3,})[\s\S]*?^\s*\2/gm, "");
       const broken: string[] = [];
-      for (const [, target] of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
-        if (/^[a-z]+:/i.test(target!)) continue;
-        const [file, hash] = target!.split("#") as [string, string | undefined];
+      for (const [, target = ""] of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
+        if (/^[a-z]+:/i.test(target)) continue;
+        const [file, hash] = target.split("#");
         const resolved = file ? path.resolve(ROOT, path.dirname(page), file) : path.join(ROOT, page);
         if (path.relative(ROOT, resolved).startsWith("..")) broken.push(`${target} leaves the repository`);
         else if (!existsSync(resolved)) broken.push(`${target} does not exist`);
