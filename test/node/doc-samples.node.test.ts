@@ -8,6 +8,9 @@
  *   <!-- sample: schema LiveLevels -->               an instance of a component schema
  *   <!-- sample: seed file -->                       a file `npm run seed` reads
  *
+ * optionally followed by `from <step>`: the step of scripts/doc-samples.ts
+ * (`npm run docs:samples`) whose response the sample is, rewritten on each run.
+ *
  * and is validated against client/openapi.json (which client-schema.node.test.ts
  * keeps equal to what GET /openapi.json serves). Objects are closed: a sample may
  * carry no property its schema does not declare, and must carry every required
@@ -51,7 +54,8 @@ function codeBlocks(page: string): Block[] {
     while (j < lines.length && line(j).trim() !== fence) j++;
     let k = i - 1;
     while (k >= 0 && line(k).trim() === "") k--;
-    const annotation = /^\s*<!--\s*sample:\s*(.+?)\s*-->\s*$/.exec(line(k))?.[1] ?? null;
+    // `from <step>` names the step of scripts/doc-samples.ts the sample was taken from.
+    const annotation = /^\s*<!--\s*sample:\s*(.+?)(?:\s+from\s+[\w-]+)?\s*-->\s*$/.exec(line(k))?.[1] ?? null;
     const text = lines
       .slice(i + 1, j)
       .map((l) => l.slice(indent.length))
