@@ -1,5 +1,5 @@
 /**
- * `npm run screenshots`: regenerates the README's pictures of the merchant
+ * `npm run screenshots`: regenerates the pictures (README.md, docs/live-and-console.md) of the merchant
  * console against a fresh `wrangler dev` with a small sale played through the
  * API while the board watches:
  *
