@@ -1,9 +1,8 @@
 import { refuse } from "../../domain/problems";
 import type { Replayable, SkuLedger } from "../ledger";
 import { isShortage } from "../take-hold";
-import { objectName, POOL, shardOf } from "../addressing";
+import { objectName, POOL, shardOf, type SkuStub } from "../addressing";
 import { pendingTransfers, postTransfer, receiveUnits, REDELIVER_AFTER_MS, sendUnits, type Transfer } from "./transfers";
-import type { SkuObject } from "../../objects/sku-object";
 import type { Hold } from "../../domain/types";
 import type { IdempotencyKey } from "../../idempotency/rule";
 import { Pace } from "./pace";
@@ -173,7 +172,7 @@ export class Escrow {
     return role.shards > 1 && role.shard < role.shards && shardOf(customerId, role.shards) === role.shard;
   }
 
-  peer(role: Role, peer: number): DurableObjectStub<SkuObject> {
+  peer(role: Role, peer: number): SkuStub {
     return this.env.SKU.getByName(objectName(role.sku, peer === POOL ? null : peer));
   }
 
@@ -229,7 +228,7 @@ export class Escrow {
   }
 
   /** Runs `fn` on every shard this SKU ever had, when this is a sharded SKU's own object. */
-  async onShards<T>(role: Role | null, fn: (shard: DurableObjectStub<SkuObject>, index: number) => Promise<T>): Promise<T[]> {
+  async onShards<T>(role: Role | null, fn: (shard: SkuStub, index: number) => Promise<T>): Promise<T[]> {
     if (!role || role.shard !== null || role.span <= 1) return [];
     return Promise.all(Array.from({ length: role.span }, (_, i) => fn(this.peer(role, i), i)));
   }

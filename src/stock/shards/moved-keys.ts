@@ -1,8 +1,7 @@
 import { holdKeyCustomer } from "../../http/idempotency";
 import type { SqlReplies } from "../../idempotency/sql-replies";
 import { ESCROW } from "./escrow-policy";
-import { POOL, shardOf } from "../addressing";
-import type { SkuObject } from "../../objects/sku-object";
+import { POOL, shardOf, type SkuStub } from "../addressing";
 
 /**
  * Hold keys that moved with their customers when a SKU's shard count changed
@@ -30,12 +29,7 @@ export class MovedKeys {
    * known (the last ask failed less than ASK_AGAIN_AFTER_MS ago). A value, not
    * a throw: a stampede of sold-out refusals reads it on every refusal.
    */
-  here(
-    self: number,
-    shards: number,
-    history: readonly number[],
-    peer: (home: number) => DurableObjectStub<SkuObject>,
-  ): Promise<readonly string[] | null> {
+  here(self: number, shards: number, history: readonly number[], peer: (home: number) => SkuStub): Promise<readonly string[] | null> {
     if (history.length === 0) return Promise.resolve(NONE);
     if (this.asked === null && Date.now() < this.quietUntilMs) return Promise.resolve(null);
     this.asked ??= (async () => {
