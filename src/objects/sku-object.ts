@@ -27,6 +27,7 @@ import { readLive, readWhole, ShardParts, ShardReporter } from "../stock/live/sh
 import { WholeAlerts } from "../stock/whole-alerts";
 import { problemResponse } from "../http/problem";
 import { envNumber } from "../platform/env-number";
+import { logger, type Log } from "../platform/log";
 
 /**
  * The single writer of one SKU's stock (spec §1). RPC methods stamp the
@@ -41,6 +42,7 @@ export class SkuObject extends DurableObject<Env> {
   readonly shipper: OutboxShipper;
   /** The pool's and the shards' side of stock shards (spec §8). */
   readonly escrow: Escrow;
+  readonly log: Log;
   private readonly alarms: AlarmKeeper;
   private readonly upkeep: Upkeep;
   /** Live sockets of the SKU (spec §10), on its own object; shards report to it. */
@@ -59,6 +61,7 @@ export class SkuObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.log = logger(env);
     this.ledger = new SkuLedger(ctx.storage, {
       hold_seconds: envNumber(env.DEFAULT_HOLD_SECONDS, 600, { min: 1 }),
       payment_seconds: envNumber(env.DEFAULT_PAYMENT_SECONDS, 900, { min: 1 }),
@@ -76,16 +79,22 @@ export class SkuObject extends DurableObject<Env> {
       (fn) => this.guard(fn),
       (opts) => this.rearm(opts),
     );
-    const lowStockThreshold = parseThreshold(env.LOW_STOCK_THRESHOLD);
-    this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, { db: env.DB, notifications: env.NOTIFICATIONS, lowStockThreshold });
+    const lowStockThreshold = parseThreshold(env.LOW_STOCK_THRESHOLD, this.log);
+    this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, {
+      db: env.DB,
+      notifications: env.NOTIFICATIONS,
+      lowStockThreshold,
+      log: this.log,
+    });
     this.wholeAlerts = new WholeAlerts(
       this.ledger.tables,
       async () => (this.schemaReady ? readWhole(this.ledger, this.escrow, this.liveShards) : null),
       () => this.alarms.rearm(),
       lowStockThreshold,
+      this.log,
     );
-    this.live = new LivePush(ctx, () => readLive(this.ledger, this.escrow, this.liveShards));
-    this.reporter = new ShardReporter(this.ledger, this.escrow);
+    this.live = new LivePush(ctx, () => readLive(this.ledger, this.escrow, this.liveShards), this.log);
+    this.reporter = new ShardReporter(this.ledger, this.escrow, this.log);
     void ctx.blockConcurrencyWhile(async () => {
       if (!hasSchema(ctx.storage)) return;
       this.ensureSchema();
@@ -403,15 +412,7 @@ export class SkuObject extends DurableObject<Env> {
       return fn();
     } catch (e) {
       if (e instanceof InvariantViolation) {
-        console.error(
-          JSON.stringify({
-            level: "critical",
-            event: "invariant_violation",
-            object: this.ctx.id.toString(),
-            invariant: e.invariant,
-            facts: e.facts,
-          }),
-        );
+        this.log.critical("invariant_violation", { object: this.ctx.id.toString(), invariant: e.invariant, facts: e.facts });
         this.ledger.recordViolation();
       }
       throw e;

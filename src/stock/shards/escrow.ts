@@ -7,6 +7,7 @@ import type { Hold } from "../../domain/types";
 import type { IdempotencyKey } from "../../idempotency/rule";
 import { Pace } from "./pace";
 import { MovedKeys } from "./moved-keys";
+import { logger, type Log } from "../../platform/log";
 import {
   ESCROW,
   laterMs,
@@ -61,7 +62,7 @@ export class Escrow {
    */
   private emptyUntilMs = 0;
   private known: Role | null = null;
-  private readonly moved = new MovedKeys();
+  private readonly moved: MovedKeys;
   /** Units that holds waiting on this shard still need: the next refill asks for all of them at once. */
   private demand = 0;
   /** Calls this object made to the pool, for the bench's pool_calls_per_1k_holds. */
@@ -81,6 +82,7 @@ export class Escrow {
    */
   private readonly pace: Pace;
   private readonly laterMs: number;
+  private readonly log: Log;
 
   constructor(
     private readonly env: Env,
@@ -89,6 +91,8 @@ export class Escrow {
     this.soldOutBoundMs = soldOutBoundMs(env);
     this.pace = new Pace(paceWindowMs(this.soldOutBoundMs));
     this.laterMs = laterMs(this.soldOutBoundMs);
+    this.log = logger(env);
+    this.moved = new MovedKeys(this.log);
   }
 
   /** What the next call to the pool carries; the credited grants leave the list (ESCROW.acks_max at a time). */
@@ -237,9 +241,7 @@ export class Escrow {
   refillIfLow(role: Role): void {
     if (role.shard === null || this.refilling) return;
     if (this.available() > Math.max(1, Math.floor(this.lastGrant / 4))) return;
-    void this.refill(role, 1).catch((e) =>
-      console.error(JSON.stringify({ level: "error", event: "refill_failed", sku: role.sku, shard: role.shard, error: String(e) })),
-    );
+    void this.refill(role, 1).catch((e) => this.log.error("refill_failed", { sku: role.sku, shard: role.shard, error: String(e) }));
   }
 
   /**

@@ -2,6 +2,7 @@ import { holdKeyCustomer } from "../../http/idempotency";
 import type { SqlReplies } from "../../idempotency/sql-replies";
 import { ESCROW } from "./escrow-policy";
 import { POOL, shardOf, type SkuStub } from "../addressing";
+import type { Log } from "../../platform/log";
 
 /**
  * Hold keys that moved with their customers when a SKU's shard count changed
@@ -16,6 +17,8 @@ export class MovedKeys {
   private asked: Promise<readonly string[] | null> | null = null;
   /** After a failed ask, verdicts go without a filter this long before the next ask (a stampede of refusals asks once). */
   private quietUntilMs = 0;
+
+  constructor(private readonly log: Log) {}
 
   /** The role changed: the homes to ask, and this object's customers, may have too. */
   forget(): void {
@@ -44,7 +47,7 @@ export class MovedKeys {
     })().catch((e: unknown) => {
       this.asked = null;
       this.quietUntilMs = Date.now() + ASK_AGAIN_AFTER_MS;
-      console.error(JSON.stringify({ level: "error", event: "moved_keys_ask_failed", error: String(e) }));
+      this.log.error("moved_keys_ask_failed", { error: String(e) });
       return null;
     });
     return this.asked;
