@@ -1,6 +1,5 @@
 import { deliverNotification, type DeliveryOptions, type DeliveryResult, type NotificationEnv } from "./deliver";
-import type { Notification } from "./messages";
-import { NotificationSchema } from "./schema";
+import { NotificationSchema, type Notification } from "./messages";
 import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../platform/backoff";
 import { logger, type LogEnv } from "../platform/log";
 

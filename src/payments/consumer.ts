@@ -1,14 +1,12 @@
-import { z } from "zod";
 import { retryDelaySeconds } from "../platform/backoff";
 import { logger } from "../platform/log";
 import { OrderFlow } from "../orders/settle";
+import { PaymentJob } from "./job";
 
 export const PAYMENT_QUEUES = {
   main: "holdfast-payments",
   dead: "holdfast-payments-dlq",
 } as const;
-
-const PaymentJob = z.object({ orderId: z.string().regex(/^ord_[0-9a-f]{24}$/) });
 
 /**
  * Charges each order of the batch on its own. Delivery is at least once: the
