@@ -68,7 +68,7 @@ export class SkuObject extends DurableObject<Env> {
       retention_ms: envNumber(env.RETENTION_SECONDS, 7 * 24 * 3600) * 1000,
     });
     this.catalog = new SkuCatalog(this.ledger.tables);
-    this.escrow = new Escrow(env, this.ledger);
+    this.escrow = new Escrow(env, this.ledger, () => Date.now());
     this.alarms = new AlarmKeeper(ctx.storage, () =>
       this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())),
     );
@@ -224,7 +224,7 @@ export class SkuObject extends DurableObject<Env> {
   /** A shard's levels changed; the answer tells it whether to keep reporting. */
   async shardLevels(part: ShardPart, news?: ShardNews): Promise<{ watching: boolean }> {
     if (this.schemaReady && news && news.credited.length > 0) {
-      this.escrow.heard(news);
+      this.escrow.heard(news, Date.now());
       await this.rearm();
     }
     this.liveShards.report(part);
@@ -249,20 +249,20 @@ export class SkuObject extends DurableObject<Env> {
 
   async surrender(keepPace = false): Promise<Surrendered> {
     if (!this.schemaReady) return { transfer: null, keptUnits: 0 };
-    const t = this.escrow.surrender(keepPace);
+    const t = this.escrow.surrender(keepPace, Date.now());
     await this.rearm();
     return t;
   }
 
   async receiveTransfer(t: Transfer): Promise<void> {
     this.ensureSchema();
-    this.guard(() => this.escrow.receive(t));
+    this.guard(() => this.escrow.receive(t, Date.now()));
     await this.rearm();
   }
 
   async postTransfer(transferId: string): Promise<void> {
     if (!this.schemaReady) return;
-    this.escrow.post(transferId);
+    this.escrow.post(transferId, Date.now());
     await this.rearm();
   }
 

@@ -48,6 +48,10 @@ export interface Role {
  * empty it recalls surplus from siblings, so a shard says `sold_out` only
  * when the whole SKU is out. Every move is a two-phase transfer
  * (./transfers.ts) whose sender re-delivers it until the receiver has it.
+ *
+ * Time: a step that happens at one instant takes it as `now_ms`, stamped by
+ * the object; a flow that awaits peers (refill, grant, recall, delivery) reads
+ * the object's clock at each step, since its later steps happen later.
  */
 export class Escrow {
   /** Units of this shard's last grant; it refills when fewer than a quarter of that remain. */
@@ -87,6 +91,8 @@ export class Escrow {
   constructor(
     private readonly env: Env,
     private readonly ledger: SkuLedger,
+    /** The object's clock (Date.now in production). */
+    private readonly now: () => number,
   ) {
     this.soldOutBoundMs = soldOutBoundMs(env);
     this.pace = new Pace(paceWindowMs(this.soldOutBoundMs));
@@ -107,9 +113,8 @@ export class Escrow {
   }
 
   /** The pool's side of ShardNews: posts the grants the shard credited; its pace, bounded. */
-  heard(news: ShardNews | undefined): number {
+  heard(news: ShardNews | undefined, now_ms: number): number {
     const { paceUnits, credited } = news ?? NO_NEWS;
-    const now_ms = Date.now();
     if (credited.length > 0) {
       this.ledger.tables.tx(() => {
         for (const id of credited.slice(0, ESCROW.acks_max)) postTransfer(this.ledger.tables, id, now_ms);
@@ -212,11 +217,11 @@ export class Escrow {
   ): Promise<Replayable<T>> {
     let waiting = false;
     for (let round = 1; round <= ESCROW.reserve_rounds_max; round++) {
-      if (!waiting || this.available() >= quantity || this.knownEmpty(Date.now())) {
-        const outcome = await attempt(this.knownEmpty(Date.now()) ? "final" : "ask");
+      if (!waiting || this.available() >= quantity || this.knownEmpty(this.now())) {
+        const outcome = await attempt(this.knownEmpty(this.now()) ? "final" : "ask");
         if (!isShortage(outcome)) {
           if (outcome.ok && !outcome.replayed) {
-            this.pace.add(quantity, Date.now());
+            this.pace.add(quantity, this.now());
             this.refillIfLow(role);
           }
           return outcome;
@@ -255,11 +260,11 @@ export class Escrow {
         // A SKU's own object that serves holds again (shards back to 1) refills from its old shards.
         if (role.shard === null) {
           const { units } = await this.recall(role, null, "all");
-          if (units === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+          if (units === 0) this.emptyUntilMs = this.now() + this.soldOutBoundMs;
           return units;
         }
         this.poolCalls += 1;
-        const news = this.news(Date.now());
+        const news = this.news(this.now());
         const granted = await this.peer(role, POOL)
           .grant(role.shard!, Math.max(wanted, this.demand), news)
           .catch((e: unknown) => {
@@ -268,10 +273,10 @@ export class Escrow {
           });
         if (granted === "later") return "later";
         if (!granted) {
-          this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+          this.emptyUntilMs = this.now() + this.soldOutBoundMs;
           return 0;
         }
-        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...granted, peer: POOL }, Date.now()));
+        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...granted, peer: POOL }, this.now()));
         this.lastGrant = granted.units;
         this.credited.push(granted.transferId);
         return granted.units;
@@ -292,18 +297,18 @@ export class Escrow {
    * (siblings kept units at their pace, which they are selling).
    */
   async grant(role: Role, shard: number, wanted: number, news?: ShardNews): Promise<Grant> {
-    const paceUnits = this.heard(news);
+    const paceUnits = this.heard(news, this.now());
     let keptUnits = 0;
-    if (this.available() < wanted && role.span > 1 && !this.knownEmpty(Date.now())) {
+    if (this.available() < wanted && role.span > 1 && !this.knownEmpty(this.now())) {
       const recalled = await this.recall(role, shard, "pace");
       keptUnits = recalled.keptUnits;
-      if (recalled.units === 0 && keptUnits === 0 && this.available() === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+      if (recalled.units === 0 && keptUnits === 0 && this.available() === 0) this.emptyUntilMs = this.now() + this.soldOutBoundMs;
     }
     const pool = this.available();
     if (pool <= 0) return keptUnits > 0 ? "later" : null;
     const share = Math.ceil(pool / (2 * Math.max(1, role.shards)));
     const batch = Math.min(ESCROW.grant_units_max, Math.max(wanted, paceUnits, share));
-    return this.ledger.tables.tx(() => sendUnits(this.ledger.tables, shard, batch, Date.now()));
+    return this.ledger.tables.tx(() => sendUnits(this.ledger.tables, shard, batch, this.now()));
   }
 
   /**
@@ -327,7 +332,7 @@ export class Escrow {
       siblings.map(async (i): Promise<Recalled> => {
         const { transfer, keptUnits } = await this.peer(role, i).surrender(keepPace);
         if (!transfer) return { units: 0, keptUnits };
-        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...transfer, peer: i }, Date.now()));
+        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...transfer, peer: i }, this.now()));
         await this.peer(role, i).postTransfer(transfer.transferId);
         return { units: transfer.units, keptUnits };
       }),
@@ -336,8 +341,7 @@ export class Escrow {
   }
 
   /** A shard's side of a recall: sends its free units back to the pool, all of them or those beyond its pace. */
-  surrender(keepPace = false): Surrendered {
-    const now_ms = Date.now();
+  surrender(keepPace: boolean, now_ms: number): Surrendered {
     const free = this.available();
     const keptUnits = keepPace ? Math.min(Math.max(0, free), this.pace.units(now_ms)) : 0;
     const back = free - keptUnits;
@@ -348,23 +352,23 @@ export class Escrow {
   /** A draining shard (its index is past the shard count) gives back everything free at once. */
   async drain(role: Role): Promise<void> {
     if (role.shard === null || role.shard < role.shards) return;
-    const { transfer } = this.surrender();
+    const { transfer } = this.surrender(false, this.now());
     if (transfer) await this.deliver(role, transfer);
   }
 
-  receive(t: Transfer): void {
-    this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, t, Date.now()));
+  receive(t: Transfer, now_ms: number): void {
+    this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, t, now_ms));
   }
 
-  post(transferId: string): void {
-    this.ledger.tables.tx(() => postTransfer(this.ledger.tables, transferId, Date.now()));
+  post(transferId: string, now_ms: number): void {
+    this.ledger.tables.tx(() => postTransfer(this.ledger.tables, transferId, now_ms));
   }
 
   /** Hands a sent transfer to its receiver, then posts it here. */
   async deliver(role: Role, t: Transfer): Promise<void> {
     const self = role.shard ?? POOL;
     await this.peer(role, t.peer).receiveTransfer({ transferId: t.transferId, peer: self, units: t.units });
-    this.post(t.transferId);
+    this.post(t.transferId, this.now());
   }
 
   /** The alarm's step: re-delivers transfers whose receiver may never have credited them. */
