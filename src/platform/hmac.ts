@@ -4,8 +4,10 @@
  * itself (a tenth of a hold's Worker time in the bench), so each secret's key
  * is imported once per isolate.
  */
-const MAC_BYTES = 32;
-/** RFC 2104 §5: a MAC truncated to fewer than half its bits (or 80) is too weak to accept. */
+
+/** The length of a whole HMAC-SHA256. */
+export const HMAC_BYTES = 32;
+/** RFC 2104 §5: a truncated MAC keeps at least half the hash's bits (and no fewer than 80). */
 const TRUNCATED_MIN_BYTES = 16;
 /** The service signs with a handful of secrets; the bound only guards against a caller passing data as one. */
 const KEYS_MAX = 8;
@@ -33,8 +35,8 @@ export async function hmacSign(secret: string, data: string): Promise<Uint8Array
  * crypto.subtle.verify for a whole MAC, timingSafeEqual for a truncated one.
  */
 export async function hmacVerify(secret: string, data: string, mac: Uint8Array): Promise<boolean> {
-  if (mac.byteLength === MAC_BYTES) return crypto.subtle.verify("HMAC", await keyOf(secret), mac, new TextEncoder().encode(data));
-  if (mac.byteLength < TRUNCATED_MIN_BYTES || mac.byteLength > MAC_BYTES) return false;
+  if (mac.byteLength === HMAC_BYTES) return crypto.subtle.verify("HMAC", await keyOf(secret), mac, new TextEncoder().encode(data));
+  if (mac.byteLength < TRUNCATED_MIN_BYTES || mac.byteLength > HMAC_BYTES) return false;
   const full = await hmacSign(secret, data);
   return crypto.subtle.timingSafeEqual(full.subarray(0, mac.byteLength), mac);
 }

@@ -1,5 +1,5 @@
 import { fromBase64url } from "./base64url";
-import { hmacVerify } from "./hmac";
+import { HMAC_BYTES, hmacVerify } from "./hmac";
 
 /**
  * HS256 JWT verification (RFC 7519) for shopper tokens, on the shared HMAC
@@ -24,7 +24,7 @@ export async function verifyHs256(
   if ("crit" in header) return null;
   // HS256 signs with the whole MAC: a truncated one is not a valid token.
   const signature = fromBase64url(s);
-  if (signature?.byteLength !== 32 || !(await hmacVerify(secret, `${h}.${p}`, signature))) return null;
+  if (signature?.byteLength !== HMAC_BYTES || !(await hmacVerify(secret, `${h}.${p}`, signature))) return null;
   const claims = json(p);
   if (!claims || typeof claims.exp !== "number" || claims.exp <= now_s - LEEWAY_S) return null;
   if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > now_s + LEEWAY_S)) return null;
