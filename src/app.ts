@@ -9,6 +9,7 @@ import { allowedMethods } from "./http/allowed-methods";
 import { corsFor } from "./http/cors";
 import { observe } from "./http/observe";
 import { problemResponse } from "./http/problem";
+import { logger } from "./platform/log";
 import { auditRoutes } from "./routes/audit";
 import { completeContract } from "./routes/contract";
 import { healthRoutes } from "./routes/health";
@@ -141,17 +142,13 @@ export function createApp() {
       // Hono's own 4xx, e.g. a body that is not JSON.
       return problemResponse("invalid_request", err.message || "The request is not valid.");
     }
-    console.error(
-      JSON.stringify({
-        level: "error",
-        event: "unhandled",
-        requestId,
-        method: c.req.method,
-        path: c.req.path,
-        error: String(err),
-        stack: err instanceof Error ? err.stack : undefined,
-      }),
-    );
+    logger(c.env).error("unhandled", {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      error: String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
     return problemResponse("internal", "Something went wrong on our side; the request may be retried.");
   });
 

@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { orders } from "./db/schema";
 import { pruneReplies } from "./idempotency/d1-replies";
 import { OrderFlow } from "./orders/settle";
+import { logger } from "./platform/log";
 
 /** Rows one scheduled run may delete per table: the cron comes back, so a backlog drains over runs. */
 const PRUNE_ROWS_MAX = 5_000;
@@ -54,7 +55,7 @@ export async function runMaintenance(
       refunds += 1;
     } catch (e) {
       // The next run tries again; one stuck refund must not stop the others.
-      console.error(JSON.stringify({ level: "error", event: "refund_resume_failed", orderId, error: String(e) }));
+      logger(env).error("refund_resume_failed", { orderId, error: String(e) });
     }
   }
   return { replies, webhooks: webhooks.meta.changes ?? 0, holds: holds.meta.changes ?? 0, refunds };

@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { runMaintenance } from "./maintenance";
+import { logger } from "./platform/log";
 import { handleNotificationDeadLetters, handleNotifications, NOTIFICATION_QUEUES } from "./notifications/consumer";
 import { handlePaymentDeadLetters, handlePayments, PAYMENT_QUEUES } from "./payments/consumer";
 
@@ -19,7 +20,7 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
     const pruned = await runMaintenance(env, controller.scheduledTime);
-    if (env.LOG_LEVEL !== "warn") console.log(JSON.stringify({ level: "info", event: "maintenance", ...pruned }));
+    logger(env).info("maintenance", pruned);
   },
   async queue(batch, env) {
     const consume = consumers[batch.queue];

@@ -169,6 +169,7 @@ describe("shipping the SKU outbox to the audit log", () => {
         db: failingD1(),
         notifications: fakeQueue().queue,
         lowStockThreshold: 10,
+        log: o.log,
       });
       const r = await down.drain();
       return { ...r, retryInMs: down.retryNotBeforeMs - Date.now() };
@@ -194,6 +195,7 @@ describe("shipping the SKU outbox to the audit log", () => {
         db: env.DB,
         notifications: fakeQueue({ fail: true }).queue,
         lowStockThreshold: 10,
+        log: o.log,
       }).drain();
     });
     expect(crashed.ok).toBe(false);
@@ -206,6 +208,7 @@ describe("shipping the SKU outbox to the audit log", () => {
         db: env.DB,
         notifications: q.queue,
         lowStockThreshold: 10,
+        log: o.log,
       }).drain();
       return { report, sent: q.sent };
     });
@@ -243,7 +246,12 @@ describe("shipping the SKU outbox to the audit log", () => {
     const ship = () =>
       runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
         const q = fakeQueue();
-        await new OutboxShipper(state.storage, o.ledger.tables, { db: env.DB, notifications: q.queue, lowStockThreshold: 10 }).drain();
+        await new OutboxShipper(state.storage, o.ledger.tables, {
+          db: env.DB,
+          notifications: q.queue,
+          lowStockThreshold: 10,
+          log: o.log,
+        }).drain();
         return (q.sent as Array<{ id: string; type: string; data: { available: number } }>).map((n) => [
           n.id.split(":").slice(-2).join(":"),
           n.data.available,

@@ -4,6 +4,7 @@ import { keysMovedTo, MovedKeys } from "../src/stock/shards/moved-keys";
 import { POOL, shardOf } from "../src/stock/addressing";
 import type { SkuObject } from "../src/objects/sku-object";
 import type { SqlReplies } from "../src/idempotency/sql-replies";
+import { createLog } from "../src/platform/log";
 
 /** Hold keys that follow their customers across a change of the shard count (src/stock/shards/moved-keys.ts). */
 
@@ -33,7 +34,7 @@ describe("hold keys that moved with their customers", () => {
   });
 
   it("asks every object of the earlier counts but itself, once per role", async () => {
-    const moved = new MovedKeys();
+    const moved = new MovedKeys(createLog("critical"));
     const { peer, asked } = peers((home) => [`key-from-${home}`]);
     expect(await moved.here(2, 4, [], peer)).toEqual([]);
     expect(asked).toEqual([]);
@@ -48,7 +49,7 @@ describe("hold keys that moved with their customers", () => {
   });
 
   it("after a failed ask, answers without asking for a while, so a stampede of refusals asks once", async () => {
-    const moved = new MovedKeys();
+    const moved = new MovedKeys(createLog("critical"));
     const { peer, asked } = peers(() => new Error("overloaded"));
     expect(await moved.here(0, 2, [4], peer)).toBeNull();
     const after = asked.length;

@@ -308,7 +308,12 @@ describe("stock shards", () => {
       const whole = { onHand: 12, reserved: 12, available: 0, sold: 0, received: 12, returned: 0 };
       expect(judgeWhole(o.ledger.tables, whole, false, 10, Date.now()).map((a) => a.type)).toEqual(["stock.sold_out"]);
       const q = fakeQueue();
-      await new OutboxShipper(state.storage, o.ledger.tables, { db: env.DB, notifications: q.queue, lowStockThreshold: 10 }).drain();
+      await new OutboxShipper(state.storage, o.ledger.tables, {
+        db: env.DB,
+        notifications: q.queue,
+        lowStockThreshold: 10,
+        log: o.log,
+      }).drain();
       return q.sent as Array<{ id: string; type: string; sku: string; data: { available: number } }>;
     });
     expect(sent).toEqual([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Levels } from "../src/domain/types";
 import { DEFAULT_LOW_STOCK_THRESHOLD, detectStockAlerts, parseThreshold, stockAlert } from "../src/stock/alerts";
+import { createLog } from "../src/platform/log";
 
 const at = (seq: number, available: number): { seq: number; atMs: number; levels: Levels } => ({
   seq,
@@ -81,14 +82,17 @@ describe("detectStockAlerts when the merchant stocks the SKU (issue 10)", () => 
 });
 
 describe("parseThreshold", () => {
-  it("parses a whole number and falls back to the default otherwise", () => {
-    expect(parseThreshold("10")).toBe(10);
-    expect(parseThreshold(" 3 ")).toBe(3);
-    expect(parseThreshold("0")).toBe(0);
-    expect(parseThreshold(undefined)).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
-    expect(parseThreshold("")).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
-    expect(parseThreshold("-1")).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
-    expect(parseThreshold("ten")).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
-    expect(parseThreshold("2.5")).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
+  it("parses a whole number and falls back to the default otherwise, warning of a value it could not read", () => {
+    const warned: string[] = [];
+    const log = createLog("debug", (_level, line) => warned.push(line));
+    expect(parseThreshold("10", log)).toBe(10);
+    expect(parseThreshold(" 3 ", log)).toBe(3);
+    expect(parseThreshold("0", log)).toBe(0);
+    expect(parseThreshold(undefined, log)).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
+    expect(parseThreshold("", log)).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
+    expect(parseThreshold("-1", log)).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
+    expect(parseThreshold("ten", log)).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
+    expect(parseThreshold("2.5", log)).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
+    expect(warned.map((line) => JSON.parse(line).value)).toEqual(["-1", "ten", "2.5"]);
   });
 });

@@ -1,5 +1,4 @@
-import type { z } from "@hono/zod-openapi";
-import type { FieldError } from "../routes/schemas";
+import { z } from "@hono/zod-openapi";
 
 /**
  * The error vocabulary of the API (spec §6). Expected refusals travel as
@@ -52,7 +51,21 @@ export function accept<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };
 }
 
-/** One offending field of an `invalid_request`, typed by the contract's schema. */
+/**
+ * One field that failed validation (`errors` of an `invalid_request` problem).
+ * It lives here, not with the route schemas, because the HTTP layer's
+ * `ProblemError` carries it and the contract's problem document lists it.
+ */
+export const FieldError = z
+  .object({
+    in: z
+      .enum(["json", "form", "query", "param", "header", "cookie"])
+      .openapi({ description: "Where the field is: `json` (the body), `query`, `param`, `header`…" }),
+    path: z.string().openapi({ description: "Dotted path of the field inside it; empty for the whole." }),
+    message: z.string(),
+  })
+  .openapi("FieldError");
+
 export type FieldIssue = z.infer<typeof FieldError>;
 
 /** Thrown by the HTTP layer (auth, parsing) to leave through the one error handler. */

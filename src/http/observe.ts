@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { PROBLEM_CONTENT_TYPE, problemCodeOf } from "./problem";
 import type { AppEnv } from "./context";
+import { logger } from "../platform/log";
 
 const SKU_IN_PATH = /^\/v1\/skus\/([^/]+)/;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -29,9 +30,7 @@ export function observe(): MiddlewareHandler<AppEnv> {
       doubles: [latency_ms, c.res.status],
       indexes: [sku || route],
     });
-    const line = {
-      level: c.res.status >= 500 ? "error" : "info",
-      event: "request",
+    logger(c.env).at(c.res.status >= 500 ? "error" : "info", "request", {
       requestId,
       method: c.req.method,
       route,
@@ -39,9 +38,7 @@ export function observe(): MiddlewareHandler<AppEnv> {
       code,
       sku: sku || undefined,
       latency_ms: Math.round(latency_ms * 10) / 10,
-    };
-    if (line.level === "error") console.error(JSON.stringify(line));
-    else if (c.env.LOG_LEVEL !== "warn") console.log(JSON.stringify(line));
+    });
   };
 }
 

@@ -1,7 +1,7 @@
 import { deliverNotification, type DeliveryOptions, type DeliveryResult, type NotificationEnv } from "./deliver";
-import type { Notification } from "./messages";
-import { NotificationSchema } from "./schema";
+import { NotificationSchema, type Notification } from "./messages";
 import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../platform/backoff";
+import { logger, type LogEnv } from "../platform/log";
 
 /**
  * Consumers of the `notifications` queue and of its dead-letter queue. The Worker's
@@ -28,17 +28,13 @@ async function processMessage(msg: Message<unknown>, queue: string, env: Notific
   if (!parsed.success) {
     // Retrying cannot make a malformed body valid; ack it so it neither loops nor
     // fills the DLQ, and log it loudly (with the body) so the producer gets fixed.
-    console.error(
-      JSON.stringify({
-        level: "error",
-        event: "notification.malformed",
-        queue,
-        messageId: msg.id,
-        attempts: msg.attempts,
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-        body: safeBody(msg.body),
-      }),
-    );
+    logger(env).error("notification.malformed", {
+      queue,
+      messageId: msg.id,
+      attempts: msg.attempts,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+      body: safeBody(msg.body),
+    });
     msg.ack();
     return;
   }
@@ -57,28 +53,24 @@ async function processMessage(msg: Message<unknown>, queue: string, env: Notific
 
   const backoff = retryDelaySeconds(msg.attempts);
   const delaySeconds = Math.min(Math.max(backoff, result.retryAfterSeconds ?? 0), MAX_RETRY_DELAY_SECONDS);
-  console.warn(
-    JSON.stringify({
-      level: "warn",
-      event: "notification.delivery_failed",
-      id: n.id,
-      type: n.type,
-      messageId: msg.id,
-      attempts: msg.attempts,
-      reason: result.reason,
-      status: result.status,
-      retryInSeconds: delaySeconds,
-      // A plain 4xx is the merchant's endpoint refusing us; retried anyway (they may
-      // fix it within the retry window), but say so instead of looking like an outage.
-      note:
-        result.reason === "rejected"
-          ? "merchant endpoint rejected the notification (4xx); retrying in case it is fixed, check the endpoint"
-          : result.reason === "misconfigured"
-            ? "set MERCHANT_WEBHOOK_SECRET, or clear MERCHANT_WEBHOOK_URL to log notifications"
-            : undefined,
-      detail: result.detail,
-    }),
-  );
+  logger(env).warn("notification.delivery_failed", {
+    id: n.id,
+    type: n.type,
+    messageId: msg.id,
+    attempts: msg.attempts,
+    reason: result.reason,
+    status: result.status,
+    retryInSeconds: delaySeconds,
+    // A plain 4xx is the merchant's endpoint refusing us; retried anyway (they may
+    // fix it within the retry window), but say so instead of looking like an outage.
+    note:
+      result.reason === "rejected"
+        ? "merchant endpoint rejected the notification (4xx); retrying in case it is fixed, check the endpoint"
+        : result.reason === "misconfigured"
+          ? "set MERCHANT_WEBHOOK_SECRET, or clear MERCHANT_WEBHOOK_URL to log notifications"
+          : undefined,
+    detail: result.detail,
+  });
   msg.retry({ delaySeconds });
 }
 
@@ -87,23 +79,20 @@ async function processMessage(msg: Message<unknown>, queue: string, env: Notific
  * body (the log is the record to replay them from) and acked: retrying here would
  * only spin.
  */
-export async function handleNotificationDeadLetters(batch: MessageBatch<unknown>, _env?: unknown): Promise<void> {
+export async function handleNotificationDeadLetters(batch: MessageBatch<unknown>, env?: LogEnv): Promise<void> {
+  const log = logger(env);
   for (const msg of batch.messages) {
     const parsed = NotificationSchema.safeParse(msg.body);
-    console.error(
-      JSON.stringify({
-        level: "error",
-        event: "notification.dead_letter",
-        queue: batch.queue,
-        messageId: msg.id,
-        id: parsed.success ? parsed.data.id : undefined,
-        type: parsed.success ? parsed.data.type : undefined,
-        audience: parsed.success ? parsed.data.audience : undefined,
-        attempts: msg.attempts,
-        firstEnqueuedAt: msg.timestamp.toISOString(),
-        body: safeBody(msg.body),
-      }),
-    );
+    log.error("notification.dead_letter", {
+      queue: batch.queue,
+      messageId: msg.id,
+      id: parsed.success ? parsed.data.id : undefined,
+      type: parsed.success ? parsed.data.type : undefined,
+      audience: parsed.success ? parsed.data.audience : undefined,
+      attempts: msg.attempts,
+      firstEnqueuedAt: msg.timestamp.toISOString(),
+      body: safeBody(msg.body),
+    });
     msg.ack();
   }
 }

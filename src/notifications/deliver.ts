@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import type { Notification } from "./messages";
+import { logger } from "../platform/log";
 
 /**
  * Delivery of one notification: to the merchant's webhook when one is configured,
@@ -41,8 +42,7 @@ export function webhookPayload(n: Notification): Record<string, unknown> {
 export async function deliverNotification(n: Notification, env: NotificationEnv, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
   const url = env.MERCHANT_WEBHOOK_URL?.trim();
   if (!url) {
-    // An info line like every other: LOG_LEVEL=warn (the test suite) keeps it out.
-    if (env.LOG_LEVEL !== "warn") console.log(JSON.stringify({ level: "info", event: "notification", notification: webhookPayload(n) }));
+    logger(env).info("notification", { notification: webhookPayload(n) });
     return { ok: true, via: "log" };
   }
   // Sending unsigned would teach merchants to skip verification; fail (and retry) until the secret is set.

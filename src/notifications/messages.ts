@@ -1,26 +1,42 @@
+import { z } from "zod";
+
 /**
- * Messages on the `notifications` queue. Each carries a stable `id` so the
- * consumer (and the receiving webhook) can drop the duplicates that
- * at-least-once delivery brings.
+ * Messages on the `notifications` queue: one schema for the producers (the
+ * SKU objects' outbox, the order flow) and the consumer. Each carries a stable
+ * `id` so the consumer (and the receiving webhook) can drop the duplicates
+ * that at-least-once delivery brings. Queue bodies are untrusted at the
+ * consumer (an old producer, a manual `wrangler queues` send, a bad deploy),
+ * so every message is parsed before delivery; one that does not parse is acked
+ * and logged instead of being retried until it reaches the dead-letter queue.
  */
-export type Notification =
-  | {
-      id: string;
-      audience: "shopper";
-      type: "order.confirmed" | "order.payment_failed" | "order.refunded";
-      orderId: string;
-      customerId: string;
-      data: Record<string, unknown>;
-      atMs: number;
-    }
-  | {
-      id: string;
-      audience: "merchant";
-      type: "stock.low" | "stock.sold_out" | "stock.back_in_stock";
-      sku: string;
-      data: { available: number; onHand: number; threshold?: number };
-      atMs: number;
-    };
+const id = z.string().min(1).max(200);
+const atMs = z.number().int().nonnegative();
+
+const ShopperNotificationSchema = z.object({
+  id,
+  audience: z.literal("shopper"),
+  type: z.enum(["order.confirmed", "order.payment_failed", "order.refunded"]),
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+  atMs,
+});
+
+const MerchantNotificationSchema = z.object({
+  id,
+  audience: z.literal("merchant"),
+  type: z.enum(["stock.low", "stock.sold_out", "stock.back_in_stock"]),
+  sku: z.string().min(1),
+  data: z.object({
+    available: z.number().int(),
+    onHand: z.number().int(),
+    threshold: z.number().int().nonnegative().optional(),
+  }),
+  atMs,
+});
+
+export const NotificationSchema = z.discriminatedUnion("audience", [ShopperNotificationSchema, MerchantNotificationSchema]);
+export type Notification = z.infer<typeof NotificationSchema>;
 
 /** Queues notifications, at most 100 a call as Queues allow. */
 export async function enqueueNotifications(queue: Queue, notifications: readonly Notification[]): Promise<void> {

@@ -27,6 +27,7 @@ import { readLive, readWhole, ShardParts, ShardReporter } from "../stock/live/sh
 import { WholeAlerts } from "../stock/whole-alerts";
 import { problemResponse } from "../http/problem";
 import { envNumber } from "../platform/env-number";
+import { logger, type Log } from "../platform/log";
 
 /**
  * The single writer of one SKU's stock (spec §1). RPC methods stamp the
@@ -41,6 +42,7 @@ export class SkuObject extends DurableObject<Env> {
   readonly shipper: OutboxShipper;
   /** The pool's and the shards' side of stock shards (spec §8). */
   readonly escrow: Escrow;
+  readonly log: Log;
   private readonly alarms: AlarmKeeper;
   private readonly upkeep: Upkeep;
   /** Live sockets of the SKU (spec §10), on its own object; shards report to it. */
@@ -59,13 +61,14 @@ export class SkuObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.log = logger(env);
     this.ledger = new SkuLedger(ctx.storage, {
       hold_seconds: envNumber(env.DEFAULT_HOLD_SECONDS, 600, { min: 1 }),
       payment_seconds: envNumber(env.DEFAULT_PAYMENT_SECONDS, 900, { min: 1 }),
       retention_ms: envNumber(env.RETENTION_SECONDS, 7 * 24 * 3600) * 1000,
     });
     this.catalog = new SkuCatalog(this.ledger.tables);
-    this.escrow = new Escrow(env, this.ledger);
+    this.escrow = new Escrow(env, this.ledger, () => Date.now());
     this.alarms = new AlarmKeeper(ctx.storage, () =>
       this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())),
     );
@@ -76,16 +79,22 @@ export class SkuObject extends DurableObject<Env> {
       (fn) => this.guard(fn),
       (opts) => this.rearm(opts),
     );
-    const lowStockThreshold = parseThreshold(env.LOW_STOCK_THRESHOLD);
-    this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, { db: env.DB, notifications: env.NOTIFICATIONS, lowStockThreshold });
+    const lowStockThreshold = parseThreshold(env.LOW_STOCK_THRESHOLD, this.log);
+    this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, {
+      db: env.DB,
+      notifications: env.NOTIFICATIONS,
+      lowStockThreshold,
+      log: this.log,
+    });
     this.wholeAlerts = new WholeAlerts(
       this.ledger.tables,
       async () => (this.schemaReady ? readWhole(this.ledger, this.escrow, this.liveShards) : null),
       () => this.alarms.rearm(),
       lowStockThreshold,
+      this.log,
     );
-    this.live = new LivePush(ctx, () => readLive(this.ledger, this.escrow, this.liveShards));
-    this.reporter = new ShardReporter(this.ledger, this.escrow);
+    this.live = new LivePush(ctx, () => readLive(this.ledger, this.escrow, this.liveShards), this.log);
+    this.reporter = new ShardReporter(this.ledger, this.escrow, this.log);
     void ctx.blockConcurrencyWhile(async () => {
       if (!hasSchema(ctx.storage)) return;
       this.ensureSchema();
@@ -215,7 +224,7 @@ export class SkuObject extends DurableObject<Env> {
   /** A shard's levels changed; the answer tells it whether to keep reporting. */
   async shardLevels(part: ShardPart, news?: ShardNews): Promise<{ watching: boolean }> {
     if (this.schemaReady && news && news.credited.length > 0) {
-      this.escrow.heard(news);
+      this.escrow.heard(news, Date.now());
       await this.rearm();
     }
     this.liveShards.report(part);
@@ -240,20 +249,20 @@ export class SkuObject extends DurableObject<Env> {
 
   async surrender(keepPace = false): Promise<Surrendered> {
     if (!this.schemaReady) return { transfer: null, keptUnits: 0 };
-    const t = this.escrow.surrender(keepPace);
+    const t = this.escrow.surrender(keepPace, Date.now());
     await this.rearm();
     return t;
   }
 
   async receiveTransfer(t: Transfer): Promise<void> {
     this.ensureSchema();
-    this.guard(() => this.escrow.receive(t));
+    this.guard(() => this.escrow.receive(t, Date.now()));
     await this.rearm();
   }
 
   async postTransfer(transferId: string): Promise<void> {
     if (!this.schemaReady) return;
-    this.escrow.post(transferId);
+    this.escrow.post(transferId, Date.now());
     await this.rearm();
   }
 
@@ -403,15 +412,7 @@ export class SkuObject extends DurableObject<Env> {
       return fn();
     } catch (e) {
       if (e instanceof InvariantViolation) {
-        console.error(
-          JSON.stringify({
-            level: "critical",
-            event: "invariant_violation",
-            object: this.ctx.id.toString(),
-            invariant: e.invariant,
-            facts: e.facts,
-          }),
-        );
+        this.log.critical("invariant_violation", { object: this.ctx.id.toString(), invariant: e.invariant, facts: e.facts });
         this.ledger.recordViolation();
       }
       throw e;

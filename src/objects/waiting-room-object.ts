@@ -5,6 +5,7 @@ import { Coordinator, COORDINATOR_STEPS } from "../waiting-room/coordinator";
 import { JOIN_SHARD_STEPS, JoinShard, type Draw, type ShardSurvey } from "../waiting-room/join-shard";
 import { LINE_STEPS } from "../waiting-room/line";
 import type { QueueState } from "../waiting-room/state";
+import { logger } from "../platform/log";
 
 /** How long the alarm waits before retrying a tick that failed (a SKU object or a shard did not answer). */
 const TICK_RETRY_MS = 2_000;
@@ -53,7 +54,7 @@ export class WaitingRoomObject extends DurableObject<Env> {
     try {
       next = (await this.coordinator.tick(Date.now())).nextAtMs;
     } catch (e) {
-      console.error(JSON.stringify({ level: "error", event: "queue_tick_failed", object: this.ctx.id.toString(), error: String(e) }));
+      logger(this.env).error("queue_tick_failed", { object: this.ctx.id.toString(), error: String(e) });
       next = Date.now() + TICK_RETRY_MS;
     }
     if (next === null) await this.ctx.storage.deleteAlarm();

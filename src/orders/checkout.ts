@@ -6,16 +6,13 @@ import type { IdempotencyKey } from "../idempotency/rule";
 import { holdStub, placeOfHold } from "../stock/addressing";
 import { reserveFor } from "../stock/shards/hold-routing";
 import { providerName } from "../payments";
+import { enqueuePayment } from "../payments/job";
 import { OrderStore } from "./store";
 import { orderView, type OrderView } from "./view";
 
 export type CheckoutInput = ({ holdIds: string[] } | { items: Array<{ sku: string; quantity: number }> }) & {
   paymentMethod: string;
 };
-
-export interface PaymentJob {
-  orderId: string;
-}
 
 type Taken = { ok: true; holds: Hold[] } | (Refusal & { sku: string; replayed?: boolean });
 
@@ -90,7 +87,7 @@ export async function checkout(
     const existing = await existingOrder(env, store, orderId, idem);
     if (existing) return existing;
   }
-  await env.PAYMENTS.send({ orderId } satisfies PaymentJob, { contentType: "json" });
+  await enqueuePayment(env.PAYMENTS, { orderId });
   return accept(view);
 }
 
@@ -107,7 +104,7 @@ async function existingOrder(env: Env, store: OrderStore, orderId: string, idem:
     return refuse("idempotency_key_reused", "This Idempotency-Key was used with a different request.");
   }
   if (prior.order.status === "pending_payment" && prior.order.paymentStatus === null) {
-    await env.PAYMENTS.send({ orderId } satisfies PaymentJob, { contentType: "json" });
+    await enqueuePayment(env.PAYMENTS, { orderId });
   }
   return { ...accept(orderView(prior.order, prior.items)), replayed: true };
 }

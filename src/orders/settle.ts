@@ -2,6 +2,7 @@ import type { OrderItemRow, OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { enqueueNotifications, type Notification } from "../notifications/messages";
 import { paymentProvider } from "../payments";
+import { enqueuePayment } from "../payments/job";
 import { holdStub } from "../stock/addressing";
 import { releaseHolds } from "./checkout";
 import { OrderStore } from "./store";
@@ -86,7 +87,7 @@ export class OrderFlow {
    */
   private async expireAtDeadline(order: OrderRow, now_ms: number): Promise<void> {
     const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil((order.expiresAtMs - now_ms) / 1000) + 1));
-    await this.env.PAYMENTS.send({ orderId: order.orderId }, { contentType: "json", delaySeconds });
+    await enqueuePayment(this.env.PAYMENTS, { orderId: order.orderId }, delaySeconds);
   }
 
   /** The money is in. Commits every hold; if any hold is gone the payment is refunded and the order says so. */
@@ -170,7 +171,7 @@ export class OrderFlow {
     if (!result.moved) {
       return refuse("invalid_order_state", `The order is ${result.order.status}.`, { orderStatus: result.order.status });
     }
-    await this.env.PAYMENTS.send({ orderId }, { contentType: "json" });
+    await enqueuePayment(this.env.PAYMENTS, { orderId });
     return accept(orderView(result.order, items));
   }
 

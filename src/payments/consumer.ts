@@ -1,13 +1,12 @@
-import { z } from "zod";
 import { retryDelaySeconds } from "../platform/backoff";
+import { logger } from "../platform/log";
 import { OrderFlow } from "../orders/settle";
+import { PaymentJob } from "./job";
 
 export const PAYMENT_QUEUES = {
   main: "holdfast-payments",
   dead: "holdfast-payments-dlq",
 } as const;
-
-const PaymentJob = z.object({ orderId: z.string().regex(/^ord_[0-9a-f]{24}$/) });
 
 /**
  * Charges each order of the batch on its own. Delivery is at least once: the
@@ -17,10 +16,11 @@ const PaymentJob = z.object({ orderId: z.string().regex(/^ord_[0-9a-f]{24}$/) })
  */
 export async function handlePayments(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const flow = new OrderFlow(env);
+  const log = logger(env);
   for (const msg of batch.messages) {
     const job = PaymentJob.safeParse(msg.body);
     if (!job.success) {
-      console.error(JSON.stringify({ level: "error", event: "payment_job_malformed", id: msg.id, body: msg.body }));
+      log.error("payment_job_malformed", { id: msg.id, body: msg.body });
       msg.ack();
       continue;
     }
@@ -29,16 +29,7 @@ export async function handlePayments(batch: MessageBatch<unknown>, env: Env): Pr
       msg.ack();
     } catch (e) {
       const delaySeconds = retryDelaySeconds(msg.attempts);
-      console.warn(
-        JSON.stringify({
-          level: "warn",
-          event: "payment_retry",
-          orderId: job.data.orderId,
-          attempts: msg.attempts,
-          delaySeconds,
-          error: String(e),
-        }),
-      );
+      log.warn("payment_retry", { orderId: job.data.orderId, attempts: msg.attempts, delaySeconds, error: String(e) });
       msg.retry({ delaySeconds });
     }
   }
@@ -50,9 +41,10 @@ export async function handlePayments(batch: MessageBatch<unknown>, env: Env): Pr
  */
 export async function handlePaymentDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const flow = new OrderFlow(env);
+  const log = logger(env);
   for (const msg of batch.messages) {
     const job = PaymentJob.safeParse(msg.body);
-    console.error(JSON.stringify({ level: "error", event: "payment_dead_letter", id: msg.id, body: msg.body, attempts: msg.attempts }));
+    log.error("payment_dead_letter", { id: msg.id, body: msg.body, attempts: msg.attempts });
     if (!job.success) {
       msg.ack();
       continue;

@@ -1,18 +1,18 @@
 import { ProblemError } from "../domain/problems";
+import { fromBase64url, toBase64url } from "./base64url";
 
 /** Opaque cursors: base64url of UTF-8 text. Their content is not part of the API. */
 export function encodeCursor(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return toBase64url(new TextEncoder().encode(text));
 }
 
 /** The cursor's text, or null when it is not base64url of UTF-8. */
 export function decodeCursor(cursor: string): string | null {
-  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) return null;
+  if (cursor.length === 0 || cursor.length > 1024) return null;
+  const bytes = fromBase64url(cursor);
+  if (!bytes) return null;
   try {
-    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     return null;
   }

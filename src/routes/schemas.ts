@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CUSTOMER_ID } from "../http/auth";
-import { PROBLEMS, type ProblemCode } from "../domain/problems";
+import { FieldError, PROBLEMS, type ProblemCode } from "../domain/problems";
 import { isCurrency } from "../domain/currencies";
 import { HOLD_ID_PATTERN } from "../stock/addressing";
 import { OrderStatus as OrderStatusEnum } from "./order-schemas";
@@ -80,17 +80,6 @@ export const Hold = z
     orderId: z.string().optional(),
   })
   .openapi("Hold");
-
-/** One field that failed validation (`errors` of an `invalid_request` problem). */
-export const FieldError = z
-  .object({
-    in: z
-      .enum(["json", "form", "query", "param", "header", "cookie"])
-      .openapi({ description: "Where the field is: `json` (the body), `query`, `param`, `header`…" }),
-    path: z.string().openapi({ description: "Dotted path of the field inside it; empty for the whole." }),
-    message: z.string(),
-  })
-  .openapi("FieldError");
 
 /**
  * RFC 9457 problem document with the API's stable `code`. Extension members

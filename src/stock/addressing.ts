@@ -60,19 +60,21 @@ export function placeOfHold(holdId: string): { sku: string; shard: number | null
   return { sku: m[2]!, shard: m[1] === undefined ? null : Number(m[1]) };
 }
 
+/**
+ * A stub of a SKU's (or shard's) object, typed by its binding rather than by
+ * importing the class: the object is built from stock/, so stock/ naming it
+ * back would close an import cycle.
+ */
+export type SkuStub = ReturnType<Env["SKU"]["getByName"]>;
+
 /** The object that owns a hold. Callers have validated the id; a malformed one is a bug. */
-export function holdStub(env: Env, holdId: string): DurableObjectStub<import("../objects/sku-object").SkuObject> {
+export function holdStub(env: Env, holdId: string): SkuStub {
   const place = placeOfHold(holdId);
   if (!place) throw new Error(`not a hold id: ${holdId}`);
   return env.SKU.getByName(objectName(place.sku, place.shard));
 }
 
 /** The object that takes a customer's new holds on a SKU split into `shards`. */
-export function customerStub(
-  env: Env,
-  sku: string,
-  customerId: string,
-  shards: number,
-): DurableObjectStub<import("../objects/sku-object").SkuObject> {
+export function customerStub(env: Env, sku: string, customerId: string, shards: number): SkuStub {
   return env.SKU.getByName(shards <= 1 ? sku : objectName(sku, shardOf(customerId, shards)));
 }

@@ -1,4 +1,5 @@
 import type { Levels } from "../domain/types";
+import type { Log } from "../platform/log";
 
 /**
  * Merchant stock alerts, detected from consecutive levels of one SKU's audit
@@ -64,10 +65,10 @@ function lowAfterStocking(available: number, threshold: number): boolean {
 export const DEFAULT_LOW_STOCK_THRESHOLD = 10;
 
 /** LOW_STOCK_THRESHOLD is a string var; a bad value falls back to the default rather than disabling alerts. */
-export function parseThreshold(raw: string | undefined): number {
+export function parseThreshold(raw: string | undefined, log: Log): number {
   const text = raw?.trim() ?? "";
   if (!/^\d{1,9}$/.test(text)) {
-    if (text !== "") console.warn(JSON.stringify({ level: "warn", event: "bad_low_stock_threshold", value: raw }));
+    if (text !== "") log.warn("bad_low_stock_threshold", { value: raw });
     return DEFAULT_LOW_STOCK_THRESHOLD;
   }
   return Number(text);

@@ -7,6 +7,7 @@ import { auditEvents, inventory } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
 import type { Levels } from "../domain/types";
 import { enqueueNotifications, type Notification } from "../notifications/messages";
+import type { Log } from "../platform/log";
 import type { SkuTables } from "./tables";
 import { holdStatesIn, upsertCustomerHolds } from "./customer-holds";
 import { objectName } from "./addressing";
@@ -53,6 +54,7 @@ export interface ShipperDeps {
   db: D1Database;
   notifications: Queue;
   lowStockThreshold: number;
+  log: Log;
 }
 
 export interface ShipReport {
@@ -143,16 +145,12 @@ export class OutboxShipper {
       this.failures += 1;
       const wait = Math.min(SHIPPING.retry_max_ms, SHIPPING.retry_base_ms * 2 ** Math.min(this.failures - 1, 16));
       this.retryNotBeforeMs = Date.now() + wait;
-      console.error(
-        JSON.stringify({
-          level: "error",
-          event: "outbox_ship_failed",
-          sku: this.tables.sku()?.sku,
-          failures: this.failures,
-          retryInMs: wait,
-          error: String(e),
-        }),
-      );
+      this.deps.log.error("outbox_ship_failed", {
+        sku: this.tables.sku()?.sku,
+        failures: this.failures,
+        retryInMs: wait,
+        error: String(e),
+      });
       return { ok: false, shipped, batches, pending: true, capped: false, error: String(e) };
     }
   }
@@ -221,7 +219,7 @@ export class OutboxShipper {
     const results = await db.batch(statements);
     const stored = (results.at(-1) as Array<{ hash: string }>)[0]?.hash;
     if (stored !== tip.hash) {
-      console.error(JSON.stringify({ level: "critical", event: "audit_chain_diverged", stream, seq: tip.seq, expected: tip.hash, stored }));
+      this.deps.log.critical("audit_chain_diverged", { stream, seq: tip.seq, expected: tip.hash, stored });
       throw new Error(`audit stream ${stream} holds another event at seq ${tip.seq}`);
     }
 

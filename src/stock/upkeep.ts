@@ -2,6 +2,7 @@ import type { AlarmKeeper } from "../objects/alarm-keeper";
 import type { Escrow } from "./shards/escrow";
 import { SHIPPING, type OutboxShipper } from "./outbox";
 import { LIMITS, type SkuLedger } from "./ledger";
+import type { Log } from "../platform/log";
 
 /** How long the alarm waits before retrying a step of upkeep that failed. */
 export const ALARM_RETRY_MS = 5_000;
@@ -11,6 +12,7 @@ export interface UpkeepParts {
   readonly ledger: SkuLedger;
   readonly shipper: OutboxShipper;
   readonly escrow: Escrow;
+  readonly log: Log;
 }
 
 /**
@@ -74,7 +76,7 @@ export class Upkeep {
   }
 
   private failed(step: string, e: unknown): false {
-    console.error(JSON.stringify({ level: "error", event: "alarm_step_failed", step, object: this.objectId, error: String(e) }));
+    this.parts.log.error("alarm_step_failed", { step, object: this.objectId, error: String(e) });
     return false;
   }
 }

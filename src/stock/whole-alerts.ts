@@ -1,6 +1,7 @@
 import type { Levels } from "../domain/types";
 import type { SkuTables } from "./tables";
 import { detectStockAlerts, type StockAlert } from "./alerts";
+import type { Log } from "../platform/log";
 
 /**
  * Stock alerts of a sharded SKU. No one object of it sees the SKU's available
@@ -64,6 +65,7 @@ export class WholeAlerts {
     /** After alerts were recorded: arm the alarm so they ship. */
     private readonly recorded: () => Promise<void>,
     private readonly threshold: number,
+    private readonly log: Log,
   ) {}
 
   /** Judges levels read just now (e.g. when the SKU becomes sharded, which sets the baseline to compare with). */
@@ -91,7 +93,7 @@ export class WholeAlerts {
     } catch (e) {
       // The next change judges again; an alert may come late, no hold waits for it.
       this.stocked ||= stocked;
-      console.error(JSON.stringify({ level: "error", event: "whole_alerts_failed", error: String(e) }));
+      this.log.error("whole_alerts_failed", { error: String(e) });
     } finally {
       this.running = false;
     }

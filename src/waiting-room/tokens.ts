@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { CUSTOMER_ID } from "../http/auth";
+import { fromBase64url, toBase64url } from "../platform/base64url";
+import { hmacSign, hmacVerify } from "../platform/hmac";
 
 /**
  * Waiting-room tickets and admission tokens (spec §9): `<payload>.<mac>`, both
@@ -34,24 +36,10 @@ type Purpose = "ticket" | "admission";
 export type TokenRefusal = "malformed" | "forged" | "expired" | "other_sale" | "other_customer";
 export type Verified<T> = { ok: true; claims: T } | { ok: false; reason: TokenRefusal };
 
-let keyCache: { secret: string; key: Promise<CryptoKey> } | null = null;
-
-function keyOf(secret: string): Promise<CryptoKey> {
-  if (keyCache?.secret !== secret) {
-    const key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    keyCache = { secret, key };
-  }
-  return keyCache.key;
-}
-
-async function macOf(secret: string, purpose: Purpose, payload: string): Promise<Uint8Array> {
-  const mac = await crypto.subtle.sign("HMAC", await keyOf(secret), new TextEncoder().encode(`${purpose}.${payload}`));
-  return new Uint8Array(mac, 0, MAC_BYTES);
-}
-
 async function sign(secret: string, purpose: Purpose, claims: object): Promise<string> {
-  const payload = base64url(new TextEncoder().encode(JSON.stringify(claims)));
-  return `${payload}.${base64url(await macOf(secret, purpose, payload))}`;
+  const payload = toBase64url(new TextEncoder().encode(JSON.stringify(claims)));
+  const mac = await hmacSign(secret, `${purpose}.${payload}`);
+  return `${payload}.${toBase64url(mac.subarray(0, MAC_BYTES))}`;
 }
 
 async function verify<T extends { s: string; c: string; e: number }>(
@@ -63,9 +51,9 @@ async function verify<T extends { s: string; c: string; e: number }>(
 ): Promise<Verified<T>> {
   if (token.length > TOKEN_MAX_CHARS || !TOKEN_PATTERN.test(token)) return { ok: false, reason: "malformed" };
   const [payload, mac] = token.split(".") as [string, string];
-  const expected = await macOf(secret, purpose, payload);
   const given = fromBase64url(mac);
-  if (!given || given.byteLength !== MAC_BYTES || !crypto.subtle.timingSafeEqual(given, expected)) return { ok: false, reason: "forged" };
+  if (given?.byteLength !== MAC_BYTES || !(await hmacVerify(secret, `${purpose}.${payload}`, given)))
+    return { ok: false, reason: "forged" };
   const bytes = fromBase64url(payload);
   let json: unknown;
   try {
@@ -96,19 +84,4 @@ export function signAdmission(secret: string, claims: AdmissionClaims): Promise<
 
 export function verifyAdmission(secret: string, token: string, expect: { saleId: string; customerId: string; now_ms: number }) {
   return verify(secret, "admission", AdmissionClaims, token, expect);
-}
-
-export function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64url(text: string): Uint8Array | null {
-  try {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
-  } catch {
-    return null;
-  }
 }

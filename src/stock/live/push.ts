@@ -1,5 +1,6 @@
 import { levelsKey, type LiveLevels } from "../../domain/live";
 import { problemResponse } from "../../http/problem";
+import type { Log } from "../../platform/log";
 
 /** Bounds and pacing of live stock push (spec §10). */
 export const LIVE = {
@@ -61,6 +62,7 @@ export class LivePush {
     private readonly ctx: DurableObjectState,
     /** The SKU's public levels now (the whole SKU's, for a sharded one); null when it does not exist. */
     private readonly read: () => Promise<LiveLevels | null>,
+    private readonly log: Log,
   ) {
     this.watchers = ctx.getWebSockets(TAG).length;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -138,7 +140,7 @@ export class LivePush {
       if (levels && levelsKey(levels) !== this.lastKey) this.broadcast(levels);
     } catch (e) {
       this.failures += 1;
-      console.error(JSON.stringify({ level: "error", event: "live_read_failed", object: this.ctx.id.toString(), error: String(e) }));
+      this.log.error("live_read_failed", { object: this.ctx.id.toString(), error: String(e) });
       if (this.failures <= LIVE.read_retries_max) this.dirty = true;
     } finally {
       this.flushing = false;

@@ -6,6 +6,7 @@ import { partOf, wholeOf, wholeSnapshot, type ShardPart } from "../shards/parts"
 import type { Levels } from "../../domain/types";
 import type { Escrow, Role } from "../shards/escrow";
 import { POOL } from "../addressing";
+import type { Log } from "../../platform/log";
 
 /**
  * The whole of a sharded SKU, as its own object (the pool) sees it, for live
@@ -95,6 +96,7 @@ export class ShardReporter {
   constructor(
     private readonly ledger: SkuLedger,
     private readonly escrow: Escrow,
+    private readonly log: Log,
   ) {}
 
   /** The pool got its first watcher. */
@@ -134,7 +136,7 @@ export class ShardReporter {
       // reach the pool for its alerts, but no hold waits for this.
       this.failures += 1;
       if (this.failures <= REPORT_RETRIES_MAX) this.again = true;
-      console.error(JSON.stringify({ level: "error", event: "live_report_failed", sku: role.sku, shard: role.shard, error: String(e) }));
+      this.log.error("live_report_failed", { sku: role.sku, shard: role.shard, error: String(e) });
     } finally {
       this.inFlight = false;
     }

@@ -1,13 +1,13 @@
 import { refuse } from "../../domain/problems";
 import type { Replayable, SkuLedger } from "../ledger";
 import { isShortage } from "../take-hold";
-import { objectName, POOL, shardOf } from "../addressing";
+import { objectName, POOL, shardOf, type SkuStub } from "../addressing";
 import { pendingTransfers, postTransfer, receiveUnits, REDELIVER_AFTER_MS, sendUnits, type Transfer } from "./transfers";
-import type { SkuObject } from "../../objects/sku-object";
 import type { Hold } from "../../domain/types";
 import type { IdempotencyKey } from "../../idempotency/rule";
 import { Pace } from "./pace";
 import { MovedKeys } from "./moved-keys";
+import { logger, type Log } from "../../platform/log";
 import {
   ESCROW,
   laterMs,
@@ -48,6 +48,10 @@ export interface Role {
  * empty it recalls surplus from siblings, so a shard says `sold_out` only
  * when the whole SKU is out. Every move is a two-phase transfer
  * (./transfers.ts) whose sender re-delivers it until the receiver has it.
+ *
+ * Time: a step that happens at one instant takes it as `now_ms`, stamped by
+ * the object; a flow that awaits peers (refill, grant, recall, delivery) reads
+ * the object's clock at each step, since its later steps happen later.
  */
 export class Escrow {
   /** Units of this shard's last grant; it refills when fewer than a quarter of that remain. */
@@ -62,7 +66,7 @@ export class Escrow {
    */
   private emptyUntilMs = 0;
   private known: Role | null = null;
-  private readonly moved = new MovedKeys();
+  private readonly moved: MovedKeys;
   /** Units that holds waiting on this shard still need: the next refill asks for all of them at once. */
   private demand = 0;
   /** Calls this object made to the pool, for the bench's pool_calls_per_1k_holds. */
@@ -82,14 +86,19 @@ export class Escrow {
    */
   private readonly pace: Pace;
   private readonly laterMs: number;
+  private readonly log: Log;
 
   constructor(
     private readonly env: Env,
     private readonly ledger: SkuLedger,
+    /** The object's clock (Date.now in production). */
+    private readonly now: () => number,
   ) {
     this.soldOutBoundMs = soldOutBoundMs(env);
     this.pace = new Pace(paceWindowMs(this.soldOutBoundMs));
     this.laterMs = laterMs(this.soldOutBoundMs);
+    this.log = logger(env);
+    this.moved = new MovedKeys(this.log);
   }
 
   /** What the next call to the pool carries; the credited grants leave the list (ESCROW.acks_max at a time). */
@@ -104,9 +113,8 @@ export class Escrow {
   }
 
   /** The pool's side of ShardNews: posts the grants the shard credited; its pace, bounded. */
-  heard(news: ShardNews | undefined): number {
+  heard(news: ShardNews | undefined, now_ms: number): number {
     const { paceUnits, credited } = news ?? NO_NEWS;
-    const now_ms = Date.now();
     if (credited.length > 0) {
       this.ledger.tables.tx(() => {
         for (const id of credited.slice(0, ESCROW.acks_max)) postTransfer(this.ledger.tables, id, now_ms);
@@ -173,7 +181,7 @@ export class Escrow {
     return role.shards > 1 && role.shard < role.shards && shardOf(customerId, role.shards) === role.shard;
   }
 
-  peer(role: Role, peer: number): DurableObjectStub<SkuObject> {
+  peer(role: Role, peer: number): SkuStub {
     return this.env.SKU.getByName(objectName(role.sku, peer === POOL ? null : peer));
   }
 
@@ -209,11 +217,11 @@ export class Escrow {
   ): Promise<Replayable<T>> {
     let waiting = false;
     for (let round = 1; round <= ESCROW.reserve_rounds_max; round++) {
-      if (!waiting || this.available() >= quantity || this.knownEmpty(Date.now())) {
-        const outcome = await attempt(this.knownEmpty(Date.now()) ? "final" : "ask");
+      if (!waiting || this.available() >= quantity || this.knownEmpty(this.now())) {
+        const outcome = await attempt(this.knownEmpty(this.now()) ? "final" : "ask");
         if (!isShortage(outcome)) {
           if (outcome.ok && !outcome.replayed) {
-            this.pace.add(quantity, Date.now());
+            this.pace.add(quantity, this.now());
             this.refillIfLow(role);
           }
           return outcome;
@@ -229,7 +237,7 @@ export class Escrow {
   }
 
   /** Runs `fn` on every shard this SKU ever had, when this is a sharded SKU's own object. */
-  async onShards<T>(role: Role | null, fn: (shard: DurableObjectStub<SkuObject>, index: number) => Promise<T>): Promise<T[]> {
+  async onShards<T>(role: Role | null, fn: (shard: SkuStub, index: number) => Promise<T>): Promise<T[]> {
     if (!role || role.shard !== null || role.span <= 1) return [];
     return Promise.all(Array.from({ length: role.span }, (_, i) => fn(this.peer(role, i), i)));
   }
@@ -238,9 +246,7 @@ export class Escrow {
   refillIfLow(role: Role): void {
     if (role.shard === null || this.refilling) return;
     if (this.available() > Math.max(1, Math.floor(this.lastGrant / 4))) return;
-    void this.refill(role, 1).catch((e) =>
-      console.error(JSON.stringify({ level: "error", event: "refill_failed", sku: role.sku, shard: role.shard, error: String(e) })),
-    );
+    void this.refill(role, 1).catch((e) => this.log.error("refill_failed", { sku: role.sku, shard: role.shard, error: String(e) }));
   }
 
   /**
@@ -254,11 +260,11 @@ export class Escrow {
         // A SKU's own object that serves holds again (shards back to 1) refills from its old shards.
         if (role.shard === null) {
           const { units } = await this.recall(role, null, "all");
-          if (units === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+          if (units === 0) this.emptyUntilMs = this.now() + this.soldOutBoundMs;
           return units;
         }
         this.poolCalls += 1;
-        const news = this.news(Date.now());
+        const news = this.news(this.now());
         const granted = await this.peer(role, POOL)
           .grant(role.shard!, Math.max(wanted, this.demand), news)
           .catch((e: unknown) => {
@@ -267,10 +273,10 @@ export class Escrow {
           });
         if (granted === "later") return "later";
         if (!granted) {
-          this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+          this.emptyUntilMs = this.now() + this.soldOutBoundMs;
           return 0;
         }
-        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...granted, peer: POOL }, Date.now()));
+        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...granted, peer: POOL }, this.now()));
         this.lastGrant = granted.units;
         this.credited.push(granted.transferId);
         return granted.units;
@@ -291,18 +297,18 @@ export class Escrow {
    * (siblings kept units at their pace, which they are selling).
    */
   async grant(role: Role, shard: number, wanted: number, news?: ShardNews): Promise<Grant> {
-    const paceUnits = this.heard(news);
+    const paceUnits = this.heard(news, this.now());
     let keptUnits = 0;
-    if (this.available() < wanted && role.span > 1 && !this.knownEmpty(Date.now())) {
+    if (this.available() < wanted && role.span > 1 && !this.knownEmpty(this.now())) {
       const recalled = await this.recall(role, shard, "pace");
       keptUnits = recalled.keptUnits;
-      if (recalled.units === 0 && keptUnits === 0 && this.available() === 0) this.emptyUntilMs = Date.now() + this.soldOutBoundMs;
+      if (recalled.units === 0 && keptUnits === 0 && this.available() === 0) this.emptyUntilMs = this.now() + this.soldOutBoundMs;
     }
     const pool = this.available();
     if (pool <= 0) return keptUnits > 0 ? "later" : null;
     const share = Math.ceil(pool / (2 * Math.max(1, role.shards)));
     const batch = Math.min(ESCROW.grant_units_max, Math.max(wanted, paceUnits, share));
-    return this.ledger.tables.tx(() => sendUnits(this.ledger.tables, shard, batch, Date.now()));
+    return this.ledger.tables.tx(() => sendUnits(this.ledger.tables, shard, batch, this.now()));
   }
 
   /**
@@ -326,7 +332,7 @@ export class Escrow {
       siblings.map(async (i): Promise<Recalled> => {
         const { transfer, keptUnits } = await this.peer(role, i).surrender(keepPace);
         if (!transfer) return { units: 0, keptUnits };
-        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...transfer, peer: i }, Date.now()));
+        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...transfer, peer: i }, this.now()));
         await this.peer(role, i).postTransfer(transfer.transferId);
         return { units: transfer.units, keptUnits };
       }),
@@ -335,8 +341,7 @@ export class Escrow {
   }
 
   /** A shard's side of a recall: sends its free units back to the pool, all of them or those beyond its pace. */
-  surrender(keepPace = false): Surrendered {
-    const now_ms = Date.now();
+  surrender(keepPace: boolean, now_ms: number): Surrendered {
     const free = this.available();
     const keptUnits = keepPace ? Math.min(Math.max(0, free), this.pace.units(now_ms)) : 0;
     const back = free - keptUnits;
@@ -347,23 +352,23 @@ export class Escrow {
   /** A draining shard (its index is past the shard count) gives back everything free at once. */
   async drain(role: Role): Promise<void> {
     if (role.shard === null || role.shard < role.shards) return;
-    const { transfer } = this.surrender();
+    const { transfer } = this.surrender(false, this.now());
     if (transfer) await this.deliver(role, transfer);
   }
 
-  receive(t: Transfer): void {
-    this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, t, Date.now()));
+  receive(t: Transfer, now_ms: number): void {
+    this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, t, now_ms));
   }
 
-  post(transferId: string): void {
-    this.ledger.tables.tx(() => postTransfer(this.ledger.tables, transferId, Date.now()));
+  post(transferId: string, now_ms: number): void {
+    this.ledger.tables.tx(() => postTransfer(this.ledger.tables, transferId, now_ms));
   }
 
   /** Hands a sent transfer to its receiver, then posts it here. */
   async deliver(role: Role, t: Transfer): Promise<void> {
     const self = role.shard ?? POOL;
     await this.peer(role, t.peer).receiveTransfer({ transferId: t.transferId, peer: self, units: t.units });
-    this.post(t.transferId);
+    this.post(t.transferId, this.now());
   }
 
   /** The alarm's step: re-delivers transfers whose receiver may never have credited them. */

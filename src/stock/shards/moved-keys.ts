@@ -1,8 +1,8 @@
 import { holdKeyCustomer } from "../../http/idempotency";
 import type { SqlReplies } from "../../idempotency/sql-replies";
 import { ESCROW } from "./escrow-policy";
-import { POOL, shardOf } from "../addressing";
-import type { SkuObject } from "../../objects/sku-object";
+import { POOL, shardOf, type SkuStub } from "../addressing";
+import type { Log } from "../../platform/log";
 
 /**
  * Hold keys that moved with their customers when a SKU's shard count changed
@@ -18,6 +18,8 @@ export class MovedKeys {
   /** After a failed ask, verdicts go without a filter this long before the next ask (a stampede of refusals asks once). */
   private quietUntilMs = 0;
 
+  constructor(private readonly log: Log) {}
+
   /** The role changed: the homes to ask, and this object's customers, may have too. */
   forget(): void {
     this.asked = null;
@@ -30,12 +32,7 @@ export class MovedKeys {
    * known (the last ask failed less than ASK_AGAIN_AFTER_MS ago). A value, not
    * a throw: a stampede of sold-out refusals reads it on every refusal.
    */
-  here(
-    self: number,
-    shards: number,
-    history: readonly number[],
-    peer: (home: number) => DurableObjectStub<SkuObject>,
-  ): Promise<readonly string[] | null> {
+  here(self: number, shards: number, history: readonly number[], peer: (home: number) => SkuStub): Promise<readonly string[] | null> {
     if (history.length === 0) return Promise.resolve(NONE);
     if (this.asked === null && Date.now() < this.quietUntilMs) return Promise.resolve(null);
     this.asked ??= (async () => {
@@ -50,7 +47,7 @@ export class MovedKeys {
     })().catch((e: unknown) => {
       this.asked = null;
       this.quietUntilMs = Date.now() + ASK_AGAIN_AFTER_MS;
-      console.error(JSON.stringify({ level: "error", event: "moved_keys_ask_failed", error: String(e) }));
+      this.log.error("moved_keys_ask_failed", { error: String(e) });
       return null;
     });
     return this.asked;
