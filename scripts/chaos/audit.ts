@@ -51,8 +51,8 @@ interface Context {
 export async function audit({ client, ledger, admin, lastKillMs }: Context): Promise<AuditResult> {
   const examples: Record<string, string[]> = {};
   const note = (figure: string, text: string) => {
-    examples[figure] ??= [];
-    const list = examples[figure];
+    const list = examples[figure] ?? [];
+    examples[figure] = list;
     if (list.length < 5) list.push(text);
   };
   // The list has each order as stored; an unpaid order past its deadline reads as expired.

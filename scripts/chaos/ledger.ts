@@ -94,8 +94,8 @@ export class Ledger {
   /** Counts one operation's final result; returns its definite answer or null. */
   tally(kind: OpKind, req: Request, result: Result): (Result & { definite: true }) | null {
     const outcome = result.definite ? `${result.answer.status}${result.answer.code ? ` ${result.answer.code}` : ""}` : "unresolved";
-    this.ops[kind] ??= {};
-    const byKind = this.ops[kind];
+    const byKind = this.ops[kind] ?? {};
+    this.ops[kind] = byKind;
     byKind[outcome] = (byKind[outcome] ?? 0) + 1;
     if (result.attempts > 1) this.retriedOps++;
     if (!result.definite) return null;

@@ -47,8 +47,8 @@ export async function resolveUnresolved(client: Client, ledger: Ledger): Promise
     const res = await client.send(u.req, { attempts: 6, ms: 60_000 });
     if (res.definite) {
       resolved++;
-      ledger.ops[`${u.kind}_at_audit`] ??= {};
-      const byKind = ledger.ops[`${u.kind}_at_audit`];
+      const byKind = ledger.ops[`${u.kind}_at_audit`] ?? {};
+      ledger.ops[`${u.kind}_at_audit`] = byKind;
       const outcome = `${res.answer.status}${res.answer.code ? ` ${res.answer.code}` : ""}`;
       byKind[outcome] = (byKind[outcome] ?? 0) + 1;
       u.resolve(res.answer.status, res.answer.body);

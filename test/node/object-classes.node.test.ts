@@ -47,7 +47,7 @@ describe("Durable Object classes and their migrations", () => {
     it(`binds, exports and migrates the same classes (${env ?? "local"})`, () => {
       const config = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml"), env });
       const { live } = liveClasses(config.migrations as Migration[]);
-      const bound = new Set(config.durable_objects.bindings.map((b) => b.class_name));
+      const bound = new Set(config.durable_objects.bindings.map((b: { class_name: string }) => b.class_name));
       expect([...bound].sort()).toEqual([...live].sort());
       expect([...exportedObjectClasses()].sort()).toEqual([...live].sort());
     });
@@ -57,6 +57,6 @@ describe("Durable Object classes and their migrations", () => {
     const config = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") });
     const { renamed } = liveClasses(config.migrations as Migration[]);
     expect(renamed.get("QueueObject")).toBe("WaitingRoomObject");
-    expect(config.durable_objects.bindings.find((b) => b.name === "WAITING_ROOM")?.class_name).toBe("WaitingRoomObject");
+    expect(config.durable_objects.bindings.find((b: { name: string }) => b.name === "WAITING_ROOM")?.class_name).toBe("WaitingRoomObject");
   });
 });
