@@ -4,6 +4,7 @@ import { decodeVerifyCursor, verifyChains } from "../audit/verify";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { jsonResponse, problems, queryInt } from "./schemas";
+import { problemOf } from "../http/outcome";
 import { badCursor } from "../platform/cursor";
 
 const Stream = z
@@ -71,7 +72,7 @@ export const auditRoutes = router()
       // A cursor only continues the listing it came from.
       const fits = after === null || (stream !== undefined ? after.kind === "stream" && after.stream === stream : after.kind === "time");
       if ((cursor !== undefined && after === null) || !fits) {
-        throw badCursor();
+        throw problemOf(badCursor());
       }
       const page = await listEvents(c.env.DB, { stream, after, limit });
       return c.json({ data: page.events, nextCursor: page.next ? encodePosition(page.next) : null }, 200);
@@ -96,7 +97,7 @@ export const auditRoutes = router()
       const { stream, cursor } = c.req.valid("query");
       const after = cursor === undefined ? null : decodeVerifyCursor(cursor);
       if (cursor !== undefined && after === null) {
-        throw badCursor();
+        throw problemOf(badCursor());
       }
       return c.json(await verifyChains(c.env.DB, { stream, after }), 200);
     },

@@ -57,12 +57,14 @@ export const checkoutRoutes = router().openapi(
     if ("items" in body) {
       const replay = recall ? await recall() : null;
       if (replay) return sendOutcome(c, replay, 202);
-      admissions = await requireAdmissions(
+      const admitted = await requireAdmissions(
         c,
         body.items.map((i) => i.sku),
         customerId,
         headers["holdfast-admission"],
       );
+      if (!admitted.ok) return sendOutcome(c, admitted, 202);
+      admissions = admitted.value;
     }
     const stored = await enforceRateLimits(c, customerId, "checkout", recall);
     if (stored) return sendOutcome(c, stored, 202);

@@ -63,14 +63,13 @@ export const holdRoutes = router()
       const queuedSale = await queuedSaleOf(c, sku);
       let admission = null;
       if (queuedSale) {
-        try {
-          admission = await requireAdmission(c.env, c.req.valid("header")["holdfast-admission"], queuedSale, customerId);
-        } catch (e) {
+        const admitted = await requireAdmission(c.env, c.req.valid("header")["holdfast-admission"], queuedSale, customerId);
+        if (!admitted.ok) {
           // A retry of a hold that ran is answered with its result, even once the admission lapsed.
           const stored = recall ? await recall() : null;
-          if (stored) return sendOutcome(c, stored, 201);
-          throw e;
+          return sendOutcome(c, stored ?? admitted, 201);
         }
+        admission = admitted.value;
       }
       const stored = await enforceRateLimits(c, customerId, "hold", recall);
       if (stored) return sendOutcome(c, stored, 201);

@@ -4,7 +4,7 @@ import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
-import { sendOutcome } from "../http/outcome";
+import { problemOf, sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
 import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
@@ -36,7 +36,7 @@ const cursorCodec = {
     try {
       v = JSON.parse(decodeCursor(cursor) ?? "null");
     } catch {
-      throw badCursor();
+      throw problemOf(badCursor());
     }
     if (
       !Array.isArray(v) ||
@@ -46,7 +46,7 @@ const cursorCodec = {
       !Number.isSafeInteger(v[2]) ||
       typeof v[3] !== "string"
     ) {
-      throw badCursor();
+      throw problemOf(badCursor());
     }
     return { createdAtMs: v[2] as number, holdId: v[3] };
   },

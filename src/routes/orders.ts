@@ -4,7 +4,7 @@ import { requireMerchant, requireShopper, type Principal } from "../http/auth";
 import { router, type AppContext } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
-import { sendOutcome } from "../http/outcome";
+import { problemOf, sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
 import type { Outcome } from "../domain/problems";
 import type { OrderItemRow, OrderRow } from "../db/schema";
@@ -30,7 +30,7 @@ export const cursorCodec = {
   encode: (createdAtMs: number, orderId: string) => encodeCursor(`${createdAtMs}:${orderId}`),
   decode(cursor: string): { createdAtMs: number; orderId: string } {
     const m = /^(\d{1,16}):(ord_[0-9a-f]{24})$/.exec(decodeCursor(cursor) ?? "");
-    if (!m) throw badCursor();
+    if (!m) throw problemOf(badCursor());
     return { createdAtMs: Number(m[1]), orderId: m[2]! };
   },
 };

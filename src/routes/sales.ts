@@ -9,7 +9,7 @@ import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
 import { ANYONE, IdempotencyHeaders, jsonBody, jsonResponse, Money, Problem, problems, queryInt, SaleId, SkuId } from "./schemas";
 import { badCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
-import { sendOutcome } from "../http/outcome";
+import { problemOf, sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
 import { decodeSalePosition, encodeSalePosition, endSale, listSales } from "../sales/admin";
 import { QueueSettings, QueueView } from "../waiting-room/config";
@@ -112,7 +112,9 @@ export const saleRoutes = router()
       const { saleId } = c.req.valid("param");
       const body = c.req.valid("json");
       const input = { ...body, startsAtMs: Date.parse(body.startsAt), endsAtMs: Date.parse(body.endsAt) };
-      const { created, sale } = await putSale(c.env, saleId, input, Date.now());
+      const written = await putSale(c.env, saleId, input, Date.now());
+      if (!written.ok) throw problemOf(written);
+      const { created, sale } = written.value;
       purgeSale(
         c,
         saleId,
@@ -177,7 +179,7 @@ export const saleRoutes = router()
       requireMerchant(c.var.principal);
       const q = c.req.valid("query");
       const after = q.cursor === undefined ? null : decodeSalePosition(q.cursor);
-      if (q.cursor !== undefined && after === null) throw badCursor();
+      if (q.cursor !== undefined && after === null) throw problemOf(badCursor());
       const page = await listSales(c.env, { status: q.status, after, limit: q.limit }, Date.now());
       c.header("cache-control", "private, no-store");
       return c.json({ data: page.sales, nextCursor: page.next ? encodeSalePosition(page.next) : null }, 200);

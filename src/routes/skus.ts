@@ -4,7 +4,7 @@ import type { SkuSnapshot } from "../domain/types";
 import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
-import { sendOutcome } from "../http/outcome";
+import { problemOf, sendOutcome } from "../http/outcome";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
 import { cachedPublic } from "../edge/cache";
 import { callObject } from "../platform/object-call";
@@ -100,7 +100,8 @@ export const skuRoutes = router()
       // A change of shards sets up (or drains) up to 64 objects: a merchant's write may take longer than a hold.
       const body = c.req.valid("json");
       const config = { ...body, alwaysOn: body.alwaysOn ?? false };
-      await checkSkuCurrency(c.env, sku, config.price.currency, Date.now());
+      const refused = await checkSkuCurrency(c.env, sku, config.price.currency, Date.now());
+      if (refused) throw problemOf(refused);
       const { created, snapshot } = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, config), {
         timeout_ms: SHARDING_TIMEOUT_MS,
       });
