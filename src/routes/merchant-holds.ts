@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { requireMerchant } from "../http/auth";
+import { callerOf } from "../http/auth";
 import { router } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
@@ -70,7 +70,6 @@ export const merchantHoldRoutes = router()
       },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { sku } = c.req.valid("param");
       const q = c.req.valid("query");
       const after = q.cursor === undefined ? null : cursorCodec.decode(q.cursor, q.status);
@@ -100,11 +99,10 @@ export const merchantHoldRoutes = router()
       responses: { 200: jsonResponse(Hold, "The released hold"), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 503) },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { sku, holdId } = c.req.valid("param");
       const body = c.req.valid("json");
       if (placeOfHold(holdId)?.sku !== sku) throw new ProblemError("not_found", "No such hold.");
-      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], c.var.principal!, `void:${holdId}`, body);
+      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], callerOf(c), `void:${holdId}`, body);
       const outcome = await idempotentOutcome(c.env, idem, Date.now(), () =>
         callObject(c.env, () => holdStub(c.env, holdId).voidHold(holdId, body.reason)),
       );
