@@ -2,7 +2,6 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import type { MiddlewareHandler } from "hono";
 import { ProblemError } from "./domain/problems";
-import { OrderConflict } from "./orders/store";
 import { authenticate } from "./http/auth";
 import { router, type AppEnv } from "./http/context";
 import { allowedMethods } from "./http/allowed-methods";
@@ -131,10 +130,6 @@ export function createApp() {
     // The request id travels in the Request-Id header, not the body, so an idempotent replay's body is identical.
     const requestId = c.get("requestId");
     if (err instanceof ProblemError) return problemResponse(err.code, err.detail, err.extra, err.headers);
-    if (err instanceof OrderConflict) {
-      // Another writer kept winning the compare-and-swap: the client's retry decides against the new state.
-      return problemResponse("invalid_order_state", "The order changed concurrently; fetch it and retry.");
-    }
     if (err instanceof HTTPException && err.status === 415) {
       return problemResponse("unsupported_media_type", "Send the body as application/json.");
     }

@@ -32,13 +32,26 @@ export const PROBLEMS = {
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
+type Scalar = string | number | boolean | null;
+/**
+ * What a refusal's extension member may hold: JSON, as it is stored for
+ * idempotent replay and crosses RPC, and flat, as RPC's types of a recursive
+ * JSON type are too deep for the compiler.
+ */
+export type ProblemMember = Scalar | Scalar[] | Array<Record<string, Scalar>>;
+
 /** An expected refusal: returned, stored for idempotent replay, never thrown. */
 export interface Refusal {
   ok: false;
   code: ProblemCode;
   detail: string;
-  /** Extension members of the problem document, e.g. `available` or `remaining`. */
-  extra?: Record<string, string | number | boolean | null>;
+  /** Extension members of the problem document, e.g. `available`, `remaining` or an `invalid_request`'s `errors`. */
+  extra?: { errors?: FieldIssue[] } & Record<string, ProblemMember | undefined>;
+  /**
+   * The operation did not run (it lost a race it may win on a retry), like
+   * the transient codes: never stored for idempotent replay (spec §6).
+   */
+  transient?: true;
 }
 
 export type Outcome<T> = { ok: true; value: T } | Refusal;

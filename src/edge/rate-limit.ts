@@ -1,4 +1,4 @@
-import { ProblemError } from "../domain/problems";
+import { refuse } from "../domain/problems";
 import type { AppContext } from "../http/context";
 import type { Replayable } from "../idempotency/rule";
 import { envNumber } from "../platform/env-number";
@@ -12,8 +12,9 @@ import { envNumber } from "../platform/env-number";
  *
  * A refusal for load is never the answer to a retry whose operation already
  * ran (spec §6): over budget, a request with an Idempotency-Key asks
- * `recall` for the stored result and, if there is one, the caller answers it.
- * Null: within budget, go on.
+ * `recall` for the stored result and, if there is one, the caller answers it;
+ * else the caller answers the `rate_limited` refusal (its `retryAfterSeconds`
+ * becomes Retry-After). Null: within budget, go on.
  */
 export async function enforceRateLimits<T>(
   c: AppContext,
@@ -31,10 +32,9 @@ export async function enforceRateLimits<T>(
   const stored = recall ? await recall() : null;
   if (stored) return stored;
   const period = envNumber(c.env.RATE_LIMIT_PERIOD_SECONDS, 10, { min: 1 });
-  throw new ProblemError(
+  return refuse(
     "rate_limited",
     customer?.success ? "Too many requests from this address; slow down." : "Too many requests for this customer; slow down.",
     { retryAfterSeconds: period },
-    { "retry-after": String(period) },
   );
 }

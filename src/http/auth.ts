@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { ProblemError } from "../domain/problems";
 import { verifyHs256 } from "../platform/jwt";
@@ -36,15 +37,57 @@ export async function authenticate(header: string | undefined, env: Env): Promis
   return { kind: "shopper", customerId: claims.data.sub };
 }
 
-export function requireMerchant(principal: Principal | null): void {
-  if (principal === null) throw new ProblemError("unauthorized", "This call needs the merchant token.");
-  if (principal.kind !== "merchant") throw new ProblemError("forbidden", "This call is for the merchant only.");
+/** A route's declared OpenAPI `security`: alternatives, each a set of schemes that must all hold; `{}` admits anyone. */
+export type Security = ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
+
+type Shopper = Extract<Principal, { kind: "shopper" }>;
+
+/** What each declared scheme asks of the caller, and how a refusal names it. */
+const SCHEMES: Record<string, { holds: (p: Principal | null) => boolean; needs: string; only: string }> = {
+  merchant: { holds: (p) => p?.kind === "merchant", needs: "the merchant token", only: "the merchant" },
+  shopper: { holds: (p) => p?.kind === "shopper", needs: "a shopper token", only: "shoppers" },
+  // Not a principal: the signature covers the raw body, which only the webhook route reads, so that route checks it.
+  stripeSignature: { holds: () => true, needs: "a Stripe-Signature", only: "Stripe" },
+};
+
+/**
+ * The one place a route's authorization is enforced: the middleware that
+ * refuses a caller its declared `security` does not admit, before the input
+ * is parsed or the handler runs. No credential is `401 unauthorized`, a
+ * credential of another kind `403 forbidden`. Null when the route admits
+ * anyone. Every route built with `router()` gets it from its own `security`.
+ */
+export function authorizeFor(security: Security | undefined): MiddlewareHandler<{ Variables: { principal: Principal | null } }> | null {
+  if (!security || security.length === 0 || security.some((alt) => Object.keys(alt).length === 0)) return null;
+  const alternatives = security.map((alt) =>
+    Object.keys(alt).map((name) => {
+      const scheme = SCHEMES[name];
+      if (!scheme) throw new Error(`security scheme "${name}" has no check in http/auth.ts`);
+      return scheme;
+    }),
+  );
+  const schemes = alternatives.flat();
+  const needs = `This call needs ${schemes.map((s) => s.needs).join(" or ")}.`;
+  const only = `This call is for ${schemes.map((s) => s.only).join(" or ")} only.`;
+  return async (c, next) => {
+    const principal = c.var.principal ?? null;
+    if (alternatives.some((alt) => alt.every((scheme) => scheme.holds(principal)))) return next();
+    throw new ProblemError(principal === null ? "unauthorized" : "forbidden", principal === null ? needs : only);
+  };
 }
 
-export function requireShopper(principal: Principal | null): { customerId: string } {
-  if (principal === null) throw new ProblemError("unauthorized", "This call needs a shopper token.");
-  if (principal.kind !== "shopper") throw new ProblemError("forbidden", "This call is for shoppers only.");
-  return { customerId: principal.customerId };
+/** The caller a route's declared security admitted; a route that admits anyone reads `c.var.principal`, which may be null. */
+export function callerOf(c: { var: { principal: Principal | null } }): Principal {
+  const principal = c.var.principal;
+  if (principal === null) throw new Error("callerOf on a route whose security admits anonymous callers");
+  return principal;
+}
+
+/** The shopper a route declared `shopper`-only admitted. */
+export function shopperOf(c: { var: { principal: Principal | null } }): Shopper {
+  const principal = callerOf(c);
+  if (principal.kind !== "shopper") throw new Error("shopperOf on a route whose security admits the merchant");
+  return principal;
 }
 
 /**

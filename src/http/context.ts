@@ -1,17 +1,18 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ProblemError } from "../domain/problems";
-import type { Principal } from "./auth";
+import { authorizeFor, type Principal } from "./auth";
 
 export type AppEnv = { Bindings: Env; Variables: { principal: Principal | null; requestId: string } };
 export type AppContext = Context<AppEnv>;
 
 /**
- * A router whose validation failures become `invalid_request` problems listing
- * every offending field, so bad input never reaches a handler.
+ * A router whose routes refuse callers their declared `security` does not
+ * admit, and whose validation failures become `invalid_request` problems
+ * listing every offending field, so neither reaches a handler.
  */
 export function router(): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({
+  const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (result.success) return;
       const errors = result.error.issues.map((i) => ({
@@ -27,4 +28,13 @@ export function router(): OpenAPIHono<AppEnv> {
       );
     },
   });
+  // Every route is authorized from its own declared `security` (the contract states it), before its input is parsed.
+  const register = app.openapi;
+  app.openapi = ((route, handler, hook) => {
+    const authorize = authorizeFor(route.security);
+    if (!authorize) return register(route, handler, hook);
+    const own = route.middleware === undefined ? [] : Array.isArray(route.middleware) ? route.middleware : [route.middleware];
+    return register({ ...route, middleware: [authorize, ...own] }, handler, hook);
+  }) as typeof app.openapi;
+  return app;
 }

@@ -1,4 +1,4 @@
-import type { Outcome } from "../domain/problems";
+import type { Outcome, Refusal } from "../domain/problems";
 import { ProblemError } from "../domain/problems";
 import type { AppContext } from "./context";
 
@@ -9,11 +9,17 @@ import type { AppContext } from "./context";
  */
 export function sendOutcome<T, S extends 200 | 201 | 202>(c: AppContext, outcome: Outcome<T> & { replayed?: boolean }, status: S) {
   if (outcome.replayed) c.header("Idempotent-Replayed", "true");
-  if (!outcome.ok) {
-    const headers: Record<string, string> = outcome.replayed ? { "Idempotent-Replayed": "true" } : {};
-    const retryAfter = outcome.extra?.retryAfterSeconds;
-    if (typeof retryAfter === "number") headers["retry-after"] = String(retryAfter);
-    throw new ProblemError(outcome.code, outcome.detail, outcome.extra ?? {}, headers);
-  }
+  if (!outcome.ok) throw problemOf(outcome);
   return c.json(outcome.value as T, status);
+}
+
+/**
+ * A refusal as the problem it leaves by, through the one error handler: for a
+ * route whose success is not one status (created or replaced).
+ */
+export function problemOf(refusal: Refusal & { replayed?: boolean }): ProblemError {
+  const headers: Record<string, string> = refusal.replayed ? { "Idempotent-Replayed": "true" } : {};
+  const retryAfter = refusal.extra?.retryAfterSeconds;
+  if (typeof retryAfter === "number") headers["retry-after"] = String(retryAfter);
+  return new ProblemError(refusal.code, refusal.detail, refusal.extra ?? {}, headers);
 }

@@ -26,7 +26,7 @@ export type Replayable<T> = Outcome<T> & { replayed?: boolean };
 const TRANSIENT: ReadonlySet<ProblemCode> = new Set(["rate_limited", "unavailable", "internal"]);
 
 export function storable(outcome: Outcome<unknown>): boolean {
-  return outcome.ok || !TRANSIENT.has(outcome.code);
+  return outcome.ok || !(outcome.transient || TRANSIENT.has(outcome.code));
 }
 
 /** A stored reply as both stores keep it. */

@@ -1,9 +1,9 @@
-import { SHIPPING } from "../stock/outbox";
-
 /**
- * Keeps a SKU object's one alarm pointed at its earliest pending work (the
- * tables are the truth, the alarm only a trigger). It remembers the time it
- * last set, so the hot path skips redundant setAlarm calls.
+ * Keeps a Durable Object's one alarm pointed at its earliest pending work (the
+ * tables are the truth, the alarm only a trigger: alarms are at-least-once, so
+ * a run that finds nothing due simply re-arms). Every object class arms its
+ * alarm through one of these. It remembers the time it last set, so the hot
+ * path skips redundant setAlarm calls.
  */
 export class AlarmKeeper {
   private armedAtMs: number | null = null;
@@ -12,6 +12,11 @@ export class AlarmKeeper {
     private readonly storage: DurableObjectStorage,
     /** The earliest instant with work to do, from the tables; null when there is none. */
     private readonly nextDue: () => number | null,
+    /**
+     * An alarm armed no later than this past now is early enough for anything a
+     * request of this class creates, so a plain re-arm skips the table lookup.
+     */
+    private readonly earlyEnoughMs = 0,
   ) {}
 
   /** After a restart: what the runtime still has armed. */
@@ -27,17 +32,13 @@ export class AlarmKeeper {
   /**
    * Makes sure the alarm fires no later than the earliest pending deadline. An
    * alarm that fires early finds nothing due and re-arms, so only an earlier
-   * deadline costs a setAlarm: under load the reserve path pays for one per
-   * shipping window (the first event after a ship), not one per request.
+   * deadline costs a setAlarm.
    * `exact` (the alarm itself) points it at the work actually left;
-   * `atLatestMs` brings it forward (a run that stopped at its bound).
+   * `atLatestMs` brings it forward (a run that stopped at its bound, or work
+   * the tables do not date).
    */
   async rearm(opts: { exact?: boolean; atLatestMs?: number | null } = {}): Promise<void> {
-    // An alarm armed within the base shipping delay is early enough for anything a
-    // request creates: a hold lives a second or more, and events ship at most that
-    // much later than their own rule asks (a full batch, due at once, waits for the
-    // armed alarm). Under load the reserve path skips the lookups.
-    if (!opts.exact && opts.atLatestMs == null && this.armedAtMs !== null && this.armedAtMs <= Date.now() + SHIPPING.delay_ms) return;
+    if (!opts.exact && opts.atLatestMs == null && this.armedAtMs !== null && this.armedAtMs <= Date.now() + this.earlyEnoughMs) return;
     if (opts.exact) this.armedAtMs = null;
     const due = this.nextDue();
     const next = opts.atLatestMs == null ? due : Math.min(due ?? opts.atLatestMs, opts.atLatestMs);

@@ -4,7 +4,7 @@ import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../doma
 import { InvariantViolation } from "../stock/invariants";
 import { hasSchema, migrate } from "./migrate";
 import { AlarmKeeper } from "./alarm-keeper";
-import { OutboxShipper, shipDelayMs } from "../stock/outbox";
+import { OutboxShipper, SHIPPING, shipDelayMs } from "../stock/outbox";
 import { SkuCatalog } from "../stock/catalog";
 import { SKU_MIGRATIONS } from "../stock/schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
@@ -69,8 +69,15 @@ export class SkuObject extends DurableObject<Env> {
     });
     this.catalog = new SkuCatalog(this.ledger.tables);
     this.escrow = new Escrow(env, this.ledger, () => Date.now());
-    this.alarms = new AlarmKeeper(ctx.storage, () =>
-      this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())),
+    // An alarm armed within the base shipping delay is early enough for anything a
+    // request creates: a hold lives a second or more, and events ship at most that
+    // much later than their own rule asks (a full batch, due at once, waits for the
+    // armed alarm). Under load the reserve path pays for one setAlarm per shipping
+    // window (the first event after a ship), not one per request.
+    this.alarms = new AlarmKeeper(
+      ctx.storage,
+      () => this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())),
+      SHIPPING.delay_ms,
     );
     this.upkeep = new Upkeep(
       this,

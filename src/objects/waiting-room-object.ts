@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { AlarmKeeper } from "./alarm-keeper";
 import { migrate } from "./migrate";
 import type { QueueSetup } from "../waiting-room/config";
 import { Coordinator, COORDINATOR_STEPS } from "../waiting-room/coordinator";
@@ -19,17 +20,21 @@ const TICK_RETRY_MS = 2_000;
 export class WaitingRoomObject extends DurableObject<Env> {
   private readonly coordinator: Coordinator;
   private readonly shard: JoinShard;
+  /** Only the coordinator role has due work; a join shard's table dates nothing, so its keeper never arms. */
+  private readonly alarms: AlarmKeeper;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.coordinator = new Coordinator(ctx.storage.sql, env);
     this.shard = new JoinShard(ctx.storage.sql);
+    this.alarms = new AlarmKeeper(ctx.storage, () => this.coordinator.nextDueMs(Date.now()));
     void ctx.blockConcurrencyWhile(async () => {
       // The two roles' tables are tiny and empty until used: one schema serves both.
       // Append only: an object's schema version counts steps of this whole list.
       migrate(ctx.storage, [...COORDINATOR_STEPS, ...JOIN_SHARD_STEPS, ...LINE_STEPS]);
       // A tick that came due while the object slept (or whose alarm was lost) runs now.
-      await this.rearm();
+      await this.alarms.load();
+      await this.alarms.rearm();
     });
   }
 
@@ -37,35 +42,28 @@ export class WaitingRoomObject extends DurableObject<Env> {
 
   async configure(setup: QueueSetup): Promise<void> {
     await this.coordinator.configure(setup);
-    await this.rearm();
+    await this.alarms.rearm();
   }
 
   /** A join shard saw a new waiter: an idle queue resumes ticking at once. */
   async wake(): Promise<void> {
-    if (this.coordinator.wake()) await this.ctx.storage.setAlarm(Date.now());
+    if (this.coordinator.wake()) await this.alarms.rearm({ atLatestMs: Date.now() });
   }
 
   async state(): Promise<QueueState | null> {
     return this.coordinator.state(Date.now());
   }
 
+  /** The alarm only triggers; the tick writes its decision and the keeper arms for what the table says is next. */
   override async alarm(): Promise<void> {
-    let next: number | null;
+    this.alarms.fired();
     try {
-      next = (await this.coordinator.tick(Date.now())).nextAtMs;
+      await this.coordinator.tick(Date.now());
     } catch (e) {
       logger(this.env).error("queue_tick_failed", { object: this.ctx.id.toString(), error: String(e) });
-      next = Date.now() + TICK_RETRY_MS;
+      return this.alarms.retryIn(TICK_RETRY_MS);
     }
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
-  }
-
-  private async rearm(): Promise<void> {
-    const due = this.coordinator.nextDueMs(Date.now());
-    if (due === null) return;
-    const armed = await this.ctx.storage.getAlarm();
-    if (armed === null || armed > due) await this.ctx.storage.setAlarm(due);
+    await this.alarms.rearm({ exact: true });
   }
 
   // --- Join shard

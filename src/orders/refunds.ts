@@ -1,8 +1,9 @@
 import type { OrderItemRow, OrderRow } from "../db/schema";
+import { accept, refuse, type Outcome } from "../domain/problems";
 import { holdStub } from "../stock/addressing";
 import { paymentProvider } from "../payments";
 import type { OrderStatus } from "./lifecycle";
-import type { OrderPatch, OrderStore } from "./store";
+import type { OrderPatch, OrderStore, Transition } from "./store";
 
 /** Why money goes back; a merchant's cancel of a paid order ends `cancelled`, every other refund `refunded`. */
 export type RefundReason = "requested_by_merchant" | "cancelled_by_merchant" | "late_payment";
@@ -35,8 +36,8 @@ export class Refunds {
     private readonly store: OrderStore,
   ) {}
 
-  /** Records the refund; the order as it now stands, or null if there is no such order. */
-  async record(orderId: string, now_ms: number, plan: RefundPlan): Promise<OrderRow | null> {
+  /** Records the refund; the order as it now stands (its refundStatus says whether one is recorded). */
+  async record(orderId: string, now_ms: number, plan: RefundPlan): Promise<Outcome<OrderRow>> {
     const result = await this.store.transition(orderId, now_ms, (o) =>
       o.refundStatus === null && plan.from.includes(o.status)
         ? {
@@ -46,13 +47,14 @@ export class Refunds {
           }
         : null,
     );
-    return result?.order ?? null;
+    return result.ok ? accept(result.value.order) : result;
   }
 
   /** Finishes a recorded refund; a no-op for an order with none pending. */
-  async complete(orderId: string, items: readonly OrderItemRow[], now_ms: number): Promise<{ order: OrderRow; moved: boolean } | null> {
+  async complete(orderId: string, items: readonly OrderItemRow[], now_ms: number): Promise<Transition> {
     const stored = await this.store.get(orderId);
-    if (!stored || stored.order.refundStatus !== "pending") return stored ? { order: stored.order, moved: false } : null;
+    if (!stored) return refuse("not_found", "No such order.");
+    if (stored.order.refundStatus !== "pending") return accept({ order: stored.order, moved: false });
     const { order } = stored;
     const refundId = order.intentId
       ? (await paymentProvider(this.env, order.paymentProvider).refund(order.intentId, orderId)).refundId

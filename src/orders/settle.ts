@@ -50,18 +50,21 @@ export class OrderFlow {
       case "failed":
         return this.paymentFailed(orderId, result.reason, result.intentId, now_ms);
       default:
-        await this.store.transition(orderId, now_ms, (o) =>
-          o.status === "pending_payment" && o.paymentStatus !== "succeeded"
-            ? {
-                to: "pending_payment",
-                event: `payment.${result.status}`,
-                patch: {
-                  paymentStatus: result.status,
-                  intentId: result.intentId,
-                  clientSecret: "clientSecret" in result ? result.clientSecret : null,
-                },
-              }
-            : null,
+        unlessContended(
+          orderId,
+          await this.store.transition(orderId, now_ms, (o) =>
+            o.status === "pending_payment" && o.paymentStatus !== "succeeded"
+              ? {
+                  to: "pending_payment",
+                  event: `payment.${result.status}`,
+                  patch: {
+                    paymentStatus: result.status,
+                    intentId: result.intentId,
+                    clientSecret: "clientSecret" in result ? result.clientSecret : null,
+                  },
+                }
+              : null,
+          ),
         );
         await this.expireAtDeadline(order, now_ms);
     }
@@ -98,8 +101,11 @@ export class OrderFlow {
     if (order.status === "pending_payment") {
       const commits = await Promise.all(items.map((i) => holdStub(this.env, i.holdId).commit(i.holdId, orderId)));
       if (commits.every((c) => c.ok)) {
-        const moved = await this.store.transition(orderId, now_ms, (o) =>
-          o.status === "pending_payment" ? { to: "paid", event: "order.paid", patch: { paymentStatus: "succeeded", intentId } } : null,
+        const moved = unlessContended(
+          orderId,
+          await this.store.transition(orderId, now_ms, (o) =>
+            o.status === "pending_payment" ? { to: "paid", event: "order.paid", patch: { paymentStatus: "succeeded", intentId } } : null,
+          ),
         );
         if (moved?.moved) await this.notify(moved.order, items, "order.confirmed", now_ms);
         if (moved?.order.status === "paid") return;
@@ -117,15 +123,18 @@ export class OrderFlow {
   async paymentFailed(orderId: string, reason: string, intentId: string | null, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
     if (!stored || stored.order.status !== "pending_payment") return;
-    const moved = await this.store.transition(orderId, now_ms, (o) =>
-      o.status === "pending_payment"
-        ? {
-            to: "payment_failed",
-            event: "order.payment_failed",
-            patch: { paymentStatus: "failed", failureReason: reason, intentId },
-            data: { attempt: o.paymentAttempt },
-          }
-        : null,
+    const moved = unlessContended(
+      orderId,
+      await this.store.transition(orderId, now_ms, (o) =>
+        o.status === "pending_payment"
+          ? {
+              to: "payment_failed",
+              event: "order.payment_failed",
+              patch: { paymentStatus: "failed", failureReason: reason, intentId },
+              data: { attempt: o.paymentAttempt },
+            }
+          : null,
+      ),
     );
     if (moved?.moved) {
       await this.notify(moved.order, stored.items, "order.payment_failed", now_ms);
@@ -167,19 +176,21 @@ export class OrderFlow {
           }
         : null,
     );
-    if (!result) return refuse("not_found", "No such order.");
-    if (!result.moved) {
-      return refuse("invalid_order_state", `The order is ${result.order.status}.`, { orderStatus: result.order.status });
-    }
+    if (!result.ok) return result;
+    const { order: moved } = result.value;
+    if (!result.value.moved) return refuse("invalid_order_state", `The order is ${moved.status}.`, { orderStatus: moved.status });
     await enqueuePayment(this.env.PAYMENTS, { orderId });
-    return accept(orderView(result.order, items));
+    return accept(orderView(moved, items));
   }
 
   async requiresAction(orderId: string, intentId: string, clientSecret: string | null, now_ms: number): Promise<void> {
-    await this.store.transition(orderId, now_ms, (o) =>
-      o.status === "pending_payment" && o.paymentStatus !== "succeeded"
-        ? { to: "pending_payment", event: "payment.requires_action", patch: { paymentStatus: "requires_action", intentId, clientSecret } }
-        : null,
+    unlessContended(
+      orderId,
+      await this.store.transition(orderId, now_ms, (o) =>
+        o.status === "pending_payment" && o.paymentStatus !== "succeeded"
+          ? { to: "pending_payment", event: "payment.requires_action", patch: { paymentStatus: "requires_action", intentId, clientSecret } }
+          : null,
+      ),
     );
   }
 
@@ -198,8 +209,11 @@ export class OrderFlow {
         return (await this.store.get(orderId))?.order ?? null;
       }
     }
-    const moved = await this.store.transition(orderId, now_ms, (o) =>
-      open(o.status) && now_ms >= o.expiresAtMs ? { to: "expired", event: "order.expired" } : null,
+    const moved = unlessContended(
+      orderId,
+      await this.store.transition(orderId, now_ms, (o) =>
+        open(o.status) && now_ms >= o.expiresAtMs ? { to: "expired", event: "order.expired" } : null,
+      ),
     );
     return moved?.order ?? null;
   }
@@ -252,7 +266,7 @@ export class OrderFlow {
   /** Finishes refunds whose attempt died after recording them (the scheduled sweep). */
   async resumeRefund(orderId: string, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
-    if (stored) await this.completeRefund(stored.items, orderId, now_ms);
+    if (stored) unlessContended(orderId, await this.completeRefund(stored.items, orderId, now_ms));
   }
 
   /**
@@ -265,19 +279,21 @@ export class OrderFlow {
     now_ms: number,
     plan: RefundPlan,
   ): Promise<Outcome<OrderView>> {
-    const recorded = order.refundStatus === null ? await this.refunds.record(order.orderId, now_ms, plan) : order;
-    if (!recorded) return refuse("not_found", "No such order.");
-    if (recorded.refundStatus === null) {
-      return refuse("invalid_order_state", `The order is ${recorded.status}.`, { orderStatus: recorded.status });
+    const recorded = order.refundStatus === null ? await this.refunds.record(order.orderId, now_ms, plan) : accept(order);
+    if (!recorded.ok) return recorded;
+    if (recorded.value.refundStatus === null) {
+      return refuse("invalid_order_state", `The order is ${recorded.value.status}.`, { orderStatus: recorded.value.status });
     }
     const done = await this.completeRefund(items, order.orderId, now_ms);
-    return done ? accept(orderView(done, items)) : refuse("not_found", "No such order.");
+    return done.ok ? accept(orderView(done.value, items)) : done;
   }
 
-  private async completeRefund(items: readonly OrderItemRow[], orderId: string, now_ms: number): Promise<OrderRow | null> {
+  private async completeRefund(items: readonly OrderItemRow[], orderId: string, now_ms: number): Promise<Outcome<OrderRow>> {
     const result = await this.refunds.complete(orderId, items, now_ms);
-    if (result?.moved && result.order.status === "refunded") await this.notify(result.order, items, "order.refunded", now_ms);
-    return result?.order ?? null;
+    if (!result.ok) return result;
+    const { order, moved } = result.value;
+    if (moved && order.status === "refunded") await this.notify(order, items, "order.refunded", now_ms);
+    return accept(order);
   }
 
   /** Payment landed after the order gave up on it: refund, return any committed units, say so. */
@@ -287,12 +303,15 @@ export class OrderFlow {
     const { order, items } = stored;
     // Some holds may have been committed before another was found expired: void the rest, return those.
     await releaseHolds(this.env, orderId, items);
-    await this.refundThenView(order, items, now_ms, {
-      reason: "late_payment",
-      restock: true,
-      from: ["pending_payment", "payment_failed", "expired", "cancelled"],
-      patch: { paymentStatus: "succeeded", intentId },
-    });
+    unlessContended(
+      orderId,
+      await this.refundThenView(order, items, now_ms, {
+        reason: "late_payment",
+        restock: true,
+        from: ["pending_payment", "payment_failed", "expired", "cancelled"],
+        patch: { paymentStatus: "succeeded", intentId },
+      }),
+    );
   }
 
   private async move(
@@ -304,13 +323,13 @@ export class OrderFlow {
   ): Promise<Outcome<OrderView>> {
     const allowed = typeof from === "function" ? from : (o: OrderRow) => o.status === from;
     const result = await this.store.transition(orderId, now_ms, (o) => (allowed(o) ? step : null));
-    if (!result) return refuse("not_found", "No such order.");
-    if (!result.moved && result.order.status !== step.to) {
-      const detail =
-        result.order.refundStatus === "pending" ? "A refund of this order is in progress." : `The order is ${result.order.status}.`;
-      return refuse("invalid_order_state", detail, { orderStatus: result.order.status });
+    if (!result.ok) return result;
+    const { order, moved } = result.value;
+    if (!moved && order.status !== step.to) {
+      const detail = order.refundStatus === "pending" ? "A refund of this order is in progress." : `The order is ${order.status}.`;
+      return refuse("invalid_order_state", detail, { orderStatus: order.status });
     }
-    return accept(orderView(result.order, items));
+    return accept(orderView(order, items));
   }
 
   private async notify(
@@ -334,4 +353,17 @@ export class OrderFlow {
     };
     await enqueueNotifications(this.env.NOTIFICATIONS, [message]);
   }
+}
+
+/**
+ * A step with nobody to answer (the payments queue, Stripe's webhook, the
+ * refund sweep) takes its outcome's value, or null for any refusal: those are
+ * states the step leaves alone. An order that stayed contended is the
+ * exception: nothing was written, so the step throws and its queue or Stripe
+ * delivers it again, to decide against the new state.
+ */
+function unlessContended<T>(orderId: string, outcome: Outcome<T>): T | null {
+  if (outcome.ok) return outcome.value;
+  if (outcome.transient) throw new Error(`order ${orderId}: ${outcome.detail}`);
+  return null;
 }

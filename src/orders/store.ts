@@ -4,6 +4,7 @@ import { GENESIS_HASH, linkEvents, orderStream } from "../audit/chain";
 import { insertEvents } from "../audit/store";
 import { auditEvents, orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
+import { accept, refuse, type Outcome } from "../domain/problems";
 import { canMove, type OrderStatus } from "./lifecycle";
 
 export interface StoredOrder {
@@ -29,13 +30,13 @@ export type OrderPatch = Partial<
   >
 >;
 
-/** Raised when another writer moved the order first; the caller reloads and decides again. */
-export class OrderConflict extends Error {
-  constructor(orderId: string) {
-    super(`order ${orderId} changed concurrently`);
-    this.name = "OrderConflict";
-  }
-}
+/**
+ * A transition's answer: the order as it now stands and whether this call
+ * moved it; refused `not_found` when there is no such order, and
+ * `invalid_order_state` (transient: nothing was written, so a retry decides
+ * against the new state) when other writers kept moving it first.
+ */
+export type Transition = Outcome<{ order: OrderRow; moved: boolean }>;
 
 const MAX_CAS_ATTEMPTS = 4;
 
@@ -85,12 +86,12 @@ export class OrderStore {
     orderId: string,
     now_ms: number,
     decide: (order: OrderRow) => { to: OrderStatus; patch?: OrderPatch; event: string; data?: object } | null,
-  ): Promise<{ order: OrderRow; moved: boolean } | null> {
+  ): Promise<Transition> {
     for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
       const [order] = await this.db.select().from(orders).where(eq(orders.orderId, orderId));
-      if (!order) return null;
+      if (!order) return refuse("not_found", "No such order.");
       const move = decide(order);
-      if (!move || (move.to !== order.status && !canMove(order.status, move.to))) return { order, moved: false };
+      if (!move || (move.to !== order.status && !canMove(order.status, move.to))) return accept({ order, moved: false });
       const seq = order.version + 1;
       const data = { from: order.status, to: move.to, ...move.patch, ...move.data };
       const [head] = await this.db
@@ -109,12 +110,12 @@ export class OrderStore {
             .where(and(eq(orders.orderId, orderId), eq(orders.version, order.version))),
           ...insertEvents(this.db, [event!]),
         ]);
-        return { order: next, moved: true };
+        return accept({ order: next, moved: true });
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
       }
     }
-    throw new OrderConflict(orderId);
+    return { ...refuse("invalid_order_state", "The order changed concurrently; fetch it and retry."), transient: true };
   }
 
   /** Items of many orders, in queries small enough for D1's bound-parameter limit. */

@@ -1,4 +1,4 @@
-import { ProblemError } from "../domain/problems";
+import { refuse, type Refusal } from "../domain/problems";
 import { fromBase64url, toBase64url } from "./base64url";
 
 /** Opaque cursors: base64url of UTF-8 text. Their content is not part of the API. */
@@ -19,8 +19,8 @@ export function decodeCursor(cursor: string): string | null {
 }
 
 /** The one answer to a cursor this API did not hand out (or not for this listing). */
-export function badCursor(): ProblemError {
-  return new ProblemError("invalid_request", "query cursor: not a cursor of this listing", {
+export function badCursor(): Refusal {
+  return refuse("invalid_request", "query cursor: not a cursor of this listing", {
     errors: [{ in: "query", path: "cursor", message: "not a cursor of this listing" }],
   });
 }

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { decodePosition, encodePosition, listEvents } from "../audit/queries";
 import { decodeVerifyCursor, verifyChains } from "../audit/verify";
-import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { jsonResponse, problems, queryInt } from "./schemas";
+import { problemOf } from "../http/outcome";
 import { badCursor } from "../platform/cursor";
 
 const Stream = z
@@ -65,13 +65,12 @@ export const auditRoutes = router()
       },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { stream, cursor, limit } = c.req.valid("query");
       const after = cursor === undefined ? null : decodePosition(cursor);
       // A cursor only continues the listing it came from.
       const fits = after === null || (stream !== undefined ? after.kind === "stream" && after.stream === stream : after.kind === "time");
       if ((cursor !== undefined && after === null) || !fits) {
-        throw badCursor();
+        throw problemOf(badCursor());
       }
       const page = await listEvents(c.env.DB, { stream, after, limit });
       return c.json({ data: page.events, nextCursor: page.next ? encodePosition(page.next) : null }, 200);
@@ -92,11 +91,10 @@ export const auditRoutes = router()
       responses: { 200: jsonResponse(Verification, "The verification"), ...problems(400, 401, 403) },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { stream, cursor } = c.req.valid("query");
       const after = cursor === undefined ? null : decodeVerifyCursor(cursor);
       if (cursor !== undefined && after === null) {
-        throw badCursor();
+        throw problemOf(badCursor());
       }
       return c.json(await verifyChains(c.env.DB, { stream, after }), 200);
     },

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireShopper } from "../http/auth";
 import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
+import { shopperOf } from "../http/auth";
 import { sendOutcome } from "../http/outcome";
 import { idempotentOutcome, recallStored } from "../idempotency/d1-replies";
 import { reportAdmissionUsed, requireAdmissions } from "../waiting-room/admission";
@@ -44,11 +44,11 @@ export const checkoutRoutes = router().openapi(
     },
   }),
   async (c) => {
-    const principal = c.var.principal;
-    const { customerId } = requireShopper(principal);
+    const principal = shopperOf(c);
+    const { customerId } = principal;
     const body = c.req.valid("json");
     const headers = c.req.valid("header");
-    const idem = await idempotencyKey(headers["idempotency-key"], principal!, "checkout", body);
+    const idem = await idempotencyKey(headers["idempotency-key"], principal, "checkout", body);
     const now_ms = Date.now();
     const recall = idem && (() => recallStored<OrderView>(c.env, idem, now_ms));
     // By items the checkout takes its own holds, so a queued sale's admission is checked as a hold's is;
@@ -57,12 +57,14 @@ export const checkoutRoutes = router().openapi(
     if ("items" in body) {
       const replay = recall ? await recall() : null;
       if (replay) return sendOutcome(c, replay, 202);
-      admissions = await requireAdmissions(
+      const admitted = await requireAdmissions(
         c,
         body.items.map((i) => i.sku),
         customerId,
         headers["holdfast-admission"],
       );
+      if (!admitted.ok) return sendOutcome(c, admitted, 202);
+      admissions = admitted.value;
     }
     const stored = await enforceRateLimits(c, customerId, "checkout", recall);
     if (stored) return sendOutcome(c, stored, 202);

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { requireShopper, type Principal } from "../http/auth";
+import { callerOf, shopperOf, type Principal } from "../http/auth";
 import { router } from "../http/context";
 import { holdOperation, idempotencyKey, scopedKey } from "../http/idempotency";
 import { sendOutcome } from "../http/outcome";
@@ -29,8 +29,8 @@ function stubOfHold(env: Env, sku: string, holdId: string) {
 }
 
 /** The owner sees their hold; the merchant sees every hold; anyone else gets `not_found`. */
-function actorOf(principal: Principal | null): { customerId: string } | "merchant" {
-  return principal?.kind === "merchant" ? "merchant" : requireShopper(principal);
+function actorOf(principal: Principal): { customerId: string } | "merchant" {
+  return principal.kind === "merchant" ? "merchant" : { customerId: principal.customerId };
 }
 
 export const holdRoutes = router()
@@ -45,8 +45,8 @@ export const holdRoutes = router()
       responses: { 201: jsonResponse(Hold, "The hold"), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
     }),
     async (c) => {
-      const principal = c.var.principal;
-      const { customerId } = requireShopper(principal);
+      const principal = shopperOf(c);
+      const { customerId } = principal;
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
       const key = c.req.valid("header")["idempotency-key"];
@@ -55,22 +55,21 @@ export const holdRoutes = router()
       // budgets that protect the object are spent only on holds that reach it.
       // On a sharded SKU the verdict and its accepted keys are the customer's shard's.
       const holder = holdingObject(sku, customerId);
-      const cut = await edgeRefusal(sku, holder, key === undefined ? null : scopedKey(principal!, operation, key));
+      const cut = await edgeRefusal(sku, holder, key === undefined ? null : scopedKey(principal, operation, key));
       if (cut) throw new ProblemError(cut.code, cut.detail, cut.extra, { "holdfast-cache": "hit" });
-      const idem = await idempotencyKey(key, principal!, operation, body);
+      const idem = await idempotencyKey(key, principal, operation, body);
       const recall = idem && (() => callObject(c.env, () => c.env.SKU.getByName(holdingObject(sku, customerId)).replay(idem)));
       // A sale with a waiting room: the admission is checked here, with the signing key alone.
       const queuedSale = await queuedSaleOf(c, sku);
       let admission = null;
       if (queuedSale) {
-        try {
-          admission = await requireAdmission(c.env, c.req.valid("header")["holdfast-admission"], queuedSale, customerId);
-        } catch (e) {
+        const admitted = await requireAdmission(c.env, c.req.valid("header")["holdfast-admission"], queuedSale, customerId);
+        if (!admitted.ok) {
           // A retry of a hold that ran is answered with its result, even once the admission lapsed.
           const stored = recall ? await recall() : null;
-          if (stored) return sendOutcome(c, stored, 201);
-          throw e;
+          return sendOutcome(c, stored ?? admitted, 201);
         }
+        admission = admitted.value;
       }
       const stored = await enforceRateLimits(c, customerId, "hold", recall);
       if (stored) return sendOutcome(c, stored, 201);
@@ -92,7 +91,7 @@ export const holdRoutes = router()
     }),
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
-      const actor = actorOf(c.var.principal);
+      const actor = actorOf(callerOf(c));
       return sendOutcome(c, await callObject(c.env, () => stubOfHold(c.env, sku, holdId).getHold(holdId, actor)), 200);
     },
   )
@@ -108,7 +107,7 @@ export const holdRoutes = router()
     }),
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
-      const actor = actorOf(c.var.principal);
+      const actor = actorOf(callerOf(c));
       const outcome = await callObject(c.env, () => stubOfHold(c.env, sku, holdId).release(holdId, actor));
       // Units came back: this location's cached sold-out state must not outlive them.
       if (outcome.ok) purgeSku(c, sku);

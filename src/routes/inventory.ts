@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, gt, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { problemOf } from "../http/outcome";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { inventory } from "../db/schema";
-import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { jsonResponse, problems, queryInt, SkuId } from "./schemas";
 
@@ -51,11 +51,10 @@ export const inventoryRoutes = router().openapi(
     },
   }),
   async (c) => {
-    requireMerchant(c.var.principal);
     const { status, cursor, limit } = c.req.valid("query");
     const after = cursor === undefined ? null : decodeCursor(cursor);
     if (cursor !== undefined && (after === null || !SkuId.safeParse(after).success)) {
-      throw badCursor();
+      throw problemOf(badCursor());
     }
     // A sharded SKU ships one row per object (`sku`, `sku#0`, `sku#1`...): the list adds them up.
     const base = sql<string>`CASE WHEN instr(${inventory.sku}, '#') > 0 THEN substr(${inventory.sku}, 1, instr(${inventory.sku}, '#') - 1) ELSE ${inventory.sku} END`;

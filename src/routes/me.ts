@@ -3,7 +3,7 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { customerHolds, type CustomerHoldRow } from "../db/schema";
 import type { Hold as HoldView } from "../domain/types";
-import { requireShopper } from "../http/auth";
+import { shopperOf } from "../http/auth";
 import { router } from "../http/context";
 import { iso } from "../stock/offer";
 import { OrderStore } from "../orders/store";
@@ -55,7 +55,7 @@ export const meRoutes = router()
       },
     }),
     async (c) => {
-      const { customerId } = requireShopper(c.var.principal);
+      const { customerId } = shopperOf(c);
       const rows = await drizzle(c.env.DB)
         .select()
         .from(customerHolds)
@@ -88,7 +88,7 @@ export const meRoutes = router()
       },
     }),
     async (c) => {
-      const { customerId } = requireShopper(c.var.principal);
+      const { customerId } = shopperOf(c);
       const q = c.req.valid("query");
       const cursor = q.cursor ? cursorCodec.decode(q.cursor) : null;
       const page = await new OrderStore(c.env.DB).list({ customerId, ...(q.status && { status: q.status }) }, cursor, q.limit);

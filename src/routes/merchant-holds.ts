@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { requireMerchant } from "../http/auth";
+import { callerOf } from "../http/auth";
 import { router } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
-import { sendOutcome } from "../http/outcome";
+import { problemOf, sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
 import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
@@ -36,7 +36,7 @@ const cursorCodec = {
     try {
       v = JSON.parse(decodeCursor(cursor) ?? "null");
     } catch {
-      throw badCursor();
+      throw problemOf(badCursor());
     }
     if (
       !Array.isArray(v) ||
@@ -46,7 +46,7 @@ const cursorCodec = {
       !Number.isSafeInteger(v[2]) ||
       typeof v[3] !== "string"
     ) {
-      throw badCursor();
+      throw problemOf(badCursor());
     }
     return { createdAtMs: v[2] as number, holdId: v[3] };
   },
@@ -70,7 +70,6 @@ export const merchantHoldRoutes = router()
       },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { sku } = c.req.valid("param");
       const q = c.req.valid("query");
       const after = q.cursor === undefined ? null : cursorCodec.decode(q.cursor, q.status);
@@ -100,11 +99,10 @@ export const merchantHoldRoutes = router()
       responses: { 200: jsonResponse(Hold, "The released hold"), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 503) },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { sku, holdId } = c.req.valid("param");
       const body = c.req.valid("json");
       if (placeOfHold(holdId)?.sku !== sku) throw new ProblemError("not_found", "No such hold.");
-      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], c.var.principal!, `void:${holdId}`, body);
+      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], callerOf(c), `void:${holdId}`, body);
       const outcome = await idempotentOutcome(c.env, idem, Date.now(), () =>
         callObject(c.env, () => holdStub(c.env, holdId).voidHold(holdId, body.reason)),
       );

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { requireMerchant, requireShopper, type Principal } from "../http/auth";
+import { callerOf, type Principal } from "../http/auth";
 import { router, type AppContext } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
-import { sendOutcome } from "../http/outcome";
+import { problemOf, sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
 import type { Outcome } from "../domain/problems";
 import type { OrderItemRow, OrderRow } from "../db/schema";
@@ -30,14 +30,14 @@ export const cursorCodec = {
   encode: (createdAtMs: number, orderId: string) => encodeCursor(`${createdAtMs}:${orderId}`),
   decode(cursor: string): { createdAtMs: number; orderId: string } {
     const m = /^(\d{1,16}):(ord_[0-9a-f]{24})$/.exec(decodeCursor(cursor) ?? "");
-    if (!m) throw badCursor();
+    if (!m) throw problemOf(badCursor());
     return { createdAtMs: Number(m[1]), orderId: m[2]! };
   },
 };
 
 /** The owner (a shopper) or the merchant may see and cancel an order; anyone else gets `not_found`. */
-async function visibleOrder(env: Env, orderId: string, principal: Principal | null) {
-  const caller = principal?.kind === "merchant" ? "merchant" : requireShopper(principal);
+async function visibleOrder(env: Env, orderId: string, principal: Principal) {
+  const caller = principal.kind === "merchant" ? "merchant" : principal;
   const stored = await new OrderStore(env.DB).get(orderId);
   if (!stored || (caller !== "merchant" && stored.order.customerId !== caller.customerId)) {
     throw new ProblemError("not_found", "No such order.");
@@ -57,7 +57,7 @@ async function orderAction<S extends 200 | 202 = 200>(
   act: (now_ms: number) => Promise<Outcome<OrderView>>,
   status: S = 200 as S,
 ) {
-  const idem = await idempotencyKey(key, c.var.principal!, operation, body);
+  const idem = await idempotencyKey(key, callerOf(c), operation, body);
   const now_ms = Date.now();
   return sendOutcome(c, await idempotentOutcome(c.env, idem, now_ms, () => act(now_ms)), status);
 }
@@ -84,7 +84,7 @@ export const orderRoutes = router()
       responses: { 200: jsonResponse(Order, "The order"), ...problems(400, 401, 404) },
     }),
     async (c) => {
-      const { stored } = await visibleOrder(c.env, c.req.valid("param").orderId, c.var.principal);
+      const { stored } = await visibleOrder(c.env, c.req.valid("param").orderId, callerOf(c));
       return c.json(readView(stored.order, stored.items, Date.now()), 200);
     },
   )
@@ -100,7 +100,7 @@ export const orderRoutes = router()
     }),
     async (c) => {
       const { orderId } = c.req.valid("param");
-      const { by } = await visibleOrder(c.env, orderId, c.var.principal);
+      const { by } = await visibleOrder(c.env, orderId, callerOf(c));
       return orderAction(c, `cancel:${orderId}`, c.req.valid("header")["idempotency-key"], {}, (now) =>
         new OrderFlow(c.env).cancel(orderId, by, now),
       );
@@ -124,9 +124,8 @@ export const orderRoutes = router()
       responses: { 202: jsonResponse(Order, "The order, pending payment again"), ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422) },
     }),
     async (c) => {
-      requireShopper(c.var.principal);
       const { orderId } = c.req.valid("param");
-      await visibleOrder(c.env, orderId, c.var.principal);
+      await visibleOrder(c.env, orderId, callerOf(c));
       const body = c.req.valid("json");
       return orderAction(
         c,
@@ -149,7 +148,6 @@ export const orderRoutes = router()
       responses: { 200: jsonResponse(Order, "The fulfilled order"), ...problems(400, 401, 403, 404, 409) },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { orderId } = c.req.valid("param");
       return orderAction(c, `fulfill:${orderId}`, c.req.valid("header")["idempotency-key"], {}, (now) =>
         new OrderFlow(c.env).fulfil(orderId, now),
@@ -167,7 +165,6 @@ export const orderRoutes = router()
       responses: { 200: jsonResponse(Order, "The refunded order"), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 503) },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const body = c.req.valid("json");
       const { orderId } = c.req.valid("param");
       return orderAction(c, `refund:${orderId}`, c.req.valid("header")["idempotency-key"], body, (now) =>
@@ -189,7 +186,6 @@ export const orderRoutes = router()
       },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const q = c.req.valid("query");
       const cursor = q.cursor ? cursorCodec.decode(q.cursor) : null;
       const filter = { ...(q.status && { status: q.status }), ...(q.sku && { sku: q.sku }) };

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { getSale, putSale } from "../sales/store";
 import { cachedPublic } from "../edge/cache";
@@ -9,7 +8,7 @@ import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
 import { ANYONE, IdempotencyHeaders, jsonBody, jsonResponse, Money, Problem, problems, queryInt, SaleId, SkuId } from "./schemas";
 import { badCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
-import { sendOutcome } from "../http/outcome";
+import { problemOf, sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
 import { decodeSalePosition, encodeSalePosition, endSale, listSales } from "../sales/admin";
 import { QueueSettings, QueueView } from "../waiting-room/config";
@@ -108,11 +107,12 @@ export const saleRoutes = router()
       },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { saleId } = c.req.valid("param");
       const body = c.req.valid("json");
       const input = { ...body, startsAtMs: Date.parse(body.startsAt), endsAtMs: Date.parse(body.endsAt) };
-      const { created, sale } = await putSale(c.env, saleId, input, Date.now());
+      const written = await putSale(c.env, saleId, input, Date.now());
+      if (!written.ok) throw problemOf(written);
+      const { created, sale } = written.value;
       purgeSale(
         c,
         saleId,
@@ -174,10 +174,9 @@ export const saleRoutes = router()
       },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const q = c.req.valid("query");
       const after = q.cursor === undefined ? null : decodeSalePosition(q.cursor);
-      if (q.cursor !== undefined && after === null) throw badCursor();
+      if (q.cursor !== undefined && after === null) throw problemOf(badCursor());
       const page = await listSales(c.env, { status: q.status, after, limit: q.limit }, Date.now());
       c.header("cache-control", "private, no-store");
       return c.json({ data: page.sales, nextCursor: page.next ? encodeSalePosition(page.next) : null }, 200);
@@ -197,7 +196,6 @@ export const saleRoutes = router()
       responses: { 200: jsonResponse(SaleView, "The ended sale"), ...problems(400, 401, 403, 404, 503) },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { saleId } = c.req.valid("param");
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `end-sale:${saleId}`, {});
       const now_ms = Date.now();

@@ -1,10 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import type { SkuSnapshot } from "../domain/types";
-import { requireMerchant } from "../http/auth";
 import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
-import { sendOutcome } from "../http/outcome";
+import { problemOf, sendOutcome } from "../http/outcome";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
 import { cachedPublic } from "../edge/cache";
 import { callObject } from "../platform/object-call";
@@ -95,12 +94,12 @@ export const skuRoutes = router()
       },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { sku } = c.req.valid("param");
       // A change of shards sets up (or drains) up to 64 objects: a merchant's write may take longer than a hold.
       const body = c.req.valid("json");
       const config = { ...body, alwaysOn: body.alwaysOn ?? false };
-      await checkSkuCurrency(c.env, sku, config.price.currency, Date.now());
+      const refused = await checkSkuCurrency(c.env, sku, config.price.currency, Date.now());
+      if (refused) throw problemOf(refused);
       const { created, snapshot } = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, config), {
         timeout_ms: SHARDING_TIMEOUT_MS,
       });
@@ -122,7 +121,6 @@ export const skuRoutes = router()
       },
     }),
     async (c) => {
-      requireMerchant(c.var.principal);
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `adjust:${sku}`, body);
@@ -216,7 +214,6 @@ export const skuStatsRoutes = router().openapi(
     responses: { 200: jsonResponse(Stats, "The SKU's counters"), ...problems(400, 401, 403, 404, 503) },
   }),
   async (c) => {
-    requireMerchant(c.var.principal);
     const { sku } = c.req.valid("param");
     const stats = await callObject(c.env, () => c.env.SKU.getByName(sku).stats());
     if (!stats) throw new ProblemError("not_found", `No SKU "${sku}".`);

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { requireShopper } from "../http/auth";
+import { shopperOf } from "../http/auth";
 import { router, type AppContext } from "../http/context";
 import { joinShard, queueState, wakeQueue } from "../waiting-room/admission";
 import { callObject } from "../platform/object-call";
@@ -109,7 +109,7 @@ export const queueRoutes = router()
       responses: { 200: jsonResponse(QueueStatus, "The shopper's place and status"), ...problems(400, 401, 403, 404, 409, 413, 415, 503) },
     }),
     async (c) => {
-      const { customerId } = requireShopper(c.var.principal);
+      const { customerId } = shopperOf(c);
       const { saleId } = c.req.valid("param");
       // Every field is optional, so an absent body would validate as {}: it is refused like on every other POST.
       if (c.req.raw.body === null)
@@ -189,7 +189,7 @@ export const queueRoutes = router()
       },
     }),
     async (c) => {
-      const { customerId } = requireShopper(c.var.principal);
+      const { customerId } = shopperOf(c);
       const { saleId, ticket } = c.req.valid("param");
       const now_ms = Date.now();
       const verified = await verifyTicket(c.env.QUEUE_SIGNING_SECRET, ticket, { saleId, customerId, now_ms });

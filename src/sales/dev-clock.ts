@@ -17,5 +17,6 @@ export async function shiftSaleClock(env: Env, saleId: string, offsetSeconds: nu
   const shift_ms = offsetSeconds * 1000;
   // Every stored term (priorities, the waiting room) is written again as it was; only the window moves.
   const shifted = { ...sale, startsAtMs: sale.startsAtMs - shift_ms, endsAtMs: sale.endsAtMs - shift_ms };
-  return accept((await putSale(env, saleId, shifted, now_ms)).sale);
+  const written = await putSale(env, saleId, shifted, now_ms);
+  return written.ok ? accept(written.value.sale) : written;
 }

@@ -1,31 +1,13 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { checkSale } from "./checks";
-import type { Money, SaleRule, SkuStatus } from "../domain/types";
+import type { SaleInput, SaleItemInput } from "./input";
+import { accept, type Outcome } from "../domain/problems";
+import type { SaleRule, SkuStatus } from "../domain/types";
 import { saleItems, sales, saleSkus, type SaleItemRow, type SaleRow } from "../db/schema";
 import { callObject } from "../platform/object-call";
 import { iso } from "../stock/offer";
 import { joinShardCount, withDefaults, type QueueSettings } from "../waiting-room/config";
-
-export interface SaleItemInput {
-  sku: string;
-  price: Money;
-  perCustomerLimit: number;
-  maxPerOrder?: number | undefined;
-  holdSeconds?: number | undefined;
-  holdsPerMinute?: number | undefined;
-  paymentSeconds?: number | undefined;
-  priority?: number | undefined;
-}
-
-export interface SaleInput {
-  name: string;
-  startsAtMs: number;
-  endsAtMs: number;
-  items: SaleItemInput[];
-  /** Waiting room (spec §9); absent: none. */
-  queue?: QueueSettings | undefined;
-}
 
 export interface SaleView {
   saleId: string;
@@ -54,8 +36,14 @@ export interface SaleView {
  * repeating the PUT. Removals go to every SKU the sale ever listed (saleSkus),
  * so a racing write's additions are removed too.
  */
-export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms: number): Promise<{ created: boolean; sale: SaleView }> {
-  await checkSale(env, saleId, input);
+export async function putSale(
+  env: Env,
+  saleId: string,
+  input: SaleInput,
+  now_ms: number,
+): Promise<Outcome<{ created: boolean; sale: SaleView }>> {
+  const refused = await checkSale(env, saleId, input);
+  if (refused) return refused;
   const db = drizzle(env.DB);
   const queue = input.queue ? withDefaults(input.queue) : null;
   const queueColumns = {
@@ -119,7 +107,7 @@ export async function putSale(env: Env, saleId: string, input: SaleInput, now_ms
   await pushSale(env, saleId, revision, input, dropped);
   const sale = await getSale(env, saleId, now_ms);
   if (!sale) throw new Error(`sale ${saleId} vanished after write`);
-  return { created: revision === 1, sale };
+  return accept({ created: revision === 1, sale });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, eq, gt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { ProblemError } from "../domain/problems";
+import { accept, refuse, type Outcome } from "../domain/problems";
 import { saleItems, sales } from "../db/schema";
 import type { AppContext } from "../http/context";
 import { coordinatorName, joinShardCount, joinShardName } from "./config";
@@ -141,8 +141,8 @@ export function purgeQueue(c: AppContext, saleId: string, skus: readonly string[
 
 /**
  * The hold's admission, checked here with the signing key alone: signed,
- * for this sale and this customer, not expired. Anything else is
- * `403 admission_required`.
+ * for this sale and this customer, not expired. Anything else is refused
+ * `admission_required`.
  */
 export async function requireAdmission(
   env: Env,
@@ -150,12 +150,12 @@ export async function requireAdmission(
   saleId: string,
   customerId: string,
   now_ms = Date.now(),
-): Promise<AdmissionClaims> {
+): Promise<Outcome<AdmissionClaims>> {
   const detail = `This sale has a waiting room: join it with POST /v1/sales/${saleId}/queue and send the admission token in Holdfast-Admission.`;
-  if (!token) throw new ProblemError("admission_required", detail, { saleId });
+  if (!token) return refuse("admission_required", detail, { saleId });
   const verified = await verifyAdmission(env.QUEUE_SIGNING_SECRET, token, { saleId, customerId, now_ms });
-  if (!verified.ok) throw new ProblemError("admission_required", `The admission is not valid (${verified.reason}). ${detail}`, { saleId });
-  return verified.claims;
+  if (!verified.ok) return refuse("admission_required", `The admission is not valid (${verified.reason}). ${detail}`, { saleId });
+  return accept(verified.claims);
 }
 
 /**
@@ -168,13 +168,19 @@ export async function requireAdmissions(
   skus: readonly string[],
   customerId: string,
   token: string | undefined,
-): Promise<AdmissionClaims[]> {
+): Promise<Outcome<AdmissionClaims[]>> {
   const queued = new Set<string>();
   for (const sku of new Set(skus)) {
     const saleId = await queuedSaleOf(c, sku);
     if (saleId) queued.add(saleId);
   }
-  return Promise.all([...queued].map((saleId) => requireAdmission(c.env, token, saleId, customerId)));
+  const admissions = await Promise.all([...queued].map((saleId) => requireAdmission(c.env, token, saleId, customerId)));
+  const claims: AdmissionClaims[] = [];
+  for (const admission of admissions) {
+    if (!admission.ok) return admission;
+    claims.push(admission.value);
+  }
+  return accept(claims);
 }
 
 /** Sales this isolate woke lately: a stampede of joins wakes the queue object about once a second per isolate, not once per join. */

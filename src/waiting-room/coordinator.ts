@@ -1,7 +1,7 @@
 import { sha256Hex } from "../domain/canonical-json";
 import { joinShardName, type QueueSetup } from "./config";
 import { admitCount, soldOutForGood, type AdmissionBook, type StockSignals } from "./frontier";
-import { PLACES_PER_CALL_MAX, type ShardSurvey } from "./join-shard";
+import { PLACES_PER_CALL_MAX, type JoinShardCalls, type ShardSurvey } from "./join-shard";
 import { mergeLines, type LineMark } from "./line";
 import { newSeed, type QueueMode } from "./place";
 import type { QueueState } from "./state";
@@ -82,12 +82,6 @@ type ConfigRow = {
   ticked_at_ms: number;
 };
 
-/** What a tick decided; the object writes it and arms the alarm. */
-export interface TickResult {
-  nextAtMs: number | null;
-  admitted: number;
-}
-
 export class Coordinator {
   constructor(
     private readonly sql: SqlStorage,
@@ -128,7 +122,7 @@ export class Coordinator {
     );
   }
 
-  /** When the next tick is due, from the table alone (after a restart, or a change). */
+  /** When the next tick is due, from the table alone: the one answer the object's alarm keeper arms for. */
   nextDueMs(now_ms: number): number | null {
     const c = this.config();
     if (!c || c.enabled === 0 || c.closed === "ended") return null;
@@ -175,30 +169,36 @@ export class Coordinator {
     };
   }
 
-  /** One move of the frontier. Reads the stock and the shards, then writes its decision at once. */
-  async tick(now_ms: number): Promise<TickResult> {
+  /**
+   * One move of the frontier. Reads the stock and the shards, then writes its
+   * decision at once; when the next tick is due follows from what it wrote
+   * (nextDueMs). Returns how many it admitted.
+   */
+  async tick(now_ms: number): Promise<number> {
     const c = this.config();
-    if (!c || c.enabled === 0 || c.closed === "ended") return { nextAtMs: null, admitted: 0 };
+    if (!c || c.enabled === 0 || c.closed === "ended") return 0;
     if (now_ms >= c.ends_at_ms) {
       this.sql.exec("UPDATE queue_config SET closed = 'ended', ticked_at_ms = ? WHERE id = 1", now_ms);
-      return { nextAtMs: null, admitted: 0 };
+      return 0;
     }
-    if (now_ms < c.starts_at_ms) return { nextAtMs: c.starts_at_ms, admitted: 0 };
+    if (now_ms < c.starts_at_ms) return 0;
 
     if (c.woken_at_ms === 0) {
       // Nobody ever joined: no shard to ask (nor to wake into existence) until the first join wakes the queue.
       this.sql.exec("UPDATE queue_config SET idle = 1, ticked_at_ms = ? WHERE id = 1", now_ms);
-      return { nextAtMs: c.ends_at_ms, admitted: 0 };
+      return 0;
     }
     const windowStartMs = now_ms - c.admit_seconds * 1000;
     this.expireBatches(windowStartMs);
     const stock = await this.stock(JSON.parse(c.skus) as string[]);
     if (soldOutForGood(stock)) {
       this.sql.exec("UPDATE queue_config SET closed = 'sold_out', all_held = 0, ticked_at_ms = ? WHERE id = 1", now_ms);
-      return { nextAtMs: now_ms + SOLD_OUT_TICK_MS, admitted: 0 };
+      return 0;
     }
     const draw = c.mode === "lottery" ? { saleId: c.sale_id, seed: c.seed } : null;
-    const shards = Array.from({ length: c.join_shards }, (_, i) => this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)));
+    const shards: JoinShardCalls[] = Array.from({ length: c.join_shards }, (_, i) =>
+      this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)),
+    );
     const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, draw, c.frontier)));
     const sum = (f: (s: ShardSurvey) => number) => surveys.reduce((n, s) => n + f(s), 0);
     const fresh = this.config()!;
@@ -223,15 +223,11 @@ export class Coordinator {
       now_ms,
     );
     if (places.length > 0) this.admit(places[places.length - 1]!, places.length, now_ms);
-    return { nextAtMs: idle ? c.ends_at_ms : now_ms + TICK_MS, admitted: places.length };
+    return places.length;
   }
 
   /** The `n` lowest places after the frontier across every shard (each shard's own lowest `n`, merged). */
-  private async nextPlaces(
-    shards: Array<DurableObjectStub<import("../objects/waiting-room-object").WaitingRoomObject>>,
-    after: string | null,
-    n: number,
-  ): Promise<string[]> {
+  private async nextPlaces(shards: JoinShardCalls[], after: string | null, n: number): Promise<string[]> {
     const lists = await Promise.all(shards.map((s) => s.nextPlaces(after, n)));
     return lists.flat().sort().slice(0, n);
   }

@@ -43,6 +43,15 @@ export interface Draw {
   seed: string;
 }
 
+/**
+ * What the coordinator asks of a join shard: the object's RPC surface for that
+ * role, stated here so the coordinator needs no import of the object class.
+ */
+export interface JoinShardCalls {
+  survey(windowStartMs: number, draw: Draw | null, frontier: string | null): Promise<ShardSurvey>;
+  nextPlaces(after: string | null, limit: number): Promise<string[]>;
+}
+
 export class JoinShard {
   constructor(private readonly sql: SqlStorage) {}
 
