@@ -1,4 +1,5 @@
 import { createMessageBatch } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { checkout } from "../src/orders/checkout";
 import { OrderFlow } from "../src/orders/settle";
@@ -157,7 +158,7 @@ describe("Stripe webhooks", () => {
       stripeEvent("payment_intent.succeeded", stripe.completeAction(o.intent.id)) as never,
       Date.now(),
     );
-    expect(outcome).toBe("applied");
+    expect(outcome).toEqual({ ok: true, value: "applied" });
     expect(stripe.refunds).toEqual([expect.objectContaining({ payment_intent: o.intent.id })]);
     const order = (await getOrder(o.orderId)).body;
     expect(order).toMatchObject({
@@ -190,10 +191,37 @@ describe("Stripe webhooks", () => {
     const intent = stripe.completeAction(o.intent.id);
     // Stripe refuses to cancel a succeeded intent; the cancel goes ahead and the webhook settles the money.
     expect(await new OrderFlow(o.env).cancel(o.orderId, "owner", Date.now())).toMatchObject({ ok: true, value: { status: "cancelled" } });
-    expect(await applyStripeEvent(o.env, stripeEvent("payment_intent.succeeded", intent) as never, Date.now())).toBe("applied");
+    expect(await applyStripeEvent(o.env, stripeEvent("payment_intent.succeeded", intent) as never, Date.now())).toEqual({
+      ok: true,
+      value: "applied",
+    });
 
     expect(stripe.refunds).toEqual([expect.objectContaining({ payment_intent: o.intent.id })]);
     expect((await getOrder(o.orderId)).body).toMatchObject({ status: "refunded", refund: { reason: "late_payment", restocked: false } });
     expect(await levels(sku)).toEqual({ onHand: 3, reserved: 0, available: 3, sold: 0, received: 3 });
+  });
+
+  it("answers 503 while the order stays contended, records nothing, and applies the same event when Stripe delivers it again", async () => {
+    const sku = await createSku({ stock: 2 });
+    const o = await awaitingAuthentication("ivy", sku, 1);
+    const before = await env.DB.prepare("SELECT status, version FROM orders WHERE order_id = ?")
+      .bind(o.orderId)
+      .first<{ status: string; version: number }>();
+    // Another writer's event at the order's next seq: every compare-and-swap of this delivery loses.
+    const squat = `INSERT INTO audit_events (stream, seq, type, at_ms, data, prev_hash, hash) VALUES (?, ?, 'test.squat', 0, '{}', 'x', 'y')`;
+    await env.DB.prepare(squat)
+      .bind(`order:${o.orderId}`, before!.version + 1)
+      .run();
+    const event = stripeEvent("payment_intent.succeeded", stripe.completeAction(o.intent.id));
+
+    const contended = await send(event);
+    expectProblem(contended, 503, "unavailable");
+    expect(contended.headers.get("retry-after")).toBe("1");
+    expect(await env.DB.prepare("SELECT 1 FROM processed_webhooks WHERE event_id = ?").bind(event.id).first()).toBeNull();
+    expect((await getOrder(o.orderId)).body.status).toBe("pending_payment");
+
+    await env.DB.prepare("DELETE FROM audit_events WHERE stream = ? AND type = 'test.squat'").bind(`order:${o.orderId}`).run();
+    expect(await send(event)).toMatchObject({ status: 200, body: { received: true, outcome: "applied" } });
+    expect((await getOrder(o.orderId)).body.status).toBe("paid");
   });
 });

@@ -364,6 +364,16 @@ export class OrderFlow {
  */
 function unlessContended<T>(orderId: string, outcome: Outcome<T>): T | null {
   if (outcome.ok) return outcome.value;
-  if (outcome.transient) throw new Error(`order ${orderId}: ${outcome.detail}`);
+  if (outcome.transient) throw new OrderContended(orderId, outcome.detail);
   return null;
+}
+
+/** A step's order stayed contended: nothing was written, and a later delivery decides against the new state. */
+export class OrderContended extends Error {
+  constructor(
+    readonly orderId: string,
+    detail: string,
+  ) {
+    super(`order ${orderId}: ${detail}`);
+  }
 }

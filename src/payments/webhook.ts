@@ -3,9 +3,9 @@ import { z } from "zod";
 import { drizzle } from "drizzle-orm/d1";
 import { eq } from "drizzle-orm";
 import { processedWebhooks, type OrderRow } from "../db/schema";
-import { ProblemError } from "../domain/problems";
+import { accept, refuse, type Outcome } from "../domain/problems";
 import { OrderStore } from "../orders/store";
-import { OrderFlow } from "../orders/settle";
+import { OrderContended, OrderFlow } from "../orders/settle";
 import { stripeClient } from "./stripe";
 
 const cryptoProvider = Stripe.createSubtleCryptoProvider();
@@ -72,28 +72,46 @@ export type WebhookOutcome = "applied" | "duplicate" | "ignored";
  * idempotent and refuses moves its state does not allow.
  *
  * An event we cannot read is `invalid_request` (400): a 500 would only have
- * Stripe retry it for days. Types we do not handle are acknowledged.
+ * Stripe retry it for days. Types we do not handle are acknowledged. An order
+ * that stayed contended is `unavailable` (503), which Stripe delivers again.
  */
-export async function applyStripeEvent(env: Env, payload: unknown, now_ms: number): Promise<WebhookOutcome> {
+export async function applyStripeEvent(env: Env, payload: unknown, now_ms: number): Promise<Outcome<WebhookOutcome>> {
   const event = parse(EventEnvelope, payload, "event");
-  const handled = (INTENT_EVENTS as readonly string[]).includes(event.type);
-  const orderId = handled ? parse(IntentOwner, event.data.object, "data.object").metadata?.orderId : undefined;
-  const intent = orderId ? parse(PaymentIntent, event.data.object, "data.object") : null;
+  if (!event.ok) return event;
+  const { type, id, data } = event.value;
+  const handled = (INTENT_EVENTS as readonly string[]).includes(type);
+  const owner = handled ? parse(IntentOwner, data.object, "data.object") : null;
+  if (owner && !owner.ok) return owner;
+  const orderId = owner?.value.metadata?.orderId;
+  const intent = orderId ? parse(PaymentIntent, data.object, "data.object") : null;
+  if (intent && !intent.ok) return intent;
 
   const db = drizzle(env.DB);
-  const [seen] = await db.select().from(processedWebhooks).where(eq(processedWebhooks.eventId, event.id));
-  if (seen) return "duplicate";
-  const outcome = orderId && intent ? await dispatch(env, event.type as IntentEvent, orderId, intent, now_ms) : "ignored";
-  await db.insert(processedWebhooks).values({ eventId: event.id, type: event.type, receivedAtMs: now_ms }).onConflictDoNothing();
-  return outcome;
+  const [seen] = await db.select().from(processedWebhooks).where(eq(processedWebhooks.eventId, id));
+  if (seen) return accept("duplicate");
+  let outcome: WebhookOutcome = "ignored";
+  if (orderId && intent) {
+    try {
+      outcome = await dispatch(env, type as IntentEvent, orderId, intent.value, now_ms);
+    } catch (e) {
+      if (!(e instanceof OrderContended)) throw e;
+      // Not recorded as processed: Stripe delivers it again and it decides against the new state.
+      return {
+        ...refuse("unavailable", "The order changed concurrently; deliver the event again.", { retryAfterSeconds: 1 }),
+        transient: true,
+      };
+    }
+  }
+  await db.insert(processedWebhooks).values({ eventId: id, type, receivedAtMs: now_ms }).onConflictDoNothing();
+  return accept(outcome);
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): Outcome<z.infer<T>> {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) return accept(result.data);
   const issue = result.error.issues[0];
   const at = issue && issue.path.length > 0 ? `${what}.${issue.path.map(String).join(".")}` : what;
-  throw new ProblemError("invalid_request", `The Stripe event is not usable: ${at}: ${issue?.message ?? "invalid"}.`);
+  return refuse("invalid_request", `The Stripe event is not usable: ${at}: ${issue?.message ?? "invalid"}.`);
 }
 
 /**

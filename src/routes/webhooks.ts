@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ProblemError } from "../domain/problems";
+import { accept, ProblemError } from "../domain/problems";
+import { sendOutcome } from "../http/outcome";
 import { router } from "../http/context";
 import { applyStripeEvent, verifyStripeEvent } from "../payments/webhook";
 import { jsonResponse, problems } from "./schemas";
@@ -42,7 +43,7 @@ export const webhookRoutes = router().openapi(
     },
     responses: {
       200: jsonResponse(z.object({ received: z.boolean(), outcome: z.enum(["applied", "duplicate", "ignored"]) }), "Handled"),
-      ...problems(400, 413, 415),
+      ...problems(400, 413, 415, 503),
     },
   }),
   async (c) => {
@@ -51,6 +52,7 @@ export const webhookRoutes = router().openapi(
     const raw = await c.req.text();
     const verified = await verifyStripeEvent(c.env, raw, c.req.valid("header")["stripe-signature"]);
     if (!verified) throw new ProblemError("invalid_request", "The Stripe-Signature header does not verify.");
-    return c.json({ received: true, outcome: await applyStripeEvent(c.env, verified.payload, Date.now()) }, 200);
+    const applied = await applyStripeEvent(c.env, verified.payload, Date.now());
+    return sendOutcome(c, applied.ok ? accept({ received: true, outcome: applied.value }) : applied, 200);
   },
 );
