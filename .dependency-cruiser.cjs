@@ -44,6 +44,38 @@ module.exports = {
       to: { path: "^src/", pathNot: ["^src/domain/", "^src/platform/"] },
     },
     {
+      name: "http-only-from-the-edge",
+      severity: "error",
+      comment:
+        "Only the HTTP layer (app.ts, routes/, http/, edge/ and the waiting room's edge answer) turns outcomes " +
+        "into responses and reads requests; the domain below returns values (refusals included) and never sees " +
+        "a request. The objects' own WebSocket endpoints (objects/, stock/live/push.ts) answer an upgrade with " +
+        "a problem document, so they may build one with http/problem.ts and nothing else of http/.",
+      from: {
+        path: "^src/",
+        pathNot: ["^src/app\\.ts$", "^src/routes/", "^src/http/", "^src/edge/", "^src/waiting-room/admission\\.ts$"],
+      },
+      to: { path: "^src/http/", pathNot: "^src/http/problem\\.ts$" },
+    },
+    {
+      name: "problem-responses-only-at-http-surfaces",
+      severity: "error",
+      comment: "See http-only-from-the-edge: besides the HTTP layer, only the objects' WebSocket endpoints answer HTTP.",
+      from: {
+        path: "^src/",
+        pathNot: [
+          "^src/app\\.ts$",
+          "^src/routes/",
+          "^src/http/",
+          "^src/edge/",
+          "^src/waiting-room/admission\\.ts$",
+          "^src/objects/",
+          "^src/stock/live/push\\.ts$",
+        ],
+      },
+      to: { path: "^src/http/problem\\.ts$" },
+    },
+    {
       name: "src-never-imports-tests",
       severity: "error",
       comment: "The Worker ships src/ alone; a helper it needs from test/ belongs in src/.",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { holdKeyCustomer, holdOperation } from "../src/http/idempotency";
+import { holdKeyCustomer, holdOperation } from "../src/idempotency/keys";
 import { keysMovedTo, MovedKeys } from "../src/stock/shards/moved-keys";
 import { POOL, shardOf } from "../src/stock/addressing";
 import type { SkuObject } from "../src/objects/sku-object";

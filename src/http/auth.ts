@@ -1,16 +1,11 @@
 import type { MiddlewareHandler } from "hono";
 import { z } from "zod";
+import { CUSTOMER_ID } from "../domain/ids";
 import { ProblemError } from "../domain/problems";
 import { verifyHs256 } from "../platform/jwt";
 
 /** Who is calling (spec §6): the merchant's admin token or a shopper's JWT. */
 export type Principal = { kind: "merchant" } | { kind: "shopper"; customerId: string };
-
-export const CUSTOMER_ID = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@|-]*$/, "customer ids are letters, digits and . _ : @ | -");
 
 const ShopperClaims = z.object({ sub: CUSTOMER_ID, exp: z.number().int() });
 

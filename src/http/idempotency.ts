@@ -1,4 +1,5 @@
 import { canonicalJson, sha256Hex } from "../domain/canonical-json";
+import { ownerScope, scopedKey } from "../idempotency/keys";
 import type { IdempotencyKey } from "../idempotency/rule";
 import type { Principal } from "./auth";
 
@@ -13,28 +14,10 @@ export async function idempotencyKey(
   body: unknown,
 ): Promise<IdempotencyKey | null> {
   if (key === undefined) return null;
-  return { key: scopedKey(principal, operation, key), requestHash: await sha256Hex(`${operation}\n${canonicalJson(body)}`) };
+  return { key: callerKey(principal, operation, key), requestHash: await sha256Hex(`${operation}\n${canonicalJson(body)}`) };
 }
 
-/** The key as stored: another caller's or another operation's use of the same string is another key. */
-export function scopedKey(principal: Principal, operation: string, key: string): string {
-  return `${principalKey(principal)}|${operation}|${key}`;
-}
-
-const SHOPPER = "shopper:";
-
-function principalKey(principal: Principal): string {
-  return principal.kind === "merchant" ? "merchant" : `${SHOPPER}${principal.customerId}`;
-}
-
-/** The operation a hold on `sku` is keyed under. */
-export function holdOperation(sku: string): string {
-  return `hold:${sku}`;
-}
-
-/** The shopper whose hold on `sku` a stored key was scoped to (scopedKey read back), or null for any other key. */
-export function holdKeyCustomer(scoped: string, sku: string): string | null {
-  if (!scoped.startsWith(SHOPPER)) return null;
-  const end = scoped.indexOf(`|${holdOperation(sku)}|`, SHOPPER.length);
-  return end < 0 ? null : scoped.slice(SHOPPER.length, end);
+/** The key as stored for this caller and operation. */
+export function callerKey(principal: Principal, operation: string, key: string): string {
+  return scopedKey(ownerScope(principal), operation, key);
 }

@@ -3,7 +3,7 @@ import { refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { InvariantViolation } from "../stock/invariants";
 import { hasSchema, migrate } from "./migrate";
-import { AlarmKeeper } from "./alarm-keeper";
+import { AlarmKeeper } from "../platform/alarm-keeper";
 import { OutboxShipper, SHIPPING, shipDelayMs } from "../stock/outbox";
 import { SkuCatalog } from "../stock/catalog";
 import { SKU_MIGRATIONS } from "../stock/schema";

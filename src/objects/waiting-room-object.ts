@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { AlarmKeeper } from "./alarm-keeper";
+import { AlarmKeeper } from "../platform/alarm-keeper";
 import { migrate } from "./migrate";
 import type { QueueSetup } from "../waiting-room/config";
 import { Coordinator, COORDINATOR_STEPS } from "../waiting-room/coordinator";

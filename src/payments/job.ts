@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { ORDER_ID_PATTERN } from "../domain/ids";
 
 /**
  * A message on the `payments` queue: the order to charge, or to expire when it
  * arrives at the order's deadline. One schema for the producers (orders/) and
  * the consumer, which parses every body: a queue's messages are untrusted.
  */
-export const PaymentJob = z.object({ orderId: z.string().regex(/^ord_[0-9a-f]{24}$/) });
+export const PaymentJob = z.object({ orderId: z.string().regex(ORDER_ID_PATTERN) });
 export type PaymentJob = z.infer<typeof PaymentJob>;
 
 /** Queues a payment job, after `delaySeconds` (Queues allow up to 12 h) when given. */

@@ -2,7 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { callerOf, shopperOf, type Principal } from "../http/auth";
 import { router } from "../http/context";
-import { holdOperation, idempotencyKey, scopedKey } from "../http/idempotency";
+import { callerKey, idempotencyKey } from "../http/idempotency";
+import { holdOperation } from "../idempotency/keys";
 import { sendOutcome } from "../http/outcome";
 import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
@@ -55,7 +56,7 @@ export const holdRoutes = router()
       // budgets that protect the object are spent only on holds that reach it.
       // On a sharded SKU the verdict and its accepted keys are the customer's shard's.
       const holder = holdingObject(sku, customerId);
-      const cut = await edgeRefusal(sku, holder, key === undefined ? null : scopedKey(principal, operation, key));
+      const cut = await edgeRefusal(sku, holder, key === undefined ? null : callerKey(principal, operation, key));
       if (cut) throw new ProblemError(cut.code, cut.detail, cut.extra, { "holdfast-cache": "hit" });
       const idem = await idempotencyKey(key, principal, operation, body);
       const recall = idem && (() => callObject(c.env, () => c.env.SKU.getByName(holdingObject(sku, customerId)).replay(idem)));

@@ -1,10 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { ORDER_ID_PATTERN } from "../domain/ids";
 
 export const OrderStatus = z.enum(["pending_payment", "paid", "fulfilled", "payment_failed", "expired", "cancelled", "refunded"]);
 
 export const OrderId = z
   .string()
-  .regex(/^ord_[0-9a-f]{24}$/, "an order id as returned by POST /v1/checkout")
+  .regex(ORDER_ID_PATTERN, "an order id as returned by POST /v1/checkout")
   .openapi({ param: { name: "orderId", in: "path" } });
 
 export const Order = z

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CUSTOMER_ID } from "../http/auth";
+import { CUSTOMER_ID } from "../domain/ids";
 import { FieldError, PROBLEMS, type ProblemCode } from "../domain/problems";
 import { isCurrency } from "../domain/currencies";
 import { HOLD_ID_PATTERN } from "../stock/addressing";

@@ -1,4 +1,4 @@
-import type { AlarmKeeper } from "../objects/alarm-keeper";
+import type { AlarmKeeper } from "../platform/alarm-keeper";
 import type { Escrow } from "./shards/escrow";
 import { SHIPPING, type OutboxShipper } from "./outbox";
 import { LIMITS, type SkuLedger } from "./ledger";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CUSTOMER_ID } from "../http/auth";
+import { CUSTOMER_ID } from "../domain/ids";
 import { fromBase64url, toBase64url } from "../platform/base64url";
 import { hmacSign, hmacVerify } from "../platform/hmac";
 

@@ -1,4 +1,4 @@
-import { holdKeyCustomer } from "../../http/idempotency";
+import { holdKeyCustomer } from "../../idempotency/keys";
 import type { SqlReplies } from "../../idempotency/sql-replies";
 import { ESCROW } from "./escrow-policy";
 import { POOL, shardOf, type SkuStub } from "../addressing";
