@@ -122,7 +122,7 @@ export class OrderFlow {
    */
   async paymentFailed(orderId: string, reason: string, intentId: string | null, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
-    if (!stored || stored.order.status !== "pending_payment") return;
+    if (stored?.order.status !== "pending_payment") return;
     const moved = unlessContended(
       orderId,
       await this.store.transition(orderId, now_ms, (o) =>

@@ -53,6 +53,7 @@ export async function handlePaymentDeadLetters(batch: MessageBatch<unknown>, env
       await flow.paymentFailed(job.data.orderId, "The payment provider could not be reached; nothing was charged.", null, Date.now());
       msg.ack();
     } catch (e) {
+      log.error("payment_dead_letter_failed", { id: msg.id, attempts: msg.attempts, error: String(e) });
       msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
     }
   }

@@ -102,7 +102,7 @@ async function replaySku(d1: D1Database, sku: string, budget: number, apply: (e:
     for (const r of rows.results) apply({ stream: r.stream, type: r.type, atMs: r.at_ms, data: r.data });
     left -= rows.results.length;
     const last: Row | undefined = rows.results.at(-1);
-    if (!last || rows.results.length < REPORT.page_rows) return left > 0 ? left : 0;
+    if (!last || rows.results.length < REPORT.page_rows) return Math.max(left, 0);
     after = { atMs: last.at_ms, stream: last.stream, seq: last.seq };
   }
   return left;

@@ -130,8 +130,8 @@ export class JoinShard {
     if (undrawn.length === 0) return;
     const keys = await Promise.all(undrawn.map((r) => drawKey(draw.seed, draw.saleId, r.customer_id)));
     // Computed before the writes, so the updates commit together with no await between them.
-    undrawn.forEach((r, i) =>
-      this.sql.exec("UPDATE waiters SET place = ? WHERE customer_id = ? AND place IS NULL", drawPlace(keys[i]!), r.customer_id),
-    );
+    for (const [i, r] of undrawn.entries()) {
+      this.sql.exec("UPDATE waiters SET place = ? WHERE customer_id = ? AND place IS NULL", drawPlace(keys[i]!), r.customer_id);
+    }
   }
 }
