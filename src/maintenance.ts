@@ -2,7 +2,7 @@ import { and, eq, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { orders } from "./db/schema";
 import { pruneReplies } from "./idempotency/d1-replies";
-import { OrderFlow } from "./orders/settle";
+import { OrderFlow } from "./orders/flow";
 import { logger } from "./platform/log";
 
 /** Rows one scheduled run may delete per table: the cron comes back, so a backlog drains over runs. */

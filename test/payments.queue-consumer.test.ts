@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkout, type CheckoutInput } from "../src/orders/checkout";
-import { OrderFlow } from "../src/orders/settle";
+import { OrderFlow } from "../src/orders/flow";
 import { handlePayments, PAYMENT_QUEUES } from "../src/payments/consumer";
 import worker from "../src/worker";
 import { checkoutAs, createSku, expectConserved, expireHold, getOrder, hold, holdStatus, levels, waitForStatus } from "./helpers";

@@ -2,7 +2,7 @@ import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { checkout } from "../src/orders/checkout";
-import { OrderFlow } from "../src/orders/settle";
+import { OrderFlow } from "../src/orders/flow";
 import { handlePayments, PAYMENT_QUEUES } from "../src/payments/consumer";
 import { applyStripeEvent } from "../src/payments/webhook";
 import { call, createSku, expectProblem, expireHold, getOrder, hold, holdStatus, levels, shopperToken } from "./helpers";

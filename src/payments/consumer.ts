@@ -1,6 +1,6 @@
 import { retryDelaySeconds } from "../platform/backoff";
 import { logger } from "../platform/log";
-import { OrderFlow } from "../orders/settle";
+import { OrderFlow } from "../orders/flow";
 import { PaymentJob } from "./job";
 
 export const PAYMENT_QUEUES = {

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { processedWebhooks, type OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { OrderStore } from "../orders/store";
-import { OrderContended, OrderFlow } from "../orders/settle";
+import { OrderContended, OrderFlow } from "../orders/flow";
 import { stripeClient } from "./stripe";
 
 const cryptoProvider = Stripe.createSubtleCryptoProvider();

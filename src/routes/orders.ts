@@ -9,7 +9,7 @@ import { idempotentOutcome } from "../idempotency/d1-replies";
 import type { Outcome } from "../domain/problems";
 import type { OrderItemRow, OrderRow } from "../db/schema";
 import { OrderStore } from "../orders/store";
-import { OrderFlow } from "../orders/settle";
+import { OrderFlow } from "../orders/flow";
 import { orderView, type OrderView } from "../orders/view";
 import { IdempotencyHeaders, jsonBody, jsonResponse, problems, queryInt, SkuId } from "./schemas";
 import { Order, OrderId, OrderStatus } from "./order-schemas";
