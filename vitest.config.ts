@@ -2,9 +2,9 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
-import { fakeMerchantOutbound } from "./test/fake-merchant.ts";
-import { fakeTurnstileOutbound } from "./test/fake-turnstile.ts";
-import { SUITE_WEBHOOK_PATH, TEST_SECRETS } from "./test/secrets.ts";
+import { fakeMerchantOutbound } from "./test/support/fake-merchant.ts";
+import { fakeTurnstileOutbound } from "./test/support/fake-turnstile.ts";
+import { SUITE_WEBHOOK_PATH, TEST_SECRETS } from "./test/support/secrets.ts";
 
 // Wrangler reads required secrets from the environment; the pool binds the same values below.
 Object.assign(process.env, TEST_SECRETS);
@@ -62,10 +62,10 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/**/*.test.ts"],
             exclude: ["test/browser/**", "test/node/**"],
-            setupFiles: ["./test/setup.ts"],
+            setupFiles: ["./test/support/setup.ts"],
             testTimeout: 30_000,
             // MODEL_SEED=<n> npm test replays one run of the model-based test; FUZZ_SEED=<n> one of the
-            // fuzzer (test/fuzz.integration.test.ts), FUZZ_RUNS=<n> sets its requests per operation.
+            // fuzzer (test/http/schema-fuzzer.test.ts), FUZZ_RUNS=<n> sets its requests per operation.
             // Seeds are in the test names, so a failure shows how to replay it; TEST_VERBOSE=1 prints summaries.
             provide: {
               modelSeed: process.env.MODEL_SEED ?? "",
