@@ -1,6 +1,6 @@
 import { sign } from "hono/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, call, createSku, expectProblem, hold, putSale, shopperToken, unique } from "../support/helpers";
+import { ADMIN, call, createSku, expectProblem, hold, levels, putSale, shopperToken, unique } from "../support/helpers";
 import { TEST_SECRETS } from "../support/secrets";
 
 /**
@@ -12,7 +12,13 @@ type Res = Awaited<ReturnType<typeof call>>;
 
 const SECRET = TEST_SECRETS.SHOPPER_JWT_SECRET;
 const now = () => Math.floor(Date.now() / 1000);
-const b64url = (v: unknown) => btoa(JSON.stringify(v)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+const b64urlBytes = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replaceAll("=", "");
+/** A JWT part: the value's JSON, base64url-encoded. */
+const b64url = (v: unknown) => b64urlBytes(new TextEncoder().encode(JSON.stringify(v)));
 
 /** Credentials that must never authenticate anybody. */
 const badCredentials: Array<[string, () => Promise<string>]> = [
@@ -212,5 +218,44 @@ describe("GET /v1/skus/{sku}: public and merchant views", () => {
     expect(res.status).toBe(200);
     expect(res.body.sale).toMatchObject({ saleId: w.saleId, price: { amount: 500, currency: "usd" }, perCustomerLimit: 2 });
     expect(Object.keys(res.body).sort()).toEqual(PUBLIC_KEYS);
+  });
+});
+
+/* Issue 7: each test in this block failed on the code before its fix. */
+describe("the Bearer scheme and the JWT header", () => {
+  async function jwt(header: Record<string, unknown>, sub: string) {
+    const input = `${b64url(header)}.${b64url({ sub, exp: now() + 3600 })}`;
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    return `${input}.${b64urlBytes(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(input))))}`;
+  }
+
+  it("matches the Bearer scheme case-insensitively", async () => {
+    const sku = await createSku({ stock: 5 });
+    const token = (await shopperToken(unique("cust"))).slice("Bearer ".length);
+    for (const scheme of ["bearer", "BEARER", "bEaReR"]) {
+      expect((await call(`/v1/skus/${sku}/holds`, { auth: `${scheme} ${token}`, body: { quantity: 1 } })).status).toBe(201);
+    }
+    expect((await call(`/v1/skus/${sku}`, { auth: `bearer ${TEST_SECRETS.ADMIN_TOKEN}` })).body.onHand).toBe(5);
+    expect(await levels(sku)).toMatchObject({ reserved: 3 });
+  });
+
+  it("refuses a JWT with a crit header, or alg none, and holds nothing", async () => {
+    const sku = await createSku({ stock: 5 });
+    const customer = unique("cust");
+    const refused = [
+      await jwt({ alg: "HS256", typ: "JWT", crit: ["exp"] }, customer),
+      await jwt({ alg: "HS256", crit: [] }, customer),
+      await jwt({ alg: "HS256", b64: false, crit: ["b64"] }, customer),
+      `${b64url({ alg: "none", typ: "JWT" })}.${b64url({ sub: customer, exp: now() + 3600 })}.`,
+    ];
+    for (const token of refused) {
+      expectProblem(await call(`/v1/skus/${sku}/holds`, { auth: `Bearer ${token}`, body: { quantity: 1 } }), 401, "unauthorized");
+    }
+    expect(await levels(sku)).toMatchObject({ reserved: 0 });
+    // The same signing without `crit` is a good token: the refusal is for `crit` alone.
+    expect(
+      (await call(`/v1/skus/${sku}/holds`, { auth: `Bearer ${await jwt({ alg: "HS256", typ: "JWT" }, customer)}`, body: { quantity: 1 } }))
+        .status,
+    ).toBe(201);
   });
 });

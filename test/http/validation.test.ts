@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, call, createSku, expectProblem, hold, putSale, shopperToken, unique } from "../support/helpers";
+import { ADMIN, call, createSku, expectProblem, hold, levels, putSale, shopperToken, unique } from "../support/helpers";
 
 /**
  * Bad input across every route: each row must be refused with the right problem,
@@ -84,8 +84,11 @@ const holdReq =
   (w: World) =>
     call(`/v1/skus/${w.sku}/holds`, json("POST", body, w.shopper, headers));
 const sale = (body: (w: World) => unknown) => (w: World) => call(`/v1/sales/${w.saleId}`, json("PUT", body(w)));
+/** A body sent exactly as written, under the given Content-Type. */
+const sendRaw = (path: string, method: string, rawBody: string, contentType: string, auth: string) =>
+  call(path, { method, rawBody, auth, headers: { "content-type": contentType } });
 const raw = (method: string, path: (w: World) => string, rawBody: string, contentType: string, as: "admin" | "shopper") => (w: World) =>
-  call(path(w), { method, rawBody, headers: { "content-type": contentType }, auth: as === "admin" ? ADMIN : w.shopper });
+  sendRaw(path(w), method, rawBody, contentType, as === "admin" ? ADMIN : w.shopper);
 
 const bad = (name: string, send: Row["send"]): Row => ({ name, status: 400, code: "invalid_request", send });
 
@@ -381,6 +384,108 @@ describe("a body that is not declared as JSON", () => {
     const res = await raw("POST", (w) => `/v1/skus/${w.sku}/holds`, `{"quantity":1}`, "application/json; charset=utf-8", "shopper")(w);
     expect(res.status).toBe(201);
     expect((await call(`/v1/skus/${w.sku}/holds/${res.body.holdId}`, { method: "DELETE", auth: w.shopper })).body.status).toBe("released");
+  });
+});
+
+/*
+ * Issue 7: nothing a client can send is a 500 or changes state it should not.
+ * Each test below failed on the code before its fix.
+ */
+describe("request bodies", () => {
+  it("parses only application/json: +json and other types are 415 and change nothing", async () => {
+    const sku = await createSku({ stock: 5 });
+    const fresh = unique("fresh");
+    const customer = unique("cust");
+    const shopper = await shopperToken(customer);
+    const before = await call(`/v1/skus/${sku}`, { auth: ADMIN });
+    const refused: Res[] = [
+      await sendRaw(`/v1/skus/${sku}`, "PUT", JSON.stringify({ ...skuBody, name: "Patched" }), "application/json-patch+json", ADMIN),
+      await sendRaw(`/v1/skus/${fresh}`, "PUT", JSON.stringify(skuBody), "application/merge-patch+json", ADMIN),
+      await sendRaw(`/v1/skus/${fresh}`, "PUT", JSON.stringify(skuBody), "text/plain", ADMIN),
+      await sendRaw(`/v1/skus/${fresh}`, "PUT", JSON.stringify(skuBody), "application/json; charset=iso-8859-1", ADMIN),
+      await sendRaw(`/v1/skus/${sku}/holds`, "POST", `{"quantity":1}`, "application/vnd.api+json", shopper),
+      await sendRaw(`/v1/skus/${sku}/adjustments`, "POST", `{"delta":1,"reason":"restock"}`, "application/json-patch+json", ADMIN),
+      await sendRaw(
+        "/v1/checkout",
+        "POST",
+        `{"items":[{"sku":"${sku}","quantity":1}],"paymentMethod":"pm_card_visa"}`,
+        "text/plain",
+        shopper,
+      ),
+    ];
+    for (const res of refused) expectProblem(res, 415, "unsupported_media_type");
+    expect(await call(`/v1/skus/${sku}`, { auth: ADMIN })).toMatchObject({ status: 200, body: before.body });
+    expect((await call(`/v1/skus/${fresh}`, { auth: ADMIN })).status).toBe(404);
+    expect(await levels(sku)).toMatchObject({ onHand: 5, reserved: 0, received: 5 });
+
+    const ok = await sendRaw(`/v1/skus/${sku}/holds`, "POST", `{"quantity":1}`, "Application/JSON; charset=UTF-8", shopper);
+    expect(ok.status).toBe(201);
+  });
+
+  it("refuses strings with a lone surrogate instead of storing U+FFFD", async () => {
+    const sku = await createSku({ stock: 1 });
+    const fresh = unique("fresh");
+    const refused = [
+      await sendRaw(`/v1/skus/${fresh}`, "PUT", `{"name":"tee \\ud800","price":{"amount":1,"currency":"usd"}}`, "application/json", ADMIN),
+      await sendRaw(`/v1/skus/${fresh}`, "PUT", `{"name":"\\udc00 tee","price":{"amount":1,"currency":"usd"}}`, "application/json", ADMIN),
+      await sendRaw(
+        `/v1/skus/${sku}/adjustments`,
+        "POST",
+        `{"delta":1,"reason":"restock","reference":"x\\uDBFF"}`,
+        "application/json",
+        ADMIN,
+      ),
+      await sendRaw(
+        `/v1/skus/${sku}/adjustments`,
+        "POST",
+        `{"delta":1,"reason":"restock","\\ud800":[[{"a":1}]]}`,
+        "application/json",
+        ADMIN,
+      ),
+    ];
+    for (const res of refused) expectProblem(res, 400, "invalid_request");
+    expect((await call(`/v1/skus/${fresh}`, { auth: ADMIN })).status).toBe(404);
+    expect(await levels(sku)).toMatchObject({ onHand: 1, received: 1 });
+
+    // Invalid UTF-8 is refused the same way, not decoded to U+FFFD.
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode(`{"name":"tee `),
+      0xed,
+      0xa0,
+      0x80,
+      ...new TextEncoder().encode(`","price":{"amount":1,"currency":"usd"}}`),
+    ]);
+    const res = await exports.default.fetch(
+      new Request(`https://holdfast.test/v1/skus/${fresh}`, {
+        method: "PUT",
+        body: bytes,
+        headers: { authorization: ADMIN, "content-type": "application/json" },
+      }),
+    );
+    expect({ status: res.status, code: ((await res.json()) as { code: string }).code }).toEqual({ status: 400, code: "invalid_request" });
+
+    // A surrogate pair is one well-formed character and is kept as sent.
+    const pair = await sendRaw(
+      `/v1/skus/${fresh}`,
+      "PUT",
+      `{"name":"tee \\ud83d\\ude00","price":{"amount":1,"currency":"usd"}}`,
+      "application/json",
+      ADMIN,
+    );
+    expect(pair.status).toBe(201);
+    expect((await call(`/v1/skus/${fresh}`, { auth: ADMIN })).body.name).toBe("tee \u{1F600}");
+  });
+});
+
+describe("query numbers", () => {
+  it("reads limit only as plain decimal digits", async () => {
+    for (const path of ["/v1/orders", "/v1/skus", "/v1/audit"]) {
+      for (const limit of ["0x10", "1e1", "%205", "+5", "%2B5", "5.0", "", "0", "201", "5&limit=6"]) {
+        expectProblem(await call(`${path}?limit=${limit}`, { auth: ADMIN }), 400, "invalid_request");
+      }
+      expect((await call(`${path}?limit=5`, { auth: ADMIN })).status).toBe(200);
+      expect((await call(path, { auth: ADMIN })).status).toBe(200);
+    }
   });
 });
 

@@ -31,6 +31,9 @@ async function pendingOrder(customerId: string, sku: string, quantity: number) {
   return o;
 }
 
+/** The order's row as stored: a read that changes it shows here. */
+const row = (orderId: string) => env.DB.prepare("SELECT status, version FROM orders WHERE order_id = ?").bind(orderId).first();
+
 const post = (path: string, auth: string, body?: unknown) =>
   call(path, { method: "POST", auth, body, headers: { "Idempotency-Key": unique("idem") } });
 
@@ -45,6 +48,26 @@ describe("reading an order", () => {
     expect(merchant).toMatchObject({ status: 200, body: owner.body });
     expectProblem(await getOrder(orderId, await shopperToken("not-amy")), 404, "not_found");
     expectProblem(await call(`/v1/orders/${orderId}`), 401, "unauthorized");
+  });
+
+  it("shows a lapsed pending order as expired without writing anything", async () => {
+    const sku = await createSku({ stock: 2 });
+    const customer = unique("cust");
+    const { orderId } = await pendingOrder(customer, sku, 1);
+    await env.DB.prepare("UPDATE orders SET expires_at_ms = ? WHERE order_id = ?")
+      .bind(Date.now() - 1_000, orderId)
+      .run();
+    const stored = await row(orderId);
+    const stock = await levels(sku);
+    const audit = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_events WHERE stream = ?").bind(`order:${orderId}`).first("n");
+
+    for (const auth of [ADMIN, await shopperToken(customer)]) {
+      const res = await getOrder(orderId, auth);
+      expect(res).toMatchObject({ status: 200, body: { orderId, status: "expired" } });
+    }
+    expect(await row(orderId)).toEqual({ status: "pending_payment", version: (stored as { version: number }).version });
+    expect(await levels(sku)).toEqual(stock);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_events WHERE stream = ?").bind(`order:${orderId}`).first("n")).toBe(audit);
   });
 });
 
@@ -117,6 +140,26 @@ describe("fulfilling", () => {
     expectProblem(await post(`/v1/orders/${orderId}/fulfill`, ADMIN), 409, "invalid_order_state");
     expectProblem(await post(`/v1/orders/${orderId}/fulfill`, await shopperToken("gus")), 403, "forbidden");
     expect((await getOrder(orderId)).body.status).toBe("pending_payment");
+  });
+
+  it("answers 409 when the order's compare-and-swap keeps losing, and the retry then succeeds", async () => {
+    const sku = await createSku({ stock: 2 });
+    const { orderId } = await paidOrder(unique("cust"), sku, 1);
+    const stored = (await row(orderId)) as { status: string; version: number };
+    // Another writer's event at the next seq: every attempt of this one conflicts.
+    const squat = env.DB.prepare(
+      "INSERT INTO audit_events (stream, seq, type, at_ms, data, prev_hash, hash) VALUES (?, ?, 'test.squat', 0, '{}', 'x', 'y')",
+    );
+    await squat.bind(`order:${orderId}`, stored.version + 1).run();
+
+    const res = await post(`/v1/orders/${orderId}/fulfill`, ADMIN);
+    expectProblem(res, 409, "invalid_order_state");
+    expect(res.body.detail).toMatch(/concurrently/);
+    expect(await row(orderId)).toEqual(stored);
+
+    await env.DB.prepare("DELETE FROM audit_events WHERE stream = ? AND type = 'test.squat'").bind(`order:${orderId}`).run();
+    const retry = await post(`/v1/orders/${orderId}/fulfill`, ADMIN);
+    expect(retry).toMatchObject({ status: 200, body: { status: "fulfilled" } });
   });
 });
 

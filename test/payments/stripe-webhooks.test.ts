@@ -4,7 +4,7 @@ import { checkout } from "../../src/orders/checkout";
 import { OrderFlow } from "../../src/orders/settle";
 import { handlePayments, PAYMENT_QUEUES } from "../../src/payments/consumer";
 import { applyStripeEvent } from "../../src/payments/webhook";
-import { call, createSku, expectProblem, expireHold, getOrder, hold, holdStatus, levels, shopperToken } from "../support/helpers";
+import { call, createSku, expectProblem, expireHold, getOrder, hold, holdStatus, levels, shopperToken, unique } from "../support/helpers";
 import { installFakeStripe, signStripePayload, stripeEnv, stripeEvent, uninstallFakeStripe, type FakeStripe } from "../support/fake-stripe";
 
 /**
@@ -34,15 +34,15 @@ async function awaitingAuthentication(customerId: string, sku: string, quantity:
   return { orderId: out.value.orderId, holdId: h.holdId as string, intent, env };
 }
 
-async function postSigned(payload: string, signature?: string) {
+async function postSigned(payload: string, signature?: string, contentType = "application/json") {
   return call("/v1/webhooks/stripe", {
     method: "POST",
     rawBody: payload,
-    headers: { "content-type": "application/json", "stripe-signature": signature ?? (await signStripePayload(payload)) },
+    headers: { "content-type": contentType, "stripe-signature": signature ?? (await signStripePayload(payload)) },
   });
 }
 
-const send = (event: object) => postSigned(JSON.stringify(event));
+const send = (event: unknown) => postSigned(JSON.stringify(event));
 
 describe("Stripe webhooks", () => {
   it("keeps a 3-D Secure order pending with its client secret, then a signed succeeded event pays it", async () => {
@@ -195,5 +195,89 @@ describe("Stripe webhooks", () => {
     expect(stripe.refunds).toEqual([expect.objectContaining({ payment_intent: o.intent.id })]);
     expect((await getOrder(o.orderId)).body).toMatchObject({ status: "refunded", refund: { reason: "late_payment", restocked: false } });
     expect(await levels(sku)).toEqual({ onHand: 3, reserved: 0, available: 3, sold: 0, received: 3 });
+  });
+});
+
+/* Issue 7: each test in this block failed on the code before its fix. */
+describe("signed events the Worker cannot read or must not act on", () => {
+  /** A 3-D Secure order, and everything about it a webhook could change. */
+  async function pendingWithSnapshot() {
+    const sku = await createSku({ stock: 5 });
+    const o = await awaitingAuthentication(unique("cust"), sku, 2);
+    const snapshot = async () => ({ order: (await getOrder(o.orderId)).body, levels: await levels(sku) });
+    return { ...o, snapshot };
+  }
+
+  it("answers 400 to signed events it cannot read, and changes nothing", async () => {
+    const o = await pendingWithSnapshot();
+    const before = await o.snapshot();
+    expect(before.order).toMatchObject({ status: "pending_payment", payment: { status: "requires_action" } });
+    const succeeded = (object: unknown) => ({ ...stripeEvent("payment_intent.succeeded", {}), data: { object } });
+    const ours = { ...o.intent, status: "succeeded", amount_received: o.intent.amount };
+    const unreadable: unknown[] = [
+      {},
+      [],
+      null,
+      "payment_intent.succeeded",
+      { id: "evt_1", type: "payment_intent.succeeded" },
+      { ...stripeEvent("payment_intent.succeeded", {}), data: null },
+      { ...stripeEvent("payment_intent.succeeded", {}), data: {} },
+      succeeded(null),
+      succeeded([]),
+      succeeded("pi_1"),
+      { ...succeeded(ours), type: 42 },
+      { ...succeeded(ours), id: null },
+      succeeded({ ...ours, metadata: "orderId" }),
+      succeeded({ ...ours, metadata: [o.orderId] }),
+      succeeded({ ...ours, metadata: { orderId: 7 } }),
+      succeeded({ ...ours, amount: "2000" }),
+      succeeded({ ...ours, amount_received: "2000" }),
+      succeeded({ ...ours, currency: null }),
+      succeeded({ ...ours, id: undefined }),
+      { ...stripeEvent("payment_intent.payment_failed", { ...ours, last_payment_error: "declined" }) },
+    ];
+    for (const event of unreadable) expectProblem(await send(event), 400, "invalid_request");
+    expect(await o.snapshot()).toEqual(before);
+  });
+
+  it("refuses bodies that are not application/json before reading them", async () => {
+    const o = await pendingWithSnapshot();
+    const before = await o.snapshot();
+    const event = stripeEvent("payment_intent.succeeded", { ...o.intent, status: "succeeded", amount_received: o.intent.amount });
+    for (const type of ["text/plain", "application/json-patch+json"]) {
+      expectProblem(await postSigned(JSON.stringify(event), undefined, type), 415, "unsupported_media_type");
+    }
+    expect(await o.snapshot()).toEqual(before);
+  });
+
+  it("acknowledges, without acting, events that do not match the order or are not ours", async () => {
+    const o = await pendingWithSnapshot();
+    const before = await o.snapshot();
+    const paid: Record<string, any> = { ...o.intent, status: "succeeded", amount_received: o.intent.amount };
+    const ignored = [
+      stripeEvent("charge.refunded", { id: "ch_1", object: "charge" }),
+      stripeEvent("customer.created", { id: "cus_1", object: "customer", metadata: "not ours to read" }),
+      stripeEvent("payment_intent.succeeded", { ...paid, metadata: {} }),
+      stripeEvent("payment_intent.succeeded", { ...paid, metadata: null }),
+      stripeEvent("payment_intent.succeeded", { ...paid, metadata: { orderId: `ord_${"0".repeat(24)}` } }),
+      stripeEvent("payment_intent.succeeded", { ...paid, id: "pi_someone_else" }),
+      stripeEvent("payment_intent.succeeded", { ...paid, amount_received: paid.amount - 1 }),
+      stripeEvent("payment_intent.succeeded", { ...paid, amount: paid.amount + 1, amount_received: paid.amount + 1 }),
+      stripeEvent("payment_intent.succeeded", { ...paid, amount_received: 0 }),
+      stripeEvent("payment_intent.succeeded", { ...paid, currency: "eur" }),
+      stripeEvent("payment_intent.payment_failed", { ...o.intent, amount: 1, status: "requires_payment_method" }),
+      stripeEvent("payment_intent.canceled", { ...o.intent, id: "pi_someone_else", status: "canceled" }),
+      stripeEvent("payment_intent.requires_action", { ...o.intent, currency: "gbp" }),
+    ];
+    for (const event of ignored) {
+      expect(await send(event)).toMatchObject({ status: 200, body: { received: true, outcome: "ignored" } });
+    }
+    expect(await o.snapshot()).toEqual(before);
+    // Deduplicated by event id as before.
+    expect((await send(ignored[5])).body.outcome).toBe("duplicate");
+
+    const applied = await send(stripeEvent("payment_intent.succeeded", stripe.completeAction(o.intent.id)));
+    expect(applied).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect((await getOrder(o.orderId)).body).toMatchObject({ status: "paid", payment: { intentId: o.intent.id } });
   });
 });

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SkuObject } from "../../src/objects/sku-object";
-import { ADMIN, call, createSku, expectProblem, hold, levels, shopperToken, unique } from "../support/helpers";
+import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, holdStatus, levels, shopperToken, unique } from "../support/helpers";
 
 const key = () => ({ "Idempotency-Key": unique("idem") });
 
@@ -177,5 +177,25 @@ describe("invariant violations", () => {
       violations: o.ledger.counters().invariant_violations,
     }));
     expect(after).toEqual({ holds: before, reserved: 1, violations: 1 });
+  });
+});
+
+// A retry never does anything twice (spec §3): this failed on the code before the change that made it pass.
+describe("commit", () => {
+  it("names its order and applies only to a hold in checkout for that order", async () => {
+    const sku = await createSku({ stock: 3 });
+    const h = (await hold(sku, "cora", 1)).body;
+    const stub = env.SKU.getByName(sku);
+    const held = await stub.commit(h.holdId, "ord_000000000000000000000000");
+    expect(held).toMatchObject({ ok: false, code: "not_found" });
+    expect(await holdStatus(sku, h.holdId)).toBe("held");
+    expect(await levels(sku)).toMatchObject({ sold: 0, reserved: 1 });
+
+    const order = await checkoutAs("cora", { holdIds: [h.holdId], paymentMethod: "pm_card_authenticationRequired" }, key());
+    expect(order.status).toBe(202);
+    expect(await stub.commit(h.holdId, "ord_111111111111111111111111")).toMatchObject({ ok: false, code: "not_found" });
+    expect(await stub.commit(h.holdId, order.body.orderId)).toMatchObject({ ok: true, value: { status: "committed" } });
+    expect(await stub.commit(h.holdId, order.body.orderId)).toMatchObject({ ok: true, value: { status: "committed" } });
+    expect(await levels(sku)).toMatchObject({ sold: 1, reserved: 0, onHand: 2 });
   });
 });
