@@ -5,17 +5,8 @@ import { eventHash, GENESIS_HASH } from "../../src/audit/chain";
 import { OutboxShipper } from "../../src/stock/outbox";
 import type { SkuObject } from "../../src/objects/sku-object";
 import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, levels, restock, shopperToken, waitForStatus } from "../support/helpers";
-import {
-  failingD1,
-  fakeQueue,
-  flushOutbox,
-  inventoryRow,
-  objectSql,
-  skuStub,
-  streamRows,
-  unshippedCount,
-  type AuditRow,
-} from "../support/outbox";
+import { objectSql, skuStub } from "../support/inside-objects";
+import { failingD1, fakeQueue, flushOutbox, inventoryRow, streamRows, unshippedCount, type AuditRow } from "../support/outbox";
 
 /** A SKU with a little history: created, restocked, held, released, adjusted down. Five events. */
 async function skuWithHistory(): Promise<string> {

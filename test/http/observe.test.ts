@@ -1,8 +1,6 @@
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { SkuObject } from "../../src/objects/sku-object";
 import { call, createSku, expectProblem, hold } from "../support/helpers";
+import { corruptLiveUnits } from "../support/inside-objects";
 
 const publicGet = (sku: string, headers: Record<string, string> = {}) => call(`/v1/skus/${sku}`, { headers });
 
@@ -22,9 +20,7 @@ describe("observability", () => {
   it("logs one structured line per failed request with route, code, SKU and latency", async () => {
     const errors = vi.spyOn(console, "error");
     const sku = await createSku({ stock: 1 });
-    await runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) => {
-      state.storage.sql.exec("UPDATE sku SET live_units = live_units + 1");
-    });
+    await corruptLiveUnits(sku);
     expectProblem(await hold(sku, "jo", 1), 500, "internal");
     const lines = errors.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"event":"request"'));
     expect(lines).toHaveLength(1);

@@ -1,8 +1,7 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { SkuObject } from "../../src/objects/sku-object";
 import { createSku, expectProblem, hold, levels, putSale, unique } from "../support/helpers";
+import { objectSql } from "../support/inside-objects";
 
 /**
  * spec §§3 and 6: a retry never does anything twice, and a stored
@@ -36,12 +35,12 @@ describe("a retry of a hold that succeeded", () => {
     const sku = await createSku({ stock: 3 });
     for (const who of ["a", "b", "c"]) expect((await hold(sku, who, 1, keyed())).status).toBe(201);
     expectProblem(await hold(sku, "first-refused", 1, keyed()), 409, "sold_out");
-    const before = await runInDurableObject(env.SKU.getByName(sku), (o: SkuObject) => o.ledger.counters());
+    const before = await env.SKU.getByName(sku).counters();
     const started = Date.now();
     const stampede = await Promise.all(Array.from({ length: 100 }, (_, i) => hold(sku, `s${i}`, 1, keyed())));
     const elapsed_s = (Date.now() - started) / 1000;
     expect(stampede.every((r) => r.status === 409 && r.body.code === "sold_out")).toBe(true);
-    const after = await runInDurableObject(env.SKU.getByName(sku), (o: SkuObject) => o.ledger.counters());
+    const after = await env.SKU.getByName(sku).counters();
     const reached = (after.refused_sold_out ?? 0) - (before.refused_sold_out ?? 0);
     // A verdict lives EDGE_CACHE_TTL_SECONDS (1 s), so one refusal a second renews it; beyond that
     // only the filter's ~1% false positives reach the object. Without the filter all 100 would.
@@ -78,9 +77,7 @@ describe("transient refusals are never stored under a key", () => {
     const key = keyed();
     expectProblem(await hold(sku, "pat", 1, key), 429, "rate_limited");
     // A minute passes for the bucket.
-    await runInDurableObject(env.SKU.getByName(sku), (_o, state) => {
-      state.storage.sql.exec("UPDATE customer_usage SET rate_at_ms = rate_at_ms - 60000 WHERE customer_id = 'pat'");
-    });
+    await objectSql(sku, "UPDATE customer_usage SET rate_at_ms = rate_at_ms - 60000 WHERE customer_id = 'pat'");
     const retry = await hold(sku, "pat", 1, key);
     expect(retry.status).toBe(201);
     expect(retry.headers.get("idempotent-replayed")).toBeNull();

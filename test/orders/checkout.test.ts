@@ -1,8 +1,7 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { checkout } from "../../src/orders/checkout";
-import type { SkuObject } from "../../src/objects/sku-object";
+import { backdateHold, holdStatus, objectSql } from "../support/inside-objects";
 import {
   ADMIN,
   call,
@@ -11,7 +10,6 @@ import {
   expectConserved,
   expectProblem,
   hold,
-  holdStatus,
   levels,
   putSale,
   shopperToken,
@@ -88,9 +86,7 @@ describe("checkout with holds", () => {
     const [a, b] = [await createSku({ stock: 3 }), await createSku({ stock: 3 })];
     const ha = (await hold(a, "cat", 1)).body;
     const hb = (await hold(b, "cat", 2)).body;
-    await runInDurableObject(env.SKU.getByName(b), (_o: SkuObject, state) => {
-      state.storage.sql.exec("UPDATE holds SET expires_at_ms = ? WHERE hold_id = ?", Date.now() - 1_000, hb.holdId);
-    });
+    await backdateHold(b, hb.holdId);
 
     const res = await checkoutAs("cat", { holdIds: [ha.holdId, hb.holdId], paymentMethod: "pm_card_visa" }, idem());
     expectProblem(res, 410, "hold_expired");
@@ -162,12 +158,7 @@ describe("checkout with items", () => {
 
     expect(await Promise.all([a, b, short].map(levels))).toEqual(before);
     for (const l of before) expect(l.reserved).toBe(0);
-    const live = await runInDurableObject(env.SKU.getByName(a), (_o: SkuObject, state) =>
-      state.storage.sql
-        .exec("SELECT status FROM holds")
-        .toArray()
-        .map((r) => r.status),
-    );
+    const live = (await objectSql<{ status: string }>(a, "SELECT status FROM holds")).map((r) => r.status);
     expect(live).toEqual(["released"]);
   });
 
@@ -277,9 +268,7 @@ describe("checkout idempotency", () => {
     const [a, b] = [await createSku({ stock: 3 }), await createSku({ stock: 3 })];
     const ha = (await hold(a, "max", 1)).body;
     const hb = (await hold(b, "max", 1)).body;
-    await runInDurableObject(env.SKU.getByName(b), (_o: SkuObject, state) => {
-      state.storage.sql.exec("UPDATE holds SET expires_at_ms = ? WHERE hold_id = ?", Date.now() - 1_000, hb.holdId);
-    });
+    await backdateHold(b, hb.holdId);
     const headers = idem();
     const body = { holdIds: [ha.holdId, hb.holdId], paymentMethod: "pm_card_visa" };
     const first = await checkoutAs("max", body, headers);

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { holdStatus } from "../support/inside-objects";
 import {
   ADMIN,
   call,
@@ -7,7 +8,6 @@ import {
   expectConserved,
   expectProblem,
   getOrder,
-  holdStatus,
   levels,
   returnedUnits,
   shopperToken,

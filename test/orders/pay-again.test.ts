@@ -1,18 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  ADMIN,
-  call,
-  checkoutAs,
-  createSku,
-  expectProblem,
-  hold,
-  holdStatus,
-  levels,
-  shopperToken,
-  unique,
-  waitForStatus,
-} from "../support/helpers";
+import { holdStatus } from "../support/inside-objects";
+import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, levels, shopperToken, unique, waitForStatus } from "../support/helpers";
 
 /** POST /v1/orders/{orderId}/pay: a declined order keeps its holds until its deadline and may be paid again. */
 

@@ -1,9 +1,9 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runMaintenance } from "../../src/maintenance";
 import { OrderStore } from "../../src/orders/store";
 import { Refunds } from "../../src/orders/refunds";
+import { holdStatus, objectSql } from "../support/inside-objects";
 import {
   ADMIN,
   call,
@@ -12,7 +12,6 @@ import {
   expectProblem,
   getOrder,
   hold,
-  holdStatus,
   levels,
   putSale,
   returnedUnits,
@@ -41,7 +40,7 @@ describe("refunds are two-phase and restock once, forever", () => {
 
     // A week later: every idempotency reply is gone.
     await env.DB.prepare("DELETE FROM idempotency_replies").run();
-    await runInDurableObject(env.SKU.getByName(sku), (_o, state) => void state.storage.sql.exec("DELETE FROM idempotency"));
+    await objectSql(sku, "DELETE FROM idempotency");
     expect((await refund(orderId)).status).toBe(200);
     expect(await env.SKU.getByName(sku).returnHold(holdId, orderId)).toMatchObject({ ok: true, value: { status: "returned" } });
     expect(await levels(sku)).toEqual(after);

@@ -5,7 +5,8 @@ import { checkout, type CheckoutInput } from "../../src/orders/checkout";
 import { OrderFlow } from "../../src/orders/settle";
 import { handlePayments, PAYMENT_QUEUES } from "../../src/payments/consumer";
 import worker from "../../src/worker";
-import { checkoutAs, createSku, expectConserved, expireHold, getOrder, hold, holdStatus, levels, waitForStatus } from "../support/helpers";
+import { expireHold, holdStatus } from "../support/inside-objects";
+import { checkoutAs, createSku, expectConserved, getOrder, hold, levels, waitForStatus } from "../support/helpers";
 import { StripeProvider } from "../../src/payments/stripe";
 import { FAKE_STRIPE_KEY, installFakeStripe, simulatedEnv, stripeEnv, uninstallFakeStripe, type FakeStripe } from "../support/fake-stripe";
 

@@ -4,7 +4,8 @@ import { checkout } from "../../src/orders/checkout";
 import { OrderFlow } from "../../src/orders/settle";
 import { handlePayments, PAYMENT_QUEUES } from "../../src/payments/consumer";
 import { applyStripeEvent } from "../../src/payments/webhook";
-import { call, createSku, expectProblem, expireHold, getOrder, hold, holdStatus, levels, shopperToken, unique } from "../support/helpers";
+import { expireHold, holdStatus } from "../support/inside-objects";
+import { call, createSku, expectProblem, getOrder, hold, levels, shopperToken, unique } from "../support/helpers";
 import { installFakeStripe, signStripePayload, stripeEnv, stripeEvent, uninstallFakeStripe, type FakeStripe } from "../support/fake-stripe";
 
 /**

@@ -3,21 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SkuObject } from "../../src/objects/sku-object";
 import { ADMIN, call, createSku, hold, levels, putSale, unique } from "../support/helpers";
+import { alarmOf, backdateHold, holdStatus, objectSql } from "../support/inside-objects";
 import { flushOutbox } from "../support/outbox";
-
-/** Reads storage directly: unlike the API, this never expires a hold on the way. */
-function raw<T>(sku: string, query: string, ...params: unknown[]): Promise<T[]> {
-  return runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) => state.storage.sql.exec(query, ...params).toArray() as T[]);
-}
-
-const statusOf = async (sku: string, holdId: string) =>
-  (await raw<{ status: string }>(sku, "SELECT status FROM holds WHERE hold_id = ?", holdId))[0]?.status;
-
-const alarmOf = (sku: string) => runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) => state.storage.getAlarm());
-
-/** Moves a hold's deadline into the past, as if its TTL had run out. */
-const backdate = (sku: string, holdId: string) =>
-  raw(sku, "UPDATE holds SET expires_at_ms = ? WHERE hold_id = ?", Date.now() - 1_000, holdId);
 
 describe("hold expiry from the alarm", () => {
   it("arms the alarm at the hold's deadline and expires it when the alarm runs", async () => {
@@ -27,12 +14,12 @@ describe("hold expiry from the alarm", () => {
     await flushOutbox(sku);
     expect(await alarmOf(sku)).toBe(Date.parse(h.expiresAt));
 
-    await backdate(sku, h.holdId);
+    await backdateHold(sku, h.holdId);
     expect(await runDurableObjectAlarm(env.SKU.getByName(sku))).toBe(true);
 
-    expect(await statusOf(sku, h.holdId)).toBe("expired");
+    expect(await holdStatus(sku, h.holdId)).toBe("expired");
     expect(await levels(sku)).toMatchObject({ reserved: 0, available: 5 });
-    const counters = await runInDurableObject(env.SKU.getByName(sku), (o: SkuObject) => o.ledger.counters());
+    const counters = await env.SKU.getByName(sku).counters();
     expect(counters).toMatchObject({ holds_created: 1, holds_expired: 1 });
     // What is left is retiring the ended hold once the retention (7 days by default) has passed.
     const retireAt = (await alarmOf(sku))!;
@@ -51,7 +38,7 @@ describe("hold expiry from the alarm", () => {
     expect(await alarmOf(sku)).toBeLessThan(Date.parse(first.expiresAt));
 
     expect(await runDurableObjectAlarm(env.SKU.getByName(sku))).toBe(true);
-    expect(await statusOf(sku, second.holdId)).toBe("held");
+    expect(await holdStatus(sku, second.holdId)).toBe("held");
     expect(await alarmOf(sku)).toBe(Date.parse(second.expiresAt));
   });
 
@@ -64,13 +51,15 @@ describe("hold expiry from the alarm", () => {
     expect(Date.parse(h.expiresAt) - Date.parse(h.createdAt)).toBe(1_000);
 
     const deadline = Date.now() + 5_000;
-    while ((await statusOf(sku, h.holdId)) === "held" && Date.now() < deadline) {
+    while ((await holdStatus(sku, h.holdId)) === "held" && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(await statusOf(sku, h.holdId)).toBe("expired");
-    const [{ ended_at_ms }] = (await raw<{ ended_at_ms: number }>(sku, "SELECT ended_at_ms FROM holds WHERE hold_id = ?", h.holdId)) as [
-      { ended_at_ms: number },
-    ];
+    expect(await holdStatus(sku, h.holdId)).toBe("expired");
+    const [{ ended_at_ms }] = (await objectSql<{ ended_at_ms: number }>(
+      sku,
+      "SELECT ended_at_ms FROM holds WHERE hold_id = ?",
+      h.holdId,
+    )) as [{ ended_at_ms: number }];
     // Exact to within a second or two of expiresAt (spec §3).
     expect(ended_at_ms - Date.parse(h.expiresAt)).toBeLessThan(2_000);
     expect(ended_at_ms).toBeGreaterThanOrEqual(Date.parse(h.expiresAt));
@@ -79,20 +68,20 @@ describe("hold expiry from the alarm", () => {
   it("settles deadlines missed while the object was away when it starts again", async () => {
     const sku = await createSku({ stock: 4 });
     const h = (await hold(sku, "dee", 3)).body;
-    await backdate(sku, h.holdId);
+    await backdateHold(sku, h.holdId);
     // Lose the alarm too, as if the object had been evicted before it fired.
     await runInDurableObject(env.SKU.getByName(sku), (_o: SkuObject, state) => state.storage.deleteAlarm());
     await evictDurableObject(env.SKU.getByName(sku));
 
     // The constructor runs before this callback and must already have expired the hold.
-    expect(await statusOf(sku, h.holdId)).toBe("expired");
+    expect(await holdStatus(sku, h.holdId)).toBe("expired");
     expect(await levels(sku)).toMatchObject({ reserved: 0, available: 4 });
   });
 
   it("counts a hold past its deadline as expired on read, before the alarm runs", async () => {
     const sku = await createSku({ stock: 2 });
     const h = (await hold(sku, "eve", 2)).body;
-    await backdate(sku, h.holdId);
+    await backdateHold(sku, h.holdId);
 
     const read = await call(`/v1/skus/${sku}/holds/${h.holdId}`, { auth: ADMIN });
     expect(read.body.status).toBe("expired");
@@ -107,10 +96,10 @@ describe("hold expiry from the alarm", () => {
     expect(made.every((r) => r.status === 201)).toBe(true);
     // Ship first, so the shipping alarm cannot fire between the backdate and the run below.
     await flushOutbox(sku);
-    await raw(sku, "UPDATE holds SET expires_at_ms = ?", Date.now() - 1_000);
+    await objectSql(sku, "UPDATE holds SET expires_at_ms = ?", Date.now() - 1_000);
 
     expect(await runDurableObjectAlarm(env.SKU.getByName(sku))).toBe(true);
-    const [{ n }] = (await raw<{ n: number }>(sku, "SELECT COUNT(*) AS n FROM holds WHERE status = 'expired'")) as [{ n: number }];
+    const [{ n }] = (await objectSql<{ n: number }>(sku, "SELECT COUNT(*) AS n FROM holds WHERE status = 'expired'")) as [{ n: number }];
     expect(n).toBe(150);
     expect(await levels(sku)).toMatchObject({ reserved: 0, available: 200 });
   });
@@ -127,9 +116,9 @@ describe("hold expiry from the alarm", () => {
     expect((await restock()).headers.get("Idempotent-Replayed")).toBe("true");
     expect(await levels(sku)).toMatchObject({ onHand: 6 });
 
-    await raw(sku, "UPDATE idempotency SET created_at_ms = ?", Date.now() - 24 * 3600_000 - 1);
+    await objectSql(sku, "UPDATE idempotency SET created_at_ms = ?", Date.now() - 24 * 3600_000 - 1);
     expect(await runDurableObjectAlarm(env.SKU.getByName(sku))).toBe(true);
-    expect(await raw(sku, "SELECT key FROM idempotency")).toEqual([]);
+    expect(await objectSql(sku, "SELECT key FROM idempotency")).toEqual([]);
 
     // The key is free again: the same request now restocks anew.
     const again = await restock();

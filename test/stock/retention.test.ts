@@ -2,8 +2,9 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SkuObject } from "../../src/objects/sku-object";
-import { createSku, hold, holdStatus } from "../support/helpers";
-import { flushOutbox, objectSql, unshippedCount } from "../support/outbox";
+import { createSku, hold } from "../support/helpers";
+import { holdStatus, objectSql } from "../support/inside-objects";
+import { flushOutbox, unshippedCount } from "../support/outbox";
 
 /**
  * spec §3, bounded storage: ended holds, their replies and shipped
@@ -81,7 +82,7 @@ describe("retention", () => {
     expect(left).toEqual({ holds: 0, replies: 0, outbox: 0 });
     const audit = await runInDurableObject(env.SKU.getByName(sku), (o: SkuObject) => o.ledger.audit());
     expect(audit).toEqual({ ok: true, problems: [] });
-    const counters = await runInDurableObject(env.SKU.getByName(sku), (o: SkuObject) => o.ledger.counters());
+    const counters = await env.SKU.getByName(sku).counters();
     expect(counters).toMatchObject({ holds_created: HOLDS, pruned_released: 5_000, pruned_expired: 2_500, pruned_returned: 2_500 });
   });
 
@@ -133,7 +134,7 @@ describe("the alarm", () => {
     expect(next).not.toBeNull();
     expect(next!).toBeGreaterThan(before);
     expect(next!).toBeLessThanOrEqual(Date.now() + 10_000);
-    const counters = await runInDurableObject(stub, (o: SkuObject) => o.ledger.counters());
+    const counters = await stub.counters();
     expect(counters.invariant_violations).toBeGreaterThanOrEqual(1);
   });
 });

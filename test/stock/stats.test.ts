@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, createSku, expectProblem, expireHold, hold, shopperToken, unique } from "../support/helpers";
+import { expireHold } from "../support/inside-objects";
+import { ADMIN, call, createSku, expectProblem, hold, shopperToken, unique } from "../support/helpers";
 
 const stats = async (sku: string) => {
   const res = await call(`/v1/skus/${sku}/stats`, { auth: ADMIN });

@@ -154,28 +154,6 @@ export async function returnedUnits(sku: string): Promise<number> {
   return res.body.returned;
 }
 
-/** A hold's status as stored, read directly (a read through the API could expire it on the way). */
-export async function holdStatus(sku: string, holdId: string): Promise<string | undefined> {
-  const { runInDurableObject } = await import("cloudflare:test");
-  const { env } = await import("cloudflare:workers");
-  return runInDurableObject(env.SKU.getByName(sku), (_o, state) => {
-    const rows = state.storage.sql.exec("SELECT status FROM holds WHERE hold_id = ?", holdId).toArray();
-    return rows[0]?.status as string | undefined;
-  });
-}
-
-/** Moves a hold's deadline into the past, then runs the SKU object's alarm so it expires. */
-export async function expireHold(sku: string, holdId: string): Promise<void> {
-  const { runDurableObjectAlarm, runInDurableObject } = await import("cloudflare:test");
-  const { env } = await import("cloudflare:workers");
-  const stub = env.SKU.getByName(sku);
-  await runInDurableObject(stub, (_o, state) => {
-    state.storage.sql.exec("UPDATE holds SET expires_at_ms = ? WHERE hold_id = ?", Date.now() - 1_000, holdId);
-  });
-  await runDurableObjectAlarm(stub);
-  expect(await holdStatus(sku, holdId)).toBe("expired");
-}
-
 /** spec §2, invariant 2: received == onHand + sold. */
 export function expectConserved(l: { onHand: number; sold: number; received: number; reserved: number }) {
   expect(l.received).toBe(l.onHand + l.sold);

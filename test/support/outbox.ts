@@ -1,15 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { SkuObject } from "../../src/objects/sku-object";
+import { objectSql, skuStub } from "./inside-objects";
 
 /** Helpers for tests of the outbox shipper, the audit log and the inventory view. */
-
-export const skuStub = (sku: string) => env.SKU.getByName(sku);
-
-/** Runs SQL inside the SKU's object, bypassing the API. */
-export function objectSql<T>(sku: string, query: string, ...params: unknown[]): Promise<T[]> {
-  return runInDurableObject(skuStub(sku), (_o: SkuObject, state) => state.storage.sql.exec(query, ...params).toArray() as T[]);
-}
 
 export async function unshippedCount(sku: string): Promise<number> {
   const [row] = await objectSql<{ n: number }>(

@@ -3,7 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { objectName, placeOfHold, shardOf } from "../../../src/stock/addressing";
 import type { SkuObject } from "../../../src/objects/sku-object";
-import { fakeQueue, flushOutbox, objectSql } from "../../support/outbox";
+import { objectSql } from "../../support/inside-objects";
+import { fakeQueue, flushOutbox } from "../../support/outbox";
 import { OutboxShipper } from "../../../src/stock/outbox";
 import { judgeWhole } from "../../../src/stock/whole-alerts";
 import {
