@@ -25,7 +25,7 @@ import { ADMIN, call, expectConserved } from "../support/helpers";
  * documents and successes must match their schema; invalid requests must be
  * refused with what the the spec (docs/spec.md) says and must change nothing.
  *
- * `FUZZ_SEED=<n> npm test` (or `npx vitest run test/fuzz.integration.test.ts`)
+ * `FUZZ_SEED=<n> npm test` (or `npx vitest run test/http/schema-fuzzer.test.ts`)
  * replays a run's schedule; `FUZZ_RUNS=<n>` scales the requests per operation.
  * Server-made ids (hold and order ids) differ between runs, so a replay draws
  * the same cases against equivalent, not identical, state.
@@ -59,7 +59,8 @@ let fiveXX = 0;
 function record(phase: "invalid" | "valid", s: Sent, labels: string[]) {
   const c = counts.get(s.req.op.key) ?? { valid: 0, invalid: 0, statuses: {} };
   c[phase] += 1;
-  const code = s.status >= 400 && typeof (s.json as any)?.code === "string" ? `${s.status}:${(s.json as any).code}` : String(s.status);
+  const problemCode = (s.json as { code?: unknown } | null)?.code;
+  const code = s.status >= 400 && typeof problemCode === "string" ? `${s.status}:${problemCode}` : String(s.status);
   c.statuses[code] = (c.statuses[code] ?? 0) + 1;
   counts.set(s.req.op.key, c);
   if (s.status >= 500) fiveXX += 1;
@@ -124,9 +125,9 @@ function poolsFrom(w: World): Pools {
 /** Ids the valid batch created, so later rounds can act on them. */
 function harvest(s: Sent) {
   if (s.status >= 300 || !s.isJson) return;
-  const b = s.json as Record<string, any>;
+  const b = s.json as Record<string, unknown>;
   if (typeof b.holdId === "string" && typeof b.sku === "string" && b.status === "held")
-    pools.holds.push({ holdId: b.holdId, sku: b.sku, customerId: b.customerId });
+    pools.holds.push({ holdId: b.holdId, sku: b.sku, customerId: b.customerId as string });
   if (typeof b.orderId === "string" && !pools.orders.includes(b.orderId)) pools.orders.push(b.orderId);
   if (typeof b.nextCursor === "string") (pools.cursors[s.req.op.key] ??= []).push(b.nextCursor);
 }

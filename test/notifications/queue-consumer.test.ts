@@ -80,7 +80,10 @@ async function receivedAt(path: string): Promise<ReceivedWebhook[]> {
   return res.json();
 }
 
-function logged(spy: { mock: { calls: unknown[][] } }): Array<Record<string, any>> {
+/** A structured log line, as the consumer writes it. */
+type LogLine = Record<string, unknown> & { issues?: unknown[] };
+
+function logged(spy: { mock: { calls: unknown[][] } }): LogLine[] {
   return spy.mock.calls.map((args) => JSON.parse(String(args[0])));
 }
 
@@ -231,7 +234,7 @@ describe("notifications queue consumer", () => {
         .map((m) => m.id)
         .sort(),
     );
-    expect(malformed.every((l) => l.level === "error" && l.issues.length > 0)).toBe(true);
+    expect(malformed.every((l) => l.level === "error" && (l.issues?.length ?? 0) > 0)).toBe(true);
   });
 
   it("times out a receiver that does not answer, and retries", async () => {

@@ -15,6 +15,7 @@ import {
   shopperToken,
   unique,
   waitForStatus,
+  type Order,
 } from "../support/helpers";
 
 /**
@@ -124,7 +125,7 @@ describe("checkout with items", () => {
       idem(),
     );
     expect(res.status).toBe(202);
-    const bySku = Object.fromEntries(res.body.items.map((i: any) => [i.sku, i]));
+    const bySku = Object.fromEntries(res.body.items.map((i: Order["items"][number]) => [i.sku, i]));
     expect(bySku[a]).toMatchObject({ quantity: 3, unitAmount: 1000 });
     expect(bySku[b]).toMatchObject({ quantity: 2, unitAmount: 250 });
     expect(res.body.items).toHaveLength(2);
@@ -198,7 +199,7 @@ describe("checkout idempotency", () => {
     expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
 
     const listed = await call(`/v1/orders?sku=${sku}`, { auth: ADMIN });
-    expect(listed.body.data.map((o: any) => o.orderId)).toEqual([first.body.orderId]);
+    expect(listed.body.data.map((o: Order) => o.orderId)).toEqual([first.body.orderId]);
     // Give a stray second payment job time to run: still sold once.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await levels(sku)).toEqual({ onHand: 3, reserved: 0, available: 3, sold: 2, received: 5 });

@@ -16,6 +16,7 @@ import {
   waitForStatus,
   paidOrder,
   placeOrder,
+  type Order,
 } from "../support/helpers";
 
 /**
@@ -227,7 +228,7 @@ describe("listing", () => {
     const elsewhere = await placeOrder("lister-o", other, 1);
     await Promise.all([...paid, elsewhere].map((o) => waitForStatus(o.orderId, "paid")));
 
-    const pages: any[][] = [];
+    const pages: Order[][] = [];
     let cursor: string | null = null;
     do {
       const res = await call(`/v1/orders?sku=${sku}&limit=2${cursor ? `&cursor=${cursor}` : ""}`, { auth: ADMIN });
@@ -240,13 +241,13 @@ describe("listing", () => {
     expect(seen.map((o) => o.orderId).sort()).toEqual([...paid, pending].map((o) => o.orderId).sort());
     const created = seen.map((o) => Date.parse(o.createdAt));
     expect(created).toEqual([...created].sort((a, b) => b - a));
-    expect(seen.every((o) => o.items.some((i: any) => i.sku === sku))).toBe(true);
+    expect(seen.every((o) => o.items.some((i) => i.sku === sku))).toBe(true);
 
     const paidOnly = await call(`/v1/orders?sku=${sku}&status=paid`, { auth: ADMIN });
-    expect(paidOnly.body.data.map((o: any) => o.orderId).sort()).toEqual(paid.map((o) => o.orderId).sort());
+    expect(paidOnly.body.data.map((o: Order) => o.orderId).sort()).toEqual(paid.map((o) => o.orderId).sort());
     expect(paidOnly.body.nextCursor).toBeNull();
     const pendingOnly = await call(`/v1/orders?sku=${sku}&status=pending_payment`, { auth: ADMIN });
-    expect(pendingOnly.body.data.map((o: any) => o.orderId)).toEqual([pending.orderId]);
+    expect(pendingOnly.body.data.map((o: Order) => o.orderId)).toEqual([pending.orderId]);
   });
 
   it("serves a full page of 200 orders with their items, past D1's 100-parameter limit", async () => {
@@ -270,9 +271,9 @@ describe("listing", () => {
     const first = await call(`/v1/orders?sku=${sku}&limit=200`, { auth: ADMIN });
     expect(first.status).toBe(200);
     expect(first.body.data).toHaveLength(200);
-    expect(first.body.data.every((o: any) => o.items.length === 1 && o.items[0].sku === sku)).toBe(true);
+    expect(first.body.data.every((o: Order) => o.items.length === 1 && o.items[0]?.sku === sku)).toBe(true);
     const rest = await call(`/v1/orders?sku=${sku}&limit=200&cursor=${first.body.nextCursor}`, { auth: ADMIN });
-    expect(rest.body.data.map((o: any) => o.orderId)).toEqual([ids[0]]);
+    expect(rest.body.data.map((o: Order) => o.orderId)).toEqual([ids[0]]);
     expect(rest.body.nextCursor).toBeNull();
   });
 

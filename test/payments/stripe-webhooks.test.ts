@@ -11,7 +11,7 @@ import { installFakeStripe, signStripePayload, stripeEnv, stripeEvent, uninstall
 /**
  * POST /v1/webhooks/stripe with payloads signed exactly as Stripe signs them.
  * Orders are placed with Stripe configured (checkout() and the consumer called
- * with a keyed env, see stripe-fake.ts); the webhook itself goes through the
+ * with a keyed env, see test/support/fake-stripe.ts); the webhook itself goes through the
  * Worker, which needs only the webhook secret to verify and settle.
  */
 
@@ -254,7 +254,7 @@ describe("signed events the Worker cannot read or must not act on", () => {
   it("acknowledges, without acting, events that do not match the order or are not ours", async () => {
     const o = await pendingWithSnapshot();
     const before = await o.snapshot();
-    const paid: Record<string, any> = { ...o.intent, status: "succeeded", amount_received: o.intent.amount };
+    const paid = { ...o.intent, status: "succeeded", amount_received: o.intent.amount };
     const ignored = [
       stripeEvent("charge.refunded", { id: "ch_1", object: "charge" }),
       stripeEvent("customer.created", { id: "cus_1", object: "customer", metadata: "not ours to read" }),

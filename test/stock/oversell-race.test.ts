@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createSku, hold, levels, putSale, shopperToken, unique } from "../support/helpers";
+import { call, createSku, hold, levels, holdOf, problemOf, putSale, type Reply, shopperToken, unique } from "../support/helpers";
 
 /** Fires every request at once and tallies the answers by status and code. */
-async function stampede(n: number, attempt: (i: number) => Promise<{ status: number; body: any }>) {
+async function stampede(n: number, attempt: (i: number) => Promise<Reply<unknown>>) {
   const results = await Promise.all(Array.from({ length: n }, (_, i) => attempt(i)));
   const tally: Record<string, number> = {};
   for (const r of results) {
-    const key = r.status === 201 ? "201" : `${r.status} ${r.body.code}`;
+    const key = r.status === 201 ? "201" : `${r.status} ${problemOf(r).code}`;
     tally[key] = (tally[key] ?? 0) + 1;
   }
   return { results, tally };
@@ -25,7 +25,7 @@ describe("zero oversell under a stampede", () => {
     const { results, tally } = await stampede(400, (i) => hold(sku, `racer-${i}`, 1));
 
     expect(tally).toEqual({ "201": stock, "409 sold_out": 400 - stock });
-    const holdIds = results.filter((r) => r.status === 201).map((r) => r.body.holdId);
+    const holdIds = results.filter((r) => r.status === 201).map((r) => holdOf(r).holdId);
     expect(new Set(holdIds).size).toBe(stock);
     expect(await levels(sku)).toEqual({ onHand: stock, reserved: stock, available: 0, sold: 0, received: stock });
     expect(await audit(sku)).toEqual({ ok: true, problems: [] });
@@ -36,10 +36,10 @@ describe("zero oversell under a stampede", () => {
     const sku = await createSku({ stock });
     const { results } = await stampede(300, (i) => hold(sku, `mixed-${i}`, 1 + (i % 4)));
 
-    const granted = results.filter((r) => r.status === 201).reduce((sum, r) => sum + r.body.quantity, 0);
+    const granted = results.filter((r) => r.status === 201).reduce((sum, r) => sum + holdOf(r).quantity, 0);
     for (const r of results.filter((r) => r.status !== 201)) {
       expect(r.status).toBe(409);
-      expect(["sold_out", "insufficient_stock"]).toContain(r.body.code);
+      expect(["sold_out", "insufficient_stock"]).toContain(problemOf(r).code);
     }
     // Quantities 1-4 against 97 units: the last unit always fits a 1-unit request, so all are taken.
     expect(granted).toBe(stock);
@@ -66,7 +66,7 @@ describe("zero oversell under a stampede", () => {
 
     // Release every hold while 100 newcomers race for the freed units.
     const releases = first.results.map(async (r, i) =>
-      call(`/v1/skus/${sku}/holds/${r.body.holdId}`, { method: "DELETE", auth: await shopperToken(`cycle-${i}`) }),
+      call(`/v1/skus/${sku}/holds/${holdOf(r).holdId}`, { method: "DELETE", auth: await shopperToken(`cycle-${i}`) }),
     );
     const newcomers = stampede(100, (i) => hold(sku, `newcomer-${i}`, 1));
     const released = await Promise.all(releases);

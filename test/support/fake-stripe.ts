@@ -17,11 +17,44 @@ import { TEST_SECRETS } from "./secrets";
  * - anything else: 400 `resource_missing`.
  */
 
+/** Stripe's form encoding, decoded one level deep (see decodeForm). */
+export type FormParams = Record<string, string | Record<string, string>>;
+
 export interface FakeRequest {
   method: string;
   path: string;
   idempotencyKey: string | null;
-  params: Record<string, any>;
+  params: FormParams;
+}
+
+/** The PaymentIntent fields this fake keeps, named and typed as Stripe sends them (Stripe.PaymentIntent). */
+export interface FakeIntent {
+  id: string;
+  object: "payment_intent";
+  amount: number;
+  amount_received: number;
+  currency: string;
+  status: Stripe.PaymentIntent.Status;
+  client_secret: string;
+  metadata: Record<string, string>;
+  payment_method: string;
+  last_payment_error: Record<string, unknown> | null;
+  cancellation_reason: string | null;
+  next_action: Record<string, unknown> | null;
+  created: number;
+  livemode: boolean;
+}
+
+/** The Refund fields this fake keeps (Stripe.Refund). */
+export interface FakeRefund {
+  id: string;
+  object: "refund";
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  status: "succeeded";
+  reason: null;
+  created: number;
 }
 
 /** "500": Stripe answers 500; "network": the connection fails; "lost": Stripe handles the request but the answer never arrives. */
@@ -29,31 +62,31 @@ type Injected = "500" | "network" | "lost";
 
 export interface FakeStripe {
   readonly requests: FakeRequest[];
-  readonly intents: Map<string, Record<string, any>>;
-  readonly refunds: Array<Record<string, any>>;
+  readonly intents: Map<string, FakeIntent>;
+  readonly refunds: FakeRefund[];
   /** PaymentIntents actually created (idempotent replays do not count). */
   intentsCreated(): number;
   /** The next requests fail like an outage, one failure per request, in order. */
   failNext(...failures: Injected[]): void;
   /** The customer completed 3-D Secure: the intent succeeds. */
-  completeAction(intentId: string): Record<string, any>;
+  completeAction(intentId: string): FakeIntent;
   /** Stripe keeps idempotency keys about 24 h: forget every one, as if a day had passed. */
   forgetIdempotencyKeys(): void;
   /** The customer failed 3-D Secure: the intent goes back to requires_payment_method. */
-  failAction(intentId: string): Record<string, any>;
+  failAction(intentId: string): FakeIntent;
   fetch(url: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
 export function createFakeStripe(): FakeStripe {
   const requests: FakeRequest[] = [];
-  const intents = new Map<string, Record<string, any>>();
-  const refunds: Array<Record<string, any>> = [];
+  const intents = new Map<string, FakeIntent>();
+  const refunds: FakeRefund[] = [];
   const replies = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   const injected: Injected[] = [];
   let serial = 0;
   const nextId = (prefix: string) => `${prefix}_fake${String(++serial).padStart(6, "0")}${crypto.randomUUID().slice(0, 8)}`;
 
-  function createIntent(params: Record<string, any>): { status: number; body: unknown } {
+  function createIntent(params: FormParams): { status: number; body: unknown } {
     const pm = String(params.payment_method ?? "");
     const known = ["pm_card_visa", "pm_card_mastercard", "pm_card_chargeDeclined", "pm_card_authenticationRequired"];
     if (!known.includes(pm)) {
@@ -65,7 +98,7 @@ export function createFakeStripe(): FakeStripe {
       });
     }
     const id = nextId("pi");
-    const intent: Record<string, any> = {
+    const intent: FakeIntent = {
       id,
       object: "payment_intent",
       amount: Number(params.amount),
@@ -73,7 +106,7 @@ export function createFakeStripe(): FakeStripe {
       currency: String(params.currency),
       status: "requires_confirmation",
       client_secret: `${id}_secret_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`,
-      metadata: params.metadata ?? {},
+      metadata: typeof params.metadata === "object" ? params.metadata : {},
       payment_method: pm,
       last_payment_error: null,
       cancellation_reason: null,
@@ -99,7 +132,7 @@ export function createFakeStripe(): FakeStripe {
     return { status: 200, body: intent };
   }
 
-  function createRefund(params: Record<string, any>): { status: number; body: unknown } {
+  function createRefund(params: FormParams): { status: number; body: unknown } {
     const intent = intents.get(String(params.payment_intent));
     if (!intent) {
       return stripeError(400, {
@@ -123,7 +156,7 @@ export function createFakeStripe(): FakeStripe {
         message: "Charge has already been refunded.",
       });
     }
-    const refund = {
+    const refund: FakeRefund = {
       id: nextId("re"),
       object: "refund",
       amount: intent.amount,
@@ -153,7 +186,7 @@ export function createFakeStripe(): FakeStripe {
     return { status: 200, body: intent };
   }
 
-  function route(method: string, path: string, params: Record<string, any>): { status: number; body: unknown } {
+  function route(method: string, path: string, params: FormParams): { status: number; body: unknown } {
     if (method === "POST" && path === "/v1/payment_intents") return createIntent(params);
     if (method === "POST" && path === "/v1/refunds") return createRefund(params);
     const cancel = /^\/v1\/payment_intents\/([^/]+)\/cancel$/.exec(path);
@@ -277,7 +310,7 @@ function capturingEnv(overrides: Partial<Env>): { env: Env; jobs: unknown[]; sen
 }
 
 /** A Stripe event as it is delivered to webhooks. */
-export function stripeEvent(type: string, object: Record<string, any>, id = `evt_${crypto.randomUUID().replaceAll("-", "")}`) {
+export function stripeEvent(type: string, object: object, id = `evt_${crypto.randomUUID().replaceAll("-", "")}`) {
   return {
     id,
     object: "event",
@@ -313,11 +346,11 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 /** Decodes Stripe's form encoding one level deep: `metadata[orderId]=x` -> `{ metadata: { orderId: "x" } }`. */
-function decodeForm(text: string): Record<string, any> {
-  const out: Record<string, any> = {};
+function decodeForm(text: string): FormParams {
+  const out: FormParams = {};
   for (const [key, value] of new URLSearchParams(text)) {
     const m = /^([^[]+)\[([^\]]*)\]$/.exec(key);
-    if (m) (out[m[1]!] ??= {})[m[2]!] = value;
+    if (m) ((out[m[1]!] ??= {}) as Record<string, string>)[m[2]!] = value;
     else out[key] = value;
   }
   return out;

@@ -1,9 +1,18 @@
 import { exports } from "cloudflare:workers";
+import type { components, paths } from "@holdfast/client";
 import { sign } from "hono/jwt";
 import { expect } from "vitest";
 import { TEST_SECRETS } from "./secrets";
 
-/** Test helpers: real requests through the Worker's own fetch handler. */
+/**
+ * Test helpers: real requests through the Worker's own fetch handler. Answers
+ * are typed from the OpenAPI document the client is generated from
+ * (client/src/schema.d.ts), so a test reads the fields the API documents.
+ */
+
+export type Schemas = components["schemas"];
+export type Problem = Schemas["Problem"];
+export type Order = Schemas["Order"];
 
 let seq = 0;
 /** A name no other test in this file uses: storage is shared across a file's tests. */
@@ -27,7 +36,20 @@ export interface Call {
   headers?: Record<string, string>;
 }
 
-export async function call(path: string, init: Call = {}): Promise<{ status: number; headers: Headers; body: any }> {
+/**
+ * One answer of the Worker: its status, headers, and its body parsed as JSON
+ * (the text when it is not JSON). `call` answers any path, documented or not,
+ * so its body is read as the test expects it; the helpers below, and a test
+ * that names a type (`Reply<Order>`), read it as the API documents it.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the one untyped read, for arbitrary paths; see Reply's comment.
+export interface Reply<Body = any> {
+  status: number;
+  headers: Headers;
+  body: Body;
+}
+
+export async function call(path: string, init: Call = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.auth) headers.authorization = init.auth;
   let body: string | undefined = init.rawBody;
@@ -48,11 +70,17 @@ export async function call(path: string, init: Call = {}): Promise<{ status: num
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
-export function expectProblem(res: { status: number; headers: Headers; body: any }, status: number, code: string) {
+/** A refusal's body, as the problem document the API answers with (spec §6). */
+export const problemOf = (res: Reply<unknown>) => res.body as Problem;
+/** A granted hold's body (201). */
+export const holdOf = (res: Reply<unknown>) => res.body as Schemas["Hold"];
+
+export function expectProblem(res: Reply<unknown>, status: number, code: string) {
   expect(res.headers.get("content-type")).toBe("application/problem+json");
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(res.body.status).toBe(status);
-  expect(typeof res.body.detail).toBe("string");
+  const problem = problemOf(res);
+  expect({ status: res.status, code: problem.code }).toEqual({ status, code });
+  expect(problem.status).toBe(status);
+  expect(typeof problem.detail).toBe("string");
 }
 
 /** Creates a SKU with `stock` units on hand, sold at list price unless `alwaysOn` is false. */
@@ -68,16 +96,24 @@ export async function createSku(opts: { stock?: number; alwaysOn?: boolean; pric
   return sku;
 }
 
-export async function restock(sku: string, delta: number) {
+type Adjusted = paths["/v1/skus/{sku}/adjustments"]["post"]["responses"][200]["content"]["application/json"];
+
+export async function restock(sku: string, delta: number): Promise<Adjusted> {
   const res = await call(`/v1/skus/${sku}/adjustments`, { auth: ADMIN, body: { delta, reason: "restock" } });
   expect(res.status).toBe(200);
   return res.body;
 }
 
-export async function levels(sku: string) {
+/** The merchant view of a SKU. */
+async function merchantView(sku: string): Promise<Schemas["MerchantSku"]> {
   const res = await call(`/v1/skus/${sku}`, { auth: ADMIN });
   expect(res.status).toBe(200);
-  const { onHand, reserved, available, sold, received } = res.body;
+  return res.body;
+}
+
+/** The SKU's levels (spec §2) from the merchant view. */
+export async function levels(sku: string): Promise<Omit<Schemas["Levels"], "returned">> {
+  const { onHand, reserved, available, sold, received } = await merchantView(sku);
   return { onHand, reserved, available, sold, received };
 }
 
@@ -115,10 +151,10 @@ export async function getOrder(orderId: string, auth: string = ADMIN) {
 }
 
 /** Polls the order (as the merchant) until `done` holds; Miniflare's queue consumer settles payments within a second or two. */
-export async function waitForOrder(orderId: string, done: (order: any) => boolean, timeoutMs = 10_000): Promise<any> {
+export async function waitForOrder(orderId: string, done: (order: Order) => boolean, timeoutMs = 10_000): Promise<Order> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await getOrder(orderId);
+    const res: Reply<Order> = await getOrder(orderId);
     expect(res.status).toBe(200);
     if (done(res.body)) return res.body;
     if (Date.now() > deadline)
@@ -129,15 +165,19 @@ export async function waitForOrder(orderId: string, done: (order: any) => boolea
   }
 }
 
-export const waitForStatus = (orderId: string, status: string) => waitForOrder(orderId, (o) => o.status === status);
+export const waitForStatus = (orderId: string, status: Order["status"]) => waitForOrder(orderId, (o) => o.status === status);
 
 /** Holds `quantity` for the customer and checks the hold out (keyed); the payment runs on Miniflare's queue. */
 export async function placeOrder(customerId: string, sku: string, quantity: number, paymentMethod = "pm_card_visa") {
-  const h = await hold(sku, customerId, quantity);
+  const h: Reply<Schemas["Hold"]> = await hold(sku, customerId, quantity);
   expect(h.status).toBe(201);
-  const res = await checkoutAs(customerId, { holdIds: [h.body.holdId], paymentMethod }, { "Idempotency-Key": unique("idem") });
+  const res: Reply<Order> = await checkoutAs(
+    customerId,
+    { holdIds: [h.body.holdId], paymentMethod },
+    { "Idempotency-Key": unique("idem") },
+  );
   expect(res.status).toBe(202);
-  return { orderId: res.body.orderId as string, holdId: h.body.holdId as string };
+  return { orderId: res.body.orderId, holdId: h.body.holdId };
 }
 
 /** An order paid by the simulated card. */
@@ -149,9 +189,7 @@ export async function paidOrder(customerId: string, sku: string, quantity: numbe
 
 /** Units that came back from refunded orders (spec §2 `returned`), from the merchant view. */
 export async function returnedUnits(sku: string): Promise<number> {
-  const res = await call(`/v1/skus/${sku}`, { auth: ADMIN });
-  expect(res.status).toBe(200);
-  return res.body.returned;
+  return (await merchantView(sku)).returned;
 }
 
 /** spec §2, invariant 2: received == onHand + sold. */

@@ -3,7 +3,20 @@ import { afterAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/domain/canonical-json";
 import { joinShardCount, joinShardName } from "../../src/waiting-room/config";
 import { signAdmission } from "../../src/waiting-room/tokens";
-import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, shopperToken, unique } from "../support/helpers";
+import {
+  ADMIN,
+  call,
+  checkoutAs,
+  createSku,
+  expectProblem,
+  hold,
+  type Reply,
+  type Schemas,
+  shopperToken,
+  unique,
+} from "../support/helpers";
+
+type QueueStatus = Schemas["QueueStatus"];
 import { TEST_SECRETS } from "../support/secrets";
 
 /** The inventory-aware waiting room (spec §9), through the Worker, with the queue object's own alarm. */
@@ -57,10 +70,16 @@ async function poll(saleId: string, customer: string, ticket: string) {
 }
 
 /** Polls until `done` holds for the waiter (the frontier moves about once a second, the edge state is a second old at most). */
-async function until(saleId: string, customer: string, ticket: string, done: (b: any) => boolean, timeoutMs = 12_000) {
+async function until(
+  saleId: string,
+  customer: string,
+  ticket: string,
+  done: (b: QueueStatus) => boolean,
+  timeoutMs = 12_000,
+): Promise<QueueStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await poll(saleId, customer, ticket);
+    const res: Reply<QueueStatus> = await poll(saleId, customer, ticket);
     expect(res.status).toBe(200);
     if (done(res.body)) return res.body;
     if (Date.now() > deadline) throw new Error(`waiter ${customer} still ${JSON.stringify(res.body)}`);
@@ -156,15 +175,15 @@ describe("joining and admission", () => {
     expect(all.map((s) => s.waiting)).toEqual(Array(8).fill(5));
 
     // Forged, other sale's, other customer's and expired admissions are refused.
-    const forged = `${first.admission.token.slice(0, -2)}AA`;
+    const forged = `${first.admission!.token.slice(0, -2)}AA`;
     expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": forged }), 403, "admission_required");
     // A damaged token (cut short in transit) is no admission: the shopper is sent back to the queue, not told 400.
     expectProblem(
-      await hold(sku, customers[0]!, 1, { "Holdfast-Admission": first.admission.token.slice(0, 20) }),
+      await hold(sku, customers[0]!, 1, { "Holdfast-Admission": first.admission!.token.slice(0, 20) }),
       403,
       "admission_required",
     );
-    expectProblem(await hold(sku, customers[1]!, 1, { "Holdfast-Admission": first.admission.token }), 403, "admission_required");
+    expectProblem(await hold(sku, customers[1]!, 1, { "Holdfast-Admission": first.admission!.token }), 403, "admission_required");
     const otherSale = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, {
       s: unique("other"),
       c: customers[0]!,
@@ -180,7 +199,7 @@ describe("joining and admission", () => {
     });
     expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": expired }), 403, "admission_required");
 
-    const held = await hold(sku, customers[0]!, 1, { "Holdfast-Admission": first.admission.token });
+    const held = await hold(sku, customers[0]!, 1, { "Holdfast-Admission": first.admission!.token });
     expect(held.status).toBe(201);
   });
 
@@ -224,7 +243,7 @@ describe("joining and admission", () => {
     const customers = Array.from({ length: 4 }, () => unique("c"));
     const tickets = await joinAll(saleId, customers);
     const admitted = await until(saleId, customers[0]!, tickets[0]!, (b) => b.status === "admitted");
-    const held = await hold(sku, customers[0]!, 1, { "Holdfast-Admission": admitted.admission.token });
+    const held = await hold(sku, customers[0]!, 1, { "Holdfast-Admission": admitted.admission!.token });
     expect(held.status).toBe(201);
     // The hold's use is reported after the answer: wait until the shard counted it.
     for (let i = 0; i < 50 && (await usedTotal(saleId)) < 1; i++) await new Promise((r) => setTimeout(r, 50));
@@ -243,7 +262,7 @@ describe("joining and admission", () => {
     const customers = Array.from({ length: 3 }, () => unique("c"));
     const tickets = await joinAll(saleId, customers);
     const admitted = await until(saleId, customers[0]!, tickets[0]!, (b) => b.status === "admitted");
-    const h = await hold(sku, customers[0]!, 1, { "Holdfast-Admission": admitted.admission.token });
+    const h = await hold(sku, customers[0]!, 1, { "Holdfast-Admission": admitted.admission!.token });
     expect(h.status).toBe(201);
     expect((await until(saleId, customers[1]!, tickets[1]!, (b) => b.allHeld)).status).toBe("waiting");
     const order = await call("/v1/checkout", {

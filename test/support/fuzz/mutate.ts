@@ -95,20 +95,20 @@ export function breakValue(s: Schema): Variant[] {
 type Path = Array<string | number>;
 
 function getAt(v: unknown, path: Path): unknown {
-  return path.reduce<unknown>((acc, k) => (acc as any)?.[k], v);
+  return path.reduce<unknown>((acc, k) => (acc as Record<string | number, unknown> | null | undefined)?.[k], v);
 }
 
 function setAt(v: unknown, path: Path, value: unknown): unknown {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
-  const copy: any = Array.isArray(v) ? [...v] : { ...(v as object) };
+  const copy = (Array.isArray(v) ? [...v] : { ...(v as object) }) as Record<string | number, unknown>;
   copy[head!] = setAt(copy[head!], rest, value);
   return copy;
 }
 
 function deleteAt(v: unknown, path: Path): unknown {
   const parent = getAt(v, path.slice(0, -1));
-  const copy: any = { ...(parent as object) };
+  const copy: Record<string | number, unknown> = { ...(parent as object) };
   delete copy[path.at(-1)!];
   return setAt(v, path.slice(0, -1), copy);
 }
@@ -135,7 +135,7 @@ export function breakages(schema: Schema, value: unknown): Variant[] {
         out.push({ value: setAt(value, [...path, "__proto__x"], { admin: true }), label: `extra-member@${at}` });
       }
       for (const [k, ps] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) {
-        if (k in (v as object)) walk(ps, (v as any)[k], [...path, k]);
+        if (k in (v as object)) walk(ps, (v as Record<string, unknown>)[k], [...path, k]);
       }
     }
     if (types(s).includes("array") && Array.isArray(v)) {

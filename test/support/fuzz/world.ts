@@ -134,7 +134,7 @@ export function diff(a: unknown, b: unknown, path = "", out: string[] = []): str
   if (JSON.stringify(a) === JSON.stringify(b)) return out;
   if (a && b && typeof a === "object" && typeof b === "object" && Array.isArray(a) === Array.isArray(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) diff((a as any)[k], (b as any)[k], `${path}.${k}`, out);
+    for (const k of keys) diff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out);
     return out;
   }
   out.push(`${path}: ${JSON.stringify(a)?.slice(0, 200)} -> ${JSON.stringify(b)?.slice(0, 200)}`);
