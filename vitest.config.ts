@@ -60,11 +60,14 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
+            // Tests live in folders that mirror src/ and are named by their subject; test/support/
+            // holds what they share and is no test. The one suffix that means something is
+            // `.model.test.ts`: the model-based tests MODEL_SEED replays (`npx vitest run model`).
             include: ["test/**/*.test.ts"],
             exclude: ["test/browser/**", "test/node/**"],
             setupFiles: ["./test/support/setup.ts"],
             testTimeout: 30_000,
-            // MODEL_SEED=<n> npm test replays one run of the model-based test; FUZZ_SEED=<n> one of the
+            // MODEL_SEED=<n> npm test replays one run of the model-based tests; FUZZ_SEED=<n> one of the
             // fuzzer (test/http/schema-fuzzer.test.ts), FUZZ_RUNS=<n> sets its requests per operation.
             // Seeds are in the test names, so a failure shows how to replay it; TEST_VERBOSE=1 prints summaries.
             provide: {
@@ -76,8 +79,8 @@ export default defineConfig(async () => {
           },
         },
         {
-          // Node-side tests: a headless browser against `wrangler dev` (test/browser/wrangler-dev.ts),
-          // and the OpenAPI contract checked with Node tools (test/node).
+          // Node-side tests: a headless browser against `wrangler dev` (test/support/node/wrangler-dev.ts),
+          // and the OpenAPI contract checked with Node tools (test/node). The folder picks the project.
           test: {
             name: "node",
             include: ["test/browser/**/*.test.ts", "test/node/**/*.test.ts"],

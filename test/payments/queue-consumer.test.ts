@@ -12,7 +12,7 @@ import { FAKE_STRIPE_KEY, installFakeStripe, simulatedEnv, stripeEnv, uninstallF
 
 /**
  * The payments consumer, fed batches from createMessageBatch. Orders are placed
- * with checkout() and an env whose PAYMENTS records the job (stripe-fake.ts),
+ * with checkout() and an env whose PAYMENTS records the job (test/support/fake-stripe.ts),
  * so only the test delivers it; Stripe's network is the fake.
  */
 

@@ -7,5 +7,5 @@ export const TEST_SECRETS = {
   QUEUE_SIGNING_SECRET: "test-queue-signing-secret-0123456789",
 };
 
-/** Where the test bindings send notifications: the fake merchant (test/fake-merchant.ts) records and verifies them. */
+/** Where the test bindings send notifications: the fake merchant (test/support/fake-merchant.ts) records and verifies them. */
 export const SUITE_WEBHOOK_PATH = "/hooks/suite";

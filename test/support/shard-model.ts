@@ -2,7 +2,7 @@ import fc from "fast-check";
 
 /**
  * The model of a SKU split into stock shards (spec §§2, 3 and 8), for
- * test/shards.model.test.ts. It knows nothing of pools, allotments or
+ * test/stock/shards/cross-shard.model.test.ts. It knows nothing of pools, allotments or
  * transfers: only what the whole SKU must look like from outside (holds, three
  * numbers and the sale's per-customer limit), plus which object owns each hold.
  */

@@ -29,7 +29,7 @@ import { CUSTOMERS, live, MAX_MODEL_SHARDS, ShardModel, shardOp, type ModelHold,
  * every transfer and holding every unit left, a few at a time by new
  * customers: no unit is stranded on any object.
  *
- * Replay: MODEL_SEED=<seed> (shared with test/model.unit.test.ts) generates
+ * Replay: MODEL_SEED=<seed> (shared with test/stock/ledger.model.test.ts) generates
  * the same runs again. Timing (alarms the runtime fires on its own, the
  * sold-out bound) is real, so a replay is the same sequence, not always the
  * same schedule.
