@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SkuObject } from "../../src/objects/sku-object";
 import { createSku, hold } from "../support/helpers";
-import { holdStatus, objectSql } from "../support/inside-objects";
+import { alarmOf, holdStatus, objectSql } from "../support/inside-objects";
 import { flushOutbox, unshippedCount } from "../support/outbox";
 
 /**
@@ -80,7 +80,7 @@ describe("retention", () => {
 
     const left = await rowCounts(sku);
     expect(left).toEqual({ holds: 0, replies: 0, outbox: 0 });
-    const audit = await runInDurableObject(env.SKU.getByName(sku), (o: SkuObject) => o.ledger.audit());
+    const audit = (await env.SKU.getByName(sku).stats())?.escrow.audit;
     expect(audit).toEqual({ ok: true, problems: [] });
     const counters = await env.SKU.getByName(sku).counters();
     expect(counters).toMatchObject({ holds_created: HOLDS, pruned_released: 5_000, pruned_expired: 2_500, pruned_returned: 2_500 });
@@ -107,7 +107,7 @@ describe("retention", () => {
     const h = (await hold(sku, "ida", 1)).body.holdId as string;
     await runInDurableObject(env.SKU.getByName(sku), (o: SkuObject) => void o.ledger.release(h, "merchant", Date.now()));
     await flushOutbox(sku);
-    const alarm = await runInDurableObject(env.SKU.getByName(sku), (_o, state) => state.storage.getAlarm());
+    const alarm = await alarmOf(sku);
     expect(alarm).toBeGreaterThan(Date.now() + RETENTION_MS - DAY_MS);
   });
 });
@@ -130,7 +130,7 @@ describe("the alarm", () => {
     expect(await holdStatus(sku, h)).toBe("held");
     // The expiry failed, but the shipping step still ran.
     expect(await unshippedCount(sku)).toBe(0);
-    const next = await runInDurableObject(stub, (_o, state) => state.storage.getAlarm());
+    const next = await alarmOf(sku);
     expect(next).not.toBeNull();
     expect(next!).toBeGreaterThan(before);
     expect(next!).toBeLessThanOrEqual(Date.now() + 10_000);

@@ -36,9 +36,10 @@ export async function expireHold(sku: string, holdId: string): Promise<void> {
   expect(await holdStatus(sku, holdId)).toBe("expired");
 }
 
-/** When the object's alarm is set to run, or null. */
-export function alarmOf(sku: string): Promise<number | null> {
-  return runInDurableObject(skuStub(sku), (_o: SkuObject, state) => state.storage.getAlarm());
+/** When the object's alarm (a SKU's, by name, or any object's, by stub) is set to run, or null. */
+export function alarmOf<O extends Rpc.DurableObjectBranded>(object: string | DurableObjectStub<O>): Promise<number | null> {
+  if (typeof object === "string") return alarmOf(skuStub(object));
+  return runInDurableObject(object, (_o, state) => state.storage.getAlarm());
 }
 
 /** Adds a unit to the trigger-kept tally of live units, so the next mutation's check of invariant 3 must fail. */

@@ -1,7 +1,8 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, createSku, unique } from "../support/helpers";
+import { alarmOf } from "../support/inside-objects";
 
 /** The queue object's alarm (spec §9): the table is the truth, the alarm only the trigger. */
 
@@ -27,14 +28,14 @@ describe("the queue object's alarm", () => {
   it("arms for the start of an upcoming sale", async () => {
     const { saleId, startsAtMs } = await sale({ startsInMs: 3_600_000, endsInMs: 7_200_000 });
     const stub = env.WAITING_ROOM.getByName(saleId);
-    expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(startsAtMs);
+    expect(await alarmOf(stub)).toBe(startsAtMs);
   });
 
   it("lets a live queue nobody joined sleep until the sale ends, asking no join shard", async () => {
     const { saleId, endsAtMs } = await sale({ startsInMs: -60_000, endsInMs: 3_600_000 });
     const stub = env.WAITING_ROOM.getByName(saleId);
     await runDurableObjectAlarm(stub);
-    expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(endsAtMs);
+    expect(await alarmOf(stub)).toBe(endsAtMs);
     expect(await stub.state()).toMatchObject({ closed: null, waiting: 0, frontier: null });
   });
 
@@ -43,6 +44,6 @@ describe("the queue object's alarm", () => {
     const stub = env.WAITING_ROOM.getByName(saleId);
     await runDurableObjectAlarm(stub);
     expect((await stub.state())?.closed).toBe("ended");
-    expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBeNull();
+    expect(await alarmOf(stub)).toBeNull();
   });
 });
