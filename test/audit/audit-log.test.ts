@@ -2,11 +2,10 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eventHash, GENESIS_HASH } from "../../src/audit/chain";
-import { OutboxShipper } from "../../src/stock/outbox";
 import type { SkuObject } from "../../src/objects/sku-object";
 import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, levels, restock, shopperToken, waitForStatus } from "../support/helpers";
 import { objectSql, skuStub } from "../support/inside-objects";
-import { failingD1, fakeQueue, flushOutbox, inventoryRow, streamRows, unshippedCount, type AuditRow } from "../support/outbox";
+import { failingD1, fakeQueue, flushOutbox, inventoryRow, shipThrough, streamRows, unshippedCount, type AuditRow } from "../support/outbox";
 
 /** A SKU with a little history: created, restocked, held, released, adjusted down. Five events. */
 async function skuWithHistory(): Promise<string> {
@@ -154,18 +153,9 @@ describe("shipping the SKU outbox to the audit log", () => {
 
   it("keeps events unshipped while D1 fails, backs off, then ships them", async () => {
     const sku = await createSku({ stock: 2 });
-    const report = await runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
-      await state.storage.deleteAlarm();
-      const down = new OutboxShipper(state.storage, o.ledger.tables, {
-        db: failingD1(),
-        notifications: fakeQueue().queue,
-        lowStockThreshold: 10,
-      });
-      const r = await down.drain();
-      return { ...r, retryInMs: down.retryNotBeforeMs - Date.now() };
-    });
+    const { report, retryInMs } = await shipThrough(sku, { db: failingD1(), parkAlarm: true });
     expect(report).toMatchObject({ ok: false, shipped: 0, pending: true });
-    expect(report.retryInMs).toBeGreaterThan(0);
+    expect(retryInMs).toBeGreaterThan(0);
     expect(await unshippedCount(sku)).toBe(2);
     expect(await streamRows(`sku:${sku}`)).toEqual([]);
     await flushOutbox(sku);
@@ -179,27 +169,13 @@ describe("shipping the SKU outbox to the audit log", () => {
     expect((await hold(sku, "cy", 9)).status).toBe(201); // 9 -> 0: sold out
     const stream = `sku:${sku}`;
     // The queue fails after D1 took the batch: the rows stay unshipped.
-    const crashed = await runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
-      await state.storage.deleteAlarm();
-      return new OutboxShipper(state.storage, o.ledger.tables, {
-        db: env.DB,
-        notifications: fakeQueue({ fail: true }).queue,
-        lowStockThreshold: 10,
-      }).drain();
-    });
-    expect(crashed.ok).toBe(false);
+    const crashed = await shipThrough(sku, { notifications: fakeQueue({ fail: true }).queue, parkAlarm: true });
+    expect(crashed.report.ok).toBe(false);
     expect((await streamRows(stream)).length).toBe(4);
     expect(await unshippedCount(sku)).toBe(2);
 
-    const sent = await runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
-      const q = fakeQueue();
-      const report = await new OutboxShipper(state.storage, o.ledger.tables, {
-        db: env.DB,
-        notifications: q.queue,
-        lowStockThreshold: 10,
-      }).drain();
-      return { report, sent: q.sent };
-    });
+    const q = fakeQueue();
+    const sent = { report: (await shipThrough(sku, { notifications: q.queue })).report, sent: q.sent };
     expect(sent.report).toMatchObject({ ok: true, shipped: 2, pending: false });
     expect(sent.sent).toEqual([
       {
@@ -231,15 +207,14 @@ describe("shipping the SKU outbox to the audit log", () => {
       o.shipper.retryNotBeforeMs = Date.now() + 3600_000;
       await state.storage.deleteAlarm();
     });
-    const ship = () =>
-      runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
-        const q = fakeQueue();
-        await new OutboxShipper(state.storage, o.ledger.tables, { db: env.DB, notifications: q.queue, lowStockThreshold: 10 }).drain();
-        return (q.sent as Array<{ id: string; type: string; data: { available: number } }>).map((n) => [
-          n.id.split(":").slice(-2).join(":"),
-          n.data.available,
-        ]);
-      });
+    const ship = async () => {
+      const q = fakeQueue();
+      await shipThrough(sku, { notifications: q.queue });
+      return (q.sent as Array<{ id: string; type: string; data: { available: number } }>).map((n) => [
+        n.id.split(":").slice(-2).join(":"),
+        n.data.available,
+      ]);
+    };
     expect(await ship()).toEqual([]);
     await restock(sku, 3);
     // Stocked at or below the threshold, even the first stock (issue 10).

@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { SkuObject } from "../../src/objects/sku-object";
+import { OutboxShipper } from "../../src/stock/outbox";
 import { objectSql, skuStub } from "./inside-objects";
 
 /** Helpers for tests of the outbox shipper, the audit log and the inventory view. */
@@ -83,4 +84,24 @@ export function failingD1(): D1Database {
       throw new Error("D1_ERROR: simulated outage");
     },
   } as unknown as D1Database;
+}
+
+/**
+ * Runs a shipper over the SKU object's own outbox with the D1 and the queue a
+ * test chooses (a failing D1, a failing or a recording queue): a failure
+ * between the shipper's steps can only be staged inside the object.
+ * `parkAlarm` first takes the object's alarm away, so its own shipper does not
+ * ship the same rows meanwhile.
+ */
+export function shipThrough(sku: string, deps: { db?: D1Database; notifications?: Queue; parkAlarm?: boolean } = {}) {
+  return runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
+    if (deps.parkAlarm) await state.storage.deleteAlarm();
+    const shipper = new OutboxShipper(state.storage, o.ledger.tables, {
+      db: deps.db ?? env.DB,
+      notifications: deps.notifications ?? fakeQueue().queue,
+      lowStockThreshold: 10,
+    });
+    const report = await shipper.drain();
+    return { report, retryInMs: shipper.retryNotBeforeMs - Date.now() };
+  });
 }
