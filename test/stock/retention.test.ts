@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SkuObject } from "../../src/objects/sku-object";
 import { createSku, hold } from "../support/helpers";
-import { alarmOf, holdStatus, objectSql } from "../support/inside-objects";
+import { alarmOf, holdStatus, objectSql, releaseUnarmed } from "../support/inside-objects";
 import { flushOutbox, unshippedCount } from "../support/outbox";
 
 /**
@@ -89,9 +89,7 @@ describe("retention", () => {
   it("keeps an ended hold until its events have reached D1, and committed holds always", async () => {
     const sku = await createSku({ stock: 5 });
     const released = (await hold(sku, "ren", 1)).body.holdId as string;
-    await runInDurableObject(env.SKU.getByName(sku), (o: SkuObject) => {
-      o.ledger.release(released, "merchant", Date.now());
-    });
+    await releaseUnarmed(sku, released);
     expect(await unshippedCount(sku)).toBeGreaterThan(0);
     const far = Date.now() + RETENTION_MS + DAY_MS;
     await pruneAll(sku, far);
@@ -105,7 +103,7 @@ describe("retention", () => {
   it("wakes the object to retire ended holds, so an idle SKU's storage shrinks too", async () => {
     const sku = await createSku({ stock: 5 });
     const h = (await hold(sku, "ida", 1)).body.holdId as string;
-    await runInDurableObject(env.SKU.getByName(sku), (o: SkuObject) => void o.ledger.release(h, "merchant", Date.now()));
+    await releaseUnarmed(sku, h);
     await flushOutbox(sku);
     const alarm = await alarmOf(sku);
     expect(alarm).toBeGreaterThan(Date.now() + RETENTION_MS - DAY_MS);

@@ -36,6 +36,15 @@ export async function expireHold(sku: string, holdId: string): Promise<void> {
   expect(await holdStatus(sku, holdId)).toBe("expired");
 }
 
+/**
+ * Releases a hold in the ledger alone, as the merchant would: unlike the
+ * release RPC, the object does not re-arm its alarm, so nothing ships the
+ * release or retires the hold until the test runs the alarm itself.
+ */
+export async function releaseUnarmed(sku: string, holdId: string): Promise<void> {
+  await runInDurableObject(skuStub(sku), (o: SkuObject) => void o.ledger.release(holdId, "merchant", Date.now()));
+}
+
 /** When the object's alarm (a SKU's, by name, or any object's, by stub) is set to run, or null. */
 export function alarmOf<O extends Rpc.DurableObjectBranded>(object: string | DurableObjectStub<O>): Promise<number | null> {
   if (typeof object === "string") return alarmOf(skuStub(object));
