@@ -2,9 +2,9 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
-import { fakeMerchantOutbound } from "./test/fake-merchant.ts";
-import { fakeTurnstileOutbound } from "./test/fake-turnstile.ts";
-import { SUITE_WEBHOOK_PATH, TEST_SECRETS } from "./test/secrets.ts";
+import { fakeMerchantOutbound } from "./test/support/fake-merchant.ts";
+import { fakeTurnstileOutbound } from "./test/support/fake-turnstile.ts";
+import { SUITE_WEBHOOK_PATH, TEST_SECRETS } from "./test/support/secrets.ts";
 
 // Wrangler reads required secrets from the environment; the pool binds the same values below.
 Object.assign(process.env, TEST_SECRETS);
@@ -60,12 +60,15 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
+            // Tests live in folders that mirror src/ and are named by their subject; test/support/
+            // holds what they share and is no test. The one suffix that means something is
+            // `.model.test.ts`: the model-based tests MODEL_SEED replays (`npx vitest run model`).
             include: ["test/**/*.test.ts"],
             exclude: ["test/browser/**", "test/node/**"],
-            setupFiles: ["./test/setup.ts"],
+            setupFiles: ["./test/support/setup.ts"],
             testTimeout: 30_000,
-            // MODEL_SEED=<n> npm test replays one run of the model-based test; FUZZ_SEED=<n> one of the
-            // fuzzer (test/fuzz.integration.test.ts), FUZZ_RUNS=<n> sets its requests per operation.
+            // MODEL_SEED=<n> npm test replays one run of the model-based tests; FUZZ_SEED=<n> one of the
+            // fuzzer (test/http/schema-fuzzer.test.ts), FUZZ_RUNS=<n> sets its requests per operation.
             // Seeds are in the test names, so a failure shows how to replay it; TEST_VERBOSE=1 prints summaries.
             provide: {
               modelSeed: process.env.MODEL_SEED ?? "",
@@ -76,8 +79,8 @@ export default defineConfig(async () => {
           },
         },
         {
-          // Node-side tests: a headless browser against `wrangler dev` (test/browser/wrangler-dev.ts),
-          // and the OpenAPI contract checked with Node tools (test/node).
+          // Node-side tests: a headless browser against `wrangler dev` (test/support/node/wrangler-dev.ts),
+          // and the OpenAPI contract checked with Node tools (test/node). The folder picks the project.
           test: {
             name: "node",
             include: ["test/browser/**/*.test.ts", "test/node/**/*.test.ts"],

@@ -4,7 +4,7 @@
  * README and docs/api.md, shards, a waiting room) and rewrites every ```json block
  * annotated `<!-- sample: … from <step> -->` with the response of that step, so the
  * docs show what the API answers today rather than what someone typed.
- * test/node/doc-samples.node.test.ts then checks every sample against the schemas.
+ * test/node/doc-samples.test.ts then checks every sample against the schemas.
  *
  *   npm run dev -- --persist-to "$(mktemp -d)"     # a fresh state: the walk creates fixed names
  *   npm run docs:samples [-- --url http://localhost:8787]

@@ -11,10 +11,10 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { TEST_SECRETS } from "../test/secrets.ts";
-import { launchChromium } from "../test/browser/chromium.ts";
-import { featuresOf, hold, merchant, paidOrder } from "../test/browser/console-api.ts";
-import { startWranglerDev } from "../test/browser/wrangler-dev.ts";
+import { TEST_SECRETS } from "../test/support/secrets.ts";
+import { launchChromium } from "../test/support/node/chromium.ts";
+import { featuresOf, hold, merchant, paidOrder } from "../test/support/node/console-api.ts";
+import { startWranglerDev } from "../test/support/node/wrangler-dev.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DOCS = path.join(ROOT, "docs");
