@@ -5,7 +5,9 @@ import type { Principal } from "./auth";
 
 /**
  * Scopes the caller's key to the caller and the operation, and fingerprints
- * the request, so a replay can be told apart from a reuse with another body.
+ * the request with its caller, so a replay can be told apart from a reuse
+ * with another body, and a reply is only ever replayed to the caller that
+ * made it (issue 22 item 3), whatever key the store found it under.
  */
 export async function idempotencyKey(
   key: string | undefined,
@@ -14,7 +16,13 @@ export async function idempotencyKey(
   body: unknown,
 ): Promise<IdempotencyKey | null> {
   if (key === undefined) return null;
-  return { key: callerKey(principal, operation, key), requestHash: await sha256Hex(`${operation}\n${canonicalJson(body)}`) };
+  const owner = ownerScope(principal);
+  const request = canonicalJson(body);
+  return {
+    key: scopedKey(owner, operation, key),
+    requestHash: await sha256Hex(JSON.stringify([owner, operation, request])),
+    legacyHash: await sha256Hex(`${operation}\n${request}`),
+  };
 }
 
 /** The key as stored for this caller and operation. */

@@ -33,7 +33,7 @@ export async function checkout(
   // A retry under the same key converges on the same order id, so its hold moves are no-ops.
   const orderId = `ord_${idem ? (await sha256Hex(idem.key)).slice(0, 24) : crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
   if (idem) {
-    const existing = await existingOrder(env, store, orderId, idem);
+    const existing = await existingOrder(env, store, orderId, idem, customerId);
     if (existing) return existing;
   }
   const taken = await takeHolds(env, customerId, orderId, input);
@@ -84,7 +84,7 @@ export async function checkout(
   }
   if (!created && idem) {
     // A concurrent request with the same key created it first.
-    const existing = await existingOrder(env, store, orderId, idem);
+    const existing = await existingOrder(env, store, orderId, idem, customerId);
     if (existing) return existing;
   }
   await enqueuePayment(env.PAYMENTS, { orderId });
@@ -97,10 +97,12 @@ export async function checkout(
  * stored: the order as it stands now is the truthful answer, and its payment
  * is queued again in case the attempt died before queueing it.
  */
-async function existingOrder(env: Env, store: OrderStore, orderId: string, idem: IdempotencyKey) {
+async function existingOrder(env: Env, store: OrderStore, orderId: string, idem: IdempotencyKey, customerId: string) {
   const prior = await store.get(orderId);
   if (!prior) return null;
-  if (prior.order.requestHash !== idem.requestHash) {
+  // The order remembers its customer: another caller's request never gets it back (issue 22 item 3).
+  const sameRequest = prior.order.requestHash === idem.requestHash || prior.order.requestHash === idem.legacyHash;
+  if (prior.order.customerId !== customerId || !sameRequest) {
     return refuse("idempotency_key_reused", "This Idempotency-Key was used with a different request.");
   }
   if (prior.order.status === "pending_payment" && prior.order.paymentStatus === null) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { holdKeyCustomer, holdOperation } from "../../../src/idempotency/keys";
+import { holdKeyCustomer, holdOperation, ownerScope, scopedKey } from "../../../src/idempotency/keys";
 import { keysMovedTo, MovedKeys } from "../../../src/stock/shards/moved-keys";
 import { POOL, shardOf } from "../../../src/stock/addressing";
 import type { SkuObject } from "../../../src/objects/sku-object";
@@ -8,7 +8,8 @@ import { createLog } from "../../../src/platform/log";
 
 /** Hold keys that follow their customers across a change of the shard count (src/stock/shards/moved-keys.ts). */
 
-const holdKey = (customerId: string, sku: string, key: string) => `shopper:${customerId}|${holdOperation(sku)}|${key}`;
+const holdKey = (customerId: string, sku: string, key: string) =>
+  scopedKey(ownerScope({ kind: "shopper", customerId }), holdOperation(sku), key);
 
 /** Peers answering from a table of keys by home; counts the asks. */
 function peers(answer: (home: number, self: number, shards: number) => string[] | Error) {
