@@ -54,6 +54,8 @@ export interface SaleRule {
   paymentSeconds: number | null;
   /** Which sale prices the SKU while several are live: higher first, then the later start (see offer.ts). */
   priority?: number | null | undefined;
+  /** The sale has a waiting room: its object takes a hold only with an admission the edge verified (spec §9). */
+  queued?: boolean | undefined;
 }
 
 export interface SkuConfig {

@@ -9,7 +9,7 @@ import { SkuCatalog } from "../stock/catalog";
 import { SKU_MIGRATIONS } from "../stock/schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "../stock/ledger";
-import { isShortage } from "../stock/take-hold";
+import { isShortage, type HoldInput } from "../stock/take-hold";
 import { Escrow, type Prior } from "../stock/shards/escrow";
 import type { Grant, ShardNews, Surrendered } from "../stock/shards/escrow-policy";
 import { keysMovedTo } from "../stock/shards/moved-keys";
@@ -177,10 +177,7 @@ export class SkuObject extends DurableObject<Env> {
    * carries the filter of keys this object accepted, so the edge's cut can
    * still send a retry of an accepted hold here for its stored reply.
    */
-  async reserve(
-    input: { customerId: string; quantity: number },
-    idem: IdempotencyKey | null,
-  ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys }> {
+  async reserve(input: HoldInput, idem: IdempotencyKey | null): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys }> {
     const role = this.schemaReady ? this.escrow.role() : null;
     if (role && !this.escrow.serves(role, input.customerId)) {
       // Not this object's customer (the shard count changed): the caller retries where it says.

@@ -28,6 +28,8 @@ export async function checkout(
   input: CheckoutInput,
   idem: IdempotencyKey | null,
   now_ms: number,
+  /** Queued sales whose admission the edge verified for this customer: a checkout by items holds under them (spec §9). */
+  admittedTo: readonly string[] = [],
 ): Promise<Outcome<OrderView> & { replayed?: boolean }> {
   const store = new OrderStore(env.DB);
   // A retry under the same key converges on the same order id, so its hold moves are no-ops.
@@ -36,7 +38,7 @@ export async function checkout(
     const existing = await existingOrder(env, store, orderId, idem, customerId);
     if (existing) return existing;
   }
-  const taken = await takeHolds(env, customerId, orderId, input);
+  const taken = await takeHolds(env, { customerId, admittedTo }, orderId, input);
   if (!taken.ok) return taken;
 
   const currencies = new Set(taken.holds.map((h) => h.unitPrice.currency));
@@ -111,7 +113,13 @@ async function existingOrder(env: Env, store: OrderStore, orderId: string, idem:
   return { ...accept(orderView(prior.order, prior.items)), replayed: true };
 }
 
-async function takeHolds(env: Env, customerId: string, orderId: string, input: CheckoutInput): Promise<Taken> {
+async function takeHolds(
+  env: Env,
+  buyer: { customerId: string; admittedTo: readonly string[] },
+  orderId: string,
+  input: CheckoutInput,
+): Promise<Taken> {
+  const { customerId } = buyer;
   const actor = { customerId };
   const requests =
     "holdIds" in input
@@ -122,7 +130,7 @@ async function takeHolds(env: Env, customerId: string, orderId: string, input: C
     requests.map(async (r): Promise<{ sku: string; outcome: Outcome<Hold> & { replayed?: boolean }; heldId?: string }> => {
       if ("holdId" in r)
         return { sku: r.sku, outcome: await holdStub(env, r.holdId).beginCheckout(r.holdId, orderId, actor), heldId: r.holdId };
-      const input = { customerId, quantity: r.quantity };
+      const input = { customerId, quantity: r.quantity, admittedTo: buyer.admittedTo };
       const held = await reserveFor(env, r.sku, input, { key: `checkout|${orderId}|${r.sku}`, requestHash: String(r.quantity) });
       if (!held.ok) return { sku: r.sku, outcome: held };
       const begun = await holdStub(env, held.value.holdId).beginCheckout(held.value.holdId, orderId, actor);

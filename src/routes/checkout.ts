@@ -68,7 +68,16 @@ export const checkoutRoutes = router().openapi(
     }
     const stored = await enforceRateLimits(c, customerId, "checkout", recall);
     if (stored) return sendOutcome(c, stored, 202);
-    const outcome = await idempotentOutcome(c.env, idem, now_ms, () => checkout(c.env, customerId, body, idem, now_ms));
+    const outcome = await idempotentOutcome(c.env, idem, now_ms, () =>
+      checkout(
+        c.env,
+        customerId,
+        body,
+        idem,
+        now_ms,
+        admissions.map((a) => a.s),
+      ),
+    );
     if (outcome.ok) for (const claims of admissions) reportAdmissionUsed(c, claims);
     return sendOutcome(c, outcome, 202);
   },

@@ -74,7 +74,8 @@ export const holdRoutes = router()
       }
       const stored = await enforceRateLimits(c, customerId, "hold", recall);
       if (stored) return sendOutcome(c, stored, 201);
-      const outcome = await reserveFor(c.env, sku, { customerId, quantity: body.quantity }, idem, (run) => callObject(c.env, run));
+      const input = { customerId, quantity: body.quantity, admittedTo: admission ? [admission.s] : [] };
+      const outcome = await reserveFor(c.env, sku, input, idem, (run) => callObject(c.env, run));
       if (!outcome.ok && !outcome.replayed) rememberVerdict(c, holdingObject(sku, customerId), outcome);
       if (outcome.ok && admission) reportAdmissionUsed(c, admission);
       return sendOutcome(c, outcome, 201);

@@ -236,5 +236,6 @@ function ruleOf(saleId: string, revision: number, sale: SaleInput, item: SaleIte
     holdsPerMinute: item.holdsPerMinute ?? null,
     paymentSeconds: item.paymentSeconds ?? null,
     priority: item.priority ?? null,
+    queued: Boolean(sale.queue),
   };
 }

@@ -9,7 +9,7 @@ import { holdView, isLive, levelsOf, type HoldRow } from "./rows";
 import { earliestPendingTransferMs, REDELIVER_AFTER_MS } from "./shards/transfers";
 import { snapshotOf } from "./catalog";
 import { SkuTables } from "./tables";
-import { takeHold } from "./take-hold";
+import { takeHold, type HoldInput } from "./take-hold";
 import { REFUSAL_COUNTER_PREFIX } from "./stats";
 
 export type { IdempotencyKey, Replayable } from "../idempotency/rule";
@@ -86,7 +86,7 @@ export class SkuLedger {
 
   /** Takes a hold after sweeping overdue ones, under the key (see takeHold for the decision and `shortage`). */
   reserve(
-    input: { customerId: string; quantity: number },
+    input: HoldInput,
     idem: IdempotencyKey | null,
     now_ms: number,
     shortage: "ask" | "final" = "final",

@@ -60,6 +60,7 @@ export type SaleRuleRow = {
   holds_per_minute: number | null;
   payment_seconds: number | null;
   priority: number | null;
+  queued: number;
 };
 
 export const HOLD_COLUMNS = "hold_id, customer_id, quantity, status, scope, unit_amount, currency, created_at_ms, expires_at_ms, order_id";
@@ -98,6 +99,7 @@ export function saleRuleFromRow(row: SaleRuleRow): SaleRule {
     holdsPerMinute: row.holds_per_minute,
     paymentSeconds: row.payment_seconds,
     priority: row.priority,
+    queued: row.queued === 1,
   };
 }
 

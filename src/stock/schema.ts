@@ -326,4 +326,11 @@ ${HOLD_GUARD_TRIGGERS}
   `
   ALTER TABLE sku ADD COLUMN whole_available INTEGER;
   `,
+  // Step 11: a sale with a waiting room is known to its SKUs' objects, which
+  // take a hold under it only with an admission the edge verified (issue 22
+  // item 2). A rule stored before this step reads as not queued until the
+  // merchant's next change of the sale pushes it again.
+  `
+  ALTER TABLE sale_rules ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -175,8 +175,8 @@ export class SkuTables {
   upsertRule(rule: SaleRule): void {
     this.sql.exec(
       `INSERT OR REPLACE INTO sale_rules (sale_id, revision, name, starts_at_ms, ends_at_ms, price_amount,
-         currency, per_customer_limit, max_per_order, hold_seconds, payment_seconds, holds_per_minute, priority, removed)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+         currency, per_customer_limit, max_per_order, hold_seconds, payment_seconds, holds_per_minute, priority, queued, removed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
       rule.saleId,
       rule.revision,
       rule.name,
@@ -190,6 +190,7 @@ export class SkuTables {
       rule.paymentSeconds,
       rule.holdsPerMinute,
       rule.priority ?? null,
+      rule.queued ? 1 : 0,
     );
     this.rules = null;
   }

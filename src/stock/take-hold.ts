@@ -1,5 +1,5 @@
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
-import type { Hold } from "../domain/types";
+import type { Hold, SaleRule } from "../domain/types";
 import { checkCustomerLimit } from "./invariants";
 import { takeHoldToken } from "./hold-rate";
 import { resolveOffer, soldOut } from "./offer";
@@ -14,6 +14,29 @@ export function isShortage(outcome: Outcome<unknown>): boolean {
   return !outcome.ok && outcome.extra?.shortage === true;
 }
 
+/** A hold request as the object receives it. */
+export interface HoldInput {
+  customerId: string;
+  quantity: number;
+  /** Sales whose admission the edge verified for this customer (spec §9); a queued sale's hold needs its own. */
+  admittedTo?: readonly string[] | undefined;
+}
+
+/**
+ * The object's own check of the waiting room, behind the edge's: a hold under
+ * a queued sale needs that sale's verified admission. Transient, so never
+ * stored under the key: the retry that carries the admission takes the hold.
+ */
+function admissionRefusal(rule: SaleRule, input: HoldInput): Refusal | null {
+  if (!rule.queued || input.admittedTo?.includes(rule.saleId)) return null;
+  return {
+    ...refuse("admission_required", `This sale has a waiting room: join it with POST /v1/sales/${rule.saleId}/queue.`, {
+      saleId: rule.saleId,
+    }),
+    transient: true,
+  };
+}
+
 /**
  * Decides and writes a new hold, inside the ledger's transaction: the offer
  * in force, the sale's per-order, per-customer and rate limits, then the
@@ -24,7 +47,7 @@ export function isShortage(outcome: Outcome<unknown>): boolean {
  */
 export function takeHold(
   tables: SkuTables,
-  input: { customerId: string; quantity: number },
+  input: HoldInput,
   now_ms: number,
   hold_seconds: number,
   shortage: "ask" | "final",
@@ -36,6 +59,8 @@ export function takeHold(
   if (!sku) return refuse("not_found", "No such SKU.");
   const decision = resolveOffer(tables.saleRules(), priceOf(sku), sku.always_on === 1, now_ms);
   if (!decision.ok) return decision;
+  const unadmitted = decision.offer.kind === "sale" ? admissionRefusal(decision.offer.rule, input) : null;
+  if (unadmitted) return unadmitted;
   const available = sku.on_hand - sku.reserved;
   if (available <= 0) return short(soldOut());
 

@@ -1,4 +1,4 @@
-import { and, eq, gt } from "drizzle-orm";
+import { and, desc, eq, gt, lte, min, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { saleItems, sales } from "../db/schema";
@@ -7,7 +7,6 @@ import { coordinatorName, joinShardCount, joinShardName } from "./config";
 import type { QueueState } from "./state";
 import { verifyAdmission, type AdmissionClaims } from "./tokens";
 import { shardOf } from "../stock/addressing";
-import { outranks, type Ranked } from "../stock/offer";
 import { forget, lookup, remembered, store, ttlSeconds } from "../edge/cache";
 import { envNumber } from "../platform/env-number";
 import { callObject } from "../platform/object-call";
@@ -82,55 +81,53 @@ export function joinShard(env: Env, saleId: string, customerId: string) {
   return env.WAITING_ROOM.getByName(joinShardName(saleId, shardOf(customerId, joinShardCount(env))));
 }
 
-interface SaleWindow extends Ranked {
-  endsAtMs: number;
-  queued: boolean;
+/** What the edge remembers of a SKU's sales: the queued sale live now, if any, and until when that answer holds. */
+interface LiveQueue {
+  saleId: string | null;
+  untilMs: number;
 }
 
-/** The SKU's live sale (the one its object prices by: `outranks`) if it has a waiting room. */
+/**
+ * The SKU's live sale (the one its object prices by: `outranks`) if it has a
+ * waiting room. D1 ranks exactly the sales live now, as `outranks` does, and
+ * answers the first: no page of a SKU's sales can leave the live one out
+ * (issue 22 item 2: a page of 100 unordered sales let a shopper skip the
+ * line). The answer is kept until the next start or end of one of the SKU's
+ * sales, so a queued sale is in front from its first millisecond.
+ */
 export async function queuedSaleOf(c: AppContext, sku: string, now_ms = Date.now()): Promise<string | null> {
-  let windows: SaleWindow[];
   const hit = await lookup("sku-sales", sku, now_ms);
   if (hit) {
-    windows = JSON.parse(hit.text) as SaleWindow[];
-  } else {
-    const db = drizzle(c.env.DB);
-    const rows = await db
-      .select({
-        saleId: sales.saleId,
-        startsAtMs: sales.startsAtMs,
-        endsAtMs: sales.endsAtMs,
-        mode: sales.queueMode,
-        priority: saleItems.priority,
-      })
+    const kept = JSON.parse(hit.text) as LiveQueue;
+    if (now_ms < kept.untilMs) return kept.saleId;
+  }
+  const db = drizzle(c.env.DB);
+  const ofSku = eq(saleItems.sku, sku);
+  const [[live], [next]] = await Promise.all([
+    db
+      .select({ saleId: sales.saleId, endsAtMs: sales.endsAtMs, mode: sales.queueMode })
       .from(saleItems)
       .innerJoin(sales, eq(sales.saleId, saleItems.saleId))
-      .where(and(eq(saleItems.sku, sku), gt(sales.endsAtMs, now_ms)))
-      .limit(100);
-    windows = rows.map((r) => ({
-      saleId: r.saleId,
-      startsAtMs: r.startsAtMs,
-      endsAtMs: r.endsAtMs,
-      priority: r.priority,
-      queued: r.mode !== null,
-    }));
-    store(
-      c,
-      "sku-sales",
-      sku,
-      {
-        status: 200,
-        text: JSON.stringify(windows),
-        headers: { "content-type": "application/json" },
-        expiresAtMs: now_ms + SALE_TERMS_TTL_MS,
-      },
-      false,
-    );
-  }
-  const live = windows
-    .filter((w) => w.startsAtMs <= now_ms && now_ms < w.endsAtMs)
-    .reduce<SaleWindow | null>((best, w) => (!best || outranks(w, best) ? w : best), null);
-  return live?.queued ? live.saleId : null;
+      .where(and(ofSku, lte(sales.startsAtMs, now_ms), gt(sales.endsAtMs, now_ms)))
+      // The order of `outranks` (stock/offer.ts): priority (none below 0), then the later start, then the greater id.
+      .orderBy(desc(sql`coalesce(${saleItems.priority}, -1)`), desc(sales.startsAtMs), desc(sales.saleId))
+      .limit(1),
+    db
+      .select({ startsAtMs: min(sales.startsAtMs) })
+      .from(saleItems)
+      .innerJoin(sales, eq(sales.saleId, saleItems.saleId))
+      .where(and(ofSku, gt(sales.startsAtMs, now_ms))),
+  ]);
+  const untilMs = Math.min(now_ms + SALE_TERMS_TTL_MS, live?.endsAtMs ?? Infinity, next?.startsAtMs ?? Infinity);
+  const answer: LiveQueue = { saleId: live && live.mode !== null ? live.saleId : null, untilMs };
+  store(
+    c,
+    "sku-sales",
+    sku,
+    { status: 200, text: JSON.stringify(answer), headers: { "content-type": "application/json" }, expiresAtMs: untilMs },
+    false,
+  );
+  return answer.saleId;
 }
 
 /** A merchant changed the sale: this location forgets its queue state and the SKUs' sale terms. */

@@ -2,6 +2,7 @@ import type { Replayable } from "../../idempotency/rule";
 import type { AcceptedKeys } from "../../idempotency/accepted-keys";
 import type { Hold } from "../../domain/types";
 import type { IdempotencyKey } from "../../idempotency/rule";
+import type { HoldInput } from "../take-hold";
 import { customerStub, objectName, shardOf } from "../addressing";
 import { Memo } from "../../platform/memo";
 
@@ -34,7 +35,7 @@ type Reserved = Replayable<Hold> & { acceptedKeys?: AcceptedKeys };
 export async function reserveFor(
   env: Env,
   sku: string,
-  input: { customerId: string; quantity: number },
+  input: HoldInput,
   idem: IdempotencyKey | null,
   call: (run: () => Promise<Reserved>) => Promise<Reserved> = (run) => run(),
 ): Promise<Reserved> {
