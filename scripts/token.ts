@@ -4,7 +4,7 @@
  * .dev.vars.example when there is none yet), so testing several customers
  * needs no HS256 code.
  *
- *   npm run token -- alice                  # 30 days
+ *   npm run token -- alice                  # 24 hours (the most the Worker accepts by default)
  *   npm run token -- --sub alice --ttl 1h   # s, m, h or d
  *   SHOPPER=$(npm run -s token -- alice)
  *
@@ -30,7 +30,7 @@ export function parseTtl(text: string): number {
 }
 
 function usage(): never {
-  console.error("usage: npm run token -- <customerId> | --sub <customerId> [--ttl 30d] [--env <name>]");
+  console.error("usage: npm run token -- <customerId> | --sub <customerId> [--ttl 24h] [--env <name>]");
   process.exit(2);
 }
 
@@ -39,7 +39,7 @@ const { values, positionals } = (() => {
     return parseArgs({
       options: {
         sub: { type: "string" },
-        ttl: { type: "string", default: "30d" },
+        ttl: { type: "string", default: "24h" },
         env: { type: "string" },
         help: { type: "boolean", short: "h" },
       },

@@ -2,11 +2,13 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import type { MiddlewareHandler } from "hono";
 import { ProblemError } from "./domain/problems";
+import { authBlocked, countAuthFailure } from "./edge/rate-limit";
 import { authenticate } from "./http/auth";
 import { router, type AppEnv } from "./http/context";
 import { allowedMethods } from "./http/allowed-methods";
 import { corsFor } from "./http/cors";
 import { observe } from "./http/observe";
+import { problemOf } from "./http/outcome";
 import { problemResponse } from "./http/problem";
 import { logger } from "./platform/log";
 import { auditRoutes } from "./routes/audit";
@@ -71,7 +73,16 @@ export function createApp() {
   // Stripe's events run larger than any request body of ours, and it must never be refused for size.
   app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/webhooks/") ? large : small)(c, next));
   app.use("/v1/*", async (c, next) => {
-    c.set("principal", await authenticate(c.req.header("authorization"), c.env));
+    const header = c.req.header("authorization");
+    // An address that failed too often is refused before its credential is compared (docs/security.md).
+    const blocked = header === undefined ? null : authBlocked(c);
+    if (blocked) throw problemOf(blocked);
+    try {
+      c.set("principal", await authenticate(header, c.env));
+    } catch (e) {
+      const over = e instanceof ProblemError && e.code === "unauthorized" ? await countAuthFailure(c) : null;
+      throw over ? problemOf(over) : e;
+    }
     await next();
   });
   app.use("/v1/*", jsonBodies());

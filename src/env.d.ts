@@ -4,4 +4,10 @@ interface Env {
   STRIPE_SECRET_KEY?: string;
   /** Cloudflare Turnstile secret; when set, joining a waiting room needs a Turnstile token. */
   TURNSTILE_SECRET_KEY?: string;
+  /** When set, a shopper JWT's `aud` must name it (docs/security.md). */
+  SHOPPER_JWT_AUDIENCE?: string;
+  /** When set, a shopper JWT's `iss` must equal it. */
+  SHOPPER_JWT_ISSUER?: string;
+  /** The longest a shopper JWT may live (`exp` after `iat` and after now); default 86400. */
+  SHOPPER_JWT_MAX_LIFETIME_SECONDS?: string;
 }

@@ -2,7 +2,8 @@ import { sign } from "hono/jwt";
 import type { SeedLine } from "./seed.ts";
 
 export const DEMO_SHOPPER = "demo-shopper";
-const TOKEN_DAYS = 30;
+// The Worker refuses shopper tokens that live longer than SHOPPER_JWT_MAX_LIFETIME_SECONDS (24 h by default).
+const TOKEN_DAYS = 1;
 
 /**
  * A shopper JWT the Worker accepts (spec §6: HS256 over SHOPPER_JWT_SECRET with

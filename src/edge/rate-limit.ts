@@ -1,7 +1,8 @@
-import { refuse } from "../domain/problems";
+import { refuse, type Refusal } from "../domain/problems";
 import type { AppContext } from "../http/context";
 import type { Replayable } from "../idempotency/rule";
 import { envNumber } from "../platform/env-number";
+import { Memo } from "../platform/memo";
 
 /**
  * Burst control on the write routes (holds, checkout) with the Workers Rate
@@ -37,4 +38,38 @@ export async function enforceRateLimits<T>(
     customer?.success ? "Too many requests from this address; slow down." : "Too many requests for this customer; slow down.",
     { retryAfterSeconds: period },
   );
+}
+
+/**
+ * Failed credentials, per client address, on the same binding mechanism
+ * (AUTH_FAILURE_RATE_LIMITER): each failed Authorization counts, and an
+ * address past its budget is answered `rate_limited` for the period before
+ * its credential is even compared, so guessing ADMIN_TOKEN costs a period
+ * per budget. The block lives in this isolate (the binding cannot be asked
+ * without counting); the binding's count is per location. Requests without a
+ * client IP (local tools, tests) are not counted, as above.
+ */
+const AUTH_FAILURE_PERIOD_S = 60;
+const blockedAddresses = new Memo<true>(10_000);
+
+/** The refusal for an address that failed too often lately, or null. */
+export function authBlocked(c: AppContext, now_ms = Date.now()): Refusal | null {
+  const ip = c.req.header("cf-connecting-ip");
+  return ip && blockedAddresses.get(ip, now_ms) ? tooManyFailures() : null;
+}
+
+/** Counts a failed credential; the refusal when that took the address past its budget. */
+export async function countAuthFailure(c: AppContext, now_ms = Date.now()): Promise<Refusal | null> {
+  const ip = c.req.header("cf-connecting-ip");
+  if (!ip) return null;
+  const { success } = await c.env.AUTH_FAILURE_RATE_LIMITER.limit({ key: `auth:ip:${ip}` });
+  if (success) return null;
+  blockedAddresses.set(ip, true, now_ms + AUTH_FAILURE_PERIOD_S * 1000);
+  return tooManyFailures();
+}
+
+function tooManyFailures(): Refusal {
+  return refuse("rate_limited", "Too many failed credentials from this address; wait before trying again.", {
+    retryAfterSeconds: AUTH_FAILURE_PERIOD_S,
+  });
 }

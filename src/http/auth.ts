@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { CUSTOMER_ID } from "../domain/ids";
 import { ProblemError } from "../domain/problems";
-import { verifyHs256 } from "../platform/jwt";
+import { envNumber } from "../platform/env-number";
+import { JWT_MAX_LIFETIME_S, type JwtPolicy, verifyHs256 } from "../platform/jwt";
 
 /** Who is calling (spec §6): the merchant's admin token or a shopper's JWT. */
 export type Principal = { kind: "merchant" } | { kind: "shopper"; customerId: string };
@@ -22,7 +23,7 @@ export async function authenticate(header: string | undefined, env: Env): Promis
   const token = BEARER.exec(header)?.[1];
   if (token === undefined) throw new ProblemError("unauthorized", "Authorization must be `Bearer <token>`.");
   // Shopper tokens are most of the traffic: a JWT-shaped token is tried as one first.
-  const payload = JWT_SHAPE.test(token) ? await verifyHs256(token, env.SHOPPER_JWT_SECRET) : null;
+  const payload = JWT_SHAPE.test(token) ? await verifyHs256(token, env.SHOPPER_JWT_SECRET, jwtPolicy(env)) : null;
   if (payload === null) {
     if (await sameSecret(token, env.ADMIN_TOKEN)) return { kind: "merchant" };
     throw new ProblemError("unauthorized", "The token is invalid or has expired.");
@@ -30,6 +31,15 @@ export async function authenticate(header: string | undefined, env: Env): Promis
   const claims = ShopperClaims.safeParse(payload);
   if (!claims.success) throw new ProblemError("unauthorized", "The token must carry `sub` and `exp` claims.");
   return { kind: "shopper", customerId: claims.data.sub };
+}
+
+/** What a shopper token must meet beyond its signature (optional settings, docs/security.md). */
+function jwtPolicy(env: Env): JwtPolicy {
+  return {
+    max_lifetime_s: envNumber(env.SHOPPER_JWT_MAX_LIFETIME_SECONDS, JWT_MAX_LIFETIME_S, { min: 60 }),
+    audience: env.SHOPPER_JWT_AUDIENCE || undefined,
+    issuer: env.SHOPPER_JWT_ISSUER || undefined,
+  };
 }
 
 /** A route's declared OpenAPI `security`: alternatives, each a set of schemes that must all hold; `{}` admits anyone. */

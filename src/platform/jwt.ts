@@ -5,14 +5,28 @@ import { HMAC_BYTES, hmacVerify } from "./hmac";
  * HS256 JWT verification (RFC 7519) for shopper tokens, on the shared HMAC
  * helper rather than a library verifier, which re-imports the key on every
  * request. Only what spec §6 needs: alg HS256, `exp` required, `nbf`/`iat`
- * honoured, no `crit` extensions.
+ * honoured, no `crit` extensions; a bounded lifetime, and `aud`/`iss` when
+ * the deployment names them (issue 22 item 6).
  */
 const LEEWAY_S = 30;
 
-/** The token's claims when it is a valid, current HS256 JWT signed with `secret`; otherwise null. */
+/** The longest a shopper token may live unless configured: a leaked token is good for a day at most. */
+export const JWT_MAX_LIFETIME_S = 24 * 60 * 60;
+
+export interface JwtPolicy {
+  /** `exp` at most this far after `iat` and after now. */
+  max_lifetime_s?: number | undefined;
+  /** When set, `aud` (a string or an array of strings) must name it. */
+  audience?: string | undefined;
+  /** When set, `iss` must equal it. */
+  issuer?: string | undefined;
+}
+
+/** The token's claims when it is a valid, current HS256 JWT signed with `secret` that meets `policy`; otherwise null. */
 export async function verifyHs256(
   token: string,
   secret: string,
+  policy: JwtPolicy = {},
   now_s = Math.floor(Date.now() / 1000),
 ): Promise<Record<string, unknown> | null> {
   const parts = token.split(".");
@@ -29,7 +43,17 @@ export async function verifyHs256(
   if (!claims || typeof claims.exp !== "number" || claims.exp <= now_s - LEEWAY_S) return null;
   if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > now_s + LEEWAY_S)) return null;
   if (claims.iat !== undefined && (typeof claims.iat !== "number" || claims.iat > now_s + LEEWAY_S)) return null;
+  const max_lifetime_s = policy.max_lifetime_s ?? JWT_MAX_LIFETIME_S;
+  if (claims.exp > now_s + max_lifetime_s + LEEWAY_S) return null;
+  if (typeof claims.iat === "number" && claims.exp - claims.iat > max_lifetime_s) return null;
+  if (policy.issuer !== undefined && claims.iss !== policy.issuer) return null;
+  if (policy.audience !== undefined && !names(claims.aud, policy.audience)) return null;
   return claims;
+}
+
+/** RFC 7519 section 4.1.3: `aud` is one string or an array of them. */
+function names(aud: unknown, audience: string): boolean {
+  return aud === audience || (Array.isArray(aud) && aud.includes(audience));
 }
 
 function json(base64url: string): Record<string, unknown> | null {
