@@ -7,10 +7,25 @@
 // state-changing call carries an Idempotency-Key.
 
 const params = new URLSearchParams(location.search);
-const API = (params.get("api") ?? location.origin).replace(/\/+$/, "");
+const API = apiOrigin(params.get("api"));
 const TOKEN_KEY = "holdfast.shopperToken";
 const POLL_MS = 2000;
 const FINAL = new Set(["paid", "fulfilled", "payment_failed", "expired", "cancelled", "refunded"]);
+
+/**
+ * The API this page sends the shopper's token to: its own origin, or one the
+ * page itself lists (`<meta name="holdfast-api-origins">`, space-separated,
+ * also to be added to connect-src in public/_headers). A link's `?api=` may
+ * only pick among those, so a crafted link cannot send the token elsewhere.
+ */
+function apiOrigin(asked) {
+  const listed = document.querySelector('meta[name="holdfast-api-origins"]')?.content.split(/\s+/).filter(Boolean) ?? [];
+  const allowed = new Set([location.origin, ...listed.map((o) => URL.parse(o)?.origin).filter(Boolean)]);
+  const origin = asked === null ? location.origin : URL.parse(asked)?.origin;
+  if (origin && allowed.has(origin)) return origin;
+  console.warn(`holdfast storefront: ?api=${asked} is not an origin this page lists; using ${location.origin}`);
+  return location.origin;
+}
 
 const $ = (id) => document.getElementById(id);
 const state = { sku: null, holds: new Map(), feed: null, order: null, admission: null, line: null };
