@@ -22,16 +22,24 @@ export function useStripeHttpClient(client: Stripe.HttpClient): void {
   httpClient = client;
 }
 
-export function stripeClient(secretKey: string): Stripe {
-  return new Stripe(secretKey, { httpClient, maxNetworkRetries: 2, timeout: 10_000 });
+export function stripeClient(secretKey: string, apiBase?: string): Stripe {
+  return new Stripe(secretKey, { httpClient, maxNetworkRetries: 2, timeout: 10_000, ...localApi(apiBase) });
+}
+
+/** A loopback http origin (a local Stripe fake) as the SDK's host, port and protocol; anything else is ignored. */
+function localApi(apiBase: string | undefined): Pick<Stripe.StripeConfig, "host" | "port" | "protocol"> {
+  if (!apiBase) return {};
+  const url = URL.parse(apiBase);
+  if (url?.protocol !== "http:" || !["127.0.0.1", "localhost"].includes(url.hostname) || !url.port) return {};
+  return { host: url.hostname, port: Number(url.port), protocol: "http" };
 }
 
 export class StripeProvider implements PaymentProvider {
   readonly name = "stripe" as const;
   private readonly stripe: Stripe;
 
-  constructor(secretKey: string) {
-    this.stripe = stripeClient(secretKey);
+  constructor(secretKey: string, apiBase?: string) {
+    this.stripe = stripeClient(secretKey, apiBase);
   }
 
   async charge(req: ChargeRequest): Promise<ChargeResult> {
