@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { runMaintenance } from "../../src/maintenance";
 import { checkout } from "../../src/orders/checkout";
 import { OrderFlow } from "../../src/orders/flow";
 import { reconcilePayments, RECONCILIATION_STREAM, type ReconciliationReport } from "../../src/payments/reconcile";
@@ -117,6 +118,22 @@ describe("payments reconciliation", () => {
     const last = await call("/v1/payments/reconciliation", { auth: ADMIN });
     expect(last.status).toBe(200);
     expect(last.body).toEqual(second);
+  });
+
+  it("runs from the hourly cron: a stray payment is refunded by the maintenance run", async () => {
+    const orderId = `ord_${crypto.randomUUID().replaceAll("-", "")}`;
+    const paid = await new StripeProvider(FAKE_STRIPE_KEY).charge({
+      orderId,
+      customerId: "ghost",
+      amount: 500,
+      currency: "usd",
+      paymentMethod: "pm_card_visa",
+      attempt: 1,
+    });
+    const swept = await runMaintenance(stripeEnv().env, Date.now());
+    expect(swept.payments).toMatchObject({ lateRefunds: 1, failures: 0 });
+    expect(stripe.refunds.map((r) => r.payment_intent)).toEqual([paid.intentId]);
+    expect((await call("/v1/payments/reconciliation", { auth: ADMIN })).body).toMatchObject({ trigger: "scheduled" });
   });
 
   it("pages the provider's list with explicit bounds until has_more is false", async () => {
