@@ -12,9 +12,10 @@
  * Runs on the Node 24 that the `node` devDependency puts first on npm's PATH.
  */
 import { randomInt } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseEnv } from "node:util";
 import { Api } from "./dev/api.ts";
 import { shopperToken } from "./dev/banner.ts";
 import { readDevSecrets } from "./dev/vars.ts";
@@ -26,7 +27,10 @@ import { HelpRequested, parseOptions, USAGE, type ChaosOptions } from "./chaos/o
 import { killSchedule } from "./chaos/random.ts";
 import { failures, render, type RunSummary } from "./chaos/report.ts";
 import { Runtime, sleep } from "./chaos/runtime.ts";
-import { resolveUnresolved, settle } from "./chaos/settle.ts";
+import { resolveUnresolved, settle, listOrders } from "./chaos/settle.ts";
+import { threeDSecure } from "./chaos/money.ts";
+import { moneyAudit } from "./chaos/money-audit.ts";
+import { FakeStripeServer } from "./chaos/stripe-server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 /** The whole run stops itself after this long, whatever happens. */
@@ -51,7 +55,15 @@ const opts: ChaosOptions = (() => {
 
 const replay = `npm run chaos -- --seed ${opts.seed} --kills ${opts.kills} --seconds ${opts.seconds} --shoppers ${opts.shoppers}${opts.ref ? ` --ref ${opts.ref}` : ""}`;
 const dir = mkdtempSync(path.join(os.tmpdir(), "holdfast-chaos-"));
-const runtime = new Runtime({ root: ROOT, dir, ref: opts.ref, log });
+// Payments go through a fault-injecting fake Stripe in this process (it outlives the runtime's kills).
+const stripe = new FakeStripeServer(opts.seed);
+const runtime = new Runtime({
+  root: ROOT,
+  dir,
+  ref: opts.ref,
+  log,
+  vars: { STRIPE_SECRET_KEY: "sk_test_chaos", STRIPE_API_BASE: await stripe.start() },
+});
 const stats = new ClientStats();
 const client = new Client(runtime, stats);
 const ledger = new Ledger();
@@ -59,7 +71,10 @@ const kills: Array<{ atMs: number; restartMs: number }> = [];
 const t0 = Date.now();
 
 // Whatever ends this process ends the runtime too.
-process.on("exit", () => runtime.stopSync());
+process.on("exit", () => {
+  runtime.stopSync();
+  stripe.stop();
+});
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(sig, () => {
     client.aborted = true;
@@ -84,6 +99,7 @@ setInterval(() => {
 setTimeout(() => {
   log(`still running after ${HARD_LIMIT_MS / 60_000} minutes: giving up; state kept in ${dir}`);
   runtime.stopSync();
+  stripe.stop();
   process.exit(1);
 }, HARD_LIMIT_MS).unref();
 
@@ -98,6 +114,8 @@ try {
   log(`runtime up at ${runtime.origin} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const secrets = readDevSecrets(runtime.appDir, undefined);
   const admin = secrets.ADMIN_TOKEN;
+  const { STRIPE_WEBHOOK_SECRET } = parseEnv(readFileSync(path.join(runtime.appDir, ".dev.vars"), "utf8"));
+  stripe.deliverTo(runtime.origin, STRIPE_WEBHOOK_SECRET ?? "");
   await setUp(new Api(runtime.origin), admin, ledger, Date.now());
   const tokens = await Promise.all(
     Array.from(
@@ -134,6 +152,10 @@ try {
       log(`runtime back after ${(restartMs / 1000).toFixed(1)} s`);
     }
   };
+  // 3-D Secure answers (and the pay-again stories) go on through the settle period, until the audit.
+  let answering = true;
+  const tokenOf = new Map(tokens.map((token, i) => [`chaos-shopper-${i}`, token]));
+  const secure = threeDSecure(actor, opts.seed, stripe, tokenOf, () => answering && !client.aborted);
   await Promise.all([killer(), merchant(actor, opts.seed, admin), ...tokens.map((token, i) => shopper(actor, opts.seed, i, token))]);
   clearInterval(progress);
   log(`load done after ${((Date.now() - loadStart) / 1000).toFixed(1)} s; settling (at most ${opts.settleSeconds} s)`);
@@ -142,8 +164,27 @@ try {
   const resolved = await resolveUnresolved(client, ledger);
   const lastKillMs = kills.at(-1)?.atMs ?? 0;
   const settled = await settle(client, admin, lastKillMs, opts.settleSeconds * 1000, log);
+  for (let i = 0; i < 60 && stripe.undelivered() > 0; i++) await sleep(500);
+  answering = false;
+  const secured = await secure;
   log(`auditing ${ledger.holds.size} acknowledged holds, ${ledger.orders.size} orders`);
   result = await audit({ client, ledger, admin, lastKillMs });
+  // Money: the fake Stripe's ledger against the orders, then once more after a reconciliation run.
+  const money = moneyAudit((await listOrders(client, admin)) ?? [], stripe);
+  const reconciled = await client.send({ method: "POST", path: "/v1/payments/reconciliation", token: admin }, { attempts: 6, ms: 60_000 });
+  for (let i = 0; i < 60 && stripe.undelivered() > 0; i++) await sleep(500);
+  const after = moneyAudit((await listOrders(client, admin)) ?? [], stripe);
+  result = {
+    invariants: { ...result.invariants, ...money.invariants },
+    examples: { ...result.examples, ...money.examples },
+    info: {
+      ...result.info,
+      threeDSecure: secured,
+      money: money.info,
+      reconciliation: reconciled.definite ? { status: reconciled.answer.status, drift: reconciled.answer.body?.drift } : "no answer",
+      moneyAfterReconciliation: after.invariants,
+    },
+  };
   summary = {
     seed: opts.seed,
     replay,
@@ -166,10 +207,12 @@ try {
   console.error(`[chaos] state and wrangler.log kept in ${dir}`);
   console.log(JSON.stringify({ chaos: "holdfast", seed: opts.seed, replay, ok: false, error: String(err), kills: kills.length }));
   runtime.stopSync();
+  stripe.stop();
   process.exit(1);
 }
 
 runtime.stopSync();
+stripe.stop();
 const failed = failures(result.invariants);
 console.log(render(summary, result));
 if (failed.length === 0 && !opts.keep) rmSync(dir, { recursive: true, force: true });

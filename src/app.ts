@@ -19,6 +19,7 @@ import { merchantHoldRoutes } from "./routes/merchant-holds";
 import { inventoryRoutes } from "./routes/inventory";
 import { checkoutRoutes } from "./routes/checkout";
 import { orderRoutes } from "./routes/orders";
+import { paymentRoutes } from "./routes/payments";
 import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { saleReportRoutes } from "./routes/sale-report";
@@ -100,6 +101,7 @@ export function createApp() {
   app.route("/", auditRoutes);
   app.route("/", checkoutRoutes);
   app.route("/", orderRoutes);
+  app.route("/", paymentRoutes);
   app.route("/", meRoutes);
   app.route("/", webhookRoutes);
   app.route("/", devRoutes);

@@ -2,6 +2,11 @@
 interface Env {
   /** Stripe API key; when absent, payments go through the built-in simulated provider. */
   STRIPE_SECRET_KEY?: string;
+  /**
+   * Local runs only: the origin of a Stripe fake (`npm run chaos` starts one). Honoured only
+   * for a loopback http origin, so no deployed Worker can be pointed elsewhere by it.
+   */
+  STRIPE_API_BASE?: string;
   /** Cloudflare Turnstile secret; when set, joining a waiting room needs a Turnstile token. */
   TURNSTILE_SECRET_KEY?: string;
   /** When set, a shopper JWT's `aud` must name it (docs/security.md). */

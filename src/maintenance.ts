@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { orders } from "./db/schema";
 import { pruneReplies } from "./idempotency/d1-replies";
 import { OrderFlow } from "./orders/flow";
+import { reconcilePayments, type ReconciliationReport } from "./payments/reconcile";
 import { logger } from "./platform/log";
 
 /** Rows one scheduled run may delete per table: the cron comes back, so a backlog drains over runs. */
@@ -22,12 +23,12 @@ const REFUNDS_MAX = 50;
 /**
  * The cron's housekeeping in D1: expired idempotency replies, old webhook
  * ids and holds that ended a day ago (the per-customer index), and refunds whose request died after recording them (two-phase: the
- * record says what to finish, see src/orders/refunds.ts).
+ * record says what to finish, see src/orders/refunds.ts); then the payments reconciliation.
  */
 export async function runMaintenance(
   env: Env,
   now_ms: number,
-): Promise<{ replies: number; webhooks: number; holds: number; refunds: number }> {
+): Promise<{ replies: number; webhooks: number; holds: number; refunds: number; payments: ReconciliationReport["drift"] | null }> {
   const replies = await pruneReplies(env, now_ms, PRUNE_ROWS_MAX);
   const webhooks = await env.DB.prepare(
     `DELETE FROM processed_webhooks WHERE event_id IN
@@ -58,5 +59,21 @@ export async function runMaintenance(
       logger(env).error("refund_resume_failed", { orderId, error: String(e) });
     }
   }
-  return { replies, webhooks: webhooks.meta.changes ?? 0, holds: holds.meta.changes ?? 0, refunds };
+  return {
+    replies,
+    webhooks: webhooks.meta.changes ?? 0,
+    holds: holds.meta.changes ?? 0,
+    refunds,
+    payments: await reconcileHourly(env, now_ms),
+  };
+}
+
+/** The hourly payments reconciliation (src/payments/reconcile.ts), after the sweep has finished what it could; an outage skips a run. */
+async function reconcileHourly(env: Env, now_ms: number): Promise<ReconciliationReport["drift"] | null> {
+  try {
+    return (await reconcilePayments(env, now_ms, "scheduled")).drift;
+  } catch (e) {
+    logger(env).error("payments_reconciliation_failed", { error: String(e) });
+    return null;
+  }
 }

@@ -458,6 +458,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payments/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last payments reconciliation's report */
+        get: operations["getPaymentReconciliation"];
+        put?: never;
+        /**
+         * Reconcile payments now: the provider's intents against the orders; refunds late payments, flags missing refunds
+         * @description Runs the reconciliation the hourly cron runs and answers its report, also appended to the audit log (stream `payments:reconciliation`). Safe to repeat: a payment refunded once is never refunded again.
+         */
+        post: operations["reconcilePayments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/holds": {
         parameters: {
             query?: never;
@@ -1012,6 +1033,54 @@ export interface components {
         };
         RefundInput: {
             restock: boolean;
+        };
+        /** @description One run of the payments reconciliation: the provider's intents for our orders in `window` against the orders. `lateRefunds`: succeeded payments no order kept, refunded (`late_payment`); `settled`: successes the order had missed, applied; `flagged`: orders marked refunded with no refund at the provider, for the merchant to look at; `failures`: checks that could not be made this run (the next run tries again). Lists keep 100 entries; `drift` counts them all. */
+        PaymentReconciliation: {
+            reconciliationId: string;
+            /** @enum {string} */
+            trigger: "scheduled" | "owner";
+            at: string;
+            /** @enum {string} */
+            provider: "stripe" | "simulated";
+            window: {
+                from: string;
+                to: string;
+            };
+            complete: boolean;
+            checked: {
+                intents: number;
+                succeededIntents: number;
+                refundedOrders: number;
+            };
+            drift: {
+                lateRefunds: number;
+                settled: number;
+                flagged: number;
+                failures: number;
+            };
+            lateRefunds: {
+                intentId: string;
+                orderId: string;
+                amount: number;
+                currency: string;
+                /** @enum {string} */
+                why: "order_missing" | "order_ended" | "other_attempt";
+                refundId: string | null;
+            }[];
+            settled: {
+                intentId: string;
+                orderId: string;
+            }[];
+            flagged: {
+                orderId: string;
+                intentId: string | null;
+                /** @enum {string} */
+                why: "no_provider_refund" | "no_refund_recorded";
+            }[];
+            failures: {
+                id: string;
+                error: string;
+            }[];
         };
         MyHolds: {
             data: components["schemas"]["Hold"][];
@@ -4224,6 +4293,142 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPaymentReconciliation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The last report */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentReconciliation"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reconcilePayments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentReconciliation"];
                 };
             };
             /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */

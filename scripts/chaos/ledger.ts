@@ -16,7 +16,8 @@ export type OpKind =
   | "fulfil"
   | "restock"
   | "list_orders"
-  | "merchant_view";
+  | "merchant_view"
+  | "pay_again";
 
 /**
  * What became of an acknowledged hold, as far as its owner knows:

@@ -1,6 +1,7 @@
 /**
  * The workload: a catalog set up through the API, then virtual shoppers
- * (holds, releases, checkouts paid with the simulated provider's test cards)
+ * (holds, releases, checkouts paid with Stripe's test cards, against the chaos
+ * run's fake Stripe, stripe-server.ts)
  * and one merchant (refunds with and without restock, fulfilments, restocks),
  * every mutating request with an Idempotency-Key, every answer recorded in
  * the ledger. Each actor draws its choices from its own seeded stream.
@@ -49,6 +50,12 @@ export const CATALOG = [
 ] as const;
 
 const SKUS = CATALOG.map((c) => c.sku);
+/** Stripe's test cards (the chaos run's fake Stripe): 70% paid, 15% declined, 15% 3-D Secure (answered by money.ts). */
+const PAYMENT_METHODS = [
+  ...Array<string>(14).fill("pm_card_visa"),
+  ...Array<string>(3).fill("pm_card_chargeDeclined"),
+  ...Array<string>(3).fill("pm_card_authenticationRequired"),
+];
 const MAX_QTY: Record<string, number> = { "chaos-tee": 3, "chaos-mug": 3, "chaos-cap": 2 };
 /** The merchant tops a SKU up by `delta` units when fewer than `below` are available. */
 const RESTOCK: Record<string, { below: number; delta: number }> = {
@@ -80,7 +87,7 @@ export async function setUp(api: Api, admin: string, ledger: Ledger, now_ms: num
   });
 }
 
-interface Actor {
+export interface Actor {
   client: Client;
   ledger: Ledger;
   /** True while new operations may start. */
@@ -88,7 +95,7 @@ interface Actor {
 }
 
 /** Runs one request to a definite answer (or records it unresolved) and applies the answer. */
-async function run(
+export async function run(
   a: Actor,
   kind: OpKind,
   req: Request,
@@ -145,7 +152,7 @@ export async function shopper(a: Actor, seed: number, index: number, token: stri
       // Check out one or two of my holds.
       const take = Math.min(open.length, r.chance(0.25) ? 2 : 1);
       const holdIds = Array.from({ length: take }, () => open.splice(r.int(0, open.length - 1), 1)[0]!);
-      const paymentMethod = r.chance(0.8) ? "pm_card_visa" : "pm_card_chargeDeclined";
+      const paymentMethod = r.pick(PAYMENT_METHODS);
       const req: Request = { method: "POST", path: "/v1/checkout", token, body: { holdIds, paymentMethod }, key: key() };
       const done = await run(a, "checkout_holds", req, (s, body) => {
         if (s === 202) orders.push(a.ledger.addOrder(body, paymentMethod, Date.now()).orderId);
@@ -156,7 +163,7 @@ export async function shopper(a: Actor, seed: number, index: number, token: stri
       // Check out straight from items: the checkout takes the holds itself.
       const skus = r.chance(0.3) ? [r.pick(SKUS), r.pick(SKUS)] : [r.pick(SKUS)];
       const items = [...new Set(skus)].map((sku) => ({ sku, quantity: r.int(1, MAX_QTY[sku]!) }));
-      const paymentMethod = r.chance(0.8) ? "pm_card_visa" : "pm_card_chargeDeclined";
+      const paymentMethod = r.pick(PAYMENT_METHODS);
       const req: Request = { method: "POST", path: "/v1/checkout", token, body: { items, paymentMethod }, key: key() };
       await run(a, "checkout_items", req, (s, body) => {
         if (s === 202) orders.push(a.ledger.addOrder(body, paymentMethod, Date.now()).orderId);

@@ -19,7 +19,7 @@ export interface RunSummary {
 }
 
 /** Figures that must be 0, and the one that must be true. */
-export function failures(inv: Invariants): string[] {
+export function failures(inv: Invariants | Record<string, number | boolean>): string[] {
   return Object.entries(inv)
     .filter(([k, v]) => (k === "auditVerifyOk" ? v !== true : v !== 0))
     .map(([k]) => k);

@@ -28,6 +28,11 @@ export interface RuntimeOptions {
   /** A git revision to snapshot instead of the working tree. */
   ref: string | null;
   log: (line: string) => void;
+  /**
+   * More vars for `wrangler dev` (`--var`), e.g. the fake Stripe's key and origin. Not
+   * .dev.vars: with `[secrets] required` wrangler binds only the secrets listed there.
+   */
+  vars?: Record<string, string>;
 }
 
 export class Runtime {
@@ -108,6 +113,7 @@ export class Runtime {
         "--show-interactive-dev-session=false",
         "--var",
         "LOG_LEVEL:warn",
+        ...Object.entries(this.opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
       ],
       true,
     );

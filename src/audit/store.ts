@@ -1,6 +1,7 @@
+import { desc, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { auditEvents } from "../db/schema";
-import type { ChainedEvent } from "./chain";
+import { GENESIS_HASH, linkEvents, type ChainedEvent } from "./chain";
 
 /**
  * Insert statements for chained events, for a caller's `db.batch`. Plain
@@ -32,4 +33,31 @@ export function insertEventsOnce(db: DrizzleD1Database, events: readonly Chained
       .values({ stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: e.data, prevHash: e.prevHash, hash: e.hash })
       .onConflictDoNothing(),
   );
+}
+
+/** Writers racing to append one event to the same stream; past this many lost races the append gives up. */
+const APPEND_ATTEMPTS_MAX = 4;
+
+/**
+ * Appends one event to a stream that no row's version orders (e.g. a
+ * reconciliation's runs): reads the head, links onto it, and inserts unless
+ * another writer took that seq first, in which case it reads the new head.
+ * The stored event, or null when it kept losing the race.
+ */
+export async function appendEvent(
+  db: DrizzleD1Database,
+  event: { stream: string; type: string; atMs: number; data: string },
+): Promise<ChainedEvent | null> {
+  for (let attempt = 1; attempt <= APPEND_ATTEMPTS_MAX; attempt++) {
+    const [head] = await db
+      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(eq(auditEvents.stream, event.stream))
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
+    const [chained] = await linkEvents(head?.hash ?? GENESIS_HASH, [{ ...event, seq: (head?.seq ?? 0) + 1 }]);
+    const inserted = await insertEventsOnce(db, [chained!])[0]!;
+    if (inserted.meta.changes > 0) return chained!;
+  }
+  return null;
 }

@@ -73,6 +73,16 @@ export class Refunds {
   }
 
   /**
+   * Refunds a payment that no order holds (found by reconciliation: its order
+   * is gone, or another attempt's intent settled it, so the order has nothing
+   * to record a second refund in). The provider's refund, keyed per intent,
+   * is the record: asking again answers the first refund, never a second.
+   */
+  async refundStray(provider: OrderRow["paymentProvider"], intentId: string, orderId: string): Promise<{ refundId: string }> {
+    return paymentProvider(this.env, provider).refund(intentId, orderId, `refund_${intentId}`);
+  }
+
+  /**
    * Returns every committed hold of the order. A hold the object no longer
    * has was returned and then retired: committed holds are never deleted.
    * True when any unit came back.

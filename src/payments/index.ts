@@ -11,7 +11,7 @@ export function providerName(env: Env): PaymentProvider["name"] {
 export function paymentProvider(env: Env, name: PaymentProvider["name"] = providerName(env)): PaymentProvider {
   if (name === "stripe") {
     if (!env.STRIPE_SECRET_KEY) throw new Error("order was placed with Stripe but STRIPE_SECRET_KEY is not set");
-    return new StripeProvider(env.STRIPE_SECRET_KEY);
+    return new StripeProvider(env.STRIPE_SECRET_KEY, env.STRIPE_API_BASE);
   }
   return new SimulatedProvider();
 }

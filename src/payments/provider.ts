@@ -25,10 +25,62 @@ export interface PaymentProvider {
   readonly name: "stripe" | "simulated";
   /** Creates and confirms the payment; keyed by order and attempt (chargeKey), so a retried job never charges twice. */
   charge(req: ChargeRequest): Promise<ChargeResult>;
-  /** Refunds the whole payment; idempotent per order. */
-  refund(intentId: string, orderId: string): Promise<{ refundId: string }>;
+  /**
+   * Refunds the whole payment; idempotent per order, or per `idempotencyKey`
+   * when given (reconciliation refunds a stray intent under its own key).
+   */
+  refund(intentId: string, orderId: string, idempotencyKey?: string): Promise<{ refundId: string }>;
   /** Cancels a payment that has not succeeded; best effort. */
   cancel(intentId: string, orderId: string): Promise<void>;
+  /**
+   * One page of the intents the provider holds for our orders (those whose
+   * metadata names an `orderId`), created at or after `createdFromS`, newest
+   * first; `startingAfter` is the previous page's `last`. Reads the
+   * provider's strongly consistent list (not its search), for reconciliation.
+   */
+  listIntents(page: IntentPageRequest): Promise<IntentPage>;
+  /** The refunds the provider holds for one intent (at most `REFUNDS_PER_INTENT_MAX`). */
+  refundsOf(intentId: string): Promise<ProviderRefund[]>;
+}
+
+export interface IntentPageRequest {
+  createdFromS: number;
+  startingAfter: string | null;
+  limit: number;
+}
+
+/** An intent as the provider holds it, reduced to what reconciliation compares. */
+export interface ProviderIntent {
+  intentId: string;
+  orderId: string;
+  /** The attempt its metadata names; null when it names none. */
+  attempt: number | null;
+  succeeded: boolean;
+  status: string;
+  amount: number;
+  currency: string;
+  createdS: number;
+}
+
+export interface IntentPage {
+  intents: ProviderIntent[];
+  /** The page's last intent of any kind (the next page's cursor), null when the page was empty. */
+  last: string | null;
+  hasMore: boolean;
+}
+
+/** A refund the provider holds; only `succeeded` and `pending` ones move (or will move) money back. */
+export interface ProviderRefund {
+  refundId: string;
+  amount: number;
+  status: string;
+}
+
+export const REFUNDS_PER_INTENT_MAX = 100;
+
+/** True when the refund moved, or is moving, the money back. */
+export function refundCounts(r: ProviderRefund): boolean {
+  return r.status === "succeeded" || r.status === "pending" || r.status === "requires_action";
 }
 
 /** A failure worth retrying later (network, provider outage, rate limit); everything else is final. */

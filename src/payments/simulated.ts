@@ -1,4 +1,11 @@
-import { TransientPaymentError, type ChargeRequest, type ChargeResult, type PaymentProvider } from "./provider";
+import {
+  TransientPaymentError,
+  type ChargeRequest,
+  type ChargeResult,
+  type IntentPage,
+  type PaymentProvider,
+  type ProviderRefund,
+} from "./provider";
 
 /**
  * Behaves like Stripe's test cards so local development and tests need no
@@ -32,4 +39,13 @@ export class SimulatedProvider implements PaymentProvider {
   }
 
   async cancel(): Promise<void> {}
+
+  /** It keeps no ledger: there is nothing to list, so reconciliation of simulated orders checks D1 alone. */
+  async listIntents(): Promise<IntentPage> {
+    return { intents: [], last: null, hasMore: false };
+  }
+
+  async refundsOf(): Promise<ProviderRefund[]> {
+    return [];
+  }
 }

@@ -1,5 +1,15 @@
 import Stripe from "stripe";
-import { chargeKey, TransientPaymentError, type ChargeRequest, type ChargeResult, type PaymentProvider } from "./provider";
+import {
+  chargeKey,
+  REFUNDS_PER_INTENT_MAX,
+  TransientPaymentError,
+  type ChargeRequest,
+  type ChargeResult,
+  type IntentPage,
+  type IntentPageRequest,
+  type PaymentProvider,
+  type ProviderRefund,
+} from "./provider";
 
 /**
  * The SDK's HTTP client. Production uses fetch; tests swap in a fake through
@@ -12,16 +22,24 @@ export function useStripeHttpClient(client: Stripe.HttpClient): void {
   httpClient = client;
 }
 
-export function stripeClient(secretKey: string): Stripe {
-  return new Stripe(secretKey, { httpClient, maxNetworkRetries: 2, timeout: 10_000 });
+export function stripeClient(secretKey: string, apiBase?: string): Stripe {
+  return new Stripe(secretKey, { httpClient, maxNetworkRetries: 2, timeout: 10_000, ...localApi(apiBase) });
+}
+
+/** A loopback http origin (a local Stripe fake) as the SDK's host, port and protocol; anything else is ignored. */
+function localApi(apiBase: string | undefined): Pick<Stripe.StripeConfig, "host" | "port" | "protocol"> {
+  if (!apiBase) return {};
+  const url = URL.parse(apiBase);
+  if (url?.protocol !== "http:" || !["127.0.0.1", "localhost"].includes(url.hostname) || !url.port) return {};
+  return { host: url.hostname, port: Number(url.port), protocol: "http" };
 }
 
 export class StripeProvider implements PaymentProvider {
   readonly name = "stripe" as const;
   private readonly stripe: Stripe;
 
-  constructor(secretKey: string) {
-    this.stripe = stripeClient(secretKey);
+  constructor(secretKey: string, apiBase?: string) {
+    this.stripe = stripeClient(secretKey, apiBase);
   }
 
   async charge(req: ChargeRequest): Promise<ChargeResult> {
@@ -60,9 +78,9 @@ export class StripeProvider implements PaymentProvider {
     }
   }
 
-  async refund(intentId: string, orderId: string): Promise<{ refundId: string }> {
+  async refund(intentId: string, orderId: string, idempotencyKey = `refund_${orderId}`): Promise<{ refundId: string }> {
     try {
-      const refund = await this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund_${orderId}` });
+      const refund = await this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey });
       return { refundId: refund.id };
     } catch (e) {
       // A refund resumed after Stripe forgot its idempotency key (24 h) finds the money already back: that is done, not failed.
@@ -80,6 +98,43 @@ export class StripeProvider implements PaymentProvider {
     } catch (e) {
       // An intent that already succeeded or was canceled cannot be canceled: the webhook settles it.
       if (e instanceof Stripe.errors.StripeInvalidRequestError) return;
+      throw classify(e);
+    }
+  }
+
+  async listIntents(page: IntentPageRequest): Promise<IntentPage> {
+    try {
+      // The list is strongly consistent (search is not): an intent created a moment ago is on it.
+      const list = await this.stripe.paymentIntents.list({
+        created: { gte: page.createdFromS },
+        limit: page.limit,
+        ...(page.startingAfter !== null && { starting_after: page.startingAfter }),
+      });
+      const ours = list.data.filter((i) => typeof i.metadata?.orderId === "string" && i.metadata.orderId !== "");
+      return {
+        intents: ours.map((i) => ({
+          intentId: i.id,
+          orderId: i.metadata.orderId!,
+          attempt: /^[0-9]{1,6}$/.test(i.metadata.attempt ?? "") ? Number(i.metadata.attempt) : null,
+          succeeded: i.status === "succeeded",
+          status: i.status,
+          amount: i.amount,
+          currency: i.currency,
+          createdS: i.created,
+        })),
+        last: list.data.at(-1)?.id ?? null,
+        hasMore: list.has_more,
+      };
+    } catch (e) {
+      throw classify(e);
+    }
+  }
+
+  async refundsOf(intentId: string): Promise<ProviderRefund[]> {
+    try {
+      const list = await this.stripe.refunds.list({ payment_intent: intentId, limit: REFUNDS_PER_INTENT_MAX });
+      return list.data.map((r) => ({ refundId: r.id, amount: r.amount, status: r.status ?? "succeeded" }));
+    } catch (e) {
       throw classify(e);
     }
   }

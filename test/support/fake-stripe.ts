@@ -186,6 +186,35 @@ export function createFakeStripe(): FakeStripe {
     return { status: 200, body: intent };
   }
 
+  /**
+   * GET /v1/payment_intents as Stripe pages it: newest first, `created[gte]`,
+   * `limit` (1-100, default 10), `starting_after` an id of the previous page, `has_more`.
+   */
+  function listIntents(params: FormParams): { status: number; body: unknown } {
+    const created = typeof params.created === "object" ? params.created : {};
+    const gte = created.gte === undefined ? Number.NEGATIVE_INFINITY : Number(created.gte);
+    const limit = params.limit === undefined ? 10 : Number(params.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return stripeError(400, { type: "invalid_request_error", param: "limit", message: "Invalid integer: limit" });
+    }
+    // Insertion order breaks ties within a second, as Stripe's ids do.
+    const newestFirst = [...intents.values()].reverse().filter((i) => i.created >= gte);
+    let from = 0;
+    if (typeof params.starting_after === "string") {
+      from = newestFirst.findIndex((i) => i.id === params.starting_after) + 1;
+      if (from === 0) {
+        return stripeError(400, {
+          type: "invalid_request_error",
+          code: "resource_missing",
+          param: "starting_after",
+          message: `No such payment_intent: '${params.starting_after}'`,
+        });
+      }
+    }
+    const data = newestFirst.slice(from, from + limit);
+    return { status: 200, body: { object: "list", url: "/v1/payment_intents", has_more: from + limit < newestFirst.length, data } };
+  }
+
   function route(method: string, path: string, params: FormParams): { status: number; body: unknown } {
     if (method === "POST" && path === "/v1/payment_intents") return createIntent(params);
     if (method === "POST" && path === "/v1/refunds") return createRefund(params);
@@ -195,6 +224,7 @@ export function createFakeStripe(): FakeStripe {
       const data = refunds.filter((r) => r.payment_intent === params.payment_intent);
       return { status: 200, body: { object: "list", url: "/v1/refunds", has_more: false, data } };
     }
+    if (method === "GET" && path === "/v1/payment_intents") return listIntents(params);
     const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
     if (method === "GET" && read) {
       const intent = intents.get(read[1]!);
