@@ -554,8 +554,15 @@ export interface components {
             available: number;
             /** @enum {string} */
             status: "upcoming" | "live" | "sold_out" | "ended" | "off_sale";
+            currentPrice: components["schemas"]["Money"] & (Record<string, never> | null);
+            /** @description The live sale, else the next to start, else the last that ended (`state` says which). */
             sale: {
                 saleId: string;
+                /**
+                 * @description Where the sale's window stands now: only a `live` sale prices a hold; an upcoming or ended one's `price` is not what a hold costs.
+                 * @enum {string}
+                 */
+                state: "upcoming" | "live" | "ended";
                 name: string;
                 startsAt: string;
                 endsAt: string;
@@ -579,7 +586,7 @@ export interface components {
             updatedAt: string;
         };
         Money: {
-            /** @description In the currency's minor unit. */
+            /** @description In the currency's minor unit (ISO 4217: 1900 jpy is ¥1,900, 1900 usd is $19.00, 19000 kwd is KWD 19.000). A price must be one the payment provider charges (1 to 99999999, three-decimal currencies ending in 0), else `400 invalid_amount`. */
             amount: number;
             /**
              * @description An active ISO 4217 code, any case; answered in lower case.
@@ -593,10 +600,13 @@ export interface components {
             title: string;
             status: number;
             /** @enum {string} */
-            code: "invalid_request" | "unauthorized" | "forbidden" | "admission_required" | "not_found" | "method_not_allowed" | "insufficient_stock" | "sold_out" | "limit_exceeded" | "sale_not_started" | "sale_ended" | "not_on_sale" | "hold_not_releasable" | "sale_overlap" | "invalid_order_state" | "hold_expired" | "payload_too_large" | "unsupported_media_type" | "upgrade_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
+            code: "invalid_request" | "invalid_amount" | "unauthorized" | "forbidden" | "admission_required" | "not_found" | "method_not_allowed" | "insufficient_stock" | "sold_out" | "limit_exceeded" | "sale_not_started" | "sale_ended" | "not_on_sale" | "hold_not_releasable" | "sale_overlap" | "total_changed" | "invalid_order_state" | "hold_expired" | "payload_too_large" | "unsupported_media_type" | "upgrade_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
             detail: string;
-            /** @description `invalid_request`: every offending field. */
+            /** @description `invalid_request`, `invalid_amount`: every offending field. */
             errors?: components["schemas"]["FieldError"][];
+            /** @description `invalid_amount`: the currency's decimals (ISO 4217 exponent) the amount is counted in. */
+            minorUnits?: number;
+            total?: components["schemas"]["Money"] & unknown;
             /** @description `insufficient_stock`, `sold_out`: units available now. */
             available?: number;
             /** @description `limit_exceeded`: units the customer may still take. */
@@ -672,8 +682,15 @@ export interface components {
             available: number;
             /** @enum {string} */
             status: "upcoming" | "live" | "sold_out" | "ended" | "off_sale";
+            currentPrice: components["schemas"]["Money"] & (Record<string, never> | null);
+            /** @description The live sale, else the next to start, else the last that ended (`state` says which). */
             sale: {
                 saleId: string;
+                /**
+                 * @description Where the sale's window stands now: only a `live` sale prices a hold; an upcoming or ended one's `price` is not what a hold costs.
+                 * @enum {string}
+                 */
+                state: "upcoming" | "live" | "ended";
                 name: string;
                 startsAt: string;
                 endsAt: string;
@@ -737,6 +754,16 @@ export interface components {
              * @enum {string}
              */
             status: "upcoming" | "live" | "sold_out" | "ended" | "off_sale";
+            /** @description What a hold taken now costs per unit (`currentPrice` of `GET /v1/skus/{sku}`); null while no hold may be taken. */
+            price: {
+                amount: number;
+                currency: string;
+            } | null;
+            /** @description The SKU's list price (`price` of `GET /v1/skus/{sku}`). */
+            listPrice: {
+                amount: number;
+                currency: string;
+            };
             /** @description When the object read these levels (ISO 8601). */
             at: string;
         };

@@ -6,6 +6,7 @@ import { z } from "@hono/zod-openapi";
  */
 export const PROBLEMS = {
   invalid_request: { status: 400, title: "The request is not valid" },
+  invalid_amount: { status: 400, title: "The payment provider would not charge that amount" },
   unauthorized: { status: 401, title: "Authentication is required" },
   forbidden: { status: 403, title: "This credential may not do that" },
   admission_required: { status: 403, title: "An admission from the sale's waiting room is required" },
@@ -19,6 +20,7 @@ export const PROBLEMS = {
   not_on_sale: { status: 409, title: "This SKU is not on sale" },
   hold_not_releasable: { status: 409, title: "The hold can no longer be released" },
   sale_overlap: { status: 409, title: "Another sale lists this SKU at the same time" },
+  total_changed: { status: 409, title: "The order's total is not the one the shopper expected" },
   invalid_order_state: { status: 409, title: "The order cannot make that move from its current status" },
   hold_expired: { status: 410, title: "The hold has expired" },
   payload_too_large: { status: 413, title: "Request body too large" },

@@ -66,8 +66,13 @@ export interface SkuConfig {
   shards?: number | undefined;
 }
 
+/** Where a sale's window stands at the instant of a view. */
+export type SaleState = "upcoming" | "live" | "ended";
+
 export interface SaleSummary {
   saleId: string;
+  /** Only a `live` sale prices a hold; an upcoming or ended one is shown for information. */
+  state: SaleState;
   name: string;
   startsAt: string;
   endsAt: string;
@@ -82,7 +87,9 @@ export interface SkuSnapshot {
   price: Money;
   alwaysOn: boolean;
   status: SkuStatus;
-  /** The sale that prices this SKU now, or the next one to start. */
+  /** The price a hold taken now would get (the live sale's, else the list price when alwaysOn); null when no hold may be taken. */
+  currentPrice: Money | null;
+  /** The sale that prices this SKU now, else the next one to start, else the last that ended; `state` says which. */
   sale: SaleSummary | null;
   levels: Levels;
   liveHolds: number;

@@ -14,7 +14,7 @@ import { Escrow, type Prior } from "../stock/shards/escrow";
 import type { Grant, ShardNews, Surrendered } from "../stock/shards/escrow-policy";
 import { keysMovedTo } from "../stock/shards/moved-keys";
 import { expireHoldNow } from "../stock/dev-expiry";
-import { isVerdict } from "../stock/offer";
+import { isVerdict, nextSaleEdgeMs } from "../stock/offer";
 import { partOf, wholeSnapshot, type ShardPart } from "../stock/shards/parts";
 import type { Transfer } from "../stock/shards/transfers";
 import { skuStats, type SkuStats } from "../stock/stats";
@@ -76,7 +76,8 @@ export class SkuObject extends DurableObject<Env> {
     // window (the first event after a ship), not one per request.
     this.alarms = new AlarmKeeper(
       ctx.storage,
-      () => this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())),
+      // A sale's start or end changes what a hold gets with no request to say so: the alarm wakes then to push it.
+      () => earliest(this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())), this.nextSaleEdgeMs()),
       SHIPPING.delay_ms,
     );
     this.upkeep = new Upkeep(
@@ -213,8 +214,8 @@ export class SkuObject extends DurableObject<Env> {
     return this.live.accept(role.sku);
   }
 
-  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    this.live.onMessage(ws, message);
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    await this.live.onMessage(ws, message);
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
@@ -423,6 +424,10 @@ export class SkuObject extends DurableObject<Env> {
     }
   }
 
+  private nextSaleEdgeMs(): number | null {
+    return this.schemaReady ? nextSaleEdgeMs(this.ledger.tables.saleRules(), Date.now()) : null;
+  }
+
   /** Every change ends here, so it is also where live push hears of it (a comparison when nobody watches). */
   private rearm(opts: { exact?: boolean; atLatestMs?: number | null } = {}): Promise<void> {
     const role = this.schemaReady ? this.escrow.role() : null;
@@ -434,4 +439,8 @@ export class SkuObject extends DurableObject<Env> {
     }
     return this.alarms.rearm(opts);
   }
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
 }

@@ -43,7 +43,10 @@ export function queryInt(min: number, max: number, fallback: number) {
 
 export const Money = z
   .strictObject({
-    amount: z.number().int().min(0).max(99_999_999_999).openapi({ description: "In the currency's minor unit." }),
+    amount: z.number().int().min(0).max(99_999_999_999).openapi({
+      description:
+        "In the currency's minor unit (ISO 4217: 1900 jpy is ¥1,900, 1900 usd is $19.00, 19000 kwd is KWD 19.000). A price must be one the payment provider charges (1 to 99999999, three-decimal currencies ending in 0), else `400 invalid_amount`.",
+    }),
     currency: z
       .string()
       .regex(/^[A-Za-z]{3}$/, "an ISO 4217 code")
@@ -92,7 +95,13 @@ export const Problem = z
     status: z.number().int(),
     code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]),
     detail: z.string(),
-    errors: z.array(FieldError).optional().openapi({ description: "`invalid_request`: every offending field." }),
+    errors: z.array(FieldError).optional().openapi({ description: "`invalid_request`, `invalid_amount`: every offending field." }),
+    minorUnits: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "`invalid_amount`: the currency's decimals (ISO 4217 exponent) the amount is counted in." }),
+    total: Money.optional().openapi({ description: "`total_changed`: the total the order would be charged." }),
     available: z.number().int().optional().openapi({ description: "`insufficient_stock`, `sold_out`: units available now." }),
     remaining: z.number().int().optional().openapi({ description: "`limit_exceeded`: units the customer may still take." }),
     perCustomerLimit: z.number().int().optional().openapi({ description: "`limit_exceeded`: the sale's per-customer limit." }),

@@ -11,6 +11,7 @@ import { purgeSku } from "../edge/purge";
 import { rememberViewVerdict } from "../edge/verdicts";
 import { MAX_SHARDS } from "../stock/addressing";
 import { checkSkuCurrency } from "../sales/checks";
+import { unchargeable } from "../domain/currencies";
 import { IdempotencyHeaders, jsonBody, jsonResponse, Levels, Money, problems, SkuId, ANYONE } from "./schemas";
 
 const SkuBody = z
@@ -42,6 +43,10 @@ const AdjustmentBody = z
 
 const SaleSummary = z.object({
   saleId: z.string(),
+  state: z.enum(["upcoming", "live", "ended"]).openapi({
+    description:
+      "Where the sale's window stands now: only a `live` sale prices a hold; an upcoming or ended one's `price` is not what a hold costs.",
+  }),
   name: z.string(),
   startsAt: z.string(),
   endsAt: z.string(),
@@ -56,7 +61,13 @@ const SkuBase = z.object({
   price: Money,
   available: z.number().int(),
   status: z.enum(["upcoming", "live", "sold_out", "ended", "off_sale"]),
-  sale: SaleSummary.nullable(),
+  currentPrice: Money.nullable().openapi({
+    description:
+      "What a hold taken now costs per unit: the live sale's price, else the list price when the SKU is `alwaysOn`; null while no hold may be taken. `price` stays the list price.",
+  }),
+  sale: SaleSummary.nullable().openapi({
+    description: "The live sale, else the next to start, else the last that ended (`state` says which).",
+  }),
 });
 
 /** What anyone sees; `view` tells it apart from the merchant's. */
@@ -98,6 +109,8 @@ export const skuRoutes = router()
       // A change of shards sets up (or drains) up to 64 objects: a merchant's write may take longer than a hold.
       const body = c.req.valid("json");
       const config = { ...body, alwaysOn: body.alwaysOn ?? false };
+      const unpriced = unchargeable(config.price, "price");
+      if (unpriced) throw problemOf(unpriced);
       const refused = await checkSkuCurrency(c.env, sku, config.price.currency, Date.now());
       if (refused) throw problemOf(refused);
       const { created, snapshot } = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, config), {
@@ -223,7 +236,16 @@ export const skuStatsRoutes = router().openapi(
 );
 
 function publicView(s: SkuSnapshot): z.infer<typeof PublicSku> {
-  return { view: "public", sku: s.sku, name: s.name, price: s.price, available: s.levels.available, status: s.status, sale: s.sale };
+  return {
+    view: "public",
+    sku: s.sku,
+    name: s.name,
+    price: s.price,
+    available: s.levels.available,
+    status: s.status,
+    currentPrice: s.currentPrice,
+    sale: s.sale,
+  };
 }
 
 function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {

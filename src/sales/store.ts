@@ -1,6 +1,6 @@
 import { asc, eq, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { checkSale } from "./checks";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { checkSale, overlapGuard, overlapRefusal } from "./checks";
 import type { SaleInput, SaleItemInput } from "./input";
 import { accept, type Outcome } from "../domain/problems";
 import type { SaleRule, SkuStatus } from "../domain/types";
@@ -45,13 +45,37 @@ export async function putSale(
   const refused = await checkSale(env, saleId, input);
   if (refused) return refused;
   const db = drizzle(env.DB);
+  // A racing write that passed the check above with this one fails the batch's guard: it is told why.
+  const revision = await writeSale(db, saleId, input, now_ms).catch(async (e: unknown) => {
+    const overlap = await overlapRefusal(env, saleId, input);
+    if (overlap) return overlap;
+    throw e;
+  });
+  if (typeof revision !== "number") return revision;
+
+  const kept = new Set(input.items.map((i) => i.sku));
+  const ever = await db.select({ sku: saleSkus.sku }).from(saleSkus).where(eq(saleSkus.saleId, saleId));
+  const dropped = ever.map((e) => e.sku).filter((sku) => !kept.has(sku));
+  await pushSale(env, saleId, revision, input, dropped);
+  const sale = await getSale(env, saleId, now_ms);
+  if (!sale) throw new Error(`sale ${saleId} vanished after write`);
+  return accept({ created: revision === 1, sale });
+}
+
+/**
+ * Writes the sale and its items in one D1 batch and returns its new revision;
+ * the batch fails as a whole when the write would add an overlap (overlapGuard).
+ */
+async function writeSale(db: DrizzleD1Database, saleId: string, input: SaleInput, now_ms: number): Promise<number> {
   const queue = input.queue ? withDefaults(input.queue) : null;
   const queueColumns = {
     queueMode: queue?.mode ?? null,
     queuePrequeueSeconds: queue?.prequeueSeconds ?? null,
     queueAdmitSeconds: queue?.admitSeconds ?? null,
   };
-  const [upsert] = await db.batch([
+  // The overlap check runs again as the batch's first statement, so check and write are one atomic step.
+  const [, upsert] = await db.batch([
+    overlapGuard(db, saleId, input),
     db
       .insert(sales)
       .values({
@@ -99,15 +123,7 @@ export async function putSale(
   ]);
   const written = upsert[0];
   if (!written) throw new Error(`sale ${saleId} upsert returned no row`);
-  const { revision } = written;
-
-  const kept = new Set(input.items.map((i) => i.sku));
-  const ever = await db.select({ sku: saleSkus.sku }).from(saleSkus).where(eq(saleSkus.saleId, saleId));
-  const dropped = ever.map((e) => e.sku).filter((sku) => !kept.has(sku));
-  await pushSale(env, saleId, revision, input, dropped);
-  const sale = await getSale(env, saleId, now_ms);
-  if (!sale) throw new Error(`sale ${saleId} vanished after write`);
-  return accept({ created: revision === 1, sale });
+  return written.revision;
 }
 
 /**

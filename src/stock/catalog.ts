@@ -1,5 +1,5 @@
 import type { SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
-import { featuredSale, iso, resolveOffer, skuStatus } from "./offer";
+import { featuredSale, iso, priceOfOffer, resolveOffer, skuStatus } from "./offer";
 import { levelsOf, priceOf, type SkuRow } from "./rows";
 import type { SkuTables } from "./tables";
 
@@ -89,6 +89,7 @@ export function snapshotOf(tables: SkuTables, sku: SkuRow, now_ms: number): SkuS
     price: priceOf(sku),
     alwaysOn: sku.always_on === 1,
     status: skuStatus(decision, levels.available),
+    currentPrice: priceOfOffer(decision),
     sale: featuredSale(rules, now_ms),
     levels,
     liveHolds: sku.live_holds,

@@ -1,5 +1,5 @@
 import { refuse, type ProblemCode, type Refusal } from "../domain/problems";
-import type { Money, SaleRule, SaleSummary, SkuStatus } from "../domain/types";
+import type { Money, SaleRule, SaleState, SaleSummary, SkuStatus } from "../domain/types";
 
 /** What a hold taken now would be priced and limited by. */
 export type Offer = { kind: "sale"; rule: SaleRule } | { kind: "list"; price: Money };
@@ -55,8 +55,8 @@ export function resolveOffer(rules: readonly SaleRule[], listPrice: Money, alway
   const { live, next, ended } = windowsAt(rules, now_ms);
   if (live) return { ok: true, offer: { kind: "sale", rule: live } };
   if (alwaysOn) return { ok: true, offer: { kind: "list", price: listPrice } };
-  if (next) return saleNotStarted(summarize(next));
-  if (ended) return saleEnded(summarize(ended));
+  if (next) return saleNotStarted(summarize(next, "upcoming"));
+  if (ended) return saleEnded(summarize(ended, "ended"));
   return notOnSale();
 }
 
@@ -107,16 +107,41 @@ export function skuStatus(decision: OfferDecision, available: number): SkuStatus
   }
 }
 
-/** The sale a shopper should see beside the SKU: the live one, else the next, else the last. */
-export function featuredSale(rules: readonly SaleRule[], now_ms: number): SaleSummary | null {
-  const { live, next, ended } = windowsAt(rules, now_ms);
-  const pick = live ?? next ?? ended;
-  return pick ? summarize(pick) : null;
+/** The price a hold would get under `decision`: the live sale's, else the list price; null when it would be refused. */
+export function priceOfOffer(decision: OfferDecision): Money | null {
+  if (!decision.ok) return null;
+  return decision.offer.kind === "sale" ? decision.offer.rule.price : decision.offer.price;
 }
 
-function summarize(rule: SaleRule): SaleSummary {
+/**
+ * The sale a shopper should see beside the SKU: the live one (the one a hold
+ * is priced by), else the next, else the last, with its `state`, so a page
+ * shows an upcoming or ended sale's price as information, never as the price.
+ */
+export function featuredSale(rules: readonly SaleRule[], now_ms: number): SaleSummary | null {
+  const { live, next, ended } = windowsAt(rules, now_ms);
+  if (live) return summarize(live, "live");
+  if (next) return summarize(next, "upcoming");
+  return ended ? summarize(ended, "ended") : null;
+}
+
+/**
+ * The next instant after `now_ms` at which a sale of this SKU starts or ends:
+ * the status and the price a hold gets change then without any request, so
+ * the object wakes to push the change to its watchers.
+ */
+export function nextSaleEdgeMs(rules: readonly SaleRule[], now_ms: number): number | null {
+  let next: number | null = null;
+  for (const rule of rules) {
+    for (const edge of [rule.startsAtMs, rule.endsAtMs]) if (edge > now_ms && (next === null || edge < next)) next = edge;
+  }
+  return next;
+}
+
+function summarize(rule: SaleRule, state: SaleState): SaleSummary {
   return {
     saleId: rule.saleId,
+    state,
     name: rule.name,
     startsAt: iso(rule.startsAtMs),
     endsAt: iso(rule.endsAtMs),

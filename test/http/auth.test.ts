@@ -184,7 +184,7 @@ describe("authorization", () => {
 });
 
 describe("GET /v1/skus/{sku}: public and merchant views", () => {
-  const PUBLIC_KEYS = ["available", "name", "price", "sale", "sku", "status", "view"];
+  const PUBLIC_KEYS = ["available", "currentPrice", "name", "price", "sale", "sku", "status", "view"];
   const LEVEL_KEYS = ["onHand", "reserved", "sold", "received"];
 
   it("anonymous callers and shoppers see only the public fields", async () => {

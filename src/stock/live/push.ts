@@ -55,8 +55,6 @@ export class LivePush {
   private failures = 0;
   private lastKey: string | null = null;
   private lastSentMs = 0;
-  /** The last message sent, answered to `refresh` without a read. */
-  private last: LiveLevels | null = null;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -83,7 +81,7 @@ export class LivePush {
     this.ctx.acceptWebSocket(server, [TAG]);
     server.serializeAttachment({ sku, connectedAtMs: Date.now() } satisfies LiveAttachment);
     // The first watcher's levels are what every socket has seen; later ones may be a window ahead of the rest.
-    if (this.watchers === 0) [this.lastKey, this.last] = [levelsKey(levels), levels];
+    if (this.watchers === 0) this.lastKey = levelsKey(levels);
     this.watchers += 1;
     server.send(JSON.stringify(levels));
     return new Response(null, { status: 101, webSocket: client });
@@ -96,13 +94,26 @@ export class LivePush {
     this.schedule();
   }
 
-  onMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+  /**
+   * A `refresh` reads the levels again: what was last sent may be stale for a
+   * reason no change of this object marked (the clock passing a sale's start,
+   * a shard's report still in flight). A change it finds goes to every socket.
+   */
+  async onMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     if (message !== REFRESH) {
       ws.close(1003, `Send "${PING}" or "${REFRESH}"; levels come from the server.`);
       return;
     }
-    if (this.last) ws.send(JSON.stringify(this.last));
-    else this.changed();
+    let levels: LiveLevels | null;
+    try {
+      levels = await this.read();
+    } catch (e) {
+      this.log.error("live_read_failed", { object: this.ctx.id.toString(), error: String(e) });
+      return this.changed();
+    }
+    if (!levels) return;
+    if (levelsKey(levels) !== this.lastKey) this.broadcast(levels);
+    else ws.send(JSON.stringify(levels));
   }
 
   onClose(ws: WebSocket, code: number): void {
@@ -120,7 +131,6 @@ export class LivePush {
   /** Sockets gone: the next first watcher starts from a fresh read. */
   private forget(): void {
     this.lastKey = null;
-    this.last = null;
   }
 
   private schedule(): void {
@@ -150,7 +160,6 @@ export class LivePush {
 
   private broadcast(levels: LiveLevels): void {
     this.lastKey = levelsKey(levels);
-    this.last = levels;
     this.lastSentMs = Date.now();
     const text = JSON.stringify(levels);
     const sockets = this.ctx.getWebSockets(TAG);

@@ -69,6 +69,8 @@ export async function readLive(ledger: SkuLedger, escrow: Escrow, shards: ShardP
     sku: snapshot.sku,
     available: snapshot.levels.available,
     status: snapshot.status,
+    price: snapshot.currentPrice,
+    listPrice: snapshot.price,
     at: new Date(now_ms).toISOString(),
   };
 }

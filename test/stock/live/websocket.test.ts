@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LiveLevels } from "../../../src/domain/live";
 import type { LiveAttachment } from "../../../src/stock/live/push";
 import { shardOf } from "../../../src/stock/addressing";
-import { ADMIN, call, createSku, expectProblem, hold, restock, sleep, unique } from "../../support/helpers";
+import { ADMIN, call, createSku, expectProblem, hold, putSale, restock, sleep, unique } from "../../support/helpers";
 
 /**
  * Live stock push (spec §10): `GET /v1/skus/{sku}/live` upgrades to a
@@ -63,7 +63,7 @@ describe("live stock push", () => {
     const live = await connect(sku);
     const first = await live.until(() => true);
     expect(first).toMatchObject({ type: "levels", sku, available: 5, status: "live" });
-    expect(Object.keys(first).sort()).toEqual(["at", "available", "sku", "status", "type"]);
+    expect(Object.keys(first).sort()).toEqual(["at", "available", "listPrice", "price", "sku", "status", "type"]);
     expect((await hold(sku, unique("c"), 2)).status).toBe(201);
     expect(await live.until((m) => m.available === 3)).toMatchObject({ sku, status: "live" });
     live.ws.close(1000);
@@ -186,5 +186,39 @@ describe("live stock push", () => {
       401,
       "unauthorized",
     );
+  });
+});
+
+/** Issue 26: a change the clock makes (a sale starting or ending) reaches watchers with no request to cause it. */
+describe("live push follows the clock", () => {
+  const START_IN_MS = 1_500;
+
+  async function saleStartingSoon(): Promise<{ sku: string; startsAtMs: number }> {
+    const sku = await createSku({ stock: 5, alwaysOn: false, price: 2_500 });
+    const startsAtMs = Date.now() + START_IN_MS;
+    const sale = await putSale(unique("sale"), [{ sku, price: { amount: 1_900, currency: "usd" }, perCustomerLimit: 2 }], {
+      startsInMs: START_IN_MS,
+    });
+    expect(sale.status).toBe(201);
+    return { sku, startsAtMs };
+  }
+
+  it("answers refresh with a fresh read: a sale that started since the last message is live, with its price", async () => {
+    const { sku, startsAtMs } = await saleStartingSoon();
+    const live = await connect(sku);
+    expect((await live.until(() => true)).status).toBe("upcoming");
+    while (Date.now() <= startsAtMs) await sleep(100);
+    live.ws.send("refresh");
+    const started = await live.until((m) => m.status === "live");
+    expect(started).toMatchObject({ available: 5, price: { amount: 1_900, currency: "usd" } });
+    live.ws.close(1000);
+  });
+
+  it("pushes a sale's start without any request: the object's alarm wakes at it", async () => {
+    const { sku } = await saleStartingSoon();
+    const live = await connect(sku);
+    expect((await live.until(() => true)).status).toBe("upcoming");
+    expect(await live.until((m) => m.status === "live")).toMatchObject({ price: { amount: 1_900, currency: "usd" } });
+    live.ws.close(1000);
   });
 });
