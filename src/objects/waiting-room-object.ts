@@ -3,8 +3,10 @@ import { AlarmKeeper } from "../platform/alarm-keeper";
 import { migrate } from "./migrate";
 import type { QueueSetup } from "../waiting-room/config";
 import { Coordinator, COORDINATOR_STEPS } from "../waiting-room/coordinator";
-import { JOIN_SHARD_STEPS, JoinShard, type Draw, type ShardSurvey } from "../waiting-room/join-shard";
+import { JOIN_SHARD_STEPS, JoinShard, type ShardSurvey } from "../waiting-room/join-shard";
 import { LINE_STEPS } from "../waiting-room/line";
+import { LOTTERY_STEPS } from "../waiting-room/lottery";
+import { LOTTERY_SHARD_STEPS, LotteryShard, type ShardProof, type ShardSeal } from "../waiting-room/lottery-shard";
 import type { QueueState } from "../waiting-room/state";
 import { logger } from "../platform/log";
 
@@ -20,6 +22,7 @@ const TICK_RETRY_MS = 2_000;
 export class WaitingRoomObject extends DurableObject<Env> {
   private readonly coordinator: Coordinator;
   private readonly shard: JoinShard;
+  private readonly draw: LotteryShard;
   /** Only the coordinator role has due work; a join shard's table dates nothing, so its keeper never arms. */
   private readonly alarms: AlarmKeeper;
 
@@ -27,11 +30,12 @@ export class WaitingRoomObject extends DurableObject<Env> {
     super(ctx, env);
     this.coordinator = new Coordinator(ctx.storage.sql, env);
     this.shard = new JoinShard(ctx.storage.sql);
+    this.draw = new LotteryShard(ctx.storage.sql);
     this.alarms = new AlarmKeeper(ctx.storage, () => this.coordinator.nextDueMs(Date.now()));
     void ctx.blockConcurrencyWhile(async () => {
       // The two roles' tables are tiny and empty until used: one schema serves both.
       // Append only: an object's schema version counts steps of this whole list.
-      migrate(ctx.storage, [...COORDINATOR_STEPS, ...JOIN_SHARD_STEPS, ...LINE_STEPS]);
+      migrate(ctx.storage, [...COORDINATOR_STEPS, ...JOIN_SHARD_STEPS, ...LINE_STEPS, ...LOTTERY_STEPS, ...LOTTERY_SHARD_STEPS]);
       // A tick that came due while the object slept (or whose alarm was lost) runs now.
       await this.alarms.load();
       await this.alarms.rearm();
@@ -51,7 +55,7 @@ export class WaitingRoomObject extends DurableObject<Env> {
   }
 
   async state(): Promise<QueueState | null> {
-    return this.coordinator.state(Date.now());
+    return this.coordinator.state();
   }
 
   /** The alarm only triggers; the tick writes its decision and the keeper arms for what the table says is next. */
@@ -68,19 +72,45 @@ export class WaitingRoomObject extends DurableObject<Env> {
 
   // --- Join shard
 
+  /** A join the edge sent to a draw this shard has sealed queues by arrival, from the close on (its ticket then says so too). */
   async join(customerId: string, joinsDraw: boolean): Promise<{ arrivalMs: number; created: boolean }> {
-    return this.shard.join(customerId, Date.now(), joinsDraw);
+    const now_ms = Date.now();
+    const closedAtMs = joinsDraw ? this.draw.closedAtMs() : null;
+    if (closedAtMs === null) return this.shard.join(customerId, now_ms, joinsDraw);
+    return this.shard.join(customerId, Math.max(now_ms, closedAtMs), false);
   }
 
   async markUsed(customerId: string, admittedAtMs: number): Promise<void> {
     this.shard.markUsed(customerId, admittedAtMs, Date.now());
   }
 
-  async survey(windowStartMs: number, draw: Draw | null, frontier: string | null = null): Promise<ShardSurvey> {
-    return this.shard.survey(windowStartMs, draw, frontier);
+  async survey(windowStartMs: number, frontier: string | null = null): Promise<ShardSurvey> {
+    return this.shard.survey(windowStartMs, frontier);
   }
 
   async nextPlaces(after: string | null, limit: number): Promise<string[]> {
     return this.shard.nextPlaces(after, limit);
+  }
+
+  // --- Join shard: the lottery (../waiting-room/lottery-shard.ts)
+
+  async reopenDraw(closesAtMs: number): Promise<void> {
+    this.draw.reopen(closesAtMs);
+  }
+
+  async sealDraw(epoch: number, saleId: string, closesAtMs: number): Promise<ShardSeal> {
+    return this.draw.sealDraw(epoch, saleId, closesAtMs);
+  }
+
+  async drawEntrants(epoch: number, randomness: string): Promise<number> {
+    return this.draw.draw(epoch, randomness);
+  }
+
+  async entrantProof(customerId: string, saleId: string): Promise<ShardProof | null> {
+    return this.draw.proof(customerId, saleId);
+  }
+
+  async entrantPage(from: number, limit: number): Promise<{ entrants: string[]; next: number | null }> {
+    return this.draw.entrants(from, limit);
   }
 }

@@ -5,12 +5,12 @@ import { router, type AppContext } from "../http/context";
 import { joinShard, queueState, wakeQueue } from "../waiting-room/admission";
 import { callObject } from "../platform/object-call";
 import { iso } from "../stock/offer";
-import { DRAW_ALGORITHM, FIFO_ALGORITHM, inDraw, placeOf } from "../waiting-room/place";
+import { inDraw, placeOf } from "../waiting-room/place";
 import { waiterView, type QueueState } from "../waiting-room/state";
 import { positionIn } from "../waiting-room/line";
 import { signAdmission, signTicket, TOKEN_PATTERN, verifyTicket, type TicketClaims } from "../waiting-room/tokens";
 import { verifyTurnstile } from "../waiting-room/turnstile";
-import { ANYONE, jsonBody, jsonResponse, problems, SaleId } from "./schemas";
+import { jsonBody, jsonResponse, problems, SaleId } from "./schemas";
 
 /** A ticket outlives its sale by this much, so a late poll still reads `closed`. */
 const TICKET_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -50,15 +50,6 @@ const QueueStatus = z
   })
   .openapi("QueueStatus");
 
-const Draw = z
-  .object({
-    mode: z.enum(["fifo", "lottery"]),
-    commitment: z.string().nullable().openapi({ description: "sha256 (hex) of the seed, published before the draw; null for fifo." }),
-    seed: z.string().optional().openapi({ description: "Revealed at `startsAt`." }),
-    algorithm: z.string(),
-  })
-  .openapi("QueueDraw");
-
 const saleParams = z.object({ saleId: SaleId });
 const ticketParams = z.object({ saleId: SaleId, ticket: Ticket });
 
@@ -70,7 +61,7 @@ async function stateOrNotFound(c: AppContext, saleId: string) {
 
 /** The waiter's answer, with a fresh (deterministic) admission token when admitted. */
 async function answer(c: AppContext, state: QueueState, ticket: string, claims: TicketClaims, now_ms: number) {
-  const place = await placeOf(state, claims.c, claims.a);
+  const place = placeOf(state, claims.c, claims.a);
   const view = waiterView(state, place, now_ms);
   const body: z.infer<typeof QueueStatus> = {
     ticket,
@@ -136,37 +127,13 @@ export const queueRoutes = router()
       // A closed queue admits nobody again: latecomers get their answer without a write.
       let arrivalMs = now_ms;
       if (!state.closed) {
-        const joined = await callObject(c.env, () =>
-          joinShard(c.env, saleId, customerId).join(customerId, inDraw(state.mode, now_ms, state.startsAtMs)),
-        );
+        const joined = await callObject(c.env, () => joinShard(c.env, saleId, customerId).join(customerId, inDraw(state, now_ms)));
         arrivalMs = joined.arrivalMs;
         if (joined.created) wakeQueue(c, saleId);
       }
       const claims: TicketClaims = { s: saleId, c: customerId, a: arrivalMs, e: state.endsAtMs + TICKET_GRACE_MS };
       const ticket = await signTicket(c.env.QUEUE_SIGNING_SECRET, claims);
       return c.json(await answer(c, state, ticket, claims, now_ms), 200, { "cache-control": "private, no-store" });
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/v1/sales/{saleId}/queue/draw",
-      operationId: "getQueueDraw",
-      summary: "The lottery's commitment, and its seed once the sale has started",
-      security: ANYONE,
-      request: { params: saleParams },
-      responses: { 200: jsonResponse(Draw, "The draw"), ...problems(400, 401, 404, 503) },
-    }),
-    async (c) => {
-      const { saleId } = c.req.valid("param");
-      const { state } = await stateOrNotFound(c, saleId);
-      const body: z.infer<typeof Draw> = {
-        mode: state.mode,
-        commitment: state.commitment,
-        algorithm: state.mode === "lottery" ? DRAW_ALGORITHM : FIFO_ALGORITHM,
-      };
-      if (state.seed) body.seed = state.seed;
-      return c.json(body, 200);
     },
   )
   .openapi(

@@ -1,9 +1,9 @@
-import { sha256Hex } from "../domain/canonical-json";
 import { joinShardName, type QueueSetup } from "./config";
 import { admitCount, soldOutForGood, type AdmissionBook, type StockSignals } from "./frontier";
 import { PLACES_PER_CALL_MAX, type JoinShardCalls, type ShardSurvey } from "./join-shard";
+import { Lottery, type DrawSale, type LotteryShardCalls } from "./lottery";
 import { mergeLines, type LineMark } from "./line";
-import { newSeed, type QueueMode } from "./place";
+import type { QueueMode } from "./place";
 import type { QueueState } from "./state";
 
 /**
@@ -83,21 +83,27 @@ type ConfigRow = {
 };
 
 export class Coordinator {
+  private readonly lottery: Lottery;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: Env,
-  ) {}
+  ) {
+    this.lottery = new Lottery(sql, env);
+  }
 
   private config(): ConfigRow | null {
     return this.sql.exec<ConfigRow>("SELECT * FROM queue_config WHERE id = 1").toArray()[0] ?? null;
   }
 
-  /** Applies a sale write; an older revision than the one held is ignored. The seed is drawn once. */
+  /**
+   * Applies a sale write; an older revision than the one held is ignored. A
+   * lottery holds no seed (the retired `seed`/`commitment` columns stay
+   * empty): its randomness is a beacon round after the close (./lottery.ts).
+   */
   async configure(setup: QueueSetup): Promise<void> {
     const current = this.config();
     if (current && current.revision > setup.revision) return;
-    const seed = current?.seed ?? newSeed();
-    const commitment = current?.commitment ?? (await sha256Hex(seed));
     const s = setup.settings;
     this.sql.exec(
       `INSERT INTO queue_config (id, sale_id, revision, enabled, mode, starts_at_ms, ends_at_ms, prequeue_seconds, admit_seconds, skus, join_shards, seed, commitment)
@@ -116,10 +122,11 @@ export class Coordinator {
       s?.admitSeconds ?? 0,
       JSON.stringify(setup.skus),
       setup.joinShards,
-      seed,
-      commitment,
+      "",
+      "",
       Date.now(),
     );
+    this.lottery.configured(drawSale(this.config()!));
   }
 
   /** When the next tick is due, from the table alone: the one answer the object's alarm keeper arms for. */
@@ -127,9 +134,14 @@ export class Coordinator {
     const c = this.config();
     if (!c || c.enabled === 0 || c.closed === "ended") return null;
     if (now_ms >= c.ends_at_ms) return now_ms;
-    if (now_ms < c.starts_at_ms) return c.starts_at_ms;
-    if (c.idle === 1) return c.ends_at_ms;
-    return c.ticked_at_ms + (c.closed === "sold_out" ? SOLD_OUT_TICK_MS : TICK_MS);
+    const drawDue = this.lottery.dueMs(drawSale(c), now_ms);
+    const queueDue =
+      now_ms < c.starts_at_ms
+        ? c.starts_at_ms
+        : c.idle === 1
+          ? c.ends_at_ms
+          : c.ticked_at_ms + (c.closed === "sold_out" ? SOLD_OUT_TICK_MS : TICK_MS);
+    return drawDue === null ? queueDue : Math.min(drawDue, queueDue);
   }
 
   /** Someone joined: an idle queue ticks again. True when it was idle. */
@@ -140,14 +152,13 @@ export class Coordinator {
     return c.idle === 1;
   }
 
-  state(now_ms: number): QueueState | null {
+  state(): QueueState | null {
     const c = this.config();
     if (!c || c.enabled === 0) return null;
     const batches = this.sql
       .exec<{ frontier: string; at_ms: number }>("SELECT frontier, at_ms FROM queue_batches ORDER BY at_ms")
       .toArray()
       .map((b) => ({ frontier: b.frontier, atMs: b.at_ms }));
-    const lottery = c.mode === "lottery";
     return {
       saleId: c.sale_id,
       mode: c.mode,
@@ -155,8 +166,7 @@ export class Coordinator {
       endsAtMs: c.ends_at_ms,
       prequeueSeconds: c.prequeue_seconds,
       admitSeconds: c.admit_seconds,
-      commitment: lottery ? c.commitment : null,
-      seed: lottery && now_ms >= c.starts_at_ms ? c.seed : null,
+      lottery: this.lottery.view(drawSale(c)),
       frontier: c.frontier,
       expiredFrontier: c.expired_frontier,
       batches,
@@ -181,6 +191,7 @@ export class Coordinator {
       this.sql.exec("UPDATE queue_config SET closed = 'ended', ticked_at_ms = ? WHERE id = 1", now_ms);
       return 0;
     }
+    await this.stepDraw(c, now_ms);
     if (now_ms < c.starts_at_ms) return 0;
 
     if (c.woken_at_ms === 0) {
@@ -195,11 +206,10 @@ export class Coordinator {
       this.sql.exec("UPDATE queue_config SET closed = 'sold_out', all_held = 0, ticked_at_ms = ? WHERE id = 1", now_ms);
       return 0;
     }
-    const draw = c.mode === "lottery" ? { saleId: c.sale_id, seed: c.seed } : null;
     const shards: JoinShardCalls[] = Array.from({ length: c.join_shards }, (_, i) =>
       this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)),
     );
-    const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, draw, c.frontier)));
+    const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, c.frontier)));
     const sum = (f: (s: ShardSurvey) => number) => surveys.reduce((n, s) => n + f(s), 0);
     const fresh = this.config()!;
     const admittedRecent = fresh.admitted_total - fresh.admitted_expired;
@@ -224,6 +234,20 @@ export class Coordinator {
     );
     if (places.length > 0) this.admit(places[places.length - 1]!, places.length, now_ms);
     return places.length;
+  }
+
+  /** The draw's next move (./lottery.ts); a new draw voids admissions made from the old draw's places. */
+  private async stepDraw(c: ConfigRow, now_ms: number): Promise<void> {
+    const shards: LotteryShardCalls[] = Array.from({ length: c.join_shards }, (_, i) =>
+      this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)),
+    );
+    const { reopened } = await this.lottery.step(drawSale(c), now_ms, shards);
+    if (reopened && c.frontier?.startsWith("0:")) {
+      this.sql.exec("DELETE FROM queue_batches");
+      this.sql.exec(
+        "UPDATE queue_config SET frontier = NULL, expired_frontier = NULL, admitted_total = 0, admitted_expired = 0 WHERE id = 1",
+      );
+    }
   }
 
   /** The `n` lowest places after the frontier across every shard (each shard's own lowest `n`, merged). */
@@ -273,4 +297,8 @@ export class Coordinator {
     }
     return total;
   }
+}
+
+function drawSale(c: ConfigRow): DrawSale {
+  return { saleId: c.sale_id, mode: c.enabled === 1 ? c.mode : "off", startsAtMs: c.starts_at_ms };
 }

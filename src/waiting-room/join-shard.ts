@@ -1,5 +1,5 @@
 import { markPlace, sampleStride, type LineMark } from "./line";
-import { arrivalPlace, drawKey, drawPlace } from "./place";
+import { arrivalPlace } from "./place";
 
 /**
  * One join shard of a sale's waiting room (spec §9): the customers whose id
@@ -22,8 +22,6 @@ export const JOIN_SHARD_STEPS = [
   CREATE INDEX waiters_used ON waiters (admitted_at_ms) WHERE used_at_ms IS NOT NULL;`,
 ];
 
-/** Draw keys computed per call at most: a shard's backlog after the reveal drains over a few ticks. */
-const DRAWS_PER_CALL_MAX = 2_000;
 /** Places one call returns at most. */
 export const PLACES_PER_CALL_MAX = 1_000;
 
@@ -32,15 +30,10 @@ export interface ShardSurvey {
   /** Admitted customers who held, admitted within the window. */
   usedRecent: number;
   usedTotal: number;
-  /** Lottery joiners whose draw key is not computed yet: the frontier must wait for them. */
+  /** Lottery entrants whose place is not written yet (./lottery-shard.ts): the frontier must wait for them. */
   undrawn: number;
   /** A sample of this shard's places beyond the frontier, with their ranks (see ./line.ts). */
   line: LineMark[];
-}
-
-export interface Draw {
-  saleId: string;
-  seed: string;
 }
 
 /**
@@ -48,7 +41,7 @@ export interface Draw {
  * role, stated here so the coordinator needs no import of the object class.
  */
 export interface JoinShardCalls {
-  survey(windowStartMs: number, draw: Draw | null, frontier: string | null): Promise<ShardSurvey>;
+  survey(windowStartMs: number, frontier: string | null): Promise<ShardSurvey>;
   nextPlaces(after: string | null, limit: number): Promise<string[]>;
 }
 
@@ -81,9 +74,8 @@ export class JoinShard {
     );
   }
 
-  /** Counts for the frontier; with the revealed seed, first computes a bounded batch of draw keys. */
-  async survey(windowStartMs: number, draw: Draw | null, frontier: string | null = null): Promise<ShardSurvey> {
-    if (draw) await this.drawSome(draw);
+  /** Counts for the frontier. */
+  survey(windowStartMs: number, frontier: string | null = null): ShardSurvey {
     const row = this.sql
       .exec<{ joined: number; used_total: number; used_recent: number; undrawn: number }>(
         `SELECT COUNT(*) AS joined,
@@ -121,17 +113,5 @@ export class JoinShard {
       .exec<{ place: string }>("SELECT place FROM waiters WHERE place IS NOT NULL AND place > ? ORDER BY place LIMIT ?", after ?? "", n)
       .toArray()
       .map((r) => r.place);
-  }
-
-  private async drawSome(draw: Draw): Promise<void> {
-    const undrawn = this.sql
-      .exec<{ customer_id: string }>("SELECT customer_id FROM waiters WHERE place IS NULL LIMIT ?", DRAWS_PER_CALL_MAX)
-      .toArray();
-    if (undrawn.length === 0) return;
-    const keys = await Promise.all(undrawn.map((r) => drawKey(draw.seed, draw.saleId, r.customer_id)));
-    // Computed before the writes, so the updates commit together with no await between them.
-    for (const [i, r] of undrawn.entries()) {
-      this.sql.exec("UPDATE waiters SET place = ? WHERE customer_id = ? AND place IS NULL", drawPlace(keys[i]!), r.customer_id);
-    }
   }
 }

@@ -14,8 +14,7 @@ describe("a waiter's status", () => {
     endsAtMs: NOW + 3_600_000,
     prequeueSeconds: 600,
     admitSeconds: 120,
-    commitment: null,
-    seed: null,
+    lottery: null,
     frontier: arrivalPlace(NOW - 30_000, "m"),
     expiredFrontier: arrivalPlace(NOW - 50_000, "m"),
     batches: [
