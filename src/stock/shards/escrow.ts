@@ -57,7 +57,8 @@ export class Escrow {
   /** Units of this shard's last grant; it refills when fewer than a quarter of that remain. */
   private lastGrant = 0;
   private refilling: Promise<Refilled> | null = null;
-  private recalling: Promise<Recalled> | null = null;
+  /** The pool's recalls in flight, by the shard each spares: a recall that spared another shard says nothing of that one. */
+  private readonly recalling = new Map<number | null, Promise<Recalled>>();
   /**
    * Until then, this shard's pool said it was out (or the pool's recall found
    * nothing): a shard refuses from its own allotment without asking again.
@@ -65,6 +66,14 @@ export class Escrow {
    * coming back elsewhere; it is what keeps a sold-out stampede off the pool.
    */
   private emptyUntilMs = 0;
+  /**
+   * On the pool: the shard the recall that found every other object dry spared
+   * (null: it spared none). That shard's own units were not counted, so the
+   * verdict answers that shard alone; any other asker recalls again.
+   */
+  private emptySpared: number | null = null;
+  /** Batches the pool sent: a recall that saw them go out cannot prove the SKU out (they are free on a sibling). */
+  private sentBatches = 0;
   private known: Role | null = null;
   private readonly moved: MovedKeys;
   /** Units that holds waiting on this shard still need: the next refill asks for all of them at once. */
@@ -123,9 +132,19 @@ export class Escrow {
     return Number.isFinite(paceUnits) ? Math.min(ESCROW.grant_units_max, Math.max(0, Math.floor(paceUnits))) : 0;
   }
 
-  /** Whether the pool said it was out less than the bound ago. */
-  knownEmpty(now_ms: number): boolean {
-    return now_ms < this.emptyUntilMs;
+  /**
+   * Whether the pool said it was out less than the bound ago. On the pool,
+   * `asker` is the shard asking: the verdict holds for it only if the recall
+   * behind it counted every object but that shard.
+   */
+  knownEmpty(now_ms: number, asker?: number): boolean {
+    if (now_ms >= this.emptyUntilMs) return false;
+    return asker === undefined || this.emptySpared === null || this.emptySpared === asker;
+  }
+
+  private markEmpty(spared: number | null): void {
+    this.emptyUntilMs = this.now() + this.soldOutBoundMs;
+    this.emptySpared = spared;
   }
 
   /**
@@ -260,7 +279,7 @@ export class Escrow {
         // A SKU's own object that serves holds again (shards back to 1) refills from its old shards.
         if (role.shard === null) {
           const { units } = await this.recall(role, null, "all");
-          if (units === 0) this.emptyUntilMs = this.now() + this.soldOutBoundMs;
+          if (units === 0) this.markEmpty(null);
           return units;
         }
         this.poolCalls += 1;
@@ -273,7 +292,7 @@ export class Escrow {
           });
         if (granted === "later") return "later";
         if (!granted) {
-          this.emptyUntilMs = this.now() + this.soldOutBoundMs;
+          this.markEmpty(null);
           return 0;
         }
         this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...granted, peer: POOL }, this.now()));
@@ -293,22 +312,30 @@ export class Escrow {
    * batch is the larger of the shard's pace and a share that shrinks with the
    * pool, so the tail is spread, not stranded, and a hot shard's refills do
    * not multiply as the pool empties. With nothing to send it answers null
-   * (the SKU is out: nothing here, nothing free on any sibling) or "later"
-   * (siblings kept units at their pace, which they are selling).
+   * only when the SKU is out for this shard: the pool is empty and a recall
+   * that spared only this shard found every other object dry while the pool
+   * sent nothing (else a batch left for a sibling, which still has it free).
+   * Otherwise "later": siblings kept units at their pace, which they are
+   * selling, or units moved while it asked; the shard asks again.
    */
   async grant(role: Role, shard: number, wanted: number, news?: ShardNews): Promise<Grant> {
     const paceUnits = this.heard(news, this.now());
     let keptUnits = 0;
-    if (this.available() < wanted && role.span > 1 && !this.knownEmpty(this.now())) {
+    let provenOut = this.knownEmpty(this.now(), shard);
+    if (this.available() < wanted && role.span > 1 && !provenOut) {
+      const sentBefore = this.sentBatches;
       const recalled = await this.recall(role, shard, "pace");
       keptUnits = recalled.keptUnits;
-      if (recalled.units === 0 && keptUnits === 0 && this.available() === 0) this.emptyUntilMs = this.now() + this.soldOutBoundMs;
+      provenOut = recalled.units === 0 && keptUnits === 0 && this.sentBatches === sentBefore;
+      if (provenOut && this.available() <= 0) this.markEmpty(shard);
     }
     const pool = this.available();
-    if (pool <= 0) return keptUnits > 0 ? "later" : null;
+    if (pool <= 0) return provenOut && keptUnits === 0 ? null : "later";
     const share = Math.ceil(pool / (2 * Math.max(1, role.shards)));
     const batch = Math.min(ESCROW.grant_units_max, Math.max(wanted, paceUnits, share));
-    return this.ledger.tables.tx(() => sendUnits(this.ledger.tables, shard, batch, this.now()));
+    const sent = this.ledger.tables.tx(() => sendUnits(this.ledger.tables, shard, batch, this.now()));
+    if (sent) this.sentBatches += 1;
+    return sent;
   }
 
   /**
@@ -320,10 +347,16 @@ export class Escrow {
    */
   recall(role: Role, except: number | null, keep: "pace" | "all"): Promise<Recalled> {
     if (keep === "all") return this.takeBack(role, except, false);
-    this.recalling ??= this.takeBack(role, except, true).finally(() => {
-      this.recalling = null;
-    });
-    return this.recalling;
+    const shared = this.recalling.get(except);
+    if (shared) return shared;
+    const fresh = this.takeBack(role, except, true).finally(() => this.recalling.delete(except));
+    this.recalling.set(except, fresh);
+    return fresh;
+  }
+
+  /** Every refill and recall this object has in flight (for tests that audit a SKU at rest). */
+  inFlight(): Array<Promise<unknown>> {
+    return [...(this.refilling ? [this.refilling] : []), ...this.recalling.values()];
   }
 
   private async takeBack(role: Role, except: number | null, keepPace: boolean): Promise<Recalled> {

@@ -402,14 +402,7 @@ async function quiesce(run: Run): Promise<Array<{ shard: number | null; part: Sh
   return Promise.all(
     objects(run).map(async ({ shard, stub }) => {
       const part = await runInDurableObject(stub, async (o: SkuObject) => {
-        const escrow = o.escrow as unknown as { refilling: Promise<number> | null; recalling: Promise<number> | null };
-        // Escrow's private single-flight promises: if they are renamed, fail here rather than audit a SKU in motion.
-        if (!("refilling" in escrow && "recalling" in escrow))
-          throw new Error("Escrow no longer has refilling/recalling: update quiesce()");
-        for (let i = 0; i < 8 && (escrow.refilling || escrow.recalling); i++) {
-          await escrow.refilling?.catch(() => 0);
-          await escrow.recalling?.catch(() => 0);
-        }
+        for (let i = 0; i < 8 && o.escrow.inFlight().length > 0; i++) await Promise.allSettled(o.escrow.inFlight());
         return o.part(false);
       });
       return { shard, part };
