@@ -80,7 +80,7 @@ export interface paths {
         };
         /**
          * A WebSocket pushing the SKU's public levels on every change
-         * @description Public: no credential needed (a present one must be valid). The socket first receives the SKU's current levels, then a message on every change, at most about 4 a second (changes within 250 ms fold into one message carrying the latest levels; the last state is never dropped). Every message is a `LiveLevels` JSON text. Send `ping` to get `pong` (answered without waking the object) or `refresh` to get the latest levels again; anything else closes the socket with 1003.
+         * @description Public: no credential needed (a present one must be valid). The socket first receives the SKU's current levels, then a message on every change, at most about 4 a second (changes within 250 ms fold into one message carrying the latest levels; the last state is never dropped). Every message is a `LiveLevels` JSON text. Send `ping` to get `pong` (answered without waking the object) or `refresh` to get the latest levels again; anything else closes the socket with 1003. A socket that sends nothing for 10 minutes is closed with 1001 (send `ping` to keep it), and one client address may hold at most 20 sockets per SKU (more are refused `429 rate_limited`).
          */
         get: operations["watchSkuLevels"];
         put?: never;
@@ -1791,7 +1791,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Switching Protocols: the WebSocket is open. The socket first receives the SKU's current levels, then a message on every change, at most about 4 a second (changes within 250 ms fold into one message carrying the latest levels; the last state is never dropped). Every message is a `LiveLevels` JSON text. Send `ping` to get `pong` (answered without waking the object) or `refresh` to get the latest levels again; anything else closes the socket with 1003. */
+            /** @description Switching Protocols: the WebSocket is open. The socket first receives the SKU's current levels, then a message on every change, at most about 4 a second (changes within 250 ms fold into one message carrying the latest levels; the last state is never dropped). Every message is a `LiveLevels` JSON text. Send `ping` to get `pong` (answered without waking the object) or `refresh` to get the latest levels again; anything else closes the socket with 1003. A socket that sends nothing for 10 minutes is closed with 1001 (send `ping` to keep it), and one client address may hold at most 20 sockets per SKU (more are refused `429 rate_limited`). */
             101: {
                 headers: {
                     Upgrade: components["headers"]["Upgrade"];
@@ -1849,6 +1849,17 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Upgrade: components["headers"]["Upgrade"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: over a rate budget; `Retry-After` (and `retryAfterSeconds`) say when to come back */
+            429: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

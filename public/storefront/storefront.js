@@ -116,8 +116,12 @@ function startFeed(sku) {
   socket.addEventListener("open", () => {
     clearTimeout(giveUp);
     $("feed").textContent = "live (WebSocket)";
+    // The server closes a socket that says nothing for 10 minutes.
+    const keepAlive = setInterval(() => socket.send("ping"), 4 * 60_000);
+    socket.addEventListener("close", () => clearInterval(keepAlive));
   });
   socket.addEventListener("message", (event) => {
+    if (event.data === "pong") return;
     const msg = JSON.parse(event.data);
     if (msg.type === "levels" && msg.sku === sku) renderLevels(msg.available, msg.status);
   });

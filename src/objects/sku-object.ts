@@ -211,7 +211,8 @@ export class SkuObject extends DurableObject<Env> {
       this.liveShards.clear();
       await this.escrow.onShards(role, (s) => s.watchLive());
     }
-    return this.live.accept(role.sku);
+    // The edge's view of the client (Cloudflare sets it; absent in local tools), for the per-client socket cap.
+    return this.live.accept(role.sku, request.headers.get("cf-connecting-ip"));
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

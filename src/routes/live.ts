@@ -20,7 +20,9 @@ const PROTOCOL =
   "The socket first receives the SKU's current levels, then a message on every change, at most about 4 a second " +
   "(changes within 250 ms fold into one message carrying the latest levels; the last state is never dropped). " +
   "Every message is a `LiveLevels` JSON text. Send `ping` to get `pong` (answered without waking the object) " +
-  "or `refresh` to get the latest levels again; anything else closes the socket with 1003.";
+  "or `refresh` to get the latest levels again; anything else closes the socket with 1003. " +
+  "A socket that sends nothing for 10 minutes is closed with 1001 (send `ping` to keep it), " +
+  "and one client address may hold at most 20 sockets per SKU (more are refused `429 rate_limited`).";
 
 export const liveRoutes = router().openapi(
   createRoute({
@@ -40,7 +42,7 @@ export const liveRoutes = router().openapi(
       },
       // A WebSocket's success is 101, never 2xx; `default` keeps the contract's "at least one success" rule true to it.
       default: { description: "Any other status: a problem document", content: { "application/problem+json": { schema: Problem } } },
-      ...problems(400, 401, 404, 426, 503),
+      ...problems(400, 401, 404, 426, 429, 503),
     },
   }),
   async (c) => {

@@ -16,6 +16,12 @@ export const LIVE = {
   sockets_max: 10_000,
   /** Failed reads of the levels retried (one window apart) before the push waits for the next change. */
   read_retries_max: 3,
+  /** Sockets one client address may hold on one SKU, so one client cannot take them all (issue 22 item 4). */
+  sockets_per_client_max: 20,
+  /** A socket that sent nothing (not even `ping`) for this long is closed (1001); clients ping to stay. */
+  idle_ms: 10 * 60 * 1000,
+  /** How often a broadcast also looks for idle sockets. */
+  idle_sweep_every_ms: 60 * 1000,
 } as const;
 
 /** The coalescing window for this many sockets: LIVE.window_ms, widened to keep within the send budget. */
@@ -35,7 +41,12 @@ const REFRESH = "refresh";
 export interface LiveAttachment {
   sku: string;
   connectedAtMs: number;
+  /** The last `refresh` (a `ping` is answered by the runtime, which keeps its own timestamp). */
+  lastMessageAtMs?: number;
 }
+
+/** The tag of one client address's sockets, to count them without reading every socket. */
+const clientTag = (client: string) => `client:${client}`.slice(0, 256);
 
 /**
  * Live sockets of one SKU's object, on the WebSocket Hibernation API, and the
@@ -55,6 +66,7 @@ export class LivePush {
   private failures = 0;
   private lastKey: string | null = null;
   private lastSentMs = 0;
+  private lastSweepMs = 0;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -70,15 +82,24 @@ export class LivePush {
     return this.watchers > 0;
   }
 
-  /** Accepts an upgrade: the socket gets the current levels at once, then every change. */
-  async accept(sku: string): Promise<Response> {
+  /** Accepts an upgrade from a client `address` (when known): the socket gets the current levels at once, then every change. */
+  async accept(sku: string, address: string | null = null): Promise<Response> {
+    if (this.watchers >= LIVE.sockets_max) this.closeIdle(Date.now());
+    if (address !== null && this.ctx.getWebSockets(clientTag(address)).length >= LIVE.sockets_per_client_max) {
+      return problemResponse(
+        "rate_limited",
+        `This address already has ${LIVE.sockets_per_client_max} live sockets on this SKU.`,
+        { retryAfterSeconds: 30 },
+        { "retry-after": "30" },
+      );
+    }
     if (this.watchers >= LIVE.sockets_max) {
       return problemResponse("unavailable", `This SKU already has ${LIVE.sockets_max} live sockets.`, {}, { "retry-after": "5" });
     }
     const levels = await this.read();
     if (!levels) return problemResponse("not_found", `No SKU "${sku}".`);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [TAG]);
+    this.ctx.acceptWebSocket(server, address === null ? [TAG] : [TAG, clientTag(address)]);
     server.serializeAttachment({ sku, connectedAtMs: Date.now() } satisfies LiveAttachment);
     // The first watcher's levels are what every socket has seen; later ones may be a window ahead of the rest.
     if (this.watchers === 0) this.lastKey = levelsKey(levels);
@@ -104,6 +125,8 @@ export class LivePush {
       ws.close(1003, `Send "${PING}" or "${REFRESH}"; levels come from the server.`);
       return;
     }
+    const seen = ws.deserializeAttachment() as LiveAttachment | null;
+    if (seen) ws.serializeAttachment({ ...seen, lastMessageAtMs: Date.now() } satisfies LiveAttachment);
     let levels: LiveLevels | null;
     try {
       levels = await this.read();
@@ -114,6 +137,24 @@ export class LivePush {
     if (!levels) return;
     if (levelsKey(levels) !== this.lastKey) this.broadcast(levels);
     else ws.send(JSON.stringify(levels));
+  }
+
+  /** Closes sockets that showed no sign of life for LIVE.idle_ms (bounded by the sockets there are). */
+  private closeIdle(now_ms: number): void {
+    this.lastSweepMs = now_ms;
+    const sockets = this.ctx.getWebSockets(TAG);
+    for (let i = 0; i < sockets.length && i < LIVE.sockets_max; i++) {
+      const ws = sockets[i]!;
+      const a = ws.deserializeAttachment() as LiveAttachment | null;
+      const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+      const seen_ms = Math.max(a?.connectedAtMs ?? now_ms, a?.lastMessageAtMs ?? 0, pinged);
+      if (now_ms - seen_ms <= LIVE.idle_ms) continue;
+      try {
+        ws.close(1001, `Idle: send "${PING}" at least every ${LIVE.idle_ms / 60_000} minutes to keep the socket.`);
+      } catch {
+        // Already closing.
+      }
+    }
   }
 
   onClose(ws: WebSocket, code: number): void {
@@ -161,6 +202,7 @@ export class LivePush {
   private broadcast(levels: LiveLevels): void {
     this.lastKey = levelsKey(levels);
     this.lastSentMs = Date.now();
+    if (this.lastSentMs - this.lastSweepMs >= LIVE.idle_sweep_every_ms) this.closeIdle(this.lastSentMs);
     const text = JSON.stringify(levels);
     const sockets = this.ctx.getWebSockets(TAG);
     let open = 0;
