@@ -167,6 +167,9 @@ try {
   for (let i = 0; i < 60 && stripe.undelivered() > 0; i++) await sleep(500);
   answering = false;
   const secured = await secure;
+  // The last pay-again stories started payments of their own: let those settle too.
+  if (secured.payAgain > 0) await settle(client, admin, lastKillMs, 30_000, log);
+  for (let i = 0; i < 60 && stripe.undelivered() > 0; i++) await sleep(500);
   log(`auditing ${ledger.holds.size} acknowledged holds, ${ledger.orders.size} orders`);
   result = await audit({ client, ledger, admin, lastKillMs });
   // Money: the fake Stripe's ledger against the orders, then once more after a reconciliation run.

@@ -258,11 +258,13 @@ export class FakeStripeServer {
     return { status: 200, body: { object: "list", url: "/v1/payment_intents", has_more: from + limit < all.length, data } };
   }
 
-  /** `metadata['orderId']:'ord_x'`, the one query the Worker makes. */
+  /** `metadata['orderId']:'ord_x'`, optionally `AND metadata['attempt']:'2'`: the queries the Worker makes. */
   private search(q: URLSearchParams): Reply {
-    const m = /^metadata\['([A-Za-z]+)'\]:'([^']*)'$/.exec(q.get("query") ?? "");
-    if (!m) return { status: 400, body: { error: { type: "invalid_request_error", message: "unsupported search query" } } };
-    const data = [...this.intents.values()].filter((i) => i.metadata[m[1]!] === m[2]).reverse();
+    const clauses = (q.get("query") ?? "").split(" AND ").map((c) => /^metadata\['([A-Za-z]+)'\]:'([^']*)'$/.exec(c.trim()));
+    if (clauses.length === 0 || clauses.some((m) => m === null)) {
+      return { status: 400, body: { error: { type: "invalid_request_error", message: "unsupported search query" } } };
+    }
+    const data = [...this.intents.values()].filter((i) => clauses.every((m) => i.metadata[m![1]!] === m![2])).reverse();
     return { status: 200, body: { object: "search_result", url: "/v1/payment_intents/search", has_more: false, next_page: null, data } };
   }
 
