@@ -640,7 +640,10 @@ export interface components {
             errors?: components["schemas"]["FieldError"][];
             /** @description `invalid_amount`: the currency's decimals (ISO 4217 exponent) the amount is counted in. */
             minorUnits?: number;
-            total?: components["schemas"]["Money"] & unknown;
+            /** @description `total_changed`: the order's total, in the minor unit of `currency`. */
+            total?: number;
+            /** @description `total_changed`: the order's currency. */
+            currency?: string;
             /** @description `insufficient_stock`, `sold_out`: units available now. */
             available?: number;
             /** @description `limit_exceeded`: units the customer may still take. */
@@ -1133,6 +1136,7 @@ export interface components {
             holdIds: string[];
             /** @example pm_card_visa */
             paymentMethod: string;
+            expectedTotal?: components["schemas"]["Money"] & unknown;
         } | {
             items: {
                 /** @example tee-black-m */
@@ -1141,6 +1145,7 @@ export interface components {
             }[];
             /** @example pm_card_visa */
             paymentMethod: string;
+            expectedTotal?: components["schemas"]["Money"] & unknown;
         };
         PayInput: {
             /** @example pm_card_visa */

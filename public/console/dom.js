@@ -1,5 +1,7 @@
 // Tiny DOM helpers: the console has no framework and no build step.
 
+import { formatMoney } from "../shared/money.js";
+
 /** h("div.card", { onclick }, child, ...): an element; strings become text nodes, never HTML. */
 export function h(tag, props = {}, ...children) {
   // Props are optional: a first argument that is content is the first child.
@@ -36,7 +38,8 @@ export function fill(el, ...children) {
 }
 
 export const fmt = {
-  money: (m) => (m ? `${(m.amount / 100).toFixed(2)} ${m.currency.toUpperCase()}` : "—"),
+  /** In the currency's own units (1900 jpy is ¥1,900, 19000 kwd is KWD 19.000): the formatter every page shares. */
+  money: (m) => formatMoney(m),
   time: (iso) => (iso ? new Date(iso).toLocaleString() : "—"),
   /** datetime-local input value for an ISO instant, in the browser's zone. */
   localInput: (iso) => {

@@ -4,7 +4,12 @@
 // GET /v1/me/holds after a reload; a sale's waiting room (spec §9): a hold it
 // refuses joins the line, shows the shopper's place, and goes through once
 // admitted; checkout and payment retry with the simulated provider. Every
-// state-changing call carries an Idempotency-Key.
+// state-changing call carries an Idempotency-Key. Prices are the server's: the
+// price a hold gets now (`currentPrice`, and `price` in live messages), each
+// hold's own price in the cart, and the total checkout is told to expect;
+// countdowns run on the server's clock.
+
+import { formatMoney } from "../shared/money.js";
 
 const params = new URLSearchParams(location.search);
 const API = apiOrigin(params.get("api"));
@@ -28,14 +33,22 @@ function apiOrigin(asked) {
 }
 
 const $ = (id) => document.getElementById(id);
-const state = { sku: null, holds: new Map(), feed: null, order: null, admission: null, line: null };
+const state = { sku: null, holds: new Map(), feed: null, order: null, admission: null, line: null, clockOffsetMs: 0 };
 
 function say(text) {
   $("message").textContent = text ?? "";
 }
 
-function money({ amount, currency }) {
-  return new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase() }).format(amount / 100);
+const money = (m) => formatMoney(m);
+
+/** The server's clock: the browser's may be minutes off, and a hold expires by the server's. */
+function serverNow() {
+  return Date.now() + state.clockOffsetMs;
+}
+
+/** Learns the server's time from a response's Date header (whole seconds: the middle of that second). */
+function noteServerTime(serverMs) {
+  if (Number.isFinite(serverMs)) state.clockOffsetMs = serverMs - Date.now();
 }
 
 /** One API call; a problem document becomes a thrown Error carrying its code. */
@@ -46,6 +59,8 @@ async function api(method, path, { body, key, auth = true, extra = {} } = {}) {
   if (body !== undefined) headers["content-type"] = "application/json";
   if (key) headers["idempotency-key"] = key;
   const res = await fetch(`${API}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const date = res.headers.get("date");
+  if (date) noteServerTime(Date.parse(date) + 500);
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const err = new Error(data?.detail ?? `${res.status}`);
@@ -58,6 +73,23 @@ async function api(method, path, { body, key, auth = true, extra = {} } = {}) {
 }
 
 // --- The product and its live level -------------------------------------------
+
+/**
+ * The price a hold would get now, and the list price struck through beside it
+ * only while a live sale sets a different one: an upcoming or ended sale is
+ * named, never shown as the price.
+ */
+function renderPrice(current, list, sale) {
+  $("price").textContent = current ? money(current) : money(list);
+  $("list-price").textContent = current && current.amount !== list.amount ? money(list) : "";
+  const note =
+    !sale || sale.state === "live"
+      ? ""
+      : sale.state === "upcoming"
+        ? `${sale.name}: ${money(sale.price)} from ${new Date(sale.startsAt).toLocaleString()}`
+        : "";
+  $("sale-note").textContent = note;
+}
 
 function renderLevels(available, status) {
   $("left").textContent = status === "sold_out" || available === 0 ? "Sold out" : `${available} left`;
@@ -72,9 +104,9 @@ async function showSku(sku) {
   const view = await api("GET", `/v1/skus/${encodeURIComponent(sku)}`, { auth: false });
   $("product").hidden = false;
   $("name").textContent = view.name;
-  $("price").textContent = money(view.sale?.price ?? view.price);
-  // The list price is struck through only when the sale's price differs from it.
-  $("list-price").textContent = view.sale && view.sale.price.amount !== view.price.amount ? money(view.price) : "";
+  state.sale = view.sale;
+  state.lastStatus = view.status;
+  renderPrice(view.currentPrice, view.price, view.sale);
   renderLevels(view.available, view.status);
   startFeed(sku);
 }
@@ -95,6 +127,7 @@ function startFeed(sku) {
     feed.timer = setInterval(async () => {
       try {
         const view = await api("GET", `/v1/skus/${encodeURIComponent(sku)}`, { auth: false });
+        renderPrice(view.currentPrice, view.price, view.sale);
         renderLevels(view.available, view.status);
       } catch (err) {
         say(`Could not refresh: ${err.message}`);
@@ -123,13 +156,38 @@ function startFeed(sku) {
   socket.addEventListener("message", (event) => {
     if (event.data === "pong") return;
     const msg = JSON.parse(event.data);
-    if (msg.type === "levels" && msg.sku === sku) renderLevels(msg.available, msg.status);
+    if (msg.type !== "levels" || msg.sku !== sku) return;
+    noteServerTime(Date.parse(msg.at));
+    // A sale that started or ended since the page loaded: its name and window come with a fresh read.
+    if (msg.status !== state.lastStatus && state.lastStatus !== undefined) refreshSale(sku);
+    state.lastStatus = msg.status;
+    renderPrice(msg.price, msg.listPrice, state.sale);
+    renderLevels(msg.available, msg.status);
   });
   socket.addEventListener("error", () => poll());
   socket.addEventListener("close", () => poll());
 }
 
+async function refreshSale(sku) {
+  try {
+    const view = await api("GET", `/v1/skus/${encodeURIComponent(sku)}`, { auth: false });
+    state.sale = view.sale;
+    renderPrice(view.currentPrice, view.price, view.sale);
+  } catch {
+    // The live message already showed the price; the sale's name can wait for the next one.
+  }
+}
+
 // --- Holds and the cart ----------------------------------------------------------
+
+/** The cart's total: each hold at its own price (a price edit after the hold does not change it); null when mixed currencies. */
+function cartTotal() {
+  const holds = [...state.holds.values()].filter((h) => h.status === "held");
+  if (holds.length === 0) return null;
+  const currencies = new Set(holds.map((h) => h.unitPrice.currency));
+  if (currencies.size !== 1) return null;
+  return { amount: holds.reduce((sum, h) => sum + h.quantity * h.unitPrice.amount, 0), currency: [...currencies][0] };
+}
 
 function renderCart() {
   const list = $("holds");
@@ -138,6 +196,10 @@ function renderCart() {
     const li = document.createElement("li");
     li.dataset.holdId = hold.holdId;
     li.append(`${hold.quantity} × ${hold.sku} (${hold.status}) `);
+    const price = document.createElement("span");
+    price.className = "hold-price";
+    price.textContent = `${money(hold.unitPrice)} each = ${money({ amount: hold.quantity * hold.unitPrice.amount, currency: hold.unitPrice.currency })} `;
+    li.append(price);
     const countdown = document.createElement("span");
     countdown.className = "countdown";
     countdown.dataset.expiresAt = hold.expiresAt;
@@ -152,6 +214,8 @@ function renderCart() {
     }
     list.append(li);
   }
+  const total = cartTotal();
+  $("cart-total").textContent = total ? money(total) : "";
   $("cart").hidden = state.holds.size === 0;
   tick();
 }
@@ -159,7 +223,7 @@ function renderCart() {
 /** Countdowns to each hold's expiresAt; a hold past it leaves the cart. */
 function tick() {
   for (const el of document.querySelectorAll(".countdown")) {
-    const ms = Date.parse(el.dataset.expiresAt) - Date.now();
+    const ms = Date.parse(el.dataset.expiresAt) - serverNow();
     if (ms <= 0) {
       el.textContent = "expired";
       state.holds.delete(el.parentElement.dataset.holdId);
@@ -177,7 +241,7 @@ async function takeHold(event) {
 
 /** A hold; a sale with a waiting room refuses it without an admission, so the shopper joins the line and it is tried again once admitted. */
 async function holdNow(quantity) {
-  const admission = state.admission && Date.parse(state.admission.expiresAt) > Date.now() ? state.admission : null;
+  const admission = state.admission && Date.parse(state.admission.expiresAt) > serverNow() ? state.admission : null;
   try {
     const extra = admission ? { "holdfast-admission": admission.token } : {};
     const hold = await api("POST", `/v1/skus/${encodeURIComponent(state.sku)}/holds`, {
@@ -267,9 +331,11 @@ async function checkout(event) {
   event.preventDefault();
   const holdIds = [...state.holds.values()].filter((h) => h.status === "held").map((h) => h.holdId);
   if (holdIds.length === 0) return say("Hold something first.");
+  // The total the shopper saw: the server refuses (total_changed) rather than charge another.
+  const expectedTotal = cartTotal();
   try {
     const order = await api("POST", "/v1/checkout", {
-      body: { holdIds, paymentMethod: $("payment-method").value },
+      body: { holdIds, paymentMethod: $("payment-method").value, ...(expectedTotal && { expectedTotal }) },
       key: crypto.randomUUID(),
     });
     for (const id of holdIds) state.holds.delete(id);

@@ -42,10 +42,13 @@ export async function lookup(kind: string, id: string, now_ms = Date.now()): Pro
   const hit = await caches.default.match(key);
   // A request that answered while this one waited on the cache put its copy in memory first.
   if (!hit) return remembered(kind, id);
+  // The location's cache may keep a copy past its expiry (max-age is whole seconds, and a purge
+  // elsewhere does not reach it): the expiry stored with it decides.
   const expiresAtMs = Number(hit.headers.get(EXPIRES_HEADER));
+  if (!(expiresAtMs > now_ms)) return remembered(kind, id);
   const headers = Object.fromEntries([...hit.headers].filter(([name]) => name !== EXPIRES_HEADER));
   const entry: Entry = { status: hit.status, text: await hit.text(), headers, expiresAtMs };
-  if (expiresAtMs > now_ms) memo.set(key.url, entry, expiresAtMs);
+  memo.set(key.url, entry, expiresAtMs);
   return entry;
 }
 

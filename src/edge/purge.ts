@@ -3,6 +3,7 @@ import { forget } from "./cache";
 import { objectName } from "../stock/addressing";
 import { knownShards } from "../stock/shards/hold-routing";
 import { forgetVerdict } from "./verdicts";
+import { purgeQueue } from "../waiting-room/admission";
 
 /**
  * Drops this location's cached views after a merchant change, so the merchant
@@ -22,7 +23,14 @@ export function purgeSku(c: AppContext, ...skus: string[]): void {
   }
 }
 
+/**
+ * Every write of a sale (its end and the dev clock included) clears all the
+ * edge keeps about it: the sale's view, its SKUs' views and verdicts, its
+ * waiting room's state and the SKUs' lists of queued sales (else a hold on an
+ * alwaysOn SKU is still sent to the ended sale's waiting room).
+ */
 export function purgeSale(c: AppContext, saleId: string, skus: readonly string[]): void {
   forget(c, "sale", saleId);
   purgeSku(c, ...skus);
+  purgeQueue(c, saleId, skus);
 }

@@ -1,7 +1,7 @@
 import type { OrderItemRow } from "../db/schema";
 import { sha256Hex } from "../domain/canonical-json";
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
-import type { Hold } from "../domain/types";
+import type { Hold, Money } from "../domain/types";
 import type { IdempotencyKey } from "../idempotency/rule";
 import { holdStub, placeOfHold } from "../stock/addressing";
 import { reserveFor } from "../stock/shards/hold-routing";
@@ -12,6 +12,8 @@ import { orderView, type OrderView } from "./view";
 
 export type CheckoutInput = ({ holdIds: string[] } | { items: Array<{ sku: string; quantity: number }> }) & {
   paymentMethod: string;
+  /** The total the shopper was shown; a different one is refused `total_changed`. */
+  expectedTotal?: Money | undefined;
 };
 
 type Taken = { ok: true; holds: Hold[] } | (Refusal & { sku: string; replayed?: boolean });
@@ -53,12 +55,25 @@ export async function checkout(
     quantity: h.quantity,
     unitAmount: h.unitPrice.amount,
   }));
+  const total = { amount: items.reduce((sum, i) => sum + i.quantity * i.unitAmount, 0), currency: [...currencies][0]! };
+  const expected = input.expectedTotal;
+  if (expected && (expected.amount !== total.amount || expected.currency !== total.currency)) {
+    await releaseHolds(env, orderId, taken.holds);
+    return refuse(
+      "total_changed",
+      `The order comes to ${total.amount} ${total.currency}, not the ${expected.amount} ${expected.currency} expected.`,
+      {
+        total: total.amount,
+        currency: total.currency,
+      },
+    );
+  }
   const order = {
     orderId,
     customerId,
     status: "pending_payment" as const,
-    totalAmount: items.reduce((sum, i) => sum + i.quantity * i.unitAmount, 0),
-    currency: [...currencies][0]!,
+    totalAmount: total.amount,
+    currency: total.currency,
     paymentProvider: providerName(env),
     paymentMethod: input.paymentMethod,
     paymentAttempt: 1,

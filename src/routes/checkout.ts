@@ -8,7 +8,7 @@ import { reportAdmissionUsed, requireAdmissions } from "../waiting-room/admissio
 import type { AdmissionClaims } from "../waiting-room/tokens";
 import { checkout } from "../orders/checkout";
 import { enforceRateLimits } from "../edge/rate-limit";
-import { AdmissionHeaders, HoldId, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
+import { AdmissionHeaders, HoldId, jsonBody, jsonResponse, Money, problems, SkuId } from "./schemas";
 import { Order } from "./order-schemas";
 import type { OrderView } from "../orders/view";
 
@@ -17,15 +17,21 @@ export const PaymentMethod = z
   .regex(/^pm_[A-Za-z0-9_]{1,96}$/, "a Stripe PaymentMethod id, e.g. pm_card_visa")
   .openapi({ example: "pm_card_visa" });
 
+const ExpectedTotal = Money.optional().openapi({
+  description:
+    "The total the shopper was shown (amount in the currency's minor unit). When the order's total differs (a price changed since), the checkout is refused `409 total_changed` with the actual `total` and `currency`, and every hold it moved is released.",
+});
+
 const CheckoutBody = z
   .union([
-    z.strictObject({ holdIds: z.array(HoldId).min(1).max(50), paymentMethod: PaymentMethod }),
+    z.strictObject({ holdIds: z.array(HoldId).min(1).max(50), paymentMethod: PaymentMethod, expectedTotal: ExpectedTotal }),
     z.strictObject({
       items: z
         .array(z.strictObject({ sku: SkuId, quantity: z.number().int().min(1).max(10_000) }))
         .min(1)
         .max(50),
       paymentMethod: PaymentMethod,
+      expectedTotal: ExpectedTotal,
     }),
   ])
   .openapi("CheckoutInput");

@@ -3,7 +3,6 @@ import { router } from "../http/context";
 import { getSale, putSale } from "../sales/store";
 import { cachedPublic } from "../edge/cache";
 import { purgeSale } from "../edge/purge";
-import { purgeQueue } from "../waiting-room/admission";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
 import { ANYONE, IdempotencyHeaders, jsonBody, jsonResponse, Money, Problem, problems, queryInt, SaleId, SkuId } from "./schemas";
 import { badCursor } from "../platform/cursor";
@@ -114,11 +113,6 @@ export const saleRoutes = router()
       if (!written.ok) throw problemOf(written);
       const { created, sale } = written.value;
       purgeSale(
-        c,
-        saleId,
-        sale.items.map((i) => i.sku),
-      );
-      purgeQueue(
         c,
         saleId,
         sale.items.map((i) => i.sku),

@@ -101,7 +101,8 @@ export const Problem = z
       .int()
       .optional()
       .openapi({ description: "`invalid_amount`: the currency's decimals (ISO 4217 exponent) the amount is counted in." }),
-    total: Money.optional().openapi({ description: "`total_changed`: the total the order would be charged." }),
+    total: z.number().int().optional().openapi({ description: "`total_changed`: the order's total, in the minor unit of `currency`." }),
+    currency: z.string().optional().openapi({ description: "`total_changed`: the order's currency." }),
     available: z.number().int().optional().openapi({ description: "`insufficient_stock`, `sold_out`: units available now." }),
     remaining: z.number().int().optional().openapi({ description: "`limit_exceeded`: units the customer may still take." }),
     perCustomerLimit: z.number().int().optional().openapi({ description: "`limit_exceeded`: the sale's per-customer limit." }),

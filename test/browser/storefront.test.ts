@@ -78,7 +78,9 @@ describe("the example storefront", () => {
     await page.fill("#quantity", "2");
     await page.click("#hold");
     const cart = page.getByTestId("holds");
-    await expect.poll(() => cart.textContent(), { timeout: 10_000 }).toMatch(/2 × kit-cap \(held\) expires in (10:00|9:\d\d)/);
+    await expect
+      .poll(() => cart.textContent(), { timeout: 10_000 })
+      .toMatch(/2 × kit-cap \(held\) \$19\.00 each = \$38\.00 expires in (10:00|9:\d\d)/);
 
     // The cart survives a reload once GET /v1/me/holds has it (about a second behind the object).
     await expect
@@ -93,7 +95,7 @@ describe("the example storefront", () => {
       )
       .toBe(1);
     await page.reload();
-    await expect.poll(() => cart.textContent(), { timeout: 10_000 }).toMatch(/2 × kit-cap \(held\) expires in/);
+    await expect.poll(() => cart.textContent(), { timeout: 10_000 }).toMatch(/2 × kit-cap \(held\) \$19\.00 each = \$38\.00 expires in/);
 
     await page.selectOption("#payment-method", "pm_card_visa");
     await page.click("#checkout");
@@ -144,7 +146,7 @@ describe("the example storefront", () => {
     expect((await call(api.origin, "POST", `/v1/skus/${sku}/adjustments`, admin, { delta: 10, reason: "restock" })).status).toBe(200);
     await expect
       .poll(() => page.getByTestId("holds").textContent(), { timeout: 20_000 })
-      .toMatch(new RegExp(`1 × ${sku} \\(held\\) expires in`));
+      .toMatch(new RegExp(`1 × ${sku} \\(held\\) \\$15\\.00 each = \\$15\\.00 expires in`));
     expect(await line.textContent()).toBe("It's your turn.");
     expect(await page.getByTestId("message").textContent()).toBe("");
     await page.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, createSku, expectProblem, hold, holdOf, putSale, unique } from "../support/helpers";
+import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, holdOf, putSale, unique } from "../support/helpers";
 
 /**
  * What a shopper sees is what they pay (issue 26): prices only in amounts the
@@ -89,5 +89,34 @@ describe("the SKU view's price", () => {
     expect(view.sale).toMatchObject({ saleId, state: "live" });
     expect(view.currentPrice).toEqual({ amount: 1_900, currency: "usd" });
     expect(holdOf(await hold(sku, unique("c"), 1)).unitPrice).toEqual(view.currentPrice);
+  });
+});
+
+describe("a checkout's expected total", () => {
+  it("a hold keeps its price after a price edit; a checkout expecting another total is refused total_changed, one expecting it goes through", async () => {
+    const sku = await createSku({ stock: 5, price: 2_500 });
+    const shopper = unique("c");
+    const before = holdOf(await hold(sku, shopper, 2));
+    expect(before.unitPrice).toEqual({ amount: 2_500, currency: "usd" });
+    expect((await putSku(sku, { name: "Dearer", price: { amount: 3_000, currency: "usd" }, alwaysOn: true })).status).toBe(200);
+    expect((await call(`/v1/skus/${sku}`, { auth: ADMIN })).body.currentPrice).toEqual({ amount: 3_000, currency: "usd" });
+
+    const stale = await checkoutAs(shopper, {
+      holdIds: [before.holdId],
+      paymentMethod: "pm_card_visa",
+      expectedTotal: { amount: 6_000, currency: "usd" },
+    });
+    expectProblem(stale, 409, "total_changed");
+    expect(stale.body).toMatchObject({ total: 5_000, currency: "usd" });
+
+    const after = holdOf(await hold(sku, shopper, 1));
+    expect(after.unitPrice).toEqual({ amount: 3_000, currency: "usd" });
+    const paid = await checkoutAs(shopper, {
+      holdIds: [after.holdId],
+      paymentMethod: "pm_card_visa",
+      expectedTotal: { amount: 3_000, currency: "USD" },
+    });
+    expect(paid.status).toBe(202);
+    expect(paid.body).toMatchObject({ total: 3_000, currency: "usd" });
   });
 });
