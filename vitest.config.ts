@@ -78,6 +78,8 @@ export default defineConfig(async () => {
               fuzzSeed: process.env.FUZZ_SEED ?? "",
               fuzzRuns: process.env.FUZZ_RUNS ?? "",
               testVerbose: process.env.TEST_VERBOSE ?? "",
+              // LOTTERY_ENTRANTS=<n>: the lottery scale run (npm run bench:lottery) draws n entrants too.
+              lotteryEntrants: process.env.LOTTERY_ENTRANTS ?? "",
             },
           },
         },

@@ -30,7 +30,7 @@ export class WaitingRoomObject extends DurableObject<Env> {
     super(ctx, env);
     this.coordinator = new Coordinator(ctx.storage.sql, env);
     this.shard = new JoinShard(ctx.storage.sql);
-    this.draw = new LotteryShard(ctx.storage.sql);
+    this.draw = new LotteryShard(ctx.storage);
     this.alarms = new AlarmKeeper(ctx.storage, () => this.coordinator.nextDueMs(Date.now()));
     void ctx.blockConcurrencyWhile(async () => {
       // The two roles' tables are tiny and empty until used: one schema serves both.

@@ -181,8 +181,8 @@ export const lotteryRoutes = router()
       );
       if (!proof)
         throw new ProblemError("not_found", "This ticket's holder is not an entrant of the committed draw (they joined after its close).");
-      const top = levelsOf(shards.map((s) => Buffer.from(s.root, "hex")));
-      const rootPath = proofOf(shard, shards.length, (level, i) => top[level]![i]!.toString("hex"));
+      const top = await levelsOf(shards.map((s) => Buffer.from(s.root, "hex")));
+      const rootPath = await proofOf(shard, shards.length, (level, i) => top[level]![i]!.toString("hex"));
       return c.json(
         {
           entrantId: proof.entrantId,

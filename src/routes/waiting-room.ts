@@ -61,7 +61,7 @@ async function stateOrNotFound(c: AppContext, saleId: string) {
 
 /** The waiter's answer, with a fresh (deterministic) admission token when admitted. */
 async function answer(c: AppContext, state: QueueState, ticket: string, claims: TicketClaims, now_ms: number) {
-  const place = placeOf(state, claims.c, claims.a);
+  const place = await placeOf(state, claims.c, claims.a);
   const view = waiterView(state, place, now_ms);
   const body: z.infer<typeof QueueStatus> = {
     ticket,

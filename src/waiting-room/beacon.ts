@@ -1,7 +1,7 @@
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { z } from "zod";
 import { envNumber } from "../platform/env-number";
-import { sha256 } from "./merkle";
+import { createHash } from "node:crypto";
 
 /**
  * The lottery's randomness (spec §9): a round of a public drand beacon that
@@ -66,12 +66,12 @@ export type BeaconRound = z.infer<typeof BeaconRound>;
 export function roundMessage(round: number): Uint8Array {
   const bytes = Buffer.alloc(8);
   bytes.writeBigUInt64BE(BigInt(round));
-  return sha256(bytes);
+  return createHash("sha256").update(bytes).digest();
 }
 
 /** Whether the round is the chain's: signed by its key over its number, and its randomness the signature's sha256. */
 export function verifyRound(chain: BeaconChain, r: BeaconRound): boolean {
-  if (sha256(Buffer.from(r.signature, "hex")).toString("hex") !== r.randomness) return false;
+  if (createHash("sha256").update(Buffer.from(r.signature, "hex")).digest("hex") !== r.randomness) return false;
   try {
     const sigs = bls12_381.shortSignatures;
     return sigs.verify(Buffer.from(r.signature, "hex"), sigs.hash(roundMessage(r.round), DST), Buffer.from(chain.publicKey, "hex"));

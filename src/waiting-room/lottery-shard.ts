@@ -44,7 +44,11 @@ export interface ShardProof {
 type SealRow = { epoch: number; closes_at_ms: number; root: string; entrants: number; drawn: number; randomness: string | null };
 
 export class LotteryShard {
-  constructor(private readonly sql: SqlStorage) {}
+  private readonly sql: SqlStorage;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql;
+  }
 
   private seal(): SealRow | null {
     return this.sql.exec<SealRow>("SELECT * FROM lottery_seal WHERE id = 1").toArray()[0] ?? null;
@@ -60,32 +64,35 @@ export class LotteryShard {
    * (and only those) is an entrant. Idempotent per epoch (the coordinator
    * retries); an older epoch's seal is reopened first.
    */
-  sealDraw(epoch: number, saleId: string, closesAtMs: number): ShardSeal {
+  async sealDraw(epoch: number, saleId: string, closesAtMs: number): Promise<ShardSeal> {
     const sealed = this.seal();
-    if (sealed?.epoch === epoch) return { root: sealed.root, entrants: sealed.entrants };
+    if (sealed?.epoch === epoch && sealed.root !== "") return { root: sealed.root, entrants: sealed.entrants };
+    // Before any await: from here on a join that asks for the draw queues by arrival, so the set read here is the set.
     this.reopen(closesAtMs);
     const rows = this.sql.exec<{ customer_id: string }>("SELECT customer_id FROM waiters WHERE in_draw = 1").toArray();
-    const entrants = rows
-      .map((r) => ({ id: entrantId(saleId, r.customer_id), customer: r.customer_id }))
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
-    const levels = levelsOf(entrants.map((e) => leafHash(e.id)));
-    const root = levels[levels.length - 1]![0]!.toString("hex");
-    // Level 0 is recomputed from the entrant ids; the levels above are kept for proofs.
-    for (const [idx, e] of entrants.entries()) {
-      this.sql.exec("INSERT INTO lottery_entrants (idx, entrant_id, customer_id) VALUES (?, ?, ?)", idx, e.id, e.customer);
-    }
-    for (let level = 1; level < levels.length; level++) {
-      for (const [idx, h] of levels[level]!.entries()) {
-        this.sql.exec("INSERT INTO lottery_nodes (level, idx, hash) VALUES (?, ?, ?)", level, idx, h.toString("hex"));
-      }
-    }
     this.sql.exec(
-      "INSERT OR REPLACE INTO lottery_seal (id, epoch, closes_at_ms, root, entrants) VALUES (1, ?, ?, ?, ?)",
+      "INSERT INTO lottery_seal (id, epoch, closes_at_ms, root, entrants) VALUES (1, ?, ?, '', ?)",
       epoch,
       closesAtMs,
-      root,
-      entrants.length,
+      rows.length,
     );
+    const ids = await Promise.all(rows.map((r) => entrantId(saleId, r.customer_id)));
+    const entrants = rows.map((r, i) => ({ id: ids[i]!, customer: r.customer_id })).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const levels = await levelsOf(await Promise.all(entrants.map((e) => leafHash(e.id))));
+    const root = levels[levels.length - 1]![0]!.toString("hex");
+    // Level 0 is recomputed from the entrant ids; the levels above are kept for proofs. One transaction: all or nothing.
+    this.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM lottery_entrants; DELETE FROM lottery_nodes;");
+      for (const [idx, e] of entrants.entries()) {
+        this.sql.exec("INSERT INTO lottery_entrants (idx, entrant_id, customer_id) VALUES (?, ?, ?)", idx, e.id, e.customer);
+      }
+      for (let level = 1; level < levels.length; level++) {
+        for (const [idx, h] of levels[level]!.entries()) {
+          this.sql.exec("INSERT INTO lottery_nodes (level, idx, hash) VALUES (?, ?, ?)", level, idx, h.toString("hex"));
+        }
+      }
+      this.sql.exec("UPDATE lottery_seal SET root = ? WHERE id = 1 AND epoch = ?", root, epoch);
+    });
     return { root, entrants: entrants.length };
   }
 
@@ -116,9 +123,9 @@ export class LotteryShard {
    * revealed randomness; answers how many remain. Refused (-1) for an epoch
    * this shard has not sealed.
    */
-  draw(epoch: number, randomness: string): number {
+  async draw(epoch: number, randomness: string): Promise<number> {
     const sealed = this.seal();
-    if (!sealed || sealed.epoch !== epoch) return -1;
+    if (!sealed || sealed.epoch !== epoch || sealed.root === "") return -1;
     const batch = this.sql
       .exec<{ entrant_id: string; customer_id: string }>(
         "SELECT entrant_id, customer_id FROM lottery_entrants WHERE idx >= ? ORDER BY idx LIMIT ?",
@@ -126,25 +133,28 @@ export class LotteryShard {
         DRAW_PER_CALL_MAX,
       )
       .toArray();
-    for (const e of batch)
-      this.sql.exec("UPDATE waiters SET place = ? WHERE customer_id = ?", `0:${drawKey(randomness, e.entrant_id)}`, e.customer_id);
+    const keys = await Promise.all(batch.map((e) => drawKey(randomness, e.entrant_id)));
+    const places = keys.map((k) => `0:${k}`);
     const drawn = sealed.drawn + batch.length;
-    this.sql.exec("UPDATE lottery_seal SET drawn = ?, randomness = ? WHERE id = 1", drawn, randomness);
+    this.storage.transactionSync(() => {
+      for (const [i, e] of batch.entries()) this.sql.exec("UPDATE waiters SET place = ? WHERE customer_id = ?", places[i], e.customer_id);
+      this.sql.exec("UPDATE lottery_seal SET drawn = ?, randomness = ? WHERE id = 1", drawn, randomness);
+    });
     return sealed.entrants - drawn;
   }
 
   /** The customer's entrant id, leaf index and path to this shard's root; null if they are not an entrant of the sealed draw. */
-  proof(customerId: string, saleId: string): ShardProof | null {
+  async proof(customerId: string, saleId: string): Promise<ShardProof | null> {
     const sealed = this.seal();
-    if (!sealed) return null;
-    const id = entrantId(saleId, customerId);
+    if (!sealed || sealed.root === "") return null;
+    const id = await entrantId(saleId, customerId);
     const row = this.sql.exec<{ idx: number }>("SELECT idx FROM lottery_entrants WHERE entrant_id = ?", id).toArray()[0];
     if (!row) return null;
-    const steps = proofOf(row.idx, sealed.entrants, (level, idx) => {
-      if (level === 0)
-        return leafHash(
-          this.sql.exec<{ entrant_id: string }>("SELECT entrant_id FROM lottery_entrants WHERE idx = ?", idx).one().entrant_id,
-        ).toString("hex");
+    const steps = await proofOf(row.idx, sealed.entrants, async (level, idx) => {
+      if (level === 0) {
+        const sibling = this.sql.exec<{ entrant_id: string }>("SELECT entrant_id FROM lottery_entrants WHERE idx = ?", idx).one();
+        return (await leafHash(sibling.entrant_id)).toString("hex");
+      }
       return this.sql.exec<{ hash: string }>("SELECT hash FROM lottery_nodes WHERE level = ? AND idx = ?", level, idx).one().hash;
     });
     return { entrantId: id, index: row.idx, steps };

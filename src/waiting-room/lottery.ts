@@ -168,7 +168,7 @@ export class Lottery {
 
   private async commit(d: DrawRow, saleId: string, shards: LotteryShardCalls[], now_ms: number): Promise<void> {
     const seals = await Promise.all(shards.map((s) => s.sealDraw(d.epoch, saleId, d.closes_at_ms)));
-    const root = rootOf(seals.map((s) => Buffer.from(s.root, "hex")));
+    const root = await rootOf(seals.map((s) => Buffer.from(s.root, "hex")));
     const committedAt = Math.max(now_ms, Date.now());
     this.sql.exec(
       "UPDATE lottery_draws SET committed_at_ms = ?, root = ?, entrants = ?, shards = ?, round = ? WHERE epoch = ?",

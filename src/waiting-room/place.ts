@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./merkle";
 
 /**
  * A waiter's place in line (spec §9) as one string that sorts in admission
@@ -28,14 +28,12 @@ export function arrivalPlace(arrival_ms: number, customerId: string): string {
   return `1:${String(arrival_ms).padStart(ARRIVAL_DIGITS, "0")}:${customerId}`;
 }
 
-const sha256Hex = (text: string) => createHash("sha256").update(text).digest("hex");
-
 /** The customer's public name in the draw: the entrant list shows this, never the customer id. */
-export function entrantId(saleId: string, customerId: string): string {
+export function entrantId(saleId: string, customerId: string): Promise<string> {
   return sha256Hex(`holdfast-entrant:${saleId}:${customerId}`);
 }
 
-export function drawKey(randomness: string, entrant: string): string {
+export function drawKey(randomness: string, entrant: string): Promise<string> {
   return sha256Hex(`${randomness}:${entrant}`);
 }
 
@@ -49,8 +47,8 @@ export function inDraw(q: DrawTerms, arrival_ms: number): boolean {
 }
 
 /** The customer's place, or null while their draw is not yet revealed. */
-export function placeOf(q: DrawTerms, customerId: string, arrival_ms: number): string | null {
+export async function placeOf(q: DrawTerms, customerId: string, arrival_ms: number): Promise<string | null> {
   if (!inDraw(q, arrival_ms)) return arrivalPlace(arrival_ms, customerId);
   const randomness = q.lottery?.randomness ?? null;
-  return randomness === null ? null : drawPlace(drawKey(randomness, entrantId(q.saleId, customerId)));
+  return randomness === null ? null : drawPlace(await drawKey(randomness, await entrantId(q.saleId, customerId)));
 }

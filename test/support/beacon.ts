@@ -21,14 +21,14 @@ export const TEST_BEACON = {
   periodSeconds: 1,
 };
 
-/** The worker's bindings that point the lottery at this beacon (and close draws 2 s before the start). */
+/** The worker's bindings that point the lottery at this beacon (and close draws 3 s before the start: two 1 s rounds and the draw fit). */
 export const TEST_BEACON_BINDINGS = {
   DRAND_URL: TEST_BEACON.url,
   DRAND_CHAIN_HASH: TEST_BEACON.chainHash,
   DRAND_PUBLIC_KEY: TEST_BEACON.publicKey,
   DRAND_GENESIS_SECONDS: String(TEST_BEACON.genesisSeconds),
   DRAND_PERIOD_SECONDS: String(TEST_BEACON.periodSeconds),
-  LOTTERY_CLOSE_LEAD_SECONDS: "2",
+  LOTTERY_CLOSE_LEAD_SECONDS: "3",
 };
 
 /** Round `round` as the beacon publishes it, signed with `secretKey` (another key: a forgery). */

@@ -13,7 +13,7 @@ import { ADMIN, call, createSku, type Reply, shopperToken, sleep, unique } from 
  * committed when the pre-queue closes, the randomness comes from a beacon
  * round after that (the test beacon, test/support/beacon.ts, verified like
  * drand's), moving `startsAt` starts a new draw, and anyone recomputes the
- * order from what the API publishes. The test pool closes the draw 2 s before
+ * order from what the API publishes. The test pool closes the draw 3 s before
  * `startsAt` (LOTTERY_CLOSE_LEAD_SECONDS) and the beacon ticks every second.
  */
 
@@ -96,7 +96,7 @@ const entrantOf = (saleId: string, customer: string) => sha256Hex(`holdfast-entr
 
 describe("the lottery's draw", () => {
   it("the seed is unknown while joins are open: nothing the server holds fixes the order, and the beacon round follows the close", async () => {
-    const { saleId } = await lotterySale(5, 6_000);
+    const { saleId } = await lotterySale(5, 8_000);
     const customers = Array.from({ length: 4 }, () => unique("c"));
     for (const c of customers) await join(saleId, c);
 
@@ -120,7 +120,7 @@ describe("the lottery's draw", () => {
   });
 
   it("an entrant added after the close is not in the draw, is refused by the join shard, and has no inclusion proof", async () => {
-    const { saleId } = await lotterySale(10, 5_000);
+    const { saleId } = await lotterySale(10, 7_000);
     const [a, b, late] = [unique("a"), unique("b"), unique("late")];
     await join(saleId, a);
     await join(saleId, b);
@@ -139,9 +139,9 @@ describe("the lottery's draw", () => {
     const listed = await allEntrants(saleId, done.commitment.shards.length);
     expect(listed.flat().sort()).toEqual((await Promise.all([a, b].map((c) => entrantOf(saleId, c)))).sort());
     // Anyone rebuilds the commitment from the list, and checks the round against the chain's key.
-    const shardRoots = listed.map((ids) => rootOf(ids.map(leafHash)));
+    const shardRoots = await Promise.all(listed.map(async (ids) => rootOf(await Promise.all(ids.map(leafHash)))));
     expect(shardRoots).toEqual(done.commitment.shards.map((s: { root: string }) => s.root));
-    expect(rootOf(shardRoots.map((r) => Buffer.from(r, "hex")))).toBe(done.commitment.root);
+    expect(await rootOf(shardRoots.map((r) => Buffer.from(r, "hex")))).toBe(done.commitment.root);
     const chain = { ...done.beacon, genesisSeconds: done.beacon.genesisTime };
     expect(verifyRound(chain, { round: done.beacon.round, ...done.reveal })).toBe(true);
     expect(verifyRound(chain, { round: done.beacon.round + 1, ...done.reveal })).toBe(false);
@@ -153,20 +153,20 @@ describe("the lottery's draw", () => {
     expect(proof.status).toBe(200);
     expect(proof.body.root).toBe(done.commitment.root);
     expect(proof.body.entrantId).toBe(await entrantOf(saleId, a));
-    const shardRoot = rootFromProof(leafHash(proof.body.entrantId), proof.body.shardPath);
+    const shardRoot = await rootFromProof(await leafHash(proof.body.entrantId), proof.body.shardPath);
     expect(shardRoot).toBe(proof.body.shardRoot);
-    expect(rootFromProof(Buffer.from(shardRoot, "hex"), proof.body.rootPath)).toBe(done.commitment.root);
+    expect(await rootFromProof(Buffer.from(shardRoot, "hex"), proof.body.rootPath)).toBe(done.commitment.root);
     const notIn = await proofOf(late, lateTicket);
     expect(notIn.status).toBe(404);
   });
 
   it("moving startsAt after the reveal re-draws: a new commitment, a later round, the pre-queue's new joiners included", async () => {
-    const { saleId, sku } = await lotterySale(10, 4_000);
+    const { saleId, sku } = await lotterySale(10, 6_000);
     for (const c of [unique("c"), unique("c"), unique("c")]) await join(saleId, c);
     const first = await drawUntil(saleId, revealed, "first reveal");
     expect(first.commitment.entrants).toBe(3);
 
-    await putLottery(saleId, [sku], 5_000);
+    await putLottery(saleId, [sku], 7_000);
     const reopened = await draw(saleId);
     expect(reopened.body.epoch).toBe(first.epoch + 1);
     expect(reopened.body.commitment).toBeUndefined();
@@ -180,7 +180,7 @@ describe("the lottery's draw", () => {
   });
 
   it("orders every entrant by sha256(randomness:entrantId), as anyone recomputes from the published draw", async () => {
-    const { saleId } = await lotterySale(10, 4_000);
+    const { saleId } = await lotterySale(10, 6_000);
     const customers = Array.from({ length: 12 }, () => unique("c"));
     for (const c of customers) await join(saleId, c);
     const done = await drawUntil(saleId, revealed, "reveal");
