@@ -10,9 +10,10 @@ import { SKU_MIGRATIONS } from "../stock/schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "../stock/ledger";
 import { isShortage, type HoldInput } from "../stock/take-hold";
-import { Escrow, type Prior } from "../stock/shards/escrow";
+import { Escrow, type FenceAs, type Prior, type Role } from "../stock/shards/escrow";
 import type { Grant, ShardNews, Surrendered } from "../stock/shards/escrow-policy";
 import { keysMovedTo } from "../stock/shards/moved-keys";
+import { POOL } from "../stock/addressing";
 import { expireHoldNow } from "../stock/dev-expiry";
 import { isVerdict, nextSaleEdgeMs } from "../stock/offer";
 import { partOf, wholeSnapshot, type ShardPart } from "../stock/shards/parts";
@@ -28,6 +29,9 @@ import { WholeAlerts } from "../stock/whole-alerts";
 import { problemResponse } from "../http/problem";
 import { envNumber } from "../platform/env-number";
 import { logger, type Log } from "../platform/log";
+
+/** Calls the SKU's own object makes to push its settings to one shard before leaving it to the next grant. */
+const PUSH_ATTEMPTS_MAX = 3;
 
 /**
  * The single writer of one SKU's stock (spec §1). RPC methods stamp the
@@ -122,8 +126,7 @@ export class SkuObject extends DurableObject<Env> {
     this.escrow.forgetRole();
     const role = this.escrow.role()!;
     if (role.span > 1) {
-      const rules = this.ledger.tables.saleRules();
-      await this.escrow.onShards(role, (shard, i) => shard.configureShard(sku, i, { ...config, shards: role.shards }, rules, role.history));
+      await this.escrow.onShards(role, (_shard, i) => this.pushSettings(role, i, config));
       const whole = (await this.snapshot())!;
       // As on an unsharded SKU, a SKU never stocked has no level to compare with: its first restock raises none.
       if (whole.levels.received > 0) await this.wholeAlerts.judgeNow(whole.levels);
@@ -132,13 +135,44 @@ export class SkuObject extends DurableObject<Env> {
     return result;
   }
 
-  /** A shard's settings, from its SKU's own object. */
-  async configureShard(sku: string, shard: number, config: SkuConfig, rules: SaleRule[], history: number[]): Promise<void> {
+  /**
+   * Pushes the SKU's settings to shard `i`, a few times if a call fails. A
+   * shard that still missed them is pushed again when it next asks the pool
+   * for units (`grant`), and its old customers are fenced by their new homes,
+   * so a stale shard can neither take more units nor exceed a limit.
+   */
+  private async pushSettings(role: Role, i: number, config?: SkuConfig): Promise<boolean> {
+    const sku = this.ledger.tables.requireSku();
+    const settings: SkuConfig = config ?? {
+      name: sku.name,
+      price: { amount: sku.price_amount, currency: sku.currency },
+      alwaysOn: sku.always_on === 1,
+    };
+    const rules = this.ledger.tables.saleRules();
+    for (let attempt = 1; attempt <= PUSH_ATTEMPTS_MAX; attempt++) {
+      try {
+        await this.escrow.peer(role, i).configureShard(role.sku, i, { ...settings, shards: role.shards }, rules, role.history, role.epoch);
+        return true;
+      } catch (e) {
+        this.log.error("settings_push_failed", { sku: role.sku, shard: i, attempt, error: String(e) });
+      }
+    }
+    return false;
+  }
+
+  /** A shard that found itself behind asks for the current settings (see `reserve`). */
+  async pushSettingsTo(shard: number): Promise<void> {
+    const role = this.schemaReady ? this.escrow.role() : null;
+    if (role && role.shard === null && shard >= 0 && shard < role.span) await this.pushSettings(role, shard);
+  }
+
+  /** A shard's settings, from its SKU's own object; the shard's epoch in return (older pushes change nothing). */
+  async configureShard(sku: string, shard: number, config: SkuConfig, rules: SaleRule[], history: number[], epoch: number): Promise<void> {
     this.ensureSchema();
     const now_ms = Date.now();
     this.escrow.forgetRole();
     await this.changeThenRearm(() => {
-      this.catalog.configure(sku, config, now_ms, shard, history);
+      this.catalog.configure(sku, config, now_ms, shard, history, epoch);
       for (const rule of rules) this.catalog.applySaleRule(rule, now_ms);
     });
     this.escrow.forgetRole();
@@ -178,15 +212,32 @@ export class SkuObject extends DurableObject<Env> {
    * carries the filter of keys this object accepted, so the edge's cut can
    * still send a retry of an accepted hold here for its stored reply.
    */
-  async reserve(input: HoldInput, idem: IdempotencyKey | null): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys }> {
+  async reserve(
+    input: HoldInput,
+    idem: IdempotencyKey | null,
+    /** Internal: the settings were just re-pushed, so a stale role is not asked for again. */
+    settled = false,
+  ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys }> {
     const role = this.schemaReady ? this.escrow.role() : null;
-    if (role && !this.escrow.serves(role, input.customerId)) {
-      // Not this object's customer (the shard count changed): the caller retries where it says.
-      return refuse("unavailable", "This SKU's holds are served by its shards.", { shards: role.shards });
-    }
+    // Not this object's customer (the shard count changed, or a newer home fenced it): the caller retries where it says.
+    const elsewhere = role && this.escrow.homeRefusal(role, input.customerId);
+    if (elsewhere) return elsewhere;
     const prior = role ? await this.escrow.priorOf(role, input.customerId, idem) : null;
+    if (prior && "code" in prior) {
+      // This shard missed newer settings: it asks the SKU's own object for them, then serves under them (once).
+      if (role?.shard == null || settled) return prior;
+      await this.escrow.peer(role, POOL).pushSettingsTo(role.shard);
+      return this.reserve(input, idem, true);
+    }
     if (prior?.reply) return prior.reply;
-    const attempt = (shortage: "ask" | "final") => this.mutate(() => this.ledger.reserve(input, idem, Date.now(), shortage, prior?.usage));
+    // The home is checked again inside the hold's transaction: the count may change, or a fence arrive, while it waits.
+    const attempt = (shortage: "ask" | "final") =>
+      this.mutate(() => {
+        const now = this.escrow.role();
+        return (
+          (now && this.escrow.homeRefusal(now, input.customerId)) || this.ledger.reserve(input, idem, Date.now(), shortage, prior?.usage)
+        );
+      });
     // A shard, or a SKU's own object whose old shards may still hold units, refills when short.
     const refills = role !== null && (role.shard !== null || role.span > 1);
     const outcome: Replayable<Hold> = refills
@@ -248,6 +299,11 @@ export class SkuObject extends DurableObject<Env> {
   async grant(shard: number, wanted: number, news?: ShardNews): Promise<Grant> {
     const role = this.escrow.role();
     if (!role || role.shard !== null) return null;
+    // A shard that missed the current settings gets them before any unit: it asks again under them.
+    if (news?.epoch !== undefined && news.epoch < role.epoch) {
+      await this.pushSettings(role, shard);
+      return "later";
+    }
     const t = await this.escrow.grant(role, shard, wanted, news);
     await this.rearm();
     return t;
@@ -280,15 +336,14 @@ export class SkuObject extends DurableObject<Env> {
 
   /** The customer's units here by sale, and the stored reply of a keyed hold made here (see Escrow.priorOf). */
   /** Hold keys this object accepted for customers whose home under `shards` is `home` (a change of the count moved them). */
-  async keysMovedTo(home: number, shards: number): Promise<string[]> {
+  async keysMovedTo(home: number, shards: number): Promise<string[] | null> {
     const role = this.schemaReady ? this.escrow.role() : null;
     return role ? keysMovedTo(this.ledger.replies, role.sku, home, shards, Date.now()) : [];
   }
 
-  async priorHere(customerId: string, idem: IdempotencyKey | null): Promise<Prior> {
-    if (!this.schemaReady) return { usage: {}, reply: null };
-    const now_ms = Date.now();
-    return { usage: this.ledger.tables.usageByScope(customerId), reply: idem ? this.ledger.replies.recall<Hold>(idem, now_ms) : null };
+  async priorHere(customerId: string, idem: IdempotencyKey | null, fenceAs: FenceAs | null = null): Promise<Prior> {
+    if (!this.schemaReady) return { usage: {}, reply: null, epoch: null };
+    return this.guard(() => this.escrow.priorHere(customerId, idem, fenceAs, Date.now()));
   }
 
   /** The stored reply for a key, if the operation ran under it; reads only. */

@@ -21,19 +21,26 @@ export class SkuCatalog {
     now_ms: number,
     shard: number | null = null,
     pushedHistory: readonly number[] | null = null,
+    pushedEpoch: number | null = null,
   ): { created: boolean; snapshot: SkuSnapshot } {
     return this.tables.tx(() => {
       const before = this.tables.sku();
       const created = before === null;
+      // A push older than the settings this shard already has (a re-push overtaken by a newer one) changes nothing.
+      if (before && pushedEpoch !== null && pushedEpoch < before.shard_epoch) {
+        return { created, snapshot: snapshotOf(this.tables, before, now_ms) };
+      }
       // Every count the SKU had before this one: customers who moved shards carry their usage along.
       const history = pushedHistory ?? historyAfter(before, config.shards);
+      const countChanged = before !== null && config.shards !== undefined && config.shards !== before.shards;
+      const epoch = pushedEpoch ?? (before ? before.shard_epoch + (countChanged ? 1 : 0) : 0);
       this.tables.sql.exec(
-        `INSERT INTO sku (id, sku, name, price_amount, currency, always_on, shards, shard_index, shard_span, shard_history, created_at_ms, updated_at_ms)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO sku (id, sku, name, price_amount, currency, always_on, shards, shard_index, shard_span, shard_history, shard_epoch, created_at_ms, updated_at_ms)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, price_amount = excluded.price_amount,
            currency = excluded.currency, always_on = excluded.always_on, shards = COALESCE(?, shards),
            shard_span = MAX(shard_span, COALESCE(?, shard_span)), shard_history = excluded.shard_history,
-           updated_at_ms = excluded.updated_at_ms`,
+           shard_epoch = MAX(shard_epoch, excluded.shard_epoch), updated_at_ms = excluded.updated_at_ms`,
         sku,
         config.name,
         config.price.amount,
@@ -43,6 +50,7 @@ export class SkuCatalog {
         shard,
         config.shards ?? 1,
         JSON.stringify(history),
+        epoch,
         now_ms,
         now_ms,
         config.shards ?? null,

@@ -22,6 +22,8 @@ export type SkuRow = {
   shard_span: number;
   /** JSON array of every shard count the SKU had before the current one. */
   shard_history: string;
+  /** Changes of the shard count so far: a customer's home under an older epoch is fenced by their newer one. */
+  shard_epoch: number;
   updated_at_ms: number;
   /** Kept by triggers on holds, independently of `reserved` (invariant 3). */
   live_units: number;

@@ -333,4 +333,17 @@ ${HOLD_GUARD_TRIGGERS}
   `
   ALTER TABLE sale_rules ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
   `,
+  // Step 12: one home per customer across a change of the shard count (issue
+  // 17). Each change of the count is a new epoch, pushed with the settings; a
+  // customer's new home fences their old one (./shards/fences.ts), which then
+  // refuses their holds even if it never heard of the new count.
+  `
+  ALTER TABLE sku ADD COLUMN shard_epoch INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE customer_fences (
+    customer_id TEXT PRIMARY KEY,
+    epoch INTEGER NOT NULL,
+    shards INTEGER NOT NULL,
+    fenced_at_ms INTEGER NOT NULL
+  );
+  `,
 ];

@@ -7,7 +7,7 @@ import { HOLD_COLUMNS, saleRuleFromRow, type HoldRow, type SaleRuleRow, type Sku
  * live in SkuLedger; this class only reads and writes rows.
  */
 const SKU_COLUMNS = `sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, returned,
-  moved_in, moved_out, shards, shard_index, shard_span, shard_history, updated_at_ms,
+  moved_in, moved_out, shards, shard_index, shard_span, shard_history, shard_epoch, updated_at_ms,
   live_units, live_holds, holds_created, holds_released, holds_expired, holds_committed, holds_returned`;
 
 /** Ended holds that no transition can move again; retention deletes them. */

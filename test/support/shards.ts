@@ -1,5 +1,6 @@
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { shardOf } from "../../src/stock/addressing";
+import { objectName, shardOf } from "../../src/stock/addressing";
 import { ADMIN, call, expectConserved } from "./helpers";
 
 /** Helpers of the stock-shard tests (spec §8). */
@@ -37,3 +38,23 @@ export function customersOnShard(shard: number, shards: number, count: number, p
   for (let i = 0; out.length < count && i < 100_000; i++) if (shardOf(`${prefix}${i}`, shards) === shard) out.push(`${prefix}${i}`);
   return out;
 }
+
+/**
+ * The cross-shard per-customer audit: units a customer holds or bought in the
+ * SKU's sales, over the pool and every shard that ever existed (a limit is per
+ * customer across the whole SKU, spec §8; each object alone cannot see it).
+ */
+export async function customerUsageAcross(sku: string, customerId: string): Promise<number> {
+  const span = (await escrowStats(sku)).escrow.shards;
+  const names = [sku, ...Array.from({ length: Math.max(span, MAX_SPAN) }, (_, i) => objectName(sku, i))];
+  const used = await Promise.all(
+    names.map(async (name) => {
+      const prior = await env.SKU.getByName(name).priorHere(customerId, null);
+      return Object.values(prior.usage).reduce((a, b) => a + b, 0);
+    }),
+  );
+  return used.reduce((a, b) => a + b, 0);
+}
+
+/** Shards a test SKU may ever have had (the audit asks each; an object never created answers nothing). */
+const MAX_SPAN = 8;

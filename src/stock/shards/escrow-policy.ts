@@ -31,6 +31,8 @@ export const ESCROW = {
 export interface ShardNews {
   paceUnits: number;
   credited: string[];
+  /** The shard's epoch (changes of the shard count it has heard of): the pool re-pushes settings to a stale shard. */
+  epoch?: number;
 }
 
 export const NO_NEWS: ShardNews = { paceUnits: 0, credited: [] };

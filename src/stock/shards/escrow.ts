@@ -1,4 +1,5 @@
-import { refuse } from "../../domain/problems";
+import { refuse, type Refusal } from "../../domain/problems";
+import { fence, fencedOff, notHome, STALE_HOME } from "./fences";
 import type { Replayable, SkuLedger } from "../ledger";
 import { isShortage } from "../take-hold";
 import { objectName, POOL, shardOf, type SkuStub } from "../addressing";
@@ -25,9 +26,17 @@ import {
 export interface Prior {
   usage: Record<string, number>;
   reply: Replayable<Hold> | null;
+  /** The answering object's epoch; null from the audit's reads (no fence asked). */
+  epoch?: number | null;
 }
 
 const NO_PRIOR: Prior = { usage: {}, reply: null };
+
+/** What a customer's new home tells an old one it reads: who fences it (see ./fences.ts). */
+export interface FenceAs {
+  epoch: number;
+  shards: number;
+}
 
 /** Who this object is among its SKU's objects. */
 export interface Role {
@@ -39,6 +48,8 @@ export interface Role {
   span: number;
   /** Every shard count the SKU had before the current one. */
   history: number[];
+  /** Changes of the shard count so far (see ./fences.ts). */
+  epoch: number;
 }
 
 /**
@@ -112,7 +123,7 @@ export class Escrow {
 
   /** What the next call to the pool carries; the credited grants leave the list (ESCROW.acks_max at a time). */
   news(now_ms: number): ShardNews {
-    return { paceUnits: this.pace.units(now_ms), credited: this.credited.splice(0, ESCROW.acks_max) };
+    return { paceUnits: this.pace.units(now_ms), credited: this.credited.splice(0, ESCROW.acks_max), epoch: this.role()?.epoch ?? 0 };
   }
 
   /** News a call failed to deliver goes out with the next one. */
@@ -161,6 +172,7 @@ export class Escrow {
       shards: sku.shards,
       span: sku.shard_span,
       history: JSON.parse(sku.shard_history) as number[],
+      epoch: sku.shard_epoch,
     };
     return this.known;
   }
@@ -183,21 +195,49 @@ export class Escrow {
    * reserves twice. No call at all for a SKU whose count never changed, or a
    * customer who never moved.
    */
-  async priorOf(role: Role, customerId: string, idem: IdempotencyKey | null): Promise<Prior> {
+  async priorOf(role: Role, customerId: string, idem: IdempotencyKey | null): Promise<Prior | Refusal> {
     const homes = new Set(role.history.map((count) => (count <= 1 ? POOL : shardOf(customerId, count))));
     homes.delete(role.shard ?? POOL);
     if (homes.size === 0) return NO_PRIOR;
-    const priors = await Promise.all([...homes].map((home) => this.peer(role, home).priorHere(customerId, idem)));
+    // Each old home is fenced in the transaction that reads the customer's usage there: one home at a time.
+    const fenceAs: FenceAs = { epoch: role.epoch, shards: role.shards };
+    const priors = await Promise.all([...homes].map((home) => this.peer(role, home).priorHere(customerId, idem, fenceAs)));
+    // An old home already has newer settings than this object: this one must wait for its own push.
+    if (priors.some((p) => (p.epoch ?? 0) > role.epoch)) return STALE_HOME;
     const usage: Record<string, number> = {};
     for (const prior of priors) for (const [scope, used] of Object.entries(prior.usage)) usage[scope] = (usage[scope] ?? 0) + used;
     return { usage, reply: priors.find((p) => p.reply !== null)?.reply ?? null };
   }
 
-  /** Whether a new hold of this customer belongs here; else the route must use `role().shards`. */
+  /** Whether a new hold of this customer belongs here by the shard count alone (see `homeRefusal`). */
   serves(role: Role, customerId: string): boolean {
     if (role.shard === null) return role.shards <= 1;
     // With one shard the SKU's own object serves every hold; shard 0 only drains.
     return role.shards > 1 && role.shard < role.shards && shardOf(customerId, role.shards) === role.shard;
+  }
+
+  /**
+   * Null when this object is the customer's home now: by its shard count and
+   * not fenced by a newer home. Read inside the hold's transaction too, so a
+   * hold that waited here while the count changed cannot commit.
+   */
+  homeRefusal(role: Role, customerId: string): Refusal | null {
+    if (!this.serves(role, customerId)) return notHome(role.shards);
+    return fencedOff(this.ledger.tables, customerId, role.epoch);
+  }
+
+  /** The old home's side of `priorOf`: fences the customer (when the asker is newer) and reads their usage, in one transaction. */
+  priorHere(customerId: string, idem: IdempotencyKey | null, fenceAs: FenceAs | null, now_ms: number): Prior {
+    const role = this.role();
+    if (!role) return { usage: {}, reply: null, epoch: null };
+    return this.ledger.tables.tx(() => {
+      if (fenceAs && fenceAs.epoch > role.epoch) fence(this.ledger.tables, customerId, fenceAs.epoch, fenceAs.shards, now_ms);
+      return {
+        usage: this.ledger.tables.usageByScope(customerId),
+        reply: idem ? this.ledger.replies.recall<Hold>(idem, now_ms) : null,
+        epoch: role.epoch,
+      };
+    });
   }
 
   peer(role: Role, peer: number): SkuStub {

@@ -1,0 +1,42 @@
+import { refuse, type Refusal } from "../../domain/problems";
+import type { SkuTables } from "../tables";
+
+/**
+ * One home per customer (spec §8): when a change of the shard count moves a
+ * customer, their new home fences the old one in the same transaction that
+ * reads their usage there (Escrow.priorOf, SkuObject.priorHere). A fenced
+ * object refuses the customer's holds, checked inside each hold's transaction,
+ * even when it never heard of the new count (its settings push failed) or a
+ * hold of theirs was already waiting there for units. A fence names the epoch
+ * (the count of shard-count changes) it was set under: an object that later
+ * becomes the customer's home again, under a newer epoch, is not fenced.
+ */
+
+/** The home under `epoch` (with `shards` shards) read the customer's usage here: holds here stop. */
+export function fence(tables: SkuTables, customerId: string, epoch: number, shards: number, now_ms: number): void {
+  tables.sql.exec(
+    `INSERT INTO customer_fences (customer_id, epoch, shards, fenced_at_ms) VALUES (?, ?, ?, ?)
+     ON CONFLICT (customer_id) DO UPDATE SET epoch = excluded.epoch, shards = excluded.shards, fenced_at_ms = excluded.fenced_at_ms
+     WHERE excluded.epoch > customer_fences.epoch`,
+    customerId,
+    epoch,
+    shards,
+    now_ms,
+  );
+}
+
+/** The redirect for a customer fenced off this object (whose own epoch is `epoch`), or null. */
+export function fencedOff(tables: SkuTables, customerId: string, epoch: number): Refusal | null {
+  const row = tables.sql
+    .exec<{ shards: number }>("SELECT shards FROM customer_fences WHERE customer_id = ? AND epoch > ?", customerId, epoch)
+    .toArray()[0];
+  return row ? notHome(row.shards) : null;
+}
+
+/** Not this object's customer: the caller retries where `shards` says (hold-routing follows it). */
+export function notHome(shards: number): Refusal {
+  return refuse("unavailable", "This SKU's holds for this customer are served by another of its objects.", { shards });
+}
+
+/** The caller's settings are older than an object it asked: it must not serve until its own push arrives. */
+export const STALE_HOME: Refusal = refuse("unavailable", "This SKU's shard count is changing; retry shortly.", { retryAfterSeconds: 1 });
