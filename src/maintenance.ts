@@ -1,6 +1,3 @@
-import { and, eq, lt } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { orders } from "./db/schema";
 import { pruneReplies } from "./idempotency/d1-replies";
 import { OrderFlow } from "./orders/flow";
 import { reconcilePayments, type ReconciliationReport } from "./payments/reconcile";
@@ -19,6 +16,8 @@ const REFUND_ABANDONED_MS = 60_000;
 const ENDED_HOLD_MEMORY_MS = 24 * 60 * 60 * 1000;
 /** Refunds one scheduled run resumes. */
 const REFUNDS_MAX = 50;
+/** A refund that failed waits 5 min, then twice as long after each failure, up to a day. */
+const refundRetryDelayMs = (attempts: number) => Math.min(5 * 60_000 * 2 ** (attempts - 1), 24 * 60 * 60 * 1000);
 
 /**
  * The cron's housekeeping in D1: expired idempotency replies, old webhook
@@ -43,19 +42,16 @@ export async function runMaintenance(
   )
     .bind(cutoff, cutoff, PRUNE_ROWS_MAX)
     .run();
-  const pending = await drizzle(env.DB)
-    .select({ orderId: orders.orderId })
-    .from(orders)
-    .where(and(eq(orders.refundStatus, "pending"), lt(orders.updatedAtMs, now_ms - REFUND_ABANDONED_MS)))
-    .limit(REFUNDS_MAX);
   const flow = new OrderFlow(env);
+  const pending = await flow.store.dueRefunds(now_ms, REFUND_ABANDONED_MS, REFUNDS_MAX);
   let refunds = 0;
-  for (const { orderId } of pending) {
+  for (const orderId of pending) {
     try {
       await flow.resumeRefund(orderId, now_ms);
       refunds += 1;
     } catch (e) {
-      // The next run tries again; one stuck refund must not stop the others.
+      // A later run tries again, after those that are due sooner: one stuck refund must not stop the others.
+      await flow.store.deferRefund(orderId, now_ms, refundRetryDelayMs);
       logger(env).error("refund_resume_failed", { orderId, error: String(e) });
     }
   }

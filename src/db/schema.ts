@@ -94,6 +94,17 @@ export const orders = sqliteTable(
     refundStatus: text("refund_status", { enum: ["pending", "succeeded"] }),
     refundRestock: integer("refund_restock", { mode: "boolean" }),
     /**
+     * The intent a recorded refund gives money back on, set with the record
+     * and never overwritten: a later attempt's intent (order.intentId) is
+     * another payment. A pending refund without one cannot complete.
+     */
+    refundIntentId: text("refund_intent_id"),
+    /** Failed attempts of the pending refund, and when the sweep may try it next (backoff, so failing refunds go to the back). */
+    refundAttempts: integer("refund_attempts").notNull().default(0),
+    refundNextAtMs: integer("refund_next_at_ms"),
+    /** A cardholder's dispute of the payment (Stripe's charge.dispute.*): while `open` or once `lost`, the order is not fulfilled. */
+    disputeStatus: text("dispute_status", { enum: ["open", "won", "lost"] }),
+    /**
      * Which payment attempt the order is on: 1 at checkout, +1 for each retry
      * after a decline (POST /v1/orders/{orderId}/pay). The provider's
      * idempotency key and the intent's metadata carry it, so each attempt is
@@ -115,6 +126,8 @@ export const orders = sqliteTable(
     index("orders_by_customer").on(t.customerId, t.createdAtMs),
     // The scheduled sweep finds refunds left pending without scanning every order.
     index("orders_refund_pending").on(t.updatedAtMs).where(sql`refund_status = 'pending'`),
+    // Stripe's charge and dispute events name the intent, not the order.
+    index("orders_by_intent").on(t.intentId),
   ],
 );
 

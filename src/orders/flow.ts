@@ -1,13 +1,17 @@
 import type { OrderItemRow, OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
-import { enqueueNotifications, type Notification } from "../notifications/messages";
 import { paymentProvider } from "../payments";
 import { enqueuePayment } from "../payments/job";
 import { holdStub } from "../stock/addressing";
 import { releaseHolds } from "./checkout";
+import { unlessContended } from "./contended";
+import { notifyShopper, type ShopperEvent } from "./notify";
+import { chargeRequest, PaymentRecovery } from "./recovery";
 import { OrderStore } from "./store";
 import { Refunds, type RefundPlan } from "./refunds";
 import { orderView, type OrderView } from "./view";
+
+export { OrderContended } from "./contended";
 
 /** The longest delay Queues accept on a message. */
 const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
@@ -18,15 +22,19 @@ const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
  * expiry, and the merchant's cancel, fulfil and refund. Each step is
  * idempotent: holds are committed, voided or returned exactly once by their
  * objects, refunds are two-phase (./refunds.ts), and the order moves by
- * compare-and-swap.
+ * compare-and-swap. Every intent the provider holds for the order ends paying
+ * it or refunded: none is ignored. Retries and recovery after a crash or a
+ * lost answer read the provider (./recovery.ts).
  */
 export class OrderFlow {
-  private readonly store: OrderStore;
+  readonly store: OrderStore;
   private readonly refunds: Refunds;
+  private readonly recovery: PaymentRecovery;
 
   constructor(private readonly env: Env) {
     this.store = new OrderStore(env.DB);
     this.refunds = new Refunds(env, this.store);
+    this.recovery = new PaymentRecovery(env, this.store, this);
   }
 
   /** Charges a pending order (payments queue). Transient provider errors propagate so the queue retries. */
@@ -43,43 +51,11 @@ export class OrderFlow {
     // Already attempted: this is a duplicate, or the deadline job of a payment still in
     // flight that Queues' 12 h delay cap delivered early; either way, wait for the deadline again.
     if (order.paymentStatus !== null) return this.expireAtDeadline(order, now_ms);
-    const result = await this.chargeAt(order);
-    switch (result.status) {
-      case "succeeded":
-        return this.paymentSucceeded(orderId, result.intentId, now_ms);
-      case "failed":
-        return this.paymentFailed(orderId, result.reason, result.intentId, now_ms);
-      default:
-        unlessContended(
-          orderId,
-          await this.store.transition(orderId, now_ms, (o) =>
-            o.status === "pending_payment" && o.paymentStatus !== "succeeded"
-              ? {
-                  to: "pending_payment",
-                  event: `payment.${result.status}`,
-                  patch: {
-                    paymentStatus: result.status,
-                    intentId: result.intentId,
-                    clientSecret: "clientSecret" in result ? result.clientSecret : null,
-                  },
-                }
-              : null,
-          ),
-        );
-        await this.expireAtDeadline(order, now_ms);
-    }
-  }
-
-  /** Charges the order's total; the provider keys it by order id, so asking again never charges twice. */
-  private chargeAt(order: OrderRow) {
-    return paymentProvider(this.env, order.paymentProvider).charge({
-      orderId: order.orderId,
-      customerId: order.customerId,
-      amount: order.totalAmount,
-      currency: order.currency,
-      paymentMethod: order.paymentMethod,
-      attempt: order.paymentAttempt,
-    });
+    const result = await paymentProvider(this.env, order.paymentProvider).charge(chargeRequest(order));
+    if (result.status === "succeeded") return this.paymentSucceeded(orderId, result.intentId, now_ms);
+    if (result.status === "failed") return this.paymentFailed(orderId, result.reason, result.intentId, now_ms);
+    await this.awaiting(orderId, result.status, result.intentId, "clientSecret" in result ? result.clientSecret : null, now_ms);
+    await this.expireAtDeadline(order, now_ms);
   }
 
   /**
@@ -88,28 +64,42 @@ export class OrderFlow {
    * delayed to the deadline expires it then, with no polling. Queues delay
    * at most 12 h; a longer window is picked up by the next read of the order.
    */
-  private async expireAtDeadline(order: OrderRow, now_ms: number): Promise<void> {
+  async expireAtDeadline(order: OrderRow, now_ms: number): Promise<void> {
     const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil((order.expiresAtMs - now_ms) / 1000) + 1));
     await enqueuePayment(this.env.PAYMENTS, { orderId: order.orderId }, delaySeconds);
   }
 
-  /** The money is in. Commits every hold; if any hold is gone the payment is refunded and the order says so. */
+  /**
+   * The money of `intentId` is in. While the order awaits a payment (pending,
+   * or declined with its holds alive) it commits every hold and is paid.
+   * Otherwise the money is not the order's: an order that gave up on it
+   * refunds it as a late payment, and one paid by another intent refunds this
+   * one as a stray. Never ignored: an earlier attempt may succeed after a later one.
+   */
   async paymentSucceeded(orderId: string, intentId: string, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
-    if (!stored || ["paid", "fulfilled", "refunded"].includes(stored.order.status)) return;
+    if (!stored) return;
     const { order, items } = stored;
-    if (order.status === "pending_payment") {
+    if (order.refundIntentId === intentId) return; // already being given back, or given back
+    if (order.intentId === intentId && (order.status === "paid" || order.status === "fulfilled")) return;
+    if (order.status === "pending_payment" || order.status === "payment_failed") {
       const commits = await Promise.all(items.map((i) => holdStub(this.env, i.holdId).commit(i.holdId, orderId)));
       if (commits.every((c) => c.ok)) {
         const moved = unlessContended(
           orderId,
           await this.store.transition(orderId, now_ms, (o) =>
-            o.status === "pending_payment" ? { to: "paid", event: "order.paid", patch: { paymentStatus: "succeeded", intentId } } : null,
+            o.status === "pending_payment" || o.status === "payment_failed"
+              ? { to: "paid", event: "order.paid", patch: { paymentStatus: "succeeded", intentId, failureReason: null } }
+              : null,
           ),
         );
         if (moved?.moved) await this.notify(moved.order, items, "order.confirmed", now_ms);
-        if (moved?.order.status === "paid") return;
+        if (moved?.order.status === "paid" && moved.order.intentId === intentId) return;
       }
+    }
+    const now = (await this.store.get(orderId))?.order ?? order;
+    if (now.refundStatus !== null || now.status === "paid" || now.status === "fulfilled") {
+      return this.refundStray(now, intentId, now_ms);
     }
     await this.refundLatePayment(orderId, intentId, now_ms);
   }
@@ -130,7 +120,7 @@ export class OrderFlow {
           ? {
               to: "payment_failed",
               event: "order.payment_failed",
-              patch: { paymentStatus: "failed", failureReason: reason, intentId },
+              patch: { paymentStatus: "failed", failureReason: reason, intentId: intentId ?? o.intentId },
               data: { attempt: o.paymentAttempt },
             }
           : null,
@@ -142,80 +132,41 @@ export class OrderFlow {
     }
   }
 
-  /**
-   * Pays a declined order again, with a new payment method, while its holds
-   * live: `payment_failed -> pending_payment` as attempt n + 1 (its own charge
-   * at the provider), charged from the payments queue like a checkout.
-   */
-  async retryPayment(orderId: string, paymentMethod: string, now_ms: number): Promise<Outcome<OrderView>> {
-    const stored = await this.store.get(orderId);
-    if (!stored) return refuse("not_found", "No such order.");
-    const { order, items } = stored;
-    if (order.status !== "payment_failed") {
-      return refuse("invalid_order_state", `Only an order whose payment failed can be paid again; this one is ${order.status}.`, {
-        orderStatus: order.status,
-      });
-    }
-    if (now_ms >= order.expiresAtMs) {
-      return refuse("hold_expired", "The order's holds have expired; check out again.", { orderStatus: "expired" });
-    }
-    const result = await this.store.transition(orderId, now_ms, (o) =>
-      o.status === "payment_failed" && now_ms < o.expiresAtMs
-        ? {
-            to: "pending_payment",
-            event: "order.payment_retried",
-            patch: {
-              paymentMethod,
-              paymentAttempt: o.paymentAttempt + 1,
-              paymentStatus: null,
-              intentId: null,
-              clientSecret: null,
-              failureReason: null,
-            },
-            data: { attempt: o.paymentAttempt + 1 },
-          }
-        : null,
-    );
-    if (!result.ok) return result;
-    const { order: moved } = result.value;
-    if (!result.value.moved) return refuse("invalid_order_state", `The order is ${moved.status}.`, { orderStatus: moved.status });
-    await enqueuePayment(this.env.PAYMENTS, { orderId });
-    return accept(orderView(moved, items));
-  }
-
-  async requiresAction(orderId: string, intentId: string, clientSecret: string | null, now_ms: number): Promise<void> {
+  /** The payment waits on the shopper (3-D Secure, with the secret their page confirms it by) or on the bank. */
+  async awaiting(
+    orderId: string,
+    status: "requires_action" | "processing",
+    intentId: string,
+    clientSecret: string | null,
+    now_ms: number,
+  ): Promise<void> {
     unlessContended(
       orderId,
       await this.store.transition(orderId, now_ms, (o) =>
-        o.status === "pending_payment" && o.paymentStatus !== "succeeded"
-          ? { to: "pending_payment", event: "payment.requires_action", patch: { paymentStatus: "requires_action", intentId, clientSecret } }
+        o.status === "pending_payment" && o.paymentStatus !== "succeeded" && (o.intentId === null || o.intentId === intentId)
+          ? { to: "pending_payment", event: `payment.${status}`, patch: { paymentStatus: status, intentId, clientSecret } }
           : null,
       ),
     );
   }
 
-  /** Gives up on an order (unpaid or declined) whose payment window closed; returns the order as it now stands. */
-  async expire(orderId: string, now_ms: number): Promise<OrderRow | null> {
-    const stored = await this.store.get(orderId);
-    const open = (s: OrderRow["status"]) => s === "pending_payment" || s === "payment_failed";
-    if (!stored || !open(stored.order.status)) return stored?.order ?? null;
-    if (await releaseHolds(this.env, orderId, stored.items)) {
-      // A hold is committed, so a payment succeeded and a crash cut it off before the order
-      // said so. Asking the provider again is idempotent per order: it answers that payment,
-      // which then settles as paid or, its other holds gone, as a late payment refunded.
-      const again = await this.chargeAt(stored.order);
-      if (again.status === "succeeded") {
-        await this.paymentSucceeded(orderId, again.intentId, now_ms);
-        return (await this.store.get(orderId))?.order ?? null;
-      }
-    }
-    const moved = unlessContended(
-      orderId,
-      await this.store.transition(orderId, now_ms, (o) =>
-        open(o.status) && now_ms >= o.expiresAtMs ? { to: "expired", event: "order.expired" } : null,
-      ),
-    );
-    return moved?.order ?? null;
+  async requiresAction(orderId: string, intentId: string, clientSecret: string | null, now_ms: number): Promise<void> {
+    await this.awaiting(orderId, "requires_action", intentId, clientSecret, now_ms);
+  }
+
+  /** Pays a declined order again (./recovery.ts). */
+  retryPayment(orderId: string, paymentMethod: string, now_ms: number): Promise<Outcome<OrderView>> {
+    return this.recovery.retryPayment(orderId, paymentMethod, now_ms);
+  }
+
+  /** Gives up on an order whose payment window closed (./recovery.ts); returns the order as it now stands. */
+  expire(orderId: string, now_ms: number): Promise<OrderRow | null> {
+    return this.recovery.expire(orderId, now_ms);
+  }
+
+  /** A payment job that exhausted its retries (./recovery.ts). */
+  afterDeadLetter(orderId: string, now_ms: number): Promise<void> {
+    return this.recovery.afterDeadLetter(orderId, now_ms);
   }
 
   async cancel(orderId: string, by: "owner" | "merchant", now_ms: number): Promise<Outcome<OrderView>> {
@@ -224,10 +175,14 @@ export class OrderFlow {
     const { order, items } = stored;
     if (order.status === "cancelled") return accept(orderView(order, items));
     if (order.status === "pending_payment" || order.status === "payment_failed") {
-      if (order.status === "pending_payment" && order.intentId)
-        await paymentProvider(this.env, order.paymentProvider).cancel(order.intentId, orderId);
+      // A declined intent can still be confirmed: cancel it too, so nothing of this order can succeed later.
+      const intent = order.intentId ? await paymentProvider(this.env, order.paymentProvider).cancel(order.intentId, orderId) : null;
       await releaseHolds(this.env, orderId, items);
-      return this.move(orderId, items, now_ms, order.status, { to: "cancelled", event: "order.cancelled", data: { by } });
+      const from = (o: OrderRow) => (o.status === "pending_payment" || o.status === "payment_failed") && o.refundStatus === null;
+      const cancelled = await this.move(orderId, items, now_ms, from, { to: "cancelled", event: "order.cancelled", data: { by } });
+      // It had succeeded meanwhile: the cancel stands and the money goes back now, not when its event arrives.
+      if (cancelled.ok && intent?.status === "succeeded") await this.refundLatePayment(orderId, intent.intentId, now_ms);
+      return cancelled;
     }
     if (order.status === "paid" && by === "merchant") {
       return this.refundThenView(order, items, now_ms, { reason: "cancelled_by_merchant", restock: true, from: ["paid"] });
@@ -245,11 +200,14 @@ export class OrderFlow {
     const stored = await this.store.get(orderId);
     if (!stored) return refuse("not_found", "No such order.");
     if (stored.order.status === "fulfilled") return accept(orderView(stored.order, stored.items));
-    // A refund in progress has claimed the order: goods must not ship on money going back.
-    return this.move(orderId, stored.items, now_ms, (o) => o.status === "paid" && o.refundStatus === null, {
-      to: "fulfilled",
-      event: "order.fulfilled",
-    });
+    // Goods must not ship on money going back: a refund in progress or a dispute not won has claimed the order.
+    return this.move(
+      orderId,
+      stored.items,
+      now_ms,
+      (o) => o.status === "paid" && o.refundStatus === null && (o.disputeStatus === null || o.disputeStatus === "won"),
+      { to: "fulfilled", event: "order.fulfilled" },
+    );
   }
 
   async refund(orderId: string, restock: boolean, now_ms: number): Promise<Outcome<OrderView>> {
@@ -263,7 +221,7 @@ export class OrderFlow {
     return this.refundThenView(order, items, now_ms, { reason: "requested_by_merchant", restock, from: ["paid", "fulfilled"] });
   }
 
-  /** Finishes refunds whose attempt died after recording them (the scheduled sweep). */
+  /** Finishes a refund whose attempt died after recording it (the scheduled sweep); throws while it cannot. */
   async resumeRefund(orderId: string, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
     if (stored) unlessContended(orderId, await this.completeRefund(stored.items, orderId, now_ms));
@@ -292,14 +250,15 @@ export class OrderFlow {
     const result = await this.refunds.complete(orderId, items, now_ms);
     if (!result.ok) return result;
     const { order, moved } = result.value;
-    if (moved && order.status === "refunded") await this.notify(order, items, "order.refunded", now_ms);
+    // A merchant's cancel of a paid order ends `cancelled`, but the shopper's money is coming back all the same.
+    if (moved && order.refundStatus === "succeeded") await this.notify(order, items, "order.refunded", now_ms);
     return accept(order);
   }
 
   /** Payment landed after the order gave up on it: refund, return any committed units, say so. */
   private async refundLatePayment(orderId: string, intentId: string, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
-    if (!stored || stored.order.status === "refunded" || stored.order.status === "paid") return;
+    if (!stored) return;
     const { order, items } = stored;
     // Some holds may have been committed before another was found expired: void the rest, return those.
     await releaseHolds(this.env, orderId, items);
@@ -308,13 +267,32 @@ export class OrderFlow {
       await this.refundThenView(order, items, now_ms, {
         reason: "late_payment",
         restock: true,
+        intentId,
         from: ["pending_payment", "payment_failed", "expired", "cancelled"],
         patch: { paymentStatus: "succeeded", intentId },
       }),
     );
   }
 
-  private async move(
+  /**
+   * A second payment of an order that already has its money (or its refund):
+   * given back at once, keyed by intent so a redelivery refunds once, and
+   * noted in the order's audit. The provider call throws while it is down, so
+   * the webhook answers 5xx and Stripe delivers the event again.
+   */
+  private async refundStray(order: OrderRow, intentId: string, now_ms: number): Promise<void> {
+    const { refundId } = await paymentProvider(this.env, order.paymentProvider).refund(intentId, order.orderId);
+    unlessContended(
+      order.orderId,
+      await this.store.transition(order.orderId, now_ms, (o) => ({
+        to: o.status,
+        event: "payment.stray_refunded",
+        data: { intentId, refundId },
+      })),
+    );
+  }
+
+  async move(
     orderId: string,
     items: readonly OrderItemRow[],
     now_ms: number,
@@ -326,54 +304,18 @@ export class OrderFlow {
     if (!result.ok) return result;
     const { order, moved } = result.value;
     if (!moved && order.status !== step.to) {
-      const detail = order.refundStatus === "pending" ? "A refund of this order is in progress." : `The order is ${order.status}.`;
+      const detail =
+        order.refundStatus === "pending"
+          ? "A refund of this order is in progress."
+          : order.disputeStatus === "open" || order.disputeStatus === "lost"
+            ? `The order's payment is disputed (${order.disputeStatus}).`
+            : `The order is ${order.status}.`;
       return refuse("invalid_order_state", detail, { orderStatus: order.status });
     }
     return accept(orderView(order, items));
   }
 
-  private async notify(
-    order: OrderRow,
-    items: readonly OrderItemRow[],
-    type: "order.confirmed" | "order.payment_failed" | "order.refunded",
-    now_ms: number,
-  ) {
-    const message: Notification = {
-      // Each attempt may fail on its own: the first keeps the id notifications always had.
-      id:
-        type === "order.payment_failed" && order.paymentAttempt > 1
-          ? `order:${order.orderId}:${type}:${order.paymentAttempt}`
-          : `order:${order.orderId}:${type}`,
-      audience: "shopper",
-      type,
-      orderId: order.orderId,
-      customerId: order.customerId,
-      data: { ...orderView(order, items) },
-      atMs: now_ms,
-    };
-    await enqueueNotifications(this.env.NOTIFICATIONS, [message]);
-  }
-}
-
-/**
- * A step with nobody to answer (the payments queue, Stripe's webhook, the
- * refund sweep) takes its outcome's value, or null for any refusal: those are
- * states the step leaves alone. An order that stayed contended is the
- * exception: nothing was written, so the step throws and its queue or Stripe
- * delivers it again, to decide against the new state.
- */
-function unlessContended<T>(orderId: string, outcome: Outcome<T>): T | null {
-  if (outcome.ok) return outcome.value;
-  if (outcome.transient) throw new OrderContended(orderId, outcome.detail);
-  return null;
-}
-
-/** A step's order stayed contended: nothing was written, and a later delivery decides against the new state. */
-export class OrderContended extends Error {
-  constructor(
-    readonly orderId: string,
-    detail: string,
-  ) {
-    super(`order ${orderId}: ${detail}`);
+  private notify(order: OrderRow, items: readonly OrderItemRow[], type: ShopperEvent, now_ms: number): Promise<void> {
+    return notifyShopper(this.env.NOTIFICATIONS, order, items, type, now_ms);
   }
 }

@@ -6,13 +6,15 @@ import type { OrderStatus } from "./lifecycle";
 import type { OrderPatch, OrderStore, Transition } from "./store";
 
 /** Why money goes back; a merchant's cancel of a paid order ends `cancelled`, every other refund `refunded`. */
-export type RefundReason = "requested_by_merchant" | "cancelled_by_merchant" | "late_payment";
+export type RefundReason = "requested_by_merchant" | "cancelled_by_merchant" | "late_payment" | "refunded_at_provider";
 
 export interface RefundPlan {
   reason: RefundReason;
   restock: boolean;
   /** The statuses the order may be in when the refund is recorded. */
   from: readonly OrderStatus[];
+  /** The intent whose money goes back; the order's current intent unless given (a late payment names its own). */
+  intentId?: string;
   /** Facts the refund's record adds to the order (a late payment's intent). */
   patch?: OrderPatch;
 }
@@ -38,15 +40,23 @@ export class Refunds {
 
   /** Records the refund; the order as it now stands (its refundStatus says whether one is recorded). */
   async record(orderId: string, now_ms: number, plan: RefundPlan): Promise<Outcome<OrderRow>> {
-    const result = await this.store.transition(orderId, now_ms, (o) =>
-      o.refundStatus === null && plan.from.includes(o.status)
+    const result = await this.store.transition(orderId, now_ms, (o) => {
+      // The target is fixed here and never overwritten: a later attempt's intent is another payment.
+      const target = plan.intentId ?? o.intentId;
+      return target !== null && o.refundStatus === null && plan.from.includes(o.status)
         ? {
             to: o.status,
             event: "order.refund_requested",
-            patch: { ...plan.patch, refundStatus: "pending", refundRestock: plan.restock, refundReason: plan.reason },
+            patch: {
+              ...plan.patch,
+              refundStatus: "pending",
+              refundRestock: plan.restock,
+              refundReason: plan.reason,
+              refundIntentId: target,
+            },
           }
-        : null,
-    );
+        : null;
+    });
     return result.ok ? accept(result.value.order) : result;
   }
 
@@ -56,9 +66,9 @@ export class Refunds {
     if (!stored) return refuse("not_found", "No such order.");
     if (stored.order.refundStatus !== "pending") return accept({ order: stored.order, moved: false });
     const { order } = stored;
-    const refundId = order.intentId
-      ? (await paymentProvider(this.env, order.paymentProvider).refund(order.intentId, orderId)).refundId
-      : null;
+    // Completing without a target would mark money returned that never was: a bug to surface, not a success.
+    if (order.refundIntentId === null) throw new Error(`the pending refund of ${orderId} has no payment to refund`);
+    const { refundId } = await paymentProvider(this.env, order.paymentProvider).refund(order.refundIntentId, orderId);
     const restocked = order.refundRestock ? await this.returnUnits(orderId, items) : false;
     const to: OrderStatus = order.refundReason === "cancelled_by_merchant" ? "cancelled" : "refunded";
     return this.store.transition(orderId, now_ms, (o) =>
@@ -79,7 +89,7 @@ export class Refunds {
    * is the record: asking again answers the first refund, never a second.
    */
   async refundStray(provider: OrderRow["paymentProvider"], intentId: string, orderId: string): Promise<{ refundId: string }> {
-    return paymentProvider(this.env, provider).refund(intentId, orderId, `refund_${intentId}`);
+    return paymentProvider(this.env, provider).refund(intentId, orderId);
   }
 
   /**

@@ -27,6 +27,10 @@ export type OrderPatch = Partial<
     | "restocked"
     | "paymentMethod"
     | "paymentAttempt"
+    | "refundStatus"
+    | "refundRestock"
+    | "refundIntentId"
+    | "disputeStatus"
   >
 >;
 
@@ -57,6 +61,39 @@ export class OrderStore {
     if (!order) return null;
     const items = await this.db.select().from(orderItems).where(eq(orderItems.orderId, orderId));
     return { order, items };
+  }
+
+  /** The order an intent of ours pays for, by the intent's id (Stripe's charge and dispute events name only the intent). */
+  async byIntent(intentId: string): Promise<StoredOrder | null> {
+    const [row] = await this.db.select({ orderId: orders.orderId }).from(orders).where(eq(orders.intentId, intentId)).limit(1);
+    return row ? this.get(row.orderId) : null;
+  }
+
+  /**
+   * Pending refunds due for another try, the longest-waiting first: a failed
+   * try moves a refund back (deferRefund), so refunds that always fail cannot
+   * starve the rest. A refund never tried is due `abandoned_ms` after it was recorded.
+   */
+  async dueRefunds(now_ms: number, abandoned_ms: number, limit: number): Promise<string[]> {
+    const due = sql<number>`coalesce(${orders.refundNextAtMs}, ${orders.updatedAtMs} + ${abandoned_ms})`;
+    const rows = await this.db
+      .select({ orderId: orders.orderId })
+      .from(orders)
+      .where(and(eq(orders.refundStatus, "pending"), sql`${due} <= ${now_ms}`))
+      .orderBy(due)
+      .limit(limit);
+    return rows.map((r) => r.orderId);
+  }
+
+  /** A try of the pending refund failed: the next waits longer (scheduling, not a move of the order: no audit event). */
+  async deferRefund(orderId: string, now_ms: number, backoff: (attempts: number) => number): Promise<void> {
+    const [row] = await this.db.select({ attempts: orders.refundAttempts }).from(orders).where(eq(orders.orderId, orderId));
+    if (!row) return;
+    const attempts = row.attempts + 1;
+    await this.db
+      .update(orders)
+      .set({ refundAttempts: attempts, refundNextAtMs: now_ms + backoff(attempts) })
+      .where(and(eq(orders.orderId, orderId), eq(orders.refundStatus, "pending")));
   }
 
   /** Writes the order, its items and its first audit event atomically. False if the id exists. */
@@ -93,7 +130,11 @@ export class OrderStore {
       const move = decide(order);
       if (!move || (move.to !== order.status && !canMove(order.status, move.to))) return accept({ order, moved: false });
       const seq = order.version + 1;
-      const data = { from: order.status, to: move.to, ...move.patch, ...move.data };
+      // The client secret confirms a payment: it lives only while the order waits on the shopper,
+      // and never enters the audit, which is append-only and served to the merchant.
+      const patch: OrderPatch = move.to === "pending_payment" ? { ...move.patch } : { ...move.patch, clientSecret: null };
+      const { clientSecret: _secret, ...facts } = patch;
+      const data = { from: order.status, to: move.to, ...facts, ...move.data };
       const [head] = await this.db
         .select({ hash: auditEvents.hash })
         .from(auditEvents)
@@ -101,12 +142,12 @@ export class OrderStore {
       const [event] = await linkEvents(head?.hash ?? GENESIS_HASH, [
         { stream: orderStream(orderId), seq, type: move.event, atMs: now_ms, data: canonicalJson(data) },
       ]);
-      const next: OrderRow = { ...order, ...move.patch, status: move.to, version: seq, updatedAtMs: now_ms };
+      const next: OrderRow = { ...order, ...patch, status: move.to, version: seq, updatedAtMs: now_ms };
       try {
         await this.db.batch([
           this.db
             .update(orders)
-            .set({ ...move.patch, status: move.to, version: seq, updatedAtMs: now_ms })
+            .set({ ...patch, status: move.to, version: seq, updatedAtMs: now_ms })
             .where(and(eq(orders.orderId, orderId), eq(orders.version, order.version))),
           ...insertEvents(this.db, [event!]),
         ]);

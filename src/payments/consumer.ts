@@ -36,8 +36,9 @@ export async function handlePayments(batch: MessageBatch<unknown>, env: Env): Pr
 }
 
 /**
- * A payment that could not be attempted after every retry: the order fails
- * and its holds go back to the shelf now rather than at their deadline.
+ * A payment job that failed every retry. The charge may have happened with
+ * its answer lost, so the flow reads the provider and settles the order as
+ * the intent stands; it never records that nothing was charged.
  */
 export async function handlePaymentDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const flow = new OrderFlow(env);
@@ -50,7 +51,7 @@ export async function handlePaymentDeadLetters(batch: MessageBatch<unknown>, env
       continue;
     }
     try {
-      await flow.paymentFailed(job.data.orderId, "The payment provider could not be reached; nothing was charged.", null, Date.now());
+      await flow.afterDeadLetter(job.data.orderId, Date.now());
       msg.ack();
     } catch (e) {
       log.error("payment_dead_letter_failed", { id: msg.id, attempts: msg.attempts, error: String(e) });

@@ -21,17 +21,31 @@ export type ChargeResult =
   | { status: "processing"; intentId: string }
   | { status: "failed"; intentId: string | null; reason: string };
 
+/** An intent as the provider holds it now: a charge's result, or cancelled. */
+export type IntentRead = ChargeResult | { status: "canceled"; intentId: string };
+
 export interface PaymentProvider {
   readonly name: "stripe" | "simulated";
-  /** Creates and confirms the payment; keyed by order and attempt (chargeKey), so a retried job never charges twice. */
+  /**
+   * Creates and confirms the payment; keyed by order and attempt (chargeKey), so a retried job never charges twice.
+   * A request the provider can never accept (an amount over its maximum, under its minimum) fails at once with its reason.
+   */
   charge(req: ChargeRequest): Promise<ChargeResult>;
   /**
-   * Refunds the whole payment; idempotent per order, or per `idempotencyKey`
-   * when given (reconciliation refunds a stray intent under its own key).
+   * Reads the intent of one attempt and never creates one: by id when known,
+   * else by the metadata we set (order id and attempt). Null when the provider
+   * has none. Recovery uses this: a create replayed within 24 h answers its
+   * first response, and after that makes a second charge.
    */
-  refund(intentId: string, orderId: string, idempotencyKey?: string): Promise<{ refundId: string }>;
-  /** Cancels a payment that has not succeeded; best effort. */
-  cancel(intentId: string, orderId: string): Promise<void>;
+  find(req: ChargeRequest, intentId: string | null): Promise<IntentRead | null>;
+  /** Refunds the whole payment of one intent; idempotent per intent. */
+  refund(intentId: string, orderId: string): Promise<{ refundId: string }>;
+  /**
+   * Cancels an intent that has not succeeded, so it can never be confirmed
+   * again; answers the intent as it now stands (a succeeded one stays
+   * succeeded and must be settled), or null when the provider has no such intent.
+   */
+  cancel(intentId: string, orderId: string): Promise<IntentRead | null>;
   /**
    * One page of the intents the provider holds for our orders (those whose
    * metadata names an `orderId`), created at or after `createdFromS`, newest

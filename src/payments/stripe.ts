@@ -7,6 +7,7 @@ import {
   type ChargeResult,
   type IntentPage,
   type IntentPageRequest,
+  type IntentRead,
   type PaymentProvider,
   type ProviderRefund,
 } from "./provider";
@@ -55,32 +56,43 @@ export class StripeProvider implements PaymentProvider {
         },
         { idempotencyKey: chargeKey(req.orderId, req.attempt) },
       );
-      switch (intent.status) {
-        case "succeeded":
-          return { status: "succeeded", intentId: intent.id };
-        case "requires_action":
-        case "requires_confirmation":
-          return { status: "requires_action", intentId: intent.id, clientSecret: intent.client_secret };
-        case "processing":
-          return { status: "processing", intentId: intent.id };
-        default:
-          return {
-            status: "failed",
-            intentId: intent.id,
-            reason: intent.last_payment_error?.message ?? `payment ${intent.status}`,
-          };
-      }
+      return readIntent(intent) as ChargeResult;
     } catch (e) {
       if (e instanceof Stripe.errors.StripeCardError) {
+        return { status: "failed", intentId: e.payment_intent?.id ?? null, reason: e.message };
+      }
+      // Stripe refused the request itself (amount over its maximum or under its minimum, an unknown
+      // payment method): asking again can never succeed, so the attempt fails now with Stripe's reason.
+      if (e instanceof Stripe.errors.StripeInvalidRequestError && (e.statusCode ?? 400) < 500) {
         return { status: "failed", intentId: e.payment_intent?.id ?? null, reason: e.message };
       }
       throw classify(e);
     }
   }
 
-  async refund(intentId: string, orderId: string, idempotencyKey = `refund_${orderId}`): Promise<{ refundId: string }> {
+  async find(req: ChargeRequest, intentId: string | null): Promise<IntentRead | null> {
     try {
-      const refund = await this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey });
+      if (intentId) return readIntent(await this.stripe.paymentIntents.retrieve(intentId));
+      // Search is eventually consistent (about a minute); the paths that read this way run minutes after the charge.
+      const found = await this.stripe.paymentIntents.search({
+        query: `metadata['orderId']:'${searchLiteral(req.orderId)}' AND metadata['attempt']:'${req.attempt}'`,
+        limit: 10,
+      });
+      const intents = found.data.map(readIntent);
+      return intents.find((i) => i.status === "succeeded") ?? intents[0] ?? null;
+    } catch (e) {
+      if (e instanceof Stripe.errors.StripeInvalidRequestError && e.code === "resource_missing") return null;
+      throw classify(e);
+    }
+  }
+
+  async refund(intentId: string, orderId: string): Promise<{ refundId: string }> {
+    try {
+      // Keyed by intent: an order may owe refunds on more than one intent (a late payment and a stray attempt).
+      const refund = await this.stripe.refunds.create(
+        { payment_intent: intentId, metadata: { orderId } },
+        { idempotencyKey: `refund_${intentId}` },
+      );
       return { refundId: refund.id };
     } catch (e) {
       // A refund resumed after Stripe forgot its idempotency key (24 h) finds the money already back: that is done, not failed.
@@ -92,12 +104,15 @@ export class StripeProvider implements PaymentProvider {
     }
   }
 
-  async cancel(intentId: string, orderId: string): Promise<void> {
+  async cancel(intentId: string, orderId: string): Promise<IntentRead | null> {
     try {
-      await this.stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `cancel_${orderId}` });
+      return readIntent(await this.stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `cancel_${orderId}_${intentId}` }));
     } catch (e) {
-      // An intent that already succeeded or was canceled cannot be canceled: the webhook settles it.
-      if (e instanceof Stripe.errors.StripeInvalidRequestError) return;
+      // Already succeeded or canceled: not cancellable, so say how it stands (a success must be settled).
+      if (e instanceof Stripe.errors.StripeInvalidRequestError) {
+        if (e.code === "resource_missing") return null;
+        return readIntent(await this.stripe.paymentIntents.retrieve(intentId).catch((r: unknown) => Promise.reject(classify(r))));
+      }
       throw classify(e);
     }
   }
@@ -138,6 +153,29 @@ export class StripeProvider implements PaymentProvider {
       throw classify(e);
     }
   }
+}
+
+/** What an intent's status means for an order. */
+function readIntent(intent: Stripe.PaymentIntent): IntentRead {
+  switch (intent.status) {
+    case "succeeded":
+      return { status: "succeeded", intentId: intent.id };
+    case "requires_action":
+    case "requires_confirmation":
+      return { status: "requires_action", intentId: intent.id, clientSecret: intent.client_secret };
+    case "processing":
+    case "requires_capture":
+      return { status: "processing", intentId: intent.id };
+    case "canceled":
+      return { status: "canceled", intentId: intent.id };
+    default:
+      return { status: "failed", intentId: intent.id, reason: intent.last_payment_error?.message ?? `payment ${intent.status}` };
+  }
+}
+
+/** Stripe's search language quotes values in single quotes; ours never contain one, but an escaped quote keeps it so. */
+function searchLiteral(value: string): string {
+  return value.replaceAll("\\", "\\\\").replaceAll("'", "\\'");
 }
 
 /**

@@ -5,7 +5,11 @@ import { eq } from "drizzle-orm";
 import { processedWebhooks, type OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { OrderStore } from "../orders/store";
-import { OrderContended, OrderFlow } from "../orders/flow";
+import { OrderContended } from "../orders/contended";
+import { OrderFlow } from "../orders/flow";
+import { ProviderEvents, type DisputeStatus } from "../orders/provider-events";
+import { chargeRequest } from "../orders/recovery";
+import { paymentProvider } from "./index";
 import { stripeClient } from "./stripe";
 
 const cryptoProvider = Stripe.createSubtleCryptoProvider();
@@ -65,6 +69,18 @@ const INTENT_EVENTS = [
 ] as const;
 type IntentEvent = (typeof INTENT_EVENTS)[number];
 
+/** Money moved at Stripe without us: a refund made in the dashboard, a cardholder's dispute. */
+const CHARGE_EVENTS = ["charge.refunded", "charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed"] as const;
+type ChargeEvent = (typeof CHARGE_EVENTS)[number];
+
+/** The fields read of a Charge (charge.refunded) or a Dispute (charge.dispute.*): both name the intent. */
+const ChargeOrDispute = z.object({
+  payment_intent: z.string().min(1).max(255).nullish(),
+  refunded: z.boolean().optional(),
+  status: z.string().max(64).optional(),
+});
+type ChargeOrDispute = z.infer<typeof ChargeOrDispute>;
+
 export type WebhookOutcome = "applied" | "duplicate" | "ignored";
 
 /**
@@ -87,14 +103,20 @@ export async function applyStripeEvent(env: Env, payload: unknown, now_ms: numbe
   const orderId = owner?.value.metadata?.orderId;
   const intent = orderId ? parse(PaymentIntent, data.object, "data.object") : null;
   if (intent && !intent.ok) return intent;
+  const charge = (CHARGE_EVENTS as readonly string[]).includes(type) ? parse(ChargeOrDispute, data.object, "data.object") : null;
+  if (charge && !charge.ok) return charge;
 
   const db = drizzle(env.DB);
   const [seen] = await db.select().from(processedWebhooks).where(eq(processedWebhooks.eventId, id));
   if (seen) return accept("duplicate");
   let outcome: WebhookOutcome = "ignored";
-  if (orderId && intent) {
+  const chargeIntent = charge?.value.payment_intent;
+  if ((orderId && intent) || chargeIntent) {
     try {
-      outcome = await dispatch(env, type as IntentEvent, orderId, intent.value, now_ms);
+      outcome =
+        orderId && intent
+          ? await dispatch(env, type as IntentEvent, orderId, intent.value, now_ms)
+          : await dispatchCharge(env, type as ChargeEvent, chargeIntent!, charge!.value, now_ms);
     } catch (e) {
       if (!(e instanceof OrderContended)) throw e;
       // Not recorded as processed: Stripe delivers it again and it decides against the new state.
@@ -131,6 +153,14 @@ async function dispatch(
 ): Promise<"applied" | "ignored"> {
   const stored = await new OrderStore(env.DB).get(orderId);
   if (!stored || !paysFor(stored.order, type, intent)) return "ignored";
+  if (type === "payment_intent.succeeded" && !isCurrent(stored.order, intent)) {
+    // Money for an attempt the order has moved past: real money is settled (paid or refunded), so
+    // first make sure it is real, by reading the intent from Stripe rather than trusting the event.
+    // Without a key nothing can be read or refunded at Stripe: no Stripe order of ours can exist then.
+    if (!env.STRIPE_SECRET_KEY) return "ignored";
+    const read = await paymentProvider(env, "stripe").find(chargeRequest(stored.order), intent.id);
+    if (read?.status !== "succeeded") return "ignored";
+  }
   const flow = new OrderFlow(env);
   switch (type) {
     case "payment_intent.succeeded":
@@ -157,12 +187,31 @@ async function dispatch(
 function paysFor(order: OrderRow, type: IntentEvent, intent: PaymentIntent): boolean {
   // What a succeeded intent collected is `amount_received`; before that only `amount` is known.
   const amount = type === "payment_intent.succeeded" ? intent.amount_received : intent.amount;
-  return (
-    order.paymentProvider === "stripe" &&
-    (order.intentId === null || order.intentId === intent.id) &&
-    // An earlier attempt's intent failed for good (a retry is only allowed after a decline): its late events change nothing.
-    (intent.metadata?.attempt ?? "1") === String(order.paymentAttempt) &&
-    amount === order.totalAmount &&
-    intent.currency.toLowerCase() === order.currency.toLowerCase()
-  );
+  const ours =
+    order.paymentProvider === "stripe" && amount === order.totalAmount && intent.currency.toLowerCase() === order.currency.toLowerCase();
+  // Money in is never ignored, whichever attempt it is: it pays the order or is refunded.
+  if (type === "payment_intent.succeeded") return ours;
+  // Any other news of an earlier attempt's intent changes nothing: the order has moved on.
+  return ours && isCurrent(order, intent);
+}
+
+/** The intent of the order's current attempt (its id once the order knows it). */
+function isCurrent(order: OrderRow, intent: PaymentIntent): boolean {
+  return (order.intentId === null || order.intentId === intent.id) && (intent.metadata?.attempt ?? "1") === String(order.paymentAttempt);
+}
+
+/** A full refund made at Stripe refunds the order; a dispute's status follows it. Partial refunds change nothing here. */
+async function dispatchCharge(
+  env: Env,
+  type: ChargeEvent,
+  intentId: string,
+  object: ChargeOrDispute,
+  now_ms: number,
+): Promise<"applied" | "ignored"> {
+  const events = new ProviderEvents(env, new OrderStore(env.DB));
+  if (type === "charge.refunded") {
+    return object.refunded === true && (await events.refunded(intentId, now_ms)) ? "applied" : "ignored";
+  }
+  const status: DisputeStatus = object.status === "won" ? "won" : object.status === "lost" ? "lost" : "open";
+  return (await events.disputed(intentId, status, now_ms)) ? "applied" : "ignored";
 }

@@ -1,6 +1,16 @@
 import { env } from "cloudflare:workers";
 import Stripe from "stripe";
 import { useStripeHttpClient } from "../../src/payments/stripe";
+import {
+  FakeAccount,
+  stripeError,
+  type FakeCharge,
+  type FakeEvent,
+  type FakeIntent,
+  type FakeRefund,
+  type FormParams,
+  type Reply,
+} from "./fake-stripe-account";
 import { TEST_SECRETS } from "./secrets";
 
 /**
@@ -17,8 +27,7 @@ import { TEST_SECRETS } from "./secrets";
  * - anything else: 400 `resource_missing`.
  */
 
-/** Stripe's form encoding, decoded one level deep (see decodeForm). */
-export type FormParams = Record<string, string | Record<string, string>>;
+export type { FakeCharge, FakeEvent, FakeIntent, FakeRefund, FormParams } from "./fake-stripe-account";
 
 export interface FakeRequest {
   method: string;
@@ -27,234 +36,84 @@ export interface FakeRequest {
   params: FormParams;
 }
 
-/** The PaymentIntent fields this fake keeps, named and typed as Stripe sends them (Stripe.PaymentIntent). */
-export interface FakeIntent {
-  id: string;
-  object: "payment_intent";
-  amount: number;
-  amount_received: number;
-  currency: string;
-  status: Stripe.PaymentIntent.Status;
-  client_secret: string;
-  metadata: Record<string, string>;
-  payment_method: string;
-  last_payment_error: Record<string, unknown> | null;
-  cancellation_reason: string | null;
-  next_action: Record<string, unknown> | null;
-  created: number;
-  livemode: boolean;
-}
-
-/** The Refund fields this fake keeps (Stripe.Refund). */
-export interface FakeRefund {
-  id: string;
-  object: "refund";
-  amount: number;
-  currency: string;
-  payment_intent: string;
-  status: "succeeded";
-  reason: null;
-  created: number;
-}
-
 /** "500": Stripe answers 500; "network": the connection fails; "lost": Stripe handles the request but the answer never arrives. */
 type Injected = "500" | "network" | "lost";
+
+/** Stripe prunes an idempotency key once it is at least 24 hours old (docs.stripe.com/api/idempotent_requests). */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface FakeStripe {
   readonly requests: FakeRequest[];
   readonly intents: Map<string, FakeIntent>;
+  readonly charges: Map<string, FakeCharge>;
   readonly refunds: FakeRefund[];
+  /** Every event the account emitted, in order (deliver them with test/support/stripe-deliveries.ts). */
+  readonly events: FakeEvent[];
   /** PaymentIntents actually created (idempotent replays do not count). */
   intentsCreated(): number;
   /** The next requests fail like an outage, one failure per request, in order. */
   failNext(...failures: Injected[]): void;
   /** The customer completed 3-D Secure: the intent succeeds. */
   completeAction(intentId: string): FakeIntent;
-  /** Stripe keeps idempotency keys about 24 h: forget every one, as if a day had passed. */
-  forgetIdempotencyKeys(): void;
-  /** The customer failed 3-D Secure: the intent goes back to requires_payment_method. */
+  /** The customer failed 3-D Secure: the intent goes back to requires_payment_method, confirmable again. */
   failAction(intentId: string): FakeIntent;
+  /** Moves the fake's clock on: idempotency keys older than 24 h are forgotten. */
+  elapse(ms: number): void;
+  /** As if a day had passed for every idempotency key. */
+  forgetIdempotencyKeys(): void;
+  /** A refund made in Stripe's dashboard (emits charge.refunded). */
+  refundFromDashboard(intentId: string): FakeRefund;
+  /** A dispute opened by the cardholder (emits charge.dispute.created). */
+  dispute(intentId: string): FakeCharge;
   fetch(url: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
 export function createFakeStripe(): FakeStripe {
   const requests: FakeRequest[] = [];
-  const intents = new Map<string, FakeIntent>();
-  const refunds: FakeRefund[] = [];
-  const replies = new Map<string, { fingerprint: string; status: number; body: unknown }>();
+  let offsetMs = 0;
+  const nowMs = () => Date.now() + offsetMs;
+  const account = new FakeAccount(() => Math.floor(nowMs() / 1000));
+  /** The first answer under each key, serialized as it was sent: a replay is that text, not today's object. */
+  const replies = new Map<string, { fingerprint: string; status: number; text: string; atMs: number }>();
   const injected: Injected[] = [];
-  let serial = 0;
-  const nextId = (prefix: string) => `${prefix}_fake${String(++serial).padStart(6, "0")}${crypto.randomUUID().slice(0, 8)}`;
 
-  function createIntent(params: FormParams): { status: number; body: unknown } {
-    const pm = String(params.payment_method ?? "");
-    const known = ["pm_card_visa", "pm_card_mastercard", "pm_card_chargeDeclined", "pm_card_authenticationRequired"];
-    if (!known.includes(pm)) {
-      return stripeError(400, {
-        type: "invalid_request_error",
-        code: "resource_missing",
-        param: "payment_method",
-        message: `No such PaymentMethod: '${pm}'`,
-      });
-    }
-    const id = nextId("pi");
-    const intent: FakeIntent = {
-      id,
-      object: "payment_intent",
-      amount: Number(params.amount),
-      amount_received: 0,
-      currency: String(params.currency),
-      status: "requires_confirmation",
-      client_secret: `${id}_secret_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`,
-      metadata: typeof params.metadata === "object" ? params.metadata : {},
-      payment_method: pm,
-      last_payment_error: null,
-      cancellation_reason: null,
-      next_action: null,
-      created: Math.floor(Date.now() / 1000),
-      livemode: false,
-    };
-    intents.set(id, intent);
-    if (params.confirm !== "true") return { status: 200, body: intent };
-    if (pm === "pm_card_chargeDeclined") {
-      const lastError = { type: "card_error", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." };
-      Object.assign(intent, { status: "requires_payment_method", last_payment_error: lastError });
-      return stripeError(402, { ...lastError, payment_intent: intent });
-    }
-    if (pm === "pm_card_authenticationRequired") {
-      Object.assign(intent, {
-        status: "requires_action",
-        next_action: { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect" } },
-      });
-      return { status: 200, body: intent };
-    }
-    Object.assign(intent, { status: "succeeded", amount_received: intent.amount });
-    return { status: 200, body: intent };
-  }
-
-  function createRefund(params: FormParams): { status: number; body: unknown } {
-    const intent = intents.get(String(params.payment_intent));
-    if (!intent) {
-      return stripeError(400, {
-        type: "invalid_request_error",
-        code: "resource_missing",
-        param: "payment_intent",
-        message: `No such payment_intent: '${params.payment_intent}'`,
-      });
-    }
-    if (intent.status !== "succeeded") {
-      return stripeError(400, {
-        type: "invalid_request_error",
-        code: "charge_not_refundable",
-        message: `This PaymentIntent (${intent.id}) does not have a successful charge to refund.`,
-      });
-    }
-    if (refunds.some((r) => r.payment_intent === intent.id)) {
-      return stripeError(400, {
-        type: "invalid_request_error",
-        code: "charge_already_refunded",
-        message: "Charge has already been refunded.",
-      });
-    }
-    const refund: FakeRefund = {
-      id: nextId("re"),
-      object: "refund",
-      amount: intent.amount,
-      currency: intent.currency,
-      payment_intent: intent.id,
-      status: "succeeded",
-      reason: null,
-      created: Math.floor(Date.now() / 1000),
-    };
-    refunds.push(refund);
-    return { status: 200, body: refund };
-  }
-
-  function cancelIntent(id: string): { status: number; body: unknown } {
-    const intent = intents.get(id);
-    if (!intent)
-      return stripeError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such payment_intent: '${id}'` });
-    if (!["requires_payment_method", "requires_confirmation", "requires_action", "processing"].includes(intent.status)) {
-      return stripeError(400, {
-        type: "invalid_request_error",
-        code: "payment_intent_unexpected_state",
-        message: `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.`,
-        payment_intent: intent,
-      });
-    }
-    Object.assign(intent, { status: "canceled", cancellation_reason: "requested_by_customer", next_action: null });
-    return { status: 200, body: intent };
-  }
-
-  /**
-   * GET /v1/payment_intents as Stripe pages it: newest first, `created[gte]`,
-   * `limit` (1-100, default 10), `starting_after` an id of the previous page, `has_more`.
-   */
-  function listIntents(params: FormParams): { status: number; body: unknown } {
-    const created = typeof params.created === "object" ? params.created : {};
-    const gte = created.gte === undefined ? Number.NEGATIVE_INFINITY : Number(created.gte);
-    const limit = params.limit === undefined ? 10 : Number(params.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      return stripeError(400, { type: "invalid_request_error", param: "limit", message: "Invalid integer: limit" });
-    }
-    // Insertion order breaks ties within a second, as Stripe's ids do.
-    const newestFirst = [...intents.values()].reverse().filter((i) => i.created >= gte);
-    let from = 0;
-    if (typeof params.starting_after === "string") {
-      from = newestFirst.findIndex((i) => i.id === params.starting_after) + 1;
-      if (from === 0) {
-        return stripeError(400, {
-          type: "invalid_request_error",
-          code: "resource_missing",
-          param: "starting_after",
-          message: `No such payment_intent: '${params.starting_after}'`,
-        });
-      }
-    }
-    const data = newestFirst.slice(from, from + limit);
-    return { status: 200, body: { object: "list", url: "/v1/payment_intents", has_more: from + limit < newestFirst.length, data } };
-  }
-
-  function route(method: string, path: string, params: FormParams): { status: number; body: unknown } {
-    if (method === "POST" && path === "/v1/payment_intents") return createIntent(params);
-    if (method === "POST" && path === "/v1/refunds") return createRefund(params);
-    const cancel = /^\/v1\/payment_intents\/([^/]+)\/cancel$/.exec(path);
-    if (method === "POST" && cancel) return cancelIntent(cancel[1]!);
-    if (method === "GET" && path === "/v1/refunds") {
-      const data = refunds.filter((r) => r.payment_intent === params.payment_intent);
-      return { status: 200, body: { object: "list", url: "/v1/refunds", has_more: false, data } };
-    }
-    if (method === "GET" && path === "/v1/payment_intents") return listIntents(params);
+  function route(method: string, path: string, params: FormParams): Reply {
+    if (method === "POST" && path === "/v1/payment_intents") return account.createIntent(params);
+    if (method === "POST" && path === "/v1/refunds") return account.refund(params);
+    if (method === "GET" && path === "/v1/refunds") return account.listRefunds(params);
+    if (method === "GET" && path === "/v1/payment_intents/search") return account.search(params);
+    if (method === "GET" && path === "/v1/payment_intents") return account.list(params);
+    const action = /^\/v1\/payment_intents\/([^/]+)\/(cancel|confirm)$/.exec(path);
+    if (method === "POST" && action) return action[2] === "cancel" ? account.cancel(action[1]!) : account.confirm(action[1]!, params);
     const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
-    if (method === "GET" && read) {
-      const intent = intents.get(read[1]!);
-      return intent
-        ? { status: 200, body: intent }
-        : stripeError(404, { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" });
-    }
+    if (method === "GET" && read) return account.retrieve(read[1]!);
     return stripeError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path}).` });
+  }
+
+  function intent(id: string): FakeIntent {
+    const found = account.intents.get(id);
+    if (!found) throw new Error(`fake Stripe: no intent ${id}`);
+    return found;
   }
 
   return {
     requests,
-    intents,
-    refunds,
-    intentsCreated: () => intents.size,
-    forgetIdempotencyKeys: () => replies.clear(),
+    intents: account.intents,
+    charges: account.charges,
+    refunds: account.refunds,
+    events: account.events,
+    intentsCreated: () => account.intents.size,
+    elapse: (ms) => {
+      offsetMs += ms;
+    },
+    forgetIdempotencyKeys: () => {
+      offsetMs += IDEMPOTENCY_KEY_TTL_MS;
+    },
     failNext: (...failures) => injected.push(...failures),
-    completeAction(intentId) {
-      const intent = intents.get(intentId)!;
-      return Object.assign(intent, { status: "succeeded", amount_received: intent.amount, next_action: null });
-    },
-    failAction(intentId) {
-      const intent = intents.get(intentId)!;
-      const lastError = {
-        type: "card_error",
-        code: "payment_intent_authentication_failure",
-        message: "The provided PaymentMethod has failed authentication.",
-      };
-      return Object.assign(intent, { status: "requires_payment_method", next_action: null, last_payment_error: lastError });
-    },
+    completeAction: (intentId) => account.succeed(intent(intentId)),
+    failAction: (intentId) => account.failAuthentication(intent(intentId)),
+    refundFromDashboard: (intentId) => account.refundFromDashboard(intentId),
+    dispute: (intentId) => account.dispute(intentId),
     async fetch(input, init) {
       const request = new Request(input, init);
       const url = new URL(request.url);
@@ -273,23 +132,25 @@ export function createFakeStripe(): FakeStripe {
       }
 
       const fingerprint = `${request.method} ${url.pathname} ${body}`;
-      if (idempotencyKey && request.method === "POST") {
+      const keyed = idempotencyKey !== null && request.method === "POST";
+      if (keyed) {
         const prior = replies.get(idempotencyKey);
-        if (prior && prior.fingerprint !== fingerprint) {
+        if (prior && nowMs() - prior.atMs >= IDEMPOTENCY_KEY_TTL_MS) replies.delete(idempotencyKey);
+        else if (prior && prior.fingerprint !== fingerprint) {
           return json(400, {
             error: {
               type: "idempotency_error",
               message: `Keys for idempotent requests can only be used with the same parameters they were first used with.`,
             },
           });
-        }
-        if (prior) return json(prior.status, prior.body, { "idempotent-replayed": "true" });
+        } else if (prior) return text(prior.status, prior.text, { "idempotent-replayed": "true" });
       }
       const reply = route(request.method, url.pathname, params);
-      // Stripe stores the first answer (success or 4xx) under the key and replays it.
-      if (idempotencyKey && request.method === "POST") replies.set(idempotencyKey, { fingerprint, ...reply });
+      const sent = JSON.stringify(reply.body);
+      // Stripe stores the first answer (success or error) under the key and replays exactly that.
+      if (keyed) replies.set(idempotencyKey, { fingerprint, status: reply.status, text: sent, atMs: nowMs() });
       if (failure === "lost") throw new TypeError("fake Stripe: connection reset after the request was handled");
-      return json(reply.status, reply.body);
+      return text(reply.status, sent);
     },
   };
 }
@@ -364,12 +225,12 @@ export function signStripePayload(payload: string, opts: { secret?: string; time
   });
 }
 
-function stripeError(status: number, error: Record<string, unknown>) {
-  return { status, body: { error } };
+function json(status: number, body: unknown): Response {
+  return text(status, JSON.stringify(body));
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+function text(status: number, body: string, headers: Record<string, string> = {}): Response {
+  return new Response(body, {
     status,
     headers: { "content-type": "application/json", "request-id": `req_${crypto.randomUUID().slice(0, 12)}`, ...headers },
   });

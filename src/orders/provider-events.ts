@@ -1,0 +1,61 @@
+import type { OrderRow } from "../db/schema";
+import { unlessContended } from "./contended";
+import { notifyShopper } from "./notify";
+import type { OrderStore } from "./store";
+
+export type DisputeStatus = NonNullable<OrderRow["disputeStatus"]>;
+
+/**
+ * Money moved at the provider without us (a refund in its dashboard, a
+ * cardholder's dispute): the order follows, so a refunded order is never
+ * fulfilled. Our own refunds emit the same events; they are recognised by
+ * their recorded target and leave the order to the refund's own completion.
+ */
+export class ProviderEvents {
+  constructor(
+    private readonly env: Env,
+    private readonly store: OrderStore,
+  ) {}
+
+  /** A charge of `intentId` was refunded in full; true when the order moved. */
+  async refunded(intentId: string, now_ms: number): Promise<boolean> {
+    const stored = await this.store.byIntent(intentId);
+    if (!stored || stored.order.refundStatus !== null) return false;
+    const moved = unlessContended(
+      stored.order.orderId,
+      await this.store.transition(stored.order.orderId, now_ms, (o) =>
+        o.intentId === intentId && o.refundStatus === null && (o.status === "paid" || o.status === "fulfilled")
+          ? {
+              to: "refunded",
+              event: "order.refunded",
+              patch: {
+                refundStatus: "succeeded",
+                refundReason: "refunded_at_provider",
+                refundIntentId: intentId,
+                refundRestock: false,
+                restocked: false,
+              },
+            }
+          : null,
+      ),
+    );
+    if (!moved?.moved) return false;
+    await notifyShopper(this.env.NOTIFICATIONS, moved.order, stored.items, "order.refunded", now_ms);
+    return true;
+  }
+
+  /** The dispute of a charge of `intentId` opened, changed or closed; true when the order moved. */
+  async disputed(intentId: string, status: DisputeStatus, now_ms: number): Promise<boolean> {
+    const stored = await this.store.byIntent(intentId);
+    if (!stored) return false;
+    const moved = unlessContended(
+      stored.order.orderId,
+      await this.store.transition(stored.order.orderId, now_ms, (o) =>
+        o.intentId === intentId && o.disputeStatus !== status
+          ? { to: o.status, event: `order.dispute_${status}`, patch: { disputeStatus: status } }
+          : null,
+      ),
+    );
+    return moved?.moved ?? false;
+  }
+}
