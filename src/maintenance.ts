@@ -1,6 +1,7 @@
 import { pruneReplies } from "./idempotency/d1-replies";
 import { OrderFlow } from "./orders/flow";
 import { reconcilePayments, type ReconciliationReport } from "./payments/reconcile";
+import { enqueuePayment } from "./payments/job";
 import { logger } from "./platform/log";
 
 /** Rows one scheduled run may delete per table: the cron comes back, so a backlog drains over runs. */
@@ -16,6 +17,9 @@ const REFUND_ABANDONED_MS = 60_000;
 const ENDED_HOLD_MEMORY_MS = 24 * 60 * 60 * 1000;
 /** Refunds one scheduled run resumes. */
 const REFUNDS_MAX = 50;
+/** An order this long without its charge or past its deadline lost its payment job; jobs one run re-sends. */
+const STRANDED_GRACE_MS = 5 * 60_000;
+const STRANDED_MAX = 100;
 /** A refund that failed waits 5 min, then twice as long after each failure, up to a day. */
 const refundRetryDelayMs = (attempts: number) => Math.min(5 * 60_000 * 2 ** (attempts - 1), 24 * 60 * 60 * 1000);
 
@@ -27,7 +31,14 @@ const refundRetryDelayMs = (attempts: number) => Math.min(5 * 60_000 * 2 ** (att
 export async function runMaintenance(
   env: Env,
   now_ms: number,
-): Promise<{ replies: number; webhooks: number; holds: number; refunds: number; payments: ReconciliationReport["drift"] | null }> {
+): Promise<{
+  replies: number;
+  webhooks: number;
+  holds: number;
+  refunds: number;
+  paymentJobs: number;
+  payments: ReconciliationReport["drift"] | null;
+}> {
   const replies = await pruneReplies(env, now_ms, PRUNE_ROWS_MAX);
   const webhooks = await env.DB.prepare(
     `DELETE FROM processed_webhooks WHERE event_id IN
@@ -55,11 +66,16 @@ export async function runMaintenance(
       logger(env).error("refund_resume_failed", { orderId, error: String(e) });
     }
   }
+  // A crash between writing an order and sending its job leaves it pending forever: send the job again.
+  // Charging is keyed by order and attempt, and a job for a settled order is a no-op, so a duplicate is harmless.
+  const stranded = await flow.store.stranded(now_ms, STRANDED_GRACE_MS, STRANDED_MAX);
+  for (const orderId of stranded) await enqueuePayment(env.PAYMENTS, { orderId });
   return {
     replies,
     webhooks: webhooks.meta.changes ?? 0,
     holds: holds.meta.changes ?? 0,
     refunds,
+    paymentJobs: stranded.length,
     payments: await reconcileHourly(env, now_ms),
   };
 }

@@ -85,6 +85,30 @@ export class OrderStore {
     return rows.map((r) => r.orderId);
   }
 
+  /**
+   * Orders whose payment job may be lost: awaiting payment but never charged
+   * (a crash between writing the order and sending its job), or past their
+   * deadline and still open (a lost deadline job). Oldest first, bounded.
+   */
+  async stranded(now_ms: number, grace_ms: number, limit: number): Promise<string[]> {
+    const cutoff = now_ms - grace_ms;
+    const rows = await this.db
+      .select({ orderId: orders.orderId })
+      .from(orders)
+      .where(
+        and(
+          inArray(orders.status, ["pending_payment", "payment_failed"]),
+          or(
+            and(eq(orders.status, "pending_payment"), sql`${orders.paymentStatus} IS NULL`, lt(orders.updatedAtMs, cutoff)),
+            lt(orders.expiresAtMs, cutoff),
+          ),
+        ),
+      )
+      .orderBy(orders.updatedAtMs)
+      .limit(limit);
+    return rows.map((r) => r.orderId);
+  }
+
   /** A try of the pending refund failed: the next waits longer (scheduling, not a move of the order: no audit event). */
   async deferRefund(orderId: string, now_ms: number, backoff: (attempts: number) => number): Promise<void> {
     const [row] = await this.db.select({ attempts: orders.refundAttempts }).from(orders).where(eq(orders.orderId, orderId));
