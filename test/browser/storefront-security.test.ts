@@ -21,16 +21,32 @@ const received: Array<{ method: string; url: string; headers: IncomingHttpHeader
 beforeAll(async () => {
   const port = await freePort();
   attackerOrigin = `http://127.0.0.1:${port}`;
-  // It answers as a cooperative API would, so nothing but the page itself can stop the token going there.
+  // It relays every call to the real API (as a phishing proxy would), so the page works and nothing but the page can stop the token.
   attacker = createServer((req, res) => {
     received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
-    res.writeHead(req.method === "OPTIONS" ? 204 : 200, {
+    const cors = {
       "access-control-allow-origin": "*",
-      "access-control-allow-headers": "authorization, content-type, idempotency-key",
+      "access-control-allow-headers": "authorization, content-type, idempotency-key, holdfast-admission",
       "access-control-allow-methods": "GET, POST, DELETE",
-      "content-type": "application/json",
+    };
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, cors);
+      res.end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      const headers: Record<string, string> = {};
+      for (const name of ["authorization", "content-type", "idempotency-key"]) {
+        const v = req.headers[name];
+        if (typeof v === "string") headers[name] = v;
+      }
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      const upstream = await fetch(`${api.origin}${req.url}`, { method: req.method ?? "GET", headers, body });
+      res.writeHead(upstream.status, { ...cors, "content-type": upstream.headers.get("content-type") ?? "application/json" });
+      res.end(Buffer.from(await upstream.arrayBuffer()));
     });
-    res.end(req.method === "OPTIONS" ? "" : JSON.stringify({ data: [] }));
   });
   await new Promise<void>((resolve) => attacker.listen(port, "127.0.0.1", resolve));
   [api, browser] = await Promise.all([startWranglerDev({}), launchChromium()]);

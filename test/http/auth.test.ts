@@ -40,7 +40,23 @@ const badCredentials: Array<[string, () => Promise<string>]> = [
     "an unsigned JWT (alg none)",
     async () => `Bearer ${b64url({ alg: "none", typ: "JWT" })}.${b64url({ sub: "mallory", exp: now() + 3600 })}.`,
   ],
+  // Issue 22 item 6: a bounded lifetime and one spelling per signature.
+  ["a JWT that expires in 9999", async () => `Bearer ${await sign({ sub: "mallory", exp: 253_402_300_799 }, SECRET, "HS256")}`],
+  ["a JWT that lives two days", async () => `Bearer ${await sign({ sub: "mallory", iat: now(), exp: now() + 172_800 }, SECRET, "HS256")}`],
+  [
+    "a JWT whose signature is spelled with unused bits set",
+    async () => {
+      const token = await sign({ sub: "mallory", exp: now() + 600 }, SECRET, "HS256");
+      return `Bearer ${respell(token)}`;
+    },
+  ],
 ];
+
+/** The same bytes in a non-canonical spelling: the last character of a 43-character signature has two unused bits. */
+function respell(token: string): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  return `${token.slice(0, -1)}${alphabet[alphabet.indexOf(token.at(-1)!) ^ 1]}`;
+}
 
 interface World {
   sku: string;

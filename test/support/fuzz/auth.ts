@@ -11,7 +11,15 @@ export type AuthSpec =
   | { kind: "merchant"; scheme: string }
   | { kind: "shopper"; sub: string; scheme: string }
   /** A JWT built field by field: forged, expired, `alg: none`, `crit`, ... */
-  | { kind: "jwt"; label: string; header: Record<string, unknown>; claims: Record<string, unknown>; secret: string | null }
+  | {
+      kind: "jwt";
+      label: string;
+      header: Record<string, unknown>;
+      claims: Record<string, unknown>;
+      secret: string | null;
+      /** Spell the signature's last character with its unused bits set: the same bytes, not canonical. */
+      respell?: boolean;
+    }
   /** An Authorization header taken as is. */
   | { kind: "raw"; label: string; value: string };
 
@@ -35,6 +43,7 @@ export async function jwt(header: Record<string, unknown>, claims: Record<string
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /** The Authorization header value for a credential, or undefined for none. */
 export async function authorization(a: AuthSpec): Promise<string | undefined> {
@@ -45,8 +54,10 @@ export async function authorization(a: AuthSpec): Promise<string | undefined> {
       return `${a.scheme} ${TEST_SECRETS.ADMIN_TOKEN}`;
     case "shopper":
       return `${a.scheme} ${await jwt({ alg: "HS256", typ: "JWT" }, { sub: a.sub, exp: now() + 3600, iat: now() }, TEST_SECRETS.SHOPPER_JWT_SECRET)}`;
-    case "jwt":
-      return `Bearer ${await jwt(a.header, a.claims, a.secret)}`;
+    case "jwt": {
+      const token = await jwt(a.header, a.claims, a.secret);
+      return `Bearer ${a.respell ? `${token.slice(0, -1)}${B64URL[B64URL.indexOf(token.at(-1)!) ^ 1]}` : token}`;
+    }
     case "raw":
       return a.value;
   }
@@ -61,7 +72,7 @@ export function describeAuth(a: AuthSpec): string {
     case "shopper":
       return `${a.scheme} <JWT sub=${JSON.stringify(a.sub)}>`;
     case "jwt":
-      return `Bearer <JWT ${a.label}: header=${JSON.stringify(a.header)} claims=${JSON.stringify(a.claims)} ${a.secret === null ? "unsigned" : a.secret === TEST_SECRETS.SHOPPER_JWT_SECRET ? "signed with SHOPPER_JWT_SECRET" : `signed with ${JSON.stringify(a.secret)}`}>`;
+      return `Bearer <JWT ${a.label}${a.respell ? " (signature respelled)" : ""}: header=${JSON.stringify(a.header)} claims=${JSON.stringify(a.claims)} ${a.secret === null ? "unsigned" : a.secret === TEST_SECRETS.SHOPPER_JWT_SECRET ? "signed with SHOPPER_JWT_SECRET" : `signed with ${JSON.stringify(a.secret)}`}>`;
     case "raw":
       return `${a.label}: ${JSON.stringify(a.value.length > 120 ? `${a.value.slice(0, 120)}…(${a.value.length})` : a.value)}`;
   }
@@ -105,6 +116,11 @@ export function forged(sub: string, opts: { publicRoute: boolean }): fc.Arbitrar
     j("nbf-future", HS, { sub, exp: now() + 7200, nbf: now() + 3600 }),
     j("iat-future", HS, { sub, exp: now() + 7200, iat: now() + 3600 }),
     j("typ-not-jwt", { alg: "HS256", typ: "at+jwt" }, ok()),
+    // Issue 22 item 6: a bounded lifetime, and one spelling per signature.
+    j("exp-year-9999", HS, { sub, exp: 253_402_300_799 }),
+    j("lifetime-two-days", HS, { sub, iat: now(), exp: now() + 2 * 86_400 }),
+    j("issued-two-days-ago", HS, { sub, iat: now() - 2 * 86_400, exp: now() + 600 }),
+    fc.constant<AuthSpec>({ kind: "jwt", label: "signature-respelled", header: HS, claims: ok(), secret: SECRET, respell: true }),
     raw("admin-token-suffixed", `Bearer ${TEST_SECRETS.ADMIN_TOKEN}x`),
     raw("admin-token-prefix", `Bearer ${TEST_SECRETS.ADMIN_TOKEN.slice(0, -1)}`),
     raw("admin-token-upper", `Bearer ${TEST_SECRETS.ADMIN_TOKEN.toUpperCase()}`),

@@ -34,7 +34,8 @@ export async function buildWorld(): Promise<World> {
   const saleId = unique("fuzz-sale");
   const sale = await putSale(saleId, [{ sku: saleSku, price: { amount: 1500, currency: "usd" }, perCustomerLimit: 5 }]);
   expect(sale.status).toBe(201);
-  const customers = [unique("cust"), unique("cust"), unique("cust")];
+  // One id as an identity provider spells it (spec §12): `|` must never let two callers share a stored key.
+  const customers = [unique("cust"), unique("cust"), `idp|${unique("cust")}|checkout`];
 
   const h = await hold(skus[0]!, customers[0]!, 2);
   expect(h.status).toBe(201);
