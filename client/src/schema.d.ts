@@ -588,7 +588,8 @@ export interface components {
             available: number;
             /** @enum {string} */
             status: "upcoming" | "live" | "sold_out" | "ended" | "off_sale";
-            currentPrice: components["schemas"]["Money"] & (Record<string, never> | null);
+            /** @description What a hold taken now costs per unit: the live sale's price, else the list price when the SKU is `alwaysOn`; null while no hold may be taken. `price` stays the list price. */
+            currentPrice: components["schemas"]["Money"] | null;
             /** @description The live sale, else the next to start, else the last that ended (`state` says which). */
             sale: {
                 saleId: string;
@@ -719,7 +720,8 @@ export interface components {
             available: number;
             /** @enum {string} */
             status: "upcoming" | "live" | "sold_out" | "ended" | "off_sale";
-            currentPrice: components["schemas"]["Money"] & (Record<string, never> | null);
+            /** @description What a hold taken now costs per unit: the live sale's price, else the list price when the SKU is `alwaysOn`; null while no hold may be taken. `price` stays the list price. */
+            currentPrice: components["schemas"]["Money"] | null;
             /** @description The live sale, else the next to start, else the last that ended (`state` says which). */
             sale: {
                 saleId: string;

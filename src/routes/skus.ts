@@ -61,7 +61,8 @@ const SkuBase = z.object({
   price: Money,
   available: z.number().int(),
   status: z.enum(["upcoming", "live", "sold_out", "ended", "off_sale"]),
-  currentPrice: Money.nullable().openapi({
+  // A union rather than .nullable(): the generator would put null beside Money in an allOf, which no null matches.
+  currentPrice: z.union([Money, z.null()]).openapi({
     description:
       "What a hold taken now costs per unit: the live sale's price, else the list price when the SKU is `alwaysOn`; null while no hold may be taken. `price` stays the list price.",
   }),

@@ -33,7 +33,8 @@ beforeAll(async () => {
         playwright.launch({ executablePath, args: chromium.args.filter((a) => a !== "--single-process"), headless: true }),
       ),
   ]);
-}, 90_000);
+  // Booting wrangler dev and Chromium takes most of a minute, longer on a machine shared with other work.
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all([browser?.close(), api?.stop()]);

@@ -22,8 +22,15 @@ import type { Log } from "../../platform/log";
 /** How often a shard reports while nobody watches: what the SKU's stock alerts may lag by. */
 export const UNWATCHED_REPORT_MS = 1_000;
 
-/** Failed reports a shard retries in a row before it waits for its next change. */
-const REPORT_RETRIES_MAX = 5;
+/** Failed reports a shard retries one window apart before the retries slow down. */
+const REPORT_FAST_RETRIES = 5;
+/**
+ * The longest pause between retries of a failing report. A shard never stops
+ * retrying: until a report lands the pool's copy of its part is stale (watchers
+ * could see `sold_out` while this shard has stock), and nothing else would
+ * send it if the shard sees no further change.
+ */
+const REPORT_RETRY_MAX_MS = 30_000;
 
 /** The pool's copy of its shards' last reported parts. */
 export class ShardParts {
@@ -112,7 +119,14 @@ export class ShardReporter {
       this.again = true;
       return;
     }
-    this.timer ??= setTimeout(() => void this.report(role), this.watched ? LIVE.window_ms : UNWATCHED_REPORT_MS);
+    this.timer ??= setTimeout(() => void this.report(role), this.delayMs());
+  }
+
+  /** The window; after the fast retries of a failing report, doubling up to REPORT_RETRY_MAX_MS. */
+  private delayMs(): number {
+    const window_ms = this.watched ? LIVE.window_ms : UNWATCHED_REPORT_MS;
+    const slow = this.failures - REPORT_FAST_RETRIES;
+    return slow <= 0 ? window_ms : Math.min(REPORT_RETRY_MAX_MS, window_ms * 2 ** slow);
   }
 
   private async report(role: Role): Promise<void> {
@@ -134,10 +148,10 @@ export class ShardReporter {
       if (epoch === this.watchEpoch) this.watched = watching;
       this.failures = 0;
     } catch (e) {
-      // Tried again a window later, a few times (then at the next change): the last state must
-      // reach the pool for its alerts, but no hold waits for this.
+      // Tried again until it lands, a window later at first, then backing off: the last state
+      // must reach the pool for its watchers and alerts, but no hold waits for this.
       this.failures += 1;
-      if (this.failures <= REPORT_RETRIES_MAX) this.again = true;
+      this.again = true;
       this.log.error("live_report_failed", { sku: role.sku, shard: role.shard, error: String(e) });
     } finally {
       this.inFlight = false;

@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LiveLevels } from "../../../src/domain/live";
 import type { LiveAttachment } from "../../../src/stock/live/push";
-import { shardOf } from "../../../src/stock/addressing";
+import { objectName, shardOf } from "../../../src/stock/addressing";
 import { ADMIN, call, createSku, expectProblem, hold, putSale, restock, sleep, unique } from "../../support/helpers";
 
 /**
@@ -219,6 +219,41 @@ describe("live push follows the clock", () => {
     const live = await connect(sku);
     expect((await live.until(() => true)).status).toBe("upcoming");
     expect(await live.until((m) => m.status === "live")).toMatchObject({ price: { amount: 1_900, currency: "usd" } });
+    live.ws.close(1000);
+  });
+});
+
+/** Issue 26: a shard whose reports to the pool keep failing recovers by itself, without a new change. */
+describe("shard reports", () => {
+  it("a shard whose reports failed more times than its fast retries still reports once the pool answers", { timeout: 60_000 }, async () => {
+    const sku = await createSku({ stock: 20 });
+    const put = await call(`/v1/skus/${sku}`, {
+      method: "PUT",
+      auth: ADMIN,
+      body: { name: "Sharded", price: { amount: 100, currency: "usd" }, alwaysOn: true, shards: 2 },
+    });
+    expect(put.status).toBe(200);
+    const live = await connect(sku);
+    expect((await live.until(() => true)).available).toBe(20);
+    const customer = `report-${sku}`;
+    const shard = env.SKU.getByName(objectName(sku, shardOf(customer, 2)));
+    // The pool refuses the shard's next seven reports (more than the five fast retries), then answers.
+    await runInDurableObject(shard, (o) => {
+      const escrow = (o as unknown as { escrow: { peer: (...a: unknown[]) => Record<string, (...b: unknown[]) => unknown> } }).escrow;
+      const peer = escrow.peer.bind(escrow);
+      let refusals = 7;
+      escrow.peer = (...a: unknown[]) => {
+        const stub = peer(...a);
+        return new Proxy(stub, {
+          get: (target, key) =>
+            key === "shardLevels" && refusals-- > 0
+              ? () => Promise.reject(new Error("pool unreachable (test)"))
+              : (...b: unknown[]) => target[key as string]!(...b),
+        });
+      };
+    });
+    expect((await hold(sku, customer, 3)).status).toBe(201);
+    expect(await live.until((m) => m.available === 17)).toMatchObject({ status: "live" });
     live.ws.close(1000);
   });
 });
