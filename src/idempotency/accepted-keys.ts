@@ -21,6 +21,12 @@ const PROBES = 7;
 const MIN_BITS = 1_024;
 /** The filter of an object with no accepted key: matches nothing. */
 export const NO_KEYS: AcceptedKeys = { bits: "AA==", m: 8, k: PROBES };
+/**
+ * The filter of an object with more accepted keys than one filter holds:
+ * matches every key, so every keyed request reaches the object (a filter of
+ * only the newest keys would refuse a retry of an older accepted one).
+ */
+export const ALL_KEYS: AcceptedKeys = { bits: "/w==", m: 8, k: 1 };
 
 export function buildAcceptedKeys(keys: readonly string[]): AcceptedKeys {
   if (keys.length === 0) return NO_KEYS;

@@ -1,6 +1,6 @@
 import { accept, refuse, type Outcome } from "../domain/problems";
 import type { Adjustment, Hold, Levels, SkuSnapshot } from "../domain/types";
-import { buildAcceptedKeys, type AcceptedKeys } from "../idempotency/accepted-keys";
+import { ALL_KEYS, buildAcceptedKeys, type AcceptedKeys } from "../idempotency/accepted-keys";
 import type { IdempotencyKey, Replayable } from "../idempotency/rule";
 import { SqlReplies } from "../idempotency/sql-replies";
 import { auditLedger } from "./ledger-audit";
@@ -24,7 +24,7 @@ export const LIMITS = {
   alarm_holds_max: 2_000,
   /** Idempotency rows, and ended holds, one alarm run prunes. */
   alarm_prune_max: 2_000,
-  /** Accepted keys one edge filter covers (about 10 bits each); older ones reach the object. */
+  /** Accepted keys one edge filter covers (about 10 bits each); an object with more sends ALL_KEYS, so every keyed retry reaches it. */
   filter_keys_max: 50_000,
 } as const;
 
@@ -223,7 +223,12 @@ export class SkuLedger {
    */
   acceptedKeys(now_ms: number, moved: readonly string[] = NO_MOVED): AcceptedKeys {
     if (this.acceptedFilter?.moved !== moved) this.acceptedFilter = null;
-    this.acceptedFilter ??= { moved, filter: buildAcceptedKeys([...this.replies.acceptedKeys(now_ms, LIMITS.filter_keys_max), ...moved]) };
+    if (!this.acceptedFilter) {
+      // One more than the filter holds tells whether it would cover them all.
+      const kept = this.replies.acceptedKeys(now_ms, LIMITS.filter_keys_max + 1);
+      const whole = kept.length + moved.length <= LIMITS.filter_keys_max;
+      this.acceptedFilter = { moved, filter: whole ? buildAcceptedKeys([...kept, ...moved]) : ALL_KEYS };
+    }
     return this.acceptedFilter.filter;
   }
 

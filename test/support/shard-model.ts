@@ -38,11 +38,17 @@ export type ShardOp =
   /** Restarts one object (`object` picks among the pool and every shard that ever existed). */
   | { kind: "restart"; object: number }
   /**
-   * Holds from distinct customers (`first`, `first + 1`, ...) at once, through
-   * the Worker's routing, while the merchant changes `shards`, shrinks,
-   * restocks, or one object restarts.
+   * Holds at once, through the Worker's routing, from customers of the run's
+   * small set (the same customer may ask twice, and the same customers come
+   * back across bursts and shard-count changes), while the merchant changes
+   * `shards`, shrinks, restocks, or one object restarts.
    */
-  | { kind: "burst"; first: number; quantities: number[]; during: "nothing" | "shards" | "shrink" | "restock" | "restart"; arg: number };
+  | {
+      kind: "burst";
+      requests: Array<{ customer: number; quantity: number }>;
+      during: "nothing" | "shards" | "shrink" | "restock" | "restart";
+      arg: number;
+    };
 
 export interface SaleTerms {
   limit: number;
@@ -104,12 +110,21 @@ export const shardOp: fc.Arbitrary<ShardOp> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: "redeliver" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("restart" as const), object: fc.nat() }) },
   {
-    weight: 2,
+    weight: 4,
     arbitrary: fc.record({
       kind: fc.constant("burst" as const),
-      first: fc.nat({ max: CUSTOMERS - 1 }),
-      quantities: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 4 }),
-      during: fc.constantFrom("nothing" as const, "shards" as const, "shrink" as const, "restock" as const, "restart" as const),
+      requests: fc.array(fc.record({ customer: fc.integer({ min: 0, max: CUSTOMERS - 1 }), quantity: fc.integer({ min: 1, max: 3 }) }), {
+        minLength: 2,
+        maxLength: 5,
+      }),
+      during: fc.constantFrom(
+        "nothing" as const,
+        "shards" as const,
+        "shards" as const,
+        "shrink" as const,
+        "restock" as const,
+        "restart" as const,
+      ),
       arg: fc.integer({ min: 1, max: MAX_MODEL_SHARDS }),
     }),
   },

@@ -68,8 +68,8 @@ export class Escrow {
   /** Units of this shard's last grant; it refills when fewer than a quarter of that remain. */
   private lastGrant = 0;
   private refilling: Promise<Refilled> | null = null;
-  /** The pool's recalls in flight, by the shard each spares: a recall that spared another shard says nothing of that one. */
-  private readonly recalling = new Map<number | null, Promise<Recalled>>();
+  /** The pool's recalls in flight, by the shards each asks: a recall that spared another shard says nothing of that one. */
+  private readonly recalling = new Map<string, Promise<Recalled>>();
   /**
    * Until then, this shard's pool said it was out (or the pool's recall found
    * nothing): a shard refuses from its own allotment without asking again.
@@ -364,10 +364,16 @@ export class Escrow {
     let provenOut = this.knownEmpty(this.now(), shard);
     if (this.available() < wanted && role.span > 1 && !provenOut) {
       const sentBefore = this.sentBatches;
-      const recalled = await this.recall(role, shard, "pace");
+      // Within the bound, a recall that spared another shard found every other object dry: only that one is left to ask.
+      const only = this.now() < this.emptyUntilMs && this.emptySpared !== null ? this.emptySpared : null;
+      const recalled = await this.recall(role, shard, "pace", only);
       keptUnits = recalled.keptUnits;
       provenOut = recalled.units === 0 && keptUnits === 0 && this.sentBatches === sentBefore;
-      if (provenOut && this.available() <= 0) this.markEmpty(shard);
+      if (provenOut && this.available() <= 0) {
+        // The asker's own units are now the ones not counted; the older findings keep their deadline.
+        if (only === null) this.markEmpty(shard);
+        else this.emptySpared = shard;
+      }
     }
     const pool = this.available();
     if (pool <= 0) return provenOut && keptUnits === 0 ? null : "later";
@@ -385,12 +391,14 @@ export class Escrow {
    * quiet ones give all they have; single-flight), or everything (`all`: a
    * shrinkage, a SKU back to one object; never shares a `pace` recall's answer).
    */
-  recall(role: Role, except: number | null, keep: "pace" | "all"): Promise<Recalled> {
-    if (keep === "all") return this.takeBack(role, except, false);
-    const shared = this.recalling.get(except);
+  recall(role: Role, except: number | null, keep: "pace" | "all", only: number | null = null): Promise<Recalled> {
+    const siblings = only !== null ? [only] : Array.from({ length: role.span }, (_, i) => i).filter((i) => i !== except);
+    if (keep === "all") return this.takeBack(role, siblings, false);
+    const key = siblings.join(",");
+    const shared = this.recalling.get(key);
     if (shared) return shared;
-    const fresh = this.takeBack(role, except, true).finally(() => this.recalling.delete(except));
-    this.recalling.set(except, fresh);
+    const fresh = this.takeBack(role, siblings, true).finally(() => this.recalling.delete(key));
+    this.recalling.set(key, fresh);
     return fresh;
   }
 
@@ -399,8 +407,7 @@ export class Escrow {
     return [...(this.refilling ? [this.refilling] : []), ...this.recalling.values()];
   }
 
-  private async takeBack(role: Role, except: number | null, keepPace: boolean): Promise<Recalled> {
-    const siblings = Array.from({ length: role.span }, (_, i) => i).filter((i) => i !== except);
+  private async takeBack(role: Role, siblings: readonly number[], keepPace: boolean): Promise<Recalled> {
     const answers = await Promise.all(
       siblings.map(async (i): Promise<Recalled> => {
         const { transfer, keptUnits } = await this.peer(role, i).surrender(keepPace);

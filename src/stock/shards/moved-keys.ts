@@ -43,7 +43,10 @@ export class MovedKeys {
       }
       homes.delete(self);
       const lists = await Promise.all([...homes].map((home) => peer(home).keysMovedTo(self, shards)));
-      return lists.flat().slice(0, ESCROW.moved_keys_max);
+      // More than one filter holds (or a home that has more than it reads): no filter, so no keyed retry is cut.
+      if (lists.some((list) => list === null)) return null;
+      const all = lists.flat() as string[];
+      return all.length > ESCROW.moved_keys_max ? null : all;
     })().catch((e: unknown) => {
       this.asked = null;
       this.quietUntilMs = Date.now() + ASK_AGAIN_AFTER_MS;
@@ -57,10 +60,16 @@ export class MovedKeys {
 const NONE: readonly string[] = [];
 const ASK_AGAIN_AFTER_MS = 1_000;
 
-/** The other side: hold keys this object accepted for customers whose home under `shards` is `home`. */
-export function keysMovedTo(replies: SqlReplies, sku: string, home: number, shards: number, now_ms: number): string[] {
+/**
+ * The other side: hold keys this object accepted for customers whose home
+ * under `shards` is `home`; null when it has more accepted keys than it reads
+ * (a list of only the newest would leave older retries out of the filter).
+ */
+export function keysMovedTo(replies: SqlReplies, sku: string, home: number, shards: number, now_ms: number): string[] | null {
   const homeOf = (customerId: string) => (shards <= 1 ? POOL : shardOf(customerId, shards));
-  return replies.acceptedKeys(now_ms, ESCROW.moved_keys_max).filter((key) => {
+  const accepted = replies.acceptedKeys(now_ms, ESCROW.moved_keys_max + 1);
+  if (accepted.length > ESCROW.moved_keys_max) return null;
+  return accepted.filter((key) => {
     const customerId = holdKeyCustomer(key, sku);
     return customerId !== null && homeOf(customerId) === home;
   });
