@@ -167,7 +167,7 @@ export const lotteryRoutes = router()
       summary: "The ticket owner's proof that they are in the draw's commitment",
       security: [{ shopper: [] }],
       request: { params: z.object({ saleId: SaleId, ticket: Ticket }) },
-      responses: { 200: jsonResponse(EntrantProof, "The inclusion proof"), ...problems(400, 401, 404, 503) },
+      responses: { 200: jsonResponse(EntrantProof, "The inclusion proof"), ...problems(400, 401, 403, 404, 503) },
     }),
     async (c) => {
       const { customerId } = shopperOf(c);
