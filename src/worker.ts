@@ -4,6 +4,7 @@ import { logger } from "./platform/log";
 import { handleNotificationDeadLetters, handleNotifications, NOTIFICATION_QUEUES } from "./notifications/consumer";
 import { handlePaymentDeadLetters, handlePayments, PAYMENT_QUEUES } from "./payments/consumer";
 
+export { AuditAnchorObject } from "./objects/audit-anchor-object";
 export { SkuObject } from "./objects/sku-object";
 export { WaitingRoomObject } from "./objects/waiting-room-object";
 

@@ -25,7 +25,7 @@ export class OrderFlow {
   private readonly refunds: Refunds;
 
   constructor(private readonly env: Env) {
-    this.store = new OrderStore(env.DB);
+    this.store = new OrderStore(env.DB, env);
     this.refunds = new Refunds(env, this.store);
   }
 

@@ -127,7 +127,7 @@ async function dispatch(
   intent: PaymentIntent,
   now_ms: number,
 ): Promise<"applied" | "ignored"> {
-  const stored = await new OrderStore(env.DB).get(orderId);
+  const stored = await new OrderStore(env.DB, null).get(orderId);
   if (!stored || !paysFor(stored.order, type, intent)) return "ignored";
   const flow = new OrderFlow(env);
   switch (type) {
