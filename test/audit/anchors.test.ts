@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eventHash } from "../../src/audit/chain";
 import { ADMIN, call, checkoutAs, createSku, hold, restock, waitForStatus } from "../support/helpers";
+import { asRogue } from "../support/audit-tamper";
 import { flushOutbox, streamRows, type AuditRow } from "../support/outbox";
 
 /**
@@ -28,14 +29,9 @@ async function rewriteConsistently(stream: string, rows: AuditRow[]): Promise<vo
   await writeRows(stream, out);
 }
 
-/** What a rogue with D1 access does: drop the guards, replace the rows. */
-async function writeRows(stream: string, rows: AuditRow[]): Promise<void> {
-  const guards = await env.DB.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'").all<{
-    name: string;
-    sql: string;
-  }>();
-  await env.DB.batch([
-    ...guards.results.map((g) => env.DB.prepare(`DROP TRIGGER ${g.name}`)),
+/** What a rogue with D1 access does: replace the rows, past D1's append-only triggers. */
+function writeRows(stream: string, rows: AuditRow[]): Promise<void> {
+  return asRogue(
     env.DB.prepare("DELETE FROM audit_events WHERE stream = ?").bind(stream),
     ...rows.map((r) =>
       env.DB.prepare("INSERT INTO audit_events (stream, seq, type, at_ms, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(
@@ -48,8 +44,7 @@ async function writeRows(stream: string, rows: AuditRow[]): Promise<void> {
         r.hash,
       ),
     ),
-    ...guards.results.map((g) => env.DB.prepare(g.sql)),
-  ]);
+  );
 }
 
 describe("a stream rewritten consistently in D1", () => {
@@ -127,5 +122,23 @@ describe("an order stream's anchor", () => {
     await env.DB.prepare("DELETE FROM orders WHERE order_id = ?").bind(paid.orderId).run();
     expect(await verify(stream)).toMatchObject({ ok: false, firstBadEvent: { stream, seq: 1 } });
     await writeRows(stream, rows);
+  });
+});
+
+describe("D1's append-only guard on audit_events", () => {
+  it("refuses to change or remove an event, and still takes new ones", async () => {
+    const sku = await createSku({ stock: 1 });
+    await flushOutbox(sku);
+    const stream = `sku:${sku}`;
+    const before = await streamRows(stream);
+    expect(before.length).toBe(2);
+    const update = env.DB.prepare("UPDATE audit_events SET data = '{}' WHERE stream = ? AND seq = 2").bind(stream).run();
+    await expect(update).rejects.toThrow(/append-only: an event is never changed/);
+    const remove = env.DB.prepare("DELETE FROM audit_events WHERE stream = ?").bind(stream).run();
+    await expect(remove).rejects.toThrow(/append-only: an event is never removed/);
+    expect(await streamRows(stream)).toEqual(before);
+    await restock(sku, 1);
+    await flushOutbox(sku);
+    expect((await streamRows(stream)).map((r) => r.seq)).toEqual([1, 2, 3]);
   });
 });
