@@ -10,6 +10,7 @@ import { observe } from "./http/observe";
 import { problemResponse } from "./http/problem";
 import { logger } from "./platform/log";
 import { auditRoutes } from "./routes/audit";
+import { auditCheckpointRoutes } from "./routes/audit-checkpoints";
 import { completeContract } from "./routes/contract";
 import { healthRoutes } from "./routes/health";
 import { holdRoutes } from "./routes/holds";
@@ -87,6 +88,7 @@ export function createApp() {
   app.route("/", queueRoutes);
   app.route("/", inventoryRoutes);
   app.route("/", auditRoutes);
+  app.route("/", auditCheckpointRoutes);
   app.route("/", checkoutRoutes);
   app.route("/", orderRoutes);
   app.route("/", meRoutes);

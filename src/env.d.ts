@@ -4,4 +4,6 @@ interface Env {
   STRIPE_SECRET_KEY?: string;
   /** Cloudflare Turnstile secret; when set, joining a waiting room needs a Turnstile token. */
   TURNSTILE_SECRET_KEY?: string;
+  /** Ed25519 private JWK that signs audit checkpoints (docs/operations.md); when absent, no checkpoints are made. */
+  AUDIT_SIGNING_KEY?: string;
 }

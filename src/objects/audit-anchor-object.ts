@@ -1,8 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
+import { CHECKPOINT_LOG_STEPS, CheckpointLog, type InclusionProof } from "../audit/checkpoint-log";
+import type { SignedCheckpoint } from "../audit/checkpoint";
 import { migrate } from "./migrate";
 
 /** Events of one order stream the anchor returns at most (an order moves a handful of times). */
 export const ANCHOR_MAX_EVENTS = 1_000;
+
+/** The name of the object that signs and keeps checkpoints (./audit-anchor-object.ts role two). */
+export const CHECKPOINTS_OBJECT = "audit-checkpoints";
 
 const STEPS = [
   `CREATE TABLE anchored (
@@ -20,11 +25,17 @@ const STEPS = [
  * consistently in D1 (every hash recomputed) or cut short is still caught.
  * Sharded by stream name (src/audit/anchor.ts); each (stream, seq) is written
  * once, forever: a second, different hash for it is refused, not stored.
+ * The object named CHECKPOINTS_OBJECT keeps the signed checkpoints instead.
  */
 export class AuditAnchorObject extends DurableObject<Env> {
+  /** Used by the one object named CHECKPOINTS_OBJECT only; the anchor shards never touch its tables. */
+  private readonly checkpoints: CheckpointLog;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    void ctx.blockConcurrencyWhile(async () => migrate(ctx.storage, STEPS));
+    this.checkpoints = new CheckpointLog(ctx.storage, env);
+    // Append only: both roles share one list of schema steps.
+    void ctx.blockConcurrencyWhile(async () => migrate(ctx.storage, [...STEPS, ...CHECKPOINT_LOG_STEPS]));
   }
 
   /** Records a stream's event hash; false when that seq already holds another hash. */
@@ -45,5 +56,19 @@ export class AuditAnchorObject extends DurableObject<Env> {
         ANCHOR_MAX_EVENTS,
       )
       .toArray();
+  }
+
+  // --- Checkpoints (the object named CHECKPOINTS_OBJECT)
+
+  async makeCheckpoint(now_ms: number): Promise<SignedCheckpoint | null> {
+    return this.checkpoints.make(now_ms);
+  }
+
+  async listCheckpoints(before_seq: number | null, limit: number): Promise<SignedCheckpoint[]> {
+    return this.checkpoints.list(before_seq, limit);
+  }
+
+  async proveStream(stream: string): Promise<InclusionProof | null> {
+    return this.checkpoints.prove(stream);
   }
 }
