@@ -1,7 +1,9 @@
-import { CHECKPOINTS_OBJECT } from "../objects/audit-anchor-object";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import type { InclusionProof } from "./checkpoint-log";
 import type { SignedCheckpoint } from "./checkpoint";
+
+/** The name of the AuditAnchorObject that signs and keeps the checkpoints. */
+export const CHECKPOINTS_OBJECT = "audit-checkpoints";
 
 export const EXPORT = {
   /** Events one export carries at most. */

@@ -6,9 +6,6 @@ import { migrate } from "./migrate";
 /** Events of one order stream the anchor returns at most (an order moves a handful of times). */
 export const ANCHOR_MAX_EVENTS = 1_000;
 
-/** The name of the object that signs and keeps checkpoints (./audit-anchor-object.ts role two). */
-export const CHECKPOINTS_OBJECT = "audit-checkpoints";
-
 const STEPS = [
   `CREATE TABLE anchored (
      stream TEXT NOT NULL,
@@ -25,7 +22,7 @@ const STEPS = [
  * consistently in D1 (every hash recomputed) or cut short is still caught.
  * Sharded by stream name (src/audit/anchor.ts); each (stream, seq) is written
  * once, forever: a second, different hash for it is refused, not stored.
- * The object named CHECKPOINTS_OBJECT keeps the signed checkpoints instead.
+ * The object named CHECKPOINTS_OBJECT (src/audit/export.ts) keeps the signed checkpoints instead.
  */
 export class AuditAnchorObject extends DurableObject<Env> {
   /** Used by the one object named CHECKPOINTS_OBJECT only; the anchor shards never touch its tables. */
