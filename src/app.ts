@@ -12,6 +12,7 @@ import { problemOf } from "./http/outcome";
 import { problemResponse } from "./http/problem";
 import { logger } from "./platform/log";
 import { auditRoutes } from "./routes/audit";
+import { auditCheckpointRoutes } from "./routes/audit-checkpoints";
 import { completeContract } from "./routes/contract";
 import { healthRoutes } from "./routes/health";
 import { holdRoutes } from "./routes/holds";
@@ -102,6 +103,7 @@ export function createApp() {
   app.route("/", queueRoutes);
   app.route("/", inventoryRoutes);
   app.route("/", auditRoutes);
+  app.route("/", auditCheckpointRoutes);
   app.route("/", checkoutRoutes);
   app.route("/", orderRoutes);
   app.route("/", paymentRoutes);

@@ -15,4 +15,6 @@ interface Env {
   SHOPPER_JWT_ISSUER?: string;
   /** The longest a shopper JWT may live (`exp` after `iat` and after now); default 86400. */
   SHOPPER_JWT_MAX_LIFETIME_SECONDS?: string;
+  /** Ed25519 private JWK that signs audit checkpoints (docs/operations.md); when absent, no checkpoints are made. */
+  AUDIT_SIGNING_KEY?: string;
 }

@@ -1,13 +1,18 @@
 import { createApp } from "./app";
+import { checkpointsStub } from "./audit/export";
 import { runMaintenance } from "./maintenance";
 import { logger } from "./platform/log";
 import { handleNotificationDeadLetters, handleNotifications, NOTIFICATION_QUEUES } from "./notifications/consumer";
 import { handlePaymentDeadLetters, handlePayments, PAYMENT_QUEUES } from "./payments/consumer";
 
+export { AuditAnchorObject } from "./objects/audit-anchor-object";
 export { SkuObject } from "./objects/sku-object";
 export { WaitingRoomObject } from "./objects/waiting-room-object";
 
 const app = createApp();
+
+/** The every-minute trigger (wrangler.toml) that signs audit checkpoints. */
+const AUDIT_CHECKPOINT_CRON = "* * * * *";
 
 const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Promise<void>> = {
   [PAYMENT_QUEUES.main]: handlePayments,
@@ -19,6 +24,12 @@ const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Prom
 export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
+    if (controller.cron === AUDIT_CHECKPOINT_CRON) {
+      // A new signed checkpoint when some stream moved since the last (issue 25).
+      const made = await checkpointsStub(env).makeCheckpoint(controller.scheduledTime);
+      logger(env).info("audit_checkpoint", { seq: made?.body.seq ?? null });
+      return;
+    }
     const pruned = await runMaintenance(env, controller.scheduledTime);
     logger(env).info("maintenance", pruned);
   },

@@ -370,6 +370,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Ed25519 public key that signs audit checkpoints */
+        get: operations["getAuditKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed checkpoints, newest first */
+        get: operations["listAuditCheckpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One stream up to its head in the latest checkpoint, with that checkpoint and the head's inclusion proof
+         * @description What `npm run audit:verify -- <file>` checks with nothing but the public key: the chain of every event up to the head, and the head's inclusion in the signed checkpoint. At most 50000 events.
+         */
+        get: operations["exportAuditStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/checkout": {
         parameters: {
             query?: never;
@@ -1090,6 +1144,42 @@ export interface components {
             stream: string;
             seq: number;
             reason: string;
+        };
+        AuditCheckpoint: {
+            body: components["schemas"]["AuditCheckpointBody"];
+            /** @description Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url. */
+            signature: string;
+        };
+        AuditCheckpointBody: {
+            /** @example holdfast-audit/v1 */
+            log: string;
+            seq: number;
+            atMs: number;
+            streams: number;
+            events: number;
+            /** @description RFC 9162 Merkle root (hex) over every stream's head, one leaf per stream in name order. */
+            root: string;
+            keyId: string;
+        };
+        AuditStreamExport: {
+            stream: string;
+            checkpoint: components["schemas"]["AuditCheckpoint"];
+            proof: {
+                index: number;
+                size: number;
+                path: string[];
+            };
+            events: components["schemas"]["AuditExportedEvent"][];
+        };
+        AuditExportedEvent: {
+            stream: string;
+            seq: number;
+            type: string;
+            atMs: number;
+            /** @description The event's facts as stored: canonical JSON text. */
+            data: string;
+            prevHash: string;
+            hash: string;
         };
         Order: {
             orderId: string;
@@ -3760,6 +3850,249 @@ export interface operations {
             };
             /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
             403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAuditKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        alg: "Ed25519";
+                        keyId: string;
+                        /** @description Raw key, base64url (JWK `x`). */
+                        publicKey: string;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAuditCheckpoints: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of checkpoints */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AuditCheckpoint"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportAuditStream: {
+        parameters: {
+            query: {
+                stream: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditStreamExport"];
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;

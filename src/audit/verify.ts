@@ -1,3 +1,4 @@
+import { anchoredOf, type Anchored } from "./anchor";
 import { eventHash, GENESIS_HASH } from "./chain";
 import { decodeCursor, encodeCursor } from "../platform/cursor";
 
@@ -9,6 +10,8 @@ export const VERIFY = {
   max_events: 200_000,
   /** Inventory rows per query of the tail check. */
   tail_page_rows: 500,
+  /** Streams one request checks against their anchors (one object call each). */
+  max_streams: 500,
 } as const;
 
 export interface BadEvent {
@@ -35,6 +38,12 @@ type Row = { stream: string; seq: number; type: string; at_ms: number; data: str
 type Tip = { stream: string; seq: number; hash: string };
 export type VerifyPosition = Tip;
 
+/** What verify reads: D1's rows, and the heads kept outside it (./anchor.ts). */
+export type VerifyEnv = Pick<Env, "DB" | "SKU" | "AUDIT_ANCHOR">;
+
+/** The stream being walked and what its anchor holds. */
+type Walk = { stream: string; anchored: Anchored | null };
+
 /**
  * Recomputes every hash chain from D1's rows (spec §7), in (stream,
  * seq) order, one bounded page at a time, and stops at the first bad event:
@@ -44,34 +53,78 @@ export type VerifyPosition = Tip;
  * - reordered rows (contents swapped): the hash covers the seq and the
  *   previous hash, so the first moved row fails;
  * - a removed tail: fewer events than the order's version or the SKU's
- *   inventory row, each written in the same D1 batch as its events, says.
+ *   inventory row, each written in the same D1 batch as its events, says;
+ * - a stream rewritten consistently (every later hash recomputed) or cut
+ *   short together with its counters: D1 disagrees with, or ends before, the
+ *   hashes anchored outside D1 (issue 25, ./anchor.ts).
  */
 export async function verifyChains(
-  db: D1Database,
+  env: VerifyEnv,
   opts: { stream?: string | undefined; after?: VerifyPosition | null; maxEvents?: number } = {},
 ): Promise<VerifyResult> {
   const maxEvents = opts.maxEvents ?? VERIFY.max_events;
   let tip: Tip | null = opts.after ?? null;
+  let walk: Walk | null = null;
   let streams = 0;
   let events = 0;
   const maxPages = Math.ceil(maxEvents / VERIFY.page_rows);
   for (let page = 0; page < maxPages; page++) {
-    const rows = await readPage(db, opts.stream, tip);
+    const rows = await readPage(env.DB, opts.stream, tip);
     for (const row of rows) {
       const continues = tip !== null && tip.stream === row.stream;
+      if (walk === null || walk.stream !== row.stream) {
+        if (walk !== null && tip !== null) {
+          const cut = endOfStream(walk, tip);
+          if (cut) return { ok: false, streams, events, complete: false, firstBadEvent: cut };
+        }
+        if (streams >= VERIFY.max_streams && tip !== null) {
+          return { ok: false, streams, events, complete: false, nextCursor: encodeVerifyCursor(tip) };
+        }
+        walk = { stream: row.stream, anchored: await anchoredOf(env, row.stream) };
+      }
       if (!continues) streams += 1;
-      const bad = await checkRow(row, continues ? tip : null);
+      const bad = (await checkRow(row, continues ? tip : null)) ?? checkAnchor(row, walk.anchored);
       if (bad) return { ok: false, streams, events, complete: false, firstBadEvent: bad };
       events += 1;
       tip = { stream: row.stream, seq: row.seq, hash: row.hash };
     }
     if (rows.length < VERIFY.page_rows) {
-      const truncated = await firstTruncatedStream(db, opts.stream);
+      // A stream asked for by name that D1 lost entirely still has its anchor.
+      if (walk === null && tip === null && opts.stream !== undefined) {
+        walk = { stream: opts.stream, anchored: await anchoredOf(env, opts.stream) };
+        tip = { stream: opts.stream, seq: 0, hash: GENESIS_HASH };
+      }
+      const cut = walk !== null && tip !== null ? endOfStream(walk, tip) : null;
+      if (cut) return { ok: false, streams, events, complete: true, firstBadEvent: cut };
+      const truncated = await firstTruncatedStream(env.DB, opts.stream);
       if (truncated) return { ok: false, streams, events, complete: true, firstBadEvent: truncated };
       return { ok: true, streams, events, complete: true };
     }
   }
   return { ok: false, streams, events, complete: false, ...(tip ? { nextCursor: encodeVerifyCursor(tip) } : {}) };
+}
+
+/** A row whose hash is not the one anchored for its seq: this event, or for a SKU's head an earlier one, was rewritten. */
+function checkAnchor(row: Row, anchored: Anchored | null): BadEvent | null {
+  const expected = anchored?.hashes.get(row.seq);
+  if (expected === undefined || expected === row.hash) return null;
+  const which = row.seq === anchored?.headSeq && anchored.hashes.size === 1 ? "this event or an earlier one" : "this event";
+  return {
+    stream: row.stream,
+    seq: row.seq,
+    reason: `hash differs from the one anchored outside D1 for seq ${row.seq}: ${which} was rewritten in D1`,
+  };
+}
+
+/** D1 may run ahead of an anchor by a write in flight, never end before it. */
+function endOfStream(walk: Walk, tip: Tip): BadEvent | null {
+  const head = walk.anchored?.headSeq ?? 0;
+  if (tip.stream !== walk.stream || head <= tip.seq) return null;
+  return {
+    stream: walk.stream,
+    seq: tip.seq + 1,
+    reason: `events ${tip.seq + 1}..${head} are anchored outside D1 but missing from D1: the stream's tail was removed`,
+  };
 }
 
 async function readPage(db: D1Database, stream: string | undefined, after: Tip | null): Promise<Row[]> {

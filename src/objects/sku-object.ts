@@ -3,6 +3,7 @@ import { refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { InvariantViolation } from "../stock/invariants";
 import { hasSchema, migrate } from "./migrate";
+import { GENESIS_HASH } from "../audit/chain";
 import { AlarmKeeper } from "../platform/alarm-keeper";
 import { OutboxShipper, SHIPPING, shipDelayMs } from "../stock/outbox";
 import { SkuCatalog } from "../stock/catalog";
@@ -397,6 +398,12 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** The SKU as the API shows it; a sharded SKU's own object adds up its shards. */
+  /** This object's audit stream head, kept outside D1 (issue 25): what `verify` checks D1's chain against. */
+  async auditHead(): Promise<{ seq: number; hash: string }> {
+    if (!hasSchema(this.ctx.storage)) return { seq: 0, hash: GENESIS_HASH };
+    return this.ctx.storage.sql.exec<{ seq: number; hash: string }>("SELECT seq, hash FROM audit_head WHERE id = 1").one();
+  }
+
   async snapshot(): Promise<SkuSnapshot | null> {
     this.calls += 1;
     if (!this.schemaReady) return null;

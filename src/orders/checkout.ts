@@ -33,7 +33,7 @@ export async function checkout(
   /** Queued sales whose admission the edge verified for this customer: a checkout by items holds under them (spec §9). */
   admittedTo: readonly string[] = [],
 ): Promise<Outcome<OrderView> & { replayed?: boolean }> {
-  const store = new OrderStore(env.DB);
+  const store = new OrderStore(env.DB, env);
   // A retry under the same key converges on the same order id, so its hold moves are no-ops.
   const orderId = `ord_${idem ? (await sha256Hex(idem.key)).slice(0, 24) : crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
   if (idem) {

@@ -32,7 +32,7 @@ export class OrderFlow {
   private readonly recovery: PaymentRecovery;
 
   constructor(private readonly env: Env) {
-    this.store = new OrderStore(env.DB);
+    this.store = new OrderStore(env.DB, env);
     this.refunds = new Refunds(env, this.store);
     this.recovery = new PaymentRecovery(env, this.store, this);
   }

@@ -1,11 +1,13 @@
 import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import { GENESIS_HASH, linkEvents, orderStream } from "../audit/chain";
+import { anchorEvents } from "../audit/anchor";
+import { GENESIS_HASH, linkEvents, orderStream, type ChainedEvent } from "../audit/chain";
 import { insertEvents } from "../audit/store";
 import { auditEvents, orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { canMove, type OrderStatus } from "./lifecycle";
+import { logger, type LogEnv } from "../platform/log";
 
 export interface StoredOrder {
   order: OrderRow;
@@ -52,8 +54,31 @@ const MAX_CAS_ATTEMPTS = 4;
 export class OrderStore {
   readonly db: DrizzleD1Database;
 
-  constructor(d1: D1Database) {
+  /**
+   * `anchors`: where a writer anchors each event outside D1 (issue 25); null
+   * for a store that only reads.
+   */
+  constructor(
+    d1: D1Database,
+    private readonly anchors: (Pick<Env, "AUDIT_ANCHOR"> & LogEnv) | null,
+  ) {
     this.db = drizzle(d1);
+  }
+
+  /**
+   * After D1 stored the event: the anchor trails D1 by this one write, so a
+   * failure here leaves the move done and the event unanchored (verify accepts
+   * D1 ahead of its anchor), never a move reported failed that happened.
+   */
+  private async anchor(event: ChainedEvent): Promise<void> {
+    if (!this.anchors) throw new Error("an OrderStore without anchors cannot write");
+    try {
+      if (!(await anchorEvents(this.anchors, [event]))) {
+        logger(this.anchors).critical("audit_anchor_disagrees", { stream: event.stream, seq: event.seq, hash: event.hash });
+      }
+    } catch (e) {
+      logger(this.anchors).error("audit_anchor_failed", { stream: event.stream, seq: event.seq, error: String(e) });
+    }
   }
 
   async get(orderId: string): Promise<StoredOrder | null> {
@@ -131,6 +156,7 @@ export class OrderStore {
         this.db.insert(orderItems).values(items),
         ...insertEvents(this.db, [event!]),
       ]);
+      await this.anchor(event!);
       return true;
     } catch (e) {
       if (isUniqueViolation(e)) return false;
@@ -175,6 +201,7 @@ export class OrderStore {
             .where(and(eq(orders.orderId, orderId), eq(orders.version, order.version))),
           ...insertEvents(this.db, [event!]),
         ]);
+        await this.anchor(event!);
         return accept({ order: next, moved: true });
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;

@@ -151,7 +151,7 @@ async function dispatch(
   intent: PaymentIntent,
   now_ms: number,
 ): Promise<"applied" | "ignored"> {
-  const stored = await new OrderStore(env.DB).get(orderId);
+  const stored = await new OrderStore(env.DB, null).get(orderId);
   if (!stored || !paysFor(stored.order, type, intent)) return "ignored";
   if (type === "payment_intent.succeeded" && !isCurrent(stored.order, intent)) {
     // Money for an attempt the order has moved past: real money is settled (paid or refunded), so

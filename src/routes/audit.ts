@@ -96,6 +96,6 @@ export const auditRoutes = router()
       if (cursor !== undefined && after === null) {
         throw problemOf(badCursor());
       }
-      return c.json(await verifyChains(c.env.DB, { stream, after }), 200);
+      return c.json(await verifyChains(c.env, { stream, after }), 200);
     },
   );

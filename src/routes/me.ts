@@ -91,7 +91,7 @@ export const meRoutes = router()
       const { customerId } = shopperOf(c);
       const q = c.req.valid("query");
       const cursor = q.cursor ? cursorCodec.decode(q.cursor) : null;
-      const page = await new OrderStore(c.env.DB).list({ customerId, ...(q.status && { status: q.status }) }, cursor, q.limit);
+      const page = await new OrderStore(c.env.DB, null).list({ customerId, ...(q.status && { status: q.status }) }, cursor, q.limit);
       const last = page.orders.at(-1)?.order;
       const now_ms = Date.now();
       return c.json(

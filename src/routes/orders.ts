@@ -38,7 +38,7 @@ export const cursorCodec = {
 /** The owner (a shopper) or the merchant may see and cancel an order; anyone else gets `not_found`. */
 async function visibleOrder(env: Env, orderId: string, principal: Principal) {
   const caller = principal.kind === "merchant" ? "merchant" : principal;
-  const stored = await new OrderStore(env.DB).get(orderId);
+  const stored = await new OrderStore(env.DB, null).get(orderId);
   if (!stored || (caller !== "merchant" && stored.order.customerId !== caller.customerId)) {
     throw new ProblemError("not_found", "No such order.");
   }
@@ -189,7 +189,7 @@ export const orderRoutes = router()
       const q = c.req.valid("query");
       const cursor = q.cursor ? cursorCodec.decode(q.cursor) : null;
       const filter = { ...(q.status && { status: q.status }), ...(q.sku && { sku: q.sku }) };
-      const page = await new OrderStore(c.env.DB).list(filter, cursor, q.limit);
+      const page = await new OrderStore(c.env.DB, null).list(filter, cursor, q.limit);
       const last = page.orders.at(-1)?.order;
       return c.json(
         {

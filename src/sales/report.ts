@@ -4,7 +4,7 @@ import { accept, refuse, type Outcome } from "../domain/problems";
 import { saleItems, sales } from "../db/schema";
 import { skuStream } from "../audit/chain";
 import { bucketsOf, SkuReplay, type Point, type ReplayEvent, type Violation } from "./replay";
-import { verifyChains, type BadEvent } from "../audit/verify";
+import { verifyChains, type BadEvent, type VerifyEnv } from "../audit/verify";
 
 /** Bounds of one report (TIGER_STYLE: every loop has one). */
 export const REPORT = {
@@ -55,7 +55,7 @@ export async function saleReport(env: Env, saleId: string, now_ms: number): Prom
     replays.push(replay);
   }
   const complete = budget > 0;
-  const audit = await verifyStreams(env.DB, [...streams].sort());
+  const audit = await verifyStreams(env, [...streams].sort());
   const firstViolation = replays.map((r) => r.firstViolation).find((v) => v !== null) ?? null;
   const skus = replays.map((r) => ({
     sku: r.sku,
@@ -108,10 +108,10 @@ async function replaySku(d1: D1Database, sku: string, budget: number, apply: (e:
   return left;
 }
 
-async function verifyStreams(d1: D1Database, streams: readonly string[]): Promise<SaleReport["audit"]> {
+async function verifyStreams(env: VerifyEnv, streams: readonly string[]): Promise<SaleReport["audit"]> {
   let events = 0;
   for (const stream of streams) {
-    const v = await verifyChains(d1, { stream, maxEvents: REPORT.max_events });
+    const v = await verifyChains(env, { stream, maxEvents: REPORT.max_events });
     events += v.events;
     if (!v.ok) return { ok: false, streams: streams.length, events, ...(v.firstBadEvent && { firstBadEvent: v.firstBadEvent }) };
   }

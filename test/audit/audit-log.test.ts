@@ -6,6 +6,7 @@ import type { SkuObject } from "../../src/objects/sku-object";
 import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, levels, restock, shopperToken, waitForStatus } from "../support/helpers";
 import { objectSql, skuStub } from "../support/inside-objects";
 import { failingD1, fakeQueue, flushOutbox, inventoryRow, shipThrough, streamRows, unshippedCount, type AuditRow } from "../support/outbox";
+import { asRogue } from "../support/audit-tamper";
 
 /** A SKU with a little history: created, restocked, held, released, adjusted down. Five events. */
 async function skuWithHistory(): Promise<string> {
@@ -30,7 +31,7 @@ async function tampered<T>(stream: string, change: (rows: AuditRow[]) => Promise
   try {
     return await fn();
   } finally {
-    await env.DB.prepare("DELETE FROM audit_events WHERE stream = ?").bind(stream).run();
+    await asRogue(env.DB.prepare("DELETE FROM audit_events WHERE stream = ?").bind(stream));
     await env.DB.batch(
       original.map((r) =>
         env.DB.prepare("INSERT INTO audit_events (stream, seq, type, at_ms, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(
@@ -48,9 +49,17 @@ async function tampered<T>(stream: string, change: (rows: AuditRow[]) => Promise
 }
 
 const setRow = (stream: string, seq: number, r: Pick<AuditRow, "type" | "at_ms" | "data" | "prev_hash" | "hash">) =>
-  env.DB.prepare("UPDATE audit_events SET type = ?, at_ms = ?, data = ?, prev_hash = ?, hash = ? WHERE stream = ? AND seq = ?")
-    .bind(r.type, r.at_ms, r.data, r.prev_hash, r.hash, stream, seq)
-    .run();
+  asRogue(
+    env.DB.prepare("UPDATE audit_events SET type = ?, at_ms = ?, data = ?, prev_hash = ?, hash = ? WHERE stream = ? AND seq = ?").bind(
+      r.type,
+      r.at_ms,
+      r.data,
+      r.prev_hash,
+      r.hash,
+      stream,
+      seq,
+    ),
+  );
 
 describe("shipping the SKU outbox to the audit log", () => {
   it("ships every state change as a dense, hash-chained sku stream, with the inventory view in step", async () => {
@@ -351,7 +360,8 @@ describe("GET /v1/audit/verify", () => {
 
   it("detects a removed event at its seq, including the first and the last", async () => {
     const stream = `sku:${await skuWithHistory()}`;
-    const remove = (seq: number) => () => env.DB.prepare("DELETE FROM audit_events WHERE stream = ? AND seq = ?").bind(stream, seq).run();
+    const remove = (seq: number) => () =>
+      asRogue(env.DB.prepare("DELETE FROM audit_events WHERE stream = ? AND seq = ?").bind(stream, seq));
     for (const seq of [1, 3, 5]) {
       const res = await tampered(stream, remove(seq), () => verify(stream));
       expect(res, `removing ${seq}`).toMatchObject({ ok: false, firstBadEvent: { stream, seq } });
@@ -368,7 +378,7 @@ describe("GET /v1/audit/verify", () => {
     const rows = await streamRows(stream);
     expect(rows.map((r) => r.type)).toEqual(["order.created", "order.paid"]);
     expect(await verify(stream)).toMatchObject({ ok: true, events: 2 });
-    const dropLast = () => env.DB.prepare("DELETE FROM audit_events WHERE stream = ? AND seq = 2").bind(stream).run();
+    const dropLast = () => asRogue(env.DB.prepare("DELETE FROM audit_events WHERE stream = ? AND seq = 2").bind(stream));
     expect(await tampered(stream, dropLast, () => verify(stream))).toMatchObject({ ok: false, firstBadEvent: { stream, seq: 2 } });
     expect(await verify(stream)).toMatchObject({ ok: true });
   });

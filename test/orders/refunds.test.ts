@@ -60,7 +60,7 @@ describe("refunds are two-phase and restock once, forever", () => {
   it("heals a crash between the provider and the database on the next attempt", async () => {
     const sku = await createSku({ stock: 4 });
     const { orderId, holdId } = await paidOrder("cid", sku, 1);
-    const store = new OrderStore(env.DB);
+    const store = new OrderStore(env.DB, env);
     // The attempt recorded the refund and returned the units, then died before the order moved.
     await new Refunds(env, store).record(orderId, Date.now(), {
       reason: "requested_by_merchant",
@@ -80,7 +80,7 @@ describe("refunds are two-phase and restock once, forever", () => {
   it("refuses a fulfil racing a refund in progress, so money never goes back on a shipped order", async () => {
     const sku = await createSku({ stock: 4 });
     const { orderId } = await paidOrder("fio", sku, 1);
-    await new Refunds(env, new OrderStore(env.DB)).record(orderId, Date.now(), {
+    await new Refunds(env, new OrderStore(env.DB, env)).record(orderId, Date.now(), {
       reason: "requested_by_merchant",
       restock: false,
       from: ["paid"],
@@ -94,7 +94,7 @@ describe("refunds are two-phase and restock once, forever", () => {
   it("finishes a refund whose request died, from the scheduled sweep", async () => {
     const sku = await createSku({ stock: 4 });
     const { orderId } = await paidOrder("swe", sku, 1);
-    await new Refunds(env, new OrderStore(env.DB)).record(orderId, Date.now(), {
+    await new Refunds(env, new OrderStore(env.DB, env)).record(orderId, Date.now(), {
       reason: "requested_by_merchant",
       restock: true,
       from: ["paid"],
