@@ -90,7 +90,7 @@ export async function reconcilePayments(env: Env, now_ms: number, trigger: Recon
   };
   const seenOrders = new Set<string>();
   const flow = new OrderFlow(env);
-  const refunds = new Refunds(env, new OrderStore(env.DB));
+  const refunds = new Refunds(env, new OrderStore(env.DB, env));
 
   const intentPass = await forEachIntentPage(provider, Math.floor(from_ms / 1000), async (intents) => {
     const byId = await ordersById(
@@ -115,7 +115,7 @@ export async function reconcilePayments(env: Env, now_ms: number, trigger: Recon
       if (order.refundStatus === "succeeded") return checkRefunded(order);
       // Neither the payments job nor the webhook settled this success: apply it as they would.
       await flow.paymentSucceeded(order.orderId, intent.intentId, now_ms);
-      const after = (await new OrderStore(env.DB).get(order.orderId))?.order;
+      const after = (await new OrderStore(env.DB, null).get(order.orderId))?.order;
       if (after?.status === "paid") return note("settled", { intentId: intent.intentId, orderId: order.orderId });
       return note("lateRefunds", { ...lateOf(intent, "order_ended"), refundId: after?.refundId ?? null });
     }

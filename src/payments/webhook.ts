@@ -208,7 +208,7 @@ async function dispatchCharge(
   object: ChargeOrDispute,
   now_ms: number,
 ): Promise<"applied" | "ignored"> {
-  const events = new ProviderEvents(env, new OrderStore(env.DB));
+  const events = new ProviderEvents(env, new OrderStore(env.DB, env));
   if (type === "charge.refunded") {
     return object.refunded === true && (await events.refunded(intentId, now_ms)) ? "applied" : "ignored";
   }

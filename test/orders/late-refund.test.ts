@@ -62,7 +62,7 @@ describe("completing a refund", () => {
   it("refunds the recorded target even after the order's intent field changed", async () => {
     const sku = await createSku({ stock: 3 });
     const { orderId } = await paidOrder(unique("tgt"), sku, 1);
-    await new Refunds(env, new OrderStore(env.DB)).record(orderId, Date.now(), {
+    await new Refunds(env, new OrderStore(env.DB, env)).record(orderId, Date.now(), {
       reason: "requested_by_merchant",
       restock: true,
       from: ["paid"],
@@ -78,7 +78,7 @@ describe("completing a refund", () => {
   it("fails, and leaves the refund pending, when the refund has no target to refund", async () => {
     const sku = await createSku({ stock: 3 });
     const { orderId } = await paidOrder(unique("none"), sku, 1);
-    await new Refunds(env, new OrderStore(env.DB)).record(orderId, Date.now(), {
+    await new Refunds(env, new OrderStore(env.DB, env)).record(orderId, Date.now(), {
       reason: "requested_by_merchant",
       restock: true,
       from: ["paid"],

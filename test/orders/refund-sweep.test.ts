@@ -16,7 +16,7 @@ describe("the refund sweep", () => {
   it("reaches a healthy refund behind a full run of refunds that always fail", async () => {
     const sku = await createSku({ stock: 3 });
     const { orderId } = await paidOrder(unique("swp"), sku, 1);
-    await new Refunds(env, new OrderStore(env.DB)).record(orderId, Date.now(), {
+    await new Refunds(env, new OrderStore(env.DB, env)).record(orderId, Date.now(), {
       reason: "requested_by_merchant",
       restock: false,
       from: ["paid"],
