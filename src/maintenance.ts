@@ -1,6 +1,6 @@
 import { pruneReplies } from "./idempotency/d1-replies";
 import { OrderFlow } from "./orders/flow";
-import { enqueuePayment } from "./payments/job";
+import { ORDER_OUTBOX, OrderOutbox } from "./orders/outbox";
 import { logger } from "./platform/log";
 
 /** Rows one scheduled run may delete per table: the cron comes back, so a backlog drains over runs. */
@@ -16,21 +16,20 @@ const REFUND_ABANDONED_MS = 60_000;
 const ENDED_HOLD_MEMORY_MS = 24 * 60 * 60 * 1000;
 /** Refunds one scheduled run resumes. */
 const REFUNDS_MAX = 50;
-/** An order this long without its charge or past its deadline lost its payment job; jobs one run re-sends. */
-const STRANDED_GRACE_MS = 5 * 60_000;
-const STRANDED_MAX = 100;
 /** A refund that failed waits 5 min, then twice as long after each failure, up to a day. */
 const refundRetryDelayMs = (attempts: number) => Math.min(5 * 60_000 * 2 ** (attempts - 1), 24 * 60 * 60 * 1000);
 
 /**
  * The cron's housekeeping in D1: expired idempotency replies, old webhook
- * ids and holds that ended a day ago (the per-customer index), and refunds whose request died after recording them (two-phase: the
- * record says what to finish, see src/orders/refunds.ts).
+ * ids and holds that ended a day ago (the per-customer index), refunds whose
+ * request died after recording them (two-phase: the record says what to
+ * finish, see src/orders/refunds.ts), and the orders' outbox: rows a crash
+ * left unsent are sent, rows sent a day ago pruned (src/orders/outbox.ts).
  */
 export async function runMaintenance(
   env: Env,
   now_ms: number,
-): Promise<{ replies: number; webhooks: number; holds: number; refunds: number; paymentJobs: number }> {
+): Promise<{ replies: number; webhooks: number; holds: number; refunds: number; outboxSent: number; outboxPruned: number }> {
   const replies = await pruneReplies(env, now_ms, PRUNE_ROWS_MAX);
   const webhooks = await env.DB.prepare(
     `DELETE FROM processed_webhooks WHERE event_id IN
@@ -58,9 +57,8 @@ export async function runMaintenance(
       logger(env).error("refund_resume_failed", { orderId, error: String(e) });
     }
   }
-  // A crash between writing an order and sending its job leaves it pending forever: send the job again.
-  // Charging is keyed by order and attempt, and a job for a settled order is a no-op, so a duplicate is harmless.
-  const stranded = await flow.store.stranded(now_ms, STRANDED_GRACE_MS, STRANDED_MAX);
-  for (const orderId of stranded) await enqueuePayment(env.PAYMENTS, { orderId });
-  return { replies, webhooks: webhooks.meta.changes ?? 0, holds: holds.meta.changes ?? 0, refunds, paymentJobs: stranded.length };
+  const outbox = new OrderOutbox(env);
+  const outboxSent = await outbox.sweep(now_ms, ORDER_OUTBOX.sweep_max);
+  const outboxPruned = await outbox.prune(now_ms, PRUNE_ROWS_MAX);
+  return { replies, webhooks: webhooks.meta.changes ?? 0, holds: holds.meta.changes ?? 0, refunds, outboxSent, outboxPruned };
 }

@@ -6,7 +6,7 @@ import type { IdempotencyKey } from "../idempotency/rule";
 import { holdStub, placeOfHold } from "../stock/addressing";
 import { reserveFor } from "../stock/shards/hold-routing";
 import { providerName } from "../payments";
-import { enqueuePayment } from "../payments/job";
+import { chargeJob, ORDER_OUTBOX, OrderOutbox } from "./outbox";
 import { OrderStore } from "./store";
 import { orderView, type OrderView } from "./view";
 
@@ -29,11 +29,12 @@ export async function checkout(
   idem: IdempotencyKey | null,
   now_ms: number,
 ): Promise<Outcome<OrderView> & { replayed?: boolean }> {
-  const store = new OrderStore(env.DB);
+  const outbox = new OrderOutbox(env);
+  const store = new OrderStore(env.DB, outbox);
   // A retry under the same key converges on the same order id, so its hold moves are no-ops.
   const orderId = `ord_${idem ? (await sha256Hex(idem.key)).slice(0, 24) : crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
   if (idem) {
-    const existing = await existingOrder(env, store, orderId, idem);
+    const existing = await existingOrder(outbox, store, orderId, idem, now_ms);
     if (existing) return existing;
   }
   const taken = await takeHolds(env, customerId, orderId, input);
@@ -73,6 +74,7 @@ export async function checkout(
     refundAttempts: 0,
     refundNextAtMs: null,
     disputeStatus: null,
+    refundedAmount: 0,
     idempotencyKey: idem?.key ?? null,
     requestHash: idem?.requestHash ?? null,
     expiresAtMs: Math.min(...taken.holds.map((h) => Date.parse(h.expiresAt))),
@@ -81,35 +83,32 @@ export async function checkout(
   const view = orderView({ ...order, version: 1, updatedAtMs: now_ms }, items);
   let created: boolean;
   try {
-    created = await store.create(order, items, view);
+    created = await store.create(order, items, view, [chargeJob({ ...order, version: 1, updatedAtMs: now_ms })]);
   } catch (e) {
     await releaseHolds(env, orderId, taken.holds).catch(() => undefined);
     throw e;
   }
   if (!created && idem) {
     // A concurrent request with the same key created it first.
-    const existing = await existingOrder(env, store, orderId, idem);
+    const existing = await existingOrder(outbox, store, orderId, idem, now_ms);
     if (existing) return existing;
   }
-  await enqueuePayment(env.PAYMENTS, { orderId });
   return accept(view);
 }
 
 /**
  * The order an earlier attempt under this key made. The route replays stored
  * replies, so this runs only when that attempt died before its reply was
- * stored: the order as it stands now is the truthful answer, and its payment
- * is queued again in case the attempt died before queueing it.
+ * stored: the order as it stands now is the truthful answer, and what its
+ * outbox still holds is sent now in case the attempt died before sending it.
  */
-async function existingOrder(env: Env, store: OrderStore, orderId: string, idem: IdempotencyKey) {
+async function existingOrder(outbox: OrderOutbox, store: OrderStore, orderId: string, idem: IdempotencyKey, now_ms: number) {
   const prior = await store.get(orderId);
   if (!prior) return null;
   if (prior.order.requestHash !== idem.requestHash) {
     return refuse("idempotency_key_reused", "This Idempotency-Key was used with a different request.");
   }
-  if (prior.order.status === "pending_payment" && prior.order.paymentStatus === null) {
-    await enqueuePayment(env.PAYMENTS, { orderId });
-  }
+  await outbox.sweep(now_ms, ORDER_OUTBOX.sweep_after_move, orderId);
   return { ...accept(orderView(prior.order, prior.items)), replayed: true };
 }
 

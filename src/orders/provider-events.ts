@@ -1,6 +1,6 @@
 import type { OrderRow } from "../db/schema";
 import { unlessContended } from "./contended";
-import { notifyShopper } from "./notify";
+import { shopperMessage } from "./outbox";
 import type { OrderStore } from "./store";
 
 export type DisputeStatus = NonNullable<OrderRow["disputeStatus"]>;
@@ -12,10 +12,7 @@ export type DisputeStatus = NonNullable<OrderRow["disputeStatus"]>;
  * their recorded target and leave the order to the refund's own completion.
  */
 export class ProviderEvents {
-  constructor(
-    private readonly env: Env,
-    private readonly store: OrderStore,
-  ) {}
+  constructor(private readonly store: OrderStore) {}
 
   /** A charge of `intentId` was refunded in full; true when the order moved. */
   async refunded(intentId: string, now_ms: number): Promise<boolean> {
@@ -35,13 +32,12 @@ export class ProviderEvents {
                 refundRestock: false,
                 restocked: false,
               },
+              outbox: (next) => [shopperMessage(next, stored.items, "order.refunded", now_ms)],
             }
           : null,
       ),
     );
-    if (!moved?.moved) return false;
-    await notifyShopper(this.env.NOTIFICATIONS, moved.order, stored.items, "order.refunded", now_ms);
-    return true;
+    return moved?.moved ?? false;
   }
 
   /** The dispute of a charge of `intentId` opened, changed or closed; true when the order moved. */

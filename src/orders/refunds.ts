@@ -3,6 +3,7 @@ import { accept, refuse, type Outcome } from "../domain/problems";
 import { holdStub } from "../stock/addressing";
 import { paymentProvider } from "../payments";
 import type { OrderStatus } from "./lifecycle";
+import { shopperMessage } from "./outbox";
 import type { OrderPatch, OrderStore, Transition } from "./store";
 
 /** Why money goes back; a merchant's cancel of a paid order ends `cancelled`, every other refund `refunded`. */
@@ -77,6 +78,8 @@ export class Refunds {
             to,
             event: to === "cancelled" ? "order.cancelled" : "order.refunded",
             patch: { refundStatus: "succeeded", refundId, restocked },
+            // A merchant's cancel of a paid order ends `cancelled`, but the shopper's money is coming back all the same.
+            outbox: (next) => [shopperMessage(next, items, "order.refunded", now_ms)],
           }
         : null,
     );

@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { eq } from "drizzle-orm";
 import { processedWebhooks, type OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
+import { OrderOutbox } from "../orders/outbox";
 import { OrderStore } from "../orders/store";
 import { OrderContended } from "../orders/contended";
 import { OrderFlow } from "../orders/flow";
@@ -206,7 +207,7 @@ async function dispatchCharge(
   object: ChargeOrDispute,
   now_ms: number,
 ): Promise<"applied" | "ignored"> {
-  const events = new ProviderEvents(env, new OrderStore(env.DB));
+  const events = new ProviderEvents(new OrderStore(env.DB, new OrderOutbox(env)));
   if (type === "charge.refunded") {
     return object.refunded === true && (await events.refunded(intentId, now_ms)) ? "applied" : "ignored";
   }
