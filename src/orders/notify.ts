@@ -12,7 +12,6 @@ export type ShopperEvent = "order.confirmed" | "order.payment_failed" | "order.r
  * confirms a payment. The id is stable per move, so a re-sent notice is the same notice.
  */
 export function shopperNotification(order: OrderRow, items: readonly OrderItemRow[], type: ShopperEvent, now_ms: number): Notification {
-  const { clientSecret: _secret, ...payment } = orderView(order, items).payment;
   return {
     // Each attempt may fail on its own: the first keeps the id notifications always had.
     id:
@@ -23,7 +22,8 @@ export function shopperNotification(order: OrderRow, items: readonly OrderItemRo
     type,
     orderId: order.orderId,
     customerId: order.customerId,
-    data: { ...orderView(order, items), payment },
+    // The merchant's view: without the client secret.
+    data: { ...orderView(order, items, "merchant") },
     atMs: now_ms,
   };
 }
