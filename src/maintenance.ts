@@ -58,7 +58,11 @@ export async function runMaintenance(
     }
   }
   const outbox = new OrderOutbox(env);
-  const outboxSent = await outbox.sweep(now_ms, ORDER_OUTBOX.sweep_max);
+  // A queue still down leaves the rest unsent for the next run; the housekeeping after it still runs.
+  const outboxSent = await outbox.sweep(now_ms, ORDER_OUTBOX.sweep_max).catch((e: unknown) => {
+    logger(env).error("order_outbox.sweep_failed", { error: String(e) });
+    return 0;
+  });
   const outboxPruned = await outbox.prune(now_ms, PRUNE_ROWS_MAX);
   return { replies, webhooks: webhooks.meta.changes ?? 0, holds: holds.meta.changes ?? 0, refunds, outboxSent, outboxPruned };
 }
