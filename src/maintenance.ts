@@ -1,7 +1,7 @@
 import { pruneReplies } from "./idempotency/d1-replies";
 import { OrderFlow } from "./orders/flow";
+import { ORDER_OUTBOX, OrderOutbox } from "./orders/outbox";
 import { reconcilePayments, type ReconciliationReport } from "./payments/reconcile";
-import { enqueuePayment } from "./payments/job";
 import { logger } from "./platform/log";
 
 /** Rows one scheduled run may delete per table: the cron comes back, so a backlog drains over runs. */
@@ -17,16 +17,16 @@ const REFUND_ABANDONED_MS = 60_000;
 const ENDED_HOLD_MEMORY_MS = 24 * 60 * 60 * 1000;
 /** Refunds one scheduled run resumes. */
 const REFUNDS_MAX = 50;
-/** An order this long without its charge or past its deadline lost its payment job; jobs one run re-sends. */
-const STRANDED_GRACE_MS = 5 * 60_000;
-const STRANDED_MAX = 100;
 /** A refund that failed waits 5 min, then twice as long after each failure, up to a day. */
 const refundRetryDelayMs = (attempts: number) => Math.min(5 * 60_000 * 2 ** (attempts - 1), 24 * 60 * 60 * 1000);
 
 /**
  * The cron's housekeeping in D1: expired idempotency replies, old webhook
- * ids and holds that ended a day ago (the per-customer index), and refunds whose request died after recording them (two-phase: the
- * record says what to finish, see src/orders/refunds.ts); then the payments reconciliation.
+ * ids and holds that ended a day ago (the per-customer index), refunds whose
+ * request died after recording them (two-phase: the record says what to
+ * finish, see src/orders/refunds.ts), and the orders' outbox: rows a crash
+ * left unsent are sent, rows sent a day ago pruned (src/orders/outbox.ts);
+ * then the payments reconciliation.
  */
 export async function runMaintenance(
   env: Env,
@@ -36,7 +36,8 @@ export async function runMaintenance(
   webhooks: number;
   holds: number;
   refunds: number;
-  paymentJobs: number;
+  outboxSent: number;
+  outboxPruned: number;
   payments: ReconciliationReport["drift"] | null;
 }> {
   const replies = await pruneReplies(env, now_ms, PRUNE_ROWS_MAX);
@@ -66,16 +67,20 @@ export async function runMaintenance(
       logger(env).error("refund_resume_failed", { orderId, error: String(e) });
     }
   }
-  // A crash between writing an order and sending its job leaves it pending forever: send the job again.
-  // Charging is keyed by order and attempt, and a job for a settled order is a no-op, so a duplicate is harmless.
-  const stranded = await flow.store.stranded(now_ms, STRANDED_GRACE_MS, STRANDED_MAX);
-  for (const orderId of stranded) await enqueuePayment(env.PAYMENTS, { orderId });
+  const outbox = new OrderOutbox(env);
+  // A queue still down leaves the rest unsent for the next run; the housekeeping after it still runs.
+  const outboxSent = await outbox.sweep(now_ms, ORDER_OUTBOX.sweep_max).catch((e: unknown) => {
+    logger(env).error("order_outbox.sweep_failed", { error: String(e) });
+    return 0;
+  });
+  const outboxPruned = await outbox.prune(now_ms, PRUNE_ROWS_MAX);
   return {
     replies,
     webhooks: webhooks.meta.changes ?? 0,
     holds: holds.meta.changes ?? 0,
     refunds,
-    paymentJobs: stranded.length,
+    outboxSent,
+    outboxPruned,
     payments: await reconcileHourly(env, now_ms),
   };
 }

@@ -1206,6 +1206,7 @@ export interface components {
                 /** @description 1 for the checkout's charge, +1 for each `POST /v1/orders/{orderId}/pay` after a decline. */
                 attempt: number;
                 intentId?: string;
+                /** @description Shown to the owning shopper only, and only while the order is `pending_payment` (3-D Secure confirms with it). */
                 clientSecret?: string;
                 failureReason?: string;
             };
@@ -1220,6 +1221,13 @@ export interface components {
                 /** @description Whether committed units went back on hand (each hold `committed -> returned`). */
                 restocked: boolean;
             } | null;
+            /** @description Minor units refunded at the provider so far; a partial refund in its dashboard leaves the status as it is. */
+            refundedAmount: number;
+            /**
+             * @description A cardholder's dispute of the payment: while `open` or once `lost` the order cannot be fulfilled; a lost one ends `refunded`.
+             * @enum {string|null}
+             */
+            disputeStatus: "open" | "won" | "lost" | null;
             expiresAt: string;
             createdAt: string;
             updatedAt: string;

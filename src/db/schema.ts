@@ -104,6 +104,8 @@ export const orders = sqliteTable(
     refundNextAtMs: integer("refund_next_at_ms"),
     /** A cardholder's dispute of the payment (Stripe's charge.dispute.*): while `open` or once `lost`, the order is not fulfilled. */
     disputeStatus: text("dispute_status", { enum: ["open", "won", "lost"] }),
+    /** Minor units refunded at the provider so far (a partial refund in its dashboard leaves the order as it is). */
+    refundedAmount: integer("refunded_amount").notNull().default(0),
     /**
      * Which payment attempt the order is on: 1 at checkout, +1 for each retry
      * after a decline (POST /v1/orders/{orderId}/pay). The provider's
@@ -129,6 +131,27 @@ export const orders = sqliteTable(
     // Stripe's charge and dispute events name the intent, not the order.
     index("orders_by_intent").on(t.intentId),
   ],
+);
+
+/**
+ * The orders' outbox: the payment jobs and shopper notifications a move of an
+ * order causes, written in the move's own D1 batch (only if the move applied),
+ * sent after it and marked sent; the sweep re-sends rows a crash left unsent.
+ * The id is the message's stable id, so a row is written once per effect.
+ */
+export const orderOutbox = sqliteTable(
+  "order_outbox",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull(),
+    queue: text("queue", { enum: ["payments", "notifications"] }).notNull(),
+    body: text("body").notNull(),
+    /** A delayed payment job (the order's deadline) is due then, however late it is re-sent. */
+    deliverAtMs: integer("deliver_at_ms"),
+    createdAtMs: integer("created_at_ms").notNull(),
+    sentAtMs: integer("sent_at_ms"),
+  },
+  (t) => [index("order_outbox_unsent").on(t.createdAtMs).where(sql`sent_at_ms IS NULL`)],
 );
 
 export const orderItems = sqliteTable(

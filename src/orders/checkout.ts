@@ -6,7 +6,7 @@ import type { IdempotencyKey } from "../idempotency/rule";
 import { holdStub, placeOfHold } from "../stock/addressing";
 import { reserveFor } from "../stock/shards/hold-routing";
 import { providerName } from "../payments";
-import { enqueuePayment } from "../payments/job";
+import { chargeJob, ORDER_OUTBOX, OrderOutbox } from "./outbox";
 import { OrderStore } from "./store";
 import { orderView, type OrderView } from "./view";
 
@@ -33,11 +33,12 @@ export async function checkout(
   /** Queued sales whose admission the edge verified for this customer: a checkout by items holds under them (spec §9). */
   admittedTo: readonly string[] = [],
 ): Promise<Outcome<OrderView> & { replayed?: boolean }> {
-  const store = new OrderStore(env.DB, env);
+  const outbox = new OrderOutbox(env);
+  const store = new OrderStore(env.DB, env, outbox);
   // A retry under the same key converges on the same order id, so its hold moves are no-ops.
   const orderId = `ord_${idem ? (await sha256Hex(idem.key)).slice(0, 24) : crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
   if (idem) {
-    const existing = await existingOrder(env, store, orderId, idem, customerId);
+    const existing = await existingOrder(outbox, store, orderId, idem, customerId, now_ms);
     if (existing) return existing;
   }
   const taken = await takeHolds(env, { customerId, admittedTo }, orderId, input);
@@ -90,6 +91,7 @@ export async function checkout(
     refundAttempts: 0,
     refundNextAtMs: null,
     disputeStatus: null,
+    refundedAmount: 0,
     idempotencyKey: idem?.key ?? null,
     requestHash: idem?.requestHash ?? null,
     expiresAtMs: Math.min(...taken.holds.map((h) => Date.parse(h.expiresAt))),
@@ -98,27 +100,33 @@ export async function checkout(
   const view = orderView({ ...order, version: 1, updatedAtMs: now_ms }, items);
   let created: boolean;
   try {
-    created = await store.create(order, items, view);
+    created = await store.create(order, items, view, [chargeJob({ ...order, version: 1, updatedAtMs: now_ms })]);
   } catch (e) {
     await releaseHolds(env, orderId, taken.holds).catch(() => undefined);
     throw e;
   }
   if (!created && idem) {
     // A concurrent request with the same key created it first.
-    const existing = await existingOrder(env, store, orderId, idem, customerId);
+    const existing = await existingOrder(outbox, store, orderId, idem, customerId, now_ms);
     if (existing) return existing;
   }
-  await enqueuePayment(env.PAYMENTS, { orderId });
   return accept(view);
 }
 
 /**
  * The order an earlier attempt under this key made. The route replays stored
  * replies, so this runs only when that attempt died before its reply was
- * stored: the order as it stands now is the truthful answer, and its payment
- * is queued again in case the attempt died before queueing it.
+ * stored: the order as it stands now is the truthful answer, and what its
+ * outbox still holds is sent now in case the attempt died before sending it.
  */
-async function existingOrder(env: Env, store: OrderStore, orderId: string, idem: IdempotencyKey, customerId: string) {
+async function existingOrder(
+  outbox: OrderOutbox,
+  store: OrderStore,
+  orderId: string,
+  idem: IdempotencyKey,
+  customerId: string,
+  now_ms: number,
+) {
   const prior = await store.get(orderId);
   if (!prior) return null;
   // The order remembers its customer: another caller's request never gets it back (issue 22 item 3).
@@ -126,9 +134,7 @@ async function existingOrder(env: Env, store: OrderStore, orderId: string, idem:
   if (prior.order.customerId !== customerId || !sameRequest) {
     return refuse("idempotency_key_reused", "This Idempotency-Key was used with a different request.");
   }
-  if (prior.order.status === "pending_payment" && prior.order.paymentStatus === null) {
-    await enqueuePayment(env.PAYMENTS, { orderId });
-  }
+  await outbox.sweep(now_ms, ORDER_OUTBOX.sweep_after_move, orderId);
   return { ...accept(orderView(prior.order, prior.items)), replayed: true };
 }
 

@@ -5,7 +5,7 @@ import { enqueuePayment } from "../payments/job";
 import { holdStub } from "../stock/addressing";
 import { releaseHolds } from "./checkout";
 import { unlessContended } from "./contended";
-import { notifyShopper, type ShopperEvent } from "./notify";
+import { deadlineJob, OrderOutbox, shopperMessage } from "./outbox";
 import { chargeRequest, PaymentRecovery } from "./recovery";
 import { OrderStore } from "./store";
 import { Refunds, type RefundPlan } from "./refunds";
@@ -32,7 +32,7 @@ export class OrderFlow {
   private readonly recovery: PaymentRecovery;
 
   constructor(private readonly env: Env) {
-    this.store = new OrderStore(env.DB, env);
+    this.store = new OrderStore(env.DB, env, new OrderOutbox(env));
     this.refunds = new Refunds(env, this.store);
     this.recovery = new PaymentRecovery(env, this.store, this);
   }
@@ -55,7 +55,6 @@ export class OrderFlow {
     if (result.status === "succeeded") return this.paymentSucceeded(orderId, result.intentId, now_ms);
     if (result.status === "failed") return this.paymentFailed(orderId, result.reason, result.intentId, now_ms);
     await this.awaiting(orderId, result.status, result.intentId, "clientSecret" in result ? result.clientSecret : null, now_ms);
-    await this.expireAtDeadline(order, now_ms);
   }
 
   /**
@@ -89,11 +88,15 @@ export class OrderFlow {
           orderId,
           await this.store.transition(orderId, now_ms, (o) =>
             o.status === "pending_payment" || o.status === "payment_failed"
-              ? { to: "paid", event: "order.paid", patch: { paymentStatus: "succeeded", intentId, failureReason: null } }
+              ? {
+                  to: "paid",
+                  event: "order.paid",
+                  patch: { paymentStatus: "succeeded", intentId, failureReason: null },
+                  outbox: (next) => [shopperMessage(next, items, "order.confirmed", now_ms)],
+                }
               : null,
           ),
         );
-        if (moved?.moved) await this.notify(moved.order, items, "order.confirmed", now_ms);
         if (moved?.order.status === "paid" && moved.order.intentId === intentId) return;
       }
     }
@@ -113,7 +116,7 @@ export class OrderFlow {
   async paymentFailed(orderId: string, reason: string, intentId: string | null, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
     if (stored?.order.status !== "pending_payment") return;
-    const moved = unlessContended(
+    unlessContended(
       orderId,
       await this.store.transition(orderId, now_ms, (o) =>
         o.status === "pending_payment"
@@ -122,14 +125,12 @@ export class OrderFlow {
               event: "order.payment_failed",
               patch: { paymentStatus: "failed", failureReason: reason, intentId: intentId ?? o.intentId },
               data: { attempt: o.paymentAttempt },
+              // The holds stay until the deadline: its job then expires the order unless the shopper paid again.
+              outbox: (next) => [shopperMessage(next, stored.items, "order.payment_failed", now_ms), deadlineJob(next)],
             }
           : null,
       ),
     );
-    if (moved?.moved) {
-      await this.notify(moved.order, stored.items, "order.payment_failed", now_ms);
-      await this.expireAtDeadline(moved.order, now_ms);
-    }
   }
 
   /** The payment waits on the shopper (3-D Secure, with the secret their page confirms it by) or on the bank. */
@@ -144,7 +145,13 @@ export class OrderFlow {
       orderId,
       await this.store.transition(orderId, now_ms, (o) =>
         o.status === "pending_payment" && o.paymentStatus !== "succeeded" && (o.intentId === null || o.intentId === intentId)
-          ? { to: "pending_payment", event: `payment.${status}`, patch: { paymentStatus: status, intentId, clientSecret } }
+          ? {
+              to: "pending_payment",
+              event: `payment.${status}`,
+              patch: { paymentStatus: status, intentId, clientSecret },
+              // Neither the shopper nor the bank may answer: the order must still end when its holds do.
+              outbox: (next) => [deadlineJob(next)],
+            }
           : null,
       ),
     );
@@ -248,11 +255,7 @@ export class OrderFlow {
 
   private async completeRefund(items: readonly OrderItemRow[], orderId: string, now_ms: number): Promise<Outcome<OrderRow>> {
     const result = await this.refunds.complete(orderId, items, now_ms);
-    if (!result.ok) return result;
-    const { order, moved } = result.value;
-    // A merchant's cancel of a paid order ends `cancelled`, but the shopper's money is coming back all the same.
-    if (moved && order.refundStatus === "succeeded") await this.notify(order, items, "order.refunded", now_ms);
-    return accept(order);
+    return result.ok ? accept(result.value.order) : result;
   }
 
   /** Payment landed after the order gave up on it: refund, return any committed units, say so. */
@@ -313,9 +316,5 @@ export class OrderFlow {
       return refuse("invalid_order_state", detail, { orderStatus: order.status });
     }
     return accept(orderView(order, items));
-  }
-
-  private notify(order: OrderRow, items: readonly OrderItemRow[], type: ShopperEvent, now_ms: number): Promise<void> {
-    return notifyShopper(this.env.NOTIFICATIONS, order, items, type, now_ms);
   }
 }

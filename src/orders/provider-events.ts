@@ -1,6 +1,6 @@
 import type { OrderRow } from "../db/schema";
 import { unlessContended } from "./contended";
-import { notifyShopper } from "./notify";
+import { shopperMessage } from "./outbox";
 import type { OrderStore } from "./store";
 
 export type DisputeStatus = NonNullable<OrderRow["disputeStatus"]>;
@@ -12,10 +12,7 @@ export type DisputeStatus = NonNullable<OrderRow["disputeStatus"]>;
  * their recorded target and leave the order to the refund's own completion.
  */
 export class ProviderEvents {
-  constructor(
-    private readonly env: Env,
-    private readonly store: OrderStore,
-  ) {}
+  constructor(private readonly store: OrderStore) {}
 
   /** A charge of `intentId` was refunded in full; true when the order moved. */
   async refunded(intentId: string, now_ms: number): Promise<boolean> {
@@ -34,27 +31,66 @@ export class ProviderEvents {
                 refundIntentId: intentId,
                 refundRestock: false,
                 restocked: false,
+                refundedAmount: o.totalAmount,
               },
+              outbox: (next) => [shopperMessage(next, stored.items, "order.refunded", now_ms)],
             }
           : null,
       ),
     );
-    if (!moved?.moved) return false;
-    await notifyShopper(this.env.NOTIFICATIONS, moved.order, stored.items, "order.refunded", now_ms);
-    return true;
+    return moved?.moved ?? false;
   }
 
-  /** The dispute of a charge of `intentId` opened, changed or closed; true when the order moved. */
-  async disputed(intentId: string, status: DisputeStatus, now_ms: number): Promise<boolean> {
+  /**
+   * Part of a charge of `intentId` was refunded (`amount_refunded` in total so
+   * far): recorded, the order stays as it is. Events come out of order, so
+   * only a larger total moves the record; true when it did.
+   */
+  async partlyRefunded(intentId: string, amountRefunded: number, now_ms: number): Promise<boolean> {
     const stored = await this.store.byIntent(intentId);
     if (!stored) return false;
     const moved = unlessContended(
       stored.order.orderId,
       await this.store.transition(stored.order.orderId, now_ms, (o) =>
-        o.intentId === intentId && o.disputeStatus !== status
-          ? { to: o.status, event: `order.dispute_${status}`, patch: { disputeStatus: status } }
+        o.intentId === intentId && amountRefunded > o.refundedAmount && amountRefunded < o.totalAmount
+          ? { to: o.status, event: "order.partially_refunded", patch: { refundedAmount: amountRefunded } }
           : null,
       ),
+    );
+    return moved?.moved ?? false;
+  }
+
+  /**
+   * The dispute of a charge of `intentId` opened, changed or closed; true when
+   * the order moved. A lost dispute took the money back: a paid or fulfilled
+   * order ends `refunded` (reason `dispute_lost`, nothing restocked: the goods
+   * may be gone), so it is never fulfilled and is listed with the refunded orders.
+   */
+  async disputed(intentId: string, status: DisputeStatus, now_ms: number): Promise<boolean> {
+    const stored = await this.store.byIntent(intentId);
+    if (!stored) return false;
+    const moved = unlessContended(
+      stored.order.orderId,
+      await this.store.transition(stored.order.orderId, now_ms, (o) => {
+        if (o.intentId !== intentId) return null;
+        const settled = o.status === "paid" || o.status === "fulfilled";
+        if (status === "lost" && settled && o.refundStatus === null) {
+          return {
+            to: "refunded",
+            event: "order.dispute_lost",
+            patch: {
+              disputeStatus: status,
+              refundStatus: "succeeded",
+              refundReason: "dispute_lost",
+              refundIntentId: intentId,
+              refundRestock: false,
+              restocked: false,
+            },
+            outbox: (next) => [shopperMessage(next, stored.items, "order.refunded", now_ms)],
+          };
+        }
+        return o.disputeStatus !== status ? { to: o.status, event: `order.dispute_${status}`, patch: { disputeStatus: status } } : null;
+      }),
     );
     return moved?.moved ?? false;
   }

@@ -1,10 +1,10 @@
 import type { OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { paymentProvider } from "../payments";
-import { enqueuePayment } from "../payments/job";
 import { TransientPaymentError, type IntentRead } from "../payments/provider";
 import { releaseHolds } from "./checkout";
 import { unlessContended } from "./contended";
+import { chargeJob } from "./outbox";
 import type { ChargeRequest } from "../payments/provider";
 import type { OrderStore } from "./store";
 import { orderView, type OrderView } from "./view";
@@ -104,13 +104,13 @@ export class PaymentRecovery {
               failureReason: null,
             },
             data: { attempt: o.paymentAttempt + 1, previousIntentId: o.intentId },
+            outbox: (next) => [chargeJob(next)],
           }
         : null,
     );
     if (!result.ok) return result;
     const { order: moved } = result.value;
     if (!result.value.moved) return refuse("invalid_order_state", `The order is ${moved.status}.`, { orderStatus: moved.status });
-    await enqueuePayment(this.env.PAYMENTS, { orderId });
     return accept(orderView(moved, items));
   }
 

@@ -3,10 +3,11 @@ import { accept, refuse, type Outcome } from "../domain/problems";
 import { holdStub } from "../stock/addressing";
 import { paymentProvider } from "../payments";
 import type { OrderStatus } from "./lifecycle";
+import { shopperMessage } from "./outbox";
 import type { OrderPatch, OrderStore, Transition } from "./store";
 
 /** Why money goes back; a merchant's cancel of a paid order ends `cancelled`, every other refund `refunded`. */
-export type RefundReason = "requested_by_merchant" | "cancelled_by_merchant" | "late_payment" | "refunded_at_provider";
+export type RefundReason = "requested_by_merchant" | "cancelled_by_merchant" | "late_payment" | "refunded_at_provider" | "dispute_lost";
 
 export interface RefundPlan {
   reason: RefundReason;
@@ -76,7 +77,9 @@ export class Refunds {
         ? {
             to,
             event: to === "cancelled" ? "order.cancelled" : "order.refunded",
-            patch: { refundStatus: "succeeded", refundId, restocked },
+            patch: { refundStatus: "succeeded", refundId, restocked, refundedAmount: o.totalAmount },
+            // A merchant's cancel of a paid order ends `cancelled`, but the shopper's money is coming back all the same.
+            outbox: (next) => [shopperMessage(next, items, "order.refunded", now_ms)],
           }
         : null,
     );

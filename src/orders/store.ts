@@ -6,6 +6,7 @@ import { insertEvents } from "../audit/store";
 import { auditEvents, orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
 import { accept, refuse, type Outcome } from "../domain/problems";
+import { type OrderMessage, type OrderOutbox, outboxInserts } from "./outbox";
 import { canMove, type OrderStatus } from "./lifecycle";
 import { logger, type LogEnv } from "../platform/log";
 
@@ -33,6 +34,7 @@ export type OrderPatch = Partial<
     | "refundRestock"
     | "refundIntentId"
     | "disputeStatus"
+    | "refundedAmount"
   >
 >;
 
@@ -43,6 +45,15 @@ export type OrderPatch = Partial<
  * against the new state) when other writers kept moving it first.
  */
 export type Transition = Outcome<{ order: OrderRow; moved: boolean }>;
+
+/** A move of an order: its new status, what else changes, its audit event, and the messages it causes. */
+export interface OrderMove {
+  to: OrderStatus;
+  patch?: OrderPatch;
+  event: string;
+  data?: object;
+  outbox?: (next: OrderRow) => OrderMessage[];
+}
 
 const MAX_CAS_ATTEMPTS = 4;
 
@@ -56,11 +67,13 @@ export class OrderStore {
 
   /**
    * `anchors`: where a writer anchors each event outside D1 (issue 25); null
-   * for a store that only reads.
+   * for a store that only reads. Without an `outbox` to send through, the rows
+   * a move writes wait for the sweep.
    */
   constructor(
     d1: D1Database,
     private readonly anchors: (Pick<Env, "AUDIT_ANCHOR"> & LogEnv) | null,
+    private readonly outbox: OrderOutbox | null = null,
   ) {
     this.db = drizzle(d1);
   }
@@ -110,30 +123,6 @@ export class OrderStore {
     return rows.map((r) => r.orderId);
   }
 
-  /**
-   * Orders whose payment job may be lost: awaiting payment but never charged
-   * (a crash between writing the order and sending its job), or past their
-   * deadline and still open (a lost deadline job). Oldest first, bounded.
-   */
-  async stranded(now_ms: number, grace_ms: number, limit: number): Promise<string[]> {
-    const cutoff = now_ms - grace_ms;
-    const rows = await this.db
-      .select({ orderId: orders.orderId })
-      .from(orders)
-      .where(
-        and(
-          inArray(orders.status, ["pending_payment", "payment_failed"]),
-          or(
-            and(eq(orders.status, "pending_payment"), sql`${orders.paymentStatus} IS NULL`, lt(orders.updatedAtMs, cutoff)),
-            lt(orders.expiresAtMs, cutoff),
-          ),
-        ),
-      )
-      .orderBy(orders.updatedAtMs)
-      .limit(limit);
-    return rows.map((r) => r.orderId);
-  }
-
   /** A try of the pending refund failed: the next waits longer (scheduling, not a move of the order: no audit event). */
   async deferRefund(orderId: string, now_ms: number, backoff: (attempts: number) => number): Promise<void> {
     const [row] = await this.db.select({ attempts: orders.refundAttempts }).from(orders).where(eq(orders.orderId, orderId));
@@ -145,8 +134,8 @@ export class OrderStore {
       .where(and(eq(orders.orderId, orderId), eq(orders.refundStatus, "pending")));
   }
 
-  /** Writes the order, its items and its first audit event atomically. False if the id exists. */
-  async create(order: NewOrder, items: OrderItemRow[], eventData: object): Promise<boolean> {
+  /** Writes the order, its items, its first audit event and its outbox rows atomically. False if the id exists. */
+  async create(order: NewOrder, items: OrderItemRow[], eventData: object, messages: readonly OrderMessage[]): Promise<boolean> {
     const [event] = await linkEvents(GENESIS_HASH, [
       { stream: orderStream(order.orderId), seq: 1, type: "order.created", atMs: order.createdAtMs, data: canonicalJson(eventData) },
     ]);
@@ -155,8 +144,10 @@ export class OrderStore {
         this.db.insert(orders).values({ ...order, version: 1, updatedAtMs: order.createdAtMs }),
         this.db.insert(orderItems).values(items),
         ...insertEvents(this.db, [event!]),
+        ...outboxInserts(this.db, order.orderId, 1, messages, order.createdAtMs),
       ]);
       await this.anchor(event!);
+      await this.outbox?.ship(messages, order.createdAtMs);
       return true;
     } catch (e) {
       if (isUniqueViolation(e)) return false;
@@ -168,12 +159,10 @@ export class OrderStore {
    * Moves the order with compare-and-swap on its version, retrying on a
    * concurrent change. `decide` sees the latest order and returns the move,
    * or null to leave it as it is (an illegal move is a no-op, not an error).
+   * The messages the move causes (`outbox`, from the order as moved) are
+   * written in the move's batch and sent after it (./outbox.ts).
    */
-  async transition(
-    orderId: string,
-    now_ms: number,
-    decide: (order: OrderRow) => { to: OrderStatus; patch?: OrderPatch; event: string; data?: object } | null,
-  ): Promise<Transition> {
+  async transition(orderId: string, now_ms: number, decide: (order: OrderRow) => OrderMove | null): Promise<Transition> {
     for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
       const [order] = await this.db.select().from(orders).where(eq(orders.orderId, orderId));
       if (!order) return refuse("not_found", "No such order.");
@@ -193,6 +182,7 @@ export class OrderStore {
         { stream: orderStream(orderId), seq, type: move.event, atMs: now_ms, data: canonicalJson(data) },
       ]);
       const next: OrderRow = { ...order, ...patch, status: move.to, version: seq, updatedAtMs: now_ms };
+      const messages = move.outbox?.(next) ?? [];
       try {
         await this.db.batch([
           this.db
@@ -200,8 +190,10 @@ export class OrderStore {
             .set({ ...patch, status: move.to, version: seq, updatedAtMs: now_ms })
             .where(and(eq(orders.orderId, orderId), eq(orders.version, order.version))),
           ...insertEvents(this.db, [event!]),
+          ...outboxInserts(this.db, orderId, seq, messages, now_ms),
         ]);
         await this.anchor(event!);
+        if (messages.length > 0) await this.outbox?.ship(messages, now_ms);
         return accept({ order: next, moved: true });
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;

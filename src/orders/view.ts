@@ -19,19 +19,30 @@ export interface OrderView {
     failureReason?: string;
   };
   refund: { status: "pending" | "succeeded"; refundId: string | null; reason: string | null; restocked: boolean } | null;
+  /** Minor units refunded at the provider so far: a partial refund made in its dashboard leaves the order as it is. */
+  refundedAmount: number;
+  disputeStatus: OrderRow["disputeStatus"];
   expiresAt: string;
   createdAt: string;
   updatedAt: string;
 }
 
-export function orderView(order: OrderRow, items: readonly OrderItemRow[]): OrderView {
+/** Who reads the order: only its owner sees the client secret. */
+export type OrderViewer = "owner" | "merchant";
+
+/**
+ * The order as `viewer` sees it. The client secret confirms the payment, so
+ * only the owning shopper gets it (their page confirms 3-D Secure with it),
+ * and only while the order waits on them (every other move clears it).
+ */
+export function orderView(order: OrderRow, items: readonly OrderItemRow[], viewer: OrderViewer = "merchant"): OrderView {
   const payment: OrderView["payment"] = {
     provider: order.paymentProvider,
     status: order.paymentStatus as OrderView["payment"]["status"],
     attempt: order.paymentAttempt,
   };
   if (order.intentId) payment.intentId = order.intentId;
-  if (order.clientSecret) payment.clientSecret = order.clientSecret;
+  if (order.clientSecret && viewer === "owner") payment.clientSecret = order.clientSecret;
   if (order.failureReason) payment.failureReason = order.failureReason;
   const sorted = [...items].sort((a, b) => (a.holdId < b.holdId ? -1 : 1));
   return {
@@ -51,6 +62,8 @@ export function orderView(order: OrderRow, items: readonly OrderItemRow[]): Orde
           restocked: order.restocked ?? false,
         }
       : null,
+    refundedAmount: order.refundedAmount,
+    disputeStatus: order.disputeStatus,
     expiresAt: iso(order.expiresAtMs),
     createdAt: iso(order.createdAtMs),
     updatedAt: iso(order.updatedAtMs),

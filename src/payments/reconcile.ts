@@ -5,6 +5,7 @@ import { appendEvent } from "../audit/store";
 import { auditEvents, orders, type OrderRow } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
 import { OrderFlow } from "../orders/flow";
+import { OrderOutbox } from "../orders/outbox";
 import { Refunds } from "../orders/refunds";
 import { OrderStore } from "../orders/store";
 import { logger } from "../platform/log";
@@ -90,7 +91,7 @@ export async function reconcilePayments(env: Env, now_ms: number, trigger: Recon
   };
   const seenOrders = new Set<string>();
   const flow = new OrderFlow(env);
-  const refunds = new Refunds(env, new OrderStore(env.DB, env));
+  const refunds = new Refunds(env, new OrderStore(env.DB, env, new OrderOutbox(env)));
 
   const intentPass = await forEachIntentPage(provider, Math.floor(from_ms / 1000), async (intents) => {
     const byId = await ordersById(

@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { eq } from "drizzle-orm";
 import { processedWebhooks, type OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
+import { OrderOutbox } from "../orders/outbox";
 import { OrderStore } from "../orders/store";
 import { OrderContended } from "../orders/contended";
 import { OrderFlow } from "../orders/flow";
@@ -77,6 +78,7 @@ type ChargeEvent = (typeof CHARGE_EVENTS)[number];
 const ChargeOrDispute = z.object({
   payment_intent: z.string().min(1).max(255).nullish(),
   refunded: z.boolean().optional(),
+  amount_refunded: z.number().int().nonnegative().optional(),
   status: z.string().max(64).optional(),
 });
 type ChargeOrDispute = z.infer<typeof ChargeOrDispute>;
@@ -200,7 +202,10 @@ function isCurrent(order: OrderRow, intent: PaymentIntent): boolean {
   return (order.intentId === null || order.intentId === intent.id) && (intent.metadata?.attempt ?? "1") === String(order.paymentAttempt);
 }
 
-/** A full refund made at Stripe refunds the order; a dispute's status follows it. Partial refunds change nothing here. */
+/**
+ * A full refund made at Stripe refunds the order, a partial one is recorded on
+ * it (refundedAmount); a dispute's status follows it, and a lost one ends the order.
+ */
 async function dispatchCharge(
   env: Env,
   type: ChargeEvent,
@@ -208,9 +213,11 @@ async function dispatchCharge(
   object: ChargeOrDispute,
   now_ms: number,
 ): Promise<"applied" | "ignored"> {
-  const events = new ProviderEvents(env, new OrderStore(env.DB, env));
+  const events = new ProviderEvents(new OrderStore(env.DB, env, new OrderOutbox(env)));
   if (type === "charge.refunded") {
-    return object.refunded === true && (await events.refunded(intentId, now_ms)) ? "applied" : "ignored";
+    if (object.refunded === true) return (await events.refunded(intentId, now_ms)) ? "applied" : "ignored";
+    const amount = object.amount_refunded ?? 0;
+    return amount > 0 && (await events.partlyRefunded(intentId, amount, now_ms)) ? "applied" : "ignored";
   }
   const status: DisputeStatus = object.status === "won" ? "won" : object.status === "lost" ? "lost" : "open";
   return (await events.disputed(intentId, status, now_ms)) ? "applied" : "ignored";

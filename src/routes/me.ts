@@ -96,7 +96,7 @@ export const meRoutes = router()
       const now_ms = Date.now();
       return c.json(
         {
-          data: page.orders.map((o) => readView(o.order, o.items, now_ms)),
+          data: page.orders.map((o) => readView(o.order, o.items, now_ms, "owner")),
           nextCursor: page.more && last ? cursorCodec.encode(last.createdAtMs, last.orderId) : null,
         },
         200,

@@ -29,7 +29,9 @@ export const Order = z
         .min(1)
         .openapi({ description: "1 for the checkout's charge, +1 for each `POST /v1/orders/{orderId}/pay` after a decline." }),
       intentId: z.string().optional(),
-      clientSecret: z.string().optional(),
+      clientSecret: z.string().optional().openapi({
+        description: "Shown to the owning shopper only, and only while the order is `pending_payment` (3-D Secure confirms with it).",
+      }),
       failureReason: z.string().optional(),
     }),
     refund: z
@@ -42,6 +44,13 @@ export const Order = z
         restocked: z.boolean().openapi({ description: "Whether committed units went back on hand (each hold `committed -> returned`)." }),
       })
       .nullable(),
+    refundedAmount: z.number().int().nonnegative().openapi({
+      description: "Minor units refunded at the provider so far; a partial refund in its dashboard leaves the status as it is.",
+    }),
+    disputeStatus: z.enum(["open", "won", "lost"]).nullable().openapi({
+      description:
+        "A cardholder's dispute of the payment: while `open` or once `lost` the order cannot be fulfilled; a lost one ends `refunded`.",
+    }),
     expiresAt: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),

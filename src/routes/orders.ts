@@ -10,7 +10,7 @@ import type { Outcome } from "../domain/problems";
 import type { OrderItemRow, OrderRow } from "../db/schema";
 import { OrderStore } from "../orders/store";
 import { OrderFlow } from "../orders/flow";
-import { orderView, type OrderView } from "../orders/view";
+import { orderView, type OrderView, type OrderViewer } from "../orders/view";
 import { IdempotencyHeaders, jsonBody, jsonResponse, problems, queryInt, SkuId } from "./schemas";
 import { Order, OrderId, OrderStatus } from "./order-schemas";
 import { PaymentMethod } from "./checkout";
@@ -67,9 +67,9 @@ async function orderAction<S extends 200 | 202 = 200>(
  * does. A GET never writes: the delayed payment job performs the expiry, and a read that could
  * fail or race it must not.
  */
-export function readView(order: OrderRow, items: readonly OrderItemRow[], now_ms: number): OrderView {
+export function readView(order: OrderRow, items: readonly OrderItemRow[], now_ms: number, viewer: OrderViewer): OrderView {
   const lapsed = (order.status === "pending_payment" || order.status === "payment_failed") && now_ms >= order.expiresAtMs;
-  return orderView(lapsed ? { ...order, status: "expired" } : order, items);
+  return orderView(lapsed ? { ...order, status: "expired" } : order, items, viewer);
 }
 
 export const orderRoutes = router()
@@ -84,8 +84,8 @@ export const orderRoutes = router()
       responses: { 200: jsonResponse(Order, "The order"), ...problems(400, 401, 404) },
     }),
     async (c) => {
-      const { stored } = await visibleOrder(c.env, c.req.valid("param").orderId, callerOf(c));
-      return c.json(readView(stored.order, stored.items, Date.now()), 200);
+      const { stored, by } = await visibleOrder(c.env, c.req.valid("param").orderId, callerOf(c));
+      return c.json(readView(stored.order, stored.items, Date.now(), by), 200);
     },
   )
   .openapi(

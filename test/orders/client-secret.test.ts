@@ -4,7 +4,7 @@ import { OrderFlow } from "../../src/orders/flow";
 import { deliverNotification } from "../../src/notifications/deliver";
 import type { Notification } from "../../src/notifications/messages";
 import { fakeQueue } from "../support/outbox";
-import { ADMIN, call, checkoutAs, createSku, getOrder, hold, shopperToken, unique, waitForOrder } from "../support/helpers";
+import { ADMIN, call, checkoutAs, createSku, getOrder, hold, type Order, shopperToken, unique, waitForOrder } from "../support/helpers";
 
 /**
  * Issue 24 finding 4 / issue 22 finding 5: the client secret lets whoever holds
@@ -18,7 +18,8 @@ async function awaitingShopper(customerId: string) {
   const sku = await createSku({ stock: 3 });
   const h = (await hold(sku, customerId, 1)).body;
   const res = await checkoutAs(customerId, { holdIds: [h.holdId], paymentMethod: "pm_card_authenticationRequired" });
-  const order = await waitForOrder(res.body.orderId, (o) => o.payment.status === "requires_action");
+  await waitForOrder(res.body.orderId, (o) => o.payment.status === "requires_action");
+  const order = (await getOrder(res.body.orderId, await shopperToken(customerId))).body as Order;
   expect(order.payment.clientSecret).toMatch(/_secret_/);
   return order;
 }
@@ -35,6 +36,21 @@ async function auditText(orderId: string): Promise<string> {
 }
 
 describe("the client secret", () => {
+  it("is the owning shopper's alone: the merchant's order, list and actions never show it", async () => {
+    const me = unique("own");
+    const order = await awaitingShopper(me);
+    const merchant = (await getOrder(order.orderId)).body;
+    expect(merchant).toMatchObject({ status: "pending_payment", payment: { status: "requires_action" }, disputeStatus: null });
+    expect(JSON.stringify(merchant)).not.toMatch(/_secret_/);
+    const list = await call("/v1/orders?status=pending_payment&limit=100", { auth: ADMIN });
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).toMatch(order.orderId);
+    expect(JSON.stringify(list.body)).not.toMatch(/_secret_/);
+    // The owner's own list shows it: their page confirms the payment with it.
+    const mine = await call("/v1/me/orders", { auth: await shopperToken(me) });
+    expect(JSON.stringify(mine.body)).toMatch(/_secret_/);
+  });
+
   it("is cleared when the payment succeeds and is in no notification, log line or audit event", async () => {
     const me = unique("sec");
     const order = await awaitingShopper(me);

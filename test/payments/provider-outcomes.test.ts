@@ -70,6 +70,55 @@ describe("money moved in the provider's dashboard", () => {
   });
 });
 
+describe("partial refunds and lost disputes at the provider", () => {
+  it("a partial dashboard refund is recorded on the order, which stays paid and can still be fulfilled", async () => {
+    const sku = await createSku({ stock: 3, price: 1000 });
+    const o = await placeStripeOrder(unique("part"), sku, 1, "pm_card_visa");
+    await runPaymentJob(o);
+    const pi = (await getOrder(o.orderId)).body.payment.intentId as string;
+    const mark = fake.events.length;
+    fake.refundFromDashboard(pi, 400);
+    const [res] = await postEventsOf(fake, pi, mark, o.env);
+    expect(res!.body.outcome).toBe("applied");
+    expect((await getOrder(o.orderId)).body).toMatchObject({ status: "paid", refund: null, refundedAmount: 400 });
+    // A second partial refund adds up; a redelivery of the first changes nothing.
+    const second = fake.events.length;
+    fake.refundFromDashboard(pi, 100);
+    await postEventsOf(fake, pi, second, o.env);
+    await postStripeEvent(stripeEvent("charge.refunded", { ...fake.events[mark]!.object }), o.env);
+    expect((await getOrder(o.orderId)).body).toMatchObject({ status: "paid", refundedAmount: 500 });
+    const fulfil = await call(`/v1/orders/${o.orderId}/fulfill`, {
+      method: "POST",
+      auth: ADMIN,
+      headers: { "Idempotency-Key": unique("ful") },
+    });
+    expect(fulfil.status).toBe(200);
+  });
+
+  it("a lost dispute ends the order refunded (dispute_lost): never fulfilled, listed with the refunded orders", async () => {
+    const sku = await createSku({ stock: 3 });
+    const o = await placeStripeOrder(unique("lost"), sku, 1, "pm_card_visa");
+    await runPaymentJob(o);
+    const pi = (await getOrder(o.orderId)).body.payment.intentId as string;
+    const mark = fake.events.length;
+    fake.dispute(pi);
+    fake.closeDispute(pi, "lost");
+    await postEventsOf(fake, pi, mark, o.env);
+    expect((await getOrder(o.orderId)).body).toMatchObject({
+      status: "refunded",
+      disputeStatus: "lost",
+      refund: { status: "succeeded", reason: "dispute_lost", restocked: false },
+    });
+    expectProblem(
+      await call(`/v1/orders/${o.orderId}/fulfill`, { method: "POST", auth: ADMIN, headers: { "Idempotency-Key": unique("ful") } }),
+      409,
+      "invalid_order_state",
+    );
+    const listed = await call("/v1/orders?status=refunded&limit=100", { auth: ADMIN });
+    expect(JSON.stringify(listed.body)).toMatch(o.orderId);
+  });
+});
+
 describe("a merchant's cancel of a paid order", () => {
   it("notifies the shopper order.refunded", async () => {
     const sku = await createSku({ stock: 3 });

@@ -257,25 +257,35 @@ export class FakeAccount {
   }
 
   /** A refund made in the dashboard: no request of ours, only its event. */
-  refundFromDashboard(intentId: string): FakeRefund {
-    const reply = this.refund({ payment_intent: intentId });
+  refundFromDashboard(intentId: string, amount?: number): FakeRefund {
+    const reply = this.refund({ payment_intent: intentId, ...(amount !== undefined && { amount: String(amount) }) });
     if (reply.status !== 200) throw new Error(`fake Stripe: dashboard refund of ${intentId} failed`);
     return reply.body as FakeRefund;
   }
 
   /** The cardholder disputes the charge (charge.dispute.created). */
   dispute(intentId: string): FakeCharge {
+    return this.emitDispute(intentId, "charge.dispute.created", "needs_response");
+  }
+
+  /** The bank decides the dispute (charge.dispute.closed); a lost one withdraws the money. */
+  closeDispute(intentId: string, status: "won" | "lost"): FakeCharge {
+    return this.emitDispute(intentId, "charge.dispute.closed", status);
+  }
+
+  private emitDispute(intentId: string, type: string, status: string): FakeCharge {
     const charge = this.charges.get(this.intents.get(intentId)?.latest_charge ?? "");
     if (!charge) throw new Error(`fake Stripe: ${intentId} has no charge to dispute`);
     charge.disputed = true;
-    this.emit("charge.dispute.created", {
-      id: this.nextId("dp"),
+    // One dispute per charge, as at Stripe: its id is derived from the charge's.
+    this.emit(type, {
+      id: `dp_${charge.id}`,
       object: "dispute",
       amount: charge.amount,
       currency: charge.currency,
       charge: charge.id,
       payment_intent: charge.payment_intent,
-      status: "needs_response",
+      status,
       reason: "fraudulent",
     });
     return charge;

@@ -61,10 +61,12 @@ export interface FakeStripe {
   elapse(ms: number): void;
   /** As if a day had passed for every idempotency key. */
   forgetIdempotencyKeys(): void;
-  /** A refund made in Stripe's dashboard (emits charge.refunded). */
-  refundFromDashboard(intentId: string): FakeRefund;
+  /** A refund made in Stripe's dashboard, of the whole charge or `amount` of it (emits charge.refunded). */
+  refundFromDashboard(intentId: string, amount?: number): FakeRefund;
   /** A dispute opened by the cardholder (emits charge.dispute.created). */
   dispute(intentId: string): FakeCharge;
+  /** The bank decides the charge's dispute (emits charge.dispute.closed with status won or lost). */
+  closeDispute(intentId: string, status: "won" | "lost"): FakeCharge;
   fetch(url: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
@@ -112,8 +114,9 @@ export function createFakeStripe(): FakeStripe {
     failNext: (...failures) => injected.push(...failures),
     completeAction: (intentId) => account.succeed(intent(intentId)),
     failAction: (intentId) => account.failAuthentication(intent(intentId)),
-    refundFromDashboard: (intentId) => account.refundFromDashboard(intentId),
+    refundFromDashboard: (intentId, amount) => account.refundFromDashboard(intentId, amount),
     dispute: (intentId) => account.dispute(intentId),
+    closeDispute: (intentId, status) => account.closeDispute(intentId, status),
     async fetch(input, init) {
       const request = new Request(input, init);
       const url = new URL(request.url);
