@@ -1,0 +1,162 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { WaitingRoomObject } from "../../src/objects/waiting-room-object";
+import { joinShardCount, joinShardName } from "../../src/waiting-room/config";
+import { shardOf } from "../../src/stock/addressing";
+import { ADMIN, call, createSku, type Reply, restock, type Schemas, shopperToken, sleep, unique } from "../support/helpers";
+
+type QueueStatus = Schemas["QueueStatus"];
+
+/**
+ * Joins at the edges of a queue's life (spec §9, issue 17 findings 3 and 5):
+ * a closed queue issues no place, a restock reopens it, and a join near
+ * `startsAt` is a draw entrant exactly when the shard that records it says so.
+ * Ticks are run by hand (runDurableObjectAlarm) rather than waited for.
+ */
+
+const item = (sku: string) => ({ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 5 });
+const made: Array<{ saleId: string; skus: string[] }> = [];
+afterAll(async () => {
+  for (const { saleId, skus } of made) {
+    await call(`/v1/sales/${saleId}`, {
+      method: "PUT",
+      auth: ADMIN,
+      body: {
+        name: "over",
+        startsAt: new Date(Date.now() - 7_200_000).toISOString(),
+        endsAt: new Date(Date.now() - 3_600_000).toISOString(),
+        items: skus.map(item),
+        queue: { mode: "fifo" },
+      },
+    });
+  }
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function queuedSale(skus: string[], queue: Record<string, unknown>, startsInMs = -60_000) {
+  const saleId = unique("jsale");
+  made.push({ saleId, skus });
+  const now = Date.now();
+  const res = await call(`/v1/sales/${saleId}`, {
+    method: "PUT",
+    auth: ADMIN,
+    body: {
+      name: `Queued ${saleId}`,
+      startsAt: new Date(now + startsInMs).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+      items: skus.map(item),
+      queue,
+    },
+  });
+  expect(res.status).toBe(201);
+  return { saleId, startsAtMs: Date.parse(res.body.startsAt) };
+}
+
+const join = async (saleId: string, customer: string, body: object = {}): Promise<Reply<QueueStatus>> =>
+  call(`/v1/sales/${saleId}/queue`, { auth: await shopperToken(customer), body });
+const poll = async (saleId: string, customer: string, ticket: string): Promise<Reply<QueueStatus>> =>
+  call(`/v1/sales/${saleId}/queue/${ticket}`, { auth: await shopperToken(customer) });
+
+/** One tick of the sale's queue object, then past the edge's cached state (EDGE_CACHE_TTL_SECONDS = 1). */
+async function tick(saleId: string) {
+  await runDurableObjectAlarm(env.WAITING_ROOM.getByName(saleId));
+  await sleep(1_100);
+}
+
+/** The row the customer's join shard holds, if any. */
+function waiterRow(saleId: string, customer: string) {
+  const shard = env.WAITING_ROOM.getByName(joinShardName(saleId, shardOf(customer, joinShardCount(env))));
+  return runInDurableObject(shard, (_o, state) =>
+    state.storage.sql
+      .exec<{ arrival_ms: number; in_draw: number; place: string | null }>(
+        "SELECT arrival_ms, in_draw, place FROM waiters WHERE customer_id = ?",
+        customer,
+      )
+      .toArray()[0],
+  );
+}
+
+const claimsOf = (ticket: string) => JSON.parse(atob(ticket.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/")));
+
+describe("a closed queue", () => {
+  it("issues no place, and a restock reopens it: the next shopper to join is admitted", async () => {
+    const sku = await createSku({ stock: 0, alwaysOn: false });
+    const { saleId } = await queuedSale([sku], { mode: "fifo", admitSeconds: 60 });
+    const first = unique("c");
+    expect((await join(saleId, first)).body.status).toBe("waiting");
+    await tick(saleId);
+    expect((await poll(saleId, first, (await join(saleId, first)).body.ticket!)).body.status).toBe("sold_out");
+
+    // Joining the closed queue: the answer says so, and no place is recorded or signed.
+    const late = unique("c");
+    const closed = await join(saleId, late);
+    expect(closed.status).toBe(200);
+    expect(closed.body.status).toBe("sold_out");
+    expect(closed.body.ticket).toBeUndefined();
+    expect(await waiterRow(saleId, late)).toBeUndefined();
+
+    // A restock reopens the queue; the first in line and then the next joiner are admitted as stock allows.
+    await restock(sku, 2);
+    await tick(saleId);
+    const next = unique("c");
+    const joined = await join(saleId, next);
+    expect(joined.body.status).toBe("waiting");
+    await tick(saleId);
+    await tick(saleId);
+    expect((await poll(saleId, next, joined.body.ticket!)).body.status).toBe("admitted");
+  });
+
+  it("never admits a ticket signed for a place nobody recorded", async () => {
+    const sku = await createSku({ stock: 0, alwaysOn: false });
+    const { saleId } = await queuedSale([sku], { mode: "fifo", admitSeconds: 60 });
+    await join(saleId, unique("c"));
+    await tick(saleId);
+    const ghost = unique("c");
+    const ghostJoin = await join(saleId, ghost);
+    await restock(sku, 3);
+    await tick(saleId);
+    const real = unique("c");
+    const realJoin = await join(saleId, real);
+    await tick(saleId);
+    await tick(saleId);
+    expect((await poll(saleId, real, realJoin.body.ticket!)).body.status).toBe("admitted");
+    // Whatever the closed queue answered the ghost, it holds no admission now.
+    const ticket = ghostJoin.body.ticket;
+    if (ticket) expect((await poll(saleId, ghost, ticket)).body.status).not.toBe("admitted");
+    const state = await env.WAITING_ROOM.getByName(saleId).state();
+    // Two real joiners, both admitted: nobody else was counted or let through.
+    expect(state?.waiting).toBe(0);
+  });
+});
+
+describe("a join near startsAt", () => {
+  it("is a draw entrant exactly when the shard recorded it before the start, and its ticket carries that record", async () => {
+    const sku = await createSku({ stock: 5, alwaysOn: false });
+    const { saleId, startsAtMs } = await queuedSale([sku], { mode: "lottery", prequeueSeconds: 600 }, 60_000);
+    const customer = unique("c");
+    // The edge reads its clock before the start; the state read and Turnstile take long enough that the shard records the join after it.
+    const realNow = Date.now.bind(Date);
+    let skew = startsAtMs - 100 - realNow();
+    vi.spyOn(Date, "now").mockImplementation(() => realNow() + skew);
+    const original = WaitingRoomObject.prototype.join;
+    vi.spyOn(WaitingRoomObject.prototype, "join").mockImplementation(function (this: WaitingRoomObject, ...args) {
+      skew = startsAtMs + 100 - realNow();
+      return original.apply(this, args);
+    });
+    const joined = await join(saleId, customer);
+    expect(joined.status).toBe(200);
+    const row = await waiterRow(saleId, customer);
+    expect(row).toBeDefined();
+    expect(row!.arrival_ms).toBeGreaterThanOrEqual(startsAtMs);
+    expect(row!.in_draw).toBe(0);
+    expect(claimsOf(joined.body.ticket!).a).toBe(row!.arrival_ms);
+    // After the start the draw is revealed; the late joiner is admitted by arrival, and nobody is left waiting.
+    skew = startsAtMs + 2_000 - realNow();
+    await runDurableObjectAlarm(env.WAITING_ROOM.getByName(saleId));
+    await runDurableObjectAlarm(env.WAITING_ROOM.getByName(saleId));
+    expect((await env.WAITING_ROOM.getByName(saleId).state())?.waiting).toBe(0);
+  });
+});
