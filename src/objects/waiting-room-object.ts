@@ -2,8 +2,16 @@ import { DurableObject } from "cloudflare:workers";
 import { AlarmKeeper } from "../platform/alarm-keeper";
 import { migrate } from "./migrate";
 import type { QueueSetup } from "../waiting-room/config";
-import { Coordinator, COORDINATOR_STEPS } from "../waiting-room/coordinator";
-import { JOIN_SHARD_STEPS, JoinShard, type Draw, type ShardSurvey } from "../waiting-room/join-shard";
+import { Coordinator, COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../waiting-room/coordinator";
+import {
+  JOIN_SHARD_LINES_STEPS,
+  JOIN_SHARD_STEPS,
+  JoinShard,
+  type Draw,
+  type Joined,
+  type JoinTerms,
+  type ShardSurvey,
+} from "../waiting-room/join-shard";
 import { LINE_STEPS } from "../waiting-room/line";
 import type { QueueState } from "../waiting-room/state";
 import { logger } from "../platform/log";
@@ -31,7 +39,13 @@ export class WaitingRoomObject extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       // The two roles' tables are tiny and empty until used: one schema serves both.
       // Append only: an object's schema version counts steps of this whole list.
-      migrate(ctx.storage, [...COORDINATOR_STEPS, ...JOIN_SHARD_STEPS, ...LINE_STEPS]);
+      migrate(ctx.storage, [
+        ...COORDINATOR_STEPS,
+        ...JOIN_SHARD_STEPS,
+        ...LINE_STEPS,
+        ...COORDINATOR_LINES_STEPS,
+        ...JOIN_SHARD_LINES_STEPS,
+      ]);
       // A tick that came due while the object slept (or whose alarm was lost) runs now.
       await this.alarms.load();
       await this.alarms.rearm();
@@ -68,19 +82,24 @@ export class WaitingRoomObject extends DurableObject<Env> {
 
   // --- Join shard
 
-  async join(customerId: string, joinsDraw: boolean): Promise<{ arrivalMs: number; created: boolean }> {
-    return this.shard.join(customerId, Date.now(), joinsDraw);
+  /** The shard's own clock dates the join and decides whether it enters the draw. */
+  async join(customerId: string, terms: JoinTerms): Promise<Joined> {
+    return this.shard.join(customerId, Date.now(), terms);
   }
 
   async markUsed(customerId: string, admittedAtMs: number): Promise<void> {
     this.shard.markUsed(customerId, admittedAtMs, Date.now());
   }
 
-  async survey(windowStartMs: number, draw: Draw | null, frontier: string | null = null): Promise<ShardSurvey> {
-    return this.shard.survey(windowStartMs, draw, frontier);
+  async survey(windowStartMs: number, draw: Draw | null, frontiers: Record<string, string | null> = {}): Promise<ShardSurvey> {
+    return this.shard.survey(windowStartMs, draw, frontiers);
   }
 
-  async nextPlaces(after: string | null, limit: number): Promise<string[]> {
-    return this.shard.nextPlaces(after, limit);
+  async nextPlaces(sku: string, after: string | null, limit: number): Promise<string[]> {
+    return this.shard.nextPlaces(sku, after, limit);
+  }
+
+  async purge(): Promise<void> {
+    this.shard.purge();
   }
 }

@@ -33,13 +33,18 @@ export function inDraw(mode: QueueMode, arrival_ms: number, startsAtMs: number):
   return mode === "lottery" && arrival_ms < startsAtMs;
 }
 
-/** The customer's place, or null while their draw is not yet revealed. */
+/**
+ * The customer's place, or null while their draw is not yet revealed.
+ * `drawn`: whether their join shard recorded them in the draw (the ticket
+ * says so); the edge's own view of the clock never decides it.
+ */
 export async function placeOf(
-  q: { mode: QueueMode; startsAtMs: number; saleId: string; seed: string | null },
+  q: { saleId: string; seed: string | null },
   customerId: string,
   arrival_ms: number,
+  drawn: boolean,
 ): Promise<string | null> {
-  if (!inDraw(q.mode, arrival_ms, q.startsAtMs)) return arrivalPlace(arrival_ms, customerId);
+  if (!drawn) return arrivalPlace(arrival_ms, customerId);
   return q.seed === null ? null : drawPlace(await drawKey(q.seed, q.saleId, customerId));
 }
 

@@ -69,13 +69,15 @@ async function tick(saleId: string) {
 /** The row the customer's join shard holds, if any. */
 function waiterRow(saleId: string, customer: string) {
   const shard = env.WAITING_ROOM.getByName(joinShardName(saleId, shardOf(customer, joinShardCount(env))));
-  return runInDurableObject(shard, (_o, state) =>
-    state.storage.sql
-      .exec<{ arrival_ms: number; in_draw: number; place: string | null }>(
-        "SELECT arrival_ms, in_draw, place FROM waiters WHERE customer_id = ?",
-        customer,
-      )
-      .toArray()[0],
+  return runInDurableObject(
+    shard,
+    (_o, state) =>
+      state.storage.sql
+        .exec<{ arrival_ms: number; in_draw: number; place: string | null }>(
+          "SELECT arrival_ms, in_draw, place FROM waiters WHERE customer_id = ?",
+          customer,
+        )
+        .toArray()[0],
   );
 }
 
@@ -86,9 +88,10 @@ describe("a closed queue", () => {
     const sku = await createSku({ stock: 0, alwaysOn: false });
     const { saleId } = await queuedSale([sku], { mode: "fifo", admitSeconds: 60 });
     const first = unique("c");
-    expect((await join(saleId, first)).body.status).toBe("waiting");
+    const firstJoin = await join(saleId, first);
+    expect(firstJoin.body.status).toBe("waiting");
     await tick(saleId);
-    expect((await poll(saleId, first, (await join(saleId, first)).body.ticket!)).body.status).toBe("sold_out");
+    expect((await poll(saleId, first, firstJoin.body.ticket!)).body.status).toBe("sold_out");
 
     // Joining the closed queue: the answer says so, and no place is recorded or signed.
     const late = unique("c");
@@ -158,5 +161,47 @@ describe("a join near startsAt", () => {
     await runDurableObjectAlarm(env.WAITING_ROOM.getByName(saleId));
     await runDurableObjectAlarm(env.WAITING_ROOM.getByName(saleId));
     expect((await env.WAITING_ROOM.getByName(saleId).state())?.waiting).toBe(0);
+  });
+});
+
+describe("a sale with several items", () => {
+  it("admits each item's line within that item's own stock, and an admission holds only its item", async () => {
+    const hot = await createSku({ stock: 1, alwaysOn: false });
+    const cold = await createSku({ stock: 50, alwaysOn: false });
+    const { saleId } = await queuedSale([hot, cold], { mode: "fifo", admitSeconds: 60 });
+    const hotters = [unique("h"), unique("h"), unique("h"), unique("h")];
+    const tickets: string[] = [];
+    for (const c of hotters) {
+      const res = await join(saleId, c, { sku: hot });
+      expect(res.status).toBe(200);
+      tickets.push(res.body.ticket!);
+      await sleep(3);
+    }
+    const coldie = unique("c");
+    const coldJoin = await join(saleId, coldie, { sku: cold });
+    await tick(saleId);
+    await tick(saleId);
+    const hotStatuses = await Promise.all(hotters.map(async (c, i) => (await poll(saleId, c, tickets[i]!)).body));
+    // The cold item's 50 units admit nobody who queued for the hot one: one unit, one admission, in line order.
+    expect(hotStatuses.map((s) => s.status)).toEqual(["admitted", "waiting", "waiting", "waiting"]);
+    expect(hotStatuses[1]!.position).toBe(1);
+    const coldStatus = (await poll(saleId, coldie, coldJoin.body.ticket!)).body;
+    expect(coldStatus.status).toBe("admitted");
+    // The cold line's admission does not hold the hot item: its units go to the hot line, in order.
+    const wrong = await call(`/v1/skus/${hot}/holds`, {
+      auth: await shopperToken(coldie),
+      body: { quantity: 1 },
+      headers: { "Holdfast-Admission": coldStatus.admission!.token },
+    });
+    expect(wrong.status).toBe(403);
+    const right = await call(`/v1/skus/${hot}/holds`, {
+      auth: await shopperToken(hotters[0]!),
+      body: { quantity: 1 },
+      headers: { "Holdfast-Admission": hotStatuses[0]!.admission!.token },
+    });
+    expect(right.status).toBe(201);
+    // A join that names no item of a sale with several is refused, as is an item the sale does not sell.
+    expect((await join(saleId, unique("c"))).status).toBe(400);
+    expect((await join(saleId, unique("c"), { sku: "not-in-sale" })).status).toBe(400);
   });
 });

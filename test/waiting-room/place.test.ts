@@ -18,9 +18,9 @@ describe("places", () => {
 
   it("keeps a lottery joiner's place unknown until the seed is revealed, then recomputable by anyone", async () => {
     const q = { mode: "lottery" as const, startsAtMs: NOW, saleId: "s1" };
-    expect(await placeOf({ ...q, seed: null }, "alice", NOW - 5_000)).toBeNull();
-    expect(await placeOf({ ...q, seed: "abc" }, "alice", NOW - 5_000)).toBe(`0:${await sha256Hex("abc:s1:alice")}`);
-    // Joined after the start: arrival order, draw or not.
-    expect(await placeOf({ ...q, seed: "abc" }, "alice", NOW + 5)).toBe(arrivalPlace(NOW + 5, "alice"));
+    expect(await placeOf({ ...q, seed: null }, "alice", NOW - 5_000, true)).toBeNull();
+    expect(await placeOf({ ...q, seed: "abc" }, "alice", NOW - 5_000, true)).toBe(`0:${await sha256Hex("abc:s1:alice")}`);
+    // Recorded by its join shard outside the draw: arrival order, whatever the seed.
+    expect(await placeOf({ ...q, seed: "abc" }, "alice", NOW + 5, false)).toBe(arrivalPlace(NOW + 5, "alice"));
   });
 });
