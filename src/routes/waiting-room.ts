@@ -6,7 +6,7 @@ import { joinShard, queueState, wakeQueue } from "../waiting-room/admission";
 import { callObject } from "../platform/object-call";
 import { iso } from "../stock/offer";
 import { DRAW_ALGORITHM, FIFO_ALGORITHM, placeOf } from "../waiting-room/place";
-import { EMPTY_LINE, waiterView, type QueueState } from "../waiting-room/state";
+import { EMPTY_LINE, issuesPlace, waiterView, type QueueState } from "../waiting-room/state";
 import { positionIn } from "../waiting-room/line";
 import { signAdmission, signTicket, TOKEN_PATTERN, verifyTicket, type TicketClaims } from "../waiting-room/tokens";
 import { verifyTurnstile } from "../waiting-room/turnstile";
@@ -171,7 +171,7 @@ export const queueRoutes = router()
       const body = c.req.valid("json");
       const sku = skuToJoin(state, body.sku);
       // A closed queue, or a sold-out item's line, issues no place (a restock reopens it): the answer says so, with no ticket.
-      if (state.closed || state.lines?.[sku]?.soldOut) {
+      if (!issuesPlace(state, sku)) {
         // The queue object still watches the stock; waking it lets a restock it has not seen yet reopen the line sooner.
         if (state.closed !== "ended") wakeQueue(c, saleId);
         return c.json(noPlace(state, sku, now_ms), 200, { "cache-control": "private, no-store" });

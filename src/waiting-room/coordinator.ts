@@ -294,10 +294,12 @@ export class Coordinator {
     const frontiers = Object.fromEntries(skus.map((sku) => [sku, before[sku]!.frontier]));
     const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, draw, frontiers)));
     const undrawn = surveys.reduce((n, s) => n + s.undrawn, 0);
-    const moves = await Promise.all(skus.map((sku) => this.move(sku, stock[sku]!, surveys, shards, undrawn === 0)));
+    const moves = await Promise.all(skus.map((sku) => this.move(before[sku]!, stock[sku]!, surveys, shards, undrawn === 0)));
     // Written together with no await between: the lines as this tick decided them.
     const lines = this.lines(skus);
     for (const m of moves) {
+      // Another tick moved this line while this one awaited (a retried alarm): its move stands, this one is dropped.
+      if (lines[m.sku]!.frontier !== before[m.sku]!.frontier) m.places = [];
       this.sql.exec(
         `INSERT INTO queue_lines (sku, waiting, sold_out, all_held, line) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (sku) DO UPDATE SET waiting = excluded.waiting, sold_out = excluded.sold_out, all_held = excluded.all_held, line = excluded.line`,
@@ -332,10 +334,10 @@ export class Coordinator {
    * used counts (a cold SKU's units admit nobody who wants the hot one), at
    * most ADMIT_PER_STOCK_SHARD for each of the SKU's stock shards.
    */
-  private async move(sku: string, stock: SkuStock, surveys: ShardSurvey[], shards: JoinShardCalls[], drawn: boolean) {
+  private async move(l: LineRow, stock: SkuStock, surveys: ShardSurvey[], shards: JoinShardCalls[], drawn: boolean) {
+    const sku = l.sku;
     const of = surveys.map((s): LineSurvey => s.lines[sku] ?? { joined: 0, usedRecent: 0, usedTotal: 0, line: [] });
     const sum = (f: (s: LineSurvey) => number) => of.reduce((n, s) => n + f(s), 0);
-    const l = this.lines([sku])[sku]!;
     const book: AdmissionBook = {
       admittedRecent: l.admitted_total - l.admitted_expired,
       usedRecent: sum((s) => s.usedRecent),

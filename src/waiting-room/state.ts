@@ -72,6 +72,11 @@ export interface WaiterView {
   retryAfterSeconds: number;
 }
 
+/** Whether a join may record a place in the SKU's line: not while the queue is closed or the item sold out (a restock reopens it). */
+export function issuesPlace(state: QueueState, sku: string): boolean {
+  return state.closed === null && !state.lines?.[sku]?.soldOut;
+}
+
 /** Waiters poll every this many seconds; the frontier moves about once a second. */
 export const POLL_SECONDS = 2;
 /** A closed queue does not change: come back much later, if at all. */
