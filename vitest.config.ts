@@ -2,6 +2,7 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
+import { fakeBeaconOutbound, TEST_BEACON_BINDINGS } from "./test/support/beacon.ts";
 import { fakeMerchantOutbound } from "./test/support/fake-merchant.ts";
 import { fakeTurnstileOutbound } from "./test/support/fake-turnstile.ts";
 import { SUITE_WEBHOOK_PATH, TEST_SECRETS } from "./test/support/secrets.ts";
@@ -49,12 +50,14 @@ export default defineConfig(async () => {
                   DEV_TOOLS: "on",
                   // Notifications go to the fake merchant, signed (Standard Webhooks), rather than to the log.
                   MERCHANT_WEBHOOK_URL: `https://merchant.test${SUITE_WEBHOOK_PATH}`,
+                  // The lottery draws from the local beacon (test/support/beacon.ts), not drand.
+                  ...TEST_BEACON_BINDINGS,
                 },
                 // A small per-IP budget so the 429 path is reachable in a test; the
                 // per-customer one stays as wrangler.toml declares it.
                 ratelimits: { IP_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 20, period: 10 } } },
-                // Fake Turnstile siteverify and merchant webhook receiver (host merchant.test); the rest passes through.
-                outboundService: (request: Request) => fakeTurnstileOutbound(request, fakeMerchantOutbound),
+                // Fake Turnstile siteverify, the test beacon (drand.test) and merchant webhook receiver (host merchant.test); the rest passes through.
+                outboundService: (request: Request) => fakeTurnstileOutbound(request, (r) => fakeBeaconOutbound(r, fakeMerchantOutbound)),
               },
             }),
           ],
@@ -75,6 +78,8 @@ export default defineConfig(async () => {
               fuzzSeed: process.env.FUZZ_SEED ?? "",
               fuzzRuns: process.env.FUZZ_RUNS ?? "",
               testVerbose: process.env.TEST_VERBOSE ?? "",
+              // LOTTERY_ENTRANTS=<n>: the lottery scale run (npm run bench:lottery) draws n entrants too.
+              lotteryEntrants: process.env.LOTTERY_ENTRANTS ?? "",
             },
           },
         },

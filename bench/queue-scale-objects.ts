@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { joinShardName, type QueueSetup } from "../src/waiting-room/config.ts";
 import { Coordinator } from "../src/waiting-room/coordinator.ts";
-import { JOIN_SHARD_LINES_STEPS, JOIN_SHARD_STEPS, JoinShard, type Draw } from "../src/waiting-room/join-shard.ts";
+import { JOIN_SHARD_LINES_STEPS, JOIN_SHARD_STEPS, JoinShard } from "../src/waiting-room/join-shard.ts";
 import { COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../src/waiting-room/coordinator.ts";
 import { LINE_STEPS } from "../src/waiting-room/line.ts";
+import { LOTTERY_STEPS } from "../src/waiting-room/lottery.ts";
+import { LOTTERY_SHARD_STEPS } from "../src/waiting-room/lottery-shard.ts";
 import { migrate } from "../src/objects/migrate.ts";
 
 /**
@@ -15,7 +17,16 @@ import { migrate } from "../src/objects/migrate.ts";
  * is counted.
  */
 
-const STEPS = [...COORDINATOR_STEPS, ...JOIN_SHARD_STEPS, ...LINE_STEPS, ...COORDINATOR_LINES_STEPS, ...JOIN_SHARD_LINES_STEPS];
+// The object's own list (src/objects/waiting-room-object.ts), so the coordinator's draw tables exist here too.
+const STEPS = [
+  ...COORDINATOR_STEPS,
+  ...JOIN_SHARD_STEPS,
+  ...LINE_STEPS,
+  ...COORDINATOR_LINES_STEPS,
+  ...JOIN_SHARD_LINES_STEPS,
+  ...LOTTERY_STEPS,
+  ...LOTTERY_SHARD_STEPS,
+];
 
 /** The object's SQL with the rows each statement read counted (a cursor's count is final once it is read). */
 function counting(sql: SqlStorage): { sql: SqlStorage; take(): number } {
@@ -55,14 +66,14 @@ export class QueueScaleShard extends DurableObject {
   /** `n` joins of customers `prefix-<from..from+n-1>`, a millisecond apart from `startMs`. */
   fill(prefix: string, from: number, n: number, sku: string, startMs: number): number {
     for (let i = 0; i < n; i++) {
-      this.shard.join(`${prefix}-${from + i}`, startMs + from + i, { sku, mode: "fifo", startsAtMs: 0 });
+      this.shard.join(`${prefix}-${from + i}`, startMs + from + i, { sku, closesAtMs: null });
     }
     this.count.take();
     return n;
   }
 
-  survey(windowStartMs: number, draw: Draw | null, frontiers: Record<string, string | null>) {
-    return this.shard.survey(windowStartMs, draw, frontiers);
+  survey(windowStartMs: number, frontiers: Record<string, string | null>) {
+    return this.shard.survey(windowStartMs, frontiers);
   }
 
   nextPlaces(sku: string, after: string | null, limit: number) {

@@ -20,6 +20,7 @@ import { orderRoutes } from "./routes/orders";
 import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { saleReportRoutes } from "./routes/sale-report";
+import { lotteryRoutes } from "./routes/lottery";
 import { queueRoutes } from "./routes/waiting-room";
 import { webhookRoutes } from "./routes/webhooks";
 import { devRoutes } from "./routes/dev";
@@ -84,6 +85,8 @@ export function createApp() {
   app.route("/", merchantHoldRoutes);
   app.route("/", saleRoutes);
   app.route("/", saleReportRoutes);
+  // Before the queue routes: `/queue/draw` is not a ticket.
+  app.route("/", lotteryRoutes);
   app.route("/", queueRoutes);
   app.route("/", inventoryRoutes);
   app.route("/", auditRoutes);

@@ -7,12 +7,13 @@ import {
   JOIN_SHARD_LINES_STEPS,
   JOIN_SHARD_STEPS,
   JoinShard,
-  type Draw,
   type Joined,
   type JoinTerms,
   type ShardSurvey,
 } from "../waiting-room/join-shard";
 import { LINE_STEPS } from "../waiting-room/line";
+import { LOTTERY_STEPS } from "../waiting-room/lottery";
+import { LOTTERY_SHARD_STEPS, LotteryShard, type ShardProof, type ShardSeal } from "../waiting-room/lottery-shard";
 import type { QueueState } from "../waiting-room/state";
 import { logger } from "../platform/log";
 
@@ -28,6 +29,7 @@ const TICK_RETRY_MS = 2_000;
 export class WaitingRoomObject extends DurableObject<Env> {
   private readonly coordinator: Coordinator;
   private readonly shard: JoinShard;
+  private readonly draw: LotteryShard;
   /** Only the coordinator role has due work; a join shard's table dates nothing, so its keeper never arms. */
   private readonly alarms: AlarmKeeper;
 
@@ -35,6 +37,7 @@ export class WaitingRoomObject extends DurableObject<Env> {
     super(ctx, env);
     this.coordinator = new Coordinator(ctx.storage.sql, env);
     this.shard = new JoinShard(ctx.storage.sql);
+    this.draw = new LotteryShard(ctx.storage);
     this.alarms = new AlarmKeeper(ctx.storage, () => this.coordinator.nextDueMs(Date.now()));
     void ctx.blockConcurrencyWhile(async () => {
       // The two roles' tables are tiny and empty until used: one schema serves both.
@@ -45,6 +48,8 @@ export class WaitingRoomObject extends DurableObject<Env> {
         ...LINE_STEPS,
         ...COORDINATOR_LINES_STEPS,
         ...JOIN_SHARD_LINES_STEPS,
+        ...LOTTERY_STEPS,
+        ...LOTTERY_SHARD_STEPS,
       ]);
       // A tick that came due while the object slept (or whose alarm was lost) runs now.
       await this.alarms.load();
@@ -65,7 +70,7 @@ export class WaitingRoomObject extends DurableObject<Env> {
   }
 
   async state(): Promise<QueueState | null> {
-    return this.coordinator.state(Date.now());
+    return this.coordinator.state();
   }
 
   /** The alarm only triggers; the tick writes its decision and the keeper arms for what the table says is next. */
@@ -82,17 +87,17 @@ export class WaitingRoomObject extends DurableObject<Env> {
 
   // --- Join shard
 
-  /** The shard's own clock dates the join and decides whether it enters the draw. */
+  /** The shard's own clock dates the join and decides whether it enters the draw; once this shard sealed its entrants, it queues by arrival. */
   async join(customerId: string, terms: JoinTerms): Promise<Joined> {
-    return this.shard.join(customerId, Date.now(), terms);
+    return this.shard.join(customerId, Date.now(), terms, this.draw.closedAtMs());
   }
 
   async markUsed(customerId: string, admittedAtMs: number): Promise<void> {
     this.shard.markUsed(customerId, admittedAtMs, Date.now());
   }
 
-  async survey(windowStartMs: number, draw: Draw | null, frontiers: Record<string, string | null> = {}): Promise<ShardSurvey> {
-    return this.shard.survey(windowStartMs, draw, frontiers);
+  async survey(windowStartMs: number, frontiers: Record<string, string | null> = {}): Promise<ShardSurvey> {
+    return this.shard.survey(windowStartMs, frontiers);
   }
 
   async nextPlaces(sku: string, after: string | null, limit: number): Promise<string[]> {
@@ -101,5 +106,28 @@ export class WaitingRoomObject extends DurableObject<Env> {
 
   async purge(): Promise<void> {
     this.shard.purge();
+    this.draw.purge();
+  }
+
+  // --- Join shard: the lottery (../waiting-room/lottery-shard.ts)
+
+  async reopenDraw(closesAtMs: number): Promise<void> {
+    this.draw.reopen(closesAtMs);
+  }
+
+  async sealDraw(epoch: number, saleId: string, closesAtMs: number): Promise<ShardSeal> {
+    return this.draw.sealDraw(epoch, saleId, closesAtMs);
+  }
+
+  async drawEntrants(epoch: number, randomness: string): Promise<number> {
+    return this.draw.draw(epoch, randomness);
+  }
+
+  async entrantProof(customerId: string, saleId: string): Promise<ShardProof | null> {
+    return this.draw.proof(customerId, saleId);
+  }
+
+  async entrantPage(from: number, limit: number): Promise<{ entrants: string[]; next: number | null }> {
+    return this.draw.entrants(from, limit);
   }
 }

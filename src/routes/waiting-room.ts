@@ -5,12 +5,12 @@ import { router, type AppContext } from "../http/context";
 import { joinShard, queueState, wakeQueue } from "../waiting-room/admission";
 import { callObject } from "../platform/object-call";
 import { iso } from "../stock/offer";
-import { DRAW_ALGORITHM, FIFO_ALGORITHM, placeOf } from "../waiting-room/place";
+import { placeOf } from "../waiting-room/place";
 import { EMPTY_LINE, issuesPlace, waiterView, type QueueState } from "../waiting-room/state";
 import { positionIn } from "../waiting-room/line";
 import { signAdmission, signTicket, TOKEN_PATTERN, verifyTicket, type TicketClaims } from "../waiting-room/tokens";
 import { verifyTurnstile } from "../waiting-room/turnstile";
-import { ANYONE, jsonBody, jsonResponse, problems, SaleId } from "./schemas";
+import { jsonBody, jsonResponse, problems, SaleId } from "./schemas";
 
 /** A ticket outlives its sale by this much, so a late poll still reads `closed`. */
 const TICKET_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -58,15 +58,6 @@ const QueueStatus = z
   })
   .openapi("QueueStatus");
 
-const Draw = z
-  .object({
-    mode: z.enum(["fifo", "lottery"]),
-    commitment: z.string().nullable().openapi({ description: "sha256 (hex) of the seed, published before the draw; null for fifo." }),
-    seed: z.string().optional().openapi({ description: "Revealed at `startsAt`." }),
-    algorithm: z.string(),
-  })
-  .openapi("QueueDraw");
-
 const saleParams = z.object({ saleId: SaleId });
 const ticketParams = z.object({ saleId: SaleId, ticket: Ticket });
 
@@ -105,7 +96,8 @@ function skuToJoin(state: QueueState, named: string | undefined): string {
 /** The waiter's answer, with a fresh (deterministic) admission token when admitted. */
 async function answer(c: AppContext, state: QueueState, ticket: string, claims: TicketClaims, now_ms: number) {
   const line = state.lines?.[claims.k] ?? EMPTY_LINE;
-  const place = await placeOf(state, claims.c, claims.a, claims.d === 1);
+  // The recorded arrival against the current draw's close: a re-draw (startsAt moved) may move the close after the join.
+  const place = await placeOf(state, claims.c, claims.a);
   const view = waiterView(state, line, place, now_ms);
   const body: z.infer<typeof QueueStatus> = {
     ticket,
@@ -176,10 +168,9 @@ export const queueRoutes = router()
         if (state.closed !== "ended") wakeQueue(c, saleId);
         return c.json(noPlace(state, sku, now_ms), 200, { "cache-control": "private, no-store" });
       }
-      // The shard dates the join by its own clock and decides draw membership by it: the ticket carries what it recorded.
-      const joined = await callObject(c.env, () =>
-        joinShard(c.env, saleId, customerId).join(customerId, { sku, mode: state.mode, startsAtMs: state.startsAtMs }),
-      );
+      // The shard dates the join by its own clock and decides draw membership by it (a sealed draw queues it by arrival): the ticket carries what it recorded.
+      const closesAtMs = state.mode === "lottery" ? (state.lottery?.closesAtMs ?? null) : null;
+      const joined = await callObject(c.env, () => joinShard(c.env, saleId, customerId).join(customerId, { sku, closesAtMs }));
       if (joined.created) wakeQueue(c, saleId);
       const claims: TicketClaims = {
         s: saleId,
@@ -191,28 +182,6 @@ export const queueRoutes = router()
       };
       const ticket = await signTicket(c.env.QUEUE_SIGNING_SECRET, claims);
       return c.json(await answer(c, state, ticket, claims, now_ms), 200, { "cache-control": "private, no-store" });
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/v1/sales/{saleId}/queue/draw",
-      operationId: "getQueueDraw",
-      summary: "The lottery's commitment, and its seed once the sale has started",
-      security: ANYONE,
-      request: { params: saleParams },
-      responses: { 200: jsonResponse(Draw, "The draw"), ...problems(400, 401, 404, 503) },
-    }),
-    async (c) => {
-      const { saleId } = c.req.valid("param");
-      const { state } = await stateOrNotFound(c, saleId);
-      const body: z.infer<typeof Draw> = {
-        mode: state.mode,
-        commitment: state.commitment,
-        algorithm: state.mode === "lottery" ? DRAW_ALGORITHM : FIFO_ALGORITHM,
-      };
-      if (state.seed) body.seed = state.seed;
-      return c.json(body, 200);
     },
   )
   .openapi(

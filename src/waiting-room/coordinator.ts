@@ -1,9 +1,9 @@
-import { sha256Hex } from "../domain/canonical-json";
 import { joinShardName, type QueueSetup } from "./config";
 import { admitCount, soldOutForGood, type AdmissionBook, type StockSignals } from "./frontier";
 import type { JoinShardCalls, LineSurvey, ShardSurvey } from "./join-shard";
+import { Lottery, type DrawSale, type LotteryShardCalls } from "./lottery";
 import { mergeLines, type LineMark } from "./line";
-import { newSeed, type QueueMode } from "./place";
+import type { QueueMode } from "./place";
 import type { QueueLine, QueueState } from "./state";
 
 /**
@@ -126,21 +126,27 @@ type ConfigRow = {
 };
 
 export class Coordinator {
+  private readonly lottery: Lottery;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: Env,
-  ) {}
+  ) {
+    this.lottery = new Lottery(sql, env);
+  }
 
   private config(): ConfigRow | null {
     return this.sql.exec<ConfigRow>("SELECT * FROM queue_config WHERE id = 1").toArray()[0] ?? null;
   }
 
-  /** Applies a sale write; an older revision than the one held is ignored. The seed is drawn once. */
+  /**
+   * Applies a sale write; an older revision than the one held is ignored. A
+   * lottery holds no seed (the retired `seed`/`commitment` columns stay
+   * empty): its randomness is a beacon round after the close (./lottery.ts).
+   */
   async configure(setup: QueueSetup): Promise<void> {
     const current = this.config();
     if (current && current.revision > setup.revision) return;
-    const seed = current?.seed ?? newSeed();
-    const commitment = current?.commitment ?? (await sha256Hex(seed));
     const s = setup.settings;
     this.sql.exec(
       `INSERT INTO queue_config (id, sale_id, revision, enabled, mode, starts_at_ms, ends_at_ms, prequeue_seconds, admit_seconds, skus, join_shards, seed, commitment)
@@ -159,10 +165,11 @@ export class Coordinator {
       s?.admitSeconds ?? 0,
       JSON.stringify(setup.skus),
       setup.joinShards,
-      seed,
-      commitment,
+      "",
+      "",
       Date.now(),
     );
+    this.lottery.configured(drawSale(this.config()!));
   }
 
   /** When the next tick is due, from the table alone: the one answer the object's alarm keeper arms for. */
@@ -171,9 +178,14 @@ export class Coordinator {
     if (!c || c.enabled === 0) return null;
     if (c.closed === "ended") return c.purged === 1 ? null : c.ends_at_ms + QUEUE_RETENTION_MS;
     if (now_ms >= c.ends_at_ms) return now_ms;
-    if (now_ms < c.starts_at_ms) return c.starts_at_ms;
-    if (c.idle === 1) return c.ends_at_ms;
-    return c.ticked_at_ms + (c.closed === "sold_out" || this.someLineSoldOut() ? SOLD_OUT_TICK_MS : TICK_MS);
+    const drawDue = this.lottery.dueMs(drawSale(c), now_ms);
+    const queueDue =
+      now_ms < c.starts_at_ms
+        ? c.starts_at_ms
+        : c.idle === 1
+          ? c.ends_at_ms
+          : c.ticked_at_ms + (c.closed === "sold_out" || this.someLineSoldOut() ? SOLD_OUT_TICK_MS : TICK_MS);
+    return drawDue === null ? queueDue : Math.min(drawDue, queueDue);
   }
 
   /** A line whose SKU sold out stays watched (at the sold-out pace) so a restock reopens it. */
@@ -192,7 +204,7 @@ export class Coordinator {
     return c.idle === 1;
   }
 
-  state(now_ms: number): QueueState | null {
+  state(): QueueState | null {
     const c = this.config();
     if (!c || c.enabled === 0) return null;
     const skus = JSON.parse(c.skus) as string[];
@@ -214,7 +226,6 @@ export class Coordinator {
         line: JSON.parse(l.line) as LineMark[],
       };
     }
-    const lottery = c.mode === "lottery";
     return {
       saleId: c.sale_id,
       mode: c.mode,
@@ -222,8 +233,7 @@ export class Coordinator {
       endsAtMs: c.ends_at_ms,
       prequeueSeconds: c.prequeue_seconds,
       admitSeconds: c.admit_seconds,
-      commitment: lottery ? c.commitment : null,
-      seed: lottery && now_ms >= c.starts_at_ms ? c.seed : null,
+      lottery: this.lottery.view(drawSale(c)),
       skus,
       lines,
       closed: c.closed,
@@ -272,6 +282,7 @@ export class Coordinator {
       this.sql.exec("UPDATE queue_config SET closed = 'ended', ticked_at_ms = ? WHERE id = 1", now_ms);
       return 0;
     }
+    await this.stepDraw(c, now_ms);
     if (now_ms < c.starts_at_ms) return 0;
 
     if (c.woken_at_ms === 0) {
@@ -288,11 +299,10 @@ export class Coordinator {
       this.sql.exec("UPDATE queue_config SET closed = 'sold_out', all_held = 0, ticked_at_ms = ? WHERE id = 1", now_ms);
       return 0;
     }
-    const draw = c.mode === "lottery" ? { saleId: c.sale_id, seed: c.seed } : null;
     const shards = this.shards(c);
     const before = this.lines(skus);
     const frontiers = Object.fromEntries(skus.map((sku) => [sku, before[sku]!.frontier]));
-    const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, draw, frontiers)));
+    const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, frontiers)));
     const undrawn = surveys.reduce((n, s) => n + s.undrawn, 0);
     const moves = await Promise.all(skus.map((sku) => this.move(before[sku]!, stock[sku]!, surveys, shards, undrawn === 0)));
     // Written together with no await between: the lines as this tick decided them.
@@ -327,6 +337,22 @@ export class Coordinator {
 
   private shards(c: ConfigRow): JoinShardCalls[] {
     return Array.from({ length: c.join_shards }, (_, i) => this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)));
+  }
+
+  /**
+   * The draw's next move (./lottery.ts). A new draw voids admissions made from
+   * the old draw's places: each line admitted into its drawn places starts over.
+   */
+  private async stepDraw(c: ConfigRow, now_ms: number): Promise<void> {
+    const shards: LotteryShardCalls[] = Array.from({ length: c.join_shards }, (_, i) =>
+      this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)),
+    );
+    const { reopened } = await this.lottery.step(drawSale(c), now_ms, shards);
+    if (!reopened) return;
+    this.sql.exec("DELETE FROM line_batches WHERE sku IN (SELECT sku FROM queue_lines WHERE frontier LIKE '0:%')");
+    this.sql.exec(
+      "UPDATE queue_lines SET frontier = NULL, expired_frontier = NULL, admitted_total = 0, admitted_expired = 0 WHERE frontier LIKE '0:%'",
+    );
   }
 
   /**
@@ -430,4 +456,8 @@ export class Coordinator {
     this.sql.exec("DELETE FROM queue_batches");
     this.sql.exec("UPDATE queue_config SET purged = 1 WHERE id = 1");
   }
+}
+
+function drawSale(c: ConfigRow): DrawSale {
+  return { saleId: c.sale_id, mode: c.enabled === 1 ? c.mode : "off", startsAtMs: c.starts_at_ms };
 }

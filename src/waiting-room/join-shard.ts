@@ -1,5 +1,5 @@
 import { LINE_SAMPLES_PER_SHARD, type LineMark, markPlace } from "./line";
-import { arrivalPlace, drawKey, drawPlace, inDraw, type QueueMode } from "./place";
+import { arrivalPlace } from "./place";
 
 /**
  * One join shard of a sale's waiting room (spec §9): the customers whose id
@@ -47,8 +47,6 @@ export const JOIN_SHARD_LINES_STEPS = [
   CREATE TABLE shard_draw (id INTEGER PRIMARY KEY CHECK (id = 1), marked INTEGER NOT NULL);`,
 ];
 
-/** Draw keys computed per call at most: a shard's backlog after the reveal drains over a few ticks. */
-const DRAWS_PER_CALL_MAX = 2_000;
 /** Places one call returns at most. */
 export const PLACES_PER_CALL_MAX = 64_000;
 /** Marks kept per line before the stride doubles: the sample stays between 64 and 128 marks. */
@@ -67,20 +65,15 @@ export interface LineSurvey {
 export interface ShardSurvey {
   /** Per SKU of the sale. */
   lines: Record<string, LineSurvey>;
-  /** Lottery joiners whose draw key is not computed yet (or whose marks are not laid): the frontier must wait for them. */
+  /** 1 while lottery entrants have no place yet (./lottery-shard.ts writes them) or the drawn lines' marks are not laid: the frontier must wait. */
   undrawn: number;
-}
-
-export interface Draw {
-  saleId: string;
-  seed: string;
 }
 
 /** What the join shard needs of the queue's configuration: who decides draw membership is the shard, by its own clock. */
 export interface JoinTerms {
   sku: string;
-  mode: QueueMode;
-  startsAtMs: number;
+  /** The current draw's close (lottery only): a join before it, by this shard's clock, is an entrant. */
+  closesAtMs: number | null;
 }
 
 /** What the shard recorded: the ticket carries exactly this. */
@@ -96,7 +89,7 @@ export interface Joined {
  * role, stated here so the coordinator needs no import of the object class.
  */
 export interface JoinShardCalls {
-  survey(windowStartMs: number, draw: Draw | null, frontiers: Record<string, string | null>): Promise<ShardSurvey>;
+  survey(windowStartMs: number, frontiers: Record<string, string | null>): Promise<ShardSurvey>;
   nextPlaces(sku: string, after: string | null, limit: number): Promise<string[]>;
   purge(): Promise<void>;
 }
@@ -114,14 +107,20 @@ type LineRow = {
 export class JoinShard {
   constructor(private readonly sql: SqlStorage) {}
 
-  /** The customer's first arrival, for one SKU; joining again changes nothing. Membership of the draw is decided by this object's clock. */
-  join(customerId: string, now_ms: number, terms: JoinTerms): Joined {
-    const drawn = inDraw(terms.mode, now_ms, terms.startsAtMs);
-    const place = drawn ? null : arrivalPlace(now_ms, customerId);
+  /**
+   * The customer's first arrival, for one SKU; joining again changes nothing.
+   * Membership of the draw is decided by this object's clock; once this shard
+   * sealed its entrants (`sealedAtMs`, the close it sealed at), a join queues
+   * by arrival, from the close at the earliest, so its arrival says so too.
+   */
+  join(customerId: string, now_ms: number, terms: JoinTerms, sealedAtMs: number | null = null): Joined {
+    const arrival_ms = terms.closesAtMs !== null && sealedAtMs !== null ? Math.max(now_ms, sealedAtMs) : now_ms;
+    const drawn = terms.closesAtMs !== null && sealedAtMs === null && arrival_ms < terms.closesAtMs;
+    const place = drawn ? null : arrivalPlace(arrival_ms, customerId);
     const insert = this.sql.exec(
       "INSERT INTO waiters (customer_id, arrival_ms, in_draw, place, sku) VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id) DO NOTHING",
       customerId,
-      now_ms,
+      arrival_ms,
       drawn ? 1 : 0,
       place,
       terms.sku,
@@ -130,6 +129,7 @@ export class JoinShard {
     if (created) {
       this.sql.exec("INSERT INTO shard_lines (sku, joined) VALUES (?, 1) ON CONFLICT (sku) DO UPDATE SET joined = joined + 1", terms.sku);
       if (place !== null) this.placed(terms.sku, place);
+      else marksStale(this.sql);
     }
     const row = this.sql
       .exec<{ arrival_ms: number; in_draw: number; sku: string }>(
@@ -175,10 +175,9 @@ export class JoinShard {
     );
   }
 
-  /** Counts for the frontier of each line; with the revealed seed, first computes a bounded batch of draw keys. */
-  async survey(windowStartMs: number, draw: Draw | null, frontiers: Record<string, string | null> = {}): Promise<ShardSurvey> {
-    if (draw) await this.drawSome(draw);
-    const undrawn = this.undrawn(draw);
+  /** Counts for the frontier of each line; the first survey after a draw's places are written lays the lines' marks again. */
+  survey(windowStartMs: number, frontiers: Record<string, string | null> = {}): ShardSurvey {
+    const undrawn = this.undrawn();
     this.lapseUses(windowStartMs);
     const lines: Record<string, LineSurvey> = {};
     for (const l of this.sql.exec<LineRow>("SELECT * FROM shard_lines").toArray()) {
@@ -242,27 +241,25 @@ export class JoinShard {
   }
 
   /**
-   * 1 while the frontier must wait for the draw: some entrant has no draw key
-   * yet, or the drawn lines' marks are not laid (read through the partial
-   * index: one row at most).
+   * 1 while the frontier must wait for the draw: some entrant has no place
+   * yet (read through the partial index: one row at most), or the lines'
+   * marks are not laid again since the places were written.
    */
-  private undrawn(draw: Draw | null): number {
+  private undrawn(): number {
     if (this.sql.exec("SELECT 1 FROM waiters WHERE place IS NULL LIMIT 1").toArray().length > 0) return 1;
-    if (!draw) return 0;
     return this.markDrawn() ? 0 : 1;
   }
 
   /**
-   * Once every entrant is drawn, the lines' marks are laid again by rank (drawn
-   * places sort before every arrival): one pass over the shard's places, once
-   * per draw. True when done.
+   * Once every entrant has its place (./lottery-shard.ts writes them in one
+   * pass), the lines' marks are laid again by rank (drawn places sort before
+   * every arrival): one pass over the shard's places, once per draw. Only a
+   * draw's join or a reopen makes the marks stale (marksStale), so a shard with
+   * no draw reads one row here. True when done.
    */
   private markDrawn(): boolean {
-    if (this.sql.exec("SELECT 1 FROM shard_draw WHERE marked = 1").toArray().length > 0) return true;
-    if (this.sql.exec("SELECT 1 FROM waiters WHERE in_draw = 1 LIMIT 1").toArray().length === 0) {
-      this.sql.exec("INSERT OR REPLACE INTO shard_draw (id, marked) VALUES (1, 1)");
-      return true;
-    }
+    const row = this.sql.exec<{ marked: number }>("SELECT marked FROM shard_draw WHERE id = 1").toArray()[0];
+    if (!row || row.marked === 1) return true;
     this.sql.exec("DELETE FROM shard_marks");
     for (const l of this.sql
       .exec<{ sku: string; n: number }>("SELECT sku, COUNT(*) AS n FROM waiters WHERE place IS NOT NULL GROUP BY sku")
@@ -285,16 +282,12 @@ export class JoinShard {
     this.sql.exec("INSERT OR REPLACE INTO shard_draw (id, marked) VALUES (1, 1)");
     return true;
   }
+}
 
-  private async drawSome(draw: Draw): Promise<void> {
-    const undrawn = this.sql
-      .exec<{ customer_id: string }>("SELECT customer_id FROM waiters WHERE place IS NULL LIMIT ?", DRAWS_PER_CALL_MAX)
-      .toArray();
-    if (undrawn.length === 0) return;
-    const keys = await Promise.all(undrawn.map((r) => drawKey(draw.seed, draw.saleId, r.customer_id)));
-    // Computed before the writes, so the updates commit together with no await between them.
-    for (const [i, r] of undrawn.entries()) {
-      this.sql.exec("UPDATE waiters SET place = ? WHERE customer_id = ? AND place IS NULL", drawPlace(keys[i]!), r.customer_id);
-    }
-  }
+/**
+ * The draw will place (or re-sort, ./lottery-shard.ts reopen) this shard's
+ * waiters: its lines' marks are laid again once the places are written.
+ */
+export function marksStale(sql: SqlStorage): void {
+  sql.exec("INSERT INTO shard_draw (id, marked) VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET marked = 0 WHERE marked = 1");
 }

