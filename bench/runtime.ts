@@ -112,6 +112,8 @@ export async function startRuntime(scriptPath: string, options: { inspectorPort?
         // SQLite-backed like SkuObject (wrangler.toml's new_sqlite_classes).
         NOOP: { className: "NoopObject", useSQLite: true },
         ONE_WRITE: { className: "OneWriteObject", useSQLite: true },
+        QUEUE_SCALE: { className: "QueueScaleShard", useSQLite: true },
+        QUEUE_SCALE_COORD: { className: "QueueScaleCoordinator", useSQLite: true },
       },
       bindings: { ...fromConfig.bindings, ...secrets, ...BENCH_VARS },
       // Only bench/profile.ts opens the inspector; it slows nothing until a profiler attaches.

@@ -39,6 +39,9 @@ import { UNWATCHED_REPORT_MS } from "../src/stock/live/shard-reports.ts";
 
 // Every named export of the product (SkuObject and whatever it adds later).
 export * from "../src/worker.ts";
+export { QueueScaleCoordinator, QueueScaleShard } from "./queue-scale-objects.ts";
+import type { QueueScaleCoordinator, QueueScaleShard } from "./queue-scale-objects.ts";
+import { joinShardName } from "../src/waiting-room/config.ts";
 
 /** The ceiling's object: no storage, no work, just the round trip into the object. */
 export class NoopObject extends DurableObject {
@@ -77,7 +80,32 @@ export class AllowAllRateLimiter extends WorkerEntrypoint {
 type BenchEnv = Env & {
   NOOP: DurableObjectNamespace<NoopObject>;
   ONE_WRITE: DurableObjectNamespace<OneWriteObject>;
+  QUEUE_SCALE: DurableObjectNamespace<QueueScaleShard>;
+  QUEUE_SCALE_COORD: DurableObjectNamespace<QueueScaleCoordinator>;
 };
+
+/** The waiting room at scale (bench/queue-scale.ts): fill a join shard, start the sale's coordinator, run one tick. */
+async function queueScale(request: Request, env: BenchEnv, op: string): Promise<Response> {
+  const q = new URL(request.url).searchParams;
+  const num = (k: string) => Number(q.get(k));
+  const sale = q.get("sale") ?? "bench-queue";
+  if (op === "fill") {
+    const n = await env.QUEUE_SCALE.getByName(joinShardName(sale, num("shard"))).fill(
+      `s${num("shard")}`,
+      num("from"),
+      num("n"),
+      q.get("sku") ?? "bench-sku",
+      num("start"),
+    );
+    return Response.json({ n });
+  }
+  const coord = env.QUEUE_SCALE_COORD.getByName(sale);
+  if (op === "start") {
+    await coord.start(await request.json());
+    return Response.json({ ok: true });
+  }
+  return Response.json(await coord.tick(num("now"), num("available"), sale, num("shards")));
+}
 
 const NOOP_PATH = /^\/__bench\/noop\/([A-Za-z0-9._-]{1,64})$/;
 const WRITE_PATH = /^\/__bench\/write\/([A-Za-z0-9._-]{1,64})$/;
@@ -105,6 +133,8 @@ export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
     if (!pathname.startsWith("/__bench/")) return product.fetch(request, env, ctx);
+    const scale = /^\/__bench\/queue-scale\/(fill|start|tick)$/.exec(pathname);
+    if (scale) return queueScale(request, env as BenchEnv, scale[1]!);
 
     if (pathname === "/__bench/echo") {
       return new Response(ECHO_BODY, { headers: { "content-type": "application/json" } });

@@ -1072,8 +1072,10 @@ export interface components {
             epoch: number;
         };
         QueueStatus: {
-            /** @description Signed; carries the shopper's place. Poll with it. */
-            ticket: string;
+            /** @description Signed; carries the place the shopper's join shard recorded. Poll with it. Absent when joining a closed queue: no place is issued (join again after a restock). */
+            ticket?: string;
+            /** @description The item whose line the shopper is in. */
+            sku?: string;
             /** @enum {string} */
             status: "waiting" | "admitted" | "sold_out" | "closed";
             /** @description Nothing is available now, but held units may still come back. */
@@ -1098,6 +1100,8 @@ export interface components {
         QueueJoinInput: {
             /** @description Required when the service runs with Turnstile (`TURNSTILE_SECRET_KEY`). */
             turnstileToken?: string;
+            /** @description The item of the sale to queue for: each item has its own line, admitted as its own stock allows, and the admission is good for that item. Required when the sale has several items; a shopper holds one place per sale (joining again keeps the first). */
+            sku?: string;
         };
         InventoryItem: {
             sku: string;

@@ -254,7 +254,7 @@ async function holdNow(quantity) {
     renderCart();
   } catch (err) {
     if (err.code === "admission_required" && err.problem?.saleId && !admission)
-      return joinLine(err.problem.saleId, () => holdNow(quantity));
+      return joinLine(err.problem.saleId, state.sku, () => holdNow(quantity));
     say(`${err.code}: ${err.message}`);
   }
 }
@@ -277,11 +277,11 @@ function renderLine(status) {
   $("line-status").textContent = status.allHeld && status.status === "waiting" ? `${text} Every unit is held; some may come back.` : text;
 }
 
-/** Joins the sale's line (joining again keeps the place) and polls as told until admitted, then runs `then`. */
-async function joinLine(saleId, then) {
+/** Joins the item's line in the sale (joining again keeps the place) and polls as told until admitted, then runs `then`. */
+async function joinLine(saleId, sku, then) {
   clearTimeout(state.line);
   try {
-    follow(saleId, await api("POST", `/v1/sales/${encodeURIComponent(saleId)}/queue`, { body: {} }), then);
+    follow(saleId, await api("POST", `/v1/sales/${encodeURIComponent(saleId)}/queue`, { body: { sku } }), then);
   } catch (err) {
     say(`${err.code}: ${err.message}`);
   }

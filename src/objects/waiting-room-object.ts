@@ -2,8 +2,15 @@ import { DurableObject } from "cloudflare:workers";
 import { AlarmKeeper } from "../platform/alarm-keeper";
 import { migrate } from "./migrate";
 import type { QueueSetup } from "../waiting-room/config";
-import { Coordinator, COORDINATOR_STEPS } from "../waiting-room/coordinator";
-import { JOIN_SHARD_STEPS, JoinShard, type ShardSurvey } from "../waiting-room/join-shard";
+import { Coordinator, COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../waiting-room/coordinator";
+import {
+  JOIN_SHARD_LINES_STEPS,
+  JOIN_SHARD_STEPS,
+  JoinShard,
+  type Joined,
+  type JoinTerms,
+  type ShardSurvey,
+} from "../waiting-room/join-shard";
 import { LINE_STEPS } from "../waiting-room/line";
 import { LOTTERY_STEPS } from "../waiting-room/lottery";
 import { LOTTERY_SHARD_STEPS, LotteryShard, type ShardProof, type ShardSeal } from "../waiting-room/lottery-shard";
@@ -35,7 +42,15 @@ export class WaitingRoomObject extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       // The two roles' tables are tiny and empty until used: one schema serves both.
       // Append only: an object's schema version counts steps of this whole list.
-      migrate(ctx.storage, [...COORDINATOR_STEPS, ...JOIN_SHARD_STEPS, ...LINE_STEPS, ...LOTTERY_STEPS, ...LOTTERY_SHARD_STEPS]);
+      migrate(ctx.storage, [
+        ...COORDINATOR_STEPS,
+        ...JOIN_SHARD_STEPS,
+        ...LINE_STEPS,
+        ...COORDINATOR_LINES_STEPS,
+        ...JOIN_SHARD_LINES_STEPS,
+        ...LOTTERY_STEPS,
+        ...LOTTERY_SHARD_STEPS,
+      ]);
       // A tick that came due while the object slept (or whose alarm was lost) runs now.
       await this.alarms.load();
       await this.alarms.rearm();
@@ -72,24 +87,26 @@ export class WaitingRoomObject extends DurableObject<Env> {
 
   // --- Join shard
 
-  /** A join the edge sent to a draw this shard has sealed queues by arrival, from the close on (its ticket then says so too). */
-  async join(customerId: string, joinsDraw: boolean): Promise<{ arrivalMs: number; created: boolean }> {
-    const now_ms = Date.now();
-    const closedAtMs = joinsDraw ? this.draw.closedAtMs() : null;
-    if (closedAtMs === null) return this.shard.join(customerId, now_ms, joinsDraw);
-    return this.shard.join(customerId, Math.max(now_ms, closedAtMs), false);
+  /** The shard's own clock dates the join and decides whether it enters the draw; once this shard sealed its entrants, it queues by arrival. */
+  async join(customerId: string, terms: JoinTerms): Promise<Joined> {
+    return this.shard.join(customerId, Date.now(), terms, this.draw.closedAtMs());
   }
 
   async markUsed(customerId: string, admittedAtMs: number): Promise<void> {
     this.shard.markUsed(customerId, admittedAtMs, Date.now());
   }
 
-  async survey(windowStartMs: number, frontier: string | null = null): Promise<ShardSurvey> {
-    return this.shard.survey(windowStartMs, frontier);
+  async survey(windowStartMs: number, frontiers: Record<string, string | null> = {}): Promise<ShardSurvey> {
+    return this.shard.survey(windowStartMs, frontiers);
   }
 
-  async nextPlaces(after: string | null, limit: number): Promise<string[]> {
-    return this.shard.nextPlaces(after, limit);
+  async nextPlaces(sku: string, after: string | null, limit: number): Promise<string[]> {
+    return this.shard.nextPlaces(sku, after, limit);
+  }
+
+  async purge(): Promise<void> {
+    this.shard.purge();
+    this.draw.purge();
   }
 
   // --- Join shard: the lottery (../waiting-room/lottery-shard.ts)

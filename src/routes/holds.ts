@@ -64,7 +64,7 @@ export const holdRoutes = router()
       const queuedSale = await queuedSaleOf(c, sku);
       let admission = null;
       if (queuedSale) {
-        const admitted = await requireAdmission(c.env, c.req.valid("header")["holdfast-admission"], queuedSale, customerId);
+        const admitted = await requireAdmission(c.env, c.req.valid("header")["holdfast-admission"], queuedSale, customerId, sku);
         if (!admitted.ok) {
           // A retry of a hold that ran is answered with its result, even once the admission lapsed.
           const stored = recall ? await recall() : null;

@@ -5,8 +5,8 @@ import { router, type AppContext } from "../http/context";
 import { joinShard, queueState, wakeQueue } from "../waiting-room/admission";
 import { callObject } from "../platform/object-call";
 import { iso } from "../stock/offer";
-import { inDraw, placeOf } from "../waiting-room/place";
-import { waiterView, type QueueState } from "../waiting-room/state";
+import { placeOf } from "../waiting-room/place";
+import { EMPTY_LINE, issuesPlace, waiterView, type QueueState } from "../waiting-room/state";
 import { positionIn } from "../waiting-room/line";
 import { signAdmission, signTicket, TOKEN_PATTERN, verifyTicket, type TicketClaims } from "../waiting-room/tokens";
 import { verifyTurnstile } from "../waiting-room/turnstile";
@@ -23,6 +23,10 @@ const JoinBody = z
       .max(2048)
       .optional()
       .openapi({ description: "Required when the service runs with Turnstile (`TURNSTILE_SECRET_KEY`)." }),
+    sku: z.string().min(1).max(128).optional().openapi({
+      description:
+        "The item of the sale to queue for: each item has its own line, admitted as its own stock allows, and the admission is good for that item. Required when the sale has several items; a shopper holds one place per sale (joining again keeps the first).",
+    }),
   })
   .openapi("QueueJoinInput");
 
@@ -34,7 +38,11 @@ const Ticket = z
 
 const QueueStatus = z
   .object({
-    ticket: z.string().openapi({ description: "Signed; carries the shopper's place. Poll with it." }),
+    ticket: z.string().optional().openapi({
+      description:
+        "Signed; carries the place the shopper's join shard recorded. Poll with it. Absent when joining a closed queue: no place is issued (join again after a restock).",
+    }),
+    sku: z.string().optional().openapi({ description: "The item whose line the shopper is in." }),
     status: z.enum(["waiting", "admitted", "sold_out", "closed"]),
     allHeld: z.boolean().openapi({ description: "Nothing is available now, but held units may still come back." }),
     reason: z.enum(["admission_expired", "sale_ended"]).nullable().openapi({ description: "Why the queue is `closed` for this shopper." }),
@@ -59,20 +67,48 @@ async function stateOrNotFound(c: AppContext, saleId: string) {
   return { state: found.state, cache: found.cache };
 }
 
+/** The answer to a join that records no place: the queue (or the item's line) is closed. */
+function noPlace(state: QueueState, sku: string | undefined, now_ms: number): z.infer<typeof QueueStatus> {
+  const view = waiterView(state, { ...EMPTY_LINE, soldOut: true }, null, now_ms);
+  return {
+    status: view.status,
+    ...(sku ? { sku } : {}),
+    allHeld: false,
+    reason: view.reason,
+    waiting: 0,
+    retryAfterSeconds: view.retryAfterSeconds,
+  };
+}
+
+/** The item a join is for: named, or the sale's only one. */
+function skuToJoin(state: QueueState, named: string | undefined): string {
+  // `?? []`: a state cached (for at most the edge TTL) by a build before lines has none; the join is then refused, not misfiled.
+  const skus = state.skus ?? [];
+  const sku = named ?? (skus.length === 1 ? skus[0] : undefined);
+  if (sku === undefined || !skus.includes(sku)) {
+    throw new ProblemError("invalid_request", `Name the item to queue for in \`sku\`: one of ${skus.join(", ")}.`, {
+      errors: [{ in: "json", path: "sku", message: named === undefined ? "required" : "not an item of this sale" }],
+    });
+  }
+  return sku;
+}
+
 /** The waiter's answer, with a fresh (deterministic) admission token when admitted. */
 async function answer(c: AppContext, state: QueueState, ticket: string, claims: TicketClaims, now_ms: number) {
+  const line = state.lines?.[claims.k] ?? EMPTY_LINE;
+  // The recorded arrival against the current draw's close: a re-draw (startsAt moved) may move the close after the join.
   const place = await placeOf(state, claims.c, claims.a);
-  const view = waiterView(state, place, now_ms);
+  const view = waiterView(state, line, place, now_ms);
   const body: z.infer<typeof QueueStatus> = {
     ticket,
+    sku: claims.k,
     status: view.status,
     allHeld: view.allHeld,
     reason: view.reason,
-    waiting: state.waiting,
+    waiting: line.waiting,
     retryAfterSeconds: view.retryAfterSeconds,
   };
-  // `?? []`: a state cached (for at most the edge TTL) by a build before the line existed has none.
-  const position = view.status === "waiting" && place !== null ? positionIn(state.line ?? [], state.frontier, place, state.waiting) : null;
+  const position = view.status === "waiting" && place !== null ? positionIn(line.line, line.frontier, place, line.waiting) : null;
   if (position !== null) {
     body.position = position;
     // A shopper who joined since the last tick counts themselves before the tick does.
@@ -81,7 +117,7 @@ async function answer(c: AppContext, state: QueueState, ticket: string, claims: 
   if (view.admittedAtMs !== null) {
     const e = view.admittedAtMs + state.admitSeconds * 1000;
     body.admission = {
-      token: await signAdmission(c.env.QUEUE_SIGNING_SECRET, { s: state.saleId, c: claims.c, t: view.admittedAtMs, e }),
+      token: await signAdmission(c.env.QUEUE_SIGNING_SECRET, { s: state.saleId, c: claims.c, t: view.admittedAtMs, k: claims.k, e }),
       expiresAt: iso(e),
     };
   }
@@ -124,14 +160,26 @@ export const queueRoutes = router()
           throw new ProblemError("forbidden", "The Turnstile challenge was not passed: send a fresh `turnstileToken`.");
         }
       }
-      // A closed queue admits nobody again: latecomers get their answer without a write.
-      let arrivalMs = now_ms;
-      if (!state.closed) {
-        const joined = await callObject(c.env, () => joinShard(c.env, saleId, customerId).join(customerId, inDraw(state, now_ms)));
-        arrivalMs = joined.arrivalMs;
-        if (joined.created) wakeQueue(c, saleId);
+      const body = c.req.valid("json");
+      const sku = skuToJoin(state, body.sku);
+      // A closed queue, or a sold-out item's line, issues no place (a restock reopens it): the answer says so, with no ticket.
+      if (!issuesPlace(state, sku)) {
+        // The queue object still watches the stock; waking it lets a restock it has not seen yet reopen the line sooner.
+        if (state.closed !== "ended") wakeQueue(c, saleId);
+        return c.json(noPlace(state, sku, now_ms), 200, { "cache-control": "private, no-store" });
       }
-      const claims: TicketClaims = { s: saleId, c: customerId, a: arrivalMs, e: state.endsAtMs + TICKET_GRACE_MS };
+      // The shard dates the join by its own clock and decides draw membership by it (a sealed draw queues it by arrival): the ticket carries what it recorded.
+      const closesAtMs = state.mode === "lottery" ? (state.lottery?.closesAtMs ?? null) : null;
+      const joined = await callObject(c.env, () => joinShard(c.env, saleId, customerId).join(customerId, { sku, closesAtMs }));
+      if (joined.created) wakeQueue(c, saleId);
+      const claims: TicketClaims = {
+        s: saleId,
+        c: customerId,
+        a: joined.arrivalMs,
+        ...(joined.inDraw ? { d: 1 as const } : {}),
+        k: joined.sku,
+        e: state.endsAtMs + TICKET_GRACE_MS,
+      };
       const ticket = await signTicket(c.env.QUEUE_SIGNING_SECRET, claims);
       return c.json(await answer(c, state, ticket, claims, now_ms), 200, { "cache-control": "private, no-store" });
     },

@@ -25,6 +25,20 @@ const SALE_TERMS_TTL_MS = 5_000;
 const asking = new Map<string, number>();
 /** How often a request waiting on another's read looks for its answer in memory. */
 const WAIT_STEP_MS = 5;
+/** The last state text of each sale this isolate parsed, and its parse: a poll on a hit parses nothing. */
+const parsed = new Map<string, { text: string; state: QueueState | null }>();
+/** Sales whose parse this isolate keeps at most (the oldest goes first). */
+const PARSED_MAX = 256;
+
+function parsedState(saleId: string, text: string): QueueState | null {
+  const known = parsed.get(saleId);
+  if (known?.text === text) return known.state;
+  const state = JSON.parse(text) as QueueState | null;
+  parsed.delete(saleId);
+  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+  parsed.set(saleId, { text, state });
+  return state;
+}
 
 /**
  * The sale's queue state, from this isolate's memory or the location's cache,
@@ -44,7 +58,7 @@ export async function queueState(
   const cached = ttl > 0 ? await lookup("queue-state", saleId, now_ms) : null;
   // No await between this check and the mark below, so two misses cannot both see no reader.
   const hit = cached ?? (ttl > 0 && asking.has(saleId) ? await answerOfOtherRead(c.env, saleId) : null);
-  if (hit) return { state: JSON.parse(hit.text) as QueueState | null, cache: "hit" };
+  if (hit) return { state: parsedState(saleId, hit.text), cache: "hit" };
   asking.set(saleId, Date.now());
   try {
     const state = await callObject(c.env, () => c.env.WAITING_ROOM.getByName(coordinatorName(saleId)).state());
@@ -138,27 +152,37 @@ export function purgeQueue(c: AppContext, saleId: string, skus: readonly string[
 
 /**
  * The hold's admission, checked here with the signing key alone: signed,
- * for this sale and this customer, not expired. Anything else is refused
- * `admission_required`.
+ * for this sale, this customer and this SKU (each SKU of a sale has its own
+ * line), not expired. Anything else is refused `admission_required`.
  */
 export async function requireAdmission(
   env: Env,
   token: string | undefined,
   saleId: string,
   customerId: string,
+  sku: string,
   now_ms = Date.now(),
 ): Promise<Outcome<AdmissionClaims>> {
   const detail = `This sale has a waiting room: join it with POST /v1/sales/${saleId}/queue and send the admission token in Holdfast-Admission.`;
   if (!token) return refuse("admission_required", detail, { saleId });
   const verified = await verifyAdmission(env.QUEUE_SIGNING_SECRET, token, { saleId, customerId, now_ms });
   if (!verified.ok) return refuse("admission_required", `The admission is not valid (${verified.reason}). ${detail}`, { saleId });
+  if (verified.claims.k !== sku) {
+    return refuse(
+      "admission_required",
+      `The admission is for item "${verified.claims.k}", not "${sku}": queue for it with \`sku\`. ${detail}`,
+      {
+        saleId,
+      },
+    );
+  }
   return accept(verified.claims);
 }
 
 /**
  * The admissions a checkout by items needs, since it takes its holds itself:
- * the one token must admit the customer to the live queued sale of every SKU
- * (so items of two queued sales are held one by one first).
+ * the one token must admit the customer to every queued SKU of the checkout
+ * (so items of two queued lines are held one by one first).
  */
 export async function requireAdmissions(
   c: AppContext,
@@ -166,12 +190,12 @@ export async function requireAdmissions(
   customerId: string,
   token: string | undefined,
 ): Promise<Outcome<AdmissionClaims[]>> {
-  const queued = new Set<string>();
+  const queued: Array<{ saleId: string; sku: string }> = [];
   for (const sku of new Set(skus)) {
     const saleId = await queuedSaleOf(c, sku);
-    if (saleId) queued.add(saleId);
+    if (saleId) queued.push({ saleId, sku });
   }
-  const admissions = await Promise.all([...queued].map((saleId) => requireAdmission(c.env, token, saleId, customerId)));
+  const admissions = await Promise.all(queued.map((q) => requireAdmission(c.env, token, q.saleId, customerId, q.sku)));
   const claims: AdmissionClaims[] = [];
   for (const admission of admissions) {
     if (!admission.ok) return admission;

@@ -1,10 +1,10 @@
 import { joinShardName, type QueueSetup } from "./config";
 import { admitCount, soldOutForGood, type AdmissionBook, type StockSignals } from "./frontier";
-import { PLACES_PER_CALL_MAX, type JoinShardCalls, type ShardSurvey } from "./join-shard";
+import type { JoinShardCalls, LineSurvey, ShardSurvey } from "./join-shard";
 import { Lottery, type DrawSale, type LotteryShardCalls } from "./lottery";
 import { mergeLines, type LineMark } from "./line";
 import type { QueueMode } from "./place";
-import type { QueueState } from "./state";
+import type { QueueLine, QueueState } from "./state";
 
 /**
  * The sale's queue object (spec §9): moves the admission frontier from the
@@ -42,6 +42,28 @@ export const COORDINATOR_STEPS = [
   CREATE TABLE queue_batches (at_ms INTEGER PRIMARY KEY, frontier TEXT NOT NULL, admitted INTEGER NOT NULL);`,
 ];
 
+/**
+ * Appended after every earlier step of the object (waiting-room-object.ts):
+ * each SKU of the sale is its own line with its own frontier, admitted within
+ * what that SKU's stock allows (spec §9). The sale-wide frontier columns of
+ * queue_config and queue_batches are no longer written.
+ */
+export const COORDINATOR_LINES_STEPS = [
+  `CREATE TABLE queue_lines (
+    sku TEXT PRIMARY KEY,
+    frontier TEXT,
+    expired_frontier TEXT,
+    admitted_total INTEGER NOT NULL DEFAULT 0,
+    admitted_expired INTEGER NOT NULL DEFAULT 0,
+    waiting INTEGER NOT NULL DEFAULT 0,
+    sold_out INTEGER NOT NULL DEFAULT 0,
+    all_held INTEGER NOT NULL DEFAULT 0,
+    line TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE TABLE line_batches (sku TEXT NOT NULL, at_ms INTEGER NOT NULL, frontier TEXT NOT NULL, admitted INTEGER NOT NULL, PRIMARY KEY (sku, at_ms));
+  ALTER TABLE queue_config ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;`,
+];
+
 /** The frontier moves this often while the sale is live. */
 export const TICK_MS = 1_000;
 /** Sold out for now: check for returning units less often. */
@@ -52,8 +74,28 @@ const SOLD_OUT_TICK_MS = 5_000;
  * land just after a tick are still seen.
  */
 const WAKE_GRACE_MS = 3_000;
-/** Shoppers admitted per tick at most. */
-export const ADMIT_BATCH_MAX = PLACES_PER_CALL_MAX;
+/**
+ * Shoppers admitted per tick at most, per stock shard of the SKU: the rate a
+ * line moves at is bounded by what the SKU can serve (spec §8), not a constant.
+ */
+export const ADMIT_PER_STOCK_SHARD = 1_000;
+/** After the sale ends, its queue keeps its places this long (a ticket is read up to a day after), then forgets them. */
+export const QUEUE_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
+/** A wake within this long of the last one, on a queue that is ticking, writes nothing. */
+const WAKE_WRITE_EVERY_MS = 1_000;
+
+type LineRow = {
+  sku: string;
+  frontier: string | null;
+  expired_frontier: string | null;
+  admitted_total: number;
+  admitted_expired: number;
+  waiting: number;
+  sold_out: number;
+  all_held: number;
+  line: string;
+};
+type SkuStock = StockSignals & { shards: number };
 
 type ConfigRow = {
   sale_id: string;
@@ -80,6 +122,7 @@ type ConfigRow = {
   idle: number;
   woken_at_ms: number;
   ticked_at_ms: number;
+  purged: number;
 };
 
 export class Coordinator {
@@ -132,7 +175,8 @@ export class Coordinator {
   /** When the next tick is due, from the table alone: the one answer the object's alarm keeper arms for. */
   nextDueMs(now_ms: number): number | null {
     const c = this.config();
-    if (!c || c.enabled === 0 || c.closed === "ended") return null;
+    if (!c || c.enabled === 0) return null;
+    if (c.closed === "ended") return c.purged === 1 ? null : c.ends_at_ms + QUEUE_RETENTION_MS;
     if (now_ms >= c.ends_at_ms) return now_ms;
     const drawDue = this.lottery.dueMs(drawSale(c), now_ms);
     const queueDue =
@@ -140,25 +184,48 @@ export class Coordinator {
         ? c.starts_at_ms
         : c.idle === 1
           ? c.ends_at_ms
-          : c.ticked_at_ms + (c.closed === "sold_out" ? SOLD_OUT_TICK_MS : TICK_MS);
+          : c.ticked_at_ms + (c.closed === "sold_out" || this.someLineSoldOut() ? SOLD_OUT_TICK_MS : TICK_MS);
     return drawDue === null ? queueDue : Math.min(drawDue, queueDue);
+  }
+
+  /** A line whose SKU sold out stays watched (at the sold-out pace) so a restock reopens it. */
+  private someLineSoldOut(): boolean {
+    return this.sql.exec("SELECT 1 FROM queue_lines WHERE sold_out = 1 LIMIT 1").toArray().length > 0;
   }
 
   /** Someone joined: an idle queue ticks again. True when it was idle. */
   wake(): boolean {
     const c = this.config();
     if (!c) return false;
-    this.sql.exec("UPDATE queue_config SET idle = 0, woken_at_ms = ? WHERE id = 1", Date.now());
+    const now_ms = Date.now();
+    // A ticking queue woken a moment ago needs no write: joins in a stampede cost this object a read each.
+    if (c.idle === 0 && now_ms - c.woken_at_ms < WAKE_WRITE_EVERY_MS) return false;
+    this.sql.exec("UPDATE queue_config SET idle = 0, woken_at_ms = ? WHERE id = 1", now_ms);
     return c.idle === 1;
   }
 
   state(): QueueState | null {
     const c = this.config();
     if (!c || c.enabled === 0) return null;
+    const skus = JSON.parse(c.skus) as string[];
+    const rows = this.lines(skus);
     const batches = this.sql
-      .exec<{ frontier: string; at_ms: number }>("SELECT frontier, at_ms FROM queue_batches ORDER BY at_ms")
-      .toArray()
-      .map((b) => ({ frontier: b.frontier, atMs: b.at_ms }));
+      .exec<{ sku: string; frontier: string; at_ms: number }>("SELECT sku, frontier, at_ms FROM line_batches ORDER BY sku, at_ms")
+      .toArray();
+    const lines: Record<string, QueueLine> = {};
+    for (const sku of skus) {
+      const l = rows[sku]!;
+      lines[sku] = {
+        frontier: l.frontier,
+        expiredFrontier: l.expired_frontier,
+        batches: batches.filter((b) => b.sku === sku).map((b) => ({ frontier: b.frontier, atMs: b.at_ms })),
+        soldOut: l.sold_out === 1,
+        allHeld: l.all_held === 1,
+        admitted: l.admitted_total,
+        waiting: l.waiting,
+        line: JSON.parse(l.line) as LineMark[],
+      };
+    }
     return {
       saleId: c.sale_id,
       mode: c.mode,
@@ -167,26 +234,50 @@ export class Coordinator {
       prequeueSeconds: c.prequeue_seconds,
       admitSeconds: c.admit_seconds,
       lottery: this.lottery.view(drawSale(c)),
-      frontier: c.frontier,
-      expiredFrontier: c.expired_frontier,
-      batches,
+      skus,
+      lines,
       closed: c.closed,
       allHeld: c.all_held === 1,
       admitted: c.admitted_total,
       waiting: c.waiting,
-      line: JSON.parse(c.line) as LineMark[],
       atMs: c.ticked_at_ms,
     };
   }
 
+  /** Each SKU's line, a fresh one for a SKU not seen before. */
+  private lines(skus: readonly string[]): Record<string, LineRow> {
+    const rows = new Map(
+      this.sql
+        .exec<LineRow>("SELECT * FROM queue_lines")
+        .toArray()
+        .map((r) => [r.sku, r]),
+    );
+    const fresh = (sku: string): LineRow => ({
+      sku,
+      frontier: null,
+      expired_frontier: null,
+      admitted_total: 0,
+      admitted_expired: 0,
+      waiting: 0,
+      sold_out: 0,
+      all_held: 0,
+      line: "[]",
+    });
+    return Object.fromEntries(skus.map((sku) => [sku, rows.get(sku) ?? fresh(sku)]));
+  }
+
   /**
-   * One move of the frontier. Reads the stock and the shards, then writes its
-   * decision at once; when the next tick is due follows from what it wrote
-   * (nextDueMs). Returns how many it admitted.
+   * One move of each line's frontier. Reads the stock and the shards, then
+   * writes its decision at once; when the next tick is due follows from what
+   * it wrote (nextDueMs). Returns how many it admitted.
    */
   async tick(now_ms: number): Promise<number> {
     const c = this.config();
-    if (!c || c.enabled === 0 || c.closed === "ended") return 0;
+    if (!c || c.enabled === 0) return 0;
+    if (c.closed === "ended") {
+      if (c.purged === 0 && now_ms >= c.ends_at_ms + QUEUE_RETENTION_MS) await this.purge(c);
+      return 0;
+    }
     if (now_ms >= c.ends_at_ms) {
       this.sql.exec("UPDATE queue_config SET closed = 'ended', ticked_at_ms = ? WHERE id = 1", now_ms);
       return 0;
@@ -199,103 +290,171 @@ export class Coordinator {
       this.sql.exec("UPDATE queue_config SET idle = 1, ticked_at_ms = ? WHERE id = 1", now_ms);
       return 0;
     }
+    const skus = JSON.parse(c.skus) as string[];
     const windowStartMs = now_ms - c.admit_seconds * 1000;
     this.expireBatches(windowStartMs);
-    const stock = await this.stock(JSON.parse(c.skus) as string[]);
-    if (soldOutForGood(stock)) {
+    const stock = await this.stock(skus);
+    if (skus.every((sku) => soldOutForGood(stock[sku]!))) {
+      this.sql.exec("UPDATE queue_lines SET sold_out = 1, all_held = 0");
       this.sql.exec("UPDATE queue_config SET closed = 'sold_out', all_held = 0, ticked_at_ms = ? WHERE id = 1", now_ms);
       return 0;
     }
-    const shards: JoinShardCalls[] = Array.from({ length: c.join_shards }, (_, i) =>
-      this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)),
-    );
-    const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, c.frontier)));
-    const sum = (f: (s: ShardSurvey) => number) => surveys.reduce((n, s) => n + f(s), 0);
-    const fresh = this.config()!;
-    const admittedRecent = fresh.admitted_total - fresh.admitted_expired;
-    const book: AdmissionBook = {
-      admittedRecent,
-      usedRecent: sum((s) => s.usedRecent),
-      admittedExpired: fresh.admitted_expired,
-      usedExpired: sum((s) => s.usedTotal) - sum((s) => s.usedRecent),
-    };
-    const waitingBefore = Math.max(0, sum((s) => s.joined) - fresh.admitted_total);
-    const wanted = waitingBefore > 0 && sum((s) => s.undrawn) === 0 ? admitCount(stock, book, ADMIT_BATCH_MAX) : 0;
-    const places = wanted > 0 ? await this.nextPlaces(shards, fresh.frontier, wanted) : [];
-    const waitingAfter = waitingBefore - places.length;
-    const idle = waitingAfter === 0 && now_ms - fresh.woken_at_ms > WAKE_GRACE_MS;
+    const shards = this.shards(c);
+    const before = this.lines(skus);
+    const frontiers = Object.fromEntries(skus.map((sku) => [sku, before[sku]!.frontier]));
+    const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, frontiers)));
+    const undrawn = surveys.reduce((n, s) => n + s.undrawn, 0);
+    const moves = await Promise.all(skus.map((sku) => this.move(before[sku]!, stock[sku]!, surveys, shards, undrawn === 0)));
+    // Written together with no await between: the lines as this tick decided them.
+    const lines = this.lines(skus);
+    for (const m of moves) {
+      // Another tick moved this line while this one awaited (a retried alarm): its move stands, this one is dropped.
+      if (lines[m.sku]!.frontier !== before[m.sku]!.frontier) m.places = [];
+      this.sql.exec(
+        `INSERT INTO queue_lines (sku, waiting, sold_out, all_held, line) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (sku) DO UPDATE SET waiting = excluded.waiting, sold_out = excluded.sold_out, all_held = excluded.all_held, line = excluded.line`,
+        m.sku,
+        Math.max(0, m.joined - lines[m.sku]!.admitted_total - m.places.length),
+        soldOutForGood(stock[m.sku]!) ? 1 : 0,
+        stock[m.sku]!.available <= 0 ? 1 : 0,
+        JSON.stringify(m.line),
+      );
+      if (m.places.length > 0) this.admit(m.sku, m.places[m.places.length - 1]!, m.places.length, now_ms);
+    }
+    const after = Object.values(this.lines(skus));
+    const waiting = after.reduce((n, l) => n + l.waiting, 0);
+    const idle = waiting === 0 && now_ms - c.woken_at_ms > WAKE_GRACE_MS && !this.someLineSoldOut();
     this.sql.exec(
-      "UPDATE queue_config SET closed = NULL, all_held = ?, waiting = ?, line = ?, idle = ?, ticked_at_ms = ? WHERE id = 1",
-      stock.available <= 0 ? 1 : 0,
-      waitingAfter,
-      JSON.stringify(mergeLines(surveys.map((s) => s.line))),
+      "UPDATE queue_config SET closed = NULL, all_held = ?, waiting = ?, admitted_total = ?, idle = ?, ticked_at_ms = ? WHERE id = 1",
+      skus.every((sku) => stock[sku]!.available <= 0) ? 1 : 0,
+      waiting,
+      after.reduce((n, l) => n + l.admitted_total, 0),
       idle ? 1 : 0,
       now_ms,
     );
-    if (places.length > 0) this.admit(places[places.length - 1]!, places.length, now_ms);
-    return places.length;
+    return moves.reduce((n, m) => n + m.places.length, 0);
   }
 
-  /** The draw's next move (./lottery.ts); a new draw voids admissions made from the old draw's places. */
+  private shards(c: ConfigRow): JoinShardCalls[] {
+    return Array.from({ length: c.join_shards }, (_, i) => this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)));
+  }
+
+  /**
+   * The draw's next move (./lottery.ts). A new draw voids admissions made from
+   * the old draw's places: each line admitted into its drawn places starts over.
+   */
   private async stepDraw(c: ConfigRow, now_ms: number): Promise<void> {
     const shards: LotteryShardCalls[] = Array.from({ length: c.join_shards }, (_, i) =>
       this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)),
     );
     const { reopened } = await this.lottery.step(drawSale(c), now_ms, shards);
-    if (reopened && c.frontier?.startsWith("0:")) {
-      this.sql.exec("DELETE FROM queue_batches");
-      this.sql.exec(
-        "UPDATE queue_config SET frontier = NULL, expired_frontier = NULL, admitted_total = 0, admitted_expired = 0 WHERE id = 1",
-      );
-    }
-  }
-
-  /** The `n` lowest places after the frontier across every shard (each shard's own lowest `n`, merged). */
-  private async nextPlaces(shards: JoinShardCalls[], after: string | null, n: number): Promise<string[]> {
-    const lists = await Promise.all(shards.map((s) => s.nextPlaces(after, n)));
-    return lists.flat().sort().slice(0, n);
-  }
-
-  private admit(frontier: string, count: number, now_ms: number): void {
+    if (!reopened) return;
+    this.sql.exec("DELETE FROM line_batches WHERE sku IN (SELECT sku FROM queue_lines WHERE frontier LIKE '0:%')");
     this.sql.exec(
-      `INSERT INTO queue_batches (at_ms, frontier, admitted) VALUES (?, ?, ?)
-       ON CONFLICT (at_ms) DO UPDATE SET frontier = excluded.frontier, admitted = admitted + excluded.admitted`,
+      "UPDATE queue_lines SET frontier = NULL, expired_frontier = NULL, admitted_total = 0, admitted_expired = 0 WHERE frontier LIKE '0:%'",
+    );
+  }
+
+  /**
+   * How far one SKU's line moves: its own stock against its own admitted and
+   * used counts (a cold SKU's units admit nobody who wants the hot one), at
+   * most ADMIT_PER_STOCK_SHARD for each of the SKU's stock shards.
+   */
+  private async move(l: LineRow, stock: SkuStock, surveys: ShardSurvey[], shards: JoinShardCalls[], drawn: boolean) {
+    const sku = l.sku;
+    const of = surveys.map((s): LineSurvey => s.lines[sku] ?? { joined: 0, usedRecent: 0, usedTotal: 0, line: [] });
+    const sum = (f: (s: LineSurvey) => number) => of.reduce((n, s) => n + f(s), 0);
+    const book: AdmissionBook = {
+      admittedRecent: l.admitted_total - l.admitted_expired,
+      usedRecent: sum((s) => s.usedRecent),
+      admittedExpired: l.admitted_expired,
+      usedExpired: sum((s) => s.usedTotal) - sum((s) => s.usedRecent),
+    };
+    const joined = sum((s) => s.joined);
+    const waiting = joined - l.admitted_total;
+    const cap = ADMIT_PER_STOCK_SHARD * Math.max(1, stock.shards);
+    const wanted = waiting > 0 && drawn && !soldOutForGood(stock) ? Math.min(waiting, admitCount(stock, book, cap)) : 0;
+    const places = wanted > 0 ? await this.nextPlaces(shards, sku, l.frontier, wanted) : [];
+    return { sku, joined, places, line: mergeLines(of.map((s) => s.line)) };
+  }
+
+  /**
+   * The `n` lowest places of the SKU's line after the frontier across every
+   * shard. Places spread evenly over the shards, so each is first asked for
+   * about twice its share; only a shard whose answer could hide a lower
+   * place than the merged n-th is asked again for all `n`.
+   */
+  private async nextPlaces(shards: JoinShardCalls[], sku: string, after: string | null, n: number): Promise<string[]> {
+    const share = Math.min(n, Math.ceil((2 * n) / shards.length) + 16);
+    const lists = await Promise.all(shards.map((s) => s.nextPlaces(sku, after, share)));
+    const pick = () => lists.flat().sort().slice(0, n);
+    let merged = pick();
+    const nth = merged[merged.length - 1];
+    const short = lists.map((l, i) => (l.length === share && share < n && (merged.length < n || l[l.length - 1]! < nth!) ? i : -1));
+    const again = short.filter((i) => i >= 0);
+    if (again.length > 0) {
+      const more = await Promise.all(again.map((i) => shards[i]!.nextPlaces(sku, after, n)));
+      for (const [j, i] of again.entries()) lists[i] = more[j]!;
+      merged = pick();
+    }
+    return merged;
+  }
+
+  private admit(sku: string, frontier: string, count: number, now_ms: number): void {
+    this.sql.exec(
+      `INSERT INTO line_batches (sku, at_ms, frontier, admitted) VALUES (?, ?, ?, ?)
+       ON CONFLICT (sku, at_ms) DO UPDATE SET frontier = excluded.frontier, admitted = admitted + excluded.admitted`,
+      sku,
       now_ms,
       frontier,
       count,
     );
-    this.sql.exec("UPDATE queue_config SET frontier = ?, admitted_total = admitted_total + ? WHERE id = 1", frontier, count);
+    this.sql.exec("UPDATE queue_lines SET frontier = ?, admitted_total = admitted_total + ? WHERE sku = ?", frontier, count, sku);
   }
 
   /** Batches older than the admission window lapse: their shoppers' admissions ran out. */
   private expireBatches(windowStartMs: number): void {
     const lapsed = this.sql
-      .exec<{ frontier: string; admitted: number }>(
-        "SELECT frontier, admitted FROM queue_batches WHERE at_ms <= ? ORDER BY at_ms",
+      .exec<{ sku: string; frontier: string; admitted: number }>(
+        "SELECT sku, frontier, admitted FROM line_batches WHERE at_ms <= ? ORDER BY sku, at_ms",
         windowStartMs,
       )
       .toArray();
     if (lapsed.length === 0) return;
-    const count = lapsed.reduce((n, b) => n + b.admitted, 0);
-    this.sql.exec("DELETE FROM queue_batches WHERE at_ms <= ?", windowStartMs);
-    this.sql.exec(
-      "UPDATE queue_config SET expired_frontier = ?, admitted_expired = admitted_expired + ? WHERE id = 1",
-      lapsed[lapsed.length - 1]!.frontier,
-      count,
+    this.sql.exec("DELETE FROM line_batches WHERE at_ms <= ?", windowStartMs);
+    const last = new Map<string, { frontier: string; count: number }>();
+    for (const b of lapsed) last.set(b.sku, { frontier: b.frontier, count: (last.get(b.sku)?.count ?? 0) + b.admitted });
+    for (const [sku, b] of last) {
+      this.sql.exec(
+        "UPDATE queue_lines SET expired_frontier = ?, admitted_expired = admitted_expired + ? WHERE sku = ?",
+        b.frontier,
+        b.count,
+        sku,
+      );
+    }
+  }
+
+  /** Each SKU's whole stock; a sharded SKU's own object answers for all its shards. */
+  private async stock(skus: string[]): Promise<Record<string, SkuStock>> {
+    const snapshots = await Promise.all(skus.map((sku) => this.env.SKU.getByName(sku).snapshot()));
+    return Object.fromEntries(
+      skus.map((sku, i) => {
+        const s = snapshots[i];
+        const signals: SkuStock = s
+          ? { available: s.levels.available, reserved: s.levels.reserved, liveHolds: s.liveHolds, shards: s.shards }
+          : { available: 0, reserved: 0, liveHolds: 0, shards: 1 };
+        return [sku, signals];
+      }),
     );
   }
 
-  /** The sale's SKUs added up; a sharded SKU's own object answers for all its shards. */
-  private async stock(skus: string[]): Promise<StockSignals> {
-    const snapshots = await Promise.all(skus.map((sku) => this.env.SKU.getByName(sku).snapshot()));
-    const total: StockSignals = { available: 0, reserved: 0, liveHolds: 0 };
-    for (const s of snapshots) {
-      if (!s) continue;
-      total.available += s.levels.available;
-      total.reserved += s.levels.reserved;
-      total.liveHolds += s.liveHolds;
-    }
-    return total;
+  /** The sale ended long ago: every join shard forgets its places, and so does this line. */
+  private async purge(c: ConfigRow): Promise<void> {
+    await Promise.all(this.shards(c).map((s) => s.purge()));
+    this.sql.exec("DELETE FROM queue_lines");
+    this.sql.exec("DELETE FROM line_batches");
+    this.sql.exec("DELETE FROM queue_batches");
+    this.sql.exec("UPDATE queue_config SET purged = 1 WHERE id = 1");
   }
 }
 

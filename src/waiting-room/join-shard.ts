@@ -1,11 +1,17 @@
-import { markPlace, sampleStride, type LineMark } from "./line";
+import { LINE_SAMPLES_PER_SHARD, type LineMark, markPlace } from "./line";
 import { arrivalPlace } from "./place";
 
 /**
  * One join shard of a sale's waiting room (spec §9): the customers whose id
- * hashes here, each with their first arrival. Joins are spread over the
- * shards, so no single object serializes them; a customer always lands in the
- * same shard, so one customer holds one place exactly.
+ * hashes here, each with their first arrival and the item they queue for.
+ * Joins are spread over the shards, so no single object serializes them; a
+ * customer always lands in the same shard, so one customer holds one place.
+ *
+ * A tick's work here follows what changed, not the number of waiters: the
+ * counts a survey returns are counters kept by each join and use
+ * (`shard_lines`), uses lapse by the admission batch they came from
+ * (`shard_used`), and the line sample is a set of marks laid as places are
+ * given (`shard_marks`), read beyond the frontier through their index.
  */
 export const JOIN_SHARD_STEPS = [
   `CREATE TABLE waiters (
@@ -22,18 +28,60 @@ export const JOIN_SHARD_STEPS = [
   CREATE INDEX waiters_used ON waiters (admitted_at_ms) WHERE used_at_ms IS NOT NULL;`,
 ];
 
-/** Places one call returns at most. */
-export const PLACES_PER_CALL_MAX = 1_000;
+/** Appended after every earlier step of the object (waiting-room-object.ts): each SKU of the sale is its own line. */
+export const JOIN_SHARD_LINES_STEPS = [
+  `ALTER TABLE waiters ADD COLUMN sku TEXT NOT NULL DEFAULT '';
+  CREATE INDEX waiters_by_sku_place ON waiters (sku, place) WHERE place IS NOT NULL;
+  CREATE TABLE shard_lines (
+    sku TEXT PRIMARY KEY,
+    joined INTEGER NOT NULL DEFAULT 0,
+    -- waiters with a place, and the highest place given by arrival
+    placed INTEGER NOT NULL DEFAULT 0,
+    last_place TEXT,
+    used_total INTEGER NOT NULL DEFAULT 0,
+    used_expired INTEGER NOT NULL DEFAULT 0,
+    stride INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE TABLE shard_used (sku TEXT NOT NULL, admitted_at_ms INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (sku, admitted_at_ms));
+  CREATE TABLE shard_marks (sku TEXT NOT NULL, place TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (sku, place));
+  CREATE TABLE shard_draw (id INTEGER PRIMARY KEY CHECK (id = 1), marked INTEGER NOT NULL);`,
+];
 
-export interface ShardSurvey {
+/** Places one call returns at most. */
+export const PLACES_PER_CALL_MAX = 64_000;
+/** Marks kept per line before the stride doubles: the sample stays between 64 and 128 marks. */
+const MARKS_MAX = 2 * LINE_SAMPLES_PER_SHARD;
+
+/** One line's counts in a shard. */
+export interface LineSurvey {
   joined: number;
   /** Admitted customers who held, admitted within the window. */
   usedRecent: number;
   usedTotal: number;
-  /** Lottery entrants whose place is not written yet (./lottery-shard.ts): the frontier must wait for them. */
-  undrawn: number;
-  /** A sample of this shard's places beyond the frontier, with their ranks (see ./line.ts). */
+  /** Marks around and beyond the frontier: "this many places at or before here" in this shard (see ./line.ts). */
   line: LineMark[];
+}
+
+export interface ShardSurvey {
+  /** Per SKU of the sale. */
+  lines: Record<string, LineSurvey>;
+  /** 1 while lottery entrants have no place yet (./lottery-shard.ts writes them) or the drawn lines' marks are not laid: the frontier must wait. */
+  undrawn: number;
+}
+
+/** What the join shard needs of the queue's configuration: who decides draw membership is the shard, by its own clock. */
+export interface JoinTerms {
+  sku: string;
+  /** The current draw's close (lottery only): a join before it, by this shard's clock, is an entrant. */
+  closesAtMs: number | null;
+}
+
+/** What the shard recorded: the ticket carries exactly this. */
+export interface Joined {
+  arrivalMs: number;
+  inDraw: boolean;
+  sku: string;
+  created: boolean;
 }
 
 /**
@@ -41,77 +89,205 @@ export interface ShardSurvey {
  * role, stated here so the coordinator needs no import of the object class.
  */
 export interface JoinShardCalls {
-  survey(windowStartMs: number, frontier: string | null): Promise<ShardSurvey>;
-  nextPlaces(after: string | null, limit: number): Promise<string[]>;
+  survey(windowStartMs: number, frontiers: Record<string, string | null>): Promise<ShardSurvey>;
+  nextPlaces(sku: string, after: string | null, limit: number): Promise<string[]>;
+  purge(): Promise<void>;
 }
+
+type LineRow = {
+  sku: string;
+  joined: number;
+  placed: number;
+  last_place: string | null;
+  used_total: number;
+  used_expired: number;
+  stride: number;
+};
 
 export class JoinShard {
   constructor(private readonly sql: SqlStorage) {}
 
-  /** The customer's first arrival; joining again changes nothing. */
-  join(customerId: string, now_ms: number, joinsDraw: boolean): { arrivalMs: number; created: boolean } {
-    const place = joinsDraw ? null : arrivalPlace(now_ms, customerId);
+  /**
+   * The customer's first arrival, for one SKU; joining again changes nothing.
+   * Membership of the draw is decided by this object's clock; once this shard
+   * sealed its entrants (`sealedAtMs`, the close it sealed at), a join queues
+   * by arrival, from the close at the earliest, so its arrival says so too.
+   */
+  join(customerId: string, now_ms: number, terms: JoinTerms, sealedAtMs: number | null = null): Joined {
+    const arrival_ms = terms.closesAtMs !== null && sealedAtMs !== null ? Math.max(now_ms, sealedAtMs) : now_ms;
+    const drawn = terms.closesAtMs !== null && sealedAtMs === null && arrival_ms < terms.closesAtMs;
+    const place = drawn ? null : arrivalPlace(arrival_ms, customerId);
     const insert = this.sql.exec(
-      "INSERT INTO waiters (customer_id, arrival_ms, in_draw, place) VALUES (?, ?, ?, ?) ON CONFLICT (customer_id) DO NOTHING",
+      "INSERT INTO waiters (customer_id, arrival_ms, in_draw, place, sku) VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id) DO NOTHING",
       customerId,
-      now_ms,
-      joinsDraw ? 1 : 0,
+      arrival_ms,
+      drawn ? 1 : 0,
       place,
+      terms.sku,
     );
-    const arrivalMs = this.sql
-      .exec<{ arrival_ms: number }>("SELECT arrival_ms FROM waiters WHERE customer_id = ?", customerId)
-      .one().arrival_ms;
-    return { arrivalMs, created: insert.rowsWritten > 0 };
+    const created = insert.rowsWritten > 0;
+    if (created) {
+      this.sql.exec("INSERT INTO shard_lines (sku, joined) VALUES (?, 1) ON CONFLICT (sku) DO UPDATE SET joined = joined + 1", terms.sku);
+      if (place !== null) this.placed(terms.sku, place);
+      else marksStale(this.sql);
+    }
+    const row = this.sql
+      .exec<{ arrival_ms: number; in_draw: number; sku: string }>(
+        "SELECT arrival_ms, in_draw, sku FROM waiters WHERE customer_id = ?",
+        customerId,
+      )
+      .one();
+    return { arrivalMs: row.arrival_ms, inDraw: row.in_draw === 1, sku: row.sku, created };
+  }
+
+  /** A place was given at the end of the line (arrival order): counted, and every stride-th one marked. */
+  private placed(sku: string, place: string): void {
+    const line = this.sql
+      .exec<LineRow>("UPDATE shard_lines SET placed = placed + 1, last_place = ? WHERE sku = ? RETURNING *", place, sku)
+      .one();
+    if (line.placed % line.stride !== 0) return;
+    this.sql.exec("INSERT OR REPLACE INTO shard_marks (sku, place, count) VALUES (?, ?, ?)", sku, place, line.placed);
+    if (line.placed / line.stride > MARKS_MAX) this.thin(sku, line.stride * 2);
+  }
+
+  /** Doubles a line's stride: half its marks go (at most MARKS_MAX rows, once per doubling of the line). */
+  private thin(sku: string, stride: number): void {
+    this.sql.exec("UPDATE shard_lines SET stride = ? WHERE sku = ?", stride, sku);
+    this.sql.exec("DELETE FROM shard_marks WHERE sku = ? AND count % ? != 0", sku, stride);
   }
 
   /** An admitted customer held: counted once, with the time of their admission. */
   markUsed(customerId: string, admittedAtMs: number, now_ms: number): void {
+    const used = this.sql
+      .exec<{ sku: string }>(
+        "UPDATE waiters SET admitted_at_ms = ?, used_at_ms = ? WHERE customer_id = ? AND used_at_ms IS NULL RETURNING sku",
+        admittedAtMs,
+        now_ms,
+        customerId,
+      )
+      .toArray()[0];
+    if (!used) return;
+    this.sql.exec("UPDATE shard_lines SET used_total = used_total + 1 WHERE sku = ?", used.sku);
     this.sql.exec(
-      "UPDATE waiters SET admitted_at_ms = ?, used_at_ms = ? WHERE customer_id = ? AND used_at_ms IS NULL",
+      "INSERT INTO shard_used (sku, admitted_at_ms, n) VALUES (?, ?, 1) ON CONFLICT (sku, admitted_at_ms) DO UPDATE SET n = n + 1",
+      used.sku,
       admittedAtMs,
-      now_ms,
-      customerId,
     );
   }
 
-  /** Counts for the frontier. */
-  survey(windowStartMs: number, frontier: string | null = null): ShardSurvey {
-    const row = this.sql
-      .exec<{ joined: number; used_total: number; used_recent: number; undrawn: number }>(
-        `SELECT COUNT(*) AS joined,
-                COUNT(used_at_ms) AS used_total,
-                COALESCE(SUM(used_at_ms IS NOT NULL AND admitted_at_ms > ?), 0) AS used_recent,
-                COALESCE(SUM(place IS NULL), 0) AS undrawn
-         FROM waiters`,
-        windowStartMs,
-      )
-      .one();
-    return { joined: row.joined, usedRecent: row.used_recent, usedTotal: row.used_total, undrawn: row.undrawn, line: this.line(frontier) };
+  /** Counts for the frontier of each line; the first survey after a draw's places are written lays the lines' marks again. */
+  survey(windowStartMs: number, frontiers: Record<string, string | null> = {}): ShardSurvey {
+    const undrawn = this.undrawn();
+    this.lapseUses(windowStartMs);
+    const lines: Record<string, LineSurvey> = {};
+    for (const l of this.sql.exec<LineRow>("SELECT * FROM shard_lines").toArray()) {
+      lines[l.sku] = {
+        joined: l.joined,
+        usedTotal: l.used_total,
+        usedRecent: l.used_total - l.used_expired,
+        line: this.marks(l, frontiers[l.sku] ?? null),
+      };
+    }
+    return { lines, undrawn };
   }
 
-  /** Every r-th of the places beyond the frontier and the last, with their ranks: at most LINE_SAMPLES_PER_SHARD + 1. */
-  private line(frontier: string | null): LineMark[] {
+  /** Uses whose admission batch left the window move from recent to expired: only those rows are read. */
+  private lapseUses(windowStartMs: number): void {
+    const lapsed = this.sql
+      .exec<{ sku: string; n: number }>("SELECT sku, SUM(n) AS n FROM shard_used WHERE admitted_at_ms <= ? GROUP BY sku", windowStartMs)
+      .toArray();
+    if (lapsed.length === 0) return;
+    this.sql.exec("DELETE FROM shard_used WHERE admitted_at_ms <= ?", windowStartMs);
+    for (const l of lapsed) this.sql.exec("UPDATE shard_lines SET used_expired = used_expired + ? WHERE sku = ?", l.n, l.sku);
+  }
+
+  /** The mark at or before the frontier and those beyond it, then the line's last place: at most MARKS_MAX + 2 rows. */
+  private marks(l: LineRow, frontier: string | null): LineMark[] {
+    if (l.placed === 0 || l.last_place === null) return [];
     const after = frontier ?? "";
-    const waiters = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM waiters WHERE place IS NOT NULL AND place > ?", after).one().n;
-    if (waiters === 0) return [];
-    return this.sql
-      .exec<{ place: string; rank: number }>(
-        `SELECT place, rank FROM (SELECT place, ROW_NUMBER() OVER (ORDER BY place) AS rank FROM waiters WHERE place IS NOT NULL AND place > ?)
-         WHERE rank % ? = 0 OR rank = ?`,
+    const below = this.sql
+      .exec<LineMark>("SELECT place, count FROM shard_marks WHERE sku = ? AND place <= ? ORDER BY place DESC LIMIT 1", l.sku, after)
+      .toArray();
+    const beyond = this.sql
+      .exec<LineMark>(
+        "SELECT place, count FROM shard_marks WHERE sku = ? AND place > ? ORDER BY place LIMIT ?",
+        l.sku,
         after,
-        sampleStride(waiters),
-        waiters,
+        MARKS_MAX + 1,
       )
-      .toArray()
-      .map((r) => ({ place: markPlace(r.place), count: r.rank }));
+      .toArray();
+    const marks = [...below, ...beyond];
+    if (marks[marks.length - 1]?.place !== l.last_place) marks.push({ place: l.last_place, count: l.placed });
+    return marks.map((m) => ({ place: markPlace(m.place), count: m.count }));
   }
 
-  /** The next places after `after` (exclusive), in order. */
-  nextPlaces(after: string | null, limit: number): string[] {
+  /** The next places of the SKU's line after `after` (exclusive), in order. */
+  nextPlaces(sku: string, after: string | null, limit: number): string[] {
     const n = Math.max(0, Math.min(limit, PLACES_PER_CALL_MAX));
     return this.sql
-      .exec<{ place: string }>("SELECT place FROM waiters WHERE place IS NOT NULL AND place > ? ORDER BY place LIMIT ?", after ?? "", n)
+      .exec<{ place: string }>(
+        "SELECT place FROM waiters WHERE sku = ? AND place IS NOT NULL AND place > ? ORDER BY place LIMIT ?",
+        sku,
+        after ?? "",
+        n,
+      )
       .toArray()
       .map((r) => r.place);
   }
+
+  /** The sale is long over: this shard forgets it. */
+  purge(): void {
+    for (const table of ["waiters", "shard_lines", "shard_used", "shard_marks", "shard_draw"]) this.sql.exec(`DELETE FROM ${table}`);
+  }
+
+  /**
+   * 1 while the frontier must wait for the draw: some entrant has no place
+   * yet (read through the partial index: one row at most), or the lines'
+   * marks are not laid again since the places were written.
+   */
+  private undrawn(): number {
+    if (this.sql.exec("SELECT 1 FROM waiters WHERE place IS NULL LIMIT 1").toArray().length > 0) return 1;
+    return this.markDrawn() ? 0 : 1;
+  }
+
+  /**
+   * Once every entrant has its place (./lottery-shard.ts writes them in one
+   * pass), the lines' marks are laid again by rank (drawn places sort before
+   * every arrival): one pass over the shard's places, once per draw. Only a
+   * draw's join or a reopen makes the marks stale (marksStale), so a shard with
+   * no draw reads one row here. True when done.
+   */
+  private markDrawn(): boolean {
+    const row = this.sql.exec<{ marked: number }>("SELECT marked FROM shard_draw WHERE id = 1").toArray()[0];
+    if (!row || row.marked === 1) return true;
+    this.sql.exec("DELETE FROM shard_marks");
+    for (const l of this.sql
+      .exec<{ sku: string; n: number }>("SELECT sku, COUNT(*) AS n FROM waiters WHERE place IS NOT NULL GROUP BY sku")
+      .toArray()) {
+      let stride = 1;
+      while (l.n / stride > MARKS_MAX) stride *= 2;
+      this.sql.exec(
+        `INSERT INTO shard_marks (sku, place, count)
+         SELECT ?, place, rank FROM (SELECT place, ROW_NUMBER() OVER (ORDER BY place) AS rank FROM waiters WHERE sku = ? AND place IS NOT NULL)
+         WHERE rank % ? = 0`,
+        l.sku,
+        l.sku,
+        stride,
+      );
+      const last = this.sql
+        .exec<{ place: string }>("SELECT place FROM waiters WHERE sku = ? AND place IS NOT NULL ORDER BY place DESC LIMIT 1", l.sku)
+        .one().place;
+      this.sql.exec("UPDATE shard_lines SET placed = ?, last_place = ?, stride = ? WHERE sku = ?", l.n, last, stride, l.sku);
+    }
+    this.sql.exec("INSERT OR REPLACE INTO shard_draw (id, marked) VALUES (1, 1)");
+    return true;
+  }
+}
+
+/**
+ * The draw will place (or re-sort, ./lottery-shard.ts reopen) this shard's
+ * waiters: its lines' marks are laid again once the places are written.
+ */
+export function marksStale(sql: SqlStorage): void {
+  sql.exec("INSERT INTO shard_draw (id, marked) VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET marked = 0 WHERE marked = 1");
 }

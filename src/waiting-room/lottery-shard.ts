@@ -1,4 +1,5 @@
 import { arrivalPlace, drawKey, entrantId } from "./place";
+import { marksStale } from "./join-shard";
 import { leafHash, levelsOf, proofOf, type ProofStep } from "./merkle";
 
 /**
@@ -7,7 +8,8 @@ import { leafHash, levelsOf, proofOf, type ProofStep } from "./merkle";
  * answers its root; after the reveal it writes every entrant's place from the
  * beacon's randomness in one pass; it serves inclusion proofs and the entrant
  * list. It reads the shard's `waiters` and writes only their draw flag and
- * place; its own tables hold the sealed set. Nothing here is secret: the order
+ * place (and tells the join shard its line marks are stale); its own tables
+ * hold the sealed set. Nothing here is secret: the order
  * follows from the randomness, which exists only after the seal.
  */
 export const LOTTERY_SHARD_STEPS = [
@@ -116,6 +118,12 @@ export class LotteryShard {
         w.customer_id,
       );
     this.sql.exec("UPDATE waiters SET in_draw = 1, place = NULL WHERE arrival_ms < ? AND (in_draw = 0 OR place IS NOT NULL)", closesAtMs);
+    marksStale(this.sql);
+  }
+
+  /** The sale is long over (retention): the sealed set goes with the places. */
+  purge(): void {
+    this.sql.exec("DELETE FROM lottery_seal; DELETE FROM lottery_entrants; DELETE FROM lottery_nodes;");
   }
 
   /**

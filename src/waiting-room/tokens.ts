@@ -17,8 +17,12 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,900}\.[A-Za-z0-9_-]{22}$/;
 const TicketClaims = z.strictObject({
   s: z.string().min(1).max(64),
   c: CUSTOMER_ID,
-  /** When the customer first joined: their place in arrival order. */
+  /** When the customer first joined, as their join shard recorded it: their place in arrival order. */
   a: z.number().int().nonnegative(),
+  /** Present when the join shard recorded the customer in the lottery's draw. */
+  d: z.literal(1).optional(),
+  /** The SKU whose line the customer is in. */
+  k: z.string().min(1).max(128),
   e: z.number().int().nonnegative(),
 });
 const AdmissionClaims = z.strictObject({
@@ -26,6 +30,8 @@ const AdmissionClaims = z.strictObject({
   c: CUSTOMER_ID,
   /** When the frontier reached the customer; the admission counts from here. */
   t: z.number().int().nonnegative(),
+  /** The SKU it admits to: the one whose line the customer was in. */
+  k: z.string().min(1).max(128),
   e: z.number().int().nonnegative(),
 });
 

@@ -103,9 +103,9 @@ const statuses = async (saleId: string, customers: string[], tickets: string[]) 
 
 async function usedTotal(saleId: string): Promise<number> {
   const surveys = await Promise.all(
-    Array.from({ length: joinShardCount(env) }, (_, i) => env.WAITING_ROOM.getByName(joinShardName(saleId, i)).survey(0)),
+    Array.from({ length: joinShardCount(env) }, (_, i) => env.WAITING_ROOM.getByName(joinShardName(saleId, i)).survey(0, {})),
   );
-  return surveys.reduce((n, s) => n + s.usedTotal, 0);
+  return surveys.reduce((n, s) => n + Object.values(s.lines).reduce((m, l) => m + l.usedTotal, 0), 0);
 }
 
 describe("a sale without a queue", () => {
@@ -187,6 +187,7 @@ describe("joining and admission", () => {
       s: unique("other"),
       c: customers[0]!,
       t: Date.now(),
+      k: sku,
       e: Date.now() + 60_000,
     });
     expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": otherSale }), 403, "admission_required");
@@ -194,6 +195,7 @@ describe("joining and admission", () => {
       s: saleId,
       c: customers[0]!,
       t: Date.now() - 120_000,
+      k: sku,
       e: Date.now() - 1,
     });
     expectProblem(await hold(sku, customers[0]!, 1, { "Holdfast-Admission": expired }), 403, "admission_required");
@@ -212,6 +214,7 @@ describe("joining and admission", () => {
       s: saleId,
       c: customer,
       t: Date.now(),
+      k: sku,
       e: Date.now() + 60_000,
     });
     const key = { "Idempotency-Key": unique("checkout") };

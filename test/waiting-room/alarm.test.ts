@@ -2,6 +2,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, createSku, unique } from "../support/helpers";
+import { QUEUE_RETENTION_MS } from "../../src/waiting-room/coordinator";
 import { alarmOf } from "../support/inside-objects";
 
 /** The queue object's alarm (spec §9): the table is the truth, the alarm only the trigger. */
@@ -36,14 +37,14 @@ describe("the queue object's alarm", () => {
     const stub = env.WAITING_ROOM.getByName(saleId);
     await runDurableObjectAlarm(stub);
     expect(await alarmOf(stub)).toBe(endsAtMs);
-    expect(await stub.state()).toMatchObject({ closed: null, waiting: 0, frontier: null });
+    expect(await stub.state()).toMatchObject({ closed: null, waiting: 0, admitted: 0 });
   });
 
-  it("closes the queue of a sale that ended and stops ticking", async () => {
-    const { saleId } = await sale({ startsInMs: -120_000, endsInMs: -60_000 });
+  it("closes the queue of a sale that ended, then wakes once more only to forget it after retention", async () => {
+    const { saleId, endsAtMs } = await sale({ startsInMs: -120_000, endsInMs: -60_000 });
     const stub = env.WAITING_ROOM.getByName(saleId);
     await runDurableObjectAlarm(stub);
     expect((await stub.state())?.closed).toBe("ended");
-    expect(await alarmOf(stub)).toBeNull();
+    expect(await alarmOf(stub)).toBe(endsAtMs + QUEUE_RETENTION_MS);
   });
 });

@@ -27,12 +27,13 @@ async function drawAt(entrants: number) {
   await Promise.all(
     Array.from({ length: shards }, (_, i) =>
       runInDurableObject(env.WAITING_ROOM.getByName(joinShardName(saleId, i)), (_o: WaitingRoomObject, state: DurableObjectState) => {
-        // The join shard's own join, many per transaction: the fill is setup, not what is measured.
+        // The join shard's own join, many per transaction (every one an entrant of the sale's one line): the fill is setup, not what is measured.
         const shard = new JoinShard(state.storage.sql);
         const n = Math.floor(entrants / shards) + (i < entrants % shards ? 1 : 0);
         for (let from = 0; from < n; from += FILL_BATCH) {
           state.storage.transactionSync(() => {
-            for (let k = from; k < Math.min(n, from + FILL_BATCH); k++) shard.join(`c-${i}-${k}`, Date.now(), true);
+            for (let k = from; k < Math.min(n, from + FILL_BATCH); k++)
+              shard.join(`c-${i}-${k}`, Date.now(), { sku, closesAtMs: Number.MAX_SAFE_INTEGER });
           });
         }
       }),

@@ -120,7 +120,7 @@ describe("the lottery's draw", () => {
   });
 
   it("an entrant added after the close is not in the draw, is refused by the join shard, and has no inclusion proof", async () => {
-    const { saleId } = await lotterySale(10, 7_000);
+    const { saleId, sku } = await lotterySale(10, 7_000);
     const [a, b, late] = [unique("a"), unique("b"), unique("late")];
     await join(saleId, a);
     await join(saleId, b);
@@ -129,7 +129,7 @@ describe("the lottery's draw", () => {
 
     // A stale edge still believing the draw open asks the join shard to add `late` to it: the sealed shard queues them by arrival.
     const shard = env.WAITING_ROOM.getByName(joinShardName(saleId, shardOf(late, joinShardCount(env))));
-    const joined = await shard.join(late, true);
+    const joined = await shard.join(late, { sku, closesAtMs: Date.parse(sealed.closesAt) + 60_000 });
     expect(joined.arrivalMs).toBeGreaterThanOrEqual(Date.parse(sealed.closesAt));
     const lateTicket = await join(saleId, late);
 
@@ -193,6 +193,46 @@ describe("the lottery's draw", () => {
       );
       const key = await sha256Hex(`${done.reveal.randomness}:${await entrantOf(saleId, c)}`);
       expect(place, c).toBe(`0:${key}`);
+    }
+  });
+
+  it("with several items, orders each item's line by the one draw: a line admits its own entrants by their keys", async () => {
+    const skus = [await createSku({ stock: 2, alwaysOn: false }), await createSku({ stock: 2, alwaysOn: false })];
+    const saleId = unique("lot");
+    made.push({ saleId, skus });
+    await putLottery(saleId, skus, 6_000);
+    const lines = skus.map(() => Array.from({ length: 4 }, () => unique("c")));
+    const tickets = new Map<string, string>();
+    for (const [i, line] of lines.entries()) {
+      for (const c of line) {
+        const res = await call(`/v1/sales/${saleId}/queue`, { auth: await shopperToken(c), body: { sku: skus[i] } });
+        expect(res.status).toBe(200);
+        tickets.set(c, res.body.ticket as string);
+      }
+    }
+    const done = await drawUntil(saleId, revealed, "reveal");
+    const keyOf = async (c: string) => sha256Hex(`${done.reveal.randomness}:${await entrantOf(saleId, c)}`);
+    const status = async (c: string) =>
+      (await call(`/v1/sales/${saleId}/queue/${tickets.get(c)}`, { auth: await shopperToken(c) })).body as {
+        sku: string;
+        status: string;
+        position?: number;
+      };
+    for (const [i, line] of lines.entries()) {
+      const keys = await Promise.all(line.map(keyOf));
+      const byKey = [...line].sort((a, b) => (keys[line.indexOf(a)]! < keys[line.indexOf(b)]! ? -1 : 1));
+      let all = await Promise.all(line.map(status));
+      for (let n = 0; n < 40 && all.filter((s) => s.status === "admitted").length < 2; n++) {
+        await sleep(500);
+        all = await Promise.all(line.map(status));
+      }
+      for (const [j, c] of line.entries()) {
+        expect(all[j]!.sku, c).toBe(skus[i]);
+        const rank = byKey.indexOf(c);
+        // The item's stock of 2 admits the line's first two by key; the rest wait behind them, in key order.
+        expect(all[j]!.status, `${c} (rank ${rank} in line ${i})`).toBe(rank < 2 ? "admitted" : "waiting");
+        if (rank >= 2) expect(all[j]!.position, c).toBe(rank - 1);
+      }
     }
   });
 });

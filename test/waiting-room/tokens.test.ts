@@ -9,10 +9,10 @@ const expect_ = { saleId: "s1", customerId: "alice", now_ms: NOW };
 
 describe("tickets and admission tokens", () => {
   it("verifies its own, and refuses forged, expired, another sale's or another customer's", async () => {
-    const admission = await signAdmission(SECRET, { s: "s1", c: "alice", t: NOW - 1_000, e: NOW + 60_000 });
+    const admission = await signAdmission(SECRET, { s: "s1", c: "alice", t: NOW - 1_000, k: "k1", e: NOW + 60_000 });
     expect(await verifyAdmission(SECRET, admission, expect_)).toEqual({
       ok: true,
-      claims: { s: "s1", c: "alice", t: NOW - 1_000, e: NOW + 60_000 },
+      claims: { s: "s1", c: "alice", t: NOW - 1_000, k: "k1", e: NOW + 60_000 },
     });
     expect(await verifyAdmission("another-secret-000000", admission, expect_)).toEqual({ ok: false, reason: "forged" });
     // A payload changed under its MAC.
@@ -29,10 +29,10 @@ describe("tickets and admission tokens", () => {
   });
 
   it("never takes a ticket for an admission, nor the reverse", async () => {
-    const ticket = await signTicket(SECRET, { s: "s1", c: "alice", a: NOW, e: NOW + 60_000 });
+    const ticket = await signTicket(SECRET, { s: "s1", c: "alice", a: NOW, k: "k1", e: NOW + 60_000 });
     expect((await verifyTicket(SECRET, ticket, expect_)).ok).toBe(true);
     expect(await verifyAdmission(SECRET, ticket, expect_)).toEqual({ ok: false, reason: "forged" });
-    const admission = await signAdmission(SECRET, { s: "s1", c: "alice", t: NOW, e: NOW + 60_000 });
+    const admission = await signAdmission(SECRET, { s: "s1", c: "alice", t: NOW, k: "k1", e: NOW + 60_000 });
     expect(await verifyTicket(SECRET, admission, expect_)).toEqual({ ok: false, reason: "forged" });
   });
 });
