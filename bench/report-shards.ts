@@ -44,15 +44,8 @@ export function renderShards(c: ShardCompareResult, s: StampedeResult): string {
   return lines.join("\n");
 }
 
-export function renderSim(m: SimMeasurement, sw: SimSweep, upper: SimSweep): string {
-  const st = sw.settings;
-  const measured = tabulate([
-    ROW_HEADER,
-    row(`reserve RPC on a shard (${m.shards} shards)`, m.kinds.shard_hold),
-    row("reserve RPC, unsharded SKU", m.kinds.single_hold),
-    row("refill + give-back (6 escrow steps)", m.kinds.transfer),
-    row("noop DO call (subtracted)", m.kinds.noop),
-  ]);
+/** One sweep as a table: per K, the median seed's run by holds/s; false sold-outs and stranded units as the worst seed's; reached as seeds that did. */
+function simTable(sw: SimSweep): string[] {
   const header = [
     "K",
     "holds/s",
@@ -67,13 +60,13 @@ export function renderSim(m: SimMeasurement, sw: SimSweep, upper: SimSweep): str
     "99% sold ms",
     "last 201 ms",
     "false s/o",
+    "s/o avail",
     "stranded",
     "pool/1k",
     "pool busy",
     "shard busy",
     "reached",
   ];
-  // The median seed's run by holds/s; false sold-outs and stranded units as the worst seed's; reached as seeds that did.
   const rows = sw.byK.map(({ median: r, runs, reached }) => [
     String(r.shards),
     r.holdsPerS.toFixed(0),
@@ -88,11 +81,24 @@ export function renderSim(m: SimMeasurement, sw: SimSweep, upper: SimSweep): str
     ms(r.grantedMs.p99),
     ms(r.lastGrantMs),
     String(Math.max(...runs.map((x) => x.falseSoldOut))),
+    String(Math.max(...runs.map((x) => x.soldOutWhileAvailable))),
     String(Math.max(...runs.map((x) => x.stranded))),
     r.poolCallsPer1kHolds.toFixed(1),
     pct(r.poolUtilization),
     r.shards > 1 ? pct(r.maxShardUtilization) : "-",
     `${reached}/${runs.length}${runs.some((x) => x.truncated) ? " (truncated)" : ""}`,
+  ]);
+  return tabulate([header, ...rows]);
+}
+
+export function renderSim(m: SimMeasurement, sw: SimSweep, upper: SimSweep, hops: readonly SimSweep[]): string {
+  const st = sw.settings;
+  const measured = tabulate([
+    ROW_HEADER,
+    row(`reserve RPC on a shard (${m.shards} shards)`, m.kinds.shard_hold),
+    row("reserve RPC, unsharded SKU", m.kinds.single_hold),
+    row("refill + give-back (6 escrow steps)", m.kinds.transfer),
+    row("noop DO call (subtracted)", m.kinds.noop),
   ]);
   const s = m.service;
   const u = m.serviceUpper;
@@ -105,13 +111,18 @@ export function renderSim(m: SimMeasurement, sw: SimSweep, upper: SimSweep): str
     `  objects' service times (${m.source === "runtime_cpu" ? "runtime CPU" : "1 / rps"} per request less the no-op's): shard hold ${s.shardHoldMs.toFixed(3)} ms, ` +
       `unsharded hold ${s.singleHoldMs.toFixed(3)} ms, transfer step ${s.transferStepMs.toFixed(3)} ms; ` +
       `policy: sold-out bound ${m.policy.soldOutBoundMs} ms, batch <= ${m.policy.grantUnitsMax}, ${m.policy.reserveRoundsMax} refill rounds, pace over ${m.policy.paceWindowMs} ms, "later" waits ${m.policy.laterMs} ms, reports every ${m.policy.reportIntervalMs} ms`,
-    ...tabulate([header, ...rows]),
+    ...simTable(sw),
     `  -> ${reachedLine(sw)} takes ${st.ratePerS} holds/s with every seed (>= 95% answered for real, no 503, no oversell, no stranded unit, no false sold-out)`,
     `  upper bound (the no-op's share not subtracted: hold ${u.shardHoldMs.toFixed(3)} ms, unsharded ${u.singleHoldMs.toFixed(3)} ms, ` +
       `step ${u.transferStepMs.toFixed(3)} ms): holds/s ${upper.byK.map((k) => `K=${k.shards} ${k.median.holdsPerS.toFixed(0)}`).join(", ")}; ` +
       `p99 ms ${upper.byK.map((k) => k.median.p99Ms.toFixed(0)).join("/")}; ` +
       `false sold-out ${upper.byK.map((k) => Math.max(...k.runs.map((x) => x.falseSoldOut))).join("/")} -> ${reachedLine(upper)}`,
-    `  simulated in ${(sw.seconds + upper.seconds).toFixed(1)} s`,
+    ...hops.flatMap((h) => [
+      `  again with a hop of ${h.settings.hopMs} ms per object call and at most ${h.settings.objectRps} calls/s per object:`,
+      ...simTable(h),
+      `  -> ${reachedLine(h)} takes ${h.settings.ratePerS} holds/s with every seed`,
+    ]),
+    `  simulated in ${[sw, upper, ...hops].reduce((t, x) => t + x.seconds, 0).toFixed(1)} s`,
   ].join("\n");
 }
 
@@ -186,13 +197,21 @@ export function shardTargetsMet(c: ShardCompareResult, s: StampedeResult): Recor
   };
 }
 
-export function simSummary(m: SimMeasurement, sw: SimSweep, upper: SimSweep): Record<string, unknown> {
+export function simSummary(m: SimMeasurement, sw: SimSweep, upper: SimSweep, hops: readonly SimSweep[]): Record<string, unknown> {
   const byK = (from: SimSweep, f: (r: SimResult) => number) => Object.fromEntries(from.byK.map((k) => [String(k.shards), f(k.median)]));
   const st = sw.settings;
   return {
     sim_holds_per_s_by_k: byK(sw, (r) => round(r.holdsPerS, 0)),
+    // Answers per second count sold_out refusals; grants per second count only the units that went to shoppers.
+    sim_grants_per_s_by_k: byK(sw, (r) => round(r.grantsPerS, 0)),
     sim_p99_ms_by_k: byK(sw, (r) => round(r.p99Ms, 1)),
     sim_k_for_target: sw.reachedAtK,
+    // The K for the target with no hop (as measured), then with each hop at HOP_VARIANTS.objectRps calls/s per object.
+    sim_k_for_target_by_hop_ms: Object.fromEntries([
+      [String(st.hopMs), sw.reachedAtK],
+      ...hops.map((h) => [String(h.settings.hopMs), h.reachedAtK]),
+    ]),
+    sim_hops_object_rps: hops[0]?.settings.objectRps ?? null,
     sim_upper_holds_per_s_by_k: byK(upper, (r) => round(r.holdsPerS, 0)),
     sim_upper_p99_ms_by_k: byK(upper, (r) => round(r.p99Ms, 1)),
     sim_upper_k_for_target: upper.reachedAtK,

@@ -31,7 +31,7 @@ import { startRuntime, type Runtime } from "./runtime.ts";
 import { compareHoldCounts } from "./scaling.ts";
 import { renderShards, renderSim, shardNonSuccess, shardSummary, shardTargetsMet, simSummary } from "./report-shards.ts";
 import { compareShards, type ShardCompareResult } from "./shards.ts";
-import { sweep, type SimSweep } from "./sim.ts";
+import { hopSweeps, sweep, type SimSweep } from "./sim.ts";
 import { measureServiceTimes, type SimMeasurement } from "./sim-measure.ts";
 import { runStampedes, type StampedeResult } from "./stampede.ts";
 import { makeShoppers } from "./tokens.ts";
@@ -154,7 +154,7 @@ async function main(): Promise<number> {
       runtime = null;
       const sections = [
         shards && renderShards(shards.compare, shards.stampede),
-        sim && renderSim(sim.measured, sim.sweep, sim.upper),
+        sim && renderSim(sim.measured, sim.sweep, sim.upper, sim.hops),
         live && renderLive(live),
         queue && renderQueue(queue),
       ];
@@ -162,7 +162,7 @@ async function main(): Promise<number> {
         ...(shards
           ? { ...shardSummary(shards.compare, shards.stampede), targets_met: shardTargetsMet(shards.compare, shards.stampede) }
           : {}),
-        ...(sim ? simSummary(sim.measured, sim.sweep, sim.upper) : {}),
+        ...(sim ? simSummary(sim.measured, sim.sweep, sim.upper, sim.hops) : {}),
         ...(live ? { ...liveSummary(live), targets_met: liveTargetsMet(live) } : {}),
         ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
         durations_s: roundedDurations(durations),
@@ -235,7 +235,7 @@ async function main(): Promise<number> {
     const summary = {
       ...rest,
       ...shardSummary(shards.compare, shards.stampede),
-      ...simSummary(sim.measured, sim.sweep, sim.upper),
+      ...simSummary(sim.measured, sim.sweep, sim.upper, sim.hops),
       ...liveSummary(live),
       ...queueSummary(queue),
       non_2xx: {
@@ -258,7 +258,7 @@ async function main(): Promise<number> {
     const holds = { small: scale.small.liveHolds, big: scale.big.liveHolds };
     const table = renderTable(compare, scale, oversell, holds, edge, checkouts, facts);
     process.stdout.write(
-      `\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper)}\n\n${renderLive(live)}\n\n${renderQueue(queue)}\n\n`,
+      `\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper, sim.hops)}\n\n${renderLive(live)}\n\n${renderQueue(queue)}\n\n`,
     );
     process.stdout.write(`${JSON.stringify(summary)}\n`);
 
@@ -304,7 +304,9 @@ async function shardPhase(ctx: BenchContext): Promise<{ compare: ShardCompareRes
 }
 
 /** Phase 7: the service times the simulation needs, then the simulation for K = 1, 2, 4, ... */
-async function simulationPhase(ctx: BenchContext): Promise<{ measured: SimMeasurement; sweep: SimSweep; upper: SimSweep }> {
+async function simulationPhase(
+  ctx: BenchContext,
+): Promise<{ measured: SimMeasurement; sweep: SimSweep; upper: SimSweep; hops: SimSweep[] }> {
   const { cfg } = ctx;
   ctx.progress(`phase 7: service times for the simulation, ${cfg.simMeasureRounds} rounds of ${cfg.simMeasureSeconds} s per kind`);
   const measured = await measureServiceTimes(ctx);
@@ -316,7 +318,8 @@ async function simulationPhase(ctx: BenchContext): Promise<{ measured: SimMeasur
   const { maxShards, seeds, ...settings } = sim;
   const result = sweep({ ...settings, service: measured.service, policy: measured.policy }, maxShards, seeds);
   const upper = sweep({ ...settings, service: measured.serviceUpper, policy: measured.policy }, maxShards, seeds);
-  return { measured, sweep: result, upper };
+  const hops = hopSweeps({ ...settings, service: measured.service, policy: measured.policy }, maxShards, seeds);
+  return { measured, sweep: result, upper, hops };
 }
 
 /** Phase 8: live push, 1,000 WebSockets on one SKU (spec §10). */

@@ -126,8 +126,8 @@ export interface SimResult {
 
 /**
  * Whether a run took the offered rate: at least 95% of it answered for real,
- * every request answered (no 503 at all), nothing oversold or stranded and
- * no false sold-out.
+ * every request answered (no 503 at all), nothing oversold or stranded, no
+ * false sold-out, and no sold_out at all while a unit was still not held.
  */
 export function reachedRate(r: SimResult, ratePerS: number): boolean {
   return (
@@ -137,8 +137,17 @@ export function reachedRate(r: SimResult, ratePerS: number): boolean {
     r.outcomes.overloaded + r.outcomes.unavailable === 0 &&
     r.oversell === 0 &&
     r.falseSoldOut === 0 &&
+    r.soldOutWhileAvailable === 0 &&
     r.stranded === 0
   );
+}
+
+/** The network the honest tables add: a hop per object call, and objects that take this many calls a second. */
+export const HOP_VARIANTS = { hopsMs: [5, 20], objectRps: 500 } as const;
+
+/** The sweep again with each hop of HOP_VARIANTS, at its object rate: what the K for the target becomes once calls cost time. */
+export function hopSweeps(settings: Omit<SimParams, "shards">, maxShards: number, seeds: number): SimSweep[] {
+  return HOP_VARIANTS.hopsMs.map((hopMs) => sweep({ ...settings, hopMs, objectRps: HOP_VARIANTS.objectRps }, maxShards, seeds));
 }
 
 /** The shard counts simulated: 1, 2, 4, ... up to `max`. */

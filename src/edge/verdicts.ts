@@ -5,6 +5,7 @@ import { isVerdict, notOnSale, saleEnded, saleNotStarted, soldOut } from "../sto
 import { keyMatcher, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { lookup, store, ttlSeconds } from "./cache";
 import { Memo } from "../platform/memo";
+import { holdingObject, homeUnder, learnShards, type ShardCount } from "../stock/shards/hold-routing";
 
 /**
  * The sold-out cut (spec §8): while the edge's cached state of a SKU
@@ -29,10 +30,10 @@ const NO_VERDICT_MS = 250;
 const noVerdict = new Memo<true>(2_000);
 
 /** A cached refusal, and (when the object gave it) the keys it had accepted. */
-type Verdict = Refusal & { acceptedKeys?: AcceptedKeys };
+type Verdict = Refusal & { acceptedKeys?: AcceptedKeys; count?: ShardCount };
 
 /** Decoded verdicts by SKU, so a stampede does not parse the filter on every request. */
-const decoded = new Map<string, { text: string; refusal: Refusal; accepted: ((key: string) => boolean) | null }>();
+const decoded = new Map<string, { text: string; refusal: Refusal; count?: ShardCount; accepted: ((key: string) => boolean) | null }>();
 const DECODED_MAX = 256;
 
 /**
@@ -41,7 +42,9 @@ const DECODED_MAX = 256;
  * unless the request may retry a hold the object accepted (its stored reply
  * wins, spec §6). `key` is the request's scoped Idempotency-Key.
  */
-export async function edgeRefusal(sku: string, holder: string, key: string | null, now_ms = Date.now()): Promise<Refusal | null> {
+export async function edgeRefusal(sku: string, customerId: string, key: string | null, now_ms = Date.now()): Promise<Refusal | null> {
+  // On a sharded SKU the verdict and its accepted keys are the customer's shard's.
+  const holder = holdingObject(sku, customerId, now_ms);
   if (noVerdict.get(holder, now_ms)) return null;
   // The holding object's own verdict knows its accepted keys; a public read's (under the SKU) knows none.
   const entry = (await lookup("hold-verdict", holder, now_ms)) ?? (holder === sku ? null : await lookup("hold-verdict", sku, now_ms));
@@ -50,6 +53,11 @@ export async function edgeRefusal(sku: string, holder: string, key: string | nul
     return null;
   }
   const verdict = decode(holder, entry.text);
+  if (verdict.count) {
+    // The object's count is news here too; a verdict of an object that is not this customer's home is not theirs.
+    learnShards(sku, verdict.count, false, now_ms);
+    if (homeUnder(sku, customerId, verdict.count.shards) !== holder) return null;
+  }
   if (key === null) return verdict.refusal;
   // A verdict from a public read knows no keys: any keyed request may be a retry.
   return verdict.accepted && !verdict.accepted(key) ? verdict.refusal : null;
@@ -58,8 +66,8 @@ export async function edgeRefusal(sku: string, holder: string, key: string | nul
 function decode(sku: string, text: string) {
   const known = decoded.get(sku);
   if (known?.text === text) return known;
-  const { acceptedKeys, ...refusal } = JSON.parse(text) as Verdict;
-  const fresh = { text, refusal, accepted: acceptedKeys ? keyMatcher(acceptedKeys) : null };
+  const { acceptedKeys, count, ...refusal } = JSON.parse(text) as Verdict;
+  const fresh = { text, refusal, count, accepted: acceptedKeys ? keyMatcher(acceptedKeys) : null };
   if (decoded.size >= DECODED_MAX) decoded.clear();
   decoded.set(sku, fresh);
   return fresh;

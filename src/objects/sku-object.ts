@@ -12,6 +12,7 @@ import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "../stock/ledger";
 import { isShortage, type HoldInput } from "../stock/take-hold";
 import { Escrow, type FenceAs, type Prior, type Role } from "../stock/shards/escrow";
+import type { ShardCount, StoredHold } from "../stock/shards/hold-routing";
 import type { Grant, ShardNews, Surrendered } from "../stock/shards/escrow-policy";
 import { keysMovedTo } from "../stock/shards/moved-keys";
 import { POOL } from "../stock/addressing";
@@ -216,8 +217,21 @@ export class SkuObject extends DurableObject<Env> {
   async reserve(
     input: HoldInput,
     idem: IdempotencyKey | null,
-    /** Internal: the settings were just re-pushed, so a stale role is not asked for again. */
-    settled = false,
+  ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys; count?: ShardCount }> {
+    return this.counted(await this.reserveHere(input, idem, false));
+  }
+
+  /** Every answer on the hold path tells the edge this object's shard count (see hold-routing). */
+  private counted<T extends object>(answer: T): T & { count?: ShardCount } {
+    const role = this.schemaReady ? this.escrow.role() : null;
+    return role ? { ...answer, count: { shards: role.shards, epoch: role.epoch } } : answer;
+  }
+
+  private async reserveHere(
+    input: HoldInput,
+    idem: IdempotencyKey | null,
+    /** The settings were just re-pushed, so a stale role is not asked for again. */
+    settled: boolean,
   ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys }> {
     const role = this.schemaReady ? this.escrow.role() : null;
     // Not this object's customer (the shard count changed, or a newer home fenced it): the caller retries where it says.
@@ -228,7 +242,7 @@ export class SkuObject extends DurableObject<Env> {
       // This shard missed newer settings: it asks the SKU's own object for them, then serves under them (once).
       if (role?.shard == null || settled) return prior;
       await this.escrow.peer(role, POOL).pushSettingsTo(role.shard);
-      return this.reserve(input, idem, true);
+      return this.reserveHere(input, idem, true);
     }
     if (prior?.reply) return prior.reply;
     // The home is checked again inside the hold's transaction: the count may change, or a fence arrive, while it waits.
@@ -347,9 +361,18 @@ export class SkuObject extends DurableObject<Env> {
     return this.guard(() => this.escrow.priorHere(customerId, idem, fenceAs, Date.now()));
   }
 
-  /** The stored reply for a key, if the operation ran under it; reads only. */
-  async replay(idem: IdempotencyKey): Promise<Replayable<Hold> | null> {
-    return this.schemaReady ? this.ledger.replies.recall<Hold>(idem, Date.now()) : null;
+  /**
+   * The stored reply to the customer's keyed hold, if it ran: here, or (when
+   * this is the customer's home) in the objects that served them under the
+   * SKU's earlier counts. Nothing when this is not their home: the edge asks it.
+   */
+  async storedHold(customerId: string, idem: IdempotencyKey): Promise<StoredHold> {
+    const role = this.schemaReady ? this.escrow.role() : null;
+    if (!role) return { reply: null };
+    const here = this.ledger.replies.recall<Hold>(idem, Date.now());
+    if (here || !this.escrow.serves(role, customerId)) return this.counted({ reply: here });
+    const prior = await this.escrow.priorOf(role, customerId, idem);
+    return this.counted({ reply: "code" in prior ? null : prior.reply });
   }
 
   async getHold(holdId: string, actor: Actor): Promise<Outcome<Hold>> {

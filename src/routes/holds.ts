@@ -8,7 +8,7 @@ import { sendOutcome } from "../http/outcome";
 import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
 import { enforceRateLimits } from "../edge/rate-limit";
-import { holdingObject, reserveFor } from "../stock/shards/hold-routing";
+import { holdingObject, reserveFor, storedHold } from "../stock/shards/hold-routing";
 import { edgeRefusal, rememberVerdict } from "../edge/verdicts";
 import { queuedSaleOf, reportAdmissionUsed, requireAdmission } from "../waiting-room/admission";
 import { holdStub, placeOfHold } from "../stock/addressing";
@@ -55,11 +55,10 @@ export const holdRoutes = router()
       // The cut comes first: a refusal answered here costs the object nothing, so the
       // budgets that protect the object are spent only on holds that reach it.
       // On a sharded SKU the verdict and its accepted keys are the customer's shard's.
-      const holder = holdingObject(sku, customerId);
-      const cut = await edgeRefusal(sku, holder, key === undefined ? null : callerKey(principal, operation, key));
+      const cut = await edgeRefusal(sku, customerId, key === undefined ? null : callerKey(principal, operation, key));
       if (cut) throw new ProblemError(cut.code, cut.detail, cut.extra, { "holdfast-cache": "hit" });
       const idem = await idempotencyKey(key, principal, operation, body);
-      const recall = idem && (() => callObject(c.env, () => c.env.SKU.getByName(holdingObject(sku, customerId)).replay(idem)));
+      const recall = idem && (() => storedHold(c.env, sku, customerId, idem, (run) => callObject(c.env, run)));
       // A sale with a waiting room: the admission is checked here, with the signing key alone.
       const queuedSale = await queuedSaleOf(c, sku);
       let admission = null;

@@ -2,6 +2,7 @@ import type { SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { featuredSale, iso, priceOfOffer, resolveOffer, skuStatus } from "./offer";
 import { levelsOf, priceOf, type SkuRow } from "./rows";
 import type { SkuTables } from "./tables";
+import { servedHolds } from "./shards/fences";
 
 /**
  * What the merchant configures on a SKU's object: its name, list price and
@@ -31,7 +32,7 @@ export class SkuCatalog {
         return { created, snapshot: snapshotOf(this.tables, before, now_ms) };
       }
       // Every count the SKU had before this one: customers who moved shards carry their usage along.
-      const history = pushedHistory ?? historyAfter(before, config.shards);
+      const history = pushedHistory ?? historyAfter(before, config.shards, () => servedHolds(this.tables, sku));
       const countChanged = before !== null && config.shards !== undefined && config.shards !== before.shards;
       const epoch = pushedEpoch ?? (before ? before.shard_epoch + (countChanged ? 1 : 0) : 0);
       this.tables.sql.exec(
@@ -106,9 +107,15 @@ export function snapshotOf(tables: SkuTables, sku: SkuRow, now_ms: number): SkuS
   };
 }
 
-/** The counts a SKU had before `next` (unchanged when the count does not change). */
-function historyAfter(before: SkuRow | null, next: number | undefined): number[] {
+/**
+ * The counts a SKU had before `next` under which an object may have served a
+ * customer (unchanged when the count does not change). The SKU's own object
+ * is the only home under a count of 1, so that count enters only if it served
+ * a hold (`servedPool`): a SKU sharded before its sale has no earlier home.
+ */
+function historyAfter(before: SkuRow | null, next: number | undefined, servedPool: () => boolean): number[] {
   const had: number[] = before ? (JSON.parse(before.shard_history) as number[]) : [];
   if (!before || next === undefined || next === before.shards || had.includes(before.shards)) return had;
+  if (before.shards <= 1 && !servedPool()) return had;
   return [...had, before.shards];
 }

@@ -52,7 +52,7 @@ describe("canonical base64url only", () => {
 
   it("refuses an admission whose MAC is spelled another way", async () => {
     const t = Date.now();
-    const token = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, { s: "s1", c: "alice", t, e: t + 60_000 });
+    const token = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, { s: "s1", c: "alice", t, k: "sku-1", e: t + 60_000 });
     const [payload, mac] = token.split(".") as [string, string];
     const expected = { saleId: "s1", customerId: "alice", now_ms: t };
     expect((await verifyAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, token, expected)).ok).toBe(true);

@@ -1,5 +1,6 @@
 import { refuse, type Refusal } from "../../domain/problems";
 import type { SkuTables } from "../tables";
+import { holdKeyCustomer } from "../../idempotency/keys";
 
 /**
  * One home per customer (spec §8): when a change of the shard count moves a
@@ -40,3 +41,25 @@ export function notHome(shards: number): Refusal {
 
 /** The caller's settings are older than an object it asked: it must not serve until its own push arrives. */
 export const STALE_HOME: Refusal = refuse("unavailable", "This SKU's shard count is changing; retry shortly.", { retryAfterSeconds: 1 });
+
+/** Stored replies read to tell whether any is a hold's; more than this, and the object is taken to have served holds. */
+const REPLIES_SCANNED_MAX = 1_000;
+
+/**
+ * Whether this object ever left a trace of a customer's hold: a hold, a
+ * customer's usage row, or a stored reply to a keyed hold (refusals too).
+ * Without one, every earlier-home read of it (Escrow.priorOf) would answer
+ * nothing, so a change of the shard count need not list this object's count
+ * in the SKU's history, and no hold of the new count calls it. Read inside
+ * the transaction that changes the count, so no hold lands here after it.
+ */
+export function servedHolds(tables: SkuTables, sku: string): boolean {
+  const traces = tables.sql
+    .exec<{ n: number }>(
+      "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM holds LIMIT 1)) + (SELECT COUNT(*) FROM (SELECT 1 FROM customer_usage LIMIT 1)) AS n",
+    )
+    .one().n;
+  if (traces > 0) return true;
+  const keys = tables.sql.exec<{ key: string }>("SELECT key FROM idempotency LIMIT ?", REPLIES_SCANNED_MAX + 1).toArray();
+  return keys.length > REPLIES_SCANNED_MAX || keys.some((r) => holdKeyCustomer(r.key, sku) !== null);
+}
