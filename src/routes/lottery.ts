@@ -151,10 +151,11 @@ export const lotteryRoutes = router()
     async (c) => {
       const { saleId } = c.req.valid("param");
       const { shard, cursor, limit } = c.req.valid("query");
-      const { shards } = await committedDraw(c, saleId);
-      if (shard >= shards.length) throw new ProblemError("not_found", `The draw has ${shards.length} join shards.`);
+      // Bad input is refused before anything is looked up, whatever the sale.
       const from = cursor === undefined ? 0 : Number(decodeCursor(cursor)?.match(/^entrant:(\d{1,10})$/)?.[1] ?? Number.NaN);
       if (!Number.isInteger(from)) throw problemOf(badCursor());
+      const { shards } = await committedDraw(c, saleId);
+      if (shard >= shards.length) throw new ProblemError("not_found", `The draw has ${shards.length} join shards.`);
       const page = await callObject(c.env, () => c.env.WAITING_ROOM.getByName(joinShardName(saleId, shard)).entrantPage(from, limit));
       return c.json({ shard, entrants: page.entrants, nextCursor: page.next === null ? null : encodeCursor(`entrant:${page.next}`) }, 200);
     },
