@@ -61,7 +61,7 @@ export function breakValue(s: Schema): Variant[] {
       if (!allowed) out.push({ value: v, label: `wrong-type:${t}` });
     }
   }
-  if (s.enum) out.push({ value: "not-a-member", label: "enum" }, { value: String(s.enum[0]).toUpperCase() + "_", label: "enum" });
+  if (s.enum) out.push({ value: "not-a-member", label: "enum" }, { value: `${String(s.enum[0]).toUpperCase()}_`, label: "enum" });
   if (ts.includes("integer") || ts.includes("number")) {
     if (typeof s.minimum === "number")
       out.push({ value: s.minimum - 1, label: "below-minimum" }, { value: -1e308, label: "below-minimum:-1e308" });
