@@ -281,6 +281,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
   let unacknowledged = 0;
   let stuck = 0;
   let pendingAfterKill = 0;
+  let awaitingShopper = 0;
   const ordersByStatus: Record<string, number> = {};
   for (const o of orders) {
     ordersByStatus[o.status] = (ordersByStatus[o.status] ?? 0) + 1;
@@ -290,7 +291,9 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       note("unacknowledgedOrders", `${o.orderId} (${o.customerId}, ${o.status}): no checkout was answered 202 with it`);
     }
     if (o.status !== "pending_payment") continue;
-    if (mayHaveLostItsJob(o, lastKillMs)) pendingAfterKill++;
+    // Waiting for the shopper's 3-D Secure answer is not stuck: the payment deadline ends it if nobody answers.
+    if (o.payment.status === "requires_action") awaitingShopper++;
+    else if (mayHaveLostItsJob(o, lastKillMs)) pendingAfterKill++;
     else {
       stuck++;
       note("stuckOrders", `${o.orderId} still pending_payment (payment ${o.payment.status}), made at ${o.createdAt}, after the last kill`);
@@ -349,6 +352,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       ordersAcknowledged: ledger.orders.size,
       ordersByStatus,
       pendingOrdersMadeBeforeAKill: pendingAfterKill,
+      ordersAwaitingShopper3ds: awaitingShopper,
       unitsCommittedForPaymentsAKillInterrupted: interruptedCommitted,
       ordersWithCommittedHoldsAKillLeftUnpaid: cutPayments,
       refundsAnswered200: ledger.refunds.filter((r) => r.status === 200).length,

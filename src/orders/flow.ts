@@ -2,6 +2,7 @@ import type { OrderItemRow, OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { paymentProvider } from "../payments";
 import { enqueuePayment } from "../payments/job";
+import { TransientPaymentError } from "../payments/provider";
 import { holdStub } from "../stock/addressing";
 import { releaseHolds } from "./checkout";
 import { unlessContended } from "./contended";
@@ -249,7 +250,17 @@ export class OrderFlow {
     if (recorded.value.refundStatus === null) {
       return refuse("invalid_order_state", `The order is ${recorded.value.status}.`, { orderStatus: recorded.value.status });
     }
-    const done = await this.completeRefund(items, order.orderId, now_ms);
+    let done: Outcome<OrderRow>;
+    try {
+      done = await this.completeRefund(items, order.orderId, now_ms);
+    } catch (e) {
+      // The refund stays recorded (two-phase): a retry of this request, or the hourly sweep, completes it.
+      if (!(e instanceof TransientPaymentError)) throw e;
+      return refuse(
+        "unavailable",
+        "The payment provider did not answer; the refund is recorded and completes on a retry or within the hour.",
+      );
+    }
     return done.ok ? accept(orderView(done.value, items)) : done;
   }
 
