@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { joinShardCount, joinShardName } from "../../src/waiting-room/config";
 import { signAdmission } from "../../src/waiting-room/tokens";
 import {
@@ -17,29 +17,12 @@ import {
 
 type QueueStatus = Schemas["QueueStatus"];
 import { TEST_SECRETS } from "../support/secrets";
+import { endQueuedSalesAfterAll, queuedItem as item } from "../support/queued-sales";
 
 /** The inventory-aware waiting room (spec §9), through the Worker, with the queue object's own alarm. */
 
-const item = (sku: string) => ({ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 5 });
-
 /** Queued sales this file made: ended afterwards, so their queue objects stop ticking before the runtime goes away. */
-const made: Array<{ saleId: string; skus: string[] }> = [];
-afterAll(async () => {
-  for (const { saleId, skus } of made) {
-    await call(`/v1/sales/${saleId}`, {
-      method: "PUT",
-      auth: ADMIN,
-      body: {
-        name: "over",
-        startsAt: new Date(Date.now() - 7_200_000).toISOString(),
-        endsAt: new Date(Date.now() - 3_600_000).toISOString(),
-        items: skus.map(item),
-        queue: { mode: "fifo" },
-      },
-    });
-  }
-  await new Promise((r) => setTimeout(r, 1_500));
-});
+const made = endQueuedSalesAfterAll();
 
 async function queuedSale(skus: string[], queue: Record<string, unknown>, window: { startsInMs?: number; endsInMs?: number } = {}) {
   const saleId = unique("qsale");

@@ -1,10 +1,11 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { WaitingRoomObject } from "../../src/objects/waiting-room-object";
 import { joinShardCount, joinShardName } from "../../src/waiting-room/config";
 import { shardOf } from "../../src/stock/addressing";
 import { ADMIN, call, createSku, type Reply, restock, type Schemas, shopperToken, sleep, unique } from "../support/helpers";
+import { endQueuedSalesAfterAll, queuedItem as item } from "../support/queued-sales";
 
 type QueueStatus = Schemas["QueueStatus"];
 
@@ -15,23 +16,7 @@ type QueueStatus = Schemas["QueueStatus"];
  * Ticks are run by hand (runDurableObjectAlarm) rather than waited for.
  */
 
-const item = (sku: string) => ({ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 5 });
-const made: Array<{ saleId: string; skus: string[] }> = [];
-afterAll(async () => {
-  for (const { saleId, skus } of made) {
-    await call(`/v1/sales/${saleId}`, {
-      method: "PUT",
-      auth: ADMIN,
-      body: {
-        name: "over",
-        startsAt: new Date(Date.now() - 7_200_000).toISOString(),
-        endsAt: new Date(Date.now() - 3_600_000).toISOString(),
-        items: skus.map(item),
-        queue: { mode: "fifo" },
-      },
-    });
-  }
-});
+const made = endQueuedSalesAfterAll();
 afterEach(() => {
   vi.restoreAllMocks();
 });

@@ -1,12 +1,13 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/domain/canonical-json";
 import { joinShardCount, joinShardName } from "../../src/waiting-room/config";
 import { shardOf } from "../../src/stock/addressing";
 import { verifyRound } from "../../src/waiting-room/beacon";
 import { leafHash, rootFromProof, rootOf } from "../../src/waiting-room/merkle";
 import { ADMIN, call, createSku, type Reply, shopperToken, sleep, unique } from "../support/helpers";
+import { endQueuedSalesAfterAll, queuedItem as item } from "../support/queued-sales";
 
 /**
  * The lottery nobody can rig (spec §9, issue 17 finding 4): the entrants are
@@ -17,25 +18,7 @@ import { ADMIN, call, createSku, type Reply, shopperToken, sleep, unique } from 
  * `startsAt` (LOTTERY_CLOSE_LEAD_SECONDS) and the beacon ticks every second.
  */
 
-const item = (sku: string) => ({ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 5 });
-const made: Array<{ saleId: string; skus: string[] }> = [];
-
-afterAll(async () => {
-  for (const { saleId, skus } of made) {
-    await call(`/v1/sales/${saleId}`, {
-      method: "PUT",
-      auth: ADMIN,
-      body: {
-        name: "over",
-        startsAt: new Date(Date.now() - 7_200_000).toISOString(),
-        endsAt: new Date(Date.now() - 3_600_000).toISOString(),
-        items: skus.map(item),
-        queue: { mode: "fifo" },
-      },
-    });
-  }
-  await sleep(1_500);
-});
+const made = endQueuedSalesAfterAll();
 
 async function putLottery(saleId: string, skus: string[], startsInMs: number) {
   const res = await call(`/v1/sales/${saleId}`, {
