@@ -9,7 +9,7 @@ import { unlessContended } from "./contended";
 import { deadlineJob, OrderOutbox, shopperMessage } from "./outbox";
 import { chargeRequest, PaymentRecovery } from "./recovery";
 import { OrderStore } from "./store";
-import { Refunds, type RefundPlan } from "./refunds";
+import { refundFollowsUp, Refunds, type RefundPlan } from "./refunds";
 import { orderView, type OrderView } from "./view";
 
 export { OrderContended } from "./contended";
@@ -41,6 +41,8 @@ export class OrderFlow {
   /** Charges a pending order (payments queue). Transient provider errors propagate so the queue retries. */
   async charge(orderId: string, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
+    // A refund's follow-up job (./outbox.ts), or any job of an order whose money is going back: finish that first.
+    if (stored?.order.refundStatus === "pending") return this.resumeRefund(orderId, now_ms);
     if (!stored || (stored.order.status !== "pending_payment" && stored.order.status !== "payment_failed")) return;
     const { order } = stored;
     if (now_ms >= order.expiresAtMs) {
@@ -75,12 +77,15 @@ export class OrderFlow {
    * Otherwise the money is not the order's: an order that gave up on it
    * refunds it as a late payment, and one paid by another intent refunds this
    * one as a stray. Never ignored: an earlier attempt may succeed after a later one.
+   * Throws TransientPaymentError while a refund it needs cannot reach the
+   * provider, so the webhook or queue that brought the news delivers it again.
    */
   async paymentSucceeded(orderId: string, intentId: string, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
     if (!stored) return;
     const { order, items } = stored;
-    if (order.refundIntentId === intentId) return; // already being given back, or given back
+    // Already being given back (a redelivery finishes it), or given back.
+    if (order.refundIntentId === intentId) return order.refundStatus === "pending" ? this.resumeRefund(orderId, now_ms) : undefined;
     if (order.intentId === intentId && (order.status === "paid" || order.status === "fulfilled")) return;
     if (order.status === "pending_payment" || order.status === "payment_failed") {
       const commits = await Promise.all(items.map((i) => holdStub(this.env, i.holdId).commit(i.holdId, orderId)));
@@ -189,7 +194,8 @@ export class OrderFlow {
       const from = (o: OrderRow) => (o.status === "pending_payment" || o.status === "payment_failed") && o.refundStatus === null;
       const cancelled = await this.move(orderId, items, now_ms, from, { to: "cancelled", event: "order.cancelled", data: { by } });
       // It had succeeded meanwhile: the cancel stands and the money goes back now, not when its event arrives.
-      if (cancelled.ok && intent?.status === "succeeded") await this.refundLatePayment(orderId, intent.intentId, now_ms);
+      if (cancelled.ok && intent?.status === "succeeded")
+        await this.refundLatePayment(orderId, intent.intentId, now_ms).catch(refundFollowsUp);
       return cancelled;
     }
     if (order.status === "paid" && by === "merchant") {
@@ -269,23 +275,29 @@ export class OrderFlow {
     return result.ok ? accept(result.value.order) : result;
   }
 
-  /** Payment landed after the order gave up on it: refund, return any committed units, say so. */
+  /**
+   * Payment landed after the order gave up on it: refund, return any committed
+   * units, say so. The provider's outage throws (TransientPaymentError) with
+   * the refund recorded: its caller's redelivery, or its follow-up job, finishes it.
+   */
   private async refundLatePayment(orderId: string, intentId: string, now_ms: number): Promise<void> {
     const stored = await this.store.get(orderId);
     if (!stored) return;
     const { order, items } = stored;
     // Some holds may have been committed before another was found expired: void the rest, return those.
     await releaseHolds(this.env, orderId, items);
-    unlessContended(
-      orderId,
-      await this.refundThenView(order, items, now_ms, {
+    if (order.refundStatus === null) {
+      const plan: RefundPlan = {
         reason: "late_payment",
         restock: true,
         intentId,
         from: ["pending_payment", "payment_failed", "expired", "cancelled"],
         patch: { paymentStatus: "succeeded", intentId },
-      }),
-    );
+      };
+      const recorded = unlessContended(orderId, await this.refunds.record(orderId, now_ms, plan));
+      if (recorded?.refundStatus !== "pending") return;
+    }
+    unlessContended(orderId, await this.completeRefund(items, orderId, now_ms));
   }
 
   /**

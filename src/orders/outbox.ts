@@ -14,6 +14,12 @@ export const ORDER_OUTBOX = {
   /** Rows the sweep after each move re-sends; the hourly run takes `sweep_max`. */
   sweep_after_move: 10,
   sweep_max: 50,
+  /**
+   * A recorded refund's follow-up job arrives this long after it: time for the
+   * request that recorded it to finish it, after which the job finishes what
+   * an outage or a crash left (the hourly sweep stays the last resort).
+   */
+  refund_follow_up_ms: 30_000,
   /** Sent rows are kept this long (for operators), then pruned by the hourly run. */
   keep_sent_ms: 24 * 60 * 60 * 1000,
 } as const;
@@ -38,6 +44,16 @@ export function deadlineJob(order: OrderRow): OrderMessage {
     queue: "payments",
     body: { orderId: order.orderId },
     deliverAtMs: order.expiresAtMs + 1000,
+  };
+}
+
+/** The job that finishes the order's refund (one refund per order, so one job). */
+export function refundJob(order: OrderRow, now_ms: number): OrderMessage {
+  return {
+    id: `payment:${order.orderId}:refund`,
+    queue: "payments",
+    body: { orderId: order.orderId },
+    deliverAtMs: now_ms + ORDER_OUTBOX.refund_follow_up_ms,
   };
 }
 

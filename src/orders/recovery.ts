@@ -6,6 +6,7 @@ import { releaseHolds } from "./checkout";
 import { unlessContended } from "./contended";
 import { chargeJob } from "./outbox";
 import type { ChargeRequest } from "../payments/provider";
+import { refundFollowsUp } from "./refunds";
 import type { OrderStore } from "./store";
 import { orderView, type OrderView } from "./view";
 
@@ -86,7 +87,7 @@ export class PaymentRecovery {
       };
     }
     if (previous?.status === "succeeded") {
-      await this.flow.paymentSucceeded(orderId, previous.intentId, now_ms);
+      await this.flow.paymentSucceeded(orderId, previous.intentId, now_ms).catch(refundFollowsUp);
       const settled = await this.store.get(orderId);
       return settled ? accept(orderView(settled.order, settled.items)) : refuse("not_found", "No such order.");
     }

@@ -2,8 +2,9 @@ import type { OrderItemRow, OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { holdStub } from "../stock/addressing";
 import { paymentProvider } from "../payments";
+import { TransientPaymentError } from "../payments/provider";
 import type { OrderStatus } from "./lifecycle";
-import { shopperMessage } from "./outbox";
+import { refundJob, shopperMessage } from "./outbox";
 import type { OrderPatch, OrderStore, Transition } from "./store";
 
 /** Why money goes back; a merchant's cancel of a paid order ends `cancelled`, every other refund `refunded`. */
@@ -24,14 +25,15 @@ export interface RefundPlan {
  * Refunds are a two-phase transfer of money and stock (spec §§3, 5):
  *
  * 1. `record`: the order notes `refundStatus: pending`, whether to restock and
- *    why, by compare-and-swap, before anything moves. From then on a fulfil
- *    is refused, and every later attempt resumes this refund, never a new one.
+ *    why, by compare-and-swap, before anything moves, and in the same batch a
+ *    delayed payments job that completes it. From then on a fulfil is
+ *    refused, and every later attempt resumes this refund, never a new one.
  * 2. `complete`: the provider refunds (idempotent per order), each committed
  *    hold is returned by its SKU object (committed -> returned, once forever),
  *    and the order moves to its final status with `refundStatus: succeeded`.
  *
- * A crash anywhere between leaves a pending refund that the next attempt, or
- * the scheduled sweep (`resumePending`), completes.
+ * A crash or an outage anywhere between leaves a pending refund that the next
+ * attempt, its follow-up job, or the hourly sweep completes.
  */
 export class Refunds {
   constructor(
@@ -55,6 +57,8 @@ export class Refunds {
               refundReason: plan.reason,
               refundIntentId: target,
             },
+            // Nothing else may be left to finish it (a webhook answered, a worker died): the payments queue will.
+            outbox: (next) => [refundJob(next, now_ms)],
           }
         : null;
     });
@@ -106,4 +110,13 @@ export class Refunds {
     if (failed && !failed.ok) throw new Error(`return of ${orderId}'s holds refused: ${failed.code}`);
     return results.some((r) => r.ok || r.code === "not_found");
   }
+}
+
+/**
+ * For a step that answers a person (a cancel, a pay-again): a late payment's
+ * refund that met a provider outage stays recorded, and its follow-up job
+ * finishes it; the person's answer is the order as it stands.
+ */
+export function refundFollowsUp(e: unknown): void {
+  if (!(e instanceof TransientPaymentError)) throw e;
 }

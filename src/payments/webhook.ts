@@ -11,6 +11,7 @@ import { OrderFlow } from "../orders/flow";
 import { ProviderEvents, type DisputeStatus } from "../orders/provider-events";
 import { chargeRequest } from "../orders/recovery";
 import { paymentProvider } from "./index";
+import { TransientPaymentError } from "./provider";
 import { stripeClient } from "./stripe";
 
 const cryptoProvider = Stripe.createSubtleCryptoProvider();
@@ -120,12 +121,18 @@ export async function applyStripeEvent(env: Env, payload: unknown, now_ms: numbe
           ? await dispatch(env, type as IntentEvent, orderId, intent.value, now_ms)
           : await dispatchCharge(env, type as ChargeEvent, chargeIntent!, charge!.value, now_ms);
     } catch (e) {
-      if (!(e instanceof OrderContended)) throw e;
       // Not recorded as processed: Stripe delivers it again and it decides against the new state.
-      return {
-        ...refuse("unavailable", "The order changed concurrently; deliver the event again.", { retryAfterSeconds: 1 }),
-        transient: true,
-      };
+      if (e instanceof OrderContended) {
+        return {
+          ...refuse("unavailable", "The order changed concurrently; deliver the event again.", { retryAfterSeconds: 1 }),
+          transient: true,
+        };
+      }
+      // A refund the event calls for could not reach the provider; it stays recorded, and the redelivery finishes it.
+      if (e instanceof TransientPaymentError) {
+        return { ...refuse("unavailable", "The payment provider did not answer; deliver the event again."), transient: true };
+      }
+      throw e;
     }
   }
   await db.insert(processedWebhooks).values({ eventId: id, type, receivedAtMs: now_ms }).onConflictDoNothing();

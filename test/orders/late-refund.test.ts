@@ -7,7 +7,7 @@ import { stripeClient } from "../../src/payments/stripe";
 import { expireHold } from "../support/inside-objects";
 import { createSku, getOrder, paidOrder, unique } from "../support/helpers";
 import { FAKE_STRIPE_KEY, installFakeStripe, uninstallFakeStripe, type FakeStripe } from "../support/fake-stripe";
-import { moneyOf, placeStripeOrder, postEventsOf, runPaymentJob } from "../support/stripe-orders";
+import { moneyOf, placeStripeOrder, postEventsOf, runPaymentJob, type StripeOrder } from "../support/stripe-orders";
 
 /**
  * Issue 24 finding 1: a refund's target is its own field, set when the refund
@@ -21,24 +21,34 @@ beforeEach(() => {
 });
 afterAll(() => uninstallFakeStripe());
 
+/**
+ * A declined order whose hold lapsed, then its intent succeeds anyway and the
+ * late payment's refund meets three provider 500s (the SDK's three tries):
+ * the refund stays recorded, pending. Returns the intent and the webhook
+ * answers to its events.
+ */
+async function lateRefundMeetsOutage(sku: string, o: StripeOrder) {
+  await runPaymentJob(o);
+  const pi1 = (await getOrder(o.orderId)).body.payment.intentId as string;
+  // 3-D Secure fails; the order says so.
+  let mark = fake.events.length;
+  fake.failAction(pi1);
+  await postEventsOf(fake, pi1, mark, o.env);
+  expect((await getOrder(o.orderId)).body.status).toBe("payment_failed");
+  await expireHold(sku, o.holdId);
+  mark = fake.events.length;
+  await stripeClient(FAKE_STRIPE_KEY).paymentIntents.confirm(pi1, { payment_method: "pm_card_visa" });
+  fake.failNext("500", "500", "500");
+  const answers = await postEventsOf(fake, pi1, mark, o.env);
+  expect((await getOrder(o.orderId)).body.refund).toMatchObject({ status: "pending", reason: "late_payment" });
+  return { pi1, mark, answers };
+}
+
 describe("a late payment's pending refund", () => {
   it("refunds the intent that paid late, even when the shopper tries to pay again meanwhile", async () => {
     const sku = await createSku({ stock: 3 });
     const o = await placeStripeOrder(unique("late"), sku, 1, "pm_card_authenticationRequired");
-    await runPaymentJob(o);
-    const pi1 = (await getOrder(o.orderId)).body.payment.intentId as string;
-    // 3-D Secure fails; the order says so.
-    let mark = fake.events.length;
-    fake.failAction(pi1);
-    await postEventsOf(fake, pi1, mark, o.env);
-    expect((await getOrder(o.orderId)).body.status).toBe("payment_failed");
-    // The hold lapses, then PI1 succeeds anyway; its refund meets three provider 500s.
-    await expireHold(sku, o.holdId);
-    mark = fake.events.length;
-    await stripeClient(FAKE_STRIPE_KEY).paymentIntents.confirm(pi1, { payment_method: "pm_card_visa" });
-    fake.failNext("500", "500", "500");
-    await postEventsOf(fake, pi1, mark, o.env);
-    expect((await getOrder(o.orderId)).body.refund).toMatchObject({ status: "pending", reason: "late_payment" });
+    const { pi1 } = await lateRefundMeetsOutage(sku, o);
 
     // The shopper pays again, then the sweep resumes the refund.
     const flow = new OrderFlow(o.env);
@@ -55,6 +65,50 @@ describe("a late payment's pending refund", () => {
       status: "refunded",
       refund: { status: "succeeded", reason: "late_payment", refundId: fake.refunds[0]!.id },
     });
+  });
+});
+
+/**
+ * Found by `npm run chaos` (seed 1484801161): a late payment's refund that met
+ * an outage stayed pending until the hourly sweep, because the webhook that
+ * found it answered 200 and nothing else was scheduled to finish it.
+ */
+describe("a late payment's refund that meets an outage", () => {
+  it("answers Stripe's webhook 5xx, so its redelivery finishes the refund", async () => {
+    const sku = await createSku({ stock: 3 });
+    const o = await placeStripeOrder(unique("redeliver"), sku, 1, "pm_card_authenticationRequired");
+    const { pi1, mark, answers } = await lateRefundMeetsOutage(sku, o);
+    expect(answers.map((a) => a.status)).toContain(503);
+
+    await postEventsOf(fake, pi1, mark, o.env);
+    expect((await getOrder(o.orderId)).body).toMatchObject({ status: "refunded", refund: { status: "succeeded", reason: "late_payment" } });
+    expect(moneyOf(fake, o.orderId)).toMatchObject({ refunded: [pi1], kept: [] });
+  });
+
+  it("schedules its own follow-up on the payments queue when recorded, which finishes it", async () => {
+    const sku = await createSku({ stock: 3 });
+    const o = await placeStripeOrder(unique("follow"), sku, 1, "pm_card_authenticationRequired");
+    const before_ms = Date.now();
+    const { pi1 } = await lateRefundMeetsOutage(sku, o);
+    const row = await env.DB.prepare("SELECT queue, deliver_at_ms FROM order_outbox WHERE id = ?")
+      .bind(`payment:${o.orderId}:refund`)
+      .first<{ queue: string; deliver_at_ms: number }>();
+    expect(row?.queue).toBe("payments");
+    expect(row?.deliver_at_ms).toBeGreaterThan(before_ms);
+    expect(o.jobs.at(-1)).toEqual({ orderId: o.orderId });
+
+    expect(await runPaymentJob(o)).toBe("ack");
+    expect((await getOrder(o.orderId)).body).toMatchObject({ status: "refunded", refund: { status: "succeeded" } });
+    expect(moneyOf(fake, o.orderId)).toMatchObject({ refunded: [pi1], kept: [] });
+  });
+
+  it("asks the queue to deliver the follow-up again while the provider stays down", async () => {
+    const sku = await createSku({ stock: 3 });
+    const o = await placeStripeOrder(unique("down"), sku, 1, "pm_card_authenticationRequired");
+    await lateRefundMeetsOutage(sku, o);
+    fake.failNext("500", "500", "500");
+    expect(await runPaymentJob(o)).toBe("retry");
+    expect((await getOrder(o.orderId)).body.refund).toMatchObject({ status: "pending" });
   });
 });
 
