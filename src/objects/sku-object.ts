@@ -346,7 +346,11 @@ export class SkuObject extends DurableObject<Env> {
   /** This object's own part of its SKU, for the SKU's own object to add up. */
   async part(audited = false): Promise<ShardPart | null> {
     if (!this.schemaReady) return null;
-    return this.guard(() => partOf(this.ledger, this.escrow.poolCalls, audited));
+    // As of now, like the pool's own snapshot: a hold past its deadline is not reserved, whether or not the alarm ran.
+    this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.sweep_holds_max));
+    const part = this.guard(() => partOf(this.ledger, this.escrow.poolCalls, audited));
+    await this.rearm();
+    return part;
   }
 
   /** The customer's units here by sale, and the stored reply of a keyed hold made here (see Escrow.priorOf). */
