@@ -8,6 +8,7 @@
  *   3. the round, fetched from the beacon itself, is the one published, signed by the
  *      chain's key (BLS12-381, @noble/curves), and emitted after the commitment;
  *   4. the order: entrants by sha256_hex(randomness + ":" + entrantId), printed one per line
+ *      with the item whose line they entered (each item's line admits in this order)
  *      (rank, entrant id) to stdout; with --me, that customer's entrant id and rank on stderr.
  * It restates the algorithm rather than importing the Worker's code on purpose: it is the
  * independent check. Exit 1 on any mismatch.
@@ -25,7 +26,7 @@ const sha = (...parts: Array<Buffer | string>) => {
   return h.digest();
 };
 
-/** leaf = sha256(0x00 || id), node = sha256(0x01 || l || r), an unpaired node moves up, no leaves = sha256(""). */
+/** leaf = sha256(0x00 || id || sku), node = sha256(0x01 || l || r), an unpaired node moves up, no leaves = sha256(""). */
 function merkleRoot(leaves: Buffer[]): string {
   if (leaves.length === 0) return sha("").toString("hex");
   let level = leaves;
@@ -66,10 +67,11 @@ if (!draw.commitment || !draw.beacon || !draw.reveal) fail("the draw is not reve
 console.error(`draw ${draw.epoch}: ${draw.commitment.entrants} entrants, root ${draw.commitment.root}, round ${draw.beacon.round}`);
 
 // 2. The entrant lists rebuild the commitment.
-const entrants: string[] = [];
+type Entrant = { entrantId: string; sku: string };
+const entrants: Entrant[] = [];
 const shardRoots: Buffer[] = [];
 for (const [shard, published] of (draw.commitment.shards as Array<{ root: string; entrants: number }>).entries()) {
-  const ids: string[] = [];
+  const ids: Entrant[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < PAGES_MAX; page++) {
     const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
@@ -78,7 +80,7 @@ for (const [shard, published] of (draw.commitment.shards as Array<{ root: string
     cursor = body.nextCursor;
     if (!cursor) break;
   }
-  const root = merkleRoot(ids.map((id) => sha(Buffer.from([0]), Buffer.from(id, "hex"))));
+  const root = merkleRoot(ids.map((e) => sha(Buffer.from([0]), Buffer.from(e.entrantId, "hex"), e.sku)));
   if (root !== published.root || ids.length !== published.entrants)
     fail(
       `shard ${shard}: its list gives root ${root} (${ids.length} entrants), the commitment says ${published.root} (${published.entrants})`,
@@ -109,11 +111,16 @@ console.error(
 console.error(`  (check the chain's key yourself: ${beaconUrl}/${b.chainHash}/info should show public_key ${b.publicKey.slice(0, 16)}…)`);
 
 // 4. The order.
-const keyed = entrants.map((id) => ({ id, key: sha(`${draw.reveal.randomness}:${id}`).toString("hex") }));
+const keyed = entrants.map((e) => ({ id: e.entrantId, sku: e.sku, key: sha(`${draw.reveal.randomness}:${e.entrantId}`).toString("hex") }));
 keyed.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-for (const [i, e] of keyed.entries()) console.log(`${i + 1} ${e.id}`);
+for (const [i, e] of keyed.entries()) console.log(`${i + 1} ${e.id} ${e.sku}`);
 if (values.me) {
   const mine = sha(`holdfast-entrant:${saleId}:${values.me}`).toString("hex");
-  const rank = keyed.findIndex((e) => e.id === mine);
-  console.error(rank < 0 ? `${values.me} (${mine}) is not an entrant` : `${values.me} (${mine}) is number ${rank + 1} of ${keyed.length}`);
+  const me = keyed.find((e) => e.id === mine);
+  const line = keyed.filter((e) => e.sku === me?.sku);
+  console.error(
+    me === undefined
+      ? `${values.me} (${mine}) is not an entrant`
+      : `${values.me} (${mine}) is number ${line.indexOf(me) + 1} of ${line.length} in the line of ${me.sku} (${keyed.indexOf(me) + 1} of ${keyed.length} overall)`,
+  );
 }

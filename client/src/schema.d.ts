@@ -1047,16 +1047,23 @@ export interface components {
         };
         QueueDrawEntrants: {
             shard: number;
-            /** @description Entrant ids (sha256_hex('holdfast-entrant:' + saleId + ':' + customerId)) in leaf order. */
-            entrants: string[];
+            /** @description The committed entrants, in leaf order. */
+            entrants: {
+                /** @description sha256_hex('holdfast-entrant:' + saleId + ':' + customerId) */
+                entrantId: string;
+                /** @description The item whose line the entrant entered; committed with them in their leaf. */
+                sku: string;
+            }[];
             nextCursor: string | null;
         };
         QueueEntrantProof: {
             entrantId: string;
+            /** @description The item committed with the entrant. */
+            sku: string;
             shard: number;
             index: number;
             shardRoot: string;
-            /** @description From sha256(0x00 || entrantId) to `shardRoot`. */
+            /** @description From sha256(0x00 || entrantId || sku) to `shardRoot`. */
             shardPath: {
                 /** @enum {string} */
                 side: "left" | "right";

@@ -13,7 +13,7 @@ import {
 } from "../waiting-room/join-shard";
 import { LINE_STEPS } from "../waiting-room/line";
 import { LOTTERY_STEPS } from "../waiting-room/lottery";
-import { LOTTERY_SHARD_STEPS, LotteryShard, type ShardProof, type ShardSeal } from "../waiting-room/lottery-shard";
+import { type Entrant, LOTTERY_SHARD_STEPS, LotteryShard, type ShardProof, type ShardSeal } from "../waiting-room/lottery-shard";
 import type { QueueState } from "../waiting-room/state";
 import { logger } from "../platform/log";
 
@@ -127,7 +127,7 @@ export class WaitingRoomObject extends DurableObject<Env> {
     return this.draw.proof(customerId, saleId);
   }
 
-  async entrantPage(from: number, limit: number): Promise<{ entrants: string[]; next: number | null }> {
+  async entrantPage(from: number, limit: number): Promise<{ entrants: Entrant[]; next: number | null }> {
     return this.draw.entrants(from, limit);
   }
 }

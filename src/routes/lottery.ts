@@ -69,8 +69,13 @@ const Entrants = z
   .object({
     shard: z.number().int(),
     entrants: z
-      .array(Hex)
-      .openapi({ description: "Entrant ids (sha256_hex('holdfast-entrant:' + saleId + ':' + customerId)) in leaf order." }),
+      .array(
+        z.object({
+          entrantId: Hex.openapi({ description: "sha256_hex('holdfast-entrant:' + saleId + ':' + customerId)" }),
+          sku: z.string().openapi({ description: "The item whose line the entrant entered; committed with them in their leaf." }),
+        }),
+      )
+      .openapi({ description: "The committed entrants, in leaf order." }),
     nextCursor: z.string().nullable(),
   })
   .openapi("QueueDrawEntrants");
@@ -78,10 +83,11 @@ const Entrants = z
 const EntrantProof = z
   .object({
     entrantId: Hex,
+    sku: z.string().openapi({ description: "The item committed with the entrant." }),
     shard: z.number().int(),
     index: z.number().int(),
     shardRoot: Hex,
-    shardPath: z.array(ProofStep).openapi({ description: "From sha256(0x00 || entrantId) to `shardRoot`." }),
+    shardPath: z.array(ProofStep).openapi({ description: "From sha256(0x00 || entrantId || sku) to `shardRoot`." }),
     rootPath: z.array(ProofStep).openapi({ description: "From `shardRoot` to `root`." }),
     root: Hex,
     epoch: z.number().int(),
@@ -187,6 +193,7 @@ export const lotteryRoutes = router()
       return c.json(
         {
           entrantId: proof.entrantId,
+          sku: proof.sku,
           shard,
           index: proof.index,
           shardRoot: shards[shard]!.root,

@@ -25,6 +25,8 @@ export const LOTTERY_SHARD_STEPS = [
   );
   CREATE TABLE lottery_entrants (idx INTEGER PRIMARY KEY, entrant_id TEXT NOT NULL UNIQUE, customer_id TEXT NOT NULL);
   CREATE TABLE lottery_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;`,
+  // Each entrant's item is committed with them (./merkle.ts); '' for a draw sealed before.
+  "ALTER TABLE lottery_entrants ADD COLUMN sku TEXT NOT NULL DEFAULT ''",
 ];
 
 /** Places one draw call writes at most; a larger shard finishes over the next calls (a million entrants over 16 shards take one each). */
@@ -37,8 +39,15 @@ export interface ShardSeal {
   entrants: number;
 }
 
+/** A committed entrant: their id and the item whose line they entered. */
+export interface Entrant {
+  entrantId: string;
+  sku: string;
+}
+
 export interface ShardProof {
   entrantId: string;
+  sku: string;
   index: number;
   steps: ProofStep[];
 }
@@ -71,7 +80,7 @@ export class LotteryShard {
     if (sealed?.epoch === epoch && sealed.root !== "") return { root: sealed.root, entrants: sealed.entrants };
     // Before any await: from here on a join that asks for the draw queues by arrival, so the set read here is the set.
     this.reopen(closesAtMs);
-    const rows = this.sql.exec<{ customer_id: string }>("SELECT customer_id FROM waiters WHERE in_draw = 1").toArray();
+    const rows = this.sql.exec<{ customer_id: string; sku: string }>("SELECT customer_id, sku FROM waiters WHERE in_draw = 1").toArray();
     this.sql.exec(
       "INSERT INTO lottery_seal (id, epoch, closes_at_ms, root, entrants) VALUES (1, ?, ?, '', ?)",
       epoch,
@@ -79,14 +88,14 @@ export class LotteryShard {
       rows.length,
     );
     const ids = await Promise.all(rows.map((r) => entrantId(saleId, r.customer_id)));
-    const entrants = rows.map((r, i) => ({ id: ids[i]!, customer: r.customer_id })).sort((a, b) => (a.id < b.id ? -1 : 1));
-    const levels = await levelsOf(await Promise.all(entrants.map((e) => leafHash(e.id))));
+    const entrants = rows.map((r, i) => ({ id: ids[i]!, customer: r.customer_id, sku: r.sku })).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const levels = await levelsOf(await Promise.all(entrants.map((e) => leafHash(e.id, e.sku))));
     const root = levels[levels.length - 1]![0]!.toString("hex");
     // Level 0 is recomputed from the entrant ids; the levels above are kept for proofs. One transaction: all or nothing.
     this.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM lottery_entrants; DELETE FROM lottery_nodes;");
       for (const [idx, e] of entrants.entries()) {
-        this.sql.exec("INSERT INTO lottery_entrants (idx, entrant_id, customer_id) VALUES (?, ?, ?)", idx, e.id, e.customer);
+        this.sql.exec("INSERT INTO lottery_entrants (idx, entrant_id, customer_id, sku) VALUES (?, ?, ?, ?)", idx, e.id, e.customer, e.sku);
       }
       for (let level = 1; level < levels.length; level++) {
         for (const [idx, h] of levels[level]!.entries()) {
@@ -156,29 +165,31 @@ export class LotteryShard {
     const sealed = this.seal();
     if (!sealed || sealed.root === "") return null;
     const id = await entrantId(saleId, customerId);
-    const row = this.sql.exec<{ idx: number }>("SELECT idx FROM lottery_entrants WHERE entrant_id = ?", id).toArray()[0];
+    const row = this.sql.exec<{ idx: number; sku: string }>("SELECT idx, sku FROM lottery_entrants WHERE entrant_id = ?", id).toArray()[0];
     if (!row) return null;
     const steps = await proofOf(row.idx, sealed.entrants, async (level, idx) => {
       if (level === 0) {
-        const sibling = this.sql.exec<{ entrant_id: string }>("SELECT entrant_id FROM lottery_entrants WHERE idx = ?", idx).one();
-        return (await leafHash(sibling.entrant_id)).toString("hex");
+        const sibling = this.sql
+          .exec<{ entrant_id: string; sku: string }>("SELECT entrant_id, sku FROM lottery_entrants WHERE idx = ?", idx)
+          .one();
+        return (await leafHash(sibling.entrant_id, sibling.sku)).toString("hex");
       }
       return this.sql.exec<{ hash: string }>("SELECT hash FROM lottery_nodes WHERE level = ? AND idx = ?", level, idx).one().hash;
     });
-    return { entrantId: id, index: row.idx, steps };
+    return { entrantId: id, sku: row.sku, index: row.idx, steps };
   }
 
-  /** Sealed entrant ids in leaf order, from index `from`. */
-  entrants(from: number, limit: number): { entrants: string[]; next: number | null } {
+  /** Sealed entrants (id and item) in leaf order, from index `from`. */
+  entrants(from: number, limit: number): { entrants: Entrant[]; next: number | null } {
     const n = Math.max(1, Math.min(limit, ENTRANTS_PAGE_MAX));
     const rows = this.sql
-      .exec<{ entrant_id: string; idx: number }>(
-        "SELECT entrant_id, idx FROM lottery_entrants WHERE idx >= ? ORDER BY idx LIMIT ?",
+      .exec<{ entrant_id: string; sku: string; idx: number }>(
+        "SELECT entrant_id, sku, idx FROM lottery_entrants WHERE idx >= ? ORDER BY idx LIMIT ?",
         from,
         n + 1,
       )
       .toArray();
     const page = rows.slice(0, n);
-    return { entrants: page.map((r) => r.entrant_id), next: rows.length > n ? rows[n]!.idx : null };
+    return { entrants: page.map((r) => ({ entrantId: r.entrant_id, sku: r.sku })), next: rows.length > n ? rows[n]!.idx : null };
   }
 }

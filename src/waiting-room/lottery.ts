@@ -2,7 +2,7 @@ import { envNumber } from "../platform/env-number";
 import { logger } from "../platform/log";
 import { BEACON_SCHEME, beaconChain, fetchRound, roundAfter, roundTimeMs, type BeaconChain } from "./beacon";
 import { rootOf } from "./merkle";
-import type { ShardProof, ShardSeal } from "./lottery-shard";
+import type { Entrant, ShardProof, ShardSeal } from "./lottery-shard";
 
 /**
  * The sale's draw (spec §9), on the queue object: a draw per `startsAt`
@@ -46,7 +46,7 @@ export interface LotteryShardCalls {
   sealDraw(epoch: number, saleId: string, closesAtMs: number): Promise<ShardSeal>;
   drawEntrants(epoch: number, randomness: string): Promise<number>;
   entrantProof(customerId: string, saleId: string): Promise<ShardProof | null>;
-  entrantPage(from: number, limit: number): Promise<{ entrants: string[]; next: number | null }>;
+  entrantPage(from: number, limit: number): Promise<{ entrants: Entrant[]; next: number | null }>;
 }
 
 /** The draw as the queue state publishes it (and GET /v1/sales/{saleId}/queue/draw shows it). */

@@ -1,12 +1,16 @@
 /**
  * The lottery's commitment to its entrants (spec §9): a Merkle tree over
- * entrant ids (64 hex digits each), in the shape docs/waiting-room.md spells
- * out so anyone rebuilds it with sha256 alone:
- *   leaf  = sha256(0x00 || entrantId bytes)
+ * entrants, in the shape docs/waiting-room.md spells out so anyone rebuilds it
+ * with sha256 alone:
+ *   leaf  = sha256(0x00 || entrantId bytes || item's sku in UTF-8)
  *   node  = sha256(0x01 || left || right)
  *   a level's last node without a partner moves up unchanged
  *   root of no leaves = sha256("") (an empty join shard)
  * The 0x00/0x01 prefixes (as in RFC 6962) keep a leaf from passing for a node.
+ * The item is in the leaf so no entrant can be moved to another item's line
+ * after the close unseen; an entrant id is 32 bytes, so id and item cannot
+ * run into each other. A draw sealed before items were bound has '' for
+ * each, which hashes as the old leaf did.
  * Hashing is WebCrypto's, a level at a time: measured in workerd, about 9 µs a
  * hash in batches, where node:crypto's createHash costs about 35 µs and a
  * pure-JS sha256 about 50 µs; a shard hashes its whole pre-queue (tens of
@@ -35,8 +39,8 @@ export async function sha256Hex(text: string): Promise<Hex> {
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 
-export function leafHash(entrantId: Hex): Promise<Buffer> {
-  return sha256(LEAF, Buffer.from(entrantId, "hex"));
+export function leafHash(entrantId: Hex, sku: string): Promise<Buffer> {
+  return sha256(LEAF, Buffer.from(entrantId, "hex"), sku);
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Promise<Buffer> {

@@ -13,7 +13,7 @@ const ARRIVAL_DIGITS = 15;
 
 /** The algorithm `GET /v1/sales/{saleId}/queue/draw` names, so anyone can recompute the order (docs/waiting-room.md has the steps). */
 export const DRAW_ALGORITHM =
-  "entrantId = sha256_hex('holdfast-entrant:' + saleId + ':' + customerId). The entrants (pre-queue joiners before closesAt) are committed per join shard as a Merkle tree over their sorted entrant ids (leaf = sha256(0x00 || id), node = sha256(0x01 || left || right), an unpaired node moves up, empty = sha256('')); root = the same tree over the shard roots in shard order. randomness = the beacon round's (drand, verified by its BLS signature; randomness = sha256(signature)). Entrants are ordered by sha256_hex(randomness + ':' + entrantId) ascending; later arrivals follow in arrival order.";
+  "entrantId = sha256_hex('holdfast-entrant:' + saleId + ':' + customerId). The entrants (pre-queue joiners before closesAt) are committed per join shard as a Merkle tree over their sorted entrant ids, each with the item whose line they entered (leaf = sha256(0x00 || id || utf8(sku)), node = sha256(0x01 || left || right), an unpaired node moves up, empty = sha256('')); root = the same tree over the shard roots in shard order. randomness = the beacon round's (drand, verified by its BLS signature; randomness = sha256(signature)). Entrants are ordered by sha256_hex(randomness + ':' + entrantId) ascending; later arrivals follow in arrival order.";
 export const FIFO_ALGORITHM = "Arrival order: the time of the customer's first join, ties broken by customer id.";
 
 /** What decides whether a join takes part in the draw and where a drawn entrant stands: the published state's terms. */

@@ -120,9 +120,17 @@ describe("the lottery's draw", () => {
     expect(done.commitment.root).toBe(sealed.commitment.root);
     expect(done.commitment.entrants).toBe(2);
     const listed = await allEntrants(saleId, done.commitment.shards.length);
-    expect(listed.flat().sort()).toEqual((await Promise.all([a, b].map((c) => entrantOf(saleId, c)))).sort());
+    expect(
+      listed
+        .flat()
+        .map((e) => e.entrantId)
+        .sort(),
+    ).toEqual((await Promise.all([a, b].map((c) => entrantOf(saleId, c)))).sort());
+    expect(listed.flat().map((e) => e.sku)).toEqual([sku, sku]);
     // Anyone rebuilds the commitment from the list, and checks the round against the chain's key.
-    const shardRoots = await Promise.all(listed.map(async (ids) => rootOf(await Promise.all(ids.map(leafHash)))));
+    const shardRoots = await Promise.all(
+      listed.map(async (page) => rootOf(await Promise.all(page.map((e) => leafHash(e.entrantId, e.sku))))),
+    );
     expect(shardRoots).toEqual(done.commitment.shards.map((s: { root: string }) => s.root));
     expect(await rootOf(shardRoots.map((r) => Buffer.from(r, "hex")))).toBe(done.commitment.root);
     const chain = { ...done.beacon, genesisSeconds: done.beacon.genesisTime };
@@ -136,7 +144,8 @@ describe("the lottery's draw", () => {
     expect(proof.status).toBe(200);
     expect(proof.body.root).toBe(done.commitment.root);
     expect(proof.body.entrantId).toBe(await entrantOf(saleId, a));
-    const shardRoot = await rootFromProof(await leafHash(proof.body.entrantId), proof.body.shardPath);
+    expect(proof.body.sku).toBe(sku);
+    const shardRoot = await rootFromProof(await leafHash(proof.body.entrantId, proof.body.sku), proof.body.shardPath);
     expect(shardRoot).toBe(proof.body.shardRoot);
     expect(await rootFromProof(Buffer.from(shardRoot, "hex"), proof.body.rootPath)).toBe(done.commitment.root);
     const notIn = await proofOf(late, lateTicket);
@@ -217,20 +226,30 @@ describe("the lottery's draw", () => {
         if (rank >= 2) expect(all[j]!.position, c).toBe(rank - 1);
       }
     }
+    // The commitment binds each entrant to their item: a line cannot gain or lose an entrant after the close unseen.
+    const listed = (await allEntrants(saleId, done.commitment.shards.length)).flat();
+    const skuOf = new Map(listed.map((e) => [e.entrantId, e.sku]));
+    for (const [i, line] of lines.entries()) {
+      for (const c of line) expect(skuOf.get(await entrantOf(saleId, c)), c).toBe(skus[i]);
+    }
+    const moved = await leafHash(listed[0]!.entrantId, skus.find((s) => s !== listed[0]!.sku)!);
+    expect(moved.equals(await leafHash(listed[0]!.entrantId, listed[0]!.sku))).toBe(false);
   });
 });
 
-/** Each shard's committed entrant ids, in leaf order, page by page. */
-async function allEntrants(saleId: string, shards: number): Promise<string[][]> {
-  const out: string[][] = [];
+type Entrant = { entrantId: string; sku: string };
+
+/** Each shard's committed entrants (id and item), in leaf order, page by page. */
+async function allEntrants(saleId: string, shards: number): Promise<Entrant[][]> {
+  const out: Entrant[][] = [];
   for (let shard = 0; shard < shards; shard++) {
-    const ids: string[] = [];
+    const ids: Entrant[] = [];
     out.push(ids);
     let cursor: string | undefined;
     for (let page = 0; page < 100; page++) {
       const res = await call(`/v1/sales/${saleId}/queue/draw/entrants?shard=${shard}${cursor ? `&cursor=${cursor}` : ""}`);
       expect(res.status).toBe(200);
-      ids.push(...(res.body.entrants as string[]));
+      ids.push(...(res.body.entrants as Entrant[]));
       cursor = res.body.nextCursor ?? undefined;
       if (!cursor) break;
     }
