@@ -91,8 +91,10 @@ async function answerOfOtherRead(env: Env, saleId: string) {
   return null;
 }
 
-export function joinShard(env: Env, saleId: string, customerId: string) {
-  return env.WAITING_ROOM.getByName(joinShardName(saleId, shardOf(customerId, joinShardCount(env))));
+/** The customer's join shard under the sale's own count (see QueueState.joinShards). */
+export function joinShard(env: Env, state: Pick<QueueState, "saleId" | "joinShards">, customerId: string) {
+  const shards = state.joinShards ?? joinShardCount(env);
+  return env.WAITING_ROOM.getByName(joinShardName(state.saleId, shardOf(customerId, shards)));
 }
 
 /** What the edge remembers of a SKU's sales: the queued sale live now, if any, and until when that answer holds. */
@@ -224,5 +226,9 @@ export function reportAdmissionUsed(c: AppContext, claims: AdmissionClaims, now_
   const key = `${claims.s}|${claims.c}`;
   if (reported.get(key, now_ms)) return;
   reported.set(key, true, now_ms + REPORTED_TTL_MS);
-  c.executionCtx.waitUntil(joinShard(c.env, claims.s, claims.c).markUsed(claims.c, claims.t));
+  c.executionCtx.waitUntil(
+    queueState(c, claims.s, now_ms).then(({ state }) =>
+      state ? joinShard(c.env, state, claims.c).markUsed(claims.c, claims.t) : undefined,
+    ),
+  );
 }

@@ -153,7 +153,7 @@ export class Coordinator {
        VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, enabled = excluded.enabled, mode = excluded.mode,
          starts_at_ms = excluded.starts_at_ms, ends_at_ms = excluded.ends_at_ms, prequeue_seconds = excluded.prequeue_seconds,
-         admit_seconds = excluded.admit_seconds, skus = excluded.skus, join_shards = excluded.join_shards,
+         admit_seconds = excluded.admit_seconds, skus = excluded.skus,
          closed = CASE WHEN closed = 'ended' AND excluded.ends_at_ms > ? THEN NULL ELSE closed END`,
       setup.saleId,
       setup.revision,
@@ -234,6 +234,7 @@ export class Coordinator {
       prequeueSeconds: c.prequeue_seconds,
       admitSeconds: c.admit_seconds,
       lottery: this.lottery.view(drawSale(c)),
+      joinShards: c.join_shards,
       skus,
       lines,
       closed: c.closed,

@@ -15,6 +15,12 @@ export interface QueueState {
   admitSeconds: number;
   /** The lottery's current draw (./lottery.ts); null for fifo. */
   lottery: LotteryView | null;
+  /**
+   * The sale's join shards, fixed when its queue was first configured: a
+   * deploy with another QUEUE_JOIN_SHARDS moves nobody (absent from a state
+   * cached by an older build).
+   */
+  joinShards?: number;
   /** The sale's SKUs: a shopper queues for one of them. */
   skus: string[];
   /** Each SKU's own line: admitted within what that SKU's stock allows. */
