@@ -359,7 +359,7 @@ export interface paths {
         };
         /**
          * Recompute every hash chain and report the first bad event
-         * @description Walks the audit log in (stream, seq) order and recomputes each event's hash. A changed, removed or reordered event is reported as `firstBadEvent`. One request checks a bounded number of events; when it stops early, `complete` is false and `nextCursor` continues from there.
+         * @description Walks the audit log in (stream, seq) order and recomputes each event's hash, checks each chain against the heads anchored outside D1, then (for the whole log, not one `stream`) compares D1 with the write-once archive. A changed, removed or reordered event is reported as `firstBadEvent`. One request checks a bounded number of events; when it stops early, `complete` is false and `nextCursor` continues from there.
          */
         get: operations["verifyAudit"];
         put?: never;
@@ -1142,6 +1142,11 @@ export interface components {
             /** @description False when the request's budget ran out first; continue with `nextCursor`. */
             complete: boolean;
             firstBadEvent?: components["schemas"]["AuditBadEvent"];
+            /** @description The whole log only: archived checkpoints and events this request compared with D1. An archived event D1 lost or holds otherwise is `firstBadEvent`, however consistently D1's hashes were redone. */
+            archive?: {
+                checkpoints: number;
+                events: number;
+            };
             nextCursor?: string;
         };
         AuditBadEvent: {
