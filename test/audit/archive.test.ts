@@ -2,13 +2,16 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
+import { ARCHIVE, checkpointKey, partKey, type ArchivedCheckpoint, type ArchivedPart } from "../../src/audit/archive-format";
+import { putOnce } from "../../src/audit/archive";
 import { eventHash } from "../../src/audit/chain";
+import { checkpointsStub } from "../../src/audit/export";
 import { appendEvent } from "../../src/audit/store";
 import { canonicalJson } from "../../src/domain/canonical-json";
 import worker from "../../src/worker";
 import { asRogue } from "../support/audit-tamper";
-import { ADMIN, call } from "../support/helpers";
-import { streamRows } from "../support/outbox";
+import { ADMIN, call, createSku, restock } from "../support/helpers";
+import { flushOutbox, streamRows } from "../support/outbox";
 
 /** Issue 25, the write-once archive: what an operator who rewrites D1 cannot rewrite. */
 
@@ -20,6 +23,62 @@ const verify = async (query = "") => {
   expect(res.status).toBe(200);
   return res.body;
 };
+
+async function archiveKeys(): Promise<string[]> {
+  const listed = await env.AUDIT_ARCHIVE.list({ prefix: "v1/", limit: 1000 });
+  expect(listed.truncated).toBe(false);
+  return listed.objects.map((o) => o.key).sort();
+}
+
+async function archived<T>(key: string): Promise<T> {
+  const object = await env.AUDIT_ARCHIVE.get(key);
+  expect(object, key).not.toBeNull();
+  return (await object!.json()) as T;
+}
+
+const latestCheckpoint = async () => (await call("/v1/audit/checkpoints?limit=1", { auth: ADMIN })).body.data[0];
+
+// The tests of this file share its D1 and bucket and run in order: each continues the archive the one before left.
+describe("the every-minute cron", () => {
+  it("signs a checkpoint and archives it with its events; a run with nothing new adds nothing; a run after new events extends it", async () => {
+    const sku = await createSku({ stock: 3 });
+    await flushOutbox(sku);
+    const t0 = Date.now();
+    await everyMinute(t0);
+    const first = await latestCheckpoint();
+    const manifest = await archived<ArchivedCheckpoint>(checkpointKey(first.body.seq));
+    expect(manifest).toMatchObject({ format: ARCHIVE.format, checkpoint: first, previous: null, parts: 1 });
+    const part = await archived<ArchivedPart>(partKey(first.body.seq, 0));
+    const rows = await streamRows(`sku:${sku}`);
+    expect(part.events.filter((e) => e.stream === `sku:${sku}`)).toEqual(
+      rows.map((r) => ({ stream: r.stream, seq: r.seq, type: r.type, atMs: r.at_ms, data: r.data, prevHash: r.prev_hash, hash: r.hash })),
+    );
+    expect(manifest.events).toBe(part.events.length);
+    const keys = await archiveKeys();
+
+    // Nothing moved: no new checkpoint, nothing written.
+    await everyMinute(t0 + 60_000);
+    expect((await latestCheckpoint()).body.seq).toBe(first.body.seq);
+    expect(await archiveKeys()).toEqual(keys);
+
+    // One more event: the next checkpoint's segment holds it alone, continuing from the first.
+    await restock(sku, 2);
+    await flushOutbox(sku);
+    await everyMinute(t0 + 120_000);
+    const second = await latestCheckpoint();
+    expect(second.body.seq).toBe(first.body.seq + 1);
+    expect(await archived<ArchivedCheckpoint>(checkpointKey(second.body.seq))).toMatchObject({
+      checkpoint: second,
+      previous: first.body.seq,
+      parts: 1,
+      events: 1,
+    });
+    const next = await archived<ArchivedPart>(partKey(second.body.seq, 0));
+    expect(next.events.map((e) => [e.stream, e.seq, e.type])).toEqual([[`sku:${sku}`, 3, "stock.adjusted"]]);
+    expect(await archiveKeys()).toEqual([...keys, checkpointKey(second.body.seq), partKey(second.body.seq, 0)].sort());
+    expect(await verify()).toMatchObject({ ok: true, complete: true, archive: { checkpoints: 2, events: manifest.events + 1 } });
+  });
+});
 
 describe("D1 compared with the archive", () => {
   it("catches a stream nothing else anchors, rewritten consistently in D1, and passes it untouched", async () => {
@@ -46,5 +105,26 @@ describe("D1 compared with the archive", () => {
     const caught = await verify();
     expect(caught).toMatchObject({ ok: false, firstBadEvent: { stream, seq: 1 } });
     expect(caught.firstBadEvent.reason).toMatch(/archived with checkpoint \d+/);
+  });
+});
+
+describe("the archive's writes", () => {
+  it("never overwrite: a key that holds other bytes keeps them, and the run reports it", async () => {
+    const key = "v1/test/once.json";
+    expect(await putOnce(env.AUDIT_ARCHIVE, key, "first")).toBe("written");
+    expect(await putOnce(env.AUDIT_ARCHIVE, key, "first")).toBe("present");
+    expect(await putOnce(env.AUDIT_ARCHIVE, key, "second")).toBe("conflict");
+    expect(await (await env.AUDIT_ARCHIVE.get(key))!.text()).toBe("first");
+
+    // Someone with the bucket's keys wrote the next checkpoint's object first.
+    const sku = await createSku({ stock: 1 });
+    await flushOutbox(sku);
+    const next = (await latestCheckpoint()).body.seq + 1;
+    await env.AUDIT_ARCHIVE.put(checkpointKey(next), "planted");
+    const stub = checkpointsStub(env);
+    expect((await stub.makeCheckpoint(Date.now()))!.body.seq).toBe(next);
+    const run = await stub.archiveCheckpoints(Date.now());
+    expect(run.conflicts).toEqual([checkpointKey(next)]);
+    expect(await (await env.AUDIT_ARCHIVE.get(checkpointKey(next)))!.text()).toBe("planted");
   });
 });
