@@ -12,7 +12,7 @@
  * whole. Replaying the segments in order rebuilds every stream's head, and so
  * every checkpoint's Merkle root, from the archive alone.
  */
-import type { SignedCheckpoint, StreamHead } from "./checkpoint";
+import type { SignedCheckpoint, StreamHead } from "./checkpoint-types.ts";
 
 export const ARCHIVE = {
   format: "holdfast-audit-archive/v1",

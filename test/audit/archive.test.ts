@@ -4,6 +4,8 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { ARCHIVE, checkpointKey, partKey, type ArchivedCheckpoint, type ArchivedPart } from "../../src/audit/archive-format";
 import { putOnce } from "../../src/audit/archive";
+import { checkArchive, checkExportAgainst, type ArchiveReader } from "../../scripts/audit-verify/archive.ts";
+import { checkExport } from "../../scripts/audit-verify/check.ts";
 import { eventHash } from "../../src/audit/chain";
 import { checkpointsStub } from "../../src/audit/export";
 import { appendEvent } from "../../src/audit/store";
@@ -34,6 +36,29 @@ async function archived<T>(key: string): Promise<T> {
   const object = await env.AUDIT_ARCHIVE.get(key);
   expect(object, key).not.toBeNull();
   return (await object!.json()) as T;
+}
+
+/** The bucket as the standalone verifier reads a copy of it. */
+const bucket: ArchiveReader = {
+  async list(prefix) {
+    const listed = await env.AUDIT_ARCHIVE.list({ prefix, limit: 1000 });
+    return listed.objects.map((o) => o.key);
+  },
+  async get(key) {
+    return (await env.AUDIT_ARCHIVE.get(key))?.text() ?? null;
+  },
+};
+
+/** What `npm run audit:verify -- export.json --key <publicKey> --archive <copy of the bucket>` answers. */
+async function standalone(stream: string) {
+  const { body: key } = await call("/v1/audit/key", { auth: ADMIN });
+  const exp = (await call(`/v1/audit/export?stream=${encodeURIComponent(stream)}`, { auth: ADMIN })).body;
+  const collect = { stream, events: [] };
+  return {
+    export: await checkExport(exp, key.publicKey),
+    archive: await checkArchive(bucket, key.publicKey, collect),
+    againstArchive: checkExportAgainst(exp, collect.events),
+  };
 }
 
 const latestCheckpoint = async () => (await call("/v1/audit/checkpoints?limit=1", { auth: ADMIN })).body.data[0];
@@ -88,8 +113,13 @@ describe("D1 compared with the archive", () => {
     for (const drift of [0, 0]) {
       await appendEvent(db, { stream, type: "payments.reconciled", atMs: Date.now(), data: canonicalJson({ drift, trigger: "test" }) });
     }
-    await everyMinute(Date.now());
+    const t0 = Date.now();
+    await everyMinute(t0);
     expect(await verify()).toMatchObject({ ok: true, complete: true });
+    const untouched = await standalone(stream);
+    expect(untouched.export).toMatchObject({ ok: true, events: 2 });
+    expect(untouched.archive).toMatchObject({ ok: true, latest: { seq: (await latestCheckpoint()).body.seq } });
+    expect(untouched.againstArchive).toBeNull();
 
     // The rogue: triggers dropped, event 1 edited, event 2 re-hashed onto it.
     const rows = await streamRows(stream);
@@ -104,7 +134,18 @@ describe("D1 compared with the archive", () => {
     expect(await verify(`?stream=${stream}`)).toMatchObject({ ok: true, events: 2 });
     const caught = await verify();
     expect(caught).toMatchObject({ ok: false, firstBadEvent: { stream, seq: 1 } });
-    expect(caught.firstBadEvent.reason).toMatch(/archived with checkpoint \d+/);
+    expect(caught.firstBadEvent.reason).toMatch(/archived with checkpoint \d+.*rewritten in D1/);
+
+    // The next checkpoint signs D1 as it now is, so the export checks against its signature alone;
+    // the archive, written before the rewrite, does not agree.
+    await everyMinute(t0 + 60_000);
+    const forged = await standalone(stream);
+    expect(forged.export).toMatchObject({ ok: true, events: 2 });
+    expect(forged.againstArchive).toMatch(/event 1 differs from the archived one: it was rewritten in D1/);
+    expect(forged.archive).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/signed other heads than the archived events lead to/),
+    });
   });
 });
 
