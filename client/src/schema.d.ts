@@ -1006,7 +1006,34 @@ export interface components {
                     seq: number;
                     reason: string;
                 };
+                /** @description The latest signed checkpoint (null before the first): check the report against it later with its streams' exports or the write-once archive and the public key alone (`npm run audit:verify`). */
+                checkpoint: components["schemas"]["AuditCheckpoint"] & ({
+                    /** @description Every event this report replayed is under the heads below. */
+                    covers: boolean;
+                    /** @description The heads of the report's streams in this checkpoint. */
+                    heads: {
+                        stream: string;
+                        seq: number;
+                        hash: string;
+                    }[];
+                } | null);
             };
+        };
+        AuditCheckpointBody: {
+            /** @example holdfast-audit/v1 */
+            log: string;
+            seq: number;
+            atMs: number;
+            streams: number;
+            events: number;
+            /** @description RFC 9162 Merkle root (hex) over every stream's head, one leaf per stream in name order. */
+            root: string;
+            keyId: string;
+        };
+        AuditCheckpoint: {
+            body: components["schemas"]["AuditCheckpointBody"];
+            /** @description Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url. */
+            signature: string;
         };
         QueueDraw: {
             /** @enum {string} */
@@ -1153,22 +1180,6 @@ export interface components {
             stream: string;
             seq: number;
             reason: string;
-        };
-        AuditCheckpoint: {
-            body: components["schemas"]["AuditCheckpointBody"];
-            /** @description Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url. */
-            signature: string;
-        };
-        AuditCheckpointBody: {
-            /** @example holdfast-audit/v1 */
-            log: string;
-            seq: number;
-            atMs: number;
-            streams: number;
-            events: number;
-            /** @description RFC 9162 Merkle root (hex) over every stream's head, one leaf per stream in name order. */
-            root: string;
-            keyId: string;
         };
         AuditStreamExport: {
             stream: string;

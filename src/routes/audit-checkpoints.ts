@@ -28,7 +28,7 @@ const CheckpointBody = z
   })
   .openapi("AuditCheckpointBody");
 
-const Checkpoint = z
+export const Checkpoint = z
   .object({
     body: CheckpointBody,
     signature: z.string().openapi({ description: "Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url." }),
