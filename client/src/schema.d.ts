@@ -1007,7 +1007,10 @@ export interface components {
                     reason: string;
                 };
                 /** @description The latest signed checkpoint (null before the first): check the report against it later with its streams' exports or the write-once archive and the public key alone (`npm run audit:verify`). */
-                checkpoint: components["schemas"]["AuditCheckpoint"] & ({
+                checkpoint: {
+                    body: components["schemas"]["AuditCheckpointBody"];
+                    /** @description Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url. */
+                    signature: string;
                     /** @description Every event this report replayed is under the heads below. */
                     covers: boolean;
                     /** @description The heads of the report's streams in this checkpoint. */
@@ -1016,7 +1019,7 @@ export interface components {
                         seq: number;
                         hash: string;
                     }[];
-                } | null);
+                } | null;
             };
         };
         AuditCheckpointBody: {
@@ -1029,11 +1032,6 @@ export interface components {
             /** @description RFC 9162 Merkle root (hex) over every stream's head, one leaf per stream in name order. */
             root: string;
             keyId: string;
-        };
-        AuditCheckpoint: {
-            body: components["schemas"]["AuditCheckpointBody"];
-            /** @description Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url. */
-            signature: string;
         };
         QueueDraw: {
             /** @enum {string} */
@@ -1180,6 +1178,11 @@ export interface components {
             stream: string;
             seq: number;
             reason: string;
+        };
+        AuditCheckpoint: {
+            body: components["schemas"]["AuditCheckpointBody"];
+            /** @description Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url. */
+            signature: string;
         };
         AuditStreamExport: {
             stream: string;

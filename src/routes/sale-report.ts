@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { router } from "../http/context";
 import { sendOutcome } from "../http/outcome";
 import { saleReport } from "../sales/report";
-import { Checkpoint } from "./audit-checkpoints";
+import { CheckpointBody, CheckpointSignature } from "./audit-checkpoints";
 import { jsonResponse, problems, SaleId } from "./schemas";
 
 const Violation = z.object({ customerId: z.string(), sku: z.string(), units: z.number().int(), limit: z.number().int() });
@@ -47,12 +47,15 @@ const Report = z
         streams: z.number().int(),
         events: z.number().int(),
         firstBadEvent: z.object({ stream: z.string(), seq: z.number().int(), reason: z.string() }).optional(),
-        checkpoint: Checkpoint.extend({
-          covers: z.boolean().openapi({ description: "Every event this report replayed is under the heads below." }),
-          heads: z.array(z.object({ stream: z.string(), seq: z.number().int(), hash: z.string() })).openapi({
-            description: "The heads of the report's streams in this checkpoint.",
-          }),
-        })
+        checkpoint: z
+          .object({
+            body: CheckpointBody,
+            signature: CheckpointSignature,
+            covers: z.boolean().openapi({ description: "Every event this report replayed is under the heads below." }),
+            heads: z.array(z.object({ stream: z.string(), seq: z.number().int(), hash: z.string() })).openapi({
+              description: "The heads of the report's streams in this checkpoint.",
+            }),
+          })
           .nullable()
           .openapi({
             description:
