@@ -25,9 +25,11 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
     if (controller.cron === AUDIT_CHECKPOINT_CRON) {
-      // A new signed checkpoint when some stream moved since the last (issue 25).
-      const made = await checkpointsStub(env).makeCheckpoint(controller.scheduledTime);
-      logger(env).info("audit_checkpoint", { seq: made?.body.seq ?? null });
+      // A new signed checkpoint when some stream moved since the last, then the write-once archive of every checkpoint not yet in it (issue 25).
+      const checkpoints = checkpointsStub(env);
+      const made = await checkpoints.makeCheckpoint(controller.scheduledTime);
+      const archive = await checkpoints.archiveCheckpoints(controller.scheduledTime);
+      logger(env).info("audit_checkpoint", { seq: made?.body.seq ?? null, archived: archive.archived, parts: archive.parts });
       return;
     }
     const pruned = await runMaintenance(env, controller.scheduledTime);

@@ -359,7 +359,7 @@ export interface paths {
         };
         /**
          * Recompute every hash chain and report the first bad event
-         * @description Walks the audit log in (stream, seq) order and recomputes each event's hash. A changed, removed or reordered event is reported as `firstBadEvent`. One request checks a bounded number of events; when it stops early, `complete` is false and `nextCursor` continues from there.
+         * @description Walks the audit log in (stream, seq) order and recomputes each event's hash, checks each chain against the heads anchored outside D1, then (for the whole log, not one `stream`) compares D1 with the write-once archive. A changed, removed or reordered event is reported as `firstBadEvent`. One request checks a bounded number of events; when it stops early, `complete` is false and `nextCursor` continues from there.
          */
         get: operations["verifyAudit"];
         put?: never;
@@ -1006,7 +1006,32 @@ export interface components {
                     seq: number;
                     reason: string;
                 };
+                /** @description The latest signed checkpoint (null before the first): check the report against it later with its streams' exports or the write-once archive and the public key alone (`npm run audit:verify`). */
+                checkpoint: {
+                    body: components["schemas"]["AuditCheckpointBody"];
+                    /** @description Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url. */
+                    signature: string;
+                    /** @description Every event this report replayed is under the heads below. */
+                    covers: boolean;
+                    /** @description The heads of the report's streams in this checkpoint. */
+                    heads: {
+                        stream: string;
+                        seq: number;
+                        hash: string;
+                    }[];
+                } | null;
             };
+        };
+        AuditCheckpointBody: {
+            /** @example holdfast-audit/v1 */
+            log: string;
+            seq: number;
+            atMs: number;
+            streams: number;
+            events: number;
+            /** @description RFC 9162 Merkle root (hex) over every stream's head, one leaf per stream in name order. */
+            root: string;
+            keyId: string;
         };
         QueueDraw: {
             /** @enum {string} */
@@ -1149,6 +1174,11 @@ export interface components {
             /** @description False when the request's budget ran out first; continue with `nextCursor`. */
             complete: boolean;
             firstBadEvent?: components["schemas"]["AuditBadEvent"];
+            /** @description The whole log only: archived checkpoints and events this request compared with D1. An archived event D1 lost or holds otherwise is `firstBadEvent`, however consistently D1's hashes were redone. */
+            archive?: {
+                checkpoints: number;
+                events: number;
+            };
             nextCursor?: string;
         };
         AuditBadEvent: {
@@ -1160,17 +1190,6 @@ export interface components {
             body: components["schemas"]["AuditCheckpointBody"];
             /** @description Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url. */
             signature: string;
-        };
-        AuditCheckpointBody: {
-            /** @example holdfast-audit/v1 */
-            log: string;
-            seq: number;
-            atMs: number;
-            streams: number;
-            events: number;
-            /** @description RFC 9162 Merkle root (hex) over every stream's head, one leaf per stream in name order. */
-            root: string;
-            keyId: string;
         };
         AuditStreamExport: {
             stream: string;

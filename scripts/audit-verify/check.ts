@@ -9,7 +9,7 @@ import { headLeafText, leafHash, rootFromPath } from "../../src/audit/merkle.ts"
 
 export const LOG_NAME = "holdfast-audit/v1";
 
-interface Exported {
+export interface Exported {
   stream: string;
   checkpoint: {
     body: { log: string; seq: number; atMs: number; streams: number; events: number; root: string; keyId: string };
@@ -30,14 +30,21 @@ function bytesOf(b64url: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
+/** Null when `checkpoint` is this log's and signed by `publicKey`; else the reason. */
+export async function checkSignature(checkpoint: Exported["checkpoint"], publicKey: string): Promise<string | null> {
+  const { body, signature } = checkpoint;
+  if (body.log !== LOG_NAME) return `the checkpoint is not of this log (${String(body.log)})`;
+  const key = await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: publicKey }, { name: "Ed25519" }, false, ["verify"]);
+  const signed = await crypto.subtle.verify({ name: "Ed25519" }, key, bytesOf(signature), new TextEncoder().encode(canonicalJson(body)));
+  return signed ? null : "the checkpoint's signature does not verify with this public key: it is forged or altered";
+}
+
 /** `minCheckpointSeq`: refuse a checkpoint older than one already seen (a replay of an old view of the log). */
 export async function checkExport(exp: Exported, publicKey: string, opts: { minCheckpointSeq?: number } = {}): Promise<Checked> {
   const refuse = (reason: string): Checked => ({ ok: false, reason });
-  const { body, signature } = exp.checkpoint;
-  if (body.log !== LOG_NAME) return refuse(`the checkpoint is not of this log (${String(body.log)})`);
-  const key = await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: publicKey }, { name: "Ed25519" }, false, ["verify"]);
-  const signed = await crypto.subtle.verify({ name: "Ed25519" }, key, bytesOf(signature), new TextEncoder().encode(canonicalJson(body)));
-  if (!signed) return refuse("the checkpoint's signature does not verify with this public key: it is forged or altered");
+  const { body } = exp.checkpoint;
+  const unsigned = await checkSignature(exp.checkpoint, publicKey);
+  if (unsigned) return refuse(unsigned);
   if (opts.minCheckpointSeq !== undefined && body.seq < opts.minCheckpointSeq) {
     return refuse(`checkpoint ${body.seq} is older than checkpoint ${opts.minCheckpointSeq} already seen: a replayed view of the log`);
   }

@@ -1,4 +1,6 @@
 import { headLeaves, readHeads, signCheckpoint, signingKey, type SignedCheckpoint, type StreamHead } from "./checkpoint";
+import { ARCHIVE } from "./archive-format";
+import { archivedThrough, type CheckpointSource } from "./archive";
 import { inclusionPath } from "./merkle";
 
 /** Checkpoints whose heads are kept, so inclusion proofs can be given against them (about ten minutes at one a minute). */
@@ -36,7 +38,7 @@ export interface InclusionProof {
  * D1), with the heads of the latest few so a proof can be built against them.
  * Append-only: a checkpoint's seq is written once.
  */
-export class CheckpointLog {
+export class CheckpointLog implements CheckpointSource {
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly env: Pick<Env, "DB"> & { AUDIT_SIGNING_KEY?: string | undefined },
@@ -64,9 +66,32 @@ export class CheckpointLog {
       );
       for (const [i, h] of heads.entries())
         sql.exec("INSERT INTO checkpoint_heads VALUES (?, ?, ?, ?, ?)", b.seq, i, h.stream, h.seq, h.hash);
-      sql.exec("DELETE FROM checkpoint_heads WHERE checkpoint <= ?", b.seq - PROOF_CHECKPOINTS);
+      // Heads the archive still needs stay (from the last archived checkpoint on), up to its limit.
+      sql.exec(
+        "DELETE FROM checkpoint_heads WHERE checkpoint <= ? AND (checkpoint < ? OR checkpoint <= ?)",
+        b.seq - PROOF_CHECKPOINTS,
+        archivedThrough(this.storage),
+        b.seq - ARCHIVE.max_pending_checkpoints,
+      );
     });
     return next;
+  }
+
+  checkpoint(seq: number): SignedCheckpoint | null {
+    const [row] = this.storage.sql
+      .exec<{ body: string; signature: string }>("SELECT body, signature FROM checkpoints WHERE seq = ?", seq)
+      .toArray();
+    return row ? { body: JSON.parse(row.body) as SignedCheckpoint["body"], signature: row.signature } : null;
+  }
+
+  /** The heads a checkpoint signed, in name order; null once they were pruned. */
+  heads(seq: number): StreamHead[] | null {
+    const checkpoint = this.checkpoint(seq);
+    if (!checkpoint) return null;
+    const heads = this.storage.sql
+      .exec<StreamHead>("SELECT stream, seq, hash FROM checkpoint_heads WHERE checkpoint = ? ORDER BY idx", seq)
+      .toArray();
+    return heads.length === checkpoint.body.streams ? heads : null;
   }
 
   latest(): SignedCheckpoint | null {
@@ -85,14 +110,23 @@ export class CheckpointLog {
       .map((r) => ({ body: JSON.parse(r.body) as SignedCheckpoint["body"], signature: r.signature }));
   }
 
+  /** The latest checkpoint with the heads it signed for `streams` (a report's streams: a handful); null before the first. */
+  covering(streams: readonly string[]): { checkpoint: SignedCheckpoint; heads: StreamHead[] } | null {
+    const checkpoint = this.latest();
+    if (!checkpoint) return null;
+    const heads = streams.flatMap((stream) =>
+      this.storage.sql
+        .exec<StreamHead>("SELECT stream, seq, hash FROM checkpoint_heads WHERE checkpoint = ? AND stream = ?", checkpoint.body.seq, stream)
+        .toArray(),
+    );
+    return { checkpoint, heads };
+  }
+
   /** That a stream's head is in the latest checkpoint: the head, its leaf index and audit path; null if the stream is not in it. */
   async prove(stream: string): Promise<InclusionProof | null> {
     const checkpoint = this.latest();
     if (!checkpoint) return null;
-    const sql = this.storage.sql;
-    const heads = sql
-      .exec<StreamHead>("SELECT stream, seq, hash FROM checkpoint_heads WHERE checkpoint = ? ORDER BY idx", checkpoint.body.seq)
-      .toArray();
+    const heads = this.heads(checkpoint.body.seq) ?? [];
     const index = heads.findIndex((h) => h.stream === stream);
     if (index < 0) return null;
     const path = await inclusionPath(index, await headLeaves(heads));

@@ -1,5 +1,6 @@
 import { canonicalJson, sha256Hex } from "../domain/canonical-json";
 import { toBase64url } from "../platform/base64url";
+import type { CheckpointBody, SignedCheckpoint, StreamHead } from "./checkpoint-types";
 import { headLeafText, leafHash, merkleRoot } from "./merkle";
 
 /**
@@ -19,24 +20,7 @@ export const CHECKPOINT = {
   max_streams: 50_000,
 } as const;
 
-export type StreamHead = { stream: string; seq: number; hash: string };
-
-/** What is signed: canonical JSON of this object. */
-export interface CheckpointBody {
-  log: string;
-  seq: number;
-  atMs: number;
-  streams: number;
-  events: number;
-  root: string;
-  keyId: string;
-}
-
-export interface SignedCheckpoint {
-  body: CheckpointBody;
-  /** Ed25519 over the UTF-8 of canonicalJson(body), base64url. */
-  signature: string;
-}
+export type { CheckpointBody, SignedCheckpoint, StreamHead } from "./checkpoint-types";
 
 export interface SigningKey {
   key: CryptoKey;

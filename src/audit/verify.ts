@@ -28,6 +28,8 @@ export interface VerifyResult {
   events: number;
   complete: boolean;
   firstBadEvent?: BadEvent;
+  /** The whole log only: what was compared with the write-once archive (./archive-verify.ts). */
+  archive?: { checkpoints: number; events: number };
   /** When not complete: pass as `cursor` to verify the rest. */
   nextCursor?: string;
 }

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
+import { ARCHIVE_STEPS, CheckpointArchive, type ArchiveRun } from "../audit/archive";
 import { CHECKPOINT_LOG_STEPS, CheckpointLog, type InclusionProof } from "../audit/checkpoint-log";
-import type { SignedCheckpoint } from "../audit/checkpoint";
+import type { SignedCheckpoint, StreamHead } from "../audit/checkpoint";
 import { migrate } from "./migrate";
 
 /** Events of one order stream the anchor returns at most (an order moves a handful of times). */
@@ -27,12 +28,14 @@ const STEPS = [
 export class AuditAnchorObject extends DurableObject<Env> {
   /** Used by the one object named CHECKPOINTS_OBJECT only; the anchor shards never touch its tables. */
   private readonly checkpoints: CheckpointLog;
+  private readonly archive: CheckpointArchive;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.checkpoints = new CheckpointLog(ctx.storage, env);
+    this.archive = new CheckpointArchive(ctx.storage, env, this.checkpoints);
     // Append only: both roles share one list of schema steps.
-    void ctx.blockConcurrencyWhile(async () => migrate(ctx.storage, [...STEPS, ...CHECKPOINT_LOG_STEPS]));
+    void ctx.blockConcurrencyWhile(async () => migrate(ctx.storage, [...STEPS, ...CHECKPOINT_LOG_STEPS, ...ARCHIVE_STEPS]));
   }
 
   /** Records a stream's event hash; false when that seq already holds another hash. */
@@ -59,6 +62,16 @@ export class AuditAnchorObject extends DurableObject<Env> {
 
   async makeCheckpoint(now_ms: number): Promise<SignedCheckpoint | null> {
     return this.checkpoints.make(now_ms);
+  }
+
+  /** Writes the checkpoints not yet in the write-once archive (src/audit/archive.ts). */
+  async archiveCheckpoints(now_ms: number): Promise<ArchiveRun> {
+    return this.archive.run(now_ms);
+  }
+
+  /** The latest checkpoint and the heads it signed for `streams` (those it covers). */
+  async coveringCheckpoint(streams: string[]): Promise<{ checkpoint: SignedCheckpoint; heads: StreamHead[] } | null> {
+    return this.checkpoints.covering(streams);
   }
 
   async listCheckpoints(before_seq: number | null, limit: number): Promise<SignedCheckpoint[]> {

@@ -16,7 +16,11 @@ const Stream = z
   .regex(/^[a-z]+:[\x21-\x7e]+$/, "a stream name such as sku:<sku> or order:<orderId>")
   .openapi({ example: "sku:tee-black-m" });
 
-const CheckpointBody = z
+export const CheckpointSignature = z
+  .string()
+  .openapi({ description: "Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url." });
+
+export const CheckpointBody = z
   .object({
     log: z.string().openapi({ example: "holdfast-audit/v1" }),
     seq: z.number().int(),
@@ -31,7 +35,7 @@ const CheckpointBody = z
 const Checkpoint = z
   .object({
     body: CheckpointBody,
-    signature: z.string().openapi({ description: "Ed25519 over the UTF-8 of the body's canonical JSON (keys sorted), base64url." }),
+    signature: CheckpointSignature,
   })
   .openapi("AuditCheckpoint");
 

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { decodePosition, encodePosition, listEvents } from "../audit/queries";
-import { decodeVerifyCursor, verifyChains } from "../audit/verify";
+import { decodeArchiveCursor, verifyLog, type VerifyCursor } from "../audit/archive-verify";
+import { decodeVerifyCursor } from "../audit/verify";
 import { router } from "../http/context";
 import { jsonResponse, problems, queryInt } from "./schemas";
 import { problemOf } from "../http/outcome";
@@ -40,6 +41,14 @@ const Verification = z
     events: z.number().int(),
     complete: z.boolean().openapi({ description: "False when the request's budget ran out first; continue with `nextCursor`." }),
     firstBadEvent: BadEvent.optional(),
+    archive: z
+      .object({ checkpoints: z.number().int(), events: z.number().int() })
+      .optional()
+      .openapi({
+        description:
+          "The whole log only: archived checkpoints and events this request compared with D1. An archived event D1 lost or " +
+          "holds otherwise is `firstBadEvent`, however consistently D1's hashes were redone.",
+      }),
     nextCursor: z.string().optional(),
   })
   .openapi("AuditVerification");
@@ -83,19 +92,25 @@ export const auditRoutes = router()
       operationId: "verifyAudit",
       summary: "Recompute every hash chain and report the first bad event",
       description:
-        "Walks the audit log in (stream, seq) order and recomputes each event's hash. A changed, removed or reordered " +
-        "event is reported as `firstBadEvent`. One request checks a bounded number of events; when it stops early, " +
-        "`complete` is false and `nextCursor` continues from there.",
+        "Walks the audit log in (stream, seq) order and recomputes each event's hash, checks each chain against the heads " +
+        "anchored outside D1, then (for the whole log, not one `stream`) compares D1 with the write-once archive. A " +
+        "changed, removed or reordered event is reported as `firstBadEvent`. One request checks a bounded number of events; " +
+        "when it stops early, `complete` is false and `nextCursor` continues from there.",
       security: [{ merchant: [] }],
       request: { query: z.object({ stream: Stream.optional(), cursor: Cursor.optional() }) },
       responses: { 200: jsonResponse(Verification, "The verification"), ...problems(400, 401, 403) },
     }),
     async (c) => {
       const { stream, cursor } = c.req.valid("query");
-      const after = cursor === undefined ? null : decodeVerifyCursor(cursor);
-      if (cursor !== undefined && after === null) {
-        throw problemOf(badCursor());
+      let at: VerifyCursor | null = null;
+      if (cursor !== undefined) {
+        const tip = decodeVerifyCursor(cursor);
+        const archived = tip ? null : decodeArchiveCursor(cursor);
+        // The archive's part of the walk is the whole log's alone.
+        if (archived && stream === undefined) at = { kind: "archive", at: archived };
+        else if (tip) at = { kind: "chains", tip };
+        else throw problemOf(badCursor());
       }
-      return c.json(await verifyChains(c.env, { stream, after }), 200);
+      return c.json(await verifyLog(c.env, { stream, cursor: at }), 200);
     },
   );

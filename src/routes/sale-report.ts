@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { router } from "../http/context";
 import { sendOutcome } from "../http/outcome";
 import { saleReport } from "../sales/report";
+import { CheckpointBody, CheckpointSignature } from "./audit-checkpoints";
 import { jsonResponse, problems, SaleId } from "./schemas";
 
 const Violation = z.object({ customerId: z.string(), sku: z.string(), units: z.number().int(), limit: z.number().int() });
@@ -46,6 +47,21 @@ const Report = z
         streams: z.number().int(),
         events: z.number().int(),
         firstBadEvent: z.object({ stream: z.string(), seq: z.number().int(), reason: z.string() }).optional(),
+        checkpoint: z
+          .object({
+            body: CheckpointBody,
+            signature: CheckpointSignature,
+            covers: z.boolean().openapi({ description: "Every event this report replayed is under the heads below." }),
+            heads: z.array(z.object({ stream: z.string(), seq: z.number().int(), hash: z.string() })).openapi({
+              description: "The heads of the report's streams in this checkpoint.",
+            }),
+          })
+          .nullable()
+          .openapi({
+            description:
+              "The latest signed checkpoint (null before the first): check the report against it later with its streams' " +
+              "exports or the write-once archive and the public key alone (`npm run audit:verify`).",
+          }),
       })
       .openapi({ description: "The hash chains of the SKUs' streams, verified as `GET /v1/audit/verify?stream=` does." }),
   })

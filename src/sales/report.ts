@@ -5,6 +5,8 @@ import { saleItems, sales } from "../db/schema";
 import { skuStream } from "../audit/chain";
 import { bucketsOf, SkuReplay, type Point, type ReplayEvent, type Violation } from "./replay";
 import { verifyChains, type BadEvent, type VerifyEnv } from "../audit/verify";
+import { checkpointsStub } from "../audit/export";
+import type { SignedCheckpoint, StreamHead } from "../audit/checkpoint";
 
 /** Bounds of one report (TIGER_STYLE: every loop has one). */
 export const REPORT = {
@@ -24,8 +26,16 @@ export interface SaleReport {
   skus: Array<{ sku: string; received: number; sold: number; returned: number; soldInSale: number; ok: boolean }>;
   customers: { checked: number; withinLimit: boolean; firstViolation: Violation | null };
   series: Array<{ sku: string; points: Point[] }>;
-  audit: { ok: boolean; streams: number; events: number; firstBadEvent?: BadEvent };
+  audit: { ok: boolean; streams: number; events: number; firstBadEvent?: BadEvent; checkpoint: Covering | null };
 }
+
+/**
+ * The latest signed checkpoint and the heads it holds for the report's
+ * streams: what a merchant checks the report against later (the export, or
+ * the archive, with the public key alone). `covers`: every event the report
+ * replayed is at or below those heads.
+ */
+export type Covering = SignedCheckpoint & { covers: boolean; heads: StreamHead[] };
 
 /**
  * The post-sale report (issue 10), replayed from the audit log: per SKU,
@@ -45,17 +55,18 @@ export async function saleReport(env: Env, saleId: string, now_ms: number): Prom
 
   let budget: number = REPORT.max_events;
   const replays: SkuReplay[] = [];
-  const streams = new Set<string>();
+  /** The last seq replayed per stream. */
+  const streams = new Map<string, number>();
   for (const item of items) {
     const replay = new SkuReplay(item.sku, saleId, item.perCustomerLimit, buckets);
-    budget = await replaySku(env.DB, item.sku, budget, (e) => {
-      streams.add(e.stream);
+    budget = await replaySku(env.DB, item.sku, budget, (e, seq) => {
+      streams.set(e.stream, Math.max(seq, streams.get(e.stream) ?? 0));
       replay.apply(e);
     });
     replays.push(replay);
   }
   const complete = budget > 0;
-  const audit = await verifyStreams(env, [...streams].sort());
+  const audit = { ...(await verifyStreams(env, [...streams.keys()].sort())), checkpoint: await covering(env, streams) };
   const firstViolation = replays.map((r) => r.firstViolation).find((v) => v !== null) ?? null;
   const skus = replays.map((r) => ({
     sku: r.sku,
@@ -82,7 +93,7 @@ export async function saleReport(env: Env, saleId: string, now_ms: number): Prom
  * Feeds one SKU's events (its own stream and every shard's, `sku:<sku>#<n>`)
  * in time order, at most `budget` of them; returns the budget left.
  */
-async function replaySku(d1: D1Database, sku: string, budget: number, apply: (e: ReplayEvent) => void): Promise<number> {
+async function replaySku(d1: D1Database, sku: string, budget: number, apply: (e: ReplayEvent, seq: number) => void): Promise<number> {
   const own = skuStream(sku);
   // '#' + 1 is '$': the range holds exactly the shard streams of this SKU.
   const [lo, hi] = [`${own}#`, `${own}$`];
@@ -99,7 +110,7 @@ async function replaySku(d1: D1Database, sku: string, budget: number, apply: (e:
       )
       .bind(own, lo, hi, ...(after ? [after.atMs, after.stream, after.seq] : []), Math.min(REPORT.page_rows, left))
       .all<Row>();
-    for (const r of rows.results) apply({ stream: r.stream, type: r.type, atMs: r.at_ms, data: r.data });
+    for (const r of rows.results) apply({ stream: r.stream, type: r.type, atMs: r.at_ms, data: r.data }, r.seq);
     left -= rows.results.length;
     const last: Row | undefined = rows.results.at(-1);
     if (!last || rows.results.length < REPORT.page_rows) return Math.max(left, 0);
@@ -108,7 +119,15 @@ async function replaySku(d1: D1Database, sku: string, budget: number, apply: (e:
   return left;
 }
 
-async function verifyStreams(env: VerifyEnv, streams: readonly string[]): Promise<SaleReport["audit"]> {
+async function covering(env: Pick<Env, "AUDIT_ANCHOR">, replayed: ReadonlyMap<string, number>): Promise<Covering | null> {
+  const found = await checkpointsStub(env).coveringCheckpoint([...replayed.keys()].sort());
+  if (!found) return null;
+  const at = new Map(found.heads.map((h) => [h.stream, h.seq]));
+  const covers = [...replayed].every(([stream, seq]) => (at.get(stream) ?? 0) >= seq);
+  return { ...found.checkpoint, covers, heads: found.heads };
+}
+
+async function verifyStreams(env: VerifyEnv, streams: readonly string[]): Promise<Omit<SaleReport["audit"], "checkpoint">> {
   let events = 0;
   for (const stream of streams) {
     const v = await verifyChains(env, { stream, maxEvents: REPORT.max_events });

@@ -2,6 +2,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { linkEvents } from "../../src/audit/chain";
+import { checkpointsStub } from "../../src/audit/export";
 import { ADMIN, call, createSku, expectProblem, hold, paidOrder, putSale, shopperToken, unique } from "../support/helpers";
 import { asRogue } from "../support/audit-tamper";
 import { flushOutbox } from "../support/outbox";
@@ -98,6 +99,31 @@ describe("GET /v1/sales/{saleId}/report", () => {
     );
     const res = await report(saleId);
     expect(res.body).toMatchObject({ ok: false, audit: { ok: false, firstBadEvent: { stream: `sku:${sku}` } } });
+  });
+
+  it("names the signed checkpoint its events are under, with the SKU streams' heads in it, to check later", async () => {
+    const sku = await createSku({ stock: 5, alwaysOn: false });
+    const saleId = unique("rep-cp");
+    expect((await putSale(saleId, [{ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 2 }])).status).toBe(201);
+    await hold(sku, unique("c"), 1);
+    await flushOutbox(sku);
+    const signed = await checkpointsStub(env).makeCheckpoint(Date.now());
+    const head = await env.DB.prepare("SELECT seq, hash FROM audit_events WHERE stream = ? ORDER BY seq DESC LIMIT 1")
+      .bind(`sku:${sku}`)
+      .first<{ seq: number; hash: string }>();
+    expect((await report(saleId)).body.audit.checkpoint).toEqual({
+      body: signed!.body,
+      signature: signed!.signature,
+      covers: true,
+      heads: [{ stream: `sku:${sku}`, seq: head!.seq, hash: head!.hash }],
+    });
+
+    // An event after it is under the next checkpoint, not this one.
+    await hold(sku, unique("c"), 1);
+    await flushOutbox(sku);
+    expect((await report(saleId)).body.audit.checkpoint).toMatchObject({ body: { seq: signed!.body.seq }, covers: false });
+    const next = await checkpointsStub(env).makeCheckpoint(Date.now());
+    expect((await report(saleId)).body.audit.checkpoint).toMatchObject({ body: { seq: next!.body.seq }, covers: true });
   });
 
   it("is 404 for an unknown sale and merchant-only", async () => {
