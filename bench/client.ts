@@ -236,7 +236,7 @@ export interface EscrowStats {
 /** Merchant calls for setup, cleanup and the final accounting checks. */
 export class MerchantApi {
   private readonly baseUrl: string;
-  private readonly adminToken: string;
+  readonly adminToken: string;
 
   constructor(baseUrl: string, adminToken: string) {
     this.baseUrl = baseUrl;

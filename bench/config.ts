@@ -62,6 +62,9 @@ export interface BenchConfig {
   liveChanges: number;
   liveSeconds: number;
   liveRounds: number;
+  /** Cost phase: keyed holds made one at a time, and whole orders (hold, checkout, paid, refund with restock). */
+  costHolds: number;
+  costOrders: number;
   /** Stampede on a sharded SKU: its stock, the attempts (each from a distinct customer) and how many stampedes. */
   stampedeStock: number;
   stampedeAttempts: number;
@@ -127,6 +130,8 @@ export function readConfig(): BenchConfig {
     liveChanges: num("BENCH_LIVE_CHANGES", 40, 1, 10_000),
     liveSeconds: num("BENCH_LIVE_SECONDS", 3, 0.5, 600),
     liveRounds: num("BENCH_LIVE_ROUNDS", 3, 1, 100),
+    costHolds: num("BENCH_COST_HOLDS", 200, 4, 100_000),
+    costOrders: num("BENCH_COST_ORDERS", 20, 1, 10_000),
     stampedeStock: num("BENCH_STAMPEDE_STOCK", 300, 1, 1_000_000),
     stampedeAttempts: num("BENCH_STAMPEDE_ATTEMPTS", 3_000, 1, 1_000_000),
     stampedeRounds: num("BENCH_STAMPEDE_ROUNDS", 3, 1, 100),

@@ -23,6 +23,7 @@ export interface Durations {
   /** Live push: connecting the sockets, the fan-out changes and the watched-vs-quiet slices. */
   live: number;
   queue: number;
+  cost: number;
   total: number;
 }
 

@@ -37,6 +37,7 @@ import { runStampedes, type StampedeResult } from "./stampede.ts";
 import { makeShoppers } from "./tokens.ts";
 import { runLive, type LiveResult } from "./live.ts";
 import { liveNonSuccess, liveSummary, liveTargetsMet, renderLive } from "./report-live.ts";
+import { costSummary, measureCosts, renderCosts, type CostResult } from "./costs.ts";
 import { queueSummary, queueTargetsMet, renderQueue, runQueueStampede, type QueueBenchResult } from "./queue.ts";
 
 const SKUS = {
@@ -54,20 +55,28 @@ const SKUS = {
   liveWatched: "bench-live-watched",
   liveQuiet: "bench-live-quiet",
   queued: "bench-queued",
+  cost: "bench-cost",
+  costExpiry: "bench-cost-expiry",
 } as const;
 const QUEUED_SALE = "bench-queued-sale";
 
 /** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room. */
-type Mode = "full" | "simulate" | "shards" | "live" | "queue";
+type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost";
 
 function readMode(args: readonly string[]): Mode {
-  const known: Record<string, Mode> = { "--simulate": "simulate", "--shards": "shards", "--live": "live", "--queue": "queue" };
+  const known: Record<string, Mode> = {
+    "--simulate": "simulate",
+    "--shards": "shards",
+    "--live": "live",
+    "--queue": "queue",
+    "--cost": "cost",
+  };
   const modes = args.map((a) => {
     const mode = known[a];
-    if (!mode) throw new Error(`unknown argument ${a}; use --simulate, --shards, --live or --queue (or none for every phase)`);
+    if (!mode) throw new Error(`unknown argument ${a}; use --simulate, --shards, --live, --queue or --cost (or none for every phase)`);
     return mode;
   });
-  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live and --queue are separate runs; pass one");
+  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live, --queue and --cost are separate runs; pass one");
   return modes[0] ?? "full";
 }
 
@@ -108,6 +117,7 @@ async function main(): Promise<number> {
     simulate: 0,
     live: 0,
     queue: 0,
+    cost: 0,
     total: 0,
   };
   let mark = performance.now();
@@ -149,6 +159,8 @@ async function main(): Promise<number> {
       if (live) lap("live");
       const queue = mode === "queue" ? await queuePhase(ctx) : null;
       if (queue) lap("queue");
+      const cost = mode === "cost" ? await costPhase(ctx) : null;
+      if (cost) lap("cost");
       durations.total = elapsed();
       await runtime.mf.dispose();
       runtime = null;
@@ -157,6 +169,7 @@ async function main(): Promise<number> {
         sim && renderSim(sim.measured, sim.sweep, sim.upper, sim.hops),
         live && renderLive(live),
         queue && renderQueue(queue),
+        cost && renderCosts(cost),
       ];
       const summary = {
         ...(shards
@@ -165,6 +178,7 @@ async function main(): Promise<number> {
         ...(sim ? simSummary(sim.measured, sim.sweep, sim.upper, sim.hops) : {}),
         ...(live ? { ...liveSummary(live), targets_met: liveTargetsMet(live) } : {}),
         ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
+        ...(cost ? costSummary(cost) : {}),
         durations_s: roundedDurations(durations),
         config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
       };
@@ -223,6 +237,8 @@ async function main(): Promise<number> {
     lap("live");
     const queue = await queuePhase(ctx);
     lap("queue");
+    const cost = await costPhase(ctx);
+    lap("cost");
 
     durations.total = elapsed();
     const facts = { paymentsConsumer: runtime.paymentsConsumer, logEvents: runtime.logEvents };
@@ -238,6 +254,7 @@ async function main(): Promise<number> {
       ...simSummary(sim.measured, sim.sweep, sim.upper, sim.hops),
       ...liveSummary(live),
       ...queueSummary(queue),
+      ...costSummary(cost),
       non_2xx: {
         ...(non_2xx as Record<string, number>),
         shards: shardNonSuccess(shards.compare, sim.measured),
@@ -258,7 +275,7 @@ async function main(): Promise<number> {
     const holds = { small: scale.small.liveHolds, big: scale.big.liveHolds };
     const table = renderTable(compare, scale, oversell, holds, edge, checkouts, facts);
     process.stdout.write(
-      `\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper, sim.hops)}\n\n${renderLive(live)}\n\n${renderQueue(queue)}\n\n`,
+      `\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper, sim.hops)}\n\n${renderLive(live)}\n\n${renderQueue(queue)}\n\n${renderCosts(cost)}\n\n`,
     );
     process.stdout.write(`${JSON.stringify(summary)}\n`);
 
@@ -286,6 +303,12 @@ async function main(): Promise<number> {
   } finally {
     if (runtime) await runtime.mf.dispose();
   }
+}
+
+/** Phase 10: rows, D1 rows and queue messages per operation, priced (bench/costs.ts). */
+async function costPhase(ctx: BenchContext): Promise<CostResult> {
+  ctx.progress(`phase 10: cost per operation, ${ctx.cfg.costHolds} keyed holds and ${ctx.cfg.costOrders} whole orders, one at a time`);
+  return measureCosts(ctx, { main: SKUS.cost, expiry: SKUS.costExpiry }, ctx.cfg.costHolds, ctx.cfg.costOrders);
 }
 
 /** Phase 6: holds on a sharded vs an unsharded SKU, and stampedes on a sharded SKU. */

@@ -23,6 +23,10 @@
  *                                      HTTP layer: a shard's own cost per hold
  *   GET  /__bench/escrow-policy        the escrow's constants as this build has
  *                                      them, for the bench's simulation
+ *   GET  /__bench/costs/:object        the SKU object's rows read and written by
+ *                                      operation (its costs() RPC)
+ *   GET  /__bench/meter                D1 rows and queue messages the app asked
+ *                                      for so far (bench/platform-meter.ts)
  *   POST /__bench/transfer/:sku/:shard one refill and one give-back, through the
  *                                      escrow's own RPCs (grant, receiveTransfer,
  *                                      postTransfer; surrender, receiveTransfer,
@@ -42,6 +46,15 @@ export * from "../src/worker.ts";
 export { QueueScaleCoordinator, QueueScaleShard } from "./queue-scale-objects.ts";
 import type { QueueScaleCoordinator, QueueScaleShard } from "./queue-scale-objects.ts";
 import { joinShardName } from "../src/waiting-room/config.ts";
+import { SkuObject as ProductSkuObject } from "../src/objects/sku-object.ts";
+import { counts, meteredEnv } from "./platform-meter.ts";
+
+/** The product's SKU object, handed an env whose D1 and queues are counted (it shadows the star export above). */
+export class SkuObject extends ProductSkuObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, meteredEnv(env));
+  }
+}
 
 /** The ceiling's object: no storage, no work, just the round trip into the object. */
 export class NoopObject extends DurableObject {
@@ -112,6 +125,7 @@ const WRITE_PATH = /^\/__bench\/write\/([A-Za-z0-9._-]{1,64})$/;
 const DIRECT_PATH = /^\/__bench\/reserve-direct\/([A-Za-z0-9._-]{1,64})$/;
 const CACHE_MATCH_PATH = /^\/__bench\/cache-match\/([A-Za-z0-9._-]{1,64})$/;
 const RESERVE_SHARD_PATH = /^\/__bench\/reserve-shard\/([A-Za-z0-9._-]{1,64})$/;
+const COSTS_PATH = /^\/__bench\/costs\/([A-Za-z0-9._#-]{1,80})$/;
 const TRANSFER_PATH = /^\/__bench\/transfer\/([A-Za-z0-9._-]{1,64})\/([0-9]{1,2})$/;
 
 /** About the size of a public SKU view, so the echo's reply costs the wire what a read's does. */
@@ -130,9 +144,16 @@ const probeKey = (key: string) => new Request(`https://bench-probe.holdfast.inte
 export default {
   ...product,
 
+  queue(batch, env) {
+    return product.queue(batch, meteredEnv(env));
+  },
+
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
-    if (!pathname.startsWith("/__bench/")) return product.fetch(request, env, ctx);
+    if (!pathname.startsWith("/__bench/")) return product.fetch(request, meteredEnv(env), ctx);
+    if (pathname === "/__bench/meter") return Response.json(counts);
+    const costs = COSTS_PATH.exec(decodeURIComponent(pathname));
+    if (costs) return Response.json(await env.SKU.getByName(costs[1]!).costs());
     const scale = /^\/__bench\/queue-scale\/(fill|start|tick)$/.exec(pathname);
     if (scale) return queueScale(request, env as BenchEnv, scale[1]!);
 

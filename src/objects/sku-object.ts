@@ -31,6 +31,7 @@ import { WholeAlerts } from "../stock/whole-alerts";
 import { problemResponse } from "../http/problem";
 import { envNumber } from "../platform/env-number";
 import { logger, type Log } from "../platform/log";
+import { SqlMeter, type OpCost } from "../platform/sql-meter";
 
 /** Calls the SKU's own object makes to push its settings to one shard before leaving it to the next grant. */
 const PUSH_ATTEMPTS_MAX = 3;
@@ -49,6 +50,8 @@ export class SkuObject extends DurableObject<Env> {
   /** The pool's and the shards' side of stock shards (spec §8). */
   readonly escrow: Escrow;
   readonly log: Log;
+  /** Rows read and written per operation, as the platform bills them (see `costs`). */
+  readonly meter: SqlMeter;
   private readonly alarms: AlarmKeeper;
   private readonly upkeep: Upkeep;
   /** Live sockets of the SKU (spec §10), on its own object; shards report to it. */
@@ -68,7 +71,9 @@ export class SkuObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.log = logger(env);
-    this.ledger = new SkuLedger(ctx.storage, {
+    this.meter = new SqlMeter(ctx.storage);
+    const storage = this.meter.storage;
+    this.ledger = new SkuLedger(storage, {
       hold_seconds: envNumber(env.DEFAULT_HOLD_SECONDS, 600, { min: 1 }),
       payment_seconds: envNumber(env.DEFAULT_PAYMENT_SECONDS, 900, { min: 1 }),
       retention_ms: envNumber(env.RETENTION_SECONDS, 7 * 24 * 3600) * 1000,
@@ -81,7 +86,7 @@ export class SkuObject extends DurableObject<Env> {
     // armed alarm). Under load the reserve path pays for one setAlarm per shipping
     // window (the first event after a ship), not one per request.
     this.alarms = new AlarmKeeper(
-      ctx.storage,
+      storage,
       // A sale's start or end changes what a hold gets with no request to say so: the alarm wakes then to push it.
       () => earliest(this.ledger.nextDeadlineMs(this.shipper.retryNotBeforeMs, shipDelayMs(this.escrow.role())), this.nextSaleEdgeMs()),
       SHIPPING.delay_ms,
@@ -94,7 +99,7 @@ export class SkuObject extends DurableObject<Env> {
       (opts) => this.rearm(opts),
     );
     const lowStockThreshold = parseThreshold(env.LOW_STOCK_THRESHOLD, this.log);
-    this.shipper = new OutboxShipper(ctx.storage, this.ledger.tables, {
+    this.shipper = new OutboxShipper(storage, this.ledger.tables, {
       db: env.DB,
       notifications: env.NOTIFICATIONS,
       lowStockThreshold,
@@ -201,7 +206,7 @@ export class SkuObject extends DurableObject<Env> {
     if (role && role.span > 1 && input.delta < 0 && this.escrow.available() < -input.delta) {
       await this.escrow.recall(role, null, "all");
     }
-    const outcome = await this.mutate(() => this.ledger.adjust(input, idem, Date.now()));
+    const outcome = await this.meter.measure("restock", () => this.mutate(() => this.ledger.adjust(input, idem, Date.now())));
     if (!outcome.ok || !role || role.span <= 1) return outcome;
     if (!outcome.replayed) this.wholeAlerts.changed({ stocked: true });
     // The answer speaks of the SKU, not of the pool alone.
@@ -218,7 +223,7 @@ export class SkuObject extends DurableObject<Env> {
     input: HoldInput,
     idem: IdempotencyKey | null,
   ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys; count?: ShardCount }> {
-    return this.counted(await this.reserveHere(input, idem, false));
+    return this.meter.measure("hold", async () => this.counted(await this.reserveHere(input, idem, false)));
   }
 
   /** Every answer on the hold path tells the edge this object's shard count (see hold-routing). */
@@ -319,27 +324,27 @@ export class SkuObject extends DurableObject<Env> {
       await this.pushSettings(role, shard);
       return "later";
     }
-    const t = await this.escrow.grant(role, shard, wanted, news);
+    const t = await this.meter.measure("transfer", () => this.escrow.grant(role, shard, wanted, news));
     await this.rearm();
     return t;
   }
 
   async surrender(keepPace = false): Promise<Surrendered> {
     if (!this.schemaReady) return { transfer: null, keptUnits: 0 };
-    const t = this.escrow.surrender(keepPace, Date.now());
+    const t = this.meter.measure("transfer", () => this.escrow.surrender(keepPace, Date.now()));
     await this.rearm();
     return t;
   }
 
   async receiveTransfer(t: Transfer): Promise<void> {
     this.ensureSchema();
-    this.guard(() => this.escrow.receive(t, Date.now()));
+    this.meter.measure("transfer", () => this.guard(() => this.escrow.receive(t, Date.now())));
     await this.rearm();
   }
 
   async postTransfer(transferId: string): Promise<void> {
     if (!this.schemaReady) return;
-    this.escrow.post(transferId, Date.now());
+    this.meter.measure("transfer", () => this.escrow.post(transferId, Date.now()));
     await this.rearm();
   }
 
@@ -380,16 +385,18 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   async getHold(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
-    return this.mutate(() => this.ledger.getHold(holdId, actor, Date.now()));
+    return this.meter.measure("get_hold", () => this.mutate(() => this.ledger.getHold(holdId, actor, Date.now())));
   }
 
   async release(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
-    return this.mutate(() => this.ledger.release(holdId, actor, Date.now()));
+    return this.meter.measure("release", () => this.mutate(() => this.ledger.release(holdId, actor, Date.now())));
   }
 
   /** A merchant voids a held hold (issue 10): the shopper's release, audited with the merchant and the reason. */
   async voidHold(holdId: string, reason: string): Promise<Outcome<Hold>> {
-    return this.mutate(() => this.ledger.release(holdId, "merchant", Date.now(), { by: "merchant", reason }));
+    return this.meter.measure("void", () =>
+      this.mutate(() => this.ledger.release(holdId, "merchant", Date.now(), { by: "merchant", reason })),
+    );
   }
 
   /** A page of the SKU's holds for the merchant, newest first; null for a SKU nobody created. */
@@ -409,19 +416,19 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   async beginCheckout(holdId: string, orderId: string, actor: Actor): Promise<Outcome<Hold>> {
-    return this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now(), actor));
+    return this.meter.measure("checkout", () => this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now(), actor)));
   }
 
   async commit(holdId: string, orderId: string): Promise<Outcome<Hold>> {
-    return this.mutate(() => this.ledger.commit(holdId, orderId, Date.now()));
+    return this.meter.measure("commit", () => this.mutate(() => this.ledger.commit(holdId, orderId, Date.now())));
   }
 
   async returnHold(holdId: string, orderId: string): Promise<Outcome<Hold>> {
-    return this.mutate(() => this.ledger.returnHold(holdId, orderId, Date.now()));
+    return this.meter.measure("return", () => this.mutate(() => this.ledger.returnHold(holdId, orderId, Date.now())));
   }
 
   async voidCheckout(holdId: string, orderId: string): Promise<Outcome<Hold>> {
-    return this.mutate(() => this.ledger.voidCheckout(holdId, orderId, Date.now()));
+    return this.meter.measure("void_checkout", () => this.mutate(() => this.ledger.voidCheckout(holdId, orderId, Date.now())));
   }
 
   /** The SKU as the API shows it; a sharded SKU's own object adds up its shards. */
@@ -440,6 +447,11 @@ export class SkuObject extends DurableObject<Env> {
     if (!snapshot || !role || role.shard !== null || role.span <= 1) return snapshot;
     const own = this.guard(() => partOf(this.ledger, this.escrow.poolCalls, false));
     return wholeSnapshot(snapshot, own, await this.escrow.onShards(role, (s) => s.part(false)));
+  }
+
+  /** Rows read and written by operation since this object started (the bench prices them; docs/bench-and-chaos.md). */
+  async costs(): Promise<Record<string, OpCost>> {
+    return this.meter.report();
   }
 
   async counters(): Promise<Record<string, number>> {

@@ -48,8 +48,9 @@ function fnv1a64(text: string): bigint {
  */
 export const HOLD_ID_PATTERN = /^hold_[0-9a-f]{24}(?:-([0-9]|[1-5][0-9]|6[0-3]))?_([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
 
-export function newHoldId(sku: string, shard: number | null): string {
-  const id = crypto.randomUUID().replaceAll("-", "").slice(0, 24);
+/** A fresh hold id, or with `digest` (24 hex digits, see keyDigest) the one a keyed hold's reply is found under. */
+export function newHoldId(sku: string, shard: number | null, digest?: string): string {
+  const id = digest ?? crypto.randomUUID().replaceAll("-", "").slice(0, 24);
   return shard === null ? `hold_${id}_${sku}` : `hold_${id}-${shard}_${sku}`;
 }
 

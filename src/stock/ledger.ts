@@ -1,7 +1,7 @@
 import { accept, refuse, type Outcome } from "../domain/problems";
 import type { Adjustment, Hold, Levels, SkuSnapshot } from "../domain/types";
 import { ALL_KEYS, buildAcceptedKeys, type AcceptedKeys } from "../idempotency/accepted-keys";
-import type { IdempotencyKey, Replayable } from "../idempotency/rule";
+import { IDEMPOTENCY_TTL_MS, type IdempotencyKey, type Replayable } from "../idempotency/rule";
 import { SqlReplies } from "../idempotency/sql-replies";
 import { auditLedger } from "./ledger-audit";
 import { SHIPPING } from "./outbox";
@@ -55,10 +55,11 @@ export class SkuLedger {
   /** The edge's filter of accepted keys, rebuilt only after a new key was accepted. */
   private acceptedFilter: { moved: readonly string[]; filter: AcceptedKeys } | null = null;
 
-  constructor(
-    storage: DurableObjectStorage,
-    private readonly defaults: LedgerDefaults,
-  ) {
+  private readonly defaults: LedgerDefaults;
+
+  constructor(storage: DurableObjectStorage, defaults: LedgerDefaults) {
+    // A keyed hold's row carries its reply, so it stays at least as long as the reply must.
+    this.defaults = { ...defaults, retention_ms: Math.max(defaults.retention_ms, IDEMPOTENCY_TTL_MS) };
     this.tables = new SkuTables(storage);
     this.replies = new SqlReplies(storage.sql);
   }
@@ -93,9 +94,14 @@ export class SkuLedger {
     /** Units the customer holds or bought in the SKU's other objects, by sale (see Escrow.priorUsage). */
     prior: Readonly<Record<string, number>> = {},
   ): Replayable<Hold> {
-    return this.idempotentTx(idem, now_ms, () => {
+    return this.tx(() => {
+      const replay = idem && this.replies.recall<Hold>(idem, now_ms);
+      if (replay) return replay;
       this.sweepOverdue(now_ms, LIMITS.sweep_holds_max);
-      return takeHold(this.tables, input, now_ms, this.defaults.hold_seconds, shortage, prior);
+      const { outcome, replyKept } = takeHold(this.tables, input, now_ms, this.defaults.hold_seconds, shortage, prior, idem);
+      if (idem && !replyKept) this.replies.remember(idem, outcome, now_ms);
+      if (idem && outcome.ok) this.acceptedFilter = null;
+      return outcome;
     });
   }
 
@@ -165,7 +171,7 @@ export class SkuLedger {
       if (row.status !== "committed") {
         return refuse("hold_not_releasable", "Only a committed hold can be returned.", { holdStatus: row.status });
       }
-      this.tables.sql.exec("UPDATE holds SET status = 'returned', ended_at_ms = ? WHERE hold_id = ?", now_ms, holdId);
+      this.tables.returnHold(holdId, now_ms);
       const q = row.quantity;
       const after = this.tables.changeLevels(
         "on_hand = on_hand + ?, sold = sold - ?, returned = returned + ?, updated_at_ms = ?",
@@ -324,7 +330,7 @@ export class SkuLedger {
   /** Moves a live hold to its final status: the only place reserved units leave a hold. */
   private endHold(row: HoldRow, status: "released" | "expired" | "committed", now_ms: number, why?: Record<string, string>): HoldRow {
     const q = row.quantity;
-    this.tables.sql.exec("UPDATE holds SET status = ?, ended_at_ms = ? WHERE hold_id = ?", status, now_ms, row.hold_id);
+    this.tables.endHold(row.hold_id, status, now_ms);
     const sold = status === "committed" ? q : 0;
     const after = this.tables.changeLevels(
       "reserved = reserved - ?, on_hand = on_hand - ?, sold = sold + ?, updated_at_ms = ?",

@@ -23,8 +23,28 @@ export type CustomerUsage = {
   rate_at_ms: number | null;
 };
 
+/**
+ * What a mutation's hold statements changed, as SQLite reported it
+ * (RETURNING): folded into the sku row by the same mutation's one UPDATE of
+ * it, so the tallies cost no write of their own (schema step 13).
+ */
+type Tally = {
+  live_units: number;
+  live_holds: number;
+  created: number;
+  released: number;
+  expired: number;
+  committed: number;
+  returned: number;
+};
+const NO_TALLY: Readonly<Tally> = { live_units: 0, live_holds: 0, created: 0, released: 0, expired: 0, committed: 0, returned: 0 };
+
+/** A keyed hold's stored reply, kept in its own row (see SqlReplies). */
+export type FoldedReply = { idem_key: string; request_hash: string; reply: string };
+
 export class SkuTables {
   private rules: SaleRule[] | null = null;
+  private tally: Tally = { ...NO_TALLY };
 
   readonly sql: SqlStorage;
 
@@ -35,9 +55,15 @@ export class SkuTables {
   /** One synchronous transaction; a rollback also drops the rules cache, which may hold what was rolled back. */
   tx<T>(fn: () => T): T {
     try {
-      return this.storage.transactionSync(fn);
+      return this.storage.transactionSync(() => {
+        const result = fn();
+        // A hold statement whose change no UPDATE of the sku row carried would leave the tallies behind.
+        if (Object.values(this.tally).some((n) => n !== 0)) throw new Error("a hold changed without its levels");
+        return result;
+      });
     } catch (e) {
       this.forgetCachedRules();
+      this.tally = { ...NO_TALLY };
       throw e;
     }
   }
@@ -47,11 +73,32 @@ export class SkuTables {
   }
 
   /**
-   * Applies a change to the levels and checks invariants 1-3 on the row it
-   * returns (against the trigger-kept tally): one statement, no re-read.
+   * Applies a change to the levels, with the tallies of the hold statements
+   * before it, and checks invariants 1-3 on the row it returns: one
+   * statement, one row written, no re-read. Invariant 3 compares `reserved`
+   * (the decision's arithmetic) with `live_units` (what the hold rows, as
+   * SQLite changed them, add up to), so a decision that moves units no hold
+   * row moved is refused inside the transaction.
    */
   changeLevels(assignments: string, ...params: unknown[]): SkuRow {
-    const sku = this.sql.exec<SkuRow>(`UPDATE sku SET ${assignments} WHERE id = 1 RETURNING ${SKU_COLUMNS}`, ...params).toArray()[0];
+    const t = this.tally;
+    this.tally = { ...NO_TALLY };
+    const sku = this.sql
+      .exec<SkuRow>(
+        `UPDATE sku SET ${assignments}, live_units = live_units + ?, live_holds = live_holds + ?, holds_created = holds_created + ?,
+           holds_released = holds_released + ?, holds_expired = holds_expired + ?, holds_committed = holds_committed + ?,
+           holds_returned = holds_returned + ?
+         WHERE id = 1 RETURNING ${SKU_COLUMNS}`,
+        ...params,
+        t.live_units,
+        t.live_holds,
+        t.created,
+        t.released,
+        t.expired,
+        t.committed,
+        t.returned,
+      )
+      .toArray()[0];
     if (!sku) throw new Error("SKU row missing inside a mutation that requires it");
     checkStockInvariants(sku, sku.live_units);
     return sku;
@@ -63,7 +110,7 @@ export class SkuTables {
     return sku;
   }
 
-  /** Reads the levels after a change and checks invariants 1-3 against the trigger-kept tally. */
+  /** Reads the levels after a change that moved no units and checks invariants 1-3. */
   checkedSku(): SkuRow {
     const sku = this.requireSku();
     checkStockInvariants(sku, sku.live_units);
@@ -74,20 +121,56 @@ export class SkuTables {
     return this.sql.exec<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM holds WHERE hold_id = ?`, holdId).toArray()[0] ?? null;
   }
 
-  insertHold(row: HoldRow): void {
-    this.sql.exec(
-      `INSERT INTO holds (${HOLD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      row.hold_id,
-      row.customer_id,
-      row.quantity,
-      row.status,
-      row.scope,
-      row.unit_amount,
-      row.currency,
-      row.created_at_ms,
-      row.expires_at_ms,
-      row.order_id,
-    );
+  /** Inserts a hold, with its keyed request's reply when it has one; its units count once the levels change. */
+  insertHold(row: HoldRow, folded: FoldedReply | null = null): void {
+    const made = this.sql
+      .exec<{ quantity: number; live: number }>(
+        `INSERT INTO holds (${HOLD_COLUMNS}, idem_key, request_hash, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         RETURNING quantity, status IN ('held', 'checkout') AS live`,
+        row.hold_id,
+        row.customer_id,
+        row.quantity,
+        row.status,
+        row.scope,
+        row.unit_amount,
+        row.currency,
+        row.created_at_ms,
+        row.expires_at_ms,
+        row.order_id,
+        folded?.idem_key ?? null,
+        folded?.request_hash ?? null,
+        folded?.reply ?? null,
+      )
+      .one();
+    this.tally.created += 1;
+    if (made.live) {
+      this.tally.live_units += made.quantity;
+      this.tally.live_holds += 1;
+    }
+  }
+
+  /** Ends a live hold; its units leave the tally only if the row really was live (the statement says). */
+  endHold(holdId: string, status: "released" | "expired" | "committed", now_ms: number): void {
+    for (const { quantity } of this.sql.exec<{ quantity: number }>(
+      "UPDATE holds SET status = ?, ended_at_ms = ? WHERE hold_id = ? AND status IN ('held', 'checkout') RETURNING quantity",
+      status,
+      now_ms,
+      holdId,
+    )) {
+      this.tally.live_units -= quantity;
+      this.tally.live_holds -= 1;
+      this.tally[status] += 1;
+    }
+  }
+
+  /** committed -> returned (a refund's restock), counted when the row really moved. */
+  returnHold(holdId: string, now_ms: number): void {
+    const moved = this.sql.exec(
+      "UPDATE holds SET status = 'returned', ended_at_ms = ? WHERE hold_id = ? AND status = 'committed'",
+      now_ms,
+      holdId,
+    ).rowsWritten;
+    if (moved > 0) this.tally.returned += 1;
   }
 
   /** Live holds whose deadline has passed, earliest first, at most `max_holds`. */
@@ -151,15 +234,25 @@ export class SkuTables {
     return Object.fromEntries(rows.map((r) => [r.scope, r.used]));
   }
 
-  /** Stores the customer's hold-rate bucket; their usage row exists, the hold just made wrote it. */
-  saveRateBucket(scope: string, customerId: string, tokens: number, at_ms: number): void {
-    this.sql.exec(
-      "UPDATE customer_usage SET rate_tokens = ?, rate_at_ms = ? WHERE scope = ? AND customer_id = ?",
-      tokens,
-      at_ms,
-      scope,
-      customerId,
-    );
+  /**
+   * Counts a new live hold in its customer's usage of the sale, with the
+   * customer's hold-rate bucket when the sale has one: one upsert, one row.
+   * Returns the usage as written, for invariant 4.
+   */
+  addUsage(scope: string, customerId: string, quantity: number, rate: { tokens: number; at_ms: number } | null): CustomerUsage {
+    return this.sql
+      .exec<CustomerUsage>(
+        `INSERT INTO customer_usage (customer_id, scope, held, rate_tokens, rate_at_ms) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (customer_id, scope) DO UPDATE SET held = held + excluded.held,
+           rate_tokens = COALESCE(excluded.rate_tokens, rate_tokens), rate_at_ms = COALESCE(excluded.rate_at_ms, rate_at_ms)
+         RETURNING held, bought, rate_tokens, rate_at_ms`,
+        customerId,
+        scope,
+        quantity,
+        rate?.tokens ?? null,
+        rate?.at_ms ?? null,
+      )
+      .one();
   }
 
   /** The SKU's current sale terms, cached until a rule changes (they change rarely, holds read them always). */
@@ -214,7 +307,14 @@ export class SkuTables {
 
   /** Appends an event; the shipper hashes it in canonical form, so plain JSON is stored here. */
   emit(type: string, now_ms: number, data: object): void {
-    this.sql.exec("INSERT INTO outbox (type, at_ms, data) VALUES (?, ?, ?)", type, now_ms, JSON.stringify(data));
+    // Past the newest row and the shipped head alike, so a seq is never reused even after pruning emptied the table.
+    this.sql.exec(
+      `INSERT INTO outbox (seq, type, at_ms, data) VALUES
+         (MAX(COALESCE((SELECT MAX(seq) FROM outbox), 0), (SELECT outbox_seq FROM audit_head WHERE id = 1)) + 1, ?, ?, ?)`,
+      type,
+      now_ms,
+      JSON.stringify(data),
+    );
   }
 
   /**

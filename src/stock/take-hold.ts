@@ -6,6 +6,8 @@ import { resolveOffer, soldOut } from "./offer";
 import { holdView, levelsOf, priceOf, type HoldRow } from "./rows";
 import { newHoldId } from "./addressing";
 import type { SkuTables } from "./tables";
+import { keyDigest } from "../idempotency/sql-replies";
+import type { IdempotencyKey } from "../idempotency/rule";
 
 /** A shard's allotment is short; transient, so never stored under a key (see `SkuLedger.reserve`). */
 export const SHORTAGE: Refusal = refuse("unavailable", "This shard's allotment is short; it refills from the pool.", { shortage: true });
@@ -38,12 +40,8 @@ function admissionRefusal(rule: SaleRule, input: HoldInput): Refusal | null {
 }
 
 /**
- * Decides and writes a new hold, inside the ledger's transaction: the offer
- * in force, the sale's per-order, per-customer and rate limits, then the
- * stock. A stock shard's own allotment running short says nothing final while
- * the SKU has units elsewhere: with `shortage: "ask"` it answers SHORTAGE so
- * the object refills and tries again; "final" (an unsharded SKU, or a shard
- * the pool could not refill) refuses for real.
+ * Takes a hold (see `decide`). Under a key, the accepted hold's row carries
+ * the reply (`replyKept`), so the ledger stores only refusals apart.
  */
 export function takeHold(
   tables: SkuTables,
@@ -51,8 +49,32 @@ export function takeHold(
   now_ms: number,
   hold_seconds: number,
   shortage: "ask" | "final",
+  prior: Readonly<Record<string, number>>,
+  idem: IdempotencyKey | null,
+): { outcome: Outcome<Hold>; replyKept: boolean } {
+  const kept = { replyKept: false };
+  const outcome = decide(tables, input, now_ms, hold_seconds, shortage, prior, idem, kept);
+  return { outcome, replyKept: kept.replyKept };
+}
+
+/**
+ * Decides and writes a new hold, inside the ledger's transaction: the offer
+ * in force, the sale's per-order, per-customer and rate limits, then the
+ * stock. A stock shard's own allotment running short says nothing final while
+ * the SKU has units elsewhere: with `shortage: "ask"` it answers SHORTAGE so
+ * the object refills and tries again; "final" (an unsharded SKU, or a shard
+ * the pool could not refill) refuses for real.
+ */
+function decide(
+  tables: SkuTables,
+  input: HoldInput,
+  now_ms: number,
+  hold_seconds: number,
+  shortage: "ask" | "final",
   /** Units the customer holds or bought in the SKU's other objects, by sale. */
   prior: Readonly<Record<string, number>>,
+  idem: IdempotencyKey | null,
+  kept: { replyKept: boolean },
 ): Outcome<Hold> {
   const short = (final: Refusal): Refusal => (shortage === "ask" ? SHORTAGE : final);
   const sku = tables.sku();
@@ -99,8 +121,12 @@ export function takeHold(
   }
 
   const price = rule ? rule.price : priceOf(sku);
+  // A keyed hold's id comes from its key, so its row is where its reply is found; a key reused
+  // after its reply expired finds that id taken and gets a fresh one (its reply then stored apart).
+  const keyedId = idem ? newHoldId(sku.sku, sku.shard_index, keyDigest(idem.key)) : null;
+  const fold = idem !== null && keyedId !== null && tables.hold(keyedId) === null;
   const row: HoldRow = {
-    hold_id: newHoldId(sku.sku, sku.shard_index),
+    hold_id: fold ? keyedId : newHoldId(sku.sku, sku.shard_index),
     customer_id: customerId,
     quantity,
     status: "held",
@@ -111,14 +137,15 @@ export function takeHold(
     expires_at_ms: now_ms + (rule?.holdSeconds ?? hold_seconds) * 1000,
     order_id: null,
   };
-  tables.insertHold(row);
+  const hold = holdView(sku.sku, row);
+  tables.insertHold(row, fold ? { idem_key: idem.key, request_hash: idem.requestHash, reply: JSON.stringify(accept(hold)) } : null);
+  kept.replyKept = fold;
   const after = tables.changeLevels("reserved = reserved + ?, updated_at_ms = ?", quantity, now_ms);
   if (rule) {
-    const used = tables.usage(rule.saleId, customerId);
+    const rate = rateTokensLeft === null ? null : { tokens: rateTokensLeft, at_ms: now_ms };
+    const used = tables.addUsage(rule.saleId, customerId, quantity, rate);
     checkCustomerLimit(customerId, used.held + (prior[rule.saleId] ?? 0), used.bought, rule.perCustomerLimit);
-    if (rateTokensLeft !== null) tables.saveRateBucket(rule.saleId, customerId, rateTokensLeft, now_ms);
   }
-  const hold = holdView(sku.sku, row);
   tables.emit("hold.created", now_ms, { hold, levels: levelsOf(after) });
   return accept(hold);
 }

@@ -3,6 +3,7 @@ import type { Escrow } from "./shards/escrow";
 import { SHIPPING, type OutboxShipper } from "./outbox";
 import { LIMITS, type SkuLedger } from "./ledger";
 import type { Log } from "../platform/log";
+import type { SqlMeter } from "../platform/sql-meter";
 
 /** How long the alarm waits before retrying a step of upkeep that failed. */
 export const ALARM_RETRY_MS = 5_000;
@@ -13,6 +14,7 @@ export interface UpkeepParts {
   readonly shipper: OutboxShipper;
   readonly escrow: Escrow;
   readonly log: Log;
+  readonly meter: SqlMeter;
 }
 
 /**
@@ -36,15 +38,23 @@ export class Upkeep {
 
   /** Expires due holds; false (logged) when that failed. */
   expire(): boolean {
-    return this.step("expire", () => this.guard(() => this.parts.ledger.expireDue(Date.now(), LIMITS.alarm_holds_max)));
+    const { ledger, meter } = this.parts;
+    return this.step("expire", () =>
+      meter.measure("expire", () => meter.count(this.guard(() => ledger.expireDue(Date.now(), LIMITS.alarm_holds_max)))),
+    );
   }
 
   async run(): Promise<void> {
-    const { ledger, shipper, escrow } = this.parts;
+    const { ledger, shipper, escrow, meter } = this.parts;
     let ok = this.expire();
     let capped = false;
     try {
-      capped = (await shipper.drain()).capped;
+      const report = await meter.measure("ship", async () => {
+        const r = await shipper.drain();
+        meter.count(r.shipped);
+        return r;
+      });
+      capped = report.capped;
     } catch (e) {
       ok = this.failed("ship", e);
     }
@@ -54,10 +64,12 @@ export class Upkeep {
       ok = this.failed("transfers", e);
     }
     ok =
-      this.step("prune", () => {
-        ledger.prune(Date.now(), LIMITS.alarm_prune_max);
-        shipper.prune(Date.now(), SHIPPING.prune_rows_max);
-      }) && ok;
+      this.step("prune", () =>
+        meter.measure("prune", () => {
+          ledger.prune(Date.now(), LIMITS.alarm_prune_max);
+          shipper.prune(Date.now(), SHIPPING.prune_rows_max);
+        }),
+      ) && ok;
     // Requests that ran while D1 was awaited may have armed the alarm for rows
     // this run has since shipped; point it at the work actually left, and at
     // once when the run stopped at its bound with a backlog.

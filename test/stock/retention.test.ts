@@ -21,7 +21,9 @@ type Counts = { holds: number; replies: number; outbox: number };
 async function rowCounts(sku: string): Promise<Counts> {
   const [row] = await objectSql<Counts>(
     sku,
-    "SELECT (SELECT COUNT(*) FROM holds) AS holds, (SELECT COUNT(*) FROM idempotency) AS replies, (SELECT COUNT(*) FROM outbox) AS outbox",
+    // An accepted keyed hold keeps its reply in its own row (schema step 13), every other reply in idempotency.
+    `SELECT (SELECT COUNT(*) FROM holds) AS holds, (SELECT COUNT(*) FROM idempotency) + (SELECT COUNT(*) FROM holds WHERE reply IS NOT NULL) AS replies,
+       (SELECT COUNT(*) FROM outbox) AS outbox`,
   );
   return row!;
 }

@@ -51,7 +51,7 @@ export function alarmOf<O extends Rpc.DurableObjectBranded>(object: string | Dur
   return runInDurableObject(object, (_o, state) => state.storage.getAlarm());
 }
 
-/** Adds a unit to the trigger-kept tally of live units, so the next mutation's check of invariant 3 must fail. */
+/** Adds a unit to the tally of live units (kept with the levels), so the next mutation's check of invariant 3 must fail. */
 export function corruptLiveUnits(sku: string): Promise<unknown[]> {
   return objectSql(sku, "UPDATE sku SET live_units = live_units + 1");
 }
