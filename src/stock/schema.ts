@@ -346,4 +346,29 @@ ${HOLD_GUARD_TRIGGERS}
     fenced_at_ms INTEGER NOT NULL
   );
   `,
+  // Step 13: kept for the cost branch's step (rows written per hold); a
+  // no-op on this branch, so the step below is 14 wherever both land.
+  `
+  SELECT 1;
+  `,
+  // Step 14: a held hold's quantity changes in place (spec §3, issue 23),
+  // so it is no longer immutable; the tallies follow the difference, as they
+  // follow a hold's start and end, and only a held hold may change.
+  `
+  DROP TRIGGER holds_immutable;
+  CREATE TRIGGER holds_immutable BEFORE UPDATE OF customer_id, scope ON holds
+  BEGIN SELECT RAISE(ABORT, 'hold customer and scope are immutable'); END;
+  CREATE TRIGGER holds_quantity_guard BEFORE UPDATE OF quantity ON holds
+  WHEN OLD.status != 'held' OR NEW.status != 'held' OR NEW.quantity < 1
+  BEGIN SELECT RAISE(ABORT, 'only a held hold changes its quantity, to at least 1'); END;
+  CREATE TRIGGER holds_quantity AFTER UPDATE OF quantity ON holds
+  BEGIN
+    UPDATE sku SET live_units = live_units + NEW.quantity - OLD.quantity WHERE id = 1;
+  END;
+  CREATE TRIGGER holds_quantity_usage AFTER UPDATE OF quantity ON holds WHEN OLD.scope != ''
+  BEGIN
+    UPDATE customer_usage SET held = held + NEW.quantity - OLD.quantity
+      WHERE scope = OLD.scope AND customer_id = OLD.customer_id;
+  END;
+  `,
 ];
