@@ -20,12 +20,12 @@
 import { bundleBenchWorker } from "./build.ts";
 import { runCheckouts } from "./checkout.ts";
 import { MerchantApi } from "./client.ts";
-import { compareWithCeiling } from "./compare.ts";
+import { compareWithCeiling, type CompareResult } from "./compare.ts";
 import { BENCH_VARS, RATE_LIMITER_MODE, readConfig, readDevSecrets } from "./config.ts";
 import type { BenchContext } from "./context.ts";
 import { compareEdge } from "./edge.ts";
 import { checkOversell } from "./oversell.ts";
-import { buildSummary, renderTable, type Durations } from "./report.ts";
+import { buildSummary, holdKindsSummary, renderHoldKinds, renderTable, type Durations } from "./report.ts";
 import { findRuntimePids } from "./resources.ts";
 import { startRuntime, type Runtime } from "./runtime.ts";
 import { compareHoldCounts } from "./scaling.ts";
@@ -57,17 +57,23 @@ const SKUS = {
 } as const;
 const QUEUED_SALE = "bench-queued-sale";
 
-/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room. */
-type Mode = "full" | "simulate" | "shards" | "live" | "queue";
+/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room; holds: phase 1 alone. */
+type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "holds";
 
 function readMode(args: readonly string[]): Mode {
-  const known: Record<string, Mode> = { "--simulate": "simulate", "--shards": "shards", "--live": "live", "--queue": "queue" };
+  const known: Record<string, Mode> = {
+    "--simulate": "simulate",
+    "--shards": "shards",
+    "--live": "live",
+    "--queue": "queue",
+    "--holds": "holds",
+  };
   const modes = args.map((a) => {
     const mode = known[a];
-    if (!mode) throw new Error(`unknown argument ${a}; use --simulate, --shards, --live or --queue (or none for every phase)`);
+    if (!mode) throw new Error(`unknown argument ${a}; use --simulate, --shards, --live, --queue or --holds (or none for every phase)`);
     return mode;
   });
-  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live and --queue are separate runs; pass one");
+  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live, --queue and --holds are separate runs; pass one");
   return modes[0] ?? "full";
 }
 
@@ -149,6 +155,8 @@ async function main(): Promise<number> {
       if (live) lap("live");
       const queue = mode === "queue" ? await queuePhase(ctx) : null;
       if (queue) lap("queue");
+      const holds = mode === "holds" ? await holdsPhase(ctx) : null;
+      if (holds) lap("compare");
       durations.total = elapsed();
       await runtime.mf.dispose();
       runtime = null;
@@ -157,6 +165,7 @@ async function main(): Promise<number> {
         sim && renderSim(sim.measured, sim.sweep, sim.upper, sim.hops),
         live && renderLive(live),
         queue && renderQueue(queue),
+        holds && renderHoldKinds(holds),
       ];
       const summary = {
         ...(shards
@@ -165,6 +174,7 @@ async function main(): Promise<number> {
         ...(sim ? simSummary(sim.measured, sim.sweep, sim.upper, sim.hops) : {}),
         ...(live ? { ...liveSummary(live), targets_met: liveTargetsMet(live) } : {}),
         ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
+        ...(holds ? holdKindsSummary(holds) : {}),
         durations_s: roundedDurations(durations),
         config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
       };
@@ -179,7 +189,9 @@ async function main(): Promise<number> {
     await ctx.api.restock(SKUS.hot, HOT_STOCK + cfg.holdsBig);
     lap("setup");
 
-    progress(`phase 1: reserve vs no-op DO call, ${cfg.concurrency} shoppers, ${cfg.rounds} rounds of ${cfg.seconds} s per kind`);
+    progress(
+      `phase 1: reserve and change vs no-op DO call, ${cfg.concurrency} shoppers, ${cfg.rounds} rounds of ${cfg.seconds} s per kind`,
+    );
     const compare = await compareWithCeiling(ctx, SKUS.hot);
     lap("compare");
     checkAborted();
@@ -286,6 +298,16 @@ async function main(): Promise<number> {
   } finally {
     if (runtime) await runtime.mf.dispose();
   }
+}
+
+/** Phase 1 alone (`--holds`): a new hold and a change of one on the hot SKU, beside the ceiling and the probes. */
+async function holdsPhase(ctx: BenchContext): Promise<CompareResult> {
+  await ctx.api.createSku(SKUS.hot);
+  await ctx.api.restock(SKUS.hot, HOT_STOCK);
+  ctx.progress(
+    `phase 1: reserve and change vs no-op DO call, ${ctx.cfg.concurrency} shoppers, ${ctx.cfg.rounds} rounds of ${ctx.cfg.seconds} s per kind`,
+  );
+  return compareWithCeiling(ctx, SKUS.hot);
 }
 
 /** Phase 6: holds on a sharded vs an unsharded SKU, and stampedes on a sharded SKU. */
