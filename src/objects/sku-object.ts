@@ -389,8 +389,16 @@ export class SkuObject extends DurableObject<Env> {
    * Units are added only by the customer's home, under their usage in the
    * SKU's other objects, and a shard short of them refills as for a new hold.
    */
-  async changeHold(holdId: string, change: HoldChange, idem: IdempotencyKey | null): Promise<Replayable<Hold>> {
+  async changeHold(holdId: string, change: HoldChange, idem: IdempotencyKey | null): Promise<Replayable<Hold> & { freed?: true }> {
     const role = this.schemaReady ? this.escrow.role() : null;
+    const before = role ? this.ledger.tables.hold(holdId)?.quantity : undefined;
+    const outcome = await this.changeHere(holdId, change, idem, role);
+    // Units came back (a decrease, a release): the route drops its location's cached sold-out verdict.
+    const freed = outcome.ok && !outcome.replayed && (outcome.value.status !== "held" || outcome.value.quantity < (before ?? 0));
+    return freed ? { ...outcome, freed: true } : outcome;
+  }
+
+  private async changeHere(holdId: string, change: HoldChange, idem: IdempotencyKey | null, role: Role | null): Promise<Replayable<Hold>> {
     const home = role !== null && this.escrow.homeRefusal(role, change.customerId) === null;
     const prior = role && home ? await this.escrow.priorOf(role, change.customerId, null) : null;
     if (prior && "code" in prior) return prior;

@@ -131,11 +131,9 @@ export const holdRoutes = router()
       const admission = admitted?.ok ? admitted.value : null;
       const change = { customerId, quantity: body.quantity, admittedTo: admission ? [admission.s] : [] };
       const outcome = await callObject(c.env, () => stub.changeHold(holdId, change, idem));
-      if (outcome.ok && !outcome.replayed) {
-        // Units may have come back: this location's cached sold-out state must not outlive them.
-        purgeSku(c, sku);
-        if (admission) reportAdmissionUsed(c, admission);
-      }
+      // Units came back: this location's cached sold-out state must not outlive them.
+      if (outcome.freed) purgeSku(c, sku);
+      else if (outcome.ok && !outcome.replayed && admission) reportAdmissionUsed(c, admission);
       return sendOutcome(c, outcome, 200);
     },
   )

@@ -74,6 +74,15 @@ describe("changing a hold's quantity", () => {
     expect(await levels(sku)).toMatchObject({ reserved: 2 });
   });
 
+  it("drops the edge's cached sold-out verdict when a decrease gives units back", async () => {
+    const sku = await createSku({ stock: 2 });
+    const h = holdOf(await hold(sku, "nia", 2));
+    expectProblem(await hold(sku, "oto", 1), 409, "sold_out");
+    expect((await hold(sku, "oto", 1)).headers.get("holdfast-cache")).toBe("hit");
+    expect(await change(sku, h.holdId, "nia", { quantity: 1 })).toMatchObject({ status: 200, body: { quantity: 1 } });
+    expect(await hold(sku, "oto", 1)).toMatchObject({ status: 201, body: { quantity: 1 } });
+  });
+
   it("releases the hold on quantity 0", async () => {
     const sku = await createSku({ stock: 3 });
     const h = holdOf(await hold(sku, "gil", 2));
