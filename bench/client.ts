@@ -40,6 +40,34 @@ export function reserveTarget(baseUrl: string, sku: string, keepIds = false): Ta
 }
 
 /**
+ * PATCH /v1/skus/{sku}/holds/{holdId} as the shopper (spec §3): their one hold
+ * on the SKU, one unit more then one fewer in turn, so the hold and the SKU's
+ * stock stay level however long it runs. A shopper's first call takes the hold
+ * (a POST, as reserve does: warm-up makes them); a hold that ended is taken again.
+ */
+export function changeTarget(baseUrl: string, sku: string): Target {
+  const holds = new Map<string, { holdId: string; quantity: number }>();
+  return async (shopper) => {
+    const mine = holds.get(shopper.customerId);
+    if (!mine) {
+      const reply = await reserveTarget(baseUrl, sku, true)(shopper);
+      if (reply.holdId) holds.set(shopper.customerId, { holdId: reply.holdId, quantity: 1 });
+      return { status: reply.status };
+    }
+    const quantity = mine.quantity === 1 ? 2 : 1;
+    const res = await fetch(`${holdsUrl(baseUrl, sku)}/${encodeURIComponent(mine.holdId)}`, {
+      method: "PATCH",
+      headers: { authorization: shopper.authorization, "content-type": "application/json" },
+      body: JSON.stringify({ quantity }),
+    });
+    await res.arrayBuffer();
+    if (res.status === 200) mine.quantity = quantity;
+    else if (res.status === 410 || res.status === 404) holds.delete(shopper.customerId);
+    return { status: res.status };
+  };
+}
+
+/**
  * The ceiling: the same request shape (method, headers, body) as a reserve, so
  * the client and the wire cost the same, but the Worker only makes one RPC to
  * an object method that does nothing.

@@ -1,4 +1,4 @@
-import { directReserveTarget, noopTarget, oneWriteTarget, reserveTarget, type Target } from "./client.ts";
+import { changeTarget, directReserveTarget, noopTarget, oneWriteTarget, reserveTarget, type Target } from "./client.ts";
 import { measure, rps, type BenchContext, type Slice } from "./context.ts";
 import { addUsage, perRequest, ZERO_USAGE, type PerRequest } from "./resources.ts";
 import { summarize, type Summary } from "./stats.ts";
@@ -7,12 +7,13 @@ import { summarize, type Summary } from "./stats.ts";
  * Reserve on one hot SKU against the ceiling (a no-op Durable Object call),
  * plus two probes that split the gap: a call that commits one SQLite row (what
  * durability alone costs) and the SKU object's reserve RPC called without the
- * HTTP layer (what the object costs, without Hono, JWT and zod). Kinds
+ * HTTP layer (what the object costs, without Hono, JWT and zod), and a change
+ * of a hold's quantity on the same SKU (spec §3: its cost beside a new hold's). Kinds
  * alternate in short slices, in a rotating order, so the machine's noise
  * (other processes, CPU frequency, GC) lands on all of them alike.
  */
 
-export const KINDS = ["reserve", "noop", "write", "direct"] as const;
+export const KINDS = ["reserve", "noop", "write", "direct", "change"] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface KindResult {
@@ -37,6 +38,7 @@ export async function compareWithCeiling(ctx: BenchContext, hotSku: string): Pro
     noop: noopTarget(ctx.baseUrl, PROBE_KEY),
     write: oneWriteTarget(ctx.baseUrl, PROBE_KEY),
     direct: directReserveTarget(ctx.baseUrl, hotSku),
+    change: changeTarget(ctx.baseUrl, hotSku),
   };
 
   // Warm-up: starts every object, fills the connection pool and lets V8 optimise.
@@ -46,7 +48,7 @@ export async function compareWithCeiling(ctx: BenchContext, hotSku: string): Pro
     ctx.progress(`  warm-up ${kind}: ${Math.round(rps(load))} rps`);
   }
 
-  const slices: Record<Kind, Slice[]> = { reserve: [], noop: [], write: [], direct: [] };
+  const slices: Record<Kind, Slice[]> = { reserve: [], noop: [], write: [], direct: [], change: [] };
   const roundRatios: number[] = [];
   for (let round = 0; round < ctx.cfg.rounds && !ctx.signal.aborted; round++) {
     const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]!);

@@ -95,6 +95,7 @@ export function renderTable(
     ROW_HEADER,
     row("noop DO call (ceiling)", c.kinds.noop),
     row("reserve, hot SKU (HTTP)", c.kinds.reserve),
+    row("change a hold's quantity (HTTP)", c.kinds.change),
     row("one-row write DO call", c.kinds.write),
     row("reserve RPC, no HTTP layer", c.kinds.direct),
     row(`reserve, ${holds.small} live holds`, s.small),
@@ -148,12 +149,7 @@ export function buildSummary(
   const { read, echo, soldout, cache: cacheProbe } = e.kinds;
   const readVsEcho = read.summary.rps / echo.summary.rps;
   const soldoutVsEcho = soldout.summary.rps / echo.summary.rps;
-  const cost = (k: KindResult) => ({
-    runtime_cpu_us: k.cost.runtimeCpuUs === null ? null : round(k.cost.runtimeCpuUs, 0),
-    runtime_sys_us: k.cost.runtimeSysUs === null ? null : round(k.cost.runtimeSysUs, 0),
-    client_cpu_us: round(k.cost.clientCpuUs, 0),
-    write_bytes: k.cost.writeBytes === null ? null : round(k.cost.writeBytes, 0),
-  });
+  const cost = costOf;
   return {
     reserve_rps: round(reserve.summary.rps, 1),
     noop_rps: round(noop.summary.rps, 1),
@@ -275,6 +271,7 @@ export function buildSummary(
       write: cost(write),
       direct: cost(direct),
       reserve: cost(reserve),
+      change: cost(c.kinds.change),
       reserve_1k: cost(s.small),
       reserve_50k: cost(s.big),
       echo: cost(echo),
@@ -287,6 +284,7 @@ export function buildSummary(
       noop: nonSuccess(noop),
       write: nonSuccess(write),
       direct: nonSuccess(direct),
+      change: changeNonSuccess(c.kinds.change),
       reserve_1k: nonSuccess(s.small),
       reserve_50k: nonSuccess(s.big),
       echo: unexpected(echo, 200),
@@ -317,6 +315,26 @@ export function buildSummary(
   };
 }
 
+/** A kind's cost per request, as the summary line gives it. */
+function costOf(k: KindResult) {
+  return {
+    runtime_cpu_us: k.cost.runtimeCpuUs === null ? null : round(k.cost.runtimeCpuUs, 0),
+    runtime_sys_us: k.cost.runtimeSysUs === null ? null : round(k.cost.runtimeSysUs, 0),
+    client_cpu_us: round(k.cost.clientCpuUs, 0),
+    write_bytes: k.cost.writeBytes === null ? null : round(k.cost.writeBytes, 0),
+  };
+}
+
+/** The summary line of `--holds`: each kind's rate, p99 and cost per request. */
+export function holdKindsSummary(c: CompareResult) {
+  const of = (k: KindResult) => ({ rps: round(k.summary.rps, 1), p99_ms: round(k.summary.p99Ms), ...costOf(k) });
+  return {
+    kinds: Object.fromEntries(Object.entries(c.kinds).map(([name, k]) => [name, of(k)])),
+    change_vs_reserve_rps: round(c.kinds.change.summary.rps / c.kinds.reserve.summary.rps, 3),
+    non_2xx: { reserve: nonSuccess(c.kinds.reserve), change: changeNonSuccess(c.kinds.change) },
+  };
+}
+
 /** How many `of` requests the runtime's CPU affords per `base` request: base cost / this cost. */
 function cpuRatio(base: KindResult, of: KindResult): number | null {
   const a = base.cost.runtimeCpuUs;
@@ -326,6 +344,23 @@ function cpuRatio(base: KindResult, of: KindResult): number | null {
 
 function nonSuccess(k: KindResult): number {
   return unexpected(k, 201);
+}
+
+/** A change is 200; a shopper's first call takes its hold (201). */
+export function changeNonSuccess(k: KindResult): number {
+  return otherThan(k.summary.statuses, 200) - (k.summary.statuses[201] ?? 0);
+}
+
+/** Phase 1 alone (`--holds`): a new hold and a change of one, beside the ceiling and the probes. */
+export function renderHoldKinds(c: CompareResult): string {
+  return tabulate([
+    ROW_HEADER,
+    row("noop DO call (ceiling)", c.kinds.noop),
+    row("reserve, hot SKU (HTTP)", c.kinds.reserve),
+    row("change a hold's quantity (HTTP)", c.kinds.change),
+    row("one-row write DO call", c.kinds.write),
+    row("reserve RPC, no HTTP layer", c.kinds.direct),
+  ]).join("\n");
 }
 
 /** Replies other than `expected`. */

@@ -20,12 +20,12 @@
 import { bundleBenchWorker } from "./build.ts";
 import { runCheckouts } from "./checkout.ts";
 import { MerchantApi } from "./client.ts";
-import { compareWithCeiling } from "./compare.ts";
+import { compareWithCeiling, type CompareResult } from "./compare.ts";
 import { BENCH_VARS, RATE_LIMITER_MODE, readConfig, readDevSecrets } from "./config.ts";
 import type { BenchContext } from "./context.ts";
 import { compareEdge } from "./edge.ts";
 import { checkOversell } from "./oversell.ts";
-import { buildSummary, renderTable, type Durations } from "./report.ts";
+import { buildSummary, holdKindsSummary, renderHoldKinds, renderTable, type Durations } from "./report.ts";
 import { findRuntimePids } from "./resources.ts";
 import { startRuntime, type Runtime } from "./runtime.ts";
 import { compareHoldCounts } from "./scaling.ts";
@@ -60,8 +60,8 @@ const SKUS = {
 } as const;
 const QUEUED_SALE = "bench-queued-sale";
 
-/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room. */
-type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost";
+/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room; cost: rows and prices per operation; holds: phase 1 alone. */
+type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost" | "holds";
 
 function readMode(args: readonly string[]): Mode {
   const known: Record<string, Mode> = {
@@ -70,13 +70,15 @@ function readMode(args: readonly string[]): Mode {
     "--live": "live",
     "--queue": "queue",
     "--cost": "cost",
+    "--holds": "holds",
   };
   const modes = args.map((a) => {
     const mode = known[a];
-    if (!mode) throw new Error(`unknown argument ${a}; use --simulate, --shards, --live, --queue or --cost (or none for every phase)`);
+    if (!mode)
+      throw new Error(`unknown argument ${a}; use --simulate, --shards, --live, --queue, --cost or --holds (or none for every phase)`);
     return mode;
   });
-  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live, --queue and --cost are separate runs; pass one");
+  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live, --queue, --cost and --holds are separate runs; pass one");
   return modes[0] ?? "full";
 }
 
@@ -161,6 +163,8 @@ async function main(): Promise<number> {
       if (queue) lap("queue");
       const cost = mode === "cost" ? await costPhase(ctx) : null;
       if (cost) lap("cost");
+      const holds = mode === "holds" ? await holdsPhase(ctx) : null;
+      if (holds) lap("compare");
       durations.total = elapsed();
       await runtime.mf.dispose();
       runtime = null;
@@ -170,6 +174,7 @@ async function main(): Promise<number> {
         live && renderLive(live),
         queue && renderQueue(queue),
         cost && renderCosts(cost),
+        holds && renderHoldKinds(holds),
       ];
       const summary = {
         ...(shards
@@ -179,6 +184,7 @@ async function main(): Promise<number> {
         ...(live ? { ...liveSummary(live), targets_met: liveTargetsMet(live) } : {}),
         ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
         ...(cost ? costSummary(cost) : {}),
+        ...(holds ? holdKindsSummary(holds) : {}),
         durations_s: roundedDurations(durations),
         config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
       };
@@ -193,7 +199,9 @@ async function main(): Promise<number> {
     await ctx.api.restock(SKUS.hot, HOT_STOCK + cfg.holdsBig);
     lap("setup");
 
-    progress(`phase 1: reserve vs no-op DO call, ${cfg.concurrency} shoppers, ${cfg.rounds} rounds of ${cfg.seconds} s per kind`);
+    progress(
+      `phase 1: reserve and change vs no-op DO call, ${cfg.concurrency} shoppers, ${cfg.rounds} rounds of ${cfg.seconds} s per kind`,
+    );
     const compare = await compareWithCeiling(ctx, SKUS.hot);
     lap("compare");
     checkAborted();
@@ -309,6 +317,16 @@ async function main(): Promise<number> {
 async function costPhase(ctx: BenchContext): Promise<CostResult> {
   ctx.progress(`phase 10: cost per operation, ${ctx.cfg.costHolds} keyed holds and ${ctx.cfg.costOrders} whole orders, one at a time`);
   return measureCosts(ctx, { main: SKUS.cost, expiry: SKUS.costExpiry }, ctx.cfg.costHolds, ctx.cfg.costOrders);
+}
+
+/** Phase 1 alone (`--holds`): a new hold and a change of one on the hot SKU, beside the ceiling and the probes. */
+async function holdsPhase(ctx: BenchContext): Promise<CompareResult> {
+  await ctx.api.createSku(SKUS.hot);
+  await ctx.api.restock(SKUS.hot, HOT_STOCK);
+  ctx.progress(
+    `phase 1: reserve and change vs no-op DO call, ${ctx.cfg.concurrency} shoppers, ${ctx.cfg.rounds} rounds of ${ctx.cfg.seconds} s per kind`,
+  );
+  return compareWithCeiling(ctx, SKUS.hot);
 }
 
 /** Phase 6: holds on a sharded vs an unsharded SKU, and stampedes on a sharded SKU. */

@@ -127,7 +127,11 @@ export interface paths {
         delete: operations["releaseHold"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a held hold's quantity in place
+         * @description spec §3: a decrease gives units back at once; an increase takes only units available now and within the sale's limits (`409 insufficient_stock` with `available`, `409 limit_exceeded` with `remaining`, `429 rate_limited`; under a waiting room `403 admission_required`), else the hold is unchanged. Same id, price and expiry; `quantity: 0` releases it. A hold in a checkout is `409 hold_not_releasable`. Takes `Idempotency-Key`.
+         */
+        patch: operations["changeHold"];
         trace?: never;
     };
     "/v1/skus/{sku}/holds/{holdId}/void": {
@@ -874,6 +878,10 @@ export interface components {
             orderId?: string;
         };
         HoldInput: {
+            quantity: number;
+        };
+        HoldChangeInput: {
+            /** @description The quantity the hold should have; 0 releases it. */
             quantity: number;
         };
         MerchantHold: components["schemas"]["Hold"] & {
@@ -2460,6 +2468,184 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After` */
+            503: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body replay the first response for 24 h. */
+                "idempotency-key"?: string;
+                /** @description The admission token from the sale's waiting room; required when the SKU's live sale has one. */
+                "holdfast-admission"?: string;
+            };
+            path: {
+                sku: string;
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoldChangeInput"];
+            };
+        };
+        responses: {
+            /** @description The hold as it is now */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hold"];
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`) */
+            409: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `hold_expired`: a hold (or the order's holds) ended before it could be used */
+            410: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the limit (16 KiB; 512 KiB for the Stripe webhook) */
+            413: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` (UTF-8) */
+            415: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the same `Idempotency-Key` came with a different request */
+            422: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: over a rate budget; `Retry-After` (and `retryAfterSeconds`) say when to come back */
+            429: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

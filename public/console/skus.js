@@ -3,6 +3,7 @@
 import { enc, get, post, put, qs } from "./api.js";
 import { field, fill, fmt, h, problemText, showErrors, unavailable } from "./dom.js";
 import { watchLevels } from "./live.js";
+import { holdHistory } from "./hold-history.js";
 
 const REFRESH_MS = 3_000;
 const REASONS = ["restock", "received", "correction", "shrinkage", "damaged", "other"];
@@ -237,10 +238,24 @@ function holdsPanel(root, sku, features) {
                 "Void",
               )
             : null;
+        // The hold's history, under its row: created, changed (before → after), ended.
+        const history = h(
+          "button.small.secondary",
+          {
+            type: "button",
+            dataset: { action: "history" },
+            onclick: (ev) => {
+              const row = ev.target.closest("tr");
+              if (row.nextElementSibling?.dataset.historyOf === hd.holdId) return row.nextElementSibling.remove();
+              row.after(h("tr", { dataset: { historyOf: hd.holdId } }, h("td", { colspan: 7 }, holdHistory(hd.holdId))));
+            },
+          },
+          "History",
+        );
         return h(
           "tr",
           {},
-          h("td.mono", {}, hd.holdId),
+          h("td.mono", {}, hd.holdId, " ", history),
           h("td", {}, hd.customerId),
           h("td.num", {}, hd.quantity),
           h("td", {}, hd.status),

@@ -1,7 +1,7 @@
 // The example storefront: plain browser JavaScript against the holdfast API.
 // Live "N left" over GET /v1/skus/{sku}/live (spec §10), falling back to polling
 // GET /v1/skus/{sku} every 2 s; holds with a countdown, restored from
-// GET /v1/me/holds after a reload; a sale's waiting room (spec §9): a hold it
+// GET /v1/me/holds after a reload, one unit more or fewer in place (PATCH); a sale's waiting room (spec §9): a hold it
 // refuses joins the line, shows the shopper's place, and goes through once
 // admitted; checkout and payment retry with the simulated provider. Every
 // state-changing call carries an Idempotency-Key. Prices are the server's: the
@@ -205,6 +205,20 @@ function renderCart() {
     countdown.dataset.expiresAt = hold.expiresAt;
     li.append(countdown);
     if (hold.status === "held") {
+      // A cart that changes its mind: one unit more or less, in place (spec §3); one less than 1 releases.
+      for (const [label, by, name] of [
+        ["−", -1, "fewer"],
+        ["+", 1, "more"],
+      ]) {
+        const step = document.createElement("button");
+        step.type = "button";
+        step.className = "secondary step";
+        step.textContent = label;
+        step.dataset.action = name;
+        step.setAttribute("aria-label", `${name === "more" ? "One more" : "One fewer"} ${hold.sku}`);
+        step.addEventListener("click", () => changeQuantity(hold, hold.quantity + by));
+        li.append(" ", step);
+      }
       const release = document.createElement("button");
       release.type = "button";
       release.className = "secondary";
@@ -309,6 +323,29 @@ async function releaseHold(hold) {
     state.holds.delete(hold.holdId);
     renderCart();
   } catch (err) {
+    say(`${err.code}: ${err.message}`);
+  }
+}
+
+/**
+ * Sets a hold's quantity in place (PATCH, spec §3): more units come only if
+ * they are available now and within the sale's limits, else the hold stays
+ * as it was and the page says why; 0 releases it. Under a waiting room an
+ * increase needs the admission, so the shopper joins the line for it.
+ */
+async function changeQuantity(hold, quantity) {
+  const admission = state.admission && Date.parse(state.admission.expiresAt) > serverNow() ? state.admission : null;
+  try {
+    const path = `/v1/skus/${encodeURIComponent(hold.sku)}/holds/${encodeURIComponent(hold.holdId)}`;
+    const extra = admission ? { "holdfast-admission": admission.token } : {};
+    const changed = await api("PATCH", path, { body: { quantity }, key: crypto.randomUUID(), extra });
+    if (changed.status === "held") state.holds.set(changed.holdId, changed);
+    else state.holds.delete(changed.holdId);
+    say("");
+    renderCart();
+  } catch (err) {
+    if (err.code === "admission_required" && err.problem?.saleId && !admission)
+      return joinLine(err.problem.saleId, hold.sku, () => changeQuantity(hold, quantity));
     say(`${err.code}: ${err.message}`);
   }
 }

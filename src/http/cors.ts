@@ -14,7 +14,7 @@ export const CORS_EXPOSE_HEADERS = [
   "WWW-Authenticate",
   "ETag",
 ];
-const CORS_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"];
+const CORS_METHODS = ["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"];
 /** How long a browser may reuse a preflight's answer (Chromium caps it at 2 h). */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 

@@ -48,6 +48,11 @@ export function holdOperation(sku: string): string {
   return `hold:${sku}`;
 }
 
+/** The operation a change of one hold's quantity is keyed under: never a hold's, so it is no moved key (stock/shards). */
+export function changeOperation(holdId: string): string {
+  return `change:${holdId}`;
+}
+
 /** The shopper whose hold on `sku` a stored key was scoped to (scopedKey read back), or null for any other key. */
 export function holdKeyCustomer(scoped: string, sku: string): string | null {
   const parts = keyParts(scoped);

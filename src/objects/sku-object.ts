@@ -11,6 +11,7 @@ import { SKU_MIGRATIONS } from "../stock/schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "../stock/ledger";
 import { isShortage, type HoldInput } from "../stock/take-hold";
+import { unitsWanted, type HoldChange } from "../stock/change-hold";
 import { Escrow, type FenceAs, type Prior, type Role } from "../stock/shards/escrow";
 import type { ShardCount, StoredHold } from "../stock/shards/hold-routing";
 import type { Grant, ShardNews, Surrendered } from "../stock/shards/escrow-policy";
@@ -390,6 +391,34 @@ export class SkuObject extends DurableObject<Env> {
 
   async release(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
     return this.meter.measure("release", () => this.mutate(() => this.ledger.release(holdId, actor, Date.now())));
+  }
+
+  /**
+   * The owner changes a held hold's quantity (spec §3; stock/change-hold).
+   * Units are added only by the customer's home, under their usage in the
+   * SKU's other objects, and a shard short of them refills as for a new hold.
+   */
+  async changeHold(holdId: string, change: HoldChange, idem: IdempotencyKey | null): Promise<Replayable<Hold> & { freed?: true }> {
+    const role = this.schemaReady ? this.escrow.role() : null;
+    const before = role ? this.ledger.tables.hold(holdId)?.quantity : undefined;
+    const outcome = await this.changeHere(holdId, change, idem, role);
+    // Units came back (a decrease, a release): the route drops its location's cached sold-out verdict.
+    const freed = outcome.ok && !outcome.replayed && (outcome.value.status !== "held" || outcome.value.quantity < (before ?? 0));
+    return freed ? { ...outcome, freed: true } : outcome;
+  }
+
+  private async changeHere(holdId: string, change: HoldChange, idem: IdempotencyKey | null, role: Role | null): Promise<Replayable<Hold>> {
+    const home = role !== null && this.escrow.homeRefusal(role, change.customerId) === null;
+    const prior = role && home ? await this.escrow.priorOf(role, change.customerId, null) : null;
+    if (prior && "code" in prior) return prior;
+    const attempt = (shortage: "ask" | "final") =>
+      this.mutate(() => {
+        const now = this.escrow.role();
+        const away = now && this.escrow.homeRefusal(now, change.customerId);
+        return this.ledger.changeHold(holdId, change, idem, Date.now(), { shortage, prior: prior?.usage ?? {}, away });
+      });
+    if (role === null || (role.shard === null && role.span <= 1)) return attempt("final");
+    return this.escrow.reserveWithRefills(role, unitsWanted(this.ledger.tables, holdId, change.quantity), attempt);
   }
 
   /** A merchant voids a held hold (issue 10): the shopper's release, audited with the merchant and the reason. */

@@ -3,7 +3,7 @@ import { ProblemError } from "../domain/problems";
 import { callerOf, shopperOf, type Principal } from "../http/auth";
 import { router } from "../http/context";
 import { callerKey, idempotencyKey } from "../http/idempotency";
-import { holdOperation } from "../idempotency/keys";
+import { changeOperation, holdOperation } from "../idempotency/keys";
 import { sendOutcome } from "../http/outcome";
 import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
@@ -15,6 +15,12 @@ import { holdStub, placeOfHold } from "../stock/addressing";
 import { AdmissionHeaders, Hold, HoldId, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
 
 const HoldBody = z.strictObject({ quantity: z.number().int().min(1).max(10_000) }).openapi("HoldInput");
+
+const HoldChangeBody = z
+  .strictObject({
+    quantity: z.number().int().min(0).max(10_000).openapi({ description: "The quantity the hold should have; 0 releases it." }),
+  })
+  .openapi("HoldChangeInput");
 
 /** Either credential may call; declared once so the route types stay simple. */
 const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { merchant: [] }];
@@ -94,6 +100,41 @@ export const holdRoutes = router()
       const { sku, holdId } = c.req.valid("param");
       const actor = actorOf(callerOf(c));
       return sendOutcome(c, await callObject(c.env, () => stubOfHold(c.env, sku, holdId).getHold(holdId, actor)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/v1/skus/{sku}/holds/{holdId}",
+      operationId: "changeHold",
+      summary: "Change a held hold's quantity in place",
+      description:
+        "spec §3: a decrease gives units back at once; an increase takes only units available now and within the sale's limits " +
+        "(`409 insufficient_stock` with `available`, `409 limit_exceeded` with `remaining`, `429 rate_limited`; under a waiting room " +
+        "`403 admission_required`), else the hold is unchanged. Same id, price and expiry; `quantity: 0` releases it. " +
+        "A hold in a checkout is `409 hold_not_releasable`. Takes `Idempotency-Key`.",
+      security: [{ shopper: [] }],
+      request: { params: holdParams, headers: AdmissionHeaders, body: jsonBody(HoldChangeBody) },
+      responses: { 200: jsonResponse(Hold, "The hold as it is now"), ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 503) },
+    }),
+    async (c) => {
+      const principal = shopperOf(c);
+      const { customerId } = principal;
+      const { sku, holdId } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const stub = stubOfHold(c.env, sku, holdId);
+      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], principal, changeOperation(holdId), body);
+      // Only an increase needs the admission: the object refuses one without it, so a decrease never waits in line.
+      const queuedSale = await queuedSaleOf(c, sku);
+      const token = c.req.valid("header")["holdfast-admission"];
+      const admitted = queuedSale && token ? await requireAdmission(c.env, token, queuedSale, customerId, sku) : null;
+      const admission = admitted?.ok ? admitted.value : null;
+      const change = { customerId, quantity: body.quantity, admittedTo: admission ? [admission.s] : [] };
+      const outcome = await callObject(c.env, () => stub.changeHold(holdId, change, idem));
+      // Units came back: this location's cached sold-out state must not outlive them.
+      if (outcome.freed) purgeSku(c, sku);
+      else if (outcome.ok && !outcome.replayed && admission) reportAdmissionUsed(c, admission);
+      return sendOutcome(c, outcome, 200);
     },
   )
   .openapi(

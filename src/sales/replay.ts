@@ -118,6 +118,14 @@ export class SkuReplay {
         this.counted.set(hold.holdId, { customerId: hold.customerId, units: q });
         this.use(hold.customerId, q);
         return;
+      case "hold.changed": {
+        // A quantity changed in place (spec §3): the customer's usage moves by the difference.
+        const c = this.counted.get(hold.holdId);
+        if (!c) return;
+        this.counted.set(hold.holdId, { ...c, units: q });
+        this.use(c.customerId, q - c.units);
+        return;
+      }
       case "hold.committed":
         this.sold += q;
         if (ours) this.soldInSale += q;

@@ -41,7 +41,8 @@ export function holdStatesIn(events: ReadonlyArray<{ type: string; atMs: number;
 
 /**
  * Upserts for the per-customer hold index, to ride in the shipper's D1 batch.
- * A row moves forward only: a re-sent older batch never undoes a later state.
+ * A row moves forward only: a re-sent older batch never undoes a later stage,
+ * and within a stage (a quantity changed) the later update wins.
  */
 export function upsertCustomerHolds(db: DrizzleD1Database, rows: readonly CustomerHoldRow[]): Array<BatchItem<"sqlite">> {
   const statements: Array<BatchItem<"sqlite">> = [];
@@ -53,13 +54,15 @@ export function upsertCustomerHolds(db: DrizzleD1Database, rows: readonly Custom
         .onConflictDoUpdate({
           target: customerHolds.holdId,
           set: {
+            quantity: sql`excluded.quantity`,
             status: sql`excluded.status`,
             stage: sql`excluded.stage`,
             orderId: sql`excluded.order_id`,
             expiresAtMs: sql`excluded.expires_at_ms`,
             updatedAtMs: sql`excluded.updated_at_ms`,
           },
-          setWhere: sql`excluded.stage > ${customerHolds.stage}`,
+          // A held hold's quantity changes in place (spec §3): the later state of the same stage wins too.
+          setWhere: sql`excluded.stage > ${customerHolds.stage} OR (excluded.stage = ${customerHolds.stage} AND excluded.updated_at_ms >= ${customerHolds.updatedAtMs})`,
         }),
     );
   }

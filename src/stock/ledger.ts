@@ -10,6 +10,7 @@ import { earliestPendingTransferMs, REDELIVER_AFTER_MS } from "./shards/transfer
 import { snapshotOf } from "./catalog";
 import { SkuTables } from "./tables";
 import { takeHold, type HoldInput } from "./take-hold";
+import { changeQuantity, type ChangeContext, type HoldChange } from "./change-hold";
 import { REFUSAL_COUNTER_PREFIX } from "./stats";
 
 export type { IdempotencyKey, Replayable } from "../idempotency/rule";
@@ -115,17 +116,32 @@ export class SkuLedger {
    * `why` (a merchant's void: who and the reason) goes into the audit event.
    */
   release(holdId: string, actor: Actor, now_ms: number, why?: Record<string, string>): Outcome<Hold> {
-    return this.onHold(holdId, actor, now_ms, (row) => {
-      if (row.status === "held") return accept(this.endHold(row, "released", now_ms, why));
-      if (row.status === "released" || row.status === "expired") return accept(row);
-      return refuse(
-        "hold_not_releasable",
-        row.status === "checkout"
-          ? "The hold belongs to a checkout in progress; cancel the order instead."
-          : "The hold is committed to a paid order.",
-        { holdStatus: row.status },
+    return this.onHold(holdId, actor, now_ms, (row) => this.releaseRow(row, now_ms, why));
+  }
+
+  /**
+   * The owner sets a held hold's quantity in place (spec §3), under the key:
+   * 0 releases it, anything else is stock/change-hold's decision.
+   */
+  changeHold(holdId: string, change: HoldChange, idem: IdempotencyKey | null, now_ms: number, ctx: ChangeContext): Replayable<Hold> {
+    return this.idempotentTx(idem, now_ms, () => {
+      this.sweepOverdue(now_ms, LIMITS.sweep_holds_max);
+      return this.holdStep(holdId, { customerId: change.customerId }, now_ms, (row) =>
+        change.quantity === 0 ? this.releaseRow(row, now_ms) : changeQuantity(this.tables, row, change, now_ms, ctx),
       );
     });
+  }
+
+  private releaseRow(row: HoldRow, now_ms: number, why?: Record<string, string>): Outcome<HoldRow> {
+    if (row.status === "held") return accept(this.endHold(row, "released", now_ms, why));
+    if (row.status === "released" || row.status === "expired") return accept(row);
+    return refuse(
+      "hold_not_releasable",
+      row.status === "checkout"
+        ? "The hold belongs to a checkout in progress; cancel the order instead."
+        : "The hold is committed to a paid order.",
+      { holdStatus: row.status },
+    );
   }
 
   /** Seam for checkout: held -> checkout, its deadline extended to cover the payment window. */
@@ -309,16 +325,19 @@ export class SkuLedger {
 
   /** Finds the caller's hold, settles an overdue deadline, then applies `fn`, in one transaction. */
   private onHold(holdId: string, actor: Actor, now_ms: number, fn: (row: HoldRow) => Outcome<HoldRow>): Outcome<Hold> {
-    return this.tx(() => {
-      const found = this.tables.hold(holdId);
-      // Another shopper's hold is reported missing, not forbidden, so ids cannot be probed.
-      if (!found || (actor !== "merchant" && found.customer_id !== actor.customerId)) {
-        return refuse("not_found", "No such hold.");
-      }
-      const current = isLive(found.status) && found.expires_at_ms <= now_ms ? this.endHold(found, "expired", now_ms) : found;
-      const outcome = fn(current);
-      return outcome.ok ? accept(holdView(this.tables.requireSku().sku, outcome.value)) : outcome;
-    });
+    return this.tx(() => this.holdStep(holdId, actor, now_ms, fn));
+  }
+
+  /** onHold's step, inside a transaction the caller runs. */
+  private holdStep(holdId: string, actor: Actor, now_ms: number, fn: (row: HoldRow) => Outcome<HoldRow>): Outcome<Hold> {
+    const found = this.tables.hold(holdId);
+    // Another shopper's hold is reported missing, not forbidden, so ids cannot be probed.
+    if (!found || (actor !== "merchant" && found.customer_id !== actor.customerId)) {
+      return refuse("not_found", "No such hold.");
+    }
+    const current = isLive(found.status) && found.expires_at_ms <= now_ms ? this.endHold(found, "expired", now_ms) : found;
+    const outcome = fn(current);
+    return outcome.ok ? accept(holdView(this.tables.requireSku().sku, outcome.value)) : outcome;
   }
 
   private sweepOverdue(now_ms: number, max_holds: number): number {

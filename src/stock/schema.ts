@@ -450,4 +450,16 @@ ${HOLD_GUARD_TRIGGERS}
   DROP TABLE outbox;
   ALTER TABLE outbox_v13 RENAME TO outbox;
   `,
+  // Step 14: a held hold's quantity changes in place (spec §3, issue 23),
+  // so it is no longer immutable, and only a held hold may change. Its
+  // tallies and the customer's usage follow the difference in code, in the
+  // same statements' counts as a hold's start and end (tables.ts).
+  `
+  DROP TRIGGER holds_immutable;
+  CREATE TRIGGER holds_immutable BEFORE UPDATE OF customer_id, scope ON holds
+  BEGIN SELECT RAISE(ABORT, 'hold customer and scope are immutable'); END;
+  CREATE TRIGGER holds_quantity_guard BEFORE UPDATE OF quantity ON holds
+  WHEN OLD.status != 'held' OR NEW.status != 'held' OR NEW.quantity < 1
+  BEGIN SELECT RAISE(ABORT, 'only a held hold changes its quantity, to at least 1'); END;
+  `,
 ];

@@ -163,6 +163,17 @@ export class SkuTables {
     }
   }
 
+  /** A held hold's quantity, changed in place (spec §3); its units follow in the tally when the row really changed. */
+  changeQuantity(holdId: string, from: number, to: number): void {
+    const moved = this.sql.exec(
+      "UPDATE holds SET quantity = ? WHERE hold_id = ? AND status = 'held' AND quantity = ?",
+      to,
+      holdId,
+      from,
+    ).rowsWritten;
+    if (moved > 0) this.tally.live_units += to - from;
+  }
+
   /** committed -> returned (a refund's restock), counted when the row really moved. */
   returnHold(holdId: string, now_ms: number): void {
     const moved = this.sql.exec(

@@ -1,7 +1,6 @@
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Hold, SaleRule } from "../domain/types";
-import { checkCustomerLimit } from "./invariants";
-import { takeHoldToken } from "./hold-rate";
+import { checkSaleLimits, recordAdded } from "./sale-limits";
 import { resolveOffer, soldOut } from "./offer";
 import { holdView, levelsOf, priceOf, type HoldRow } from "./rows";
 import { newHoldId } from "./addressing";
@@ -29,7 +28,7 @@ export interface HoldInput {
  * a queued sale needs that sale's verified admission. Transient, so never
  * stored under the key: the retry that carries the admission takes the hold.
  */
-function admissionRefusal(rule: SaleRule, input: HoldInput): Refusal | null {
+export function admissionRefusal(rule: SaleRule, input: HoldInput): Refusal | null {
   if (!rule.queued || input.admittedTo?.includes(rule.saleId)) return null;
   return {
     ...refuse("admission_required", `This sale has a waiting room: join it with POST /v1/sales/${rule.saleId}/queue.`, {
@@ -88,34 +87,8 @@ function decide(
 
   const { quantity, customerId } = input;
   const rule = decision.offer.kind === "sale" ? decision.offer.rule : null;
-  let rateTokensLeft: number | null = null;
-  if (rule) {
-    const used = tables.usage(rule.saleId, customerId);
-    const elsewhere = prior[rule.saleId] ?? 0;
-    const remaining = Math.max(0, rule.perCustomerLimit - used.held - used.bought - elsewhere);
-    if (rule.maxPerOrder !== null && quantity > rule.maxPerOrder) {
-      return refuse("limit_exceeded", `At most ${rule.maxPerOrder} per order.`, {
-        remaining: Math.min(remaining, rule.maxPerOrder),
-        maxPerOrder: rule.maxPerOrder,
-      });
-    }
-    if (quantity > remaining) {
-      return refuse("limit_exceeded", `This sale allows ${rule.perCustomerLimit} per customer.`, {
-        remaining,
-        perCustomerLimit: rule.perCustomerLimit,
-      });
-    }
-    if (rule.holdsPerMinute !== null) {
-      const token = takeHoldToken({ tokens: used.rate_tokens, at_ms: used.rate_at_ms }, rule.holdsPerMinute, now_ms);
-      if (!token.ok) {
-        return refuse("rate_limited", `This sale allows ${rule.holdsPerMinute} holds per customer per minute.`, {
-          retryAfterSeconds: token.retryAfterSeconds,
-          holdsPerMinute: rule.holdsPerMinute,
-        });
-      }
-      rateTokensLeft = token.tokens;
-    }
-  }
+  const limits = rule ? checkSaleLimits(tables, rule, customerId, { orderUnits: quantity, units: quantity }, prior, now_ms) : null;
+  if (limits && !limits.ok) return limits;
   if (quantity > available) {
     return short(refuse("insufficient_stock", `Only ${available} units are available.`, { available }));
   }
@@ -141,11 +114,7 @@ function decide(
   tables.insertHold(row, fold ? { idem_key: idem.key, request_hash: idem.requestHash, reply: JSON.stringify(accept(hold)) } : null);
   kept.replyKept = fold;
   const after = tables.changeLevels("reserved = reserved + ?, updated_at_ms = ?", quantity, now_ms);
-  if (rule) {
-    const rate = rateTokensLeft === null ? null : { tokens: rateTokensLeft, at_ms: now_ms };
-    const used = tables.addUsage(rule.saleId, customerId, quantity, rate);
-    checkCustomerLimit(customerId, used.held + (prior[rule.saleId] ?? 0), used.bought, rule.perCustomerLimit);
-  }
+  if (rule && limits) recordAdded(tables, rule, customerId, limits, quantity, prior, now_ms);
   tables.emit("hold.created", now_ms, { hold, levels: levelsOf(after) });
   return accept(hold);
 }

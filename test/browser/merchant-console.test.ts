@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/secrets.ts";
 import { launchChromium } from "../support/node/chromium.ts";
-import { featuresOf, hold, merchant, paidOrder, type ConsoleFeatures } from "../support/node/console-api.ts";
+import { api, featuresOf, hold, merchant, paidOrder, shopperToken, type ConsoleFeatures } from "../support/node/console-api.ts";
 import { startWranglerDev, type DevServer } from "../support/node/wrangler-dev.ts";
 
 const SHOTS = path.join(import.meta.dirname, ".screenshots");
@@ -224,6 +224,28 @@ describe("the merchant console", () => {
         timeout: UI_TIMEOUT_MS,
       })
       .not.toBe("held");
+  });
+
+  it("shows a change of a hold's quantity in the hold's history", async (ctx) => {
+    if (!features.listHolds) ctx.skip();
+    // While the sale is live (limit 2): the shopper's cart takes one more unit in place.
+    const customer = `gus-${run}`;
+    const held = await hold(app.origin, customer, sku, 1);
+    expect(held.status).toBe(201);
+    const holdId = held.body.holdId as string;
+    const changed = await api(app.origin, "PATCH", `/v1/skus/${sku}/holds/${holdId}`, await shopperToken(customer), { quantity: 2 });
+    expect(changed.body).toMatchObject({ holdId, quantity: 2 });
+    // The audit log trails the object by about a second.
+    const audited = () => merchant(app.origin, "GET", `/v1/audit?stream=${encodeURIComponent(`sku:${sku}`)}&limit=200`);
+    await expect.poll(async () => JSON.stringify((await audited()).body), { timeout: 15_000 }).toContain("hold.changed");
+    await go(`#skus/${sku}`);
+    const row = page.locator(`tr:has-text("${holdId}")`);
+    await row.waitFor({ timeout: UI_TIMEOUT_MS });
+    await row.locator('button[data-action="history"]').click();
+    await expect
+      .poll(text(`[data-hold-history="${holdId}"] li[data-type="hold.changed"]`), { timeout: UI_TIMEOUT_MS })
+      .toContain("hold.changed · quantity 1 → 2");
+    expect(await text(`[data-hold-history="${holdId}"] li[data-type="hold.created"]`)()).toContain("quantity 1");
   });
 
   it("lists the sale and ends it now", async (ctx) => {

@@ -16,7 +16,7 @@ describe("service documents", () => {
         "/healthz",
       ]),
     );
-    expect(Object.keys(res.body.paths["/v1/skus/{sku}/holds/{holdId}"]).sort()).toEqual(["delete", "get"]);
+    expect(Object.keys(res.body.paths["/v1/skus/{sku}/holds/{holdId}"]).sort()).toEqual(["delete", "get", "patch"]);
     expect(res.body.components.securitySchemes).toHaveProperty("merchant");
     expect(res.body.components.securitySchemes).toHaveProperty("shopper");
   });

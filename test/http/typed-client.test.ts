@@ -1,7 +1,7 @@
 /**
  * The project's own end-to-end flow through @holdfast/client (the typed
  * client integrators use), with the Worker's fetch handler as its transport:
- * merchant setup, hold, checkout, paid order, the shopper's lists, and a
+ * merchant setup, hold, a change of its quantity, checkout, paid order, the shopper's lists, and a
  * typed refusal.
  */
 import { exports } from "cloudflare:workers";
@@ -35,8 +35,15 @@ describe("@holdfast/client against the Worker", () => {
     await unwrap(merchant.POST("/v1/skus/{sku}/adjustments", { params: { path: { sku } }, body: { delta: 5, reason: "received" } }));
 
     const alice = await shopper(unique("client-alice"));
-    const hold = await unwrap(alice.POST("/v1/skus/{sku}/holds", { params: { path: { sku } }, body: { quantity: 2 } }));
-    expect(hold).toMatchObject({ sku, quantity: 2, status: "held" });
+    const first3 = await unwrap(alice.POST("/v1/skus/{sku}/holds", { params: { path: { sku } }, body: { quantity: 3 } }));
+    // The cart changes its mind in place (spec §3): the same hold, one unit fewer.
+    const hold = await unwrap(
+      alice.PATCH("/v1/skus/{sku}/holds/{holdId}", {
+        params: { path: { sku, holdId: first3.holdId }, header: { "idempotency-key": unique("change") } },
+        body: { quantity: 2 },
+      }),
+    );
+    expect(hold).toMatchObject({ sku, holdId: first3.holdId, quantity: 2, status: "held", expiresAt: first3.expiresAt });
 
     const key = unique("checkout");
     const checkout = () =>

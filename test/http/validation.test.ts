@@ -532,7 +532,7 @@ describe("unknown routes and methods", () => {
     ["POST", "/v1/skus", "GET"],
     ["PATCH", "/v1/skus/some-sku", "GET, PUT"],
     ["GET", "/v1/checkout", "POST"],
-    ["PUT", "/v1/skus/some-sku/holds/hold_x", "DELETE, GET"],
+    ["PUT", "/v1/skus/some-sku/holds/hold_x", "DELETE, GET, PATCH"],
   ])("%s %s → 405 method_not_allowed with Allow: %s", async (method, path, allow) => {
     const res = await call(path, { method, auth: ADMIN });
     expectProblem(res, 405, "method_not_allowed");

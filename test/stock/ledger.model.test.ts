@@ -10,7 +10,7 @@ import { unique } from "../support/helpers";
 
 /**
  * Model-based test: random sequences of hold / release / checkout / commit /
- * return / adjust / time-advance / alarm run against the real ledger in a real Durable
+ * return / change of quantity / adjust / time-advance / alarm run against the real ledger in a real Durable
  * Object and against SkuModel, a plain in-memory model of spec §§2-3.
  * Every step must give the same verdict, and after every step the levels must
  * match and the ledger's full audit must pass.
@@ -31,6 +31,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("checkout" as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("commit" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("return" as const), pick: fc.nat() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant("change" as const), pick: fc.nat(), quantity: fc.integer({ min: 0, max: 5 }) }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant("adjust" as const), delta: fc.integer({ min: -6, max: 8 }).filter((d) => d !== 0) }),
@@ -74,6 +78,8 @@ describe("SKU ledger against a model", () => {
             }
             if (stock > 0) ledger.adjust({ delta: stock, reason: "received" }, null, t0);
             const holdIds: string[] = [];
+            /** Each hold's customer, by the index of holdIds: a change is the owner's. */
+            const owners: string[] = [];
 
             for (const [step, o] of ops.entries()) {
               const now = model.now;
@@ -84,6 +90,13 @@ describe("SKU ledger against a model", () => {
                 case "hold":
                   actual = ledger.reserve({ customerId: `c${o.customer}`, quantity: o.quantity }, null, now);
                   if (actual.ok) holdIds.push((actual.value as { holdId: string }).holdId);
+                  if (actual.ok) owners.push(`c${o.customer}`);
+                  break;
+                case "change":
+                  if (pick(o.pick)) {
+                    const change = { customerId: owners[o.pick % holdIds.length]!, quantity: o.quantity };
+                    actual = ledger.changeHold(pick(o.pick)!, change, null, now, { shortage: "final", prior: {}, away: null });
+                  }
                   break;
                 case "release":
                   if (pick(o.pick)) actual = ledger.release(pick(o.pick)!, "merchant", now);

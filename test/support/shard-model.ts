@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { shardOf } from "../../src/stock/addressing";
 
 /**
  * The model of a SKU split into stock shards (spec §§2, 3 and 8), for
@@ -16,6 +17,8 @@ export type ShardOp =
   | { kind: "commit"; pick: number }
   | { kind: "void"; pick: number }
   | { kind: "return"; pick: number }
+  /** The owner sets the hold's quantity in place (spec §3) on the object that owns it; 0 releases it. */
+  | { kind: "change"; pick: number; quantity: number }
   | { kind: "restock"; units: number }
   | { kind: "shrink"; units: number }
   | { kind: "shards"; shards: number }
@@ -93,6 +96,10 @@ export const shardOp: fc.Arbitrary<ShardOp> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("commit" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("void" as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("return" as const), pick: fc.nat() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant("change" as const), pick: fc.nat(), quantity: fc.integer({ min: 0, max: 4 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("restock" as const), units: fc.integer({ min: 1, max: 8 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("shrink" as const), units: fc.integer({ min: 1, max: 8 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("shards" as const), shards: fc.integer({ min: 1, max: MAX_MODEL_SHARDS }) }) },
@@ -198,6 +205,38 @@ export class ShardModel {
   /** Whether the sale refuses this customer `quantity` more units. */
   overLimit(customer: string, quantity: number): boolean {
     return this.sale !== null && (quantity > this.sale.maxPerOrder || quantity > this.sale.limit - this.usage(customer));
+  }
+
+  /**
+   * A change of `h` to `quantity` (SkuLedger.changeHold's order): the verdict
+   * of one that adds no units (applied), or null for an increase, which
+   * `expectIncrease` judges and `grow` applies once granted.
+   */
+  change(h: ModelHold, quantity: number): string | null {
+    if (quantity === 0) return this.transition("release", h, "");
+    if (h.status === "released" || h.status === "expired") return "hold_expired";
+    if (h.status !== "held") return "hold_not_releasable";
+    if (quantity > h.quantity) return null;
+    h.quantity = quantity;
+    return "ok:held";
+  }
+
+  /**
+   * What an increase may answer: only the customer's home adds units (a hold
+   * left where a change of the count moved them from says there is none),
+   * then the sale's limits, then the stock, with units in flight counted either way.
+   */
+  expectIncrease(h: ModelHold, quantity: number, inFlight: number): HoldExpectation {
+    const home = this.shards <= 1 ? null : shardOf(h.customer, this.shards);
+    if (h.shard !== home) return { strict: "stock", alsoAllowed: [] };
+    const added = quantity - h.quantity;
+    if (this.sale && (quantity > this.sale.maxPerOrder || added > this.sale.limit - this.usage(h.customer))) {
+      return { strict: "limit_exceeded", alsoAllowed: [] };
+    }
+    const verdict = (units: number): "ok" | "stock" => (added > units ? "stock" : "ok");
+    const strict = verdict(this.free - inFlight);
+    const landed = verdict(this.free);
+    return { strict, alsoAllowed: landed === strict ? [] : [landed] };
   }
 
   addHold(h: ModelHold): void {

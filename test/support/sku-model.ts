@@ -7,6 +7,8 @@ export type Op =
   | { kind: "checkout"; pick: number }
   | { kind: "commit"; pick: number }
   | { kind: "return"; pick: number }
+  /** The owner sets the hold's quantity in place (spec §3); 0 releases it. */
+  | { kind: "change"; pick: number; quantity: number }
   | { kind: "adjust"; delta: number }
   | { kind: "advance"; ms: number }
   | { kind: "alarm" };
@@ -85,6 +87,9 @@ export class SkuModel {
       }
       case "hold":
         return this.hold(`c${op.customer}`, op.quantity, holdIds.length);
+      case "change":
+        if (holdIds.length === 0) return null;
+        return this.change(this.holds.get(this.order[op.pick % holdIds.length]!)!, op.quantity);
       default: {
         if (holdIds.length === 0) return null;
         const id = this.order[op.pick % holdIds.length]!;
@@ -97,19 +102,35 @@ export class SkuModel {
     this.sweep();
     const { available } = this.levels();
     if (available <= 0) return "sold_out";
-    if (this.sale) {
-      let used = 0;
-      for (const h of this.holds.values()) {
-        if (h.customer === customer && (live(h) || h.status === "committed")) used += h.quantity;
-      }
-      if (quantity > this.sale.maxPerOrder || quantity > this.sale.limit - used) return "limit_exceeded";
-    }
+    if (this.sale && (quantity > this.sale.maxPerOrder || quantity > this.sale.limit - this.used(customer))) return "limit_exceeded";
     if (quantity > available) return "insufficient_stock";
     const id = `h${index}`;
     const seconds = this.sale?.holdSeconds ?? DEFAULT_HOLD_SECONDS;
     this.holds.set(id, { customer, quantity, status: "held", expiresAt: this.now + seconds * 1000, orderId: null });
     this.order.push(id);
     return "ok:held";
+  }
+
+  /** A held hold's new quantity: units added are a new hold's (the sale's limits, then the stock); 0 releases. */
+  private change(h: ModelHold, quantity: number): string {
+    this.sweep();
+    if (quantity === 0) return this.transition("release", h, "");
+    if (h.status === "released" || h.status === "expired") return "hold_expired";
+    if (h.status !== "held") return "hold_not_releasable";
+    const added = quantity - h.quantity;
+    if (added > 0) {
+      if (this.sale && (quantity > this.sale.maxPerOrder || added > this.sale.limit - this.used(h.customer))) return "limit_exceeded";
+      if (added > this.levels().available) return "insufficient_stock";
+    }
+    h.quantity = quantity;
+    return "ok:held";
+  }
+
+  /** Units the customer holds or bought. */
+  private used(customer: string): number {
+    let used = 0;
+    for (const h of this.holds.values()) if (h.customer === customer && (live(h) || h.status === "committed")) used += h.quantity;
+    return used;
   }
 
   private transition(kind: "release" | "checkout" | "commit" | "return", h: ModelHold, orderId: string): string {

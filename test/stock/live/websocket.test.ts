@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LiveLevels } from "../../../src/domain/live";
 import type { LiveAttachment } from "../../../src/stock/live/push";
 import { objectName, shardOf } from "../../../src/stock/addressing";
-import { ADMIN, call, createSku, expectProblem, hold, putSale, restock, sleep, unique } from "../../support/helpers";
+import { ADMIN, call, createSku, expectProblem, hold, putSale, restock, shopperToken, sleep, unique } from "../../support/helpers";
 
 /**
  * Live stock push (spec §10): `GET /v1/skus/{sku}/live` upgrades to a
@@ -65,6 +65,21 @@ describe("live stock push", () => {
     expect(first).toMatchObject({ type: "levels", sku, available: 5, status: "live" });
     expect(Object.keys(first).sort()).toEqual(["at", "available", "listPrice", "price", "sku", "status", "type"]);
     expect((await hold(sku, unique("c"), 2)).status).toBe(201);
+    expect(await live.until((m) => m.available === 3)).toMatchObject({ sku, status: "live" });
+    live.ws.close(1000);
+  });
+
+  it("pushes a hold's change of quantity in place, both ways (spec §3)", async () => {
+    const sku = await createSku({ stock: 5 });
+    const live = await connect(sku);
+    const customer = unique("c");
+    const h = (await hold(sku, customer, 1)).body;
+    await live.until((m) => m.available === 4);
+    const change = async (quantity: number) =>
+      call(`/v1/skus/${sku}/holds/${h.holdId}`, { method: "PATCH", auth: await shopperToken(customer), body: { quantity } });
+    expect((await change(5)).status).toBe(200);
+    expect(await live.until((m) => m.available === 0)).toMatchObject({ sku, status: "sold_out" });
+    expect((await change(2)).status).toBe(200);
     expect(await live.until((m) => m.available === 3)).toMatchObject({ sku, status: "live" });
     live.ws.close(1000);
   });

@@ -13,7 +13,8 @@ import { CUSTOMERS, live, MAX_MODEL_SHARDS, ShardModel, shardOp, type ModelHold,
 
 /**
  * Model-based test of stock shards (spec §8, issue 8 item 6): random
- * sequences of hold, release, expire, checkout, commit, void, return, restock,
+ * sequences of hold, release, expire, checkout, commit, void, return, change
+ * of a hold's quantity, restock,
  * shrink, change of `shards`, transfers cut short by a crash between their
  * phases, re-delivery by the alarms and restarts of one object, run against a
  * real sharded SKU (a pool and its shard objects) and against ShardModel.
@@ -181,6 +182,8 @@ async function apply(run: Run, op: ShardOp, context: string): Promise<void> {
       expect(verdict(actual), context).toBe(model.transition(op.kind, h, orderId));
       return;
     }
+    case "change":
+      return change(run, op, context);
     case "expire": {
       const h = model.pick(op.pick);
       if (!h || !live(h)) return;
@@ -327,6 +330,38 @@ async function hold(run: Run, customer: string, quantity: number, context: strin
     status: "held",
   });
   model.addHold({ id: h.holdId, customer, quantity, status: "held", orderId: null, shard });
+}
+
+/**
+ * The owner changes a hold's quantity on the object that owns it (spec §3).
+ * A release or a decrease is a plain transition; an increase is judged as a
+ * hold of the units added, and a refusal for stock that only the sold-out
+ * bound excuses must become a grant once the bound has passed.
+ */
+async function change(run: Run, op: Extract<ShardOp, { kind: "change" }>, context: string): Promise<void> {
+  const { model } = run;
+  const h = model.pick(op.pick);
+  if (!h) return;
+  const ask = () => holdStub(env, h.id).changeHold(h.id, { customerId: h.customer, quantity: op.quantity }, null);
+  const expected = model.expectIncrease(h, op.quantity, run.inFlight);
+  const settled = model.change(h, op.quantity);
+  if (settled !== null) {
+    expect(verdict(await ask()), context).toBe(settled);
+    return;
+  }
+  const allowed = [expected.strict, ...expected.alsoAllowed];
+  let outcome = await ask();
+  if (kindOf(outcome) === "stock" && !allowed.includes("stock") && Date.now() - run.freedAtMs < BOUND_WAIT_MS) {
+    run.boundWaits += 1;
+    await sleep(BOUND_WAIT_MS);
+    context += `\n(first answer ${JSON.stringify(outcome)}, retried after the sold-out bound)`;
+    outcome = await ask();
+  }
+  const facts = `${context}\nchange of ${h.id} (${h.quantity} for ${h.customer} on ${h.shard ?? "pool"}) to ${op.quantity} answered ${JSON.stringify(outcome)}; model: ${model.free} free, ${run.inFlight} in flight, usage ${model.usage(h.customer)}, shards ${model.shards}`;
+  expect(allowed, facts).toContain(kindOf(outcome));
+  if (!outcome.ok) return;
+  expect({ quantity: outcome.value.quantity, status: outcome.value.status }, facts).toEqual({ quantity: op.quantity, status: "held" });
+  h.quantity = op.quantity;
 }
 
 /** Moves the hold's deadline into the past on the object that owns it, then runs that object's alarm. */
