@@ -147,7 +147,7 @@ export function decodeArchiveCursor(cursor: string): ArchivePosition | null {
  * by checkpoint, not by stream.
  */
 export async function verifyLog(
-  env: VerifyEnv & Pick<Env, "AUDIT_ARCHIVE">,
+  env: VerifyEnv & Pick<Env, "AUDIT_ARCHIVE" | "AUDIT_SIGNING_KEY">,
   opts: { stream?: string | undefined; cursor: VerifyCursor | null },
 ): Promise<VerifyResult> {
   const { stream, cursor } = opts;
