@@ -8,6 +8,7 @@ import {
   type ArchivedEvent,
   type ArchivedPart,
 } from "./archive-format";
+import { signedBy, signingKey } from "./checkpoint";
 import { verifyChains, type BadEvent, type VerifyEnv, type VerifyPosition, type VerifyResult } from "./verify";
 
 /** Bounds of one request's walk of the archive (every loop has one). */
@@ -38,7 +39,12 @@ type Row = { stream: string; seq: number; type: string; at_ms: number; data: str
  * someone who could write D1, however consistently the hashes were redone.
  * Walks the archived checkpoints in seq order, one bounded page at a time.
  */
-export async function verifyArchive(env: Pick<Env, "DB" | "AUDIT_ARCHIVE">, from: ArchivePosition | null): Promise<ArchiveCheck> {
+export async function verifyArchive(
+  env: Pick<Env, "DB" | "AUDIT_ARCHIVE"> & { AUDIT_SIGNING_KEY?: string | undefined },
+  from: ArchivePosition | null,
+): Promise<ArchiveCheck> {
+  // Checkpoints signed by an earlier key (before a rotation) are left to the standalone verifier, which is given every key.
+  const key = await signingKey(env);
   const start = from ?? { seq: 1, part: 0 };
   let budget: number = ARCHIVE_VERIFY.objects_per_request;
   let checkpoints = 0;
@@ -60,6 +66,9 @@ export async function verifyArchive(env: Pick<Env, "DB" | "AUDIT_ARCHIVE">, from
       budget -= 1;
       if (!manifest || manifest.checkpoint?.body?.seq !== seq)
         return archiveBroken(checkpoints, events, object.key, seq, "is not a checkpoint of this archive");
+      if (key && manifest.checkpoint.body.keyId === key.keyId && !(await signedBy(key.publicKey, manifest.checkpoint))) {
+        return archiveBroken(checkpoints, events, object.key, seq, "is not signed by holdfast's key: it was forged or altered");
+      }
       checkpoints += 1;
       for (; part < manifest.parts; part++) {
         if (budget <= 0) return { ok: false, checkpoints, events, complete: false, next: { seq, part } };
@@ -138,7 +147,7 @@ export function decodeArchiveCursor(cursor: string): ArchivePosition | null {
  * by checkpoint, not by stream.
  */
 export async function verifyLog(
-  env: VerifyEnv & Pick<Env, "AUDIT_ARCHIVE">,
+  env: VerifyEnv & Pick<Env, "AUDIT_ARCHIVE" | "AUDIT_SIGNING_KEY">,
   opts: { stream?: string | undefined; cursor: VerifyCursor | null },
 ): Promise<VerifyResult> {
   const { stream, cursor } = opts;

@@ -1,5 +1,5 @@
 import { canonicalJson, sha256Hex } from "../domain/canonical-json";
-import { toBase64url } from "../platform/base64url";
+import { fromBase64url, toBase64url } from "../platform/base64url";
 import type { CheckpointBody, SignedCheckpoint, StreamHead } from "./checkpoint-types";
 import { headLeafText, leafHash, merkleRoot } from "./merkle";
 
@@ -79,4 +79,12 @@ export async function signCheckpoint(key: SigningKey, heads: readonly StreamHead
   };
   const sig = await crypto.subtle.sign({ name: "Ed25519" }, key.key, new TextEncoder().encode(canonicalJson(body)));
   return { body, signature: toBase64url(new Uint8Array(sig)) };
+}
+
+/** Whether `checkpoint` was signed by the key whose raw public key (base64url) is `publicKey`. */
+export async function signedBy(publicKey: string, checkpoint: SignedCheckpoint): Promise<boolean> {
+  const signature = fromBase64url(checkpoint.signature);
+  if (!signature) return false;
+  const key = await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: publicKey }, { name: "Ed25519" }, false, ["verify"]);
+  return crypto.subtle.verify({ name: "Ed25519" }, key, signature, new TextEncoder().encode(canonicalJson(checkpoint.body)));
 }

@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { ARCHIVE, checkpointKey, partKey, type ArchivedCheckpoint, type ArchivedPart } from "../../src/audit/archive-format";
 import { putOnce } from "../../src/audit/archive";
+import { encodeArchiveCursor } from "../../src/audit/archive-verify";
 import { checkArchive, checkExportAgainst, type ArchiveReader } from "../../scripts/audit-verify/archive.ts";
 import { checkExport } from "../../scripts/audit-verify/check.ts";
 import { eventHash } from "../../src/audit/chain";
@@ -157,15 +158,24 @@ describe("the archive's writes", () => {
     expect(await putOnce(env.AUDIT_ARCHIVE, key, "second")).toBe("conflict");
     expect(await (await env.AUDIT_ARCHIVE.get(key))!.text()).toBe("first");
 
-    // Someone with the bucket's keys wrote the next checkpoint's object first.
+    // Someone with the bucket's keys wrote the next checkpoint's object first: the last one, with more events than it signed.
     const sku = await createSku({ stock: 1 });
     await flushOutbox(sku);
-    const next = (await latestCheckpoint()).body.seq + 1;
-    await env.AUDIT_ARCHIVE.put(checkpointKey(next), "planted");
+    const last = await latestCheckpoint();
+    const next = last.body.seq + 1;
+    const planted = JSON.stringify({
+      ...(await archived<ArchivedCheckpoint>(checkpointKey(last.body.seq))),
+      checkpoint: { body: { ...last.body, seq: next, events: last.body.events + 1 }, signature: last.signature },
+    });
+    await env.AUDIT_ARCHIVE.put(checkpointKey(next), planted);
     const stub = checkpointsStub(env);
     expect((await stub.makeCheckpoint(Date.now()))!.body.seq).toBe(next);
     const run = await stub.archiveCheckpoints(Date.now());
     expect(run.conflicts).toEqual([checkpointKey(next)]);
-    expect(await (await env.AUDIT_ARCHIVE.get(checkpointKey(next)))!.text()).toBe("planted");
+    expect(await (await env.AUDIT_ARCHIVE.get(checkpointKey(next)))!.text()).toBe(planted);
+    // verify names it: its signature is not holdfast's.
+    const res = await verify("?cursor=" + encodeArchiveCursor({ seq: next, part: 0 }));
+    expect(res).toMatchObject({ ok: false, firstBadEvent: { stream: `archive:${checkpointKey(next)}`, seq: next } });
+    expect(res.firstBadEvent.reason).toMatch(/not signed by holdfast's key/);
   });
 });
