@@ -189,6 +189,8 @@ export function buildSummary(
     direct_p99_ms: round(direct.summary.p99Ms),
     direct_vs_noop: round(direct.summary.rps / noop.summary.rps, 3),
     reserve_vs_direct: round(reserve.summary.rps / direct.summary.rps, 3),
+    direct_vs_write: round(direct.summary.rps / write.summary.rps, 3),
+    direct_vs_write_by_cpu: cpuRatio(write, direct),
     p99_1k_ms: round(s.small.summary.p99Ms),
     p99_50k_ms: round(s.big.summary.p99Ms),
     live_holds_small: s.small.liveHolds,
@@ -315,6 +317,20 @@ export function buildSummary(
     durations_s: Object.fromEntries(Object.entries(durations).map(([k, v]) => [k, round(v, 1)])),
     config,
   };
+}
+
+/** Phase 1 alone (`--compare`): the four kinds and the ratios the issue targets. */
+export function compareSummary(c: CompareResult): Record<string, number | null> {
+  const { reserve, noop, write, direct } = c.kinds;
+  const out: Record<string, number | null> = {};
+  for (const [name, k] of Object.entries(c.kinds)) {
+    out[`${name}_rps`] = round(k.summary.rps, 1);
+    out[`${name}_runtime_cpu_us`] = k.cost.runtimeCpuUs === null ? null : round(k.cost.runtimeCpuUs, 0);
+  }
+  out.reserve_vs_noop = round(reserve.summary.rps / noop.summary.rps, 3);
+  out.direct_vs_write = round(direct.summary.rps / write.summary.rps, 3);
+  out.direct_vs_write_by_cpu = cpuRatio(write, direct);
+  return out;
 }
 
 /** How many `of` requests the runtime's CPU affords per `base` request: base cost / this cost. */

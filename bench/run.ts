@@ -20,12 +20,12 @@
 import { bundleBenchWorker } from "./build.ts";
 import { runCheckouts } from "./checkout.ts";
 import { MerchantApi } from "./client.ts";
-import { compareWithCeiling } from "./compare.ts";
+import { compareWithCeiling, type CompareResult } from "./compare.ts";
 import { BENCH_VARS, RATE_LIMITER_MODE, readConfig, readDevSecrets } from "./config.ts";
 import type { BenchContext } from "./context.ts";
 import { compareEdge } from "./edge.ts";
 import { checkOversell } from "./oversell.ts";
-import { buildSummary, renderTable, type Durations } from "./report.ts";
+import { buildSummary, compareSummary, renderTable, type Durations } from "./report.ts";
 import { findRuntimePids } from "./resources.ts";
 import { startRuntime, type Runtime } from "./runtime.ts";
 import { compareHoldCounts } from "./scaling.ts";
@@ -61,7 +61,7 @@ const SKUS = {
 const QUEUED_SALE = "bench-queued-sale";
 
 /** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room. */
-type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost";
+type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost" | "compare";
 
 function readMode(args: readonly string[]): Mode {
   const known: Record<string, Mode> = {
@@ -70,13 +70,15 @@ function readMode(args: readonly string[]): Mode {
     "--live": "live",
     "--queue": "queue",
     "--cost": "cost",
+    "--compare": "compare",
   };
   const modes = args.map((a) => {
     const mode = known[a];
-    if (!mode) throw new Error(`unknown argument ${a}; use --simulate, --shards, --live, --queue or --cost (or none for every phase)`);
+    if (!mode)
+      throw new Error(`unknown argument ${a}; use --simulate, --shards, --live, --queue, --cost or --compare (or none for every phase)`);
     return mode;
   });
-  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live, --queue and --cost are separate runs; pass one");
+  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live, --queue, --cost and --compare are separate runs; pass one");
   return modes[0] ?? "full";
 }
 
@@ -161,6 +163,14 @@ async function main(): Promise<number> {
       if (queue) lap("queue");
       const cost = mode === "cost" ? await costPhase(ctx) : null;
       if (cost) lap("cost");
+      let compare: CompareResult | null = null;
+      if (mode === "compare") {
+        await ctx.api.createSku(SKUS.hot);
+        await ctx.api.restock(SKUS.hot, HOT_STOCK);
+        progress(`phase 1 alone: reserve vs no-op, one write and direct, ${cfg.rounds} rounds of ${cfg.seconds} s per kind`);
+        compare = await compareWithCeiling(ctx, SKUS.hot);
+        lap("compare");
+      }
       durations.total = elapsed();
       await runtime.mf.dispose();
       runtime = null;
@@ -179,6 +189,7 @@ async function main(): Promise<number> {
         ...(live ? { ...liveSummary(live), targets_met: liveTargetsMet(live) } : {}),
         ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
         ...(cost ? costSummary(cost) : {}),
+        ...(compare ? compareSummary(compare) : {}),
         durations_s: roundedDurations(durations),
         config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
       };
