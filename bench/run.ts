@@ -57,6 +57,7 @@ const SKUS = {
   queued: "bench-queued",
   cost: "bench-cost",
   costExpiry: "bench-cost-expiry",
+  costSale: "bench-cost-sale",
 } as const;
 const QUEUED_SALE = "bench-queued-sale";
 
@@ -319,7 +320,7 @@ async function main(): Promise<number> {
 /** Phase 10: rows, D1 rows and queue messages per operation, priced (bench/costs.ts). */
 async function costPhase(ctx: BenchContext): Promise<CostResult> {
   ctx.progress(`phase 10: cost per operation, ${ctx.cfg.costHolds} keyed holds and ${ctx.cfg.costOrders} whole orders, one at a time`);
-  return measureCosts(ctx, { main: SKUS.cost, expiry: SKUS.costExpiry }, ctx.cfg.costHolds, ctx.cfg.costOrders);
+  return measureCosts(ctx, { main: SKUS.cost, expiry: SKUS.costExpiry, sale: SKUS.costSale }, ctx.cfg.costHolds, ctx.cfg.costOrders);
 }
 
 /** Phase 6: holds on a sharded vs an unsharded SKU, and stampedes on a sharded SKU. */
