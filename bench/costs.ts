@@ -6,7 +6,7 @@
  * messages come from the bench worker's counted env (bench/platform-meter.ts).
  */
 import type { BenchContext } from "./context.ts";
-import type { Shopper } from "./tokens.ts";
+import { makeCustomers, type Shopper } from "./tokens.ts";
 
 /** Cloudflare's published list prices (Workers Paid, beyond the included usage), USD; checked 2026-12-06. */
 export const PRICES = {
@@ -74,9 +74,22 @@ async function waitFor(ctx: BenchContext, auth: string, orderId: string, status:
 /** Outbox events ship from the alarm within about a second; the meter is read once they have. */
 const SETTLE_MS = 2_500;
 
+/** Creates a SKU with a sale on it now (holds live `holdSeconds`), stocked with `units`. */
+async function saleSku(ctx: BenchContext, sku: string, units: number, holdSeconds: number): Promise<void> {
+  await ctx.api.createSku(sku);
+  await ctx.api.restock(sku, units);
+  const now = Date.now();
+  await ctx.api.createSale(`${sku}-sale`, {
+    name: `Bench ${sku}`,
+    startsAt: new Date(now - 60_000).toISOString(),
+    endsAt: new Date(now + 3_600_000).toISOString(),
+    items: [{ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 10, holdSeconds }],
+  });
+}
+
 export async function measureCosts(
   ctx: BenchContext,
-  skus: { main: string; expiry: string },
+  skus: { main: string; expiry: string; sale: string },
   holds: number,
   orders: number,
 ): Promise<CostResult> {
@@ -118,23 +131,19 @@ export async function measureCosts(
   }
   await sleep(SETTLE_MS);
   const m3 = await meter(ctx);
+  // Read now: the counters live in the object's memory, and an object left idle may be evicted.
+  const main = await costsOf(ctx, skus.main);
+
+  // Holds under a sale, as a crowd takes them: each a customer new to the SKU (a usage row each).
+  const crowd = makeCustomers(Math.min(holds, 100), ctx.shopperSecret, "bench-cost-crowd-");
+  await saleSku(ctx, skus.sale, crowd.length, 600);
+  for (const c of crowd) await expectStatus(ctx, 201, `/v1/skus/${skus.sale}/holds`, post(c.authorization, { quantity: 1 }));
+  const sale = await costsOf(ctx, skus.sale);
 
   // Expiry: holds under a sale that keeps them one second; the alarm expires them.
-  await ctx.api.createSku(skus.expiry);
-  await ctx.api.restock(skus.expiry, 1000);
-  const now = Date.now();
-  await ctx.api.createSale(`${skus.expiry}-sale`, {
-    name: "Bench expiry",
-    startsAt: new Date(now - 60_000).toISOString(),
-    endsAt: new Date(now + 3_600_000).toISOString(),
-    items: [{ sku: skus.expiry, price: { amount: 500, currency: "usd" }, perCustomerLimit: 1000, holdSeconds: 1 }],
-  });
-  for (let i = 0; i < Math.min(holds, 100); i++) {
-    await expectStatus(ctx, 201, `/v1/skus/${skus.expiry}/holds`, post(shopper(i).authorization, { quantity: 1 }));
-  }
+  await saleSku(ctx, skus.expiry, 1000, 1);
+  for (const c of crowd) await expectStatus(ctx, 201, `/v1/skus/${skus.expiry}/holds`, post(c.authorization, { quantity: 1 }));
   await sleep(SETTLE_MS + 1_000);
-
-  const main = await costsOf(ctx, skus.main);
   const expiry = await costsOf(ctx, skus.expiry);
   const ops: CostResult["ops"] = {};
   const put = (name: string, c: OpCost | undefined) => {
@@ -142,7 +151,7 @@ export async function measureCosts(
   };
   for (const [op, c] of Object.entries(main)) put(op, c);
   put("expire", expiry.expire);
-  put("hold_under_sale", expiry.hold);
+  put("hold_under_sale", sale.hold);
 
   const hold = ops.hold ?? { rows_read: 0, rows_written: 0 };
   const d1PerHold = (m1.d1_rows_written - m0.d1_rows_written) / holds;

@@ -185,6 +185,8 @@ export function buildSummary(
     direct_p99_ms: round(direct.summary.p99Ms),
     direct_vs_noop: round(direct.summary.rps / noop.summary.rps, 3),
     reserve_vs_direct: round(reserve.summary.rps / direct.summary.rps, 3),
+    direct_vs_write: round(direct.summary.rps / write.summary.rps, 3),
+    direct_vs_write_by_cpu: cpuRatio(write, direct),
     p99_1k_ms: round(s.small.summary.p99Ms),
     p99_50k_ms: round(s.big.summary.p99Ms),
     live_holds_small: s.small.liveHolds,
@@ -325,7 +327,7 @@ function costOf(k: KindResult) {
   };
 }
 
-/** The summary line of `--holds`: each kind's rate, p99 and cost per request. */
+/** Each kind of phase 1 (`--compare`): its rate, p99 and cost per request, and a change against a new hold. */
 export function holdKindsSummary(c: CompareResult) {
   const of = (k: KindResult) => ({ rps: round(k.summary.rps, 1), p99_ms: round(k.summary.p99Ms), ...costOf(k) });
   return {
@@ -333,6 +335,20 @@ export function holdKindsSummary(c: CompareResult) {
     change_vs_reserve_rps: round(c.kinds.change.summary.rps / c.kinds.reserve.summary.rps, 3),
     non_2xx: { reserve: nonSuccess(c.kinds.reserve), change: changeNonSuccess(c.kinds.change) },
   };
+}
+
+/** Phase 1 alone (`--compare`): the four kinds and the ratios the issue targets. */
+export function compareSummary(c: CompareResult): Record<string, number | null> {
+  const { reserve, noop, write, direct } = c.kinds;
+  const out: Record<string, number | null> = {};
+  for (const [name, k] of Object.entries(c.kinds)) {
+    out[`${name}_rps`] = round(k.summary.rps, 1);
+    out[`${name}_runtime_cpu_us`] = k.cost.runtimeCpuUs === null ? null : round(k.cost.runtimeCpuUs, 0);
+  }
+  out.reserve_vs_noop = round(reserve.summary.rps / noop.summary.rps, 3);
+  out.direct_vs_write = round(direct.summary.rps / write.summary.rps, 3);
+  out.direct_vs_write_by_cpu = cpuRatio(write, direct);
+  return out;
 }
 
 /** How many `of` requests the runtime's CPU affords per `base` request: base cost / this cost. */
@@ -351,7 +367,7 @@ export function changeNonSuccess(k: KindResult): number {
   return otherThan(k.summary.statuses, 200) - (k.summary.statuses[201] ?? 0);
 }
 
-/** Phase 1 alone (`--holds`): a new hold and a change of one, beside the ceiling and the probes. */
+/** Phase 1 alone (`--compare`): a new hold and a change of one, beside the ceiling and the probes. */
 export function renderHoldKinds(c: CompareResult): string {
   return tabulate([
     ROW_HEADER,

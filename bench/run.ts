@@ -25,7 +25,7 @@ import { BENCH_VARS, RATE_LIMITER_MODE, readConfig, readDevSecrets } from "./con
 import type { BenchContext } from "./context.ts";
 import { compareEdge } from "./edge.ts";
 import { checkOversell } from "./oversell.ts";
-import { buildSummary, holdKindsSummary, renderHoldKinds, renderTable, type Durations } from "./report.ts";
+import { buildSummary, compareSummary, holdKindsSummary, renderHoldKinds, renderTable, type Durations } from "./report.ts";
 import { findRuntimePids } from "./resources.ts";
 import { startRuntime, type Runtime } from "./runtime.ts";
 import { compareHoldCounts } from "./scaling.ts";
@@ -57,11 +57,12 @@ const SKUS = {
   queued: "bench-queued",
   cost: "bench-cost",
   costExpiry: "bench-cost-expiry",
+  costSale: "bench-cost-sale",
 } as const;
 const QUEUED_SALE = "bench-queued-sale";
 
-/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room; cost: rows and prices per operation; holds: phase 1 alone. */
-type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost" | "holds";
+/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room; cost: rows and prices per operation; compare: phase 1 alone. */
+type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost" | "compare";
 
 function readMode(args: readonly string[]): Mode {
   const known: Record<string, Mode> = {
@@ -70,15 +71,15 @@ function readMode(args: readonly string[]): Mode {
     "--live": "live",
     "--queue": "queue",
     "--cost": "cost",
-    "--holds": "holds",
+    "--compare": "compare",
   };
   const modes = args.map((a) => {
     const mode = known[a];
     if (!mode)
-      throw new Error(`unknown argument ${a}; use --simulate, --shards, --live, --queue, --cost or --holds (or none for every phase)`);
+      throw new Error(`unknown argument ${a}; use --simulate, --shards, --live, --queue, --cost or --compare (or none for every phase)`);
     return mode;
   });
-  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live, --queue, --cost and --holds are separate runs; pass one");
+  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live, --queue, --cost and --compare are separate runs; pass one");
   return modes[0] ?? "full";
 }
 
@@ -163,8 +164,8 @@ async function main(): Promise<number> {
       if (queue) lap("queue");
       const cost = mode === "cost" ? await costPhase(ctx) : null;
       if (cost) lap("cost");
-      const holds = mode === "holds" ? await holdsPhase(ctx) : null;
-      if (holds) lap("compare");
+      const compare = mode === "compare" ? await comparePhase(ctx) : null;
+      if (compare) lap("compare");
       durations.total = elapsed();
       await runtime.mf.dispose();
       runtime = null;
@@ -174,7 +175,7 @@ async function main(): Promise<number> {
         live && renderLive(live),
         queue && renderQueue(queue),
         cost && renderCosts(cost),
-        holds && renderHoldKinds(holds),
+        compare && renderHoldKinds(compare),
       ];
       const summary = {
         ...(shards
@@ -184,7 +185,7 @@ async function main(): Promise<number> {
         ...(live ? { ...liveSummary(live), targets_met: liveTargetsMet(live) } : {}),
         ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
         ...(cost ? costSummary(cost) : {}),
-        ...(holds ? holdKindsSummary(holds) : {}),
+        ...(compare ? { ...compareSummary(compare), ...holdKindsSummary(compare) } : {}),
         durations_s: roundedDurations(durations),
         config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
       };
@@ -316,11 +317,11 @@ async function main(): Promise<number> {
 /** Phase 10: rows, D1 rows and queue messages per operation, priced (bench/costs.ts). */
 async function costPhase(ctx: BenchContext): Promise<CostResult> {
   ctx.progress(`phase 10: cost per operation, ${ctx.cfg.costHolds} keyed holds and ${ctx.cfg.costOrders} whole orders, one at a time`);
-  return measureCosts(ctx, { main: SKUS.cost, expiry: SKUS.costExpiry }, ctx.cfg.costHolds, ctx.cfg.costOrders);
+  return measureCosts(ctx, { main: SKUS.cost, expiry: SKUS.costExpiry, sale: SKUS.costSale }, ctx.cfg.costHolds, ctx.cfg.costOrders);
 }
 
-/** Phase 1 alone (`--holds`): a new hold and a change of one on the hot SKU, beside the ceiling and the probes. */
-async function holdsPhase(ctx: BenchContext): Promise<CompareResult> {
+/** Phase 1 alone (`--compare`): a new hold and a change of one on the hot SKU, beside the ceiling, one write and the direct call. */
+async function comparePhase(ctx: BenchContext): Promise<CompareResult> {
   await ctx.api.createSku(SKUS.hot);
   await ctx.api.restock(SKUS.hot, HOT_STOCK);
   ctx.progress(
