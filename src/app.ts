@@ -24,6 +24,7 @@ import { paymentRoutes } from "./routes/payments";
 import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { saleReportRoutes } from "./routes/sale-report";
+import { saleBoardRoutes } from "./routes/sale-board";
 import { lotteryRoutes } from "./routes/lottery";
 import { queueRoutes } from "./routes/waiting-room";
 import { webhookRoutes } from "./routes/webhooks";
@@ -98,6 +99,7 @@ export function createApp() {
   app.route("/", merchantHoldRoutes);
   app.route("/", saleRoutes);
   app.route("/", saleReportRoutes);
+  app.route("/", saleBoardRoutes);
   // Before the queue routes: `/queue/draw` is not a ticket.
   app.route("/", lotteryRoutes);
   app.route("/", queueRoutes);

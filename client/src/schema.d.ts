@@ -228,6 +228,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sales/{saleId}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live sale board: this sale's holds, refusals and line
+         * @description What the console's sale board shows, about this sale only: per item its availability, the sale's holds created in the last minute and since it started (and how many expired), its shoppers' refusals by code since it started, and the waiting room's line. Read from the SKU objects and the waiting room, never cached.
+         */
+        get: operations["saleBoard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sales/{saleId}/queue/draw": {
         parameters: {
             query?: never;
@@ -1007,6 +1027,35 @@ export interface components {
                     reason: string;
                 };
             };
+        };
+        SaleBoard: {
+            sale: components["schemas"]["Sale"];
+            /** @description When the figures were read, by the server's clock. */
+            at: string;
+            /** @description The window of `holdsRecent`: 60. */
+            recentSeconds: number;
+            items: {
+                sku: string;
+                available: number | null;
+                status: string | null;
+                /** @description Holds of this sale created in the last `recentSeconds`. */
+                holdsRecent: number;
+                /** @description Holds of this sale created since it started. */
+                holdsCreated: number;
+                /** @description Of `holdsCreated`, those that expired. */
+                holdsExpired: number;
+                /** @description Hold requests the SKU refused while this sale was its live (or last ended) sale, by problem code. Refusals the edge answered from its cache (sold out, not on sale) and the merchant's own refused changes are not counted. */
+                refusals: {
+                    [key: string]: number;
+                };
+            }[];
+            /** @description The waiting room's line; null for a sale without one. */
+            queue: {
+                mode: string;
+                waiting: number;
+                admitted: number;
+                closed: string | null;
+            } | null;
         };
         QueueDraw: {
             /** @enum {string} */
@@ -3148,6 +3197,102 @@ export interface operations {
             };
         };
     };
+    saleBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                saleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The board */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaleBoard"];
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After` */
+            503: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getQueueDraw: {
         parameters: {
             query?: never;
@@ -3741,6 +3886,8 @@ export interface operations {
                 /** @description `nextCursor` of the previous page; opaque. */
                 cursor?: string;
                 limit?: number;
+                /** @description `newest`: the same order backwards, latest first (a cursor continues its own order). */
+                order?: "oldest" | "newest";
             };
             header?: never;
             path?: never;

@@ -22,6 +22,7 @@ import { partOf, wholeSnapshot, type ShardPart } from "../stock/shards/parts";
 import type { Transfer } from "../stock/shards/transfers";
 import { skuStats, type SkuStats } from "../stock/stats";
 import { auditAcrossObjects } from "../stock/stats-audit";
+import { addActivity, countSaleRefusal, saleActivityHere, type SaleActivity } from "../stock/sale-activity";
 import { Upkeep } from "../stock/upkeep";
 import { parseThreshold } from "../stock/alerts";
 import { holdPage, mergeHoldPages, type HoldQuery, type MerchantHold } from "../stock/hold-list";
@@ -258,6 +259,9 @@ export class SkuObject extends DurableObject<Env> {
     const outcome: Replayable<Hold> = refills
       ? await this.escrow.reserveWithRefills(role, input.quantity, attempt)
       : await attempt("final");
+    // The sale board counts its shoppers' refusals apart from the SKU's lifetime counters (issue 21).
+    if (!outcome.ok && !outcome.replayed && !isShortage(outcome) && this.schemaReady)
+      countSaleRefusal(this.ledger.tables, outcome.code, Date.now());
     if (outcome.ok || outcome.replayed || !isVerdict(outcome.code)) return outcome;
     if (!this.schemaReady) return { ...outcome, acceptedKeys: NO_KEYS };
     const moved = role && role.history.length > 0 ? await this.escrow.keysMovedHere(role) : undefined;
@@ -456,6 +460,15 @@ export class SkuObject extends DurableObject<Env> {
     }));
     const instance = { startedAt: new Date(this.startedAtMs).toISOString(), calls: this.calls };
     return skuStats(snapshot.sku, snapshot.levels, snapshot.liveHolds, counters, instance, escrow);
+  }
+
+  /** One sale's holds and its shoppers' refusals on this SKU (the sale board); a sharded SKU's own object adds its shards'. */
+  async saleActivity(saleId: string, since_ms: number, recent_ms: number): Promise<SaleActivity | null> {
+    if (!this.schemaReady || !this.ledger.tables.sku()) return null;
+    const now_ms = Date.now();
+    const own = saleActivityHere(this.ledger.tables, saleId, since_ms, now_ms, recent_ms);
+    const shards = await this.escrow.onShards(this.escrow.role(), (s) => s.saleActivity(saleId, since_ms, recent_ms));
+    return addActivity([own, ...shards]);
   }
 
   /** The alarm only triggers; Upkeep does the work and points the alarm at what is left. */
