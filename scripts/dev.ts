@@ -1,6 +1,8 @@
 /**
- * `npm run dev`: local secrets, local D1 migrations, `wrangler dev` with every
- * extra argument, then a demo seed once the server is healthy.
+ * `npm run dev`: the API reference page, local secrets, local D1 migrations,
+ * `wrangler dev` with every extra argument, then a demo seed once the server
+ * is healthy and a banner with the console, the storefront and the API docs.
+ * Setup steps say one line each unless they fail (then their whole output).
  *
  *   npm run dev -- --port 8790 --ip 127.0.0.1
  *
@@ -12,7 +14,7 @@ import path from "node:path";
 import { Api } from "./dev/api.ts";
 import { parseDevArgs } from "./dev/args.ts";
 import { banner, DEMO_SHOPPER, shopperToken } from "./dev/banner.ts";
-import { exitCodeOf, interrupted, start, stopWhenOrphaned } from "./dev/child.ts";
+import { exitCodeOf, interrupted, runQuiet, start, stopWhenOrphaned } from "./dev/child.ts";
 import { seedDemo } from "./dev/seed.ts";
 import { ensureDevVars, readDevSecrets } from "./dev/vars.ts";
 
@@ -32,6 +34,7 @@ const dev = (() => {
 })();
 stopWhenOrphaned();
 
+await buildApiDocs();
 if (dev.local) {
   ensureDevVars(ROOT);
   if (await inUse(dev.probe.host, dev.probe.port)) {
@@ -43,7 +46,13 @@ if (dev.local) {
 }
 
 if (interrupted.signal) process.exit(exitCodeOf({ code: null, signal: interrupted.signal }));
-const server = start(process.execPath, [WRANGLER, "dev", ...argv], { cwd: ROOT, stdio: "inherit" });
+// Offline, wrangler's download of the Request.cf data fails with a stack trace on every start; the
+// local Worker needs none of it (the tests and the chaos runtime turn it off the same way).
+const server = start(process.execPath, [WRANGLER, "dev", ...argv], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false" },
+});
 if (dev.local) {
   void seedWhenReady().catch((err: unknown) => {
     // The server keeps running: a failed seed should not take the dev session down.
@@ -52,23 +61,35 @@ if (dev.local) {
 }
 process.exit(exitCodeOf(await server.exited));
 
+/** The API reference (public/api/), built from client/openapi.json; the console and the banner link to it. */
+async function buildApiDocs(): Promise<void> {
+  const run = await runQuiet("npm", ["run", "-s", "docs:api"], { cwd: ROOT, env: process.env });
+  if (interrupted.signal) process.exit(exitCodeOf({ code: null, signal: interrupted.signal }));
+  if (run.code !== 0) {
+    console.error(`${run.output}\n[dev] Building the API reference failed; see above.`);
+    process.exit(exitCodeOf(run));
+  }
+  console.log("[dev] API reference built: public/api/index.html");
+}
+
 /**
- * Applies pending migrations to the local D1 that `wrangler dev` will use.
- * CI=true and a closed stdin make wrangler take its non-interactive default
- * ("yes") instead of asking to confirm.
+ * Applies pending migrations to the local D1 that `wrangler dev` will use,
+ * saying how many (wrangler prints a table per migration: about 250 lines on
+ * a first run). CI=true and a closed stdin make wrangler take its
+ * non-interactive default ("yes") instead of asking to confirm.
  */
 async function migrate(shared: string[]): Promise<void> {
-  const run = start(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", ...shared], {
+  const run = await runQuiet(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", ...shared], {
     cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, CI: "true" },
   });
-  const exit = await run.exited;
   if (interrupted.signal) process.exit(exitCodeOf({ code: null, signal: interrupted.signal }));
-  if (exit.code !== 0) {
-    console.error("[dev] Applying the local D1 migrations failed; see above.");
-    process.exit(exitCodeOf(exit));
+  if (run.code !== 0) {
+    console.error(`${run.output}\n[dev] Applying the local D1 migrations failed; see above.`);
+    process.exit(exitCodeOf(run));
   }
+  const applied = /About to apply (\d+) migration/.exec(run.output)?.[1];
+  console.log(applied ? `[dev] Local D1: ${applied} migrations applied.` : "[dev] Local D1: migrations up to date.");
 }
 
 async function seedWhenReady(): Promise<void> {

@@ -22,6 +22,8 @@ import { partOf, wholeSnapshot, type ShardPart } from "../stock/shards/parts";
 import type { Transfer } from "../stock/shards/transfers";
 import { skuStats, type SkuStats } from "../stock/stats";
 import { auditAcrossObjects } from "../stock/stats-audit";
+import { addMetricsParts, metricsPartHere, type MetricsPart, type SkuMetrics } from "../stock/metrics-part";
+import { Histogram } from "../platform/histogram";
 import { addActivity, countSaleRefusal, saleActivityHere, type SaleActivity } from "../stock/sale-activity";
 import { Upkeep } from "../stock/upkeep";
 import { parseThreshold } from "../stock/alerts";
@@ -60,6 +62,8 @@ export class SkuObject extends DurableObject<Env> {
   private readonly wholeAlerts: WholeAlerts;
   private readonly startedAtMs = Date.now();
   private calls = 0;
+  /** Hold service times this instance saw (GET /metrics); the Workers clock moves on I/O only, so it is the awaited part. */
+  private readonly holdService = new Histogram();
   /**
    * Storage is set up by the first change, not by the first call: reads and
    * refusals for a SKU name nobody created leave no stored object behind.
@@ -219,7 +223,10 @@ export class SkuObject extends DurableObject<Env> {
     input: HoldInput,
     idem: IdempotencyKey | null,
   ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys; count?: ShardCount }> {
-    return this.counted(await this.reserveHere(input, idem, false));
+    const started_ms = Date.now();
+    const answer = this.counted(await this.reserveHere(input, idem, false));
+    this.holdService.observe(Date.now() - started_ms);
+    return answer;
   }
 
   /** Every answer on the hold path tells the edge this object's shard count (see hold-routing). */
@@ -469,6 +476,19 @@ export class SkuObject extends DurableObject<Env> {
     const own = saleActivityHere(this.ledger.tables, saleId, since_ms, now_ms, recent_ms);
     const shards = await this.escrow.onShards(this.escrow.role(), (s) => s.saleActivity(saleId, since_ms, recent_ms));
     return addActivity([own, ...shards]);
+  }
+
+  /** What GET /metrics reads of this SKU: levels, counters, outbox lag and hold service times, its shards' added. */
+  async metrics(): Promise<SkuMetrics | null> {
+    const snapshot = await this.snapshot();
+    if (!snapshot) return null;
+    const shards = await this.escrow.onShards(this.escrow.role(), (s) => s.metricsPart());
+    return addMetricsParts(snapshot.levels, [this.metricsPart(), ...shards]);
+  }
+
+  /** This object's own part of its SKU's metrics. */
+  metricsPart(): MetricsPart | null {
+    return this.schemaReady ? metricsPartHere(this.ledger.tables, this.holdService.snapshot()) : null;
   }
 
   /** The alarm only triggers; Upkeep does the work and points the alarm at what is left. */
