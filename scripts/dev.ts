@@ -15,6 +15,7 @@ import { Api } from "./dev/api.ts";
 import { parseDevArgs } from "./dev/args.ts";
 import { banner, DEMO_SHOPPER, shopperToken } from "./dev/banner.ts";
 import { exitCodeOf, interrupted, runQuiet, start, stopWhenOrphaned } from "./dev/child.ts";
+import { StartupOutput } from "./dev/output.ts";
 import { seedDemo } from "./dev/seed.ts";
 import { ensureDevVars, readDevSecrets } from "./dev/vars.ts";
 
@@ -48,18 +49,28 @@ if (dev.local) {
 if (interrupted.signal) process.exit(exitCodeOf({ code: null, signal: interrupted.signal }));
 // Offline, wrangler's download of the Request.cf data fails with a stack trace on every start; the
 // local Worker needs none of it (the tests and the chaos runtime turn it off the same way).
+// Locally, wrangler's start-up output waits for the banner and comes filtered (dev/output.ts).
+const output = dev.local ? new StartupOutput() : null;
 const server = start(process.execPath, [WRANGLER, "dev", ...argv], {
   cwd: ROOT,
-  stdio: "inherit",
-  env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false" },
+  stdio: output ? ["inherit", "pipe", "pipe"] : "inherit",
+  env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED || "false" },
 });
+if (output) {
+  output.follow(server.child.stdout!, process.stdout);
+  output.follow(server.child.stderr!, process.stderr);
+  console.log("[dev] Starting wrangler dev; its start-up output follows with the banner.");
+}
 if (dev.local) {
   void seedWhenReady().catch((err: unknown) => {
     // The server keeps running: a failed seed should not take the dev session down.
+    output?.flushAll();
     console.error(`[dev] Demo seed failed: ${err instanceof Error ? err.message : String(err)}`);
   });
 }
-process.exit(exitCodeOf(await server.exited));
+const exit = await server.exited;
+output?.flushAll();
+process.exit(exitCodeOf(exit));
 
 /** The API reference (public/api/), built from client/openapi.json; the console and the banner link to it. */
 async function buildApiDocs(): Promise<void> {
@@ -103,6 +114,7 @@ async function seedWhenReady(): Promise<void> {
   const now_ms = Date.now();
   const seeded = await seedDemo(api, secrets.ADMIN_TOKEN, now_ms);
   const shopper = await shopperToken(secrets.SHOPPER_JWT_SECRET, DEMO_SHOPPER, now_ms);
+  output?.release();
   if (running()) console.log(banner(dev.origin, secrets.ADMIN_TOKEN, shopper, seeded));
 }
 
