@@ -52,11 +52,3 @@ export function addHistograms(all: ReadonlyArray<HistogramSnapshot | null>): His
   }
   return out;
 }
-
-/** The smallest bound under which at least `q` of the observations fall (null with none): a bucketed quantile. */
-export function quantileBound(h: HistogramSnapshot, q: number): number | null {
-  if (h.count === 0) return null;
-  const want = q * h.count;
-  const i = h.cumulative.findIndex((n) => n >= want);
-  return i >= 0 ? (h.bounds_ms[i] ?? null) : Number.POSITIVE_INFINITY;
-}
