@@ -1,6 +1,8 @@
 /**
- * `npm run dev`: local secrets, local D1 migrations, `wrangler dev` with every
- * extra argument, then a demo seed once the server is healthy.
+ * `npm run dev`: the API reference page, local secrets, local D1 migrations,
+ * `wrangler dev` with every extra argument, then a demo seed once the server
+ * is healthy and a banner with the console, the storefront and the API docs.
+ * Setup steps say one line each unless they fail (then their whole output).
  *
  *   npm run dev -- --port 8790 --ip 127.0.0.1
  *
@@ -12,7 +14,8 @@ import path from "node:path";
 import { Api } from "./dev/api.ts";
 import { parseDevArgs } from "./dev/args.ts";
 import { banner, DEMO_SHOPPER, shopperToken } from "./dev/banner.ts";
-import { exitCodeOf, interrupted, start, stopWhenOrphaned } from "./dev/child.ts";
+import { exitCodeOf, interrupted, runQuiet, start, stopWhenOrphaned } from "./dev/child.ts";
+import { StartupOutput } from "./dev/output.ts";
 import { seedDemo } from "./dev/seed.ts";
 import { ensureDevVars, readDevSecrets } from "./dev/vars.ts";
 
@@ -32,6 +35,7 @@ const dev = (() => {
 })();
 stopWhenOrphaned();
 
+await buildApiDocs();
 if (dev.local) {
   ensureDevVars(ROOT);
   if (await inUse(dev.probe.host, dev.probe.port)) {
@@ -43,32 +47,60 @@ if (dev.local) {
 }
 
 if (interrupted.signal) process.exit(exitCodeOf({ code: null, signal: interrupted.signal }));
-const server = start(process.execPath, [WRANGLER, "dev", ...argv], { cwd: ROOT, stdio: "inherit" });
+// Offline, wrangler's download of the Request.cf data fails with a stack trace on every start; the
+// local Worker needs none of it (the tests and the chaos runtime turn it off the same way).
+// Locally, wrangler's start-up output waits for the banner and comes filtered (dev/output.ts).
+const output = dev.local ? new StartupOutput() : null;
+const server = start(process.execPath, [WRANGLER, "dev", ...argv], {
+  cwd: ROOT,
+  stdio: output ? ["inherit", "pipe", "pipe"] : "inherit",
+  env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED || "false" },
+});
+if (output) {
+  output.follow(server.child.stdout!, process.stdout);
+  output.follow(server.child.stderr!, process.stderr);
+  console.log("[dev] Starting wrangler dev; its start-up output follows with the banner.");
+}
 if (dev.local) {
   void seedWhenReady().catch((err: unknown) => {
     // The server keeps running: a failed seed should not take the dev session down.
+    output?.flushAll();
     console.error(`[dev] Demo seed failed: ${err instanceof Error ? err.message : String(err)}`);
   });
 }
-process.exit(exitCodeOf(await server.exited));
+const exit = await server.exited;
+output?.flushAll();
+process.exit(exitCodeOf(exit));
+
+/** The API reference (public/api/), built from client/openapi.json; the console and the banner link to it. */
+async function buildApiDocs(): Promise<void> {
+  const run = await runQuiet("npm", ["run", "-s", "docs:api"], { cwd: ROOT, env: process.env });
+  if (interrupted.signal) process.exit(exitCodeOf({ code: null, signal: interrupted.signal }));
+  if (run.code !== 0) {
+    console.error(`${run.output}\n[dev] Building the API reference failed; see above.`);
+    process.exit(exitCodeOf(run));
+  }
+  console.log("[dev] API reference built: public/api/index.html");
+}
 
 /**
- * Applies pending migrations to the local D1 that `wrangler dev` will use.
- * CI=true and a closed stdin make wrangler take its non-interactive default
- * ("yes") instead of asking to confirm.
+ * Applies pending migrations to the local D1 that `wrangler dev` will use,
+ * saying how many (wrangler prints a table per migration: about 250 lines on
+ * a first run). CI=true and a closed stdin make wrangler take its
+ * non-interactive default ("yes") instead of asking to confirm.
  */
 async function migrate(shared: string[]): Promise<void> {
-  const run = start(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", ...shared], {
+  const run = await runQuiet(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", ...shared], {
     cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, CI: "true" },
   });
-  const exit = await run.exited;
   if (interrupted.signal) process.exit(exitCodeOf({ code: null, signal: interrupted.signal }));
-  if (exit.code !== 0) {
-    console.error("[dev] Applying the local D1 migrations failed; see above.");
-    process.exit(exitCodeOf(exit));
+  if (run.code !== 0) {
+    console.error(`${run.output}\n[dev] Applying the local D1 migrations failed; see above.`);
+    process.exit(exitCodeOf(run));
   }
+  const applied = /About to apply (\d+) migration/.exec(run.output)?.[1];
+  console.log(applied ? `[dev] Local D1: ${applied} migrations applied.` : "[dev] Local D1: migrations up to date.");
 }
 
 async function seedWhenReady(): Promise<void> {
@@ -82,6 +114,7 @@ async function seedWhenReady(): Promise<void> {
   const now_ms = Date.now();
   const seeded = await seedDemo(api, secrets.ADMIN_TOKEN, now_ms);
   const shopper = await shopperToken(secrets.SHOPPER_JWT_SECRET, DEMO_SHOPPER, now_ms);
+  output?.release();
   if (running()) console.log(banner(dev.origin, secrets.ADMIN_TOKEN, shopper, seeded));
 }
 

@@ -3,11 +3,13 @@
  * console against a fresh `wrangler dev` with a small sale played through the
  * API while the board watches:
  *
- *   docs/console-sale-board.png   the live sale board (laptop)
- *   docs/console-report.png       the post-sale report (laptop)
+ *   docs/screenshots/console-sale-board.png        the live sale board (laptop)
+ *   docs/screenshots/console-sale-board-phone.png  the same at 390 px wide
+ *   docs/screenshots/console-audit.png             the audit view, newest first (laptop)
+ *   docs/screenshots/console-audit-phone.png       the same at 390 px wide
+ *   docs/screenshots/console-report.png            the post-sale report (laptop)
  *
- * and, for a look at the phone layout, the same two at 390 px wide under
- * test/browser/.screenshots/ (gitignored).
+ * and the report at 390 px wide under test/browser/.screenshots/ (gitignored).
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -17,7 +19,7 @@ import { featuresOf, hold, merchant, paidOrder } from "../test/support/node/cons
 import { startWranglerDev } from "../test/support/node/wrangler-dev.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const DOCS = path.join(ROOT, "docs");
+const DOCS = path.join(ROOT, "docs", "screenshots");
 const PHONE = path.join(ROOT, "test", "browser", ".screenshots");
 /** Rounds of shopper holds played while the board watches, one every ROUND_MS. */
 const ROUNDS = 14;
@@ -75,7 +77,14 @@ try {
   mkdirSync(PHONE, { recursive: true });
   await page.screenshot({ path: path.join(DOCS, "console-sale-board.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: path.join(PHONE, "phone-sale-board.png"), fullPage: true });
+  await page.screenshot({ path: path.join(DOCS, "console-sale-board-phone.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 860 });
+
+  await page.evaluate((s) => (location.hash = `#audit/sku:${s}`), SKUS[0]!.sku);
+  await page.waitForSelector("[data-panel=audit] tr[data-seq]");
+  await page.screenshot({ path: path.join(DOCS, "console-audit.png") });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(DOCS, "console-audit-phone.png") });
   await page.setViewportSize({ width: 1280, height: 860 });
 
   await page.evaluate((id) => (location.hash = `#report/${id}`), SALE);
@@ -83,7 +92,9 @@ try {
   await page.screenshot({ path: path.join(DOCS, "console-report.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: path.join(PHONE, "phone-report.png"), fullPage: true });
-  console.log(`[screenshots] docs/console-sale-board.png, docs/console-report.png; phone layouts in ${path.relative(ROOT, PHONE)}/`);
+  console.log(
+    `[screenshots] ${path.relative(ROOT, DOCS)}/console-{sale-board,sale-board-phone,audit,audit-phone,report}.png; the report on a phone in ${path.relative(ROOT, PHONE)}/`,
+  );
   if (!features.report)
     console.warn("[screenshots] this server has no GET /v1/sales/{saleId}/report: the report picture shows 'not available'");
 } finally {

@@ -7,11 +7,11 @@
  * The merchant token is HOLDFAST_ADMIN_TOKEN if set, else ADMIN_TOKEN from
  * .dev.vars (.dev.vars.<env> with --env), as the server binds it.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createHoldfastClient } from "../client/src/index.ts";
-import { readDevSecrets, readSecretsFile } from "./dev/vars.ts";
+import { merchantToken } from "./dev/vars.ts";
 import { applySeed } from "./seed/apply.ts";
 import { describeIssues, SeedFile } from "./seed/format.ts";
 
@@ -44,12 +44,7 @@ try {
 const parsed = SeedFile.safeParse(raw);
 if (!parsed.success) fail(`${file} is not a seed file:\n  ${describeIssues(parsed.error).join("\n  ")}`);
 
-const token =
-  process.env.HOLDFAST_ADMIN_TOKEN ??
-  (existsSync(path.join(ROOT, ".dev.vars")) || values.env
-    ? readDevSecrets(ROOT, values.env)
-    : readSecretsFile(path.join(ROOT, ".dev.vars.example"))
-  ).ADMIN_TOKEN;
+const token = merchantToken(ROOT, values.env);
 
 const hf = createHoldfastClient({ baseUrl: values.url!, token });
 try {

@@ -24,6 +24,8 @@ import { paymentRoutes } from "./routes/payments";
 import { meRoutes } from "./routes/me";
 import { saleRoutes } from "./routes/sales";
 import { saleReportRoutes } from "./routes/sale-report";
+import { saleBoardRoutes } from "./routes/sale-board";
+import { metricsRoutes } from "./routes/metrics";
 import { lotteryRoutes } from "./routes/lottery";
 import { queueRoutes } from "./routes/waiting-room";
 import { webhookRoutes } from "./routes/webhooks";
@@ -75,7 +77,7 @@ export function createApp() {
   const [small, large] = [limitBody(MAX_BODY_BYTES), limitBody(MAX_WEBHOOK_BYTES)];
   // Stripe's events run larger than any request body of ours, and it must never be refused for size.
   app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/webhooks/") ? large : small)(c, next));
-  app.use("/v1/*", async (c, next) => {
+  const identify: MiddlewareHandler<AppEnv> = async (c, next) => {
     const header = c.req.header("authorization");
     // An address that failed too often is refused before its credential is compared (docs/security.md).
     const blocked = header === undefined ? null : authBlocked(c);
@@ -87,10 +89,14 @@ export function createApp() {
       throw over ? problemOf(over) : e;
     }
     await next();
-  });
+  };
+  app.use("/v1/*", identify);
+  // The scrape endpoint sits at the root, where Prometheus looks; it is authorized like the API.
+  app.use("/metrics", identify);
   app.use("/v1/*", jsonBodies());
 
   app.route("/", healthRoutes);
+  app.route("/", metricsRoutes);
   app.route("/", skuRoutes);
   app.route("/", skuStatsRoutes);
   app.route("/", liveRoutes);
@@ -98,6 +104,7 @@ export function createApp() {
   app.route("/", merchantHoldRoutes);
   app.route("/", saleRoutes);
   app.route("/", saleReportRoutes);
+  app.route("/", saleBoardRoutes);
   // Before the queue routes: `/queue/draw` is not a ticket.
   app.route("/", lotteryRoutes);
   app.route("/", queueRoutes);

@@ -16,6 +16,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics of the live sale
+         * @description The Prometheus text exposition format (0.0.4): per SKU of a live sale (at most 100) its levels, holds, refusals by code, invariant violations (must stay 0) and hold service time histogram, each queued live sale's waiting room, payment attempts and failures over five minutes, and the outbox and D1-view lag. See docs/operations.md.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/skus/{sku}": {
         parameters: {
             query?: never;
@@ -224,6 +244,26 @@ export interface paths {
          * @description Recomputes from the audit events (not the counters) that Σ sold <= received per SKU and that every customer stayed within the sale's per-customer limit, with the first counterexample, plus availability and holds per minute over the window. Covers events shipped from the SKU objects, seconds behind at most.
          */
         get: operations["saleReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sales/{saleId}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live sale board: this sale's holds, refusals and line
+         * @description What the console's sale board shows, about this sale only: per item its availability, the sale's holds created in the last minute and since it started (and how many expired), its shoppers' refusals by code since it started, and the waiting room's line. Read from the SKU objects and the waiting room, never cached.
+         */
+        get: operations["saleBoard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -639,54 +679,6 @@ export interface components {
             };
             time: string;
         };
-        MerchantSku: {
-            sku: string;
-            name: string;
-            price: components["schemas"]["Money"];
-            available: number;
-            /** @enum {string} */
-            status: "upcoming" | "live" | "sold_out" | "ended" | "off_sale";
-            /** @description What a hold taken now costs per unit: the live sale's price, else the list price when the SKU is `alwaysOn`; null while no hold may be taken. `price` stays the list price. */
-            currentPrice: components["schemas"]["Money"] | null;
-            /** @description The live sale, else the next to start, else the last that ended (`state` says which). */
-            sale: {
-                saleId: string;
-                /**
-                 * @description Where the sale's window stands now: only a `live` sale prices a hold; an upcoming or ended one's `price` is not what a hold costs.
-                 * @enum {string}
-                 */
-                state: "upcoming" | "live" | "ended";
-                name: string;
-                startsAt: string;
-                endsAt: string;
-                price: components["schemas"]["Money"];
-                perCustomerLimit: number;
-                maxPerOrder: number | null;
-            } | null;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            view: "merchant";
-            alwaysOn: boolean;
-            onHand: number;
-            reserved: number;
-            sold: number;
-            received: number;
-            returned: number;
-            shards: number;
-            liveHolds: number;
-            updatedAt: string;
-        };
-        Money: {
-            /** @description In the currency's minor unit (ISO 4217: 1900 jpy is ¥1,900, 1900 usd is $19.00, 19000 kwd is KWD 19.000). A price must be one the payment provider charges (1 to 99999999, three-decimal currencies ending in 0), else `400 invalid_amount`. */
-            amount: number;
-            /**
-             * @description An active ISO 4217 code, any case; answered in lower case.
-             * @example usd
-             */
-            currency: string;
-        };
         Problem: {
             /** @description `https://holdfast.dev/problems/<code>`. */
             type: string;
@@ -745,6 +737,54 @@ export interface components {
             /** @description Dotted path of the field inside it; empty for the whole. */
             path: string;
             message: string;
+        };
+        MerchantSku: {
+            sku: string;
+            name: string;
+            price: components["schemas"]["Money"];
+            available: number;
+            /** @enum {string} */
+            status: "upcoming" | "live" | "sold_out" | "ended" | "off_sale";
+            /** @description What a hold taken now costs per unit: the live sale's price, else the list price when the SKU is `alwaysOn`; null while no hold may be taken. `price` stays the list price. */
+            currentPrice: components["schemas"]["Money"] | null;
+            /** @description The live sale, else the next to start, else the last that ended (`state` says which). */
+            sale: {
+                saleId: string;
+                /**
+                 * @description Where the sale's window stands now: only a `live` sale prices a hold; an upcoming or ended one's `price` is not what a hold costs.
+                 * @enum {string}
+                 */
+                state: "upcoming" | "live" | "ended";
+                name: string;
+                startsAt: string;
+                endsAt: string;
+                price: components["schemas"]["Money"];
+                perCustomerLimit: number;
+                maxPerOrder: number | null;
+            } | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            view: "merchant";
+            alwaysOn: boolean;
+            onHand: number;
+            reserved: number;
+            sold: number;
+            received: number;
+            returned: number;
+            shards: number;
+            liveHolds: number;
+            updatedAt: string;
+        };
+        Money: {
+            /** @description In the currency's minor unit (ISO 4217: 1900 jpy is ¥1,900, 1900 usd is $19.00, 19000 kwd is KWD 19.000). A price must be one the payment provider charges (1 to 99999999, three-decimal currencies ending in 0), else `400 invalid_amount`. */
+            amount: number;
+            /**
+             * @description An active ISO 4217 code, any case; answered in lower case.
+             * @example usd
+             */
+            currency: string;
         };
         SkuInput: {
             name: string;
@@ -1040,6 +1080,35 @@ export interface components {
             /** @description RFC 9162 Merkle root (hex) over every stream's head, one leaf per stream in name order. */
             root: string;
             keyId: string;
+        };
+        SaleBoard: {
+            sale: components["schemas"]["Sale"];
+            /** @description When the figures were read, by the server's clock. */
+            at: string;
+            /** @description The window of `holdsRecent`: 60. */
+            recentSeconds: number;
+            items: {
+                sku: string;
+                available: number | null;
+                status: string | null;
+                /** @description Holds of this sale created in the last `recentSeconds`. */
+                holdsRecent: number;
+                /** @description Holds of this sale created since it started. */
+                holdsCreated: number;
+                /** @description Of `holdsCreated`, those that expired. */
+                holdsExpired: number;
+                /** @description Hold requests the SKU refused while this sale was its live (or last ended) sale, by problem code. Refusals the edge answered from its cache (sold out, not on sale) and the merchant's own refused changes are not counted. */
+                refusals: {
+                    [key: string]: number;
+                };
+            }[];
+            /** @description The waiting room's line; null for a sale without one. */
+            queue: {
+                mode: string;
+                waiting: number;
+                admitted: number;
+                closed: string | null;
+            } | null;
         };
         QueueDraw: {
             /** @enum {string} */
@@ -1443,6 +1512,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After` */
+            503: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3360,6 +3503,102 @@ export interface operations {
             };
         };
     };
+    saleBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                saleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The board */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaleBoard"];
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After` */
+            503: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getQueueDraw: {
         parameters: {
             query?: never;
@@ -3953,6 +4192,8 @@ export interface operations {
                 /** @description `nextCursor` of the previous page; opaque. */
                 cursor?: string;
                 limit?: number;
+                /** @description `newest`: the same order backwards, latest first (a cursor continues its own order). */
+                order?: "oldest" | "newest";
             };
             header?: never;
             path?: never;

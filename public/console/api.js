@@ -68,6 +68,7 @@ export async function loadFeatures() {
     listSales: has("/v1/sales", "get"),
     endSale: has("/v1/sales/{saleId}/end", "post"),
     report: has("/v1/sales/{saleId}/report", "get"),
+    board: has("/v1/sales/{saleId}/board", "get"),
     listHolds: has("/v1/skus/{sku}/holds", "get"),
     voidHold: has("/v1/skus/{sku}/holds/{holdId}/void", "post"),
     live: has("/v1/skus/{sku}/live", "get"),

@@ -1,14 +1,57 @@
-// The audit log per stream, and the hash-chain verification.
+// The audit log per stream, newest first, and the hash-chain verification.
 import { get, qs } from "./api.js";
-import { field, fill, fmt, h, problemText } from "./dom.js";
+import { field, fill, fmt, h, labelCells, problemText } from "./dom.js";
 
 /** Verification pages followed per click: each page is a bounded slice of the log. */
 const MAX_VERIFY_PAGES = 50;
+/** Facts shown per event: a bound on what one row lays out (the full event is in the API). */
+const MAX_FACTS = 40;
+/** Column headings; eventRow() gives one cell for each, in this order. */
+const COLUMNS = ["At", "Stream", "Seq", "Type", "Facts", "Hash"];
+
+/** An instant as a date: ISO strings, and epoch milliseconds in fields named *Ms or *_ms. */
+function factValue(key, v) {
+  if (typeof v === "number" && /(Ms|_ms)$/.test(key) && v > 1e11) return fmt.time(new Date(v).toISOString());
+  if (typeof v === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)) return fmt.time(v);
+  if (v && typeof v === "object" && "amount" in v && "currency" in v) return fmt.money(v);
+  return String(v);
+}
+
+/** The event's facts as "path: value" lines, nested objects flattened (hold.quantity, levels.available). */
+function facts(data) {
+  if (typeof data === "string") return [h("li.mono", {}, data)];
+  const out = [];
+  const walk = (prefix, obj) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (out.length >= MAX_FACTS) return;
+      const path = prefix ? `${prefix}.${k}` : k;
+      if (v && typeof v === "object" && !Array.isArray(v) && !("amount" in v && "currency" in v)) walk(path, v);
+      else if (v !== null && v !== undefined)
+        out.push(h("li", {}, h("span.key", {}, path), " ", h("span.val", {}, Array.isArray(v) ? JSON.stringify(v) : factValue(k, v))));
+    }
+  };
+  walk("", data);
+  return out;
+}
+
+/** One event as a table row (one cell per COLUMNS entry); the one place a row is laid out. */
+export function eventRow(e) {
+  return h(
+    "tr",
+    { dataset: { seq: e.seq, stream: e.stream } },
+    h("td.when", {}, fmt.time(e.at)),
+    h("td", {}, e.stream),
+    h("td.num", {}, e.seq),
+    h("td", {}, e.type),
+    h("td.facts", {}, h("ul.facts", {}, facts(e.data))),
+    h("td.mono", { title: e.hash }, e.hash.slice(0, 10)),
+  );
+}
 
 export async function render(root, [stream]) {
   const banner = h("p.banner", { role: "alert" });
   const verdict = h("p.verdict", { role: "status" });
-  const body = h("tbody");
+  const body = h("tbody.events");
   const more = h("button.secondary", { type: "button", hidden: true }, "More");
   const form = h(
     "form.inline",
@@ -17,30 +60,32 @@ export async function render(root, [stream]) {
     h("button.secondary", { type: "submit" }, "Show"),
     h("button", { type: "button", dataset: { action: "verify" }, onclick: () => verify() }, "Verify"),
   );
+  const table = h(
+    "table.data.stack.audit",
+    {},
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        COLUMNS.map((c) => h("th", {}, c)),
+      ),
+    ),
+    body,
+  );
   let cursor = null;
   const current = () => form.elements.stream.value.trim();
   const load = async (reset) => {
-    const r = await get(`/v1/audit${qs({ stream: current(), limit: 50, cursor: reset ? null : cursor })}`);
+    const r = await get(`/v1/audit${qs({ stream: current(), limit: 50, order: "newest", cursor: reset ? null : cursor })}`);
     if (!r.ok) {
       banner.textContent = problemText(r.problem);
       return;
     }
     banner.textContent = "";
     if (reset) body.replaceChildren();
-    body.append(
-      ...r.body.data.map((e) =>
-        h(
-          "tr",
-          {},
-          h("td", {}, e.stream),
-          h("td.num", {}, e.seq),
-          h("td", {}, e.type),
-          h("td", {}, fmt.time(e.at)),
-          h("td.mono.wrap", {}, typeof e.data === "string" ? e.data : JSON.stringify(e.data)),
-          h("td.mono", { title: e.hash }, e.hash.slice(0, 10)),
-        ),
-      ),
-    );
+    body.append(...r.body.data.map(eventRow));
+    labelCells(table);
     cursor = r.body.nextCursor;
     more.hidden = !cursor;
   };
@@ -86,24 +131,8 @@ export async function render(root, [stream]) {
     form,
     verdict,
     banner,
-    h(
-      "div.scroll",
-      {},
-      h(
-        "table.data",
-        {},
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            ["Stream", "Seq", "Type", "At", "Data", "Hash"].map((c) => h("th", {}, c)),
-          ),
-        ),
-        body,
-      ),
-    ),
+    h("p.hint", {}, "Newest first. Times in your browser's time zone."),
+    h("div.scroll", {}, table),
     more,
   );
   load(true);

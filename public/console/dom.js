@@ -41,13 +41,55 @@ export const fmt = {
   /** In the currency's own units (1900 jpy is ¥1,900, 19000 kwd is KWD 19.000): the formatter every page shares. */
   money: (m) => formatMoney(m),
   time: (iso) => (iso ? new Date(iso).toLocaleString() : "—"),
-  /** datetime-local input value for an ISO instant, in the browser's zone. */
+  /** datetime-local input value for an ISO instant, in the browser's zone, to the second (milliseconds too when it has them). */
   localInput: (iso) => {
     const d = new Date(iso);
-    return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString();
+    return d.getMilliseconds() === 0 ? local.slice(0, 19) : local.slice(0, 23);
   },
   num: (n) => (n === null || n === undefined ? "—" : String(n)),
 };
+
+/**
+ * Puts a message in a banner with its tone: "success" shows as a success,
+ * anything else as the error it is; an empty text clears the banner.
+ */
+export function say(banner, text, tone = "error") {
+  banner.textContent = text ?? "";
+  banner.classList.toggle("success", Boolean(text) && tone === "success");
+}
+
+/**
+ * An inline "are you sure?" beside a destructive button: the first click
+ * shows the question and its confirm button, only that one acts.
+ */
+export function confirmInline({ label, question, confirmLabel, action, onConfirm, cls = "danger" }) {
+  const ask = h(`button.${cls}`, { type: "button", dataset: { action } }, label);
+  const box = h("span.confirm", { hidden: true, role: "group" });
+  ask.addEventListener("click", () => {
+    fill(
+      box,
+      h("span", {}, question, " "),
+      h(
+        `button.${cls}`,
+        {
+          type: "button",
+          dataset: { action: `confirm-${action.replace(/-sale$/, "")}` },
+          onclick: async (ev) => {
+            ev.currentTarget.disabled = true;
+            box.hidden = true;
+            await onConfirm();
+          },
+        },
+        confirmLabel,
+      ),
+      " ",
+      h("button.secondary", { type: "button", onclick: () => (box.hidden = true) }, "Cancel"),
+    );
+    box.hidden = false;
+  });
+  return h("span.ask", {}, ask, box);
+}
 
 /** A "not available" note for a panel whose route this server does not have. */
 export function unavailable(what) {

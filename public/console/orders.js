@@ -1,11 +1,17 @@
-// Orders: filtered by status and SKU, with the merchant's actions (fulfil,
-// cancel, refund with or without restock) confirmed inline.
+// Orders: filtered by status and SKU, each with its date and a detail view
+// (#orders/<orderId>), and the merchant's actions (fulfil, cancel, refund
+// with or without restock) confirmed inline.
 import { enc, get, post, qs } from "./api.js";
-import { field, fill, fmt, h, labelCells, problemText } from "./dom.js";
+import { field, fill, fmt, h, labelCells, problemText, say } from "./dom.js";
 
 const STATUSES = ["", "pending_payment", "paid", "fulfilled", "payment_failed", "expired", "cancelled", "refunded"];
+const COLUMNS = ["Order", "Placed", "Customer", "Status", "Items", "Total", ""];
 
-export async function render(root) {
+export async function render(root, [orderId]) {
+  return orderId ? detail(root, orderId) : list(root);
+}
+
+function list(root) {
   const banner = h("p.banner", { role: "alert" });
   const body = h("tbody");
   const more = h("button.secondary", { type: "button", hidden: true }, "More");
@@ -32,7 +38,7 @@ export async function render(root) {
     body.dataset.query = query;
     if (reset) body.replaceChildren();
     body.append(...r.body.data.map((o) => row(o, banner, () => load(true))));
-    if (reset && !r.body.data.length) body.append(h("tr", {}, h("td", { colSpan: 6 }, "No orders match.")));
+    if (reset && !r.body.data.length) body.append(h("tr", {}, h("td", { colSpan: COLUMNS.length }, "No orders match.")));
     labelCells(table);
     cursor = r.body.nextCursor;
     more.hidden = !cursor;
@@ -52,7 +58,7 @@ export async function render(root) {
       h(
         "tr",
         {},
-        ["Order", "Customer", "Status", "Items", "Total", ""].map((c) => h("th", {}, c)),
+        COLUMNS.map((c) => h("th", {}, c)),
       ),
     ),
     body,
@@ -61,20 +67,20 @@ export async function render(root) {
   load(true);
 }
 
-function row(o, banner, reload) {
+/** The merchant's actions on an order in its state, confirmed inline where money moves back. */
+function orderActions(o, banner, reload) {
+  const done = (r) => {
+    if (r.ok) say(banner, `${o.orderId}: ${r.body.status}${r.body.refund?.restocked ? " (restocked)" : ""}`, "success");
+    else say(banner, problemText(r.problem));
+    reload();
+  };
   const act = (label, path, body, cls = "small") =>
     h(
       `button.${cls}`,
       {
         type: "button",
         dataset: { action: label.toLowerCase() },
-        onclick: async () => {
-          const r = await post(`/v1/orders/${enc(o.orderId)}/${path}`, body);
-          banner.textContent = r.ok
-            ? `${o.orderId}: ${r.body.status}${r.body.refund?.restocked ? " (restocked)" : ""}`
-            : problemText(r.problem);
-          reload();
-        },
+        onclick: async () => done(await post(`/v1/orders/${enc(o.orderId)}/${path}`, body)),
       },
       label,
     );
@@ -89,13 +95,7 @@ function row(o, banner, reload) {
         {
           type: "button",
           dataset: { action: "confirm-refund" },
-          onclick: async () => {
-            const r = await post(`/v1/orders/${enc(o.orderId)}/refund`, { restock: restock.checked });
-            banner.textContent = r.ok
-              ? `${o.orderId}: ${r.body.status}${r.body.refund?.restocked ? " (restocked)" : ""}`
-              : problemText(r.problem);
-            reload();
-          },
+          onclick: async () => done(await post(`/v1/orders/${enc(o.orderId)}/refund`, { restock: restock.checked })),
         },
         "Confirm refund",
       ),
@@ -107,19 +107,102 @@ function row(o, banner, reload) {
   if (o.status === "paid" || o.status === "fulfilled")
     actions.push(h("button.small.secondary", { type: "button", dataset: { action: "refund" }, onclick: refund }, "Refund…"));
   if (["pending_payment", "payment_failed", "paid"].includes(o.status)) actions.push(act("Cancel", "cancel", {}, "small.secondary"));
+  return h("div.act", {}, actions, confirm);
+}
+
+function statusCell(o) {
+  return [
+    h(`span.badge.${o.status}`, {}, o.status),
+    o.refund ? h("small", {}, ` refund ${o.refund.status}${o.refund.restocked ? ", restocked" : ""}`) : null,
+  ];
+}
+
+function row(o, banner, reload) {
   return h(
     "tr",
     { dataset: { order: o.orderId, status: o.status } },
-    h("td.mono", {}, o.orderId),
+    h("td.mono", {}, h("a", { href: `#orders/${enc(o.orderId)}` }, o.orderId)),
+    h("td.when", {}, fmt.time(o.createdAt)),
     h("td", {}, o.customerId),
-    h(
-      "td",
-      {},
-      h(`span.badge.${o.status}`, {}, o.status),
-      o.refund ? h("small", {}, ` refund ${o.refund.status}${o.refund.restocked ? ", restocked" : ""}`) : null,
-    ),
+    h("td", {}, statusCell(o)),
     h("td", {}, o.items.map((i) => `${i.quantity} × ${i.sku}`).join(", ")),
     h("td.num", {}, fmt.money({ amount: o.total, currency: o.currency })),
-    h("td.actions", {}, h("div.act", {}, actions, confirm)),
+    h("td.actions", {}, orderActions(o, banner, reload)),
   );
+}
+
+/** One order: its items at their prices, payment, refund, times, actions and its audit stream. */
+async function detail(root, orderId) {
+  const banner = h("p.banner", { role: "alert" });
+  const slot = h("div");
+  const back = h("p", {}, h("a", { href: "#orders" }, "← All orders"));
+  const show = async () => {
+    const r = await get(`/v1/orders/${enc(orderId)}`);
+    if (!r.ok) return void say(banner, problemText(r.problem));
+    const o = r.body;
+    const money = (amount) => fmt.money({ amount, currency: o.currency });
+    const facts = [
+      ["Status", statusCell(o)],
+      ["Customer", o.customerId],
+      ["Placed", fmt.time(o.createdAt)],
+      ["Last change", fmt.time(o.updatedAt)],
+      ["Pay by", fmt.time(o.expiresAt)],
+      ["Total", money(o.total)],
+      [
+        "Payment",
+        `${o.payment.provider}, attempt ${o.payment.attempt}${o.payment.status ? `: ${o.payment.status}` : ""}${o.payment.failureReason ? ` (${o.payment.failureReason})` : ""}`,
+      ],
+      ["Refunded", o.refundedAmount > 0 ? money(o.refundedAmount) : "—"],
+      ["Dispute", o.disputeStatus ?? "—"],
+    ];
+    fill(
+      slot,
+      h(
+        "article.card",
+        { dataset: { orderDetail: o.orderId, status: o.status } },
+        h("h1", {}, "Order ", h("code", {}, o.orderId)),
+        h(
+          "dl.facts-list",
+          {},
+          facts.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v))),
+        ),
+        h("h2", {}, "Items"),
+        h(
+          "div.scroll",
+          {},
+          h(
+            "table.data",
+            {},
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                ["SKU", "Qty", "Unit price", "Hold"].map((c) => h("th", {}, c)),
+              ),
+            ),
+            h(
+              "tbody",
+              {},
+              o.items.map((i) =>
+                h(
+                  "tr",
+                  {},
+                  h("td", {}, h("a", { href: `#skus/${enc(i.sku)}` }, i.sku)),
+                  h("td.num", {}, i.quantity),
+                  h("td.num", {}, money(i.unitAmount)),
+                  h("td.mono", {}, i.holdId),
+                ),
+              ),
+            ),
+          ),
+        ),
+        h("p", {}, orderActions(o, banner, show)),
+        h("p", {}, h("a", { href: `#audit/order:${enc(o.orderId)}` }, "Its audit stream")),
+      ),
+    );
+  };
+  fill(root, back, banner, slot);
+  await show();
 }

@@ -1,7 +1,7 @@
 // Sales: the list (by status), create and edit with the server's field
 // errors shown inline, and ending a sale now.
 import { enc, get, post, put, qs } from "./api.js";
-import { field, fill, fmt, h, labelCells, problemText, showErrors, unavailable } from "./dom.js";
+import { confirmInline, field, fill, fmt, h, labelCells, problemText, say, showErrors, unavailable } from "./dom.js";
 
 /** Without GET /v1/sales the console remembers the sales this tab created or opened. */
 const RECENT_KEY = "holdfast.recentSales";
@@ -49,7 +49,7 @@ function list(root, features) {
           h("a.button.small.secondary", { href: `#sales/${enc(s.saleId)}/edit` }, "Edit"),
           h("a.button.small.secondary", { href: `#report/${enc(s.saleId)}` }, "Report"),
           features.endSale && s.status !== "ended"
-            ? h("button.small.danger", { type: "button", onclick: () => endSale(s.saleId, banner, () => load(true)) }, "End now")
+            ? endSaleButton(s.saleId, () => endSale(s.saleId, banner, () => load(true)), "small.danger")
             : null,
         ),
       ),
@@ -120,9 +120,22 @@ function list(root, features) {
   load(true);
 }
 
+/** "End now", which asks first: ending a live sale cannot be undone. */
+export function endSaleButton(saleId, onConfirm, cls = "danger") {
+  return confirmInline({
+    label: "End now",
+    question: `End ${saleId} now? Shoppers can no longer hold its items.`,
+    confirmLabel: "End the sale",
+    action: "end-sale",
+    onConfirm,
+    cls,
+  });
+}
+
 export async function endSale(saleId, banner, done) {
   const r = await post(`/v1/sales/${enc(saleId)}/end`, {});
-  banner.textContent = r.ok ? `Sale ${saleId} ended.` : problemText(r.problem);
+  if (r.ok) say(banner, `Sale ${saleId} ended at ${fmt.time(r.body.endsAt)}.`, "success");
+  else say(banner, problemText(r.problem));
   if (r.ok) done?.(r.body);
 }
 
@@ -184,7 +197,8 @@ function readItems(form) {
 
 /** Create (sale null) or replace a sale. Every rule is the server's: its errors land beside their fields. */
 function saleForm(sale) {
-  const now = Date.now();
+  // A new sale starts on the second, as the form shows it.
+  const now = Math.floor(Date.now() / 1000) * 1000;
   const form = h(
     "form.card.form",
     { method: "post", action: "#", dataset: { form: "sale" }, novalidate: true },
@@ -209,13 +223,23 @@ function saleForm(sale) {
     ev.preventDefault();
     const e = form.elements;
     const saleId = e.saleId.value.trim();
-    const iso = (v) => (v ? new Date(v).toISOString() : "");
-    const body = { name: e.name.value, startsAt: iso(e.startsAt.value), endsAt: iso(e.endsAt.value), items: readItems(form) };
+    // A time the merchant did not touch is sent exactly as it was, to the millisecond.
+    const iso = (name) => {
+      const v = e[name].value;
+      if (sale && v === fmt.localInput(sale[name])) return sale[name];
+      return v ? new Date(v).toISOString() : "";
+    };
+    const body = { name: e.name.value, startsAt: iso("startsAt"), endsAt: iso("endsAt"), items: readItems(form) };
     if (sale?.queue)
       body.queue = Object.fromEntries(
         QUEUE_INPUT.filter((k) => sale.queue[k] !== undefined && sale.queue[k] !== null).map((k) => [k, sale.queue[k]]),
       );
     if (!saleId) return showErrors(form, { title: "Invalid request", errors: [{ in: "json", path: "saleId", message: "required" }] });
+    // Saving what is already saved would only bump the revision and re-push the terms to every SKU.
+    if (sale && unchanged(sale, body)) {
+      showErrors(form, null);
+      return say(form.querySelector(".form-banner"), "No changes to save.", "success");
+    }
     const r = await put(`/v1/sales/${enc(saleId)}`, body);
     // A bad id is a path parameter: show it on the id field.
     showErrors(form, r.problem, (path) => path);
@@ -226,6 +250,19 @@ function saleForm(sale) {
     }
   });
   return form;
+}
+
+/** Whether a sale's edit form says what the sale already is (the fields the form edits). */
+function unchanged(sale, body) {
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  if (body.name !== sale.name || body.startsAt !== sale.startsAt || body.endsAt !== sale.endsAt) return false;
+  if (body.items.length !== sale.items.length) return false;
+  return body.items.every((item, i) => {
+    const was = sale.items[i];
+    const asWas = { sku: was.sku, price: was.price, perCustomerLimit: was.perCustomerLimit };
+    for (const k of OPTIONAL_ITEM_FIELDS) if (was[k] !== null && was[k] !== undefined) asWas[k] = was[k];
+    return same(item, asWas);
+  });
 }
 
 function markSaleId(form, message) {

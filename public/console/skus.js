@@ -1,11 +1,14 @@
 // SKUs: the inventory with its levels (refreshed while the panel is open),
 // create and edit, restock and adjust, and a SKU's holds.
 import { enc, get, post, put, qs } from "./api.js";
-import { field, fill, fmt, h, problemText, showErrors, unavailable } from "./dom.js";
+import { field, fill, fmt, h, labelCells, problemText, showErrors, unavailable } from "./dom.js";
 import { watchLevels } from "./live.js";
 import { holdHistory } from "./hold-history.js";
 
 const REFRESH_MS = 3_000;
+/** Price and status come from each SKU's own view (the inventory list has neither): read again after this long. */
+const DETAIL_MS = 30_000;
+const LIST_COLUMNS = ["SKU", "Name", "Price", "Status", "On hand", "Reserved", "Available", "Sold", "Returned"];
 const REASONS = ["restock", "received", "correction", "shrinkage", "damaged", "other"];
 
 export async function render(root, [sku], features) {
@@ -14,7 +17,7 @@ export async function render(root, [sku], features) {
 
 function list(root) {
   const table = h(
-    "table.data",
+    "table.data.stack",
     {},
     h(
       "thead",
@@ -22,15 +25,25 @@ function list(root) {
       h(
         "tr",
         {},
-        ["SKU", "Name", "On hand", "Reserved", "Available", "Sold", "Returned"].map((c) => h("th", {}, c)),
+        LIST_COLUMNS.map((c) => h("th", {}, c)),
       ),
     ),
     h("tbody"),
   );
   const banner = h("p.banner", { role: "alert" });
   const more = h("button.secondary", { type: "button", hidden: true }, "More");
+  /** sku -> { price, status, at }: each SKU's own view, read at most every DETAIL_MS. */
+  const details = new Map();
   let cursor = null;
   let pages = 1;
+  const detailOf = async (sku) => {
+    const known = details.get(sku);
+    if (known && Date.now() - known.at < DETAIL_MS) return known;
+    const r = await get(`/v1/skus/${enc(sku)}`);
+    const d = r.ok ? { price: r.body.currentPrice ?? r.body.price, status: r.body.status, at: Date.now() } : (known ?? null);
+    if (d) details.set(sku, d);
+    return d;
+  };
   const load = async () => {
     // Refresh every page shown so far; the list is small and ordered by SKU.
     const rows = [];
@@ -45,23 +58,27 @@ function list(root) {
       next = r.body.nextCursor;
       if (!next) break;
     }
+    const extra = await Promise.all(rows.map((s) => detailOf(s.sku)));
     banner.textContent = "";
     cursor = next;
     more.hidden = !cursor;
     fill(
       table.tBodies[0],
       rows.length
-        ? rows.map((s) =>
+        ? rows.map((s, i) =>
             h(
               "tr",
               { dataset: { sku: s.sku } },
               h("td", {}, h("a", { href: `#skus/${enc(s.sku)}` }, s.sku)),
               h("td", {}, s.name),
-              [s.onHand, s.reserved, s.available, s.sold, s.returned].map((n, i) => h(i === 2 ? "td.num.strong" : "td.num", {}, n)),
+              h("td.num", {}, extra[i] ? fmt.money(extra[i].price) : "—"),
+              h("td", {}, extra[i] ? h(`span.badge.${extra[i].status}`, {}, extra[i].status) : "—"),
+              [s.onHand, s.reserved, s.available, s.sold, s.returned].map((n, j) => h(j === 2 ? "td.num.strong" : "td.num", {}, n)),
             ),
           )
-        : h("tr", {}, h("td", { colSpan: 7 }, "No SKUs yet: create one below.")),
+        : h("tr", {}, h("td", { colSpan: LIST_COLUMNS.length }, "No SKUs yet: create one below.")),
     );
+    labelCells(table);
   };
   more.addEventListener("click", () => {
     pages++;
@@ -70,7 +87,12 @@ function list(root) {
   fill(
     root,
     h("h1", {}, "SKUs"),
-    h("p.hint", {}, "Levels from the inventory view, refreshed every few seconds; open a SKU for its exact live levels."),
+    h(
+      "p.hint",
+      {},
+      "Levels from the inventory view, refreshed every few seconds; price (what a hold taken now costs) and status from " +
+        "each SKU, every 30 s. Open a SKU for its exact live levels.",
+    ),
     banner,
     h("div.scroll", {}, table),
     more,

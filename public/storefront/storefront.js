@@ -87,7 +87,7 @@ function renderPrice(current, list, sale) {
       ? ""
       : sale.state === "upcoming"
         ? `${sale.name}: ${money(sale.price)} from ${new Date(sale.startsAt).toLocaleString()}`
-        : "";
+        : `${sale.name} has ended (${new Date(sale.endsAt).toLocaleString()}).`;
   $("sale-note").textContent = note;
 }
 
@@ -385,6 +385,8 @@ async function checkout(event) {
 
 function renderOrder(order) {
   state.order = order;
+  // An order that moved on leaves no earlier error beneath it (a refused hold, a failed checkout).
+  if (order.status !== "payment_failed") say("");
   $("order").hidden = false;
   $("order-id").textContent = order.orderId;
   $("order-status").textContent = order.status.replace("_", " ");

@@ -22,7 +22,10 @@ export function banner(origin: string, adminToken: string, shopper: { token: str
   const lines = [
     "",
     "──────────────────────────── holdfast dev ────────────────────────────",
-    `  API           ${origin}   (OpenAPI: ${origin}/openapi.json)`,
+    `  console       ${origin}/console/   (sign in with the admin token)`,
+    `  storefront    ${origin}/storefront/?sku=demo-tee   (paste the shopper token)`,
+    `  API docs      ${origin}/api/   (OpenAPI: ${origin}/openapi.json)`,
+    `  API           ${origin}`,
     `  admin token   ${adminToken}`,
     `  shopper token sub=${DEMO_SHOPPER}, expires ${shopper.expiresAt}`,
     `                ${shopper.token}`,

@@ -67,3 +67,23 @@ export function exitCodeOf(exit: Exit): number {
   if (exit.code !== null) return exit.code;
   return 128 + (exit.signal ? constants.signals[exit.signal] : 0);
 }
+
+/** Output kept of a quiet step: its tail is what explains a failure. */
+const QUIET_OUTPUT_MAX_CHARS = 20_000;
+
+/**
+ * Runs a setup step with its output held back: a step that succeeds says one
+ * line (the caller's), one that fails prints what it said. Signals are
+ * forwarded as for `start`.
+ */
+export async function runQuiet(command: string, args: readonly string[], options: SpawnOptions): Promise<Exit & { output: string }> {
+  const run = start(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-QUIET_OUTPUT_MAX_CHARS);
+  };
+  run.child.stdout?.on("data", keep);
+  run.child.stderr?.on("data", keep);
+  const exit = await run.exited;
+  return { ...exit, output };
+}

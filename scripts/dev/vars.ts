@@ -49,3 +49,12 @@ export function readSecretsFile(file: string): DevSecrets {
   }
   return { ADMIN_TOKEN, SHOPPER_JWT_SECRET };
 }
+
+/** The merchant token a command-line tool uses: HOLDFAST_ADMIN_TOKEN, else ADMIN_TOKEN of `.dev.vars[.<env>]` (or the example's). */
+export function merchantToken(root: string, env: string | undefined): string {
+  return (
+    process.env.HOLDFAST_ADMIN_TOKEN ??
+    (existsSync(path.join(root, ".dev.vars")) || env ? readDevSecrets(root, env) : readSecretsFile(path.join(root, ".dev.vars.example")))
+      .ADMIN_TOKEN
+  );
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { auditEvents, type AuditEventRow } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../platform/cursor";
@@ -19,42 +19,51 @@ export interface AuditEventView {
 /**
  * Where a page ended. With a stream the log is read by seq within it;
  * without, by time across streams, (stream, seq) breaking ties so the order
- * is total and a cursor never skips or repeats an event.
+ * is total and a cursor never skips or repeats an event. `newest` reads the
+ * same order backwards (the console shows the latest first).
  */
-export type AuditPosition = { kind: "stream"; stream: string; seq: number } | { kind: "time"; atMs: number; stream: string; seq: number };
+export type AuditPosition = (
+  | { kind: "stream"; stream: string; seq: number }
+  | { kind: "time"; atMs: number; stream: string; seq: number }
+) & {
+  newest: boolean;
+};
 
 export async function listEvents(
   d1: D1Database,
-  opts: { stream?: string | undefined; after: AuditPosition | null; limit: number },
+  opts: { stream?: string | undefined; after: AuditPosition | null; limit: number; newest?: boolean },
 ): Promise<{ events: AuditEventView[]; next: AuditPosition | null }> {
   const db = drizzle(d1);
   const { stream, after, limit } = opts;
+  const newest = opts.newest ?? false;
+  const dir = newest ? desc : asc;
+  const past = newest ? sql.raw("<") : sql.raw(">");
   // One extra row tells whether another page exists without a COUNT.
   const rows =
     stream !== undefined
       ? await db
           .select()
           .from(auditEvents)
-          .where(and(eq(auditEvents.stream, stream), after ? sql`${auditEvents.seq} > ${after.seq}` : undefined))
-          .orderBy(asc(auditEvents.seq))
+          .where(and(eq(auditEvents.stream, stream), after ? sql`${auditEvents.seq} ${past} ${after.seq}` : undefined))
+          .orderBy(dir(auditEvents.seq))
           .limit(limit + 1)
       : await db
           .select()
           .from(auditEvents)
           .where(
             after?.kind === "time"
-              ? sql`(${auditEvents.atMs}, ${auditEvents.stream}, ${auditEvents.seq}) > (${after.atMs}, ${after.stream}, ${after.seq})`
+              ? sql`(${auditEvents.atMs}, ${auditEvents.stream}, ${auditEvents.seq}) ${past} (${after.atMs}, ${after.stream}, ${after.seq})`
               : undefined,
           )
-          .orderBy(asc(auditEvents.atMs), asc(auditEvents.stream), asc(auditEvents.seq))
+          .orderBy(dir(auditEvents.atMs), dir(auditEvents.stream), dir(auditEvents.seq))
           .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next: AuditPosition | null =
     rows.length > limit && last
       ? stream !== undefined
-        ? { kind: "stream", stream, seq: last.seq }
-        : { kind: "time", atMs: last.atMs, stream: last.stream, seq: last.seq }
+        ? { kind: "stream", stream, seq: last.seq, newest }
+        : { kind: "time", atMs: last.atMs, stream: last.stream, seq: last.seq, newest }
       : null;
   return { events: page.map(viewOf), next };
 }
@@ -79,7 +88,11 @@ export function viewOf(row: AuditEventRow): AuditEventView {
 }
 
 export function encodePosition(p: AuditPosition): string {
-  return encodeCursor(p.kind === "stream" ? JSON.stringify(["s", p.stream, p.seq]) : JSON.stringify(["t", p.atMs, p.stream, p.seq]));
+  // Upper-case tags continue a newest-first listing; the lower-case ones stay as cursors already handed out.
+  const tag = (t: string) => (p.newest ? t.toUpperCase() : t);
+  return encodeCursor(
+    p.kind === "stream" ? JSON.stringify([tag("s"), p.stream, p.seq]) : JSON.stringify([tag("t"), p.atMs, p.stream, p.seq]),
+  );
 }
 
 /** The position a cursor names, or null when it was not made by encodePosition. */
@@ -94,9 +107,11 @@ export function decodePosition(cursor: string): AuditPosition | null {
   }
   if (!Array.isArray(v)) return null;
   const isSeq = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
-  if (v.length === 3 && v[0] === "s" && typeof v[1] === "string" && isSeq(v[2])) return { kind: "stream", stream: v[1], seq: v[2] };
-  if (v.length === 4 && v[0] === "t" && isSeq(v[1]) && typeof v[2] === "string" && isSeq(v[3])) {
-    return { kind: "time", atMs: v[1], stream: v[2], seq: v[3] };
+  const newest = v[0] === "S" || v[0] === "T";
+  const tag = typeof v[0] === "string" ? v[0].toLowerCase() : null;
+  if (v.length === 3 && tag === "s" && typeof v[1] === "string" && isSeq(v[2])) return { kind: "stream", stream: v[1], seq: v[2], newest };
+  if (v.length === 4 && tag === "t" && isSeq(v[1]) && typeof v[2] === "string" && isSeq(v[3])) {
+    return { kind: "time", atMs: v[1], stream: v[2], seq: v[3], newest };
   }
   return null;
 }

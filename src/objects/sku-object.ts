@@ -23,6 +23,9 @@ import { partOf, wholeSnapshot, type ShardPart } from "../stock/shards/parts";
 import type { Transfer } from "../stock/shards/transfers";
 import { skuStats, type SkuStats } from "../stock/stats";
 import { auditAcrossObjects } from "../stock/stats-audit";
+import { addMetricsParts, metricsPartHere, type MetricsPart, type SkuMetrics } from "../stock/metrics-part";
+import { Histogram } from "../platform/histogram";
+import { addActivity, countSaleRefusal, saleActivityHere, type SaleActivity } from "../stock/sale-activity";
 import { Upkeep } from "../stock/upkeep";
 import { parseThreshold } from "../stock/alerts";
 import { holdPage, mergeHoldPages, type HoldQuery, type MerchantHold } from "../stock/hold-list";
@@ -63,6 +66,8 @@ export class SkuObject extends DurableObject<Env> {
   private readonly wholeAlerts: WholeAlerts;
   private readonly startedAtMs = Date.now();
   private calls = 0;
+  /** Hold service times this instance saw (GET /metrics); the Workers clock moves on I/O only, so it is the awaited part. */
+  private readonly holdService = new Histogram();
   /**
    * Storage is set up by the first change, not by the first call: reads and
    * refusals for a SKU name nobody created leave no stored object behind.
@@ -224,7 +229,12 @@ export class SkuObject extends DurableObject<Env> {
     input: HoldInput,
     idem: IdempotencyKey | null,
   ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys; count?: ShardCount }> {
-    return this.meter.measure("hold", async () => this.counted(await this.reserveHere(input, idem, false)));
+    return this.meter.measure("hold", async () => {
+      const started_ms = Date.now();
+      const answer = this.counted(await this.reserveHere(input, idem, false));
+      this.holdService.observe(Date.now() - started_ms);
+      return answer;
+    });
   }
 
   /** Every answer on the hold path tells the edge this object's shard count (see hold-routing). */
@@ -264,6 +274,9 @@ export class SkuObject extends DurableObject<Env> {
     const outcome: Replayable<Hold> = refills
       ? await this.escrow.reserveWithRefills(role, input.quantity, attempt)
       : await attempt("final");
+    // The sale board counts its shoppers' refusals apart from the SKU's lifetime counters (issue 21).
+    if (!outcome.ok && !outcome.replayed && !isShortage(outcome) && this.schemaReady)
+      countSaleRefusal(this.ledger.tables, outcome.code, Date.now());
     if (outcome.ok || outcome.replayed || !isVerdict(outcome.code)) return outcome;
     if (!this.schemaReady) return { ...outcome, acceptedKeys: NO_KEYS };
     const moved = role && role.history.length > 0 ? await this.escrow.keysMovedHere(role) : undefined;
@@ -501,6 +514,28 @@ export class SkuObject extends DurableObject<Env> {
     }));
     const instance = { startedAt: new Date(this.startedAtMs).toISOString(), calls: this.calls };
     return skuStats(snapshot.sku, snapshot.levels, snapshot.liveHolds, counters, instance, escrow);
+  }
+
+  /** One sale's holds and its shoppers' refusals on this SKU (the sale board); a sharded SKU's own object adds its shards'. */
+  async saleActivity(saleId: string, since_ms: number, recent_ms: number): Promise<SaleActivity | null> {
+    if (!this.schemaReady || !this.ledger.tables.sku()) return null;
+    const now_ms = Date.now();
+    const own = saleActivityHere(this.ledger.tables, saleId, since_ms, now_ms, recent_ms);
+    const shards = await this.escrow.onShards(this.escrow.role(), (s) => s.saleActivity(saleId, since_ms, recent_ms));
+    return addActivity([own, ...shards]);
+  }
+
+  /** What GET /metrics reads of this SKU: levels, counters, outbox lag and hold service times, its shards' added. */
+  async metrics(): Promise<SkuMetrics | null> {
+    const snapshot = await this.snapshot();
+    if (!snapshot) return null;
+    const shards = await this.escrow.onShards(this.escrow.role(), (s) => s.metricsPart());
+    return addMetricsParts(snapshot.levels, [this.metricsPart(), ...shards]);
+  }
+
+  /** This object's own part of its SKU's metrics. */
+  metricsPart(): MetricsPart | null {
+    return this.schemaReady ? metricsPartHere(this.ledger.tables, this.holdService.snapshot()) : null;
   }
 
   /** The alarm only triggers; Upkeep does the work and points the alarm at what is left. */

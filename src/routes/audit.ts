@@ -66,6 +66,10 @@ export const auditRoutes = router()
           stream: Stream.optional(),
           cursor: Cursor.optional(),
           limit: queryInt(1, 200, 50),
+          order: z
+            .enum(["oldest", "newest"])
+            .default("oldest")
+            .openapi({ description: "`newest`: the same order backwards, latest first (a cursor continues its own order)." }),
         }),
       },
       responses: {
@@ -74,14 +78,17 @@ export const auditRoutes = router()
       },
     }),
     async (c) => {
-      const { stream, cursor, limit } = c.req.valid("query");
+      const { stream, cursor, limit, order } = c.req.valid("query");
       const after = cursor === undefined ? null : decodePosition(cursor);
+      const newest = order === "newest";
       // A cursor only continues the listing it came from.
-      const fits = after === null || (stream !== undefined ? after.kind === "stream" && after.stream === stream : after.kind === "time");
+      const fits =
+        after === null ||
+        (after.newest === newest && (stream !== undefined ? after.kind === "stream" && after.stream === stream : after.kind === "time"));
       if ((cursor !== undefined && after === null) || !fits) {
         throw problemOf(badCursor());
       }
-      const page = await listEvents(c.env.DB, { stream, after, limit });
+      const page = await listEvents(c.env.DB, { stream, after, limit, newest });
       return c.json({ data: page.events, nextCursor: page.next ? encodePosition(page.next) : null }, 200);
     },
   )

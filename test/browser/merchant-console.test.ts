@@ -8,96 +8,68 @@
  * when the server's OpenAPI document has them and skipped otherwise, next to a
  * test that each missing one says "not available".
  */
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/secrets.ts";
-import { launchChromium } from "../support/node/chromium.ts";
 import { api, featuresOf, hold, merchant, paidOrder, shopperToken, type ConsoleFeatures } from "../support/node/console-api.ts";
-import { startWranglerDev, type DevServer } from "../support/node/wrangler-dev.ts";
+import { consoleSession, go as goTo, textOf, UI_TIMEOUT_MS } from "../support/node/console-page.ts";
 
-const SHOTS = path.join(import.meta.dirname, ".screenshots");
-const UI_TIMEOUT_MS = 10_000;
 const run = crypto.randomUUID().slice(0, 6);
 const sku = `console-tee-${run}`;
 const saleId = `console-sale-${run}`;
 
-let app: DevServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
+const session = consoleSession();
 let features: ConsoleFeatures;
-const errors: string[] = [];
-
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startWranglerDev({}), launchChromium()]);
-  features = await featuresOf(app.origin);
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on("pageerror", (e) => errors.push(String(e)));
-}, 180_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== "fail" || !page) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${ctx.task.name.replace(/[^a-z0-9]+/gi, "-")}.png`), fullPage: true });
+  features = await featuresOf(session.app.origin);
 });
 
-afterAll(async () => {
-  await Promise.all([browser?.close(), app?.stop()]);
-});
-
-const text = (selector: string) => () => page.locator(selector).first().textContent({ timeout: UI_TIMEOUT_MS });
-/** Opens a panel afresh, as following a link to it does (the same hash again re-renders it). */
-const go = async (hash: string) => {
-  await page.evaluate((h) => {
-    if (location.hash === h) window.dispatchEvent(new HashChangeEvent("hashchange"));
-    else location.hash = h;
-  }, hash);
-};
+const text = (selector: string) => textOf(session.page, selector);
+const go = (hash: string) => goTo(session.page, hash);
 
 describe("the merchant console", () => {
   it("is served at /console, / leads there, and the API still reaches the Worker", async () => {
-    const root = await fetch(`${app.origin}/`, { redirect: "manual" });
+    const root = await fetch(`${session.app.origin}/`, { redirect: "manual" });
     expect(root.status).toBe(302);
-    expect(new URL(root.headers.get("location")!, app.origin).pathname).toBe("/console/");
-    const html = await fetch(`${app.origin}/console/`);
+    expect(new URL(root.headers.get("location")!, session.app.origin).pathname).toBe("/console/");
+    const html = await fetch(`${session.app.origin}/console/`);
     expect(html.status).toBe(200);
     expect(html.headers.get("content-type")).toContain("text/html");
     expect(html.headers.get("content-security-policy")).toContain("script-src 'self'");
-    const contract = await fetch(`${app.origin}/openapi.json`);
+    const contract = await fetch(`${session.app.origin}/openapi.json`);
     expect(contract.headers.get("content-type")).toContain("application/json");
-    expect((await fetch(`${app.origin}/healthz`)).status).toBe(200);
-    expect((await fetch(`${app.origin}/v1/nope`)).headers.get("content-type")).toBe("application/problem+json");
+    expect((await fetch(`${session.app.origin}/healthz`)).status).toBe(200);
+    expect((await fetch(`${session.app.origin}/v1/nope`)).headers.get("content-type")).toBe("application/problem+json");
   });
 
   it("keeps a wrong token out, then signs in with the merchant token kept only in sessionStorage", async () => {
-    await page.goto(`${app.origin}/console`);
-    await page.fill("#login input[name=token]", "not-the-token");
-    await page.click("#login button[type=submit]");
+    await session.page.goto(`${session.app.origin}/console`);
+    await session.page.fill("#login input[name=token]", "not-the-token");
+    await session.page.click("#login button[type=submit]");
     await expect.poll(text("#login .form-banner")).toContain("The token was refused");
-    expect(await page.isVisible("#nav")).toBe(false);
+    expect(await session.page.isVisible("#nav")).toBe(false);
 
-    await page.fill("#login input[name=token]", TEST_SECRETS.ADMIN_TOKEN);
-    await page.click("#login button[type=submit]");
-    await page.waitForSelector("#nav", { state: "visible" });
-    await page.waitForSelector('[data-panel="skus"] h1');
-    const stored = await page.evaluate(() => ({ session: sessionStorage.getItem("holdfast.token"), local: JSON.stringify(localStorage) }));
+    await session.page.fill("#login input[name=token]", TEST_SECRETS.ADMIN_TOKEN);
+    await session.page.click("#login button[type=submit]");
+    await session.page.waitForSelector("#nav", { state: "visible" });
+    await session.page.waitForSelector('[data-panel="skus"] h1');
+    const stored = await session.page.evaluate(() => ({
+      session: sessionStorage.getItem("holdfast.token"),
+      local: JSON.stringify(localStorage),
+    }));
     expect(stored.session).toBe(TEST_SECRETS.ADMIN_TOKEN);
     expect(stored.local).not.toContain(TEST_SECRETS.ADMIN_TOKEN);
-    expect(page.url()).not.toContain(TEST_SECRETS.ADMIN_TOKEN);
+    expect(session.page.url()).not.toContain(TEST_SECRETS.ADMIN_TOKEN);
   });
 
   it("creates a SKU and restocks it with a reason and a reference", async () => {
-    const create = page.locator('form[data-form="create-sku"]');
+    const create = session.page.locator('form[data-form="create-sku"]');
     await create.locator("input[name=sku]").fill(sku);
     await create.locator("input[name=name]").fill("Console tee");
     await create.locator('input[name="price.amount"]').fill("2500");
     await create.locator("button[type=submit]").click();
-    await page.waitForSelector(`h1:has-text("${sku}")`);
+    await session.page.waitForSelector(`h1:has-text("${sku}")`);
 
-    const adjust = page.locator('form[data-form="adjust"]');
+    const adjust = session.page.locator('form[data-form="adjust"]');
     await adjust.locator("input[name=delta]").fill("10");
     await adjust.locator("select[name=reason]").selectOption("restock");
     await adjust.locator("input[name=reference]").fill(`PO-${run}`);
@@ -106,33 +78,33 @@ describe("the merchant console", () => {
     expect(await text('[data-level="available"] dd')()).toBe("10");
     expect(await text('[data-level="shards"] dd')()).toBe("1");
 
-    const levels = await merchant(app.origin, "GET", `/v1/skus/${sku}`);
+    const levels = await merchant(session.app.origin, "GET", `/v1/skus/${sku}`);
     expect(levels.body).toMatchObject({ onHand: 10, received: 10, available: 10, name: "Console tee" });
   });
 
   it("shows the server's field errors beside the sale form's fields", async () => {
     await go("#sales/new");
-    const form = page.locator('form[data-form="sale"]');
+    const form = session.page.locator('form[data-form="sale"]');
     await form.locator("input[name=saleId]").fill(`${saleId}-bad`);
     await form.locator("input[name=name]").fill("Broken sale");
     await form.locator('input[name="items.0.sku"]').fill(sku);
     await form.locator('input[name="items.0.price.amount"]').fill("1500");
     // No per-customer limit: the item's field says so.
     await form.locator("button[type=submit]").click();
-    await page.waitForSelector('.field.invalid[data-path="items.0.perCustomerLimit"]');
+    await session.page.waitForSelector('.field.invalid[data-path="items.0.perCustomerLimit"]');
     expect(await text('.field[data-path="items.0.perCustomerLimit"] .error')()).not.toBe("");
     // Then an end before the start: that error replaces the first.
     await form.locator('input[name="items.0.perCustomerLimit"]').fill("2");
     await form.locator("input[name=endsAt]").fill("2020-01-01T00:00:00");
     await form.locator("button[type=submit]").click();
-    await page.waitForSelector('.field.invalid[data-path="endsAt"]');
-    expect(await page.isVisible('.field.invalid[data-path="items.0.perCustomerLimit"]')).toBe(false);
-    expect((await merchant(app.origin, "GET", `/v1/sales/${saleId}-bad`)).status).toBe(404);
+    await session.page.waitForSelector('.field.invalid[data-path="endsAt"]');
+    expect(await session.page.isVisible('.field.invalid[data-path="items.0.perCustomerLimit"]')).toBe(false);
+    expect((await merchant(session.app.origin, "GET", `/v1/sales/${saleId}-bad`)).status).toBe(404);
   });
 
   it("creates a live sale whose board shows the level falling as shoppers hold through the API", async () => {
     await go("#sales/new");
-    const form = page.locator('form[data-form="sale"]');
+    const form = session.page.locator('form[data-form="sale"]');
     await form.locator("input[name=saleId]").fill(saleId);
     await form.locator("input[name=name]").fill("Console launch");
     // Starts now (the form's default start), so the sale is live at once.
@@ -140,47 +112,48 @@ describe("the merchant console", () => {
     await form.locator('input[name="items.0.price.amount"]').fill("1500");
     await form.locator('input[name="items.0.perCustomerLimit"]').fill("2");
     await form.locator("button[type=submit]").click();
-    await page.waitForSelector(`[data-item="${sku}"]`);
+    await session.page.waitForSelector(`[data-item="${sku}"]`);
     await expect.poll(text(`[data-available="${sku}"]`), { timeout: UI_TIMEOUT_MS }).toBe("10");
 
     for (const customer of ["ann", "bob", "cy"]) {
-      expect((await hold(app.origin, `${customer}-${run}`, sku, 2)).status).toBe(201);
+      expect((await hold(session.app.origin, `${customer}-${run}`, sku, 2)).status).toBe(201);
     }
-    const refused = await hold(app.origin, `ann-${run}`, sku, 1);
+    const refused = await hold(session.app.origin, `ann-${run}`, sku, 1);
     expect(refused.body.code).toBe("limit_exceeded");
 
     await expect.poll(text(`[data-available="${sku}"]`), { timeout: UI_TIMEOUT_MS }).toBe("4");
     await expect.poll(text(`[data-item="${sku}"] [data-metric="expiredCreated"]`), { timeout: UI_TIMEOUT_MS }).toBe("0 / 3");
     await expect.poll(text(`[data-item="${sku}"] [data-code="limit_exceeded"]`), { timeout: UI_TIMEOUT_MS }).toContain("1");
-    expect(Number(await text(`[data-item="${sku}"] [data-metric="holdsPerMinute"]`)())).toBeGreaterThan(0);
-    await page.waitForSelector(`[data-item="${sku}"] svg.chart path.line.avail`);
+    // Three holds of this sale in the last minute, counted (the refused one is no hold).
+    expect(await text(`[data-item="${sku}"] [data-metric="holdsRecent"]`)()).toBe("3");
+    await session.page.waitForSelector(`[data-item="${sku}"] svg.chart path.line.avail`);
   });
 
   it("receives the levels over the live WebSocket when the server pushes them", async (ctx) => {
     if (!features.live) ctx.skip();
-    await expect.poll(() => page.getAttribute(`[data-item="${sku}"]`, "data-via"), { timeout: UI_TIMEOUT_MS }).toBe("live");
-    expect((await hold(app.origin, `dee-${run}`, sku, 1)).status).toBe(201);
+    await expect.poll(() => session.page.getAttribute(`[data-item="${sku}"]`, "data-via"), { timeout: UI_TIMEOUT_MS }).toBe("live");
+    expect((await hold(session.app.origin, `dee-${run}`, sku, 1)).status).toBe(201);
     await expect.poll(text(`[data-available="${sku}"]`), { timeout: UI_TIMEOUT_MS }).toBe("3");
   });
 
   it("refunds a paid order with restock from the orders panel", async () => {
-    const held = await hold(app.origin, `eve-${run}`, sku, 2);
+    const held = await hold(session.app.origin, `eve-${run}`, sku, 2);
     expect(held.status).toBe(201);
-    const orderId = await paidOrder(app.origin, `eve-${run}`, held.body.holdId as string);
+    const orderId = await paidOrder(session.app.origin, `eve-${run}`, held.body.holdId as string);
 
     await go("#orders");
-    await page.fill('[data-panel="orders"] input[name=sku]', sku);
-    await page.click('[data-panel="orders"] form button[type=submit]');
-    await page.waitForSelector(`[data-panel="orders"] tbody[data-query*="sku=${sku}"]`);
-    const row = page.locator(`tr[data-order="${orderId}"]`);
+    await session.page.fill('[data-panel="orders"] input[name=sku]', sku);
+    await session.page.click('[data-panel="orders"] form button[type=submit]');
+    await session.page.waitForSelector(`[data-panel="orders"] tbody[data-query*="sku=${sku}"]`);
+    const row = session.page.locator(`tr[data-order="${orderId}"]`);
     await row.waitFor();
     expect(await row.getAttribute("data-status")).toBe("paid");
     await row.locator('[data-action="refund"]').click();
     expect(await row.locator("input[name=restock]").isChecked()).toBe(true);
     await row.locator('[data-action="confirm-refund"]').click();
-    await page.waitForSelector(`tr[data-order="${orderId}"][data-status="refunded"]`, { timeout: UI_TIMEOUT_MS });
+    await session.page.waitForSelector(`tr[data-order="${orderId}"][data-status="refunded"]`, { timeout: UI_TIMEOUT_MS });
 
-    const levels = await merchant(app.origin, "GET", `/v1/skus/${sku}`);
+    const levels = await merchant(session.app.origin, "GET", `/v1/skus/${sku}`);
     expect(levels.body).toMatchObject({ sold: 0, returned: 2 });
   });
 
@@ -190,37 +163,37 @@ describe("the merchant console", () => {
     await expect
       .poll(
         async () => {
-          await page.click('[data-panel="audit"] form button[type=submit]');
-          return page.locator('[data-panel="audit"] tbody').textContent();
+          await session.page.click('[data-panel="audit"] form button[type=submit]');
+          return session.page.locator('[data-panel="audit"] tbody').textContent();
         },
         { timeout: UI_TIMEOUT_MS },
       )
       .toContain(`PO-${run}`);
-    await page.click('[data-action="verify"]');
-    await page.waitForSelector(".verdict.good", { timeout: UI_TIMEOUT_MS });
+    await session.page.click('[data-action="verify"]');
+    await session.page.waitForSelector(".verdict.good", { timeout: UI_TIMEOUT_MS });
     expect(await text(".verdict")()).toContain("every hash chain intact");
   });
 
   it("opens the post-sale report: sold within received and every customer within the limit", async (ctx) => {
     if (!features.report) ctx.skip();
     await go(`#report/${saleId}`);
-    await page.waitForSelector(`[data-panel="report"] tr[data-sku="${sku}"]`, { timeout: UI_TIMEOUT_MS });
+    await session.page.waitForSelector(`[data-panel="report"] tr[data-sku="${sku}"]`, { timeout: UI_TIMEOUT_MS });
     expect(await text(`[data-panel="report"] tr[data-sku="${sku}"] td.good`)()).toContain("≤");
-    expect(await page.getAttribute("[data-customers]", "data-customers")).toBe("ok");
-    await page.waitForSelector('[data-panel="report"] svg.chart');
+    expect(await session.page.getAttribute("[data-customers]", "data-customers")).toBe("ok");
+    await session.page.waitForSelector('[data-panel="report"] svg.chart');
   });
 
   it("lists a SKU's holds and voids one", async (ctx) => {
     if (!features.listHolds || !features.voidHold) ctx.skip();
     // Before the sale ends (the next test), while a shopper can still hold.
-    const held = await hold(app.origin, `fay-${run}`, sku, 1);
+    const held = await hold(session.app.origin, `fay-${run}`, sku, 1);
     expect(held.status).toBe(201);
     await go(`#skus/${sku}`);
-    const row = page.locator(`tr:has-text("${held.body.holdId as string}")`);
+    const row = session.page.locator(`tr:has-text("${held.body.holdId as string}")`);
     await row.waitFor({ timeout: UI_TIMEOUT_MS });
     await row.locator("button.danger").click();
     await expect
-      .poll(() => merchant(app.origin, "GET", `/v1/skus/${sku}/holds/${held.body.holdId as string}`).then((r) => r.body.status), {
+      .poll(() => merchant(session.app.origin, "GET", `/v1/skus/${sku}/holds/${held.body.holdId as string}`).then((r) => r.body.status), {
         timeout: UI_TIMEOUT_MS,
       })
       .not.toBe("held");
@@ -230,16 +203,18 @@ describe("the merchant console", () => {
     if (!features.listHolds) ctx.skip();
     // While the sale is live (limit 2): the shopper's cart takes one more unit in place.
     const customer = `gus-${run}`;
-    const held = await hold(app.origin, customer, sku, 1);
+    const held = await hold(session.app.origin, customer, sku, 1);
     expect(held.status).toBe(201);
     const holdId = held.body.holdId as string;
-    const changed = await api(app.origin, "PATCH", `/v1/skus/${sku}/holds/${holdId}`, await shopperToken(customer), { quantity: 2 });
+    const changed = await api(session.app.origin, "PATCH", `/v1/skus/${sku}/holds/${holdId}`, await shopperToken(customer), {
+      quantity: 2,
+    });
     expect(changed.body).toMatchObject({ holdId, quantity: 2 });
     // The audit log trails the object by about a second.
-    const audited = () => merchant(app.origin, "GET", `/v1/audit?stream=${encodeURIComponent(`sku:${sku}`)}&limit=200`);
+    const audited = () => merchant(session.app.origin, "GET", `/v1/audit?stream=${encodeURIComponent(`sku:${sku}`)}&limit=200`);
     await expect.poll(async () => JSON.stringify((await audited()).body), { timeout: 15_000 }).toContain("hold.changed");
     await go(`#skus/${sku}`);
-    const row = page.locator(`tr:has-text("${holdId}")`);
+    const row = session.page.locator(`tr:has-text("${holdId}")`);
     await row.waitFor({ timeout: UI_TIMEOUT_MS });
     await row.locator('button[data-action="history"]').click();
     await expect
@@ -251,11 +226,12 @@ describe("the merchant console", () => {
   it("lists the sale and ends it now", async (ctx) => {
     if (!features.listSales || !features.endSale) ctx.skip();
     await go("#sales");
-    const row = page.locator(`tr[data-sale="${saleId}"]`);
+    const row = session.page.locator(`tr[data-sale="${saleId}"]`);
     await row.waitFor();
-    await row.locator("button.danger").click();
+    await row.locator('[data-action="end-sale"]').click();
+    await row.locator('[data-action="confirm-end"]').click();
     await expect
-      .poll(() => merchant(app.origin, "GET", `/v1/sales/${saleId}`).then((r) => r.body.status), { timeout: UI_TIMEOUT_MS })
+      .poll(() => merchant(session.app.origin, "GET", `/v1/sales/${saleId}`).then((r) => r.body.status), { timeout: UI_TIMEOUT_MS })
       .toBe("ended");
   });
 
@@ -269,13 +245,13 @@ describe("the merchant console", () => {
       await go(hash);
       await expect.poll(text(".unavailable"), { timeout: UI_TIMEOUT_MS }).toContain(notice);
     }
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it("returns to the login form when the token stops working", async () => {
-    await page.evaluate(() => sessionStorage.setItem("holdfast.token", "revoked"));
+    await session.page.evaluate(() => sessionStorage.setItem("holdfast.token", "revoked"));
     await go("#orders");
-    await page.waitForSelector("#login", { state: "visible", timeout: UI_TIMEOUT_MS });
-    expect(await page.evaluate(() => sessionStorage.getItem("holdfast.token"))).toBeNull();
+    await session.page.waitForSelector("#login", { state: "visible", timeout: UI_TIMEOUT_MS });
+    expect(await session.page.evaluate(() => sessionStorage.getItem("holdfast.token"))).toBeNull();
   });
 });
