@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { decodePosition, encodePosition, listEvents } from "../audit/queries";
 import { decodeVerifyCursor, verifyChains } from "../audit/verify";
 import { router } from "../http/context";
-import { jsonResponse, problems, queryInt } from "./schemas";
+import { jsonResponse, problems, queryInt, READ } from "./schemas";
 import { problemOf } from "../http/outcome";
 import { badCursor } from "../platform/cursor";
 
@@ -51,7 +51,7 @@ export const auditRoutes = router()
       path: "/v1/audit",
       operationId: "listAuditEvents",
       summary: "Audit events: one stream in seq order, or every stream in time order",
-      security: [{ merchant: [] }],
+      security: READ,
       request: {
         query: z.object({
           stream: Stream.optional(),
@@ -86,7 +86,7 @@ export const auditRoutes = router()
         "Walks the audit log in (stream, seq) order and recomputes each event's hash. A changed, removed or reordered " +
         "event is reported as `firstBadEvent`. One request checks a bounded number of events; when it stops early, " +
         "`complete` is false and `nextCursor` continues from there.",
-      security: [{ merchant: [] }],
+      security: READ,
       request: { query: z.object({ stream: Stream.optional(), cursor: Cursor.optional() }) },
       responses: { 200: jsonResponse(Verification, "The verification"), ...problems(400, 401, 403) },
     }),

@@ -12,12 +12,11 @@ import { holdingObject, reserveFor, storedHold } from "../stock/shards/hold-rout
 import { edgeRefusal, rememberVerdict } from "../edge/verdicts";
 import { queuedSaleOf, reportAdmissionUsed, requireAdmission } from "../waiting-room/admission";
 import { holdStub, placeOfHold } from "../stock/addressing";
-import { AdmissionHeaders, Hold, HoldId, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
+import { AdmissionHeaders, Hold, HoldId, jsonBody, jsonResponse, MANAGE, problems, READ, SkuId } from "./schemas";
 
 const HoldBody = z.strictObject({ quantity: z.number().int().min(1).max(10_000) }).openapi("HoldInput");
 
 /** Either credential may call; declared once so the route types stay simple. */
-const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { merchant: [] }];
 
 const skuParams = z.object({ sku: SkuId });
 
@@ -86,7 +85,7 @@ export const holdRoutes = router()
       path: "/v1/skus/{sku}/holds/{holdId}",
       operationId: "getHold",
       summary: "A hold, as of now",
-      security: OWNER_OR_MERCHANT,
+      security: [{ shopper: [] }, ...READ],
       request: { params: holdParams },
       responses: { 200: jsonResponse(Hold, "The hold"), ...problems(400, 401, 404, 503) },
     }),
@@ -102,7 +101,7 @@ export const holdRoutes = router()
       path: "/v1/skus/{sku}/holds/{holdId}",
       operationId: "releaseHold",
       summary: "Release a hold; releasing again returns the same hold",
-      security: OWNER_OR_MERCHANT,
+      security: [{ shopper: [] }, ...MANAGE],
       request: { params: holdParams },
       responses: { 200: jsonResponse(Hold, "The released hold"), ...problems(400, 401, 404, 409, 503) },
     }),

@@ -12,7 +12,7 @@ import { rememberViewVerdict } from "../edge/verdicts";
 import { MAX_SHARDS } from "../stock/addressing";
 import { checkSkuCurrency } from "../sales/checks";
 import { unchargeable } from "../domain/currencies";
-import { IdempotencyHeaders, jsonBody, jsonResponse, Levels, Money, problems, SkuId, ANYONE } from "./schemas";
+import { ANYONE, IdempotencyHeaders, jsonBody, jsonResponse, Levels, MANAGE, Money, problems, READ, SkuId } from "./schemas";
 
 const SkuBody = z
   .strictObject({
@@ -97,7 +97,7 @@ export const skuRoutes = router()
       path: "/v1/skus/{sku}",
       operationId: "putSku",
       summary: "Create or update a SKU",
-      security: [{ merchant: [] }],
+      security: MANAGE,
       request: { params, body: jsonBody(SkuBody) },
       responses: {
         200: jsonResponse(MerchantSku, "Updated"),
@@ -127,7 +127,7 @@ export const skuRoutes = router()
       path: "/v1/skus/{sku}/adjustments",
       operationId: "adjustStock",
       summary: "Adjust stock: restock (positive) or shrinkage (negative)",
-      security: [{ merchant: [] }],
+      security: MANAGE,
       request: { params, headers: IdempotencyHeaders, body: jsonBody(AdjustmentBody) },
       responses: {
         200: jsonResponse(z.object({ sku: z.string(), levels: Levels, adjustment: AdjustmentBody }), "New levels"),
@@ -223,7 +223,7 @@ export const skuStatsRoutes = router().openapi(
     path: "/v1/skus/{sku}/stats",
     operationId: "getSkuStats",
     summary: "Counters a merchant watches during a sale",
-    security: [{ merchant: [] }],
+    security: READ,
     request: { params },
     responses: { 200: jsonResponse(Stats, "The SKU's counters"), ...problems(400, 401, 403, 404, 503) },
   }),
