@@ -1304,6 +1304,11 @@ export interface components {
             reconciliationId: string;
             /** @enum {string} */
             trigger: "scheduled" | "owner";
+            actor?: {
+                keyId: string;
+                /** @enum {string} */
+                role: "owner" | "manager" | "fulfillment" | "viewer";
+            };
             at: string;
             /** @enum {string} */
             provider: "stripe" | "simulated";

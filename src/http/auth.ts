@@ -6,7 +6,7 @@ import { envNumber } from "../platform/env-number";
 import { withoutPersonalData } from "../access/personal-data";
 import { JWT_MAX_LIFETIME_S, type JwtPolicy, verifyHs256 } from "../platform/jwt";
 import { lookupKey, SECRET_PREFIX, type KeyGrant } from "../access/api-keys";
-import { ROOT_KEY_ID, type Role } from "../domain/roles";
+import { type MerchantActor, ROOT_KEY_ID, type Role } from "../domain/roles";
 
 /** A merchant's credential (spec §12): an API key, or `ADMIN_TOKEN` as the owner key `root`. */
 export type Merchant = { kind: "merchant" } & KeyGrant;
@@ -144,6 +144,18 @@ export function callerOf(c: { var: { principal: Principal | null } }): Principal
   const principal = c.var.principal;
   if (principal === null) throw new Error("callerOf on a route whose security admits anonymous callers");
   return principal;
+}
+
+/** Who a merchant principal is, as audit events record it (spec §12); undefined for a shopper. */
+export function actorOf(principal: Principal): MerchantActor | undefined {
+  return principal.kind === "merchant" ? { keyId: principal.keyId, role: principal.role } : undefined;
+}
+
+/** The merchant a merchant-only route admitted, as its audit events name it. */
+export function merchantActorOf(c: { var: { principal: Principal | null } }): MerchantActor {
+  const actor = actorOf(callerOf(c));
+  if (!actor) throw new Error("merchantActorOf on a route whose security admits shoppers");
+  return actor;
 }
 
 /** The shopper a route declared `shopper`-only admitted. */

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { callerOf, shopperOf, type Principal } from "../http/auth";
+import { actorOf as merchantOf, callerOf, shopperOf, type Principal } from "../http/auth";
 import { router } from "../http/context";
 import { callerKey, idempotencyKey } from "../http/idempotency";
 import { holdOperation } from "../idempotency/keys";
@@ -29,7 +29,7 @@ function stubOfHold(env: Env, sku: string, holdId: string) {
 }
 
 /** The owner sees their hold; the merchant sees every hold; anyone else gets `not_found`. */
-function actorOf(principal: Principal): { customerId: string } | "merchant" {
+function holdActorOf(principal: Principal): { customerId: string } | "merchant" {
   return principal.kind === "merchant" ? "merchant" : { customerId: principal.customerId };
 }
 
@@ -91,7 +91,7 @@ export const holdRoutes = router()
     }),
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
-      const actor = actorOf(callerOf(c));
+      const actor = holdActorOf(callerOf(c));
       return sendOutcome(c, await callObject(c.env, () => stubOfHold(c.env, sku, holdId).getHold(holdId, actor)), 200);
     },
   )
@@ -107,8 +107,9 @@ export const holdRoutes = router()
     }),
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
-      const actor = actorOf(callerOf(c));
-      const outcome = await callObject(c.env, () => stubOfHold(c.env, sku, holdId).release(holdId, actor));
+      const caller = callerOf(c);
+      const actor = holdActorOf(caller);
+      const outcome = await callObject(c.env, () => stubOfHold(c.env, sku, holdId).release(holdId, actor, merchantOf(caller)));
       // Units came back: this location's cached sold-out state must not outlive them.
       if (outcome.ok) purgeSku(c, sku);
       return sendOutcome(c, outcome, 200);

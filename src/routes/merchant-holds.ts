@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { callerOf } from "../http/auth";
+import { callerOf, merchantActorOf } from "../http/auth";
 import { router } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
@@ -104,7 +104,7 @@ export const merchantHoldRoutes = router()
       if (placeOfHold(holdId)?.sku !== sku) throw new ProblemError("not_found", "No such hold.");
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], callerOf(c), `void:${holdId}`, body);
       const outcome = await idempotentOutcome(c.env, idem, Date.now(), () =>
-        callObject(c.env, () => holdStub(c.env, holdId).voidHold(holdId, body.reason)),
+        callObject(c.env, () => holdStub(c.env, holdId).voidHold(holdId, body.reason, merchantActorOf(c))),
       );
       // Units came back: this location's cached sold-out state must not outlive them.
       if (outcome.ok) purgeSku(c, sku);

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { callerOf, type Principal } from "../http/auth";
+import { actorOf, callerOf, merchantActorOf, type Principal } from "../http/auth";
 import { router, type AppContext } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
@@ -101,7 +101,7 @@ export const orderRoutes = router()
       const { orderId } = c.req.valid("param");
       const { by } = await visibleOrder(c.env, orderId, callerOf(c));
       return orderAction(c, `cancel:${orderId}`, c.req.valid("header")["idempotency-key"], {}, (now) =>
-        new OrderFlow(c.env).cancel(orderId, by, now),
+        new OrderFlow(c.env).cancel(orderId, by, now, actorOf(callerOf(c))),
       );
     },
   )
@@ -149,7 +149,7 @@ export const orderRoutes = router()
     async (c) => {
       const { orderId } = c.req.valid("param");
       return orderAction(c, `fulfill:${orderId}`, c.req.valid("header")["idempotency-key"], {}, (now) =>
-        new OrderFlow(c.env).fulfil(orderId, now),
+        new OrderFlow(c.env).fulfil(orderId, now, merchantActorOf(c)),
       );
     },
   )
@@ -167,7 +167,7 @@ export const orderRoutes = router()
       const body = c.req.valid("json");
       const { orderId } = c.req.valid("param");
       return orderAction(c, `refund:${orderId}`, c.req.valid("header")["idempotency-key"], body, (now) =>
-        new OrderFlow(c.env).refund(orderId, body.restock, now),
+        new OrderFlow(c.env).refund(orderId, body.restock, now, merchantActorOf(c)),
       );
     },
   )

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { merchantActorOf } from "../http/auth";
 import { router } from "../http/context";
 import { ProblemError } from "../domain/problems";
 import { lastReconciliation, reconcilePayments, ReconciliationReport } from "../payments/reconcile";
@@ -27,7 +28,7 @@ export const paymentRoutes = router()
       security: MANAGE,
       responses: { 200: jsonResponse(Report, "The report"), ...problems(401, 403) },
     }),
-    async (c) => c.json(await reconcilePayments(c.env, Date.now(), "owner"), 200),
+    async (c) => c.json(await reconcilePayments(c.env, Date.now(), "owner", merchantActorOf(c)), 200),
   )
   .openapi(
     createRoute({

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import type { SkuSnapshot } from "../domain/types";
+import { merchantActorOf } from "../http/auth";
 import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
 import { problemOf, sendOutcome } from "../http/outcome";
@@ -109,7 +110,7 @@ export const skuRoutes = router()
       const { sku } = c.req.valid("param");
       // A change of shards sets up (or drains) up to 64 objects: a merchant's write may take longer than a hold.
       const body = c.req.valid("json");
-      const config = { ...body, alwaysOn: body.alwaysOn ?? false };
+      const config = { ...body, alwaysOn: body.alwaysOn ?? false, actor: merchantActorOf(c) };
       const unpriced = unchargeable(config.price, "price");
       if (unpriced) throw problemOf(unpriced);
       const refused = await checkSkuCurrency(c.env, sku, config.price.currency, Date.now());
@@ -138,7 +139,7 @@ export const skuRoutes = router()
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `adjust:${sku}`, body);
-      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).adjust(body, idem));
+      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).adjust({ ...body, actor: merchantActorOf(c) }, idem));
       if (outcome.ok) purgeSku(c, sku);
       return sendOutcome(c, outcome, 200);
     },
