@@ -5,6 +5,20 @@ import { field, fill, fmt, h, problemText } from "./dom.js";
 /** Verification pages followed per click: each page is a bounded slice of the log. */
 const MAX_VERIFY_PAGES = 50;
 
+/** Who did a merchant action (spec §12): the key and its role; empty for the shoppers' and the system's events. */
+function actorOf(data) {
+  let facts = data;
+  if (typeof data === "string") {
+    try {
+      facts = JSON.parse(data);
+    } catch {
+      return "";
+    }
+  }
+  const actor = facts?.actor;
+  return actor?.keyId ? `${actor.keyId} (${actor.role})` : "";
+}
+
 export async function render(root, [stream]) {
   const banner = h("p.banner", { role: "alert" });
   const verdict = h("p.verdict", { role: "status" });
@@ -35,6 +49,7 @@ export async function render(root, [stream]) {
           h("td", {}, e.stream),
           h("td.num", {}, e.seq),
           h("td", {}, e.type),
+          h("td.actor", {}, actorOf(e.data)),
           h("td", {}, fmt.time(e.at)),
           h("td.mono.wrap", {}, typeof e.data === "string" ? e.data : JSON.stringify(e.data)),
           h("td.mono", { title: e.hash }, e.hash.slice(0, 10)),
@@ -98,7 +113,7 @@ export async function render(root, [stream]) {
           h(
             "tr",
             {},
-            ["Stream", "Seq", "Type", "At", "Data", "Hash"].map((c) => h("th", {}, c)),
+            ["Stream", "Seq", "Type", "Actor", "At", "Data", "Hash"].map((c) => h("th", {}, c)),
           ),
         ),
         body,

@@ -2,9 +2,8 @@ import type { MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { CUSTOMER_ID } from "../domain/ids";
 import { ProblemError } from "../domain/problems";
-import { envNumber } from "../platform/env-number";
 import { withoutPersonalData } from "../access/personal-data";
-import { JWT_MAX_LIFETIME_S, type JwtPolicy, verifyHs256 } from "../platform/jwt";
+import { verifyShopperToken } from "../access/shopper-tokens";
 import { lookupKey, SECRET_PREFIX, type KeyGrant } from "../access/api-keys";
 import { type MerchantActor, ROOT_KEY_ID, type Role } from "../domain/roles";
 
@@ -41,7 +40,7 @@ export async function authenticate(header: string | undefined, env: Env): Promis
     return { kind: "merchant", ...found.grant };
   }
   // Shopper tokens are most of the traffic: a JWT-shaped token is tried as one first.
-  const payload = JWT_SHAPE.test(token) ? await verifyHs256(token, env.SHOPPER_JWT_SECRET, jwtPolicy(env)) : null;
+  const payload = JWT_SHAPE.test(token) ? await verifyShopperToken(token, env) : null;
   if (payload === null) {
     if (await sameSecret(token, env.ADMIN_TOKEN)) return ROOT;
     throw new ProblemError("unauthorized", "The token is invalid or has expired.");
@@ -49,15 +48,6 @@ export async function authenticate(header: string | undefined, env: Env): Promis
   const claims = ShopperClaims.safeParse(payload);
   if (!claims.success) throw new ProblemError("unauthorized", "The token must carry `sub` and `exp` claims.");
   return { kind: "shopper", customerId: claims.data.sub };
-}
-
-/** What a shopper token must meet beyond its signature (optional settings, docs/security.md). */
-function jwtPolicy(env: Env): JwtPolicy {
-  return {
-    max_lifetime_s: envNumber(env.SHOPPER_JWT_MAX_LIFETIME_SECONDS, JWT_MAX_LIFETIME_S, { min: 60 }),
-    audience: env.SHOPPER_JWT_AUDIENCE || undefined,
-    issuer: env.SHOPPER_JWT_ISSUER || undefined,
-  };
 }
 
 /** A route's declared OpenAPI `security`: alternatives, each a set of schemes that must all hold; `{}` admits anyone. */
