@@ -28,6 +28,7 @@ import { saleReportRoutes } from "./routes/sale-report";
 import { lotteryRoutes } from "./routes/lottery";
 import { queueRoutes } from "./routes/waiting-room";
 import { webhookRoutes } from "./routes/webhooks";
+import { webhookSecretRoutes } from "./routes/webhook-secrets";
 import { devRoutes } from "./routes/dev";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
 import { liveRoutes } from "./routes/live";
@@ -113,6 +114,7 @@ export function createApp() {
   app.route("/", webhookRoutes);
   app.route("/", devRoutes);
   app.route("/", apiKeyRoutes);
+  app.route("/", webhookSecretRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "merchant", {
     type: "http",
