@@ -4,8 +4,8 @@ import type { ApiKeyRow } from "../db/schema";
 import { ProblemError } from "../domain/problems";
 import { Role } from "../domain/roles";
 import { callerOf } from "../http/auth";
-import { router } from "../http/context";
-import { jsonBody, jsonResponse, OWNER, problems } from "./schemas";
+import { LOCATION_SCOPED, router } from "../http/context";
+import { ANY_MERCHANT, jsonBody, jsonResponse, OWNER, problems } from "./schemas";
 
 /** Spec §11's location ids; the locations themselves are not built yet, so only the shape is checked. */
 const LocationId = z
@@ -74,8 +74,35 @@ const keyParams = z.object({
     .openapi({ param: { name: "keyId", in: "path" } }),
 });
 
-/** Merchant API keys (spec §12): only an owner manages them. */
+const Access = z
+  .object({
+    keyId: z.string().openapi({ description: "`root` for ADMIN_TOKEN." }),
+    role: Role,
+    locations: z.array(z.string()).nullable(),
+  })
+  .openapi("Access");
+
+/** Merchant API keys (spec §12): only an owner manages them; any key may ask what it is. */
 export const apiKeyRoutes = router()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/access",
+      operationId: "getAccess",
+      tags: ["access"],
+      summary: "The calling merchant key: its id, role and locations",
+      description: "What the key may call is each operation's `security` in this document: one requirement per role it admits.",
+      security: ANY_MERCHANT,
+      // It reads no location's data, so a key scoped to locations may ask what it is.
+      [LOCATION_SCOPED]: true,
+      responses: { 200: jsonResponse(Access, "The calling key"), ...problems(401, 403) },
+    }),
+    (c) => {
+      const caller = callerOf(c);
+      if (caller.kind !== "merchant") throw new Error("a merchant-only route admitted a shopper");
+      return c.json({ keyId: caller.keyId, role: caller.role, locations: caller.locations }, 200);
+    },
+  )
   .openapi(
     createRoute({
       method: "post",

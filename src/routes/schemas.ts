@@ -155,6 +155,7 @@ export const MANAGE = merchantRoles("owner", "manager");
 export const READ = merchantRoles("owner", "manager", "viewer");
 export const ORDERS_READ = merchantRoles("owner", "manager", "fulfillment", "viewer");
 export const FULFIL = merchantRoles("owner", "manager", "fulfillment");
+export const ANY_MERCHANT = merchantRoles(...ROLES);
 
 /** Optional authentication (spec §6 "anyone"): no credential, or a valid shopper or merchant one. */
 export const ANYONE: Array<Record<string, string[]>> = [{}, { shopper: [] }, ...merchantRoles(...ROLES)];

@@ -91,6 +91,8 @@ describe("API keys", () => {
   it("scoped to locations, is refused every call not yet limited to locations (spec §11 is not built)", async () => {
     const key = await apiKey("manager", { locations: ["store-1"] });
     expectProblem(await call("/v1/skus", { auth: key.auth }), 403, "forbidden");
+    // Only the routes declared location-scoped serve it: so far, the one that says what the key is.
+    expect((await call("/v1/access", { auth: key.auth })).body).toEqual({ keyId: key.keyId, role: "manager", locations: ["store-1"] });
   });
 
   it("as a viewer, reads holds and orders without the customer's id", async () => {

@@ -32,6 +32,7 @@ type Principal = (typeof PRINCIPALS)[number];
 // biome-ignore format: a grid, one operation a row, one principal a column
 const MATRIX: Record<string, string> = {
   //                                                 anon A    B    view ful  man  own  root rev  exp
+  "GET /v1/access":                                 "401  403  403  P    P    P    P    P    401  401",
   "GET /healthz":                                   "P    P    P    P    P    P    P    P    P    P",
   "PUT /v1/skus/{sku}":                             "401  403  403  403  403  P    P    P    401  401",
   "GET /v1/skus/{sku}":                             "P    P    P    P    P    P    P    P    401  401",
