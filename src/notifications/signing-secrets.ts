@@ -86,14 +86,15 @@ export async function retireSecret(env: SecretsEnv, secretId: string, now_ms: nu
   if (secretId !== ENV_SECRET_ID && !stored) return refuse("not_found", "No such signing secret.");
   if (active.some((s) => s.secretId === secretId)) {
     if (active.length === 1) return refuse("signing_secret_conflict", "This is the only active secret; add another before retiring it.");
-    const db = drizzle(env.DB);
-    if (secretId === ENV_SECRET_ID)
-      await db.insert(webhookSecrets).values({ secretId, secret: "", createdAtMs: now_ms, retiredAtMs: now_ms });
-    else
+    // Retirements may race: the first one's row and time stay, the others change nothing.
+    if (secretId === ENV_SECRET_ID) {
+      await db.insert(webhookSecrets).values({ secretId, secret: "", createdAtMs: now_ms, retiredAtMs: now_ms }).onConflictDoNothing();
+    } else {
       await db
         .update(webhookSecrets)
         .set({ retiredAtMs: now_ms })
         .where(and(eq(webhookSecrets.secretId, secretId), isNull(webhookSecrets.retiredAtMs)));
+    }
   }
   const [row] = await db.select().from(webhookSecrets).where(eq(webhookSecrets.secretId, secretId));
   if (secretId === ENV_SECRET_ID) return accept({ secretId, createdAt: null, retiredAt: iso(row?.retiredAtMs ?? null) });
