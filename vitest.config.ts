@@ -3,6 +3,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 import { fakeBeaconOutbound, TEST_BEACON_BINDINGS } from "./test/support/beacon.ts";
+import { fakeIdpOutbound } from "./test/support/fake-idp.ts";
 import { fakeMerchantOutbound } from "./test/support/fake-merchant.ts";
 import { fakeTurnstileOutbound } from "./test/support/fake-turnstile.ts";
 import { SUITE_WEBHOOK_PATH, TEST_SECRETS } from "./test/support/secrets.ts";
@@ -56,8 +57,10 @@ export default defineConfig(async () => {
                 // A small per-IP budget so the 429 path is reachable in a test; the
                 // per-customer one stays as wrangler.toml declares it.
                 ratelimits: { IP_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 20, period: 10 } } },
-                // Fake Turnstile siteverify, the test beacon (drand.test) and merchant webhook receiver (host merchant.test); the rest passes through.
-                outboundService: (request: Request) => fakeTurnstileOutbound(request, (r) => fakeBeaconOutbound(r, fakeMerchantOutbound)),
+                // Fake Turnstile siteverify, the test beacon (drand.test), merchant webhook receiver (host merchant.test) and
+                // identity provider's JWKS (idp.test); the rest passes through.
+                outboundService: (request: Request) =>
+                  fakeTurnstileOutbound(request, (r) => fakeBeaconOutbound(r, (r2) => fakeIdpOutbound(r2, fakeMerchantOutbound))),
               },
             }),
           ],

@@ -129,7 +129,7 @@ export async function startRuntime(scriptPath: string, options: { inspectorPort?
  * Applies migrations/*.sql in file order, each split on drizzle's statement
  * breakpoints, as `wrangler d1 migrations apply` would on an empty database.
  */
-async function applyD1Migrations(mf: Miniflare): Promise<void> {
+export async function applyD1Migrations(mf: Miniflare): Promise<void> {
   const db = await mf.getD1Database("DB");
   const dir = path.join(ROOT, "migrations");
   const files = readdirSync(dir)

@@ -11,6 +11,7 @@ import { observe } from "./http/observe";
 import { problemOf } from "./http/outcome";
 import { problemResponse } from "./http/problem";
 import { logger } from "./platform/log";
+import { apiKeyRoutes } from "./routes/api-keys";
 import { auditRoutes } from "./routes/audit";
 import { auditCheckpointRoutes } from "./routes/audit-checkpoints";
 import { completeContract } from "./routes/contract";
@@ -29,6 +30,7 @@ import { metricsRoutes } from "./routes/metrics";
 import { lotteryRoutes } from "./routes/lottery";
 import { queueRoutes } from "./routes/waiting-room";
 import { webhookRoutes } from "./routes/webhooks";
+import { webhookSecretRoutes } from "./routes/webhook-secrets";
 import { devRoutes } from "./routes/dev";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
 import { liveRoutes } from "./routes/live";
@@ -58,6 +60,7 @@ const OPENAPI_INFO: Parameters<ReturnType<typeof router>["getOpenAPI31Document"]
     { name: "me", description: "The calling shopper's own holds and orders" },
     { name: "audit", description: "The hash-chained audit log" },
     { name: "webhooks", description: "Provider callbacks" },
+    { name: "access", description: "Merchant API keys and webhook signing secrets" },
     { name: "operations", description: "Health" },
   ],
 };
@@ -117,11 +120,15 @@ export function createApp() {
   app.route("/", meRoutes);
   app.route("/", webhookRoutes);
   app.route("/", devRoutes);
+  app.route("/", apiKeyRoutes);
+  app.route("/", webhookSecretRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "merchant", {
     type: "http",
     scheme: "bearer",
-    description: "The merchant's ADMIN_TOKEN.",
+    description:
+      "A merchant API key (`hf_...`, POST /v1/api-keys) or ADMIN_TOKEN (the owner key `root`). Each requirement names the one role " +
+      "it admits; an operation lists one requirement per role it admits.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "shopper", {
     type: "http",

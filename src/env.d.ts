@@ -13,6 +13,13 @@ interface Env {
   SHOPPER_JWT_AUDIENCE?: string;
   /** When set, a shopper JWT's `iss` must equal it. */
   SHOPPER_JWT_ISSUER?: string;
+  /**
+   * The merchant's identity provider's JWKS (spec §12): RS256/ES256 shopper tokens are verified against it,
+   * and must carry SHOPPER_JWT_ISSUER and SHOPPER_JWT_AUDIENCE (both must be set). Absent: HS256 only.
+   */
+  SHOPPER_JWKS_URL?: string;
+  /** Seconds between reads of the JWKS for an unknown `kid` (default 5). */
+  SHOPPER_JWKS_COOLDOWN_SECONDS?: string;
   /** The longest a shopper JWT may live (`exp` after `iat` and after now); default 86400. */
   SHOPPER_JWT_MAX_LIFETIME_SECONDS?: string;
   /** Ed25519 private JWK that signs audit checkpoints (docs/operations.md); when absent, no checkpoints are made. */

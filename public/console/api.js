@@ -54,8 +54,27 @@ export function qs(params) {
 export const enc = encodeURIComponent;
 
 /**
- * Which optional routes this server has, read from its OpenAPI document: the
- * console is built ahead of some of them and leaves their panels out until they exist.
+ * The signed-in key (spec §12): `{ keyId, role, locations }` from GET /v1/access,
+ * or null on a server without keys (ADMIN_TOKEN is then the only credential, an owner's).
+ */
+let access;
+export async function loadAccess() {
+  if (access !== undefined) return access;
+  const r = await get("/v1/access");
+  access = r.ok ? r.body : r.status === 404 ? { keyId: "root", role: "owner", locations: null } : null;
+  return access;
+}
+
+/** Forgets the key and what it may do: a sign-in or sign-out reads them again. */
+export function forgetAccess() {
+  access = undefined;
+  features = null;
+}
+
+/**
+ * Which optional routes this server has and the signed-in key's role may call,
+ * read from its OpenAPI document (each operation's `security` lists the roles it
+ * admits): the console leaves out a panel's control when either is missing.
  */
 let features = null;
 export async function loadFeatures() {
@@ -63,8 +82,12 @@ export async function loadFeatures() {
   const doc = await fetch("/openapi.json")
     .then((r) => (r.ok ? r.json() : { paths: {} }))
     .catch(() => ({ paths: {} }));
-  const has = (path, method) => Boolean(doc.paths?.[path]?.[method]);
+  const role = (await loadAccess())?.role ?? "owner";
+  const admits = (op) => !op.security || op.security.some((alt) => Object.keys(alt).length === 0 || alt.merchant?.includes(role));
+  const has = (path, method) => Boolean(doc.paths?.[path]?.[method]) && admits(doc.paths[path][method]);
   features = {
+    role,
+    keys: has("/v1/api-keys", "get"),
     listSales: has("/v1/sales", "get"),
     endSale: has("/v1/sales/{saleId}/end", "post"),
     report: has("/v1/sales/{saleId}/report", "get"),

@@ -7,7 +7,7 @@ const MAX_VERIFY_PAGES = 50;
 /** Facts shown per event: a bound on what one row lays out (the full event is in the API). */
 const MAX_FACTS = 40;
 /** Column headings; eventRow() gives one cell for each, in this order. */
-const COLUMNS = ["At", "Stream", "Seq", "Type", "Facts", "Hash"];
+const COLUMNS = ["At", "Stream", "Seq", "Type", "Actor", "Facts", "Hash"];
 
 /** An instant as a date: ISO strings, and epoch milliseconds in fields named *Ms or *_ms. */
 function factValue(key, v) {
@@ -43,9 +43,24 @@ export function eventRow(e) {
     h("td", {}, e.stream),
     h("td.num", {}, e.seq),
     h("td", {}, e.type),
+    h("td.actor", {}, actorOf(e.data)),
     h("td.facts", {}, h("ul.facts", {}, facts(e.data))),
     h("td.mono", { title: e.hash }, e.hash.slice(0, 10)),
   );
+}
+
+/** Who did a merchant action (spec §12): the key and its role; empty for the shoppers' and the system's events. */
+function actorOf(data) {
+  let facts = data;
+  if (typeof data === "string") {
+    try {
+      facts = JSON.parse(data);
+    } catch {
+      return "";
+    }
+  }
+  const actor = facts?.actor;
+  return actor?.keyId ? `${actor.keyId} (${actor.role})` : "";
 }
 
 export async function render(root, [stream]) {

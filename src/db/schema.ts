@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * D1 schema (drizzle). Migrations in ../../migrations are generated from this
@@ -264,3 +264,45 @@ export const customerHolds = sqliteTable(
 );
 
 export type CustomerHoldRow = typeof customerHolds.$inferSelect;
+
+/**
+ * Merchant API keys (spec §12). The secret is kept only as its SHA-256: it is
+ * 256 random bits, so a fast hash is as good as a slow one and a lookup costs
+ * one indexed read. `locations` is the key's scope as a JSON array of location
+ * ids (spec §11), null for every location; `createdBy` is the creating key's id.
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    keyId: text("key_id").primaryKey(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ["owner", "manager", "fulfillment", "viewer"] }).notNull(),
+    locations: text("locations"),
+    secretHash: text("secret_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    expiresAtMs: integer("expires_at_ms"),
+    revokedAtMs: integer("revoked_at_ms"),
+    /** Written at most once a minute per key (src/access/api-keys.ts), so a busy key costs no write per request. */
+    lastUsedAtMs: integer("last_used_at_ms"),
+  },
+  (t) => [uniqueIndex("api_keys_by_secret").on(t.secretHash)],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/**
+ * Signing secrets of the merchant webhook besides `MERCHANT_WEBHOOK_SECRET`
+ * (which has the id `env`): every active one signs each delivery, so a
+ * receiver holding any of them verifies during a rotation. The secret itself
+ * must be kept (it signs); retiring one sets `retiredAtMs`, and a retired
+ * `env` row (its secret empty) retires the environment's secret.
+ */
+export const webhookSecrets = sqliteTable("webhook_secrets", {
+  secretId: text("secret_id").primaryKey(),
+  secret: text("secret").notNull(),
+  createdAtMs: integer("created_at_ms").notNull(),
+  retiredAtMs: integer("retired_at_ms"),
+});
+
+export type WebhookSecretRow = typeof webhookSecrets.$inferSelect;

@@ -20,6 +20,7 @@ export const PROBLEMS = {
   not_on_sale: { status: 409, title: "This SKU is not on sale" },
   hold_not_releasable: { status: 409, title: "The hold can no longer be released" },
   sale_overlap: { status: 409, title: "Another sale lists this SKU at the same time" },
+  signing_secret_conflict: { status: 409, title: "The webhook's signing secrets cannot change that way" },
   total_changed: { status: 409, title: "The order's total is not the one the shopper expected" },
   invalid_order_state: { status: 409, title: "The order cannot make that move from its current status" },
   hold_expired: { status: 410, title: "The hold has expired" },

@@ -1,3 +1,4 @@
+import type { MerchantActor } from "./roles";
 /** Shapes shared by the SKU object, the routes and the tests (spec §§2-4). */
 
 export interface Money {
@@ -64,6 +65,8 @@ export interface SkuConfig {
   alwaysOn: boolean;
   /** Stock shards (spec §8): 1 is an unsharded SKU; absent on an update, the count stays. */
   shards?: number | undefined;
+  /** Who asked (spec §12): recorded in the sku.created/sku.updated event, not kept with the SKU. */
+  actor?: MerchantActor | undefined;
 }
 
 /** Where a sale's window stands at the instant of a view. */
@@ -100,6 +103,8 @@ export interface SkuSnapshot {
 export type AdjustmentReason = "received" | "restock" | "correction" | "shrinkage" | "damaged" | "other";
 
 export interface Adjustment {
+  /** Who asked (spec §12): recorded in the stock.adjusted event. */
+  actor?: MerchantActor | undefined;
   delta: number;
   reason: AdjustmentReason;
   reference?: string | undefined;

@@ -1,10 +1,16 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ProblemError } from "../domain/problems";
-import { authorizeFor, type Principal } from "./auth";
+import { authorizeFor, ownerByDefault, type Principal } from "./auth";
 
 export type AppEnv = { Bindings: Env; Variables: { principal: Principal | null; requestId: string } };
 export type AppContext = Context<AppEnv>;
+
+/**
+ * The operation extension a route sets when it serves keys scoped to locations
+ * (spec §11, §12) and passes their scope on to the objects; no route does yet.
+ */
+export const LOCATION_SCOPED = "x-holdfast-location-scoped";
 
 /**
  * A router whose routes refuse callers their declared `security` does not
@@ -30,8 +36,9 @@ export function router(): OpenAPIHono<AppEnv> {
   });
   // Every route is authorized from its own declared `security` (the contract states it), before its input is parsed.
   const register = app.openapi;
-  app.openapi = ((route, handler, hook) => {
-    const authorize = authorizeFor(route.security);
+  app.openapi = ((declared, handler, hook) => {
+    const route = { ...declared, security: ownerByDefault(declared.security) };
+    const authorize = authorizeFor(route.security, { locationScoped: route[LOCATION_SCOPED] === true });
     if (!authorize) return register(route, handler, hook);
     const own = route.middleware === undefined ? [] : Array.isArray(route.middleware) ? route.middleware : [route.middleware];
     return register({ ...route, middleware: [authorize, ...own] }, handler, hook);

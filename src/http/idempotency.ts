@@ -1,7 +1,9 @@
 import { canonicalJson, sha256Hex } from "../domain/canonical-json";
 import { ownerScope, scopedKey } from "../idempotency/keys";
 import type { IdempotencyKey } from "../idempotency/rule";
-import type { Principal } from "./auth";
+
+/** Whose key it is: every merchant key shares the merchant's (one tenant), each shopper has their own. */
+type Principal = Parameters<typeof ownerScope>[0];
 
 /**
  * Scopes the caller's key to the caller and the operation, and fingerprints

@@ -1,5 +1,6 @@
 import { deliverNotification, type DeliveryOptions, type DeliveryResult, type NotificationEnv } from "./deliver";
 import { NotificationSchema, type Notification } from "./messages";
+import { activeSecrets } from "./signing-secrets";
 import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../platform/backoff";
 import { logger, type LogEnv } from "../platform/log";
 
@@ -15,9 +16,12 @@ export const NOTIFICATION_QUEUES = {
 /**
  * Delivers every message of a batch on its own: each is acked or retried
  * individually, so one failing message never re-sends the ones already delivered.
- * Never throws: a throw would retry the whole batch.
+ * Throws only when the signing secrets cannot be read, before anything is
+ * sent (the whole batch is retried); past that never, which would re-send.
  */
-export async function handleNotifications(batch: MessageBatch<unknown>, env: NotificationEnv, opts: DeliveryOptions = {}): Promise<void> {
+export async function handleNotifications(batch: MessageBatch<unknown>, env: NotificationEnv, given: DeliveryOptions = {}): Promise<void> {
+  // Read once per batch: a rotation reaches the next batch.
+  const opts = given.secrets || !env.DB ? given : { ...given, secrets: await activeSecrets({ ...env, DB: env.DB }) };
   // In parallel: one slow merchant response must not hold up the rest of the batch
   // (the runtime queues fetches beyond its concurrent-connection limit by itself).
   await Promise.all(batch.messages.map((msg) => processMessage(msg, batch.queue, env, opts)));

@@ -12,7 +12,7 @@ import { logger } from "../platform/log";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-export type NotificationEnv = Pick<Env, "MERCHANT_WEBHOOK_URL" | "MERCHANT_WEBHOOK_SECRET"> & Partial<Pick<Env, "LOG_LEVEL">>;
+export type NotificationEnv = Pick<Env, "MERCHANT_WEBHOOK_URL" | "MERCHANT_WEBHOOK_SECRET"> & Partial<Pick<Env, "LOG_LEVEL" | "DB">>;
 
 export type DeliveryResult =
   | { ok: true; via: "log" }
@@ -31,6 +31,8 @@ export interface DeliveryOptions {
   timeoutMs?: number;
   /** Unix seconds for the signature; tests pin it. */
   nowSeconds?: number;
+  /** The active signing secrets (./signing-secrets.ts); MERCHANT_WEBHOOK_SECRET alone when not given. */
+  secrets?: readonly string[];
 }
 
 /** The JSON body a webhook receives: the message with an ISO timestamp instead of epoch ms. */
@@ -46,8 +48,8 @@ export async function deliverNotification(n: Notification, env: NotificationEnv,
     return { ok: true, via: "log" };
   }
   // Sending unsigned would teach merchants to skip verification; fail (and retry) until the secret is set.
-  const signer = signerFor(env.MERCHANT_WEBHOOK_SECRET);
-  if (!signer) {
+  const signers = (opts.secrets ?? [env.MERCHANT_WEBHOOK_SECRET]).map(signerFor);
+  if (signers.length === 0 || signers.some((s) => s === null)) {
     return {
       ok: false,
       reason: "misconfigured",
@@ -67,7 +69,8 @@ export async function deliverNotification(n: Notification, env: NotificationEnv,
         // The notification's id is the message id: stable across redeliveries, so receivers dedupe on it.
         "webhook-id": n.id,
         "webhook-timestamp": String(t),
-        "webhook-signature": signer.sign(n.id, new Date(t * 1000), body),
+        // Standard Webhooks: one `v1,<signature>` per active secret, space-separated; a receiver accepts any it can verify.
+        "webhook-signature": signers.map((s) => s!.sign(n.id, new Date(t * 1000), body)).join(" "),
       },
       body,
       // A redirect would re-send the signed body somewhere the merchant did not configure.

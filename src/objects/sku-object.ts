@@ -9,6 +9,7 @@ import { OutboxShipper, SHIPPING, shipDelayMs } from "../stock/outbox";
 import { SkuCatalog } from "../stock/catalog";
 import { SKU_MIGRATIONS } from "../stock/schema";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
+import type { MerchantActor } from "../domain/roles";
 import { LIMITS, SkuLedger, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "../stock/ledger";
 import { isShortage, type HoldInput } from "../stock/take-hold";
 import { unitsWanted, type HoldChange } from "../stock/change-hold";
@@ -402,8 +403,11 @@ export class SkuObject extends DurableObject<Env> {
     return this.meter.measure("get_hold", () => this.mutate(() => this.ledger.getHold(holdId, actor, Date.now())));
   }
 
-  async release(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
-    return this.meter.measure("release", () => this.mutate(() => this.ledger.release(holdId, actor, Date.now())));
+  /** `merchant`: the key that released it, when a merchant did (spec §12), named in the event. */
+  async release(holdId: string, actor: Actor, merchant?: MerchantActor): Promise<Outcome<Hold>> {
+    return this.meter.measure("release", () =>
+      this.mutate(() => this.ledger.release(holdId, actor, Date.now(), merchant && { by: "merchant", actor: merchant })),
+    );
   }
 
   /**
@@ -435,9 +439,11 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** A merchant voids a held hold (issue 10): the shopper's release, audited with the merchant and the reason. */
-  async voidHold(holdId: string, reason: string): Promise<Outcome<Hold>> {
+  async voidHold(holdId: string, reason: string, merchant?: MerchantActor): Promise<Outcome<Hold>> {
     return this.meter.measure("void", () =>
-      this.mutate(() => this.ledger.release(holdId, "merchant", Date.now(), { by: "merchant", reason })),
+      this.mutate(() =>
+        this.ledger.release(holdId, "merchant", Date.now(), { by: "merchant", reason, ...(merchant && { actor: merchant }) }),
+      ),
     );
   }
 

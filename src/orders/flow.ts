@@ -1,3 +1,4 @@
+import type { MerchantActor } from "../domain/roles";
 import type { OrderItemRow, OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { paymentProvider } from "../payments";
@@ -182,7 +183,8 @@ export class OrderFlow {
     return this.recovery.afterDeadLetter(orderId, now_ms);
   }
 
-  async cancel(orderId: string, by: "owner" | "merchant", now_ms: number): Promise<Outcome<OrderView>> {
+  /** `actor`: the merchant's key when `by` is the merchant (spec §12), named in the event. */
+  async cancel(orderId: string, by: "owner" | "merchant", now_ms: number, actor?: MerchantActor): Promise<Outcome<OrderView>> {
     const stored = await this.store.get(orderId);
     if (!stored) return refuse("not_found", "No such order.");
     const { order, items } = stored;
@@ -192,14 +194,18 @@ export class OrderFlow {
       const intent = order.intentId ? await paymentProvider(this.env, order.paymentProvider).cancel(order.intentId, orderId) : null;
       await releaseHolds(this.env, orderId, items);
       const from = (o: OrderRow) => (o.status === "pending_payment" || o.status === "payment_failed") && o.refundStatus === null;
-      const cancelled = await this.move(orderId, items, now_ms, from, { to: "cancelled", event: "order.cancelled", data: { by } });
+      const cancelled = await this.move(orderId, items, now_ms, from, {
+        to: "cancelled",
+        event: "order.cancelled",
+        data: { by, ...(actor && { actor }) },
+      });
       // It had succeeded meanwhile: the cancel stands and the money goes back now, not when its event arrives.
       if (cancelled.ok && intent?.status === "succeeded")
         await this.refundLatePayment(orderId, intent.intentId, now_ms).catch(refundFollowsUp);
       return cancelled;
     }
     if (order.status === "paid" && by === "merchant") {
-      return this.refundThenView(order, items, now_ms, { reason: "cancelled_by_merchant", restock: true, from: ["paid"] });
+      return this.refundThenView(order, items, now_ms, { reason: "cancelled_by_merchant", restock: true, from: ["paid"], actor });
     }
     return refuse(
       "invalid_order_state",
@@ -210,7 +216,7 @@ export class OrderFlow {
     );
   }
 
-  async fulfil(orderId: string, now_ms: number): Promise<Outcome<OrderView>> {
+  async fulfil(orderId: string, now_ms: number, actor?: MerchantActor): Promise<Outcome<OrderView>> {
     const stored = await this.store.get(orderId);
     if (!stored) return refuse("not_found", "No such order.");
     if (stored.order.status === "fulfilled") return accept(orderView(stored.order, stored.items));
@@ -220,11 +226,11 @@ export class OrderFlow {
       stored.items,
       now_ms,
       (o) => o.status === "paid" && o.refundStatus === null && (o.disputeStatus === null || o.disputeStatus === "won"),
-      { to: "fulfilled", event: "order.fulfilled" },
+      { to: "fulfilled", event: "order.fulfilled", ...(actor && { data: { actor } }) },
     );
   }
 
-  async refund(orderId: string, restock: boolean, now_ms: number): Promise<Outcome<OrderView>> {
+  async refund(orderId: string, restock: boolean, now_ms: number, actor?: MerchantActor): Promise<Outcome<OrderView>> {
     const stored = await this.store.get(orderId);
     if (!stored) return refuse("not_found", "No such order.");
     const { order, items } = stored;
@@ -232,7 +238,7 @@ export class OrderFlow {
     if (order.refundStatus === null && order.status !== "paid" && order.status !== "fulfilled") {
       return refuse("invalid_order_state", `A ${order.status} order has no payment to refund.`, { orderStatus: order.status });
     }
-    return this.refundThenView(order, items, now_ms, { reason: "requested_by_merchant", restock, from: ["paid", "fulfilled"] });
+    return this.refundThenView(order, items, now_ms, { reason: "requested_by_merchant", restock, from: ["paid", "fulfilled"], actor });
   }
 
   /** Finishes a refund whose attempt died after recording it (the scheduled sweep); throws while it cannot. */

@@ -1,4 +1,5 @@
 import type { OrderItemRow, OrderRow } from "../db/schema";
+import type { MerchantActor } from "../domain/roles";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { holdStub } from "../stock/addressing";
 import { paymentProvider } from "../payments";
@@ -19,6 +20,8 @@ export interface RefundPlan {
   intentId?: string;
   /** Facts the refund's record adds to the order (a late payment's intent). */
   patch?: OrderPatch;
+  /** The merchant's key that asked for it (spec §12), named in `order.refund_requested`. */
+  actor?: MerchantActor | undefined;
 }
 
 /**
@@ -50,6 +53,7 @@ export class Refunds {
         ? {
             to: o.status,
             event: "order.refund_requested",
+            ...(plan.actor && { data: { actor: plan.actor } }),
             patch: {
               ...plan.patch,
               refundStatus: "pending",

@@ -1,3 +1,4 @@
+import { MerchantActor } from "../domain/roles";
 import { and, desc, eq, gte, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { z } from "zod";
@@ -47,6 +48,8 @@ const Failure = z.object({ id: z.string(), error: z.string() });
 export const ReconciliationReport = z.object({
   reconciliationId: z.string(),
   trigger: z.enum(["scheduled", "owner"]),
+  /** The merchant's key that ran it (spec §12); absent for the cron. */
+  actor: MerchantActor.optional(),
   at: z.string(),
   provider: z.enum(["stripe", "simulated"]),
   window: z.object({ from: z.string(), to: z.string() }),
@@ -79,7 +82,12 @@ type Drift = Pick<ReconciliationReport, "lateRefunds" | "settled" | "flagged" | 
  *
  * Each run's report is appended to the audit log (RECONCILIATION_STREAM).
  */
-export async function reconcilePayments(env: Env, now_ms: number, trigger: ReconciliationReport["trigger"]): Promise<ReconciliationReport> {
+export async function reconcilePayments(
+  env: Env,
+  now_ms: number,
+  trigger: ReconciliationReport["trigger"],
+  actor?: MerchantActor,
+): Promise<ReconciliationReport> {
   const name = providerName(env);
   const provider = paymentProvider(env, name);
   const from_ms = now_ms - RECONCILE_WINDOW_MS;
@@ -157,6 +165,7 @@ export async function reconcilePayments(env: Env, now_ms: number, trigger: Recon
   const report: ReconciliationReport = {
     reconciliationId: `rec_${crypto.randomUUID().replaceAll("-", "")}`,
     trigger,
+    ...(actor && { actor }),
     at: new Date(now_ms).toISOString(),
     provider: name,
     window: { from: new Date(from_ms).toISOString(), to: new Date(now_ms).toISOString() },

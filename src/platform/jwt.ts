@@ -40,15 +40,24 @@ export async function verifyHs256(
   const signature = fromBase64url(s);
   if (signature?.byteLength !== HMAC_BYTES || !(await hmacVerify(secret, `${h}.${p}`, signature))) return null;
   const claims = json(p);
-  if (!claims || typeof claims.exp !== "number" || claims.exp <= now_s - LEEWAY_S) return null;
-  if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > now_s + LEEWAY_S)) return null;
-  if (claims.iat !== undefined && (typeof claims.iat !== "number" || claims.iat > now_s + LEEWAY_S)) return null;
+  return claims && claimsMeet(claims, policy, now_s) ? claims : null;
+}
+
+/**
+ * Whether a verified token's claims make it current under `policy`: `exp`
+ * required, `nbf`/`iat` honoured, a bounded lifetime, `iss`/`aud` when named.
+ * Every shopper token meets this one rule, whatever signed it.
+ */
+export function claimsMeet(claims: Record<string, unknown>, policy: JwtPolicy, now_s: number): boolean {
+  if (typeof claims.exp !== "number" || claims.exp <= now_s - LEEWAY_S) return false;
+  if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > now_s + LEEWAY_S)) return false;
+  if (claims.iat !== undefined && (typeof claims.iat !== "number" || claims.iat > now_s + LEEWAY_S)) return false;
   const max_lifetime_s = policy.max_lifetime_s ?? JWT_MAX_LIFETIME_S;
-  if (claims.exp > now_s + max_lifetime_s + LEEWAY_S) return null;
-  if (typeof claims.iat === "number" && claims.exp - claims.iat > max_lifetime_s) return null;
-  if (policy.issuer !== undefined && claims.iss !== policy.issuer) return null;
-  if (policy.audience !== undefined && !names(claims.aud, policy.audience)) return null;
-  return claims;
+  if (claims.exp > now_s + max_lifetime_s + LEEWAY_S) return false;
+  if (typeof claims.iat === "number" && claims.exp - claims.iat > max_lifetime_s) return false;
+  if (policy.issuer !== undefined && claims.iss !== policy.issuer) return false;
+  if (policy.audience !== undefined && !names(claims.aud, policy.audience)) return false;
+  return true;
 }
 
 /** RFC 7519 section 4.1.3: `aud` is one string or an array of them. */
@@ -56,7 +65,7 @@ function names(aud: unknown, audience: string): boolean {
   return aud === audience || (Array.isArray(aud) && aud.includes(audience));
 }
 
-function json(base64url: string): Record<string, unknown> | null {
+export function json(base64url: string): Record<string, unknown> | null {
   const raw = fromBase64url(base64url);
   if (!raw) return null;
   try {

@@ -5,7 +5,7 @@ import { refuse } from "../domain/problems";
 import { router } from "../http/context";
 import { problemOf } from "../http/outcome";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
-import { jsonResponse, problems, queryInt } from "./schemas";
+import { jsonResponse, OWNER, problems, queryInt, READ } from "./schemas";
 
 /** Signed checkpoints of the audit log and what checks against them (issue 25, docs/operations.md "Audit log"). */
 
@@ -79,7 +79,7 @@ export const auditCheckpointRoutes = router()
       path: "/v1/audit/key",
       operationId: "getAuditKey",
       summary: "The Ed25519 public key that signs audit checkpoints",
-      security: [{ merchant: [] }],
+      security: READ,
       responses: {
         200: jsonResponse(
           z.object({
@@ -104,7 +104,7 @@ export const auditCheckpointRoutes = router()
       path: "/v1/audit/checkpoints",
       operationId: "listAuditCheckpoints",
       summary: "Signed checkpoints, newest first",
-      security: [{ merchant: [] }],
+      security: READ,
       request: { query: z.object({ cursor: z.string().min(1).max(1024).optional(), limit: queryInt(1, 100, 20) }) },
       responses: {
         200: jsonResponse(z.object({ data: z.array(Checkpoint), nextCursor: z.string().nullable() }), "A page of checkpoints"),
@@ -130,7 +130,7 @@ export const auditCheckpointRoutes = router()
       description:
         "What `npm run audit:verify -- <file>` checks with nothing but the public key: the chain of every event up to the " +
         `head, and the head's inclusion in the signed checkpoint. At most ${EXPORT.max_events} events.`,
-      security: [{ merchant: [] }],
+      security: OWNER,
       request: { query: z.object({ stream: Stream }) },
       responses: { 200: jsonResponse(StreamExport, "The export"), ...problems(400, 401, 403, 404) },
     }),

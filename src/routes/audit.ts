@@ -3,7 +3,7 @@ import { decodePosition, encodePosition, listEvents } from "../audit/queries";
 import { decodeArchiveCursor, verifyLog, type VerifyCursor } from "../audit/archive-verify";
 import { decodeVerifyCursor } from "../audit/verify";
 import { router } from "../http/context";
-import { jsonResponse, problems, queryInt } from "./schemas";
+import { jsonResponse, problems, queryInt, READ } from "./schemas";
 import { problemOf } from "../http/outcome";
 import { badCursor } from "../platform/cursor";
 
@@ -60,7 +60,7 @@ export const auditRoutes = router()
       path: "/v1/audit",
       operationId: "listAuditEvents",
       summary: "Audit events: one stream in seq order, or every stream in time order",
-      security: [{ merchant: [] }],
+      security: READ,
       request: {
         query: z.object({
           stream: Stream.optional(),
@@ -103,7 +103,7 @@ export const auditRoutes = router()
         "anchored outside D1, then (for the whole log, not one `stream`) compares D1 with the write-once archive. A " +
         "changed, removed or reordered event is reported as `firstBadEvent`. One request checks a bounded number of events; " +
         "when it stops early, `complete` is false and `nextCursor` continues from there.",
-      security: [{ merchant: [] }],
+      security: READ,
       request: { query: z.object({ stream: Stream.optional(), cursor: Cursor.optional() }) },
       responses: { 200: jsonResponse(Verification, "The verification"), ...problems(400, 401, 403) },
     }),

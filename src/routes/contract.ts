@@ -61,7 +61,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: "`forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission`",
   404: "`not_found`: no such resource, or not yours to see",
   405: "`method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes",
-  409: "A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`)",
+  409: "A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`), `signing_secret_conflict`",
   410: "`hold_expired`: a hold (or the order's holds) ended before it could be used",
   413: "`payload_too_large`: the body is over the limit (16 KiB; 512 KiB for the Stripe webhook)",
   415: "`unsupported_media_type`: the body is not `application/json` (UTF-8)",

@@ -10,7 +10,7 @@ import { idempotentOutcome } from "../idempotency/d1-replies";
 import { holdStub, placeOfHold } from "../stock/addressing";
 import { MAX_CLOCK_OFFSET_SECONDS, shiftSaleClock } from "../sales/dev-clock";
 import { SaleView } from "./sales";
-import { Hold, HoldId, IdempotencyHeaders, jsonBody, jsonResponse, problems, SaleId } from "./schemas";
+import { Hold, HoldId, IdempotencyHeaders, jsonBody, jsonResponse, OWNER, problems, SaleId } from "./schemas";
 
 /**
  * Dev tools for integrators testing under Miniflare or `npm run dev`: time
@@ -44,7 +44,7 @@ devRoutes
       method: "post",
       path: "/v1/dev/holds/{holdId}/expire",
       hide: true,
-      security: [{ merchant: [] }],
+      security: OWNER,
       request: { params: z.object({ holdId: HoldId }) },
       responses: {
         200: jsonResponse(Hold, "The hold, expired (or as it was, if it had already ended)"),
@@ -65,7 +65,7 @@ devRoutes
       method: "post",
       path: "/v1/dev/sales/{saleId}/clock",
       hide: true,
-      security: [{ merchant: [] }],
+      security: OWNER,
       request: { params: z.object({ saleId: SaleId }), headers: IdempotencyHeaders, body: jsonBody(ClockBody) },
       responses: { 200: jsonResponse(SaleView, "The sale with its window moved"), ...problems(400, 401, 403, 404, 413, 415, 422, 503) },
     }),

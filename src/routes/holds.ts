@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { callerOf, shopperOf, type Principal } from "../http/auth";
+import { actorOf as merchantOf, callerOf, shopperOf, type Principal } from "../http/auth";
 import { router } from "../http/context";
 import { callerKey, idempotencyKey } from "../http/idempotency";
 import { changeOperation, holdOperation } from "../idempotency/keys";
@@ -12,7 +12,7 @@ import { holdingObject, reserveFor, storedHold } from "../stock/shards/hold-rout
 import { edgeRefusal, rememberVerdict } from "../edge/verdicts";
 import { queuedSaleOf, reportAdmissionUsed, requireAdmission } from "../waiting-room/admission";
 import { holdStub, placeOfHold } from "../stock/addressing";
-import { AdmissionHeaders, Hold, HoldId, jsonBody, jsonResponse, problems, SkuId } from "./schemas";
+import { AdmissionHeaders, Hold, HoldId, jsonBody, jsonResponse, MANAGE, problems, READ, SkuId } from "./schemas";
 
 const HoldBody = z.strictObject({ quantity: z.number().int().min(1).max(10_000) }).openapi("HoldInput");
 
@@ -23,7 +23,6 @@ const HoldChangeBody = z
   .openapi("HoldChangeInput");
 
 /** Either credential may call; declared once so the route types stay simple. */
-const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { merchant: [] }];
 
 const skuParams = z.object({ sku: SkuId });
 
@@ -36,7 +35,7 @@ function stubOfHold(env: Env, sku: string, holdId: string) {
 }
 
 /** The owner sees their hold; the merchant sees every hold; anyone else gets `not_found`. */
-function actorOf(principal: Principal): { customerId: string } | "merchant" {
+function holdActorOf(principal: Principal): { customerId: string } | "merchant" {
   return principal.kind === "merchant" ? "merchant" : { customerId: principal.customerId };
 }
 
@@ -92,13 +91,13 @@ export const holdRoutes = router()
       path: "/v1/skus/{sku}/holds/{holdId}",
       operationId: "getHold",
       summary: "A hold, as of now",
-      security: OWNER_OR_MERCHANT,
+      security: [{ shopper: [] }, ...READ],
       request: { params: holdParams },
       responses: { 200: jsonResponse(Hold, "The hold"), ...problems(400, 401, 404, 503) },
     }),
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
-      const actor = actorOf(callerOf(c));
+      const actor = holdActorOf(callerOf(c));
       return sendOutcome(c, await callObject(c.env, () => stubOfHold(c.env, sku, holdId).getHold(holdId, actor)), 200);
     },
   )
@@ -143,14 +142,15 @@ export const holdRoutes = router()
       path: "/v1/skus/{sku}/holds/{holdId}",
       operationId: "releaseHold",
       summary: "Release a hold; releasing again returns the same hold",
-      security: OWNER_OR_MERCHANT,
+      security: [{ shopper: [] }, ...MANAGE],
       request: { params: holdParams },
       responses: { 200: jsonResponse(Hold, "The released hold"), ...problems(400, 401, 404, 409, 503) },
     }),
     async (c) => {
       const { sku, holdId } = c.req.valid("param");
-      const actor = actorOf(callerOf(c));
-      const outcome = await callObject(c.env, () => stubOfHold(c.env, sku, holdId).release(holdId, actor));
+      const caller = callerOf(c);
+      const actor = holdActorOf(caller);
+      const outcome = await callObject(c.env, () => stubOfHold(c.env, sku, holdId).release(holdId, actor, merchantOf(caller)));
       // Units came back: this location's cached sold-out state must not outlive them.
       if (outcome.ok) purgeSku(c, sku);
       return sendOutcome(c, outcome, 200);

@@ -5,7 +5,7 @@ import { problemOf } from "../http/outcome";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { inventory } from "../db/schema";
 import { router } from "../http/context";
-import { jsonResponse, problems, queryInt, SkuId } from "./schemas";
+import { jsonResponse, problems, queryInt, READ, SkuId } from "./schemas";
 
 const StockStatus = z.enum(["in_stock", "sold_out"]).openapi({
   description: "`in_stock`: available > 0; `sold_out`: available = 0 (every unit sold or held).",
@@ -43,7 +43,7 @@ export const inventoryRoutes = router().openapi(
       "Read from D1's inventory view, which the SKU objects keep from their shipped audit events: no object is " +
       "woken, and levels trail the objects by about a second. `status=in_stock` lists SKUs with available > 0, " +
       "`status=sold_out` those with available = 0. A SKU appears once its creation has been shipped.",
-    security: [{ merchant: [] }],
+    security: READ,
     request: { query: Query },
     responses: {
       200: jsonResponse(z.object({ data: z.array(InventoryItem), nextCursor: z.string().nullable() }), "A page of SKUs"),

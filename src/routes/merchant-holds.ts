@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { callerOf } from "../http/auth";
+import { callerOf, merchantActorOf } from "../http/auth";
 import { router } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
@@ -10,7 +10,7 @@ import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
 import { HOLD_PAGE_MAX, type HoldPosition } from "../stock/hold-list";
 import { holdStub, placeOfHold } from "../stock/addressing";
-import { Hold, HoldId, HoldStatus, IdempotencyHeaders, jsonBody, jsonResponse, problems, queryInt, SkuId } from "./schemas";
+import { Hold, HoldId, HoldStatus, IdempotencyHeaders, jsonBody, jsonResponse, MANAGE, problems, queryInt, READ, SkuId } from "./schemas";
 
 /** The merchant's view of a SKU's holds (issue 10): list them by status, void a live one. */
 
@@ -62,7 +62,7 @@ export const merchantHoldRoutes = router()
       description:
         "Read from the SKU's object (and, on a sharded SKU, every shard). Ended holds stay listed until retention removes them " +
         "(`RETENTION_SECONDS`); committed holds stay.",
-      security: [{ merchant: [] }],
+      security: READ,
       request: { params: z.object({ sku: SkuId }), query: ListQuery },
       responses: {
         200: jsonResponse(z.object({ data: z.array(MerchantHold), nextCursor: z.string().nullable() }), "A page of holds"),
@@ -94,7 +94,7 @@ export const merchantHoldRoutes = router()
       description:
         "`held -> released`, as the shopper's release, audited as `hold.released` with `by: merchant` and the `reason`. " +
         "A hold in checkout or later is `409 hold_not_releasable` (cancel or refund its order); an already released or expired hold is returned as it is.",
-      security: [{ merchant: [] }],
+      security: MANAGE,
       request: { params: z.object({ sku: SkuId, holdId: HoldId }), headers: IdempotencyHeaders, body: jsonBody(VoidBody) },
       responses: { 200: jsonResponse(Hold, "The released hold"), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 503) },
     }),
@@ -104,7 +104,7 @@ export const merchantHoldRoutes = router()
       if (placeOfHold(holdId)?.sku !== sku) throw new ProblemError("not_found", "No such hold.");
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], callerOf(c), `void:${holdId}`, body);
       const outcome = await idempotentOutcome(c.env, idem, Date.now(), () =>
-        callObject(c.env, () => holdStub(c.env, holdId).voidHold(holdId, body.reason)),
+        callObject(c.env, () => holdStub(c.env, holdId).voidHold(holdId, body.reason, merchantActorOf(c))),
       );
       // Units came back: this location's cached sold-out state must not outlive them.
       if (outcome.ok) purgeSku(c, sku);

@@ -3,14 +3,13 @@ import { router } from "../http/context";
 import { CONTENT_TYPE, render } from "../metrics/exposition";
 import { families } from "../metrics/families";
 import { gatherMetrics } from "../metrics/gather";
-import { problems } from "./schemas";
+import { problems, READ } from "./schemas";
 
 /**
- * Who may scrape: the owner (the merchant token) today. Hook for API keys
- * with roles (branch `teams`): add `{ apiKey: ["metrics"] }` here as a
- * second alternative once that scheme exists in http/auth.ts.
+ * Who may scrape: a key that reads (spec §12: owner, manager or viewer). The
+ * figures name no customer, so a scraper needs no more than a viewer key.
  */
-export const METRICS_SECURITY = [{ merchant: [] }];
+export const METRICS_SECURITY = READ;
 
 export const metricsRoutes = router().openapi(
   createRoute({

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { callerOf, type Principal } from "../http/auth";
+import { actorOf, callerOf, merchantActorOf, type Principal } from "../http/auth";
 import { router, type AppContext } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
@@ -11,12 +11,11 @@ import type { OrderItemRow, OrderRow } from "../db/schema";
 import { OrderStore } from "../orders/store";
 import { OrderFlow } from "../orders/flow";
 import { orderView, type OrderView, type OrderViewer } from "../orders/view";
-import { IdempotencyHeaders, jsonBody, jsonResponse, problems, queryInt, SkuId } from "./schemas";
+import { FULFIL, IdempotencyHeaders, jsonBody, jsonResponse, MANAGE, ORDERS_READ, problems, queryInt, SkuId } from "./schemas";
 import { Order, OrderId, OrderStatus } from "./order-schemas";
 import { PaymentMethod } from "./checkout";
 
 const params = z.object({ orderId: OrderId });
-const OWNER_OR_MERCHANT: Array<Record<string, string[]>> = [{ shopper: [] }, { merchant: [] }];
 
 const ListQuery = z.object({
   status: OrderStatus.optional(),
@@ -79,7 +78,7 @@ export const orderRoutes = router()
       path: "/v1/orders/{orderId}",
       operationId: "getOrder",
       summary: "An order",
-      security: OWNER_OR_MERCHANT,
+      security: [{ shopper: [] }, ...ORDERS_READ],
       request: { params },
       responses: { 200: jsonResponse(Order, "The order"), ...problems(400, 401, 404) },
     }),
@@ -94,7 +93,7 @@ export const orderRoutes = router()
       path: "/v1/orders/{orderId}/cancel",
       operationId: "cancelOrder",
       summary: "Cancel: the owner before payment, the merchant before fulfilment (refunding and restocking)",
-      security: OWNER_OR_MERCHANT,
+      security: [{ shopper: [] }, ...MANAGE],
       request: { params, headers: IdempotencyHeaders },
       responses: { 200: jsonResponse(Order, "The cancelled order"), ...problems(400, 401, 404, 409, 503) },
     }),
@@ -102,7 +101,7 @@ export const orderRoutes = router()
       const { orderId } = c.req.valid("param");
       const { by } = await visibleOrder(c.env, orderId, callerOf(c));
       return orderAction(c, `cancel:${orderId}`, c.req.valid("header")["idempotency-key"], {}, (now) =>
-        new OrderFlow(c.env).cancel(orderId, by, now),
+        new OrderFlow(c.env).cancel(orderId, by, now, actorOf(callerOf(c))),
       );
     },
   )
@@ -143,14 +142,14 @@ export const orderRoutes = router()
       path: "/v1/orders/{orderId}/fulfill",
       operationId: "fulfillOrder",
       summary: "Mark a paid order fulfilled",
-      security: [{ merchant: [] }],
+      security: FULFIL,
       request: { params, headers: IdempotencyHeaders },
       responses: { 200: jsonResponse(Order, "The fulfilled order"), ...problems(400, 401, 403, 404, 409) },
     }),
     async (c) => {
       const { orderId } = c.req.valid("param");
       return orderAction(c, `fulfill:${orderId}`, c.req.valid("header")["idempotency-key"], {}, (now) =>
-        new OrderFlow(c.env).fulfil(orderId, now),
+        new OrderFlow(c.env).fulfil(orderId, now, merchantActorOf(c)),
       );
     },
   )
@@ -160,7 +159,7 @@ export const orderRoutes = router()
       path: "/v1/orders/{orderId}/refund",
       operationId: "refundOrder",
       summary: "Refund a paid or fulfilled order, optionally putting its units back on hand",
-      security: [{ merchant: [] }],
+      security: MANAGE,
       request: { params, headers: IdempotencyHeaders, body: jsonBody(z.strictObject({ restock: z.boolean() }).openapi("RefundInput")) },
       responses: { 200: jsonResponse(Order, "The refunded order"), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 503) },
     }),
@@ -168,7 +167,7 @@ export const orderRoutes = router()
       const body = c.req.valid("json");
       const { orderId } = c.req.valid("param");
       return orderAction(c, `refund:${orderId}`, c.req.valid("header")["idempotency-key"], body, (now) =>
-        new OrderFlow(c.env).refund(orderId, body.restock, now),
+        new OrderFlow(c.env).refund(orderId, body.restock, now, merchantActorOf(c)),
       );
     },
   )
@@ -178,7 +177,7 @@ export const orderRoutes = router()
       path: "/v1/orders",
       operationId: "listOrders",
       summary: "Orders, newest first, filtered by status and SKU",
-      security: [{ merchant: [] }],
+      security: ORDERS_READ,
       request: { query: ListQuery },
       responses: {
         200: jsonResponse(z.object({ data: z.array(Order), nextCursor: z.string().nullable() }), "A page of orders"),

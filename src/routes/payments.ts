@@ -1,8 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
+import { merchantActorOf } from "../http/auth";
 import { router } from "../http/context";
 import { ProblemError } from "../domain/problems";
 import { lastReconciliation, reconcilePayments, ReconciliationReport } from "../payments/reconcile";
-import { jsonResponse, problems } from "./schemas";
+import { jsonResponse, MANAGE, problems, READ } from "./schemas";
 
 const Report = ReconciliationReport.openapi("PaymentReconciliation", {
   description:
@@ -24,10 +25,10 @@ export const paymentRoutes = router()
       description:
         "Runs the reconciliation the hourly cron runs and answers its report, also appended to the audit log " +
         "(stream `payments:reconciliation`). Safe to repeat: a payment refunded once is never refunded again.",
-      security: [{ merchant: [] }],
+      security: MANAGE,
       responses: { 200: jsonResponse(Report, "The report"), ...problems(401, 403) },
     }),
-    async (c) => c.json(await reconcilePayments(c.env, Date.now(), "owner"), 200),
+    async (c) => c.json(await reconcilePayments(c.env, Date.now(), "owner", merchantActorOf(c)), 200),
   )
   .openapi(
     createRoute({
@@ -35,7 +36,7 @@ export const paymentRoutes = router()
       path: PATH,
       operationId: "getPaymentReconciliation",
       summary: "The last payments reconciliation's report",
-      security: [{ merchant: [] }],
+      security: READ,
       responses: { 200: jsonResponse(Report, "The last report"), ...problems(401, 403, 404) },
     }),
     async (c) => {

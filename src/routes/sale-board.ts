@@ -3,7 +3,7 @@ import { router } from "../http/context";
 import { sendOutcome } from "../http/outcome";
 import { saleBoard } from "../sales/board";
 import { SaleView } from "./sales";
-import { jsonResponse, problems, SaleId } from "./schemas";
+import { jsonResponse, problems, READ, SaleId } from "./schemas";
 
 const Board = z
   .object({
@@ -42,7 +42,7 @@ export const saleBoardRoutes = router().openapi(
       "What the console's sale board shows, about this sale only: per item its availability, the sale's holds created in " +
       "the last minute and since it started (and how many expired), its shoppers' refusals by code since it started, " +
       "and the waiting room's line. Read from the SKU objects and the waiting room, never cached.",
-    security: [{ merchant: [] }],
+    security: READ,
     request: { params: z.object({ saleId: SaleId }) },
     responses: { 200: jsonResponse(Board, "The board"), ...problems(400, 401, 403, 404, 503) },
   }),

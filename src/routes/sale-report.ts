@@ -3,7 +3,7 @@ import { router } from "../http/context";
 import { sendOutcome } from "../http/outcome";
 import { saleReport } from "../sales/report";
 import { CheckpointBody, CheckpointSignature } from "./audit-checkpoints";
-import { jsonResponse, problems, SaleId } from "./schemas";
+import { jsonResponse, problems, READ, SaleId } from "./schemas";
 
 const Violation = z.object({ customerId: z.string(), sku: z.string(), units: z.number().int(), limit: z.number().int() });
 
@@ -77,7 +77,7 @@ export const saleReportRoutes = router().openapi(
       "Recomputes from the audit events (not the counters) that Σ sold <= received per SKU and that every customer stayed " +
       "within the sale's per-customer limit, with the first counterexample, plus availability and holds per minute over the " +
       "window. Covers events shipped from the SKU objects, seconds behind at most.",
-    security: [{ merchant: [] }],
+    security: READ,
     request: { params: z.object({ saleId: SaleId }) },
     responses: { 200: jsonResponse(Report, "The report"), ...problems(400, 401, 403, 404) },
   }),

@@ -4,7 +4,20 @@ import { getSale, putSale } from "../sales/store";
 import { cachedPublic } from "../edge/cache";
 import { purgeSale } from "../edge/purge";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
-import { ANYONE, IdempotencyHeaders, jsonBody, jsonResponse, Money, Problem, problems, queryInt, SaleId, SkuId } from "./schemas";
+import {
+  ANYONE,
+  IdempotencyHeaders,
+  jsonBody,
+  jsonResponse,
+  MANAGE,
+  Money,
+  Problem,
+  problems,
+  queryInt,
+  READ,
+  SaleId,
+  SkuId,
+} from "./schemas";
 import { badCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
 import { problemOf, sendOutcome } from "../http/outcome";
@@ -92,7 +105,7 @@ export const saleRoutes = router()
       path: "/v1/sales/{saleId}",
       operationId: "putSale",
       summary: "Create or replace a sale",
-      security: [{ merchant: [] }],
+      security: MANAGE,
       request: { params, body: jsonBody(SaleBody) },
       responses: {
         200: jsonResponse(SaleView, "Replaced"),
@@ -160,7 +173,7 @@ export const saleRoutes = router()
       description:
         "Pages of sales ordered by `startsAt` descending, then `saleId` descending. Items show live availability " +
         "for up to 200 distinct SKUs a page (`available: null` past that).",
-      security: [{ merchant: [] }],
+      security: READ,
       request: { query: ListQuery },
       responses: {
         200: jsonResponse(z.object({ data: z.array(SaleView), nextCursor: z.string().nullable() }), "A page of sales"),
@@ -185,7 +198,7 @@ export const saleRoutes = router()
       description:
         "Sets `endsAt` to now (and `startsAt` too if the sale had not started), so every SKU object refuses holds under it " +
         "from then on (`sale_ended`). Holds already taken keep their deadlines. Ending an ended sale returns it unchanged.",
-      security: [{ merchant: [] }],
+      security: MANAGE,
       request: { params, headers: IdempotencyHeaders },
       responses: { 200: jsonResponse(SaleView, "The ended sale"), ...problems(400, 401, 403, 404, 503) },
     }),

@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CUSTOMER_ID } from "../domain/ids";
+import { ROLES } from "../domain/roles";
+import { merchantRoles } from "../http/auth";
 import { FieldError, PROBLEMS, type ProblemCode } from "../domain/problems";
 import { isCurrency } from "../domain/currencies";
 import { HOLD_ID_PATTERN } from "../stock/addressing";
@@ -141,8 +143,22 @@ export const AdmissionHeaders = IdempotencyHeaders.extend({
     .openapi({ description: "The admission token from the sale's waiting room; required when the SKU's live sale has one." }),
 });
 
+/**
+ * Who may call a merchant route (spec §12), as its OpenAPI `security`: one
+ * alternative per role (http/auth.ts). `OWNER` manages keys, secrets and the
+ * dev tools; `MANAGE` changes SKUs, stock, sales and orders; `READ` reads them
+ * (a viewer without customer personal data); `ORDERS_READ` and `FULFIL` add
+ * fulfillment keys to reading and fulfilling orders.
+ */
+export const OWNER = merchantRoles("owner");
+export const MANAGE = merchantRoles("owner", "manager");
+export const READ = merchantRoles("owner", "manager", "viewer");
+export const ORDERS_READ = merchantRoles("owner", "manager", "fulfillment", "viewer");
+export const FULFIL = merchantRoles("owner", "manager", "fulfillment");
+export const ANY_MERCHANT = merchantRoles(...ROLES);
+
 /** Optional authentication (spec §6 "anyone"): no credential, or a valid shopper or merchant one. */
-export const ANYONE: Array<Record<string, string[]>> = [{}, { shopper: [] }, { merchant: [] }];
+export const ANYONE: Array<Record<string, string[]>> = [{}, { shopper: [] }, ...merchantRoles(...ROLES)];
 
 /** The problem responses a route documents, besides its success. */
 export function problems(...statuses: number[]) {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import type { SkuSnapshot } from "../domain/types";
+import { merchantActorOf } from "../http/auth";
 import { router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
 import { problemOf, sendOutcome } from "../http/outcome";
@@ -12,7 +13,7 @@ import { rememberViewVerdict } from "../edge/verdicts";
 import { MAX_SHARDS } from "../stock/addressing";
 import { checkSkuCurrency } from "../sales/checks";
 import { unchargeable } from "../domain/currencies";
-import { IdempotencyHeaders, jsonBody, jsonResponse, Levels, Money, problems, SkuId, ANYONE } from "./schemas";
+import { ANYONE, IdempotencyHeaders, jsonBody, jsonResponse, Levels, MANAGE, Money, problems, READ, SkuId } from "./schemas";
 
 const SkuBody = z
   .strictObject({
@@ -97,7 +98,7 @@ export const skuRoutes = router()
       path: "/v1/skus/{sku}",
       operationId: "putSku",
       summary: "Create or update a SKU",
-      security: [{ merchant: [] }],
+      security: MANAGE,
       request: { params, body: jsonBody(SkuBody) },
       responses: {
         200: jsonResponse(MerchantSku, "Updated"),
@@ -109,7 +110,7 @@ export const skuRoutes = router()
       const { sku } = c.req.valid("param");
       // A change of shards sets up (or drains) up to 64 objects: a merchant's write may take longer than a hold.
       const body = c.req.valid("json");
-      const config = { ...body, alwaysOn: body.alwaysOn ?? false };
+      const config = { ...body, alwaysOn: body.alwaysOn ?? false, actor: merchantActorOf(c) };
       const unpriced = unchargeable(config.price, "price");
       if (unpriced) throw problemOf(unpriced);
       const refused = await checkSkuCurrency(c.env, sku, config.price.currency, Date.now());
@@ -127,7 +128,7 @@ export const skuRoutes = router()
       path: "/v1/skus/{sku}/adjustments",
       operationId: "adjustStock",
       summary: "Adjust stock: restock (positive) or shrinkage (negative)",
-      security: [{ merchant: [] }],
+      security: MANAGE,
       request: { params, headers: IdempotencyHeaders, body: jsonBody(AdjustmentBody) },
       responses: {
         200: jsonResponse(z.object({ sku: z.string(), levels: Levels, adjustment: AdjustmentBody }), "New levels"),
@@ -138,7 +139,7 @@ export const skuRoutes = router()
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `adjust:${sku}`, body);
-      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).adjust(body, idem));
+      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).adjust({ ...body, actor: merchantActorOf(c) }, idem));
       if (outcome.ok) purgeSku(c, sku);
       return sendOutcome(c, outcome, 200);
     },
@@ -223,7 +224,7 @@ export const skuStatsRoutes = router().openapi(
     path: "/v1/skus/{sku}/stats",
     operationId: "getSkuStats",
     summary: "Counters a merchant watches during a sale",
-    security: [{ merchant: [] }],
+    security: READ,
     request: { params },
     responses: { 200: jsonResponse(Stats, "The SKU's counters"), ...problems(400, 401, 403, 404, 503) },
   }),

@@ -81,8 +81,9 @@ export class SkuLedger {
         now_ms,
       );
       const levels = levelsOf(after);
-      this.tables.emit("stock.adjusted", now_ms, { ...input, levels });
-      return accept({ sku: after.sku, levels, adjustment: input });
+      const { actor, ...adjustment } = input;
+      this.tables.emit("stock.adjusted", now_ms, { ...adjustment, levels, ...(actor && { actor }) });
+      return accept({ sku: after.sku, levels, adjustment });
     });
   }
 
@@ -115,7 +116,7 @@ export class SkuLedger {
    * Voids a held hold. Releasing an ended hold is a no-op that returns it as it is.
    * `why` (a merchant's void: who and the reason) goes into the audit event.
    */
-  release(holdId: string, actor: Actor, now_ms: number, why?: Record<string, string>): Outcome<Hold> {
+  release(holdId: string, actor: Actor, now_ms: number, why?: Record<string, unknown>): Outcome<Hold> {
     return this.onHold(holdId, actor, now_ms, (row) => this.releaseRow(row, now_ms, why));
   }
 
@@ -132,7 +133,7 @@ export class SkuLedger {
     });
   }
 
-  private releaseRow(row: HoldRow, now_ms: number, why?: Record<string, string>): Outcome<HoldRow> {
+  private releaseRow(row: HoldRow, now_ms: number, why?: Record<string, unknown>): Outcome<HoldRow> {
     if (row.status === "held") return accept(this.endHold(row, "released", now_ms, why));
     if (row.status === "released" || row.status === "expired") return accept(row);
     return refuse(
@@ -347,7 +348,7 @@ export class SkuLedger {
   }
 
   /** Moves a live hold to its final status: the only place reserved units leave a hold. */
-  private endHold(row: HoldRow, status: "released" | "expired" | "committed", now_ms: number, why?: Record<string, string>): HoldRow {
+  private endHold(row: HoldRow, status: "released" | "expired" | "committed", now_ms: number, why?: Record<string, unknown>): HoldRow {
     const q = row.quantity;
     this.tables.endHold(row.hold_id, status, now_ms);
     const sold = status === "committed" ? q : 0;
