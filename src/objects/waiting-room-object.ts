@@ -2,7 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import { AlarmKeeper } from "../platform/alarm-keeper";
 import { migrate } from "./migrate";
 import type { QueueSetup } from "../waiting-room/config";
-import { Coordinator, COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../waiting-room/coordinator";
+import { Coordinator } from "../waiting-room/coordinator";
+import { COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../waiting-room/coordinator-schema";
 import {
   JOIN_SHARD_LINES_STEPS,
   JOIN_SHARD_STEPS,

@@ -1,68 +1,11 @@
 import { joinShardName, type QueueSetup } from "./config";
-import { admitCount, soldOutForGood, type AdmissionBook, type StockSignals } from "./frontier";
-import type { JoinShardCalls, LineSurvey, ShardSurvey } from "./join-shard";
+import type { ConfigRow } from "./coordinator-schema";
+import { soldOutForGood } from "./frontier";
+import type { JoinShardCalls, ShardSurvey } from "./join-shard";
+import type { LineMark } from "./line";
+import { LineBook, planMove, type SkuStock } from "./line-book";
 import { Lottery, type DrawSale, type LotteryShardCalls } from "./lottery";
-import { mergeLines, type LineMark } from "./line";
-import type { QueueMode } from "./place";
 import type { QueueLine, QueueState } from "./state";
-
-/**
- * The sale's queue object (spec §9): moves the admission frontier from the
- * stock of the sale's SKUs and the join shards' counts. Its table is the
- * truth; the alarm only triggers the next tick (about once a second while the
- * sale is live and someone may wait).
- */
-export const COORDINATOR_STEPS = [
-  `CREATE TABLE queue_config (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    sale_id TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    enabled INTEGER NOT NULL,
-    mode TEXT NOT NULL,
-    starts_at_ms INTEGER NOT NULL,
-    ends_at_ms INTEGER NOT NULL,
-    prequeue_seconds INTEGER NOT NULL,
-    admit_seconds INTEGER NOT NULL,
-    skus TEXT NOT NULL,
-    join_shards INTEGER NOT NULL,
-    seed TEXT NOT NULL,
-    commitment TEXT NOT NULL,
-    frontier TEXT,
-    expired_frontier TEXT,
-    admitted_total INTEGER NOT NULL DEFAULT 0,
-    admitted_expired INTEGER NOT NULL DEFAULT 0,
-    closed TEXT,
-    all_held INTEGER NOT NULL DEFAULT 0,
-    waiting INTEGER NOT NULL DEFAULT 0,
-    -- nobody waited at the last tick: no tick until a join wakes the queue (or the sale ends)
-    idle INTEGER NOT NULL DEFAULT 0,
-    woken_at_ms INTEGER NOT NULL DEFAULT 0,
-    ticked_at_ms INTEGER NOT NULL DEFAULT 0
-  );
-  CREATE TABLE queue_batches (at_ms INTEGER PRIMARY KEY, frontier TEXT NOT NULL, admitted INTEGER NOT NULL);`,
-];
-
-/**
- * Appended after every earlier step of the object (waiting-room-object.ts):
- * each SKU of the sale is its own line with its own frontier, admitted within
- * what that SKU's stock allows (spec §9). The sale-wide frontier columns of
- * queue_config and queue_batches are no longer written.
- */
-export const COORDINATOR_LINES_STEPS = [
-  `CREATE TABLE queue_lines (
-    sku TEXT PRIMARY KEY,
-    frontier TEXT,
-    expired_frontier TEXT,
-    admitted_total INTEGER NOT NULL DEFAULT 0,
-    admitted_expired INTEGER NOT NULL DEFAULT 0,
-    waiting INTEGER NOT NULL DEFAULT 0,
-    sold_out INTEGER NOT NULL DEFAULT 0,
-    all_held INTEGER NOT NULL DEFAULT 0,
-    line TEXT NOT NULL DEFAULT '[]'
-  );
-  CREATE TABLE line_batches (sku TEXT NOT NULL, at_ms INTEGER NOT NULL, frontier TEXT NOT NULL, admitted INTEGER NOT NULL, PRIMARY KEY (sku, at_ms));
-  ALTER TABLE queue_config ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;`,
-];
 
 /** The frontier moves this often while the sale is live. */
 export const TICK_MS = 1_000;
@@ -74,65 +17,27 @@ const SOLD_OUT_TICK_MS = 5_000;
  * land just after a tick are still seen.
  */
 const WAKE_GRACE_MS = 3_000;
-/**
- * Shoppers admitted per tick at most, per stock shard of the SKU: the rate a
- * line moves at is bounded by what the SKU can serve (spec §8), not a constant.
- */
-export const ADMIT_PER_STOCK_SHARD = 1_000;
 /** After the sale ends, its queue keeps its places this long (a ticket is read up to a day after), then forgets them. */
 export const QUEUE_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
 /** A wake within this long of the last one, on a queue that is ticking, writes nothing. */
 const WAKE_WRITE_EVERY_MS = 1_000;
 
-type LineRow = {
-  sku: string;
-  frontier: string | null;
-  expired_frontier: string | null;
-  admitted_total: number;
-  admitted_expired: number;
-  waiting: number;
-  sold_out: number;
-  all_held: number;
-  line: string;
-};
-type SkuStock = StockSignals & { shards: number };
-
-type ConfigRow = {
-  sale_id: string;
-  revision: number;
-  enabled: number;
-  mode: QueueMode;
-  starts_at_ms: number;
-  ends_at_ms: number;
-  prequeue_seconds: number;
-  admit_seconds: number;
-  skus: string;
-  join_shards: number;
-  seed: string;
-  commitment: string;
-  frontier: string | null;
-  expired_frontier: string | null;
-  admitted_total: number;
-  admitted_expired: number;
-  closed: "sold_out" | "ended" | null;
-  all_held: number;
-  waiting: number;
-  /** JSON of the merged line (./line.ts), from the last tick's surveys. */
-  line: string;
-  idle: number;
-  woken_at_ms: number;
-  ticked_at_ms: number;
-  purged: number;
-};
-
+/**
+ * The sale's queue object (spec §9): moves the admission frontier from the
+ * stock of the sale's SKUs and the join shards' counts. Its table is the
+ * truth; the alarm only triggers the next tick (about once a second while the
+ * sale is live and someone may wait).
+ */
 export class Coordinator {
   private readonly lottery: Lottery;
+  private readonly book: LineBook;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: Env,
   ) {
     this.lottery = new Lottery(sql, env);
+    this.book = new LineBook(sql);
   }
 
   private config(): ConfigRow | null {
@@ -184,13 +89,8 @@ export class Coordinator {
         ? c.starts_at_ms
         : c.idle === 1
           ? c.ends_at_ms
-          : c.ticked_at_ms + (c.closed === "sold_out" || this.someLineSoldOut() ? SOLD_OUT_TICK_MS : TICK_MS);
+          : c.ticked_at_ms + (c.closed === "sold_out" || this.book.someSoldOut() ? SOLD_OUT_TICK_MS : TICK_MS);
     return drawDue === null ? queueDue : Math.min(drawDue, queueDue);
-  }
-
-  /** A line whose SKU sold out stays watched (at the sold-out pace) so a restock reopens it. */
-  private someLineSoldOut(): boolean {
-    return this.sql.exec("SELECT 1 FROM queue_lines WHERE sold_out = 1 LIMIT 1").toArray().length > 0;
   }
 
   /** Someone joined: an idle queue ticks again. True when it was idle. */
@@ -208,7 +108,7 @@ export class Coordinator {
     const c = this.config();
     if (!c || c.enabled === 0) return null;
     const skus = JSON.parse(c.skus) as string[];
-    const rows = this.lines(skus);
+    const rows = this.book.lines(skus);
     const batches = this.sql
       .exec<{ sku: string; frontier: string; at_ms: number }>("SELECT sku, frontier, at_ms FROM line_batches ORDER BY sku, at_ms")
       .toArray();
@@ -245,28 +145,6 @@ export class Coordinator {
     };
   }
 
-  /** Each SKU's line, a fresh one for a SKU not seen before. */
-  private lines(skus: readonly string[]): Record<string, LineRow> {
-    const rows = new Map(
-      this.sql
-        .exec<LineRow>("SELECT * FROM queue_lines")
-        .toArray()
-        .map((r) => [r.sku, r]),
-    );
-    const fresh = (sku: string): LineRow => ({
-      sku,
-      frontier: null,
-      expired_frontier: null,
-      admitted_total: 0,
-      admitted_expired: 0,
-      waiting: 0,
-      sold_out: 0,
-      all_held: 0,
-      line: "[]",
-    });
-    return Object.fromEntries(skus.map((sku) => [sku, rows.get(sku) ?? fresh(sku)]));
-  }
-
   /**
    * One move of each line's frontier. Reads the stock and the shards, then
    * writes its decision at once; when the next tick is due follows from what
@@ -293,7 +171,7 @@ export class Coordinator {
     }
     const skus = JSON.parse(c.skus) as string[];
     const windowStartMs = now_ms - c.admit_seconds * 1000;
-    this.expireBatches(windowStartMs);
+    this.book.expireBatches(windowStartMs);
     const stock = await this.stock(skus);
     if (skus.every((sku) => soldOutForGood(stock[sku]!))) {
       this.sql.exec("UPDATE queue_lines SET sold_out = 1, all_held = 0");
@@ -301,13 +179,13 @@ export class Coordinator {
       return 0;
     }
     const shards = this.shards(c);
-    const before = this.lines(skus);
+    const before = this.book.lines(skus);
     const frontiers = Object.fromEntries(skus.map((sku) => [sku, before[sku]!.frontier]));
     const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, frontiers)));
     const undrawn = surveys.reduce((n, s) => n + s.undrawn, 0);
-    const moves = await Promise.all(skus.map((sku) => this.move(before[sku]!, stock[sku]!, surveys, shards, undrawn === 0)));
+    const moves = await Promise.all(skus.map((sku) => planMove(before[sku]!, stock[sku]!, surveys, shards, undrawn === 0)));
     // Written together with no await between: the lines as this tick decided them.
-    const lines = this.lines(skus);
+    const lines = this.book.lines(skus);
     for (const m of moves) {
       // Another tick moved this line while this one awaited (a retried alarm): its move stands, this one is dropped.
       if (lines[m.sku]!.frontier !== before[m.sku]!.frontier) m.places = [];
@@ -320,11 +198,11 @@ export class Coordinator {
         stock[m.sku]!.available <= 0 ? 1 : 0,
         JSON.stringify(m.line),
       );
-      if (m.places.length > 0) this.admit(m.sku, m.places[m.places.length - 1]!, m.places.length, now_ms);
+      if (m.places.length > 0) this.book.admit(m.sku, m.places[m.places.length - 1]!, m.places.length, now_ms);
     }
-    const after = Object.values(this.lines(skus));
+    const after = Object.values(this.book.lines(skus));
     const waiting = after.reduce((n, l) => n + l.waiting, 0);
-    const idle = waiting === 0 && now_ms - c.woken_at_ms > WAKE_GRACE_MS && !this.someLineSoldOut();
+    const idle = waiting === 0 && now_ms - c.woken_at_ms > WAKE_GRACE_MS && !this.book.someSoldOut();
     this.sql.exec(
       "UPDATE queue_config SET closed = NULL, all_held = ?, waiting = ?, admitted_total = ?, idle = ?, ticked_at_ms = ? WHERE id = 1",
       skus.every((sku) => stock[sku]!.available <= 0) ? 1 : 0,
@@ -354,85 +232,6 @@ export class Coordinator {
     this.sql.exec(
       "UPDATE queue_lines SET frontier = NULL, expired_frontier = NULL, admitted_total = 0, admitted_expired = 0 WHERE frontier LIKE '0:%'",
     );
-  }
-
-  /**
-   * How far one SKU's line moves: its own stock against its own admitted and
-   * used counts (a cold SKU's units admit nobody who wants the hot one), at
-   * most ADMIT_PER_STOCK_SHARD for each of the SKU's stock shards.
-   */
-  private async move(l: LineRow, stock: SkuStock, surveys: ShardSurvey[], shards: JoinShardCalls[], drawn: boolean) {
-    const sku = l.sku;
-    const of = surveys.map((s): LineSurvey => s.lines[sku] ?? { joined: 0, usedRecent: 0, usedTotal: 0, line: [] });
-    const sum = (f: (s: LineSurvey) => number) => of.reduce((n, s) => n + f(s), 0);
-    const book: AdmissionBook = {
-      admittedRecent: l.admitted_total - l.admitted_expired,
-      usedRecent: sum((s) => s.usedRecent),
-      admittedExpired: l.admitted_expired,
-      usedExpired: sum((s) => s.usedTotal) - sum((s) => s.usedRecent),
-    };
-    const joined = sum((s) => s.joined);
-    const waiting = joined - l.admitted_total;
-    const cap = ADMIT_PER_STOCK_SHARD * Math.max(1, stock.shards);
-    const wanted = waiting > 0 && drawn && !soldOutForGood(stock) ? Math.min(waiting, admitCount(stock, book, cap)) : 0;
-    const places = wanted > 0 ? await this.nextPlaces(shards, sku, l.frontier, wanted) : [];
-    return { sku, joined, places, line: mergeLines(of.map((s) => s.line)) };
-  }
-
-  /**
-   * The `n` lowest places of the SKU's line after the frontier across every
-   * shard. Places spread evenly over the shards, so each is first asked for
-   * about twice its share; only a shard whose answer could hide a lower
-   * place than the merged n-th is asked again for all `n`.
-   */
-  private async nextPlaces(shards: JoinShardCalls[], sku: string, after: string | null, n: number): Promise<string[]> {
-    const share = Math.min(n, Math.ceil((2 * n) / shards.length) + 16);
-    const lists = await Promise.all(shards.map((s) => s.nextPlaces(sku, after, share)));
-    const pick = () => lists.flat().sort().slice(0, n);
-    let merged = pick();
-    const nth = merged[merged.length - 1];
-    const short = lists.map((l, i) => (l.length === share && share < n && (merged.length < n || l[l.length - 1]! < nth!) ? i : -1));
-    const again = short.filter((i) => i >= 0);
-    if (again.length > 0) {
-      const more = await Promise.all(again.map((i) => shards[i]!.nextPlaces(sku, after, n)));
-      for (const [j, i] of again.entries()) lists[i] = more[j]!;
-      merged = pick();
-    }
-    return merged;
-  }
-
-  private admit(sku: string, frontier: string, count: number, now_ms: number): void {
-    this.sql.exec(
-      `INSERT INTO line_batches (sku, at_ms, frontier, admitted) VALUES (?, ?, ?, ?)
-       ON CONFLICT (sku, at_ms) DO UPDATE SET frontier = excluded.frontier, admitted = admitted + excluded.admitted`,
-      sku,
-      now_ms,
-      frontier,
-      count,
-    );
-    this.sql.exec("UPDATE queue_lines SET frontier = ?, admitted_total = admitted_total + ? WHERE sku = ?", frontier, count, sku);
-  }
-
-  /** Batches older than the admission window lapse: their shoppers' admissions ran out. */
-  private expireBatches(windowStartMs: number): void {
-    const lapsed = this.sql
-      .exec<{ sku: string; frontier: string; admitted: number }>(
-        "SELECT sku, frontier, admitted FROM line_batches WHERE at_ms <= ? ORDER BY sku, at_ms",
-        windowStartMs,
-      )
-      .toArray();
-    if (lapsed.length === 0) return;
-    this.sql.exec("DELETE FROM line_batches WHERE at_ms <= ?", windowStartMs);
-    const last = new Map<string, { frontier: string; count: number }>();
-    for (const b of lapsed) last.set(b.sku, { frontier: b.frontier, count: (last.get(b.sku)?.count ?? 0) + b.admitted });
-    for (const [sku, b] of last) {
-      this.sql.exec(
-        "UPDATE queue_lines SET expired_frontier = ?, admitted_expired = admitted_expired + ? WHERE sku = ?",
-        b.frontier,
-        b.count,
-        sku,
-      );
-    }
   }
 
   /** Each SKU's whole stock; a sharded SKU's own object answers for all its shards. */
