@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { joinShardName, type QueueSetup } from "../src/waiting-room/config.ts";
 import { Coordinator } from "../src/waiting-room/coordinator.ts";
 import { JOIN_SHARD_LINES_STEPS, JOIN_SHARD_STEPS, JoinShard } from "../src/waiting-room/join-shard.ts";
-import { COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../src/waiting-room/coordinator.ts";
+import { COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../src/waiting-room/coordinator-schema.ts";
 import { LINE_STEPS } from "../src/waiting-room/line.ts";
 import { LOTTERY_STEPS } from "../src/waiting-room/lottery.ts";
 import { LOTTERY_SHARD_STEPS } from "../src/waiting-room/lottery-shard.ts";
