@@ -99,8 +99,11 @@ async function migrate(shared: string[]): Promise<void> {
     console.error(`${run.output}\n[dev] Applying the local D1 migrations failed; see above.`);
     process.exit(exitCodeOf(run));
   }
-  const applied = /About to apply (\d+) migration/.exec(run.output)?.[1];
-  console.log(applied ? `[dev] Local D1: ${applied} migrations applied.` : "[dev] Local D1: migrations up to date.");
+  // wrangler prints a growing table after each migration, and only the output's tail is kept
+  // (the "About to apply N" line scrolls out past a dozen migrations): the last table has one ✅ per migration applied.
+  const table = run.output.slice(run.output.lastIndexOf("┌"));
+  const applied = /No migrations to apply/.test(run.output) ? 0 : (table.match(/✅/g) ?? []).length;
+  console.log(applied > 0 ? `[dev] Local D1: ${applied} migrations applied.` : "[dev] Local D1: migrations up to date.");
 }
 
 async function seedWhenReady(): Promise<void> {
