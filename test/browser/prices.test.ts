@@ -5,45 +5,30 @@
  * hold's own price and the cart's total after a price edit, and a hold's
  * countdown on the server's clock. `PRICES_SCREENSHOTS=<dir>` saves the pages.
  */
-import chromium from "@sparticuz/chromium";
 import path from "node:path";
-import { sign } from "hono/jwt";
-import { chromium as playwright, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { formatMoney } from "../../public/shared/money.js";
 import { TEST_SECRETS } from "../support/secrets.ts";
-import { api as call } from "../support/node/console-api.ts";
-import { startWranglerDev, type DevServer } from "../support/node/wrangler-dev.ts";
+import { api as call, shopperToken } from "../support/node/console-api.ts";
+import { consoleSession } from "../support/node/console-page.ts";
 
 const SHOTS = process.env.PRICES_SCREENSHOTS;
 const admin = TEST_SECRETS.ADMIN_TOKEN;
-let api: DevServer;
-let browser: Browser;
+/** wrangler dev and headless Chromium for this file (test/support/node/console-page.ts). */
+const session = consoleSession();
 
-beforeAll(async () => {
-  [api, browser] = await Promise.all([
-    startWranglerDev({}),
-    chromium
-      .executablePath()
-      .then((executablePath) =>
-        playwright.launch({ executablePath, args: chromium.args.filter((a) => a !== "--single-process"), headless: true }),
-      ),
-  ]);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all([browser?.close(), api?.stop()]);
-});
-
-const token = (sub: string) => sign({ sub, exp: Math.floor(Date.now() / 1000) + 3600 }, TEST_SECRETS.SHOPPER_JWT_SECRET, "HS256");
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 
 async function sku(price: { amount: number; currency: string }, stock = 10): Promise<string> {
   const id = unique("px");
   expect(
-    (await call(api.origin, "PUT", `/v1/skus/${id}`, admin, { name: `Cap ${price.currency.toUpperCase()}`, price, alwaysOn: true })).status,
+    (await call(session.app.origin, "PUT", `/v1/skus/${id}`, admin, { name: `Cap ${price.currency.toUpperCase()}`, price, alwaysOn: true }))
+      .status,
   ).toBe(201);
-  expect((await call(api.origin, "POST", `/v1/skus/${id}/adjustments`, admin, { delta: stock, reason: "restock" })).status).toBe(200);
+  expect((await call(session.app.origin, "POST", `/v1/skus/${id}/adjustments`, admin, { delta: stock, reason: "restock" })).status).toBe(
+    200,
+  );
   return id;
 }
 
@@ -55,14 +40,14 @@ async function sale(id: string, price: { amount: number; currency: string }, win
     endsAt: new Date(now + window.endsInMs).toISOString(),
     items: [{ sku: id, price, perCustomerLimit: 5 }],
   };
-  expect((await call(api.origin, "PUT", `/v1/sales/${unique("sale")}`, admin, body)).status).toBe(201);
+  expect((await call(session.app.origin, "PUT", `/v1/sales/${unique("sale")}`, admin, body)).status).toBe(201);
 }
 
 async function open(id: string, shopper: string, init?: (page: Page) => Promise<unknown>): Promise<Page> {
-  const page = await browser.newPage({ locale: "en-US", viewport: { width: 720, height: 900 } });
+  const page = await session.browser.newPage({ locale: "en-US", viewport: { width: 720, height: 900 } });
   await init?.(page);
-  await page.goto(`${api.origin}/storefront/?sku=${id}`);
-  await page.fill("#token", await token(shopper));
+  await page.goto(`${session.app.origin}/storefront/?sku=${id}`);
+  await page.fill("#token", await shopperToken(shopper));
   await page.click("#load");
   await expect.poll(() => page.getByTestId("left").textContent(), { timeout: 10_000 }).toMatch(/left/);
   return page;
@@ -119,7 +104,7 @@ describe("prices on the storefront", () => {
     await expect.poll(() => cart.textContent(), { timeout: 10_000 }).toMatch(/2 × .+ \(held\) \$25\.00 each = \$50\.00/);
     expect(
       (
-        await call(api.origin, "PUT", `/v1/skus/${id}`, admin, {
+        await call(session.app.origin, "PUT", `/v1/skus/${id}`, admin, {
           name: "Cap USD",
           price: { amount: 3_000, currency: "usd" },
           alwaysOn: true,

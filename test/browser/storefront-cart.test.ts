@@ -5,46 +5,28 @@
  * available (another shopper takes the last, and "+" then says so with the
  * hold unchanged); "−" gives units back at once, and below 1 releases it.
  */
-import chromium from "@sparticuz/chromium";
-import { sign } from "hono/jwt";
-import { chromium as playwright, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/secrets.ts";
-import { api as call } from "../support/node/console-api.ts";
-import { startWranglerDev, type DevServer } from "../support/node/wrangler-dev.ts";
+import { api as call, shopperToken } from "../support/node/console-api.ts";
+import { consoleSession } from "../support/node/console-page.ts";
 
-let api: DevServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [api, browser] = await Promise.all([
-    startWranglerDev({}),
-    chromium
-      .executablePath()
-      .then((executablePath) =>
-        playwright.launch({ executablePath, args: chromium.args.filter((a) => a !== "--single-process"), headless: true }),
-      ),
-  ]);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all([browser?.close(), api?.stop()]);
-});
-
-const token = (sub: string) => sign({ sub, exp: Math.floor(Date.now() / 1000) + 3600 }, TEST_SECRETS.SHOPPER_JWT_SECRET, "HS256");
+/** wrangler dev and headless Chromium for this file (test/support/node/console-page.ts). */
+const session = consoleSession();
 
 describe("the storefront's cart", () => {
   it("adds and removes units of a hold in place with + and −, refusing a unit nobody has left", async () => {
     const admin = TEST_SECRETS.ADMIN_TOKEN;
     const sku = `cart-cap-${Date.now()}`;
     const price = { amount: 1200, currency: "usd" };
-    expect((await call(api.origin, "PUT", `/v1/skus/${sku}`, admin, { name: "Cart cap", price, alwaysOn: true })).status).toBe(201);
-    expect((await call(api.origin, "POST", `/v1/skus/${sku}/adjustments`, admin, { delta: 3, reason: "restock" })).status).toBe(200);
-    const available = async () => (await call(api.origin, "GET", `/v1/skus/${sku}`, admin)).body.available as number;
+    expect((await call(session.app.origin, "PUT", `/v1/skus/${sku}`, admin, { name: "Cart cap", price, alwaysOn: true })).status).toBe(201);
+    expect((await call(session.app.origin, "POST", `/v1/skus/${sku}/adjustments`, admin, { delta: 3, reason: "restock" })).status).toBe(
+      200,
+    );
+    const available = async () => (await call(session.app.origin, "GET", `/v1/skus/${sku}`, admin)).body.available as number;
 
-    const page = await browser.newPage();
-    await page.goto(`${api.origin}/storefront/?sku=${sku}`);
-    await page.fill("#token", await token("cart-ann"));
+    const page = await session.browser.newPage();
+    await page.goto(`${session.app.origin}/storefront/?sku=${sku}`);
+    await page.fill("#token", await shopperToken("cart-ann"));
     await page.click("#load");
     await expect.poll(() => page.getByTestId("left").textContent(), { timeout: 10_000 }).toBe("3 left");
     await page.fill("#quantity", "1");
@@ -64,8 +46,8 @@ describe("the storefront's cart", () => {
     expect(await available()).toBe(1);
 
     // Another shopper takes the last unit: one more is refused, and the hold stays as it was.
-    const bob = await token("cart-bob");
-    expect((await call(api.origin, "POST", `/v1/skus/${sku}/holds`, bob, { quantity: 1 })).status).toBe(201);
+    const bob = await shopperToken("cart-bob");
+    expect((await call(session.app.origin, "POST", `/v1/skus/${sku}/holds`, bob, { quantity: 1 })).status).toBe(201);
     await page.click('#holds button[data-action="more"]');
     await expect.poll(() => page.getByTestId("message").textContent(), { timeout: 10_000 }).toMatch(/^insufficient_stock: /);
     expect(await cart.textContent()).toMatch(new RegExp(`^2 × ${sku} \\(held\\)`));

@@ -6,47 +6,26 @@
  * and a sale's waiting room: the hold joins the line, shows the shopper's
  * place, and goes through once admitted.
  */
-import chromium from "@sparticuz/chromium";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { sign } from "hono/jwt";
-import { chromium as playwright, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/secrets.ts";
-import { api as call } from "../support/node/console-api.ts";
-import { startWranglerDev, type DevServer } from "../support/node/wrangler-dev.ts";
+import { api as call, shopperToken } from "../support/node/console-api.ts";
+import { consoleSession } from "../support/node/console-page.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const SCREENSHOT = process.env.STOREFRONT_SCREENSHOT;
 const LINE_SCREENSHOT = process.env.STOREFRONT_LINE_SCREENSHOT;
 
-let api: DevServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [api, browser] = await Promise.all([
-    startWranglerDev({}),
-    chromium
-      .executablePath()
-      .then((executablePath) =>
-        playwright.launch({ executablePath, args: chromium.args.filter((a) => a !== "--single-process"), headless: true }),
-      ),
-  ]);
-  // Booting wrangler dev and Chromium takes most of a minute, longer on a machine shared with other work.
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all([browser?.close(), api?.stop()]);
-});
-
-const token = (sub: string) => sign({ sub, exp: Math.floor(Date.now() / 1000) + 3600 }, TEST_SECRETS.SHOPPER_JWT_SECRET, "HS256");
+/** wrangler dev and headless Chromium for this file (test/support/node/console-page.ts). */
+const session = consoleSession();
 
 describe("the example storefront", () => {
   it("shows live stock, holds with a countdown across a reload, and checks out with the simulated card", async () => {
     const seeded = await promisify(execFile)(
       process.execPath,
-      [path.join(ROOT, "scripts", "seed.ts"), "examples/sale.json", "--url", api.origin],
+      [path.join(ROOT, "scripts", "seed.ts"), "examples/sale.json", "--url", session.app.origin],
       {
         cwd: ROOT,
         env: { ...process.env, HOLDFAST_ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
@@ -55,9 +34,9 @@ describe("the example storefront", () => {
     expect(seeded.stdout).toMatch(/kit-cap\s+created/);
     expect(seeded.stdout).toMatch(/kit-launch\s+created\s+live/);
 
-    const alice = await token("store-alice");
-    const page = await browser.newPage();
-    await page.goto(`${api.origin}/storefront/?sku=kit-cap`);
+    const alice = await shopperToken("store-alice");
+    const page = await session.browser.newPage();
+    await page.goto(`${session.app.origin}/storefront/?sku=kit-cap`);
     await page.fill("#token", alice);
     await page.click("#load");
     const left = page.getByTestId("left");
@@ -67,8 +46,8 @@ describe("the example storefront", () => {
     expect(await page.getByTestId("feed").textContent()).toMatch(/live \(WebSocket\)|polling every 2 s/);
 
     // Another shopper takes 3: the page follows without a reload.
-    const bob = await token("store-bob");
-    const held = await fetch(`${api.origin}/v1/skus/kit-cap/holds`, {
+    const bob = await shopperToken("store-bob");
+    const held = await fetch(`${session.app.origin}/v1/skus/kit-cap/holds`, {
       method: "POST",
       headers: { authorization: `Bearer ${bob}`, "content-type": "application/json" },
       body: JSON.stringify({ quantity: 3 }),
@@ -88,7 +67,7 @@ describe("the example storefront", () => {
       .poll(
         async () =>
           (
-            (await (await fetch(`${api.origin}/v1/me/holds`, { headers: { authorization: `Bearer ${alice}` } })).json()) as {
+            (await (await fetch(`${session.app.origin}/v1/me/holds`, { headers: { authorization: `Bearer ${alice}` } })).json()) as {
               data: unknown[];
             }
           ).data.length,
@@ -113,8 +92,10 @@ describe("the example storefront", () => {
     const sku = `line-cap-${Date.now()}`;
     const saleId = `line-sale-${Date.now()}`;
     const price = { amount: 1500, currency: "usd" };
-    expect((await call(api.origin, "PUT", `/v1/skus/${sku}`, admin, { name: "Line cap", price })).status).toBe(201);
-    expect((await call(api.origin, "POST", `/v1/skus/${sku}/adjustments`, admin, { delta: 1, reason: "restock" })).status).toBe(200);
+    expect((await call(session.app.origin, "PUT", `/v1/skus/${sku}`, admin, { name: "Line cap", price })).status).toBe(201);
+    expect((await call(session.app.origin, "POST", `/v1/skus/${sku}/adjustments`, admin, { delta: 1, reason: "restock" })).status).toBe(
+      200,
+    );
     const now = Date.now();
     const sale = {
       name: "Line sale",
@@ -123,16 +104,16 @@ describe("the example storefront", () => {
       items: [{ sku, price, perCustomerLimit: 2 }],
       queue: { mode: "fifo" },
     };
-    expect((await call(api.origin, "PUT", `/v1/sales/${saleId}`, admin, sale)).status).toBe(201);
+    expect((await call(session.app.origin, "PUT", `/v1/sales/${saleId}`, admin, sale)).status).toBe(201);
     // Three shoppers are in line first: one unit admits the first, two wait.
     for (const who of ["line-1", "line-2", "line-3"]) {
-      expect((await call(api.origin, "POST", `/v1/sales/${saleId}/queue`, await token(who), {})).status).toBe(200);
+      expect((await call(session.app.origin, "POST", `/v1/sales/${saleId}/queue`, await shopperToken(who), {})).status).toBe(200);
       await new Promise((r) => setTimeout(r, 5));
     }
 
-    const page = await browser.newPage();
-    await page.goto(`${api.origin}/storefront/?sku=${sku}`);
-    await page.fill("#token", await token("line-dana"));
+    const page = await session.browser.newPage();
+    await page.goto(`${session.app.origin}/storefront/?sku=${sku}`);
+    await page.fill("#token", await shopperToken("line-dana"));
     await page.click("#load");
     await expect.poll(() => page.getByTestId("left").textContent(), { timeout: 10_000 }).toBe("1 left");
     // The sale's price equals the list price: nothing is struck through.
@@ -144,7 +125,9 @@ describe("the example storefront", () => {
     if (LINE_SCREENSHOT) await page.screenshot({ path: LINE_SCREENSHOT, fullPage: true });
 
     // A restock admits the rest of the line; her hold goes through with the admission.
-    expect((await call(api.origin, "POST", `/v1/skus/${sku}/adjustments`, admin, { delta: 10, reason: "restock" })).status).toBe(200);
+    expect((await call(session.app.origin, "POST", `/v1/skus/${sku}/adjustments`, admin, { delta: 10, reason: "restock" })).status).toBe(
+      200,
+    );
     await expect
       .poll(() => page.getByTestId("holds").textContent(), { timeout: 20_000 })
       .toMatch(new RegExp(`1 × ${sku} \\(held\\) \\$15\\.00 each = \\$15\\.00 expires in`));
