@@ -48,4 +48,5 @@ if (values.archive) {
   }
 }
 console.log(JSON.stringify(out, null, 2));
-process.exit(out.ok ? 0 : 1);
+// Not process.exit: stdout to a pipe is written asynchronously, and exiting at once can cut the verdict off.
+process.exitCode = out.ok ? 0 : 1;
