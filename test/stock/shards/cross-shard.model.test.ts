@@ -259,6 +259,9 @@ async function burst(run: Run, op: Extract<ShardOp, { kind: "burst" }>, context:
     ...requests.map((r) => reserveFor(env, run.sku, { customerId: r.customer, quantity: r.quantity }, null)),
   ]);
   const facts = `${context}\nburst ${JSON.stringify(requests)} with ${op.during} ${op.arg} (${side}) answered ${JSON.stringify(outcomes)}`;
+  // The merchant's side gives units back mid-burst (a draining shard, a restart's re-delivery, a restock):
+  // the sold-out bound runs from when it ended, not from the burst's start (under load the two are far apart).
+  run.freedAtMs = Date.now();
   if (op.during === "shards") model.setShards(op.arg);
   if (op.during === "restock") model.adjust(op.arg);
   if (op.during === "shrink") {
