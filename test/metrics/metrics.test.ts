@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, createSku, hold, paidOrder, placeOrder, putSale, shopperToken, unique, waitForStatus } from "../support/helpers";
 import { parseExposition, sample } from "../support/prometheus";
-import { endQueuedSalesAfterAll, queuedItem } from "../support/queued-sales";
+import { endQueuedSalesAfterAll, liveQueuedSale } from "../support/queued-sales";
 
 /** Issue 21: GET /metrics in the Prometheus text format, for the owner only, with each figure where its truth lives. */
 
@@ -60,21 +60,7 @@ describe("GET /metrics", () => {
 
   it("exposes a queued live sale's waiting room", async () => {
     const sku = await createSku({ stock: 1, alwaysOn: false });
-    const saleId = unique("mq");
-    made.push({ saleId, skus: [sku] });
-    const now = Date.now();
-    const put = await call(`/v1/sales/${saleId}`, {
-      method: "PUT",
-      auth: ADMIN,
-      body: {
-        name: "Queued",
-        startsAt: new Date(now - 60_000).toISOString(),
-        endsAt: new Date(now + 3_600_000).toISOString(),
-        items: [queuedItem(sku)],
-        queue: { mode: "fifo", admitSeconds: 60 },
-      },
-    });
-    expect(put.status).toBe(201);
+    const saleId = await liveQueuedSale(made, sku, "mq");
     for (const c of [unique("w1"), unique("w2"), unique("w3")]) {
       expect((await call(`/v1/sales/${saleId}/queue`, { auth: await shopperToken(c), body: {} })).status).toBeLessThan(300);
     }

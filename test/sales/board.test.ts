@@ -2,7 +2,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, createSku, hold, putSale, shopperToken, sleep, unique } from "../support/helpers";
-import { endQueuedSalesAfterAll, queuedItem } from "../support/queued-sales";
+import { endQueuedSalesAfterAll, liveQueuedSale } from "../support/queued-sales";
 
 /** Issue 21: GET /v1/sales/{saleId}/board, every figure about this sale alone. */
 
@@ -59,21 +59,7 @@ describe("GET /v1/sales/{saleId}/board", () => {
   it("shows the waiting room's line for a queued sale", async () => {
     // One unit for three in line: one admitted, two waiting.
     const sku = await createSku({ stock: 1, alwaysOn: false });
-    const saleId = unique("qboard");
-    made.push({ saleId, skus: [sku] });
-    const now = Date.now();
-    const put = await call(`/v1/sales/${saleId}`, {
-      method: "PUT",
-      auth: ADMIN,
-      body: {
-        name: "Queued",
-        startsAt: new Date(now - 60_000).toISOString(),
-        endsAt: new Date(now + 3_600_000).toISOString(),
-        items: [queuedItem(sku)],
-        queue: { mode: "fifo", admitSeconds: 60 },
-      },
-    });
-    expect(put.status).toBe(201);
+    const saleId = await liveQueuedSale(made, sku, "qboard");
     for (const c of [unique("w1"), unique("w2"), unique("w3")]) {
       expect((await call(`/v1/sales/${saleId}/queue`, { auth: await shopperToken(c), body: {} })).status).toBeLessThan(300);
     }

@@ -4,7 +4,7 @@ import { signAdmission } from "../../src/waiting-room/tokens";
 import { ADMIN, call, createSku, expectProblem, hold, holdOf, levels, putSale, shopperToken, unique } from "../support/helpers";
 import { flushOutbox, inventoryRow, streamRows } from "../support/outbox";
 import { objectSql } from "../support/inside-objects";
-import { endQueuedSalesAfterAll, queuedItem } from "../support/queued-sales";
+import { endQueuedSalesAfterAll, liveQueuedSale } from "../support/queued-sales";
 import { TEST_SECRETS } from "../support/secrets";
 
 /** Changing a held hold's quantity in place (spec §3, issue 23), through the Worker. */
@@ -160,21 +160,8 @@ describe("changing a hold's quantity", () => {
 
   it("asks an increase under a waiting room for the admission a new hold needs; a decrease needs none", async () => {
     const sku = await createSku({ stock: 5, alwaysOn: false });
-    const saleId = unique("chg-queued");
-    made.push({ saleId, skus: [sku] });
+    const saleId = await liveQueuedSale(made, sku, "chg-queued", { mode: "fifo" });
     const now = Date.now();
-    const put = await call(`/v1/sales/${saleId}`, {
-      method: "PUT",
-      auth: ADMIN,
-      body: {
-        name: "Queued",
-        startsAt: new Date(now - 60_000).toISOString(),
-        endsAt: new Date(now + 3_600_000).toISOString(),
-        items: [queuedItem(sku)],
-        queue: { mode: "fifo" },
-      },
-    });
-    expect(put.status).toBe(201);
     const admission = await signAdmission(TEST_SECRETS.QUEUE_SIGNING_SECRET, { s: saleId, c: "mo", t: now, k: sku, e: now + 60_000 });
     const h = holdOf(await hold(sku, "mo", 2, { "Holdfast-Admission": admission }));
     expectProblem(await change(sku, h.holdId, "mo", { quantity: 3 }), 403, "admission_required");

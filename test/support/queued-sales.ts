@@ -1,5 +1,5 @@
-import { afterAll } from "vitest";
-import { ADMIN, call, sleep } from "./helpers";
+import { afterAll, expect } from "vitest";
+import { ADMIN, call, sleep, unique } from "./helpers";
 
 /** A sale item as the waiting-room tests configure it. */
 export const queuedItem = (sku: string) => ({ sku, price: { amount: 500, currency: "usd" }, perCustomerLimit: 5 });
@@ -29,4 +29,32 @@ export function endQueuedSalesAfterAll(): Array<{ saleId: string; skus: string[]
     await sleep(1_500);
   });
   return made;
+}
+
+/**
+ * A sale of one SKU behind a waiting room, live since a minute ago for an
+ * hour, pushed to `made` so the file ends it; its id.
+ */
+export async function liveQueuedSale(
+  made: Array<{ saleId: string; skus: string[] }>,
+  sku: string,
+  prefix: string,
+  queue: Record<string, unknown> = { mode: "fifo", admitSeconds: 60 },
+): Promise<string> {
+  const saleId = unique(prefix);
+  made.push({ saleId, skus: [sku] });
+  const now = Date.now();
+  const put = await call(`/v1/sales/${saleId}`, {
+    method: "PUT",
+    auth: ADMIN,
+    body: {
+      name: "Queued",
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+      items: [queuedItem(sku)],
+      queue,
+    },
+  });
+  expect(put.status).toBe(201);
+  return saleId;
 }
