@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * D1 schema (drizzle). Migrations in ../../migrations are generated from this
@@ -306,3 +306,40 @@ export const webhookSecrets = sqliteTable("webhook_secrets", {
 });
 
 export type WebhookSecretRow = typeof webhookSecrets.$inferSelect;
+
+/**
+ * The merchant's locations (spec §11), the registry `PUT /v1/locations/{id}`
+ * writes. `revision` rises by one per change: each SKU object stocking the
+ * location keeps a copy for routing and takes a pushed copy only if newer.
+ */
+export const locations = sqliteTable("locations", {
+  locationId: text("location_id").primaryKey(),
+  name: text("name").notNull(),
+  country: text("country").notNull(),
+  latitude: real("latitude"),
+  longitude: real("longitude"),
+  fulfillsOnline: integer("fulfills_online", { mode: "boolean" }).notNull(),
+  pickup: integer("pickup", { mode: "boolean" }).notNull(),
+  priority: integer("priority").notNull(),
+  status: text("status", { enum: ["active", "paused"] }).notNull(),
+  revision: integer("revision").notNull(),
+  createdAtMs: integer("created_at_ms").notNull(),
+  updatedAtMs: integer("updated_at_ms").notNull(),
+});
+
+export type LocationRow = typeof locations.$inferSelect;
+
+/**
+ * Which SKUs stock which location: written before a SKU object is first
+ * told of a location, so a change of the location reaches every object that
+ * keeps a copy of it (src/locations/registry.ts).
+ */
+export const skuLocations = sqliteTable(
+  "sku_locations",
+  {
+    sku: text("sku").notNull(),
+    locationId: text("location_id").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sku, t.locationId] }), index("sku_locations_by_location").on(t.locationId, t.sku)],
+);
