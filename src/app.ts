@@ -33,6 +33,7 @@ import { webhookRoutes } from "./routes/webhooks";
 import { webhookSecretRoutes } from "./routes/webhook-secrets";
 import { devRoutes } from "./routes/dev";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
+import { transferRoutes } from "./routes/transfers";
 import { liveRoutes } from "./routes/live";
 
 const OPENAPI_INFO: Parameters<ReturnType<typeof router>["getOpenAPI31Document"]>[0] = {
@@ -105,6 +106,7 @@ export function createApp() {
   app.route("/", liveRoutes);
   app.route("/", holdRoutes);
   app.route("/", merchantHoldRoutes);
+  app.route("/", transferRoutes);
   app.route("/", saleRoutes);
   app.route("/", saleReportRoutes);
   app.route("/", saleBoardRoutes);
