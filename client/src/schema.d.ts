@@ -631,7 +631,7 @@ export interface paths {
         put?: never;
         /**
          * Mark a paid order fulfilled
-         * @description The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU without locations), else `409 invalid_order_state` with `locations`, the order's allocated locations. An order allocated across several locations is fulfilled without naming one.
+         * @description The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across several locations is fulfilled without naming one.
          */
         post: operations["fulfillOrder"];
         delete?: never;

@@ -29,6 +29,6 @@ export function shipsFromRefusal(items: readonly OrderItemRow[], location: strin
     allocated.length === 1
       ? `The order's units were allocated at "${allocated[0]}", not "${location}".`
       : `The order's units were allocated at several locations (${allocated.join(", ")}); fulfil it without naming one.`,
-    { orderStatus, locations: allocated },
+    { orderStatus, allocatedLocations: allocated },
   );
 }

@@ -151,7 +151,7 @@ export const orderRoutes = router()
       summary: "Mark a paid order fulfilled",
       description:
         "The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU " +
-        "without locations), else `409 invalid_order_state` with `locations`, the order's allocated locations. An order allocated across " +
+        "without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across " +
         "several locations is fulfilled without naming one.",
       security: FULFIL,
       request: { params, headers: IdempotencyHeaders, body: { ...jsonBody(FulfilBody), required: false } },

@@ -20,7 +20,7 @@ describe("orders on located SKUs", () => {
     expect(got.body.items[0]).not.toHaveProperty("allocations");
     const elsewhere = await fulfil(order.orderId, { location: "wh-a" });
     expectProblem(elsewhere, 409, "invalid_order_state");
-    expect(elsewhere.body.locations).toEqual(["default"]);
+    expect(elsewhere.body.allocatedLocations).toEqual(["default"]);
     expect((await fulfil(order.orderId, { location: "default" })).body.status).toBe("fulfilled");
   });
 
@@ -31,7 +31,7 @@ describe("orders on located SKUs", () => {
     expect(got.body.items[0].allocations).toEqual([{ location: "wh-b", quantity: 2 }]);
     const wrong = await fulfil(order.orderId, { location: "wh-a" });
     expectProblem(wrong, 409, "invalid_order_state");
-    expect(wrong.body.locations).toEqual(["wh-b"]);
+    expect(wrong.body.allocatedLocations).toEqual(["wh-b"]);
     expect((await fulfil(order.orderId, { location: "wh-b" })).body.status).toBe("fulfilled");
     expect((await located(sku)).locations["wh-b"]).toMatchObject({ onHand: 1, sold: 2 });
     await expectLocatedInvariants(sku);
