@@ -9,9 +9,9 @@ import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
 import { LOCATION_TRANSFER_ID_PATTERN, skuOfLocationTransfer } from "../stock/addressing";
-import { LocationTransferStatus } from "../stock/location-transfer-plan";
-import { LocationTransfer, TRANSFER_PAGE_MAX } from "../stock/location-transfers";
-import { IdempotencyHeaders, jsonBody, jsonResponse, MANAGE, problems, queryInt, READ, SkuId } from "./schemas";
+import { LocationTransfer, LocationTransferStatus } from "../stock/location-transfer-plan";
+import { TRANSFER_PAGE_MAX } from "../stock/location-transfers";
+import { IdempotencyHeaders, IfMatchHeaders, jsonBody, jsonResponse, MANAGE, problems, queryInt, READ, SkuId, versionTag } from "./schemas";
 
 /** Transfers between a SKU's locations (spec §11): routes parse, authorize and call the SKU's object. */
 
@@ -22,13 +22,7 @@ const TransferId = z
 
 const params = z.object({ transferId: TransferId });
 
-const WriteHeaders = IdempotencyHeaders.extend({
-  "if-match": z
-    .string()
-    .regex(/^(W\/)?"?[0-9]{1,15}"?$/, "the SKU's version, as its ETag gives it")
-    .optional()
-    .openapi({ description: 'The SKU\'s `version` (`"7"`, `7` or `W/"7"`); stale: `412 version_conflict` with `currentVersion`.' }),
-});
+const WriteHeaders = IdempotencyHeaders.merge(IfMatchHeaders);
 
 const CreateBody = z
   .strictObject({
@@ -66,18 +60,13 @@ const stepResponse = (description: string) => ({
   headers: { ETag: { $ref: "#/components/headers/ETag" } },
 });
 
-/** The SKU's version as `If-Match` states it, or null when absent. */
-function ifMatchOf(header: string | undefined): number | null {
-  return header === undefined ? null : Number(header.replace(/^W\//, "").replaceAll('"', ""));
-}
-
 /** A step's answer: the transfer with the SKU's version as its ETag, or the refusal. */
 function sendStep<S extends 200 | 201>(c: AppContext, sku: string, outcome: Outcome<LocationTransfer> & { replayed?: boolean }, status: S) {
   if (outcome.replayed) c.header("Idempotent-Replayed", "true");
   if (!outcome.ok) throw problemOf(outcome);
   // A move of stock changes what the SKU's cached views say.
   if (!outcome.replayed) purgeSku(c, sku);
-  c.header("ETag", `"${outcome.value.version}"`);
+  c.header("ETag", versionTag(outcome.value.version));
   return c.json(outcome.value, status);
 }
 
@@ -130,7 +119,7 @@ export const transferRoutes = router()
       const body = c.req.valid("json");
       const headers = c.req.valid("header");
       const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer:${body.sku}`, body);
-      const ctx = { ifMatch: ifMatchOf(headers["if-match"]), actor: merchantActorOf(c) };
+      const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c) };
       const outcome = await callObject(c.env, () => c.env.SKU.getByName(body.sku).createLocationTransfer(body, ctx, idem));
       return sendStep(c, body.sku, outcome, 201);
     },
@@ -155,7 +144,7 @@ export const transferRoutes = router()
       const body = (c.req.valid("json") as z.infer<typeof ReceiveBody> | undefined) ?? {};
       const headers = c.req.valid("header");
       const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer-receive:${transferId}`, body);
-      const ctx = { ifMatch: ifMatchOf(headers["if-match"]), actor: merchantActorOf(c) };
+      const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c) };
       const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).receiveLocationTransfer(transferId, body.quantity, ctx, idem));
       return sendStep(c, sku, outcome, 200);
     },
@@ -178,7 +167,7 @@ export const transferRoutes = router()
       const sku = skuOf(transferId);
       const headers = c.req.valid("header");
       const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer-cancel:${transferId}`, {});
-      const ctx = { ifMatch: ifMatchOf(headers["if-match"]), actor: merchantActorOf(c) };
+      const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c) };
       const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).cancelLocationTransfer(transferId, ctx, idem));
       return sendStep(c, sku, outcome, 200);
     },

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { LocationId } from "../domain/locations";
 import { accept, refuse, type Outcome } from "../domain/problems";
 
 /**
@@ -14,6 +15,33 @@ import { accept, refuse, type Outcome } from "../domain/problems";
 
 export const LocationTransferStatus = z.enum(["in_transit", "received", "cancelled"]);
 export type LocationTransferStatus = z.infer<typeof LocationTransferStatus>;
+
+/** A transfer as the API shows it (the route's response schema). */
+export const LocationTransfer = z
+  .object({
+    transferId: z.string(),
+    sku: z.string(),
+    from: LocationId,
+    to: LocationId,
+    quantity: z.number().int().openapi({ description: "Units sent." }),
+    received: z.number().int().openapi({ description: "Units received at `to` so far." }),
+    cancelled: z.number().int().openapi({ description: "Units a cancel returned to `from`." }),
+    inTransit: z.number().int().openapi({ description: "`quantity - received - cancelled`." }),
+    status: LocationTransferStatus,
+    reference: z.string().nullable(),
+    version: z.number().int().openapi({ description: "The SKU's `version` after this step (a read: the SKU's version now)." }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("LocationTransfer");
+export type LocationTransfer = z.infer<typeof LocationTransfer>;
+
+export type TransferQuery = {
+  status?: LocationTransferStatus | undefined;
+  /** The last transfer of the previous page. */
+  after: { createdAtMs: number; transferId: string } | null;
+  rows: number;
+};
 
 /** A transfer's counts as stored: `quantity` sent, of which `received` arrived and `cancelled` went back. */
 export interface TransferCounts {

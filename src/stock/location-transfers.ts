@@ -1,21 +1,24 @@
-import { z } from "@hono/zod-openapi";
 import { accept, refuse, type Outcome } from "../domain/problems";
-import { LocationId, type LocationLevels } from "../domain/locations";
 import type { MerchantActor } from "../domain/roles";
 import type { IdempotencyKey, Replayable } from "../idempotency/rule";
 import { InvariantViolation } from "./invariants";
 import { iso } from "./offer";
-import { levelsOf } from "./rows";
+import type { LocationRow } from "./locations";
+import { levelsAfter, staleVersion } from "./stocking";
 import type { SkuTables } from "./tables";
 import {
   inTransitOf,
-  LocationTransferStatus,
+  type LocationTransfer,
+  type LocationTransferStatus,
   planCancel,
   planCreate,
   planReceive,
   type TransferCounts,
+  type TransferQuery,
   type TransferStep,
 } from "./location-transfer-plan";
+
+export type { LocationTransfer, TransferQuery } from "./location-transfer-plan";
 import { newLocationTransferId } from "./addressing";
 
 /**
@@ -32,25 +35,6 @@ export const OPEN_TRANSFERS_MAX = 1_000;
 /** A page of transfers, at most. */
 export const TRANSFER_PAGE_MAX = 201;
 
-export const LocationTransfer = z
-  .object({
-    transferId: z.string(),
-    sku: z.string(),
-    from: LocationId,
-    to: LocationId,
-    quantity: z.number().int().openapi({ description: "Units sent." }),
-    received: z.number().int().openapi({ description: "Units received at `to` so far." }),
-    cancelled: z.number().int().openapi({ description: "Units a cancel returned to `from`." }),
-    inTransit: z.number().int().openapi({ description: "`quantity - received - cancelled`." }),
-    status: LocationTransferStatus,
-    reference: z.string().nullable(),
-    version: z.number().int().openapi({ description: "The SKU's `version` after this step (a read: the SKU's version now)." }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("LocationTransfer");
-export type LocationTransfer = z.infer<typeof LocationTransfer>;
-
 export interface LocationTransferInput {
   from: string;
   to: string;
@@ -64,13 +48,6 @@ export interface StepContext {
   ifMatch: number | null;
   actor?: MerchantActor | undefined;
 }
-
-export type TransferQuery = {
-  status?: LocationTransferStatus | undefined;
-  /** The last transfer of the previous page. */
-  after: { createdAtMs: number; transferId: string } | null;
-  rows: number;
-};
 
 type TransferRow = {
   transfer_id: string;
@@ -86,15 +63,6 @@ type TransferRow = {
 };
 const TRANSFER_COLUMNS =
   "transfer_id, from_location, to_location, quantity, received, cancelled, status, reference, created_at_ms, updated_at_ms";
-
-type LocationRow = {
-  location_id: string;
-  on_hand: number;
-  reserved: number;
-  sold: number;
-  in_transit: number;
-  safety_stock: number;
-};
 
 /** Runs a step under its key: the ledger's one idempotent transaction (SkuLedger.idempotentTx). */
 export type Keyed = <T>(idem: IdempotencyKey | null, now_ms: number, fn: () => Outcome<T>) => Replayable<T>;
@@ -212,12 +180,8 @@ export class LocationTransfers {
 
   /** A SKU nobody created, or a stale If-Match. */
   private refusal(ifMatch: number | null): Outcome<never> | null {
-    if (!this.tables.sku()) return refuse("not_found", "No such SKU.");
-    const current = this.version();
-    if (ifMatch !== null && ifMatch !== current) {
-      return refuse("version_conflict", `The SKU is at version ${current}, not ${ifMatch}.`, { currentVersion: current });
-    }
-    return null;
+    const sku = this.tables.sku();
+    return sku ? staleVersion(sku, ifMatch) : refuse("not_found", "No such SKU.");
   }
 
   /**
@@ -250,10 +214,12 @@ export class LocationTransfers {
       totals.in_transit,
       now_ms,
     );
-    const version = this.version();
-    const sides = [this.location(row.from_location)!, this.location(row.to_location)!];
+    // changeLevels checked the located invariants (the sums, each location's conservation); the transfers' own follow.
+    const sides = (this.tables.locationsAfterCheck() ?? []).filter(
+      (l) => l.location_id === row.from_location || l.location_id === row.to_location,
+    );
     for (const side of sides) this.checkInTransit(side);
-    this.checkLocated();
+    const version = after.version;
     const view = viewOf(next, after.sku, version);
     this.tables.emit(type, now_ms, {
       transferId: row.transfer_id,
@@ -264,7 +230,7 @@ export class LocationTransfers {
       ...extra,
       status: next.status,
       ...(row.reference !== null && { reference: row.reference }),
-      levels: { ...levelsOf(after), locations: sides.map(levelsOfLocation), version },
+      levels: levelsAfter(this.tables, after, [row.from_location, row.to_location]),
       ...(actor && { actor }),
     });
     return view;
@@ -283,20 +249,13 @@ export class LocationTransfers {
     }
   }
 
-  /** The located SKU's invariants (TODO after the foundation: its own check). */
-  private checkLocated(): void {}
-
   private moveAt(location: string, assignments: string, ...params: number[]): void {
     const changed = this.tables.sql.exec(`UPDATE locations SET ${assignments} WHERE location_id = ?`, ...params, location).rowsWritten;
     if (changed === 0) throw new Error(`location ${location} vanished inside a transfer step`);
   }
 
   private location(id: string): LocationRow | null {
-    return (
-      this.tables.sql
-        .exec<LocationRow>("SELECT location_id, on_hand, reserved, sold, in_transit, safety_stock FROM locations WHERE location_id = ?", id)
-        .toArray()[0] ?? null
-    );
+    return this.tables.locations.located() ? this.tables.locations.row(id) : null;
   }
 
   private row(transferId: string): TransferRow | null {
@@ -312,7 +271,7 @@ export class LocationTransfers {
   }
 
   private version(): number {
-    return this.tables.sql.exec<{ version: number }>("SELECT version FROM sku WHERE id = 1").one().version;
+    return this.tables.requireSku().version;
   }
 }
 
@@ -335,17 +294,5 @@ function viewOf(row: TransferRow, sku: string, version: number): LocationTransfe
     version,
     createdAt: iso(row.created_at_ms),
     updatedAt: iso(row.updated_at_ms),
-  };
-}
-
-function levelsOfLocation(l: LocationRow): LocationLevels {
-  return {
-    location: l.location_id,
-    onHand: l.on_hand,
-    reserved: l.reserved,
-    available: Math.max(0, l.on_hand - l.reserved - l.safety_stock),
-    sold: l.sold,
-    inTransit: l.in_transit,
-    safetyStock: l.safety_stock,
   };
 }
