@@ -296,3 +296,39 @@ function viewOf(row: TransferRow, sku: string, version: number): LocationTransfe
     updatedAt: iso(row.updated_at_ms),
   };
 }
+
+/**
+ * The transfers' books recomputed from their rows, for the full audit
+ * (./ledger-audit.ts), O(transfers): each location's `in_transit` is what
+ * its open transfers still carry, `transferred_out` what it sent and kept
+ * sent, `transferred_in` what arrived. Transfers are never deleted, so the
+ * sums stay exact.
+ */
+export function auditLocationTransfers(tables: SkuTables): string[] {
+  const rows = tables.sql
+    .exec<{
+      location_id: string;
+      in_transit: number;
+      transferred_in: number;
+      transferred_out: number;
+      open: number;
+      sent: number;
+      arrived: number;
+    }>(
+      `SELECT l.location_id, l.in_transit, l.transferred_in, l.transferred_out,
+         COALESCE((SELECT SUM(quantity - received - cancelled) FROM location_transfers t
+           WHERE t.from_location = l.location_id AND t.status = 'in_transit'), 0) AS open,
+         COALESCE((SELECT SUM(quantity - cancelled) FROM location_transfers t WHERE t.from_location = l.location_id), 0) AS sent,
+         COALESCE((SELECT SUM(received) FROM location_transfers t WHERE t.to_location = l.location_id), 0) AS arrived
+       FROM locations l`,
+    )
+    .toArray();
+  const problems: string[] = [];
+  for (const r of rows) {
+    if (r.in_transit !== r.open) problems.push(`location ${r.location_id}: in_transit ${r.in_transit} != open transfers ${r.open}`);
+    if (r.transferred_out !== r.sent) problems.push(`location ${r.location_id}: transferred_out ${r.transferred_out} != sent ${r.sent}`);
+    if (r.transferred_in !== r.arrived)
+      problems.push(`location ${r.location_id}: transferred_in ${r.transferred_in} != received ${r.arrived}`);
+  }
+  return problems;
+}

@@ -55,6 +55,9 @@ describe("location transfers", () => {
     expect(now.locations["wh-b"]).toMatchObject({ onHand: 4, available: 4 });
     await expectLocatedInvariants(sku);
 
+    // The merchant's full audit recomputes the transfers' books from their rows.
+    expect((await call(`/v1/skus/${sku}/stats`, { auth: ADMIN })).body.escrow.audit).toEqual({ ok: true, problems: [] });
+
     // A receipt without a key of a transfer received in full creates nothing.
     const again = await receiveTransfer(id);
     expectProblem(again, 409, "invalid_transfer_state");
@@ -201,6 +204,8 @@ describe("location transfers", () => {
     await objectSql(sku, "UPDATE sku SET in_transit = in_transit + 1, on_hand = on_hand - 1");
     const key = { "idempotency-key": unique("receive") };
     expectProblem(await receiveTransfer(id, 4, key), 500, "internal");
+    const audit = (await call(`/v1/skus/${sku}/stats`, { auth: ADMIN })).body.escrow.audit;
+    expect(audit.problems.join("\n"), JSON.stringify(audit)).toMatch(/location wh-a: in_transit 5 != open transfers 4/);
     expect((await call(`/v1/transfers/${id}`, { auth: ADMIN })).body).toMatchObject({ received: 0, status: "in_transit" });
     await objectSql(sku, "UPDATE locations SET in_transit = in_transit - 1 WHERE location_id = 'wh-a'");
     await objectSql(sku, "UPDATE sku SET in_transit = in_transit - 1, on_hand = on_hand + 1");
