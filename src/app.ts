@@ -33,6 +33,7 @@ import { webhookRoutes } from "./routes/webhooks";
 import { webhookSecretRoutes } from "./routes/webhook-secrets";
 import { devRoutes } from "./routes/dev";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
+import { transferRoutes } from "./routes/transfers";
 import { skuLocationRoutes } from "./routes/sku-locations";
 import { liveRoutes } from "./routes/live";
 
@@ -107,6 +108,7 @@ export function createApp() {
   app.route("/", liveRoutes);
   app.route("/", holdRoutes);
   app.route("/", merchantHoldRoutes);
+  app.route("/", transferRoutes);
   app.route("/", saleRoutes);
   app.route("/", saleReportRoutes);
   app.route("/", saleBoardRoutes);

@@ -194,6 +194,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A SKU's transfers, newest first, by status
+         * @description `sku` is required: a SKU's transfers live in its object, and no index across SKUs is kept.
+         */
+        get: operations["listTransfers"];
+        put?: never;
+        /**
+         * Send units from one of a SKU's locations to another
+         * @description Takes `quantity` units nobody holds off `from`'s hand into its `inTransit` (status `in_transit`), in one transaction of the SKU's object; they count at `to` only when received. `404` for a location the SKU does not stock, `409 insufficient_stock` (with `available`) when `from` has fewer free units. Audited as `transfer.created` in the SKU's stream, naming both locations.
+         */
+        post: operations["createTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{transferId}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a transfer's units at its destination, in full or in part
+         * @description Puts `quantity` units (all still in transit when omitted) on hand at `to`. More than is in transit, or a transfer already received or cancelled, is `409 invalid_transfer_state` (with `transferStatus`): a retry with the same `Idempotency-Key` gets the first answer, a new receipt never counts twice. Audited as `transfer.received`.
+         */
+        post: operations["receiveTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{transferId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a transfer: what was not received goes back to its source
+         * @description The units still in transit return to `from`'s hand; received units stay at `to`. A cancelled transfer is answered as it is (nothing moves twice); a transfer received in full is `409 invalid_transfer_state`. Audited as `transfer.cancelled`.
+         */
+        post: operations["cancelTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{transferId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A transfer */
+        get: operations["getTransfer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sales/{saleId}": {
         parameters: {
             query?: never;
@@ -568,7 +649,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark a paid order fulfilled */
+        /**
+         * Mark a paid order fulfilled
+         * @description The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across several locations is fulfilled without naming one.
+         */
         post: operations["fulfillOrder"];
         delete?: never;
         options?: never;
@@ -1112,6 +1196,42 @@ export interface components {
             /** @description Why, for the audit log. */
             reason: string;
         };
+        LocationTransfer: {
+            transferId: string;
+            sku: string;
+            from: string;
+            to: string;
+            /** @description Units sent. */
+            quantity: number;
+            /** @description Units received at `to` so far. */
+            received: number;
+            /** @description Units a cancel returned to `from`. */
+            cancelled: number;
+            /** @description `quantity - received - cancelled`. */
+            inTransit: number;
+            /** @enum {string} */
+            status: "in_transit" | "received" | "cancelled";
+            reference: string | null;
+            /** @description The SKU's `version` after this step (a read: the SKU's version now). */
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        LocationTransferInput: {
+            /** @example tee-black-m */
+            sku: string;
+            /** @description Where the units leave from: off its hand into its `inTransit`. */
+            from: string;
+            /** @description Where they are received. */
+            to: string;
+            quantity: number;
+            /** @description The merchant's own reference (a shipment, a PO). */
+            reference?: string;
+        };
+        LocationTransferReceipt: {
+            /** @description Units that arrived; omitted: all still in transit. */
+            quantity?: number;
+        };
         Sale: {
             saleId: string;
             name: string;
@@ -1478,6 +1598,11 @@ export interface components {
                 quantity: number;
                 unitAmount: number;
                 holdId: string;
+                /** @description On a located SKU (spec §11): where the hold's units were allocated; fulfilment, cancel and a restock follow it. */
+                allocations?: {
+                    location: string;
+                    quantity: number;
+                }[];
             }[];
             total: number;
             currency: string;
@@ -1537,6 +1662,10 @@ export interface components {
         PayInput: {
             /** @example pm_card_visa */
             paymentMethod: string;
+        };
+        FulfilInput: {
+            /** @description Where it ships from: the location its units were allocated at. */
+            location?: string;
         };
         RefundInput: {
             restock: boolean;
@@ -3368,6 +3497,679 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After` */
+            503: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTransfers: {
+        parameters: {
+            query: {
+                /** @description Required: transfers live in their SKU's object. */
+                sku: string;
+                status?: "in_transit" | "received" | "cancelled";
+                limit?: number;
+                /** @description `nextCursor` of the previous page; opaque. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of transfers */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["LocationTransfer"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After` */
+            503: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body replay the first response for 24 h. */
+                "idempotency-key"?: string;
+                /** @description The SKU's `version` (its `ETag`); a stale one answers `412 version_conflict` with `currentVersion`. */
+                "if-match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocationTransferInput"];
+            };
+        };
+        responses: {
+            /** @description The transfer, in transit */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationTransfer"];
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`), `signing_secret_conflict` */
+            409: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            412: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the limit (16 KiB; 512 KiB for the Stripe webhook) */
+            413: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` (UTF-8) */
+            415: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the same `Idempotency-Key` came with a different request */
+            422: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After` */
+            503: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body replay the first response for 24 h. */
+                "idempotency-key"?: string;
+                /** @description The SKU's `version` (its `ETag`); a stale one answers `412 version_conflict` with `currentVersion`. */
+                "if-match"?: string;
+            };
+            path: {
+                transferId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LocationTransferReceipt"];
+            };
+        };
+        responses: {
+            /** @description The transfer after the receipt */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationTransfer"];
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`), `signing_secret_conflict` */
+            409: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            412: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the limit (16 KiB; 512 KiB for the Stripe webhook) */
+            413: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` (UTF-8) */
+            415: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the same `Idempotency-Key` came with a different request */
+            422: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After` */
+            503: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body replay the first response for 24 h. */
+                "idempotency-key"?: string;
+                /** @description The SKU's `version` (its `ETag`); a stale one answers `412 version_conflict` with `currentVersion`. */
+                "if-match"?: string;
+            };
+            path: {
+                transferId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled transfer */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationTransfer"];
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`), `signing_secret_conflict` */
+            409: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            412: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the same `Idempotency-Key` came with a different request */
+            422: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After` */
+            503: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transferId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfer */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationTransfer"];
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5545,7 +6347,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FulfilInput"];
+            };
+        };
         responses: {
             /** @description The fulfilled order */
             200: {
@@ -5617,6 +6423,28 @@ export interface operations {
             };
             /** @description A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`), `signing_secret_conflict` */
             409: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the limit (16 KiB; 512 KiB for the Stripe webhook) */
+            413: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` (UTF-8) */
+            415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];

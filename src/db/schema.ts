@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Allocation } from "../domain/locations";
 
 /**
  * D1 schema (drizzle). Migrations in ../../migrations are generated from this
@@ -164,6 +165,8 @@ export const orderItems = sqliteTable(
     sku: text("sku").notNull(),
     quantity: integer("quantity").notNull(),
     unitAmount: integer("unit_amount").notNull(),
+    /** The hold's allocation on a located SKU (spec §11), JSON `[{ location, quantity }]`; null on an unlocated one. Fulfilment follows it. */
+    allocations: text("allocations", { mode: "json" }).$type<Allocation[]>(),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.holdId] }), index("order_items_by_sku").on(t.sku, t.orderId)],
 );

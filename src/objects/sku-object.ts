@@ -39,6 +39,7 @@ import { problemResponse } from "../http/problem";
 import { envNumber } from "../platform/env-number";
 import { logger, type Log } from "../platform/log";
 import { SqlMeter, type OpCost } from "../platform/sql-meter";
+import type { LocationTransfer, LocationTransferInput, StepContext, TransferQuery } from "../stock/location-transfers";
 
 /** Calls the SKU's own object makes to push its settings to one shard before leaving it to the next grant. */
 const PUSH_ATTEMPTS_MAX = 3;
@@ -506,6 +507,47 @@ export class SkuObject extends DurableObject<Env> {
 
   async voidCheckout(holdId: string, orderId: string): Promise<Outcome<Hold>> {
     return this.meter.measure("void_checkout", () => this.mutate(() => this.ledger.voidCheckout(holdId, orderId, Date.now())));
+  }
+
+  // --- Location transfers (spec §11): both locations are in this object, so each step is one transaction.
+
+  async createLocationTransfer(
+    input: LocationTransferInput,
+    ctx: StepContext,
+    idem: IdempotencyKey | null,
+  ): Promise<Replayable<LocationTransfer>> {
+    return this.transferStep(() => this.ledger.locationTransfers.create(input, ctx, idem, Date.now()));
+  }
+
+  /** `quantity` omitted: everything still in transit. */
+  async receiveLocationTransfer(
+    transferId: string,
+    quantity: number | undefined,
+    ctx: StepContext,
+    idem: IdempotencyKey | null,
+  ): Promise<Replayable<LocationTransfer>> {
+    return this.transferStep(() => this.ledger.locationTransfers.receive(transferId, quantity, ctx, idem, Date.now()));
+  }
+
+  async cancelLocationTransfer(transferId: string, ctx: StepContext, idem: IdempotencyKey | null): Promise<Replayable<LocationTransfer>> {
+    return this.transferStep(() => this.ledger.locationTransfers.cancel(transferId, ctx, idem, Date.now()));
+  }
+
+  async locationTransfer(transferId: string): Promise<LocationTransfer | null> {
+    return this.schemaReady && this.ledger.tables.sku() ? this.ledger.locationTransfers.get(transferId) : null;
+  }
+
+  /** A page of the SKU's transfers, newest first; null for a SKU nobody created. */
+  async listLocationTransfers(query: TransferQuery): Promise<LocationTransfer[] | null> {
+    return this.schemaReady && this.ledger.tables.sku() ? this.ledger.locationTransfers.list(query) : null;
+  }
+
+  /** Overdue holds end first (their units become movable), then the step runs as any mutation. */
+  private transferStep(step: () => Replayable<LocationTransfer>): Promise<Replayable<LocationTransfer>> {
+    return this.meter.measure("location_transfer", async () => {
+      if (this.schemaReady) this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.sweep_holds_max));
+      return this.mutate(step);
+    });
   }
 
   /** The SKU as the API shows it; a sharded SKU's own object adds up its shards. */

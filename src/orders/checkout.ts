@@ -55,6 +55,7 @@ export async function checkout(
     sku: h.sku,
     quantity: h.quantity,
     unitAmount: h.unitPrice.amount,
+    allocations: h.allocations ?? null,
   }));
   const total = { amount: items.reduce((sum, i) => sum + i.quantity * i.unitAmount, 0), currency: [...currencies][0]! };
   const expected = input.expectedTotal;

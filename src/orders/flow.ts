@@ -6,6 +6,7 @@ import { enqueuePayment } from "../payments/job";
 import { TransientPaymentError } from "../payments/provider";
 import { holdStub } from "../stock/addressing";
 import { releaseHolds } from "./checkout";
+import { shipsFromRefusal } from "./fulfilment";
 import { unlessContended } from "./contended";
 import { deadlineJob, OrderOutbox, shopperMessage } from "./outbox";
 import { chargeRequest, PaymentRecovery } from "./recovery";
@@ -216,9 +217,12 @@ export class OrderFlow {
     );
   }
 
-  async fulfil(orderId: string, now_ms: number, actor?: MerchantActor): Promise<Outcome<OrderView>> {
+  /** `location`: where it ships from, which must be where its units were allocated (spec §11; ./fulfilment.ts). */
+  async fulfil(orderId: string, now_ms: number, actor?: MerchantActor, location?: string): Promise<Outcome<OrderView>> {
     const stored = await this.store.get(orderId);
     if (!stored) return refuse("not_found", "No such order.");
+    const elsewhere = location === undefined ? null : shipsFromRefusal(stored.items, location, stored.order.status);
+    if (elsewhere) return elsewhere;
     if (stored.order.status === "fulfilled") return accept(orderView(stored.order, stored.items));
     // Goods must not ship on money going back: a refund in progress or a dispute not won has claimed the order.
     return this.move(
@@ -226,7 +230,11 @@ export class OrderFlow {
       stored.items,
       now_ms,
       (o) => o.status === "paid" && o.refundStatus === null && (o.disputeStatus === null || o.disputeStatus === "won"),
-      { to: "fulfilled", event: "order.fulfilled", ...(actor && { data: { actor } }) },
+      {
+        to: "fulfilled",
+        event: "order.fulfilled",
+        ...((actor || location) && { data: { ...(actor && { actor }), ...(location && { location }) } }),
+      },
     );
   }
 

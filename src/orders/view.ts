@@ -1,4 +1,5 @@
 import type { OrderItemRow, OrderRow } from "../db/schema";
+import type { Allocation } from "../domain/locations";
 import { iso } from "../stock/offer";
 
 /** The API's order (spec §5). */
@@ -6,7 +7,7 @@ export interface OrderView {
   orderId: string;
   customerId: string;
   status: OrderRow["status"];
-  items: Array<{ sku: string; quantity: number; unitAmount: number; holdId: string }>;
+  items: Array<{ sku: string; quantity: number; unitAmount: number; holdId: string; allocations?: Allocation[] }>;
   total: number;
   currency: string;
   holdIds: string[];
@@ -49,7 +50,14 @@ export function orderView(order: OrderRow, items: readonly OrderItemRow[], viewe
     orderId: order.orderId,
     customerId: order.customerId,
     status: order.status,
-    items: sorted.map((i) => ({ sku: i.sku, quantity: i.quantity, unitAmount: i.unitAmount, holdId: i.holdId })),
+    // An unlocated SKU's item is as it always was: no `allocations` member at all.
+    items: sorted.map((i) => ({
+      sku: i.sku,
+      quantity: i.quantity,
+      unitAmount: i.unitAmount,
+      holdId: i.holdId,
+      ...(i.allocations && { allocations: i.allocations }),
+    })),
     total: order.totalAmount,
     currency: order.currency,
     holdIds: sorted.map((i) => i.holdId),

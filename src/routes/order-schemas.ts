@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ORDER_ID_PATTERN } from "../domain/ids";
+import { Allocation } from "../domain/locations";
 
 export const OrderStatus = z.enum(["pending_payment", "paid", "fulfilled", "payment_failed", "expired", "cancelled", "refunded"]);
 
@@ -13,7 +14,17 @@ export const Order = z
     orderId: z.string(),
     customerId: z.string(),
     status: OrderStatus,
-    items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), unitAmount: z.number().int(), holdId: z.string() })),
+    items: z.array(
+      z.object({
+        sku: z.string(),
+        quantity: z.number().int(),
+        unitAmount: z.number().int(),
+        holdId: z.string(),
+        allocations: z.array(Allocation).optional().openapi({
+          description: "On a located SKU (spec §11): where the hold's units were allocated; fulfilment, cancel and a restock follow it.",
+        }),
+      }),
+    ),
     total: z.number().int(),
     currency: z.string(),
     holdIds: z.array(z.string()),

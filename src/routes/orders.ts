@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
+import { LocationId } from "../domain/locations";
 import { actorOf, callerOf, merchantActorOf, type Principal } from "../http/auth";
 import { router, type AppContext } from "../http/context";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
@@ -16,6 +17,12 @@ import { Order, OrderId, OrderStatus } from "./order-schemas";
 import { PaymentMethod } from "./checkout";
 
 const params = z.object({ orderId: OrderId });
+
+const FulfilBody = z
+  .strictObject({
+    location: LocationId.optional().openapi({ description: "Where it ships from: the location its units were allocated at." }),
+  })
+  .openapi("FulfilInput");
 
 const ListQuery = z.object({
   status: OrderStatus.optional(),
@@ -142,14 +149,19 @@ export const orderRoutes = router()
       path: "/v1/orders/{orderId}/fulfill",
       operationId: "fulfillOrder",
       summary: "Mark a paid order fulfilled",
+      description:
+        "The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU " +
+        "without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across " +
+        "several locations is fulfilled without naming one.",
       security: FULFIL,
-      request: { params, headers: IdempotencyHeaders },
-      responses: { 200: jsonResponse(Order, "The fulfilled order"), ...problems(400, 401, 403, 404, 409) },
+      request: { params, headers: IdempotencyHeaders, body: { ...jsonBody(FulfilBody), required: false } },
+      responses: { 200: jsonResponse(Order, "The fulfilled order"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
       const { orderId } = c.req.valid("param");
-      return orderAction(c, `fulfill:${orderId}`, c.req.valid("header")["idempotency-key"], {}, (now) =>
-        new OrderFlow(c.env).fulfil(orderId, now, merchantActorOf(c)),
+      const body = (c.req.valid("json") as z.infer<typeof FulfilBody> | undefined) ?? {};
+      return orderAction(c, `fulfill:${orderId}`, c.req.valid("header")["idempotency-key"], body, (now) =>
+        new OrderFlow(c.env).fulfil(orderId, now, merchantActorOf(c), body.location),
       );
     },
   )

@@ -79,3 +79,19 @@ export function holdStub(env: Env, holdId: string): SkuStub {
 export function customerStub(env: Env, sku: string, customerId: string, shards: number): SkuStub {
   return env.SKU.getByName(shards <= 1 ? sku : objectName(sku, shardOf(customerId, shards)));
 }
+
+/**
+ * Location transfer ids (spec §11) name their SKU as hold ids do,
+ * `ltr_<24 hex>_<sku>`, so a receipt or a cancel reaches the SKU's object
+ * without an index. Both locations are in that one object.
+ */
+export const LOCATION_TRANSFER_ID_PATTERN = /^ltr_[0-9a-f]{24}_([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
+
+export function newLocationTransferId(sku: string): string {
+  return `ltr_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}_${sku}`;
+}
+
+/** The SKU a location transfer id names, or null for an id that is not one. */
+export function skuOfLocationTransfer(transferId: string): string | null {
+  return LOCATION_TRANSFER_ID_PATTERN.exec(transferId)?.[1] ?? null;
+}

@@ -1,9 +1,11 @@
 import { checkStockInvariants } from "./invariants";
+import { auditLocationTransfers } from "./location-transfers";
 import { PRUNED_COUNTER_PREFIX, type SkuTables } from "./tables";
 
 /**
  * Full audit, O(holds): recomputes invariants 1-4 from the hold rows alone,
- * not from the trigger tallies the hot path trusts. For tests and operators.
+ * not from the trigger tallies the hot path trusts, and the location transfers'
+ * books from their rows. For tests and operators.
  */
 export function auditLedger(tables: SkuTables): { ok: boolean; problems: string[] } {
   const problems: string[] = [];
@@ -50,5 +52,6 @@ export function auditLedger(tables: SkuTables): { ok: boolean; problems: string[
     )
     .toArray();
   for (const d of usageDrift) problems.push(`customer_usage.held drifted for ${d.customer_id}`);
+  problems.push(...auditLocationTransfers(tables));
   return { ok: problems.length === 0, problems };
 }

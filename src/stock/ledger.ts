@@ -15,6 +15,7 @@ import { SkuTables } from "./tables";
 import { takeHold, type HoldInput } from "./take-hold";
 import { changeQuantity, type ChangeContext, type HoldChange } from "./change-hold";
 import { REFUSAL_COUNTER_PREFIX } from "./stats";
+import { LocationTransfers } from "./location-transfers";
 
 export type { IdempotencyKey, Replayable } from "../idempotency/rule";
 
@@ -58,6 +59,8 @@ export interface AdjustmentResult {
 export class SkuLedger {
   readonly tables: SkuTables;
   readonly replies: SqlReplies;
+  /** Units moved between the SKU's locations (spec §11), each step a transaction of this ledger. */
+  readonly locationTransfers: LocationTransfers;
   /** The edge's filter of accepted keys, rebuilt only after a new key was accepted. */
   private acceptedFilter: { moved: readonly string[]; filter: AcceptedKeys } | null = null;
 
@@ -68,6 +71,7 @@ export class SkuLedger {
     this.defaults = { ...defaults, retention_ms: Math.max(defaults.retention_ms, IDEMPOTENCY_TTL_MS) };
     this.tables = new SkuTables(storage);
     this.replies = new SqlReplies(storage.sql);
+    this.locationTransfers = new LocationTransfers(this.tables, (idem, now_ms, fn) => this.idempotentTx(idem, now_ms, fn));
   }
 
   adjust(input: Adjustment, idem: IdempotencyKey | null, now_ms: number, write: MerchantWrite = {}): Replayable<AdjustmentResult> {
@@ -346,6 +350,7 @@ export class SkuLedger {
    * Runs `fn` once per idempotency key: a replay of the same request returns
    * the stored outcome, the same key with another request is refused. The
    * check, the mutation and the stored reply commit together or not at all.
+   * Location transfers (./location-transfers.ts) run their steps through it.
    */
   private idempotentTx<T>(idem: IdempotencyKey | null, now_ms: number, fn: () => Outcome<T>): Replayable<T> {
     return this.tx(() => {

@@ -486,4 +486,36 @@ ${HOLD_GUARD_TRIGGERS}
   ALTER TABLE sku ADD COLUMN split INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE holds ADD COLUMN allocations TEXT;
   `,
+  // Step 16: location transfers (spec §11; ./location-transfers.ts), units
+  // moved between two locations of this SKU, both in this object. Not the
+  // escrow's `transfers` between a SKU's objects (step 7). A transfer's sides
+  // and size never change, its counts only grow, and an ended one stays
+  // ended: each step happens once, forever. Open transfers are found by their
+  // source, whose `in_transit` they must add up to.
+  `
+  CREATE TABLE location_transfers (
+    transfer_id TEXT PRIMARY KEY,
+    from_location TEXT NOT NULL,
+    to_location TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    received INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0),
+    cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled >= 0),
+    status TEXT NOT NULL CHECK (status IN ('in_transit', 'received', 'cancelled')),
+    reference TEXT,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    CHECK (from_location != to_location),
+    CHECK (received + cancelled <= quantity),
+    CHECK ((status = 'in_transit') = (received + cancelled < quantity)),
+    CHECK (status != 'received' OR received = quantity)
+  ) WITHOUT ROWID;
+  CREATE INDEX location_transfers_by_created ON location_transfers (created_at_ms, transfer_id);
+  CREATE INDEX location_transfers_open ON location_transfers (from_location) WHERE status = 'in_transit';
+  CREATE TRIGGER location_transfers_immutable
+  BEFORE UPDATE OF transfer_id, from_location, to_location, quantity, reference, created_at_ms ON location_transfers
+  BEGIN SELECT RAISE(ABORT, 'a location transfer never changes its sides or size'); END;
+  CREATE TRIGGER location_transfers_forward BEFORE UPDATE ON location_transfers
+  WHEN OLD.status != 'in_transit' OR NEW.received < OLD.received OR NEW.cancelled < OLD.cancelled
+  BEGIN SELECT RAISE(ABORT, 'a location transfer only moves forward, once'); END;
+  `,
 ];

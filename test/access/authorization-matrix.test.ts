@@ -64,6 +64,11 @@ const MATRIX: Record<string, string> = {
   "GET /v1/audit/key":                              "401  403  403  P    403  P    P    P    401  401",
   "GET /v1/audit/checkpoints":                      "401  403  403  P    403  P    P    P    401  401",
   "GET /v1/audit/export":                           "401  403  403  403  403  403  P    P    401  401",
+  "POST /v1/transfers":                             "401  403  403  403  403  P    P    P    401  401",
+  "GET /v1/transfers":                              "401  403  403  P    403  P    P    P    401  401",
+  "GET /v1/transfers/{transferId}":                 "401  403  403  P    403  P    P    P    401  401",
+  "POST /v1/transfers/{transferId}/receive":        "401  403  403  403  403  P    P    P    401  401",
+  "POST /v1/transfers/{transferId}/cancel":         "401  403  403  403  403  P    P    P    401  401",
   "POST /v1/checkout":                              "401  P    P    403  403  403  403  403  401  401",
   "GET /v1/orders/{orderId}":                       "401  P    404  P    P    P    P    P    401  401",
   "POST /v1/orders/{orderId}/cancel":               "401  P    404  403  403  P    P    P    401  401",
@@ -140,6 +145,7 @@ beforeAll(async () => {
     ticket: "matrix-no-such-ticket",
     keyId: "key_0000000000000000",
     secretId: "whs_0000000000000000",
+    transferId: `ltr_${"0".repeat(24)}_${sku}`,
     locationId: "matrix-no-such-location",
   };
   // The expired key's row: past its expiry before the first call.

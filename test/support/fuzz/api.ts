@@ -12,6 +12,8 @@ export interface Operation {
   params: Array<{ name: string; in: "path" | "query" | "header"; required: boolean; schema: Schema }>;
   /** The application/json request body schema, if the operation takes one. */
   body: Schema | null;
+  /** An optional body (`requestBody.required` false) may be left out: its absence is a valid request. */
+  bodyRequired: boolean;
   /** Who may call: null when public. */
   security: Array<"merchant" | "shopper"> | null;
   /** Documented statuses. */
@@ -36,6 +38,7 @@ export function operations(doc: Doc): Operation[] {
           schema: deref(doc, p.schema),
         })),
         body: bodyContent ? deref(doc, bodyContent["application/json"].schema) : null,
+        bodyRequired: op.requestBody?.required === true,
         security: bearerSecurity(op.security),
         statuses: new Set(Object.keys(op.responses ?? {}).map(Number)),
         responses: op.responses ?? {},

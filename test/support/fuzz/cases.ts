@@ -308,7 +308,7 @@ export function invalidRequests(doc: Doc, op: Operation, pools: Pools): fc.Arbit
     mutators.push((p) => [
       ...WRONG_MEDIA.map((ct) => ({ req: { body: { json: p.body }, contentType: ct }, mutation: `content-type:${ct}`, expect: [415] })),
       { req: { body: { json: p.body }, contentType: null }, mutation: "content-type:(none)", expect: [415] },
-      { req: { body: undefined }, mutation: "body.absent", expect: [400, 415] },
+      ...(op.bodyRequired ? [{ req: { body: undefined }, mutation: "body.absent", expect: [400, 415] }] : []),
     ]);
   }
   const pathParams = op.params.filter((x) => x.in === "path");
