@@ -58,6 +58,9 @@ const MATRIX: Record<string, string> = {
   "POST /v1/sales/{saleId}/queue":                  "401  P    P    403  403  403  403  403  401  401",
   "GET /v1/sales/{saleId}/queue/{ticket}":          "401  P    P    403  403  403  403  403  401  401",
   "GET /v1/skus":                                   "401  403  403  P    403  P    P    P    401  401",
+  "PUT /v1/locations/{locationId}":                 "401  403  403  403  403  P    P    P    401  401",
+  "GET /v1/locations":                              "401  403  403  P    403  P    P    P    401  401",
+  "GET /v1/locations/{locationId}":                 "401  403  403  P    403  P    P    P    401  401",
   "GET /v1/audit":                                  "401  403  403  P    403  P    P    P    401  401",
   "GET /v1/audit/verify":                           "401  403  403  P    403  P    P    P    401  401",
   "GET /v1/audit/key":                              "401  403  403  P    403  P    P    P    401  401",
@@ -139,6 +142,7 @@ beforeAll(async () => {
     ticket: "matrix-no-such-ticket",
     keyId: "key_0000000000000000",
     secretId: "whs_0000000000000000",
+    locationId: "matrix-no-such-location",
   };
   // The expired key's row: past its expiry before the first call.
   await sleep(Math.max(0, expiresAtMs - Date.now()) + 50);
