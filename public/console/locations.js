@@ -4,7 +4,7 @@
 import { enc, get, put, qs } from "./api.js";
 import { field, fill, h, labelCells, problemText, say, showErrors } from "./dom.js";
 
-const COLUMNS = ["Location", "Name", "Country", "Coordinates", "Ships online", "Pickup", "Priority", "Status", "SKUs", ""];
+const COLUMNS = ["Location", "Name", "Country", "Lat, long", "Ships online", "Pickup", "Priority", "Status", "SKUs", ""];
 /** Pages the list reads at most: 20 × 100 locations is far past any merchant's network. */
 const PAGES_MAX = 20;
 
@@ -62,8 +62,8 @@ export async function render(root, _args, features) {
     h(
       "p.hint",
       {},
-      "Warehouses and stores. A paused location takes no new holds (its holds live on); coordinates route " +
-        "`nearest` holds. Every SKU stocking a location gets a change within a minute.",
+      "Warehouses and stores. A paused location takes no new holds (its holds live on); coordinates decide which " +
+        "location is nearest a shopper (the default routing). Every SKU stocking a location hears of a change within a minute.",
     ),
     banner,
     h("div.scroll", {}, table),
