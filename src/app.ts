@@ -33,6 +33,7 @@ import { webhookRoutes } from "./routes/webhooks";
 import { webhookSecretRoutes } from "./routes/webhook-secrets";
 import { devRoutes } from "./routes/dev";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
+import { skuLocationRoutes } from "./routes/sku-locations";
 import { liveRoutes } from "./routes/live";
 import { locationRoutes } from "./routes/locations";
 
@@ -104,6 +105,7 @@ export function createApp() {
   app.route("/", metricsRoutes);
   app.route("/", skuRoutes);
   app.route("/", skuStatsRoutes);
+  app.route("/", skuLocationRoutes);
   app.route("/", liveRoutes);
   app.route("/", holdRoutes);
   app.route("/", merchantHoldRoutes);

@@ -38,6 +38,7 @@ const MATRIX: Record<string, string> = {
   "PUT /v1/skus/{sku}":                             "401  403  403  403  403  P    P    P    401  401",
   "GET /v1/skus/{sku}":                             "P    P    P    P    P    P    P    P    401  401",
   "POST /v1/skus/{sku}/adjustments":                "401  403  403  403  403  P    P    P    401  401",
+  "PUT /v1/skus/{sku}/locations/{locationId}":      "401  403  403  403  403  P    P    P    401  401",
   "GET /v1/skus/{sku}/stats":                       "401  403  403  P    403  P    P    P    401  401",
   "GET /v1/skus/{sku}/live":                        "P    P    P    P    P    P    P    P    401  401",
   "POST /v1/skus/{sku}/holds":                      "401  P    P    403  403  403  403  403  401  401",
