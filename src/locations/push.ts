@@ -31,11 +31,6 @@ export const PUSH_PER_SWEEP_MAX = 1_000;
  */
 export const STOCKING_GRACE_MS = 60_000;
 
-/** The SKU object's RPC (loc-core), until its branch is merged here. */
-interface ProfileTaker {
-  setLocationProfile(profile: LocationProfile): Promise<{ applied: boolean }>;
-}
-
 interface Owed {
   sku: string;
   createdAtMs: number;
@@ -85,7 +80,7 @@ async function pushTo(env: Env, profile: LocationProfile, owed: readonly Owed[],
   for (let start = 0; start < owed.length; start += PUSH_BATCH) {
     const batch = owed.slice(start, start + PUSH_BATCH);
     const results = await Promise.allSettled(
-      batch.map((row) => callObject(env, () => (env.SKU.getByName(row.sku) as unknown as ProfileTaker).setLocationProfile(profile))),
+      batch.map((row) => callObject(env, () => env.SKU.getByName(row.sku).setLocationProfile(profile))),
     );
     const settled: string[] = [];
     results.forEach((result, i) => {
