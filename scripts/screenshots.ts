@@ -8,7 +8,10 @@
  *   docs/screenshots/console-audit.png             the audit view, newest first (laptop)
  *   docs/screenshots/console-audit-phone.png       the same at 390 px wide
  *   docs/screenshots/console-report.png            the post-sale report (laptop)
+ *   docs/screenshots/console-locations.png         the Locations page (laptop)
+ *   docs/screenshots/console-sku-locations.png     a SKU's levels per location (laptop)
  *
+ * `npm run screenshots -- locations` makes the last two alone (scripts/screenshots-locations.ts).
  * and the report at 390 px wide under test/browser/.screenshots/ (gitignored).
  */
 import { mkdirSync } from "node:fs";
@@ -17,6 +20,7 @@ import { TEST_SECRETS } from "../test/support/secrets.ts";
 import { launchChromium } from "../test/support/node/chromium.ts";
 import { featuresOf, hold, merchant, paidOrder } from "../test/support/node/console-api.ts";
 import { startWranglerDev } from "../test/support/node/wrangler-dev.ts";
+import { locationPictures } from "./screenshots-locations.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DOCS = path.join(ROOT, "docs", "screenshots");
@@ -34,6 +38,15 @@ const SALE = "launch-day";
 const app = await startWranglerDev({});
 const browser = await launchChromium();
 try {
+  await locationPictures(app.origin, browser, DOCS);
+  if (!process.argv.includes("locations")) await salePictures();
+} finally {
+  await browser.close();
+  await app.stop();
+}
+
+/** The sale board, the audit view and the report, from a small sale played through the API. */
+async function salePictures() {
   const features = await featuresOf(app.origin);
   for (const s of SKUS) {
     await merchant(app.origin, "PUT", `/v1/skus/${s.sku}`, { name: s.name, price: { amount: 3000, currency: "usd" } });
@@ -97,7 +110,4 @@ try {
   );
   if (!features.report)
     console.warn("[screenshots] this server has no GET /v1/sales/{saleId}/report: the report picture shows 'not available'");
-} finally {
-  await browser.close();
-  await app.stop();
 }

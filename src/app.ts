@@ -36,6 +36,7 @@ import { skuRoutes, skuStatsRoutes } from "./routes/skus";
 import { transferRoutes } from "./routes/transfers";
 import { skuLocationRoutes } from "./routes/sku-locations";
 import { liveRoutes } from "./routes/live";
+import { locationRoutes } from "./routes/locations";
 
 const OPENAPI_INFO: Parameters<ReturnType<typeof router>["getOpenAPI31Document"]>[0] = {
   openapi: "3.1.0",
@@ -58,6 +59,7 @@ const OPENAPI_INFO: Parameters<ReturnType<typeof router>["getOpenAPI31Document"]
     { name: "skus", description: "SKUs, stock levels and counters" },
     { name: "sales", description: "Time-boxed sales" },
     { name: "holds", description: "Reserving units for a shopper" },
+    { name: "locations", description: "Warehouses and stores that keep stock (spec §11)" },
     { name: "orders", description: "Checkout, payment and the order lifecycle" },
     { name: "me", description: "The calling shopper's own holds and orders" },
     { name: "audit", description: "The hash-chained audit log" },
@@ -116,6 +118,7 @@ export function createApp() {
   app.route("/", lotteryRoutes);
   app.route("/", queueRoutes);
   app.route("/", inventoryRoutes);
+  app.route("/", locationRoutes);
   app.route("/", auditRoutes);
   app.route("/", auditCheckpointRoutes);
   app.route("/", checkoutRoutes);

@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { checkpointsStub } from "./audit/export";
 import { runMaintenance } from "./maintenance";
 import { logger } from "./platform/log";
+import { sweepLocationPushes } from "./locations/push";
 import { handleNotificationDeadLetters, handleNotifications, NOTIFICATION_QUEUES } from "./notifications/consumer";
 import { handlePaymentDeadLetters, handlePayments, PAYMENT_QUEUES } from "./payments/consumer";
 
@@ -11,7 +12,7 @@ export { WaitingRoomObject } from "./objects/waiting-room-object";
 
 const app = createApp();
 
-/** The every-minute trigger (wrangler.toml) that signs audit checkpoints. */
+/** The every-minute trigger (wrangler.toml) that signs audit checkpoints and finishes owed location pushes. */
 const AUDIT_CHECKPOINT_CRON = "* * * * *";
 
 const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Promise<void>> = {
@@ -30,6 +31,9 @@ export default {
       const made = await checkpoints.makeCheckpoint(controller.scheduledTime);
       const archive = await checkpoints.archiveCheckpoints(controller.scheduledTime);
       logger(env).info("audit_checkpoint", { seq: made?.body.seq ?? null, archived: archive.archived, parts: archive.parts });
+      // Location changes beyond what their PUT pushed, and pushes that failed (src/locations/push.ts): one indexed query when none is owed.
+      const pushes = await sweepLocationPushes(env, controller.scheduledTime);
+      if (pushes.pushed + pushes.failed > 0) logger(env).info("location_pushes", { ...pushes });
       return;
     }
     const pruned = await runMaintenance(env, controller.scheduledTime);

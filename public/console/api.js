@@ -95,6 +95,11 @@ export async function loadFeatures() {
     listHolds: has("/v1/skus/{sku}/holds", "get"),
     voidHold: has("/v1/skus/{sku}/holds/{holdId}/void", "post"),
     live: has("/v1/skus/{sku}/live", "get"),
+    locations: has("/v1/locations", "get"),
+    putLocation: has("/v1/locations/{locationId}", "put"),
+    stockLocation: has("/v1/skus/{sku}/locations/{locationId}", "put"),
+    transfers: has("/v1/transfers", "post"),
+    manage: has("/v1/skus/{sku}", "put"),
   };
   return features;
 }

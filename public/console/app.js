@@ -1,5 +1,5 @@
 // The console's shell: sign-in with an API key or ADMIN_TOKEN, navigation between panels
-// (#skus, #sales, #board/<saleId>, #orders, #audit, #report/<saleId>, #keys) and sign-out.
+// (#skus, #locations, #sales, #board/<saleId>, #orders, #audit, #report/<saleId>, #keys) and sign-out.
 import { forgetAccess, get, loadAccess, loadFeatures, token, whenUnauthorized } from "./api.js";
 import { fill, h, problemText } from "./dom.js";
 import * as audit from "./audit.js";
@@ -8,9 +8,10 @@ import * as orders from "./orders.js";
 import * as report from "./report.js";
 import * as sales from "./sales.js";
 import * as keys from "./keys.js";
+import * as locations from "./locations.js";
 import * as skus from "./skus.js";
 
-const panels = { skus, sales, board, orders, audit, report, keys };
+const panels = { skus, locations, sales, board, orders, audit, report, keys };
 const view = document.getElementById("view");
 const login = document.getElementById("login");
 const nav = document.getElementById("nav");
@@ -75,6 +76,7 @@ function showAccess(access, features) {
   who.textContent = access ? `${access.keyId} · ${access.role}` : "";
   who.dataset.role = access?.role ?? "";
   nav.querySelector('[data-tab="keys"]').hidden = !features.keys;
+  nav.querySelector('[data-tab="locations"]').hidden = !features.locations;
   document.getElementById("role-note").textContent = ROLE_NOTES[access?.role] ?? "";
 }
 

@@ -4,6 +4,7 @@ import { enc, get, post, put, qs } from "./api.js";
 import { field, fill, fmt, h, labelCells, problemText, showErrors, unavailable } from "./dom.js";
 import { watchLevels } from "./live.js";
 import { holdHistory } from "./hold-history.js";
+import { locationField, skuLocationsPanel } from "./sku-locations.js";
 
 const REFRESH_MS = 3_000;
 /** Price and status come from each SKU's own view (the inventory list has neither): read again after this long. */
@@ -145,7 +146,8 @@ function skuForm(current, done) {
   return form;
 }
 
-function adjustForm(sku, done) {
+/** `at`: the location field (locationField), shown while the SKU is located: an adjustment then names one. */
+function adjustForm(sku, at, done) {
   const form = h(
     "form.card.form",
     { method: "post", action: "#", dataset: { form: "adjust" } },
@@ -155,6 +157,7 @@ function adjustForm(sku, done) {
       field("Units (+ restock, − remove)", "delta", { type: "number", required: true, step: 1 }),
       field("Reason", "reason", { tag: "select", options: REASONS }),
       field("Reference", "reference", { placeholder: "PO-1234, stock count…" }),
+      at,
     ),
     h("p.form-banner", { role: "alert" }),
     h("button", { type: "submit" }, "Apply"),
@@ -166,6 +169,7 @@ function adjustForm(sku, done) {
       delta: e.delta.value === "" ? undefined : Number(e.delta.value),
       reason: e.reason.value,
       ...(e.reference.value.trim() ? { reference: e.reference.value } : {}),
+      ...(at.hidden ? {} : { location: e.location.value }),
     };
     const r = await post(`/v1/skus/${enc(sku)}/adjustments`, body);
     showErrors(form, r.problem);
@@ -182,6 +186,9 @@ async function detail(root, sku, features) {
   const banner = h("p.banner", { role: "alert" });
   const editSlot = h("div");
   const holdsSlot = h("div");
+  const at = locationField("Location", "location");
+  at.hidden = true;
+  const located = skuLocationsPanel(sku, features, () => refresh());
   const refresh = async () => {
     const r = await get(`/v1/skus/${enc(sku)}`);
     if (!r.ok) {
@@ -203,6 +210,9 @@ async function detail(root, sku, features) {
         ["Status", s.status],
       ].map(([k, v]) => h("div", { dataset: { level: k.toLowerCase().replace(" ", "") } }, h("dt", {}, k), h("dd", {}, v))),
     );
+    located.update(s);
+    at.hidden = !s.locations?.length;
+    if (s.locations?.length) at.set(s.locations.map((l) => l.location));
     return s;
   };
   const current = await refresh();
@@ -212,7 +222,8 @@ async function detail(root, sku, features) {
     h("h1", {}, sku, current ? h("small", {}, ` ${current.name} · ${fmt.money(current.price)}`) : null),
     banner,
     levels,
-    h("div.grid2", {}, adjustForm(sku, refresh), editSlot),
+    located.root,
+    h("div.grid2", {}, adjustForm(sku, at, refresh), editSlot),
     holdsSlot,
   );
   if (!current) return;

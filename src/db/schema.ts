@@ -335,7 +335,10 @@ export type LocationRow = typeof locations.$inferSelect;
 /**
  * Which SKUs stock which location: written before a SKU object is first
  * told of a location, so a change of the location reaches every object that
- * keeps a copy of it (src/locations/registry.ts).
+ * keeps a copy of it (src/locations/push.ts). `pushedRevision` is the
+ * registry revision the object is known to hold (0: not known): a row behind
+ * its location's revision is a push still owed, which the cron's sweep finds
+ * through `sku_locations_behind` without a scan.
  */
 export const skuLocations = sqliteTable(
   "sku_locations",
@@ -343,6 +346,11 @@ export const skuLocations = sqliteTable(
     sku: text("sku").notNull(),
     locationId: text("location_id").notNull(),
     createdAtMs: integer("created_at_ms").notNull(),
+    pushedRevision: integer("pushed_revision").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.sku, t.locationId] }), index("sku_locations_by_location").on(t.locationId, t.sku)],
+  (t) => [
+    primaryKey({ columns: [t.sku, t.locationId] }),
+    index("sku_locations_by_location").on(t.locationId, t.sku),
+    index("sku_locations_behind").on(t.locationId, t.pushedRevision),
+  ],
 );
