@@ -120,8 +120,8 @@ export class WaitingRoomObject extends DurableObject<Env> {
     return this.draw.sealDraw(epoch, saleId, closesAtMs);
   }
 
-  async drawEntrants(epoch: number, randomness: string): Promise<number> {
-    return this.draw.draw(epoch, randomness);
+  async drawEntrants(epoch: number, randomness: string, limit: number): Promise<number> {
+    return this.draw.draw(epoch, randomness, limit);
   }
 
   async entrantProof(customerId: string, saleId: string): Promise<ShardProof | null> {

@@ -170,7 +170,7 @@ export const queueRoutes = router()
       }
       // The shard dates the join by its own clock and decides draw membership by it (a sealed draw queues it by arrival): the ticket carries what it recorded.
       const closesAtMs = state.mode === "lottery" ? (state.lottery?.closesAtMs ?? null) : null;
-      const joined = await callObject(c.env, () => joinShard(c.env, state, customerId).join(customerId, { sku, closesAtMs }));
+      const joined = await callObject(c.env, () => joinShard(c.env, state, customerId).join(customerId, { sku, closesAtMs, saleId }));
       if (joined.created) wakeQueue(c, saleId);
       const claims: TicketClaims = {
         s: saleId,

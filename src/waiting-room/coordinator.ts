@@ -4,7 +4,7 @@ import { soldOutForGood } from "./frontier";
 import type { JoinShardCalls, ShardSurvey } from "./join-shard";
 import type { LineMark } from "./line";
 import { LineBook, planMove, type SkuStock } from "./line-book";
-import { Lottery, type DrawSale, type LotteryShardCalls } from "./lottery";
+import { drawCeiling, Lottery, type DrawSale, type LotteryShardCalls } from "./lottery";
 import type { QueueLine, QueueState } from "./state";
 
 /** The frontier moves this often while the sale is live. */
@@ -163,7 +163,14 @@ export class Coordinator {
     }
     await this.stepDraw(c, now_ms);
     if (now_ms < c.starts_at_ms) return 0;
+    const admitted = await this.move(c, now_ms);
+    // The rest of the draw's places are written after the admission: the first one waits only for each shard's lowest places.
+    await this.lottery.drawMore(drawSale(c), this.shards(c));
+    return admitted;
+  }
 
+  /** The lines' move at one tick, after the start. */
+  private async move(c: ConfigRow, now_ms: number): Promise<number> {
     if (c.woken_at_ms === 0) {
       // Nobody ever joined: no shard to ask (nor to wake into existence) until the first join wakes the queue.
       this.sql.exec("UPDATE queue_config SET idle = 1, ticked_at_ms = ? WHERE id = 1", now_ms);
@@ -182,8 +189,8 @@ export class Coordinator {
     const before = this.book.lines(skus);
     const frontiers = Object.fromEntries(skus.map((sku) => [sku, before[sku]!.frontier]));
     const surveys: ShardSurvey[] = await Promise.all(shards.map((s) => s.survey(windowStartMs, frontiers)));
-    const undrawn = surveys.reduce((n, s) => n + s.undrawn, 0);
-    const moves = await Promise.all(skus.map((sku) => planMove(before[sku]!, stock[sku]!, surveys, shards, undrawn === 0)));
+    const ceiling = drawCeiling(surveys);
+    const moves = await Promise.all(skus.map((sku) => planMove(before[sku]!, stock[sku]!, surveys, shards, ceiling)));
     // Written together with no await between: the lines as this tick decided them.
     const lines = this.book.lines(skus);
     for (const m of moves) {
@@ -214,7 +221,8 @@ export class Coordinator {
     return moves.reduce((n, m) => n + m.places.length, 0);
   }
 
-  private shards(c: ConfigRow): JoinShardCalls[] {
+  /** The sale's join shards, in both of their roles (the line's, the draw's). */
+  private shards(c: ConfigRow): Array<JoinShardCalls & LotteryShardCalls> {
     return Array.from({ length: c.join_shards }, (_, i) => this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)));
   }
 
@@ -223,10 +231,7 @@ export class Coordinator {
    * the old draw's places: each line admitted into its drawn places starts over.
    */
   private async stepDraw(c: ConfigRow, now_ms: number): Promise<void> {
-    const shards: LotteryShardCalls[] = Array.from({ length: c.join_shards }, (_, i) =>
-      this.env.WAITING_ROOM.getByName(joinShardName(c.sale_id, i)),
-    );
-    const { reopened } = await this.lottery.step(drawSale(c), now_ms, shards);
+    const { reopened } = await this.lottery.step(drawSale(c), now_ms, this.shards(c));
     if (!reopened) return;
     this.sql.exec("DELETE FROM line_batches WHERE sku IN (SELECT sku FROM queue_lines WHERE frontier LIKE '0:%')");
     this.sql.exec(

@@ -1,5 +1,6 @@
 import { LINE_SAMPLES_PER_SHARD, type LineMark, markPlace } from "./line";
-import { arrivalPlace } from "./place";
+import { blob, leafHash } from "./merkle";
+import { arrivalPlace, entrantId } from "./place";
 
 /**
  * One join shard of a sale's waiting room (spec §9): the customers whose id
@@ -67,6 +68,12 @@ export interface ShardSurvey {
   lines: Record<string, LineSurvey>;
   /** 1 while lottery entrants have no place yet (./lottery-shard.ts writes them) or the drawn lines' marks are not laid: the frontier must wait. */
   undrawn: number;
+  /**
+   * While `undrawn`: every drawn place at or before this one is written (the
+   * draw writes places in key order), so the frontier may move up to it; null
+   * while none is.
+   */
+  through: string | null;
 }
 
 /** What the join shard needs of the queue's configuration: who decides draw membership is the shard, by its own clock. */
@@ -74,6 +81,8 @@ export interface JoinTerms {
   sku: string;
   /** The current draw's close (lottery only): a join before it, by this shard's clock, is an entrant. */
   closesAtMs: number | null;
+  /** The sale (lottery only): the join stores its entrant id and leaf, so the close hashes no entrant (one without is hashed at the seal). */
+  saleId?: string;
 }
 
 /** What the shard recorded: the ticket carries exactly this. */
@@ -117,13 +126,18 @@ export class JoinShard {
     const arrival_ms = terms.closesAtMs !== null && sealedAtMs !== null ? Math.max(now_ms, sealedAtMs) : now_ms;
     const drawn = terms.closesAtMs !== null && sealedAtMs === null && arrival_ms < terms.closesAtMs;
     const place = drawn ? null : arrivalPlace(arrival_ms, customerId);
+    // Any join to a lottery: a later draw (startsAt moved) may count one that joined after this close.
+    const entrant = terms.closesAtMs !== null && terms.saleId !== undefined ? entrantId(terms.saleId, customerId) : null;
     const insert = this.sql.exec(
-      "INSERT INTO waiters (customer_id, arrival_ms, in_draw, place, sku) VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id) DO NOTHING",
+      `INSERT INTO waiters (customer_id, arrival_ms, in_draw, place, sku, entrant_id, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (customer_id) DO NOTHING`,
       customerId,
       arrival_ms,
       drawn ? 1 : 0,
       place,
       terms.sku,
+      entrant,
+      entrant === null ? null : blob(leafHash(entrant, terms.sku)),
     );
     const created = insert.rowsWritten > 0;
     if (created) {
@@ -178,6 +192,7 @@ export class JoinShard {
   /** Counts for the frontier of each line; the first survey after a draw's places are written lays the lines' marks again. */
   survey(windowStartMs: number, frontiers: Record<string, string | null> = {}): ShardSurvey {
     const undrawn = this.undrawn();
+    const through = undrawn === 1 ? this.drawnThrough() : null;
     this.lapseUses(windowStartMs);
     const lines: Record<string, LineSurvey> = {};
     for (const l of this.sql.exec<LineRow>("SELECT * FROM shard_lines").toArray()) {
@@ -188,7 +203,7 @@ export class JoinShard {
         line: this.marks(l, frontiers[l.sku] ?? null),
       };
     }
-    return { lines, undrawn };
+    return { lines, undrawn, through };
   }
 
   /** Uses whose admission batch left the window move from recent to expired: only those rows are read. */
@@ -250,6 +265,13 @@ export class JoinShard {
     return this.markDrawn() ? 0 : 1;
   }
 
+  private drawnThrough(): string | null {
+    return (
+      this.sql.exec<{ drawn_through: string | null }>("SELECT drawn_through FROM shard_draw WHERE id = 1").toArray()[0]?.drawn_through ??
+      null
+    );
+  }
+
   /**
    * Once every entrant has its place (./lottery-shard.ts writes them in one
    * pass), the lines' marks are laid again by rank (drawn places sort before
@@ -290,4 +312,12 @@ export class JoinShard {
  */
 export function marksStale(sql: SqlStorage): void {
   sql.exec("INSERT INTO shard_draw (id, marked) VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET marked = 0 WHERE marked = 1");
+}
+
+/** The draw (./lottery-shard.ts) wrote every drawn place up to `place` (null: none yet, as after a reopen). */
+export function drawnThrough(sql: SqlStorage, place: string | null): void {
+  sql.exec(
+    "INSERT INTO shard_draw (id, marked, drawn_through) VALUES (1, 0, ?) ON CONFLICT (id) DO UPDATE SET drawn_through = excluded.drawn_through",
+    place,
+  );
 }

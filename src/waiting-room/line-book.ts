@@ -23,7 +23,7 @@ export type SkuStock = StockSignals & { shards: number };
  * used counts (a cold SKU's units admit nobody who wants the hot one), at
  * most ADMIT_PER_STOCK_SHARD for each of the SKU's stock shards.
  */
-export async function planMove(l: LineRow, stock: SkuStock, surveys: ShardSurvey[], shards: JoinShardCalls[], drawn: boolean) {
+export async function planMove(l: LineRow, stock: SkuStock, surveys: ShardSurvey[], shards: JoinShardCalls[], ceiling: string | null) {
   const sku = l.sku;
   const of = surveys.map((s): LineSurvey => s.lines[sku] ?? { joined: 0, usedRecent: 0, usedTotal: 0, line: [] });
   const sum = (f: (s: LineSurvey) => number) => of.reduce((n, s) => n + f(s), 0);
@@ -36,24 +36,31 @@ export async function planMove(l: LineRow, stock: SkuStock, surveys: ShardSurvey
   const joined = sum((s) => s.joined);
   const waiting = joined - l.admitted_total;
   const cap = ADMIT_PER_STOCK_SHARD * Math.max(1, stock.shards);
-  const wanted = waiting > 0 && drawn && !soldOutForGood(stock) ? Math.min(waiting, admitCount(stock, book, cap)) : 0;
-  const places = wanted > 0 ? await nextPlaces(shards, sku, l.frontier, wanted) : [];
+  const wanted = waiting > 0 && ceiling !== "" && !soldOutForGood(stock) ? Math.min(waiting, admitCount(stock, book, cap)) : 0;
+  const places = wanted > 0 ? await nextPlaces(shards, sku, l.frontier, wanted, ceiling) : [];
   return { sku, joined, places, line: mergeLines(of.map((s) => s.line)) };
 }
 
 /**
  * The `n` lowest places of the SKU's line after the frontier across every
- * shard. Places spread evenly over the shards, so each is first asked for
- * about twice its share; only a shard whose answer could hide a lower
- * place than the merged n-th is asked again for all `n`.
+ * shard, none beyond `ceiling` (the draw's written places, ./lottery.ts
+ * drawCeiling; null: no bound). Places spread evenly over the shards, so each
+ * is first asked for about twice its share; only a shard whose answer could
+ * hide a lower admissible place than the merged n-th is asked again for all `n`.
  */
-async function nextPlaces(shards: JoinShardCalls[], sku: string, after: string | null, n: number): Promise<string[]> {
+async function nextPlaces(shards: JoinShardCalls[], sku: string, after: string | null, n: number, ceiling: string | null) {
   const share = Math.min(n, Math.ceil((2 * n) / shards.length) + 16);
   const lists = await Promise.all(shards.map((s) => s.nextPlaces(sku, after, share)));
-  const pick = () => lists.flat().sort().slice(0, n);
+  const pick = () =>
+    lists
+      .flat()
+      .filter((p) => ceiling === null || p <= ceiling)
+      .sort()
+      .slice(0, n);
   let merged = pick();
   const nth = merged[merged.length - 1];
-  const short = lists.map((l, i) => (l.length === share && share < n && (merged.length < n || l[l.length - 1]! < nth!) ? i : -1));
+  const hides = (last: string) => (merged.length < n || last < nth!) && (ceiling === null || last < ceiling);
+  const short = lists.map((l, i) => (l.length === share && share < n && hides(l[l.length - 1]!) ? i : -1));
   const again = short.filter((i) => i >= 0);
   if (again.length > 0) {
     const more = await Promise.all(again.map((i) => shards[i]!.nextPlaces(sku, after, n)));

@@ -1,13 +1,15 @@
-import { arrivalPlace, drawKey, entrantId } from "./place";
-import { marksStale } from "./join-shard";
-import { leafHash, levelsOf, proofOf, type ProofStep } from "./merkle";
+import { arrivalPlace, drawKeys, drawPlace, entrantId } from "./place";
+import { drawnThrough, marksStale } from "./join-shard";
+import { blob, leafHash, levelsOf, proofOf, type ProofStep } from "./merkle";
 
 /**
  * A join shard's part in the lottery (spec §9): at the close it seals its
- * pre-queue (the entrants, sorted by entrant id, and their Merkle tree) and
- * answers its root; after the reveal it writes every entrant's place from the
- * beacon's randomness in one pass; it serves inclusion proofs and the entrant
- * list. It reads the shard's `waiters` and writes only their draw flag and
+ * pre-queue (the entrants, sorted by entrant id, and their Merkle tree, built
+ * from the leaves each join stored) and answers its root; after the reveal it
+ * writes the entrants' places from the beacon's randomness in key order, the
+ * lowest first and a bounded number per call, saying how far they are all
+ * written (the frontier moves no further); it serves inclusion proofs and the
+ * entrant list. It reads the shard's `waiters` and writes only their draw flag and
  * place (and tells the join shard its line marks are stale); its own tables
  * hold the sealed set. Nothing here is secret: the order
  * follows from the randomness, which exists only after the seal.
@@ -27,10 +29,15 @@ export const LOTTERY_SHARD_STEPS = [
   CREATE TABLE lottery_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;`,
   // Each entrant's item is committed with them (./merkle.ts); '' for a draw sealed before.
   "ALTER TABLE lottery_entrants ADD COLUMN sku TEXT NOT NULL DEFAULT ''",
+  // The join stores its entrant's id and leaf (null: hashed at the seal); the join shard's draw row says how far the places are written.
+  `ALTER TABLE waiters ADD COLUMN entrant_id TEXT;
+  ALTER TABLE waiters ADD COLUMN leaf BLOB;
+  CREATE INDEX waiters_entrants ON waiters (entrant_id) WHERE in_draw = 1;
+  ALTER TABLE shard_draw ADD COLUMN drawn_through TEXT;`,
 ];
 
-/** Places one draw call writes at most; a larger shard finishes over the next calls (a million entrants over 16 shards take one each). */
-export const DRAW_PER_CALL_MAX = 250_000;
+/** Rows one SQL statement writes at most (a bound parameter of JSON stays well under the 2 MB a value may hold). */
+const ROWS_PER_STATEMENT_MAX = 10_000;
 /** Entrant ids one page of the public list holds. */
 export const ENTRANTS_PAGE_MAX = 1_000;
 
@@ -52,10 +59,15 @@ export interface ShardProof {
   steps: ProofStep[];
 }
 
+/** A draw's unwritten entrants, lowest place first, as of the prefix written through `through`. */
+type DrawOrder = { epoch: number; randomness: string; through: string | null; rest: Array<{ customer: string; place: string }> };
+
 type SealRow = { epoch: number; closes_at_ms: number; root: string; entrants: number; drawn: number; randomness: string | null };
 
 export class LotteryShard {
   private readonly sql: SqlStorage;
+  /** A cache of the draw's order (draw()); the table is the truth. */
+  private order: DrawOrder | null = null;
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
@@ -73,38 +85,57 @@ export class LotteryShard {
   /**
    * Seals the pre-queue for `epoch`: every waiter who joined before the close
    * (and only those) is an entrant. Idempotent per epoch (the coordinator
-   * retries); an older epoch's seal is reopened first.
+   * retries); an older epoch's seal is reopened first. No await: the set read
+   * here is the set, and the tree is built from the leaves the joins stored.
    */
-  async sealDraw(epoch: number, saleId: string, closesAtMs: number): Promise<ShardSeal> {
+  sealDraw(epoch: number, saleId: string, closesAtMs: number): ShardSeal {
     const sealed = this.seal();
     if (sealed?.epoch === epoch && sealed.root !== "") return { root: sealed.root, entrants: sealed.entrants };
-    // Before any await: from here on a join that asks for the draw queues by arrival, so the set read here is the set.
     this.reopen(closesAtMs);
-    const rows = this.sql.exec<{ customer_id: string; sku: string }>("SELECT customer_id, sku FROM waiters WHERE in_draw = 1").toArray();
-    this.sql.exec(
-      "INSERT INTO lottery_seal (id, epoch, closes_at_ms, root, entrants) VALUES (1, ?, ?, '', ?)",
-      epoch,
-      closesAtMs,
-      rows.length,
-    );
-    const ids = await Promise.all(rows.map((r) => entrantId(saleId, r.customer_id)));
-    const entrants = rows.map((r, i) => ({ id: ids[i]!, customer: r.customer_id, sku: r.sku })).sort((a, b) => (a.id < b.id ? -1 : 1));
-    const levels = await levelsOf(await Promise.all(entrants.map((e) => leafHash(e.id, e.sku))));
+    this.hashMissingLeaves(saleId);
+    const leaves = this.sql
+      .exec<{ leaf: ArrayBuffer }>("SELECT leaf FROM waiters WHERE in_draw = 1 ORDER BY entrant_id")
+      .toArray()
+      .map((r) => Buffer.from(r.leaf));
+    const levels = levelsOf(leaves);
     const root = levels[levels.length - 1]![0]!.toString("hex");
     // Level 0 is recomputed from the entrant ids; the levels above are kept for proofs. One transaction: all or nothing.
     this.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM lottery_entrants; DELETE FROM lottery_nodes;");
-      for (const [idx, e] of entrants.entries()) {
-        this.sql.exec("INSERT INTO lottery_entrants (idx, entrant_id, customer_id, sku) VALUES (?, ?, ?, ?)", idx, e.id, e.customer, e.sku);
-      }
+      this.sql.exec(
+        `INSERT INTO lottery_entrants (idx, entrant_id, customer_id, sku)
+         SELECT ROW_NUMBER() OVER (ORDER BY entrant_id) - 1, entrant_id, customer_id, sku FROM waiters WHERE in_draw = 1`,
+      );
       for (let level = 1; level < levels.length; level++) {
-        for (const [idx, h] of levels[level]!.entries()) {
-          this.sql.exec("INSERT INTO lottery_nodes (level, idx, hash) VALUES (?, ?, ?)", level, idx, h.toString("hex"));
+        const hashes = levels[level]!.map((h) => h.toString("hex"));
+        for (let from = 0; from < hashes.length; from += ROWS_PER_STATEMENT_MAX) {
+          this.sql.exec(
+            "INSERT INTO lottery_nodes (level, idx, hash) SELECT ?, ? + key, value FROM json_each(?)",
+            level,
+            from,
+            JSON.stringify(hashes.slice(from, from + ROWS_PER_STATEMENT_MAX)),
+          );
         }
       }
-      this.sql.exec("UPDATE lottery_seal SET root = ? WHERE id = 1 AND epoch = ?", root, epoch);
+      this.sql.exec(
+        "INSERT INTO lottery_seal (id, epoch, closes_at_ms, root, entrants) VALUES (1, ?, ?, ?, ?)",
+        epoch,
+        closesAtMs,
+        root,
+        leaves.length,
+      );
     });
-    return { root, entrants: entrants.length };
+    return { root, entrants: leaves.length };
+  }
+
+  /** Entrants whose join did not store their id and leaf (a join before they were stored): hashed now, once. */
+  private hashMissingLeaves(saleId: string): void {
+    const missing = this.sql
+      .exec<{ customer_id: string; sku: string }>("SELECT customer_id, sku FROM waiters WHERE in_draw = 1 AND leaf IS NULL")
+      .toArray();
+    for (const w of missing) {
+      const id = entrantId(saleId, w.customer_id);
+      this.sql.exec("UPDATE waiters SET entrant_id = ?, leaf = ? WHERE customer_id = ?", id, blob(leafHash(id, w.sku)), w.customer_id);
+    }
   }
 
   /**
@@ -114,6 +145,8 @@ export class LotteryShard {
    */
   reopen(closesAtMs: number): void {
     this.sql.exec("DELETE FROM lottery_seal; DELETE FROM lottery_entrants; DELETE FROM lottery_nodes;");
+    this.order = null;
+    drawnThrough(this.sql, null);
     const late = this.sql
       .exec<{ customer_id: string; arrival_ms: number }>(
         "SELECT customer_id, arrival_ms FROM waiters WHERE arrival_ms >= ? AND (in_draw = 1 OR place LIKE '0:%')",
@@ -133,46 +166,71 @@ export class LotteryShard {
   /** The sale is long over (retention): the sealed set goes with the places. */
   purge(): void {
     this.sql.exec("DELETE FROM lottery_seal; DELETE FROM lottery_entrants; DELETE FROM lottery_nodes;");
+    this.order = null;
   }
 
   /**
-   * Writes the places of up to DRAW_PER_CALL_MAX more entrants from the
-   * revealed randomness; answers how many remain. Refused (-1) for an epoch
-   * this shard has not sealed.
+   * Writes the next `limit` places in key order from the revealed randomness
+   * (the lowest first: the first admission needs only the top of the order)
+   * and records how far every place is written; answers how many remain.
+   * Refused (-1) for an epoch this shard has not sealed. The unwritten
+   * entrants' keys, sorted, are kept in memory between calls; an object that
+   * restarted (or a shard whose table moved on) computes them again from the
+   * entrants with no place, so the table alone decides.
    */
-  async draw(epoch: number, randomness: string): Promise<number> {
+  draw(epoch: number, randomness: string, limit: number): number {
     const sealed = this.seal();
     if (!sealed || sealed.epoch !== epoch || sealed.root === "") return -1;
-    const batch = this.sql
-      .exec<{ entrant_id: string; customer_id: string }>(
-        "SELECT entrant_id, customer_id FROM lottery_entrants WHERE idx >= ? ORDER BY idx LIMIT ?",
-        sealed.drawn,
-        DRAW_PER_CALL_MAX,
-      )
-      .toArray();
-    const keys = await Promise.all(batch.map((e) => drawKey(randomness, e.entrant_id)));
-    const places = keys.map((k) => `0:${k}`);
-    const drawn = sealed.drawn + batch.length;
+    const through =
+      this.sql.exec<{ drawn_through: string | null }>("SELECT drawn_through FROM shard_draw").toArray()[0]?.drawn_through ?? null;
+    const o = this.order;
+    const order =
+      o && o.epoch === epoch && o.randomness === randomness && o.through === through ? o : this.unwritten(epoch, randomness, through);
+    const batch = order.rest.splice(0, Math.max(0, limit));
+    const drawn = sealed.entrants - order.rest.length;
+    order.through = order.rest.length === 0 ? null : (batch[batch.length - 1]?.place ?? through);
     this.storage.transactionSync(() => {
-      for (const [i, e] of batch.entries()) this.sql.exec("UPDATE waiters SET place = ? WHERE customer_id = ?", places[i], e.customer_id);
+      for (let from = 0; from < batch.length; from += ROWS_PER_STATEMENT_MAX) {
+        this.sql.exec(
+          "UPDATE waiters SET place = p.value ->> 1 FROM json_each(?) AS p WHERE waiters.customer_id = p.value ->> 0",
+          JSON.stringify(batch.slice(from, from + ROWS_PER_STATEMENT_MAX).map((e) => [e.customer, e.place])),
+        );
+      }
+      drawnThrough(this.sql, order.through);
       this.sql.exec("UPDATE lottery_seal SET drawn = ?, randomness = ? WHERE id = 1", drawn, randomness);
     });
-    return sealed.entrants - drawn;
+    this.order = order;
+    return order.rest.length;
+  }
+
+  /** The entrants with no place yet, by key: all of them at the first call. */
+  private unwritten(epoch: number, randomness: string, through: string | null): DrawOrder {
+    const rows = this.sql
+      .exec<{ entrant_id: string; customer_id: string }>(
+        "SELECT e.entrant_id, e.customer_id FROM lottery_entrants e JOIN waiters w ON w.customer_id = e.customer_id WHERE w.place IS NULL",
+      )
+      .toArray();
+    const keys = drawKeys(
+      randomness,
+      rows.map((r) => r.entrant_id),
+    );
+    const rest = rows.map((r, i) => ({ customer: r.customer_id, place: drawPlace(keys[i]!) })).sort((a, b) => (a.place < b.place ? -1 : 1));
+    return { epoch, randomness, through, rest };
   }
 
   /** The customer's entrant id, leaf index and path to this shard's root; null if they are not an entrant of the sealed draw. */
   async proof(customerId: string, saleId: string): Promise<ShardProof | null> {
     const sealed = this.seal();
     if (!sealed || sealed.root === "") return null;
-    const id = await entrantId(saleId, customerId);
+    const id = entrantId(saleId, customerId);
     const row = this.sql.exec<{ idx: number; sku: string }>("SELECT idx, sku FROM lottery_entrants WHERE entrant_id = ?", id).toArray()[0];
     if (!row) return null;
-    const steps = await proofOf(row.idx, sealed.entrants, async (level, idx) => {
+    const steps = await proofOf(row.idx, sealed.entrants, (level, idx) => {
       if (level === 0) {
         const sibling = this.sql
           .exec<{ entrant_id: string; sku: string }>("SELECT entrant_id, sku FROM lottery_entrants WHERE idx = ?", idx)
           .one();
-        return (await leafHash(sibling.entrant_id, sibling.sku)).toString("hex");
+        return leafHash(sibling.entrant_id, sibling.sku).toString("hex");
       }
       return this.sql.exec<{ hash: string }>("SELECT hash FROM lottery_nodes WHERE level = ? AND idx = ?", level, idx).one().hash;
     });

@@ -2,6 +2,7 @@ import { envNumber } from "../platform/env-number";
 import { logger } from "../platform/log";
 import { BEACON_SCHEME, beaconChain, fetchRound, roundAfter, roundTimeMs, type BeaconChain } from "./beacon";
 import { rootOf } from "./merkle";
+import type { ShardSurvey } from "./join-shard";
 import type { Entrant, ShardProof, ShardSeal } from "./lottery-shard";
 
 /**
@@ -11,7 +12,9 @@ import type { Entrant, ShardProof, ShardSeal } from "./lottery-shard";
  * shard seals its entrants and the root over their roots is published with
  * the beacon round that will decide the order, one emitted at least a period
  * after the commitment; once that round is out and verified, each shard
- * writes its entrants' places in one pass. Nothing before that round fixes the
+ * writes its lowest places at once (what the first admission needs) and the
+ * rest a batch per tick after that tick's admission, in key order, so the
+ * frontier never passes a place not yet written (drawCeiling). Nothing before that round fixes the
  * order, so nobody can foresee it while they can still change who takes part.
  * A new `startsAt` begins a new epoch: the shards reopen and the next close
  * commits again, to a later round.
@@ -39,12 +42,20 @@ export const LOTTERY_STEPS = [
 const DEFAULT_CLOSE_LEAD_SECONDS = 10;
 /** A round that is not out (or not reachable) is asked for again this often. */
 const ROUND_RETRY_MS = 1_000;
+/**
+ * Places each join shard writes as soon as the round is in: with 16 shards,
+ * some 14,000 of the lowest places of the whole draw are admissible at the
+ * start (more than a tick admits on a SKU of up to 14 stock shards).
+ */
+export const DRAW_FIRST_PER_SHARD = 1_000;
+/** Places each join shard writes per tick after that (a million entrants over 16 shards: about six ticks). */
+export const DRAW_BATCH_PER_SHARD = 10_000;
 
 /** The join shard calls the draw needs (the object's RPC surface for that role). */
 export interface LotteryShardCalls {
   reopenDraw(closesAtMs: number): Promise<void>;
   sealDraw(epoch: number, saleId: string, closesAtMs: number): Promise<ShardSeal>;
-  drawEntrants(epoch: number, randomness: string): Promise<number>;
+  drawEntrants(epoch: number, randomness: string, limit: number): Promise<number>;
   entrantProof(customerId: string, saleId: string): Promise<ShardProof | null>;
   entrantPage(from: number, limit: number): Promise<{ entrants: Entrant[]; next: number | null }>;
 }
@@ -125,7 +136,8 @@ export class Lottery {
     if (d.reopen === 1) return now_ms;
     if (d.committed_at_ms === null) return Math.max(now_ms, d.closes_at_ms);
     if (d.randomness === null) return Math.max(roundTimeMs(this.chain, d.round!), d.tried_at_ms + ROUND_RETRY_MS);
-    return now_ms;
+    // The rest of the places are written at the queue's own ticks (drawMore).
+    return null;
   }
 
   /**
@@ -149,26 +161,35 @@ export class Lottery {
       // Published before its round exists; the reveal is a later tick's.
       return { reopened };
     }
-    if (d.randomness === null) {
-      if (now_ms < roundTimeMs(this.chain, d.round!)) return { reopened };
-      this.sql.exec("UPDATE lottery_draws SET tried_at_ms = ? WHERE epoch = ?", now_ms, d.epoch);
-      const round = await fetchRound(this.chain, d.round!);
-      if (!round) {
-        logger(this.env).warn("lottery_round_unavailable", { saleId: sale.saleId, round: d.round, url: this.chain.url });
-        return { reopened };
-      }
-      this.sql.exec("UPDATE lottery_draws SET randomness = ?, signature = ? WHERE epoch = ?", round.randomness, round.signature, d.epoch);
-      d.randomness = round.randomness;
+    if (d.randomness !== null) return { reopened };
+    if (now_ms < roundTimeMs(this.chain, d.round!)) return { reopened };
+    this.sql.exec("UPDATE lottery_draws SET tried_at_ms = ? WHERE epoch = ?", now_ms, d.epoch);
+    const round = await fetchRound(this.chain, d.round!);
+    if (!round) {
+      logger(this.env).warn("lottery_round_unavailable", { saleId: sale.saleId, round: d.round, url: this.chain.url });
+      return { reopened };
     }
-    const remaining = await Promise.all(shards.map((s) => s.drawEntrants(d.epoch, d.randomness!)));
+    this.sql.exec("UPDATE lottery_draws SET randomness = ?, signature = ? WHERE epoch = ?", round.randomness, round.signature, d.epoch);
+    await this.draw(sale, { ...d, randomness: round.randomness }, shards, DRAW_FIRST_PER_SHARD);
+    return { reopened };
+  }
+
+  /** After a tick's admission: the next batch of every shard's places, until all are written. */
+  async drawMore(sale: DrawSale, shards: LotteryShardCalls[]): Promise<void> {
+    const d = sale.mode === "lottery" ? this.current() : null;
+    if (!d || d.randomness === null || d.drawn_at_ms !== null || d.reopen === 1) return;
+    await this.draw(sale, d, shards, DRAW_BATCH_PER_SHARD);
+  }
+
+  private async draw(sale: DrawSale, d: DrawRow, shards: LotteryShardCalls[], limit: number): Promise<void> {
+    const remaining = await Promise.all(shards.map((s) => s.drawEntrants(d.epoch, d.randomness!, limit)));
     if (remaining.every((n) => n === 0)) this.sql.exec("UPDATE lottery_draws SET drawn_at_ms = ? WHERE epoch = ?", Date.now(), d.epoch);
     else if (remaining.some((n) => n < 0)) logger(this.env).error("lottery_shard_unsealed", { saleId: sale.saleId, epoch: d.epoch });
-    return { reopened };
   }
 
   private async commit(d: DrawRow, saleId: string, shards: LotteryShardCalls[], now_ms: number): Promise<void> {
     const seals = await Promise.all(shards.map((s) => s.sealDraw(d.epoch, saleId, d.closes_at_ms)));
-    const root = await rootOf(seals.map((s) => Buffer.from(s.root, "hex")));
+    const root = rootOf(seals.map((s) => Buffer.from(s.root, "hex")));
     const committedAt = Math.max(now_ms, Date.now());
     this.sql.exec(
       "UPDATE lottery_draws SET committed_at_ms = ?, root = ?, entrants = ?, shards = ?, round = ? WHERE epoch = ?",
@@ -208,4 +229,20 @@ export class Lottery {
       },
     };
   }
+}
+
+/**
+ * How far the frontier may move while the draw's places are being written:
+ * the lowest place up to which some still-writing shard has written all of
+ * its own (every place at or before it is written in every shard); "" while
+ * one has written none (nothing may move); null once every shard is done.
+ */
+export function drawCeiling(surveys: readonly ShardSurvey[]): string | null {
+  let ceiling: string | null = null;
+  for (const s of surveys) {
+    if (s.undrawn === 0) continue;
+    const through = s.through ?? "";
+    if (ceiling === null || through < ceiling) ceiling = through;
+  }
+  return ceiling;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sha256Hex } from "./merkle";
 
 /**
@@ -29,12 +30,22 @@ export function arrivalPlace(arrival_ms: number, customerId: string): string {
 }
 
 /** The customer's public name in the draw: the entrant list shows this, never the customer id. */
-export function entrantId(saleId: string, customerId: string): Promise<string> {
+export function entrantId(saleId: string, customerId: string): string {
   return sha256Hex(`holdfast-entrant:${saleId}:${customerId}`);
 }
 
-export function drawKey(randomness: string, entrant: string): Promise<string> {
+export function drawKey(randomness: string, entrant: string): string {
   return sha256Hex(`${randomness}:${entrant}`);
+}
+
+/**
+ * drawKey for many entrants of one draw: the hash of the shared prefix
+ * (randomness and ':') is taken once and copied for each, so each key hashes
+ * only the entrant's part; the same keys as drawKey.
+ */
+export function drawKeys(randomness: string, entrants: readonly string[]): string[] {
+  const prefix = createHash("sha256").update(`${randomness}:`);
+  return entrants.map((e) => prefix.copy().update(e).digest("hex"));
 }
 
 export function drawPlace(key: string): string {
@@ -47,8 +58,8 @@ export function inDraw(q: DrawTerms, arrival_ms: number): boolean {
 }
 
 /** The customer's place, or null while their draw is not yet revealed. */
-export async function placeOf(q: DrawTerms, customerId: string, arrival_ms: number): Promise<string | null> {
+export function placeOf(q: DrawTerms, customerId: string, arrival_ms: number): string | null {
   if (!inDraw(q, arrival_ms)) return arrivalPlace(arrival_ms, customerId);
   const randomness = q.lottery?.randomness ?? null;
-  return randomness === null ? null : drawPlace(await drawKey(randomness, await entrantId(q.saleId, customerId)));
+  return randomness === null ? null : drawPlace(drawKey(randomness, entrantId(q.saleId, customerId)));
 }
