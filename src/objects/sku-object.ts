@@ -36,6 +36,7 @@ import { WholeAlerts } from "../stock/whole-alerts";
 import { problemResponse } from "../http/problem";
 import { envNumber } from "../platform/env-number";
 import { logger, type Log } from "../platform/log";
+import { traced } from "../platform/trace";
 import { SqlMeter, type OpCost } from "../platform/sql-meter";
 
 /** Calls the SKU's own object makes to push its settings to one shard before leaving it to the next grant. */
@@ -229,13 +230,17 @@ export class SkuObject extends DurableObject<Env> {
   async reserve(
     input: HoldInput,
     idem: IdempotencyKey | null,
+    /** The caller's W3C traceparent: this call's log lines carry its trace id (src/platform/trace.ts). */
+    trace?: string,
   ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys; count?: ShardCount }> {
-    return this.meter.measure("hold", async () => {
-      const started_ms = Date.now();
-      const answer = this.counted(await this.reserveHere(input, idem, false));
-      this.holdService.observe(Date.now() - started_ms);
-      return answer;
-    });
+    return traced(trace, () =>
+      this.meter.measure("hold", async () => {
+        const started_ms = Date.now();
+        const answer = this.counted(await this.reserveHere(input, idem, false));
+        this.holdService.observe(Date.now() - started_ms);
+        return answer;
+      }),
+    );
   }
 
   /** Every answer on the hold path tells the edge this object's shard count (see hold-routing). */
@@ -463,12 +468,14 @@ export class SkuObject extends DurableObject<Env> {
     return this.mutate(() => expireHoldNow(this.ledger, holdId, Date.now()));
   }
 
-  async beginCheckout(holdId: string, orderId: string, actor: Actor): Promise<Outcome<Hold>> {
-    return this.meter.measure("checkout", () => this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now(), actor)));
+  async beginCheckout(holdId: string, orderId: string, actor: Actor, trace?: string): Promise<Outcome<Hold>> {
+    return traced(trace, () =>
+      this.meter.measure("checkout", () => this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now(), actor))),
+    );
   }
 
-  async commit(holdId: string, orderId: string): Promise<Outcome<Hold>> {
-    return this.meter.measure("commit", () => this.mutate(() => this.ledger.commit(holdId, orderId, Date.now())));
+  async commit(holdId: string, orderId: string, trace?: string): Promise<Outcome<Hold>> {
+    return traced(trace, () => this.meter.measure("commit", () => this.mutate(() => this.ledger.commit(holdId, orderId, Date.now()))));
   }
 
   async returnHold(holdId: string, orderId: string): Promise<Outcome<Hold>> {
