@@ -53,6 +53,7 @@ async function processMessage(msg: Message<unknown>, queue: string, env: Notific
     result = { ok: false, reason: "network", detail: `unexpected: ${String(err)}` };
   }
   if (result.ok) {
+    logger(env).info("notification.delivered", { id: n.id, type: n.type, via: result.via, attempts: msg.attempts });
     msg.ack();
     return;
   }
