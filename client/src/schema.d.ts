@@ -784,7 +784,7 @@ export interface components {
             title: string;
             status: number;
             /** @enum {string} */
-            code: "invalid_request" | "invalid_amount" | "unauthorized" | "forbidden" | "admission_required" | "not_found" | "method_not_allowed" | "insufficient_stock" | "sold_out" | "limit_exceeded" | "sale_not_started" | "sale_ended" | "not_on_sale" | "hold_not_releasable" | "sale_overlap" | "signing_secret_conflict" | "total_changed" | "invalid_order_state" | "hold_expired" | "payload_too_large" | "unsupported_media_type" | "upgrade_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
+            code: "invalid_request" | "invalid_amount" | "unauthorized" | "forbidden" | "admission_required" | "not_found" | "method_not_allowed" | "insufficient_stock" | "sold_out" | "limit_exceeded" | "sale_not_started" | "sale_ended" | "not_on_sale" | "hold_not_releasable" | "sale_overlap" | "signing_secret_conflict" | "total_changed" | "invalid_order_state" | "invalid_transfer_state" | "location_required" | "locations_with_shards" | "hold_expired" | "version_conflict" | "payload_too_large" | "unsupported_media_type" | "upgrade_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
             detail: string;
             /** @description `invalid_request`, `invalid_amount`: every offending field. */
             errors?: components["schemas"]["FieldError"][];
@@ -1602,6 +1602,8 @@ export interface components {
     headers: {
         /** @description The request's id: yours if you sent a well-formed `Request-Id` (8-64 of `A-Z a-z 0-9 . _ -`), else a new UUID. Quote it when reporting a problem. */
         RequestId: string;
+        /** @description The W3C trace context of this request, `00-<trace id>-<span id>-<flags>`: it continues the `traceparent` you sent (a new trace when you sent none or a malformed one). Every log line, object call and queue message of the request carries the trace id. */
+        Traceresponse: string;
         /** @description `true` when this is the stored reply of an earlier request with the same `Idempotency-Key`. */
         IdempotentReplayed: "true";
         /** @description Seconds to wait before retrying. */
@@ -1636,6 +1638,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1646,6 +1649,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -1657,6 +1661,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1667,6 +1672,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1688,6 +1694,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1698,6 +1705,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -1709,6 +1717,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1719,6 +1728,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -1730,6 +1740,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1740,6 +1751,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -1770,6 +1782,7 @@ export interface operations {
                     "Cache-Control": components["headers"]["CacheControl"];
                     "Holdfast-Cache": components["headers"]["HoldfastCache"];
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1780,6 +1793,7 @@ export interface operations {
             304: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1788,6 +1802,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1798,6 +1813,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -1809,6 +1825,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1819,6 +1836,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -1830,6 +1848,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1840,6 +1859,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -1868,6 +1888,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1878,6 +1899,7 @@ export interface operations {
             201: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1888,6 +1910,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1898,6 +1921,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -1909,6 +1933,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1919,6 +1944,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -1930,6 +1956,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1940,6 +1967,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1950,6 +1978,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1960,6 +1989,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -1991,6 +2021,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2006,6 +2037,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2017,6 +2049,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -2029,6 +2062,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2040,6 +2074,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2051,6 +2086,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -2063,6 +2099,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2074,6 +2111,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2085,6 +2123,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2096,6 +2135,7 @@ export interface operations {
             422: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2107,6 +2147,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2117,6 +2158,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -2141,6 +2183,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2151,6 +2194,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2161,6 +2205,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -2172,6 +2217,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2182,6 +2228,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2192,6 +2239,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -2203,6 +2251,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2213,6 +2262,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -2241,6 +2291,7 @@ export interface operations {
                 headers: {
                     Upgrade: components["headers"]["Upgrade"];
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2251,6 +2302,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2261,6 +2313,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -2272,6 +2325,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2282,6 +2336,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -2293,6 +2348,7 @@ export interface operations {
             426: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Upgrade: components["headers"]["Upgrade"];
                     [name: string]: unknown;
                 };
@@ -2304,6 +2360,7 @@ export interface operations {
             429: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -2315,6 +2372,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2325,6 +2383,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -2336,6 +2395,7 @@ export interface operations {
             default: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2365,6 +2425,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2378,6 +2439,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2388,6 +2450,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -2399,6 +2462,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2409,6 +2473,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2419,6 +2484,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -2430,6 +2496,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2440,6 +2507,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -2473,6 +2541,7 @@ export interface operations {
             201: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2484,6 +2553,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2495,6 +2565,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -2507,6 +2578,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2518,6 +2590,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2529,6 +2602,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -2541,6 +2615,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2552,6 +2627,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2563,6 +2639,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2574,6 +2651,7 @@ export interface operations {
             422: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2585,6 +2663,7 @@ export interface operations {
             429: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -2596,6 +2675,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2606,6 +2686,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -2631,6 +2712,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2641,6 +2723,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2651,6 +2734,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -2662,6 +2746,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2672,6 +2757,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -2683,6 +2769,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2693,6 +2780,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -2718,6 +2806,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2728,6 +2817,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2738,6 +2828,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -2749,6 +2840,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2759,6 +2851,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -2770,6 +2863,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2780,6 +2874,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2790,6 +2885,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -2824,6 +2920,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2835,6 +2932,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2846,6 +2944,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -2858,6 +2957,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2869,6 +2969,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2880,6 +2981,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -2892,6 +2994,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2903,6 +3006,7 @@ export interface operations {
             410: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2914,6 +3018,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2925,6 +3030,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2936,6 +3042,7 @@ export interface operations {
             422: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -2947,6 +3054,7 @@ export interface operations {
             429: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -2958,6 +3066,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2968,6 +3077,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -3000,6 +3110,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3011,6 +3122,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3022,6 +3134,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -3034,6 +3147,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3045,6 +3159,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3056,6 +3171,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -3068,6 +3184,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3079,6 +3196,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3090,6 +3208,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3101,6 +3220,7 @@ export interface operations {
             422: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3112,6 +3232,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3122,6 +3243,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -3149,6 +3271,7 @@ export interface operations {
                     "Cache-Control": components["headers"]["CacheControl"];
                     "Holdfast-Cache": components["headers"]["HoldfastCache"];
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3159,6 +3282,7 @@ export interface operations {
             304: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3167,6 +3291,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3177,6 +3302,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -3188,6 +3314,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3198,6 +3325,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -3209,6 +3337,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3219,6 +3348,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -3247,6 +3377,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3257,6 +3388,7 @@ export interface operations {
             201: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3267,6 +3399,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3277,6 +3410,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -3288,6 +3422,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3298,6 +3433,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3308,6 +3444,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -3319,6 +3456,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3329,6 +3467,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3339,6 +3478,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3349,6 +3489,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3359,6 +3500,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -3387,6 +3529,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3400,6 +3543,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3410,6 +3554,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -3421,6 +3566,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3431,6 +3577,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -3442,6 +3589,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3452,6 +3600,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -3479,6 +3628,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3490,6 +3640,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3501,6 +3652,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -3513,6 +3665,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3524,6 +3677,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3535,6 +3689,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -3547,6 +3702,7 @@ export interface operations {
             422: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -3558,6 +3714,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3568,6 +3725,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -3592,6 +3750,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3602,6 +3761,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3612,6 +3772,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -3623,6 +3784,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3633,6 +3795,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3643,6 +3806,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -3654,6 +3818,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3677,6 +3842,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3687,6 +3853,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3697,6 +3864,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -3708,6 +3876,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3718,6 +3887,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3728,6 +3898,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -3739,6 +3910,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3749,6 +3921,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -3773,6 +3946,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3783,6 +3957,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3793,6 +3968,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -3804,6 +3980,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3814,6 +3991,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -3825,6 +4003,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3835,6 +4014,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -3864,6 +4044,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3874,6 +4055,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3884,6 +4066,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -3895,6 +4078,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3905,6 +4089,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -3916,6 +4101,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3926,6 +4112,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -3951,6 +4138,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3961,6 +4149,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3971,6 +4160,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -3982,6 +4172,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3992,6 +4183,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4002,6 +4194,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -4013,6 +4206,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4023,6 +4217,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -4051,6 +4246,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4061,6 +4257,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4071,6 +4268,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -4082,6 +4280,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4092,6 +4291,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4102,6 +4302,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -4113,6 +4314,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4123,6 +4325,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4133,6 +4336,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4143,6 +4347,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4153,6 +4358,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -4180,6 +4386,7 @@ export interface operations {
                     "Cache-Control": components["headers"]["CacheControl"];
                     "Holdfast-Cache": components["headers"]["HoldfastCache"];
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4190,6 +4397,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4200,6 +4408,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -4211,6 +4420,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4221,6 +4431,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4231,6 +4442,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -4242,6 +4454,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4252,6 +4465,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -4280,6 +4494,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4293,6 +4508,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4303,6 +4519,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -4314,6 +4531,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4324,6 +4542,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -4335,6 +4554,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4364,6 +4584,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4377,6 +4598,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4387,6 +4609,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -4398,6 +4621,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4408,6 +4632,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -4419,6 +4644,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4445,6 +4671,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4455,6 +4682,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4465,6 +4693,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -4476,6 +4705,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4486,6 +4716,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -4497,6 +4728,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4518,6 +4750,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4534,6 +4767,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -4545,6 +4779,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4555,6 +4790,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4565,6 +4801,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -4576,6 +4813,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4600,6 +4838,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4613,6 +4852,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4623,6 +4863,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -4634,6 +4875,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4644,6 +4886,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -4655,6 +4898,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4678,6 +4922,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4688,6 +4933,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4698,6 +4944,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -4709,6 +4956,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4719,6 +4967,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4729,6 +4978,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -4740,6 +4990,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4770,6 +5021,7 @@ export interface operations {
             202: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -4781,6 +5033,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -4792,6 +5045,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -4804,6 +5058,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -4815,6 +5070,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -4826,6 +5082,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -4838,6 +5095,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -4849,6 +5107,7 @@ export interface operations {
             410: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -4860,6 +5119,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -4871,6 +5131,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -4882,6 +5143,7 @@ export interface operations {
             422: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -4893,6 +5155,7 @@ export interface operations {
             429: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -4904,6 +5167,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4914,6 +5178,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -4938,6 +5203,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4948,6 +5214,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4958,6 +5225,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -4969,6 +5237,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4979,6 +5248,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -4990,6 +5260,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5016,6 +5287,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5027,6 +5299,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5038,6 +5311,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -5050,6 +5324,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5061,6 +5336,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -5073,6 +5349,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5084,6 +5361,7 @@ export interface operations {
             422: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5095,6 +5373,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5105,6 +5384,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -5136,6 +5416,7 @@ export interface operations {
             202: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5147,6 +5428,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5158,6 +5440,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -5170,6 +5453,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5181,6 +5465,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5192,6 +5477,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -5204,6 +5490,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5215,6 +5502,7 @@ export interface operations {
             410: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5226,6 +5514,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5237,6 +5526,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5248,6 +5538,7 @@ export interface operations {
             422: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5259,6 +5550,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5285,6 +5577,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5296,6 +5589,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5307,6 +5601,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -5319,6 +5614,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5330,6 +5626,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5341,6 +5638,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -5353,6 +5651,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5364,6 +5663,7 @@ export interface operations {
             422: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5375,6 +5675,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5405,6 +5706,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5416,6 +5718,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5427,6 +5730,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -5439,6 +5743,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5450,6 +5755,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5461,6 +5767,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
@@ -5473,6 +5780,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5484,6 +5792,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5495,6 +5804,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5506,6 +5816,7 @@ export interface operations {
             422: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -5517,6 +5828,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5527,6 +5839,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -5554,6 +5867,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5567,6 +5881,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5577,6 +5892,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -5588,6 +5904,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5598,6 +5915,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -5609,6 +5927,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5630,6 +5949,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5640,6 +5960,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -5651,6 +5972,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5661,6 +5983,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5671,6 +5994,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -5682,6 +6006,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5703,6 +6028,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5713,6 +6039,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -5724,6 +6051,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5734,6 +6062,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -5745,6 +6074,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5766,6 +6096,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5776,6 +6107,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -5787,6 +6119,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5797,6 +6130,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -5808,6 +6142,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5833,6 +6168,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5843,6 +6179,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5853,6 +6190,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -5864,6 +6202,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5874,6 +6213,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -5885,6 +6225,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5912,6 +6253,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5926,6 +6268,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5936,6 +6279,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -5947,6 +6291,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -5958,6 +6303,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5968,6 +6314,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5978,6 +6325,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5988,6 +6336,7 @@ export interface operations {
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
@@ -6010,6 +6359,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6020,6 +6370,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -6031,6 +6382,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6041,6 +6393,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -6052,6 +6405,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6073,6 +6427,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6085,6 +6440,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -6096,6 +6452,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6106,6 +6463,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -6117,6 +6475,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6142,6 +6501,7 @@ export interface operations {
             201: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6152,6 +6512,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6162,6 +6523,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -6173,6 +6535,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6183,6 +6546,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -6194,6 +6558,7 @@ export interface operations {
             413: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6204,6 +6569,7 @@ export interface operations {
             415: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6214,6 +6580,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6237,6 +6604,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6247,6 +6615,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6257,6 +6626,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -6268,6 +6638,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6278,6 +6649,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6288,6 +6660,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -6299,6 +6672,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6320,6 +6694,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6332,6 +6707,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -6343,6 +6719,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6353,6 +6730,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -6364,6 +6742,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6385,6 +6764,7 @@ export interface operations {
             201: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6395,6 +6775,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -6406,6 +6787,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6416,6 +6798,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -6427,6 +6810,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6437,6 +6821,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6460,6 +6845,7 @@ export interface operations {
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6470,6 +6856,7 @@ export interface operations {
             400: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6480,6 +6867,7 @@ export interface operations {
             401: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                     [name: string]: unknown;
                 };
@@ -6491,6 +6879,7 @@ export interface operations {
             403: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6501,6 +6890,7 @@ export interface operations {
             404: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6511,6 +6901,7 @@ export interface operations {
             405: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
@@ -6522,6 +6913,7 @@ export interface operations {
             409: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6532,6 +6924,7 @@ export interface operations {
             500: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {
