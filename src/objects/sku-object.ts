@@ -409,9 +409,11 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** `merchant`: the key that released it, when a merchant did (spec §12), named in the event. */
-  async release(holdId: string, actor: Actor, merchant?: MerchantActor): Promise<Outcome<Hold>> {
-    return this.meter.measure("release", () =>
-      this.mutate(() => this.ledger.release(holdId, actor, Date.now(), merchant && { by: "merchant", actor: merchant })),
+  async release(holdId: string, actor: Actor, merchant?: MerchantActor, trace?: string): Promise<Outcome<Hold>> {
+    return traced(trace, () =>
+      this.meter.measure("release", () =>
+        this.mutate(() => this.ledger.release(holdId, actor, Date.now(), merchant && { by: "merchant", actor: merchant })),
+      ),
     );
   }
 
@@ -552,10 +554,13 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** The alarm only triggers; Upkeep does the work and points the alarm at what is left. */
-  override async alarm(): Promise<void> {
-    this.alarms.fired();
-    if (!this.schemaReady) return;
-    await this.upkeep.run();
+  /** Each run is a trace of its own (src/platform/trace.ts): its lines (shipping, expiry) carry one id. */
+  override alarm(): Promise<void> {
+    return traced(undefined, async () => {
+      this.alarms.fired();
+      if (!this.schemaReady) return;
+      await this.upkeep.run();
+    });
   }
 
   /** Runs a mutation, then re-arms the alarm; a violated invariant becomes an `internal` refusal. */

@@ -196,7 +196,7 @@ async function takeHolds(
   if (refusal === null && failure === null) return { ok: true, holds };
   await Promise.allSettled([
     releaseHolds(env, orderId, holds),
-    ...strays.map((s) => holdStub(env, s.holdId).release(s.holdId, "merchant")),
+    ...strays.map((s) => holdStub(env, s.holdId).release(s.holdId, "merchant", undefined, currentTraceparent())),
   ]);
   if (failure !== null) throw failure;
   return refusal!;
