@@ -355,7 +355,7 @@ export const sloAlerts = sqliteTable("slo_alerts", {
   changedAtMs: integer("changed_at_ms").notNull(),
   /** Bumped by every write: of two evaluations at once, one writes and sends (compare-and-swap). */
   version: integer("version").notNull(),
-  /** The notification of the last change (JSON) until it is queued: a crash in between is re-sent by the next evaluation. */
+  /** The notifications of changes not yet queued (JSON array): a crash or an outage in between, re-sent by the next evaluation. */
   unsent: text("unsent"),
   /** What the rule remembers for the next evaluation (JSON). */
   memory: text("memory"),

@@ -1,12 +1,28 @@
 import { eq, and, isNotNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { z } from "zod";
 import { sloAlerts } from "../db/schema";
 import { enqueueNotifications, type Notification, NotificationSchema } from "../notifications/messages";
 import { logger } from "../platform/log";
 import { gatherMetrics } from "./gather";
-import { readSlos, SLO_NAMES, sloConfig, type SloName, type SloReading } from "./slo";
+import { readSlos, sloConfig, type SloName, type SloReading } from "./slo";
 
 type Row = typeof sloAlerts.$inferSelect;
+type Owed = { slo: SloName; version: number; notice: Notification };
+
+/** Notifications kept per objective while the queue refuses them. */
+const UNSENT_MAX = 10;
+const Unsent = z.array(NotificationSchema).catch([]);
+
+/** The notifications a row still owes; an unreadable record owes nothing (it was ours, so only a bug writes one). */
+function unsentOf(row: Row | undefined): Notification[] {
+  if (!row?.unsent) return [];
+  try {
+    return Unsent.parse(JSON.parse(row.unsent));
+  } catch {
+    return [];
+  }
+}
 
 export interface SloEvaluation {
   readings: Array<Pick<SloReading, "slo" | "breached" | "value">>;
@@ -33,21 +49,17 @@ export async function evaluateSlos(env: Env, now_ms: number, queue: Queue = env.
     Object.fromEntries([...before].map(([slo, r]) => [slo, r.memory === null ? undefined : (JSON.parse(r.memory) as unknown)])),
     sloConfig(env),
   );
-  const pending: Array<{ slo: SloName; version: number; notice: Notification }> = [];
-  for (const [slo, row] of before) {
-    const notice = row.unsent === null ? null : NotificationSchema.safeParse(JSON.parse(row.unsent));
-    if (notice?.success && isSlo(slo)) pending.push({ slo, version: row.version, notice: notice.data });
-  }
+  const owed: Owed[] = [];
   for (const reading of readings) {
     const row = before.get(reading.slo);
     const changed = (row?.breached ?? false) !== reading.breached;
-    const notice = changed ? noticeOf(reading, row, now_ms) : null;
+    // Changes a crash or a queue outage left unsent are still owed, before this one (the last few: a flapping objective is bounded).
+    const notices = [...unsentOf(row), ...(changed ? [noticeOf(reading, row, now_ms)] : [])].slice(-UNSENT_MAX);
     const next = {
       breached: reading.breached,
       changedAtMs: changed ? now_ms : (row?.changedAtMs ?? now_ms),
       version: (row?.version ?? 0) + 1,
-      // A change not yet sent stays owed until it is (a newer change replaces it: the newer state is the news).
-      unsent: notice ? JSON.stringify(notice) : (row?.unsent ?? null),
+      unsent: notices.length > 0 ? JSON.stringify(notices) : null,
       memory: reading.memory === null ? null : JSON.stringify(reading.memory),
     };
     const wrote = row
@@ -61,43 +73,33 @@ export async function evaluateSlos(env: Env, now_ms: number, queue: Queue = env.
           .values({ slo: reading.slo, ...next })
           .onConflictDoNothing()
           .run();
-    // Whatever was owed is now this write's to send, or (another evaluation wrote first) that one's.
-    const owed = pending.findIndex((p) => p.slo === reading.slo);
-    if (owed >= 0) pending.splice(owed, 1);
-    if ((wrote.meta.changes ?? 0) === 0) continue;
-    if (next.unsent) {
-      const parsed = NotificationSchema.parse(JSON.parse(next.unsent));
-      pending.push({ slo: reading.slo, version: next.version, notice: parsed });
-    }
+    if ((wrote.meta.changes ?? 0) === 0) continue; // another evaluation wrote first: it sends
+    for (const notice of notices) owed.push({ slo: reading.slo, version: next.version, notice });
   }
-  const sent = await send(env, queue, pending);
-  logger(env).info("slo_evaluation", {
+  const evaluation = {
     readings: readings.map((r) => ({ slo: r.slo, breached: r.breached, value: r.value })),
-    sent,
-  });
-  return { readings: readings.map((r) => ({ slo: r.slo, breached: r.breached, value: r.value })), sent };
+    sent: await send(env, queue, owed),
+  };
+  logger(env).info("slo_evaluation", evaluation);
+  return evaluation;
 }
 
 /** Queues the owed notifications, then clears each from its row unless the row moved on meanwhile (it is then re-sent, same id). */
-async function send(
-  env: Env,
-  queue: Queue,
-  pending: ReadonlyArray<{ slo: SloName; version: number; notice: Notification }>,
-): Promise<string[]> {
-  if (pending.length === 0) return [];
+async function send(env: Env, queue: Queue, owed: readonly Owed[]): Promise<string[]> {
+  if (owed.length === 0) return [];
   await enqueueNotifications(
     queue,
-    pending.map((p) => p.notice),
+    owed.map((p) => p.notice),
   );
   const db = drizzle(env.DB);
-  for (const p of pending) {
+  for (const p of new Map(owed.map((o) => [o.slo, o])).values()) {
     await db
       .update(sloAlerts)
       .set({ unsent: null })
       .where(and(eq(sloAlerts.slo, p.slo), eq(sloAlerts.version, p.version), isNotNull(sloAlerts.unsent)))
       .run();
   }
-  return pending.map((p) => p.notice.id);
+  return owed.map((p) => p.notice.id);
 }
 
 /** `slo.breach` when the objective is broken, `slo.recovered` when it holds again; the id names the objective and the change. */
@@ -112,5 +114,3 @@ function noticeOf(r: SloReading, row: Row | undefined, now_ms: number): Notifica
     atMs: now_ms,
   };
 }
-
-const isSlo = (s: string): s is SloName => (SLO_NAMES as readonly string[]).includes(s);

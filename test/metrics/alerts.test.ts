@@ -181,3 +181,21 @@ describe("alert: view lag over five minutes", () => {
     expect((await evaluate("view_lag", t0 + 8 * MINUTE_MS)).map((n) => n.type)).toEqual(["slo.recovered"]);
   });
 });
+
+describe("alert delivery", () => {
+  it("owes a change the queue refused: the next evaluation sends it, same id, before the change that followed", async () => {
+    const sku = await liveSku();
+    const t0 = Date.now() + 40 * MINUTE_MS;
+    await evaluate("invariant_violations", t0);
+    await corruptLiveUnits(sku);
+    expectProblem(await hold(sku, unique("kim"), 1), 500, "internal");
+    await expect(evaluateSlos(env, t0 + MINUTE_MS, fakeQueue({ fail: true }).queue)).rejects.toThrow("queue unavailable");
+    // A quiet minute later the breach is over, but it was never sent: both go out, in order, once.
+    const owed = await evaluate("invariant_violations", t0 + 2 * MINUTE_MS);
+    expect(owed.map((n) => n.id)).toEqual([
+      `slo:invariant_violations:${t0 + MINUTE_MS}:breach`,
+      `slo:invariant_violations:${t0 + MINUTE_MS}:recovered`,
+    ]);
+    expect(await evaluate("invariant_violations", t0 + 3 * MINUTE_MS)).toEqual([]);
+  });
+});
