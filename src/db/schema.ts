@@ -354,3 +354,20 @@ export const skuLocations = sqliteTable(
     index("sku_locations_behind").on(t.locationId, t.pushedRevision),
   ],
 );
+
+/**
+ * The state of each service-level alert (issue 21, src/metrics/alerts.ts):
+ * one row per objective, so a breach is sent once, not every minute it lasts.
+ */
+export const sloAlerts = sqliteTable("slo_alerts", {
+  slo: text("slo").primaryKey(),
+  breached: integer("breached", { mode: "boolean" }).notNull(),
+  /** When the state last changed: names the breach in its notifications' ids. */
+  changedAtMs: integer("changed_at_ms").notNull(),
+  /** Bumped by every write: of two evaluations at once, one writes and sends (compare-and-swap). */
+  version: integer("version").notNull(),
+  /** The notifications of changes not yet queued (JSON array): a crash or an outage in between, re-sent by the next evaluation. */
+  unsent: text("unsent"),
+  /** What the rule remembers for the next evaluation (JSON). */
+  memory: text("memory"),
+});

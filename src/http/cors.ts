@@ -3,12 +3,13 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "./context";
 
 /** Request headers a browser may send cross-origin (besides the CORS-safelisted ones). */
-export const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "Holdfast-Admission", "Request-Id"];
+export const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "Holdfast-Admission", "Request-Id", "Traceparent"];
 /** Response headers a browser script may read cross-origin (besides the CORS-safelisted ones). */
 export const CORS_EXPOSE_HEADERS = [
   "Retry-After",
   "Idempotent-Replayed",
   "Request-Id",
+  "Traceresponse",
   "Holdfast-Cache",
   "Allow",
   "WWW-Authenticate",

@@ -3,6 +3,7 @@ import { NotificationSchema, type Notification } from "./messages";
 import { activeSecrets } from "./signing-secrets";
 import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../platform/backoff";
 import { logger, type LogEnv } from "../platform/log";
+import { traced, traceOf } from "../platform/trace";
 
 /**
  * Consumers of the `notifications` queue and of its dead-letter queue. The Worker's
@@ -24,7 +25,8 @@ export async function handleNotifications(batch: MessageBatch<unknown>, env: Not
   const opts = given.secrets || !env.DB ? given : { ...given, secrets: await activeSecrets({ ...env, DB: env.DB }) };
   // In parallel: one slow merchant response must not hold up the rest of the batch
   // (the runtime queues fetches beyond its concurrent-connection limit by itself).
-  await Promise.all(batch.messages.map((msg) => processMessage(msg, batch.queue, env, opts)));
+  // Each message runs in the trace of the work that raised it (a new trace when it carries none).
+  await Promise.all(batch.messages.map((msg) => traced(traceOf(msg.body), () => processMessage(msg, batch.queue, env, opts))));
 }
 
 async function processMessage(msg: Message<unknown>, queue: string, env: NotificationEnv, opts: DeliveryOptions) {
@@ -51,6 +53,7 @@ async function processMessage(msg: Message<unknown>, queue: string, env: Notific
     result = { ok: false, reason: "network", detail: `unexpected: ${String(err)}` };
   }
   if (result.ok) {
+    logger(env).info("notification.delivered", { id: n.id, type: n.type, via: result.via, attempts: msg.attempts });
     msg.ack();
     return;
   }
@@ -87,16 +90,18 @@ export async function handleNotificationDeadLetters(batch: MessageBatch<unknown>
   const log = logger(env);
   for (const msg of batch.messages) {
     const parsed = NotificationSchema.safeParse(msg.body);
-    log.error("notification.dead_letter", {
-      queue: batch.queue,
-      messageId: msg.id,
-      id: parsed.success ? parsed.data.id : undefined,
-      type: parsed.success ? parsed.data.type : undefined,
-      audience: parsed.success ? parsed.data.audience : undefined,
-      attempts: msg.attempts,
-      firstEnqueuedAt: msg.timestamp.toISOString(),
-      body: safeBody(msg.body),
-    });
+    traced(traceOf(msg.body), () =>
+      log.error("notification.dead_letter", {
+        queue: batch.queue,
+        messageId: msg.id,
+        id: parsed.success ? parsed.data.id : undefined,
+        type: parsed.success ? parsed.data.type : undefined,
+        audience: parsed.success ? parsed.data.audience : undefined,
+        attempts: msg.attempts,
+        firstEnqueuedAt: msg.timestamp.toISOString(),
+        body: safeBody(msg.body),
+      }),
+    );
     msg.ack();
   }
 }

@@ -1,6 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import type { Notification } from "./messages";
 import { logger } from "../platform/log";
+import { currentTraceparent } from "../platform/trace";
 
 /**
  * Delivery of one notification: to the merchant's webhook when one is configured,
@@ -35,9 +36,9 @@ export interface DeliveryOptions {
   secrets?: readonly string[];
 }
 
-/** The JSON body a webhook receives: the message with an ISO timestamp instead of epoch ms. */
+/** The JSON body a webhook receives: the message with an ISO timestamp instead of epoch ms; its trace travels as a header. */
 export function webhookPayload(n: Notification): Record<string, unknown> {
-  const { atMs, ...rest } = n;
+  const { atMs, traceparent: _trace, ...rest } = n;
   return { ...rest, createdAt: new Date(atMs).toISOString() };
 }
 
@@ -71,6 +72,8 @@ export async function deliverNotification(n: Notification, env: NotificationEnv,
         "webhook-timestamp": String(t),
         // Standard Webhooks: one `v1,<signature>` per active secret, space-separated; a receiver accepts any it can verify.
         "webhook-signature": signers.map((s) => s!.sign(n.id, new Date(t * 1000), body)).join(" "),
+        // The delivery is a span of the trace that raised the notification (W3C Trace Context).
+        ...(currentTraceparent() ? { traceparent: currentTraceparent() } : {}),
       },
       body,
       // A redirect would re-send the signed body somewhere the merchant did not configure.

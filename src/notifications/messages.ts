@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MessageTraceparent, withTraceparent } from "../platform/trace";
 
 /**
  * Messages on the `notifications` queue: one schema for the producers (the
@@ -11,6 +12,8 @@ import { z } from "zod";
  */
 const id = z.string().min(1).max(200);
 const atMs = z.number().int().nonnegative();
+/** The trace of the work that raised it (src/platform/trace.ts): the consumer's lines carry it; it is not sent to the merchant. */
+const traceparent = MessageTraceparent;
 
 const ShopperNotificationSchema = z.object({
   id,
@@ -20,9 +23,10 @@ const ShopperNotificationSchema = z.object({
   customerId: z.string().min(1),
   data: z.record(z.string(), z.unknown()),
   atMs,
+  traceparent,
 });
 
-const MerchantNotificationSchema = z.object({
+const StockNotificationSchema = z.object({
   id,
   audience: z.literal("merchant"),
   type: z.enum(["stock.low", "stock.sold_out", "stock.back_in_stock"]),
@@ -33,7 +37,31 @@ const MerchantNotificationSchema = z.object({
     threshold: z.number().int().nonnegative().optional(),
   }),
   atMs,
+  traceparent,
 });
+
+/**
+ * A service-level objective breached, or back within bounds (issue 21,
+ * src/metrics/alerts.ts): for whoever is on call for the sale.
+ */
+const SloNotificationSchema = z.object({
+  id,
+  audience: z.literal("merchant"),
+  type: z.enum(["slo.breach", "slo.recovered"]),
+  data: z.object({
+    slo: z.string().min(1),
+    value: z.number(),
+    threshold: z.number(),
+    unit: z.string(),
+    /** When the breach began (for a recovery too, so the two pair up). */
+    breachedAtMs: atMs,
+    detail: z.record(z.string(), z.unknown()),
+  }),
+  atMs,
+  traceparent,
+});
+
+const MerchantNotificationSchema = z.discriminatedUnion("type", [StockNotificationSchema, SloNotificationSchema]);
 
 export const NotificationSchema = z.discriminatedUnion("audience", [ShopperNotificationSchema, MerchantNotificationSchema]);
 export type Notification = z.infer<typeof NotificationSchema>;
@@ -41,6 +69,6 @@ export type Notification = z.infer<typeof NotificationSchema>;
 /** Queues notifications, at most 100 a call as Queues allow. */
 export async function enqueueNotifications(queue: Queue, notifications: readonly Notification[]): Promise<void> {
   for (let i = 0; i < notifications.length; i += 100) {
-    await queue.sendBatch(notifications.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const })));
+    await queue.sendBatch(notifications.slice(i, i + 100).map((body) => ({ body: withTraceparent(body), contentType: "json" as const })));
   }
 }

@@ -38,6 +38,7 @@ import { WholeAlerts } from "../stock/whole-alerts";
 import { problemResponse } from "../http/problem";
 import { envNumber } from "../platform/env-number";
 import { logger, type Log } from "../platform/log";
+import { traced } from "../platform/trace";
 import { SqlMeter, type OpCost } from "../platform/sql-meter";
 import type { LocationTransfer, LocationTransferInput, StepContext, TransferQuery } from "../stock/location-transfers";
 
@@ -259,13 +260,17 @@ export class SkuObject extends DurableObject<Env> {
   async reserve(
     input: HoldInput,
     idem: IdempotencyKey | null,
+    /** The caller's W3C traceparent: this call's log lines carry its trace id (src/platform/trace.ts). */
+    trace?: string,
   ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys; count?: ShardCount }> {
-    return this.meter.measure("hold", async () => {
-      const started_ms = Date.now();
-      const answer = this.counted(await this.reserveHere(input, idem, false));
-      this.holdService.observe(Date.now() - started_ms);
-      return answer;
-    });
+    return traced(trace, () =>
+      this.meter.measure("hold", async () => {
+        const started_ms = Date.now();
+        const answer = this.counted(await this.reserveHere(input, idem, false));
+        this.holdService.observe(Date.now() - started_ms);
+        return answer;
+      }),
+    );
   }
 
   /** Every answer on the hold path tells the edge this object's shard count (see hold-routing). */
@@ -434,9 +439,11 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** `merchant`: the key that released it, when a merchant did (spec §12), named in the event. */
-  async release(holdId: string, actor: Actor, merchant?: MerchantActor): Promise<Outcome<Hold>> {
-    return this.meter.measure("release", () =>
-      this.mutate(() => this.ledger.release(holdId, actor, Date.now(), merchant && { by: "merchant", actor: merchant })),
+  async release(holdId: string, actor: Actor, merchant?: MerchantActor, trace?: string): Promise<Outcome<Hold>> {
+    return traced(trace, () =>
+      this.meter.measure("release", () =>
+        this.mutate(() => this.ledger.release(holdId, actor, Date.now(), merchant && { by: "merchant", actor: merchant })),
+      ),
     );
   }
 
@@ -493,12 +500,14 @@ export class SkuObject extends DurableObject<Env> {
     return this.mutate(() => expireHoldNow(this.ledger, holdId, Date.now()));
   }
 
-  async beginCheckout(holdId: string, orderId: string, actor: Actor): Promise<Outcome<Hold>> {
-    return this.meter.measure("checkout", () => this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now(), actor)));
+  async beginCheckout(holdId: string, orderId: string, actor: Actor, trace?: string): Promise<Outcome<Hold>> {
+    return traced(trace, () =>
+      this.meter.measure("checkout", () => this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now(), actor))),
+    );
   }
 
-  async commit(holdId: string, orderId: string): Promise<Outcome<Hold>> {
-    return this.meter.measure("commit", () => this.mutate(() => this.ledger.commit(holdId, orderId, Date.now())));
+  async commit(holdId: string, orderId: string, trace?: string): Promise<Outcome<Hold>> {
+    return traced(trace, () => this.meter.measure("commit", () => this.mutate(() => this.ledger.commit(holdId, orderId, Date.now()))));
   }
 
   async returnHold(holdId: string, orderId: string): Promise<Outcome<Hold>> {
@@ -616,10 +625,13 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** The alarm only triggers; Upkeep does the work and points the alarm at what is left. */
-  override async alarm(): Promise<void> {
-    this.alarms.fired();
-    if (!this.schemaReady) return;
-    await this.upkeep.run();
+  /** Each run is a trace of its own (src/platform/trace.ts): its lines (shipping, expiry) carry one id. */
+  override alarm(): Promise<void> {
+    return traced(undefined, async () => {
+      this.alarms.fired();
+      if (!this.schemaReady) return;
+      await this.upkeep.run();
+    });
   }
 
   /** Runs a mutation, then re-arms the alarm; a violated invariant becomes an `internal` refusal. */

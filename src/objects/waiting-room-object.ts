@@ -17,6 +17,7 @@ import { LOTTERY_STEPS } from "../waiting-room/lottery";
 import { type Entrant, LOTTERY_SHARD_STEPS, LotteryShard, type ShardProof, type ShardSeal } from "../waiting-room/lottery-shard";
 import type { QueueState } from "../waiting-room/state";
 import { logger } from "../platform/log";
+import { traced } from "../platform/trace";
 
 /** How long the alarm waits before retrying a tick that failed (a SKU object or a shard did not answer). */
 const TICK_RETRY_MS = 2_000;
@@ -75,15 +76,18 @@ export class WaitingRoomObject extends DurableObject<Env> {
   }
 
   /** The alarm only triggers; the tick writes its decision and the keeper arms for what the table says is next. */
-  override async alarm(): Promise<void> {
-    this.alarms.fired();
-    try {
-      await this.coordinator.tick(Date.now());
-    } catch (e) {
-      logger(this.env).error("queue_tick_failed", { object: this.ctx.id.toString(), error: String(e) });
-      return this.alarms.retryIn(TICK_RETRY_MS);
-    }
-    await this.alarms.rearm({ exact: true });
+  override alarm(): Promise<void> {
+    // Each tick is a trace of its own (src/platform/trace.ts), so its lines carry a trace id.
+    return traced(undefined, async () => {
+      this.alarms.fired();
+      try {
+        await this.coordinator.tick(Date.now());
+      } catch (e) {
+        logger(this.env).error("queue_tick_failed", { object: this.ctx.id.toString(), error: String(e) });
+        return this.alarms.retryIn(TICK_RETRY_MS);
+      }
+      await this.alarms.rearm({ exact: true });
+    });
   }
 
   // --- Join shard

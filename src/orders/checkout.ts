@@ -1,4 +1,5 @@
 import type { OrderItemRow } from "../db/schema";
+import { currentTraceparent } from "../platform/trace";
 import { sha256Hex } from "../domain/canonical-json";
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Hold, Money } from "../domain/types";
@@ -155,11 +156,15 @@ async function takeHolds(
   const results = await Promise.allSettled(
     requests.map(async (r): Promise<{ sku: string; outcome: Outcome<Hold> & { replayed?: boolean }; heldId?: string }> => {
       if ("holdId" in r)
-        return { sku: r.sku, outcome: await holdStub(env, r.holdId).beginCheckout(r.holdId, orderId, actor), heldId: r.holdId };
+        return {
+          sku: r.sku,
+          outcome: await holdStub(env, r.holdId).beginCheckout(r.holdId, orderId, actor, currentTraceparent()),
+          heldId: r.holdId,
+        };
       const input = { customerId, quantity: r.quantity, admittedTo: buyer.admittedTo };
       const held = await reserveFor(env, r.sku, input, { key: `checkout|${orderId}|${r.sku}`, requestHash: String(r.quantity) });
       if (!held.ok) return { sku: r.sku, outcome: held };
-      const begun = await holdStub(env, held.value.holdId).beginCheckout(held.value.holdId, orderId, actor);
+      const begun = await holdStub(env, held.value.holdId).beginCheckout(held.value.holdId, orderId, actor, currentTraceparent());
       if (begun.ok || !held.replayed || begun.code !== "hold_expired") return { sku: r.sku, outcome: begun, heldId: held.value.holdId };
       // An earlier attempt under this key gave up (refused, failed or crashed) and its hold has ended:
       // a retry runs the request again, so it holds afresh rather than tripping over that dead hold.
@@ -167,7 +172,7 @@ async function takeHolds(
       if (!fresh.ok) return { sku: r.sku, outcome: fresh };
       return {
         sku: r.sku,
-        outcome: await holdStub(env, fresh.value.holdId).beginCheckout(fresh.value.holdId, orderId, actor),
+        outcome: await holdStub(env, fresh.value.holdId).beginCheckout(fresh.value.holdId, orderId, actor, currentTraceparent()),
         heldId: fresh.value.holdId,
       };
     }),
@@ -192,7 +197,7 @@ async function takeHolds(
   if (refusal === null && failure === null) return { ok: true, holds };
   await Promise.allSettled([
     releaseHolds(env, orderId, holds),
-    ...strays.map((s) => holdStub(env, s.holdId).release(s.holdId, "merchant")),
+    ...strays.map((s) => holdStub(env, s.holdId).release(s.holdId, "merchant", undefined, currentTraceparent())),
   ]);
   if (failure !== null) throw failure;
   return refusal!;

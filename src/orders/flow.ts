@@ -1,4 +1,5 @@
 import type { MerchantActor } from "../domain/roles";
+import { currentTraceparent } from "../platform/trace";
 import type { OrderItemRow, OrderRow } from "../db/schema";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { paymentProvider } from "../payments";
@@ -90,7 +91,7 @@ export class OrderFlow {
     if (order.refundIntentId === intentId) return order.refundStatus === "pending" ? this.resumeRefund(orderId, now_ms) : undefined;
     if (order.intentId === intentId && (order.status === "paid" || order.status === "fulfilled")) return;
     if (order.status === "pending_payment" || order.status === "payment_failed") {
-      const commits = await Promise.all(items.map((i) => holdStub(this.env, i.holdId).commit(i.holdId, orderId)));
+      const commits = await Promise.all(items.map((i) => holdStub(this.env, i.holdId).commit(i.holdId, orderId, currentTraceparent())));
       if (commits.every((c) => c.ok)) {
         const moved = unlessContended(
           orderId,

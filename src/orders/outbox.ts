@@ -5,6 +5,7 @@ import { type OrderItemRow, type OrderRow, orderOutbox, orders } from "../db/sch
 import type { Notification } from "../notifications/messages";
 import type { PaymentJob } from "../payments/job";
 import { logger, type LogEnv } from "../platform/log";
+import { withTraceparent } from "../platform/trace";
 import { shopperNotification, type ShopperEvent } from "./notify";
 
 /** Bounds and timings of the orders' outbox (every loop and batch has one). */
@@ -77,7 +78,7 @@ export function outboxInserts(db: DrizzleD1Database, orderId: string, version: n
             id: sql<string>`${m.id}`.as("id"),
             orderId: orders.orderId,
             queue: sql<OrderMessage["queue"]>`${m.queue}`.as("queue"),
-            body: sql<string>`${JSON.stringify(m.body)}`.as("body"),
+            body: sql<string>`${JSON.stringify(withTraceparent(m.body))}`.as("body"),
             deliverAtMs: sql<number | null>`${deliverAt(m)}`.as("deliver_at_ms"),
             createdAtMs: sql<number>`${now_ms}`.as("created_at_ms"),
             sentAtMs: sql<number | null>`NULL`.as("sent_at_ms"),
@@ -112,7 +113,7 @@ export class OrderOutbox {
     const rows = messages.map((m) => ({
       id: m.id,
       queue: m.queue,
-      body: JSON.stringify(m.body),
+      body: JSON.stringify(withTraceparent(m.body)),
       deliverAtMs: "deliverAtMs" in m ? (m.deliverAtMs ?? null) : null,
     }));
     try {

@@ -1,5 +1,6 @@
 import { retryDelaySeconds } from "../platform/backoff";
-import { logger } from "../platform/log";
+import { logger, type Log } from "../platform/log";
+import { traced, traceOf } from "../platform/trace";
 import { OrderFlow } from "../orders/flow";
 import { PaymentJob } from "./job";
 
@@ -17,21 +18,25 @@ export const PAYMENT_QUEUES = {
 export async function handlePayments(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const flow = new OrderFlow(env);
   const log = logger(env);
-  for (const msg of batch.messages) {
-    const job = PaymentJob.safeParse(msg.body);
-    if (!job.success) {
-      log.error("payment_job_malformed", { id: msg.id, body: msg.body });
-      msg.ack();
-      continue;
-    }
-    try {
-      await flow.charge(job.data.orderId, Date.now());
-      msg.ack();
-    } catch (e) {
-      const delaySeconds = retryDelaySeconds(msg.attempts);
-      log.warn("payment_retry", { orderId: job.data.orderId, attempts: msg.attempts, delaySeconds, error: String(e) });
-      msg.retry({ delaySeconds });
-    }
+  for (const msg of batch.messages) await traced(traceOf(msg.body), () => chargeOne(msg, flow, log));
+}
+
+/** One job, in the trace of the request that queued it. */
+async function chargeOne(msg: Message<unknown>, flow: OrderFlow, log: Log): Promise<void> {
+  const job = PaymentJob.safeParse(msg.body);
+  if (!job.success) {
+    log.error("payment_job_malformed", { id: msg.id, body: msg.body });
+    msg.ack();
+    return;
+  }
+  log.info("payment_job", { orderId: job.data.orderId, messageId: msg.id, attempts: msg.attempts });
+  try {
+    await flow.charge(job.data.orderId, Date.now());
+    msg.ack();
+  } catch (e) {
+    const delaySeconds = retryDelaySeconds(msg.attempts);
+    log.warn("payment_retry", { orderId: job.data.orderId, attempts: msg.attempts, delaySeconds, error: String(e) });
+    msg.retry({ delaySeconds });
   }
 }
 
@@ -43,19 +48,22 @@ export async function handlePayments(batch: MessageBatch<unknown>, env: Env): Pr
 export async function handlePaymentDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const flow = new OrderFlow(env);
   const log = logger(env);
-  for (const msg of batch.messages) {
-    const job = PaymentJob.safeParse(msg.body);
-    log.error("payment_dead_letter", { id: msg.id, body: msg.body, attempts: msg.attempts });
-    if (!job.success) {
-      msg.ack();
-      continue;
-    }
-    try {
-      await flow.afterDeadLetter(job.data.orderId, Date.now());
-      msg.ack();
-    } catch (e) {
-      log.error("payment_dead_letter_failed", { id: msg.id, attempts: msg.attempts, error: String(e) });
-      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
-    }
+  for (const msg of batch.messages) await traced(traceOf(msg.body), () => settleDead(msg, flow, log));
+}
+
+/** A dead job, in the trace of the request that queued it: its last word is found with the rest of the purchase. */
+async function settleDead(msg: Message<unknown>, flow: OrderFlow, log: Log): Promise<void> {
+  const job = PaymentJob.safeParse(msg.body);
+  log.error("payment_dead_letter", { id: msg.id, body: msg.body, attempts: msg.attempts });
+  if (!job.success) {
+    msg.ack();
+    return;
+  }
+  try {
+    await flow.afterDeadLetter(job.data.orderId, Date.now());
+    msg.ack();
+  } catch (e) {
+    log.error("payment_dead_letter_failed", { id: msg.id, attempts: msg.attempts, error: String(e) });
+    msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
   }
 }

@@ -52,3 +52,38 @@ export function addHistograms(all: ReadonlyArray<HistogramSnapshot | null>): His
   }
   return out;
 }
+
+/**
+ * What `now` saw since `before` (an earlier snapshot of the same instances):
+ * the counts subtracted bucket by bucket. A count lower than before means an
+ * instance restarted from zero, so all it holds now is new (Prometheus's
+ * counter-reset rule).
+ */
+export function histogramSince(now: HistogramSnapshot, before: HistogramSnapshot | null): HistogramSnapshot {
+  if (!before || now.count < before.count) return now;
+  return {
+    bounds_ms: now.bounds_ms,
+    cumulative: now.cumulative.map((n, i) => n - (before.cumulative[i] ?? 0)),
+    sum_ms: now.sum_ms - before.sum_ms,
+    count: now.count - before.count,
+  };
+}
+
+/**
+ * The q-quantile in ms as Prometheus's `histogram_quantile` estimates it: the
+ * bucket holding the rank, interpolated linearly inside it; past the last
+ * bound, the last bound. Null without observations.
+ */
+export function quantileMs(h: HistogramSnapshot, q: number): number | null {
+  if (h.count <= 0) return null;
+  const rank = q * h.count;
+  for (let i = 0; i < h.bounds_ms.length; i++) {
+    const upto = h.cumulative[i] ?? 0;
+    if (upto < rank) continue;
+    const below = i === 0 ? 0 : (h.cumulative[i - 1] ?? 0);
+    const lower_ms = i === 0 ? 0 : (h.bounds_ms[i - 1] ?? 0);
+    const upper_ms = h.bounds_ms[i] ?? lower_ms;
+    return upto === below ? upper_ms : lower_ms + ((upper_ms - lower_ms) * (rank - below)) / (upto - below);
+  }
+  return h.bounds_ms[h.bounds_ms.length - 1] ?? null;
+}

@@ -1,8 +1,11 @@
 /**
  * The service's one logger: one JSON line per call, `{"level", "event", ...fields}`,
  * the shape operators query in Workers Logs. Lines below the threshold set by
- * LOG_LEVEL are dropped; the test suite and the bench run at `warn`.
+ * LOG_LEVEL are dropped; the test suite and the bench run at `warn`. Every
+ * line run under a trace carries its `traceId`.
  */
+
+import { currentTrace } from "./trace";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "critical"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -47,7 +50,8 @@ export function logLevelOf(env: LogEnv | undefined): LogLevel {
 export function createLog(threshold: LogLevel, sink: LogSink = toConsole): Log {
   const at = (level: LogLevel, event: string, fields?: LogFields): void => {
     if (RANK[level] < RANK[threshold]) return;
-    sink(level, JSON.stringify({ level, event, ...fields }));
+    // The running work's trace (./trace.ts), so one purchase's lines are found by one id wherever they were written.
+    sink(level, JSON.stringify({ level, event, traceId: currentTrace()?.traceId, ...fields }));
   };
   return {
     at,

@@ -3,8 +3,8 @@
  * generated document in one place so no route can forget them (issue 11):
  * the statuses the app's middleware and error handler can answer on any
  * route (400, 401, 405, 413, 415, 422, 500), the problem schema of each, and
- * the response headers (Request-Id, Idempotent-Replayed, Retry-After, Allow,
- * WWW-Authenticate). Statuses that depend on what a route does (403, 404,
+ * the response headers (Request-Id, Traceresponse, Idempotent-Replayed,
+ * Retry-After, Allow, WWW-Authenticate). Statuses that depend on what a route does (403, 404,
  * 409, 410, 429, 503) are declared by the route itself.
  */
 
@@ -13,12 +13,19 @@ type Json = Record<string, any>;
 
 const PROBLEM_REF = { $ref: "#/components/schemas/Problem" };
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
+/** The headers src/http/observe.ts puts on every response. */
+const everyResponse = (): Json => ({ "Request-Id": header("RequestId"), Traceresponse: header("Traceresponse") });
 
 export const HEADER_COMPONENTS: Json = {
   RequestId: {
     description:
       "The request's id: yours if you sent a well-formed `Request-Id` (8-64 of `A-Z a-z 0-9 . _ -`), else a new UUID. Quote it when reporting a problem.",
     schema: { type: "string", minLength: 8, maxLength: 64 },
+  },
+  Traceresponse: {
+    description:
+      "The W3C trace context of this request, `00-<trace id>-<span id>-<flags>`: it continues the `traceparent` you sent (a new trace when you sent none or a malformed one). Every log line, object call and queue message of the request carries the trace id.",
+    schema: { type: "string", pattern: "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$" },
   },
   IdempotentReplayed: {
     description: "`true` when this is the stored reply of an earlier request with the same `Idempotency-Key`.",
@@ -74,7 +81,7 @@ const STATUS_TEXT: Record<number, string> = {
 
 /** The problem response of a status, with the headers that status carries. */
 export function problemResponse(status: number, opts: { replayable?: boolean } = {}): Json {
-  const headers: Json = { "Request-Id": header("RequestId") };
+  const headers: Json = everyResponse();
   if (status === 401) headers["WWW-Authenticate"] = header("WwwAuthenticate");
   if (status === 405) headers.Allow = header("Allow");
   if (status === 426) headers.Upgrade = header("Upgrade");
@@ -143,12 +150,12 @@ export function completeContract(input: Json): Json {
             existing?.description && existing.description !== "Problem" ? { ...made, description: existing.description } : made;
           continue;
         }
-        const headers: Json = { ...existing.headers, "Request-Id": header("RequestId") };
+        const headers: Json = { ...existing.headers, ...everyResponse() };
         if (replayable && status < 300) headers["Idempotent-Replayed"] = header("IdempotentReplayed");
         op.responses[key] = { ...existing, headers };
       }
       const fallback = op.responses.default;
-      if (fallback) op.responses.default = { ...fallback, headers: { ...fallback.headers, "Request-Id": header("RequestId") } };
+      if (fallback) op.responses.default = { ...fallback, headers: { ...fallback.headers, ...everyResponse() } };
       // Sorted statuses read better in generated docs and diffs.
       op.responses = Object.fromEntries(Object.entries<Json>(op.responses).sort(([a], [b]) => a.localeCompare(b)));
     }

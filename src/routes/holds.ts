@@ -11,6 +11,7 @@ import { enforceRateLimits } from "../edge/rate-limit";
 import { holdingObject, reserveFor, storedHold } from "../stock/shards/hold-routing";
 import { edgeRefusal, rememberVerdict } from "../edge/verdicts";
 import { queuedSaleOf, reportAdmissionUsed, requireAdmission } from "../waiting-room/admission";
+import { currentTraceparent } from "../platform/trace";
 import { holdStub, placeOfHold } from "../stock/addressing";
 import { LocationId, type Destination } from "../domain/locations";
 import { AdmissionHeaders, Hold, HoldId, jsonBody, jsonResponse, MANAGE, problems, READ, SkuId } from "./schemas";
@@ -189,7 +190,9 @@ export const holdRoutes = router()
       const { sku, holdId } = c.req.valid("param");
       const caller = callerOf(c);
       const actor = holdActorOf(caller);
-      const outcome = await callObject(c.env, () => stubOfHold(c.env, sku, holdId).release(holdId, actor, merchantOf(caller)));
+      const outcome = await callObject(c.env, () =>
+        stubOfHold(c.env, sku, holdId).release(holdId, actor, merchantOf(caller), currentTraceparent()),
+      );
       // Units came back: this location's cached sold-out state must not outlive them.
       if (outcome.ok) purgeSku(c, sku);
       return sendOutcome(c, outcome, 200);

@@ -222,7 +222,8 @@ describe("a payment left waiting", () => {
 
     await consume(batchOf(PAYMENT_QUEUES.main, jobs[0], [1]), (b) => handlePayments(b, placeEnv));
     expect((await getOrder(orderId)).body.payment.status).toBe("requires_action");
-    expect(jobs).toEqual([{ orderId }, { orderId }]);
+    // The deadline job carries the trace of the run that queued it (src/platform/trace.ts).
+    expect(jobs).toEqual([{ orderId }, { orderId, traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) }]);
     const delay = sendOptions[1]?.delaySeconds ?? 0;
     expect(Math.abs(Date.now() + delay * 1000 - Date.parse(expiresAt))).toBeLessThan(3_000);
 

@@ -1,4 +1,5 @@
 import type { Replayable } from "../../idempotency/rule";
+import { currentTraceparent } from "../../platform/trace";
 import type { AcceptedKeys } from "../../idempotency/accepted-keys";
 import type { Hold } from "../../domain/types";
 import type { IdempotencyKey } from "../../idempotency/rule";
@@ -91,7 +92,7 @@ export function reserveFor(env: Env, sku: string, input: HoldInput, idem: Idempo
     env,
     sku,
     input.customerId,
-    async (stub) => stub.reserve(input, idem),
+    async (stub) => stub.reserve(input, idem, currentTraceparent()),
     call,
     (outcome) => {
       const told = !outcome.ok && outcome.code === "unavailable" ? outcome.extra?.shards : undefined;
