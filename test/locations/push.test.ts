@@ -58,6 +58,8 @@ describe("a location's change reaches the SKUs stocking it", () => {
     const sku = await locatedSku({ [berlin]: BERLIN, [paris]: PARIS });
     expect(await routedTo(sku, { country: "DE", latitude: 52.4, longitude: 13.3 })).toBe(berlin);
 
+    // Stocking handed the object the profile: no push of revision 1 is owed.
+    expect((await call(`/v1/locations/${berlin}`, { auth: ADMIN })).body).toMatchObject({ revision: 1, skus: 1, pendingSkus: 0 });
     const paused = await putLocation(berlin, { name: berlin, ...BERLIN, status: "paused" });
     expect(paused.status).toBe(200);
     expect(paused.body).toMatchObject({ revision: 2, skus: 1, pendingSkus: 0 });
