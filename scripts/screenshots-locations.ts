@@ -29,7 +29,10 @@ async function must(answer: Promise<{ status: number; body: unknown }>, what: st
 export async function locationPictures(origin: string, browser: Browser, dir: string): Promise<void> {
   for (const [id, body] of Object.entries(LOCATIONS))
     await must(merchant(origin, "PUT", `/v1/locations/${id}`, body), `PUT location ${id}`);
-  await must(merchant(origin, "PUT", `/v1/skus/${SKU}`, { name: "Grey hoodie, L", price: { amount: 5900, currency: "eur" } }), "PUT sku");
+  await must(
+    merchant(origin, "PUT", `/v1/skus/${SKU}`, { name: "Grey hoodie, L", price: { amount: 5900, currency: "eur" }, alwaysOn: true }),
+    "PUT sku",
+  );
   const stocked = { "wh-berlin": { units: 40, safetyStock: 0 }, "store-paris": { units: 12, safetyStock: 2 } };
   for (const [id, { units, safetyStock }] of Object.entries(stocked)) {
     await must(merchant(origin, "PUT", `/v1/skus/${SKU}/locations/${id}`, { safetyStock }), `stock ${id}`);
@@ -37,8 +40,8 @@ export async function locationPictures(origin: string, browser: Browser, dir: st
     await must(merchant(origin, "POST", `/v1/skus/${SKU}/adjustments`, adjustment), `receive at ${id}`);
   }
   const shopper = await shopperToken("screenshot-shopper");
-  await api(origin, "POST", `/v1/skus/${SKU}/holds`, shopper, { quantity: 2, pickupAt: "store-paris" });
-  await api(origin, "POST", `/v1/skus/${SKU}/holds`, shopper, { quantity: 3, shipTo: { country: "DE" } });
+  // No destination: routed by the request's own geography (none under wrangler dev), so by priority: Berlin.
+  await api(origin, "POST", `/v1/skus/${SKU}/holds`, shopper, { quantity: 3 });
   // A server without transfers shows no transfer (and no form); the rest of the picture is the same.
   await merchant(origin, "POST", "/v1/transfers", { sku: SKU, from: "wh-berlin", to: "store-paris", quantity: 6, reference: "TR-7" });
 

@@ -124,7 +124,7 @@ export function skuLocationsPanel(sku, features, changed) {
     table.hidden = !located;
     transfer.hidden = !located || view.locations.length < 2;
     note.textContent = located
-      ? `Version ${view.version ?? "—"}. Available excludes safety stock.`
+      ? `Version ${view.version ?? "—"} (the ETag a warehouse system sends back as If-Match). Available leaves out the safety stock.`
       : "This SKU keeps its stock in one place. Stock a location to track it per warehouse or store.";
     if (!located) return;
     fill(

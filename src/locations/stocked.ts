@@ -17,6 +17,11 @@ export async function stockedAt(db: D1Database, sku: string, locationId: string,
   if (locationId === DEFAULT_LOCATION) return null;
   const profile = await findLocation(db, locationId);
   if (!profile) throw new ProblemError("not_found", `No location "${locationId}": register it with PUT /v1/locations/${locationId}.`);
-  await drizzle(db).insert(skuLocations).values({ sku, locationId, createdAtMs: now_ms }).onConflictDoNothing();
+  // The object gets this profile with the call that stocks it, so no push of this revision is owed
+  // (src/locations/push.ts); a newer revision written meanwhile stays owed and the sweep brings it.
+  await drizzle(db)
+    .insert(skuLocations)
+    .values({ sku, locationId, createdAtMs: now_ms, pushedRevision: profile.revision })
+    .onConflictDoNothing();
   return profile;
 }

@@ -1,7 +1,9 @@
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { pushLocation, STOCKING_GRACE_MS, sweepLocationPushes } from "../../src/locations/push";
 import { findLocation } from "../../src/locations/registry";
+import worker from "../../src/worker";
 import { ADMIN, call, createSku, unique } from "../support/helpers";
 
 /**
@@ -58,6 +60,8 @@ describe("a location's change reaches the SKUs stocking it", () => {
     const sku = await locatedSku({ [berlin]: BERLIN, [paris]: PARIS });
     expect(await routedTo(sku, { country: "DE", latitude: 52.4, longitude: 13.3 })).toBe(berlin);
 
+    // Stocking handed the object the profile: no push of revision 1 is owed.
+    expect((await call(`/v1/locations/${berlin}`, { auth: ADMIN })).body).toMatchObject({ revision: 1, skus: 1, pendingSkus: 0 });
     const paused = await putLocation(berlin, { name: berlin, ...BERLIN, status: "paused" });
     expect(paused.status).toBe(200);
     expect(paused.body).toMatchObject({ revision: 2, skus: 1, pendingSkus: 0 });
@@ -101,6 +105,17 @@ describe("a location's change reaches the SKUs stocking it", () => {
     for (const sku of skus) expect(await pushedRevision(sku, id)).toBe(profile.revision);
     // The pushed copy is the one routing reads: paused, the SKU refuses a shipped hold.
     expect(await holdShippedTo(skus[0]!, { country: "DE" })).toMatchObject({ ok: false, code: "insufficient_stock" });
+  });
+
+  it("is finished by the every-minute cron when the PUT's push failed", async () => {
+    const [berlin, paris] = [unique("ber"), unique("par")];
+    const sku = await locatedSku({ [berlin]: BERLIN, [paris]: PARIS });
+    // As if the object had been unreachable during the PUT: the registry moved on, D1 says the push is owed.
+    await env.DB.prepare("UPDATE locations SET status = 'paused', revision = revision + 1 WHERE location_id = ?").bind(berlin).run();
+    expect(await routedTo(sku, { country: "DE", latitude: 52.4, longitude: 13.3 })).toBe(berlin);
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
+    expect(await pushedRevision(sku, berlin)).toBe(2);
+    expect(await routedTo(sku, { country: "DE", latitude: 52.4, longitude: 13.3 })).toBe(paris);
   });
 
   it("never lets a late push undo a newer one, nor lowers what D1 records", async () => {
