@@ -377,6 +377,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inventory/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Available units per location and in total, per SKU, from the global view
+         * @description Read from D1, folded from the SKU objects' shipped events idempotently by event sequence. Each SKU's own object is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku.
+         */
+        get: operations["getInventorySummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One location's levels per SKU, from the global view
+         * @description Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location).
+         */
+        get: operations["listLocationInventory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inventory/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconcile the global view with the SKU objects now; repairs drift from the objects
+         * @description Runs what the hourly cron runs: compares D1's view with each object's own levels, repairs every drifted row from the object, records each drift in the audit log (stream `inventory:reconciliation`) and notifies `inventory.drift`. With `sku`, that SKU's objects; without, the next objects after where the last run stopped (`next`), bounded per run. Safe to repeat: a repaired view has no drift left.
+         */
+        post: operations["reconcileInventory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit": {
         parameters: {
             query?: never;
@@ -784,7 +844,7 @@ export interface components {
             title: string;
             status: number;
             /** @enum {string} */
-            code: "invalid_request" | "invalid_amount" | "unauthorized" | "forbidden" | "admission_required" | "not_found" | "method_not_allowed" | "insufficient_stock" | "sold_out" | "limit_exceeded" | "sale_not_started" | "sale_ended" | "not_on_sale" | "hold_not_releasable" | "sale_overlap" | "signing_secret_conflict" | "total_changed" | "invalid_order_state" | "hold_expired" | "payload_too_large" | "unsupported_media_type" | "upgrade_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
+            code: "invalid_request" | "invalid_amount" | "unauthorized" | "forbidden" | "admission_required" | "not_found" | "method_not_allowed" | "insufficient_stock" | "sold_out" | "limit_exceeded" | "sale_not_started" | "sale_ended" | "not_on_sale" | "hold_not_releasable" | "sale_overlap" | "signing_secret_conflict" | "total_changed" | "invalid_order_state" | "invalid_transfer_state" | "location_required" | "locations_with_shards" | "hold_expired" | "version_conflict" | "payload_too_large" | "unsupported_media_type" | "upgrade_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
             detail: string;
             /** @description `invalid_request`, `invalid_amount`: every offending field. */
             errors?: components["schemas"]["FieldError"][];
@@ -1329,6 +1389,61 @@ export interface components {
             lastSeq: number;
             /** @description When the SKU was last at these levels. */
             asOf: string;
+        };
+        InventorySummary: {
+            sku: string;
+            /** @description Available units per location (net of reserved and safety stock); an unlocated SKU shows one location, `default`. */
+            byLocation: {
+                [key: string]: number;
+            };
+            /** @description The sum of `byLocation`. */
+            total: number;
+            /** @description The SKU's version as of the newest change folded that touched a location; null on an unlocated SKU, whose events carry none. */
+            version: number | null;
+            /** @description When the SKU's object was at these levels: the time of the newest event folded in, or of a repair. */
+            asOf: string;
+            /** @description How long D1 has been missing a change the SKU's object made: now minus the time of the object's oldest event not yet shipped, 0 when every event is in D1. Asked of the object; null when it did not answer in time. */
+            lagMs: number | null;
+        };
+        InventoryLocationItem: {
+            sku: string;
+            location: string;
+            onHand: number;
+            reserved: number;
+            available: number;
+            sold: number;
+            inTransit: number;
+            safetyStock: number;
+            /** @description The SKU's version as of the newest change folded that touched a location; null on an unlocated SKU, whose events carry none. */
+            version: number | null;
+            /** @description When the SKU's object was at these levels: the time of the newest event folded in, or of a repair. */
+            asOf: string;
+            /** @description How long D1 has been missing a change the SKU's object made: now minus the time of the object's oldest event not yet shipped, 0 when every event is in D1. Asked of the object; null when it did not answer in time. */
+            lagMs: number | null;
+        };
+        InventoryReconciliation: {
+            reconciliationId: string;
+            /** @enum {string} */
+            trigger: "scheduled" | "owner";
+            checked: number;
+            drifted: number;
+            repaired: number;
+            unreachable: number;
+            lagging: number;
+            next: string | null;
+            drifts: {
+                object: string;
+                location: string | null;
+                /** @enum {string} */
+                kind: "changed" | "missing" | "extra";
+                d1: {
+                    [key: string]: number | null;
+                } | null;
+                truth: {
+                    [key: string]: number | null;
+                } | null;
+                behind: number;
+            }[];
         };
         AuditEvent: {
             stream: string;
@@ -4325,6 +4440,278 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInventorySummary: {
+        parameters: {
+            query?: {
+                sku?: string;
+                /** @description `nextCursor` of the previous page; opaque. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of SKUs */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["InventorySummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLocationInventory: {
+        parameters: {
+            query: {
+                location: string;
+                /** @description `nextCursor` of the previous page; opaque. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of SKUs */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["InventoryLocationItem"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reconcileInventory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @example tee-black-m */
+                    sku?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The run's report */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryReconciliation"];
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the limit (16 KiB; 512 KiB for the Stripe webhook) */
+            413: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` (UTF-8) */
+            415: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { viewLevelsHere, type ObjectView } from "../stock/view-levels";
 import { refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { InvariantViolation } from "../stock/invariants";
@@ -542,6 +543,11 @@ export class SkuObject extends DurableObject<Env> {
   /** This object's own part of its SKU's metrics. */
   metricsPart(): MetricsPart | null {
     return this.schemaReady ? metricsPartHere(this.ledger.tables, this.holdService.snapshot()) : null;
+  }
+
+  /** This object's levels, version and shipping head, read-only: what the global view is reconciled against (src/stock/view-levels.ts). */
+  async viewLevels(): Promise<ObjectView | null> {
+    return this.schemaReady ? viewLevelsHere(this.ledger.tables, Date.now()) : null;
   }
 
   /** The alarm only triggers; Upkeep does the work and points the alarm at what is left. */
