@@ -6,13 +6,14 @@ import { insertEventsOnce } from "../audit/store";
 import { auditEvents, inventory } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
 import type { Levels } from "../domain/types";
-import { enqueueNotifications, type Notification } from "../notifications/messages";
+import { enqueueNotifications } from "../notifications/messages";
 import type { Log } from "../platform/log";
 import type { SkuTables } from "./tables";
 import { holdStatesIn, upsertCustomerHolds } from "./customer-holds";
 import { objectName } from "./addressing";
-import { detectLocationAlerts, detectStockAlerts, type LevelsAt, type LocationAlert, type StockAlert } from "./alerts";
+import type { LevelsAt } from "./alerts";
 import { foldLocations, locationsAlong } from "./location-fold";
+import { alertNotifications, headLevels, nextHeadLevels } from "./shipped-alerts";
 import { lagNotification } from "./view-lag";
 
 /** Bounds and timings of shipping (TIGER_STYLE: every loop and batch has one). */
@@ -200,9 +201,9 @@ export class OutboxShipper {
       const levels = levelsIn(e.data);
       if (levels) observed.push({ seq: e.seq, atMs: e.atMs, levels, stocked: e.type === "stock.adjusted" });
     }
-    const { levels: before, byLocation } = headLevels(head.levels);
+    const prior = headLevels(head.levels);
     // Only levels an event carried become the alerts' "before": a new SKU's first restock raises none.
-    const seen = observed.at(-1)?.levels ?? before;
+    const seen = observed.at(-1)?.levels ?? prior.levels;
     const located = locationsAlong(events);
     const after = seen ?? ZERO_LEVELS;
     const chained = await linkEvents(head.hash, events);
@@ -253,19 +254,10 @@ export class OutboxShipper {
     }
 
     // After the durable write, before the mark: a retry re-sends the same ids, which consumers drop.
-    // One object of a sharded SKU sees only its part: its own object judges the whole (./whole-alerts.ts).
     const sharded = sku.shard_index !== null || sku.shard_span > 1;
-    const threshold = this.deps.lowStockThreshold;
-    const alerts = sharded ? judgedAlerts(events) : detectStockAlerts(before?.available ?? null, observed, threshold);
-    // A located SKU's alerts also fire per location; a sharded SKU's are judged on its whole only.
-    const stocked = new Set(events.filter((e) => e.type === "stock.adjusted").map((e) => e.seq));
-    const locationAlerts = sharded ? [] : detectLocationAlerts(byLocation, located, stocked, threshold);
-    const notifications = [
-      ...alerts.map((a) => this.notification(sku.sku, a)),
-      ...locationAlerts.map((a) => this.locationNotification(sku.sku, a)),
-    ];
-    if (notifications.length > 0) await enqueueNotifications(this.deps.notifications, notifications);
-    for (const at of located) byLocation[at.location.location] = at.location.available;
+    const alerts = alertNotifications(sku.sku, { sharded, before: prior, events, observed, located }, this.deps.lowStockThreshold);
+    if (alerts.length > 0) await enqueueNotifications(this.deps.notifications, alerts);
+    const kept = nextHeadLevels(seen, prior.byLocation, located);
 
     this.storage.transactionSync(() => {
       // Compare-and-swap on the head: only the run that read it may advance it.
@@ -276,7 +268,7 @@ export class OutboxShipper {
         tip.seq,
         tip.hash,
         last.seq,
-        seen === null ? null : canonicalJson(Object.keys(byLocation).length > 0 ? { ...seen, byLocation } : seen),
+        kept === null ? null : canonicalJson(kept),
       );
     });
     return rows.length;
@@ -285,44 +277,6 @@ export class OutboxShipper {
   private head(): HeadRow {
     return this.storage.sql.exec<HeadRow>("SELECT seq, hash, outbox_seq, levels FROM audit_head WHERE id = 1").one();
   }
-
-  private locationNotification(sku: string, a: LocationAlert): Notification {
-    const data: { available: number; onHand: number; threshold?: number; location: string } = {
-      available: a.available,
-      onHand: a.onHand,
-      location: a.location,
-    };
-    if (a.type === "stock.low") data.threshold = this.deps.lowStockThreshold;
-    return { id: `sku:${sku}:${a.seq}:${a.type}:${a.location}`, audience: "merchant", type: a.type, sku, data, atMs: a.atMs };
-  }
-
-  private notification(sku: string, a: StockAlert): Notification {
-    const data: { available: number; onHand: number; threshold?: number } = { available: a.levels.available, onHand: a.levels.onHand };
-    if (a.type === "stock.low") data.threshold = this.deps.lowStockThreshold;
-    // Stable id: the same event always yields the same alert, so duplicates are dropped downstream.
-    return { id: `sku:${sku}:${a.seq}:${a.type}`, audience: "merchant", type: a.type, sku, data, atMs: a.atMs };
-  }
-}
-
-/**
- * The last shipped levels the head keeps: the SKU's, and on a located SKU
- * each location's last shipped available (`byLocation`), which its
- * per-location alerts compare with.
- */
-function headLevels(json: string | null): { levels: Levels | null; byLocation: Record<string, number> } {
-  if (json === null) return { levels: null, byLocation: {} };
-  const { byLocation = {}, ...levels } = JSON.parse(json) as Levels & { byLocation?: Record<string, number> };
-  return { levels, byLocation };
-}
-
-/** The alerts a sharded SKU's own object judged on the whole SKU (`stock.alert` events). */
-function judgedAlerts(events: readonly ChainEvent[]): StockAlert[] {
-  return events
-    .filter((e) => e.type === "stock.alert")
-    .map((e) => {
-      const { alert, whole } = JSON.parse(e.data) as { alert: StockAlert["type"]; whole: Levels };
-      return { type: alert, seq: e.seq, atMs: e.atMs, levels: whole };
-    });
 }
 
 /** The levels an event carries (hold.* and stock.adjusted do), or null. */
