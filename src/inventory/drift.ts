@@ -33,11 +33,15 @@ export async function compareObject(db: DrizzleD1Database, view: ObjectView): Pr
       .limit(MAX_LOCATIONS_PER_SKU * 2),
   ]);
   const drifts: Drift[] = [];
-  const row = skuRow[0];
-  const skuDrift = differ(view, null, row ?? null, row?.lastSeq ?? 0, view.levels, SKU_FIELDS);
+  const row = skuRow[0] ?? null;
+  // Events made after the reading shipped meanwhile: D1 is newer than the truth read, so nothing can be compared this run.
+  if (row && row.lastSeq > view.headSeq) return [];
+  const skuDrift = differ(view, null, row, row?.lastSeq ?? 0, view.levels, SKU_FIELDS);
   if (skuDrift) drifts.push(skuDrift);
-  const byLocation = new Map(locationRows.map((r) => [r.location, r]));
+  const newer = new Set(locationRows.filter((r) => r.lastSeq > view.headSeq).map((r) => r.location));
+  const byLocation = new Map(locationRows.filter((r) => !newer.has(r.location)).map((r) => [r.location, r]));
   for (const truth of view.locations ?? []) {
+    if (newer.has(truth.location)) continue;
     const d1 = byLocation.get(truth.location) ?? null;
     const drift = differ(view, truth.location, d1, d1?.lastSeq ?? 0, truth, LOCATION_FIELDS);
     if (drift) drifts.push(drift);
