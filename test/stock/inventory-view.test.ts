@@ -7,7 +7,7 @@ import { compareObject } from "../../src/inventory/drift";
 import { INVENTORY_RECONCILIATION_STREAM, reconcileInventory } from "../../src/inventory/reconcile";
 import { foldLocations, locationsAlong } from "../../src/stock/location-fold";
 import { VIEW_LAG_MAX_MS } from "../../src/stock/view-lag";
-import { ADMIN, call, createSku, hold, levels, unique } from "../support/helpers";
+import { ADMIN, call, createSku, expectProblem, hold, levels, unique } from "../support/helpers";
 import { objectSql, skuStub } from "../support/inside-objects";
 import { failingD1, fakeQueue, flushOutbox, inventoryRow, shipThrough, streamRows } from "../support/outbox";
 
@@ -271,6 +271,23 @@ describe("the reconciliation", () => {
     await flushOutbox(sku);
     expect(await compareObject(drizzle(env.DB), reading)).toEqual([]);
     expect(await compareObject(drizzle(env.DB), (await skuStub(sku).viewLevels())!)).toEqual([]);
+  });
+
+  it("takes an optional body with only an optional sku, and refuses anything else without running", async () => {
+    const runs = async () => (await streamRows(INVENTORY_RECONCILIATION_STREAM)).filter((r) => r.type === "inventory.reconciled").length;
+    const before = await runs();
+    expectProblem(await call("/v1/inventory/reconcile", { auth: ADMIN, body: { sku: "not an id!" } }), 400, "invalid_request");
+    expectProblem(await call("/v1/inventory/reconcile", { auth: ADMIN, body: { sku: "x", also: 1 } }), 400, "invalid_request");
+    expect(await runs()).toBe(before);
+    const bare = await call("/v1/inventory/reconcile", { method: "POST", auth: ADMIN });
+    expect(bare.status).toBe(200);
+    expect(bare.body).toMatchObject({
+      trigger: "owner",
+      checked: expect.any(Number),
+      drifted: expect.any(Number),
+      repaired: expect.any(Number),
+    });
+    expect(await runs()).toBe(before + 1);
   });
 
   it("walks every object in bounded runs, each going on where the last stopped, round and round", async () => {
