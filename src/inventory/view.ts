@@ -151,8 +151,8 @@ export async function locationItems(
 /**
  * Each SKU's lag (see viewLagMs): asked of its own object, the only one that
  * knows what it has not shipped; null when it did not answer in time, rather
- * than a guess. A sharded SKU's lag is its own object's (its shards ship on
- * their own and are not asked).
+ * than a guess. A sharded SKU's object asks its shards too: each ships its
+ * own events, and the SKU's lag is its most behind object's.
  */
 export async function lagsOf(env: Env, skus: readonly string[], now_ms: number, timeout_ms: number): Promise<Map<string, number | null>> {
   const answers = await Promise.all(
@@ -162,8 +162,8 @@ export async function lagsOf(env: Env, skus: readonly string[], now_ms: number, 
         timer = setTimeout(() => resolve(null), timeout_ms);
       });
       try {
-        const view = await Promise.race([env.SKU.getByName(sku).viewLevels(), late]);
-        return [sku, view ? viewLagMs(view.oldestUnshippedAtMs, now_ms) : null] as const;
+        const lag = await Promise.race([env.SKU.getByName(sku).viewLag(), late]);
+        return [sku, lag ? viewLagMs(lag.oldestUnshippedAtMs, now_ms) : null] as const;
       } catch {
         return [sku, null] as const;
       } finally {

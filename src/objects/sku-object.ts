@@ -550,6 +550,15 @@ export class SkuObject extends DurableObject<Env> {
     return this.schemaReady ? viewLevelsHere(this.ledger.tables, Date.now()) : null;
   }
 
+  /** When the oldest event not yet in D1 was made, across the SKU's objects (its shards' too): the global view's lag. */
+  async viewLag(): Promise<{ oldestUnshippedAtMs: number | null } | null> {
+    const own = this.metricsPart();
+    if (!own) return null;
+    const shards = await this.escrow.onShards(this.escrow.role(), (s) => s.metricsPart());
+    const times = [own, ...shards].map((p) => p?.outbox.oldestAtMs ?? null).filter((t): t is number => t !== null);
+    return { oldestUnshippedAtMs: times.length > 0 ? Math.min(...times) : null };
+  }
+
   /** The alarm only triggers; Upkeep does the work and points the alarm at what is left. */
   override async alarm(): Promise<void> {
     this.alarms.fired();

@@ -9,6 +9,7 @@ import { foldLocations, locationsAlong } from "../../src/stock/location-fold";
 import { VIEW_LAG_MAX_MS } from "../../src/stock/view-lag";
 import { ADMIN, call, createSku, expectProblem, hold, levels, unique } from "../support/helpers";
 import { objectSql, skuStub } from "../support/inside-objects";
+import { customersOnShard, setShards } from "../support/shards";
 import { failingD1, fakeQueue, flushOutbox, inventoryRow, shipThrough, streamRows } from "../support/outbox";
 
 /** The global view (spec §11): the fold, the summary, lag, and the reconciliation. */
@@ -139,6 +140,26 @@ describe("GET /v1/inventory/summary", () => {
     await unparkShipper(sku);
     await flushOutbox(sku);
     expect((await call(`/v1/inventory/summary?sku=${sku}`, { auth: ADMIN })).body.data[0]).toMatchObject({ total: 4, lagMs: 0 });
+  });
+});
+
+describe("lagMs of a sharded SKU", () => {
+  it("is its most behind object's: a shard whose events wait makes the SKU late", async () => {
+    const sku = await createSku({ sku: unique("lagsh"), stock: 40 });
+    await setShards(sku, 2);
+    const [customer] = customersOnShard(1, 2, 1, "lagsh-");
+    const shard = `${sku}#1`;
+    expect((await hold(sku, customer!, 1)).status).toBe(201);
+    for (const name of [sku, `${sku}#0`, shard]) await flushOutbox(name);
+    expect((await call(`/v1/inventory/summary?sku=${sku}`, { auth: ADMIN })).body.data[0].lagMs).toBe(0);
+    await parkShipper(shard);
+    expect((await hold(sku, customer!, 1)).status).toBe(201);
+    // As if the shard's event had waited a minute: the SKU's own object has shipped everything.
+    await objectSql(shard, "UPDATE outbox SET at_ms = at_ms - 60000 WHERE seq > (SELECT outbox_seq FROM audit_head WHERE id = 1)");
+    const lagMs = (await call(`/v1/inventory/summary?sku=${sku}`, { auth: ADMIN })).body.data[0].lagMs as number;
+    expect(lagMs).toBeGreaterThanOrEqual(60_000);
+    await unparkShipper(shard);
+    await flushOutbox(shard);
   });
 });
 
