@@ -34,6 +34,7 @@ import { webhookRoutes } from "./routes/webhooks";
 import { webhookSecretRoutes } from "./routes/webhook-secrets";
 import { devRoutes } from "./routes/dev";
 import { skuRoutes, skuStatsRoutes } from "./routes/skus";
+import { skuLocationRoutes } from "./routes/sku-locations";
 import { liveRoutes } from "./routes/live";
 
 const OPENAPI_INFO: Parameters<ReturnType<typeof router>["getOpenAPI31Document"]>[0] = {
@@ -103,6 +104,7 @@ export function createApp() {
   app.route("/", metricsRoutes);
   app.route("/", skuRoutes);
   app.route("/", skuStatsRoutes);
+  app.route("/", skuLocationRoutes);
   app.route("/", liveRoutes);
   app.route("/", holdRoutes);
   app.route("/", merchantHoldRoutes);

@@ -91,6 +91,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/skus/{sku}/locations/{locationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Stock a SKU at a location (no units) and set its safety stock
+         * @description The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); a sharded SKU stocks only `default` (`409 locations_with_shards`).
+         */
+        put: operations["stockSkuAtLocation"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/skus/{sku}/live": {
         parameters: {
             query?: never;
@@ -884,6 +904,13 @@ export interface components {
             }[];
             startsAt?: string;
             endsAt?: string;
+            /** @description `version_conflict`: the SKU's version now. */
+            currentVersion?: number;
+            /** @description `insufficient_stock` on a SKU with locations: what each location that could serve the hold has. */
+            locations?: {
+                location: string;
+                available: number;
+            }[];
         } & {
             [key: string]: unknown;
         };
@@ -935,6 +962,21 @@ export interface components {
             shards: number;
             liveHolds: number;
             updatedAt: string;
+            /** @description +1 per merchant write that changes the SKU (spec §11); also the `ETag`. */
+            version: number;
+            /** @enum {string} */
+            routing: "nearest" | "priority" | "most_stock";
+            split: boolean;
+            /** @description Each location's levels, on a SKU that stocks locations. */
+            locations?: {
+                location: string;
+                onHand: number;
+                reserved: number;
+                available: number;
+                sold: number;
+                inTransit: number;
+                safetyStock: number;
+            }[];
         };
         Money: {
             /** @description In the currency's minor unit (ISO 4217: 1900 jpy is ¥1,900, 1900 usd is $19.00, 19000 kwd is KWD 19.000). A price must be one the payment provider charges (1 to 99999999, three-decimal currencies ending in 0), else `400 invalid_amount`. */
@@ -952,6 +994,13 @@ export interface components {
             alwaysOn?: boolean;
             /** @description Stock shards (spec §8): split a hot SKU's stock across this many objects, each granting holds from its own allotment. 1 (the default for a new SKU) is an unsharded SKU; omitted on an update, the count stays. May change during a live sale. */
             shards?: number;
+            /**
+             * @description Spec §11: how a hold on a SKU with locations picks one. Absent: unchanged (`nearest` for a new SKU).
+             * @enum {string}
+             */
+            routing?: "nearest" | "priority" | "most_stock";
+            /** @description Spec §11: may one hold take units from several locations. Absent: unchanged (`false` for a new SKU). */
+            split?: boolean;
         };
         Levels: {
             onHand: number;
@@ -961,6 +1010,18 @@ export interface components {
             received: number;
             /** @description Units that came back from refunded orders; they left `sold`. */
             returned: number;
+            /** @description On a SKU that stocks locations: the levels of the locations the change touched (spec §11). */
+            locations?: {
+                location: string;
+                onHand: number;
+                reserved: number;
+                available: number;
+                sold: number;
+                inTransit: number;
+                safetyStock: number;
+            }[];
+            /** @description On a SKU that stocks locations: its version after the change. */
+            version?: number;
         };
         AdjustmentInput: {
             /** @description Units added (positive) or removed (negative). */
@@ -968,6 +1029,8 @@ export interface components {
             /** @enum {string} */
             reason: "received" | "restock" | "correction" | "shrinkage" | "damaged" | "other";
             reference?: string;
+            /** @description Spec §11: the location the units arrive at or leave (registered with PUT /v1/locations/{id}, or `default`). May be omitted while the SKU has at most one; naming a first location makes the SKU's stock location `default`'s. */
+            location?: string;
         };
         SkuView: components["schemas"]["Sku"] | components["schemas"]["MerchantSku"];
         Sku: {
@@ -1039,6 +1102,10 @@ export interface components {
                 };
             };
         };
+        SkuLocationInput: {
+            /** @description Units of this location never offered to a hold. Absent: unchanged (0 for a newly stocked location). */
+            safetyStock?: number;
+        };
         LiveLevels: {
             /** @enum {string} */
             type: "levels";
@@ -1075,6 +1142,11 @@ export interface components {
             createdAt: string;
             expiresAt: string;
             orderId?: string;
+            /** @description Where the units come from, on a SKU that stocks locations only (spec §11); the order, fulfilment and a return follow it. */
+            allocations?: {
+                location: string;
+                quantity: number;
+            }[];
         };
         HoldInput: {
             quantity: number;
@@ -1967,7 +2039,10 @@ export interface operations {
     putSku: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The SKU's `version` (its `ETag`); a stale one answers `412 version_conflict` with `currentVersion`. */
+                "if-match"?: string;
+            };
             path: {
                 sku: string;
             };
@@ -2041,6 +2116,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`), `signing_secret_conflict` */
+            409: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            412: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `payload_too_large`: the body is over the limit (16 KiB; 512 KiB for the Stripe webhook) */
             413: {
                 headers: {
@@ -2090,6 +2185,8 @@ export interface operations {
             header?: {
                 /** @description Makes a retry safe: the same key and body replay the first response for 24 h. */
                 "idempotency-key"?: string;
+                /** @description The SKU's `version` (its `ETag`); a stale one answers `412 version_conflict` with `currentVersion`. */
+                "if-match"?: string;
             };
             path: {
                 sku: string;
@@ -2102,7 +2199,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description New levels */
+            /** @description New levels; `ETag` is the SKU's version */
             200: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
@@ -2114,6 +2211,7 @@ export interface operations {
                         sku: string;
                         levels: components["schemas"]["Levels"];
                         adjustment: components["schemas"]["AdjustmentInput"];
+                        version: number;
                     };
                 };
             };
@@ -2176,6 +2274,17 @@ export interface operations {
             };
             /** @description A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`), `signing_secret_conflict` */
             409: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            412: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
@@ -2308,6 +2417,154 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal`: a bug on our side; the request may be retried */
+            500: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unavailable`: a SKU's object did not answer in time or is overloaded; retry after `Retry-After` */
+            503: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stockSkuAtLocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The SKU's `version` (its `ETag`); a stale one answers `412 version_conflict` with `currentVersion`. */
+                "if-match"?: string;
+            };
+            path: {
+                sku: string;
+                locationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkuLocationInput"];
+            };
+        };
+        responses: {
+            /** @description The SKU's levels with this location's; `ETag` is the SKU's version */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sku: string;
+                        levels: components["schemas"]["Levels"];
+                        version: number;
+                    };
+                };
+            };
+            /** @description `invalid_request`: a parameter, header or the body fails validation (`errors` lists each field), or the body is not JSON */
+            400: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: the credential is missing where required, malformed, invalid or expired */
+            401: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, or not yours to see */
+            404: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: the path exists, not with this method; `Allow` lists those it takes */
+            405: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict with the current state: `insufficient_stock` (`available`), `sold_out`, `limit_exceeded` (`remaining`), `sale_not_started`, `sale_ended`, `not_on_sale`, `hold_not_releasable`, `invalid_order_state` (`orderStatus`), `sale_overlap` (`conflicts`), `signing_secret_conflict` */
+            409: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            412: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the limit (16 KiB; 512 KiB for the Stripe webhook) */
+            413: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` (UTF-8) */
+            415: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

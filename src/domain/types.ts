@@ -1,4 +1,5 @@
 import type { MerchantActor } from "./roles";
+import type { Allocation, LocationLevels, LocationProfile, Routing } from "./locations";
 /** Shapes shared by the SKU object, the routes and the tests (spec §§2-4). */
 
 export interface Money {
@@ -34,6 +35,8 @@ export interface Hold {
   createdAt: string;
   expiresAt: string;
   orderId?: string;
+  /** Where the units come from, on a located SKU only (spec §11). */
+  allocations?: Allocation[];
 }
 
 export type SkuStatus = "upcoming" | "live" | "sold_out" | "ended" | "off_sale";
@@ -67,6 +70,9 @@ export interface SkuConfig {
   shards?: number | undefined;
   /** Who asked (spec §12): recorded in the sku.created/sku.updated event, not kept with the SKU. */
   actor?: MerchantActor | undefined;
+  /** Spec §11: how a hold picks its location; absent on an update, the setting stays. */
+  routing?: Routing | undefined;
+  split?: boolean | undefined;
 }
 
 /** Where a sale's window stands at the instant of a view. */
@@ -98,6 +104,12 @@ export interface SkuSnapshot {
   liveHolds: number;
   shards: number;
   updatedAt: string;
+  /** +1 per merchant write that changes the SKU (spec §11). */
+  version: number;
+  routing: Routing;
+  split: boolean;
+  /** Each location's levels, on a located SKU only. */
+  locations?: LocationLevels[];
 }
 
 export type AdjustmentReason = "received" | "restock" | "correction" | "shrinkage" | "damaged" | "other";
@@ -108,4 +120,14 @@ export interface Adjustment {
   delta: number;
   reason: AdjustmentReason;
   reference?: string | undefined;
+  /** The location the units arrive at or leave (spec §11); may be omitted while the SKU has at most one. */
+  location?: string | undefined;
+}
+
+/** What a merchant write to a SKU may carry beyond its body (spec §11). */
+export interface MerchantWrite {
+  /** `If-Match`: the version the writer last saw; a stale one is refused `version_conflict`. */
+  ifMatch?: number | null | undefined;
+  /** The registry's profile of the location the write names (the route read it from D1). */
+  profile?: LocationProfile | null | undefined;
 }

@@ -230,7 +230,7 @@ async function repair(db: DrizzleD1Database, view: ObjectView, drifts: readonly 
     const truth = view.locations?.find((l) => l.location === d.location);
     statements.push(
       truth
-        ? upsertRows(db, [rowOf(view.object, truth, view.version ?? 0, view.headSeq, view.readAtMs)], "repair")
+        ? upsertRows(db, [rowOf(view.object, truth, view.version, view.headSeq, view.readAtMs)], "repair")
         : db
             .delete(inventoryLocations)
             .where(

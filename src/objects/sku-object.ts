@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
+import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
+import type { Adjustment, Hold, MerchantWrite, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
+import type { LocationProfile } from "../domain/locations";
+import type { EventLevels } from "../stock/stocking";
 import { viewLevelsHere, type ObjectView } from "../stock/view-levels";
-import { refuse, type Outcome, type Refusal } from "../domain/problems";
-import type { Adjustment, Hold, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { InvariantViolation } from "../stock/invariants";
 import { hasSchema, migrate } from "./migrate";
 import { GENESIS_HASH } from "../audit/chain";
@@ -134,20 +136,28 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** The merchant's settings; with shards, pushed on to every shard (draining ones give their units back). */
-  async configure(sku: string, config: SkuConfig): Promise<{ created: boolean; snapshot: SkuSnapshot }> {
+  async configure(
+    sku: string,
+    config: SkuConfig,
+    write: MerchantWrite = {},
+  ): Promise<Outcome<{ created: boolean; snapshot: SkuSnapshot }>> {
     this.ensureSchema();
     this.escrow.forgetRole();
-    const result = await this.changeThenRearm(() => this.catalog.configure(sku, config, Date.now()));
+    const result = await this.changeThenRearm(() => this.catalog.configure(sku, config, Date.now(), null, null, null, write));
     this.escrow.forgetRole();
+    if ("ok" in result) {
+      this.ledger.countRefusal(result.code);
+      return result;
+    }
     const role = this.escrow.role()!;
     if (role.span > 1) {
       await this.escrow.onShards(role, (_shard, i) => this.pushSettings(role, i, config));
       const whole = (await this.snapshot())!;
       // As on an unsharded SKU, a SKU never stocked has no level to compare with: its first restock raises none.
       if (whole.levels.received > 0) await this.wholeAlerts.judgeNow(whole.levels);
-      return { ...result, snapshot: whole };
+      return accept({ ...result, snapshot: whole });
     }
-    return result;
+    return accept(result);
   }
 
   /**
@@ -209,17 +219,36 @@ export class SkuObject extends DurableObject<Env> {
   }
 
   /** Restocks and shrinkage go to the pool; shrinkage beyond it recalls the shards' free units first. */
-  async adjust(input: Adjustment, idem: IdempotencyKey | null): Promise<Replayable<AdjustmentResult>> {
+  async adjust(input: Adjustment, idem: IdempotencyKey | null, write: MerchantWrite = {}): Promise<Replayable<AdjustmentResult>> {
     const role = this.schemaReady ? this.escrow.role() : null;
     if (role && role.span > 1 && input.delta < 0 && this.escrow.available() < -input.delta) {
       await this.escrow.recall(role, null, "all");
     }
-    const outcome = await this.meter.measure("restock", () => this.mutate(() => this.ledger.adjust(input, idem, Date.now())));
+    const outcome = await this.meter.measure("restock", () => this.mutate(() => this.ledger.adjust(input, idem, Date.now(), write)));
     if (!outcome.ok || !role || role.span <= 1) return outcome;
     if (!outcome.replayed) this.wholeAlerts.changed({ stocked: true });
     // The answer speaks of the SKU, not of the pool alone.
     const whole = await this.snapshot();
     return whole ? { ...outcome, value: { ...outcome.value, levels: whole.levels } } : outcome;
+  }
+
+  /**
+   * `PUT /v1/skus/{sku}/locations/{id}` (spec §11): stocks the location with
+   * no units if new (the SKU's first location makes its stock `default`'s)
+   * and sets its safety stock. `write.profile` is the registry's copy.
+   */
+  async stockLocation(
+    locationId: string,
+    safetyStock: number | undefined,
+    write: MerchantWrite,
+  ): Promise<Outcome<{ levels: EventLevels; version: number }>> {
+    return this.mutate(() => this.ledger.stockLocation(locationId, safetyStock, write, Date.now()));
+  }
+
+  /** The registry's push of a location's profile: applied only where stocked and newer (bumps `version`). */
+  async setLocationProfile(profile: LocationProfile): Promise<{ applied: boolean }> {
+    if (!this.schemaReady) return { applied: false };
+    return this.changeThenRearm(() => this.ledger.setLocationProfile(profile, Date.now()));
   }
 
   /**

@@ -6,6 +6,7 @@ import { FieldError, PROBLEMS, type ProblemCode } from "../domain/problems";
 import { isCurrency } from "../domain/currencies";
 import { HOLD_ID_PATTERN } from "../stock/addressing";
 import { OrderStatus as OrderStatusEnum } from "./order-schemas";
+import { Allocation, LocationLevels } from "../domain/locations";
 
 /** Schemas shared by several routes; each route file keeps its own bodies. */
 
@@ -66,8 +67,30 @@ export const Levels = z
     sold: z.number().int(),
     received: z.number().int(),
     returned: z.number().int().openapi({ description: "Units that came back from refunded orders; they left `sold`." }),
+    locations: z.array(LocationLevels).optional().openapi({
+      description: "On a SKU that stocks locations: the levels of the locations the change touched (spec §11).",
+    }),
+    version: z.number().int().optional().openapi({ description: "On a SKU that stocks locations: its version after the change." }),
   })
   .openapi("Levels");
+
+/**
+ * `If-Match` of a merchant write to a SKU (spec §11): its `version`, as the
+ * `ETag` sent it (`"7"`), bare (`7`) or weak (`W/"7"`).
+ */
+export const IfMatchHeaders = z.object({
+  "if-match": z
+    .string()
+    .regex(/^(W\/)?"?\d{1,15}"?$/, 'the SKU\'s version, e.g. "7"')
+    .transform((v) => Number(v.replace(/^W\//, "").replaceAll('"', "")))
+    .optional()
+    .openapi({ description: "The SKU's `version` (its `ETag`); a stale one answers `412 version_conflict` with `currentVersion`." }),
+});
+
+/** `ETag: "<version>"` of a SKU's merchant view and of the replies to merchant writes to it. */
+export function versionTag(version: number): string {
+  return `"${version}"`;
+}
 
 export const HoldStatus = z.enum(["held", "checkout", "committed", "released", "expired", "returned"]);
 
@@ -83,6 +106,10 @@ export const Hold = z
     createdAt: z.string(),
     expiresAt: z.string(),
     orderId: z.string().optional(),
+    allocations: z.array(Allocation).optional().openapi({
+      description:
+        "Where the units come from, on a SKU that stocks locations only (spec §11); the order, fulfilment and a return follow it.",
+    }),
   })
   .openapi("Hold");
 
@@ -120,6 +147,11 @@ export const Problem = z
       .openapi({ description: "`sale_overlap`: each other sale whose window overlaps this one's on a SKU both list." }),
     startsAt: z.string().optional(),
     endsAt: z.string().optional(),
+    currentVersion: z.number().int().optional().openapi({ description: "`version_conflict`: the SKU's version now." }),
+    locations: z
+      .array(z.object({ location: z.string(), available: z.number().int() }))
+      .optional()
+      .openapi({ description: "`insufficient_stock` on a SKU with locations: what each location that could serve the hold has." }),
   })
   .catchall(z.unknown())
   .openapi("Problem");

@@ -13,7 +13,22 @@ import { rememberViewVerdict } from "../edge/verdicts";
 import { MAX_SHARDS } from "../stock/addressing";
 import { checkSkuCurrency } from "../sales/checks";
 import { unchargeable } from "../domain/currencies";
-import { ANYONE, IdempotencyHeaders, jsonBody, jsonResponse, Levels, MANAGE, Money, problems, READ, SkuId } from "./schemas";
+import { LocationId, LocationLevels, Routing } from "../domain/locations";
+import { stockedAt } from "../locations/stocked";
+import {
+  ANYONE,
+  IdempotencyHeaders,
+  IfMatchHeaders,
+  jsonBody,
+  jsonResponse,
+  Levels,
+  MANAGE,
+  Money,
+  problems,
+  READ,
+  SkuId,
+  versionTag,
+} from "./schemas";
 
 const SkuBody = z
   .strictObject({
@@ -24,6 +39,12 @@ const SkuBody = z
     shards: z.number().int().min(1).max(MAX_SHARDS).optional().openapi({
       description:
         "Stock shards (spec §8): split a hot SKU's stock across this many objects, each granting holds from its own allotment. 1 (the default for a new SKU) is an unsharded SKU; omitted on an update, the count stays. May change during a live sale.",
+    }),
+    routing: Routing.optional().openapi({
+      description: "Spec §11: how a hold on a SKU with locations picks one. Absent: unchanged (`nearest` for a new SKU).",
+    }),
+    split: z.boolean().optional().openapi({
+      description: "Spec §11: may one hold take units from several locations. Absent: unchanged (`false` for a new SKU).",
     }),
   })
   .openapi("SkuInput");
@@ -39,6 +60,10 @@ const AdjustmentBody = z
       .openapi({ description: "Units added (positive) or removed (negative)." }),
     reason: z.enum(["received", "restock", "correction", "shrinkage", "damaged", "other"]),
     reference: z.string().trim().min(1).max(200).optional(),
+    location: LocationId.optional().openapi({
+      description:
+        "Spec §11: the location the units arrive at or leave (registered with PUT /v1/locations/{id}, or `default`). May be omitted while the SKU has at most one; naming a first location makes the SKU's stock location `default`'s.",
+    }),
   })
   .openapi("AdjustmentInput");
 
@@ -86,6 +111,10 @@ const MerchantSku = SkuBase.extend({
   shards: z.number().int(),
   liveHolds: z.number().int(),
   updatedAt: z.string(),
+  version: z.number().int().openapi({ description: "+1 per merchant write that changes the SKU (spec §11); also the `ETag`." }),
+  routing: Routing,
+  split: z.boolean(),
+  locations: z.array(LocationLevels).optional().openapi({ description: "Each location's levels, on a SKU that stocks locations." }),
 }).openapi("MerchantSku");
 
 const params = z.object({ sku: SkuId });
@@ -99,11 +128,11 @@ export const skuRoutes = router()
       operationId: "putSku",
       summary: "Create or update a SKU",
       security: MANAGE,
-      request: { params, body: jsonBody(SkuBody) },
+      request: { params, headers: IfMatchHeaders, body: jsonBody(SkuBody) },
       responses: {
         200: jsonResponse(MerchantSku, "Updated"),
         201: jsonResponse(MerchantSku, "Created"),
-        ...problems(400, 401, 403, 413, 415, 503),
+        ...problems(400, 401, 403, 409, 412, 413, 415, 503),
       },
     }),
     async (c) => {
@@ -115,10 +144,14 @@ export const skuRoutes = router()
       if (unpriced) throw problemOf(unpriced);
       const refused = await checkSkuCurrency(c.env, sku, config.price.currency, Date.now());
       if (refused) throw problemOf(refused);
-      const { created, snapshot } = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, config), {
+      const ifMatch = c.req.valid("header")["if-match"];
+      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).configure(sku, config, { ifMatch }), {
         timeout_ms: SHARDING_TIMEOUT_MS,
       });
+      if (!outcome.ok) throw problemOf(outcome);
+      const { created, snapshot } = outcome.value;
       purgeSku(c, sku);
+      c.header("etag", versionTag(snapshot.version));
       return c.json(merchantView(snapshot), created ? 201 : 200);
     },
   )
@@ -129,18 +162,27 @@ export const skuRoutes = router()
       operationId: "adjustStock",
       summary: "Adjust stock: restock (positive) or shrinkage (negative)",
       security: MANAGE,
-      request: { params, headers: IdempotencyHeaders, body: jsonBody(AdjustmentBody) },
+      request: { params, headers: IdempotencyHeaders.extend(IfMatchHeaders.shape), body: jsonBody(AdjustmentBody) },
       responses: {
-        200: jsonResponse(z.object({ sku: z.string(), levels: Levels, adjustment: AdjustmentBody }), "New levels"),
-        ...problems(400, 401, 403, 404, 409, 413, 415, 422, 503),
+        200: jsonResponse(
+          z.object({ sku: z.string(), levels: Levels, adjustment: AdjustmentBody, version: z.number().int() }),
+          "New levels; `ETag` is the SKU's version",
+        ),
+        ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 503),
       },
     }),
     async (c) => {
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
-      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `adjust:${sku}`, body);
-      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).adjust({ ...body, actor: merchantActorOf(c) }, idem));
-      if (outcome.ok) purgeSku(c, sku);
+      const headers = c.req.valid("header");
+      const idem = await idempotencyKey(headers["idempotency-key"], { kind: "merchant" }, `adjust:${sku}`, body);
+      const profile = body.location === undefined ? null : await stockedAt(c.env.DB, sku, body.location, Date.now());
+      const write = { ifMatch: headers["if-match"], profile };
+      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).adjust({ ...body, actor: merchantActorOf(c) }, idem, write));
+      if (outcome.ok) {
+        purgeSku(c, sku);
+        c.header("etag", versionTag(outcome.value.version));
+      }
       return sendOutcome(c, outcome, 200);
     },
   )
@@ -180,6 +222,7 @@ export const skuRoutes = router()
         const snapshot = await read();
         if (!snapshot) throw new ProblemError("not_found", `No SKU "${sku}".`);
         c.header("cache-control", "private, no-store");
+        c.header("etag", versionTag(snapshot.version));
         return c.json(merchantView(snapshot), 200);
       }
       // Everyone else sees the same public view, so the edge may answer for the object.
@@ -250,7 +293,7 @@ function publicView(s: SkuSnapshot): z.infer<typeof PublicSku> {
   };
 }
 
-function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
+export function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
   return {
     ...publicView(s),
     view: "merchant",
@@ -263,5 +306,9 @@ function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
     shards: s.shards,
     liveHolds: s.liveHolds,
     updatedAt: s.updatedAt,
+    version: s.version,
+    routing: s.routing,
+    split: s.split,
+    ...(s.locations && { locations: s.locations }),
   };
 }

@@ -1,4 +1,8 @@
-import type { SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
+import { refuse, type Refusal } from "../domain/problems";
+import type { Routing } from "../domain/locations";
+import type { MerchantWrite, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
+import { levelsAt, locatedAvailable } from "./locations";
+import { staleVersion } from "./stocking";
 import { featuredSale, iso, priceOfOffer, resolveOffer, skuStatus } from "./offer";
 import { levelsOf, priceOf, type SkuRow } from "./rows";
 import type { SkuTables } from "./tables";
@@ -23,10 +27,16 @@ export class SkuCatalog {
     shard: number | null = null,
     pushedHistory: readonly number[] | null = null,
     pushedEpoch: number | null = null,
-  ): { created: boolean; snapshot: SkuSnapshot } {
+    write: MerchantWrite = {},
+  ): { created: boolean; snapshot: SkuSnapshot } | Refusal {
     return this.tables.tx(() => {
       const before = this.tables.sku();
       const created = before === null;
+      const stale = staleVersion(before, write.ifMatch);
+      if (stale) return stale;
+      if (config.shards !== undefined && config.shards > 1 && this.tables.locations.located()) {
+        return refuse("locations_with_shards", "A SKU that stocks locations is not split across stock shards (spec §11).");
+      }
       // A push older than the settings this shard already has (a re-push overtaken by a newer one) changes nothing.
       if (before && pushedEpoch !== null && pushedEpoch < before.shard_epoch) {
         return { created, snapshot: snapshotOf(this.tables, before, now_ms) };
@@ -36,12 +46,14 @@ export class SkuCatalog {
       const countChanged = before !== null && config.shards !== undefined && config.shards !== before.shards;
       const epoch = pushedEpoch ?? (before ? before.shard_epoch + (countChanged ? 1 : 0) : 0);
       this.tables.sql.exec(
-        `INSERT INTO sku (id, sku, name, price_amount, currency, always_on, shards, shard_index, shard_span, shard_history, shard_epoch, created_at_ms, updated_at_ms)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO sku (id, sku, name, price_amount, currency, always_on, shards, shard_index, shard_span, shard_history, shard_epoch,
+           created_at_ms, updated_at_ms, version, routing, split)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, COALESCE(?, 'nearest'), COALESCE(?, 0))
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, price_amount = excluded.price_amount,
            currency = excluded.currency, always_on = excluded.always_on, shards = COALESCE(?, shards),
            shard_span = MAX(shard_span, COALESCE(?, shard_span)), shard_history = excluded.shard_history,
-           shard_epoch = MAX(shard_epoch, excluded.shard_epoch), updated_at_ms = excluded.updated_at_ms`,
+           shard_epoch = MAX(shard_epoch, excluded.shard_epoch), updated_at_ms = excluded.updated_at_ms,
+           version = version + 1, routing = COALESCE(?, routing), split = COALESCE(?, split)`,
         sku,
         config.name,
         config.price.amount,
@@ -54,8 +66,12 @@ export class SkuCatalog {
         epoch,
         now_ms,
         now_ms,
+        config.routing ?? null,
+        splitOf(config),
         config.shards ?? null,
         config.shards ?? null,
+        config.routing ?? null,
+        splitOf(config),
       );
       this.tables.emit(created ? "sku.created" : "sku.updated", now_ms, { sku, ...config, ...(shard !== null && { shard }) });
       return { created, snapshot: snapshotOf(this.tables, this.tables.requireSku(), now_ms) };
@@ -90,7 +106,8 @@ export class SkuCatalog {
 /** The SKU as the API shows it at `now_ms`: levels, and the status a hold taken now would meet. */
 export function snapshotOf(tables: SkuTables, sku: SkuRow, now_ms: number): SkuSnapshot {
   const rules = tables.saleRules();
-  const levels = levelsOf(sku);
+  const rows = tables.locations.located() ? tables.locations.rows() : null;
+  const levels = levelsOf(sku, rows && locatedAvailable(rows));
   const decision = resolveOffer(rules, priceOf(sku), sku.always_on === 1, now_ms);
   return {
     sku: sku.sku,
@@ -104,7 +121,15 @@ export function snapshotOf(tables: SkuTables, sku: SkuRow, now_ms: number): SkuS
     liveHolds: sku.live_holds,
     shards: sku.shards,
     updatedAt: iso(sku.updated_at_ms),
+    version: sku.version,
+    routing: sku.routing as Routing,
+    split: sku.split === 1,
+    ...(rows && { locations: rows.map(levelsAt) }),
   };
+}
+
+function splitOf(config: SkuConfig): number | null {
+  return config.split === undefined ? null : config.split ? 1 : 0;
 }
 
 /**

@@ -1,6 +1,10 @@
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import { iso, notOnSale, resolveOffer, saleEnded } from "./offer";
-import { holdView, levelsOf, priceOf, type HoldRow } from "./rows";
+import { allocationsOf, holdView, priceOf, type HoldRow } from "./rows";
+import type { Allocation, Routing } from "../domain/locations";
+import { allocate } from "./allocate";
+import { availableAt, profileOfRow } from "./locations";
+import { levelsAfter } from "./stocking";
 import { checkSaleLimits, recordAdded } from "./sale-limits";
 import { admissionRefusal, SHORTAGE } from "./take-hold";
 import type { SkuTables } from "./tables";
@@ -50,7 +54,7 @@ export function changeQuantity(tables: SkuTables, row: HoldRow, change: HoldChan
   const added = change.quantity - row.quantity;
   if (added === 0) return accept(row);
   if (added < 0) {
-    const fewer = write(tables, row, change.quantity, now_ms);
+    const fewer = write(tables, row, change.quantity, trimmed(allocationsOf(row), change.quantity), now_ms);
     // The customer's usage of the hold's sale gives the units back with it.
     if (row.scope !== "") tables.addUsage(row.scope, row.customer_id, added, null);
     return fewer;
@@ -71,28 +75,85 @@ export function changeQuantity(tables: SkuTables, row: HoldRow, change: HoldChan
     ? checkSaleLimits(tables, rule, change.customerId, { orderUnits: change.quantity, units: added }, ctx.prior, now_ms)
     : null;
   if (limits && !limits.ok) return limits;
+  const allocations = grown(tables, row, added);
+  if (allocations && !allocations.ok) return allocations;
   const available = sku.on_hand - sku.reserved;
-  if (added > available) {
+  if (!allocations && added > available) {
     if (ctx.shortage === "ask") return SHORTAGE;
     return refuse("insufficient_stock", `Only ${available} more units are available.`, { available });
   }
-  const next = write(tables, row, change.quantity, now_ms);
+  const next = write(tables, row, change.quantity, allocations?.value ?? null, now_ms);
   if (rule && limits) recordAdded(tables, rule, change.customerId, limits, added, ctx.prior, now_ms);
   return next;
 }
 
-/** The hold's new quantity, the levels by the difference (invariants checked), and its one audit event. */
-function write(tables: SkuTables, row: HoldRow, quantity: number, now_ms: number): Outcome<HoldRow> {
-  tables.changeQuantity(row.hold_id, row.quantity, quantity);
+/** The hold's new quantity (and allocation), the levels by the difference (invariants checked), and its one audit event. */
+function write(tables: SkuTables, row: HoldRow, quantity: number, allocations: Allocation[] | null, now_ms: number): Outcome<HoldRow> {
+  const encoded = allocations && JSON.stringify(allocations);
+  tables.changeQuantity(row.hold_id, row.quantity, quantity, encoded);
+  const touched = new Set<string>();
+  if (allocations) {
+    const was = new Map((allocationsOf(row) ?? []).map((a) => [a.location, a.quantity]));
+    const now = new Map(allocations.map((a) => [a.location, a.quantity]));
+    for (const location of new Set([...was.keys(), ...now.keys()])) {
+      const delta = (now.get(location) ?? 0) - (was.get(location) ?? 0);
+      if (delta !== 0) tables.locations.move(location, { reserved: delta });
+      touched.add(location);
+    }
+  }
   const after = tables.changeLevels("reserved = reserved + ?, updated_at_ms = ?", quantity - row.quantity, now_ms);
-  const next: HoldRow = { ...row, quantity };
+  const next: HoldRow = { ...row, quantity, allocations: encoded };
   tables.emit("hold.changed", now_ms, {
     hold: holdView(after.sku, next),
     before: { quantity: row.quantity },
     after: { quantity },
-    levels: levelsOf(after),
+    levels: levelsAfter(tables, after, [...touched]),
   });
   return accept(next);
+}
+
+/** A located hold's allocation cut to `quantity`: units leave its last entries first (spec §11). */
+function trimmed(allocations: Allocation[] | null, quantity: number): Allocation[] | null {
+  if (!allocations) return null;
+  const out: Allocation[] = [];
+  let left = quantity;
+  for (const a of allocations) {
+    if (left === 0) break;
+    const take = Math.min(left, a.quantity);
+    out.push({ location: a.location, quantity: take });
+    left -= take;
+  }
+  return out;
+}
+
+/**
+ * A located hold's allocation with `added` more units, or the refusal: with
+ * split off they come from its one location (active, safety stock kept);
+ * with split on from its locations in the SKU's routing order, then others.
+ * Null on an unlocated SKU.
+ */
+function grown(tables: SkuTables, row: HoldRow, added: number): Outcome<Allocation[]> | null {
+  const current = allocationsOf(row);
+  if (!current) return null;
+  const sku = tables.requireSku();
+  const rows = tables.locations.rows();
+  if (sku.split !== 1) {
+    const location = current[0]!.location;
+    const at = current.length === 1 ? rows.find((r) => r.location_id === location) : undefined;
+    const free = at && profileOfRow(at).status === "active" ? availableAt(at) : 0;
+    if (added > free) {
+      return refuse("insufficient_stock", `Only ${free} more units are available where this hold's units are.`, {
+        available: free,
+        locations: [{ location, available: free }],
+      });
+    }
+    return accept([{ location, quantity: row.quantity + added }]);
+  }
+  const extra = allocate(rows, { routing: sku.routing as Routing, split: true }, null, added);
+  if (!extra.ok) return extra;
+  const merged = new Map(current.map((a) => [a.location, a.quantity]));
+  for (const a of extra.value) merged.set(a.location, (merged.get(a.location) ?? 0) + a.quantity);
+  return accept([...merged].map(([location, quantity]) => ({ location, quantity })));
 }
 
 /** The hold was priced under terms no longer in force (its sale ended, or another took over): more units need a new hold. */

@@ -1,11 +1,14 @@
 import { accept, refuse, type Outcome } from "../domain/problems";
-import type { Adjustment, Hold, Levels, SkuSnapshot } from "../domain/types";
+import type { Adjustment, Hold, MerchantWrite, SkuSnapshot } from "../domain/types";
+import type { Allocation, LocationProfile } from "../domain/locations";
 import { ALL_KEYS, buildAcceptedKeys, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { IDEMPOTENCY_TTL_MS, type IdempotencyKey, type Replayable } from "../idempotency/rule";
 import { SqlReplies } from "../idempotency/sql-replies";
 import { auditLedger } from "./ledger-audit";
 import { SHIPPING } from "./outbox";
-import { holdView, isLive, levelsOf, type HoldRow } from "./rows";
+import { allocationsOf, holdView, isLive, type HoldRow } from "./rows";
+import { applyProfile, levelsAfter, placeOf, staleVersion, stockLocation, type EventLevels } from "./stocking";
+import type { LocationDelta } from "./locations";
 import { earliestPendingTransferMs, REDELIVER_AFTER_MS } from "./shards/transfers";
 import { snapshotOf } from "./catalog";
 import { SkuTables } from "./tables";
@@ -40,8 +43,10 @@ export type Actor = { customerId: string } | "merchant";
 
 export interface AdjustmentResult {
   sku: string;
-  levels: Levels;
+  levels: EventLevels;
   adjustment: Adjustment;
+  /** The SKU's version after the adjustment (spec §11), sent as `ETag`. */
+  version: number;
 }
 
 /**
@@ -65,26 +70,54 @@ export class SkuLedger {
     this.replies = new SqlReplies(storage.sql);
   }
 
-  adjust(input: Adjustment, idem: IdempotencyKey | null, now_ms: number): Replayable<AdjustmentResult> {
+  adjust(input: Adjustment, idem: IdempotencyKey | null, now_ms: number, write: MerchantWrite = {}): Replayable<AdjustmentResult> {
     return this.idempotentTx(idem, now_ms, () => {
       this.sweepOverdue(now_ms, LIMITS.sweep_holds_max);
       const sku = this.tables.sku();
       if (!sku) return refuse("not_found", "No such SKU.");
-      const available = sku.on_hand - sku.reserved;
+      const stale = staleVersion(sku, write.ifMatch);
+      if (stale) return stale;
+      const placed = placeOf(this.tables, sku, input.location, write.profile);
+      if (!placed.ok) return placed;
+      const location = placed.value;
+      const at = location === null ? null : this.tables.locations.row(location)!;
+      // Shrinkage may take safety stock, never units a hold has.
+      const available = at ? at.on_hand - at.reserved : sku.on_hand - sku.reserved;
       if (available + input.delta < 0) {
         return refuse("insufficient_stock", `Only ${available} units are available to remove.`, { available });
       }
+      if (location !== null) this.tables.locations.move(location, { on_hand: input.delta, received: input.delta });
       const after = this.tables.changeLevels(
-        "on_hand = on_hand + ?, received = received + ?, updated_at_ms = ?",
+        "on_hand = on_hand + ?, received = received + ?, version = version + 1, updated_at_ms = ?",
         input.delta,
         input.delta,
         now_ms,
       );
-      const levels = levelsOf(after);
+      const levels = levelsAfter(this.tables, after, location === null ? [] : [location]);
       const { actor, ...adjustment } = input;
       this.tables.emit("stock.adjusted", now_ms, { ...adjustment, levels, ...(actor && { actor }) });
-      return accept({ sku: after.sku, levels, adjustment });
+      return accept({ sku: after.sku, levels, adjustment, version: after.version });
     });
+  }
+
+  /** `PUT /v1/skus/{sku}/locations/{id}`: stocks the location if new, sets its safety stock (stock/stocking). */
+  stockLocation(
+    locationId: string,
+    safetyStock: number | undefined,
+    write: MerchantWrite,
+    now_ms: number,
+  ): Outcome<{ levels: EventLevels; version: number }> {
+    return this.tx(() => {
+      this.sweepOverdue(now_ms, LIMITS.sweep_holds_max);
+      const stale = staleVersion(this.tables.sku(), write.ifMatch);
+      if (stale) return stale;
+      const done = stockLocation(this.tables, locationId, safetyStock, write.profile, now_ms);
+      return done.ok ? accept({ ...done.value, version: this.tables.requireSku().version }) : done;
+    });
+  }
+
+  setLocationProfile(profile: LocationProfile, now_ms: number): { applied: boolean } {
+    return this.tx(() => applyProfile(this.tables, profile, now_ms));
   }
 
   /** Takes a hold after sweeping overdue ones, under the key (see takeHold for the decision and `shortage`). */
@@ -190,6 +223,8 @@ export class SkuLedger {
       }
       this.tables.returnHold(holdId, now_ms);
       const q = row.quantity;
+      const allocations = this.allocationsOf(row);
+      this.tables.locations.moveAll(allocations, (n) => ({ on_hand: n, sold: -n }));
       const after = this.tables.changeLevels(
         "on_hand = on_hand + ?, sold = sold - ?, returned = returned + ?, updated_at_ms = ?",
         q,
@@ -198,7 +233,7 @@ export class SkuLedger {
         now_ms,
       );
       const returned: HoldRow = { ...row, status: "returned" };
-      this.tables.emit("hold.returned", now_ms, { hold: holdView(after.sku, returned), levels: levelsOf(after) });
+      this.tables.emit("hold.returned", now_ms, { hold: holdView(after.sku, returned), levels: this.levels(after, allocations) });
       return accept(returned);
     });
   }
@@ -341,6 +376,19 @@ export class SkuLedger {
     return outcome.ok ? accept(holdView(this.tables.requireSku().sku, outcome.value)) : outcome;
   }
 
+  /** A hold's allocation; none on an unlocated SKU. */
+  private allocationsOf(row: HoldRow): readonly Allocation[] {
+    return allocationsOf(row) ?? [];
+  }
+
+  private levels(after: Parameters<typeof levelsAfter>[1], allocations: readonly Allocation[]): EventLevels {
+    return levelsAfter(
+      this.tables,
+      after,
+      allocations.map((a) => a.location),
+    );
+  }
+
   private sweepOverdue(now_ms: number, max_holds: number): number {
     const due = this.tables.overdueHolds(now_ms, max_holds);
     for (const row of due) this.endHold(row, "expired", now_ms);
@@ -352,6 +400,11 @@ export class SkuLedger {
     const q = row.quantity;
     this.tables.endHold(row.hold_id, status, now_ms);
     const sold = status === "committed" ? q : 0;
+    const allocations = this.allocationsOf(row);
+    this.tables.locations.moveAll(
+      allocations,
+      (n): LocationDelta => (sold > 0 ? { reserved: -n, on_hand: -n, sold: n } : { reserved: -n }),
+    );
     const after = this.tables.changeLevels(
       "reserved = reserved - ?, on_hand = on_hand - ?, sold = sold + ?, updated_at_ms = ?",
       q,
@@ -360,7 +413,7 @@ export class SkuLedger {
       now_ms,
     );
     const ended: HoldRow = { ...row, status };
-    this.tables.emit(`hold.${status}`, now_ms, { hold: holdView(after.sku, ended), levels: levelsOf(after), ...why });
+    this.tables.emit(`hold.${status}`, now_ms, { hold: holdView(after.sku, ended), levels: this.levels(after, allocations), ...why });
     return ended;
   }
 }

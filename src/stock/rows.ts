@@ -1,4 +1,5 @@
 import type { Hold, HoldStatus, Levels, Money, SaleRule } from "../domain/types";
+import type { Allocation } from "../domain/locations";
 import { iso } from "./offer";
 
 /** Row shapes of the object's tables (src/stock/schema.ts) and their API views. */
@@ -25,6 +26,12 @@ export type SkuRow = {
   /** Changes of the shard count so far: a customer's home under an older epoch is fenced by their newer one. */
   shard_epoch: number;
   updated_at_ms: number;
+  /** +1 per merchant write that changes the SKU (spec §11); holds never move it. */
+  version: number;
+  /** Units sent out of this SKU's locations by transfers, not yet received nor cancelled. */
+  in_transit: number;
+  routing: string;
+  split: number;
   /** Kept by triggers on holds, independently of `reserved` (invariant 3). */
   live_units: number;
   live_holds: number;
@@ -46,6 +53,8 @@ export type HoldRow = {
   created_at_ms: number;
   expires_at_ms: number;
   order_id: string | null;
+  /** JSON Allocation[] on a located SKU (spec §11); null on an unlocated one. */
+  allocations: string | null;
 };
 
 export type SaleRuleRow = {
@@ -65,7 +74,8 @@ export type SaleRuleRow = {
   queued: number;
 };
 
-export const HOLD_COLUMNS = "hold_id, customer_id, quantity, status, scope, unit_amount, currency, created_at_ms, expires_at_ms, order_id";
+export const HOLD_COLUMNS =
+  "hold_id, customer_id, quantity, status, scope, unit_amount, currency, created_at_ms, expires_at_ms, order_id, allocations";
 
 export function isLive(status: HoldStatus): boolean {
   return status === "held" || status === "checkout";
@@ -84,6 +94,8 @@ export function holdView(sku: string, row: HoldRow): Hold {
     expiresAt: iso(row.expires_at_ms),
   };
   if (row.order_id !== null) hold.orderId = row.order_id;
+  const allocations = allocationsOf(row);
+  if (allocations !== null) hold.allocations = allocations;
   return hold;
 }
 
@@ -105,11 +117,17 @@ export function saleRuleFromRow(row: SaleRuleRow): SaleRule {
   };
 }
 
-export function levelsOf(row: SkuRow): Levels {
+/** A located hold's allocation; null on an unlocated SKU. */
+export function allocationsOf(row: HoldRow): Allocation[] | null {
+  return row.allocations === null ? null : (JSON.parse(row.allocations) as Allocation[]);
+}
+
+/** The SKU's levels; on a located SKU `available` is the sum of its locations' (safety stock withheld). */
+export function levelsOf(row: SkuRow, locatedAvailable: number | null = null): Levels {
   return {
     onHand: row.on_hand,
     reserved: row.reserved,
-    available: row.on_hand - row.reserved,
+    available: locatedAvailable ?? row.on_hand - row.reserved,
     sold: row.sold,
     received: row.received,
     returned: row.returned,

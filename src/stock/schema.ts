@@ -462,4 +462,28 @@ ${HOLD_GUARD_TRIGGERS}
   WHEN OLD.status != 'held' OR NEW.status != 'held' OR NEW.quantity < 1
   BEGIN SELECT RAISE(ABORT, 'only a held hold changes its quantity, to at least 1'); END;
   `,
+  // Step 15: locations (spec §11). Per-location levels beside the sku row's
+  // totals, the SKU's version (compare-and-set of merchant writes), its
+  // routing settings, and each hold's allocation. A SKU with no `locations`
+  // row is unlocated and writes none of this (docs/locations.md contract).
+  `
+  CREATE TABLE locations (
+    location_id TEXT PRIMARY KEY,
+    on_hand INTEGER NOT NULL DEFAULT 0,
+    reserved INTEGER NOT NULL DEFAULT 0,
+    sold INTEGER NOT NULL DEFAULT 0,
+    received INTEGER NOT NULL DEFAULT 0,
+    transferred_in INTEGER NOT NULL DEFAULT 0,
+    transferred_out INTEGER NOT NULL DEFAULT 0,
+    in_transit INTEGER NOT NULL DEFAULT 0,
+    safety_stock INTEGER NOT NULL DEFAULT 0,
+    profile TEXT,
+    profile_revision INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  ALTER TABLE sku ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sku ADD COLUMN in_transit INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sku ADD COLUMN routing TEXT NOT NULL DEFAULT 'nearest';
+  ALTER TABLE sku ADD COLUMN split INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE holds ADD COLUMN allocations TEXT;
+  `,
 ];

@@ -1,5 +1,6 @@
 import type { SaleRule } from "../domain/types";
 import { checkStockInvariants } from "./invariants";
+import { LocationStock, type LocationRow } from "./locations";
 import { HOLD_COLUMNS, saleRuleFromRow, type HoldRow, type SaleRuleRow, type SkuRow } from "./rows";
 
 /**
@@ -7,7 +8,7 @@ import { HOLD_COLUMNS, saleRuleFromRow, type HoldRow, type SaleRuleRow, type Sku
  * live in SkuLedger; this class only reads and writes rows.
  */
 const SKU_COLUMNS = `sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, returned,
-  moved_in, moved_out, shards, shard_index, shard_span, shard_history, shard_epoch, updated_at_ms,
+  moved_in, moved_out, shards, shard_index, shard_span, shard_history, shard_epoch, updated_at_ms, version, in_transit, routing, split,
   live_units, live_holds, holds_created, holds_released, holds_expired, holds_committed, holds_returned`;
 
 /** Ended holds that no transition can move again; retention deletes them. */
@@ -47,9 +48,14 @@ export class SkuTables {
   private tally: Tally = { ...NO_TALLY };
 
   readonly sql: SqlStorage;
+  /** Per-location stock (spec §11); untouched while the SKU is unlocated. */
+  readonly locations: LocationStock;
+  /** The locations rows the last checked change left, for its levels and events without a re-read. */
+  private checkedLocations: LocationRow[] | null = null;
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
+    this.locations = new LocationStock(storage.sql);
   }
 
   /** One synchronous transaction; a rollback also drops the rules cache, which may hold what was rolled back. */
@@ -63,6 +69,7 @@ export class SkuTables {
       });
     } catch (e) {
       this.forgetCachedRules();
+      this.locations.forget();
       this.tally = { ...NO_TALLY };
       throw e;
     }
@@ -100,8 +107,19 @@ export class SkuTables {
       )
       .toArray()[0];
     if (!sku) throw new Error("SKU row missing inside a mutation that requires it");
-    checkStockInvariants(sku, sku.live_units);
+    this.check(sku);
     return sku;
+  }
+
+  /** Invariants 1-3, and on a located SKU the per-location ones (spec §11). */
+  private check(sku: SkuRow): void {
+    checkStockInvariants(sku, sku.live_units);
+    this.checkedLocations = this.locations.located() ? this.locations.check(sku) : null;
+  }
+
+  /** The locations as the last checked change left them in this transaction; null on an unlocated SKU. */
+  locationsAfterCheck(): LocationRow[] | null {
+    return this.checkedLocations;
   }
 
   requireSku(): SkuRow {
@@ -113,7 +131,7 @@ export class SkuTables {
   /** Reads the levels after a change that moved no units and checks invariants 1-3. */
   checkedSku(): SkuRow {
     const sku = this.requireSku();
-    checkStockInvariants(sku, sku.live_units);
+    this.check(sku);
     return sku;
   }
 
@@ -125,7 +143,7 @@ export class SkuTables {
   insertHold(row: HoldRow, folded: FoldedReply | null = null): void {
     const made = this.sql
       .exec<{ quantity: number; live: number }>(
-        `INSERT INTO holds (${HOLD_COLUMNS}, idem_key, request_hash, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO holds (${HOLD_COLUMNS}, idem_key, request_hash, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING quantity, status IN ('held', 'checkout') AS live`,
         row.hold_id,
         row.customer_id,
@@ -137,6 +155,7 @@ export class SkuTables {
         row.created_at_ms,
         row.expires_at_ms,
         row.order_id,
+        row.allocations,
         folded?.idem_key ?? null,
         folded?.request_hash ?? null,
         folded?.reply ?? null,
@@ -164,10 +183,11 @@ export class SkuTables {
   }
 
   /** A held hold's quantity, changed in place (spec §3); its units follow in the tally when the row really changed. */
-  changeQuantity(holdId: string, from: number, to: number): void {
+  changeQuantity(holdId: string, from: number, to: number, allocations: string | null = null): void {
     const moved = this.sql.exec(
-      "UPDATE holds SET quantity = ? WHERE hold_id = ? AND status = 'held' AND quantity = ?",
+      "UPDATE holds SET quantity = ?, allocations = ? WHERE hold_id = ? AND status = 'held' AND quantity = ?",
       to,
+      allocations,
       holdId,
       from,
     ).rowsWritten;

@@ -1,8 +1,12 @@
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Hold, SaleRule } from "../domain/types";
+import type { Allocation, Destination, Routing } from "../domain/locations";
+import { allocate } from "./allocate";
+import { locatedAvailable } from "./locations";
+import { levelsAfter } from "./stocking";
 import { checkSaleLimits, recordAdded } from "./sale-limits";
 import { resolveOffer, soldOut } from "./offer";
-import { holdView, levelsOf, priceOf, type HoldRow } from "./rows";
+import { holdView, priceOf, type HoldRow } from "./rows";
 import { newHoldId } from "./addressing";
 import type { SkuTables } from "./tables";
 import { keyDigest } from "../idempotency/sql-replies";
@@ -21,6 +25,8 @@ export interface HoldInput {
   quantity: number;
   /** Sales whose admission the edge verified for this customer (spec §9); a queued sale's hold needs its own. */
   admittedTo?: readonly string[] | undefined;
+  /** Where the units go (spec §11): the body's shipTo/pickupAt, else the edge's geography; used on a located SKU only. */
+  destination?: Destination | null | undefined;
 }
 
 /**
@@ -82,14 +88,21 @@ function decide(
   if (!decision.ok) return decision;
   const unadmitted = decision.offer.kind === "sale" ? admissionRefusal(decision.offer.rule, input) : null;
   if (unadmitted) return unadmitted;
-  const available = sku.on_hand - sku.reserved;
+  const located = tables.locations.located() ? tables.locations.rows() : null;
+  const available = located ? locatedAvailable(located) : sku.on_hand - sku.reserved;
   if (available <= 0) return short(soldOut());
 
   const { quantity, customerId } = input;
   const rule = decision.offer.kind === "sale" ? decision.offer.rule : null;
   const limits = rule ? checkSaleLimits(tables, rule, customerId, { orderUnits: quantity, units: quantity }, prior, now_ms) : null;
   if (limits && !limits.ok) return limits;
-  if (quantity > available) {
+  let allocations: Allocation[] | null = null;
+  if (located) {
+    const policy = { routing: sku.routing as Routing, split: sku.split === 1 };
+    const allocated = allocate(located, policy, input.destination ?? null, quantity);
+    if (!allocated.ok) return allocated;
+    allocations = allocated.value;
+  } else if (quantity > available) {
     return short(refuse("insufficient_stock", `Only ${available} units are available.`, { available }));
   }
 
@@ -109,12 +122,15 @@ function decide(
     created_at_ms: now_ms,
     expires_at_ms: now_ms + (rule?.holdSeconds ?? hold_seconds) * 1000,
     order_id: null,
+    allocations: allocations && JSON.stringify(allocations),
   };
   const hold = holdView(sku.sku, row);
   tables.insertHold(row, fold ? { idem_key: idem.key, request_hash: idem.requestHash, reply: JSON.stringify(accept(hold)) } : null);
   kept.replyKept = fold;
+  if (allocations) tables.locations.moveAll(allocations, (n) => ({ reserved: n }));
   const after = tables.changeLevels("reserved = reserved + ?, updated_at_ms = ?", quantity, now_ms);
   if (rule && limits) recordAdded(tables, rule, customerId, limits, quantity, prior, now_ms);
-  tables.emit("hold.created", now_ms, { hold, levels: levelsOf(after) });
+  const touched = allocations?.map((a) => a.location) ?? [];
+  tables.emit("hold.created", now_ms, { hold, levels: levelsAfter(tables, after, touched) });
   return accept(hold);
 }

@@ -1,6 +1,7 @@
-import { MAX_LOCATIONS_PER_SKU, type LocationLevels } from "../domain/locations";
+import type { LocationLevels } from "../domain/locations";
 import type { Levels } from "../domain/types";
 import { objectName } from "./addressing";
+import { levelsAt, locatedAvailable } from "./locations";
 import { levelsOf } from "./rows";
 import type { SkuTables } from "./tables";
 
@@ -18,8 +19,8 @@ export interface ObjectView {
   /** The SKU's display name, which its `inventory` row carries. */
   name: string;
   levels: Levels;
-  /** The SKU's version; null before the object keeps one. */
-  version: number | null;
+  /** The SKU's version (spec §11). */
+  version: number;
   /** Each location's levels; null on an unlocated SKU. */
   locations: LocationLevels[] | null;
   /** Seq of the newest event the object made in its audit stream: the levels above are as of it. */
@@ -31,57 +32,22 @@ export interface ObjectView {
   readAtMs: number;
 }
 
-type LocationRow = { location_id: string; on_hand: number; reserved: number; sold: number; in_transit: number; safety_stock: number };
-
 export function viewLevelsHere(tables: SkuTables, now_ms: number): ObjectView | null {
   const row = tables.sku();
   if (!row) return null;
-  const sql = tables.sql;
-  const shippedSeq = sql.exec<{ seq: number }>("SELECT seq FROM audit_head WHERE id = 1").one().seq;
-  const locations = hasTable(tables, "locations") ? locationLevels(tables) : null;
-  const version = hasColumn(tables, "sku", "version")
-    ? sql.exec<{ version: number }>("SELECT version FROM sku WHERE id = 1").one().version
-    : null;
-  const levels = levelsOf(row);
+  const shippedSeq = tables.sql.exec<{ seq: number }>("SELECT seq FROM audit_head WHERE id = 1").one().seq;
+  const located = tables.locations.located() ? tables.locations.rows() : null;
   return {
     object: objectName(row.sku, row.shard_index),
     sku: row.sku,
     name: row.name,
-    // A located SKU offers what its locations offer, net of their safety stock.
-    levels: locations ? { ...levels, available: locations.reduce((n, l) => n + l.available, 0) } : levels,
-    version,
-    locations,
+    // As the events carry them: a located SKU offers what its locations offer, net of their safety stock.
+    levels: levelsOf(row, located ? locatedAvailable(located) : null),
+    version: row.version,
+    locations: located ? located.map(levelsAt) : null,
     headSeq: shippedSeq + tables.unshippedCount(),
     shippedSeq,
     oldestUnshippedAtMs: tables.earliestUnshippedAtMs(),
     readAtMs: now_ms,
   };
-}
-
-/** The SKU's locations, or null while it has none (it is unlocated: one implicit `default`). */
-function locationLevels(tables: SkuTables): LocationLevels[] | null {
-  const rows = tables.sql
-    .exec<LocationRow>(
-      "SELECT location_id, on_hand, reserved, sold, in_transit, safety_stock FROM locations ORDER BY location_id LIMIT ?",
-      MAX_LOCATIONS_PER_SKU,
-    )
-    .toArray();
-  if (rows.length === 0) return null;
-  return rows.map((r) => ({
-    location: r.location_id,
-    onHand: r.on_hand,
-    reserved: r.reserved,
-    available: Math.max(0, r.on_hand - r.reserved - r.safety_stock),
-    sold: r.sold,
-    inTransit: r.in_transit,
-    safetyStock: r.safety_stock,
-  }));
-}
-
-function hasTable(tables: SkuTables, name: string): boolean {
-  return tables.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", name).toArray().length > 0;
-}
-
-function hasColumn(tables: SkuTables, table: string, column: string): boolean {
-  return tables.sql.exec("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", table, column).toArray().length > 0;
 }

@@ -38,6 +38,7 @@ const MATRIX: Record<string, string> = {
   "PUT /v1/skus/{sku}":                             "401  403  403  403  403  P    P    P    401  401",
   "GET /v1/skus/{sku}":                             "P    P    P    P    P    P    P    P    401  401",
   "POST /v1/skus/{sku}/adjustments":                "401  403  403  403  403  P    P    P    401  401",
+  "PUT /v1/skus/{sku}/locations/{locationId}":      "401  403  403  403  403  P    P    P    401  401",
   "GET /v1/skus/{sku}/stats":                       "401  403  403  P    403  P    P    P    401  401",
   "GET /v1/skus/{sku}/live":                        "P    P    P    P    P    P    P    P    401  401",
   "POST /v1/skus/{sku}/holds":                      "401  P    P    403  403  403  403  403  401  401",
@@ -142,6 +143,7 @@ beforeAll(async () => {
     ticket: "matrix-no-such-ticket",
     keyId: "key_0000000000000000",
     secretId: "whs_0000000000000000",
+    locationId: "matrix-no-such-location",
   };
   // The expired key's row: past its expiry before the first call.
   await sleep(Math.max(0, expiresAtMs - Date.now()) + 50);

@@ -1,0 +1,100 @@
+import { accept, refuse, type Outcome } from "../domain/problems";
+import type { Allocation, Destination, LocationProfile, Routing } from "../domain/locations";
+import { availableAt, profileOfRow, type LocationRow } from "./locations";
+
+/**
+ * Where a hold's units come from (spec §11), decided inside the hold's
+ * transaction from the locations as they are now: the candidates the
+ * destination allows, in the SKU's routing order, then one location that
+ * fills the whole quantity (split off) or greedily several (split on).
+ */
+
+type Candidate = { location: string; profile: LocationProfile; available: number };
+
+const EARTH_RADIUS_KM = 6371;
+
+/** Great-circle distance (haversine), km. */
+export function distanceKm(aLat: number, aLon: number, bLat: number, bLon: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (bLat - aLat) * rad;
+  const dLon = (bLon - aLon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(aLat * rad) * Math.cos(bLat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** The locations that may serve `destination`: active, and a pickup point for a pickup, else shipping online. */
+export function candidatesFor(rows: readonly LocationRow[], destination: Destination | null): Candidate[] {
+  const out: Candidate[] = [];
+  for (const row of rows) {
+    const profile = profileOfRow(row);
+    if (profile.status !== "active") continue;
+    const fits = destination?.kind === "pickup" ? row.location_id === destination.location && profile.pickup : profile.fulfillsOnline;
+    if (fits) out.push({ location: row.location_id, profile, available: availableAt(row) });
+  }
+  return out;
+}
+
+/** Sort keys, compared in order; ties go by priority (higher first), then id. */
+function keysOf(c: Candidate, routing: Routing, destination: Destination | null): number[] {
+  const tie = [-c.profile.priority];
+  if (routing === "priority") return tie;
+  if (routing === "most_stock") return [-c.available, ...tie];
+  const ship = destination?.kind === "ship" ? destination : null;
+  const { latitude, longitude } = c.profile;
+  if (ship && ship.latitude !== null && ship.longitude !== null && latitude !== null && longitude !== null) {
+    return [0, distanceKm(ship.latitude, ship.longitude, latitude, longitude), 0, ...tie];
+  }
+  const sameCountry = ship?.country != null && ship.country === c.profile.country;
+  return [1, 0, sameCountry ? 0 : 1, ...tie];
+}
+
+export function ordered(candidates: Candidate[], routing: Routing, destination: Destination | null): Candidate[] {
+  const keyed = candidates.map((c) => ({ c, keys: keysOf(c, routing, destination) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < a.keys.length; i++) {
+      const d = a.keys[i]! - b.keys[i]!;
+      if (d !== 0) return d;
+    }
+    return a.c.location < b.c.location ? -1 : a.c.location > b.c.location ? 1 : 0;
+  });
+  return keyed.map((k) => k.c);
+}
+
+export interface Policy {
+  routing: Routing;
+  split: boolean;
+}
+
+/** The allocation of `quantity` units, or `insufficient_stock` naming what each candidate has. */
+export function allocate(
+  rows: readonly LocationRow[],
+  policy: Policy,
+  destination: Destination | null,
+  quantity: number,
+): Outcome<Allocation[]> {
+  const order = ordered(candidatesFor(rows, destination), policy.routing, destination);
+  if (!policy.split) {
+    const first = order.find((c) => c.available >= quantity);
+    if (first) return accept([{ location: first.location, quantity }]);
+    const best = order.reduce((n, c) => Math.max(n, c.available), 0);
+    return shortOf(order, best, `No single location has ${quantity} units for this destination; the most one has is ${best}.`);
+  }
+  const out: Allocation[] = [];
+  let left = quantity;
+  for (const c of order) {
+    if (left === 0) break;
+    const take = Math.min(left, c.available);
+    if (take > 0) out.push({ location: c.location, quantity: take });
+    left -= take;
+  }
+  if (left === 0) return accept(out);
+  const total = quantity - left;
+  return shortOf(order, total, `Only ${total} units are available for this destination.`);
+}
+
+function shortOf(order: readonly Candidate[], available: number, detail: string): Outcome<never> {
+  return refuse("insufficient_stock", detail, {
+    available,
+    locations: order.map((c) => ({ location: c.location, available: c.available })),
+  });
+}
