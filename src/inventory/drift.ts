@@ -7,8 +7,10 @@ import type { ObjectView } from "../stock/view-levels";
 /**
  * One difference between D1's view and an object (the truth): its
  * `inventory` row (`location` null) or one location's row. `behind` is how
- * many of the object's events D1's row had not folded when compared: 0 means
- * the row was wrong at its own seq (corrupted), more means it trailed (lag).
+ * many of the object's events D1 had not folded when compared (its
+ * `inventory` row moves with every shipped batch; a location's row only when
+ * an event touched it): 0 means the row was wrong with every event folded
+ * (corrupted), more means D1 trailed the object (lag).
  */
 export interface Drift {
   object: string;
@@ -36,14 +38,15 @@ export async function compareObject(db: DrizzleD1Database, view: ObjectView): Pr
   const row = skuRow[0] ?? null;
   // Events made after the reading shipped meanwhile: D1 is newer than the truth read, so nothing can be compared this run.
   if (row && row.lastSeq > view.headSeq) return [];
-  const skuDrift = differ(view, null, row, row?.lastSeq ?? 0, view.levels, SKU_FIELDS);
+  const folded = row?.lastSeq ?? Math.max(0, ...locationRows.map((r) => r.lastSeq));
+  const skuDrift = differ(view, null, row, folded, view.levels, SKU_FIELDS);
   if (skuDrift) drifts.push(skuDrift);
   const newer = new Set(locationRows.filter((r) => r.lastSeq > view.headSeq).map((r) => r.location));
   const byLocation = new Map(locationRows.filter((r) => !newer.has(r.location)).map((r) => [r.location, r]));
   for (const truth of view.locations ?? []) {
     if (newer.has(truth.location)) continue;
     const d1 = byLocation.get(truth.location) ?? null;
-    const drift = differ(view, truth.location, d1, d1?.lastSeq ?? 0, truth, LOCATION_FIELDS);
+    const drift = differ(view, truth.location, d1, folded, truth, LOCATION_FIELDS);
     if (drift) drifts.push(drift);
     byLocation.delete(truth.location);
   }
@@ -55,7 +58,7 @@ export async function compareObject(db: DrizzleD1Database, view: ObjectView): Pr
       kind: "extra",
       d1: pick(d1, LOCATION_FIELDS),
       truth: null,
-      behind: behind(view, d1.lastSeq),
+      behind: behind(view, folded),
     });
   }
   return drifts;

@@ -73,7 +73,9 @@ export type EventLevels = Levels & { locations?: LocationLevels[]; version?: num
 export function levelsAfter(tables: SkuTables, after: SkuRow, touched: readonly string[] | "all"): EventLevels {
   const rows = tables.locationsAfterCheck();
   if (!rows) return levelsOf(after);
-  const chosen = touched === "all" ? rows : rows.filter((r) => touched.includes(r.location_id));
+  // Becoming located moved the SKU's stock into `default`: the global view must hear of it in this event.
+  const moved = tables.locations.takeLocatedNow() ? [DEFAULT_LOCATION] : [];
+  const chosen = touched === "all" ? rows : rows.filter((r) => touched.includes(r.location_id) || moved.includes(r.location_id));
   return { ...levelsOf(after, locatedAvailable(rows)), locations: chosen.map(levelsAt), version: after.version };
 }
 
