@@ -37,7 +37,10 @@ export const RECONCILE = {
 } as const;
 
 export const INVENTORY_RECONCILIATION_STREAM = "inventory:reconciliation";
+/** A run over the next objects; its `next` is where the following one starts. */
 const RUN_EVENT = "inventory.reconciled";
+/** A run over one SKU's objects: it leaves the walk where it was. */
+const SKU_RUN_EVENT = "inventory.reconciled_sku";
 const DRIFT_EVENT = "inventory.drift";
 /** Object streams are `sku:<object>`; `;` sorts right after `:`, `$` right after a SKU's shards' `#`. */
 const STREAM_PREFIX = "sku:";
@@ -137,9 +140,9 @@ export async function reconcileInventory(
   const { drifts: _listed, ...counts } = report;
   const stored = await appendEvent(db, {
     stream: INVENTORY_RECONCILIATION_STREAM,
-    type: RUN_EVENT,
+    type: opts.sku === undefined ? RUN_EVENT : SKU_RUN_EVENT,
     atMs: now_ms,
-    data: canonicalJson({ ...counts, ...(opts.actor && { actor: opts.actor }) }),
+    data: canonicalJson({ ...counts, ...(opts.sku !== undefined && { sku: opts.sku }), ...(opts.actor && { actor: opts.actor }) }),
   });
   if (!stored) logger(env).warn("inventory_reconciliation_unaudited", { reconciliationId });
   if (notices.length > 0) {
