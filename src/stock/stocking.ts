@@ -66,6 +66,22 @@ export function placeOf(
   return accept(location);
 }
 
+/**
+ * Units an adjustment at `location` may remove (on hand, not held), read
+ * before anything is stocked: a location not stocked yet has none, except
+ * `default` on an unlocated SKU, which would take all its stock.
+ */
+export function removableAt(tables: SkuTables, sku: SkuRow, location: string | undefined): number {
+  const whole = sku.on_hand - sku.reserved;
+  if (!tables.locations.located()) return location === undefined || location === DEFAULT_LOCATION ? whole : 0;
+  if (location === undefined) {
+    const rows = tables.locations.rows();
+    return rows.length === 1 ? rows[0]!.on_hand - rows[0]!.reserved : whole;
+  }
+  const at = tables.locations.row(location);
+  return at ? at.on_hand - at.reserved : 0;
+}
+
 /** Levels as events and replies carry them: on a located SKU with the touched locations' levels and the version. */
 export type EventLevels = Levels & { locations?: LocationLevels[]; version?: number };
 
