@@ -19,6 +19,7 @@ import { healthRoutes } from "./routes/health";
 import { holdRoutes } from "./routes/holds";
 import { merchantHoldRoutes } from "./routes/merchant-holds";
 import { inventoryRoutes } from "./routes/inventory";
+import { inventoryViewRoutes } from "./routes/inventory-view";
 import { checkoutRoutes } from "./routes/checkout";
 import { orderRoutes } from "./routes/orders";
 import { paymentRoutes } from "./routes/payments";
@@ -119,6 +120,7 @@ export function createApp() {
   app.route("/", queueRoutes);
   app.route("/", inventoryRoutes);
   app.route("/", locationRoutes);
+  app.route("/", inventoryViewRoutes);
   app.route("/", auditRoutes);
   app.route("/", auditCheckpointRoutes);
   app.route("/", checkoutRoutes);

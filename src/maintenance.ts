@@ -1,4 +1,5 @@
 import { pruneReplies } from "./idempotency/d1-replies";
+import { reconcileInventory } from "./inventory/reconcile";
 import { OrderFlow } from "./orders/flow";
 import { ORDER_OUTBOX, OrderOutbox } from "./orders/outbox";
 import { reconcilePayments, type ReconciliationReport } from "./payments/reconcile";
@@ -26,7 +27,8 @@ const refundRetryDelayMs = (attempts: number) => Math.min(5 * 60_000 * 2 ** (att
  * request died after recording them (two-phase: the record says what to
  * finish, see src/orders/refunds.ts), and the orders' outbox: rows a crash
  * left unsent are sent, rows sent a day ago pruned (src/orders/outbox.ts);
- * then the payments reconciliation.
+ * then the payments reconciliation and the global inventory view's
+ * (src/inventory/reconcile.ts).
  */
 export async function runMaintenance(
   env: Env,
@@ -39,6 +41,7 @@ export async function runMaintenance(
   outboxSent: number;
   outboxPruned: number;
   payments: ReconciliationReport["drift"] | null;
+  inventory: { checked: number; drifted: number; repaired: number } | null;
 }> {
   const replies = await pruneReplies(env, now_ms, PRUNE_ROWS_MAX);
   const webhooks = await env.DB.prepare(
@@ -82,7 +85,19 @@ export async function runMaintenance(
     outboxSent,
     outboxPruned,
     payments: await reconcileHourly(env, now_ms),
+    inventory: await reconcileInventoryHourly(env, now_ms),
   };
+}
+
+/** One bounded pass of the global view's reconciliation; the next hour goes on where it stopped. */
+async function reconcileInventoryHourly(env: Env, now_ms: number): Promise<{ checked: number; drifted: number; repaired: number } | null> {
+  try {
+    const { checked, drifted, repaired } = await reconcileInventory(env, now_ms, { trigger: "scheduled" });
+    return { checked, drifted, repaired };
+  } catch (e) {
+    logger(env).error("inventory_reconciliation_failed", { error: String(e) });
+    return null;
+  }
 }
 
 /** The hourly payments reconciliation (src/payments/reconcile.ts), after the sweep has finished what it could; an outage skips a run. */

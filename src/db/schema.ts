@@ -371,3 +371,29 @@ export const sloAlerts = sqliteTable("slo_alerts", {
   /** What the rule remembers for the next evaluation (JSON). */
   memory: text("memory"),
 });
+ * The global view of stock per location (spec §11), folded from the SKU
+ * objects' shipped events like `inventory`: one row per object (`sku`, or a
+ * shard's `sku#n`) and location the object stocks. `last_seq` is the event's
+ * seq in the object's audit stream: a row only moves to a newer seq, so a
+ * redelivered or reordered batch changes nothing. An unlocated SKU has no row
+ * here; the summary shows its `inventory` row as location `default`.
+ */
+export const inventoryLocations = sqliteTable(
+  "inventory_locations",
+  {
+    sku: text("sku").notNull(),
+    location: text("location").notNull(),
+    onHand: integer("on_hand").notNull(),
+    reserved: integer("reserved").notNull(),
+    available: integer("available").notNull(),
+    sold: integer("sold").notNull(),
+    inTransit: integer("in_transit").notNull(),
+    safetyStock: integer("safety_stock").notNull(),
+    /** The SKU's `version` after the event (or the repair) that wrote the row. */
+    version: integer("version").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+    /** When the object was at these levels: the event's time, or the repair's reading. */
+    asOfMs: integer("as_of_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sku, t.location] }), index("inventory_locations_by_location").on(t.location, t.sku)],
+);

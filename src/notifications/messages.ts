@@ -35,6 +35,8 @@ const StockNotificationSchema = z.object({
     available: z.number().int(),
     onHand: z.number().int(),
     threshold: z.number().int().nonnegative().optional(),
+    /** On a located SKU (spec §11) the alert may be one location's: its available, net of safety stock. */
+    location: z.string().min(1).max(40).optional(),
   }),
   atMs,
   traceparent,
@@ -61,7 +63,34 @@ const SloNotificationSchema = z.object({
   traceparent,
 });
 
-const MerchantNotificationSchema = z.discriminatedUnion("type", [StockNotificationSchema, SloNotificationSchema]);
+/**
+ * The global view (spec §11) is wrong or late: `drift` when a reconciliation
+ * found D1 differing from the SKU's object (and repaired it), `lag` when an
+ * object's oldest unshipped event is older than the allowed lag.
+ */
+const InventoryDriftNotificationSchema = z.object({
+  id,
+  audience: z.literal("merchant"),
+  type: z.literal("inventory.drift"),
+  sku: z.string().min(1),
+  data: z.object({
+    reason: z.enum(["drift", "lag"]),
+    /** Rows that differed (drift), or events not yet in D1 (lag). */
+    count: z.number().int().nonnegative(),
+    lagMs: z.number().int().nonnegative().optional(),
+    reconciliationId: z.string().optional(),
+  }),
+  atMs,
+  traceparent,
+});
+
+export type InventoryDriftNotification = z.infer<typeof InventoryDriftNotificationSchema>;
+
+const MerchantNotificationSchema = z.discriminatedUnion("type", [
+  StockNotificationSchema,
+  SloNotificationSchema,
+  InventoryDriftNotificationSchema,
+]);
 
 export const NotificationSchema = z.discriminatedUnion("audience", [ShopperNotificationSchema, MerchantNotificationSchema]);
 export type Notification = z.infer<typeof NotificationSchema>;

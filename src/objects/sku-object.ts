@@ -3,6 +3,7 @@ import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Adjustment, Hold, MerchantWrite, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import type { LocationProfile } from "../domain/locations";
 import type { EventLevels } from "../stock/stocking";
+import { viewLevelsHere, type ObjectView } from "../stock/view-levels";
 import { InvariantViolation } from "../stock/invariants";
 import { hasSchema, migrate } from "./migrate";
 import { GENESIS_HASH } from "../audit/chain";
@@ -622,6 +623,20 @@ export class SkuObject extends DurableObject<Env> {
   /** This object's own part of its SKU's metrics. */
   metricsPart(): MetricsPart | null {
     return this.schemaReady ? metricsPartHere(this.ledger.tables, this.holdService.snapshot()) : null;
+  }
+
+  /** This object's levels, version and shipping head, read-only: what the global view is reconciled against (src/stock/view-levels.ts). */
+  async viewLevels(): Promise<ObjectView | null> {
+    return this.schemaReady ? viewLevelsHere(this.ledger.tables, Date.now()) : null;
+  }
+
+  /** When the oldest event not yet in D1 was made, across the SKU's objects (its shards' too): the global view's lag. */
+  async viewLag(): Promise<{ oldestUnshippedAtMs: number | null } | null> {
+    const own = this.metricsPart();
+    if (!own) return null;
+    const shards = await this.escrow.onShards(this.escrow.role(), (s) => s.metricsPart());
+    const times = [own, ...shards].map((p) => p?.outbox.oldestAtMs ?? null).filter((t): t is number => t !== null);
+    return { oldestUnshippedAtMs: times.length > 0 ? Math.min(...times) : null };
   }
 
   /** The alarm only triggers; Upkeep does the work and points the alarm at what is left. */

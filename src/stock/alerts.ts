@@ -73,3 +73,47 @@ export function parseThreshold(raw: string | undefined, log: Log): number {
   }
   return Number(text);
 }
+
+/** A stock alert of one location of a located SKU (spec §11): its available, net of safety stock. */
+export interface LocationAlert {
+  type: StockAlertType;
+  location: string;
+  seq: number;
+  atMs: number;
+  available: number;
+  onHand: number;
+}
+
+/**
+ * The same transitions as detectStockAlerts, location by location: `previous`
+ * holds each location's last shipped available (absent: nothing to compare
+ * with), `along` each location's levels as events carried them, in order;
+ * `stocked` the seqs of the merchant's stock changes.
+ */
+export function detectLocationAlerts(
+  previous: Readonly<Record<string, number>>,
+  along: ReadonlyArray<{ location: { location: string; available: number; onHand: number }; seq: number; atMs: number }>,
+  stocked: ReadonlySet<number>,
+  threshold: number,
+): LocationAlert[] {
+  const last = new Map(Object.entries(previous));
+  const alerts: LocationAlert[] = [];
+  for (const at of along) {
+    const { location, available, onHand } = at.location;
+    const raised = detectStockAlerts(
+      last.get(location) ?? null,
+      [
+        {
+          seq: at.seq,
+          atMs: at.atMs,
+          stocked: stocked.has(at.seq),
+          levels: { onHand, reserved: 0, available, sold: 0, received: 0, returned: 0 },
+        },
+      ],
+      threshold,
+    );
+    for (const a of raised) alerts.push({ type: a.type, location, seq: a.seq, atMs: a.atMs, available, onHand });
+    last.set(location, available);
+  }
+  return alerts;
+}

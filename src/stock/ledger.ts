@@ -7,7 +7,7 @@ import { SqlReplies } from "../idempotency/sql-replies";
 import { auditLedger } from "./ledger-audit";
 import { SHIPPING } from "./outbox";
 import { allocationsOf, holdView, isLive, type HoldRow } from "./rows";
-import { applyProfile, levelsAfter, placeOf, staleVersion, stockLocation, type EventLevels } from "./stocking";
+import { applyProfile, levelsAfter, placeOf, removableAt, staleVersion, stockLocation, type EventLevels } from "./stocking";
 import type { LocationDelta } from "./locations";
 import { earliestPendingTransferMs, REDELIVER_AFTER_MS } from "./shards/transfers";
 import { snapshotOf } from "./catalog";
@@ -81,15 +81,14 @@ export class SkuLedger {
       if (!sku) return refuse("not_found", "No such SKU.");
       const stale = staleVersion(sku, write.ifMatch);
       if (stale) return stale;
-      const placed = placeOf(this.tables, sku, input.location, write.profile);
-      if (!placed.ok) return placed;
-      const location = placed.value;
-      const at = location === null ? null : this.tables.locations.row(location)!;
-      // Shrinkage may take safety stock, never units a hold has.
-      const available = at ? at.on_hand - at.reserved : sku.on_hand - sku.reserved;
+      // Shrinkage may take safety stock, never units a hold has; checked before a refused change could stock a location.
+      const available = removableAt(this.tables, sku, input.location);
       if (available + input.delta < 0) {
         return refuse("insufficient_stock", `Only ${available} units are available to remove.`, { available });
       }
+      const placed = placeOf(this.tables, sku, input.location, write.profile);
+      if (!placed.ok) return placed;
+      const location = placed.value;
       if (location !== null) this.tables.locations.move(location, { on_hand: input.delta, received: input.delta });
       const after = this.tables.changeLevels(
         "on_hand = on_hand + ?, received = received + ?, version = version + 1, updated_at_ms = ?",

@@ -70,12 +70,22 @@ export function levelsAt(row: LocationRow): LocationLevels {
  */
 export class LocationStock {
   private known: boolean | null = null;
+  /** The SKU became located since the last event's levels were read: its stock moved into `default`, which that event touched. */
+  private locatedNow = false;
 
   constructor(private readonly sql: SqlStorage) {}
 
   /** After a rollback the remembered answer may describe what was undone. */
   forget(): void {
     this.known = null;
+    this.locatedNow = false;
+  }
+
+  /** Whether the SKU became located since the last call (see locatedNow); clears it. */
+  takeLocatedNow(): boolean {
+    const was = this.locatedNow;
+    this.locatedNow = false;
+    return was;
   }
 
   located(): boolean {
@@ -113,6 +123,7 @@ export class LocationStock {
       DEFAULT_LOCATION,
     );
     this.known = true;
+    this.locatedNow = true;
   }
 
   /** Stocks a location with no units (its profile the registry's copy; null for `default`). */

@@ -6,12 +6,15 @@ import { insertEventsOnce } from "../audit/store";
 import { auditEvents, inventory } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
 import type { Levels } from "../domain/types";
-import { enqueueNotifications, type Notification } from "../notifications/messages";
+import { enqueueNotifications } from "../notifications/messages";
 import type { Log } from "../platform/log";
 import type { SkuTables } from "./tables";
 import { holdStatesIn, upsertCustomerHolds } from "./customer-holds";
 import { objectName } from "./addressing";
-import { detectStockAlerts, type LevelsAt, type StockAlert } from "./alerts";
+import type { LevelsAt } from "./alerts";
+import { foldLocations, locationsAlong } from "./location-fold";
+import { alertNotifications, headLevels, nextHeadLevels } from "./shipped-alerts";
+import { lagNotification } from "./view-lag";
 
 /** Bounds and timings of shipping (TIGER_STYLE: every loop and batch has one). */
 export const SHIPPING = {
@@ -140,6 +143,7 @@ export class OutboxShipper {
       this.failures = 0;
       this.retryNotBeforeMs = 0;
       const pending = this.tables.earliestUnshippedAtMs() !== null;
+      if (pending) await this.warnLag();
       return { ok: true, shipped, batches, pending, capped: pending && batches === SHIPPING.batches_per_run };
     } catch (e) {
       this.failures += 1;
@@ -151,8 +155,25 @@ export class OutboxShipper {
         retryInMs: wait,
         error: String(e),
       });
+      await this.warnLag();
       return { ok: false, shipped, batches, pending: true, capped: false, error: String(e) };
     }
+  }
+
+  /** Tells the merchant when D1's view trails this object by more than VIEW_LAG_MAX_MS (./view-lag.ts); never throws. */
+  private async warnLag(): Promise<void> {
+    const sku = this.tables.sku();
+    const oldestAtMs = this.tables.earliestUnshippedAtMs();
+    if (!sku || oldestAtMs === null) return;
+    const object = { object: objectName(sku.sku, sku.shard_index), sku: sku.sku };
+    // The oldest unshipped event's seq in the stream is the one after the head's.
+    const oldest = { seq: this.head().seq + 1, atMs: oldestAtMs };
+    const lag = lagNotification(object, oldest, this.tables.unshippedCount(), Date.now());
+    if (!lag) return;
+    this.deps.log.warn("inventory_view_lag", { object: object.object, lag: lag.data });
+    await enqueueNotifications(this.deps.notifications, [lag]).catch((e: unknown) =>
+      this.deps.log.error("inventory_lag_notify_failed", { object: object.object, error: String(e) }),
+    );
   }
 
   /** Ships the oldest unshipped rows as one D1 batch; returns how many (0: nothing to do). */
@@ -180,9 +201,10 @@ export class OutboxShipper {
       const levels = levelsIn(e.data);
       if (levels) observed.push({ seq: e.seq, atMs: e.atMs, levels, stocked: e.type === "stock.adjusted" });
     }
-    const before = head.levels === null ? null : (JSON.parse(head.levels) as Levels);
+    const prior = headLevels(head.levels);
     // Only levels an event carried become the alerts' "before": a new SKU's first restock raises none.
-    const seen = observed.at(-1)?.levels ?? before;
+    const seen = observed.at(-1)?.levels ?? prior.levels;
+    const located = locationsAlong(events);
     const after = seen ?? ZERO_LEVELS;
     const chained = await linkEvents(head.hash, events);
     const tip = chained.at(-1)!;
@@ -215,7 +237,15 @@ export class OutboxShipper {
       .where(and(eq(auditEvents.stream, stream), eq(auditEvents.seq, tip.seq)));
     // The per-customer hold index (GET /v1/me/holds) is folded from the same events, in the same batch.
     const holdIndex = upsertCustomerHolds(db, holdStatesIn(events));
-    const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [upsert, ...insertEventsOnce(db, chained), ...holdIndex, readTip];
+    // The global view per location (spec §11) moves in the same batch as the events it is folded from.
+    const perLocation = foldLocations(db, name, located);
+    const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
+      upsert,
+      ...insertEventsOnce(db, chained),
+      ...holdIndex,
+      ...perLocation,
+      readTip,
+    ];
     const results = await db.batch(statements);
     const stored = (results.at(-1) as Array<{ hash: string }>)[0]?.hash;
     if (stored !== tip.hash) {
@@ -224,14 +254,10 @@ export class OutboxShipper {
     }
 
     // After the durable write, before the mark: a retry re-sends the same ids, which consumers drop.
-    // One object of a sharded SKU sees only its part: its own object judges the whole (./whole-alerts.ts).
     const sharded = sku.shard_index !== null || sku.shard_span > 1;
-    const alerts = sharded ? judgedAlerts(events) : detectStockAlerts(before?.available ?? null, observed, this.deps.lowStockThreshold);
-    if (alerts.length > 0)
-      await enqueueNotifications(
-        this.deps.notifications,
-        alerts.map((a) => this.notification(sku.sku, a)),
-      );
+    const alerts = alertNotifications(sku.sku, { sharded, before: prior, events, observed, located }, this.deps.lowStockThreshold);
+    if (alerts.length > 0) await enqueueNotifications(this.deps.notifications, alerts);
+    const kept = nextHeadLevels(seen, prior.byLocation, located);
 
     this.storage.transactionSync(() => {
       // Compare-and-swap on the head: only the run that read it may advance it.
@@ -242,7 +268,7 @@ export class OutboxShipper {
         tip.seq,
         tip.hash,
         last.seq,
-        seen === null ? null : canonicalJson(seen),
+        kept === null ? null : canonicalJson(kept),
       );
     });
     return rows.length;
@@ -251,23 +277,6 @@ export class OutboxShipper {
   private head(): HeadRow {
     return this.storage.sql.exec<HeadRow>("SELECT seq, hash, outbox_seq, levels FROM audit_head WHERE id = 1").one();
   }
-
-  private notification(sku: string, a: StockAlert): Notification {
-    const data: { available: number; onHand: number; threshold?: number } = { available: a.levels.available, onHand: a.levels.onHand };
-    if (a.type === "stock.low") data.threshold = this.deps.lowStockThreshold;
-    // Stable id: the same event always yields the same alert, so duplicates are dropped downstream.
-    return { id: `sku:${sku}:${a.seq}:${a.type}`, audience: "merchant", type: a.type, sku, data, atMs: a.atMs };
-  }
-}
-
-/** The alerts a sharded SKU's own object judged on the whole SKU (`stock.alert` events). */
-function judgedAlerts(events: readonly ChainEvent[]): StockAlert[] {
-  return events
-    .filter((e) => e.type === "stock.alert")
-    .map((e) => {
-      const { alert, whole } = JSON.parse(e.data) as { alert: StockAlert["type"]; whole: Levels };
-      return { type: alert, seq: e.seq, atMs: e.atMs, levels: whole };
-    });
 }
 
 /** The levels an event carries (hold.* and stock.adjusted do), or null. */

@@ -66,6 +66,22 @@ export function placeOf(
   return accept(location);
 }
 
+/**
+ * Units an adjustment at `location` may remove (on hand, not held), read
+ * before anything is stocked: a location not stocked yet has none, except
+ * `default` on an unlocated SKU, which would take all its stock.
+ */
+export function removableAt(tables: SkuTables, sku: SkuRow, location: string | undefined): number {
+  const whole = sku.on_hand - sku.reserved;
+  if (!tables.locations.located()) return location === undefined || location === DEFAULT_LOCATION ? whole : 0;
+  if (location === undefined) {
+    const rows = tables.locations.rows();
+    return rows.length === 1 ? rows[0]!.on_hand - rows[0]!.reserved : whole;
+  }
+  const at = tables.locations.row(location);
+  return at ? at.on_hand - at.reserved : 0;
+}
+
 /** Levels as events and replies carry them: on a located SKU with the touched locations' levels and the version. */
 export type EventLevels = Levels & { locations?: LocationLevels[]; version?: number };
 
@@ -73,7 +89,9 @@ export type EventLevels = Levels & { locations?: LocationLevels[]; version?: num
 export function levelsAfter(tables: SkuTables, after: SkuRow, touched: readonly string[] | "all"): EventLevels {
   const rows = tables.locationsAfterCheck();
   if (!rows) return levelsOf(after);
-  const chosen = touched === "all" ? rows : rows.filter((r) => touched.includes(r.location_id));
+  // Becoming located moved the SKU's stock into `default`: the global view must hear of it in this event.
+  const moved = tables.locations.takeLocatedNow() ? [DEFAULT_LOCATION] : [];
+  const chosen = touched === "all" ? rows : rows.filter((r) => touched.includes(r.location_id) || moved.includes(r.location_id));
   return { ...levelsOf(after, locatedAvailable(rows)), locations: chosen.map(levelsAt), version: after.version };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Levels } from "../../src/domain/types";
-import { DEFAULT_LOW_STOCK_THRESHOLD, detectStockAlerts, parseThreshold, stockAlert } from "../../src/stock/alerts";
+import { DEFAULT_LOW_STOCK_THRESHOLD, detectLocationAlerts, detectStockAlerts, parseThreshold, stockAlert } from "../../src/stock/alerts";
 import { createLog } from "../../src/platform/log";
 
 const at = (seq: number, available: number): { seq: number; atMs: number; levels: Levels } => ({
@@ -94,5 +94,27 @@ describe("parseThreshold", () => {
     expect(parseThreshold("ten", log)).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
     expect(parseThreshold("2.5", log)).toBe(DEFAULT_LOW_STOCK_THRESHOLD);
     expect(warned.map((line) => JSON.parse(line).value)).toEqual(["-1", "ten", "2.5"]);
+  });
+});
+
+describe("detectLocationAlerts (spec §11)", () => {
+  const at = (seq: number, location: string, available: number) => ({
+    seq,
+    atMs: seq * 1_000,
+    location: { location, available, onHand: available + 2 },
+  });
+
+  it("walks each location's levels from its own last shipped available, with the location named", () => {
+    const alerts = detectLocationAlerts({ a: 12, b: 0 }, [at(4, "a", 9), at(4, "b", 3), at(5, "a", 0), at(6, "c", 2)], new Set(), 10);
+    expect(alerts).toEqual([
+      { type: "stock.low", location: "a", seq: 4, atMs: 4_000, available: 9, onHand: 11 },
+      { type: "stock.back_in_stock", location: "b", seq: 4, atMs: 4_000, available: 3, onHand: 5 },
+      { type: "stock.sold_out", location: "a", seq: 5, atMs: 5_000, available: 0, onHand: 2 },
+    ]);
+  });
+
+  it("raises stock.low when the merchant stocks a location at or below the threshold, the first time included", () => {
+    expect(detectLocationAlerts({}, [at(2, "wh", 4)], new Set([2]), 10).map((a) => [a.location, a.type])).toEqual([["wh", "stock.low"]]);
+    expect(detectLocationAlerts({}, [at(2, "wh", 4)], new Set(), 10)).toEqual([]);
   });
 });

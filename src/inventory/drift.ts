@@ -1,0 +1,88 @@
+import { eq } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { inventory, inventoryLocations } from "../db/schema";
+import { MAX_LOCATIONS_PER_SKU } from "../domain/locations";
+import type { ObjectView } from "../stock/view-levels";
+
+/**
+ * One difference between D1's view and an object (the truth): its
+ * `inventory` row (`location` null) or one location's row. `behind` is how
+ * many of the object's events D1 had not folded when compared (its
+ * `inventory` row moves with every shipped batch; a location's row only when
+ * an event touched it): 0 means the row was wrong with every event folded
+ * (corrupted), more means D1 trailed the object (lag).
+ */
+export interface Drift {
+  object: string;
+  location: string | null;
+  kind: "changed" | "missing" | "extra";
+  d1: Record<string, number | null> | null;
+  truth: Record<string, number | null> | null;
+  behind: number;
+}
+
+const SKU_FIELDS = ["onHand", "reserved", "available", "sold", "received", "returned"] as const;
+/** A row's version is the SKU's when that location last changed; other locations' writes move the SKU's on, so it is not compared. */
+const LOCATION_FIELDS = ["onHand", "reserved", "available", "sold", "inTransit", "safetyStock"] as const;
+
+export async function compareObject(db: DrizzleD1Database, view: ObjectView): Promise<Drift[]> {
+  const [skuRow, locationRows] = await db.batch([
+    db.select().from(inventory).where(eq(inventory.sku, view.object)),
+    db
+      .select()
+      .from(inventoryLocations)
+      .where(eq(inventoryLocations.sku, view.object))
+      .limit(MAX_LOCATIONS_PER_SKU * 2),
+  ]);
+  const drifts: Drift[] = [];
+  const row = skuRow[0] ?? null;
+  // Events made after the reading shipped meanwhile: D1 is newer than the truth read, so nothing can be compared this run.
+  if (row && row.lastSeq > view.headSeq) return [];
+  const folded = row?.lastSeq ?? Math.max(0, ...locationRows.map((r) => r.lastSeq));
+  const skuDrift = differ(view, null, row, folded, view.levels, SKU_FIELDS);
+  if (skuDrift) drifts.push(skuDrift);
+  const newer = new Set(locationRows.filter((r) => r.lastSeq > view.headSeq).map((r) => r.location));
+  const byLocation = new Map(locationRows.filter((r) => !newer.has(r.location)).map((r) => [r.location, r]));
+  for (const truth of view.locations ?? []) {
+    if (newer.has(truth.location)) continue;
+    const d1 = byLocation.get(truth.location) ?? null;
+    const drift = differ(view, truth.location, d1, folded, truth, LOCATION_FIELDS);
+    if (drift) drifts.push(drift);
+    byLocation.delete(truth.location);
+  }
+  // Rows of locations the object does not stock (or of a SKU that has none).
+  for (const [location, d1] of byLocation) {
+    drifts.push({
+      object: view.object,
+      location,
+      kind: "extra",
+      d1: pick(d1, LOCATION_FIELDS),
+      truth: null,
+      behind: behind(view, folded),
+    });
+  }
+  return drifts;
+}
+
+function differ<F extends string>(
+  view: ObjectView,
+  location: string | null,
+  d1: Record<F, number> | null,
+  lastSeq: number,
+  truth: Record<F, number>,
+  fields: readonly F[],
+): Drift | null {
+  const want = pick(truth, fields);
+  if (!d1) return { object: view.object, location, kind: "missing", d1: null, truth: want, behind: behind(view, lastSeq) };
+  const have = pick(d1, fields);
+  if (fields.every((f) => have[f] === want[f])) return null;
+  return { object: view.object, location, kind: "changed", d1: have, truth: want, behind: behind(view, lastSeq) };
+}
+
+function behind(view: ObjectView, lastSeq: number): number {
+  return Math.max(0, view.headSeq - lastSeq);
+}
+
+function pick<F extends string>(from: Record<F, number>, fields: readonly F[]): Record<F, number> {
+  return Object.fromEntries(fields.map((f) => [f, from[f]])) as Record<F, number>;
+}

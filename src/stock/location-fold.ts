@@ -1,0 +1,109 @@
+import { sql } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { z } from "zod";
+import { inventoryLocations } from "../db/schema";
+import { LocationLevels, MAX_LOCATIONS_PER_SKU } from "../domain/locations";
+
+/**
+ * The per-location part of the global view (spec §11): what a located SKU's
+ * shipped events say of its locations, folded into D1's `inventory_locations`
+ * in the batch that ships them (src/stock/outbox.ts). Events of an unlocated
+ * SKU carry no `locations` and fold nothing here.
+ */
+
+/** What a located event's `levels` adds: the locations it touched, full levels after the change, and the SKU's version. */
+const LocatedLevels = z.object({
+  locations: z.array(LocationLevels).max(MAX_LOCATIONS_PER_SKU),
+  version: z.number().int().nonnegative(),
+});
+
+/** One location's levels as of one event of an object's audit stream. */
+export interface LocationAt {
+  location: LocationLevels;
+  version: number;
+  seq: number;
+  atMs: number;
+}
+
+/** The locations one event's data carries, or none (an unlocated SKU, an event without levels). */
+export function locationsIn(data: string): { locations: LocationLevels[]; version: number } | null {
+  const parsed = JSON.parse(data) as { levels?: unknown };
+  const located = LocatedLevels.safeParse(parsed.levels);
+  return located.success ? located.data : null;
+}
+
+/** Every location levels the events carry, in stream order. */
+export function locationsAlong(events: ReadonlyArray<{ seq: number; atMs: number; data: string }>): LocationAt[] {
+  const out: LocationAt[] = [];
+  for (const e of events) {
+    const located = locationsIn(e.data);
+    for (const location of located?.locations ?? []) out.push({ location, version: located!.version, seq: e.seq, atMs: e.atMs });
+  }
+  return out;
+}
+
+/** D1 binds at most 100 parameters a statement; a row binds 11. */
+const ROWS_PER_STATEMENT = 9;
+
+/**
+ * Upserts of each location's newest levels in `along` for object `name`.
+ * Each applies only where the row's `last_seq` is older than the event's:
+ * a batch sent again, or an older one arriving after a newer one, changes
+ * nothing, and a repair by the reconciliation (at the object's head seq) is
+ * never undone by the late shipping of events it already covers.
+ */
+export function foldLocations(db: DrizzleD1Database, name: string, along: readonly LocationAt[]) {
+  const newest = new Map<string, LocationAt>();
+  for (const at of along) newest.set(at.location.location, at);
+  const rows = [...newest.values()].map((at) => rowOf(name, at.location, at.version, at.seq, at.atMs));
+  const statements = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    statements.push(upsertRows(db, rows.slice(i, i + ROWS_PER_STATEMENT), "newer"));
+  }
+  return statements;
+}
+
+export type InventoryLocationValues = typeof inventoryLocations.$inferInsert;
+
+export function rowOf(name: string, l: LocationLevels, version: number, seq: number, atMs: number): InventoryLocationValues {
+  return {
+    sku: name,
+    location: l.location,
+    onHand: l.onHand,
+    reserved: l.reserved,
+    available: l.available,
+    sold: l.sold,
+    inTransit: l.inTransit,
+    safetyStock: l.safetyStock,
+    version,
+    lastSeq: seq,
+    asOfMs: atMs,
+  };
+}
+
+/**
+ * `newer`: the fold, applied only past the row's seq. `repair`: the
+ * reconciliation's, applied also at the row's own seq (a row corrupted
+ * without its seq moving), never over a newer one.
+ */
+export function upsertRows(db: DrizzleD1Database, rows: InventoryLocationValues[], when: "newer" | "repair") {
+  return db
+    .insert(inventoryLocations)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [inventoryLocations.sku, inventoryLocations.location],
+      set: {
+        onHand: sql`excluded.on_hand`,
+        reserved: sql`excluded.reserved`,
+        available: sql`excluded.available`,
+        sold: sql`excluded.sold`,
+        inTransit: sql`excluded.in_transit`,
+        safetyStock: sql`excluded.safety_stock`,
+        version: sql`excluded.version`,
+        lastSeq: sql`excluded.last_seq`,
+        asOfMs: sql`excluded.as_of_ms`,
+      },
+      setWhere:
+        when === "newer" ? sql`excluded.last_seq > inventory_locations.last_seq` : sql`excluded.last_seq >= inventory_locations.last_seq`,
+    });
+}
