@@ -293,7 +293,7 @@ function publicView(s: SkuSnapshot): z.infer<typeof PublicSku> {
   };
 }
 
-export function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
+function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
   return {
     ...publicView(s),
     view: "merchant",
