@@ -83,7 +83,7 @@ const statusOnly: ReadReply = async (res) => {
   return { status: res.status };
 };
 
-function holdsUrl(baseUrl: string, sku: string): string {
+export function holdsUrl(baseUrl: string, sku: string): string {
   return `${baseUrl}/v1/skus/${encodeURIComponent(sku)}/holds`;
 }
 
@@ -329,6 +329,25 @@ export class MerchantApi {
     for (let left = units; left > 0; left -= perCall) {
       await this.expect(200, "POST", `/v1/skus/${sku}/adjustments`, { delta: Math.min(perCall, left), reason: "restock" });
     }
+  }
+
+  /** Registers (or replaces) a location: PUT /v1/locations/{id}, 201 or 200 (spec §11). */
+  async putLocation(locationId: string, body: { name: string; country: string; latitude: number; longitude: number }): Promise<void> {
+    const res = await this.call("PUT", `/v1/locations/${locationId}`, body);
+    if (res.status !== 201 && res.status !== 200)
+      throw new Error(`PUT /v1/locations/${locationId} returned ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+
+  /** Adds `units` at one location of the SKU (an adjustment naming it). */
+  async stockAt(sku: string, location: string, units: number): Promise<void> {
+    await this.expect(200, "POST", `/v1/skus/${sku}/adjustments`, { delta: units, reason: "restock", location });
+  }
+
+  /** Each location's reserved units, from the merchant view of the SKU. */
+  async reservedByLocation(sku: string): Promise<Record<string, number>> {
+    const b = await this.expect(200, "GET", `/v1/skus/${sku}`);
+    const locations = (b?.locations ?? []) as { location: string; reserved: number }[];
+    return Object.fromEntries(locations.map((l) => [l.location, l.reserved]));
   }
 
   async levels(sku: string): Promise<MerchantLevels> {

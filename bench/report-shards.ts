@@ -313,11 +313,11 @@ export function shardNonSuccess(c: ShardCompareResult | null, m: SimMeasurement 
   return kinds.reduce((n, k) => n + otherThan201(k), 0);
 }
 
-function otherThan201(k: KindResult): number {
+export function otherThan201(k: KindResult): number {
   return Object.entries(k.summary.statuses).reduce((n, [status, count]) => (Number(status) === 201 ? n : n + count), 0);
 }
 
-function cpuRatio(base: KindResult, of: KindResult): number | null {
+export function cpuRatio(base: KindResult, of: KindResult): number | null {
   const a = base.cost.runtimeCpuUs;
   const b = of.cost.runtimeCpuUs;
   return a === null || b === null || b === 0 ? null : round(a / b, 3);

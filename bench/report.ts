@@ -24,6 +24,7 @@ export interface Durations {
   live: number;
   queue: number;
   cost: number;
+  locations: number;
   total: number;
 }
 

@@ -11,6 +11,7 @@
  * the simulation; `npm run bench -- --shards` only the stock-shard phase;
  * `npm run bench -- --live` only the live push phase (1,000 WebSockets on one SKU).
  * `npm run bench -- --queue` only the waiting-room stampede.
+ * `npm run bench -- --locations` only holds routed among five locations vs one vs none (spec §11).
  *
  * Exit status: 0 when the run completed (targets missed or not), 1 when an
  * integrity check failed (oversell, accounting, a lost order, a double
@@ -39,6 +40,8 @@ import { runLive, type LiveResult } from "./live.ts";
 import { liveNonSuccess, liveSummary, liveTargetsMet, renderLive } from "./report-live.ts";
 import { costSummary, measureCosts, renderCosts, type CostResult } from "./costs.ts";
 import { queueSummary, queueTargetsMet, renderQueue, runQueueStampede, type QueueBenchResult } from "./queue.ts";
+import { compareLocations, type LocationsCompareResult } from "./locations.ts";
+import { locationsSummary, locationTargetsMet, renderLocations } from "./report-locations.ts";
 
 const SKUS = {
   hot: "bench-hot",
@@ -58,11 +61,13 @@ const SKUS = {
   cost: "bench-cost",
   costExpiry: "bench-cost-expiry",
   costSale: "bench-cost-sale",
+  /** Locations (spec §11): the same SKU at five locations, at one, and unlocated. */
+  locations: { five: "bench-loc-five", one: "bench-loc-one", unlocated: "bench-loc-none" },
 } as const;
 const QUEUED_SALE = "bench-queued-sale";
 
 /** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room; cost: rows and prices per operation; compare: phase 1 alone. */
-type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost" | "compare";
+type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost" | "compare" | "locations";
 
 function readMode(args: readonly string[]): Mode {
   const known: Record<string, Mode> = {
@@ -72,14 +77,18 @@ function readMode(args: readonly string[]): Mode {
     "--queue": "queue",
     "--cost": "cost",
     "--compare": "compare",
+    "--locations": "locations",
   };
   const modes = args.map((a) => {
     const mode = known[a];
     if (!mode)
-      throw new Error(`unknown argument ${a}; use --simulate, --shards, --live, --queue, --cost or --compare (or none for every phase)`);
+      throw new Error(
+        `unknown argument ${a}; use --simulate, --shards, --live, --queue, --cost, --compare or --locations (or none for every phase)`,
+      );
     return mode;
   });
-  if (new Set(modes).size > 1) throw new Error("--simulate, --shards, --live, --queue, --cost and --compare are separate runs; pass one");
+  if (new Set(modes).size > 1)
+    throw new Error("--simulate, --shards, --live, --queue, --cost, --compare and --locations are separate runs; pass one");
   return modes[0] ?? "full";
 }
 
@@ -121,6 +130,7 @@ async function main(): Promise<number> {
     live: 0,
     queue: 0,
     cost: 0,
+    locations: 0,
     total: 0,
   };
   let mark = performance.now();
@@ -166,6 +176,8 @@ async function main(): Promise<number> {
       if (cost) lap("cost");
       const compare = mode === "compare" ? await comparePhase(ctx) : null;
       if (compare) lap("compare");
+      const locations = mode === "locations" ? await locationsPhase(ctx) : null;
+      if (locations) lap("locations");
       durations.total = elapsed();
       await runtime.mf.dispose();
       runtime = null;
@@ -176,6 +188,7 @@ async function main(): Promise<number> {
         queue && renderQueue(queue),
         cost && renderCosts(cost),
         compare && renderHoldKinds(compare),
+        locations && renderLocations(locations),
       ];
       const summary = {
         ...(shards
@@ -186,6 +199,7 @@ async function main(): Promise<number> {
         ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
         ...(cost ? costSummary(cost) : {}),
         ...(compare ? { ...compareSummary(compare), ...holdKindsSummary(compare) } : {}),
+        ...(locations ? { ...locationsSummary(locations), targets_met: locationTargetsMet(locations) } : {}),
         durations_s: roundedDurations(durations),
         config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
       };
@@ -248,6 +262,8 @@ async function main(): Promise<number> {
     lap("queue");
     const cost = await costPhase(ctx);
     lap("cost");
+    const locations = await locationsPhase(ctx);
+    lap("locations");
 
     durations.total = elapsed();
     const facts = { paymentsConsumer: runtime.paymentsConsumer, logEvents: runtime.logEvents };
@@ -264,6 +280,7 @@ async function main(): Promise<number> {
       ...liveSummary(live),
       ...queueSummary(queue),
       ...costSummary(cost),
+      ...locationsSummary(locations),
       non_2xx: {
         ...(non_2xx as Record<string, number>),
         shards: shardNonSuccess(shards.compare, sim.measured),
@@ -274,6 +291,7 @@ async function main(): Promise<number> {
         ...shardTargetsMet(shards.compare, shards.stampede),
         ...liveTargetsMet(live),
         ...queueTargetsMet(queue),
+        ...locationTargetsMet(locations),
       },
       durations_s,
       config,
@@ -284,7 +302,7 @@ async function main(): Promise<number> {
     const holds = { small: scale.small.liveHolds, big: scale.big.liveHolds };
     const table = renderTable(compare, scale, oversell, holds, edge, checkouts, facts);
     process.stdout.write(
-      `\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper, sim.hops)}\n\n${renderLive(live)}\n\n${renderQueue(queue)}\n\n${renderCosts(cost)}\n\n`,
+      `\n${table}\n\n${renderShards(shards.compare, shards.stampede)}\n\n${renderSim(sim.measured, sim.sweep, sim.upper, sim.hops)}\n\n${renderLive(live)}\n\n${renderQueue(queue)}\n\n${renderCosts(cost)}\n\n${renderLocations(locations)}\n\n`,
     );
     process.stdout.write(`${JSON.stringify(summary)}\n`);
 
@@ -422,3 +440,11 @@ main().then(
     process.exitCode = 2;
   },
 );
+
+/** Phase 11: holds routed among five locations vs one location vs an unlocated SKU (spec §11). */
+async function locationsPhase(ctx: BenchContext): Promise<LocationsCompareResult> {
+  ctx.progress(
+    `phase locations: holds with shipTo on a SKU at 5 locations vs 1 vs none, ${ctx.cfg.shardRounds} rounds of ${ctx.cfg.shardSeconds} s per kind`,
+  );
+  return compareLocations(ctx, SKUS.locations);
+}
