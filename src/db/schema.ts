@@ -371,6 +371,8 @@ export const sloAlerts = sqliteTable("slo_alerts", {
   /** What the rule remembers for the next evaluation (JSON). */
   memory: text("memory"),
 });
+
+/**
  * The global view of stock per location (spec §11), folded from the SKU
  * objects' shipped events like `inventory`: one row per object (`sku`, or a
  * shard's `sku#n`) and location the object stocks. `last_seq` is the event's
