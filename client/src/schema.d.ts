@@ -1174,6 +1174,15 @@ export interface components {
         };
         HoldInput: {
             quantity: number;
+            /** @description Spec §11: where the units ship, for a SKU with locations (else the request's own geography at the edge). */
+            shipTo?: {
+                /** @example US */
+                country: string;
+                latitude?: number;
+                longitude?: number;
+            };
+            /** @description Spec §11: the location the shopper collects from (a pickup point). */
+            pickupAt?: string;
         };
         HoldChangeInput: {
             /** @description The quantity the hold should have; 0 releases it. */

@@ -12,9 +12,47 @@ import { holdingObject, reserveFor, storedHold } from "../stock/shards/hold-rout
 import { edgeRefusal, rememberVerdict } from "../edge/verdicts";
 import { queuedSaleOf, reportAdmissionUsed, requireAdmission } from "../waiting-room/admission";
 import { holdStub, placeOfHold } from "../stock/addressing";
+import { LocationId, type Destination } from "../domain/locations";
 import { AdmissionHeaders, Hold, HoldId, jsonBody, jsonResponse, MANAGE, problems, READ, SkuId } from "./schemas";
 
-const HoldBody = z.strictObject({ quantity: z.number().int().min(1).max(10_000) }).openapi("HoldInput");
+const ShipTo = z.strictObject({
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, upper case")
+    .openapi({ example: "US" }),
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
+});
+
+const HoldBody = z
+  .strictObject({
+    quantity: z.number().int().min(1).max(10_000),
+    shipTo: ShipTo.optional().openapi({
+      description: "Spec §11: where the units ship, for a SKU with locations (else the request's own geography at the edge).",
+    }),
+    pickupAt: LocationId.optional().openapi({ description: "Spec §11: the location the shopper collects from (a pickup point)." }),
+  })
+  .refine((b) => b.shipTo === undefined || b.pickupAt === undefined, {
+    message: "send shipTo or pickupAt, not both",
+    path: ["pickupAt"],
+  })
+  .openapi("HoldInput");
+
+/** Where the hold's units go (spec §11): the body's, else the edge's geography of the request (strings there). */
+function destinationOf(body: z.infer<typeof HoldBody>, cf: Record<string, unknown> | undefined): Destination {
+  if (body.pickupAt !== undefined) return { kind: "pickup", location: body.pickupAt };
+  if (body.shipTo) {
+    const { country, latitude, longitude } = body.shipTo;
+    return { kind: "ship", country, latitude: latitude ?? null, longitude: longitude ?? null };
+  }
+  const country = typeof cf?.country === "string" && /^[A-Z]{2}$/.test(cf.country) ? cf.country : null;
+  return { kind: "ship", country, latitude: coordinate(cf?.latitude, 90), longitude: coordinate(cf?.longitude, 180) };
+}
+
+function coordinate(raw: unknown, bound: number): number | null {
+  const n = typeof raw === "string" || typeof raw === "number" ? Number(raw) : Number.NaN;
+  return Number.isFinite(n) && Math.abs(n) <= bound && raw !== "" ? n : null;
+}
 
 const HoldChangeBody = z
   .strictObject({
@@ -78,7 +116,8 @@ export const holdRoutes = router()
       }
       const stored = await enforceRateLimits(c, customerId, "hold", recall);
       if (stored) return sendOutcome(c, stored, 201);
-      const input = { customerId, quantity: body.quantity, admittedTo: admission ? [admission.s] : [] };
+      const destination = destinationOf(body, c.req.raw.cf as Record<string, unknown> | undefined);
+      const input = { customerId, quantity: body.quantity, admittedTo: admission ? [admission.s] : [], destination };
       const outcome = await reserveFor(c.env, sku, input, idem, (run) => callObject(c.env, run));
       if (!outcome.ok && !outcome.replayed) rememberVerdict(c, holdingObject(sku, customerId), outcome);
       if (outcome.ok && admission) reportAdmissionUsed(c, admission);
