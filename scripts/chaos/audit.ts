@@ -7,6 +7,7 @@ import type { Client } from "./client.ts";
 import { expected, LIVE, mapLimit, orphanHolds, PAID, SOLD, verifyChains } from "./audit-parts.ts";
 import type { Ledger } from "./ledger.ts";
 import { CATALOG } from "./load.ts";
+import { auditTransfers, LOCATED_SKU } from "./locations.ts";
 import { sleep } from "./runtime.ts";
 import { getJson, inventoryStale, listOrders, mayHaveLostItsJob, type ServerOrder } from "./settle.ts";
 
@@ -23,6 +24,9 @@ export interface Invariants {
   doubleRefunds: number;
   refundStateMismatches: number;
   conservationViolations: number;
+  /** Location transfers (spec §11): books that do not add up, and acknowledged receipts or cancels the service does not hold. */
+  transferBooksViolations: number;
+  transferAcknowledgementsLost: number;
   objectInvariantViolations: number;
   orphanHolds: number;
   ordersLost: number;
@@ -196,7 +200,9 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     const diffReserved = v.reserved - (liveAcked.get(sku) ?? 0);
     const diffSold = v.sold + returned - committedUnits;
     const diffRestock = v.received - (ledger.adjusted.get(sku) ?? 0) + returned - restockUnits;
-    const diffConservation = v.received - v.onHand - v.sold;
+    // Units between two of the SKU's locations are neither on hand nor sold (spec §11).
+    const inTransit = ((v.locations ?? []) as Array<{ inTransit: number }>).reduce((n, l) => n + l.inTransit, 0);
+    const diffConservation = v.received - v.onHand - v.sold - inTransit;
     const add = (figure: keyof typeof inv, name: string, units: number, why: string) => {
       if (units <= 0) return;
       inv[figure] += units;
@@ -225,7 +231,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     add("missingRestocks", "missingRestocks", -diffRestock, `restocked refund units (${restockUnits}) that never came back`);
     if (diffConservation !== 0) {
       inv.conservation++;
-      note("conservationViolations", `${sku}: received ${v.received} != onHand ${v.onHand} + sold ${v.sold}`);
+      note("conservationViolations", `${sku}: received ${v.received} != onHand ${v.onHand} + sold ${v.sold} + inTransit ${inTransit}`);
     }
     const violations = stats?.status === 200 ? Number(stats.body.invariantViolations) : 0;
     inv.violations += violations;
@@ -245,6 +251,14 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       liveAcknowledged: liveAcked.get(sku) ?? 0,
     };
   }
+
+  // 2b. Transfers between the located SKU's locations: each one's books, each acknowledged step held.
+  const transfers = await listTransfers(client, admin);
+  const located = views.get(LOCATED_SKU)?.view?.body?.locations ?? [];
+  const moved = auditTransfers(transfers ?? [], ledger.transfers, located);
+  if (transfers === null) moved.books.push("GET /v1/transfers did not answer");
+  for (const b of moved.books) note("transferBooksViolations", b);
+  for (const b of moved.receipts) note("transferAcknowledgementsLost", b);
 
   // 3. Orders: refunds once, each acknowledged order still there, nothing stuck, nothing unasked for.
   let doubleRefunds = 0;
@@ -334,6 +348,8 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       doubleRefunds,
       refundStateMismatches: refundMismatches,
       conservationViolations: inv.conservation,
+      transferBooksViolations: moved.books.length,
+      transferAcknowledgementsLost: moved.receipts.length,
       objectInvariantViolations: inv.violations,
       orphanHolds: orphans.holds,
       ordersLost,
@@ -351,6 +367,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       orphanHoldUnits: orphans.units,
       ordersAcknowledged: ledger.orders.size,
       ordersByStatus,
+      transfers: moved.info,
       pendingOrdersMadeBeforeAKill: pendingAfterKill,
       ordersAwaitingShopper3ds: awaitingShopper,
       unitsCommittedForPaymentsAKillInterrupted: interruptedCommitted,
@@ -363,4 +380,21 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     },
     examples,
   };
+}
+
+/** Every transfer of the located SKU, all pages (at most 50 of 200). */
+async function listTransfers(client: Client, admin: string): Promise<Parameters<typeof auditTransfers>[0] | null> {
+  const out: Parameters<typeof auditTransfers>[0] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 50; page++) {
+    const res = await getJson(client, {
+      path: `/v1/transfers?sku=${LOCATED_SKU}&limit=200${cursor ? `&cursor=${cursor}` : ""}`,
+      token: admin,
+    });
+    if (res?.status !== 200) return null;
+    out.push(...res.body.data);
+    cursor = res.body.nextCursor;
+    if (!cursor) return out;
+  }
+  return out;
 }

@@ -17,7 +17,11 @@ export type OpKind =
   | "restock"
   | "list_orders"
   | "merchant_view"
-  | "pay_again";
+  | "pay_again"
+  | "transfer_create"
+  | "transfer_receive"
+  | "transfer_cancel"
+  | "list_transfers";
 
 /**
  * What became of an acknowledged hold, as far as its owner knows:
@@ -79,6 +83,8 @@ export interface Suspicious {
 export class Ledger {
   readonly holds = new Map<string, HoldRecord>();
   readonly orders = new Map<string, OrderRecord>();
+  /** Location transfers acknowledged (201), by id: units each acknowledged receipt moved, and whether a cancel was acknowledged. */
+  readonly transfers = new Map<string, { quantity: number; receipts: number; cancelled: boolean }>();
   /** Acknowledged stock adjustments per SKU (the setup's restock included). */
   readonly adjusted = new Map<string, number>();
   readonly refunds: RefundRecord[] = [];

@@ -11,6 +11,7 @@ import type { Client, Request } from "./client.ts";
 import type { Ledger, OpKind } from "./ledger.ts";
 import { rng } from "./random.ts";
 import { sleep } from "./runtime.ts";
+import { LOCATED_SKU, stockLocations, transferStep } from "./locations.ts";
 
 export const SALE_ID = "chaos-sale";
 
@@ -76,6 +77,8 @@ export async function setUp(api: Api, admin: string, ledger: Ledger, now_ms: num
     });
     ledger.adjust(item.sku, item.stock);
   }
+  // One SKU stocks three locations; its units so far are location default's, moved on by transfers.
+  await stockLocations(api, admin);
   await api.expect([200, 201], "PUT", `/v1/sales/${SALE_ID}`, {
     ...auth,
     body: {
@@ -205,7 +208,8 @@ export async function merchant(a: Actor, seed: number, admin: string): Promise<v
         method: "POST",
         path: `/v1/skus/${sku}/adjustments`,
         token: admin,
-        body: { delta, reason: "restock", reference: `chaos ${n}` },
+        // The located SKU's restocks arrive at `default` (it has several locations: the adjustment names one).
+        body: { delta, reason: "restock", reference: `chaos ${n}`, ...(sku === LOCATED_SKU && { location: "default" }) },
         key: key("restock"),
       };
       await run(a, "restock", req, (s) => {
@@ -222,6 +226,8 @@ export async function merchant(a: Actor, seed: number, admin: string): Promise<v
       else if (p < 0.7) await fulfil(orderId);
       else if (p < 0.85) await Promise.all([fulfil(orderId), refund(orderId, r.chance(0.7))]);
     }
+    // A few moves of the located SKU's stock a round: new transfers, receipts in part or in full, cancels.
+    for (let i = r.int(0, 3); i > 0; i--) await transferStep(a, r, admin, key);
     const done = a.ledger.refunds.filter((x) => x.status === 200);
     if (done.length > 0 && r.chance(0.1)) {
       // The merchant refunds an order twice by mistake, with a fresh key.
