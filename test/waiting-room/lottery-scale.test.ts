@@ -62,13 +62,22 @@ async function drawAt(entrants: number) {
   }
   const admittedAtMs = Date.now();
   const first = state!;
-  // The rest of the places are written a batch per tick after the first admission.
-  while (state?.lottery?.drawn !== true && Date.now() < deadline) {
+  const l = first.lottery!;
+  // Printed now: the figure measured is the first admission; the rest of the places follow a batch per tick.
+  console.log(
+    JSON.stringify({
+      entrants,
+      commit_s_after_close: (l.committedAtMs! - l.closesAtMs) / 1000,
+      round_s_after_commit: (l.roundAtMs! - l.committedAtMs!) / 1000,
+      first_admission_s_after_start: (admittedAtMs - startsAtMs) / 1000,
+    }),
+  );
+  const drawnDeadline = Date.now() + 600_000;
+  while (state?.lottery?.drawn !== true && Date.now() < drawnDeadline) {
     await sleep(100);
     state = await coordinator.state();
   }
   const drawnAtMs = Date.now();
-  const l = state!.lottery!;
   return {
     first,
     state: state!,
@@ -94,7 +103,7 @@ describe("the lottery at scale", () => {
   });
 
   const big = Number(inject("lotteryEntrants"));
-  it.runIf(big > 0)(`draws ${big} entrants (LOTTERY_ENTRANTS)`, { timeout: 900_000 }, async () => {
+  it.runIf(big > 0)(`draws ${big} entrants (LOTTERY_ENTRANTS)`, { timeout: 1_500_000 }, async () => {
     const { first, state, figures } = await drawAt(big);
     expect(first.admitted).toBeGreaterThan(0);
     expect(state.lottery).toMatchObject({ entrants: big, drawn: true });
