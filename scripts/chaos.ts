@@ -31,7 +31,6 @@ import { resolveUnresolved, settle, listOrders } from "./chaos/settle.ts";
 import { threeDSecure } from "./chaos/money.ts";
 import { moneyAudit } from "./chaos/money-audit.ts";
 import { FakeStripeServer } from "./chaos/stripe-server.ts";
-import { registrySql } from "./chaos/locations.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 /** The whole run stops itself after this long, whatever happens. */
@@ -111,7 +110,6 @@ let result: AuditResult;
 let summary: RunSummary;
 try {
   await runtime.prepare();
-  await runtime.executeD1(registrySql(Date.now()));
   await runtime.start();
   log(`runtime up at ${runtime.origin} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const secrets = readDevSecrets(runtime.appDir, undefined);

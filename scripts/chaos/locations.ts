@@ -14,18 +14,11 @@ import type { rng } from "./random.ts";
 export const LOCATED_SKU = "chaos-mug";
 export const PLACES = ["default", "chaos-east", "chaos-west"] as const;
 
-/** The registry rows of the two warehouses (the registry's routes live on another branch; the rows are the contract). */
-export function registrySql(now_ms: number): string {
-  return PLACES.filter((p) => p !== "default")
-    .map(
-      (p) =>
-        `INSERT INTO locations (location_id, name, country, latitude, longitude, fulfills_online, pickup, priority, status, revision, created_at_ms, updated_at_ms) VALUES ('${p}', '${p}', 'DE', NULL, NULL, 1, 0, 0, 'active', 1, ${now_ms}, ${now_ms});`,
-    )
-    .join(" ");
-}
-
-/** Stocks the warehouses: the SKU's units so far become location `default`'s. */
+/** Registers the two warehouses and stocks them: the SKU's units so far become location `default`'s. */
 export async function stockLocations(api: Api, admin: string): Promise<void> {
+  for (const p of PLACES.slice(1)) {
+    await api.expect([200, 201], "PUT", `/v1/locations/${p}`, { token: admin, body: { name: p, country: "DE" } });
+  }
   for (const p of PLACES.slice(1)) {
     await api.expect([200, 201], "PUT", `/v1/skus/${LOCATED_SKU}/locations/${p}`, { token: admin, body: {} });
   }

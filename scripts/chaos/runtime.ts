@@ -94,13 +94,6 @@ export class Runtime {
     if (exit.code !== 0) throw new Error(`migrations failed (exit ${exitCodeOf(exit)}); see ${this.logFile}`);
   }
 
-  /** Runs one SQL statement on the fresh local D1, before the runtime starts (rows no route of this tree writes). */
-  async executeD1(sqlText: string): Promise<void> {
-    const run = this.spawn(["d1", "execute", "DB", "--local", "--persist-to", this.stateDir, "--command", sqlText]);
-    const exit = await run.exited;
-    if (exit.code !== 0) throw new Error(`d1 execute failed (exit ${exitCodeOf(exit)}); see ${this.logFile}`);
-  }
-
   /** Starts wrangler dev and resolves once GET /healthz answers 200. */
   async start(): Promise<void> {
     if (this.stopping) throw new Error("stopping");
