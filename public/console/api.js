@@ -99,6 +99,9 @@ export async function loadFeatures() {
     putLocation: has("/v1/locations/{locationId}", "put"),
     stockLocation: has("/v1/skus/{sku}/locations/{locationId}", "put"),
     transfers: has("/v1/transfers", "post"),
+    listTransfers: has("/v1/transfers", "get"),
+    receiveTransfer: has("/v1/transfers/{transferId}/receive", "post"),
+    cancelTransfer: has("/v1/transfers/{transferId}/cancel", "post"),
     manage: has("/v1/skus/{sku}", "put"),
   };
   return features;

@@ -1,8 +1,10 @@
 // A SKU's locations on its page (spec §11): each location's levels, a transfer
 // between two of them (POST /v1/transfers), and stocking a registered location
-// or setting its safety stock (PUT /v1/skus/{sku}/locations/{locationId}).
+// or setting its safety stock (PUT /v1/skus/{sku}/locations/{locationId}),
+// and its transfers (sku-transfers.js).
 import { enc, get, post, put } from "./api.js";
 import { field, fill, h, labelCells, say, showErrors } from "./dom.js";
+import { skuTransfersPanel } from "./sku-transfers.js";
 
 const COLUMNS = ["Location", "On hand", "Reserved", "Available", "Sold", "In transit", "Safety stock"];
 
@@ -46,6 +48,9 @@ export function skuLocationsPanel(sku, features, changed) {
   const banner = h("p.banner", { role: "status" });
   const from = locationField("From", "from");
   const to = locationField("To", "to");
+  // Until the merchant picks a source, "From" follows the location with the most units to send.
+  let fromPicked = false;
+  from.querySelector("select").addEventListener("change", () => (fromPicked = true));
   const transfer = h(
     "form.card.form",
     { method: "post", action: "#", dataset: { form: "transfer" } },
@@ -76,6 +81,7 @@ export function skuLocationsPanel(sku, features, changed) {
     if (!r.ok) return;
     say(banner, `Transfer ${r.body.transferId}: ${body.quantity} in transit from ${body.from} to ${body.to}.`, "success");
     transfer.reset();
+    fromPicked = false;
     changed();
   });
 
@@ -110,6 +116,7 @@ export function skuLocationsPanel(sku, features, changed) {
     ),
   );
 
+  const transfers = skuTransfersPanel(sku, features, changed);
   const root = h(
     "section.sku-locations",
     { dataset: { part: "locations" } },
@@ -118,11 +125,13 @@ export function skuLocationsPanel(sku, features, changed) {
     banner,
     h("div.scroll", {}, table),
     h("div.grid2", {}, features.transfers ? transfer : null, features.stockLocation ? stock : null),
+    transfers.root,
   );
   const update = (view) => {
     const located = Array.isArray(view.locations) && view.locations.length > 0;
     table.hidden = !located;
     transfer.hidden = !located || view.locations.length < 2;
+    transfers.sync(located, view.version);
     note.textContent = located
       ? `Version ${view.version ?? "—"} (the ETag a warehouse system sends back as If-Match). Available leaves out the safety stock.`
       : "This SKU keeps its stock in one place. Stock a location to track it per warehouse or store.";
@@ -144,9 +153,16 @@ export function skuLocationsPanel(sku, features, changed) {
     const ids = view.locations.map((l) => l.location);
     from.set(ids);
     to.set(ids);
-    // Two locations: "to" starts on the other one.
-    if (to.querySelector("select").value === from.querySelector("select").value && ids.length > 1)
-      to.querySelector("select").value = ids[1];
+    const source = from.querySelector("select");
+    const destination = to.querySelector("select");
+    if (!fromPicked) source.value = mostAvailable(view.locations);
+    // "To" starts on another location than "From".
+    if (destination.value === source.value) destination.value = ids.find((id) => id !== source.value) ?? source.value;
   };
   return { root, update };
+}
+
+/** The location with the most units free to offer (the first of a tie), where a transfer most likely starts. */
+function mostAvailable(levels) {
+  return levels.reduce((best, l) => (l.available > best.available ? l : best)).location;
 }

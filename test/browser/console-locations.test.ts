@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { merchant } from "../support/node/console-api.ts";
-import { consoleSession, go as goTo, textOf } from "../support/node/console-page.ts";
+import { consoleSession, go as goTo, textOf, UI_TIMEOUT_MS } from "../support/node/console-page.ts";
 
 const run = crypto.randomUUID().slice(0, 6);
 const berlin = `wh-berlin-${run}`;
@@ -104,6 +104,15 @@ describe("a located SKU's page", () => {
     expect(await cells(lyon)).toEqual([lyon, "8", "0", "8", "0", "0", "0"]);
   });
 
+  it("starts the transfer form's From on the location with the most available units", async () => {
+    await go(`#skus/${sku}`);
+    const transfer = form("transfer");
+    await transfer.waitFor({ state: "visible" });
+    // default 0, Berlin 5 available (6 on hand, 1 safety stock), Lyon 8.
+    await expect.poll(() => transfer.locator("select[name=from]").inputValue()).toBe(lyon);
+    expect(await transfer.locator("select[name=to]").inputValue()).not.toBe(lyon);
+  });
+
   it("sends a transfer as POST /v1/transfers { sku, from, to, quantity } with an Idempotency-Key", async () => {
     const { page, app } = session;
     const served = (await (await fetch(`${app.origin}/openapi.json`)).json()) as { paths: Record<string, unknown> };
@@ -134,6 +143,78 @@ describe("a located SKU's page", () => {
     await expect.poll(text(".sku-locations .banner")).toMatch(/^Transfer \S+: 3 in transit from /);
     // On a server with transfers the units have left Lyon and are in transit.
     if (real) await expect.poll(() => cells(lyon)).toEqual([lyon, "5", "0", "5", "0", "3", "0"]);
+    expect(session.errors).toEqual([]);
+  });
+
+  const row = (transferId: string) => session.page.locator(`.sku-transfers tr[data-transfer="${transferId}"]`);
+  const rowCells = async (transferId: string) => (await row(transferId).locator("td").allTextContents()).map((t) => t.trim());
+  const transfersOf = async (status: string) =>
+    (await merchant(session.app.origin, "GET", `/v1/transfers?sku=${sku}&status=${status}`)).body as {
+      data: { transferId: string; inTransit: number; status: string }[];
+    };
+
+  it("lists the SKU's transfers in transit: id, from → to, quantity, received, in transit, status, created", async () => {
+    const [sent] = (await transfersOf("in_transit")).data;
+    expect(sent).toBeDefined();
+    await go(`#skus/${sku}`);
+    await row(sent!.transferId).waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await text(".sku-transfers thead")()).toBe("TransferFrom → ToQuantityReceivedIn transitStatusCreated");
+    const [id, route, quantity, received, inTransit, status, created] = await rowCells(sent!.transferId);
+    expect([id, route, quantity, received, inTransit, status]).toEqual([
+      sent!.transferId,
+      `${lyon} → ${berlin}`,
+      "3",
+      "0",
+      "3",
+      "in_transit",
+    ]);
+    expect(created).not.toBe("");
+    expect(await row(sent!.transferId).locator("input[name=quantity]").inputValue()).toBe("3");
+  });
+
+  it("receives part of a transfer with POST …/receive { quantity } and an Idempotency-Key; levels and list refresh", async () => {
+    const { page } = session;
+    const [sent] = (await transfersOf("in_transit")).data;
+    await row(sent!.transferId).locator("input[name=quantity]").fill("1");
+    const posted = page.waitForRequest((r) => r.url().endsWith(`/v1/transfers/${sent!.transferId}/receive`) && r.method() === "POST");
+    await row(sent!.transferId).locator('[data-action="receive"]').click();
+    const request = await posted;
+    expect(request.postDataJSON()).toEqual({ quantity: 1 });
+    expect(request.headers()["idempotency-key"]).toMatch(/^console-/);
+    //                                             location onHand reserved available sold inTransit safetyStock
+    await expect.poll(() => cells(berlin)).toEqual([berlin, "7", "0", "6", "0", "0", "1"]);
+    await expect.poll(() => cells(lyon)).toEqual([lyon, "5", "0", "5", "0", "2", "0"]);
+    await expect.poll(() => rowCells(sent!.transferId).then((c) => c.slice(2, 6))).toEqual(["3", "1", "2", "in_transit"]);
+    expect(await row(sent!.transferId).locator("input[name=quantity]").inputValue()).toBe("2");
+  });
+
+  it("cancels a transfer after a confirm: what was in transit goes back to its source, the list drops it", async () => {
+    const [sent] = (await transfersOf("in_transit")).data;
+    await row(sent!.transferId).locator('[data-action="cancel-transfer"]').click();
+    // Nothing is sent before the confirm.
+    expect((await transfersOf("in_transit")).data).toHaveLength(1);
+    await row(sent!.transferId).locator('[data-action="confirm-cancel-transfer"]').click();
+    await expect.poll(() => cells(lyon)).toEqual([lyon, "7", "0", "7", "0", "0", "0"]);
+    await expect.poll(() => row(sent!.transferId).count()).toBe(0);
+    expect((await transfersOf("cancelled")).data.map((t) => t.transferId)).toEqual([sent!.transferId]);
+    // The filter shows the other statuses.
+    await session.page.locator(".sku-transfers select[name=status]").selectOption("cancelled");
+    await expect.poll(() => rowCells(sent!.transferId).then((c) => c.slice(2, 6))).toEqual(["3", "1", "0", "cancelled"]);
+    expect(await row(sent!.transferId).locator('[data-action="receive"]').count()).toBe(0);
+  });
+
+  it("shows the server's refusal of a receipt of more than is in transit, and nothing moves", async () => {
+    const origin = session.app.origin;
+    const created = await merchant(origin, "POST", "/v1/transfers", { sku, from: lyon, to: berlin, quantity: 2 });
+    expect(created.status).toBe(201);
+    const transferId = (created.body as { transferId: string }).transferId;
+    await go(`#skus/${sku}`);
+    await row(transferId).waitFor({ timeout: UI_TIMEOUT_MS });
+    await row(transferId).locator("input[name=quantity]").fill("3");
+    await row(transferId).locator('[data-action="receive"]').click();
+    await expect.poll(text(".sku-transfers .banner")).toContain("(invalid_transfer_state)");
+    expect((await merchant(origin, "GET", `/v1/transfers/${transferId}`)).body).toMatchObject({ received: 0, inTransit: 2 });
+    await expect.poll(() => rowCells(transferId).then((c) => c.slice(2, 6))).toEqual(["2", "0", "2", "in_transit"]);
     expect(session.errors).toEqual([]);
   });
 });
