@@ -2,7 +2,7 @@
  * The locations pictures of `npm run screenshots` (spec §11), from a small
  * network made through the API: three locations (one paused), a SKU stocked
  * in two of them with a safety stock, a shopper's hold and, on a server with
- * transfers, units in transit between them.
+ * transfers, units in transit between them (a transfer received in part).
  *
  *   docs/screenshots/console-locations.png      the Locations page (laptop)
  *   docs/screenshots/console-sku-locations.png  a SKU's page with its levels per location (laptop)
@@ -43,7 +43,16 @@ export async function locationPictures(origin: string, browser: Browser, dir: st
   // No destination: routed by the request's own geography (none under wrangler dev), so by priority: Berlin.
   await api(origin, "POST", `/v1/skus/${SKU}/holds`, shopper, { quantity: 3 });
   // A server without transfers shows no transfer (and no form); the rest of the picture is the same.
-  await merchant(origin, "POST", "/v1/transfers", { sku: SKU, from: "wh-berlin", to: "store-paris", quantity: 6, reference: "TR-7" });
+  const sent = await merchant(origin, "POST", "/v1/transfers", {
+    sku: SKU,
+    from: "wh-berlin",
+    to: "store-paris",
+    quantity: 6,
+    reference: "TR-7",
+  });
+  // Part of it arrived: the list shows a transfer received in part, with its receipt control.
+  const transferId = sent.status === 201 ? (sent.body.transferId as string) : null;
+  if (transferId) await must(merchant(origin, "POST", `/v1/transfers/${transferId}/receive`, { quantity: 2 }), "receive part");
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -59,6 +68,7 @@ export async function locationPictures(origin: string, browser: Browser, dir: st
 
   await page.evaluate((sku) => (location.hash = `#skus/${sku}`), SKU);
   await page.waitForSelector('.sku-locations tr[data-location="store-paris"]');
+  if (transferId) await page.waitForSelector(`.sku-transfers tr[data-transfer="${transferId}"]`);
   await page.screenshot({ path: path.join(dir, "console-sku-locations.png"), fullPage: true });
   await context.close();
   console.log(`[screenshots] ${path.relative(process.cwd(), dir)}/console-{locations,sku-locations}.png`);

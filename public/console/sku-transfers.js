@@ -82,6 +82,7 @@ export function skuTransfersPanel(sku, features, changed) {
           question: `Send the ${t.inTransit} in transit back to ${t.from}?`,
           confirmLabel: "Cancel transfer",
           action: "cancel-transfer",
+          cls: "small.danger",
           onConfirm: async () => {
             const r = await post(`/v1/transfers/${enc(t.transferId)}/cancel`);
             after(r, `${t.transferId} cancelled: ${r.body?.cancelled ?? 0} back at ${t.from}.`);
@@ -95,12 +96,12 @@ export function skuTransfersPanel(sku, features, changed) {
     h(
       "tr",
       { dataset: { transfer: t.transferId } },
-      h("td.mono", {}, t.transferId, t.reference ? h("small", {}, ` ${t.reference}`) : null),
+      h("td.mono.wrap", {}, t.transferId, t.reference ? [h("br"), h("small", {}, t.reference)] : null),
       h("td.mono", {}, `${t.from} → ${t.to}`),
       [t.quantity, t.received, t.inTransit].map((n) => h("td.num", {}, n)),
       h("td", {}, t.status),
       h("td", {}, fmt.time(t.createdAt)),
-      h("td", {}, actions(t)),
+      h("td.actions", {}, actions(t)),
     );
 
   async function load(more = false) {
