@@ -1,14 +1,14 @@
-import { and, desc, eq, lte, sql } from "drizzle-orm";
+import { and, desc, eq, lte } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import { z } from "zod";
 import { appendEvent } from "../audit/store";
-import { auditEvents, inventory, inventoryLocations } from "../db/schema";
+import { auditEvents, inventoryLocations } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
 import type { MerchantActor } from "../domain/roles";
 import { enqueueNotifications, type InventoryDriftNotification } from "../notifications/messages";
 import { logger } from "../platform/log";
-import { rowOf, upsertRows } from "../stock/location-fold";
+import { rowOf, upsertInventory, upsertRows } from "../stock/location-fold";
 import type { ObjectView } from "../stock/view-levels";
 import { lagNotification } from "../stock/view-lag";
 import { compareObject, type Drift } from "./drift";
@@ -209,25 +209,8 @@ async function repair(db: DrizzleD1Database, view: ObjectView, drifts: readonly 
   const statements: BatchItem<"sqlite">[] = [];
   for (const d of drifts) {
     if (d.location === null) {
-      statements.push(
-        db
-          .insert(inventory)
-          .values({ sku: view.object, name: view.name, ...view.levels, lastSeq: view.headSeq, updatedAtMs: view.readAtMs })
-          .onConflictDoUpdate({
-            target: inventory.sku,
-            set: {
-              onHand: sql`excluded.on_hand`,
-              reserved: sql`excluded.reserved`,
-              available: sql`excluded.available`,
-              sold: sql`excluded.sold`,
-              received: sql`excluded.received`,
-              returned: sql`excluded.returned`,
-              lastSeq: sql`excluded.last_seq`,
-              updatedAtMs: sql`excluded.updated_at_ms`,
-            },
-            setWhere: sql`excluded.last_seq >= inventory.last_seq`,
-          }),
-      );
+      const row = { sku: view.object, name: view.name, ...view.levels, lastSeq: view.headSeq, updatedAtMs: view.readAtMs };
+      statements.push(upsertInventory(db, row, "repair"));
       continue;
     }
     const truth = view.locations?.find((l) => l.location === d.location);

@@ -24,3 +24,27 @@ export function badCursor(): Refusal {
     errors: [{ in: "query", path: "cursor", message: "not a cursor of this listing" }],
   });
 }
+
+/** A position in a list ordered by creation time, then id. */
+export type CreatedPosition = { createdAtMs: number; id: string };
+
+/**
+ * Cursors of lists ordered by creation time then id (a SKU's holds, its
+ * transfers): each names its list (`tag`) and the filter it was made under,
+ * so it continues only that listing. Null: not such a cursor.
+ */
+export const createdCursor = {
+  encode: (tag: string, filter: string | undefined, p: CreatedPosition): string =>
+    encodeCursor(JSON.stringify([tag, filter ?? "", p.createdAtMs, p.id])),
+  decode(cursor: string, tag: string, filter: string | undefined): CreatedPosition | null {
+    let v: unknown;
+    try {
+      v = JSON.parse(decodeCursor(cursor) ?? "null");
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(v) || v.length !== 4 || v[0] !== tag || v[1] !== (filter ?? "")) return null;
+    const [, , createdAtMs, id] = v as unknown[];
+    return Number.isSafeInteger(createdAtMs) && typeof id === "string" ? { createdAtMs: createdAtMs as number, id } : null;
+  },
+};

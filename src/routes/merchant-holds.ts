@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { callerOf, merchantActorOf } from "../http/auth";
 import { router } from "../http/context";
-import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
+import { badCursor, createdCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
 import { problemOf, sendOutcome } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
@@ -29,28 +29,11 @@ const VoidBody = z
   .openapi("VoidHoldInput");
 
 /** A cursor names its position and the status filter it was made under: it continues only that listing. */
-const cursorCodec = {
-  encode: (p: HoldPosition, status: string | undefined) => encodeCursor(JSON.stringify(["hold", status ?? "", p.createdAtMs, p.holdId])),
-  decode(cursor: string, status: string | undefined): HoldPosition {
-    let v: unknown;
-    try {
-      v = JSON.parse(decodeCursor(cursor) ?? "null");
-    } catch {
-      throw problemOf(badCursor());
-    }
-    if (
-      !Array.isArray(v) ||
-      v.length !== 4 ||
-      v[0] !== "hold" ||
-      v[1] !== (status ?? "") ||
-      !Number.isSafeInteger(v[2]) ||
-      typeof v[3] !== "string"
-    ) {
-      throw problemOf(badCursor());
-    }
-    return { createdAtMs: v[2] as number, holdId: v[3] };
-  },
-};
+function decodeAfter(cursor: string, status: string | undefined): HoldPosition {
+  const p = createdCursor.decode(cursor, "hold", status);
+  if (!p) throw problemOf(badCursor());
+  return { createdAtMs: p.createdAtMs, holdId: p.id };
+}
 
 export const merchantHoldRoutes = router()
   .openapi(
@@ -72,14 +55,14 @@ export const merchantHoldRoutes = router()
     async (c) => {
       const { sku } = c.req.valid("param");
       const q = c.req.valid("query");
-      const after = q.cursor === undefined ? null : cursorCodec.decode(q.cursor, q.status);
+      const after = q.cursor === undefined ? null : decodeAfter(q.cursor, q.status);
       const rows = await callObject(c.env, () => c.env.SKU.getByName(sku).listHolds({ status: q.status, after, rows: q.limit + 1 }));
       if (rows === null) throw new ProblemError("not_found", `No SKU "${sku}".`);
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       const next =
         rows.length > q.limit && last
-          ? cursorCodec.encode({ createdAtMs: Date.parse(last.createdAt), holdId: last.holdId }, q.status)
+          ? createdCursor.encode("hold", q.status, { createdAtMs: Date.parse(last.createdAt), id: last.holdId })
           : null;
       c.header("cache-control", "private, no-store");
       return c.json({ data: page, nextCursor: next }, 200);

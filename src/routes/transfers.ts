@@ -5,7 +5,7 @@ import { callerOf, merchantActorOf } from "../http/auth";
 import { router, type AppContext } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
 import { problemOf } from "../http/outcome";
-import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
+import { badCursor, createdCursor } from "../platform/cursor";
 import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
 import { LOCATION_TRANSFER_ID_PATTERN, skuOfLocationTransfer } from "../stock/addressing";
@@ -76,29 +76,12 @@ function skuOf(transferId: string): string {
   return sku;
 }
 
-const cursorCodec = {
-  encode: (t: LocationTransfer, status: string | undefined) =>
-    encodeCursor(JSON.stringify(["ltr", status ?? "", Date.parse(t.createdAt), t.transferId])),
-  decode(cursor: string, status: string | undefined): { createdAtMs: number; transferId: string } {
-    let v: unknown;
-    try {
-      v = JSON.parse(decodeCursor(cursor) ?? "null");
-    } catch {
-      throw problemOf(badCursor());
-    }
-    if (
-      !Array.isArray(v) ||
-      v.length !== 4 ||
-      v[0] !== "ltr" ||
-      v[1] !== (status ?? "") ||
-      !Number.isSafeInteger(v[2]) ||
-      typeof v[3] !== "string"
-    ) {
-      throw problemOf(badCursor());
-    }
-    return { createdAtMs: v[2] as number, transferId: v[3] };
-  },
-};
+/** The listing's cursors: positions in creation order, bound to the status filter. */
+function decodeAfter(cursor: string, status: string | undefined): { createdAtMs: number; transferId: string } {
+  const p = createdCursor.decode(cursor, "ltr", status);
+  if (!p) throw problemOf(badCursor());
+  return { createdAtMs: p.createdAtMs, transferId: p.id };
+}
 
 export const transferRoutes = router()
   .openapi(
@@ -207,7 +190,7 @@ export const transferRoutes = router()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const after = q.cursor === undefined ? null : cursorCodec.decode(q.cursor, q.status);
+      const after = q.cursor === undefined ? null : decodeAfter(q.cursor, q.status);
       const rows = await callObject(c.env, () =>
         c.env.SKU.getByName(q.sku).listLocationTransfers({ status: q.status, after, rows: q.limit + 1 }),
       );
@@ -215,6 +198,15 @@ export const transferRoutes = router()
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       c.header("cache-control", "private, no-store");
-      return c.json({ data: page, nextCursor: rows.length > q.limit && last ? cursorCodec.encode(last, q.status) : null }, 200);
+      return c.json(
+        {
+          data: page,
+          nextCursor:
+            rows.length > q.limit && last
+              ? createdCursor.encode("ltr", q.status, { createdAtMs: Date.parse(last.createdAt), id: last.transferId })
+              : null,
+        },
+        200,
+      );
     },
   );

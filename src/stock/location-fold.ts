@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { z } from "zod";
-import { inventoryLocations } from "../db/schema";
+import { inventory, inventoryLocations } from "../db/schema";
 import { LocationLevels, MAX_LOCATIONS_PER_SKU } from "../domain/locations";
 
 /**
@@ -105,5 +105,30 @@ export function upsertRows(db: DrizzleD1Database, rows: InventoryLocationValues[
       },
       setWhere:
         when === "newer" ? sql`excluded.last_seq > inventory_locations.last_seq` : sql`excluded.last_seq >= inventory_locations.last_seq`,
+    });
+}
+
+/**
+ * The SKU-level `inventory` row (one per object), on the same rule as
+ * `upsertRows`: the fold writes only past the row's seq, a repair also at it.
+ */
+export function upsertInventory(db: DrizzleD1Database, row: typeof inventory.$inferInsert, when: "newer" | "repair") {
+  return db
+    .insert(inventory)
+    .values(row)
+    .onConflictDoUpdate({
+      target: inventory.sku,
+      set: {
+        name: sql`excluded.name`,
+        onHand: sql`excluded.on_hand`,
+        reserved: sql`excluded.reserved`,
+        available: sql`excluded.available`,
+        sold: sql`excluded.sold`,
+        received: sql`excluded.received`,
+        returned: sql`excluded.returned`,
+        lastSeq: sql`excluded.last_seq`,
+        updatedAtMs: sql`excluded.updated_at_ms`,
+      },
+      setWhere: when === "newer" ? sql`excluded.last_seq > inventory.last_seq` : sql`excluded.last_seq >= inventory.last_seq`,
     });
 }

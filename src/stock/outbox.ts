@@ -1,9 +1,9 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import { linkEvents, skuStream, type ChainEvent } from "../audit/chain";
 import { insertEventsOnce } from "../audit/store";
-import { auditEvents, inventory } from "../db/schema";
+import { auditEvents } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
 import type { Levels } from "../domain/types";
 import { enqueueNotifications } from "../notifications/messages";
@@ -12,7 +12,7 @@ import type { SkuTables } from "./tables";
 import { holdStatesIn, upsertCustomerHolds } from "./customer-holds";
 import { objectName } from "./addressing";
 import type { LevelsAt } from "./alerts";
-import { foldLocations, locationsAlong } from "./location-fold";
+import { foldLocations, locationsAlong, upsertInventory } from "./location-fold";
 import { alertNotifications, headLevels, nextHeadLevels } from "./shipped-alerts";
 import { lagNotification } from "./view-lag";
 
@@ -210,25 +210,8 @@ export class OutboxShipper {
     const tip = chained.at(-1)!;
 
     const db = drizzle(this.deps.db);
-    const upsert = db
-      .insert(inventory)
-      .values({ sku: name, name: sku.name, ...after, lastSeq: tip.seq, updatedAtMs: tip.atMs })
-      .onConflictDoUpdate({
-        target: inventory.sku,
-        set: {
-          name: sql`excluded.name`,
-          onHand: sql`excluded.on_hand`,
-          reserved: sql`excluded.reserved`,
-          available: sql`excluded.available`,
-          sold: sql`excluded.sold`,
-          received: sql`excluded.received`,
-          returned: sql`excluded.returned`,
-          lastSeq: sql`excluded.last_seq`,
-          updatedAtMs: sql`excluded.updated_at_ms`,
-        },
-        // Levels move forward only: a re-sent older batch never overwrites newer ones.
-        setWhere: sql`excluded.last_seq > inventory.last_seq`,
-      });
+    // Levels move forward only: a re-sent older batch never overwrites newer ones.
+    const upsert = upsertInventory(db, { sku: name, name: sku.name, ...after, lastSeq: tip.seq, updatedAtMs: tip.atMs }, "newer");
     // Read back the tip: if D1 already held a different event at that seq, the
     // insert was silently skipped and the chains have diverged.
     const readTip = db
