@@ -73,6 +73,17 @@ function lagTimeoutMs(env: Env): number {
   return envNumber(env.OBJECT_TIMEOUT_MS, 5_000, { min: 1 });
 }
 
+/** Each row with `asOf` as a date and its SKU's `lagMs`, asked of the objects (null: no answer in time). */
+async function withLags<R extends { sku: string; asOfMs: number }>(env: Env, rows: R[]) {
+  const lags = await lagsOf(
+    env,
+    rows.map((r) => r.sku),
+    Date.now(),
+    lagTimeoutMs(env),
+  );
+  return rows.map(({ asOfMs, ...r }) => ({ ...r, asOf: new Date(asOfMs).toISOString(), lagMs: lags.get(r.sku) ?? null }));
+}
+
 export const inventoryViewRoutes = router()
   .openapi(
     createRoute({
@@ -94,16 +105,9 @@ export const inventoryViewRoutes = router()
       const { sku, cursor, limit } = c.req.valid("query");
       const { page: rows, more } = await summaries(c.env.DB, { sku, after: after(cursor), limit });
       if (sku !== undefined && rows.length === 0) throw new ProblemError("not_found", `No SKU ${sku} in the view.`);
-      const now_ms = Date.now();
-      const lags = await lagsOf(
-        c.env,
-        rows.map((r) => r.sku),
-        now_ms,
-        lagTimeoutMs(c.env),
-      );
       return c.json(
         {
-          data: rows.map(({ asOfMs, ...r }) => ({ ...r, asOf: new Date(asOfMs).toISOString(), lagMs: lags.get(r.sku) ?? null })),
+          data: await withLags(c.env, rows),
           nextCursor: more && sku === undefined ? encodeCursor(rows.at(-1)!.sku) : null,
         },
         200,
@@ -125,16 +129,9 @@ export const inventoryViewRoutes = router()
     async (c) => {
       const { location, cursor, limit } = c.req.valid("query");
       const { page: rows, more } = await locationItems(c.env.DB, { location, after: after(cursor), limit });
-      const now_ms = Date.now();
-      const lags = await lagsOf(
-        c.env,
-        rows.map((r) => r.sku),
-        now_ms,
-        lagTimeoutMs(c.env),
-      );
       return c.json(
         {
-          data: rows.map(({ asOfMs, ...r }) => ({ ...r, asOf: new Date(asOfMs).toISOString(), lagMs: lags.get(r.sku) ?? null })),
+          data: await withLags(c.env, rows),
           nextCursor: more ? encodeCursor(rows.at(-1)!.sku) : null,
         },
         200,

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { ADMIN, call, createSku, type Reply } from "./helpers";
+import type { LocationRow } from "../../src/stock/locations";
 import { objectSql } from "./inside-objects";
 
 /**
@@ -69,16 +70,6 @@ export function cancelTransfer(transferId: string, headers: Record<string, strin
   return call(`/v1/transfers/${transferId}/cancel`, { method: "POST", auth: ADMIN, headers });
 }
 
-type LocationRow = {
-  location_id: string;
-  on_hand: number;
-  reserved: number;
-  sold: number;
-  received: number;
-  transferred_in: number;
-  transferred_out: number;
-  in_transit: number;
-};
 type SkuRow = {
   on_hand: number;
   reserved: number;
