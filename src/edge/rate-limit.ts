@@ -5,7 +5,7 @@ import { envNumber } from "../platform/env-number";
 import { Memo } from "../platform/memo";
 
 /**
- * Burst control on the write routes (holds, checkout) with the Workers Rate
+ * Burst control on the write routes (holds and their changes, checkout) with the Workers Rate
  * Limiting binding: one budget per customer and one per client IP, so neither
  * a single account nor a single address can flood a SKU's object. Counts are
  * per location and approximate (platform notes): this sheds floods, it is not

@@ -435,6 +435,11 @@ export class SkuObject extends DurableObject<Env> {
     return this.counted({ reply: "code" in prior ? null : prior.reply });
   }
 
+  /** A keyed change's stored reply, without running anything: what a retry over the edge's budget is answered. */
+  async storedChange(idem: IdempotencyKey): Promise<Replayable<Hold> | null> {
+    return this.schemaReady ? this.ledger.replies.recall<Hold>(idem, Date.now()) : null;
+  }
+
   async getHold(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
     return this.meter.measure("get_hold", () => this.mutate(() => this.ledger.getHold(holdId, actor, Date.now())));
   }

@@ -168,6 +168,10 @@ export const holdRoutes = router()
       const token = c.req.valid("header")["holdfast-admission"];
       const admitted = queuedSale && token ? await requireAdmission(c.env, token, queuedSale, customerId, sku) : null;
       const admission = admitted?.ok ? admitted.value : null;
+      // The budgets a new hold spends protect the same object; a keyed retry over budget gets the reply its change got.
+      const recall = idem && (() => callObject(c.env, () => stub.storedChange(idem)));
+      const stored = await enforceRateLimits(c, customerId, "hold", recall);
+      if (stored) return sendOutcome(c, stored, 200);
       const change = { customerId, quantity: body.quantity, admittedTo: admission ? [admission.s] : [] };
       const outcome = await callObject(c.env, () => stub.changeHold(holdId, change, idem));
       // Units came back: this location's cached sold-out state must not outlive them.
