@@ -2,7 +2,7 @@ import { refuse, type Refusal } from "../domain/problems";
 import type { Routing } from "../domain/locations";
 import type { MerchantWrite, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { levelsAt, locatedAvailable } from "./locations";
-import { staleVersion } from "./stocking";
+import { levelsAfter, staleVersion } from "./stocking";
 import { featuredSale, iso, priceOfOffer, resolveOffer, skuStatus } from "./offer";
 import { levelsOf, priceOf, type SkuRow } from "./rows";
 import type { SkuTables } from "./tables";
@@ -73,8 +73,11 @@ export class SkuCatalog {
         config.routing ?? null,
         splitOf(config),
       );
-      this.tables.emit(created ? "sku.created" : "sku.updated", now_ms, { sku, ...config, ...(shard !== null && { shard }) });
-      return { created, snapshot: snapshotOf(this.tables, this.tables.requireSku(), now_ms) };
+      const after = this.tables.checkedSku();
+      // A located SKU's write moves its version: the global view hears of it in this event, not at the next level change.
+      const levels = this.tables.locations.located() ? { levels: levelsAfter(this.tables, after, "all") } : {};
+      this.tables.emit(created ? "sku.created" : "sku.updated", now_ms, { sku, ...config, ...(shard !== null && { shard }), ...levels });
+      return { created, snapshot: snapshotOf(this.tables, after, now_ms) };
     });
   }
 

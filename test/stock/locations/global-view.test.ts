@@ -48,6 +48,18 @@ async function twoPlaces() {
 }
 
 describe("the global view of a located SKU", () => {
+  it("follows a write that moves no location's levels (a rename): the view's version is the SKU's", async () => {
+    const { sku } = await twoPlaces();
+    const put = await call(`/v1/skus/${sku}`, {
+      method: "PUT",
+      auth: ADMIN,
+      body: { name: "Renamed", price: { amount: 1000, currency: "usd" } },
+    });
+    expect(put.status).toBe(200);
+    await flushOutbox(sku);
+    expect((await summary(sku)).version).toBe(put.body.version);
+  });
+
   it("folds each location from the events and shows the SKU as the sum of its locations, with its version", async () => {
     const { sku, a, b } = await twoPlaces();
     const view = (await merchantSku(sku)).body;
