@@ -1,5 +1,5 @@
 /**
- * npm run audit:verify -- [<export file>] --key <public key> [--archive <dir>] [--min-checkpoint <seq>]
+ * npm run audit:verify -- [<export file>] --key=<public key> [--archive <dir>] [--min-checkpoint <seq>]
  *
  * Checks, with nothing but holdfast's public key (GET /v1/audit/key,
  * `publicKey`; or HOLDFAST_AUDIT_PUBLIC_KEY):
@@ -18,14 +18,26 @@ import { checkArchive, checkExportAgainst } from "./audit-verify/archive.ts";
 import { checkExport, type Exported } from "./audit-verify/check.ts";
 import { directoryReader } from "./audit-verify/dir-reader.ts";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { key: { type: "string" }, archive: { type: "string" }, "min-checkpoint": { type: "string" } },
-});
+const USAGE = "usage: npm run audit:verify -- [<export file>] --key=<public key> [--archive <dir>] [--min-checkpoint <seq>]";
+
+function args() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: { key: { type: "string" }, archive: { type: "string" }, "min-checkpoint": { type: "string" } },
+    });
+  } catch (e) {
+    // A base64url key may start with '-', which `--key <key>` reads as an option: `--key=<key>` is always safe.
+    console.error(`${(e as Error).message}\n${USAGE}\n(a key that starts with '-' must be written --key=<key>)`);
+    process.exit(2);
+  }
+}
+
+const { values, positionals } = args();
 const file = positionals[0];
 const key = values.key ?? process.env.HOLDFAST_AUDIT_PUBLIC_KEY;
 if ((!file && !values.archive) || !key) {
-  console.error("usage: npm run audit:verify -- [<export file>] --key <public key> [--archive <dir>] [--min-checkpoint <seq>]");
+  console.error(USAGE);
   process.exit(2);
 }
 const min = values["min-checkpoint"] === undefined ? undefined : Number(values["min-checkpoint"]);

@@ -54,7 +54,7 @@ const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const verifyCli = (...args: string[]) =>
   promisify(execFile)(process.execPath, [path.join(ROOT, "scripts", "audit-verify.ts"), ...args], { cwd: ROOT }).then(
     (r) => ({ code: 0, out: JSON.parse(r.stdout) }),
-    (e: { code: number; stdout: string }) => ({ code: e.code, out: JSON.parse(e.stdout) }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout ? JSON.parse(e.stdout) : null, err: e.stderr }),
   );
 
 const head = (events: readonly ChainedEvent[]): StreamHead => ({
@@ -117,12 +117,12 @@ async function buildArchive() {
 describe("npm run audit:verify --archive", () => {
   it("holds for an untouched archive and export, and catches a rewrite the next checkpoint signed", async () => {
     const { dir, key, a2, exportOf, resign } = await buildArchive();
-    const alone = await verifyCli("--archive", dir, "--key", key.publicKey);
+    const alone = await verifyCli("--archive", dir, `--key=${key.publicKey}`);
     expect(alone).toEqual({
       code: 0,
       out: { ok: true, archive: { ok: true, checkpoints: 2, events: 4, latest: expect.objectContaining({ seq: 2 }) } },
     });
-    expect(await verifyCli(await exportOf(a2), "--key", key.publicKey, "--archive", dir)).toMatchObject({
+    expect(await verifyCli(await exportOf(a2), `--key=${key.publicKey}`, "--archive", dir)).toMatchObject({
       code: 0,
       out: { ok: true, export: { ok: true, events: 3 } },
     });
@@ -136,7 +136,7 @@ describe("npm run audit:verify --archive", () => {
       head(forged),
       { stream: "b", seq: 1, hash: (await linkEvents(GENESIS_HASH, [event("b", 1, { n: 1 })]))[0]!.hash },
     ]);
-    const caught = await verifyCli(await exportOf(forged, signed), "--key", key.publicKey, "--archive", dir);
+    const caught = await verifyCli(await exportOf(forged, signed), `--key=${key.publicKey}`, "--archive", dir);
     expect(caught).toMatchObject({
       code: 1,
       out: {
@@ -148,15 +148,22 @@ describe("npm run audit:verify --archive", () => {
     });
   });
 
+  it("says how to write a key that starts with '-' (base64url keys do, one in 64) instead of failing without a verdict", async () => {
+    const { dir } = await buildArchive();
+    const answer = await verifyCli("--archive", dir, "--key", "-AbCdEf");
+    expect(answer.code).toBe(2);
+    expect(answer).toMatchObject({ err: expect.stringContaining("--key=<key>") });
+  });
+
   it("refuses an archive whose part was edited, or signed by another key", async () => {
     const { dir, key, a2 } = await buildArchive();
     const other = await buildArchive();
-    expect(await verifyCli("--archive", dir, "--key", other.key.publicKey)).toMatchObject({
+    expect(await verifyCli("--archive", dir, `--key=${other.key.publicKey}`)).toMatchObject({
       code: 1,
       out: { archive: { ok: false, reason: expect.stringMatching(/checkpoint 1: .*forged or altered/) } },
     });
     write(dir, partKey(2, 0), { checkpoint: 2, part: 0, events: [{ ...a2[2]!, data: JSON.stringify({ n: 30 }) }] });
-    expect(await verifyCli("--archive", dir, "--key", key.publicKey)).toMatchObject({
+    expect(await verifyCli("--archive", dir, `--key=${key.publicKey}`)).toMatchObject({
       code: 1,
       out: { archive: { ok: false, reason: "a event 3 (checkpoint 2): its hash does not match its contents" } },
     });
