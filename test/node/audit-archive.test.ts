@@ -1,5 +1,5 @@
 /**
- * `npm run audit:verify -- [export] --key <publicKey> --archive <dir>` on a copy of the
+ * `npm run audit:verify -- [export] --key=<publicKey> --archive <dir>` on a copy of the
  * write-once archive on disk, end to end through the command line; and how a
  * segment is cut into parts. The archive here is built with holdfast's own
  * chain, checkpoint and layout code, as the cron would write it.
