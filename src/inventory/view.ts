@@ -1,4 +1,4 @@
-import { DEFAULT_LOCATION } from "../domain/locations";
+import { DEFAULT_LOCATION, type LocationLevels } from "../domain/locations";
 import { MAX_SHARDS } from "../stock/addressing";
 import { viewLagMs } from "../stock/view-lag";
 
@@ -85,18 +85,8 @@ function summaryOf(head: SkuHead, rows: readonly LocRow[]): SkuSummary {
   };
 }
 
-export interface LocationItem {
-  sku: string;
-  location: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  sold: number;
-  inTransit: number;
-  safetyStock: number;
-  version: number | null;
-  asOfMs: number;
-}
+/** One location's levels as the global view holds them, for one SKU. */
+export type LocationItem = LocationLevels & { sku: string; version: number | null; asOfMs: number };
 
 type LocationItemRow = {
   sku: string;

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { locations } from "../../../src/db/schema";
-import type { LocationProfile } from "../../../src/domain/locations";
+import type { LocationLevels, LocationProfile } from "../../../src/domain/locations";
 import { ADMIN, call, unique, type Reply } from "../../support/helpers";
 
 /**
@@ -48,15 +48,7 @@ export async function merchantSku(sku: string): Promise<Reply> {
   return res;
 }
 
-type Levels = {
-  location: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  sold: number;
-  inTransit: number;
-  safetyStock: number;
-};
+type Levels = LocationLevels;
 
 /** One location's levels from the merchant view. */
 export async function levelsAt(sku: string, location: string): Promise<Levels | undefined> {
