@@ -17,6 +17,8 @@ export interface AcceptedKeys {
 /** About 1% false positives at ~9.6 bits and 7 probes per key. */
 const BITS_PER_KEY = 10;
 const PROBES = 7;
+/** Keys a filter takes beyond the ones it was sized for, as a factor, before it asks to be rebuilt. */
+const CAPACITY_SLACK = 1.25;
 /** Small filters fill unevenly (a few keys can set half of 32 bits); 128 bytes keeps them near zero. */
 const MIN_BITS = 1_024;
 /** The filter of an object with no accepted key: matches nothing. */
@@ -28,14 +30,49 @@ export const NO_KEYS: AcceptedKeys = { bits: "AA==", m: 8, k: PROBES };
  */
 export const ALL_KEYS: AcceptedKeys = { bits: "/w==", m: 8, k: 1 };
 
-export function buildAcceptedKeys(keys: readonly string[]): AcceptedKeys {
-  if (keys.length === 0) return NO_KEYS;
-  const m = Math.max(MIN_BITS, Math.ceil((keys.length * BITS_PER_KEY) / 8) * 8);
-  const bytes = new Uint8Array(m / 8);
-  for (const key of keys) {
-    for (const bit of probes(key, m, PROBES)) bytes[bit >>> 3]! |= 1 << (bit & 7);
+/**
+ * A filter that takes keys as they are accepted, in place: one key costs its
+ * probes, and the filter is encoded again only when asked after a change.
+ * Sized for `capacity` keys at BITS_PER_KEY; it takes up to CAPACITY_SLACK
+ * times that before `add` says it is full (the false-positive rate then near
+ * 2.3% rather than 1%), and its owner rebuilds it from the stored keys, bigger.
+ */
+export class GrowingKeyFilter {
+  private encodedFilter: AcceptedKeys | null = null;
+  private keys = 0;
+  private readonly bytes: Uint8Array;
+  private readonly capacity: number;
+
+  private constructor(bytes: Uint8Array, capacity: number) {
+    this.bytes = bytes;
+    this.capacity = capacity;
   }
-  return { bits: toBase64(bytes), m, k: PROBES };
+
+  static of(keys: readonly string[], capacity: number): GrowingKeyFilter {
+    const m = Math.max(MIN_BITS, Math.ceil((Math.max(capacity, keys.length) * BITS_PER_KEY) / 8) * 8);
+    const filter = new GrowingKeyFilter(new Uint8Array(m / 8), Math.max(capacity, keys.length, MIN_BITS / BITS_PER_KEY));
+    for (const key of keys) filter.set(key);
+    return filter;
+  }
+
+  /** False, and unchanged, when full: the caller rebuilds it. */
+  add(key: string): boolean {
+    if (this.keys >= this.capacity * CAPACITY_SLACK) return false;
+    this.set(key);
+    this.encodedFilter = null;
+    return true;
+  }
+
+  encoded(): AcceptedKeys {
+    this.encodedFilter ??= { bits: toBase64(this.bytes), m: this.bytes.length * 8, k: PROBES };
+    return this.encodedFilter;
+  }
+
+  private set(key: string): void {
+    const m = this.bytes.length * 8;
+    for (const bit of probes(key, m, PROBES)) this.bytes[bit >>> 3]! |= 1 << (bit & 7);
+    this.keys += 1;
+  }
 }
 
 /** A decoded filter; decode once per verdict, then test many keys. */
@@ -64,7 +101,8 @@ function* probes(key: string, m: number, k: number): Generator<number> {
 
 function toBase64(bytes: Uint8Array): string {
   let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
+  // In slices: one argument per byte, within any engine's argument limit.
+  for (let i = 0; i < bytes.length; i += 8_192) binary += String.fromCharCode(...bytes.subarray(i, i + 8_192));
   return btoa(binary);
 }
 

@@ -1,7 +1,7 @@
 import { accept, refuse, type Outcome } from "../domain/problems";
 import type { Adjustment, Hold, MerchantWrite, SkuSnapshot } from "../domain/types";
 import type { Allocation, LocationProfile } from "../domain/locations";
-import { ALL_KEYS, buildAcceptedKeys, type AcceptedKeys } from "../idempotency/accepted-keys";
+import { ALL_KEYS, GrowingKeyFilter, type AcceptedKeys } from "../idempotency/accepted-keys";
 import { IDEMPOTENCY_TTL_MS, type IdempotencyKey, type Replayable } from "../idempotency/rule";
 import { SqlReplies } from "../idempotency/sql-replies";
 import { auditLedger } from "./ledger-audit";
@@ -56,13 +56,20 @@ export interface AdjustmentResult {
  * its event to the outbox; a hold is a pending transfer, posted (committed) or
  * voided (released, expired) exactly once. Time is an argument so tests drive it.
  */
+/** How long an object with too many accepted keys for a filter sends the match-all filter before counting again. */
+const ALL_KEYS_RECHECK_MS = 60_000;
+
 export class SkuLedger {
   readonly tables: SkuTables;
   readonly replies: SqlReplies;
   /** Units moved between the SKU's locations (spec §11), each step a transaction of this ledger. */
   readonly locationTransfers: LocationTransfers;
-  /** The edge's filter of accepted keys, rebuilt only after a new key was accepted. */
-  private acceptedFilter: { moved: readonly string[]; filter: AcceptedKeys } | null = null;
+  /**
+   * The edge's filter of accepted keys: built from the stored keys once, then
+   * each newly accepted key joins it in place (`noteAccepted`). A key whose
+   * transaction then rolled back stays in it: a false positive, one object call.
+   */
+  private acceptedFilter: { moved: readonly string[]; filter: GrowingKeyFilter | "all"; built_ms: number } | null = null;
 
   private readonly defaults: LedgerDefaults;
 
@@ -138,7 +145,7 @@ export class SkuLedger {
       this.sweepOverdue(now_ms, LIMITS.sweep_holds_max);
       const { outcome, replyKept } = takeHold(this.tables, input, now_ms, this.defaults.hold_seconds, shortage, prior, idem);
       if (idem && !replyKept) this.replies.remember(idem, outcome, now_ms);
-      if (idem && outcome.ok) this.acceptedFilter = null;
+      if (idem && outcome.ok) this.noteAccepted(idem.key);
       return outcome;
     });
   }
@@ -283,14 +290,27 @@ export class SkuLedger {
    * served them before a change of the shard count (Escrow.keysMovedHere).
    */
   acceptedKeys(now_ms: number, moved: readonly string[] = NO_MOVED): AcceptedKeys {
-    if (this.acceptedFilter?.moved !== moved) this.acceptedFilter = null;
+    const built = this.acceptedFilter;
+    // Too many keys for a filter: asked again now and then, as the oldest keys' replies expire.
+    if (built?.moved !== moved || (built.filter === "all" && now_ms - built.built_ms > ALL_KEYS_RECHECK_MS)) this.acceptedFilter = null;
     if (!this.acceptedFilter) {
       // One more than the filter holds tells whether it would cover them all.
       const kept = this.replies.acceptedKeys(now_ms, LIMITS.filter_keys_max + 1);
-      const whole = kept.length + moved.length <= LIMITS.filter_keys_max;
-      this.acceptedFilter = { moved, filter: whole ? buildAcceptedKeys([...kept, ...moved]) : ALL_KEYS };
+      const keys = [...kept, ...moved];
+      // Room to grow: rebuilt (a read of every key) about once per doubling, not once per accepted key.
+      const filter =
+        keys.length <= LIMITS.filter_keys_max ? GrowingKeyFilter.of(keys, Math.min(2 * keys.length, LIMITS.filter_keys_max)) : "all";
+      this.acceptedFilter = { moved, filter, built_ms: now_ms };
     }
-    return this.acceptedFilter.filter;
+    const { filter } = this.acceptedFilter;
+    return filter === "all" ? ALL_KEYS : filter.encoded();
+  }
+
+  /** A key accepted just now joins the filter; a full one is rebuilt at the next verdict. */
+  private noteAccepted(key: string): void {
+    const filter = this.acceptedFilter?.filter;
+    if (filter === undefined || filter === "all") return;
+    if (!filter.add(key)) this.acceptedFilter = null;
   }
 
   /**
@@ -358,7 +378,7 @@ export class SkuLedger {
       if (prior) return prior;
       const outcome = fn();
       this.replies.remember(idem, outcome, now_ms);
-      if (outcome.ok) this.acceptedFilter = null;
+      if (outcome.ok) this.noteAccepted(idem.key);
       return outcome;
     });
   }
