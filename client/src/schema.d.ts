@@ -1725,7 +1725,7 @@ export interface components {
                 object: string;
                 location: string | null;
                 /** @enum {string} */
-                kind: "changed" | "missing" | "extra";
+                kind: "changed" | "missing" | "extra" | "version";
                 d1: {
                     [key: string]: number | null;
                 } | null;
