@@ -489,7 +489,7 @@ export interface paths {
         get: operations["getLocation"];
         /**
          * Create or replace a location
-         * @description Registers a warehouse or store (spec §11). Every SKU stocking the location gets the new profile: up to 200 before the reply, the rest within a minute (`pendingSkus`). A paused location takes no new holds; a moved one routes `nearest` holds by its new coordinates. A PUT that changes nothing writes nothing and keeps `revision`.
+         * @description Registers a warehouse or store (spec §11). Every SKU stocking the location gets the new profile: up to 200 before the reply, the rest within a minute (`pendingSkus`). A paused location takes no new holds; a moved one routes `nearest` holds by its new coordinates. A PUT that changes nothing writes nothing and keeps `revision`. Each real change appends `location.created` or `location.updated` to the audit stream `location:<id>`. `ETag` is `revision`.
          */
         put: operations["putLocation"];
         post?: never;
@@ -1725,7 +1725,7 @@ export interface components {
                 object: string;
                 location: string | null;
                 /** @enum {string} */
-                kind: "changed" | "missing" | "extra";
+                kind: "changed" | "missing" | "extra" | "version";
                 d1: {
                     [key: string]: number | null;
                 } | null;
@@ -5998,7 +5998,12 @@ export interface operations {
     putLocation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body replay the first response for 24 h. */
+                "idempotency-key"?: string;
+                /** @description The location's `revision` (its `ETag`; `0`: create only); a stale one answers `412 version_conflict` with `currentVersion`. */
+                "if-match"?: string;
+            };
             path: {
                 locationId: string;
             };
@@ -6015,6 +6020,7 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6026,6 +6032,7 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6037,6 +6044,7 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6049,6 +6057,7 @@ export interface operations {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6060,6 +6069,7 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6072,6 +6082,19 @@ export interface operations {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            412: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6083,6 +6106,7 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6094,6 +6118,19 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the same `Idempotency-Key` came with a different request */
+            422: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -12,17 +12,20 @@ import type { ObjectView } from "../stock/view-levels";
  * an event touched it): 0 means the row was wrong with every event folded
  * (corrupted), more means D1 trailed the object (lag).
  */
+export const DRIFT_KINDS = ["changed", "missing", "extra", "version"] as const;
+export type DriftKind = (typeof DRIFT_KINDS)[number];
+
 export interface Drift {
   object: string;
   location: string | null;
-  kind: "changed" | "missing" | "extra";
+  kind: DriftKind;
   d1: Record<string, number | null> | null;
   truth: Record<string, number | null> | null;
   behind: number;
 }
 
 const SKU_FIELDS = ["onHand", "reserved", "available", "sold", "received", "returned"] as const;
-/** A row's version is the SKU's when that location last changed; other locations' writes move the SKU's on, so it is not compared. */
+/** A row's version is compared apart (versionDrifts): it is the SKU's as of the row's event, not the object's now. */
 const LOCATION_FIELDS = ["onHand", "reserved", "available", "sold", "inTransit", "safetyStock"] as const;
 
 export async function compareObject(db: DrizzleD1Database, view: ObjectView): Promise<Drift[]> {
@@ -43,13 +46,17 @@ export async function compareObject(db: DrizzleD1Database, view: ObjectView): Pr
   if (skuDrift) drifts.push(skuDrift);
   const newer = new Set(locationRows.filter((r) => r.lastSeq > view.headSeq).map((r) => r.location));
   const byLocation = new Map(locationRows.filter((r) => !newer.has(r.location)).map((r) => [r.location, r]));
+  const clean: LocationRow[] = [];
   for (const truth of view.locations ?? []) {
     if (newer.has(truth.location)) continue;
     const d1 = byLocation.get(truth.location) ?? null;
     const drift = differ(view, truth.location, d1, folded, truth, LOCATION_FIELDS);
     if (drift) drifts.push(drift);
+    else if (d1) clean.push(d1);
     byLocation.delete(truth.location);
   }
+  const leveled = drifts.some((d) => d.location !== null) || newer.size > 0;
+  drifts.push(...versionDrifts(view, clean, leveled, folded));
   // Rows of locations the object does not stock (or of a SKU that has none).
   for (const [location, d1] of byLocation) {
     drifts.push({
@@ -62,6 +69,34 @@ export async function compareObject(db: DrizzleD1Database, view: ObjectView): Pr
     });
   }
   return drifts;
+}
+
+type LocationRow = typeof inventoryLocations.$inferSelect;
+
+/**
+ * A located SKU's version in the view (spec §11): each row holds the SKU's
+ * version as of the event (or repair) that last wrote it, so no row may be
+ * past the object's, a row written at the object's head seq must be at its
+ * version, and the newest row must be: the summary's version is the rows'
+ * greatest. `clean` are the rows whose levels match the object; a row with
+ * other drift is rewritten at the object's version anyway, and while one is
+ * (or a row is newer than the reading), the SKU-wide check waits for the next run.
+ */
+function versionDrifts(view: ObjectView, clean: readonly LocationRow[], leveled: boolean, lastSeq: number): Drift[] {
+  const drift = (location: string | null, version: number): Drift => ({
+    object: view.object,
+    location,
+    kind: "version",
+    d1: { version },
+    truth: { version: view.version },
+    behind: behind(view, lastSeq),
+  });
+  const rows = clean
+    .filter((r) => r.version > view.version || (r.lastSeq >= view.headSeq && r.version !== view.version))
+    .map((r) => drift(r.location, r.version));
+  if (rows.length > 0 || leveled || clean.length === 0) return rows;
+  const newest = Math.max(...clean.map((r) => r.version));
+  return newest === view.version ? [] : [drift(null, newest)];
 }
 
 function differ<F extends string>(

@@ -5,13 +5,14 @@ import { z } from "zod";
 import { appendEvent } from "../audit/store";
 import { auditEvents, inventoryLocations } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
+import type { LocationLevels } from "../domain/locations";
 import type { MerchantActor } from "../domain/roles";
 import { enqueueNotifications, type InventoryDriftNotification } from "../notifications/messages";
 import { logger } from "../platform/log";
 import { rowOf, upsertInventory, upsertRows } from "../stock/location-fold";
 import type { ObjectView } from "../stock/view-levels";
 import { lagNotification } from "../stock/view-lag";
-import { compareObject, type Drift } from "./drift";
+import { compareObject, DRIFT_KINDS, type Drift } from "./drift";
 
 /**
  * The global view's reconciliation (spec §11): D1's `inventory` and
@@ -59,7 +60,7 @@ export const InventoryReconciliation = z.object({
     z.object({
       object: z.string(),
       location: z.string().nullable(),
-      kind: z.enum(["changed", "missing", "extra"]),
+      kind: z.enum(DRIFT_KINDS),
       d1: z.record(z.string(), z.number().nullable()).nullable(),
       truth: z.record(z.string(), z.number().nullable()).nullable(),
       behind: z.number().int(),
@@ -204,32 +205,41 @@ async function readObject(env: Env, object: string): Promise<ObjectView | null> 
   }
 }
 
-/** Writes the object's truth over the drifted rows in one batch; how many rows changed. */
+/** Writes the object's truth over the drifted rows in one batch; how many drifts it repaired (rows it changed). */
 async function repair(db: DrizzleD1Database, view: ObjectView, drifts: readonly Drift[]): Promise<number> {
   const statements: BatchItem<"sqlite">[] = [];
-  for (const d of drifts) {
-    if (d.location === null) {
-      const row = { sku: view.object, name: view.name, ...view.levels, lastSeq: view.headSeq, updatedAtMs: view.readAtMs };
-      statements.push(upsertInventory(db, row, "repair"));
-      continue;
+  /** Which drift each statement repairs: a SKU-wide version drift rewrites every location's row. */
+  const of: number[] = [];
+  for (const [i, d] of drifts.entries()) {
+    for (const statement of repairsOf(db, view, d)) {
+      statements.push(statement);
+      of.push(i);
     }
-    const truth = view.locations?.find((l) => l.location === d.location);
-    statements.push(
-      truth
-        ? upsertRows(db, [rowOf(view.object, truth, view.version, view.headSeq, view.readAtMs)], "repair")
-        : db
-            .delete(inventoryLocations)
-            .where(
-              and(
-                eq(inventoryLocations.sku, view.object),
-                eq(inventoryLocations.location, d.location),
-                lte(inventoryLocations.lastSeq, view.headSeq),
-              ),
-            ),
-    );
   }
   const [first, ...rest] = statements;
   if (!first) return 0;
   const results = (await db.batch([first, ...rest])) as Array<{ meta: { changes: number } }>;
-  return results.reduce((n, r) => n + (r.meta.changes > 0 ? 1 : 0), 0);
+  return new Set(of.filter((_, s) => results[s]!.meta.changes > 0)).size;
+}
+
+function repairsOf(db: DrizzleD1Database, view: ObjectView, d: Drift): BatchItem<"sqlite">[] {
+  const rowAt = (l: LocationLevels) => upsertRows(db, [rowOf(view.object, l, view.version, view.headSeq, view.readAtMs)], "repair");
+  if (d.location === null && d.kind === "version") return (view.locations ?? []).map(rowAt);
+  if (d.location === null) {
+    const row = { sku: view.object, name: view.name, ...view.levels, lastSeq: view.headSeq, updatedAtMs: view.readAtMs };
+    return [upsertInventory(db, row, "repair")];
+  }
+  const truth = view.locations?.find((l) => l.location === d.location);
+  if (truth) return [rowAt(truth)];
+  return [
+    db
+      .delete(inventoryLocations)
+      .where(
+        and(
+          eq(inventoryLocations.sku, view.object),
+          eq(inventoryLocations.location, d.location),
+          lte(inventoryLocations.lastSeq, view.headSeq),
+        ),
+      ),
+  ];
 }

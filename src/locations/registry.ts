@@ -1,8 +1,10 @@
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { locations, skuLocations, type LocationRow } from "../db/schema";
+import { auditEvents, locations, skuLocations, type LocationRow } from "../db/schema";
 import type { LocationProfile } from "../domain/locations";
-import { accept, refuse, type Outcome } from "../domain/problems";
+import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
+import type { MerchantActor } from "../domain/roles";
+import { changeOf, insertGuarded, locationEvent, locationStream } from "./audit";
 
 /**
  * The merchant's locations in D1 (spec §11). The registry is where a
@@ -48,50 +50,70 @@ export async function findLocation(db: D1Database, locationId: string): Promise<
   return row ? profileOf(row) : null;
 }
 
-function sameAs(row: LocationRow, input: LocationInput): boolean {
-  return (
-    row.name === input.name &&
-    row.country === input.country &&
-    row.latitude === input.latitude &&
-    row.longitude === input.longitude &&
-    row.fulfillsOnline === input.fulfillsOnline &&
-    row.pickup === input.pickup &&
-    row.priority === input.priority &&
-    row.status === input.status
-  );
+/** `If-Match` on a location: its revision (0: it must not exist yet); null when absent or current. */
+function staleRevision(current: LocationRow | null, ifMatch: number | null): Refusal | null {
+  const currentVersion = current?.revision ?? 0;
+  if (ifMatch === null || ifMatch === currentVersion) return null;
+  return refuse("version_conflict", `The location is at revision ${currentVersion}, not ${ifMatch}: read it again and retry.`, {
+    currentVersion,
+  });
 }
 
 /**
- * Creates or replaces a location. `revision` rises by one per real change
- * (compare-and-set on the revision read, so two racing writers each get
- * their own revision and neither is lost); a PUT that changes nothing writes
+ * Creates or replaces a location. `revision` rises by one per real change,
+ * and each real change appends its audit event (./audit.ts) in the same D1
+ * batch, both under one compare-and-set on the revision read (absence, for a
+ * creation): two racing writers each get their own revision and event, and
+ * neither is lost. A PUT that changes nothing writes nothing and appends
  * nothing. `changed` tells the caller a push to the SKU objects is due.
  */
 export async function putLocation(
   db: D1Database,
   locationId: string,
   input: LocationInput,
-  now_ms: number,
+  write: { ifMatch: number | null; actor: MerchantActor; now_ms: number },
 ): Promise<Outcome<{ created: boolean; changed: boolean; row: LocationRow }>> {
   const d1 = drizzle(db);
+  const { now_ms } = write;
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS_MAX; attempt++) {
-    const current = await d1.select().from(locations).where(eq(locations.locationId, locationId)).get();
+    // One batch, one snapshot: the row and its stream's head as of the same instant.
+    const [[current = null], [head = null]] = await d1.batch([
+      d1.select().from(locations).where(eq(locations.locationId, locationId)),
+      d1
+        .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+        .from(auditEvents)
+        .where(eq(auditEvents.stream, locationStream(locationId)))
+        .orderBy(desc(auditEvents.seq))
+        .limit(1),
+    ]);
+    const stale = staleRevision(current, write.ifMatch);
+    if (stale) return stale;
+    const change = changeOf(current, input);
+    if (current && Object.keys(change.after).length === 0) return accept({ created: false, changed: false, row: current });
+    const revision = (current?.revision ?? 0) + 1;
+    const event = await locationEvent(head, { locationId, revision, ...change, actor: write.actor, now_ms });
+    const here = sql`SELECT 1 FROM ${locations} WHERE ${locations.locationId} = ${locationId}`;
     if (!current) {
-      const [created] = await d1
-        .insert(locations)
-        .values({ locationId, ...input, revision: 1, createdAtMs: now_ms, updatedAtMs: now_ms })
-        .onConflictDoNothing()
-        .returning();
-      if (created) return accept({ created: true, changed: true, row: created });
+      const [, created] = await d1.batch([
+        insertGuarded(d1, event, sql`NOT EXISTS (${here})`),
+        d1
+          .insert(locations)
+          .values({ locationId, ...input, revision, createdAtMs: now_ms, updatedAtMs: now_ms })
+          .onConflictDoNothing()
+          .returning(),
+      ]);
+      if (created[0]) return accept({ created: true, changed: true, row: created[0] });
       continue; // another writer created it first: replace theirs
     }
-    if (sameAs(current, input)) return accept({ created: false, changed: false, row: current });
-    const [updated] = await d1
-      .update(locations)
-      .set({ ...input, revision: current.revision + 1, updatedAtMs: now_ms })
-      .where(and(eq(locations.locationId, locationId), eq(locations.revision, current.revision)))
-      .returning();
-    if (updated) return accept({ created: false, changed: true, row: updated });
+    const [, updated] = await d1.batch([
+      insertGuarded(d1, event, sql`EXISTS (${here} AND ${locations.revision} = ${current.revision})`),
+      d1
+        .update(locations)
+        .set({ ...input, revision, updatedAtMs: now_ms })
+        .where(and(eq(locations.locationId, locationId), eq(locations.revision, current.revision)))
+        .returning(),
+    ]);
+    if (updated[0]) return accept({ created: false, changed: true, row: updated[0] });
   }
   return refuse("unavailable", `Location "${locationId}" is being changed by other requests; try again.`, {
     retryAfterSeconds: 1,

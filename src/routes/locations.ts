@@ -1,12 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { LocationId, LocationStatus } from "../domain/locations";
 import { refuse } from "../domain/problems";
+import { merchantActorOf } from "../http/auth";
 import { router } from "../http/context";
+import { idempotencyKey } from "../http/idempotency";
 import { problemOf } from "../http/outcome";
-import { getLocation, listLocations, putLocation, withPushState } from "../locations/registry";
-import { pushLocation } from "../locations/push";
+import { idempotentOutcome } from "../idempotency/d1-replies";
+import { writeLocation } from "../locations/write";
+import { getLocation, listLocations } from "../locations/registry";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
-import { jsonBody, jsonResponse, MANAGE, problems, queryInt, READ } from "./schemas";
+import { IdempotencyHeaders, IfMatchHeaders, jsonBody, jsonResponse, MANAGE, problems, queryInt, READ, versionTag } from "./schemas";
 
 const LocationParam = LocationId.openapi({ param: { name: "locationId", in: "path" }, example: "wh-berlin" });
 
@@ -65,6 +68,13 @@ const ListQuery = z.object({
 
 const params = z.object({ locationId: LocationParam });
 
+const PutHeaders = IdempotencyHeaders.extend({
+  "if-match": IfMatchHeaders.shape["if-match"].openapi({
+    description:
+      "The location's `revision` (its `ETag`; `0`: create only); a stale one answers `412 version_conflict` with `currentVersion`.",
+  }),
+});
+
 export const locationRoutes = router()
   .openapi(
     createRoute({
@@ -76,26 +86,28 @@ export const locationRoutes = router()
       description:
         "Registers a warehouse or store (spec §11). Every SKU stocking the location gets the new profile: up to 200 before " +
         "the reply, the rest within a minute (`pendingSkus`). A paused location takes no new holds; a moved one routes " +
-        "`nearest` holds by its new coordinates. A PUT that changes nothing writes nothing and keeps `revision`.",
+        "`nearest` holds by its new coordinates. A PUT that changes nothing writes nothing and keeps `revision`. Each real " +
+        "change appends `location.created` or `location.updated` to the audit stream `location:<id>`. `ETag` is `revision`.",
       security: MANAGE,
-      request: { params, body: jsonBody(LocationBody) },
+      request: { params, headers: PutHeaders, body: jsonBody(LocationBody) },
       responses: {
         200: jsonResponse(LocationView, "Replaced, or unchanged"),
         201: jsonResponse(LocationView, "Created"),
-        ...problems(400, 401, 403, 413, 415, 503),
+        ...problems(400, 401, 403, 412, 413, 415, 422, 503),
       },
     }),
     async (c) => {
       const { locationId } = c.req.valid("param");
       const body = c.req.valid("json");
+      const headers = c.req.valid("header");
       const input = { ...body, latitude: body.latitude ?? null, longitude: body.longitude ?? null };
-      const now_ms = Date.now();
-      const written = await putLocation(c.env.DB, locationId, input, now_ms);
-      if (!written.ok) throw problemOf(written);
-      const { created, changed, row } = written.value;
-      if (changed) await pushLocation(c.env, { ...input, locationId, revision: row.revision }, now_ms);
-      const [view] = await withPushState(c.env.DB, [row]);
-      return c.json(view!, created ? 201 : 200);
+      const idem = await idempotencyKey(headers["idempotency-key"], { kind: "merchant" }, `put-location:${locationId}`, body);
+      const write = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c), now_ms: Date.now() };
+      const outcome = await idempotentOutcome(c.env, idem, write.now_ms, () => writeLocation(c.env, locationId, input, write));
+      if (!outcome.ok) throw problemOf(outcome);
+      if (outcome.replayed) c.header("Idempotent-Replayed", "true");
+      c.header("etag", versionTag(outcome.value.location.revision));
+      return c.json(outcome.value.location, outcome.value.created ? 201 : 200);
     },
   )
   .openapi(
@@ -136,6 +148,7 @@ export const locationRoutes = router()
       const { locationId } = c.req.valid("param");
       const view = await getLocation(c.env.DB, locationId);
       if (!view) throw problemOf(refuse("not_found", `No location "${locationId}".`));
+      c.header("etag", versionTag(view.revision));
       return c.json(view, 200);
     },
   );
