@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { LocationId } from "../domain/locations";
-import { actorOf, callerOf, merchantActorOf, type Principal } from "../http/auth";
-import { router, type AppContext } from "../http/context";
+import { actorOf, callerOf, merchantActorOf, scopeOf, type Principal } from "../http/auth";
+import { LOCATION_SCOPED, router, type AppContext } from "../http/context";
+import { orderScopeRefusal } from "../orders/fulfilment";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
 import { problemOf, sendOutcome } from "../http/outcome";
@@ -41,13 +42,19 @@ export const cursorCodec = {
   },
 };
 
-/** The owner (a shopper) or the merchant may see and cancel an order; anyone else gets `not_found`. */
-async function visibleOrder(env: Env, orderId: string, principal: Principal) {
+/**
+ * The owner (a shopper) or the merchant may see and cancel an order; anyone else gets `not_found`.
+ * A key scoped to locations (spec §12) sees an order with units allocated at one of them (`need: any`),
+ * and fulfils one allocated only there (`all`), else `forbidden`.
+ */
+async function visibleOrder(env: Env, orderId: string, principal: Principal, need: "any" | "all" = "any") {
   const caller = principal.kind === "merchant" ? "merchant" : principal;
   const stored = await new OrderStore(env.DB, null).get(orderId);
   if (!stored || (caller !== "merchant" && stored.order.customerId !== caller.customerId)) {
     throw new ProblemError("not_found", "No such order.");
   }
+  const outside = principal.kind === "merchant" && orderScopeRefusal(stored.items, principal.locations, need);
+  if (outside) throw problemOf(outside);
   return { stored, by: caller === "merchant" ? ("merchant" as const) : ("owner" as const) };
 }
 
@@ -86,6 +93,7 @@ export const orderRoutes = router()
       operationId: "getOrder",
       summary: "An order",
       security: [{ shopper: [] }, ...ORDERS_READ],
+      [LOCATION_SCOPED]: true,
       request: { params },
       responses: { 200: jsonResponse(Order, "The order"), ...problems(400, 401, 404) },
     }),
@@ -154,14 +162,16 @@ export const orderRoutes = router()
         "without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across " +
         "several locations is fulfilled without naming one.",
       security: FULFIL,
+      [LOCATION_SCOPED]: true,
       request: { params, headers: IdempotencyHeaders, body: { ...jsonBody(FulfilBody), required: false } },
       responses: { 200: jsonResponse(Order, "The fulfilled order"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
       const { orderId } = c.req.valid("param");
       const body = (c.req.valid("json") as z.infer<typeof FulfilBody> | undefined) ?? {};
+      if (scopeOf(c) !== null) await visibleOrder(c.env, orderId, callerOf(c), "all");
       return orderAction(c, `fulfill:${orderId}`, c.req.valid("header")["idempotency-key"], body, (now) =>
-        new OrderFlow(c.env).fulfil(orderId, now, merchantActorOf(c), body.location),
+        new OrderFlow(c.env).fulfil(orderId, now, merchantActorOf(c), body.location, scopeOf(c)),
       );
     },
   )
@@ -190,6 +200,7 @@ export const orderRoutes = router()
       operationId: "listOrders",
       summary: "Orders, newest first, filtered by status and SKU",
       security: ORDERS_READ,
+      [LOCATION_SCOPED]: true,
       request: { query: ListQuery },
       responses: {
         200: jsonResponse(z.object({ data: z.array(Order), nextCursor: z.string().nullable() }), "A page of orders"),
@@ -199,7 +210,8 @@ export const orderRoutes = router()
     async (c) => {
       const q = c.req.valid("query");
       const cursor = q.cursor ? cursorCodec.decode(q.cursor) : null;
-      const filter = { ...(q.status && { status: q.status }), ...(q.sku && { sku: q.sku }) };
+      const scope = scopeOf(c);
+      const filter = { ...(q.status && { status: q.status }), ...(q.sku && { sku: q.sku }), ...(scope && { locations: scope }) };
       const page = await new OrderStore(c.env.DB, null).list(filter, cursor, q.limit);
       const last = page.orders.at(-1)?.order;
       return c.json(
