@@ -45,7 +45,7 @@ export interface paths {
         };
         /**
          * A SKU's availability; the merchant view adds every level
-         * @description Anyone gets the public view (`view: public`), served from the edge cache for up to `EDGE_CACHE_TTL_SECONDS`; with the merchant token, the merchant view (`view: merchant`), never cached.
+         * @description Anyone gets the public view (`view: public`), served from the edge cache for up to `EDGE_CACHE_TTL_SECONDS`; with the merchant token, the merchant view (`view: merchant`), never cached; a key scoped to locations sees only theirs (`scope`).
          */
         get: operations["getSku"];
         /** Create or update a SKU */
@@ -66,7 +66,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Adjust stock: restock (positive) or shrinkage (negative) */
+        /**
+         * Adjust stock: restock (positive) or shrinkage (negative)
+         * @description A key scoped to locations (spec §12) must name one of its own in `location`, else `403 forbidden`.
+         */
         post: operations["adjustStock"];
         delete?: never;
         options?: never;
@@ -101,7 +104,7 @@ export interface paths {
         get?: never;
         /**
          * Stock a SKU at a location (no units) and set its safety stock
-         * @description The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); a sharded SKU stocks only `default` (`409 locations_with_shards`).
+         * @description The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); a sharded SKU stocks only `default` (`409 locations_with_shards`). A key scoped to locations stocks only its own (`403 forbidden`).
          */
         put: operations["stockSkuAtLocation"];
         post?: never;
@@ -140,7 +143,7 @@ export interface paths {
         };
         /**
          * A SKU's holds, newest first, by status
-         * @description Read from the SKU's object (and, on a sharded SKU, every shard). Ended holds stay listed until retention removes them (`RETENTION_SECONDS`); committed holds stay.
+         * @description Read from the SKU's object (and, on a sharded SKU, every shard). Ended holds stay listed until retention removes them (`RETENTION_SECONDS`); committed holds stay. A key scoped to locations lists the holds allocated at them.
          */
         get: operations["listSkuHolds"];
         put?: never;
@@ -506,7 +509,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The locations, ordered by id */
+        /**
+         * The locations, ordered by id
+         * @description A key scoped to locations (spec §12) lists only its own: its pages may hold fewer than `limit`.
+         */
         get: operations["listLocations"];
         put?: never;
         post?: never;
@@ -1079,10 +1085,12 @@ export interface components {
             onHand: number;
             reserved: number;
             sold: number;
-            received: number;
-            returned: number;
+            received?: number;
+            returned?: number;
             shards: number;
-            liveHolds: number;
+            liveHolds?: number;
+            /** @description Spec §12: the calling key's locations. Present only for a scoped key, whose view has only these `locations` and levels summed over them (`received`, `returned` and `liveHolds` omitted). */
+            scope?: string[];
             updatedAt: string;
             /** @description +1 per merchant write that changes the SKU (spec §11); also the `ETag`. */
             version: number;
