@@ -60,10 +60,7 @@ export class SkuObject extends SkuObjectPeers {
     return result;
   }
 
-  /**
-   * Restocks and shrinkage go to the pool; shrinkage beyond it recalls the shards' free units first.
-   * `scope`: the calling key's locations (spec §12); a scoped key must name one of them.
-   */
+  /** Restocks and shrinkage go to the pool (beyond it, shards' units are recalled); a scoped key names its location. */
   async adjust(
     input: Adjustment,
     idem: IdempotencyKey | null,
@@ -95,9 +92,7 @@ export class SkuObject extends SkuObjectPeers {
     write: MerchantWrite,
     scope: LocationScope = null,
   ): Promise<Outcome<{ levels: EventLevels; version: number }>> {
-    const outside = scopeRefusal(scope, locationId);
-    if (outside) return outside;
-    return this.mutate(() => this.ledger.stockLocation(locationId, safetyStock, write, Date.now()));
+    return scopeRefusal(scope, locationId) ?? this.mutate(() => this.ledger.stockLocation(locationId, safetyStock, write, Date.now()));
   }
 
   /** The registry's push of a location's profile: applied only where stocked and newer (bumps `version`). */
