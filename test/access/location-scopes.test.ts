@@ -3,7 +3,8 @@ import { env } from "cloudflare:workers";
 import type { SkuObject } from "../../src/objects/sku-object";
 import { describe, expect, it } from "vitest";
 import { apiKey } from "../support/api-keys";
-import { call, expectProblem, paidOrder, unique } from "../support/helpers";
+import { ADMIN, call, expectProblem, hold, paidOrder, unique } from "../support/helpers";
+import { flushOutbox } from "../support/outbox";
 import { expectLocatedInvariants, located, locatedSku, registerLocation } from "../support/location-transfers";
 
 /**
@@ -125,8 +126,24 @@ describe("fulfillment scoped to location A", () => {
   });
 });
 
+describe("a SKU's holds list for a key scoped to A", () => {
+  it("lists only the holds allocated at A", async () => {
+    const { a, b, sku } = await twoWarehouses({ a: 0, b: 1 });
+    const atB = await hold(sku, unique("cust"), 1);
+    expect(atB.body.allocations, JSON.stringify(atB.body)).toEqual([{ location: b, quantity: 1 }]);
+    expect((await adjust(sku, ADMIN, { delta: 1, location: a })).status).toBe(200);
+    const atA = await hold(sku, unique("cust"), 1);
+    expect(atA.body.allocations).toEqual([{ location: a, quantity: 1 }]);
+    const viewer = await apiKey("viewer", { locations: [a] });
+    const listed = await call(`/v1/skus/${sku}/holds`, { auth: viewer.auth });
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((h: { holdId: string }) => h.holdId)).toEqual([atA.body.holdId]);
+    expect((await call(`/v1/skus/${sku}/holds`, { auth: ADMIN })).body.data).toHaveLength(2);
+  });
+});
+
 describe("a viewer scoped to location A", () => {
-  it("reads A's levels only, in the SKU, the global view and the holds list, and writes nothing", async () => {
+  it("reads A's levels only, in the SKU and the global view, and writes nothing", async () => {
     const { a, b, sku } = await twoWarehouses({ a: 6, b: 4 });
     const viewer = await apiKey("viewer", { locations: [a] });
     const view = await call(`/v1/skus/${sku}`, { auth: viewer.auth });
@@ -134,7 +151,11 @@ describe("a viewer scoped to location A", () => {
     expect(view.body.locations.map((l: { location: string }) => l.location)).toEqual([a]);
     expect((await call(`/v1/inventory?location=${a}`, { auth: viewer.auth })).status).toBe(200);
     expectProblem(await call(`/v1/inventory?location=${b}`, { auth: viewer.auth }), 403, "forbidden");
-    expect((await call(`/v1/skus/${sku}/holds`, { auth: viewer.auth })).status).toBe(200);
+    await flushOutbox(sku);
+    const summary = await call(`/v1/inventory/summary?sku=${sku}`, { auth: viewer.auth });
+    expect(summary.status, JSON.stringify(summary.body)).toBe(200);
+    expect(summary.body.data[0]).toMatchObject({ sku, byLocation: { [a]: 6 }, total: 6 });
+    expect(Object.keys(summary.body.data[0].byLocation)).toEqual([a]);
     expectProblem(await adjust(sku, viewer.auth, { delta: 1, location: a }), 403, "forbidden");
     // Routes that are not limited to locations stay closed to a scoped key.
     expectProblem(await call("/v1/skus", { auth: viewer.auth }), 403, "forbidden");
