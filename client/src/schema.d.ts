@@ -531,7 +531,7 @@ export interface paths {
         };
         /**
          * Available units per location and in total, per SKU, from the global view
-         * @description Read from D1, folded from the SKU objects' shipped events idempotently by event sequence. Each SKU's own object is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku.
+         * @description Read from D1, folded from the SKU objects' shipped events idempotently by event sequence. Each SKU's own object is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku. A key scoped to locations (spec §12) sees only its locations in `byLocation`, and `total` over them.
          */
         get: operations["getInventorySummary"];
         put?: never;
@@ -551,7 +551,7 @@ export interface paths {
         };
         /**
          * One location's levels per SKU, from the global view
-         * @description Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location).
+         * @description Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location). A key scoped to locations (spec §12) names one of its own, else `403 forbidden`.
          */
         get: operations["listLocationInventory"];
         put?: never;
@@ -697,7 +697,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An order */
+        /**
+         * An order
+         * @description A key scoped to locations (spec §12) reads an order with units allocated at one of its locations, else `403 forbidden`.
+         */
         get: operations["getOrder"];
         put?: never;
         post?: never;
@@ -755,7 +758,7 @@ export interface paths {
         put?: never;
         /**
          * Mark a paid order fulfilled
-         * @description The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across several locations is fulfilled without naming one.
+         * @description The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across several locations is fulfilled without naming one. A key scoped to locations (spec §12) fulfils only an order whose units were all allocated at its locations, else `403 forbidden`.
          */
         post: operations["fulfillOrder"];
         delete?: never;
@@ -788,7 +791,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Orders, newest first, filtered by status and SKU */
+        /**
+         * Orders, newest first, filtered by status and SKU
+         * @description A key scoped to locations (spec §12) lists the orders with units allocated at one of its locations.
+         */
         get: operations["listOrders"];
         put?: never;
         post?: never;
@@ -7176,6 +7182,17 @@ export interface operations {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -101,7 +101,8 @@ export const inventoryViewRoutes = router()
       summary: "Available units per location and in total, per SKU, from the global view",
       description:
         "Read from D1, folded from the SKU objects' shipped events idempotently by event sequence. Each SKU's own object " +
-        "is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku.",
+        "is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku. " +
+        "A key scoped to locations (spec §12) sees only its locations in `byLocation`, and `total` over them.",
       security: READ,
       [LOCATION_SCOPED]: true,
       request: { query: z.object({ sku: SkuText.optional(), cursor: Cursor, limit: queryInt(1, 100, 50) }) },
@@ -133,7 +134,8 @@ export const inventoryViewRoutes = router()
       operationId: "listLocationInventory",
       summary: "One location's levels per SKU, from the global view",
       description:
-        "Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location).",
+        "Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location). " +
+        "A key scoped to locations (spec §12) names one of its own, else `403 forbidden`.",
       security: READ,
       [LOCATION_SCOPED]: true,
       request: { query: z.object({ location: LocationId, cursor: Cursor, limit: queryInt(1, 100, 50) }) },

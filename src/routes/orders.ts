@@ -92,10 +92,12 @@ export const orderRoutes = router()
       path: "/v1/orders/{orderId}",
       operationId: "getOrder",
       summary: "An order",
+      description:
+        "A key scoped to locations (spec §12) reads an order with units allocated at one of its locations, else `403 forbidden`.",
       security: [{ shopper: [] }, ...ORDERS_READ],
       [LOCATION_SCOPED]: true,
       request: { params },
-      responses: { 200: jsonResponse(Order, "The order"), ...problems(400, 401, 404) },
+      responses: { 200: jsonResponse(Order, "The order"), ...problems(400, 401, 403, 404) },
     }),
     async (c) => {
       const { stored, by } = await visibleOrder(c.env, c.req.valid("param").orderId, callerOf(c));
@@ -160,7 +162,8 @@ export const orderRoutes = router()
       description:
         "The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU " +
         "without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across " +
-        "several locations is fulfilled without naming one.",
+        "several locations is fulfilled without naming one. A key scoped to locations (spec §12) fulfils only an order whose units were all " +
+        "allocated at its locations, else `403 forbidden`.",
       security: FULFIL,
       [LOCATION_SCOPED]: true,
       request: { params, headers: IdempotencyHeaders, body: { ...jsonBody(FulfilBody), required: false } },
@@ -199,6 +202,7 @@ export const orderRoutes = router()
       path: "/v1/orders",
       operationId: "listOrders",
       summary: "Orders, newest first, filtered by status and SKU",
+      description: "A key scoped to locations (spec §12) lists the orders with units allocated at one of its locations.",
       security: ORDERS_READ,
       [LOCATION_SCOPED]: true,
       request: { query: ListQuery },

@@ -76,6 +76,16 @@ function skuOf(transferId: string): string {
   return sku;
 }
 
+/**
+ * The route's own check of a scoped key's step on a transfer (the object checks
+ * again): the end it acts for must be in scope. A transfer's ends never change.
+ */
+async function requireEnd(c: AppContext, sku: string, transferId: string, end: "from" | "to"): Promise<void> {
+  if (scopeOf(c) === null) return;
+  const transfer = await callObject(c.env, () => c.env.SKU.getByName(sku).locationTransfer(transferId));
+  if (transfer && !("code" in transfer)) requireScope(c, transfer[end]);
+}
+
 /** The listing's cursors: positions in creation order, bound to the status filter. */
 function decodeAfter(cursor: string, status: string | undefined): { createdAtMs: number; transferId: string } {
   const p = createdCursor.decode(cursor, "ltr", status);
@@ -127,6 +137,7 @@ export const transferRoutes = router()
     async (c) => {
       const { transferId } = c.req.valid("param");
       const sku = skuOf(transferId);
+      await requireEnd(c, sku, transferId, "to");
       const body = (c.req.valid("json") as z.infer<typeof ReceiveBody> | undefined) ?? {};
       const headers = c.req.valid("header");
       const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer-receive:${transferId}`, body);
@@ -152,6 +163,7 @@ export const transferRoutes = router()
     async (c) => {
       const { transferId } = c.req.valid("param");
       const sku = skuOf(transferId);
+      await requireEnd(c, sku, transferId, "from");
       const headers = c.req.valid("header");
       const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer-cancel:${transferId}`, {});
       const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c), scope: scopeOf(c) };

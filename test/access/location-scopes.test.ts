@@ -208,3 +208,30 @@ describe("the route, without the object's check", () => {
     expect(await stub.adjust({ delta: 1, reason: "received", location: b }, null, {}, [a])).toMatchObject({ ok: false, code: "forbidden" });
   });
 });
+
+describe("the transfer routes, without the object's check", () => {
+  it("refuse a receipt by the source's manager while the object serves every call as unscoped", async () => {
+    const { a, b, sku } = await twoWarehouses({ a: 5, b: 0 });
+    const managerA = await apiKey("manager", { locations: [a] });
+    const created = await call("/v1/transfers", { auth: managerA.auth, body: { sku, from: a, to: b, quantity: 2 } });
+    expect(created.status).toBe(201);
+    const id = created.body.transferId as string;
+    const stub = env.SKU.getByName(sku);
+    const restore = await runInDurableObject(stub, (object: SkuObject) => {
+      const proto = Object.getPrototypeOf(object) as SkuObject;
+      const receive = proto.receiveLocationTransfer;
+      proto.receiveLocationTransfer = function (this: SkuObject, transferId, quantity, ctx, idem) {
+        return receive.call(this, transferId, quantity, { ...ctx, scope: null }, idem);
+      };
+      return () => {
+        proto.receiveLocationTransfer = receive;
+      };
+    });
+    try {
+      expectProblem(await call(`/v1/transfers/${id}/receive`, { method: "POST", auth: managerA.auth }), 403, "forbidden");
+    } finally {
+      restore();
+    }
+    expect((await located(sku)).locations[b]!.onHand).toBe(0);
+  });
+});
