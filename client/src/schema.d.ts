@@ -45,7 +45,7 @@ export interface paths {
         };
         /**
          * A SKU's availability; the merchant view adds every level
-         * @description Anyone gets the public view (`view: public`), served from the edge cache for up to `EDGE_CACHE_TTL_SECONDS`; with the merchant token, the merchant view (`view: merchant`), never cached.
+         * @description Anyone gets the public view (`view: public`), served from the edge cache for up to `EDGE_CACHE_TTL_SECONDS`; with the merchant token, the merchant view (`view: merchant`), never cached; a key scoped to locations sees only theirs (`scope`).
          */
         get: operations["getSku"];
         /** Create or update a SKU */
@@ -66,7 +66,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Adjust stock: restock (positive) or shrinkage (negative) */
+        /**
+         * Adjust stock: restock (positive) or shrinkage (negative)
+         * @description A key scoped to locations (spec §12) must name one of its own in `location`, else `403 forbidden`.
+         */
         post: operations["adjustStock"];
         delete?: never;
         options?: never;
@@ -101,7 +104,7 @@ export interface paths {
         get?: never;
         /**
          * Stock a SKU at a location (no units) and set its safety stock
-         * @description The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); a sharded SKU stocks only `default` (`409 locations_with_shards`).
+         * @description The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); a sharded SKU stocks only `default` (`409 locations_with_shards`). A key scoped to locations stocks only its own (`403 forbidden`).
          */
         put: operations["stockSkuAtLocation"];
         post?: never;
@@ -140,7 +143,7 @@ export interface paths {
         };
         /**
          * A SKU's holds, newest first, by status
-         * @description Read from the SKU's object (and, on a sharded SKU, every shard). Ended holds stay listed until retention removes them (`RETENTION_SECONDS`); committed holds stay.
+         * @description Read from the SKU's object (and, on a sharded SKU, every shard). Ended holds stay listed until retention removes them (`RETENTION_SECONDS`); committed holds stay. A key scoped to locations lists the holds allocated at them.
          */
         get: operations["listSkuHolds"];
         put?: never;
@@ -506,7 +509,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The locations, ordered by id */
+        /**
+         * The locations, ordered by id
+         * @description A key scoped to locations (spec §12) lists only its own: its pages may hold fewer than `limit`.
+         */
         get: operations["listLocations"];
         put?: never;
         post?: never;
@@ -525,7 +531,7 @@ export interface paths {
         };
         /**
          * Available units per location and in total, per SKU, from the global view
-         * @description Read from D1, folded from the SKU objects' shipped events idempotently by event sequence. Each SKU's own object is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku.
+         * @description Read from D1, folded from the SKU objects' shipped events idempotently by event sequence. Each SKU's own object is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku. A key scoped to locations (spec §12) sees only its locations in `byLocation`, and `total` over them.
          */
         get: operations["getInventorySummary"];
         put?: never;
@@ -545,7 +551,7 @@ export interface paths {
         };
         /**
          * One location's levels per SKU, from the global view
-         * @description Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location).
+         * @description Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location). A key scoped to locations (spec §12) names one of its own, else `403 forbidden`.
          */
         get: operations["listLocationInventory"];
         put?: never;
@@ -691,7 +697,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An order */
+        /**
+         * An order
+         * @description A key scoped to locations (spec §12) reads an order with units allocated at one of its locations, else `403 forbidden`.
+         */
         get: operations["getOrder"];
         put?: never;
         post?: never;
@@ -749,7 +758,7 @@ export interface paths {
         put?: never;
         /**
          * Mark a paid order fulfilled
-         * @description The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across several locations is fulfilled without naming one.
+         * @description The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across several locations is fulfilled without naming one. A key scoped to locations (spec §12) fulfils only an order whose units were all allocated at its locations, else `403 forbidden`.
          */
         post: operations["fulfillOrder"];
         delete?: never;
@@ -782,7 +791,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Orders, newest first, filtered by status and SKU */
+        /**
+         * Orders, newest first, filtered by status and SKU
+         * @description A key scoped to locations (spec §12) lists the orders with units allocated at one of its locations.
+         */
         get: operations["listOrders"];
         put?: never;
         post?: never;
@@ -1079,10 +1091,12 @@ export interface components {
             onHand: number;
             reserved: number;
             sold: number;
-            received: number;
-            returned: number;
+            received?: number;
+            returned?: number;
             shards: number;
-            liveHolds: number;
+            liveHolds?: number;
+            /** @description Spec §12: the calling key's locations. Present only for a scoped key, whose view has only these `locations` and levels summed over them (`received`, `returned` and `liveHolds` omitted). */
+            scope?: string[];
             updatedAt: string;
             /** @description +1 per merchant write that changes the SKU (spec §11); also the `ETag`. */
             version: number;
@@ -7205,6 +7219,17 @@ export interface operations {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -6,6 +6,7 @@ import { withoutPersonalData } from "../access/personal-data";
 import { verifyShopperToken } from "../access/shopper-tokens";
 import { lookupKey, SECRET_PREFIX, type KeyGrant } from "../access/api-keys";
 import { type MerchantActor, ROOT_KEY_ID, type Role } from "../domain/roles";
+import { type LocationScope, scopeRefusal } from "../stock/location-scope";
 
 /** A merchant's credential (spec §12): an API key, or `ADMIN_TOKEN` as the owner key `root`. */
 export type Merchant = { kind: "merchant" } & KeyGrant;
@@ -146,6 +147,22 @@ export function merchantActorOf(c: { var: { principal: Principal | null } }): Me
   const actor = actorOf(callerOf(c));
   if (!actor) throw new Error("merchantActorOf on a route whose security admits shoppers");
   return actor;
+}
+
+/** The caller's scope of locations (spec §12): null for every location (an unscoped key, a shopper, anyone). */
+export function scopeOf(c: { var: { principal: Principal | null } }): LocationScope {
+  const principal = c.var.principal ?? null;
+  return principal?.kind === "merchant" ? principal.locations : null;
+}
+
+/**
+ * The route's check of a location-scoped call, before the object's own: a
+ * scoped key must name its locations (`undefined`: it named none). The objects
+ * are handed `scopeOf(c)` and check it again.
+ */
+export function requireScope(c: { var: { principal: Principal | null } }, ...locations: Array<string | undefined>): void {
+  const refused = scopeRefusal(scopeOf(c), ...locations);
+  if (refused) throw new ProblemError("forbidden", refused.detail, refused.extra ?? {});
 }
 
 /** The shopper a route declared `shopper`-only admitted. */

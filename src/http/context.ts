@@ -8,7 +8,9 @@ export type AppContext = Context<AppEnv>;
 
 /**
  * The operation extension a route sets when it serves keys scoped to locations
- * (spec §11, §12) and passes their scope on to the objects; no route does yet.
+ * (spec §11, §12): it checks their scope (`requireScope`, filtered lists) and
+ * passes it on to the SKU's object (`scopeOf`), which checks it again. Every
+ * other route refuses a scoped key.
  */
 export const LOCATION_SCOPED = "x-holdfast-location-scoped";
 

@@ -9,6 +9,8 @@ import { addMetricsParts, type SkuMetrics } from "../stock/metrics-part";
 import { addActivity, saleActivityHere, type SaleActivity } from "../stock/sale-activity";
 import { holdPage, mergeHoldPages, type HoldQuery, type MerchantHold } from "../stock/hold-list";
 import type { LocationTransfer, TransferQuery } from "../stock/location-transfers";
+import type { Refusal } from "../domain/problems";
+import { scopedSnapshot, type LocationScope, type ScopedSnapshot } from "../stock/location-scope";
 
 /** What the SKU's objects answer without changing stock: the SKU as the API and the merchant's tools read it. */
 export abstract class SkuObjectReads extends SkuObjectCore {
@@ -22,6 +24,12 @@ export abstract class SkuObjectReads extends SkuObjectCore {
     if (!snapshot || !role || role.shard !== null || role.span <= 1) return snapshot;
     const own = this.guard(() => partOf(this.ledger, this.escrow.poolCalls, false));
     return wholeSnapshot(snapshot, own, await this.escrow.onShards(role, (s) => s.part(false)));
+  }
+
+  /** The merchant's view of the SKU; a key scoped to locations (spec §12) sees only theirs, summed. */
+  async merchantSnapshot(scope: LocationScope): Promise<ScopedSnapshot | null> {
+    const snapshot = await this.snapshot();
+    return snapshot && scopedSnapshot(snapshot, scope);
   }
 
   /**
@@ -72,22 +80,23 @@ export abstract class SkuObjectReads extends SkuObjectCore {
   }
 
   /** A page of the SKU's holds for the merchant, newest first; null for a SKU nobody created. */
-  async listHolds(query: HoldQuery): Promise<MerchantHold[] | null> {
+  async listHolds(query: HoldQuery, scope: LocationScope = null): Promise<MerchantHold[] | null> {
     if (!this.schemaReady || !this.ledger.tables.sku()) return null;
     // Overdue holds read as what they are: expired.
     this.guard(() => this.ledger.expireDue(Date.now(), LIMITS.sweep_holds_max));
     await this.rearm();
-    const own = holdPage(this.ledger.tables, query);
-    const shards = await this.escrow.onShards(this.escrow.role(), async (s) => (await s.listHolds(query)) ?? []);
+    const own = holdPage(this.ledger.tables, query, scope);
+    const shards = await this.escrow.onShards(this.escrow.role(), async (s) => (await s.listHolds(query, scope)) ?? []);
     return mergeHoldPages([own, ...shards], query.rows);
   }
 
-  async locationTransfer(transferId: string): Promise<LocationTransfer | null> {
-    return this.schemaReady && this.ledger.tables.sku() ? this.ledger.locationTransfers.get(transferId) : null;
+  /** `forbidden` for a transfer neither end of which is in `scope`. */
+  async locationTransfer(transferId: string, scope: LocationScope = null): Promise<LocationTransfer | Refusal | null> {
+    return this.schemaReady && this.ledger.tables.sku() ? this.ledger.locationTransfers.get(transferId, scope) : null;
   }
 
   /** A page of the SKU's transfers, newest first; null for a SKU nobody created. */
-  async listLocationTransfers(query: TransferQuery): Promise<LocationTransfer[] | null> {
-    return this.schemaReady && this.ledger.tables.sku() ? this.ledger.locationTransfers.list(query) : null;
+  async listLocationTransfers(query: TransferQuery, scope: LocationScope = null): Promise<LocationTransfer[] | null> {
+    return this.schemaReady && this.ledger.tables.sku() ? this.ledger.locationTransfers.list(query, scope) : null;
   }
 }

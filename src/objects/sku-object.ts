@@ -17,6 +17,7 @@ import { countSaleRefusal } from "../stock/sale-activity";
 import { problemResponse } from "../http/problem";
 import { traced } from "../platform/trace";
 import type { LocationTransfer, LocationTransferInput, StepContext } from "../stock/location-transfers";
+import { scopeRefusal, type LocationScope } from "../stock/location-scope";
 
 /** The SKU object (see sku-object-core.ts): the operations the API calls. */
 export class SkuObject extends SkuObjectPeers {
@@ -59,8 +60,15 @@ export class SkuObject extends SkuObjectPeers {
     return result;
   }
 
-  /** Restocks and shrinkage go to the pool; shrinkage beyond it recalls the shards' free units first. */
-  async adjust(input: Adjustment, idem: IdempotencyKey | null, write: MerchantWrite = {}): Promise<Replayable<AdjustmentResult>> {
+  /** Restocks and shrinkage go to the pool (beyond it, shards' units are recalled); a scoped key names its location. */
+  async adjust(
+    input: Adjustment,
+    idem: IdempotencyKey | null,
+    write: MerchantWrite = {},
+    scope: LocationScope = null,
+  ): Promise<Replayable<AdjustmentResult>> {
+    const outside = scopeRefusal(scope, input.location);
+    if (outside) return outside;
     const role = this.schemaReady ? this.escrow.role() : null;
     if (role && role.span > 1 && input.delta < 0 && this.escrow.available() < -input.delta) {
       await this.escrow.recall(role, null, "all");
@@ -82,8 +90,9 @@ export class SkuObject extends SkuObjectPeers {
     locationId: string,
     safetyStock: number | undefined,
     write: MerchantWrite,
+    scope: LocationScope = null,
   ): Promise<Outcome<{ levels: EventLevels; version: number }>> {
-    return this.mutate(() => this.ledger.stockLocation(locationId, safetyStock, write, Date.now()));
+    return scopeRefusal(scope, locationId) ?? this.mutate(() => this.ledger.stockLocation(locationId, safetyStock, write, Date.now()));
   }
 
   /** The registry's push of a location's profile: applied only where stocked and newer (bumps `version`). */

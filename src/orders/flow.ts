@@ -7,7 +7,8 @@ import { enqueuePayment } from "../payments/job";
 import { TransientPaymentError } from "../payments/provider";
 import { holdStub } from "../stock/addressing";
 import { releaseHolds } from "./checkout";
-import { shipsFromRefusal } from "./fulfilment";
+import { orderScopeRefusal, shipsFromRefusal } from "./fulfilment";
+import type { LocationScope } from "../stock/location-scope";
 import { unlessContended } from "./contended";
 import { deadlineJob, OrderOutbox, shopperMessage } from "./outbox";
 import { chargeRequest, PaymentRecovery } from "./recovery";
@@ -219,9 +220,17 @@ export class OrderFlow {
   }
 
   /** `location`: where it ships from, which must be where its units were allocated (spec §11; ./fulfilment.ts). */
-  async fulfil(orderId: string, now_ms: number, actor?: MerchantActor, location?: string): Promise<Outcome<OrderView>> {
+  async fulfil(
+    orderId: string,
+    now_ms: number,
+    actor?: MerchantActor,
+    location?: string,
+    scope: LocationScope = null,
+  ): Promise<Outcome<OrderView>> {
     const stored = await this.store.get(orderId);
     if (!stored) return refuse("not_found", "No such order.");
+    const outside = orderScopeRefusal(stored.items, scope, "all");
+    if (outside) return outside;
     const elsewhere = location === undefined ? null : shipsFromRefusal(stored.items, location, stored.order.status);
     if (elsewhere) return elsewhere;
     if (stored.order.status === "fulfilled") return accept(orderView(stored.order, stored.items));

@@ -1,6 +1,7 @@
 import { DEFAULT_LOCATION } from "../domain/locations";
 import { refuse, type Refusal } from "../domain/problems";
 import type { OrderItemRow } from "../db/schema";
+import { scopeRefusal, type LocationScope } from "../stock/location-scope";
 
 /**
  * Where an order's units were allocated (spec §11): each item's hold
@@ -31,4 +32,16 @@ export function shipsFromRefusal(items: readonly OrderItemRow[], location: strin
       : `The order's units were allocated at several locations (${allocated.join(", ")}); fulfil it without naming one.`,
     { orderStatus, allocatedLocations: allocated },
   );
+}
+
+/**
+ * A key scoped to locations (spec §12) reads and fulfils an order only when
+ * its units were allocated at its locations: to fulfil, all of them (one
+ * shipment leaves from places it answers for); to read, any of them.
+ */
+export function orderScopeRefusal(items: readonly OrderItemRow[], scope: LocationScope, need: "all" | "any"): Refusal | null {
+  if (scope === null) return null;
+  const allocated = allocatedLocations(items);
+  if (need === "any" && allocated.some((l) => scope.includes(l))) return null;
+  return scopeRefusal(scope, ...allocated);
 }

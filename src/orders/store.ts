@@ -5,6 +5,7 @@ import { GENESIS_HASH, linkEvents, orderStream, type ChainedEvent } from "../aud
 import { insertEvents } from "../audit/store";
 import { auditEvents, orderItems, orders, type OrderItemRow, type OrderRow } from "../db/schema";
 import { canonicalJson } from "../domain/canonical-json";
+import { DEFAULT_LOCATION } from "../domain/locations";
 import { accept, refuse, type Outcome } from "../domain/problems";
 import { type OrderMessage, type OrderOutbox, outboxInserts } from "./outbox";
 import { canMove, type OrderStatus } from "./lifecycle";
@@ -218,7 +219,8 @@ export class OrderStore {
 
   /** Newest first; the cursor is the last row's (createdAtMs, orderId). */
   async list(
-    filter: { status?: OrderStatus; sku?: string; customerId?: string },
+    /** `locations`: only orders with units allocated at one of them (a key's scope, spec §12); an unallocated item is `default`'s. */
+    filter: { status?: OrderStatus; sku?: string; customerId?: string; locations?: readonly string[] },
     cursor: { createdAtMs: number; orderId: string } | null,
     limit: number,
   ) {
@@ -229,6 +231,14 @@ export class OrderStore {
       where.push(
         inArray(orders.orderId, this.db.select({ id: orderItems.orderId }).from(orderItems).where(eq(orderItems.sku, filter.sku))),
       );
+    }
+    if (filter.locations) {
+      const scope = JSON.stringify(filter.locations);
+      where.push(sql`${orders.orderId} IN (SELECT ${orderItems.orderId} FROM ${orderItems} WHERE CASE
+        WHEN ${orderItems.allocations} IS NULL OR json_array_length(${orderItems.allocations}) = 0
+          THEN ${DEFAULT_LOCATION} IN (SELECT value FROM json_each(${scope}))
+        ELSE EXISTS (SELECT 1 FROM json_each(${orderItems.allocations}) a
+          WHERE json_extract(a.value, '$.location') IN (SELECT value FROM json_each(${scope}))) END)`);
     }
     if (cursor) {
       where.push(

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { LocationId } from "../domain/locations";
 import { ProblemError } from "../domain/problems";
-import { merchantActorOf } from "../http/auth";
-import { router } from "../http/context";
+import { merchantActorOf, requireScope, scopeOf } from "../http/auth";
+import { LOCATION_SCOPED, router } from "../http/context";
+import { inScope, type LocationScope } from "../stock/location-scope";
 import { problemOf } from "../http/outcome";
 import { InventoryReconciliation, reconcileInventory } from "../inventory/reconcile";
 import { lagsOf, locationItems, summaries } from "../inventory/view";
@@ -84,6 +85,13 @@ async function withLags<R extends { sku: string; asOfMs: number }>(env: Env, row
   return rows.map(({ asOfMs, ...r }) => ({ ...r, asOf: new Date(asOfMs).toISOString(), lagMs: lags.get(r.sku) ?? null }));
 }
 
+/** A scoped key's summary (spec §12): its locations' availability, and the total over them. */
+function scopedSummary<R extends { byLocation: Record<string, number>; total: number }>(row: R, scope: LocationScope): R {
+  if (scope === null) return row;
+  const byLocation = Object.fromEntries(Object.entries(row.byLocation).filter(([l]) => inScope(scope, l)));
+  return { ...row, byLocation, total: Object.values(byLocation).reduce((n, a) => n + a, 0) };
+}
+
 export const inventoryViewRoutes = router()
   .openapi(
     createRoute({
@@ -93,8 +101,10 @@ export const inventoryViewRoutes = router()
       summary: "Available units per location and in total, per SKU, from the global view",
       description:
         "Read from D1, folded from the SKU objects' shipped events idempotently by event sequence. Each SKU's own object " +
-        "is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku.",
+        "is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku. " +
+        "A key scoped to locations (spec §12) sees only its locations in `byLocation`, and `total` over them.",
       security: READ,
+      [LOCATION_SCOPED]: true,
       request: { query: z.object({ sku: SkuText.optional(), cursor: Cursor, limit: queryInt(1, 100, 50) }) },
       responses: {
         200: jsonResponse(page(Summary), "A page of SKUs"),
@@ -107,7 +117,10 @@ export const inventoryViewRoutes = router()
       if (sku !== undefined && rows.length === 0) throw new ProblemError("not_found", `No SKU ${sku} in the view.`);
       return c.json(
         {
-          data: await withLags(c.env, rows),
+          data: await withLags(
+            c.env,
+            rows.map((r) => scopedSummary(r, scopeOf(c))),
+          ),
           nextCursor: more && sku === undefined ? encodeCursor(rows.at(-1)!.sku) : null,
         },
         200,
@@ -121,13 +134,16 @@ export const inventoryViewRoutes = router()
       operationId: "listLocationInventory",
       summary: "One location's levels per SKU, from the global view",
       description:
-        "Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location).",
+        "Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location). " +
+        "A key scoped to locations (spec §12) names one of its own, else `403 forbidden`.",
       security: READ,
+      [LOCATION_SCOPED]: true,
       request: { query: z.object({ location: LocationId, cursor: Cursor, limit: queryInt(1, 100, 50) }) },
       responses: { 200: jsonResponse(page(LocationItem), "A page of SKUs"), ...problems(400, 401, 403) },
     }),
     async (c) => {
       const { location, cursor, limit } = c.req.valid("query");
+      requireScope(c, location);
       const { page: rows, more } = await locationItems(c.env.DB, { location, after: after(cursor), limit });
       return c.json(
         {

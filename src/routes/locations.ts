@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { LocationId, LocationStatus } from "../domain/locations";
 import { refuse } from "../domain/problems";
-import { merchantActorOf } from "../http/auth";
-import { router } from "../http/context";
+import { merchantActorOf, requireScope, scopeOf } from "../http/auth";
+import { LOCATION_SCOPED, router } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
+import { inScope } from "../stock/location-scope";
 import { problemOf } from "../http/outcome";
 import { idempotentOutcome } from "../idempotency/d1-replies";
 import { writeLocation } from "../locations/write";
@@ -89,6 +90,7 @@ export const locationRoutes = router()
         "`nearest` holds by its new coordinates. A PUT that changes nothing writes nothing and keeps `revision`. Each real " +
         "change appends `location.created` or `location.updated` to the audit stream `location:<id>`. `ETag` is `revision`.",
       security: MANAGE,
+      [LOCATION_SCOPED]: true,
       request: { params, headers: PutHeaders, body: jsonBody(LocationBody) },
       responses: {
         200: jsonResponse(LocationView, "Replaced, or unchanged"),
@@ -98,6 +100,7 @@ export const locationRoutes = router()
     }),
     async (c) => {
       const { locationId } = c.req.valid("param");
+      requireScope(c, locationId);
       const body = c.req.valid("json");
       const headers = c.req.valid("header");
       const input = { ...body, latitude: body.latitude ?? null, longitude: body.longitude ?? null };
@@ -117,7 +120,9 @@ export const locationRoutes = router()
       operationId: "listLocations",
       tags: ["locations"],
       summary: "The locations, ordered by id",
+      description: "A key scoped to locations (spec §12) lists only its own: its pages may hold fewer than `limit`.",
       security: READ,
+      [LOCATION_SCOPED]: true,
       request: { query: ListQuery },
       responses: {
         200: jsonResponse(z.object({ data: z.array(LocationView), nextCursor: z.string().nullable() }), "A page of locations"),
@@ -130,7 +135,10 @@ export const locationRoutes = router()
       if (cursor !== undefined && (after === null || !LocationId.safeParse(after).success)) throw problemOf(badCursor());
       const page = await listLocations(c.env.DB, after, limit);
       const last = page.rows.at(-1);
-      return c.json({ data: page.rows, nextCursor: page.more && last ? encodeCursor(last.locationId) : null }, 200);
+      // Filtered after the page is read, so the cursor still walks the whole registry.
+      const scope = scopeOf(c);
+      const data = page.rows.filter((l) => inScope(scope, l.locationId));
+      return c.json({ data, nextCursor: page.more && last ? encodeCursor(last.locationId) : null }, 200);
     },
   )
   .openapi(
@@ -141,11 +149,13 @@ export const locationRoutes = router()
       tags: ["locations"],
       summary: "One location",
       security: READ,
+      [LOCATION_SCOPED]: true,
       request: { params },
       responses: { 200: jsonResponse(LocationView, "The location"), ...problems(400, 401, 403, 404) },
     }),
     async (c) => {
       const { locationId } = c.req.valid("param");
+      requireScope(c, locationId);
       const view = await getLocation(c.env.DB, locationId);
       if (!view) throw problemOf(refuse("not_found", `No location "${locationId}".`));
       c.header("etag", versionTag(view.revision));

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
-import { callerOf, merchantActorOf } from "../http/auth";
-import { router } from "../http/context";
+import { callerOf, merchantActorOf, scopeOf } from "../http/auth";
+import { LOCATION_SCOPED, router } from "../http/context";
 import { badCursor, createdCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
 import { problemOf, sendOutcome } from "../http/outcome";
@@ -44,8 +44,9 @@ export const merchantHoldRoutes = router()
       summary: "A SKU's holds, newest first, by status",
       description:
         "Read from the SKU's object (and, on a sharded SKU, every shard). Ended holds stay listed until retention removes them " +
-        "(`RETENTION_SECONDS`); committed holds stay.",
+        "(`RETENTION_SECONDS`); committed holds stay. A key scoped to locations lists the holds allocated at them.",
       security: READ,
+      [LOCATION_SCOPED]: true,
       request: { params: z.object({ sku: SkuId }), query: ListQuery },
       responses: {
         200: jsonResponse(z.object({ data: z.array(MerchantHold), nextCursor: z.string().nullable() }), "A page of holds"),
@@ -56,7 +57,9 @@ export const merchantHoldRoutes = router()
       const { sku } = c.req.valid("param");
       const q = c.req.valid("query");
       const after = q.cursor === undefined ? null : decodeAfter(q.cursor, q.status);
-      const rows = await callObject(c.env, () => c.env.SKU.getByName(sku).listHolds({ status: q.status, after, rows: q.limit + 1 }));
+      const rows = await callObject(c.env, () =>
+        c.env.SKU.getByName(sku).listHolds({ status: q.status, after, rows: q.limit + 1 }, scopeOf(c)),
+      );
       if (rows === null) throw new ProblemError("not_found", `No SKU "${sku}".`);
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);

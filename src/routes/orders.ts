@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { LocationId } from "../domain/locations";
-import { actorOf, callerOf, merchantActorOf, type Principal } from "../http/auth";
-import { router, type AppContext } from "../http/context";
+import { actorOf, callerOf, merchantActorOf, scopeOf, type Principal } from "../http/auth";
+import { LOCATION_SCOPED, router, type AppContext } from "../http/context";
+import { orderScopeRefusal } from "../orders/fulfilment";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
 import { problemOf, sendOutcome } from "../http/outcome";
@@ -41,13 +42,19 @@ export const cursorCodec = {
   },
 };
 
-/** The owner (a shopper) or the merchant may see and cancel an order; anyone else gets `not_found`. */
-async function visibleOrder(env: Env, orderId: string, principal: Principal) {
+/**
+ * The owner (a shopper) or the merchant may see and cancel an order; anyone else gets `not_found`.
+ * A key scoped to locations (spec §12) sees an order with units allocated at one of them (`need: any`),
+ * and fulfils one allocated only there (`all`), else `forbidden`.
+ */
+async function visibleOrder(env: Env, orderId: string, principal: Principal, need: "any" | "all" = "any") {
   const caller = principal.kind === "merchant" ? "merchant" : principal;
   const stored = await new OrderStore(env.DB, null).get(orderId);
   if (!stored || (caller !== "merchant" && stored.order.customerId !== caller.customerId)) {
     throw new ProblemError("not_found", "No such order.");
   }
+  const outside = principal.kind === "merchant" && orderScopeRefusal(stored.items, principal.locations, need);
+  if (outside) throw problemOf(outside);
   return { stored, by: caller === "merchant" ? ("merchant" as const) : ("owner" as const) };
 }
 
@@ -85,9 +92,12 @@ export const orderRoutes = router()
       path: "/v1/orders/{orderId}",
       operationId: "getOrder",
       summary: "An order",
+      description:
+        "A key scoped to locations (spec §12) reads an order with units allocated at one of its locations, else `403 forbidden`.",
       security: [{ shopper: [] }, ...ORDERS_READ],
+      [LOCATION_SCOPED]: true,
       request: { params },
-      responses: { 200: jsonResponse(Order, "The order"), ...problems(400, 401, 404) },
+      responses: { 200: jsonResponse(Order, "The order"), ...problems(400, 401, 403, 404) },
     }),
     async (c) => {
       const { stored, by } = await visibleOrder(c.env, c.req.valid("param").orderId, callerOf(c));
@@ -152,16 +162,19 @@ export const orderRoutes = router()
       description:
         "The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU " +
         "without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across " +
-        "several locations is fulfilled without naming one.",
+        "several locations is fulfilled without naming one. A key scoped to locations (spec §12) fulfils only an order whose units were all " +
+        "allocated at its locations, else `403 forbidden`.",
       security: FULFIL,
+      [LOCATION_SCOPED]: true,
       request: { params, headers: IdempotencyHeaders, body: { ...jsonBody(FulfilBody), required: false } },
       responses: { 200: jsonResponse(Order, "The fulfilled order"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
       const { orderId } = c.req.valid("param");
       const body = (c.req.valid("json") as z.infer<typeof FulfilBody> | undefined) ?? {};
+      if (scopeOf(c) !== null) await visibleOrder(c.env, orderId, callerOf(c), "all");
       return orderAction(c, `fulfill:${orderId}`, c.req.valid("header")["idempotency-key"], body, (now) =>
-        new OrderFlow(c.env).fulfil(orderId, now, merchantActorOf(c), body.location),
+        new OrderFlow(c.env).fulfil(orderId, now, merchantActorOf(c), body.location, scopeOf(c)),
       );
     },
   )
@@ -189,7 +202,9 @@ export const orderRoutes = router()
       path: "/v1/orders",
       operationId: "listOrders",
       summary: "Orders, newest first, filtered by status and SKU",
+      description: "A key scoped to locations (spec §12) lists the orders with units allocated at one of its locations.",
       security: ORDERS_READ,
+      [LOCATION_SCOPED]: true,
       request: { query: ListQuery },
       responses: {
         200: jsonResponse(z.object({ data: z.array(Order), nextCursor: z.string().nullable() }), "A page of orders"),
@@ -199,7 +214,8 @@ export const orderRoutes = router()
     async (c) => {
       const q = c.req.valid("query");
       const cursor = q.cursor ? cursorCodec.decode(q.cursor) : null;
-      const filter = { ...(q.status && { status: q.status }), ...(q.sku && { sku: q.sku }) };
+      const scope = scopeOf(c);
+      const filter = { ...(q.status && { status: q.status }), ...(q.sku && { sku: q.sku }), ...(scope && { locations: scope }) };
       const page = await new OrderStore(c.env.DB, null).list(filter, cursor, q.limit);
       const last = page.orders.at(-1)?.order;
       return c.json(

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { LocationId } from "../domain/locations";
 import { ProblemError } from "../domain/problems";
-import { router } from "../http/context";
+import { requireScope, scopeOf } from "../http/auth";
+import { LOCATION_SCOPED, router } from "../http/context";
 import { sendOutcome } from "../http/outcome";
 import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
@@ -28,8 +29,9 @@ export const skuLocationRoutes = router().openapi(
     description:
       "The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock " +
       "and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); " +
-      "a sharded SKU stocks only `default` (`409 locations_with_shards`).",
+      "a sharded SKU stocks only `default` (`409 locations_with_shards`). A key scoped to locations stocks only its own (`403 forbidden`).",
     security: MANAGE,
+    [LOCATION_SCOPED]: true,
     request: { params, headers: IfMatchHeaders, body: jsonBody(StockingBody) },
     responses: {
       200: jsonResponse(
@@ -41,6 +43,7 @@ export const skuLocationRoutes = router().openapi(
   }),
   async (c) => {
     const { sku, locationId } = c.req.valid("param");
+    requireScope(c, locationId);
     // Every field is optional, so an absent body would validate as {}: it is refused like on every other PUT.
     if (c.req.raw.body === null)
       throw new ProblemError("invalid_request", "Send a JSON body; `{}` will do.", {
@@ -49,7 +52,7 @@ export const skuLocationRoutes = router().openapi(
     const { safetyStock } = c.req.valid("json");
     const profile = await stockedAt(c.env.DB, sku, locationId, Date.now());
     const write = { ifMatch: c.req.valid("header")["if-match"], profile };
-    const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).stockLocation(locationId, safetyStock, write));
+    const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).stockLocation(locationId, safetyStock, write, scopeOf(c)));
     if (!outcome.ok) return sendOutcome(c, outcome, 200);
     purgeSku(c, sku);
     c.header("etag", versionTag(outcome.value.version));

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import type { SkuSnapshot } from "../domain/types";
-import { merchantActorOf } from "../http/auth";
-import { router } from "../http/context";
+import { merchantActorOf, requireScope, scopeOf } from "../http/auth";
+import { LOCATION_SCOPED, router } from "../http/context";
+import type { ScopedSnapshot } from "../stock/location-scope";
 import { idempotencyKey } from "../http/idempotency";
 import { problemOf, sendOutcome } from "../http/outcome";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem";
@@ -106,10 +107,15 @@ const MerchantSku = SkuBase.extend({
   onHand: z.number().int(),
   reserved: z.number().int(),
   sold: z.number().int(),
-  received: z.number().int(),
-  returned: z.number().int(),
+  // Omitted for a key scoped to locations: SKU-wide counters, not kept per location (spec §12).
+  received: z.number().int().optional(),
+  returned: z.number().int().optional(),
   shards: z.number().int(),
-  liveHolds: z.number().int(),
+  liveHolds: z.number().int().optional(),
+  scope: z.array(LocationId).optional().openapi({
+    description:
+      "Spec §12: the calling key's locations. Present only for a scoped key, whose view has only these `locations` and levels summed over them (`received`, `returned` and `liveHolds` omitted).",
+  }),
   updatedAt: z.string(),
   version: z.number().int().openapi({ description: "+1 per merchant write that changes the SKU (spec §11); also the `ETag`." }),
   routing: Routing,
@@ -161,7 +167,9 @@ export const skuRoutes = router()
       path: "/v1/skus/{sku}/adjustments",
       operationId: "adjustStock",
       summary: "Adjust stock: restock (positive) or shrinkage (negative)",
+      description: "A key scoped to locations (spec §12) must name one of its own in `location`, else `403 forbidden`.",
       security: MANAGE,
+      [LOCATION_SCOPED]: true,
       request: { params, headers: IdempotencyHeaders.extend(IfMatchHeaders.shape), body: jsonBody(AdjustmentBody) },
       responses: {
         200: jsonResponse(
@@ -174,11 +182,14 @@ export const skuRoutes = router()
     async (c) => {
       const { sku } = c.req.valid("param");
       const body = c.req.valid("json");
+      requireScope(c, body.location);
       const headers = c.req.valid("header");
       const idem = await idempotencyKey(headers["idempotency-key"], { kind: "merchant" }, `adjust:${sku}`, body);
       const profile = body.location === undefined ? null : await stockedAt(c.env.DB, sku, body.location, Date.now());
       const write = { ifMatch: headers["if-match"], profile };
-      const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).adjust({ ...body, actor: merchantActorOf(c) }, idem, write));
+      const outcome = await callObject(c.env, () =>
+        c.env.SKU.getByName(sku).adjust({ ...body, actor: merchantActorOf(c) }, idem, write, scopeOf(c)),
+      );
       if (outcome.ok) {
         purgeSku(c, sku);
         c.header("etag", versionTag(outcome.value.version));
@@ -194,8 +205,9 @@ export const skuRoutes = router()
       summary: "A SKU's availability; the merchant view adds every level",
       description:
         "Anyone gets the public view (`view: public`), served from the edge cache for up to `EDGE_CACHE_TTL_SECONDS`; " +
-        "with the merchant token, the merchant view (`view: merchant`), never cached.",
+        "with the merchant token, the merchant view (`view: merchant`), never cached; a key scoped to locations sees only theirs (`scope`).",
       security: ANYONE,
+      [LOCATION_SCOPED]: true,
       request: {
         params,
         headers: z.object({
@@ -219,7 +231,7 @@ export const skuRoutes = router()
       const { sku } = c.req.valid("param");
       const read = () => callObject(c.env, () => c.env.SKU.getByName(sku).snapshot());
       if (c.var.principal?.kind === "merchant") {
-        const snapshot = await read();
+        const snapshot = await callObject(c.env, () => c.env.SKU.getByName(sku).merchantSnapshot(scopeOf(c)));
         if (!snapshot) throw new ProblemError("not_found", `No SKU "${sku}".`);
         c.header("cache-control", "private, no-store");
         c.header("etag", versionTag(snapshot.version));
@@ -280,7 +292,7 @@ export const skuStatsRoutes = router().openapi(
   },
 );
 
-function publicView(s: SkuSnapshot): z.infer<typeof PublicSku> {
+function publicView(s: SkuSnapshot | ScopedSnapshot): z.infer<typeof PublicSku> {
   return {
     view: "public",
     sku: s.sku,
@@ -293,7 +305,7 @@ function publicView(s: SkuSnapshot): z.infer<typeof PublicSku> {
   };
 }
 
-function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
+function merchantView(s: ScopedSnapshot): z.infer<typeof MerchantSku> {
   return {
     ...publicView(s),
     view: "merchant",
@@ -305,6 +317,7 @@ function merchantView(s: SkuSnapshot): z.infer<typeof MerchantSku> {
     returned: s.levels.returned,
     shards: s.shards,
     liveHolds: s.liveHolds,
+    ...(s.scope && { scope: s.scope }),
     updatedAt: s.updatedAt,
     version: s.version,
     routing: s.routing,

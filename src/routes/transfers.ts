@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError, type Outcome } from "../domain/problems";
 import { LocationId } from "../domain/locations";
-import { callerOf, merchantActorOf } from "../http/auth";
-import { router, type AppContext } from "../http/context";
+import { callerOf, merchantActorOf, requireScope, scopeOf } from "../http/auth";
+import { LOCATION_SCOPED, router, type AppContext } from "../http/context";
 import { idempotencyKey } from "../http/idempotency";
 import { problemOf } from "../http/outcome";
 import { badCursor, createdCursor } from "../platform/cursor";
@@ -76,6 +76,16 @@ function skuOf(transferId: string): string {
   return sku;
 }
 
+/**
+ * The route's own check of a scoped key's step on a transfer (the object checks
+ * again): the end it acts for must be in scope. A transfer's ends never change.
+ */
+async function requireEnd(c: AppContext, sku: string, transferId: string, end: "from" | "to"): Promise<void> {
+  if (scopeOf(c) === null) return;
+  const transfer = await callObject(c.env, () => c.env.SKU.getByName(sku).locationTransfer(transferId));
+  if (transfer && !("code" in transfer)) requireScope(c, transfer[end]);
+}
+
 /** The listing's cursors: positions in creation order, bound to the status filter. */
 function decodeAfter(cursor: string, status: string | undefined): { createdAtMs: number; transferId: string } {
   const p = createdCursor.decode(cursor, "ltr", status);
@@ -95,14 +105,16 @@ export const transferRoutes = router()
         "they count at `to` only when received. `404` for a location the SKU does not stock, `409 insufficient_stock` (with `available`) when `from` " +
         "has fewer free units. Audited as `transfer.created` in the SKU's stream, naming both locations.",
       security: MANAGE,
+      [LOCATION_SCOPED]: true,
       request: { headers: WriteHeaders, body: jsonBody(CreateBody) },
       responses: { 201: stepResponse("The transfer, in transit"), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 503) },
     }),
     async (c) => {
       const body = c.req.valid("json");
+      requireScope(c, body.from);
       const headers = c.req.valid("header");
       const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer:${body.sku}`, body);
-      const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c) };
+      const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c), scope: scopeOf(c) };
       const outcome = await callObject(c.env, () => c.env.SKU.getByName(body.sku).createLocationTransfer(body, ctx, idem));
       return sendStep(c, body.sku, outcome, 201);
     },
@@ -118,16 +130,18 @@ export const transferRoutes = router()
         "or cancelled, is `409 invalid_transfer_state` (with `transferStatus`): a retry with the same `Idempotency-Key` gets the first answer, " +
         "a new receipt never counts twice. Audited as `transfer.received`.",
       security: MANAGE,
+      [LOCATION_SCOPED]: true,
       request: { params, headers: WriteHeaders, body: { ...jsonBody(ReceiveBody), required: false } },
       responses: { 200: stepResponse("The transfer after the receipt"), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 503) },
     }),
     async (c) => {
       const { transferId } = c.req.valid("param");
       const sku = skuOf(transferId);
+      await requireEnd(c, sku, transferId, "to");
       const body = (c.req.valid("json") as z.infer<typeof ReceiveBody> | undefined) ?? {};
       const headers = c.req.valid("header");
       const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer-receive:${transferId}`, body);
-      const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c) };
+      const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c), scope: scopeOf(c) };
       const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).receiveLocationTransfer(transferId, body.quantity, ctx, idem));
       return sendStep(c, sku, outcome, 200);
     },
@@ -142,15 +156,17 @@ export const transferRoutes = router()
         "The units still in transit return to `from`'s hand; received units stay at `to`. A cancelled transfer is answered as it is " +
         "(nothing moves twice); a transfer received in full is `409 invalid_transfer_state`. Audited as `transfer.cancelled`.",
       security: MANAGE,
+      [LOCATION_SCOPED]: true,
       request: { params, headers: WriteHeaders },
       responses: { 200: stepResponse("The cancelled transfer"), ...problems(400, 401, 403, 404, 409, 412, 422, 503) },
     }),
     async (c) => {
       const { transferId } = c.req.valid("param");
       const sku = skuOf(transferId);
+      await requireEnd(c, sku, transferId, "from");
       const headers = c.req.valid("header");
       const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer-cancel:${transferId}`, {});
-      const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c) };
+      const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c), scope: scopeOf(c) };
       const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).cancelLocationTransfer(transferId, ctx, idem));
       return sendStep(c, sku, outcome, 200);
     },
@@ -162,14 +178,16 @@ export const transferRoutes = router()
       operationId: "getTransfer",
       summary: "A transfer",
       security: READ,
+      [LOCATION_SCOPED]: true,
       request: { params },
       responses: { 200: jsonResponse(LocationTransfer, "The transfer"), ...problems(400, 401, 403, 404, 503) },
     }),
     async (c) => {
       const { transferId } = c.req.valid("param");
       const sku = skuOf(transferId);
-      const transfer = await callObject(c.env, () => c.env.SKU.getByName(sku).locationTransfer(transferId));
+      const transfer = await callObject(c.env, () => c.env.SKU.getByName(sku).locationTransfer(transferId, scopeOf(c)));
       if (!transfer) throw new ProblemError("not_found", "No such transfer.");
+      if ("code" in transfer) throw problemOf(transfer);
       c.header("cache-control", "private, no-store");
       return c.json(transfer, 200);
     },
@@ -182,6 +200,7 @@ export const transferRoutes = router()
       summary: "A SKU's transfers, newest first, by status",
       description: "`sku` is required: a SKU's transfers live in its object, and no index across SKUs is kept.",
       security: READ,
+      [LOCATION_SCOPED]: true,
       request: { query: ListQuery },
       responses: {
         200: jsonResponse(z.object({ data: z.array(LocationTransfer), nextCursor: z.string().nullable() }), "A page of transfers"),
@@ -192,7 +211,7 @@ export const transferRoutes = router()
       const q = c.req.valid("query");
       const after = q.cursor === undefined ? null : decodeAfter(q.cursor, q.status);
       const rows = await callObject(c.env, () =>
-        c.env.SKU.getByName(q.sku).listLocationTransfers({ status: q.status, after, rows: q.limit + 1 }),
+        c.env.SKU.getByName(q.sku).listLocationTransfers({ status: q.status, after, rows: q.limit + 1 }, scopeOf(c)),
       );
       if (rows === null) throw new ProblemError("not_found", `No SKU "${q.sku}".`);
       const page = rows.slice(0, q.limit);

@@ -2,6 +2,8 @@ import type { Hold, HoldStatus } from "../domain/types";
 import { iso } from "./offer";
 import { HOLD_COLUMNS, holdView, type HoldRow } from "./rows";
 import type { SkuTables } from "./tables";
+import { DEFAULT_LOCATION } from "../domain/locations";
+import { scopeJson, type LocationScope } from "./location-scope";
 
 /**
  * The merchant's list of a SKU's holds (issue 10), newest first, read from
@@ -29,7 +31,11 @@ export interface HoldQuery {
 }
 
 /** This object's part of a page, served by `holds_by_status_created` when a status is given. */
-export function holdPage(tables: SkuTables, query: HoldQuery): MerchantHold[] {
+/**
+ * `scope`: a key scoped to locations (spec §12) lists the holds allocated at
+ * one of them; a hold without allocations is location `default`'s.
+ */
+export function holdPage(tables: SkuTables, query: HoldQuery, scope: LocationScope = null): MerchantHold[] {
   const sku = tables.sku();
   if (!sku) return [];
   const where: string[] = [];
@@ -37,6 +43,13 @@ export function holdPage(tables: SkuTables, query: HoldQuery): MerchantHold[] {
   if (query.status !== undefined) {
     where.push("status = ?");
     binds.push(query.status);
+  }
+  if (scope !== null) {
+    where.push(
+      `(CASE WHEN allocations IS NULL THEN ? IN (SELECT value FROM json_each(?))
+        ELSE EXISTS (SELECT 1 FROM json_each(allocations) a WHERE json_extract(a.value, '$.location') IN (SELECT value FROM json_each(?))) END)`,
+    );
+    binds.push(DEFAULT_LOCATION, scopeJson(scope), scopeJson(scope));
   }
   if (query.after) {
     where.push("(created_at_ms, hold_id) < (?, ?)");

@@ -1,4 +1,4 @@
-import { accept, refuse, type Outcome } from "../domain/problems";
+import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { MerchantActor } from "../domain/roles";
 import type { IdempotencyKey, Replayable } from "../idempotency/rule";
 import { InvariantViolation } from "./invariants";
@@ -6,6 +6,7 @@ import { iso } from "./offer";
 import type { LocationRow } from "./locations";
 import { levelsAfter, staleVersion } from "./stocking";
 import type { SkuTables } from "./tables";
+import { inScope, scopeJson, scopeRefusal, type LocationScope } from "./location-scope";
 import {
   inTransitOf,
   type LocationTransfer,
@@ -47,6 +48,8 @@ export interface LocationTransferInput {
 export interface StepContext {
   ifMatch: number | null;
   actor?: MerchantActor | undefined;
+  /** The calling key's locations (spec §12): creating and cancelling need `from` in it, receiving `to`. */
+  scope?: LocationScope | undefined;
 }
 
 type TransferRow = {
@@ -74,6 +77,8 @@ export class LocationTransfers {
   ) {}
 
   create(input: LocationTransferInput, ctx: StepContext, idem: IdempotencyKey | null, now_ms: number): Replayable<LocationTransfer> {
+    const outside = scopeRefusal(ctx.scope ?? null, input.from);
+    if (outside) return outside;
     return this.keyed(idem, now_ms, () => {
       const refused = this.refusal(ctx.ifMatch);
       if (refused) return refused;
@@ -114,7 +119,7 @@ export class LocationTransfers {
   }
 
   receive(transferId: string, quantity: number | undefined, ctx: StepContext, idem: IdempotencyKey | null, now_ms: number) {
-    return this.step(transferId, ctx, idem, now_ms, (row) => {
+    return this.step(transferId, "to_location", ctx, idem, now_ms, (row) => {
       const plan = planReceive(countsOf(row), quantity);
       if (!plan.ok) return plan;
       const n = plan.value.units;
@@ -125,7 +130,7 @@ export class LocationTransfers {
   }
 
   cancel(transferId: string, ctx: StepContext, idem: IdempotencyKey | null, now_ms: number) {
-    return this.step(transferId, ctx, idem, now_ms, (row) => {
+    return this.step(transferId, "from_location", ctx, idem, now_ms, (row) => {
       const plan = planCancel(countsOf(row));
       if (!plan.ok) return plan;
       const n = plan.value.units;
@@ -136,13 +141,16 @@ export class LocationTransfers {
     });
   }
 
-  get(transferId: string): LocationTransfer | null {
+  /** A scoped key reads a transfer touching one of its locations, at either end. */
+  get(transferId: string, scope: LocationScope = null): LocationTransfer | Refusal | null {
     const row = this.row(transferId);
-    return row && viewOf(row, this.tables.requireSku().sku, this.version());
+    if (!row) return null;
+    if (!inScope(scope, row.from_location) && !inScope(scope, row.to_location)) return scopeRefusal(scope, row.from_location);
+    return viewOf(row, this.tables.requireSku().sku, this.version());
   }
 
   /** Newest first, by creation, at most `rows` (bounded by TRANSFER_PAGE_MAX). */
-  list(query: TransferQuery): LocationTransfer[] {
+  list(query: TransferQuery, scope: LocationScope = null): LocationTransfer[] {
     const sku = this.tables.sku();
     if (!sku) return [];
     const after = query.after ?? { createdAtMs: Number.MAX_SAFE_INTEGER, transferId: "" };
@@ -150,12 +158,16 @@ export class LocationTransfers {
       .exec<TransferRow>(
         `SELECT ${TRANSFER_COLUMNS} FROM location_transfers
          WHERE (created_at_ms < ? OR (created_at_ms = ? AND transfer_id < ?)) AND (? IS NULL OR status = ?)
+           AND (? IS NULL OR from_location IN (SELECT value FROM json_each(?)) OR to_location IN (SELECT value FROM json_each(?)))
          ORDER BY created_at_ms DESC, transfer_id DESC LIMIT ?`,
         after.createdAtMs,
         after.createdAtMs,
         query.after ? after.transferId : "~",
         query.status ?? null,
         query.status ?? null,
+        scopeJson(scope),
+        scopeJson(scope),
+        scopeJson(scope),
         Math.min(query.rows, TRANSFER_PAGE_MAX),
       )
       .toArray();
@@ -166,6 +178,8 @@ export class LocationTransfers {
   /** A step on an existing transfer, under its key and the caller's If-Match. */
   private step(
     transferId: string,
+    /** The end whose key may take this step. */
+    end: "from_location" | "to_location",
     ctx: StepContext,
     idem: IdempotencyKey | null,
     now_ms: number,
@@ -174,7 +188,7 @@ export class LocationTransfers {
     return this.keyed(idem, now_ms, () => {
       const row = this.row(transferId);
       if (!row) return refuse("not_found", "No such transfer.");
-      return this.refusal(ctx.ifMatch) ?? fn(row);
+      return scopeRefusal(ctx.scope ?? null, row[end]) ?? this.refusal(ctx.ifMatch) ?? fn(row);
     });
   }
 

@@ -88,10 +88,10 @@ describe("API keys", () => {
     expectProblem(await call("/v1/skus", { auth: `Bearer hf_${"A".repeat(43)}` }), 401, "unauthorized");
   });
 
-  it("scoped to locations, is refused every call not yet limited to locations (spec §11 is not built)", async () => {
+  it("scoped to locations, is refused every call not limited to locations", async () => {
     const key = await apiKey("manager", { locations: ["store-1"] });
     expectProblem(await call("/v1/skus", { auth: key.auth }), 403, "forbidden");
-    // Only the routes declared location-scoped serve it: so far, the one that says what the key is.
+    // Only the routes declared location-scoped serve it (test/access/location-scopes.test.ts), such as the one that says what the key is.
     expect((await call("/v1/access", { auth: key.auth })).body).toEqual({ keyId: key.keyId, role: "manager", locations: ["store-1"] });
   });
 
