@@ -50,8 +50,9 @@ function meteredD1(db: D1Database, tally: Tally): D1Database {
             return result;
           };
         }
-        if (p === "raw") {
-          // raw() reports no meta (drizzle reads `returning` through it): answer it from all(), which does.
+        if (p === "raw" && !/^\s*select/i.test(query)) {
+          // raw() reports no meta (drizzle reads a write's `returning` through it): answer it from all(), which
+          // does (only for writes: a select's columns may share a name, which all()'s objects would merge).
           return async (opts?: { columnNames?: boolean }) => {
             const result = await t.all<Record<string, unknown>>();
             add(query, result.meta);
