@@ -188,7 +188,7 @@ describe("D1 rows written", () => {
     expect(total(tally) / HOLDS).toBeLessThanOrEqual(4.25);
   });
 
-  it("a paid order, from its hold to the commit, writes at most 32 D1 rows", async () => {
+  it("a paid order, from its hold to the commit, writes at most 32 D1 rows, and its refund with restock 23", async () => {
     const sku = await createSku({ stock: 10 });
     const { tally, sent, world } = meteredWorld();
     await meterShipping(sku, tally);
@@ -208,5 +208,20 @@ describe("D1 rows written", () => {
     expect(order.body.status).toBe("paid");
     print("per paid order", tally, 1);
     expect(total(tally)).toBeLessThanOrEqual(32);
+
+    // The bench's whole order goes on: the merchant refunds it with a restock.
+    tally.clear();
+    const refunded = await request(world, `/v1/orders/${placed.body.orderId}/refund`, {
+      method: "POST",
+      auth: ADMIN,
+      headers: { "idempotency-key": unique("refund") },
+      body: JSON.stringify({ restock: true }),
+    });
+    expect(refunded.status).toBe(200);
+    await deliverAll(world, sent);
+    await flushOutbox(sku);
+    expect((await request(world, `/v1/orders/${placed.body.orderId}`, { auth: ADMIN })).body.status).toBe("refunded");
+    print("per refund with restock", tally, 1);
+    expect(total(tally)).toBeLessThanOrEqual(23);
   });
 });
