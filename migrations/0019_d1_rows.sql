@@ -17,7 +17,7 @@ CREATE TABLE `audit_events_new` (
 	`hash` text NOT NULL,
 	PRIMARY KEY(`stream`, `seq`)
 ) WITHOUT ROWID;--> statement-breakpoint
-INSERT INTO `audit_events_new` SELECT * FROM `audit_events`;--> statement-breakpoint
+INSERT INTO `audit_events_new` (`stream`, `seq`, `type`, `at_ms`, `data`, `prev_hash`, `hash`) SELECT `stream`, `seq`, `type`, `at_ms`, `data`, `prev_hash`, `hash` FROM `audit_events`;--> statement-breakpoint
 DROP TABLE `audit_events`;--> statement-breakpoint
 ALTER TABLE `audit_events_new` RENAME TO `audit_events`;--> statement-breakpoint
 CREATE INDEX `audit_events_by_time` ON `audit_events` (`at_ms`);--> statement-breakpoint
@@ -39,7 +39,7 @@ CREATE TABLE `order_items_new` (
 	PRIMARY KEY(`order_id`, `hold_id`),
 	FOREIGN KEY (`order_id`) REFERENCES `orders`(`order_id`) ON UPDATE no action ON DELETE cascade
 ) WITHOUT ROWID;--> statement-breakpoint
-INSERT INTO `order_items_new` SELECT * FROM `order_items`;--> statement-breakpoint
+INSERT INTO `order_items_new` (`order_id`, `hold_id`, `sku`, `quantity`, `unit_amount`, `allocations`) SELECT `order_id`, `hold_id`, `sku`, `quantity`, `unit_amount`, `allocations` FROM `order_items`;--> statement-breakpoint
 DROP TABLE `order_items`;--> statement-breakpoint
 ALTER TABLE `order_items_new` RENAME TO `order_items`;--> statement-breakpoint
 CREATE INDEX `order_items_by_sku` ON `order_items` (`sku`,`order_id`);--> statement-breakpoint
@@ -53,7 +53,7 @@ CREATE TABLE `order_outbox_new` (
 	`sent_at_ms` integer,
 	PRIMARY KEY(`id`)
 ) WITHOUT ROWID;--> statement-breakpoint
-INSERT INTO `order_outbox_new` SELECT * FROM `order_outbox`;--> statement-breakpoint
+INSERT INTO `order_outbox_new` (`id`, `order_id`, `queue`, `body`, `deliver_at_ms`, `created_at_ms`, `sent_at_ms`) SELECT `id`, `order_id`, `queue`, `body`, `deliver_at_ms`, `created_at_ms`, `sent_at_ms` FROM `order_outbox`;--> statement-breakpoint
 DROP TABLE `order_outbox`;--> statement-breakpoint
 ALTER TABLE `order_outbox_new` RENAME TO `order_outbox`;--> statement-breakpoint
 CREATE INDEX `order_outbox_unsent` ON `order_outbox` (`created_at_ms`) WHERE sent_at_ms IS NULL;--> statement-breakpoint
@@ -64,7 +64,7 @@ CREATE TABLE `idempotency_replies_new` (
 	`created_at_ms` integer NOT NULL,
 	PRIMARY KEY(`key`)
 ) WITHOUT ROWID;--> statement-breakpoint
-INSERT INTO `idempotency_replies_new` SELECT * FROM `idempotency_replies`;--> statement-breakpoint
+INSERT INTO `idempotency_replies_new` (`key`, `request_hash`, `outcome`, `created_at_ms`) SELECT `key`, `request_hash`, `outcome`, `created_at_ms` FROM `idempotency_replies`;--> statement-breakpoint
 DROP TABLE `idempotency_replies`;--> statement-breakpoint
 ALTER TABLE `idempotency_replies_new` RENAME TO `idempotency_replies`;--> statement-breakpoint
 CREATE INDEX `idempotency_replies_by_age` ON `idempotency_replies` (`created_at_ms`);--> statement-breakpoint
@@ -84,7 +84,7 @@ CREATE TABLE `customer_holds_new` (
 	`updated_at_ms` integer NOT NULL,
 	PRIMARY KEY(`hold_id`)
 ) WITHOUT ROWID;--> statement-breakpoint
-INSERT INTO `customer_holds_new` SELECT * FROM `customer_holds`;--> statement-breakpoint
+INSERT INTO `customer_holds_new` (`hold_id`, `customer_id`, `sku`, `quantity`, `status`, `stage`, `unit_amount`, `currency`, `sale_id`, `order_id`, `created_at_ms`, `expires_at_ms`, `updated_at_ms`) SELECT `hold_id`, `customer_id`, `sku`, `quantity`, `status`, `stage`, `unit_amount`, `currency`, `sale_id`, `order_id`, `created_at_ms`, `expires_at_ms`, `updated_at_ms` FROM `customer_holds`;--> statement-breakpoint
 DROP TABLE `customer_holds`;--> statement-breakpoint
 ALTER TABLE `customer_holds_new` RENAME TO `customer_holds`;--> statement-breakpoint
 CREATE INDEX `customer_holds_by_customer` ON `customer_holds` (`customer_id`,`expires_at_ms`);--> statement-breakpoint
