@@ -10,7 +10,7 @@ export interface PlatformCounts {
   d1_queries: number;
   d1_rows_read: number;
   d1_rows_written: number;
-  /** Single queries whose result carries no meta (`raw()`, `first()`): their rows are not counted. */
+  /** Single reads whose result carries no meta (`raw()`, `first()`): their rows are not counted. */
   d1_queries_without_meta: number;
   queue_messages: Record<string, number>;
 }
@@ -32,15 +32,25 @@ function addMeta(meta: { rows_read?: number; rows_written?: number } | undefined
 /** The statement each proxy stands for: D1's batch() needs the real ones. */
 const real = new WeakMap<object, D1PreparedStatement>();
 
-function meteredStatement(stmt: D1PreparedStatement): D1PreparedStatement {
+function meteredStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStatement {
   const proxy = new Proxy(stmt, {
     get(t, p) {
-      if (p === "bind") return (...values: unknown[]) => meteredStatement(t.bind(...values));
+      if (p === "bind") return (...values: unknown[]) => meteredStatement(t.bind(...values), sql);
       if (p === "run" || p === "all") {
         return async () => {
           const result = await t[p]();
           addMeta(result.meta);
           return result;
+        };
+      }
+      // drizzle reads a write's `returning` through raw(), which reports no meta: answer it from all(), which
+      // does (only for writes: a select's columns may share a name, which all()'s objects would merge).
+      if (p === "raw" && !/^\s*select/i.test(sql)) {
+        return async (opts?: { columnNames?: boolean }) => {
+          const result = await t.all<Record<string, unknown>>();
+          addMeta(result.meta);
+          const rows = result.results.map((r) => Object.values(r));
+          return opts?.columnNames ? [Object.keys(result.results[0] ?? {}), ...rows] : rows;
         };
       }
       const value: unknown = Reflect.get(t, p, t);
@@ -61,7 +71,7 @@ function meteredStatement(stmt: D1PreparedStatement): D1PreparedStatement {
 function meteredD1(db: D1Database): D1Database {
   return new Proxy(db, {
     get(t, p) {
-      if (p === "prepare") return (query: string) => meteredStatement(t.prepare(query));
+      if (p === "prepare") return (query: string) => meteredStatement(t.prepare(query), query);
       if (p === "batch") {
         return async (stmts: D1PreparedStatement[]) => {
           const results = await t.batch(stmts.map((s) => real.get(s) ?? s));

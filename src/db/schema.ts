@@ -114,8 +114,12 @@ export const orders = sqliteTable(
      * its own charge and an old attempt's events cannot move the order.
      */
     paymentAttempt: integer("payment_attempt").notNull().default(1),
-    /** `<customer>|<Idempotency-Key>` of the checkout that made it, and that request's hash. */
-    idempotencyKey: text("idempotency_key").unique(),
+    /**
+     * `<customer>|<Idempotency-Key>` of the checkout that made it, and that
+     * request's hash. Not indexed: the order's id is derived from the key
+     * (src/orders/checkout.ts), so the primary key already makes it unique.
+     */
+    idempotencyKey: text("idempotency_key"),
     requestHash: text("request_hash"),
     /** Number of events in the order's audit stream: the compare-and-swap token of every transition. */
     version: integer("version").notNull(),
@@ -129,8 +133,8 @@ export const orders = sqliteTable(
     index("orders_by_customer").on(t.customerId, t.createdAtMs),
     // The scheduled sweep finds refunds left pending without scanning every order.
     index("orders_refund_pending").on(t.updatedAtMs).where(sql`refund_status = 'pending'`),
-    // Stripe's charge and dispute events name the intent, not the order.
-    index("orders_by_intent").on(t.intentId),
+    // Stripe's charge and dispute events name the intent, not the order; an order gets one only when charged.
+    index("orders_by_intent").on(t.intentId).where(sql`intent_id IS NOT NULL`),
   ],
 );
 
@@ -191,24 +195,24 @@ export const auditEvents = sqliteTable(
   (t) => [primaryKey({ columns: [t.stream, t.seq] }), index("audit_events_by_time").on(t.atMs)],
 );
 
-/** Per-SKU levels folded from the SKU streams' shipped events, for the merchant's list. */
-export const inventory = sqliteTable(
-  "inventory",
-  {
-    sku: text("sku").primaryKey(),
-    name: text("name").notNull(),
-    onHand: integer("on_hand").notNull(),
-    reserved: integer("reserved").notNull(),
-    available: integer("available").notNull(),
-    sold: integer("sold").notNull(),
-    received: integer("received").notNull(),
-    returned: integer("returned").notNull().default(0),
-    /** Seq of the last event folded in; older events never overwrite newer levels. */
-    lastSeq: integer("last_seq").notNull(),
-    updatedAtMs: integer("updated_at_ms").notNull(),
-  },
-  (t) => [index("inventory_by_available").on(t.available)],
-);
+/**
+ * Per-SKU levels folded from the SKU streams' shipped events, for the merchant's
+ * list. No index on `available`: the list filters the sum over a SKU's objects
+ * (HAVING), which no index serves, and each shipped batch would rewrite it.
+ */
+export const inventory = sqliteTable("inventory", {
+  sku: text("sku").primaryKey(),
+  name: text("name").notNull(),
+  onHand: integer("on_hand").notNull(),
+  reserved: integer("reserved").notNull(),
+  available: integer("available").notNull(),
+  sold: integer("sold").notNull(),
+  received: integer("received").notNull(),
+  returned: integer("returned").notNull().default(0),
+  /** Seq of the last event folded in; older events never overwrite newer levels. */
+  lastSeq: integer("last_seq").notNull(),
+  updatedAtMs: integer("updated_at_ms").notNull(),
+});
 
 /**
  * Replies to idempotent POSTs that the Worker answers itself (checkout, order
@@ -263,7 +267,11 @@ export const customerHolds = sqliteTable(
     /** When the event that set this state happened (the scheduled sweep prunes old ended rows by it). */
     updatedAtMs: integer("updated_at_ms").notNull(),
   },
-  (t) => [index("customer_holds_by_customer").on(t.customerId, t.expiresAtMs), index("customer_holds_by_update").on(t.updatedAtMs)],
+  (t) => [
+    index("customer_holds_by_customer").on(t.customerId, t.expiresAtMs),
+    // Only ended holds (stage 2 and on) are pruned by age, so only they carry an entry: a new hold writes none.
+    index("customer_holds_ended").on(t.updatedAtMs).where(sql`stage >= 2`),
+  ],
 );
 
 export type CustomerHoldRow = typeof customerHolds.$inferSelect;
