@@ -21,9 +21,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await new Promise<void>((resolve) => pages.listen(0, "127.0.0.1", resolve));
   const { port } = pages.address() as { port: number };
   const pageOrigin = `http://127.0.0.1:${port}`;
-  const [app, chromium] = await Promise.all([startWranglerDev({ CORS_ORIGINS: pageOrigin }), launchChromiumServer()]);
-  project.provide("browserApp", { origin: app.origin, chromium: chromium.wsEndpoint(), corsPagePort: port });
-  return async () => {
-    await Promise.all([chromium.close(), app.stop(), new Promise((r) => pages.close(r))]);
+  const [app, chromium] = await Promise.allSettled([startWranglerDev({ CORS_ORIGINS: pageOrigin }), launchChromiumServer()]);
+  const teardown = async () => {
+    await Promise.all([
+      chromium.status === "fulfilled" && chromium.value.close(),
+      app.status === "fulfilled" && app.value.stop(),
+      new Promise((r) => pages.close(r)),
+    ]);
   };
+  // One that failed to start must not leave the other running.
+  if (app.status === "rejected" || chromium.status === "rejected") {
+    await teardown();
+    throw app.status === "rejected" ? app.reason : (chromium as PromiseRejectedResult).reason;
+  }
+  project.provide("browserApp", { origin: app.value.origin, chromium: chromium.value.wsEndpoint(), corsPagePort: port });
+  return teardown;
 }
