@@ -10,9 +10,9 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/secrets.ts";
-import { launchChromium } from "../support/node/chromium.ts";
 import { merchant } from "../support/node/console-api.ts";
-import { startWranglerDev, type DevServer } from "../support/node/wrangler-dev.ts";
+import { bootBrowser } from "../support/node/shared-browser.ts";
+import type { DevServer } from "../support/node/wrangler-dev.ts";
 
 const SHOTS = path.join(import.meta.dirname, ".screenshots");
 const UI_TIMEOUT_MS = 10_000;
@@ -26,7 +26,7 @@ let viewer: { keyId: string; secret: string };
 const errors: string[] = [];
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startWranglerDev({}), launchChromium()]);
+  ({ app, browser } = await bootBrowser());
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.origin });
   page = await context.newPage();

@@ -3,32 +3,28 @@
  * by playwright-core): a page served from another origin calls the API the way
  * a storefront would, through `wrangler dev`.
  */
-import { createServer, type Server } from "node:http";
 import { sign } from "hono/jwt";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/secrets.ts";
-import { launchChromium } from "../support/node/chromium.ts";
-import { freePort, startWranglerDev, type DevServer } from "../support/node/wrangler-dev.ts";
+import { bootBrowser, sharedBrowserApp } from "../support/node/shared-browser.ts";
+import type { DevServer } from "../support/node/wrangler-dev.ts";
 
 let api: DevServer;
 let browser: Browser;
-let pages: Server;
 let pagePort: number;
 
 beforeAll(async () => {
-  pagePort = await freePort();
-  pages = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end("<!doctype html><title>storefront</title><h1>storefront</h1>");
-  });
-  await new Promise<void>((resolve) => pages.listen(pagePort, "127.0.0.1", resolve));
+  // The run's server lists this page's origin, http://127.0.0.1:<port>, in CORS_ORIGINS (test/support/node/browser-global-setup.ts).
   // Only 127.0.0.1 is listed: the same page loaded as http://localhost:<port> is another origin.
-  [api, browser] = await Promise.all([startWranglerDev({ CORS_ORIGINS: `http://127.0.0.1:${pagePort}` }), launchChromium()]);
+  const shared = sharedBrowserApp();
+  if (!shared) throw new Error("cors.test.ts runs in the browser project, whose globalSetup serves its page");
+  pagePort = shared.corsPagePort;
+  ({ app: api, browser } = await bootBrowser());
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([browser?.close(), api?.stop(), new Promise((r) => pages?.close(r))]);
+  await Promise.all([browser?.close(), api?.stop()]);
 });
 
 async function pageAt(origin: string) {

@@ -7,14 +7,16 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/node/chromium.ts";
 import { merchant, shopperToken } from "../support/node/console-api.ts";
-import { freePort, startWranglerDev, type DevServer } from "../support/node/wrangler-dev.ts";
+import { bootBrowser } from "../support/node/shared-browser.ts";
+import { freePort, type DevServer } from "../support/node/wrangler-dev.ts";
 
 let api: DevServer;
 let browser: Browser;
 let attacker: Server;
 let attackerOrigin: string;
+/** Unique to this run: the app server is shared with the other browser files. */
+const sku = `sec-tee-${crypto.randomUUID().slice(0, 6)}`;
 /** Every request the attacker's server received, preflights included. */
 const received: Array<{ method: string; url: string; headers: IncomingHttpHeaders }> = [];
 
@@ -49,7 +51,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => attacker.listen(port, "127.0.0.1", resolve));
-  [api, browser] = await Promise.all([startWranglerDev({}), launchChromium()]);
+  ({ app: api, browser } = await bootBrowser());
 }, 240_000);
 
 afterAll(async () => {
@@ -58,21 +60,21 @@ afterAll(async () => {
 
 describe("the storefront's API origin", () => {
   it("never sends the shopper's token, nor any request, to an origin named in ?api=", async () => {
-    const put = await merchant(api.origin, "PUT", "/v1/skus/sec-tee", {
+    const put = await merchant(api.origin, "PUT", `/v1/skus/${sku}`, {
       name: "Tee",
       price: { amount: 1500, currency: "usd" },
       alwaysOn: true,
     });
     expect(put.status).toBe(201);
-    expect((await merchant(api.origin, "POST", "/v1/skus/sec-tee/adjustments", { delta: 5, reason: "restock" })).status).toBe(200);
+    expect((await merchant(api.origin, "POST", `/v1/skus/${sku}/adjustments`, { delta: 5, reason: "restock" })).status).toBe(200);
     const page = await browser.newPage();
-    await page.goto(`${api.origin}/storefront/?sku=sec-tee`);
+    await page.goto(`${api.origin}/storefront/?sku=${sku}`);
     await page.fill("#token", await shopperToken("store-victim"));
     await page.click("#load");
     await expect.poll(() => page.getByTestId("left").textContent(), { timeout: 10_000 }).toBe("5 left");
 
     // The same tab, now sent to a link that names the attacker's server.
-    await page.goto(`${api.origin}/storefront/?sku=sec-tee&api=${encodeURIComponent(attackerOrigin)}`);
+    await page.goto(`${api.origin}/storefront/?sku=${sku}&api=${encodeURIComponent(attackerOrigin)}`);
     await page.waitForLoadState("networkidle");
     await page.waitForTimeout(1_000);
     expect(received.filter((r) => r.headers.authorization)).toEqual([]);

@@ -1,6 +1,7 @@
 /**
- * One browser session on a fresh `wrangler dev` for a browser test file: the
- * server, headless Chromium, a page signed in to the console (or not), the
+ * One browser session for a browser test file: the server and headless
+ * Chromium (the run's shared ones, or the file's own when it sets `vars`:
+ * test/support/node/shared-browser.ts), a page signed in to the console (or not), the
  * panel navigation the console's tests share, and a screenshot of the page
  * when a test fails (under test/browser/.screenshots/, gitignored).
  */
@@ -9,12 +10,12 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { TEST_SECRETS } from "../secrets.ts";
-import { launchChromium } from "./chromium.ts";
-import { startWranglerDev, type DevServer } from "./wrangler-dev.ts";
+import { bootBrowser } from "./shared-browser.ts";
+import type { DevServer } from "./wrangler-dev.ts";
 
 export const UI_TIMEOUT_MS = 10_000;
 const SHOTS = path.resolve(import.meta.dirname, "..", "..", "browser", ".screenshots");
-/** Booting wrangler dev and Chromium takes most of a minute, longer on a machine shared with other work. */
+/** Booting wrangler dev and Chromium (a file with its own vars) takes most of a minute, longer on a machine shared with other work. */
 const BOOT_TIMEOUT_MS = 180_000;
 
 export interface ConsoleSession {
@@ -28,12 +29,12 @@ export interface ConsoleSession {
 
 /**
  * Registers the file's beforeAll/afterEach/afterAll and returns the session,
- * filled once beforeAll ran. `signIn` signs the page in to the console with the merchant token.
+ * filled once beforeAll ran. `vars` (extra server vars) boots a server of the file's own. `signIn` signs the page in to the console with the merchant token.
  */
 export function consoleSession(opts: { vars?: Record<string, string>; signIn?: boolean } = {}): ConsoleSession {
   const session = { errors: [] as string[] } as ConsoleSession;
   beforeAll(async () => {
-    [session.app, session.browser] = await Promise.all([startWranglerDev(opts.vars ?? {}), launchChromium()]);
+    ({ app: session.app, browser: session.browser } = await bootBrowser(opts.vars));
     session.context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
     session.page = await session.context.newPage();
     session.page.on("pageerror", (e) => session.errors.push(String(e)));
