@@ -13,10 +13,14 @@ const LIST_COLUMNS = ["SKU", "Name", "Price", "Status", "On hand", "Reserved", "
 const REASONS = ["restock", "received", "correction", "shrinkage", "damaged", "other"];
 
 export async function render(root, [sku], features) {
-  return sku ? detail(root, sku, features) : list(root);
+  return sku ? detail(root, sku, features) : list(root, features);
 }
 
-function list(root) {
+const PUT_SKU = [["PUT", "/v1/skus/{sku}"]];
+const ADJUST = [["POST", "/v1/skus/{sku}/adjustments"]];
+const VOID_HOLD = [["POST", "/v1/skus/{sku}/holds/{holdId}/void"]];
+
+function list(root, { perms }) {
   const table = h(
     "table.data.stack",
     {},
@@ -97,7 +101,7 @@ function list(root) {
     banner,
     h("div.scroll", {}, table),
     more,
-    skuForm(null, (s) => (location.hash = `#skus/${enc(s.sku)}`)),
+    perms.control("create-sku", "Creating a SKU", PUT_SKU, () => skuForm(null, (s) => (location.hash = `#skus/${enc(s.sku)}`))),
   );
   load();
   const timer = setInterval(load, REFRESH_MS);
@@ -223,13 +227,18 @@ async function detail(root, sku, features) {
     banner,
     levels,
     located.root,
-    h("div.grid2", {}, adjustForm(sku, at, refresh), editSlot),
+    h(
+      "div.grid2",
+      {},
+      features.perms.control("adjust", "Restocking or adjusting stock", ADJUST, () => adjustForm(sku, at, refresh)),
+      editSlot,
+    ),
     holdsSlot,
   );
   if (!current) return;
   fill(
     editSlot,
-    skuForm(current, () => refresh()),
+    features.perms.control("edit-sku", "Editing a SKU", PUT_SKU, () => skuForm(current, () => refresh())),
   );
   holdsPanel(holdsSlot, sku, features);
   // Live pushes (or polling) say a level moved: re-read the merchant view for every field.
@@ -303,6 +312,7 @@ function holdsPanel(root, sku, features) {
   fill(
     root,
     h("h2", {}, "Holds"),
+    features.perms.reason("void-hold", "Voiding a hold", VOID_HOLD),
     status,
     banner,
     h(
