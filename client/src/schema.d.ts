@@ -1481,6 +1481,30 @@ export interface components {
                     }[];
                 } | null;
             };
+            /** @description Each merchant action on the sale, in time order, with the key that did it (spec §12): `sale.created`, `sale.changed`, `sale.ended`; `stock.adjusted` of its SKUs between its creation and its end (`units`, `reason`); and `order.refund_requested`, `order.cancelled`, `order.fulfilled` of the orders its holds went into (`orderId`). Shoppers' and the system's events name no key and are left out. At most 1,000. */
+            actions: {
+                at: string;
+                /** @enum {string} */
+                action: "sale.created" | "sale.changed" | "sale.ended" | "stock.adjusted" | "order.refund_requested" | "order.cancelled" | "order.fulfilled";
+                actor: {
+                    keyId: string;
+                    /** @enum {string} */
+                    role: "owner" | "manager" | "fulfillment" | "viewer";
+                };
+                sku?: string;
+                orderId?: string;
+                units?: number;
+                reason?: string;
+            }[];
+            /** @description Each key in `actions`, in the order it first acted, with its count. */
+            actors: {
+                keyId: string;
+                /** @enum {string} */
+                role: "owner" | "manager" | "fulfillment" | "viewer";
+                actions: number;
+            }[];
+            /** @description False when the sale had more actions (or orders) than one report lists. */
+            actionsComplete: boolean;
         };
         AuditCheckpointBody: {
             /** @example holdfast-audit/v1 */

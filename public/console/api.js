@@ -1,5 +1,6 @@
 // The merchant API as the console calls it. The token lives in
 // sessionStorage["holdfast.token"] only and travels as a Bearer header, never in a URL.
+import { permissionsOf } from "./permissions.js";
 
 const TOKEN_KEY = "holdfast.token";
 let onUnauthorized = () => {};
@@ -72,9 +73,10 @@ export function forgetAccess() {
 }
 
 /**
- * Which optional routes this server has and the signed-in key's role may call,
- * read from its OpenAPI document (each operation's `security` lists the roles it
- * admits): the console leaves out a panel's control when either is missing.
+ * What the signed-in key may do, from this server's OpenAPI document (read once
+ * per sign-in; see permissions.js): `features.perms` answers `may(method, path)`
+ * for every control, and the named flags are the panels' optional routes the
+ * key may call. The console leaves out a control when either is missing.
  */
 let features = null;
 export async function loadFeatures() {
@@ -82,27 +84,27 @@ export async function loadFeatures() {
   const doc = await fetch("/openapi.json")
     .then((r) => (r.ok ? r.json() : { paths: {} }))
     .catch(() => ({ paths: {} }));
-  const role = (await loadAccess())?.role ?? "owner";
-  const admits = (op) => !op.security || op.security.some((alt) => Object.keys(alt).length === 0 || alt.merchant?.includes(role));
-  const has = (path, method) => Boolean(doc.paths?.[path]?.[method]) && admits(doc.paths[path][method]);
+  const perms = permissionsOf(doc, await loadAccess());
+  const may = perms.may;
   features = {
-    role,
-    keys: has("/v1/api-keys", "get"),
-    listSales: has("/v1/sales", "get"),
-    endSale: has("/v1/sales/{saleId}/end", "post"),
-    report: has("/v1/sales/{saleId}/report", "get"),
-    board: has("/v1/sales/{saleId}/board", "get"),
-    listHolds: has("/v1/skus/{sku}/holds", "get"),
-    voidHold: has("/v1/skus/{sku}/holds/{holdId}/void", "post"),
-    live: has("/v1/skus/{sku}/live", "get"),
-    locations: has("/v1/locations", "get"),
-    putLocation: has("/v1/locations/{locationId}", "put"),
-    stockLocation: has("/v1/skus/{sku}/locations/{locationId}", "put"),
-    transfers: has("/v1/transfers", "post"),
-    listTransfers: has("/v1/transfers", "get"),
-    receiveTransfer: has("/v1/transfers/{transferId}/receive", "post"),
-    cancelTransfer: has("/v1/transfers/{transferId}/cancel", "post"),
-    manage: has("/v1/skus/{sku}", "put"),
+    role: perms.role,
+    perms,
+    keys: may("GET", "/v1/api-keys"),
+    listSales: may("GET", "/v1/sales"),
+    endSale: may("POST", "/v1/sales/{saleId}/end"),
+    report: may("GET", "/v1/sales/{saleId}/report"),
+    board: may("GET", "/v1/sales/{saleId}/board"),
+    listHolds: may("GET", "/v1/skus/{sku}/holds"),
+    voidHold: may("POST", "/v1/skus/{sku}/holds/{holdId}/void"),
+    live: may("GET", "/v1/skus/{sku}/live"),
+    locations: may("GET", "/v1/locations"),
+    putLocation: may("PUT", "/v1/locations/{locationId}"),
+    stockLocation: may("PUT", "/v1/skus/{sku}/locations/{locationId}"),
+    transfers: may("POST", "/v1/transfers"),
+    listTransfers: may("GET", "/v1/transfers"),
+    receiveTransfer: may("POST", "/v1/transfers/{transferId}/receive"),
+    cancelTransfer: may("POST", "/v1/transfers/{transferId}/cancel"),
+    manage: may("PUT", "/v1/skus/{sku}"),
   };
   return features;
 }

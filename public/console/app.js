@@ -2,6 +2,7 @@
 // (#skus, #locations, #sales, #board/<saleId>, #orders, #audit, #report/<saleId>, #keys) and sign-out.
 import { forgetAccess, get, loadAccess, loadFeatures, token, whenUnauthorized } from "./api.js";
 import { fill, h, problemText } from "./dom.js";
+import { absent } from "./permissions.js";
 import * as audit from "./audit.js";
 import * as board from "./board.js";
 import * as orders from "./orders.js";
@@ -12,6 +13,24 @@ import * as locations from "./locations.js";
 import * as skus from "./skus.js";
 
 const panels = { skus, locations, sales, board, orders, audit, report, keys };
+/**
+ * What a panel reads: a key whose role may not call it gets the reason in the
+ * panel's place, not a page of refusals. In nav order: the first one the key
+ * may read is where it lands.
+ */
+const PANEL_READS = {
+  skus: ["Reading SKUs", [["GET", "/v1/skus"]]],
+  locations: ["Reading locations", [["GET", "/v1/locations"]]],
+  sales: ["Reading sales", [["GET", "/v1/sales/{saleId}"]]],
+  orders: ["Reading orders", [["GET", "/v1/orders"]]],
+  audit: ["Reading the audit log", [["GET", "/v1/audit"]]],
+  keys: ["Managing API keys", [["GET", "/v1/api-keys"]]],
+  board: ["Reading sales", [["GET", "/v1/sales/{saleId}"]]],
+  report: ["The post-sale report", [["GET", "/v1/sales/{saleId}/report"]]],
+};
+/** Where a sign-in without a panel in the URL lands: the first of these the key may read (orders, for fulfillment). */
+const LANDING = ["skus", "orders", "sales", "locations", "audit"];
+const TITLES = { skus: "SKUs", locations: "Locations", sales: "Sales", orders: "Orders", audit: "Audit log", keys: "API keys" };
 const view = document.getElementById("view");
 const login = document.getElementById("login");
 const nav = document.getElementById("nav");
@@ -32,15 +51,20 @@ async function route() {
   if (!token.get()) return showLogin();
   login.hidden = true;
   nav.hidden = false;
-  const [name, ...args] = location.hash.slice(1).split("/").map(decodeURIComponent);
+  const [asked, ...args] = location.hash.slice(1).split("/").map(decodeURIComponent);
   const features = await loadFeatures();
   showAccess(await loadAccess(), features);
-  const panel = panels[name] ?? skus;
-  for (const a of nav.querySelectorAll("a")) a.classList.toggle("active", a.dataset.tab === (name in panels ? name : "skus"));
+  const readable = (n) => PANEL_READS[n][1].every(([m, p]) => features.perms.may(m, p));
+  const name = asked in panels ? asked : (LANDING.find(readable) ?? "skus");
+  const panel = panels[name];
+  for (const a of nav.querySelectorAll("a")) a.classList.toggle("active", a.dataset.tab === name);
   cleanup?.();
   cleanup = null;
-  const container = h("div.panel", { dataset: { panel: name || "skus" } });
+  const container = h("div.panel", { dataset: { panel: name } });
   fill(view, container);
+  const [what, ops] = PANEL_READS[name];
+  const why = features.perms.why(what, ...ops);
+  if (why) return void fill(container, h("h1", {}, TITLES[name] ?? what), absent(name, why));
   // A panel that polls or listens returns how to stop it.
   const stop = await panel.render(container, args, features);
   cleanup = typeof stop === "function" ? stop : null;
@@ -75,8 +99,15 @@ function showAccess(access, features) {
   const who = document.getElementById("whoami");
   who.textContent = access ? `${access.keyId} · ${access.role}` : "";
   who.dataset.role = access?.role ?? "";
+  // Keys are the owners' alone; a tab the key may not read stays, dimmed, and its panel says why.
   nav.querySelector('[data-tab="keys"]').hidden = !features.keys;
-  nav.querySelector('[data-tab="locations"]').hidden = !features.locations;
+  nav.querySelector('[data-tab="locations"]').hidden = !features.perms.has("GET", "/v1/locations");
+  for (const a of nav.querySelectorAll("a[data-tab]")) {
+    const [what, ops] = PANEL_READS[a.dataset.tab];
+    const why = features.perms.why(what, ...ops);
+    a.classList.toggle("locked", Boolean(why));
+    a.title = why ?? "";
+  }
   document.getElementById("role-note").textContent = ROLE_NOTES[access?.role] ?? "";
 }
 

@@ -6,7 +6,7 @@ import { enc, get } from "./api.js";
 import { fill, fmt, h, problemText, say, unavailable } from "./dom.js";
 import { levelsChart } from "./chart.js";
 import { watchLevels } from "./live.js";
-import { endSale, endSaleButton, rememberSale } from "./sales.js";
+import { endSale, endSaleButton, rememberSale, SALE_WRITES } from "./sales.js";
 
 const STATS_MS = 2_000;
 /** Chart points kept per item: 30 minutes of 2-second samples. */
@@ -42,8 +42,11 @@ export async function render(root, [saleId], features) {
     actions.dataset.status = s.status;
     fill(
       actions,
-      h("a.button.secondary", { href: `#sales/${enc(saleId)}/edit` }, "Edit"),
-      h("a.button.secondary", { href: `#report/${enc(saleId)}` }, "Post-sale report"),
+      features.perms.may("PUT", "/v1/sales/{saleId}")
+        ? h("a.button.secondary", { href: `#sales/${enc(saleId)}/edit`, dataset: { action: "edit-sale" } }, "Edit")
+        : null,
+      features.report ? h("a.button.secondary", { href: `#report/${enc(saleId)}` }, "Post-sale report") : null,
+      features.perms.reason("sale-writes", "Editing and ending a sale", SALE_WRITES),
       features.endSale && s.status !== "ended"
         ? endSaleButton(saleId, () =>
             endSale(saleId, banner, (ended) => {

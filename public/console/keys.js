@@ -1,14 +1,15 @@
 // The owners' keys page (spec §12): create a key (its secret shown once, with a
 // copy button), list the keys without their secrets, revoke one.
 import { call, get } from "./api.js";
-import { field, fill, fmt, h, problemText, showErrors } from "./dom.js";
+import { field, fill, fmt, h, problemText, showErrors, unavailable } from "./dom.js";
+import { showOnce } from "./secret-once.js";
+import { webhookSecrets } from "./webhook-secrets.js";
 
 const ROLES = ["viewer", "fulfillment", "manager", "owner"];
 
 export async function render(root, _args, features) {
-  if (!features.keys) {
-    return void fill(root, h("h1", {}, "API keys"), h("p.notice", { role: "status" }, "Only an owner key manages API keys."));
-  }
+  // A key whose role may not manage keys never gets here (app.js shows why): only a server without keys does.
+  if (!features.keys) return void fill(root, h("h1", {}, "API keys"), unavailable("API keys"));
   const banner = h("p.banner", { role: "alert" });
   const shown = h("div.secret-once", { hidden: true });
   const body = h("tbody");
@@ -44,7 +45,9 @@ export async function render(root, _args, features) {
         {},
         k.revokedAt
           ? `revoked ${fmt.time(k.revokedAt)}`
-          : h("button.secondary", { type: "button", dataset: { action: "revoke" }, onclick: () => revoke(k) }, "Revoke"),
+          : !features.perms.may("DELETE", "/v1/api-keys/{keyId}")
+            ? null
+            : h("button.secondary", { type: "button", dataset: { action: "revoke" }, onclick: () => revoke(k) }, "Revoke"),
       ),
     );
   const revoke = async (k) => {
@@ -68,52 +71,14 @@ export async function render(root, _args, features) {
     await load();
   });
 
-  const showSecret = (k) => {
-    const secret = h("code.mono.secret", {}, k.secret);
-    const copied = h("span.hint", { "aria-live": "polite" });
-    const copy = h(
-      "button",
-      {
-        type: "button",
-        dataset: { action: "copy-secret" },
-        onclick: async () => {
-          try {
-            await navigator.clipboard.writeText(k.secret);
-            copied.textContent = "Copied.";
-          } catch {
-            copied.textContent = "Copy failed: select the secret and copy it by hand.";
-          }
-        },
-      },
-      "Copy",
-    );
-    const done = h(
-      "button.secondary",
-      {
-        type: "button",
-        onclick: () => {
-          fill(shown);
-          shown.hidden = true;
-        },
-      },
-      "Done",
-    );
-    fill(
-      shown,
-      h("p", {}, `The secret of "${k.name}" (${k.role}). It is shown this once: holdfast keeps only its hash.`),
-      secret,
-      copy,
-      done,
-      copied,
-    );
-    shown.hidden = false;
-  };
+  const showSecret = (k) =>
+    showOnce(shown, `The secret of "${k.name}" (${k.role}). It is shown this once: holdfast keeps only its hash.`, k.secret);
 
   fill(
     root,
     h("h1", {}, "API keys"),
     h("p.hint", {}, "Each key has one role. Revoked keys are refused everywhere within five seconds."),
-    form,
+    features.perms.control("create-key", "Creating a key", [["POST", "/v1/api-keys"]], () => form),
     shown,
     banner,
     h(
@@ -134,6 +99,7 @@ export async function render(root, _args, features) {
         body,
       ),
     ),
+    webhookSecrets(features.perms),
   );
   await load();
 }

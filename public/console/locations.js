@@ -67,7 +67,7 @@ export async function render(root, _args, features) {
     ),
     banner,
     h("div.scroll", {}, table),
-    features.putLocation ? formSlot : null,
+    features.perms.control("put-location", "Adding or editing a location", [["PUT", "/v1/locations/{locationId}"]], () => formSlot),
   );
   if (features.putLocation) fill(formSlot, locationForm(null, saved));
   await load();

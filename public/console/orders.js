@@ -7,11 +7,25 @@ import { field, fill, fmt, h, labelCells, problemText, say } from "./dom.js";
 const STATUSES = ["", "pending_payment", "paid", "fulfilled", "payment_failed", "expired", "cancelled", "refunded"];
 const COLUMNS = ["Order", "Placed", "Customer", "Status", "Items", "Total", ""];
 
-export async function render(root, [orderId]) {
-  return orderId ? detail(root, orderId) : list(root);
+const FULFIL = [["POST", "/v1/orders/{orderId}/fulfill"]];
+const MONEY_BACK = [
+  ["POST", "/v1/orders/{orderId}/refund"],
+  ["POST", "/v1/orders/{orderId}/cancel"],
+];
+
+export async function render(root, [orderId], { perms }) {
+  return orderId ? detail(root, orderId, perms) : list(root, perms);
 }
 
-function list(root) {
+/** Why an order's actions the key may not take are left out, shown once where they would be. */
+function reasons(perms) {
+  return [
+    perms.reason("order-fulfil", "Fulfilling orders", FULFIL),
+    perms.reason("order-refund", "Refunding and cancelling orders", MONEY_BACK),
+  ];
+}
+
+function list(root, perms) {
   const banner = h("p.banner", { role: "alert" });
   const body = h("tbody");
   const more = h("button.secondary", { type: "button", hidden: true }, "More");
@@ -37,7 +51,7 @@ function list(root) {
     }
     body.dataset.query = query;
     if (reset) body.replaceChildren();
-    body.append(...r.body.data.map((o) => row(o, banner, () => load(true))));
+    body.append(...r.body.data.map((o) => row(o, perms, banner, () => load(true))));
     if (reset && !r.body.data.length) body.append(h("tr", {}, h("td", { colSpan: COLUMNS.length }, "No orders match.")));
     labelCells(table);
     cursor = r.body.nextCursor;
@@ -63,12 +77,12 @@ function list(root) {
     ),
     body,
   );
-  fill(root, h("h1", {}, "Orders"), filters, banner, h("div.scroll", {}, table), more);
+  fill(root, h("h1", {}, "Orders"), h("div.reasons", {}, reasons(perms)), filters, banner, h("div.scroll", {}, table), more);
   load(true);
 }
 
 /** The merchant's actions on an order in its state, confirmed inline where money moves back. */
-function orderActions(o, banner, reload) {
+function orderActions(o, perms, banner, reload) {
   const done = (r) => {
     if (r.ok) say(banner, `${o.orderId}: ${r.body.status}${r.body.refund?.restocked ? " (restocked)" : ""}`, "success");
     else say(banner, problemText(r.problem));
@@ -103,10 +117,13 @@ function orderActions(o, banner, reload) {
     confirm.hidden = false;
   };
   const actions = [];
-  if (o.status === "paid") actions.push(act("Fulfil", "fulfill", {}));
-  if (o.status === "paid" || o.status === "fulfilled")
-    actions.push(h("button.small.secondary", { type: "button", dataset: { action: "refund" }, onclick: refund }, "Refund…"));
-  if (["pending_payment", "payment_failed", "paid"].includes(o.status)) actions.push(act("Cancel", "cancel", {}, "small.secondary"));
+  const may = (ops) => ops.every(([m, p]) => perms.may(m, p));
+  if (o.status === "paid" && may(FULFIL)) actions.push(act("Fulfil", "fulfill", {}));
+  if (may(MONEY_BACK)) {
+    if (o.status === "paid" || o.status === "fulfilled")
+      actions.push(h("button.small.secondary", { type: "button", dataset: { action: "refund" }, onclick: refund }, "Refund…"));
+    if (["pending_payment", "payment_failed", "paid"].includes(o.status)) actions.push(act("Cancel", "cancel", {}, "small.secondary"));
+  }
   return h("div.act", {}, actions, confirm);
 }
 
@@ -117,7 +134,7 @@ function statusCell(o) {
   ];
 }
 
-function row(o, banner, reload) {
+function row(o, perms, banner, reload) {
   return h(
     "tr",
     { dataset: { order: o.orderId, status: o.status } },
@@ -127,12 +144,12 @@ function row(o, banner, reload) {
     h("td", {}, statusCell(o)),
     h("td", {}, o.items.map((i) => `${i.quantity} × ${i.sku}`).join(", ")),
     h("td.num", {}, fmt.money({ amount: o.total, currency: o.currency })),
-    h("td.actions", {}, orderActions(o, banner, reload)),
+    h("td.actions", {}, orderActions(o, perms, banner, reload)),
   );
 }
 
 /** One order: its items at their prices, payment, refund, times, actions and its audit stream. */
-async function detail(root, orderId) {
+async function detail(root, orderId, perms) {
   const banner = h("p.banner", { role: "alert" });
   const slot = h("div");
   const back = h("p", {}, h("a", { href: "#orders" }, "← All orders"));
@@ -198,7 +215,8 @@ async function detail(root, orderId) {
             ),
           ),
         ),
-        h("p", {}, orderActions(o, banner, show)),
+        h("p", {}, orderActions(o, perms, banner, show)),
+        reasons(perms),
         h("p", {}, h("a", { href: `#audit/order:${enc(o.orderId)}` }, "Its audit stream")),
       ),
     );

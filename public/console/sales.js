@@ -10,20 +10,28 @@ const recent = {
   add: (id) => sessionStorage.setItem(RECENT_KEY, JSON.stringify([id, ...recent.list().filter((x) => x !== id)].slice(0, 20))),
 };
 
+/** What the sale controls call: a key whose role may not gets their reason instead. */
+export const SALE_WRITES = [
+  ["PUT", "/v1/sales/{saleId}"],
+  ["POST", "/v1/sales/{saleId}/end"],
+];
+const PUT_SALE = [SALE_WRITES[0]];
+
 export async function render(root, [saleId, mode], features) {
-  if (saleId === "new") return fill(root, h("p", {}, h("a", { href: "#sales" }, "← All sales")), saleForm(null));
+  const back = h("p", {}, h("a", { href: "#sales" }, "← All sales"));
+  const write = features.perms.may("PUT", "/v1/sales/{saleId}");
+  if ((saleId === "new" || mode === "edit") && !write)
+    return fill(root, back, features.perms.reason("put-sale", "Creating or editing a sale", PUT_SALE));
+  if (saleId === "new") return fill(root, back, saleForm(null));
   if (saleId && mode === "edit") {
     const r = await get(`/v1/sales/${enc(saleId)}`);
-    return fill(
-      root,
-      h("p", {}, h("a", { href: "#sales" }, "← All sales")),
-      r.ok ? saleForm(r.body) : h("p.banner", {}, problemText(r.problem)),
-    );
+    return fill(root, back, r.ok ? saleForm(r.body) : h("p.banner", {}, problemText(r.problem)));
   }
   return list(root, features);
 }
 
 function list(root, features) {
+  const write = features.perms.may("PUT", "/v1/sales/{saleId}");
   const banner = h("p.banner", { role: "alert" });
   const body = h("tbody");
   const more = h("button.secondary", { type: "button", hidden: true }, "More");
@@ -46,8 +54,8 @@ function list(root, features) {
           "div.act",
           {},
           h("a.button.small", { href: `#board/${enc(s.saleId)}` }, "Board"),
-          h("a.button.small.secondary", { href: `#sales/${enc(s.saleId)}/edit` }, "Edit"),
-          h("a.button.small.secondary", { href: `#report/${enc(s.saleId)}` }, "Report"),
+          write ? h("a.button.small.secondary", { href: `#sales/${enc(s.saleId)}/edit`, dataset: { action: "edit-sale" } }, "Edit") : null,
+          features.report ? h("a.button.small.secondary", { href: `#report/${enc(s.saleId)}` }, "Report") : null,
           features.endSale && s.status !== "ended"
             ? endSaleButton(s.saleId, () => endSale(s.saleId, banner, () => load(true)), "small.danger")
             : null,
@@ -109,10 +117,23 @@ function list(root, features) {
   );
   fill(
     root,
-    h("div.head", {}, h("h1", {}, "Sales"), h("a.button", { href: "#sales/new" }, "New sale")),
+    h(
+      "div.head",
+      {},
+      h("h1", {}, "Sales"),
+      write ? h("a.button", { href: "#sales/new", dataset: { action: "new-sale" } }, "New sale") : null,
+    ),
+    features.perms.reason("sale-writes", "Creating, editing and ending sales", SALE_WRITES),
     features.listSales
       ? status
-      : h("div", {}, unavailable("Listing every sale"), h("p.hint", {}, "Showing the sales opened in this tab."), open),
+      : h(
+          "div",
+          {},
+          // The key's role may not list them, or this server cannot.
+          features.perms.reason("list-sales", "Listing every sale", [["GET", "/v1/sales"]]) ?? unavailable("Listing every sale"),
+          h("p.hint", {}, "Showing the sales opened in this tab."),
+          open,
+        ),
     banner,
     h("div.scroll", {}, table),
     more,

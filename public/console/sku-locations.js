@@ -117,6 +117,15 @@ export function skuLocationsPanel(sku, features, changed) {
   );
 
   const transfers = skuTransfersPanel(sku, features, changed);
+  // The forms, or the reasons the key may not use them, in their place.
+  const { perms } = features;
+  const transferSlot = perms.control("transfer", "Transferring stock between locations", [["POST", "/v1/transfers"]], () => transfer);
+  const stockSlot = perms.control(
+    "stock-location",
+    "Stocking a location or setting its safety stock",
+    [["PUT", "/v1/skus/{sku}/locations/{locationId}"]],
+    () => stock,
+  );
   const root = h(
     "section.sku-locations",
     { dataset: { part: "locations" } },
@@ -124,13 +133,13 @@ export function skuLocationsPanel(sku, features, changed) {
     note,
     banner,
     h("div.scroll", {}, table),
-    h("div.grid2", {}, features.transfers ? transfer : null, features.stockLocation ? stock : null),
+    h("div.grid2", {}, transferSlot, stockSlot),
     transfers.root,
   );
   const update = (view) => {
     const located = Array.isArray(view.locations) && view.locations.length > 0;
     table.hidden = !located;
-    transfer.hidden = !located || view.locations.length < 2;
+    if (transferSlot) transferSlot.hidden = !located || view.locations.length < 2;
     transfers.sync(located, view.version);
     note.textContent = located
       ? `Version ${view.version ?? "—"} (the ETag a warehouse system sends back as If-Match). Available leaves out the safety stock.`

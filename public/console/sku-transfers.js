@@ -125,6 +125,10 @@ export function skuTransfersPanel(sku, features, changed) {
     "div.sku-transfers",
     { dataset: { part: "transfers" } },
     h("h2", {}, "Transfers"),
+    features.perms.reason("transfer-steps", "Receiving or cancelling a transfer", [
+      ["POST", "/v1/transfers/{transferId}/receive"],
+      ["POST", "/v1/transfers/{transferId}/cancel"],
+    ]),
     status,
     banner,
     empty,

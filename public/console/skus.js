@@ -1,9 +1,9 @@
 // SKUs: the inventory with its levels (refreshed while the panel is open),
-// create and edit, restock and adjust, and a SKU's holds.
+// create and edit, restock and adjust, and a SKU's holds (sku-holds.js).
 import { enc, get, post, put, qs } from "./api.js";
-import { field, fill, fmt, h, labelCells, problemText, showErrors, unavailable } from "./dom.js";
+import { field, fill, fmt, h, labelCells, problemText, showErrors } from "./dom.js";
 import { watchLevels } from "./live.js";
-import { holdHistory } from "./hold-history.js";
+import { holdsPanel } from "./sku-holds.js";
 import { locationField, skuLocationsPanel } from "./sku-locations.js";
 
 const REFRESH_MS = 3_000;
@@ -13,10 +13,13 @@ const LIST_COLUMNS = ["SKU", "Name", "Price", "Status", "On hand", "Reserved", "
 const REASONS = ["restock", "received", "correction", "shrinkage", "damaged", "other"];
 
 export async function render(root, [sku], features) {
-  return sku ? detail(root, sku, features) : list(root);
+  return sku ? detail(root, sku, features) : list(root, features);
 }
 
-function list(root) {
+const PUT_SKU = [["PUT", "/v1/skus/{sku}"]];
+const ADJUST = [["POST", "/v1/skus/{sku}/adjustments"]];
+
+function list(root, { perms }) {
   const table = h(
     "table.data.stack",
     {},
@@ -97,7 +100,7 @@ function list(root) {
     banner,
     h("div.scroll", {}, table),
     more,
-    skuForm(null, (s) => (location.hash = `#skus/${enc(s.sku)}`)),
+    perms.control("create-sku", "Creating a SKU", PUT_SKU, () => skuForm(null, (s) => (location.hash = `#skus/${enc(s.sku)}`))),
   );
   load();
   const timer = setInterval(load, REFRESH_MS);
@@ -223,106 +226,21 @@ async function detail(root, sku, features) {
     banner,
     levels,
     located.root,
-    h("div.grid2", {}, adjustForm(sku, at, refresh), editSlot),
+    h(
+      "div.grid2",
+      {},
+      features.perms.control("adjust", "Restocking or adjusting stock", ADJUST, () => adjustForm(sku, at, refresh)),
+      editSlot,
+    ),
     holdsSlot,
   );
   if (!current) return;
   fill(
     editSlot,
-    skuForm(current, () => refresh()),
+    features.perms.control("edit-sku", "Editing a SKU", PUT_SKU, () => skuForm(current, () => refresh())),
   );
   holdsPanel(holdsSlot, sku, features);
   // Live pushes (or polling) say a level moved: re-read the merchant view for every field.
   const stop = watchLevels(sku, () => refresh());
   return stop;
-}
-
-function holdsPanel(root, sku, features) {
-  if (!features.listHolds) return fill(root, h("h2", {}, "Holds"), unavailable("Listing a SKU's holds"));
-  const status = field("Status", "status", {
-    tag: "select",
-    options: ["", "held", "checkout", "committed", "released", "expired", "returned"],
-  });
-  const body = h("tbody");
-  const banner = h("p.banner", { role: "alert" });
-  const load = async () => {
-    const r = await get(`/v1/skus/${enc(sku)}/holds${qs({ status: status.querySelector("select").value, limit: 50 })}`);
-    if (!r.ok) {
-      banner.textContent = problemText(r.problem);
-      return;
-    }
-    fill(
-      body,
-      r.body.data.map((hd) => {
-        const act =
-          features.voidHold && (hd.status === "held" || hd.status === "checkout")
-            ? h(
-                "button.small.danger",
-                {
-                  type: "button",
-                  onclick: async () => {
-                    const v = await post(`/v1/skus/${enc(sku)}/holds/${enc(hd.holdId)}/void`, {
-                      reason: "voided from the merchant console",
-                    });
-                    banner.textContent = v.ok ? "" : problemText(v.problem);
-                    load();
-                  },
-                },
-                "Void",
-              )
-            : null;
-        // The hold's history, under its row: created, changed (before → after), ended.
-        const history = h(
-          "button.small.secondary",
-          {
-            type: "button",
-            dataset: { action: "history" },
-            onclick: (ev) => {
-              const row = ev.target.closest("tr");
-              if (row.nextElementSibling?.dataset.historyOf === hd.holdId) return row.nextElementSibling.remove();
-              row.after(h("tr", { dataset: { historyOf: hd.holdId } }, h("td", { colspan: 7 }, holdHistory(hd.holdId))));
-            },
-          },
-          "History",
-        );
-        return h(
-          "tr",
-          {},
-          h("td.mono", {}, hd.holdId, " ", history),
-          h("td", {}, hd.customerId),
-          h("td.num", {}, hd.quantity),
-          h("td", {}, hd.status),
-          h("td", {}, fmt.time(hd.createdAt)),
-          h("td", {}, fmt.time(hd.expiresAt)),
-          h("td", {}, act),
-        );
-      }),
-    );
-  };
-  status.querySelector("select").addEventListener("change", load);
-  fill(
-    root,
-    h("h2", {}, "Holds"),
-    status,
-    banner,
-    h(
-      "div.scroll",
-      {},
-      h(
-        "table.data",
-        {},
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            ["Hold", "Customer", "Qty", "Status", "Created", "Expires", ""].map((c) => h("th", {}, c)),
-          ),
-        ),
-        body,
-      ),
-    ),
-  );
-  load();
 }

@@ -60,6 +60,8 @@ export interface SaleRule {
   priority?: number | null | undefined;
   /** The sale has a waiting room: its object takes a hold only with an admission the edge verified (spec §9). */
   queued?: boolean | undefined;
+  /** The merchant's key that wrote this revision (spec §12): its `sale_rule.applied` event names it. */
+  actor?: MerchantActor | undefined;
 }
 
 export interface SkuConfig {

@@ -4,6 +4,7 @@ import { sendOutcome } from "../http/outcome";
 import { saleReport } from "../sales/report";
 import { CheckpointBody, CheckpointSignature } from "./audit-checkpoints";
 import { jsonResponse, problems, READ, SaleId } from "./schemas";
+import { SaleAction, SaleActor } from "../sales/report-actors";
 
 const Violation = z.object({ customerId: z.string(), sku: z.string(), units: z.number().int(), limit: z.number().int() });
 
@@ -64,6 +65,15 @@ const Report = z
           }),
       })
       .openapi({ description: "The hash chains of the SKUs' streams, verified as `GET /v1/audit/verify?stream=` does." }),
+    actions: z.array(SaleAction).openapi({
+      description:
+        "Each merchant action on the sale, in time order, with the key that did it (spec §12): `sale.created`, `sale.changed`, " +
+        "`sale.ended`; `stock.adjusted` of its SKUs between its creation and its end (`units`, `reason`); and " +
+        "`order.refund_requested`, `order.cancelled`, `order.fulfilled` of the orders its holds went into (`orderId`). " +
+        "Shoppers' and the system's events name no key and are left out. At most 1,000.",
+    }),
+    actors: z.array(SaleActor).openapi({ description: "Each key in `actions`, in the order it first acted, with its count." }),
+    actionsComplete: z.boolean().openapi({ description: "False when the sale had more actions (or orders) than one report lists." }),
   })
   .openapi("SaleReport");
 

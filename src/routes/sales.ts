@@ -1,3 +1,4 @@
+import { merchantActorOf } from "../http/auth";
 import { createRoute, z } from "@hono/zod-openapi";
 import { router } from "../http/context";
 import { getSale, putSale } from "../sales/store";
@@ -121,7 +122,7 @@ export const saleRoutes = router()
     async (c) => {
       const { saleId } = c.req.valid("param");
       const body = c.req.valid("json");
-      const input = { ...body, startsAtMs: Date.parse(body.startsAt), endsAtMs: Date.parse(body.endsAt) };
+      const input = { ...body, startsAtMs: Date.parse(body.startsAt), endsAtMs: Date.parse(body.endsAt), actor: merchantActorOf(c) };
       const written = await putSale(c.env, saleId, input, Date.now());
       if (!written.ok) throw problemOf(written);
       const { created, sale } = written.value;
@@ -206,7 +207,7 @@ export const saleRoutes = router()
       const { saleId } = c.req.valid("param");
       const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `end-sale:${saleId}`, {});
       const now_ms = Date.now();
-      const outcome = await idempotentOutcome(c.env, idem, now_ms, () => endSale(c.env, saleId, now_ms));
+      const outcome = await idempotentOutcome(c.env, idem, now_ms, () => endSale(c.env, saleId, now_ms, merchantActorOf(c)));
       if (outcome.ok)
         purgeSale(
           c,

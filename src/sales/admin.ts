@@ -1,3 +1,4 @@
+import type { MerchantActor } from "../domain/roles";
 import { and, asc, desc, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { accept, refuse, type Outcome } from "../domain/problems";
@@ -112,7 +113,7 @@ export async function listSales(
  * sale changes nothing in D1 but pushes its terms again, so a retry after a
  * failed push (503) heals the objects; they ignore a revision they have.
  */
-export async function endSale(env: Env, saleId: string, now_ms: number): Promise<Outcome<SaleView>> {
+export async function endSale(env: Env, saleId: string, now_ms: number, actor?: MerchantActor): Promise<Outcome<SaleView>> {
   const db = drizzle(env.DB);
   const [, [sale], items] = await db.batch([
     db
@@ -128,7 +129,7 @@ export async function endSale(env: Env, saleId: string, now_ms: number): Promise
     db.select().from(saleItems).where(eq(saleItems.saleId, saleId)).orderBy(asc(saleItems.position)),
   ]);
   if (!sale) return refuse("not_found", `No sale "${saleId}".`);
-  await pushSale(env, saleId, sale.revision, inputOf(sale, items));
+  await pushSale(env, saleId, sale.revision, { ...inputOf(sale, items), ...(actor && { actor }) });
   const view = await getSale(env, saleId, now_ms);
   if (!view) throw new Error(`sale ${saleId} vanished after ending`);
   return accept(view);

@@ -1,3 +1,4 @@
+import type { MerchantActor } from "../domain/roles";
 import type { Money } from "../domain/types";
 import type { QueueSettings } from "../waiting-room/config";
 
@@ -20,4 +21,6 @@ export interface SaleInput {
   items: SaleItemInput[];
   /** Waiting room (spec §9); absent: none. */
   queue?: QueueSettings | undefined;
+  /** Who writes it (spec §12): not stored with the sale, named in its SKUs' `sale_rule.applied` events. */
+  actor?: MerchantActor | undefined;
 }

@@ -7,6 +7,7 @@ import { bucketsOf, SkuReplay, type Point, type ReplayEvent, type Violation } fr
 import { verifyChains, type BadEvent, type VerifyEnv } from "../audit/verify";
 import { checkpointsStub } from "../audit/export";
 import type { SignedCheckpoint, StreamHead } from "../audit/checkpoint";
+import { SaleActors, type SaleAction, type SaleActor } from "./report-actors";
 
 /** Bounds of one report (TIGER_STYLE: every loop has one). */
 export const REPORT = {
@@ -27,6 +28,10 @@ export interface SaleReport {
   customers: { checked: number; withinLimit: boolean; firstViolation: Violation | null };
   series: Array<{ sku: string; points: Point[] }>;
   audit: { ok: boolean; streams: number; events: number; firstBadEvent?: BadEvent; checkpoint: Covering | null };
+  /** Who did each merchant action on the sale (spec §12), in time order, and each key's count. */
+  actions: SaleAction[];
+  actors: SaleActor[];
+  actionsComplete: boolean;
 }
 
 /**
@@ -57,14 +62,17 @@ export async function saleReport(env: Env, saleId: string, now_ms: number): Prom
   const replays: SkuReplay[] = [];
   /** The last seq replayed per stream. */
   const streams = new Map<string, number>();
+  const actors = new SaleActors(saleId, { fromMs: sale.createdAtMs, toMs: sale.endsAtMs });
   for (const item of items) {
     const replay = new SkuReplay(item.sku, saleId, item.perCustomerLimit, buckets);
     budget = await replaySku(env.DB, item.sku, budget, (e, seq) => {
       streams.set(e.stream, Math.max(seq, streams.get(e.stream) ?? 0));
       replay.apply(e);
+      actors.onSkuEvent(item.sku, e);
     });
     replays.push(replay);
   }
+  await actors.readOrders(env.DB);
   const complete = budget > 0;
   const audit = { ...(await verifyStreams(env, [...streams.keys()].sort())), checkpoint: await covering(env, streams) };
   const firstViolation = replays.map((r) => r.firstViolation).find((v) => v !== null) ?? null;
@@ -86,6 +94,7 @@ export async function saleReport(env: Env, saleId: string, now_ms: number): Prom
     customers,
     series: replays.map((r) => ({ sku: r.sku, points: r.series() })),
     audit,
+    ...actors.result(),
   });
 }
 

@@ -253,5 +253,6 @@ function ruleOf(saleId: string, revision: number, sale: SaleInput, item: SaleIte
     paymentSeconds: item.paymentSeconds ?? null,
     priority: item.priority ?? null,
     queued: Boolean(sale.queue),
+    ...(sale.actor && { actor: sale.actor }),
   };
 }
