@@ -1,4 +1,5 @@
 import { LINE_SAMPLES_PER_SHARD, type LineMark, markPlace } from "./line";
+import { EntrantLog } from "./entrant-log";
 import { blob, leafHash } from "./merkle";
 import { arrivalPlace, entrantId } from "./place";
 
@@ -81,7 +82,7 @@ export interface JoinTerms {
   sku: string;
   /** The current draw's close (lottery only): a join before it, by this shard's clock, is an entrant. */
   closesAtMs: number | null;
-  /** The sale (lottery only): the join stores its entrant id and leaf, so the close hashes no entrant (one without is hashed at the seal). */
+  /** The sale (lottery only): the join stores its entrant id and leaf and adds it to the log's tree, so the close hashes no entrant (one without is hashed at the seal). */
   saleId?: string;
 }
 
@@ -90,6 +91,8 @@ export interface Joined {
   arrivalMs: number;
   inDraw: boolean;
   sku: string;
+  /** The join's index in the shard's lottery log (./entrant-log.ts); null for a join to a fifo sale. */
+  index: number | null;
   created: boolean;
 }
 
@@ -114,7 +117,11 @@ type LineRow = {
 };
 
 export class JoinShard {
-  constructor(private readonly sql: SqlStorage) {}
+  private readonly log: EntrantLog;
+
+  constructor(private readonly sql: SqlStorage) {
+    this.log = new EntrantLog(sql);
+  }
 
   /**
    * The customer's first arrival, for one SKU; joining again changes nothing.
@@ -123,13 +130,16 @@ export class JoinShard {
    * by arrival, from the close at the earliest, so its arrival says so too.
    */
   join(customerId: string, now_ms: number, terms: JoinTerms, sealedAtMs: number | null = null): Joined {
-    const arrival_ms = terms.closesAtMs !== null && sealedAtMs !== null ? Math.max(now_ms, sealedAtMs) : now_ms;
+    const after = terms.closesAtMs !== null && sealedAtMs !== null ? Math.max(now_ms, sealedAtMs) : now_ms;
+    // Any join to a lottery is logged (./entrant-log.ts): a later draw (startsAt moved) may count one that joined after this close.
+    const logged = terms.closesAtMs !== null ? this.log.next(after) : null;
+    const arrival_ms = logged?.arrival_ms ?? after;
     const drawn = terms.closesAtMs !== null && sealedAtMs === null && arrival_ms < terms.closesAtMs;
     const place = drawn ? null : arrivalPlace(arrival_ms, customerId);
-    // Any join to a lottery: a later draw (startsAt moved) may count one that joined after this close.
-    const entrant = terms.closesAtMs !== null && terms.saleId !== undefined ? entrantId(terms.saleId, customerId) : null;
+    const entrant = logged && terms.saleId !== undefined ? entrantId(terms.saleId, customerId) : null;
+    const leaf = entrant === null ? null : leafHash(entrant, terms.sku);
     const insert = this.sql.exec(
-      `INSERT INTO waiters (customer_id, arrival_ms, in_draw, place, sku, entrant_id, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO waiters (customer_id, arrival_ms, in_draw, place, sku, entrant_id, leaf, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (customer_id) DO NOTHING`,
       customerId,
       arrival_ms,
@@ -137,21 +147,23 @@ export class JoinShard {
       place,
       terms.sku,
       entrant,
-      entrant === null ? null : blob(leafHash(entrant, terms.sku)),
+      leaf === null ? null : blob(leaf),
+      logged?.seq ?? null,
     );
     const created = insert.rowsWritten > 0;
     if (created) {
+      if (logged) this.log.appended(logged.seq, arrival_ms, leaf);
       this.sql.exec("INSERT INTO shard_lines (sku, joined) VALUES (?, 1) ON CONFLICT (sku) DO UPDATE SET joined = joined + 1", terms.sku);
       if (place !== null) this.placed(terms.sku, place);
       else marksStale(this.sql);
     }
     const row = this.sql
-      .exec<{ arrival_ms: number; in_draw: number; sku: string }>(
-        "SELECT arrival_ms, in_draw, sku FROM waiters WHERE customer_id = ?",
+      .exec<{ arrival_ms: number; in_draw: number; sku: string; seq: number | null }>(
+        "SELECT arrival_ms, in_draw, sku, seq FROM waiters WHERE customer_id = ?",
         customerId,
       )
       .one();
-    return { arrivalMs: row.arrival_ms, inDraw: row.in_draw === 1, sku: row.sku, created };
+    return { arrivalMs: row.arrival_ms, inDraw: row.in_draw === 1, sku: row.sku, index: row.seq, created };
   }
 
   /** A place was given at the end of the line (arrival order): counted, and every stride-th one marked. */
