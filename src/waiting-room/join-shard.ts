@@ -1,3 +1,4 @@
+import type { Joined, JoinTerms, LineSurvey, ShardSurvey } from "./join-types";
 import { LINE_SAMPLES_PER_SHARD, type LineMark, markPlace } from "./line";
 import { EntrantLog } from "./entrant-log";
 import { blob, leafHash } from "./merkle";
@@ -49,62 +50,12 @@ export const JOIN_SHARD_LINES_STEPS = [
   CREATE TABLE shard_draw (id INTEGER PRIMARY KEY CHECK (id = 1), marked INTEGER NOT NULL);`,
 ];
 
+export type { Joined, JoinShardCalls, JoinTerms, LineSurvey, ShardSurvey } from "./join-types";
+
 /** Places one call returns at most. */
 export const PLACES_PER_CALL_MAX = 64_000;
 /** Marks kept per line before the stride doubles: the sample stays between 64 and 128 marks. */
 const MARKS_MAX = 2 * LINE_SAMPLES_PER_SHARD;
-
-/** One line's counts in a shard. */
-export interface LineSurvey {
-  joined: number;
-  /** Admitted customers who held, admitted within the window. */
-  usedRecent: number;
-  usedTotal: number;
-  /** Marks around and beyond the frontier: "this many places at or before here" in this shard (see ./line.ts). */
-  line: LineMark[];
-}
-
-export interface ShardSurvey {
-  /** Per SKU of the sale. */
-  lines: Record<string, LineSurvey>;
-  /** 1 while lottery entrants have no place yet (./lottery-shard.ts writes them) or the drawn lines' marks are not laid: the frontier must wait. */
-  undrawn: number;
-  /**
-   * While `undrawn`: every drawn place at or before this one is written (the
-   * draw writes places in key order), so the frontier may move up to it; null
-   * while none is.
-   */
-  through: string | null;
-}
-
-/** What the join shard needs of the queue's configuration: who decides draw membership is the shard, by its own clock. */
-export interface JoinTerms {
-  sku: string;
-  /** The current draw's close (lottery only): a join before it, by this shard's clock, is an entrant. */
-  closesAtMs: number | null;
-  /** The sale (lottery only): the join stores its entrant id and leaf and adds it to the log's tree, so the close hashes no entrant (one without is hashed at the seal). */
-  saleId?: string;
-}
-
-/** What the shard recorded: the ticket carries exactly this. */
-export interface Joined {
-  arrivalMs: number;
-  inDraw: boolean;
-  sku: string;
-  /** The join's index in the shard's lottery log (./entrant-log.ts); null for a join to a fifo sale. */
-  index: number | null;
-  created: boolean;
-}
-
-/**
- * What the coordinator asks of a join shard: the object's RPC surface for that
- * role, stated here so the coordinator needs no import of the object class.
- */
-export interface JoinShardCalls {
-  survey(windowStartMs: number, frontiers: Record<string, string | null>): Promise<ShardSurvey>;
-  nextPlaces(sku: string, after: string | null, limit: number): Promise<string[]>;
-  purge(): Promise<void>;
-}
 
 type LineRow = {
   sku: string;
