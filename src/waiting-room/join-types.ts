@@ -19,7 +19,7 @@ export interface ShardSurvey {
   undrawn: number;
   /**
    * While `undrawn`: every drawn place at or before this one is written (the
-   * draw writes places in key order), so the frontier may move up to it; null
+   * draw writes places in order), so the frontier may move up to it; null
    * while none is.
    */
   through: string | null;
