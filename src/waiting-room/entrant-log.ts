@@ -14,6 +14,8 @@ import { entrantId } from "./place";
  */
 
 type LogRow = { size: number; hashed: number; last_arrival_ms: number };
+/** A join's place in the log: its index, its arrival, and how far the log was hashed when it was read. */
+export type LogEntry = { seq: number; arrival_ms: number; hashed: number };
 
 /** Leaves hashed per statement when the log catches up (joins that did not hash their own). */
 const CATCH_UP_BATCH = 1_000;
@@ -31,22 +33,25 @@ export class EntrantLog {
     );
   }
 
-  /** The index a lottery join takes and the arrival it records (never before the log's last one). */
-  next(arrival_ms: number): { seq: number; arrival_ms: number } {
+  /** The index a lottery join takes and the arrival it records (never before the log's last one), with the log as read. */
+  next(arrival_ms: number): LogEntry {
     const log = this.row();
-    return { seq: log.size, arrival_ms: Math.max(arrival_ms, log.last_arrival_ms) };
+    return { seq: log.size, arrival_ms: Math.max(arrival_ms, log.last_arrival_ms), hashed: log.hashed };
   }
 
-  /** The join at `seq` was written with `leaf` (null: hashed when the log catches up): its subtrees are added now if the log is hashed up to it. */
-  appended(seq: number, arrival_ms: number, leaf: Buffer | null): void {
-    const log = this.row();
-    const hashed = leaf !== null && log.hashed === seq ? seq + 1 : log.hashed;
-    if (hashed > log.hashed) this.climb(seq, leaf!);
+  /**
+   * The join `entry` (from next(), in the same synchronous call) was written
+   * with `leaf` (null: hashed when the log catches up): its subtrees are added
+   * now if the log is hashed up to it.
+   */
+  appended(entry: LogEntry, leaf: Buffer | null): void {
+    const hashed = leaf !== null && entry.hashed === entry.seq ? entry.seq + 1 : entry.hashed;
+    if (hashed > entry.hashed) this.climb(entry.seq, leaf!);
     this.sql.exec(
       "INSERT OR REPLACE INTO lottery_log (id, size, hashed, last_arrival_ms) VALUES (1, ?, ?, ?)",
-      seq + 1,
+      entry.seq + 1,
       hashed,
-      Math.max(arrival_ms, log.last_arrival_ms),
+      entry.arrival_ms,
     );
   }
 

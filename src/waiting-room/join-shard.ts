@@ -103,7 +103,7 @@ export class JoinShard {
     );
     const created = insert.rowsWritten > 0;
     if (created) {
-      if (logged) this.log.appended(logged.seq, arrival_ms, leaf);
+      if (logged) this.log.appended(logged, leaf);
       this.sql.exec("INSERT INTO shard_lines (sku, joined) VALUES (?, 1) ON CONFLICT (sku) DO UPDATE SET joined = joined + 1", terms.sku);
       if (place !== null) this.placed(terms.sku, place);
       else marksStale(this.sql);
