@@ -5,7 +5,7 @@ import { sha256Hex } from "../../src/domain/canonical-json";
 import { joinShardCount, joinShardName } from "../../src/waiting-room/config";
 import { shardOf } from "../../src/stock/addressing";
 import { verifyRound } from "../../src/waiting-room/beacon";
-import { leafHash, rootFromProof, rootOf } from "../../src/waiting-room/merkle";
+import { leafHash, levelsOf, rootFromProof, rootOf } from "../../src/waiting-room/merkle";
 import { drawPlace } from "../../src/waiting-room/place";
 import { DrawShuffle } from "../../src/waiting-room/shuffle";
 import { ADMIN, call, createSku, type Reply, shopperToken, sleep, unique } from "../support/helpers";
@@ -81,8 +81,13 @@ const entrantOf = (saleId: string, customer: string) => sha256Hex(`holdfast-entr
 
 describe("the lottery's draw", () => {
   it("the seed is unknown while joins are open: nothing the server holds fixes the order, and the beacon round follows the close", async () => {
-    const { saleId } = await lotterySale(5, 8_000);
-    const customers = Array.from({ length: 4 }, () => unique("c"));
+    const { saleId, sku } = await lotterySale(5, 8_000);
+    // Two of the joiners share a join shard, so it logs two and stores a subtree hash.
+    const customers = Array.from({ length: 3 }, () => unique("c"));
+    for (let k = 0; k < 1_000 && customers.length < 4; k++) {
+      const c = unique("c");
+      if (shardOf(c, joinShardCount(env)) === shardOf(customers[0]!, joinShardCount(env))) customers.push(c);
+    }
     for (const c of customers) await join(saleId, c);
 
     const open = await draw(saleId);
@@ -94,15 +99,27 @@ describe("the lottery's draw", () => {
       env.WAITING_ROOM.getByName(saleId),
       ...customers.map((c) => env.WAITING_ROOM.getByName(joinShardName(saleId, shardOf(c, joinShardCount(env))))),
     ];
-    // The join shards keep each joiner's entrant id (and leaf) from the join on: public names anyone derives from the sale and customer ids, no secret.
+    // The join shards keep each joiner's entrant id, leaf and the log's subtree hashes from the join on: public values anyone
+    // derives from the sale, the customer ids and their items (each shard's tree over its joins in order), no secret.
     const entrantIds = await Promise.all(customers.map((c) => entrantOf(saleId, c)));
+    const byShard = new Map<number, string[]>();
+    for (const [i, c] of customers.entries()) {
+      const shard = shardOf(c, joinShardCount(env));
+      byShard.set(shard, [...(byShard.get(shard) ?? []), entrantIds[i]!]);
+    }
+    const derivable = [...byShard.values()].flatMap((ids) =>
+      levelsOf(ids.map((id) => leafHash(id, sku)))
+        .flat()
+        .map((h) => h.toString("hex")),
+    );
+    expect(Math.max(...[...byShard.values()].map((ids) => ids.length))).toBeGreaterThan(1);
     for (const stub of stores) {
-      const text = entrantIds.reduce((t, id) => t.replaceAll(id, "<entrant>"), await storageText(stub));
+      const text = [...entrantIds, ...derivable].reduce((t, id) => t.replaceAll(id, "<public>"), await storageText(stub));
       expect(text).not.toMatch(/[0-9a-f]{64}/);
     }
 
     const sealed = await drawUntil(saleId, committed, "commitment");
-    expect(sealed.commitment.entrants).toBe(4);
+    expect(sealed.commitment.entrants).toBe(customers.length);
     expect(Date.parse(sealed.commitment.committedAt)).toBeGreaterThanOrEqual(Date.parse(sealed.closesAt));
     // The round is emitted after the commitment was made: nobody knew its randomness while they could still change the entrants.
     const roundAt = Date.parse(sealed.beacon.roundAt);
