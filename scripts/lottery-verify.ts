@@ -4,12 +4,13 @@
  * Checks a sale's lottery from what anyone can fetch (spec §9,
  * docs/waiting-room.md "Checking a draw"), trusting the server for nothing:
  *   1. the draw: commitment (root, entrants per join shard), beacon round, randomness, signature;
- *   2. every shard's entrant list rebuilds its Merkle root, and the shard roots the root;
+ *   2. every shard's entrant list (join order) rebuilds its Merkle root (RFC 6962's tree), and the shard roots the root;
  *   3. the round, fetched from the beacon itself, is the one published, signed by the
  *      chain's key (BLS12-381, @noble/curves), and emitted after the commitment;
- *   4. the order: entrants by sha256_hex(randomness + ":" + entrantId), printed one per line
- *      with the item whose line they entered (each item's line admits in this order)
- *      (rank, entrant id) to stdout; with --me, that customer's entrant id and rank on stderr.
+ *   4. the order: each entrant's place from their global index (shard order, then list order)
+ *      by the published permutation (drawPlaces below), printed one per line (rank, entrant id,
+ *      the item whose line they entered; each item's line admits in this order) to stdout;
+ *      with --me, that customer's entrant id and rank on stderr.
  * It restates the algorithm rather than importing the Worker's code on purpose: it is the
  * independent check. Exit 1 on any mismatch.
  */
@@ -26,7 +27,7 @@ const sha = (...parts: Array<Buffer | string>) => {
   return h.digest();
 };
 
-/** leaf = sha256(0x00 || id || sku), node = sha256(0x01 || l || r), an unpaired node moves up, no leaves = sha256(""). */
+/** leaf = sha256(0x00 || id || sku), node = sha256(0x01 || l || r), an unpaired node moves up (this is RFC 6962's tree), no leaves = sha256(""). */
 function merkleRoot(leaves: Buffer[]): string {
   if (leaves.length === 0) return sha("").toString("hex");
   let level = leaves;
@@ -36,6 +37,27 @@ function merkleRoot(leaves: Buffer[]): string {
     level = up;
   }
   return level[0]!.toString("hex");
+}
+
+/**
+ * Each global index's place (0: first): a 10-round Feistel permutation over
+ * 2h bits with sha256 as its round function, cycle-walked into 0..n-1.
+ */
+function drawPlaces(randomness: string, n: number): number[] {
+  const w = n > 1 ? (n - 1).toString(2).length : 0;
+  const h = Math.max(1, Math.ceil(w / 2));
+  const size = 2 ** h;
+  const f = (r: number, x: number) => Number.parseInt(sha(`${randomness}:${r}:${x}`).toString("hex").slice(0, 8), 16) % size;
+  const e = (x: number) => {
+    let [l, r] = [Math.floor(x / size), x % size];
+    for (let round = 0; round < 10; round++) [l, r] = [r, (l ^ f(round, r)) >>> 0];
+    return l * size + r;
+  };
+  return Array.from({ length: n }, (_, j) => {
+    let y = e(j);
+    for (let i = 0; y >= n && i < size * size; i++) y = e(y);
+    return y;
+  });
 }
 
 function fail(message: string): never {
@@ -110,9 +132,10 @@ console.error(
 );
 console.error(`  (check the chain's key yourself: ${beaconUrl}/${b.chainHash}/info should show public_key ${b.publicKey.slice(0, 16)}…)`);
 
-// 4. The order.
-const keyed = entrants.map((e) => ({ id: e.entrantId, sku: e.sku, key: sha(`${draw.reveal.randomness}:${e.entrantId}`).toString("hex") }));
-keyed.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+// 4. The order: entrants in shard order then list order are global indexes 0..n-1; the permutation gives each its place.
+const places = drawPlaces(draw.reveal.randomness, entrants.length);
+const keyed = entrants.map((e, j) => ({ id: e.entrantId, sku: e.sku, place: places[j]! }));
+keyed.sort((x, y) => x.place - y.place);
 for (const [i, e] of keyed.entries()) console.log(`${i + 1} ${e.id} ${e.sku}`);
 if (values.me) {
   const mine = sha(`holdfast-entrant:${saleId}:${values.me}`).toString("hex");

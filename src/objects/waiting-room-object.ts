@@ -14,7 +14,14 @@ import {
 } from "../waiting-room/join-shard";
 import { LINE_STEPS } from "../waiting-room/line";
 import { LOTTERY_STEPS } from "../waiting-room/lottery";
-import { type Entrant, LOTTERY_SHARD_STEPS, LotteryShard, type ShardProof, type ShardSeal } from "../waiting-room/lottery-shard";
+import {
+  type DrawnPlaces,
+  type Entrant,
+  LOTTERY_SHARD_STEPS,
+  LotteryShard,
+  type ShardProof,
+  type ShardSeal,
+} from "../waiting-room/lottery-shard";
 import type { QueueState } from "../waiting-room/state";
 import { logger } from "../platform/log";
 import { traced } from "../platform/trace";
@@ -124,8 +131,8 @@ export class WaitingRoomObject extends DurableObject<Env> {
     return this.draw.sealDraw(epoch, saleId, closesAtMs);
   }
 
-  async drawEntrants(epoch: number, randomness: string, limit: number): Promise<number> {
-    return this.draw.draw(epoch, randomness, limit);
+  async placeDrawn(epoch: number, places: DrawnPlaces, throughPlace: number): Promise<boolean> {
+    return this.draw.placeDrawn(epoch, places, throughPlace);
   }
 
   async entrantProof(customerId: string, saleId: string): Promise<ShardProof | null> {

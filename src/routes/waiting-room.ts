@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { shopperOf } from "../http/auth";
 import { router, type AppContext } from "../http/context";
-import { joinShard, queueState, wakeQueue } from "../waiting-room/admission";
+import { joinShard, joinShardIndex, queueState, wakeQueue } from "../waiting-room/admission";
 import { callObject } from "../platform/object-call";
 import { iso } from "../stock/offer";
 import { placeOf } from "../waiting-room/place";
@@ -97,7 +97,12 @@ function skuToJoin(state: QueueState, named: string | undefined): string {
 async function answer(c: AppContext, state: QueueState, ticket: string, claims: TicketClaims, now_ms: number) {
   const line = state.lines?.[claims.k] ?? EMPTY_LINE;
   // The recorded arrival against the current draw's close: a re-draw (startsAt moved) may move the close after the join.
-  const place = await placeOf(state, claims.c, claims.a);
+  const place = placeOf(state, {
+    customerId: claims.c,
+    arrivalMs: claims.a,
+    shard: joinShardIndex(c.env, state, claims.c),
+    ...(claims.i === undefined ? {} : { index: claims.i }),
+  });
   const view = waiterView(state, line, place, now_ms);
   const body: z.infer<typeof QueueStatus> = {
     ticket,
@@ -177,6 +182,7 @@ export const queueRoutes = router()
         c: customerId,
         a: joined.arrivalMs,
         ...(joined.inDraw ? { d: 1 as const } : {}),
+        ...(joined.index === null ? {} : { i: joined.index }),
         k: joined.sku,
         e: state.endsAtMs + TICKET_GRACE_MS,
       };

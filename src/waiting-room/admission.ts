@@ -93,8 +93,11 @@ async function answerOfOtherRead(env: Env, saleId: string) {
 
 /** The customer's join shard under the sale's own count (see QueueState.joinShards). */
 export function joinShard(env: Env, state: Pick<QueueState, "saleId" | "joinShards">, customerId: string) {
-  const shards = state.joinShards ?? joinShardCount(env);
-  return env.WAITING_ROOM.getByName(joinShardName(state.saleId, shardOf(customerId, shards)));
+  return env.WAITING_ROOM.getByName(joinShardName(state.saleId, joinShardIndex(env, state, customerId)));
+}
+
+export function joinShardIndex(env: Env, state: Pick<QueueState, "joinShards">, customerId: string): number {
+  return shardOf(customerId, state.joinShards ?? joinShardCount(env));
 }
 
 /** What the edge remembers of a SKU's sales: the queued sale live now, if any, and until when that answer holds. */

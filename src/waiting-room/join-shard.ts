@@ -1,4 +1,6 @@
+import type { Joined, JoinTerms, LineSurvey, ShardSurvey } from "./join-types";
 import { LINE_SAMPLES_PER_SHARD, type LineMark, markPlace } from "./line";
+import { EntrantLog } from "./entrant-log";
 import { blob, leafHash } from "./merkle";
 import { arrivalPlace, entrantId } from "./place";
 
@@ -48,60 +50,12 @@ export const JOIN_SHARD_LINES_STEPS = [
   CREATE TABLE shard_draw (id INTEGER PRIMARY KEY CHECK (id = 1), marked INTEGER NOT NULL);`,
 ];
 
+export type { Joined, JoinShardCalls, JoinTerms, LineSurvey, ShardSurvey } from "./join-types";
+
 /** Places one call returns at most. */
 export const PLACES_PER_CALL_MAX = 64_000;
 /** Marks kept per line before the stride doubles: the sample stays between 64 and 128 marks. */
 const MARKS_MAX = 2 * LINE_SAMPLES_PER_SHARD;
-
-/** One line's counts in a shard. */
-export interface LineSurvey {
-  joined: number;
-  /** Admitted customers who held, admitted within the window. */
-  usedRecent: number;
-  usedTotal: number;
-  /** Marks around and beyond the frontier: "this many places at or before here" in this shard (see ./line.ts). */
-  line: LineMark[];
-}
-
-export interface ShardSurvey {
-  /** Per SKU of the sale. */
-  lines: Record<string, LineSurvey>;
-  /** 1 while lottery entrants have no place yet (./lottery-shard.ts writes them) or the drawn lines' marks are not laid: the frontier must wait. */
-  undrawn: number;
-  /**
-   * While `undrawn`: every drawn place at or before this one is written (the
-   * draw writes places in key order), so the frontier may move up to it; null
-   * while none is.
-   */
-  through: string | null;
-}
-
-/** What the join shard needs of the queue's configuration: who decides draw membership is the shard, by its own clock. */
-export interface JoinTerms {
-  sku: string;
-  /** The current draw's close (lottery only): a join before it, by this shard's clock, is an entrant. */
-  closesAtMs: number | null;
-  /** The sale (lottery only): the join stores its entrant id and leaf, so the close hashes no entrant (one without is hashed at the seal). */
-  saleId?: string;
-}
-
-/** What the shard recorded: the ticket carries exactly this. */
-export interface Joined {
-  arrivalMs: number;
-  inDraw: boolean;
-  sku: string;
-  created: boolean;
-}
-
-/**
- * What the coordinator asks of a join shard: the object's RPC surface for that
- * role, stated here so the coordinator needs no import of the object class.
- */
-export interface JoinShardCalls {
-  survey(windowStartMs: number, frontiers: Record<string, string | null>): Promise<ShardSurvey>;
-  nextPlaces(sku: string, after: string | null, limit: number): Promise<string[]>;
-  purge(): Promise<void>;
-}
 
 type LineRow = {
   sku: string;
@@ -114,7 +68,11 @@ type LineRow = {
 };
 
 export class JoinShard {
-  constructor(private readonly sql: SqlStorage) {}
+  private readonly log: EntrantLog;
+
+  constructor(private readonly sql: SqlStorage) {
+    this.log = new EntrantLog(sql);
+  }
 
   /**
    * The customer's first arrival, for one SKU; joining again changes nothing.
@@ -123,13 +81,16 @@ export class JoinShard {
    * by arrival, from the close at the earliest, so its arrival says so too.
    */
   join(customerId: string, now_ms: number, terms: JoinTerms, sealedAtMs: number | null = null): Joined {
-    const arrival_ms = terms.closesAtMs !== null && sealedAtMs !== null ? Math.max(now_ms, sealedAtMs) : now_ms;
+    const after = terms.closesAtMs !== null && sealedAtMs !== null ? Math.max(now_ms, sealedAtMs) : now_ms;
+    // Any join to a lottery is logged (./entrant-log.ts): a later draw (startsAt moved) may count one that joined after this close.
+    const logged = terms.closesAtMs !== null ? this.log.next(after) : null;
+    const arrival_ms = logged?.arrival_ms ?? after;
     const drawn = terms.closesAtMs !== null && sealedAtMs === null && arrival_ms < terms.closesAtMs;
     const place = drawn ? null : arrivalPlace(arrival_ms, customerId);
-    // Any join to a lottery: a later draw (startsAt moved) may count one that joined after this close.
-    const entrant = terms.closesAtMs !== null && terms.saleId !== undefined ? entrantId(terms.saleId, customerId) : null;
+    const entrant = logged && terms.saleId !== undefined ? entrantId(terms.saleId, customerId) : null;
+    const leaf = entrant === null ? null : leafHash(entrant, terms.sku);
     const insert = this.sql.exec(
-      `INSERT INTO waiters (customer_id, arrival_ms, in_draw, place, sku, entrant_id, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO waiters (customer_id, arrival_ms, in_draw, place, sku, entrant_id, leaf, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (customer_id) DO NOTHING`,
       customerId,
       arrival_ms,
@@ -137,21 +98,23 @@ export class JoinShard {
       place,
       terms.sku,
       entrant,
-      entrant === null ? null : blob(leafHash(entrant, terms.sku)),
+      leaf === null ? null : blob(leaf),
+      logged?.seq ?? null,
     );
     const created = insert.rowsWritten > 0;
     if (created) {
+      if (logged) this.log.appended(logged, leaf);
       this.sql.exec("INSERT INTO shard_lines (sku, joined) VALUES (?, 1) ON CONFLICT (sku) DO UPDATE SET joined = joined + 1", terms.sku);
       if (place !== null) this.placed(terms.sku, place);
       else marksStale(this.sql);
     }
     const row = this.sql
-      .exec<{ arrival_ms: number; in_draw: number; sku: string }>(
-        "SELECT arrival_ms, in_draw, sku FROM waiters WHERE customer_id = ?",
+      .exec<{ arrival_ms: number; in_draw: number; sku: string; seq: number | null }>(
+        "SELECT arrival_ms, in_draw, sku, seq FROM waiters WHERE customer_id = ?",
         customerId,
       )
       .one();
-    return { arrivalMs: row.arrival_ms, inDraw: row.in_draw === 1, sku: row.sku, created };
+    return { arrivalMs: row.arrival_ms, inDraw: row.in_draw === 1, sku: row.sku, index: row.seq, created };
   }
 
   /** A place was given at the end of the line (arrival order): counted, and every stride-th one marked. */

@@ -21,14 +21,14 @@ export const LINE_STEPS = [`ALTER TABLE queue_config ADD COLUMN line TEXT NOT NU
 
 /**
  * A mark's place: the ordering prefix of a waiter's place (./place.ts: the
- * draw key's first 16 hex digits, or the arrival ms), never the customer id,
+ * place in the draw, or the arrival ms), never the customer id,
  * since marks travel in the published state.
  */
 export function markPlace(place: string): string {
   return place.slice(0, MARK_PLACE_CHARS);
 }
 
-/** "0:" + 16 hex digits, or "1:" + 15 digits of arrival ms + ":". */
+/** "0:" + the 16 digits of a place in the draw, or "1:" + 15 digits of arrival ms + ":". */
 const MARK_PLACE_CHARS = 18;
 
 /** The rank stride that keeps a shard's sample within LINE_SAMPLES_PER_SHARD for `waiters` places. */

@@ -3,7 +3,8 @@ import { logger } from "../platform/log";
 import { BEACON_SCHEME, beaconChain, fetchRound, roundAfter, roundTimeMs, type BeaconChain } from "./beacon";
 import { rootOf } from "./merkle";
 import type { ShardSurvey } from "./join-shard";
-import type { Entrant, ShardProof, ShardSeal } from "./lottery-shard";
+import type { DrawnPlaces, Entrant, ShardProof, ShardSeal } from "./lottery-shard";
+import { DrawShuffle } from "./shuffle";
 
 /**
  * The sale's draw (spec §9), on the queue object: a draw per `startsAt`
@@ -11,10 +12,11 @@ import type { Entrant, ShardProof, ShardSeal } from "./lottery-shard";
  * before the start, so the reveal lands before it); at the close every join
  * shard seals its entrants and the root over their roots is published with
  * the beacon round that will decide the order, one emitted at least a period
- * after the commitment; once that round is out and verified, each shard
- * writes its lowest places at once (what the first admission needs) and the
- * rest a batch per tick after that tick's admission, in key order, so the
- * frontier never passes a place not yet written (drawCeiling). Nothing before that round fixes the
+ * after the commitment; once that round is out and verified, the draw
+ * (./shuffle.ts) names the entrants of the lowest places at once (what the
+ * first admission needs: O(places), not O(entrants)) and each shard writes
+ * its own; the rest follow a batch per tick after that tick's admission, in
+ * place order, so the frontier never passes a place not yet written (drawCeiling). Nothing before that round fixes the
  * order, so nobody can foresee it while they can still change who takes part.
  * A new `startsAt` begins a new epoch: the shards reopen and the next close
  * commits again, to a later round.
@@ -36,6 +38,8 @@ export const LOTTERY_STEPS = [
     tried_at_ms INTEGER NOT NULL DEFAULT 0,
     drawn_at_ms INTEGER
   );`,
+  // The draw names places in order across all shards (./shuffle.ts): how many are written.
+  "ALTER TABLE lottery_draws ADD COLUMN placed INTEGER NOT NULL DEFAULT 0",
 ];
 
 /** How long before `startsAt` the draw closes, by default: a quicknet round (3 s) and the draw fit in it. */
@@ -43,19 +47,19 @@ const DEFAULT_CLOSE_LEAD_SECONDS = 10;
 /** A round that is not out (or not reachable) is asked for again this often. */
 const ROUND_RETRY_MS = 1_000;
 /**
- * Places each join shard writes as soon as the round is in: with 16 shards,
- * some 14,000 of the lowest places of the whole draw are admissible at the
- * start (more than a tick admits on a SKU of up to 14 stock shards).
+ * Places written as soon as the round is in, per join shard (on average):
+ * with 16 shards the lowest 16,000 places of the whole draw are admissible at
+ * the start (more than a tick admits on a SKU of up to 16 stock shards).
  */
 export const DRAW_FIRST_PER_SHARD = 1_000;
-/** Places each join shard writes per tick after that (a million entrants over 16 shards: about six ticks). */
+/** Places written per tick after that, per join shard on average (a million entrants over 16 shards: about six ticks). */
 export const DRAW_BATCH_PER_SHARD = 10_000;
 
 /** The join shard calls the draw needs (the object's RPC surface for that role). */
 export interface LotteryShardCalls {
   reopenDraw(closesAtMs: number): Promise<void>;
   sealDraw(epoch: number, saleId: string, closesAtMs: number): Promise<ShardSeal>;
-  drawEntrants(epoch: number, randomness: string, limit: number): Promise<number>;
+  placeDrawn(epoch: number, places: DrawnPlaces, throughPlace: number): Promise<boolean>;
   entrantProof(customerId: string, saleId: string): Promise<ShardProof | null>;
   entrantPage(from: number, limit: number): Promise<{ entrants: Entrant[]; next: number | null }>;
 }
@@ -90,6 +94,7 @@ type DrawRow = {
   signature: string | null;
   tried_at_ms: number;
   drawn_at_ms: number | null;
+  placed: number;
 };
 
 /** The terms of the sale the draw follows (from the queue's config). */
@@ -102,6 +107,8 @@ export interface DrawSale {
 export class Lottery {
   private readonly chain: BeaconChain;
   private readonly lead_ms: number;
+  /** The current draw's permutation (its round values cached); rebuilt from the row after a restart. */
+  private shuffle: DrawShuffle | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -181,10 +188,30 @@ export class Lottery {
     await this.draw(sale, d, shards, DRAW_BATCH_PER_SHARD);
   }
 
-  private async draw(sale: DrawSale, d: DrawRow, shards: LotteryShardCalls[], limit: number): Promise<void> {
-    const remaining = await Promise.all(shards.map((s) => s.drawEntrants(d.epoch, d.randomness!, limit)));
-    if (remaining.every((n) => n === 0)) this.sql.exec("UPDATE lottery_draws SET drawn_at_ms = ? WHERE epoch = ?", Date.now(), d.epoch);
-    else if (remaining.some((n) => n < 0)) logger(this.env).error("lottery_shard_unsealed", { saleId: sale.saleId, epoch: d.epoch });
+  /**
+   * The next `perShard` × shards places: the draw names each place's entrant
+   * (global index, shard order then join order) and each shard writes its own,
+   * then how far all are written. A batch a shard refused or did not answer
+   * is drawn again next time (the same places).
+   */
+  private async draw(sale: DrawSale, d: DrawRow, shards: LotteryShardCalls[], perShard: number): Promise<void> {
+    const seals = JSON.parse(d.shards!) as ShardSeal[];
+    const n = d.entrants!;
+    const to = Math.min(n, d.placed + perShard * shards.length);
+    if (this.shuffle?.randomness !== d.randomness || this.shuffle.n !== n) this.shuffle = new DrawShuffle(d.randomness!, n);
+    const starts = seals.map((_, s) => seals.slice(0, s).reduce((sum, x) => sum + x.entrants, 0));
+    const batches: DrawnPlaces[] = shards.map(() => []);
+    for (let place = d.placed; place < to; place++) {
+      const index = this.shuffle.entrantAt(place);
+      const shard = shardHolding(starts, index);
+      batches[shard]!.push([index - starts[shard]!, place]);
+    }
+    const written = await Promise.all(shards.map((s, i) => s.placeDrawn(d.epoch, batches[i]!, to - 1)));
+    if (!written.every(Boolean)) {
+      logger(this.env).error("lottery_shard_unsealed", { saleId: sale.saleId, epoch: d.epoch });
+      return;
+    }
+    this.sql.exec("UPDATE lottery_draws SET placed = ?, drawn_at_ms = ? WHERE epoch = ?", to, to === n ? Date.now() : null, d.epoch);
   }
 
   private async commit(d: DrawRow, saleId: string, shards: LotteryShardCalls[], now_ms: number): Promise<void> {
@@ -229,6 +256,19 @@ export class Lottery {
       },
     };
   }
+}
+
+/** The shard whose entrants hold global index `index`, given each shard's first index (ascending). */
+function shardHolding(starts: readonly number[], index: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  // The last shard starting at or before `index` (an empty shard starts where the next does: the later one holds it).
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (starts[mid]! <= index) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The lottery's commitment to its entrants (spec §9): a Merkle tree over
- * entrants, in the shape docs/waiting-room.md spells out so anyone rebuilds it
- * with sha256 alone:
+ * entrants in join order, in the shape docs/waiting-room.md spells out so
+ * anyone rebuilds it with sha256 alone (it is RFC 6962/9162's Merkle Tree
+ * Hash: the left subtree holds the largest power of two below the count):
  *   leaf  = sha256(0x00 || entrantId bytes || item's sku in UTF-8)
  *   node  = sha256(0x01 || left || right)
  *   a level's last node without a partner moves up unchanged
@@ -91,6 +92,56 @@ export async function proofOf(
     const sibling = i ^ 1;
     if (sibling < width) steps.push({ side: sibling < i ? "left" : "right", hash: await nodeAt(level, sibling) });
     i >>= 1;
+    width = Math.ceil(width / 2);
+  }
+  return steps;
+}
+
+/** Reads a node of the tree: level 0 are the leaves; (level, i) covers leaves i * 2^level .. (i + 1) * 2^level - 1. */
+export type NodeReader = (level: number, index: number) => Buffer;
+
+/**
+ * The root of the first `size` leaves from the complete subtrees alone (one
+ * per bit of `size`, the compact range of an append-only log): O(log n)
+ * reads, so sealing a tree kept up to date by each append costs no hash per leaf.
+ */
+export function rootOfSize(size: number, nodeAt: NodeReader): Hex {
+  if (size === 0) return sha256("").toString("hex");
+  return partialNode(64, 0, size, nodeAt).toString("hex");
+}
+
+/**
+ * The node (level, index) of the tree over `size` leaves: stored when its
+ * subtree is complete; otherwise the last node of its level, which covers the
+ * leaves from index * 2^level to the end, folded from the complete subtrees
+ * of the bits of `size` below `level` (smallest first: an unpaired node moves up).
+ */
+export function nodeOfSize(level: number, index: number, size: number, nodeAt: NodeReader): Buffer {
+  if ((index + 1) * 2 ** level <= size) return nodeAt(level, index);
+  return partialNode(level, index, size, nodeAt);
+}
+
+function partialNode(level: number, index: number, size: number, nodeAt: NodeReader): Buffer {
+  let acc: Buffer | null = null;
+  for (let l = 0; l < level && index * 2 ** level + 2 ** l <= size; l++) {
+    if (Math.floor(size / 2 ** l) % 2 === 0) continue;
+    const node = nodeAt(l, Math.floor(size / 2 ** l) - 1);
+    acc = acc === null ? node : nodeHash(node, acc);
+  }
+  if (acc === null) throw new RangeError(`no leaf under node (${level}, ${index}) of a tree of ${size}`);
+  return acc;
+}
+
+/** The audit path of leaf `index` in the tree over `size` leaves (RFC 6962's PATH), from nodes read as stored. */
+export function auditPath(index: number, size: number, nodeAt: NodeReader): ProofStep[] {
+  const steps: ProofStep[] = [];
+  let width = size;
+  let i = index;
+  for (let level = 0; width > 1 && level < 64; level++) {
+    const sibling = i ^ 1;
+    if (sibling < width)
+      steps.push({ side: sibling < i ? "left" : "right", hash: nodeOfSize(level, sibling, size, nodeAt).toString("hex") });
+    i = Math.floor(i / 2);
     width = Math.ceil(width / 2);
   }
   return steps;

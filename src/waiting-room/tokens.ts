@@ -21,6 +21,8 @@ const TicketClaims = z.strictObject({
   a: z.number().int().nonnegative(),
   /** Present when the join shard recorded the customer in the lottery's draw. */
   d: z.literal(1).optional(),
+  /** A lottery join: its index in its join shard's log (./entrant-log.ts), from which the edge finds the drawn place. */
+  i: z.number().int().nonnegative().optional(),
   /** The SKU whose line the customer is in. */
   k: z.string().min(1).max(128),
   e: z.number().int().nonnegative(),

@@ -8,7 +8,7 @@ import { joinShardName, type QueueSetup } from "../../src/waiting-room/config";
 import type { Coordinator } from "../../src/waiting-room/coordinator";
 import type { JoinShard } from "../../src/waiting-room/join-shard";
 import type { LotteryShard } from "../../src/waiting-room/lottery-shard";
-import { placeOf } from "../../src/waiting-room/place";
+import { type JoinRecord, placeOf } from "../../src/waiting-room/place";
 import { issuesPlace, type QueueState, waiterView } from "../../src/waiting-room/state";
 import { signRound, TEST_BEACON } from "../support/beacon";
 import { ADMIN, call, createSku, unique } from "../support/helpers";
@@ -73,6 +73,8 @@ interface Waiter {
   customer: string;
   sku: string;
   arrivalMs: number;
+  /** The join's index in its shard's lottery log, as the ticket carries it. */
+  index: number | null;
   drawn: boolean;
 }
 
@@ -89,6 +91,13 @@ interface World {
 }
 
 const coordinatorOf = (w: World) => env.WAITING_ROOM.getByName(w.saleId);
+/** What the waiter's ticket says of their join (tokens.ts `a`, `i`) and the shard the edge computes. */
+const joinOf = (x: { customer: string; arrivalMs: number; index: number | null }): JoinRecord => ({
+  customerId: x.customer,
+  arrivalMs: x.arrivalMs,
+  shard: shardOf(x.customer, JOIN_SHARDS),
+  ...(x.index === null ? {} : { index: x.index }),
+});
 const shardStubOf = (w: World, customer: string) => env.WAITING_ROOM.getByName(joinShardName(w.saleId, shardOf(customer, JOIN_SHARDS)));
 type Roles = { coordinator: Coordinator; shard: JoinShard; draw: LotteryShard };
 const inside = <T>(stub: DurableObjectStub<WaitingRoomObject>, f: (o: Roles) => T | Promise<T>) =>
@@ -142,7 +151,7 @@ async function step(w: World, o: Op): Promise<void> {
       const joined = await inside(shardStubOf(w, customer), (s) => s.shard.join(customer, w.now, { sku, closesAtMs }, s.draw.closedAtMs()));
       if (joined.created) {
         stats.joins++;
-        w.waiters.set(customer, { customer, sku: joined.sku, arrivalMs: joined.arrivalMs, drawn: joined.inDraw });
+        w.waiters.set(customer, { customer, sku: joined.sku, arrivalMs: joined.arrivalMs, index: joined.index, drawn: joined.inDraw });
         await inside(coordinatorOf(w), (c) => c.coordinator.wake());
       }
       w.now += 1;
@@ -171,7 +180,7 @@ async function step(w: World, o: Op): Promise<void> {
       const waiter = w.waiters.get(customer);
       if (!waiter || w.used.has(customer)) return;
       const state = await stateOf(w);
-      const view = waiterView(state, state.lines[waiter.sku]!, await placeOf(state, customer, waiter.arrivalMs), w.now);
+      const view = waiterView(state, state.lines[waiter.sku]!, placeOf(state, joinOf(waiter)), w.now);
       if (view.status !== "admitted" || (await available(waiter.sku)) <= 0) return;
       await adjust(waiter.sku, -1);
       await inside(shardStubOf(w, customer), (s) => s.shard.markUsed(customer, view.admittedAtMs!, w.now));
@@ -206,7 +215,7 @@ async function tickIfDue(w: World): Promise<void> {
     const outstanding = [...w.waiters.values()].filter((x) => x.sku === sku && !w.used.has(x.customer));
     let admittedNow = 0;
     for (const x of outstanding) {
-      const v = waiterView(after, after.lines[sku]!, await placeOf(after, x.customer, x.arrivalMs), w.now);
+      const v = waiterView(after, after.lines[sku]!, placeOf(after, joinOf(x)), w.now);
       if (v.status === "admitted") admittedNow++;
     }
     expect(admittedNow, `${sku}: outstanding admissions within the ${stock[sku]} units available`).toBeLessThanOrEqual(stock[sku]!);
@@ -233,7 +242,7 @@ async function check(w: World): Promise<void> {
     expect(r.arrival_ms).toBe(x.arrivalMs);
     expect(r.in_draw === 1, `${r.customer_id}: draw membership is the shard's record`).toBe(x.drawn);
     expect(r.in_draw === 1).toBe(state.lottery !== null && r.arrival_ms < state.lottery.closesAtMs);
-    const ticketPlace = await placeOf(state, x.customer, x.arrivalMs);
+    const ticketPlace = placeOf(state, joinOf(x));
     if (r.place !== null && ticketPlace !== null) expect(ticketPlace, `${r.customer_id}: ticket place is the shard's`).toBe(r.place);
   }
   for (const sku of w.skus) {

@@ -1,11 +1,19 @@
 import { createHash } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { describe, expect, inject, it } from "vitest";
+import { EntrantLog } from "../../src/waiting-room/entrant-log";
+import { JoinShard } from "../../src/waiting-room/join-shard";
+import { entrantId } from "../../src/waiting-room/place";
+import { unique } from "../support/helpers";
 import { roundAfter, roundTimeMs, verifyRound } from "../../src/waiting-room/beacon";
 import { leafHash, levelsOf, proofOf, rootFromProof, rootOf } from "../../src/waiting-room/merkle";
 import { signRound, TEST_BEACON } from "../support/beacon";
 
 /** The lottery's cryptography (spec §9): the entrant commitment's Merkle proofs, and the beacon's BLS verification. */
 
+const SEED = Number(inject("modelSeed")) || Date.now() % 2_147_483_647;
 const id = (i: number) => createHash("sha256").update(`entrant ${i}`).digest("hex");
 
 describe("the entrant commitment", () => {
@@ -24,6 +32,58 @@ describe("the entrant commitment", () => {
         }
       }
     }
+  });
+
+  it("is RFC 6962's Merkle Tree Hash: the left subtree holds the largest power of two below the count", () => {
+    const sha = (...parts: Buffer[]) => createHash("sha256").update(Buffer.concat(parts)).digest();
+    // MTH(D[n]) = sha256(0x01 || MTH(D[0:k]) || MTH(D[k:n])), k the largest power of two < n (RFC 6962 2.1), written out as the RFC states it.
+    const mth = (leaves: Buffer[]): Buffer => {
+      if (leaves.length === 1) return leaves[0]!;
+      let k = 1;
+      while (k * 2 < leaves.length) k *= 2;
+      return sha(Buffer.from([1]), mth(leaves.slice(0, k)), mth(leaves.slice(k)));
+    };
+    for (let n = 1; n <= 70; n++) {
+      const leaves = Array.from({ length: n }, (_, i) => leafHash(id(i), "sku"));
+      expect(rootOf(leaves), `n=${n}`).toBe(mth(leaves).toString("hex"));
+    }
+  });
+
+  it(`keeps the tree by appends: every prefix's root and audit paths from the stored subtrees equal the batch tree's (seed ${SEED})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 45 }), async (n) => {
+        const saleId = unique("mlog");
+        await runInDurableObject(env.WAITING_ROOM.getByName(`${saleId}#join-0`), (_o, state: DurableObjectState) => {
+          const shard = new JoinShard(state.storage.sql);
+          // Every third join without the sale: its leaf is hashed when the log catches up, and the tree still comes out the same.
+          for (let i = 0; i < n; i++)
+            shard.join(`c${i}`, 1_000 + i, { sku: "k", closesAtMs: 1e12, saleId: i % 3 === 2 ? undefined : saleId });
+          const log = new EntrantLog(state.storage.sql);
+          log.catchUp(saleId);
+          expect(log.size()).toBe(n);
+          const leaves = Array.from({ length: n }, (_, i) => leafHash(entrantId(saleId, `c${i}`), "k"));
+          for (let m = 0; m <= n; m++) {
+            const root = rootOf(leaves.slice(0, m));
+            expect(log.rootAt(m), `prefix ${m} of ${n}`).toBe(root);
+            for (let i = 0; i < m; i++) {
+              const steps = log.proof(i, m);
+              expect(rootFromProof(leaves[i]!, steps), `leaf ${i} of ${m}`).toBe(root);
+              expect(rootFromProof(leafHash(entrantId(saleId, `x${i}`), "k"), steps)).not.toBe(root);
+              expect(rootFromProof(leafHash(entrantId(saleId, `c${i}`), "other"), steps), "another item").not.toBe(root);
+              if (steps.length > 0) {
+                const tampered = steps.map((s, k) => (k === steps.length - 1 ? { ...s, hash: id(999) } : s));
+                expect(rootFromProof(leaves[i]!, tampered)).not.toBe(root);
+                const flipped = steps.map((s, k) =>
+                  k === 0 ? { ...s, side: s.side === "left" ? ("right" as const) : ("left" as const) } : s,
+                );
+                expect(rootFromProof(leaves[i]!, flipped)).not.toBe(root);
+              }
+            }
+          }
+        });
+      }),
+      { seed: SEED, numRuns: 12 },
+    );
   });
 
   it("has the documented shape: leaf = sha256(0x00 || id), node = sha256(0x01 || l || r), unpaired moves up, empty = sha256('')", async () => {

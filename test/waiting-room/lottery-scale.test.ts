@@ -63,6 +63,10 @@ async function drawAt(entrants: number) {
   const admittedAtMs = Date.now();
   const first = state!;
   const l = first.lottery!;
+  // The admission as the coordinator dated it (its first batch). Every object of this bench runs in one local
+  // workerd, so the coordinator answers the poll above only after the shards' next draw batch (written after the
+  // admission, in the same tick) is done: the poll's time includes that; deployed, the shards are other machines.
+  const recordedAtMs = Math.min(...Object.values(first.lines ?? {}).flatMap((line) => line.batches.map((b) => b.atMs)));
   // Printed now: the figure measured is the first admission; the rest of the places follow a batch per tick.
   console.log(
     JSON.stringify({
@@ -70,6 +74,7 @@ async function drawAt(entrants: number) {
       commit_s_after_close: (l.committedAtMs! - l.closesAtMs) / 1000,
       round_s_after_commit: (l.roundAtMs! - l.committedAtMs!) / 1000,
       first_admission_s_after_start: (admittedAtMs - startsAtMs) / 1000,
+      first_admission_recorded_s_after_start: (recordedAtMs - startsAtMs) / 1000,
     }),
   );
   const drawnDeadline = Date.now() + 600_000;
@@ -88,6 +93,7 @@ async function drawAt(entrants: number) {
       commit_s_after_close: (l.committedAtMs! - l.closesAtMs) / 1000,
       round_s_after_commit: (l.roundAtMs! - l.committedAtMs!) / 1000,
       first_admission_s_after_start: (admittedAtMs - startsAtMs) / 1000,
+      first_admission_recorded_s_after_start: (recordedAtMs - startsAtMs) / 1000,
       all_places_s_after_start: (drawnAtMs - startsAtMs) / 1000,
     },
   };

@@ -5,7 +5,9 @@ import { sha256Hex } from "../../src/domain/canonical-json";
 import { joinShardCount, joinShardName } from "../../src/waiting-room/config";
 import { shardOf } from "../../src/stock/addressing";
 import { verifyRound } from "../../src/waiting-room/beacon";
-import { leafHash, rootFromProof, rootOf } from "../../src/waiting-room/merkle";
+import { leafHash, levelsOf, rootFromProof, rootOf } from "../../src/waiting-room/merkle";
+import { drawPlace } from "../../src/waiting-room/place";
+import { DrawShuffle } from "../../src/waiting-room/shuffle";
 import { ADMIN, call, createSku, type Reply, shopperToken, sleep, unique } from "../support/helpers";
 import { endQueuedSalesAfterAll, queuedItem as item } from "../support/queued-sales";
 
@@ -79,8 +81,13 @@ const entrantOf = (saleId: string, customer: string) => sha256Hex(`holdfast-entr
 
 describe("the lottery's draw", () => {
   it("the seed is unknown while joins are open: nothing the server holds fixes the order, and the beacon round follows the close", async () => {
-    const { saleId } = await lotterySale(5, 8_000);
-    const customers = Array.from({ length: 4 }, () => unique("c"));
+    const { saleId, sku } = await lotterySale(5, 8_000);
+    // Two of the joiners share a join shard, so it logs two and stores a subtree hash.
+    const customers = Array.from({ length: 3 }, () => unique("c"));
+    for (let k = 0; k < 1_000 && customers.length < 4; k++) {
+      const c = unique("c");
+      if (shardOf(c, joinShardCount(env)) === shardOf(customers[0]!, joinShardCount(env))) customers.push(c);
+    }
     for (const c of customers) await join(saleId, c);
 
     const open = await draw(saleId);
@@ -92,15 +99,27 @@ describe("the lottery's draw", () => {
       env.WAITING_ROOM.getByName(saleId),
       ...customers.map((c) => env.WAITING_ROOM.getByName(joinShardName(saleId, shardOf(c, joinShardCount(env))))),
     ];
-    // The join shards keep each joiner's entrant id (and leaf) from the join on: public names anyone derives from the sale and customer ids, no secret.
+    // The join shards keep each joiner's entrant id, leaf and the log's subtree hashes from the join on: public values anyone
+    // derives from the sale, the customer ids and their items (each shard's tree over its joins in order), no secret.
     const entrantIds = await Promise.all(customers.map((c) => entrantOf(saleId, c)));
+    const byShard = new Map<number, string[]>();
+    for (const [i, c] of customers.entries()) {
+      const shard = shardOf(c, joinShardCount(env));
+      byShard.set(shard, [...(byShard.get(shard) ?? []), entrantIds[i]!]);
+    }
+    const derivable = [...byShard.values()].flatMap((ids) =>
+      levelsOf(ids.map((id) => leafHash(id, sku)))
+        .flat()
+        .map((h) => h.toString("hex")),
+    );
+    expect(Math.max(...[...byShard.values()].map((ids) => ids.length))).toBeGreaterThan(1);
     for (const stub of stores) {
-      const text = entrantIds.reduce((t, id) => t.replaceAll(id, "<entrant>"), await storageText(stub));
+      const text = [...entrantIds, ...derivable].reduce((t, id) => t.replaceAll(id, "<public>"), await storageText(stub));
       expect(text).not.toMatch(/[0-9a-f]{64}/);
     }
 
     const sealed = await drawUntil(saleId, committed, "commitment");
-    expect(sealed.commitment.entrants).toBe(4);
+    expect(sealed.commitment.entrants).toBe(customers.length);
     expect(Date.parse(sealed.commitment.committedAt)).toBeGreaterThanOrEqual(Date.parse(sealed.closesAt));
     // The round is emitted after the commitment was made: nobody knew its randomness while they could still change the entrants.
     const roundAt = Date.parse(sealed.beacon.roundAt);
@@ -176,11 +195,13 @@ describe("the lottery's draw", () => {
     expect(second.reveal.randomness).not.toBe(first.reveal.randomness);
   });
 
-  it("orders every entrant by sha256(randomness:entrantId), as anyone recomputes from the published draw", async () => {
+  it("orders every entrant by the documented permutation of their place in the entrant lists, as anyone recomputes from the published draw", async () => {
     const { saleId } = await lotterySale(10, 6_000);
     const customers = Array.from({ length: 12 }, () => unique("c"));
     for (const c of customers) await join(saleId, c);
     const done = await drawUntil(saleId, revealed, "reveal");
+    const placeOf = await publishedOrder(saleId, done);
+    expect(placeOf.size).toBe(customers.length);
     for (const c of customers) {
       const shard = env.WAITING_ROOM.getByName(joinShardName(saleId, shardOf(c, joinShardCount(env))));
       const place = await runInDurableObject(
@@ -188,12 +209,11 @@ describe("the lottery's draw", () => {
         (_o, state: DurableObjectState) =>
           state.storage.sql.exec<{ place: string | null }>("SELECT place FROM waiters WHERE customer_id = ?", c).one().place,
       );
-      const key = await sha256Hex(`${done.reveal.randomness}:${await entrantOf(saleId, c)}`);
-      expect(place, c).toBe(`0:${key}`);
+      expect(place, c).toBe(drawPlace(placeOf.get(await entrantOf(saleId, c))!));
     }
   });
 
-  it("with several items, orders each item's line by the one draw: a line admits its own entrants by their keys", async () => {
+  it("with several items, orders each item's line by the one draw: a line admits its own entrants by their places", async () => {
     const skus = [await createSku({ stock: 2, alwaysOn: false }), await createSku({ stock: 2, alwaysOn: false })];
     const saleId = unique("lot");
     made.push({ saleId, skus });
@@ -208,7 +228,8 @@ describe("the lottery's draw", () => {
       }
     }
     const done = await drawUntil(saleId, revealed, "reveal");
-    const keyOf = async (c: string) => sha256Hex(`${done.reveal.randomness}:${await entrantOf(saleId, c)}`);
+    const order = await publishedOrder(saleId, done);
+    const keyOf = async (c: string) => order.get(await entrantOf(saleId, c))!;
     const status = async (c: string) =>
       (await call(`/v1/sales/${saleId}/queue/${tickets.get(c)}`, { auth: await shopperToken(c) })).body as {
         sku: string;
@@ -217,7 +238,7 @@ describe("the lottery's draw", () => {
       };
     for (const [i, line] of lines.entries()) {
       const keys = await Promise.all(line.map(keyOf));
-      const byKey = [...line].sort((a, b) => (keys[line.indexOf(a)]! < keys[line.indexOf(b)]! ? -1 : 1));
+      const byKey = [...line].sort((a, b) => keys[line.indexOf(a)]! - keys[line.indexOf(b)]!);
       let all = await Promise.all(line.map(status));
       for (let n = 0; n < 40 && all.filter((s) => s.status === "admitted").length < 2; n++) {
         await sleep(500);
@@ -226,7 +247,7 @@ describe("the lottery's draw", () => {
       for (const [j, c] of line.entries()) {
         expect(all[j]!.sku, c).toBe(skus[i]);
         const rank = byKey.indexOf(c);
-        // The item's stock of 2 admits the line's first two by key; the rest wait behind them, in key order.
+        // The item's stock of 2 admits the line's first two by place; the rest wait behind them, in the draw's order.
         expect(all[j]!.status, `${c} (rank ${rank} in line ${i})`).toBe(rank < 2 ? "admitted" : "waiting");
         if (rank >= 2) expect(all[j]!.position, c).toBe(rank - 1);
       }
@@ -243,6 +264,17 @@ describe("the lottery's draw", () => {
 });
 
 type Entrant = { entrantId: string; sku: string };
+
+/**
+ * Each entrant's place in the draw as the verifier computes it from what is
+ * published: the entrant lists in shard order then leaf order give the global
+ * indexes, the revealed randomness the permutation (docs/waiting-room.md).
+ */
+async function publishedOrder(saleId: string, done: Reply["body"]): Promise<Map<string, number>> {
+  const listed = (await allEntrants(saleId, done.commitment.shards.length)).flat();
+  const order = new DrawShuffle(done.reveal.randomness, listed.length);
+  return new Map(listed.map((e, j) => [e.entrantId, order.placeOf(j)]));
+}
 
 /** Each shard's committed entrants (id and item), in leaf order, page by page. */
 async function allEntrants(saleId: string, shards: number): Promise<Entrant[][]> {
