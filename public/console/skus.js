@@ -207,8 +207,13 @@ async function detail(root, sku, features) {
         ["Reserved", s.reserved],
         ["Available", s.available],
         ["Sold", s.sold],
-        ["Returned", s.returned],
-        ["Received", s.received],
+        // A key scoped to locations sees its locations' levels only: what is kept for the whole SKU is left out, and said.
+        ...(s.scope
+          ? [["Scope", `${s.scope.join(", ")} only (received and returned are kept for the whole SKU)`]]
+          : [
+              ["Returned", s.returned],
+              ["Received", s.received],
+            ]),
         ["Shards", s.shards],
         ["Status", s.status],
       ].map(([k, v]) => h("div", { dataset: { level: k.toLowerCase().replace(" ", "") } }, h("dt", {}, k), h("dd", {}, v))),

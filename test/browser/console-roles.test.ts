@@ -188,6 +188,11 @@ describe("the console by role", () => {
     await poll(text("#whoami")).toBe(`${scoped.body.keyId} · manager`);
     await open("#audit", '[data-panel="audit"] h1');
     await poll(reason("audit")).toBe(`Reading the audit log is not limited to locations; this key is scoped to ${location}.`);
+    // Its SKU page: its location's levels, and what is kept only for the whole SKU named as left out rather than blank.
+    expect((await merchant(origin(), "PUT", `/v1/skus/${sku}/locations/${location}`, {})).status).toBe(200);
+    await open(`#skus/${sku}`, '[data-level="onhand"]');
+    await poll(text('[data-level="scope"] dd')).toBe(`${location} only (received and returned are kept for the whole SKU)`);
+    expect(await present('[data-level="received"]')).toBe(0);
     expect(session.errors).toEqual([]);
   });
 
