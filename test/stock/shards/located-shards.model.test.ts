@@ -36,7 +36,8 @@ type Op =
   | { kind: "release"; pick: number }
   | { kind: "adjust"; at: number; delta: number }
   | { kind: "transfer"; from: number; to: number; quantity: number }
-  | { kind: "shards"; shards: number };
+  | { kind: "shards"; shards: number }
+  | { kind: "burst"; holds: Array<{ customer: number; quantity: number; near: number }>; shards: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -64,6 +65,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("shards" as const), shards: fc.integer({ min: 1, max: 8 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("burst" as const),
+      holds: fc.array(fc.record({ customer: fc.nat(11), quantity: fc.integer({ min: 1, max: 2 }), near: fc.nat(LOCATIONS - 1) }), {
+        minLength: 2,
+        maxLength: 5,
+      }),
+      shards: fc.integer({ min: 1, max: 8 }),
+    }),
+  },
 );
 
 interface Level {
@@ -174,6 +186,22 @@ async function step(sku: string, model: Model, o: Op, trace: string[]): Promise<
     trace.push(`  receive -> ${got.status}`);
     expect(got.status, trace.join("\n")).toBe(200);
     model.at.get(to)!.onHand += o.quantity;
+  } else if (o.kind === "burst") {
+    // Holds wait on their shards (refills, recalls) while the merchant changes the shard count.
+    const shipped = o.holds.map((h) => ({
+      customer: `c${h.customer}-${sku}`,
+      body: { quantity: h.quantity, shipTo: { country: "US", ...PLACES[h.near]! } },
+    }));
+    const [, ...answers] = await Promise.all([putShards(sku, o.shards), ...shipped.map((h) => holdAt(sku, h.customer, h.body))]);
+    trace.push(
+      `burst with shards ${o.shards}: ${answers.map((a) => `${a.status} ${JSON.stringify(a.body?.allocations ?? a.body?.code)}`).join(", ")}`,
+    );
+    answers.forEach((res, i) => {
+      if (res.status !== 201) return expect([409, 429, 503], trace.join("\n")).toContain(res.status);
+      const h = holdOf(res);
+      model.move(h.allocations ?? [], 1);
+      model.holds.push({ holdId: h.holdId, customer: shipped[i]!.customer, allocations: h.allocations ?? [] });
+    });
   } else {
     await putShards(sku, o.shards);
     trace.push(`shards ${o.shards}`);
