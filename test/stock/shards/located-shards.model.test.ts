@@ -196,12 +196,15 @@ async function step(sku: string, model: Model, o: Op, trace: string[]): Promise<
     trace.push(
       `burst with shards ${o.shards}: ${answers.map((a) => `${a.status} ${JSON.stringify(a.body?.allocations ?? a.body?.code)}`).join(", ")}`,
     );
-    answers.forEach((res, i) => {
-      if (res.status !== 201) return expect([409, 429, 503], trace.join("\n")).toContain(res.status);
+    for (const [i, res] of answers.entries()) {
+      if (res.status !== 201) {
+        expect([409, 429, 503], trace.join("\n")).toContain(res.status);
+        continue;
+      }
       const h = holdOf(res);
       model.move(h.allocations ?? [], 1);
       model.holds.push({ holdId: h.holdId, customer: shipped[i]!.customer, allocations: h.allocations ?? [] });
-    });
+    }
   } else {
     await putShards(sku, o.shards);
     trace.push(`shards ${o.shards}`);
