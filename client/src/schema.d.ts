@@ -101,7 +101,7 @@ export interface paths {
         get?: never;
         /**
          * Stock a SKU at a location (no units) and set its safety stock
-         * @description The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); a sharded SKU stocks only `default` (`409 locations_with_shards`).
+         * @description The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); a sharded SKU stocks locations too (docs/stock-shards.md).
          */
         put: operations["stockSkuAtLocation"];
         post?: never;
