@@ -21,8 +21,13 @@ import { adjustAt, merchantSku, registerLocation } from "../locations/support";
 const SEED = Number(inject("modelSeed")) || Date.now() % 2_147_483_647;
 const RUNS = 6;
 const LOCATIONS = 5;
-/** SHARD_SOLD_OUT_BOUND_MS (250) and a margin. */
-const BOUND_WAIT_MS = 350;
+/**
+ * How long a refusal may outlive units coming back: the edge's cached sold-out
+ * verdict (EDGE_CACHE_TTL_SECONDS, 1 s; spec §8) outlasts the shards' own bound
+ * (SHARD_SOLD_OUT_BOUND_MS, 250), so a hold through the Worker right after a
+ * sold-out burst waits that long, and a margin.
+ */
+const BOUND_WAIT_MS = 1_100;
 const PLACES = [
   { latitude: 40.71, longitude: -74.0 },
   { latitude: 34.05, longitude: -118.24 },
