@@ -102,8 +102,9 @@ function decide(
   const located = tables.locations.located() ? tables.locations.rows() : null;
   const available = located ? locatedAvailable(located) : sku.on_hand - sku.reserved;
   const policy = { routing: sku.routing as Routing, split: sku.split === 1 };
-  // A located shard asks the pool for the locations its hold may come from (stock shards on a located SKU, spec §8, §11).
-  const onShard = located !== null && sku.shard_index !== null && asking;
+  // An object that refills (a shard, or a SKU's own object whose old shards may still hold units) asks for
+  // the locations its hold may come from before it refuses (stock shards on a located SKU, spec §8, §11).
+  const onShard = located !== null && asking;
   if (available <= 0 && !onShard && shortage !== "placed") return short(soldOut());
 
   const { quantity, customerId } = input;
