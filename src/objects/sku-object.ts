@@ -62,7 +62,7 @@ export class SkuObject extends SkuObjectPeers {
   /** Restocks and shrinkage go to the pool; shrinkage beyond it recalls the shards' free units first. */
   async adjust(input: Adjustment, idem: IdempotencyKey | null, write: MerchantWrite = {}): Promise<Replayable<AdjustmentResult>> {
     const role = this.schemaReady ? this.escrow.role() : null;
-    if (role && role.span > 1 && input.delta < 0 && this.escrow.available() < -input.delta) {
+    if (role && role.span > 1 && input.delta < 0 && this.escrow.removable(input.location) < -input.delta) {
       await this.escrow.recall(role, null, "all");
     }
     const outcome = await this.meter.measure("restock", () => this.mutate(() => this.ledger.adjust(input, idem, Date.now(), write)));

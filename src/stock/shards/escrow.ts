@@ -255,6 +255,12 @@ export class Escrow {
     return sku ? sku.on_hand - sku.reserved : 0;
   }
 
+  /** Units a shrinkage may take here without a recall: at `location` on a located SKU (safety stock included). */
+  removable(location: string | undefined): number {
+    const row = location !== undefined && this.ledger.tables.locations.located() ? this.ledger.tables.locations.row(location) : null;
+    return row ? row.on_hand - row.reserved : this.available();
+  }
+
   /** Runs `wait` while `units` more are wanted here, so a refill in the meantime asks for them too. */
   async awaiting<T>(units: number, wait: () => Promise<T>): Promise<T> {
     this.demand += units;
