@@ -40,8 +40,13 @@ export interface LocationsCompareResult {
   /** Holds that did not go to the site nearest their destination (all holds of the five-location SKU, by their reply). */
   misrouted: number;
   routedHolds: number;
+  /** The same five sites on a SKU split across SHARDED_SHARDS stock shards (spec §8, §11): misrouting by the shards' allotments. */
+  sharded: { shards: number; routedHolds: number; misrouted: number; rps: number; auditOk: boolean; auditProblems: string[] };
   seconds: number;
 }
+
+/** issue 19 item 8: misrouted_holds_ratio on an 8-shard, 5-location SKU. */
+const SHARDED_SHARDS = 8;
 
 /** POST a hold with the next city's shipTo, round robin; checks where a 201 was allocated when `expect` is given. */
 function shipToTarget(baseUrl: string, sku: string, tally?: { routed: number; misrouted: number }): Target {
@@ -84,14 +89,15 @@ export async function compareLocations(ctx: BenchContext, skus: Record<LocationK
     unlocated: shipToTarget(ctx.baseUrl, skus.unlocated),
   };
   // What a slice held goes back where it came from, untimed, so each slice starts level.
-  const refill = async (kind: LocationKind, created: number, before: Record<string, number>) => {
-    if (kind === "unlocated") return ctx.api.restock(skus.unlocated, created);
-    const after = await ctx.api.reservedByLocation(skus[kind]);
+  const refillAt = async (sku: string, before: Record<string, number>) => {
+    const after = await ctx.api.reservedByLocation(sku);
     for (const [location, reserved] of Object.entries(after)) {
       const taken = reserved - (before[location] ?? 0);
-      if (taken > 0) await ctx.api.stockAt(skus[kind], location, taken);
+      if (taken > 0) await ctx.api.stockAt(sku, location, taken);
     }
   };
+  const refill = async (kind: LocationKind, created: number, before: Record<string, number>) =>
+    kind === "unlocated" ? ctx.api.restock(skus.unlocated, created) : refillAt(skus[kind], before);
 
   for (const kind of LOCATION_KINDS) {
     if (ctx.cfg.warmupSeconds <= 0) break;
@@ -119,12 +125,51 @@ export async function compareLocations(ctx: BenchContext, skus: Record<LocationK
     ctx.progress(`  round ${round + 1}/${ctx.cfg.shardRounds}: ${line.join(", ")} (five/one ${ratio.toFixed(2)})`);
   }
 
+  const sharded = await shardedMisrouting(ctx, `${skus.five}-x${SHARDED_SHARDS}`, refillAt);
   return {
     kinds: summarizeKinds(LOCATION_KINDS, slices),
     roundRatios,
     spread: await ctx.api.reservedByLocation(skus.five),
     misrouted: tally.misrouted,
     routedHolds: tally.routed,
+    sharded,
     seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * The five sites' holds on a SKU split across shards: each shard allocates
+ * among its own per-location allotments and asks the pool once per hold for
+ * the site its policy prefers; a hold that lands elsewhere while the SKU still
+ * has units at its nearest site is misrouted. Each slice is restocked where
+ * it took units, so stock lasts throughout.
+ */
+async function shardedMisrouting(
+  ctx: BenchContext,
+  sku: string,
+  refillAt: (sku: string, before: Record<string, number>) => Promise<void>,
+): Promise<LocationsCompareResult["sharded"]> {
+  await ctx.api.createSku(sku, SHARDED_SHARDS);
+  for (const site of SITES) await ctx.api.stockAt(sku, site.id, ctx.cfg.shardStock);
+  const tally = { routed: 0, misrouted: 0 };
+  const target = shipToTarget(ctx.baseUrl, sku, tally);
+  let created = 0;
+  let seconds = 0;
+  for (let round = 0; round < ctx.cfg.shardRounds && !ctx.signal.aborted; round++) {
+    const before = await ctx.api.reservedByLocation(sku);
+    const slice = await measure(ctx, target, ctx.cfg.shardSeconds);
+    created += slice.load.created;
+    seconds += ctx.cfg.shardSeconds;
+    await refillAt(sku, before);
+  }
+  const escrow = await ctx.api.escrow(sku);
+  ctx.progress(`  ${SHARDED_SHARDS} shards at five sites: misrouted ${tally.misrouted} of ${tally.routed} holds`);
+  return {
+    shards: SHARDED_SHARDS,
+    routedHolds: tally.routed,
+    misrouted: tally.misrouted,
+    rps: seconds > 0 ? created / seconds : 0,
+    auditOk: escrow.audit.ok,
+    auditProblems: escrow.audit.problems.slice(0, 5),
   };
 }

@@ -16,7 +16,10 @@ function ratios(c: LocationsCompareResult) {
   return {
     vsSingle: c.kinds.five.summary.rps / c.kinds.one.summary.rps,
     vsUnlocated: c.kinds.five.summary.rps / c.kinds.unlocated.summary.rps,
-    misrouted: c.routedHolds === 0 ? null : c.misrouted / c.routedHolds,
+    /** issue 19 item 8: on the 8-shard, 5-location SKU. */
+    misrouted: c.sharded.routedHolds === 0 ? null : c.sharded.misrouted / c.sharded.routedHolds,
+    /** The same five sites on one object: nearest routing has no allotment to miss. */
+    misroutedUnsharded: c.routedHolds === 0 ? null : c.misrouted / c.routedHolds,
   };
 }
 
@@ -35,7 +38,8 @@ export function renderLocations(c: LocationsCompareResult): string {
     "",
     `locations: five/one ${r.vsSingle.toFixed(2)} (rounds ${c.roundRatios.map((x) => x.toFixed(2)).join("/")}; target >= ${LOCATION_TARGETS.locations_reserve_vs_single}), ` +
       `five/unlocated ${r.vsUnlocated.toFixed(2)}; routing among five costs ${five === null || one === null ? "-" : (five - one).toFixed(0)} us of runtime CPU per hold; ` +
-      `misrouted ${c.misrouted} of ${c.routedHolds} holds (${r.misrouted === null ? "-" : r.misrouted.toFixed(3)}; target <= ${LOCATION_TARGETS.misrouted_holds_ratio}); ` +
+      `misrouted on ${c.sharded.shards} shards ${c.sharded.misrouted} of ${c.sharded.routedHolds} holds (${r.misrouted === null ? "-" : r.misrouted.toFixed(3)}; target <= ${LOCATION_TARGETS.misrouted_holds_ratio}; ` +
+      `audit ${c.sharded.auditOk ? "ok" : c.sharded.auditProblems.join("; ")}), unsharded ${c.misrouted} of ${c.routedHolds} (${r.misroutedUnsharded === null ? "-" : r.misroutedUnsharded.toFixed(3)}); ` +
       `reserved by location at the end: ${Object.entries(c.spread)
         .map(([l, n]) => `${l} ${n}`)
         .join(", ")}`,
@@ -60,6 +64,14 @@ export function locationsSummary(c: LocationsCompareResult): Record<string, unkn
       routing_cpu_us_per_hold: five === null || one === null ? null : round(five - one),
       routed_holds: c.routedHolds,
       misrouted: c.misrouted,
+      misrouted_unsharded_ratio: r.misroutedUnsharded === null ? null : round(r.misroutedUnsharded, 4),
+      sharded: {
+        shards: c.sharded.shards,
+        routed_holds: c.sharded.routedHolds,
+        misrouted: c.sharded.misrouted,
+        rps: round(c.sharded.rps, 1),
+        audit_ok: c.sharded.auditOk,
+      },
       spread: c.spread,
       non_2xx: { five: otherThan201(c.kinds.five), one: otherThan201(c.kinds.one), unlocated: otherThan201(c.kinds.unlocated) },
     },
@@ -70,6 +82,6 @@ export function locationTargetsMet(c: LocationsCompareResult): Record<string, bo
   const r = ratios(c);
   return {
     locations_reserve_vs_single: r.vsSingle >= LOCATION_TARGETS.locations_reserve_vs_single,
-    misrouted_holds_ratio: r.misrouted !== null && r.misrouted <= LOCATION_TARGETS.misrouted_holds_ratio,
+    misrouted_holds_ratio: r.misrouted !== null && r.misrouted <= LOCATION_TARGETS.misrouted_holds_ratio && c.sharded.auditOk,
   };
 }

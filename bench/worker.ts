@@ -241,7 +241,9 @@ async function refillAndGiveBack(env: Env, sku: string, shard: number): Promise<
     await stub.receiveTransfer({ transferId: out.transferId, peer: POOL, units: out.units });
     await pool.postTransfer(out.transferId);
   }
-  const { transfer: back } = await stub.surrender();
+  const {
+    transfers: [back],
+  } = await stub.surrender();
   if (back) {
     await pool.receiveTransfer({ transferId: back.transferId, peer: shard, units: back.units });
     await stub.postTransfer(back.transferId);

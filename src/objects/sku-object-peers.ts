@@ -3,10 +3,11 @@ import type { Hold, SaleRule, SkuConfig } from "../domain/types";
 import { LIMITS, type IdempotencyKey, type Replayable } from "../stock/ledger";
 import type { FenceAs, Prior, Role } from "../stock/shards/escrow";
 import type { StoredHold } from "../stock/shards/hold-routing";
-import type { Grant, ShardNews, Surrendered } from "../stock/shards/escrow-policy";
+import type { Grant, LocatedGrant, ShardNews, Surrendered } from "../stock/shards/escrow-policy";
 import { keysMovedTo } from "../stock/shards/moved-keys";
 import { partOf, type ShardPart } from "../stock/shards/parts";
 import type { Transfer } from "../stock/shards/transfers";
+import type { Want } from "../stock/shards/located-escrow";
 
 /** Calls the SKU's own object makes to push its settings to one shard before leaving it to the next grant. */
 const PUSH_ATTEMPTS_MAX = 3;
@@ -80,6 +81,13 @@ export abstract class SkuObjectPeers extends SkuObjectReads {
   // --- Escrow (spec §8): the pool's and the shards' side of two-phase transfers.
 
   async grant(shard: number, wanted: number, news?: ShardNews): Promise<Grant> {
+    const granted = await this.grantAt(shard, wanted, news);
+    // Only an ask that names its locations can be answered "elsewhere".
+    return granted === "elsewhere" ? "later" : granted;
+  }
+
+  /** A located shard's refill: from the locations `want` names (see Escrow.grantLocated). */
+  async grantAt(shard: number, wanted: number, news?: ShardNews, want?: Want): Promise<LocatedGrant> {
     const role = this.escrow.role();
     if (!role || role.shard !== null) return null;
     // A shard that missed the current settings gets them before any unit: it asks again under them.
@@ -87,14 +95,14 @@ export abstract class SkuObjectPeers extends SkuObjectReads {
       await this.pushSettings(role, shard);
       return "later";
     }
-    const t = await this.meter.measure("transfer", () => this.escrow.grant(role, shard, wanted, news));
+    const t = await this.meter.measure("transfer", () => this.escrow.grantAt(role, shard, wanted, news, want));
     await this.rearm();
     return t;
   }
 
-  async surrender(keepPace = false): Promise<Surrendered> {
-    if (!this.schemaReady) return { transfer: null, keptUnits: 0 };
-    const t = this.meter.measure("transfer", () => this.escrow.surrender(keepPace, Date.now()));
+  async surrender(keepPace = false, locations?: readonly string[]): Promise<Surrendered> {
+    if (!this.schemaReady) return { transfers: [], keptUnits: 0 };
+    const t = this.meter.measure("transfer", () => this.escrow.surrender(keepPace, Date.now(), locations));
     await this.rearm();
     return t;
   }

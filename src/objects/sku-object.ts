@@ -6,7 +6,7 @@ import type { EventLevels } from "../stock/stocking";
 import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
 import type { MerchantActor } from "../domain/roles";
 import { LIMITS, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "../stock/ledger";
-import { isShortage, type HoldInput } from "../stock/take-hold";
+import { isShortage, type HoldInput, type Shortage } from "../stock/take-hold";
 import { unitsWanted, type HoldChange } from "../stock/change-hold";
 import type { Role } from "../stock/shards/escrow";
 import type { ShardCount } from "../stock/shards/hold-routing";
@@ -70,7 +70,7 @@ export class SkuObject extends SkuObjectPeers {
     const outside = scopeRefusal(scope, input.location);
     if (outside) return outside;
     const role = this.schemaReady ? this.escrow.role() : null;
-    if (role && role.span > 1 && input.delta < 0 && this.escrow.available() < -input.delta) {
+    if (role && role.span > 1 && input.delta < 0 && this.escrow.removable(input.location) < -input.delta) {
       await this.escrow.recall(role, null, "all");
     }
     const outcome = await this.meter.measure("restock", () => this.mutate(() => this.ledger.adjust(input, idem, Date.now(), write)));
@@ -141,7 +141,7 @@ export class SkuObject extends SkuObjectPeers {
     }
     if (prior?.reply) return prior.reply;
     // The home is checked again inside the hold's transaction: the count may change, or a fence arrive, while it waits.
-    const attempt = (shortage: "ask" | "final") =>
+    const attempt = (shortage: Shortage) =>
       this.mutate(() => {
         const now = this.escrow.role();
         return (
@@ -151,7 +151,7 @@ export class SkuObject extends SkuObjectPeers {
     // A shard, or a SKU's own object whose old shards may still hold units, refills when short.
     const refills = role !== null && (role.shard !== null || role.span > 1);
     const outcome: Replayable<Hold> = refills
-      ? await this.escrow.reserveWithRefills(role, input.quantity, attempt)
+      ? await this.escrow.reserveWithRefills(role, input.quantity, attempt, true)
       : await attempt("final");
     // The sale board counts its shoppers' refusals apart from the SKU's lifetime counters (issue 21).
     if (!outcome.ok && !outcome.replayed && !isShortage(outcome) && this.schemaReady)
@@ -222,7 +222,7 @@ export class SkuObject extends SkuObjectPeers {
     const home = role !== null && this.escrow.homeRefusal(role, change.customerId) === null;
     const prior = role && home ? await this.escrow.priorOf(role, change.customerId, null) : null;
     if (prior && "code" in prior) return prior;
-    const attempt = (shortage: "ask" | "final") =>
+    const attempt = (shortage: Shortage) =>
       this.mutate(() => {
         const now = this.escrow.role();
         const away = now && this.escrow.homeRefusal(now, change.customerId);

@@ -29,7 +29,7 @@ export const skuLocationRoutes = router().openapi(
     description:
       "The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock " +
       "and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); " +
-      "a sharded SKU stocks only `default` (`409 locations_with_shards`). A key scoped to locations stocks only its own (`403 forbidden`).",
+      "a sharded SKU stocks locations too (docs/stock-shards.md). A key scoped to locations stocks only its own (`403 forbidden`).",
     security: MANAGE,
     [LOCATION_SCOPED]: true,
     request: { params, headers: IfMatchHeaders, body: jsonBody(StockingBody) },

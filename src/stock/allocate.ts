@@ -1,4 +1,4 @@
-import { accept, refuse, type Outcome } from "../domain/problems";
+import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Allocation, Destination, LocationProfile, Routing } from "../domain/locations";
 import { availableAt, profileOfRow, type LocationRow } from "./locations";
 
@@ -96,5 +96,35 @@ function shortOf(order: readonly Candidate[], available: number, detail: string)
   return refuse("insufficient_stock", detail, {
     available,
     locations: order.map((c) => ({ location: c.location, available: c.available })),
+  });
+}
+
+/**
+ * On a stock shard of a located SKU (spec §8, §11): the refill a hold needs
+ * before it is allocated here, or null to allocate now. Short of units at
+ * every location that may serve it, it asks the pool for them in routing
+ * order; on its first try (`routing`) also when its own allotment fills it
+ * only away from the location the policy puts first, so the pool may grant
+ * from that one (one ask per hold). Pure: the escrow makes the call.
+ */
+export function shardShortage(
+  rows: readonly LocationRow[],
+  policy: Policy,
+  destination: Destination | null,
+  allocated: Outcome<Allocation[]>,
+  routing: boolean,
+): Refusal | null {
+  const order = ordered(candidatesFor(rows, destination), policy.routing, destination).map((c) => c.location);
+  const preferred = order[0];
+  if (allocated.ok && (!routing || allocated.value[0]?.location === preferred)) return null;
+  // A pickup point this shard has not heard of yet is still asked for.
+  if (destination?.kind === "pickup" && order.length === 0) order.push(destination.location);
+  if (order.length === 0) return null;
+  const route = allocated.ok;
+  return refuse("unavailable", "This shard's allotment is short where this hold may be served; it refills from the pool.", {
+    shortage: true,
+    wantOrder: route ? [preferred!] : order,
+    wantCandidates: route ? 1 : order.length,
+    wantRoute: route,
   });
 }

@@ -1,4 +1,4 @@
-import { refuse, type Refusal } from "../domain/problems";
+import type { Refusal } from "../domain/problems";
 import type { Routing } from "../domain/locations";
 import type { MerchantWrite, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import { levelsAt, locatedAvailable } from "./locations";
@@ -34,9 +34,6 @@ export class SkuCatalog {
       const created = before === null;
       const stale = staleVersion(before, write.ifMatch);
       if (stale) return stale;
-      if (config.shards !== undefined && config.shards > 1 && this.tables.locations.located()) {
-        return refuse("locations_with_shards", "A SKU that stocks locations is not split across stock shards (spec §11).");
-      }
       // A push older than the settings this shard already has (a re-push overtaken by a newer one) changes nothing.
       if (before && pushedEpoch !== null && pushedEpoch < before.shard_epoch) {
         return { created, snapshot: snapshotOf(this.tables, before, now_ms) };

@@ -6,7 +6,7 @@ import { allocate } from "./allocate";
 import { availableAt, profileOfRow } from "./locations";
 import { levelsAfter } from "./stocking";
 import { checkSaleLimits, recordAdded } from "./sale-limits";
-import { admissionRefusal, SHORTAGE } from "./take-hold";
+import { admissionRefusal, SHORTAGE, type Shortage } from "./take-hold";
 import type { SkuTables } from "./tables";
 
 /**
@@ -27,7 +27,7 @@ export interface HoldChange {
 
 /** How the object asks: as a shard (`shortage`, see takeHold), with the customer's units elsewhere, and whether this object may add units for them. */
 export interface ChangeContext {
-  shortage: "ask" | "final";
+  shortage: Shortage;
   /** Units the customer holds or bought in the SKU's other objects, by sale. */
   prior: Readonly<Record<string, number>>;
   /** Not the customer's home now (the shard count changed, or a newer home fenced it): no units may be added here. */
@@ -79,7 +79,7 @@ export function changeQuantity(tables: SkuTables, row: HoldRow, change: HoldChan
   if (allocations && !allocations.ok) return allocations;
   const available = sku.on_hand - sku.reserved;
   if (!allocations && added > available) {
-    if (ctx.shortage === "ask") return SHORTAGE;
+    if (ctx.shortage === "ask" || ctx.shortage === "route") return SHORTAGE;
     return refuse("insufficient_stock", `Only ${available} more units are available.`, { available });
   }
   const next = write(tables, row, change.quantity, allocations?.value ?? null, now_ms);

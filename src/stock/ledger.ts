@@ -12,7 +12,7 @@ import type { LocationDelta } from "./locations";
 import { earliestPendingTransferMs, REDELIVER_AFTER_MS } from "./shards/transfers";
 import { snapshotOf } from "./catalog";
 import { SkuTables } from "./tables";
-import { takeHold, type HoldInput } from "./take-hold";
+import { takeHold, type HoldInput, type Shortage } from "./take-hold";
 import { changeQuantity, type ChangeContext, type HoldChange } from "./change-hold";
 import { REFUSAL_COUNTER_PREFIX } from "./stats";
 import { LocationTransfers } from "./location-transfers";
@@ -135,7 +135,7 @@ export class SkuLedger {
     input: HoldInput,
     idem: IdempotencyKey | null,
     now_ms: number,
-    shortage: "ask" | "final" = "final",
+    shortage: Shortage = "final",
     /** Units the customer holds or bought in the SKU's other objects, by sale (see Escrow.priorUsage). */
     prior: Readonly<Record<string, number>> = {},
   ): Replayable<Hold> {

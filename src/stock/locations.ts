@@ -15,13 +15,16 @@ export type LocationRow = {
   safety_stock: number;
   profile: string | null;
   profile_revision: number;
+  /** Units the escrow moved in from, or out to, the SKU's other objects (stock shards, schema step 17). */
+  moved_in: number;
+  moved_out: number;
 };
 
 /** Units a change moves at one location; absent fields stay. */
 export type LocationDelta = Partial<Record<"on_hand" | "reserved" | "sold" | "received", number>>;
 
 const COLUMNS = `location_id, on_hand, reserved, sold, received, transferred_in, transferred_out, in_transit,
-  safety_stock, profile, profile_revision`;
+  safety_stock, profile, profile_revision, moved_in, moved_out`;
 
 /**
  * `default` has no registry entry (docs: locations contract): it ships online
@@ -137,6 +140,19 @@ export class LocationStock {
     this.known = true;
   }
 
+  /** The escrow's move of `units` (negative: out) at one location, between this object and another of its SKU. */
+  moveEscrow(locationId: string, units: number): void {
+    const moved = this.sql.exec(
+      `UPDATE locations SET on_hand = on_hand + ?, moved_in = moved_in + MAX(?, 0), moved_out = moved_out + MAX(-?, 0)
+       WHERE location_id = ?`,
+      units,
+      units,
+      units,
+      locationId,
+    ).rowsWritten;
+    if (moved === 0) throw new InvariantViolation("escrow_names_a_stocked_location", { location: locationId });
+  }
+
   setSafetyStock(locationId: string, units: number): void {
     this.sql.exec("UPDATE locations SET safety_stock = ? WHERE location_id = ?", units, locationId);
   }
@@ -192,12 +208,14 @@ export class LocationStock {
       };
       if (!(r.reserved >= 0 && r.reserved <= r.on_hand)) throw new InvariantViolation("location_reserved_within_on_hand", facts);
       if (r.sold < 0 || r.in_transit < 0 || r.safety_stock < 0) throw new InvariantViolation("location_non_negative", facts);
-      if (r.received + r.transferred_in - r.transferred_out !== r.on_hand + r.sold) {
+      if (r.received + r.transferred_in - r.transferred_out + r.moved_in - r.moved_out !== r.on_hand + r.sold) {
         throw new InvariantViolation("location_conservation", {
           ...facts,
           received: r.received,
           transferred_in: r.transferred_in,
           transferred_out: r.transferred_out,
+          moved_in: r.moved_in,
+          moved_out: r.moved_out,
         });
       }
       sum.on_hand += r.on_hand;

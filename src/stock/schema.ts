@@ -518,4 +518,15 @@ ${HOLD_GUARD_TRIGGERS}
   WHEN OLD.status != 'in_transit' OR NEW.received < OLD.received OR NEW.cancelled < OLD.cancelled
   BEGIN SELECT RAISE(ABORT, 'a location transfer only moves forward, once'); END;
   `,
+  // Step 17: locations on a sharded SKU (spec §8, §11; ./shards/escrow.ts).
+  // An escrow transfer between the SKU's objects names the location whose
+  // units it moves (null on an unlocated SKU: `default`'s), and each location
+  // counts the units the escrow moved in and out of it here, so its own
+  // conservation holds on the pool and on every shard. Unlocated SKUs write
+  // neither.
+  `
+  ALTER TABLE transfers ADD COLUMN location TEXT;
+  ALTER TABLE locations ADD COLUMN moved_in INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE locations ADD COLUMN moved_out INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

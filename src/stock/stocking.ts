@@ -22,15 +22,6 @@ export function staleVersion(sku: SkuRow | null, ifMatch: number | null | undefi
   });
 }
 
-/** A SKU that is, or ever was, split across stock shards keeps its stock in one location (spec §8, §11). */
-export function isSharded(sku: SkuRow): boolean {
-  return sku.shards > 1 || sku.shard_span > 1 || sku.shard_index !== null;
-}
-
-function withShards(): Refusal {
-  return refuse("locations_with_shards", "A sharded SKU keeps its stock in its one location `default`: unshard it before naming others.");
-}
-
 /**
  * The location a write names, stocked if new: null on an unlocated SKU that
  * names none (or names `default` while sharded). A SKU naming its first
@@ -50,7 +41,6 @@ export function placeOf(
     if (rows.length === 1) return accept(rows[0]!.location_id);
     return refuse("location_required", `The SKU has ${rows.length} locations: name the one this change is for.`);
   }
-  if (isSharded(sku)) return location === DEFAULT_LOCATION && !stock.located() ? accept(null) : withShards();
   if (stock.located() && stock.row(location)) {
     if (profile) stock.setProfile(profile);
     return accept(location);
@@ -107,8 +97,7 @@ export function stockLocation(
   if (!sku) return refuse("not_found", "No such SKU.");
   const placed = placeOf(tables, sku, locationId, profile);
   if (!placed.ok) return placed;
-  // A sharded SKU naming `default` stays unlocated: it has no location row to set.
-  if (placed.value === null) return refuse("locations_with_shards", "A sharded SKU has no per-location settings.");
+  if (placed.value === null) return refuse("not_found", "No such location.");
   if (safetyStock !== undefined) tables.locations.setSafetyStock(locationId, safetyStock);
   const after = tables.changeLevels("version = version + 1, updated_at_ms = ?", now_ms);
   const levels = levelsAfter(tables, after, [locationId]);

@@ -1,7 +1,7 @@
 import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import type { Hold, SaleRule } from "../domain/types";
 import type { Allocation, Destination, Routing } from "../domain/locations";
-import { allocate } from "./allocate";
+import { allocate, shardShortage } from "./allocate";
 import { locatedAvailable } from "./locations";
 import { levelsAfter } from "./stocking";
 import { checkSaleLimits, recordAdded } from "./sale-limits";
@@ -14,6 +14,16 @@ import type { IdempotencyKey } from "../idempotency/rule";
 
 /** A shard's allotment is short; transient, so never stored under a key (see `SkuLedger.reserve`). */
 export const SHORTAGE: Refusal = refuse("unavailable", "This shard's allotment is short; it refills from the pool.", { shortage: true });
+
+/**
+ * How a hold may end short of units: "final" refuses (an unsharded SKU, or a
+ * shard the pool could not refill); "ask" answers SHORTAGE so a shard refills;
+ * "route" (a located shard's new hold, once) also when its own allotment could
+ * fill it but not at the location the policy prefers; "placed" refuses for the
+ * hold's destination, never SKU-wide `sold_out` (the pool proved that no object
+ * has a free unit where this hold may be served, while it has some elsewhere).
+ */
+export type Shortage = "route" | "ask" | "final" | "placed";
 
 export function isShortage(outcome: Outcome<unknown>): boolean {
   return !outcome.ok && outcome.extra?.shortage === true;
@@ -53,7 +63,7 @@ export function takeHold(
   input: HoldInput,
   now_ms: number,
   hold_seconds: number,
-  shortage: "ask" | "final",
+  shortage: Shortage,
   prior: Readonly<Record<string, number>>,
   idem: IdempotencyKey | null,
 ): { outcome: Outcome<Hold>; replyKept: boolean } {
@@ -75,13 +85,14 @@ function decide(
   input: HoldInput,
   now_ms: number,
   hold_seconds: number,
-  shortage: "ask" | "final",
+  shortage: Shortage,
   /** Units the customer holds or bought in the SKU's other objects, by sale. */
   prior: Readonly<Record<string, number>>,
   idem: IdempotencyKey | null,
   kept: { replyKept: boolean },
 ): Outcome<Hold> {
-  const short = (final: Refusal): Refusal => (shortage === "ask" ? SHORTAGE : final);
+  const asking = shortage === "ask" || shortage === "route";
+  const short = (final: Refusal): Refusal => (asking ? SHORTAGE : final);
   const sku = tables.sku();
   if (!sku) return refuse("not_found", "No such SKU.");
   const decision = resolveOffer(tables.saleRules(), priceOf(sku), sku.always_on === 1, now_ms);
@@ -90,7 +101,11 @@ function decide(
   if (unadmitted) return unadmitted;
   const located = tables.locations.located() ? tables.locations.rows() : null;
   const available = located ? locatedAvailable(located) : sku.on_hand - sku.reserved;
-  if (available <= 0) return short(soldOut());
+  const policy = { routing: sku.routing as Routing, split: sku.split === 1 };
+  // An object that refills (a shard, or a SKU's own object whose old shards may still hold units) asks for
+  // the locations its hold may come from before it refuses (stock shards on a located SKU, spec §8, §11).
+  const onShard = located !== null && asking;
+  if (available <= 0 && !onShard && shortage !== "placed") return short(soldOut());
 
   const { quantity, customerId } = input;
   const rule = decision.offer.kind === "sale" ? decision.offer.rule : null;
@@ -98,8 +113,9 @@ function decide(
   if (limits && !limits.ok) return limits;
   let allocations: Allocation[] | null = null;
   if (located) {
-    const policy = { routing: sku.routing as Routing, split: sku.split === 1 };
     const allocated = allocate(located, policy, input.destination ?? null, quantity);
+    const ask = onShard ? shardShortage(located, policy, input.destination ?? null, allocated, shortage === "route") : null;
+    if (ask) return ask;
     if (!allocated.ok) return allocated;
     allocations = allocated.value;
   } else if (quantity > available) {

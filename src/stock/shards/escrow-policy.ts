@@ -1,5 +1,6 @@
 import { envNumber } from "../../platform/env-number";
 import type { Transfer } from "./transfers";
+import type { LocationCopy } from "./located-escrow";
 
 /**
  * The escrow's constants and the shapes of what its objects tell each other
@@ -37,18 +38,25 @@ export interface ShardNews {
 
 export const NO_NEWS: ShardNews = { paceUnits: 0, credited: [] };
 
-/** The pool's answer to a refill: a batch sent, null (the SKU is out), or "later" (siblings kept units they are selling). */
-export type Grant = Transfer | null | "later";
-/** A shard's refill: units credited (0: the SKU is out), or "later". */
-export type Refilled = number | "later";
+/**
+ * The pool's answer to a refill: a batch sent (on a located SKU with every
+ * location the pool stocks), null (the SKU is out), "later" (siblings kept
+ * units they are selling), or "elsewhere" (a located ask: none of the
+ * locations that may serve the hold has a free unit in any object).
+ */
+export type Grant = (Transfer & { stocked?: LocationCopy[] }) | null | "later";
+/** The pool's answer to a located shard's ask (see Grant). */
+export type LocatedGrant = Grant | "elsewhere";
+/** A shard's refill: units credited (0: the SKU is out), "later", or "elsewhere" (see Grant). */
+export type Refilled = number | "later" | "elsewhere";
 /** What a recall took back, and what the siblings kept at their pace. */
 export interface Recalled {
   units: number;
   keptUnits: number;
 }
-/** A shard's answer to a recall: what it sent back (null: nothing), and what it kept. */
+/** A shard's answer to a recall: what it sent back (one transfer per location; none: nothing), and what it kept. */
 export interface Surrendered {
-  transfer: Transfer | null;
+  transfers: Transfer[];
   keptUnits: number;
 }
 

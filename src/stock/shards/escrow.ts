@@ -1,7 +1,7 @@
 import { refuse, type Refusal } from "../../domain/problems";
 import { fence, fencedOff, notHome, STALE_HOME } from "./fences";
 import type { Replayable, SkuLedger } from "../ledger";
-import { isShortage } from "../take-hold";
+import { isShortage, type Shortage } from "../take-hold";
 import { objectName, POOL, shardOf, type SkuStub } from "../addressing";
 import { pendingTransfers, postTransfer, receiveUnits, REDELIVER_AFTER_MS, sendUnits, type Transfer } from "./transfers";
 import type { Hold } from "../../domain/types";
@@ -16,11 +16,13 @@ import {
   paceWindowMs,
   soldOutBoundMs,
   type Grant,
+  type LocatedGrant,
   type Recalled,
   type Refilled,
   type ShardNews,
   type Surrendered,
 } from "./escrow-policy";
+import { freeAt, grantCandidates, stockAll, stockedCopies, surrenderPlan, wantOf, type Want } from "./located-escrow";
 
 /** A customer's footprint in the SKU's other objects (see `Escrow.priorOf`). */
 export interface Prior {
@@ -67,7 +69,10 @@ export interface Role {
 export class Escrow {
   /** Units of this shard's last grant; it refills when fewer than a quarter of that remain. */
   private lastGrant = 0;
-  private refilling: Promise<Refilled> | null = null;
+  /** Refills in flight, by what they ask for (single-flight per ask). */
+  private readonly refilling = new Map<string, Promise<Refilled>>();
+  /** Located: until when the pool had no free unit at a location a routing ask named (no second ask within the bound). */
+  private readonly dryUntil = new Map<string, number>();
   /** The pool's recalls in flight, by the shards each asks: a recall that spared another shard says nothing of that one. */
   private readonly recalling = new Map<string, Promise<Recalled>>();
   /**
@@ -250,6 +255,12 @@ export class Escrow {
     return sku ? sku.on_hand - sku.reserved : 0;
   }
 
+  /** Units a shrinkage may take here without a recall: at `location` on a located SKU (safety stock included). */
+  removable(location: string | undefined): number {
+    const row = location !== undefined && this.ledger.tables.locations.located() ? this.ledger.tables.locations.row(location) : null;
+    return row ? row.on_hand - row.reserved : this.available();
+  }
+
   /** Runs `wait` while `units` more are wanted here, so a refill in the meantime asks for them too. */
   async awaiting<T>(units: number, wait: () => Promise<T>): Promise<T> {
     this.demand += units;
@@ -272,12 +283,15 @@ export class Escrow {
   async reserveWithRefills<T>(
     role: Role,
     quantity: number,
-    attempt: (shortage: "ask" | "final") => Promise<Replayable<T>>,
+    attempt: (shortage: Shortage) => Promise<Replayable<T>>,
+    /** A new hold on a located SKU may ask once for the location its policy prefers (see shardShortage). */
+    routed = false,
   ): Promise<Replayable<T>> {
     let waiting = false;
+    let want: Want | undefined;
     for (let round = 1; round <= ESCROW.reserve_rounds_max; round++) {
       if (!waiting || this.available() >= quantity || this.knownEmpty(this.now())) {
-        const outcome = await attempt(this.knownEmpty(this.now()) ? "final" : "ask");
+        const outcome = await attempt(this.knownEmpty(this.now()) ? "final" : routed ? "route" : "ask");
         if (!isShortage(outcome)) {
           if (outcome.ok && !outcome.replayed) {
             this.pace.add(quantity, this.now());
@@ -285,10 +299,23 @@ export class Escrow {
           }
           return outcome;
         }
+        want = wantOf(outcome);
       }
-      const refilled = await this.awaiting(quantity, () => this.refill(role, quantity));
+      // The first ask that is only for routing spends the hold's one; a plain shortage does not.
+      const routing = routed && want?.route === true;
+      if (routing) routed = false;
+      // One routing ask per hold, and none while the pool lately had nothing where it would go.
+      if (routing && (this.dryUntil.get(want!.order[0]!) ?? 0) > this.now()) continue;
+      const refilled = await this.awaiting(quantity, () => this.refill(role, quantity, want));
+      if (routing) {
+        if (refilled !== "later" && refilled !== 0 && refilled !== "elsewhere") continue;
+        this.dryUntil.set(want!.order[0]!, this.now() + this.soldOutBoundMs);
+        continue;
+      }
       // The pool and every sibling are out: the refusal is now the SKU's truth.
       if (refilled === 0) return attempt("final");
+      // No object has a free unit where this hold may be served: it is refused for its destination, not sold out.
+      if (refilled === "elsewhere") return attempt("placed");
       waiting = refilled === "later";
       if (waiting && round < ESCROW.reserve_rounds_max) await scheduler.wait(this.laterMs);
     }
@@ -303,7 +330,7 @@ export class Escrow {
 
   /** Refills ahead of need: called after a hold, costs nothing while the allotment is comfortable. */
   refillIfLow(role: Role): void {
-    if (role.shard === null || this.refilling) return;
+    if (role.shard === null || this.refilling.size > 0) return;
     if (this.available() > Math.max(1, Math.floor(this.lastGrant / 4))) return;
     void this.refill(role, 1).catch((e) => this.log.error("refill_failed", { sku: role.sku, shard: role.shard, error: String(e) }));
   }
@@ -313,8 +340,11 @@ export class Escrow {
    * callers share one call) and credits what it grants. Returns the units
    * credited (0: the SKU is out), or "later" (siblings kept units they sell).
    */
-  refill(role: Role, wanted: number): Promise<Refilled> {
-    this.refilling ??= (async () => {
+  refill(role: Role, wanted: number, want?: Want): Promise<Refilled> {
+    const key = want ? `${want.candidates}:${want.order.join(",")}` : "";
+    const shared = this.refilling.get(key);
+    if (shared) return shared;
+    const fresh = (async (): Promise<Refilled> => {
       try {
         // A SKU's own object that serves holds again (shards back to 1) refills from its old shards.
         if (role.shard === null) {
@@ -324,26 +354,33 @@ export class Escrow {
         }
         this.poolCalls += 1;
         const news = this.news(this.now());
-        const granted = await this.peer(role, POOL)
-          .grant(role.shard!, Math.max(wanted, this.demand), news)
-          .catch((e: unknown) => {
-            this.undelivered(news);
-            throw e;
-          });
-        if (granted === "later") return "later";
+        const pool = this.peer(role, POOL);
+        const asked = want
+          ? pool.grantAt(role.shard!, Math.max(wanted, this.demand), news, want)
+          : pool.grant(role.shard!, Math.max(wanted, this.demand), news);
+        const granted = await asked.catch((e: unknown) => {
+          this.undelivered(news);
+          throw e;
+        });
+        if (granted === "later" || granted === "elsewhere") return granted;
         if (!granted) {
           this.markEmpty(null);
           return 0;
         }
-        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...granted, peer: POOL }, this.now()));
+        const { stocked, ...transfer } = granted;
+        this.ledger.tables.tx(() => {
+          receiveUnits(this.ledger.tables, { ...transfer, peer: POOL }, this.now());
+          stockAll(this.ledger.tables, stocked);
+        });
         this.lastGrant = granted.units;
         this.credited.push(granted.transferId);
         return granted.units;
       } finally {
-        this.refilling = null;
+        this.refilling.delete(key);
       }
     })();
-    return this.refilling;
+    this.refilling.set(key, fresh);
+    return fresh;
   }
 
   /**
@@ -359,7 +396,15 @@ export class Escrow {
    * selling, or units moved while it asked; the shard asks again.
    */
   async grant(role: Role, shard: number, wanted: number, news?: ShardNews): Promise<Grant> {
+    const granted = await this.grantAt(role, shard, wanted, news);
+    // Only an ask that names its locations can be answered "elsewhere".
+    return granted === "elsewhere" ? "later" : granted;
+  }
+
+  /** `grant`, for a located shard's ask naming the locations it wants (see grantLocated). */
+  async grantAt(role: Role, shard: number, wanted: number, news?: ShardNews, want?: Want): Promise<LocatedGrant> {
     const paceUnits = this.heard(news, this.now());
+    if (this.ledger.tables.locations.located()) return this.grantLocated(role, shard, wanted, paceUnits, want);
     let keptUnits = 0;
     let provenOut = this.knownEmpty(this.now(), shard);
     if (this.available() < wanted && role.span > 1 && !provenOut) {
@@ -385,55 +430,100 @@ export class Escrow {
   }
 
   /**
+   * The pool's side of a located refill: a batch from the first of the
+   * asker's candidate locations the pool has free units at, after recalling
+   * the siblings' free units at those locations when the pool is short there.
+   * Null only when the candidates are every location and the recall proved
+   * them all empty; "elsewhere" when it proved only the candidates empty.
+   */
+  private async grantLocated(role: Role, shard: number, wanted: number, paceUnits: number, want?: Want): Promise<LocatedGrant> {
+    const tables = this.ledger.tables;
+    const candidates = grantCandidates(tables, want);
+    let kept = 0;
+    let proven = role.span <= 1;
+    if (freeAt(tables, candidates) < wanted && role.span > 1) {
+      const sentBefore = this.sentBatches;
+      const recalled = await this.recall(role, shard, "pace", null, candidates);
+      kept = recalled.keptUnits;
+      proven = recalled.units === 0 && kept === 0 && this.sentBatches === sentBefore;
+    }
+    const at = candidates.find((l) => freeAt(tables, [l]) > 0);
+    if (at === undefined) {
+      if (!proven) return "later";
+      const every = tables.locations.rows().every((r) => candidates.includes(r.location_id));
+      return every ? null : "elsewhere";
+    }
+    const share = Math.ceil(freeAt(tables, [at]) / (2 * Math.max(1, role.shards)));
+    const batch = Math.min(ESCROW.grant_units_max, Math.max(wanted, paceUnits, share));
+    const sent = tables.tx(() => sendUnits(tables, shard, batch, this.now(), at));
+    if (!sent) return "later";
+    this.sentBatches += 1;
+    return { ...sent, stocked: stockedCopies(tables) };
+  }
+
+  /**
    * Takes back the other shards' free units: for a refill the pool cannot
    * cover (`pace`: each sibling keeps its pace, which it sells within half
    * the bound, so units do not slosh between busy shards at the tail while
    * quiet ones give all they have; single-flight), or everything (`all`: a
    * shrinkage, a SKU back to one object; never shares a `pace` recall's answer).
    */
-  recall(role: Role, except: number | null, keep: "pace" | "all", only: number | null = null): Promise<Recalled> {
+  recall(
+    role: Role,
+    except: number | null,
+    keep: "pace" | "all",
+    only: number | null = null,
+    /** On a located SKU: only these locations' units (all when absent). */
+    locations?: readonly string[],
+  ): Promise<Recalled> {
     const siblings = only !== null ? [only] : Array.from({ length: role.span }, (_, i) => i).filter((i) => i !== except);
-    if (keep === "all") return this.takeBack(role, siblings, false);
-    const key = siblings.join(",");
+    if (keep === "all") return this.takeBack(role, siblings, false, locations);
+    const key = `${siblings.join(",")}@${locations?.join(",") ?? ""}`;
     const shared = this.recalling.get(key);
     if (shared) return shared;
-    const fresh = this.takeBack(role, siblings, true).finally(() => this.recalling.delete(key));
+    const fresh = this.takeBack(role, siblings, true, locations).finally(() => this.recalling.delete(key));
     this.recalling.set(key, fresh);
     return fresh;
   }
 
   /** Every refill and recall this object has in flight (for tests that audit a SKU at rest). */
   inFlight(): Array<Promise<unknown>> {
-    return [...(this.refilling ? [this.refilling] : []), ...this.recalling.values()];
+    return [...this.refilling.values(), ...this.recalling.values()];
   }
 
-  private async takeBack(role: Role, siblings: readonly number[], keepPace: boolean): Promise<Recalled> {
+  private async takeBack(role: Role, siblings: readonly number[], keepPace: boolean, locations?: readonly string[]): Promise<Recalled> {
     const answers = await Promise.all(
       siblings.map(async (i): Promise<Recalled> => {
-        const { transfer, keptUnits } = await this.peer(role, i).surrender(keepPace);
-        if (!transfer) return { units: 0, keptUnits };
-        this.ledger.tables.tx(() => receiveUnits(this.ledger.tables, { ...transfer, peer: i }, this.now()));
-        await this.peer(role, i).postTransfer(transfer.transferId);
-        return { units: transfer.units, keptUnits };
+        const { transfers, keptUnits } = await this.peer(role, i).surrender(keepPace, locations);
+        if (transfers.length === 0) return { units: 0, keptUnits };
+        this.ledger.tables.tx(() => {
+          for (const t of transfers) receiveUnits(this.ledger.tables, { ...t, peer: i }, this.now());
+        });
+        for (const t of transfers) await this.peer(role, i).postTransfer(t.transferId);
+        return { units: transfers.reduce((n, t) => n + t.units, 0), keptUnits };
       }),
     );
     return answers.reduce((a, b) => ({ units: a.units + b.units, keptUnits: a.keptUnits + b.keptUnits }), { units: 0, keptUnits: 0 });
   }
 
-  /** A shard's side of a recall: sends its free units back to the pool, all of them or those beyond its pace. */
-  surrender(keepPace: boolean, now_ms: number): Surrendered {
-    const free = this.available();
-    const keptUnits = keepPace ? Math.min(Math.max(0, free), this.pace.units(now_ms)) : 0;
-    const back = free - keptUnits;
-    if (back <= 0) return { transfer: null, keptUnits };
-    return { transfer: this.ledger.tables.tx(() => sendUnits(this.ledger.tables, POOL, back, now_ms)), keptUnits };
+  /**
+   * A shard's side of a recall: sends its free units back to the pool, all of
+   * them or those beyond its pace; on a located SKU one transfer per location
+   * (only `locations`' when named).
+   */
+  surrender(keepPace: boolean, now_ms: number, locations?: readonly string[]): Surrendered {
+    const tables = this.ledger.tables;
+    const { sends, keptUnits } = surrenderPlan(tables, keepPace ? this.pace.units(now_ms) : 0, locations);
+    if (sends.length === 0) return { transfers: [], keptUnits };
+    const transfers = tables.tx(() => sends.map((s) => sendUnits(tables, POOL, s.units, now_ms, s.location)));
+    return { transfers: transfers.filter((t): t is Transfer => t !== null), keptUnits };
   }
 
   /** A draining shard (its index is past the shard count) gives back everything free at once. */
   async drain(role: Role): Promise<void> {
     if (role.shard === null || role.shard < role.shards) return;
-    const { transfer } = this.surrender(false, this.now());
-    if (transfer) await this.deliver(role, transfer);
+    const { transfers } = this.surrender(false, this.now());
+    for (const t of transfers) await this.deliver(role, t);
   }
 
   receive(t: Transfer, now_ms: number): void {
@@ -447,7 +537,8 @@ export class Escrow {
   /** Hands a sent transfer to its receiver, then posts it here. */
   async deliver(role: Role, t: Transfer): Promise<void> {
     const self = role.shard ?? POOL;
-    await this.peer(role, t.peer).receiveTransfer({ transferId: t.transferId, peer: self, units: t.units });
+    const { peer, ...carried } = t;
+    await this.peer(role, peer).receiveTransfer({ ...carried, peer: self });
     this.post(t.transferId, this.now());
   }
 

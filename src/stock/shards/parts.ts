@@ -1,6 +1,8 @@
 import type { Levels, SkuSnapshot } from "../../domain/types";
 import { levelsOf } from "../rows";
 import type { SkuLedger } from "../ledger";
+import type { LocationLevels } from "../../domain/locations";
+import { locationParts, wholeByLocation, type LocationPart } from "./located-parts";
 
 /**
  * A sharded SKU is the sum of its objects (spec §8): the SKU's own
@@ -18,12 +20,17 @@ export interface ShardPart {
   liveHolds: number;
   audit: { ok: boolean; problems: string[] };
   poolCalls: number;
+  /** Units between this object's locations (spec §11; the SKU's own object only). */
+  inTransit?: number;
+  /** A located object's locations (see ./located-parts.ts); absent when unlocated. */
+  locations?: LocationPart[];
 }
 
 /** `audited`: recompute this object's invariants from its rows (O(holds): for stats and tests, not views). */
 export function partOf(ledger: SkuLedger, poolCalls: number, audited: boolean): ShardPart | null {
   const sku = ledger.tables.sku();
   if (!sku) return null;
+  const located = locationParts(ledger.tables);
   const pendingOut =
     ledger.tables.sql
       .exec<{ units: number | null }>("SELECT SUM(units) AS units FROM transfers WHERE direction = 'out' AND status = 'pending'")
@@ -37,6 +44,8 @@ export function partOf(ledger: SkuLedger, poolCalls: number, audited: boolean): 
     liveHolds: sku.live_holds,
     audit: audited ? ledger.audit() : { ok: true, problems: [] },
     poolCalls,
+    ...(sku.in_transit !== 0 && { inTransit: sku.in_transit }),
+    ...(located && { locations: located }),
   };
 }
 
@@ -46,6 +55,8 @@ export interface Whole {
   /** Units debited by one object and not yet credited by another: still on hand, not yet holdable. */
   inFlight: number;
   audit: { ok: boolean; problems: string[] };
+  /** On a located SKU: each location over every object (units in flight as on hand there). */
+  locations?: LocationLevels[];
 }
 
 /** Adds up the parts and checks the invariants across them. */
@@ -67,15 +78,28 @@ export function wholeOf(parts: ReadonlyArray<ShardPart | null>): Whole {
   // Every unit in flight belongs to a transfer its sender still has pending.
   if (inFlight < 0 || inFlight > sum((p) => p.pendingOut))
     problems.push(`in flight ${inFlight} not covered by pending transfers ${sum((p) => p.pendingOut)}`);
-  if (levels.received !== levels.onHand + levels.sold)
-    problems.push(`conservation: received ${levels.received} != onHand ${levels.onHand} + sold ${levels.sold}`);
+  const inTransit = sum((p) => p.inTransit ?? 0);
+  if (levels.received !== levels.onHand + levels.sold + inTransit)
+    problems.push(`conservation: received ${levels.received} != onHand ${levels.onHand} + sold ${levels.sold} + inTransit ${inTransit}`);
   if (reserved > onHand) problems.push(`reserved ${reserved} > onHand ${onHand}`);
-  return { levels, liveHolds: sum((p) => p.liveHolds), inFlight, audit: { ok: problems.length === 0, problems } };
+  const byLocation = wholeByLocation(present, inFlight, levels);
+  if (byLocation) {
+    problems.push(...byLocation.problems);
+    // A located SKU's available is its locations' (safety stock is never offered).
+    levels.available = byLocation.locations.reduce((n, l) => n + l.available, 0);
+  }
+  return {
+    levels,
+    liveHolds: sum((p) => p.liveHolds),
+    inFlight,
+    audit: { ok: problems.length === 0, problems },
+    ...(byLocation && { locations: byLocation.locations }),
+  };
 }
 
 /** The SKU's own snapshot with the levels and status of the whole SKU. */
 export function wholeSnapshot(own: SkuSnapshot, pool: ShardPart | null, shards: ReadonlyArray<ShardPart | null>): SkuSnapshot {
   const whole = wholeOf([pool, ...shards]);
   const status = own.status === "live" || own.status === "sold_out" ? (whole.levels.available > 0 ? "live" : "sold_out") : own.status;
-  return { ...own, status, levels: whole.levels, liveHolds: whole.liveHolds };
+  return { ...own, status, levels: whole.levels, liveHolds: whole.liveHolds, ...(whole.locations && { locations: whole.locations }) };
 }

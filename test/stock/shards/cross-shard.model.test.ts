@@ -393,7 +393,7 @@ async function expire(run: Run, h: ModelHold, context: string): Promise<void> {
 async function crash(run: Run, op: Extract<ShardOp, { kind: "crash" }>): Promise<void> {
   const i = op.object % run.model.span;
   const [sender, receiver] = op.from === "pool" ? [pool(run), shardStub(run, i)] : [shardStub(run, i), pool(run)];
-  const sent = op.from === "pool" ? await pool(run).grant(i, op.units) : (await shardStub(run, i).surrender()).transfer;
+  const sent = op.from === "pool" ? await pool(run).grant(i, op.units) : ((await shardStub(run, i).surrender()).transfers[0] ?? null);
   // "later": the pool had nothing and a sibling kept units it is selling; nothing was sent.
   const t = sent === "later" ? null : sent;
   if (op.evict === "sender") await evict(sender);

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { ADMIN, call, createSku, expectProblem, holdOf, shopperToken } from "../../support/helpers";
+import { adjustAt, merchantSku, registerLocation, stockAt } from "../locations/support";
+
+/**
+ * Locations on a sharded SKU (spec §8, §11; issue 19 item 2): the escrow
+ * moves units of a named location, each shard allocates among its
+ * per-location allotments with the SKU's policy, and the invariants hold per
+ * location across the pool and every shard (the stats' escrow audit).
+ */
+const NYC = { latitude: 40.71, longitude: -74.0 };
+const LA = { latitude: 34.05, longitude: -118.24 };
+const NEAR_LA = { country: "US", latitude: 36.1, longitude: -115.1 };
+const NEAR_NYC = { country: "US", latitude: 42.3, longitude: -71.0 };
+
+async function holdAt(sku: string, customer: string, body: Record<string, unknown>) {
+  return call(`/v1/skus/${sku}/holds`, { auth: await shopperToken(customer), body });
+}
+
+async function shard(sku: string, shards: number) {
+  const res = await call(`/v1/skus/${sku}`, {
+    method: "PUT",
+    auth: ADMIN,
+    body: { name: "located", price: { amount: 1000, currency: "usd" }, alwaysOn: true, shards },
+  });
+  expect(res.status).toBe(200);
+}
+
+async function audit(sku: string) {
+  const stats = await call(`/v1/skus/${sku}/stats`, { auth: ADMIN });
+  expect(stats.status).toBe(200);
+  return stats.body.escrow.audit as { ok: boolean; problems: string[] };
+}
+
+type Loc = { location: string; onHand: number; reserved: number; available: number; sold: number };
+
+async function byLocation(sku: string): Promise<Map<string, Loc>> {
+  const body = (await merchantSku(sku)).body as { locations?: Loc[] };
+  return new Map((body.locations ?? []).map((l) => [l.location, l]));
+}
+
+describe("locations on a sharded SKU", () => {
+  it("a sharded SKU stocks named locations, and its shards allocate by the SKU's policy", async () => {
+    const sku = await createSku();
+    await shard(sku, 4);
+    const east = (await registerLocation({ country: "US", ...NYC, priority: 1 })).locationId;
+    const west = (await registerLocation({ country: "US", ...LA })).locationId;
+    expect((await adjustAt(sku, east, 6)).status).toBe(200);
+    expect((await adjustAt(sku, west, 6)).status).toBe(200);
+    for (let i = 0; i < 4; i++) {
+      const w = await holdAt(sku, `lw-${i}-${sku}`, { quantity: 1, shipTo: NEAR_LA });
+      expect(w.status).toBe(201);
+      expect(holdOf(w).allocations).toEqual([{ location: west, quantity: 1 }]);
+      const e = await holdAt(sku, `le-${i}-${sku}`, { quantity: 1, shipTo: NEAR_NYC });
+      expect(e.status).toBe(201);
+      expect(holdOf(e).allocations).toEqual([{ location: east, quantity: 1 }]);
+    }
+    expect(await audit(sku)).toEqual({ ok: true, problems: [] });
+    const levels = await byLocation(sku);
+    expect(levels.get(east)).toMatchObject({ onHand: 6, reserved: 4, sold: 0 });
+    expect(levels.get(west)).toMatchObject({ onHand: 6, reserved: 4, sold: 0 });
+    expect((await merchantSku(sku)).body.available).toBe(4);
+  });
+
+  it("a located SKU is sharded later, and a hold no location can fill is refused for its destination, not sold out", async () => {
+    const sku = await createSku({ stock: 2 });
+    const west = (await registerLocation({ country: "US", ...LA })).locationId;
+    const store = (await registerLocation({ country: "US", ...NYC, pickup: true })).locationId;
+    expect((await adjustAt(sku, west, 3)).status).toBe(200);
+    expect((await stockAt(sku, store)).status).toBe(200);
+    await shard(sku, 3);
+    const pick = await holdAt(sku, `lp-${sku}`, { quantity: 1, pickupAt: store });
+    expectProblem(pick, 409, "insufficient_stock");
+    expect(pick.body.locations).toEqual([{ location: store, available: 0 }]);
+    const ship = await holdAt(sku, `ls-${sku}`, { quantity: 3, shipTo: NEAR_LA });
+    expect(ship.status).toBe(201);
+    expect(holdOf(ship).allocations).toEqual([{ location: west, quantity: 3 }]);
+    expect(await audit(sku)).toEqual({ ok: true, problems: [] });
+    expect((await byLocation(sku)).get("default")).toMatchObject({ onHand: 2, reserved: 0 });
+  });
+
+  it("shrinkage at a location recalls that location's units from the shards", async () => {
+    const sku = await createSku();
+    await shard(sku, 2);
+    const west = (await registerLocation({ country: "US", ...LA })).locationId;
+    expect((await adjustAt(sku, west, 4)).status).toBe(200);
+    expect((await holdAt(sku, `lr-${sku}`, { quantity: 1, shipTo: NEAR_LA })).status).toBe(201);
+    expect((await adjustAt(sku, west, -3)).status).toBe(200);
+    expect((await byLocation(sku)).get(west)).toMatchObject({ onHand: 1, reserved: 1, available: 0 });
+    expectProblem(await adjustAt(sku, west, -1), 409, "insufficient_stock");
+    expect(await audit(sku)).toEqual({ ok: true, problems: [] });
+  });
+});
