@@ -45,7 +45,7 @@ export interface paths {
         };
         /**
          * A SKU's availability; the merchant view adds every level
-         * @description Anyone gets the public view (`view: public`), served from the edge cache for up to `EDGE_CACHE_TTL_SECONDS`; with the merchant token, the merchant view (`view: merchant`), never cached.
+         * @description Anyone gets the public view (`view: public`), served from the edge cache for up to `EDGE_CACHE_TTL_SECONDS`; with the merchant token, the merchant view (`view: merchant`), never cached; a key scoped to locations sees only theirs (`scope`).
          */
         get: operations["getSku"];
         /** Create or update a SKU */
@@ -66,7 +66,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Adjust stock: restock (positive) or shrinkage (negative) */
+        /**
+         * Adjust stock: restock (positive) or shrinkage (negative)
+         * @description A key scoped to locations (spec §12) must name one of its own in `location`, else `403 forbidden`.
+         */
         post: operations["adjustStock"];
         delete?: never;
         options?: never;
@@ -101,7 +104,7 @@ export interface paths {
         get?: never;
         /**
          * Stock a SKU at a location (no units) and set its safety stock
-         * @description The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); a sharded SKU stocks locations too (docs/stock-shards.md).
+         * @description The location must be registered (`PUT /v1/locations/{id}`) or be `default`. The SKU's first location makes its current stock and holds location `default`'s. Takes `If-Match` (`412 version_conflict` with `currentVersion` when stale); a sharded SKU stocks locations too (docs/stock-shards.md). A key scoped to locations stocks only its own (`403 forbidden`).
          */
         put: operations["stockSkuAtLocation"];
         post?: never;
@@ -140,7 +143,7 @@ export interface paths {
         };
         /**
          * A SKU's holds, newest first, by status
-         * @description Read from the SKU's object (and, on a sharded SKU, every shard). Ended holds stay listed until retention removes them (`RETENTION_SECONDS`); committed holds stay.
+         * @description Read from the SKU's object (and, on a sharded SKU, every shard). Ended holds stay listed until retention removes them (`RETENTION_SECONDS`); committed holds stay. A key scoped to locations lists the holds allocated at them.
          */
         get: operations["listSkuHolds"];
         put?: never;
@@ -489,7 +492,7 @@ export interface paths {
         get: operations["getLocation"];
         /**
          * Create or replace a location
-         * @description Registers a warehouse or store (spec §11). Every SKU stocking the location gets the new profile: up to 200 before the reply, the rest within a minute (`pendingSkus`). A paused location takes no new holds; a moved one routes `nearest` holds by its new coordinates. A PUT that changes nothing writes nothing and keeps `revision`.
+         * @description Registers a warehouse or store (spec §11). Every SKU stocking the location gets the new profile: up to 200 before the reply, the rest within a minute (`pendingSkus`). A paused location takes no new holds; a moved one routes `nearest` holds by its new coordinates. A PUT that changes nothing writes nothing and keeps `revision`. Each real change appends `location.created` or `location.updated` to the audit stream `location:<id>`. `ETag` is `revision`.
          */
         put: operations["putLocation"];
         post?: never;
@@ -506,7 +509,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The locations, ordered by id */
+        /**
+         * The locations, ordered by id
+         * @description A key scoped to locations (spec §12) lists only its own: its pages may hold fewer than `limit`.
+         */
         get: operations["listLocations"];
         put?: never;
         post?: never;
@@ -525,7 +531,7 @@ export interface paths {
         };
         /**
          * Available units per location and in total, per SKU, from the global view
-         * @description Read from D1, folded from the SKU objects' shipped events idempotently by event sequence. Each SKU's own object is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku.
+         * @description Read from D1, folded from the SKU objects' shipped events idempotently by event sequence. Each SKU's own object is asked only for its lag. With `sku`, that SKU alone (404 if the view has never heard of it); without, every SKU, paged by sku. A key scoped to locations (spec §12) sees only its locations in `byLocation`, and `total` over them.
          */
         get: operations["getInventorySummary"];
         put?: never;
@@ -545,7 +551,7 @@ export interface paths {
         };
         /**
          * One location's levels per SKU, from the global view
-         * @description Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location).
+         * @description Read from D1 like the summary. `location=default` also lists the SKUs that stock no location (their one implicit location). A key scoped to locations (spec §12) names one of its own, else `403 forbidden`.
          */
         get: operations["listLocationInventory"];
         put?: never;
@@ -691,7 +697,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An order */
+        /**
+         * An order
+         * @description A key scoped to locations (spec §12) reads an order with units allocated at one of its locations, else `403 forbidden`.
+         */
         get: operations["getOrder"];
         put?: never;
         post?: never;
@@ -749,7 +758,7 @@ export interface paths {
         put?: never;
         /**
          * Mark a paid order fulfilled
-         * @description The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across several locations is fulfilled without naming one.
+         * @description The body may name the location it ships from (spec §11): it must be where the order's units were allocated (`default` for a SKU without locations), else `409 invalid_order_state` with `allocatedLocations`. An order allocated across several locations is fulfilled without naming one. A key scoped to locations (spec §12) fulfils only an order whose units were all allocated at its locations, else `403 forbidden`.
          */
         post: operations["fulfillOrder"];
         delete?: never;
@@ -782,7 +791,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Orders, newest first, filtered by status and SKU */
+        /**
+         * Orders, newest first, filtered by status and SKU
+         * @description A key scoped to locations (spec §12) lists the orders with units allocated at one of its locations.
+         */
         get: operations["listOrders"];
         put?: never;
         post?: never;
@@ -1079,10 +1091,12 @@ export interface components {
             onHand: number;
             reserved: number;
             sold: number;
-            received: number;
-            returned: number;
+            received?: number;
+            returned?: number;
             shards: number;
-            liveHolds: number;
+            liveHolds?: number;
+            /** @description Spec §12: the calling key's locations. Present only for a scoped key, whose view has only these `locations` and levels summed over them (`received`, `returned` and `liveHolds` omitted). */
+            scope?: string[];
             updatedAt: string;
             /** @description +1 per merchant write that changes the SKU (spec §11); also the `ETag`. */
             version: number;
@@ -1467,6 +1481,30 @@ export interface components {
                     }[];
                 } | null;
             };
+            /** @description Each merchant action on the sale, in time order, with the key that did it (spec §12): `sale.created`, `sale.changed`, `sale.ended`; `stock.adjusted` of its SKUs between its creation and its end (`units`, `reason`); and `order.refund_requested`, `order.cancelled`, `order.fulfilled` of the orders its holds went into (`orderId`). Shoppers' and the system's events name no key and are left out. At most 1,000. */
+            actions: {
+                at: string;
+                /** @enum {string} */
+                action: "sale.created" | "sale.changed" | "sale.ended" | "stock.adjusted" | "order.refund_requested" | "order.cancelled" | "order.fulfilled";
+                actor: {
+                    keyId: string;
+                    /** @enum {string} */
+                    role: "owner" | "manager" | "fulfillment" | "viewer";
+                };
+                sku?: string;
+                orderId?: string;
+                units?: number;
+                reason?: string;
+            }[];
+            /** @description Each key in `actions`, in the order it first acted, with its count. */
+            actors: {
+                keyId: string;
+                /** @enum {string} */
+                role: "owner" | "manager" | "fulfillment" | "viewer";
+                actions: number;
+            }[];
+            /** @description False when the sale had more actions (or orders) than one report lists. */
+            actionsComplete: boolean;
         };
         AuditCheckpointBody: {
             /** @example holdfast-audit/v1 */
@@ -1725,7 +1763,7 @@ export interface components {
                 object: string;
                 location: string | null;
                 /** @enum {string} */
-                kind: "changed" | "missing" | "extra";
+                kind: "changed" | "missing" | "extra" | "version";
                 d1: {
                     [key: string]: number | null;
                 } | null;
@@ -5998,7 +6036,12 @@ export interface operations {
     putLocation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body replay the first response for 24 h. */
+                "idempotency-key"?: string;
+                /** @description The location's `revision` (its `ETag`; `0`: create only); a stale one answers `412 version_conflict` with `currentVersion`. */
+                "if-match"?: string;
+            };
             path: {
                 locationId: string;
             };
@@ -6015,6 +6058,7 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6026,6 +6070,7 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6037,6 +6082,7 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6049,6 +6095,7 @@ export interface operations {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6060,6 +6107,7 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6072,6 +6120,19 @@ export interface operations {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
                     Allow: components["headers"]["Allow"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            412: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6083,6 +6144,7 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6094,6 +6156,19 @@ export interface operations {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the same `Idempotency-Key` came with a different request */
+            422: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7168,6 +7243,17 @@ export interface operations {
                     "Request-Id": components["headers"]["RequestId"];
                     Traceresponse: components["headers"]["Traceresponse"];
                     "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a valid credential of the wrong kind (e.g. a shopper calling a merchant route); `admission_required`: a hold in a sale with a waiting room without a valid `Holdfast-Admission` */
+            403: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    Traceresponse: components["headers"]["Traceresponse"];
                     [name: string]: unknown;
                 };
                 content: {

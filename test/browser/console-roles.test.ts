@@ -3,8 +3,8 @@
  * (spec §12), read from the server's own OpenAPI document, and says in place
  * why a control is absent. One key per role signs in; for each, the write
  * controls of the SKU, sale and order panels are there or their reason is.
- * The post-sale report names the actors (item 4). Screenshots of each role's
- * SKU page go to docs/screenshots/console-role-*.png.
+ * The post-sale report names the actors (item 4). `ROLE_SCREENSHOTS=docs/screenshots`
+ * saves each role's page as console-role-*.png (the pictures in docs/live-and-console.md).
  */
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -13,7 +13,7 @@ import { api, hold, merchant, paidOrder } from "../support/node/console-api.ts";
 import { consoleSession, go, textOf, UI_TIMEOUT_MS } from "../support/node/console-page.ts";
 
 vi.setConfig({ testTimeout: 90_000 });
-const DOCS_SHOTS = path.resolve(import.meta.dirname, "..", "..", "docs", "screenshots");
+const SHOTS = process.env.ROLE_SCREENSHOTS;
 const run = crypto.randomUUID().slice(0, 6);
 const session = consoleSession();
 const page = (): Page => session.page;
@@ -64,10 +64,11 @@ const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: UI_TIMEOUT_
 /** The reason shown where the control `name` would be. */
 const reason = (name: string) => text(`[data-absent="${name}"]`);
 
-/** A screenshot for the docs; on a SKU's page once its holds list drew the sold hold. */
+/** A screenshot for the docs when asked for; on a SKU's page once its holds list drew the sold hold. */
 async function shotOf(name: string) {
+  if (!SHOTS) return;
   if (await page().isVisible('[data-level="onhand"]')) await page().waitForSelector('td:text-is("committed")', { timeout: UI_TIMEOUT_MS });
-  await page().screenshot({ path: path.join(DOCS_SHOTS, `${name}.png`), fullPage: true });
+  await page().screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 /** Opens `hash` and waits for the element that says the panel is drawn. */
