@@ -50,6 +50,8 @@ export async function compareObject(db: DrizzleD1Database, view: ObjectView): Pr
   for (const truth of view.locations ?? []) {
     if (newer.has(truth.location)) continue;
     const d1 = byLocation.get(truth.location) ?? null;
+    // A shard knows every location its pool stocks, to route among them, and ships no event for one it never held a unit of.
+    if (!d1 && view.object !== view.sku && LOCATION_FIELDS.every((f) => truth[f] === 0)) continue;
     const drift = differ(view, truth.location, d1, folded, truth, LOCATION_FIELDS);
     if (drift) drifts.push(drift);
     else if (d1) clean.push(d1);
