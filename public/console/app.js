@@ -16,13 +16,14 @@ const panels = { skus, locations, sales, board, orders, audit, report, keys };
 /**
  * What a panel reads: a key whose role may not call it gets the reason in the
  * panel's place, not a page of refusals. In nav order: the first one the key
- * may read is where it lands.
+ * may read is where it lands. One SKU or order reads its own operation, which a
+ * key scoped to locations may call where it may not list them all.
  */
 const PANEL_READS = {
-  skus: ["Reading SKUs", [["GET", "/v1/skus"]]],
+  skus: ["Reading SKUs", [["GET", "/v1/skus"]], [["GET", "/v1/skus/{sku}"]]],
   locations: ["Reading locations", [["GET", "/v1/locations"]]],
   sales: ["Reading sales", [["GET", "/v1/sales/{saleId}"]]],
-  orders: ["Reading orders", [["GET", "/v1/orders"]]],
+  orders: ["Reading orders", [["GET", "/v1/orders"]], [["GET", "/v1/orders/{orderId}"]]],
   audit: ["Reading the audit log", [["GET", "/v1/audit"]]],
   keys: ["Managing API keys", [["GET", "/v1/api-keys"]]],
   board: ["Reading sales", [["GET", "/v1/sales/{saleId}"]]],
@@ -62,8 +63,8 @@ async function route() {
   cleanup = null;
   const container = h("div.panel", { dataset: { panel: name } });
   fill(view, container);
-  const [what, ops] = PANEL_READS[name];
-  const why = features.perms.why(what, ...ops);
+  const [what, listOps, oneOps] = PANEL_READS[name];
+  const why = features.perms.why(what, ...(args[0] && oneOps ? oneOps : listOps));
   if (why) return void fill(container, h("h1", {}, TITLES[name] ?? what), absent(name, why));
   // A panel that polls or listens returns how to stop it.
   const stop = await panel.render(container, args, features);

@@ -209,7 +209,12 @@ async function detail(root, sku, features) {
         ["Sold", s.sold],
         // A key scoped to locations sees its locations' levels only: what is kept for the whole SKU is left out, and said.
         ...(s.scope
-          ? [["Scope", `${s.scope.join(", ")} only (received and returned are kept for the whole SKU)`]]
+          ? [
+              [
+                "Scope",
+                h("span", {}, `${s.scope.join(", ")} only`, h("small.scope-note", {}, "received and returned are kept for the whole SKU")),
+              ],
+            ]
           : [
               ["Returned", s.returned],
               ["Received", s.received],

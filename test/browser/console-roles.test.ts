@@ -192,8 +192,10 @@ describe("the console by role", () => {
     // Its SKU page: its location's levels, and what is kept only for the whole SKU named as left out rather than blank.
     expect((await merchant(origin(), "PUT", `/v1/skus/${sku}/locations/${location}`, {})).status).toBe(200);
     await open(`#skus/${sku}`, '[data-level="onhand"]');
-    await poll(text('[data-level="scope"] dd')).toBe(`${location} only (received and returned are kept for the whole SKU)`);
+    await poll(text('[data-level="scope"] dd')).toMatch(new RegExp(`^${location} only`));
+    expect(await text('[data-level="scope"] .scope-note')()).toBe("received and returned are kept for the whole SKU");
     expect(await present('[data-level="received"]')).toBe(0);
+    if (SHOTS) await page().screenshot({ path: path.join(SHOTS, "console-role-scoped.png"), fullPage: true });
     expect(session.errors).toEqual([]);
   });
 
