@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { call, createSku, expectProblem, hold, holdOf, shopperToken } from "../support/helpers";
+import { call, clientAddress, createSku, expectProblem, hold, holdOf, shopperToken } from "../support/helpers";
 
 /** The per-address budget at the edge (IP_RATE_LIMITER, 20 requests per 10 s in vitest.config.ts). */
-
-function address(): Record<string, string> {
-  return { "cf-connecting-ip": `198.51.100.${Math.floor(Math.random() * 200) + 1}` };
-}
 
 describe("rate limits", () => {
   it("answers 429 rate_limited with Retry-After once one address exceeds its budget", async () => {
     const sku = await createSku({ stock: 100 });
-    const headers = address();
+    const headers = clientAddress();
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => hold(sku, `rl-${i}`, 1, headers)));
     const limited = answers.filter((a) => a.status === 429);
     expect(answers.filter((a) => a.status === 201).length).toBeLessThanOrEqual(20);
@@ -21,10 +17,12 @@ describe("rate limits", () => {
 
   it("spends the same budget on changes of a hold's quantity, and answers a keyed retry over budget from its stored reply", async () => {
     const sku = await createSku({ stock: 100 });
-    const headers = address();
+    const headers = clientAddress();
     const customer = "rl-patch";
     const auth = await shopperToken(customer);
-    const { holdId } = holdOf(await hold(sku, customer, 1, headers));
+    const held = await hold(sku, customer, 1, headers);
+    expect(held.status).toBe(201);
+    const { holdId } = holdOf(held);
     const path = `/v1/skus/${sku}/holds/${holdId}`;
     const keyed = await call(path, {
       method: "PATCH",

@@ -5,7 +5,7 @@ import { authenticate } from "../../src/http/auth";
 import { verifyStripeEvent } from "../../src/payments/webhook";
 import { fromBase64url, toBase64url } from "../../src/platform/base64url";
 import { signAdmission, verifyAdmission } from "../../src/waiting-room/tokens";
-import { ADMIN, call, createSku, expectProblem, unique } from "../support/helpers";
+import { ADMIN, call, clientAddress, createSku, expectProblem, unique } from "../support/helpers";
 import { signStripePayload, stripeEvent } from "../support/fake-stripe";
 import { TEST_SECRETS } from "../support/secrets";
 
@@ -95,7 +95,7 @@ describe("shopper token lifetime, audience and issuer", () => {
 
 describe("failed credentials from one address", () => {
   it("are throttled: past the budget the address gets 429, even with the right token, and others are unaffected", async () => {
-    const ip = { "cf-connecting-ip": `198.51.100.${Math.floor(Math.random() * 250) + 1}` };
+    const ip = clientAddress();
     const statuses: number[] = [];
     for (let i = 0; i < 40 && !statuses.includes(429); i++) {
       statuses.push((await call("/v1/skus", { auth: `Bearer guess-${i}`, headers: ip })).status);

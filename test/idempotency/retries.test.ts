@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createSku, expectProblem, hold, levels, putSale, unique } from "../support/helpers";
+import { clientAddress, createSku, expectProblem, hold, levels, putSale, unique } from "../support/helpers";
 import { objectSql } from "../support/inside-objects";
 
 /**
@@ -49,7 +49,7 @@ describe("a retry of a hold that succeeded", () => {
 
   it("is answered from its stored hold when the address is over its rate budget", async () => {
     const sku = await createSku({ stock: 100 });
-    const ip = { "cf-connecting-ip": `203.0.113.${Math.floor(Math.random() * 200) + 1}` };
+    const ip = clientAddress();
     const key = keyed();
     const first = await hold(sku, "keeper", 1, { ...ip, ...key });
     expect(first.status).toBe(201);

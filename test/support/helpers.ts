@@ -21,6 +21,17 @@ export function unique(prefix: string): string {
   return `${prefix}-${seq}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
+/**
+ * A client address no other test shares (IPv6 documentation prefix, 2001:db8::/32).
+ * The rate limiters' counts outlive a test file, so a drawn one-in-200 IPv4 address
+ * could inherit a budget another test already spent.
+ */
+export function clientAddress(): { "cf-connecting-ip": string } {
+  const hex = crypto.randomUUID().replaceAll("-", "");
+  const groups = Array.from({ length: 6 }, (_, i) => hex.slice(i * 4, i * 4 + 4));
+  return { "cf-connecting-ip": `2001:db8:${groups.join(":")}` };
+}
+
 export const ADMIN = `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`;
 
 export async function shopperToken(customerId: string, opts: { expiresInSeconds?: number; secret?: string } = {}) {
