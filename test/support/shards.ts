@@ -1,9 +1,27 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { SkuObject } from "../../src/objects/sku-object";
 import { objectName, shardOf } from "../../src/stock/addressing";
+import { Pace } from "../../src/stock/shards/pace";
 import { ADMIN, call, expectConserved } from "./helpers";
 
 /** Helpers of the stock-shard tests (spec §8). */
+
+export type Stub = DurableObjectStub<SkuObject>;
+/** The SKU's own object (null) or one of its shards. */
+export const stubOf = (sku: string, shard: number | null): Stub => env.SKU.getByName(objectName(sku, shard));
+
+/** Sets a shard's pace as if it had held `units` just now, counted over `window_ms`. */
+export async function setPace(stub: Stub, units: number, window_ms: number): Promise<void> {
+  await runInDurableObject(stub, (o: SkuObject) => {
+    const escrow = o.escrow as unknown as { pace: Pace };
+    // Escrow's private pace: if it is renamed, fail here rather than test nothing.
+    if (!(escrow.pace instanceof Pace)) throw new Error("Escrow no longer has a pace: update setPace()");
+    escrow.pace = new Pace(window_ms);
+    escrow.pace.add(units, Date.now());
+  });
+}
 
 export async function setShards(sku: string, shards: number) {
   const res = await call(`/v1/skus/${sku}`, {

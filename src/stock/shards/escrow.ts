@@ -432,8 +432,8 @@ export class Escrow {
   /**
    * The pool's side of a located refill: a batch from the first of the
    * asker's candidate locations the pool has free units at, after recalling
-   * the siblings' free units at those locations when the pool is short there.
-   * Null only when the candidates are every location and the recall proved
+   * the siblings' free units at those locations when the pool is short there
+   * (for a routed ask, past their pace too). Null only when the candidates are every location and the recall proved
    * them all empty; "elsewhere" when it proved only the candidates empty.
    */
   private async grantLocated(role: Role, shard: number, wanted: number, paceUnits: number, want?: Want): Promise<LocatedGrant> {
@@ -443,7 +443,11 @@ export class Escrow {
     let proven = role.span <= 1;
     if (freeAt(tables, candidates) < wanted && role.span > 1) {
       const sentBefore = this.sentBatches;
-      const recalled = await this.recall(role, shard, "pace", null, candidates);
+      let recalled = await this.recall(role, shard, "pace", null, candidates);
+      // A routed hold is a customer here now; a sibling's pace is only its guess at its next ones.
+      if (want?.route && recalled.keptUnits > 0 && freeAt(tables, candidates) < wanted) {
+        recalled = await this.recall(role, shard, "all", null, candidates);
+      }
       kept = recalled.keptUnits;
       proven = recalled.units === 0 && kept === 0 && this.sentBatches === sentBefore;
     }

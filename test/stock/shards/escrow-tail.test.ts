@@ -1,13 +1,10 @@
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Grant } from "../../../src/stock/shards/escrow-policy";
-import { Pace } from "../../../src/stock/shards/pace";
-import { objectName, POOL } from "../../../src/stock/addressing";
-import type { SkuObject } from "../../../src/objects/sku-object";
+import { POOL } from "../../../src/stock/addressing";
 import { REDELIVER_AFTER_MS } from "../../../src/stock/shards/transfers";
 import { createSku, hold, sleep } from "../../support/helpers";
-import { customersOnShard, expectWholeAudited, setShards } from "../../support/shards";
+import { customersOnShard, expectWholeAudited, setPace, setShards, type Stub, stubOf } from "../../support/shards";
 
 /**
  * The escrow at the tail of a sale (spec §8, issue 8): a refill's
@@ -16,20 +13,6 @@ import { customersOnShard, expectWholeAudited, setShards } from "../../support/s
  * "empty" while a sibling keeps units, so `sold_out` still means the whole
  * SKU is out.
  */
-
-type Stub = DurableObjectStub<SkuObject>;
-const stubOf = (sku: string, shard: number | null): Stub => env.SKU.getByName(objectName(sku, shard));
-
-/** Sets a shard's pace as if it had held `units` just now, counted over `window_ms`. */
-async function setPace(stub: Stub, units: number, window_ms: number): Promise<void> {
-  await runInDurableObject(stub, (o: SkuObject) => {
-    const escrow = o.escrow as unknown as { pace: Pace };
-    // Escrow's private pace: if it is renamed, fail here rather than test nothing.
-    if (!(escrow.pace instanceof Pace)) throw new Error("Escrow no longer has a pace: update setPace()");
-    escrow.pace = new Pace(window_ms);
-    escrow.pace.add(units, Date.now());
-  });
-}
 
 /** Credits a grant on its shard and posts it on the pool, as a refill would. */
 async function deliver(sku: string, shard: number, grant: Grant): Promise<number> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, createSku, expectProblem, holdOf, shopperToken } from "../../support/helpers";
+import { customersOnShard, setPace, stubOf } from "../../support/shards";
 import { adjustAt, merchantSku, registerLocation, stockAt } from "../locations/support";
 
 /**
@@ -60,6 +61,28 @@ describe("locations on a sharded SKU", () => {
     expect(levels.get(east)).toMatchObject({ onHand: 6, reserved: 4, sold: 0 });
     expect(levels.get(west)).toMatchObject({ onHand: 6, reserved: 4, sold: 0 });
     expect((await merchantSku(sku)).body.available).toBe(4);
+  });
+
+  it("a hold asks for the preferred location's unit a busy sibling keeps free, rather than take one from farther away", async () => {
+    const sku = await createSku();
+    await shard(sku, 2);
+    const east = (await registerLocation({ country: "US", ...NYC })).locationId;
+    const west = (await registerLocation({ country: "US", ...LA })).locationId;
+    expect((await adjustAt(sku, east, 1)).status).toBe(200);
+    expect((await adjustAt(sku, west, 6)).status).toBe(200);
+    // Shard 0 takes the one east unit for a hold that is then released: the unit sits free on shard 0.
+    const [first] = customersOnShard(0, 2, 1, `busy-${sku}-`);
+    const held = await holdAt(sku, first!, { quantity: 1, shipTo: NEAR_NYC });
+    expect(holdOf(held).allocations).toEqual([{ location: east, quantity: 1 }]);
+    const released = await call(`/v1/skus/${sku}/holds/${holdOf(held).holdId}`, { method: "DELETE", auth: await shopperToken(first!) });
+    expect(released.status).toBe(200);
+    // Shard 0 is busy: a recall lets it keep its pace, which here covers that unit.
+    await setPace(stubOf(sku, 0), 5, 60_000);
+    const [second] = customersOnShard(1, 2, 1, `near-${sku}-`);
+    const near = await holdAt(sku, second!, { quantity: 1, shipTo: NEAR_NYC });
+    expect(near.status).toBe(201);
+    expect(holdOf(near).allocations).toEqual([{ location: east, quantity: 1 }]);
+    expect(await audit(sku)).toEqual({ ok: true, problems: [] });
   });
 
   it("a located SKU is sharded later, and a hold no location can fill is refused for its destination, not sold out", async () => {
