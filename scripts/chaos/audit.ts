@@ -10,6 +10,7 @@ import { CATALOG } from "./load.ts";
 import { auditTransfers, LOCATED_SKU } from "./locations.ts";
 import { sleep } from "./runtime.ts";
 import { getJson, inventoryStale, listOrders, mayHaveLostItsJob, type ServerOrder } from "./settle.ts";
+import { readStill } from "./snapshot.ts";
 
 export interface Invariants {
   acknowledgedHoldsLost: number;
@@ -74,28 +75,19 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
   }
   const byId = new Map(orders.map((o) => [o.orderId, o]));
 
-  // The merchant views first: with the load over, the only moves left are expiries, which the
-  // hold reads below can tell apart (a hold counts as live at a view's time if its deadline was later).
-  const views = new Map<string, { at: number; view: { status: number; body: any } | null; stats: { status: number; body: any } | null }>();
-  for (const { sku } of CATALOG) {
-    const at = Date.now();
-    views.set(sku, {
-      at,
-      view: await getJson(client, { path: `/v1/skus/${sku}`, token: admin }),
-      stats: await getJson(client, { path: `/v1/skus/${sku}/stats`, token: admin }),
-    });
-  }
-
-  // Every hold anyone was told about, and every hold of every order, as the objects have them now.
+  // The merchant views, then every hold, then the views again, until no level moved in between (bounded):
+  // with the load over, moves are rare but real (an order's payment deadline voids its holds, a late
+  // payment commits them), and a hold that ended between the view and its read would be miscounted.
+  // If the levels never hold still, the rule below still tells expiries apart (live at the view's time
+  // if its deadline was later).
   const holdIds = new Set<string>(ledger.holds.keys());
   const orderItems = new Map(orders.flatMap((o) => o.items.map((i) => [i.holdId, i] as const)));
   for (const id of orderItems.keys()) holdIds.add(id);
-  const current = new Map<string, { status: number; body: any; at: number } | null>();
-  await mapLimit([...holdIds], 6, async (id) => {
-    const sku = ledger.holds.get(id)?.sku ?? orderItems.get(id)!.sku;
-    const got = await getJson(client, { path: `/v1/skus/${sku}/holds/${id}`, token: admin });
-    current.set(id, got && { ...got, at: Date.now() });
-  });
+  const {
+    views,
+    current,
+    rounds: snapshotRounds,
+  } = await readStill(client, admin, holdIds, (id) => ledger.holds.get(id)?.sku ?? orderItems.get(id)!.sku);
   const statusOf = (id: string): string | null => {
     const r = current.get(id);
     return r && r.status === 200 ? r.body.status : null;
@@ -105,6 +97,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
   let lost = 0;
   let mismatches = 0;
   const liveAcked = new Map<string, number>();
+  const countedLive = new Set<string>();
   for (const h of ledger.holds.values()) {
     const got = current.get(h.holdId);
     if (got?.status !== 200 || got.body.quantity !== h.quantity || got.body.customerId !== h.customerId) {
@@ -119,6 +112,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     const viewedAt = views.get(h.sku)?.at ?? 0;
     if ((LIVE.has(status) || status === "expired") && Date.parse(got.body.expiresAt) > viewedAt) {
       liveAcked.set(h.sku, (liveAcked.get(h.sku) ?? 0) + h.quantity);
+      countedLive.add(h.holdId);
     }
     const want =
       h.orderId && interrupted.has(h.orderId)
@@ -165,6 +159,17 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     const o = orderOfHold.get(holdId);
     return o !== undefined && (PAID.has(o.status) || interrupted.has(o.orderId));
   };
+  // The SKU's live holds the count above left out, with what the client knew of each (for the report).
+  const uncounted = (sku: string) =>
+    [...current.entries()]
+      .filter(([id, g]) => g?.status === 200 && g.body.sku === sku && LIVE.has(g.body.status) && !countedLive.has(id))
+      .slice(0, 5)
+      .map(([id, g]) => {
+        const h = ledger.holds.get(id);
+        const order = orderOfHold.get(id);
+        return `${id} ${g!.body.status} qty ${g!.body.quantity} ${g!.body.customerId} client:${h ? h.fate : "unknown"} order:${order ? `${order.orderId} ${order.status}` : "none"}`;
+      })
+      .join("; ") || "none of the known holds";
   for (const { sku } of CATALOG) {
     const { view, stats } = views.get(sku)!;
     if (view?.status !== 200) {
@@ -208,7 +213,12 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       inv[figure] += units;
       note(name, `${sku}: ${units} ${why}`);
     };
-    add("unbacked", "unbackedReservedUnits", diffReserved, `reserved units (reserved ${v.reserved}) no acknowledged live hold explains`);
+    add(
+      "unbacked",
+      "unbackedReservedUnits",
+      diffReserved,
+      `reserved units (reserved ${v.reserved}) no acknowledged live hold explains; live, not counted: ${uncounted(sku)}`,
+    );
     add("below", "reservedBelowLiveHolds", -diffReserved, `units of acknowledged live holds not in reserved (${v.reserved})`);
     add(
       "doubleCommits",
@@ -362,6 +372,8 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
     },
     info: {
       holdsAcknowledged: ledger.holds.size,
+      /** Rounds of views-holds-views until the levels held still (see snapshot.ts). */
+      snapshotRounds,
       holdsChecked: holdIds.size,
       holdsInAuditStreams: orphans.seen,
       orphanHoldUnits: orphans.units,
@@ -375,6 +387,7 @@ export async function audit({ client, ledger, admin, lastKillMs }: Context): Pro
       refundsAnswered200: ledger.refunds.filter((r) => r.status === 200).length,
       refundEvents,
       refusedAfterUnknown,
+      refusedAfterUnknownKeys: ledger.refusedAfterUnknown.slice(0, 8).map((r) => `${r.kind} ${r.key ?? "-"} ${r.status} ${r.code}`),
       skus,
       verify: verify.length === 1 ? verify[0] : verify,
     },
