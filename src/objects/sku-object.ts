@@ -271,6 +271,11 @@ export class SkuObject extends SkuObjectPeers {
     ctx: StepContext,
     idem: IdempotencyKey | null,
   ): Promise<Replayable<LocationTransfer>> {
+    const role = this.schemaReady ? this.escrow.role() : null;
+    // The source's units may sit free on the shards: they come back first, as for a shrinkage there.
+    if (role && role.shard === null && role.span > 1 && this.escrow.removable(input.from) < input.quantity) {
+      await this.escrow.recall(role, null, "all", null, [input.from]);
+    }
     return this.transferStep(() => this.ledger.locationTransfers.create(input, ctx, idem, Date.now()));
   }
 

@@ -66,7 +66,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       kind: fc.constant("transfer" as const),
       from: fc.nat(LOCATIONS - 1),
       to: fc.nat(LOCATIONS - 1),
-      quantity: fc.integer({ min: 1, max: 3 }),
+      // 0: every unit free at `from`, wherever it sits (the pool or the shards' allotments).
+      quantity: fc.integer({ min: 0, max: 3 }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("shards" as const), shards: fc.integer({ min: 1, max: 8 }) }) },
@@ -178,19 +179,22 @@ async function step(sku: string, model: Model, o: Op, trace: string[]): Promise<
   } else if (o.kind === "transfer") {
     if (o.from === o.to) return;
     const [from, to] = [ids[o.from]!, ids[o.to]!];
+    const quantity = o.quantity === 0 ? model.free(from) : o.quantity;
+    if (quantity === 0) return;
     const sent = await call("/v1/transfers", {
       auth: ADMIN,
       headers: { "Idempotency-Key": unique("xfer") },
-      body: { sku, from, to, quantity: o.quantity },
+      body: { sku, from, to, quantity },
     });
-    trace.push(`transfer ${from}->${to} ${o.quantity} -> ${sent.status}`);
-    // The units must be free at the pool: a shard's allotment is not recalled for a transfer.
-    if (sent.status !== 201 && sent.status !== 200) return expect(sent.status, trace.join("\n")).toBe(409);
-    model.at.get(from)!.onHand -= o.quantity;
+    trace.push(`transfer ${from}->${to} ${quantity} -> ${sent.status}`);
+    // The units must be free somewhere at `from`: the pool takes back what the shards keep free there first.
+    if (model.free(from) < quantity) return expect(sent.status, trace.join("\n")).toBe(409);
+    expect(sent.status, trace.join("\n")).toBe(201);
+    model.at.get(from)!.onHand -= quantity;
     const got = await call(`/v1/transfers/${sent.body.transferId}/receive`, { auth: ADMIN, body: {} });
     trace.push(`  receive -> ${got.status}`);
     expect(got.status, trace.join("\n")).toBe(200);
-    model.at.get(to)!.onHand += o.quantity;
+    model.at.get(to)!.onHand += quantity;
   } else if (o.kind === "burst") {
     // Holds wait on their shards (refills, recalls) while the merchant changes the shard count.
     const shipped = o.holds.map((h) => ({

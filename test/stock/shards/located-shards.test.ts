@@ -102,6 +102,29 @@ describe("locations on a sharded SKU", () => {
     expect((await byLocation(sku)).get("default")).toMatchObject({ onHand: 2, reserved: 0 });
   });
 
+  it("a transfer between locations takes back the source's units the shards keep free", async () => {
+    const sku = await createSku();
+    await shard(sku, 2);
+    const west = (await registerLocation({ country: "US", ...LA })).locationId;
+    const east = (await registerLocation({ country: "US", ...NYC })).locationId;
+    expect((await adjustAt(sku, west, 4)).status).toBe(200);
+    expect((await stockAt(sku, east)).status).toBe(200);
+    // Each shard takes some west units for a hold, then the holds are released: the units sit free on the shards.
+    for (const s of [0, 1]) {
+      const [customer] = customersOnShard(s, 2, 1, `xf-${s}-${sku}-`);
+      const held = await holdAt(sku, customer!, { quantity: 1, shipTo: NEAR_LA });
+      expect(held.status).toBe(201);
+      const auth = await shopperToken(customer!);
+      expect((await call(`/v1/skus/${sku}/holds/${holdOf(held).holdId}`, { method: "DELETE", auth })).status).toBe(200);
+    }
+    const sent = await call("/v1/transfers", { auth: ADMIN, body: { sku, from: west, to: east, quantity: 4 } });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect((await call(`/v1/transfers/${sent.body.transferId}/receive`, { auth: ADMIN, body: {} })).status).toBe(200);
+    expect((await byLocation(sku)).get(east)).toMatchObject({ onHand: 4, available: 4 });
+    expect((await byLocation(sku)).get(west)).toMatchObject({ onHand: 0 });
+    expect(await audit(sku)).toEqual({ ok: true, problems: [] });
+  });
+
   it("shrinkage at a location recalls that location's units from the shards", async () => {
     const sku = await createSku();
     await shard(sku, 2);
