@@ -120,11 +120,24 @@ export function shardShortage(
   // A pickup point this shard has not heard of yet is still asked for.
   if (destination?.kind === "pickup" && order.length === 0) order.push(destination.location);
   if (order.length === 0) return null;
-  const route = allocated.ok;
+  return allocated.ok ? askPool([preferred!], true) : askPool(order, false);
+}
+
+/**
+ * The located shortage a shard answers so its escrow asks the pool for units
+ * at `order`'s locations, in that order (`route`: the hold's one ask for the
+ * location its policy prefers; see Escrow.reserveWithRefills).
+ */
+export function askPool(order: readonly string[], route: boolean): Refusal {
   return refuse("unavailable", "This shard's allotment is short where this hold may be served; it refills from the pool.", {
     shortage: true,
-    wantOrder: route ? [preferred!] : order,
-    wantCandidates: route ? 1 : order.length,
+    wantOrder: [...order],
+    wantCandidates: order.length,
     wantRoute: route,
   });
+}
+
+/** Every active location that ships online, in the SKU's routing order for no destination: where a split hold may grow. */
+export function growthOrder(rows: readonly LocationRow[], routing: Routing): string[] {
+  return ordered(candidatesFor(rows, null), routing, null).map((c) => c.location);
 }

@@ -2,7 +2,7 @@ import { accept, refuse, type Outcome, type Refusal } from "../domain/problems";
 import { iso, notOnSale, resolveOffer, saleEnded } from "./offer";
 import { allocationsOf, holdView, priceOf, type HoldRow } from "./rows";
 import type { Allocation, Routing } from "../domain/locations";
-import { allocate } from "./allocate";
+import { allocate, askPool, growthOrder } from "./allocate";
 import { availableAt, profileOfRow } from "./locations";
 import { levelsAfter } from "./stocking";
 import { checkSaleLimits, recordAdded } from "./sale-limits";
@@ -76,7 +76,11 @@ export function changeQuantity(tables: SkuTables, row: HoldRow, change: HoldChan
     : null;
   if (limits && !limits.ok) return limits;
   const allocations = grown(tables, row, added);
-  if (allocations && !allocations.ok) return allocations;
+  if (allocations && !allocations.ok) {
+    // A located shard short where the hold may grow asks the pool for units there, as a new hold would.
+    const where = ctx.shortage === "ask" || ctx.shortage === "route" ? growthLocations(tables, row) : [];
+    return where.length > 0 ? askPool(where, false) : allocations;
+  }
   const available = sku.on_hand - sku.reserved;
   if (!allocations && added > available) {
     if (ctx.shortage === "ask" || ctx.shortage === "route") return SHORTAGE;
@@ -154,6 +158,15 @@ function grown(tables: SkuTables, row: HoldRow, added: number): Outcome<Allocati
   const merged = new Map(current.map((a) => [a.location, a.quantity]));
   for (const a of extra.value) merged.set(a.location, (merged.get(a.location) ?? 0) + a.quantity);
   return accept([...merged].map(([location, quantity]) => ({ location, quantity })));
+}
+
+/** Where a located hold may take more units (active locations only): its one location (split off), else the SKU's in routing order. */
+function growthLocations(tables: SkuTables, row: HoldRow): string[] {
+  const sku = tables.requireSku();
+  const active = growthOrder(tables.locations.rows(), sku.routing as Routing);
+  if (sku.split === 1) return active;
+  const own = allocationsOf(row)![0]!.location;
+  return active.includes(own) ? [own] : [];
 }
 
 /** The hold was priced under terms no longer in force (its sale ended, or another took over): more units need a new hold. */

@@ -39,6 +39,7 @@ const PLACES = [
 type Op =
   | { kind: "hold"; customer: number; quantity: number; near: number; pickup: boolean }
   | { kind: "release"; pick: number }
+  | { kind: "grow"; pick: number; more: number }
   | { kind: "adjust"; at: number; delta: number }
   | { kind: "transfer"; from: number; to: number; quantity: number }
   | { kind: "shards"; shards: number }
@@ -56,6 +57,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("release" as const), pick: fc.nat(50) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("grow" as const), pick: fc.nat(50), more: fc.integer({ min: 1, max: 4 }) }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant("adjust" as const), at: fc.nat(LOCATIONS - 1), delta: fc.integer({ min: -3, max: 6 }) }),
@@ -160,6 +165,33 @@ async function step(sku: string, model: Model, o: Op, trace: string[]): Promise<
     } else {
       expect([409, 429], trace.join("\n")).toContain(res.status);
       if (res.status === 409) expect(fits, `refused with units in the model\n${trace.join("\n")}`).toBe(false);
+    }
+  } else if (o.kind === "grow") {
+    if (model.holds.length === 0) return;
+    const h = model.holds[o.pick % model.holds.length]!;
+    const [{ location, quantity }] = h.allocations as [Held["allocations"][0]];
+    const change = () =>
+      shopperToken(h.customer).then((auth) =>
+        call(`/v1/skus/${sku}/holds/${h.holdId}`, { method: "PATCH", auth, body: { quantity: quantity + o.more } }),
+      );
+    // Split off: the units added come from the hold's own location, wherever they sit (pool or shards).
+    const fits = model.free(location) >= o.more;
+    let res = await change();
+    if (res.status !== 200 && fits) {
+      await sleep(BOUND_WAIT_MS);
+      res = await change();
+    }
+    trace.push(`grow ${h.holdId} at ${location} +${o.more} -> ${res.status} ${JSON.stringify(res.body?.allocations ?? res.body?.detail)}`);
+    if (res.status === 200) {
+      expect(fits, trace.join("\n")).toBe(true);
+      expect(holdOf(res).allocations, trace.join("\n")).toEqual([{ location, quantity: quantity + o.more }]);
+      model.move([{ location, quantity: o.more }], 1);
+      h.allocations = [{ location, quantity: quantity + o.more }];
+    } else {
+      expect([409, 429], trace.join("\n")).toContain(res.status);
+      // A hold whose customer's home moved (a change of the shard count) only shrinks, by design (spec §8).
+      const moved = String(res.body?.detail ?? "").includes("no longer serves");
+      if (res.status === 409 && !moved) expect(fits, `refused with units in the model\n${trace.join("\n")}`).toBe(false);
     }
   } else if (o.kind === "release") {
     if (model.holds.length === 0) return;

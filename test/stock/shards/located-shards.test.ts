@@ -125,6 +125,26 @@ describe("locations on a sharded SKU", () => {
     expect(await audit(sku)).toEqual({ ok: true, problems: [] });
   });
 
+  it("a hold on a located shard grows with units the pool sends from its location", async () => {
+    const sku = await createSku();
+    await shard(sku, 2);
+    const west = (await registerLocation({ country: "US", ...LA })).locationId;
+    expect((await adjustAt(sku, west, 10)).status).toBe(200);
+    const [customer] = customersOnShard(1, 2, 1, `grow-${sku}-`);
+    const held = await holdAt(sku, customer!, { quantity: 1, shipTo: NEAR_LA });
+    expect(held.status).toBe(201);
+    // More than a first refill sends a shard: the change must ask the pool for units at the hold's location.
+    const grown = await call(`/v1/skus/${sku}/holds/${holdOf(held).holdId}`, {
+      method: "PATCH",
+      auth: await shopperToken(customer!),
+      body: { quantity: 8 },
+    });
+    expect(grown.status, JSON.stringify(grown.body)).toBe(200);
+    expect(holdOf(grown).allocations).toEqual([{ location: west, quantity: 8 }]);
+    expect((await byLocation(sku)).get(west)).toMatchObject({ onHand: 10, reserved: 8 });
+    expect(await audit(sku)).toEqual({ ok: true, problems: [] });
+  });
+
   it("shrinkage at a location recalls that location's units from the shards", async () => {
     const sku = await createSku();
     await shard(sku, 2);
