@@ -98,7 +98,10 @@ export class SkuObject extends SkuObjectPeers {
   /** The registry's push of a location's profile: applied only where stocked and newer (bumps `version`). */
   async setLocationProfile(profile: LocationProfile): Promise<{ applied: boolean }> {
     if (!this.schemaReady) return { applied: false };
-    return this.changeThenRearm(() => this.ledger.setLocationProfile(profile, Date.now()));
+    const done = await this.changeThenRearm(() => this.ledger.setLocationProfile(profile, Date.now()));
+    // Shards route by their copies: each gets it now (newer only there too), also when a retried push finds this one current.
+    await this.escrow.onShards(this.escrow.role(), (s) => s.setLocationProfile(profile));
+    return done;
   }
 
   /**

@@ -145,6 +145,25 @@ describe("locations on a sharded SKU", () => {
     expect(await audit(sku)).toEqual({ ok: true, problems: [] });
   });
 
+  it("a location paused at the registry stops serving the units shards already hold there", async () => {
+    const sku = await createSku();
+    await shard(sku, 2);
+    const westProfile = await registerLocation({ country: "US", ...LA });
+    const west = westProfile.locationId;
+    const east = (await registerLocation({ country: "US", ...NYC })).locationId;
+    expect((await adjustAt(sku, west, 6)).status).toBe(200);
+    expect((await adjustAt(sku, east, 6)).status).toBe(200);
+    const [first, second] = customersOnShard(0, 2, 2, `pause-${sku}-`);
+    const held = await holdAt(sku, first!, { quantity: 1, shipTo: NEAR_LA });
+    expect(holdOf(held).allocations).toEqual([{ location: west, quantity: 1 }]);
+    // The registry's push reaches the SKU's own object (src/locations/push.ts); the shard keeps west units.
+    expect(await stubOf(sku, null).setLocationProfile({ ...westProfile, status: "paused", revision: 2 })).toEqual({ applied: true });
+    const after = await holdAt(sku, second!, { quantity: 1, shipTo: NEAR_LA });
+    expect(after.status, JSON.stringify(after.body)).toBe(201);
+    expect(holdOf(after).allocations).toEqual([{ location: east, quantity: 1 }]);
+    expect(await audit(sku)).toEqual({ ok: true, problems: [] });
+  });
+
   it("shrinkage at a location recalls that location's units from the shards", async () => {
     const sku = await createSku();
     await shard(sku, 2);
