@@ -37,12 +37,16 @@ export async function expireHold(sku: string, holdId: string): Promise<void> {
 }
 
 /**
- * Releases a hold in the ledger alone, as the merchant would: unlike the
- * release RPC, the object does not re-arm its alarm, so nothing ships the
- * release or retires the hold until the test runs the alarm itself.
+ * Releases a hold in the ledger alone, as the merchant would, with the
+ * object's alarm taken away in the same step: unlike the release RPC, nothing
+ * ships the release or retires the hold until the test runs the alarm itself
+ * (an alarm the hold's own creation armed would otherwise fire meanwhile).
  */
 export async function releaseUnarmed(sku: string, holdId: string): Promise<void> {
-  await runInDurableObject(skuStub(sku), (o: SkuObject) => void o.ledger.release(holdId, "merchant", Date.now()));
+  await runInDurableObject(skuStub(sku), async (o: SkuObject, state) => {
+    await state.storage.deleteAlarm();
+    o.ledger.release(holdId, "merchant", Date.now());
+  });
 }
 
 /** When the object's alarm (a SKU's, by name, or any object's, by stub) is set to run, or null. */
