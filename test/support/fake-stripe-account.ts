@@ -19,6 +19,11 @@ import type Stripe from "stripe";
  * - Every state change emits the event Stripe would send (events.ts of the
  *   fake: delivered by test/support/stripe-deliveries.ts, redelivered,
  *   reordered and duplicated as Stripe does).
+ *
+ * One model for the tests' fake (./fake-stripe.ts, inside workerd) and the
+ * chaos run's Stripe server (scripts/chaos/stripe-server.ts, in Node): so
+ * this file imports nothing at run time and uses only syntax Node's type
+ * stripping runs (no parameter properties, enums or namespaces).
  */
 
 /** Stripe's form encoding, decoded one level deep (see decodeForm). */
@@ -97,8 +102,12 @@ export class FakeAccount {
   /** Every event the account emitted, in the order it happened. */
   readonly events: FakeEvent[] = [];
   private serial = 0;
+  private readonly nowSeconds: () => number;
 
-  constructor(private readonly nowSeconds: () => number) {}
+  // No parameter properties: Node runs this file as it is (type stripping only), for the chaos run's Stripe.
+  constructor(nowSeconds: () => number) {
+    this.nowSeconds = nowSeconds;
+  }
 
   nextId(prefix: string): string {
     return `${prefix}_fake${String(++this.serial).padStart(6, "0")}${crypto.randomUUID().slice(0, 8)}`;
@@ -344,6 +353,49 @@ export class FakeAccount {
   private emit(type: string, object: object): void {
     this.events.push({ id: `evt_${crypto.randomUUID().replaceAll("-", "")}`, type, object: structuredClone(object) });
   }
+}
+
+/** A Stripe event as it is delivered to webhooks. */
+export function stripeEvent(type: string, object: object, id = `evt_${crypto.randomUUID().replaceAll("-", "")}`) {
+  return {
+    id,
+    object: "event",
+    api_version: "2025-10-29.clover",
+    created: Math.floor(Date.now() / 1000),
+    type,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: { object: structuredClone(object) },
+  };
+}
+
+/** Stripe's HTTP API over an account: the endpoints the Worker calls, answered as Stripe answers them. */
+export function routeStripe(account: FakeAccount, method: string, path: string, params: FormParams): Reply {
+  if (method === "POST" && path === "/v1/payment_intents") return account.createIntent(params);
+  if (method === "POST" && path === "/v1/refunds") return account.refund(params);
+  if (method === "GET" && path === "/v1/refunds") return account.listRefunds(params);
+  if (method === "GET" && path === "/v1/payment_intents/search") return account.search(params);
+  if (method === "GET" && path === "/v1/payment_intents") return account.list(params);
+  const action = /^\/v1\/payment_intents\/([^/]+)\/(cancel|confirm)$/.exec(path);
+  if (method === "POST" && action) return action[2] === "cancel" ? account.cancel(action[1]!) : account.confirm(action[1]!, params);
+  const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
+  if (method === "GET" && read) return account.retrieve(read[1]!);
+  return stripeError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path}).` });
+}
+
+/** Decodes Stripe's form encoding one level deep: `metadata[orderId]=x` -> `{ metadata: { orderId: "x" } }`. */
+export function decodeForm(text: string): FormParams {
+  const out: FormParams = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    const m = /^([^[]+)\[([^\]]*)\]$/.exec(key);
+    if (m) {
+      const nested = (out[m[1]!] ?? {}) as Record<string, string>;
+      out[m[1]!] = nested;
+      nested[m[2]!] = value;
+    } else out[key] = value;
+  }
+  return out;
 }
 
 function ok(body: unknown): Reply {
