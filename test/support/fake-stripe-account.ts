@@ -1,4 +1,19 @@
-import type Stripe from "stripe";
+import {
+  invalid,
+  missing,
+  ok,
+  stripeError,
+  unexpectedState,
+  type FakeCharge,
+  type FakeEvent,
+  type FakeIntent,
+  type FakeRefund,
+  type FormParams,
+  type Reply,
+} from "./fake-stripe-objects.ts";
+
+export type { FakeCharge, FakeEvent, FakeIntent, FakeRefund, FormParams, Reply } from "./fake-stripe-objects.ts";
+export { decodeForm, stripeError, stripeEvent } from "./fake-stripe-objects.ts";
 
 /**
  * The objects of the fake Stripe account and the rules that move them, each
@@ -22,65 +37,10 @@ import type Stripe from "stripe";
  *
  * One model for the tests' fake (./fake-stripe.ts, inside workerd) and the
  * chaos run's Stripe server (scripts/chaos/stripe-server.ts, in Node): so
- * this file imports nothing at run time and uses only syntax Node's type
- * stripping runs (no parameter properties, enums or namespaces).
+ * this file and ./fake-stripe-objects.ts import nothing else at run time,
+ * name each other with the `.ts` Node resolves, and use only syntax Node's
+ * type stripping runs (no parameter properties, enums or namespaces).
  */
-
-/** Stripe's form encoding, decoded one level deep (see decodeForm). */
-export type FormParams = Record<string, string | Record<string, string>>;
-
-/** The PaymentIntent fields this fake keeps, named and typed as Stripe sends them (Stripe.PaymentIntent). */
-export interface FakeIntent {
-  id: string;
-  object: "payment_intent";
-  amount: number;
-  amount_received: number;
-  currency: string;
-  status: Stripe.PaymentIntent.Status;
-  client_secret: string;
-  metadata: Record<string, string>;
-  payment_method: string;
-  last_payment_error: Record<string, unknown> | null;
-  cancellation_reason: string | null;
-  next_action: Record<string, unknown> | null;
-  latest_charge: string | null;
-  created: number;
-  livemode: boolean;
-}
-
-/** The Charge fields this fake keeps (Stripe.Charge). */
-export interface FakeCharge {
-  id: string;
-  object: "charge";
-  amount: number;
-  amount_refunded: number;
-  refunded: boolean;
-  currency: string;
-  payment_intent: string;
-  metadata: Record<string, string>;
-  disputed: boolean;
-}
-
-/** The Refund fields this fake keeps (Stripe.Refund). */
-export interface FakeRefund {
-  id: string;
-  object: "refund";
-  amount: number;
-  currency: string;
-  charge: string;
-  payment_intent: string;
-  status: "succeeded";
-  reason: null;
-  created: number;
-}
-
-export interface FakeEvent {
-  id: string;
-  type: string;
-  object: object;
-}
-
-export type Reply = { status: number; body: unknown };
 
 /** Stripe's largest amount (eight digits) and smallest charge in USD (50 cents). */
 const MAX_AMOUNT = 99_999_999;
@@ -355,21 +315,6 @@ export class FakeAccount {
   }
 }
 
-/** A Stripe event as it is delivered to webhooks. */
-export function stripeEvent(type: string, object: object, id = `evt_${crypto.randomUUID().replaceAll("-", "")}`) {
-  return {
-    id,
-    object: "event",
-    api_version: "2025-10-29.clover",
-    created: Math.floor(Date.now() / 1000),
-    type,
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    data: { object: structuredClone(object) },
-  };
-}
-
 /** Stripe's HTTP API over an account: the endpoints the Worker calls, answered as Stripe answers them. */
 export function routeStripe(account: FakeAccount, method: string, path: string, params: FormParams): Reply {
   if (method === "POST" && path === "/v1/payment_intents") return account.createIntent(params);
@@ -382,43 +327,4 @@ export function routeStripe(account: FakeAccount, method: string, path: string, 
   const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
   if (method === "GET" && read) return account.retrieve(read[1]!);
   return stripeError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path}).` });
-}
-
-/** Decodes Stripe's form encoding one level deep: `metadata[orderId]=x` -> `{ metadata: { orderId: "x" } }`. */
-export function decodeForm(text: string): FormParams {
-  const out: FormParams = {};
-  for (const [key, value] of new URLSearchParams(text)) {
-    const m = /^([^[]+)\[([^\]]*)\]$/.exec(key);
-    if (m) {
-      const nested = (out[m[1]!] ?? {}) as Record<string, string>;
-      out[m[1]!] = nested;
-      nested[m[2]!] = value;
-    } else out[key] = value;
-  }
-  return out;
-}
-
-function ok(body: unknown): Reply {
-  return { status: 200, body: structuredClone(body) };
-}
-
-export function stripeError(status: number, error: Record<string, unknown>): Reply {
-  return { status, body: { error } };
-}
-
-function invalid(code: string, param: string, message: string): Reply {
-  return stripeError(400, { type: "invalid_request_error", code, param, message });
-}
-
-function missing(what: string, id: string): Reply {
-  return stripeError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'` });
-}
-
-function unexpectedState(intent: FakeIntent, message: string): Reply {
-  return stripeError(400, {
-    type: "invalid_request_error",
-    code: "payment_intent_unexpected_state",
-    message,
-    payment_intent: structuredClone(intent),
-  });
 }
