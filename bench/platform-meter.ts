@@ -6,6 +6,8 @@
  * worker hands the product an env whose DB and queues count here, in the
  * Worker and in the objects alike (one isolate runs both under workerd).
  */
+import { meteredD1, type RowsMeta } from "../test/support/d1-meter.ts";
+
 export interface PlatformCounts {
   d1_queries: number;
   d1_rows_read: number;
@@ -23,64 +25,18 @@ export const counts: PlatformCounts = {
   queue_messages: {},
 };
 
-function addMeta(meta: { rows_read?: number; rows_written?: number } | undefined): void {
+function addMeta(meta: RowsMeta): void {
   counts.d1_queries += 1;
   counts.d1_rows_read += meta?.rows_read ?? 0;
   counts.d1_rows_written += meta?.rows_written ?? 0;
 }
 
-/** The statement each proxy stands for: D1's batch() needs the real ones. */
-const real = new WeakMap<object, D1PreparedStatement>();
-
-function meteredStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStatement {
-  const proxy = new Proxy(stmt, {
-    get(t, p) {
-      if (p === "bind") return (...values: unknown[]) => meteredStatement(t.bind(...values), sql);
-      if (p === "run" || p === "all") {
-        return async () => {
-          const result = await t[p]();
-          addMeta(result.meta);
-          return result;
-        };
-      }
-      // drizzle reads a write's `returning` through raw(), which reports no meta: answer it from all(), which
-      // does (only for writes: a select's columns may share a name, which all()'s objects would merge).
-      if (p === "raw" && !/^\s*select/i.test(sql)) {
-        return async (opts?: { columnNames?: boolean }) => {
-          const result = await t.all<Record<string, unknown>>();
-          addMeta(result.meta);
-          const rows = result.results.map((r) => Object.values(r));
-          return opts?.columnNames ? [Object.keys(result.results[0] ?? {}), ...rows] : rows;
-        };
-      }
-      const value: unknown = Reflect.get(t, p, t);
-      if (typeof value !== "function") return value;
-      if (p === "raw" || p === "first") {
-        return (...args: unknown[]) => {
-          counts.d1_queries_without_meta += 1;
-          return (value as (...a: unknown[]) => unknown).apply(t, args);
-        };
-      }
-      return value.bind(t);
-    },
-  });
-  real.set(proxy, stmt);
-  return proxy;
-}
-
-function meteredD1(db: D1Database): D1Database {
-  return new Proxy(db, {
-    get(t, p) {
-      if (p === "prepare") return (query: string) => meteredStatement(t.prepare(query), query);
-      if (p === "batch") {
-        return async (stmts: D1PreparedStatement[]) => {
-          const results = await t.batch(stmts.map((s) => real.get(s) ?? s));
-          for (const r of results) addMeta(r.meta);
-          return results;
-        };
-      }
-      const value: unknown = Reflect.get(t, p, t);
-      return typeof value === "function" ? value.bind(t) : value;
+/** D1 through the shared meter (test/support/d1-meter.ts): totals, and the reads whose rows no meta reported. */
+function meteredDB(db: D1Database): D1Database {
+  return meteredD1(db, {
+    metered: (_query, meta) => addMeta(meta),
+    unmetered: () => {
+      counts.d1_queries_without_meta += 1;
     },
   });
 }
@@ -116,7 +72,7 @@ export function meteredEnv<E extends Env>(env: E): E {
   if (known) return known as E;
   const out = {
     ...env,
-    DB: meteredD1(env.DB),
+    DB: meteredDB(env.DB),
     PAYMENTS: meteredQueue("payments", env.PAYMENTS),
     NOTIFICATIONS: meteredQueue("notifications", env.NOTIFICATIONS),
   };

@@ -1,20 +1,14 @@
-import type { MerchantActor } from "../domain/roles";
 import { currentTraceparent } from "../platform/trace";
-import type { OrderItemRow, OrderRow } from "../db/schema";
-import { accept, refuse, type Outcome } from "../domain/problems";
+import type { OrderRow } from "../db/schema";
+import type { Outcome } from "../domain/problems";
 import { paymentProvider } from "../payments";
 import { enqueuePayment } from "../payments/job";
-import { TransientPaymentError } from "../payments/provider";
 import { holdStub } from "../stock/addressing";
-import { releaseHolds } from "./checkout";
-import { orderScopeRefusal, shipsFromRefusal } from "./fulfilment";
-import type { LocationScope } from "../stock/location-scope";
 import { unlessContended } from "./contended";
-import { deadlineJob, OrderOutbox, shopperMessage } from "./outbox";
+import { OrderFlowActions } from "./flow-actions";
+import { deadlineJob, shopperMessage } from "./outbox";
 import { chargeRequest, PaymentRecovery } from "./recovery";
-import { OrderStore } from "./store";
-import { refundFollowsUp, Refunds, type RefundPlan } from "./refunds";
-import { orderView, type OrderView } from "./view";
+import type { OrderView } from "./view";
 
 export { OrderContended } from "./contended";
 
@@ -30,15 +24,16 @@ const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
  * compare-and-swap. Every intent the provider holds for the order ends paying
  * it or refunded: none is ignored. Retries and recovery after a crash or a
  * lost answer read the provider (./recovery.ts).
+ *
+ * One class in three layers, a file each: ./flow-core.ts (the move, money
+ * going back), ./flow-actions.ts (cancel, fulfil, refund), this file (the
+ * payment's steps and their recovery).
  */
-export class OrderFlow {
-  readonly store: OrderStore;
-  private readonly refunds: Refunds;
+export class OrderFlow extends OrderFlowActions {
   private readonly recovery: PaymentRecovery;
 
-  constructor(private readonly env: Env) {
-    this.store = new OrderStore(env.DB, env, new OrderOutbox(env));
-    this.refunds = new Refunds(env, this.store);
+  constructor(env: Env) {
+    super(env);
     this.recovery = new PaymentRecovery(env, this.store, this);
   }
 
@@ -184,184 +179,5 @@ export class OrderFlow {
   /** A payment job that exhausted its retries (./recovery.ts). */
   afterDeadLetter(orderId: string, now_ms: number): Promise<void> {
     return this.recovery.afterDeadLetter(orderId, now_ms);
-  }
-
-  /** `actor`: the merchant's key when `by` is the merchant (spec §12), named in the event. */
-  async cancel(orderId: string, by: "owner" | "merchant", now_ms: number, actor?: MerchantActor): Promise<Outcome<OrderView>> {
-    const stored = await this.store.get(orderId);
-    if (!stored) return refuse("not_found", "No such order.");
-    const { order, items } = stored;
-    if (order.status === "cancelled") return accept(orderView(order, items));
-    if (order.status === "pending_payment" || order.status === "payment_failed") {
-      // A declined intent can still be confirmed: cancel it too, so nothing of this order can succeed later.
-      const intent = order.intentId ? await paymentProvider(this.env, order.paymentProvider).cancel(order.intentId, orderId) : null;
-      await releaseHolds(this.env, orderId, items);
-      const from = (o: OrderRow) => (o.status === "pending_payment" || o.status === "payment_failed") && o.refundStatus === null;
-      const cancelled = await this.move(orderId, items, now_ms, from, {
-        to: "cancelled",
-        event: "order.cancelled",
-        data: { by, ...(actor && { actor }) },
-      });
-      // It had succeeded meanwhile: the cancel stands and the money goes back now, not when its event arrives.
-      if (cancelled.ok && intent?.status === "succeeded")
-        await this.refundLatePayment(orderId, intent.intentId, now_ms).catch(refundFollowsUp);
-      return cancelled;
-    }
-    if (order.status === "paid" && by === "merchant") {
-      return this.refundThenView(order, items, now_ms, { reason: "cancelled_by_merchant", restock: true, from: ["paid"], actor });
-    }
-    return refuse(
-      "invalid_order_state",
-      by === "owner"
-        ? "Only an order awaiting payment can be cancelled by the shopper."
-        : `A ${order.status} order cannot be cancelled; refund it instead.`,
-      { orderStatus: order.status },
-    );
-  }
-
-  /** `location`: where it ships from, which must be where its units were allocated (spec §11; ./fulfilment.ts). */
-  async fulfil(
-    orderId: string,
-    now_ms: number,
-    actor?: MerchantActor,
-    location?: string,
-    scope: LocationScope = null,
-  ): Promise<Outcome<OrderView>> {
-    const stored = await this.store.get(orderId);
-    if (!stored) return refuse("not_found", "No such order.");
-    const outside = orderScopeRefusal(stored.items, scope, "all");
-    if (outside) return outside;
-    const elsewhere = location === undefined ? null : shipsFromRefusal(stored.items, location, stored.order.status);
-    if (elsewhere) return elsewhere;
-    if (stored.order.status === "fulfilled") return accept(orderView(stored.order, stored.items));
-    // Goods must not ship on money going back: a refund in progress or a dispute not won has claimed the order.
-    return this.move(
-      orderId,
-      stored.items,
-      now_ms,
-      (o) => o.status === "paid" && o.refundStatus === null && (o.disputeStatus === null || o.disputeStatus === "won"),
-      {
-        to: "fulfilled",
-        event: "order.fulfilled",
-        ...((actor || location) && { data: { ...(actor && { actor }), ...(location && { location }) } }),
-      },
-    );
-  }
-
-  async refund(orderId: string, restock: boolean, now_ms: number, actor?: MerchantActor): Promise<Outcome<OrderView>> {
-    const stored = await this.store.get(orderId);
-    if (!stored) return refuse("not_found", "No such order.");
-    const { order, items } = stored;
-    if (order.status === "refunded") return accept(orderView(order, items));
-    if (order.refundStatus === null && order.status !== "paid" && order.status !== "fulfilled") {
-      return refuse("invalid_order_state", `A ${order.status} order has no payment to refund.`, { orderStatus: order.status });
-    }
-    return this.refundThenView(order, items, now_ms, { reason: "requested_by_merchant", restock, from: ["paid", "fulfilled"], actor });
-  }
-
-  /** Finishes a refund whose attempt died after recording it (the scheduled sweep); throws while it cannot. */
-  async resumeRefund(orderId: string, now_ms: number): Promise<void> {
-    const stored = await this.store.get(orderId);
-    if (stored) unlessContended(orderId, await this.completeRefund(stored.items, orderId, now_ms));
-  }
-
-  /**
-   * Records the refund (unless one is already recorded: its terms stand, so a
-   * retry resumes it), completes it and answers the order as it ends.
-   */
-  private async refundThenView(
-    order: OrderRow,
-    items: readonly OrderItemRow[],
-    now_ms: number,
-    plan: RefundPlan,
-  ): Promise<Outcome<OrderView>> {
-    const recorded = order.refundStatus === null ? await this.refunds.record(order.orderId, now_ms, plan) : accept(order);
-    if (!recorded.ok) return recorded;
-    if (recorded.value.refundStatus === null) {
-      return refuse("invalid_order_state", `The order is ${recorded.value.status}.`, { orderStatus: recorded.value.status });
-    }
-    let done: Outcome<OrderRow>;
-    try {
-      done = await this.completeRefund(items, order.orderId, now_ms);
-    } catch (e) {
-      // The refund stays recorded (two-phase): a retry of this request, or the hourly sweep, completes it.
-      if (!(e instanceof TransientPaymentError)) throw e;
-      return refuse(
-        "unavailable",
-        "The payment provider did not answer; the refund is recorded and completes on a retry or within the hour.",
-      );
-    }
-    return done.ok ? accept(orderView(done.value, items)) : done;
-  }
-
-  private async completeRefund(items: readonly OrderItemRow[], orderId: string, now_ms: number): Promise<Outcome<OrderRow>> {
-    const result = await this.refunds.complete(orderId, items, now_ms);
-    return result.ok ? accept(result.value.order) : result;
-  }
-
-  /**
-   * Payment landed after the order gave up on it: refund, return any committed
-   * units, say so. The provider's outage throws (TransientPaymentError) with
-   * the refund recorded: its caller's redelivery, or its follow-up job, finishes it.
-   */
-  private async refundLatePayment(orderId: string, intentId: string, now_ms: number): Promise<void> {
-    const stored = await this.store.get(orderId);
-    if (!stored) return;
-    const { order, items } = stored;
-    // Some holds may have been committed before another was found expired: void the rest, return those.
-    await releaseHolds(this.env, orderId, items);
-    if (order.refundStatus === null) {
-      const plan: RefundPlan = {
-        reason: "late_payment",
-        restock: true,
-        intentId,
-        from: ["pending_payment", "payment_failed", "expired", "cancelled"],
-        patch: { paymentStatus: "succeeded", intentId },
-      };
-      const recorded = unlessContended(orderId, await this.refunds.record(orderId, now_ms, plan));
-      if (recorded?.refundStatus !== "pending") return;
-    }
-    unlessContended(orderId, await this.completeRefund(items, orderId, now_ms));
-  }
-
-  /**
-   * A second payment of an order that already has its money (or its refund):
-   * given back at once, keyed by intent so a redelivery refunds once, and
-   * noted in the order's audit. The provider call throws while it is down, so
-   * the webhook answers 5xx and Stripe delivers the event again.
-   */
-  private async refundStray(order: OrderRow, intentId: string, now_ms: number): Promise<void> {
-    const { refundId } = await paymentProvider(this.env, order.paymentProvider).refund(intentId, order.orderId);
-    unlessContended(
-      order.orderId,
-      await this.store.transition(order.orderId, now_ms, (o) => ({
-        to: o.status,
-        event: "payment.stray_refunded",
-        data: { intentId, refundId },
-      })),
-    );
-  }
-
-  async move(
-    orderId: string,
-    items: readonly OrderItemRow[],
-    now_ms: number,
-    from: OrderRow["status"] | ((o: OrderRow) => boolean),
-    step: { to: OrderRow["status"]; event: string; data?: object },
-  ): Promise<Outcome<OrderView>> {
-    const allowed = typeof from === "function" ? from : (o: OrderRow) => o.status === from;
-    const result = await this.store.transition(orderId, now_ms, (o) => (allowed(o) ? step : null));
-    if (!result.ok) return result;
-    const { order, moved } = result.value;
-    if (!moved && order.status !== step.to) {
-      const detail =
-        order.refundStatus === "pending"
-          ? "A refund of this order is in progress."
-          : order.disputeStatus === "open" || order.disputeStatus === "lost"
-            ? `The order's payment is disputed (${order.disputeStatus}).`
-            : `The order is ${order.status}.`;
-      return refuse("invalid_order_state", detail, { orderStatus: order.status });
-    }
-    return accept(orderView(order, items));
   }
 }

@@ -10,7 +10,7 @@ import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
 import { LOCATION_TRANSFER_ID_PATTERN, skuOfLocationTransfer } from "../stock/addressing";
 import { LocationTransfer, LocationTransferStatus } from "../stock/location-transfer-plan";
-import { TRANSFER_PAGE_MAX } from "../stock/location-transfers";
+import { TRANSFER_PAGE_MAX } from "../stock/location-transfer-rows";
 import { IdempotencyHeaders, IfMatchHeaders, jsonBody, jsonResponse, MANAGE, problems, queryInt, READ, SkuId, versionTag } from "./schemas";
 
 /** Transfers between a SKU's locations (spec §11): routes parse, authorize and call the SKU's object. */

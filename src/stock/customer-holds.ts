@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { customerHolds, type CustomerHoldRow } from "../db/schema";
+import { fromExcluded } from "../db/upsert";
 import type { Hold, HoldStatus } from "../domain/types";
 
 /** How far along its life a hold is; the index only moves a row to a later stage. */
@@ -53,14 +54,7 @@ export function upsertCustomerHolds(db: DrizzleD1Database, rows: readonly Custom
         .values(rows.slice(i, i + ROWS_PER_STATEMENT))
         .onConflictDoUpdate({
           target: customerHolds.holdId,
-          set: {
-            quantity: sql`excluded.quantity`,
-            status: sql`excluded.status`,
-            stage: sql`excluded.stage`,
-            orderId: sql`excluded.order_id`,
-            expiresAtMs: sql`excluded.expires_at_ms`,
-            updatedAtMs: sql`excluded.updated_at_ms`,
-          },
+          set: fromExcluded(customerHolds, ["quantity", "status", "stage", "orderId", "expiresAtMs", "updatedAtMs"]),
           // A held hold's quantity changes in place (spec §3): the later state of the same stage wins too.
           setWhere: sql`excluded.stage > ${customerHolds.stage} OR (excluded.stage = ${customerHolds.stage} AND excluded.updated_at_ms >= ${customerHolds.updatedAtMs})`,
         }),

@@ -1,5 +1,5 @@
 import { checkStockInvariants } from "./invariants";
-import { auditLocationTransfers } from "./location-transfers";
+import { auditLocationTransfers } from "./location-transfer-rows";
 import { PRUNED_COUNTER_PREFIX, type SkuTables } from "./tables";
 
 /**

@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { z } from "zod";
 import { inventory, inventoryLocations } from "../db/schema";
+import { fromExcluded, seqGuard } from "../db/upsert";
 import { LocationLevels, MAX_LOCATIONS_PER_SKU } from "../domain/locations";
 
 /**
@@ -92,19 +92,18 @@ export function upsertRows(db: DrizzleD1Database, rows: InventoryLocationValues[
     .values(rows)
     .onConflictDoUpdate({
       target: [inventoryLocations.sku, inventoryLocations.location],
-      set: {
-        onHand: sql`excluded.on_hand`,
-        reserved: sql`excluded.reserved`,
-        available: sql`excluded.available`,
-        sold: sql`excluded.sold`,
-        inTransit: sql`excluded.in_transit`,
-        safetyStock: sql`excluded.safety_stock`,
-        version: sql`excluded.version`,
-        lastSeq: sql`excluded.last_seq`,
-        asOfMs: sql`excluded.as_of_ms`,
-      },
-      setWhere:
-        when === "newer" ? sql`excluded.last_seq > inventory_locations.last_seq` : sql`excluded.last_seq >= inventory_locations.last_seq`,
+      set: fromExcluded(inventoryLocations, [
+        "onHand",
+        "reserved",
+        "available",
+        "sold",
+        "inTransit",
+        "safetyStock",
+        "version",
+        "lastSeq",
+        "asOfMs",
+      ]),
+      setWhere: seqGuard(inventoryLocations, when),
     });
 }
 
@@ -118,17 +117,7 @@ export function upsertInventory(db: DrizzleD1Database, row: typeof inventory.$in
     .values(row)
     .onConflictDoUpdate({
       target: inventory.sku,
-      set: {
-        name: sql`excluded.name`,
-        onHand: sql`excluded.on_hand`,
-        reserved: sql`excluded.reserved`,
-        available: sql`excluded.available`,
-        sold: sql`excluded.sold`,
-        received: sql`excluded.received`,
-        returned: sql`excluded.returned`,
-        lastSeq: sql`excluded.last_seq`,
-        updatedAtMs: sql`excluded.updated_at_ms`,
-      },
-      setWhere: when === "newer" ? sql`excluded.last_seq > inventory.last_seq` : sql`excluded.last_seq >= inventory.last_seq`,
+      set: fromExcluded(inventory, ["name", "onHand", "reserved", "available", "sold", "received", "returned", "lastSeq", "updatedAtMs"]),
+      setWhere: seqGuard(inventory, when),
     });
 }

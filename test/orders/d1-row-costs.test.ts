@@ -6,6 +6,7 @@ import type { ShipperDeps } from "../../src/stock/outbox";
 import worker from "../../src/worker";
 import { ADMIN, createSku, shopperToken, unique } from "../support/helpers";
 import { skuStub } from "../support/inside-objects";
+import { meteredD1 } from "../support/d1-meter";
 import { flushOutbox } from "../support/outbox";
 
 /**
@@ -29,58 +30,18 @@ function kindOf(query: string): string {
   return `select ${from?.[1] ?? "?"}`;
 }
 
-function meteredD1(db: D1Database, tally: Tally): D1Database {
-  const real = new WeakMap<object, D1PreparedStatement>();
-  const add = (query: string, meta: { rows_written?: number } | undefined) => {
-    const k = kindOf(query);
-    const t = tally.get(k) ?? { statements: 0, rows_written: 0 };
-    t.statements += 1;
-    t.rows_written += meta?.rows_written ?? 0;
-    tally.set(k, t);
-  };
-  const queries = new WeakMap<object, string>();
-  const wrap = (stmt: D1PreparedStatement, query: string): D1PreparedStatement => {
-    const proxy = new Proxy(stmt, {
-      get(t, p) {
-        if (p === "bind") return (...values: unknown[]) => wrap(t.bind(...values), query);
-        if (p === "run" || p === "all") {
-          return async () => {
-            const result = await t[p]();
-            add(query, result.meta);
-            return result;
-          };
-        }
-        if (p === "raw" && !/^\s*select/i.test(query)) {
-          // raw() reports no meta (drizzle reads a write's `returning` through it): answer it from all(), which
-          // does (only for writes: a select's columns may share a name, which all()'s objects would merge).
-          return async (opts?: { columnNames?: boolean }) => {
-            const result = await t.all<Record<string, unknown>>();
-            add(query, result.meta);
-            const rows = result.results.map((r) => Object.values(r));
-            return opts?.columnNames ? [Object.keys(result.results[0] ?? {}), ...rows] : rows;
-          };
-        }
-        if (p === "first" && !/^\s*select/i.test(query)) throw new Error(`unmetered write: ${query}`);
-        const value: unknown = Reflect.get(t, p, t);
-        return typeof value === "function" ? value.bind(t) : value;
-      },
-    });
-    real.set(proxy, stmt);
-    queries.set(proxy, query);
-    return proxy;
-  };
-  return new Proxy(db, {
-    get(t, p) {
-      if (p === "prepare") return (query: string) => wrap(t.prepare(query), query);
-      if (p === "batch") {
-        return async (stmts: D1PreparedStatement[]) => {
-          const results = await t.batch(stmts.map((s) => real.get(s) ?? s));
-          for (const [i, r] of results.entries()) add(queries.get(stmts[i]!) ?? "?", r.meta);
-          return results;
-        };
-      }
-      const value: unknown = Reflect.get(t, p, t);
-      return typeof value === "function" ? value.bind(t) : value;
+/** The shared D1 meter (test/support/d1-meter.ts), tallying rows written by statement kind; a write through first() would escape it. */
+function tallyingD1(db: D1Database, tally: Tally): D1Database {
+  return meteredD1(db, {
+    metered(query, meta) {
+      const k = kindOf(query);
+      const t = tally.get(k) ?? { statements: 0, rows_written: 0 };
+      t.statements += 1;
+      t.rows_written += meta?.rows_written ?? 0;
+      tally.set(k, t);
+    },
+    unmetered(query, method) {
+      if (method === "first" && !/^\s*select/i.test(query)) throw new Error(`unmetered write: ${query}`);
     },
   });
 }
@@ -102,7 +63,7 @@ function capturingQueue(queue: string, sent: Sent[]): Queue {
 function meteredWorld() {
   const tally: Tally = new Map();
   const sent: Sent[] = [];
-  const db = meteredD1(env.DB, tally);
+  const db = tallyingD1(env.DB, tally);
   const world: Env = {
     ...env,
     DB: db,
@@ -118,7 +79,7 @@ async function meterShipping(sku: string, tally: Tally): Promise<void> {
   await flushOutbox(sku);
   await runInDurableObject(skuStub(sku), (o: SkuObject) => {
     const shipper = o.shipper as unknown as { deps: ShipperDeps };
-    shipper.deps = { ...shipper.deps, db: meteredD1(shipper.deps.db, tally) };
+    shipper.deps = { ...shipper.deps, db: tallyingD1(shipper.deps.db, tally) };
   });
 }
 

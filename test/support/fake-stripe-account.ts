@@ -1,4 +1,19 @@
-import type Stripe from "stripe";
+import {
+  invalid,
+  missing,
+  ok,
+  stripeError,
+  unexpectedState,
+  type FakeCharge,
+  type FakeEvent,
+  type FakeIntent,
+  type FakeRefund,
+  type FormParams,
+  type Reply,
+} from "./fake-stripe-objects.ts";
+
+export type { FakeCharge, FakeEvent, FakeIntent, FakeRefund, FormParams, Reply } from "./fake-stripe-objects.ts";
+export { decodeForm, stripeError, stripeEvent } from "./fake-stripe-objects.ts";
 
 /**
  * The objects of the fake Stripe account and the rules that move them, each
@@ -19,63 +34,13 @@ import type Stripe from "stripe";
  * - Every state change emits the event Stripe would send (events.ts of the
  *   fake: delivered by test/support/stripe-deliveries.ts, redelivered,
  *   reordered and duplicated as Stripe does).
+ *
+ * One model for the tests' fake (./fake-stripe.ts, inside workerd) and the
+ * chaos run's Stripe server (scripts/chaos/stripe-server.ts, in Node): so
+ * this file and ./fake-stripe-objects.ts import nothing else at run time,
+ * name each other with the `.ts` Node resolves, and use only syntax Node's
+ * type stripping runs (no parameter properties, enums or namespaces).
  */
-
-/** Stripe's form encoding, decoded one level deep (see decodeForm). */
-export type FormParams = Record<string, string | Record<string, string>>;
-
-/** The PaymentIntent fields this fake keeps, named and typed as Stripe sends them (Stripe.PaymentIntent). */
-export interface FakeIntent {
-  id: string;
-  object: "payment_intent";
-  amount: number;
-  amount_received: number;
-  currency: string;
-  status: Stripe.PaymentIntent.Status;
-  client_secret: string;
-  metadata: Record<string, string>;
-  payment_method: string;
-  last_payment_error: Record<string, unknown> | null;
-  cancellation_reason: string | null;
-  next_action: Record<string, unknown> | null;
-  latest_charge: string | null;
-  created: number;
-  livemode: boolean;
-}
-
-/** The Charge fields this fake keeps (Stripe.Charge). */
-export interface FakeCharge {
-  id: string;
-  object: "charge";
-  amount: number;
-  amount_refunded: number;
-  refunded: boolean;
-  currency: string;
-  payment_intent: string;
-  metadata: Record<string, string>;
-  disputed: boolean;
-}
-
-/** The Refund fields this fake keeps (Stripe.Refund). */
-export interface FakeRefund {
-  id: string;
-  object: "refund";
-  amount: number;
-  currency: string;
-  charge: string;
-  payment_intent: string;
-  status: "succeeded";
-  reason: null;
-  created: number;
-}
-
-export interface FakeEvent {
-  id: string;
-  type: string;
-  object: object;
-}
-
-export type Reply = { status: number; body: unknown };
 
 /** Stripe's largest amount (eight digits) and smallest charge in USD (50 cents). */
 const MAX_AMOUNT = 99_999_999;
@@ -97,8 +62,12 @@ export class FakeAccount {
   /** Every event the account emitted, in the order it happened. */
   readonly events: FakeEvent[] = [];
   private serial = 0;
+  private readonly nowSeconds: () => number;
 
-  constructor(private readonly nowSeconds: () => number) {}
+  // No parameter properties: Node runs this file as it is (type stripping only), for the chaos run's Stripe.
+  constructor(nowSeconds: () => number) {
+    this.nowSeconds = nowSeconds;
+  }
 
   nextId(prefix: string): string {
     return `${prefix}_fake${String(++this.serial).padStart(6, "0")}${crypto.randomUUID().slice(0, 8)}`;
@@ -346,27 +315,16 @@ export class FakeAccount {
   }
 }
 
-function ok(body: unknown): Reply {
-  return { status: 200, body: structuredClone(body) };
-}
-
-export function stripeError(status: number, error: Record<string, unknown>): Reply {
-  return { status, body: { error } };
-}
-
-function invalid(code: string, param: string, message: string): Reply {
-  return stripeError(400, { type: "invalid_request_error", code, param, message });
-}
-
-function missing(what: string, id: string): Reply {
-  return stripeError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'` });
-}
-
-function unexpectedState(intent: FakeIntent, message: string): Reply {
-  return stripeError(400, {
-    type: "invalid_request_error",
-    code: "payment_intent_unexpected_state",
-    message,
-    payment_intent: structuredClone(intent),
-  });
+/** Stripe's HTTP API over an account: the endpoints the Worker calls, answered as Stripe answers them. */
+export function routeStripe(account: FakeAccount, method: string, path: string, params: FormParams): Reply {
+  if (method === "POST" && path === "/v1/payment_intents") return account.createIntent(params);
+  if (method === "POST" && path === "/v1/refunds") return account.refund(params);
+  if (method === "GET" && path === "/v1/refunds") return account.listRefunds(params);
+  if (method === "GET" && path === "/v1/payment_intents/search") return account.search(params);
+  if (method === "GET" && path === "/v1/payment_intents") return account.list(params);
+  const action = /^\/v1\/payment_intents\/([^/]+)\/(cancel|confirm)$/.exec(path);
+  if (method === "POST" && action) return action[2] === "cancel" ? account.cancel(action[1]!) : account.confirm(action[1]!, params);
+  const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
+  if (method === "GET" && read) return account.retrieve(read[1]!);
+  return stripeError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path}).` });
 }

@@ -2,14 +2,14 @@ import { env } from "cloudflare:workers";
 import Stripe from "stripe";
 import { useStripeHttpClient } from "../../src/payments/stripe";
 import {
+  decodeForm,
   FakeAccount,
-  stripeError,
+  routeStripe,
   type FakeCharge,
   type FakeEvent,
   type FakeIntent,
   type FakeRefund,
   type FormParams,
-  type Reply,
 } from "./fake-stripe-account";
 import { TEST_SECRETS } from "./secrets";
 
@@ -28,6 +28,7 @@ import { TEST_SECRETS } from "./secrets";
  */
 
 export type { FakeCharge, FakeEvent, FakeIntent, FakeRefund, FormParams } from "./fake-stripe-account";
+export { stripeEvent } from "./fake-stripe-account";
 
 export interface FakeRequest {
   method: string;
@@ -78,19 +79,6 @@ export function createFakeStripe(): FakeStripe {
   /** The first answer under each key, serialized as it was sent: a replay is that text, not today's object. */
   const replies = new Map<string, { fingerprint: string; status: number; text: string; atMs: number }>();
   const injected: Injected[] = [];
-
-  function route(method: string, path: string, params: FormParams): Reply {
-    if (method === "POST" && path === "/v1/payment_intents") return account.createIntent(params);
-    if (method === "POST" && path === "/v1/refunds") return account.refund(params);
-    if (method === "GET" && path === "/v1/refunds") return account.listRefunds(params);
-    if (method === "GET" && path === "/v1/payment_intents/search") return account.search(params);
-    if (method === "GET" && path === "/v1/payment_intents") return account.list(params);
-    const action = /^\/v1\/payment_intents\/([^/]+)\/(cancel|confirm)$/.exec(path);
-    if (method === "POST" && action) return action[2] === "cancel" ? account.cancel(action[1]!) : account.confirm(action[1]!, params);
-    const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
-    if (method === "GET" && read) return account.retrieve(read[1]!);
-    return stripeError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path}).` });
-  }
 
   function intent(id: string): FakeIntent {
     const found = account.intents.get(id);
@@ -148,7 +136,7 @@ export function createFakeStripe(): FakeStripe {
           });
         } else if (prior) return text(prior.status, prior.text, { "idempotent-replayed": "true" });
       }
-      const reply = route(request.method, url.pathname, params);
+      const reply = routeStripe(account, request.method, url.pathname, params);
       const sent = JSON.stringify(reply.body);
       // Stripe stores the first answer (success or error) under the key and replays exactly that.
       if (keyed) replies.set(idempotencyKey, { fingerprint, status: reply.status, text: sent, atMs: nowMs() });
@@ -203,21 +191,6 @@ function capturingEnv(overrides: Partial<Env>): { env: Env; jobs: unknown[]; sen
   return { env: { ...env, ...overrides, PAYMENTS: payments as unknown as Env["PAYMENTS"] }, jobs, sendOptions };
 }
 
-/** A Stripe event as it is delivered to webhooks. */
-export function stripeEvent(type: string, object: object, id = `evt_${crypto.randomUUID().replaceAll("-", "")}`) {
-  return {
-    id,
-    object: "event",
-    api_version: "2025-10-29.clover",
-    created: Math.floor(Date.now() / 1000),
-    type,
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    data: { object: structuredClone(object) },
-  };
-}
-
 /** A real Stripe-Signature header for the payload, as Stripe computes it. */
 export function signStripePayload(payload: string, opts: { secret?: string; timestamp?: number } = {}): Promise<string> {
   return Stripe.webhooks.generateTestHeaderStringAsync({
@@ -237,18 +210,4 @@ function text(status: number, body: string, headers: Record<string, string> = {}
     status,
     headers: { "content-type": "application/json", "request-id": `req_${crypto.randomUUID().slice(0, 12)}`, ...headers },
   });
-}
-
-/** Decodes Stripe's form encoding one level deep: `metadata[orderId]=x` -> `{ metadata: { orderId: "x" } }`. */
-function decodeForm(text: string): FormParams {
-  const out: FormParams = {};
-  for (const [key, value] of new URLSearchParams(text)) {
-    const m = /^([^[]+)\[([^\]]*)\]$/.exec(key);
-    if (m) {
-      const nested = (out[m[1]!] ?? {}) as Record<string, string>;
-      out[m[1]!] = nested;
-      nested[m[2]!] = value;
-    } else out[key] = value;
-  }
-  return out;
 }

@@ -1,0 +1,132 @@
+import type { SkuRow } from "./rows";
+
+/** The levels row's columns, as every read and the checked change return them. */
+export const SKU_COLUMNS = `sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, returned,
+  moved_in, moved_out, shards, shard_index, shard_span, shard_history, shard_epoch, updated_at_ms, version, in_transit, routing, split,
+  live_units, live_holds, holds_created, holds_released, holds_expired, holds_committed, holds_returned`;
+
+export type CustomerUsage = {
+  held: number;
+  bought: number;
+  /** Token bucket for a sale's holdsPerMinute; null until first used (a full bucket). */
+  rate_tokens: number | null;
+  rate_at_ms: number | null;
+};
+
+/**
+ * The first layer of the object's tables (see ./tables.ts): rows beside the
+ * holds that need no tally of a mutation's hold statements: the levels row
+ * as read, the customers' usage, the outbox of audit events and the counters.
+ */
+export class SkuSideTables {
+  readonly sql: SqlStorage;
+
+  constructor(protected readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql;
+  }
+
+  sku(): SkuRow | null {
+    return this.sql.exec<SkuRow>(`SELECT ${SKU_COLUMNS} FROM sku WHERE id = 1`).toArray()[0] ?? null;
+  }
+
+  usage(scope: string, customerId: string): CustomerUsage {
+    return (
+      this.sql
+        .exec<CustomerUsage>(
+          "SELECT held, bought, rate_tokens, rate_at_ms FROM customer_usage WHERE scope = ? AND customer_id = ?",
+          scope,
+          customerId,
+        )
+        .toArray()[0] ?? { held: 0, bought: 0, rate_tokens: null, rate_at_ms: null }
+    );
+  }
+
+  /** What a customer held plus bought, by sale, in this object (for another object of the SKU checking a limit). */
+  usageByScope(customerId: string): Record<string, number> {
+    const rows = this.sql
+      .exec<{ scope: string; used: number }>("SELECT scope, held + bought AS used FROM customer_usage WHERE customer_id = ?", customerId)
+      .toArray();
+    return Object.fromEntries(rows.map((r) => [r.scope, r.used]));
+  }
+
+  /**
+   * Counts a new live hold in its customer's usage of the sale, with the
+   * customer's hold-rate bucket when the sale has one: one upsert, one row.
+   * Returns the usage as written, for invariant 4.
+   */
+  addUsage(scope: string, customerId: string, quantity: number, rate: { tokens: number; at_ms: number } | null): CustomerUsage {
+    return this.sql
+      .exec<CustomerUsage>(
+        `INSERT INTO customer_usage (customer_id, scope, held, rate_tokens, rate_at_ms) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (customer_id, scope) DO UPDATE SET held = held + excluded.held,
+           rate_tokens = COALESCE(excluded.rate_tokens, rate_tokens), rate_at_ms = COALESCE(excluded.rate_at_ms, rate_at_ms)
+         RETURNING held, bought, rate_tokens, rate_at_ms`,
+        customerId,
+        scope,
+        quantity,
+        rate?.tokens ?? null,
+        rate?.at_ms ?? null,
+      )
+      .one();
+  }
+
+  /** Appends an event; the shipper hashes it in canonical form, so plain JSON is stored here. */
+  emit(type: string, now_ms: number, data: object): void {
+    // Past the newest row and the shipped head alike, so a seq is never reused even after pruning emptied the table.
+    this.sql.exec(
+      `INSERT INTO outbox (seq, type, at_ms, data) VALUES
+         (MAX(COALESCE((SELECT MAX(seq) FROM outbox), 0), (SELECT outbox_seq FROM audit_head WHERE id = 1)) + 1, ?, ?, ?)`,
+      type,
+      now_ms,
+      JSON.stringify(data),
+    );
+  }
+
+  /**
+   * When the oldest unshipped event was appended. Served by the partial index
+   * `outbox_unshipped`, so it costs the same however many rows wait: the
+   * reserve path asks on every call to keep the alarm armed.
+   */
+  earliestUnshippedAtMs(): number | null {
+    return (
+      this.sql
+        .exec<{ at_ms: number }>(
+          "SELECT at_ms FROM outbox WHERE seq > (SELECT outbox_seq FROM audit_head WHERE id = 1) ORDER BY seq LIMIT 1",
+        )
+        .toArray()[0]?.at_ms ?? null
+    );
+  }
+
+  /** How many events wait to ship: seqs are dense, so two lookups on the primary key, whatever the backlog. */
+  unshippedCount(): number {
+    return this.sql
+      .exec<{ n: number }>("SELECT COALESCE((SELECT MAX(seq) FROM outbox), 0) - (SELECT outbox_seq FROM audit_head WHERE id = 1) AS n")
+      .one().n;
+  }
+
+  bump(counter: string, by = 1): void {
+    this.sql.exec(
+      "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+      counter,
+      by,
+    );
+  }
+
+  /** Hold counters (kept in the sku row by triggers) and the rest (refusals, violations). */
+  counters(): Record<string, number> {
+    const sku = this.sku();
+    const out: Record<string, number> = sku
+      ? {
+          holds_created: sku.holds_created,
+          holds_released: sku.holds_released,
+          holds_expired: sku.holds_expired,
+          holds_committed: sku.holds_committed,
+          holds_returned: sku.holds_returned,
+        }
+      : {};
+    for (const { name, value } of this.sql.exec<{ name: string; value: number }>("SELECT name, value FROM counters")) {
+      out[name] = value;
+    }
+    return out;
+  }
+}
