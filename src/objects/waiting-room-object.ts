@@ -13,7 +13,7 @@ import {
   type ShardSurvey,
 } from "../waiting-room/join-shard";
 import { LINE_STEPS } from "../waiting-room/line";
-import { LOTTERY_STEPS } from "../waiting-room/lottery";
+import { LOTTERY_LATER_STEPS, LOTTERY_STEPS } from "../waiting-room/lottery";
 import {
   type DrawnPlaces,
   type Entrant,
@@ -25,6 +25,23 @@ import {
 import type { QueueState } from "../waiting-room/state";
 import { logger } from "../platform/log";
 import { traced } from "../platform/trace";
+
+/**
+ * The object's schema: the two roles' tables are tiny and empty until used, so
+ * one schema serves both. Append only: an object's schema version counts steps
+ * of this whole list, so a step added to one role's list in the middle would
+ * shift every later one.
+ */
+export const WAITING_ROOM_STEPS: readonly string[] = [
+  ...COORDINATOR_STEPS,
+  ...JOIN_SHARD_STEPS,
+  ...LINE_STEPS,
+  ...COORDINATOR_LINES_STEPS,
+  ...JOIN_SHARD_LINES_STEPS,
+  ...LOTTERY_STEPS,
+  ...LOTTERY_SHARD_STEPS,
+  ...LOTTERY_LATER_STEPS,
+];
 
 /** How long the alarm waits before retrying a tick that failed (a SKU object or a shard did not answer). */
 const TICK_RETRY_MS = 2_000;
@@ -49,17 +66,7 @@ export class WaitingRoomObject extends DurableObject<Env> {
     this.draw = new LotteryShard(ctx.storage);
     this.alarms = new AlarmKeeper(ctx.storage, () => this.coordinator.nextDueMs(Date.now()));
     void ctx.blockConcurrencyWhile(async () => {
-      // The two roles' tables are tiny and empty until used: one schema serves both.
-      // Append only: an object's schema version counts steps of this whole list.
-      migrate(ctx.storage, [
-        ...COORDINATOR_STEPS,
-        ...JOIN_SHARD_STEPS,
-        ...LINE_STEPS,
-        ...COORDINATOR_LINES_STEPS,
-        ...JOIN_SHARD_LINES_STEPS,
-        ...LOTTERY_STEPS,
-        ...LOTTERY_SHARD_STEPS,
-      ]);
+      migrate(ctx.storage, WAITING_ROOM_STEPS);
       // A tick that came due while the object slept (or whose alarm was lost) runs now.
       await this.alarms.load();
       await this.alarms.rearm();

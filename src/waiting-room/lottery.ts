@@ -38,8 +38,20 @@ export const LOTTERY_STEPS = [
     tried_at_ms INTEGER NOT NULL DEFAULT 0,
     drawn_at_ms INTEGER
   );`,
+];
+
+/**
+ * Appended after the lottery shard's steps (the object's version counts one
+ * list: docs/waiting-room.md). The first sat in LOTTERY_STEPS for one deploy,
+ * which made an object set up before it replay a shard step and fail.
+ */
+export const LOTTERY_LATER_STEPS = [
   // The draw names places in order across all shards (./shuffle.ts): how many are written.
   "ALTER TABLE lottery_draws ADD COLUMN placed INTEGER NOT NULL DEFAULT 0",
+  // When the round was in and verified, and when the first places were written (the bench's breakdown reads them).
+  `ALTER TABLE lottery_draws ADD COLUMN revealed_at_ms INTEGER;
+  ALTER TABLE lottery_draws ADD COLUMN first_placed_at_ms INTEGER;
+  ALTER TABLE lottery_draws ADD COLUMN first_placed INTEGER;`,
 ];
 
 /** How long before `startsAt` the draw closes, by default: a quicknet round (3 s) and the draw fit in it. */
@@ -95,6 +107,9 @@ type DrawRow = {
   tried_at_ms: number;
   drawn_at_ms: number | null;
   placed: number;
+  revealed_at_ms: number | null;
+  first_placed_at_ms: number | null;
+  first_placed: number | null;
 };
 
 /** The terms of the sale the draw follows (from the queue's config). */
@@ -176,7 +191,13 @@ export class Lottery {
       logger(this.env).warn("lottery_round_unavailable", { saleId: sale.saleId, round: d.round, url: this.chain.url });
       return { reopened };
     }
-    this.sql.exec("UPDATE lottery_draws SET randomness = ?, signature = ? WHERE epoch = ?", round.randomness, round.signature, d.epoch);
+    this.sql.exec(
+      "UPDATE lottery_draws SET randomness = ?, signature = ?, revealed_at_ms = ? WHERE epoch = ?",
+      round.randomness,
+      round.signature,
+      Date.now(),
+      d.epoch,
+    );
     await this.draw(sale, { ...d, randomness: round.randomness }, shards, DRAW_FIRST_PER_SHARD);
     return { reopened };
   }
@@ -211,7 +232,16 @@ export class Lottery {
       logger(this.env).error("lottery_shard_unsealed", { saleId: sale.saleId, epoch: d.epoch });
       return;
     }
-    this.sql.exec("UPDATE lottery_draws SET placed = ?, drawn_at_ms = ? WHERE epoch = ?", to, to === n ? Date.now() : null, d.epoch);
+    const now_ms = Date.now();
+    this.sql.exec(
+      `UPDATE lottery_draws SET placed = ?, drawn_at_ms = ?, first_placed_at_ms = COALESCE(first_placed_at_ms, ?),
+         first_placed = COALESCE(first_placed, ?) WHERE epoch = ?`,
+      to,
+      to === n ? now_ms : null,
+      now_ms,
+      to,
+      d.epoch,
+    );
   }
 
   private async commit(d: DrawRow, saleId: string, shards: LotteryShardCalls[], now_ms: number): Promise<void> {
