@@ -146,6 +146,11 @@ export class WaitingRoomObject extends DurableObject<Env> {
     return this.draw.proof(customerId, saleId);
   }
 
+  /** The customer's log index: a ticket signed before tickets carried it finds its drawn place by it. */
+  async entrantIndex(customerId: string): Promise<number | null> {
+    return this.draw.indexOf(customerId);
+  }
+
   async entrantPage(from: number, limit: number): Promise<{ entrants: Entrant[]; next: number | null }> {
     return this.draw.entrants(from, limit);
   }

@@ -13,10 +13,10 @@ import { DrawShuffle } from "./shuffle";
  * shard seals its entrants and the root over their roots is published with
  * the beacon round that will decide the order, one emitted at least a period
  * after the commitment; once that round is out and verified, the draw
- * (./shuffle.ts) names the entrants of the lowest places at once (what the
- * first admission needs: O(places), not O(entrants)) and each shard writes
- * its own; the rest follow a batch per tick after that tick's admission, in
- * place order, so the frontier never passes a place not yet written (drawCeiling). Nothing before that round fixes the
+ * (./shuffle.ts) names the entrants of the places the first admission can
+ * take (O(places), not O(entrants)) and each shard writes its own; the rest
+ * follow in rounds after each tick's admission, in place order, so the
+ * frontier never passes a place not yet written (drawCeiling). Nothing before that round fixes the
  * order, so nobody can foresee it while they can still change who takes part.
  * A new `startsAt` begins a new epoch: the shards reopen and the next close
  * commits again, to a later round.
@@ -59,13 +59,22 @@ const DEFAULT_CLOSE_LEAD_SECONDS = 10;
 /** A round that is not out (or not reachable) is asked for again this often. */
 const ROUND_RETRY_MS = 1_000;
 /**
- * Places written as soon as the round is in, per join shard (on average):
- * with 16 shards the lowest 16,000 places of the whole draw are admissible at
- * the start (more than a tick admits on a SKU of up to 16 stock shards).
+ * After the reveal's first places, the rest go out in rounds: a round names
+ * this many places per join shard (on average) and every shard writes its own
+ * in one short call, so no shard is busy long with the draw (it keeps serving
+ * joins, surveys and polls) and the draw's progress is stored after each round.
  */
-export const DRAW_FIRST_PER_SHARD = 1_000;
-/** Places written per tick after that, per join shard on average (a million entrants over 16 shards: about six ticks). */
-export const DRAW_BATCH_PER_SHARD = 10_000;
+export const DRAW_ROUND_PER_SHARD = 1_000;
+/** Rounds one tick writes at most, after its admission (a million entrants over 16 shards: about seven ticks). */
+export const DRAW_ROUNDS_PER_TICK = 9;
+/**
+ * A tick starts no further round after this long: where the shards are slow
+ * (all in one process, as locally), the queue's next tick is not held up by
+ * the draw. Every tick writes at least one round, and a round is at least
+ * what a tick admits (the first places, written at the reveal, are that), so
+ * the frontier keeps its pace while the draw goes on.
+ */
+const DRAW_TICK_BUDGET_MS = 500;
 
 /** The join shard calls the draw needs (the object's RPC surface for that role). */
 export interface LotteryShardCalls {
@@ -167,7 +176,12 @@ export class Lottery {
    * round, draw. True when a new epoch reopened the shards: admissions made
    * from the old draw's places no longer stand.
    */
-  async step(sale: DrawSale, now_ms: number, shards: LotteryShardCalls[]): Promise<{ reopened: boolean }> {
+  async step(
+    sale: DrawSale,
+    now_ms: number,
+    shards: LotteryShardCalls[],
+    firstPlaces: () => Promise<number>,
+  ): Promise<{ reopened: boolean }> {
     if (sale.mode !== "lottery") return { reopened: false };
     this.configured(sale);
     const d = this.current()!;
@@ -198,27 +212,33 @@ export class Lottery {
       Date.now(),
       d.epoch,
     );
-    await this.draw(sale, { ...d, randomness: round.randomness }, shards, DRAW_FIRST_PER_SHARD);
+    // Only what the first tick after the start can admit: that tick waits for these places alone.
+    await this.draw(sale, { ...d, randomness: round.randomness }, shards, Math.max(1, await firstPlaces()));
     return { reopened };
   }
 
-  /** After a tick's admission: the next batch of every shard's places, until all are written. */
+  /** After a tick's admission: the next rounds of places (DRAW_ROUNDS_PER_TICK at most, within the tick's budget), until all are written. */
   async drawMore(sale: DrawSale, shards: LotteryShardCalls[]): Promise<void> {
-    const d = sale.mode === "lottery" ? this.current() : null;
-    if (!d || d.randomness === null || d.drawn_at_ms !== null || d.reopen === 1) return;
-    await this.draw(sale, d, shards, DRAW_BATCH_PER_SHARD);
+    const started_ms = Date.now();
+    for (let r = 0; r < DRAW_ROUNDS_PER_TICK && (r === 0 || Date.now() - started_ms < DRAW_TICK_BUDGET_MS); r++) {
+      const d = sale.mode === "lottery" ? this.current() : null;
+      if (!d || d.randomness === null || d.drawn_at_ms !== null || d.reopen === 1) return;
+      // A round is never less than the first places: what one tick admits at most.
+      const round = Math.max(DRAW_ROUND_PER_SHARD * shards.length, d.first_placed ?? 0);
+      if (!(await this.draw(sale, d, shards, round))) return;
+    }
   }
 
   /**
-   * The next `perShard` × shards places: the draw names each place's entrant
-   * (global index, shard order then join order) and each shard writes its own,
-   * then how far all are written. A batch a shard refused or did not answer
-   * is drawn again next time (the same places).
+   * The next `count` places: the draw names each place's entrant (global
+   * index, shard order then join order) and each shard writes its own, then
+   * how far all are written. A batch a shard refused or did not answer is
+   * drawn again next time (the same places); false then.
    */
-  private async draw(sale: DrawSale, d: DrawRow, shards: LotteryShardCalls[], perShard: number): Promise<void> {
+  private async draw(sale: DrawSale, d: DrawRow, shards: LotteryShardCalls[], count: number): Promise<boolean> {
     const seals = JSON.parse(d.shards!) as ShardSeal[];
     const n = d.entrants!;
-    const to = Math.min(n, d.placed + perShard * shards.length);
+    const to = Math.min(n, d.placed + count);
     if (this.shuffle?.randomness !== d.randomness || this.shuffle.n !== n) this.shuffle = new DrawShuffle(d.randomness!, n);
     const starts = seals.map((_, s) => seals.slice(0, s).reduce((sum, x) => sum + x.entrants, 0));
     const batches: DrawnPlaces[] = shards.map(() => []);
@@ -230,7 +250,7 @@ export class Lottery {
     const written = await Promise.all(shards.map((s, i) => s.placeDrawn(d.epoch, batches[i]!, to - 1)));
     if (!written.every(Boolean)) {
       logger(this.env).error("lottery_shard_unsealed", { saleId: sale.saleId, epoch: d.epoch });
-      return;
+      return false;
     }
     const now_ms = Date.now();
     this.sql.exec(
@@ -242,6 +262,7 @@ export class Lottery {
       to,
       d.epoch,
     );
+    return true;
   }
 
   private async commit(d: DrawRow, saleId: string, shards: LotteryShardCalls[], now_ms: number): Promise<void> {
