@@ -13,7 +13,7 @@ import {
   type ShardSurvey,
 } from "../waiting-room/join-shard";
 import { LINE_STEPS } from "../waiting-room/line";
-import { LOTTERY_LATER_STEPS, LOTTERY_STEPS } from "../waiting-room/lottery";
+import { LOTTERY_LATER_STEPS, LOTTERY_STEPS } from "../waiting-room/lottery-schema";
 import {
   type DrawnPlaces,
   type Entrant,

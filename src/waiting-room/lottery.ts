@@ -5,6 +5,7 @@ import { rootOf } from "./merkle";
 import type { ShardSurvey } from "./join-shard";
 import type { DrawnPlaces, Entrant, ShardProof, ShardSeal } from "./lottery-shard";
 import { DrawShuffle } from "./shuffle";
+import type { DrawRow } from "./lottery-schema";
 
 /**
  * The sale's draw (spec §9), on the queue object: a draw per `startsAt`
@@ -21,38 +22,6 @@ import { DrawShuffle } from "./shuffle";
  * A new `startsAt` begins a new epoch: the shards reopen and the next close
  * commits again, to a later round.
  */
-export const LOTTERY_STEPS = [
-  `CREATE TABLE lottery_draws (
-    epoch INTEGER PRIMARY KEY,
-    starts_at_ms INTEGER NOT NULL,
-    closes_at_ms INTEGER NOT NULL,
-    -- a later epoch than what the shards hold: they must reopen before anything else
-    reopen INTEGER NOT NULL,
-    committed_at_ms INTEGER,
-    root TEXT,
-    entrants INTEGER,
-    shards TEXT,
-    round INTEGER,
-    randomness TEXT,
-    signature TEXT,
-    tried_at_ms INTEGER NOT NULL DEFAULT 0,
-    drawn_at_ms INTEGER
-  );`,
-];
-
-/**
- * Appended after the lottery shard's steps (the object's version counts one
- * list: docs/waiting-room.md). The first sat in LOTTERY_STEPS for one deploy,
- * which made an object set up before it replay a shard step and fail.
- */
-export const LOTTERY_LATER_STEPS = [
-  // The draw names places in order across all shards (./shuffle.ts): how many are written.
-  "ALTER TABLE lottery_draws ADD COLUMN placed INTEGER NOT NULL DEFAULT 0",
-  // When the round was in and verified, and when the first places were written (the bench's breakdown reads them).
-  `ALTER TABLE lottery_draws ADD COLUMN revealed_at_ms INTEGER;
-  ALTER TABLE lottery_draws ADD COLUMN first_placed_at_ms INTEGER;
-  ALTER TABLE lottery_draws ADD COLUMN first_placed INTEGER;`,
-];
 
 /** How long before `startsAt` the draw closes, by default: a quicknet round (3 s) and the draw fit in it. */
 const DEFAULT_CLOSE_LEAD_SECONDS = 10;
@@ -100,26 +69,6 @@ export interface LotteryView {
   drawn: boolean;
   chain: { url: string; chainHash: string; publicKey: string; scheme: string; genesisSeconds: number; periodSeconds: number };
 }
-
-type DrawRow = {
-  epoch: number;
-  starts_at_ms: number;
-  closes_at_ms: number;
-  reopen: number;
-  committed_at_ms: number | null;
-  root: string | null;
-  entrants: number | null;
-  shards: string | null;
-  round: number | null;
-  randomness: string | null;
-  signature: string | null;
-  tried_at_ms: number;
-  drawn_at_ms: number | null;
-  placed: number;
-  revealed_at_ms: number | null;
-  first_placed_at_ms: number | null;
-  first_placed: number | null;
-};
 
 /** The terms of the sale the draw follows (from the queue's config). */
 export interface DrawSale {

@@ -6,7 +6,7 @@ import { WAITING_ROOM_STEPS, type WaitingRoomObject } from "../../src/objects/wa
 import { COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../../src/waiting-room/coordinator-schema";
 import { JOIN_SHARD_LINES_STEPS, JOIN_SHARD_STEPS } from "../../src/waiting-room/join-shard";
 import { LINE_STEPS } from "../../src/waiting-room/line";
-import { LOTTERY_STEPS } from "../../src/waiting-room/lottery";
+import { LOTTERY_STEPS } from "../../src/waiting-room/lottery-schema";
 import { LOTTERY_SHARD_STEPS } from "../../src/waiting-room/lottery-shard";
 import { unique } from "../support/helpers";
 
