@@ -3,45 +3,12 @@ import { AlarmKeeper } from "../platform/alarm-keeper";
 import { migrate } from "./migrate";
 import type { QueueSetup } from "../waiting-room/config";
 import { Coordinator } from "../waiting-room/coordinator";
-import { COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../waiting-room/coordinator-schema";
-import {
-  JOIN_SHARD_LINES_STEPS,
-  JOIN_SHARD_STEPS,
-  JoinShard,
-  type Joined,
-  type JoinTerms,
-  type ShardSurvey,
-} from "../waiting-room/join-shard";
-import { LINE_STEPS } from "../waiting-room/line";
-import { LOTTERY_LATER_STEPS, LOTTERY_STEPS } from "../waiting-room/lottery-schema";
-import {
-  type DrawnPlaces,
-  type Entrant,
-  LOTTERY_SHARD_STEPS,
-  LotteryShard,
-  type ShardProof,
-  type ShardSeal,
-} from "../waiting-room/lottery-shard";
+import { JoinShard, type Joined, type JoinTerms, type ShardSurvey } from "../waiting-room/join-shard";
+import { type DrawnPlaces, type Entrant, LotteryShard, type ShardProof, type ShardSeal } from "../waiting-room/lottery-shard";
+import { WAITING_ROOM_STEPS } from "../waiting-room/schema";
 import type { QueueState } from "../waiting-room/state";
 import { logger } from "../platform/log";
 import { traced } from "../platform/trace";
-
-/**
- * The object's schema: the two roles' tables are tiny and empty until used, so
- * one schema serves both. Append only: an object's schema version counts steps
- * of this whole list, so a step added to one role's list in the middle would
- * shift every later one.
- */
-export const WAITING_ROOM_STEPS: readonly string[] = [
-  ...COORDINATOR_STEPS,
-  ...JOIN_SHARD_STEPS,
-  ...LINE_STEPS,
-  ...COORDINATOR_LINES_STEPS,
-  ...JOIN_SHARD_LINES_STEPS,
-  ...LOTTERY_STEPS,
-  ...LOTTERY_SHARD_STEPS,
-  ...LOTTERY_LATER_STEPS,
-];
 
 /** How long the alarm waits before retrying a tick that failed (a SKU object or a shard did not answer). */
 const TICK_RETRY_MS = 2_000;

@@ -146,13 +146,22 @@ export class Lottery {
       // Published before its round exists; the reveal is a later tick's.
       return { reopened };
     }
-    if (d.randomness !== null) return { reopened };
-    if (now_ms < roundTimeMs(this.chain, d.round!)) return { reopened };
+    const randomness = d.randomness ?? (await this.reveal(sale, d, now_ms));
+    if (randomness === null) return { reopened };
+    // Only what the first tick after the start can admit: that tick waits for these places alone. Not written (a shard
+    // did not answer): the next tick, at the latest the start's, before it admits, tries again.
+    if (d.placed === 0) await this.draw(sale, { ...d, randomness }, shards, Math.max(1, await firstPlaces()));
+    return { reopened };
+  }
+
+  /** The draw's round once it is out: fetched, verified and stored; null while it is not (asked again later). */
+  private async reveal(sale: DrawSale, d: DrawRow, now_ms: number): Promise<string | null> {
+    if (now_ms < roundTimeMs(this.chain, d.round!)) return null;
     this.sql.exec("UPDATE lottery_draws SET tried_at_ms = ? WHERE epoch = ?", now_ms, d.epoch);
     const round = await fetchRound(this.chain, d.round!);
     if (!round) {
       logger(this.env).warn("lottery_round_unavailable", { saleId: sale.saleId, round: d.round, url: this.chain.url });
-      return { reopened };
+      return null;
     }
     this.sql.exec(
       "UPDATE lottery_draws SET randomness = ?, signature = ?, revealed_at_ms = ? WHERE epoch = ?",
@@ -161,9 +170,7 @@ export class Lottery {
       Date.now(),
       d.epoch,
     );
-    // Only what the first tick after the start can admit: that tick waits for these places alone.
-    await this.draw(sale, { ...d, randomness: round.randomness }, shards, Math.max(1, await firstPlaces()));
-    return { reopened };
+    return round.randomness;
   }
 
   /** After a tick's admission: the next rounds of places (DRAW_ROUNDS_PER_TICK at most, within the tick's budget), until all are written. */

@@ -25,11 +25,17 @@ const FIRST = 1_000;
 
 type Call = { shard: number; places: DrawnPlaces; through: number };
 
-function standIns(calls: Call[]): LotteryShardCalls[] {
+/** Stand-in shards that record the places given; `refusals` calls are refused (as by a shard that did not answer) first. */
+function standIns(calls: Call[], refusals = 0): LotteryShardCalls[] {
+  let refuse = refusals;
   return Array.from({ length: SHARDS }, (_, shard) => ({
     reopenDraw: async () => {},
     sealDraw: async () => ({ root: sha256Hex(`shard ${shard}`), entrants: PER_SHARD }),
     placeDrawn: async (_epoch: number, places: DrawnPlaces, through: number) => {
+      if (refuse > 0) {
+        refuse--;
+        return false;
+      }
       calls.push({ shard, places, through });
       return true;
     },
@@ -94,6 +100,35 @@ describe("the draw's rounds of places", () => {
       const given = calls.flatMap((c) => c.places.map(([index, place]) => ({ place, entrant: c.shard * PER_SHARD + index })));
       expect(given.map((g) => g.place).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, p) => p));
       for (const g of given) expect(g.entrant).toBe(shuffle.entrantAt(g.place));
+    });
+  });
+
+  it("writes the first places at the next tick when a shard did not take them at the reveal", { timeout: 60_000 }, async () => {
+    const stub = env.WAITING_ROOM.getByName(unique("rounds"));
+    await runInDurableObject(stub, async (_o: WaitingRoomObject, state: DurableObjectState) => {
+      const calls: Call[] = [];
+      const shards = standIns(calls, 1);
+      const lottery = new Lottery(state.storage.sql, env);
+      const sale = { saleId: unique("rounds-sale"), mode: "lottery", startsAtMs: Date.now() + 3_000 };
+      const firstPlaces = async () => FIRST;
+      lottery.configured(sale);
+      await lottery.step(sale, Date.now(), shards, firstPlaces);
+      const draw = () => state.storage.sql.exec<{ randomness: string | null; placed: number }>("SELECT * FROM lottery_draws").one();
+      for (let i = 0; i < 100 && draw().randomness === null; i++) {
+        await sleep(100);
+        await lottery.step(sale, Date.now(), shards, firstPlaces);
+      }
+      expect(draw().randomness).not.toBeNull();
+      expect(draw().placed, "one shard refused the reveal's places").toBe(0);
+      // The next tick (the start's at the latest) steps the draw before it admits.
+      await lottery.step(sale, Date.now(), shards, firstPlaces);
+      expect(draw().placed).toBe(FIRST);
+      // The shards that took theirs at the reveal are given the same places again: rewriting them writes the same.
+      const last = calls.slice(-SHARDS);
+      expect(last.map((c) => c.shard).sort()).toEqual(Array.from({ length: SHARDS }, (_, s) => s));
+      expect(last.flatMap((c) => c.places.map(([, place]) => place)).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: FIRST }, (_, p) => p),
+      );
     });
   });
 });
