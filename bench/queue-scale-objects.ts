@@ -1,11 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { joinShardName, type QueueSetup } from "../src/waiting-room/config.ts";
 import { Coordinator } from "../src/waiting-room/coordinator.ts";
-import { JOIN_SHARD_LINES_STEPS, JOIN_SHARD_STEPS, JoinShard } from "../src/waiting-room/join-shard.ts";
-import { COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../src/waiting-room/coordinator-schema.ts";
-import { LINE_STEPS } from "../src/waiting-room/line.ts";
-import { LOTTERY_STEPS } from "../src/waiting-room/lottery.ts";
-import { LOTTERY_SHARD_STEPS } from "../src/waiting-room/lottery-shard.ts";
+import { JoinShard } from "../src/waiting-room/join-shard.ts";
+// The object's own list, so the coordinator's draw tables exist here too.
+import { WAITING_ROOM_STEPS as STEPS } from "../src/waiting-room/schema.ts";
 import { migrate } from "../src/objects/migrate.ts";
 
 /**
@@ -16,17 +14,6 @@ import { migrate } from "../src/objects/migrate.ts";
  * shards (no HTTP); the SKU's stock is a fixed stand-in, so only queue work
  * is counted.
  */
-
-// The object's own list (src/objects/waiting-room-object.ts), so the coordinator's draw tables exist here too.
-const STEPS = [
-  ...COORDINATOR_STEPS,
-  ...JOIN_SHARD_STEPS,
-  ...LINE_STEPS,
-  ...COORDINATOR_LINES_STEPS,
-  ...JOIN_SHARD_LINES_STEPS,
-  ...LOTTERY_STEPS,
-  ...LOTTERY_SHARD_STEPS,
-];
 
 /** The object's SQL with the rows each statement read counted (a cursor's count is final once it is read). */
 function counting(sql: SqlStorage): { sql: SqlStorage; take(): number } {

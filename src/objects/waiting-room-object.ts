@@ -3,25 +3,9 @@ import { AlarmKeeper } from "../platform/alarm-keeper";
 import { migrate } from "./migrate";
 import type { QueueSetup } from "../waiting-room/config";
 import { Coordinator } from "../waiting-room/coordinator";
-import { COORDINATOR_LINES_STEPS, COORDINATOR_STEPS } from "../waiting-room/coordinator-schema";
-import {
-  JOIN_SHARD_LINES_STEPS,
-  JOIN_SHARD_STEPS,
-  JoinShard,
-  type Joined,
-  type JoinTerms,
-  type ShardSurvey,
-} from "../waiting-room/join-shard";
-import { LINE_STEPS } from "../waiting-room/line";
-import { LOTTERY_STEPS } from "../waiting-room/lottery";
-import {
-  type DrawnPlaces,
-  type Entrant,
-  LOTTERY_SHARD_STEPS,
-  LotteryShard,
-  type ShardProof,
-  type ShardSeal,
-} from "../waiting-room/lottery-shard";
+import { JoinShard, type Joined, type JoinTerms, type ShardSurvey } from "../waiting-room/join-shard";
+import { type DrawnPlaces, type Entrant, LotteryShard, type ShardProof, type ShardSeal } from "../waiting-room/lottery-shard";
+import { WAITING_ROOM_STEPS } from "../waiting-room/schema";
 import type { QueueState } from "../waiting-room/state";
 import { logger } from "../platform/log";
 import { traced } from "../platform/trace";
@@ -49,17 +33,7 @@ export class WaitingRoomObject extends DurableObject<Env> {
     this.draw = new LotteryShard(ctx.storage);
     this.alarms = new AlarmKeeper(ctx.storage, () => this.coordinator.nextDueMs(Date.now()));
     void ctx.blockConcurrencyWhile(async () => {
-      // The two roles' tables are tiny and empty until used: one schema serves both.
-      // Append only: an object's schema version counts steps of this whole list.
-      migrate(ctx.storage, [
-        ...COORDINATOR_STEPS,
-        ...JOIN_SHARD_STEPS,
-        ...LINE_STEPS,
-        ...COORDINATOR_LINES_STEPS,
-        ...JOIN_SHARD_LINES_STEPS,
-        ...LOTTERY_STEPS,
-        ...LOTTERY_SHARD_STEPS,
-      ]);
+      migrate(ctx.storage, WAITING_ROOM_STEPS);
       // A tick that came due while the object slept (or whose alarm was lost) runs now.
       await this.alarms.load();
       await this.alarms.rearm();
@@ -137,6 +111,11 @@ export class WaitingRoomObject extends DurableObject<Env> {
 
   async entrantProof(customerId: string, saleId: string): Promise<ShardProof | null> {
     return this.draw.proof(customerId, saleId);
+  }
+
+  /** The customer's log index: a ticket signed before tickets carried it finds its drawn place by it. */
+  async entrantIndex(customerId: string): Promise<number | null> {
+    return this.draw.indexOf(customerId);
   }
 
   async entrantPage(from: number, limit: number): Promise<{ entrants: Entrant[]; next: number | null }> {

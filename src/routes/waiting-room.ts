@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ProblemError } from "../domain/problems";
 import { shopperOf } from "../http/auth";
 import { router, type AppContext } from "../http/context";
-import { joinShard, joinShardIndex, queueState, wakeQueue } from "../waiting-room/admission";
+import { joinShard, joinShardIndex, queueState, wakeQueue, withLogIndex } from "../waiting-room/admission";
 import { callObject } from "../platform/object-call";
 import { iso } from "../stock/offer";
 import { placeOf } from "../waiting-room/place";
@@ -94,7 +94,8 @@ function skuToJoin(state: QueueState, named: string | undefined): string {
 }
 
 /** The waiter's answer, with a fresh (deterministic) admission token when admitted. */
-async function answer(c: AppContext, state: QueueState, ticket: string, claims: TicketClaims, now_ms: number) {
+async function answer(c: AppContext, state: QueueState, signed: string, signedClaims: TicketClaims, now_ms: number) {
+  const { ticket, claims } = await withLogIndex(c, state, signed, signedClaims);
   const line = state.lines?.[claims.k] ?? EMPTY_LINE;
   // The recorded arrival against the current draw's close: a re-draw (startsAt moved) may move the close after the join.
   const place = placeOf(state, {

@@ -5,7 +5,8 @@ import { saleItems, sales } from "../db/schema";
 import type { AppContext } from "../http/context";
 import { coordinatorName, joinShardCount, joinShardName } from "./config";
 import type { QueueState } from "./state";
-import { verifyAdmission, type AdmissionClaims } from "./tokens";
+import { inDraw } from "./place";
+import { signTicket, verifyAdmission, type AdmissionClaims, type TicketClaims } from "./tokens";
 import { shardOf } from "../stock/addressing";
 import { forget, lookup, remembered, store, ttlSeconds } from "../edge/cache";
 import { envNumber } from "../platform/env-number";
@@ -94,6 +95,22 @@ async function answerOfOtherRead(env: Env, saleId: string) {
 /** The customer's join shard under the sale's own count (see QueueState.joinShards). */
 export function joinShard(env: Env, state: Pick<QueueState, "saleId" | "joinShards">, customerId: string) {
   return env.WAITING_ROOM.getByName(joinShardName(state.saleId, joinShardIndex(env, state, customerId)));
+}
+
+/**
+ * A lottery ticket signed before tickets carried the join's log index (`i`)
+ * shows no drawn place (./place.ts computes it from the index). Once the
+ * round is in, the customer's join shard names their index (one read of their
+ * row: every join to a lottery was logged, older ones by the log's own step)
+ * and the ticket is signed again with it, so the holder's next poll, with the
+ * ticket answered, asks no object. Any other ticket is returned as it is.
+ */
+export async function withLogIndex(c: AppContext, state: QueueState, ticket: string, claims: TicketClaims) {
+  if (claims.i !== undefined || !state.lottery?.randomness || !inDraw(state, claims.a)) return { ticket, claims };
+  const index = await callObject(c.env, () => joinShard(c.env, state, claims.c).entrantIndex(claims.c));
+  if (index === null) return { ticket, claims };
+  const indexed: TicketClaims = { ...claims, i: index };
+  return { ticket: await signTicket(c.env.QUEUE_SIGNING_SECRET, indexed), claims: indexed };
 }
 
 export function joinShardIndex(env: Env, state: Pick<QueueState, "joinShards">, customerId: string): number {

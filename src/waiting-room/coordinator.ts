@@ -3,7 +3,7 @@ import type { ConfigRow } from "./coordinator-schema";
 import { soldOutForGood } from "./frontier";
 import type { JoinShardCalls, ShardSurvey } from "./join-shard";
 import type { LineMark } from "./line";
-import { LineBook, planMove, type SkuStock } from "./line-book";
+import { LineBook, planMove, type SkuStock, tickAdmitMax } from "./line-book";
 import { drawCeiling, Lottery, type DrawSale, type LotteryShardCalls } from "./lottery";
 import type { QueueLine, QueueState } from "./state";
 
@@ -231,7 +231,12 @@ export class Coordinator {
    * the old draw's places: each line admitted into its drawn places starts over.
    */
   private async stepDraw(c: ConfigRow, now_ms: number): Promise<void> {
-    const { reopened } = await this.lottery.step(drawSale(c), now_ms, this.shards(c));
+    // The reveal writes the places the first tick can admit: what every line of the sale admits at most in one tick.
+    const firstPlaces = async () => {
+      const stock = await this.stock(JSON.parse(c.skus) as string[]);
+      return Object.values(stock).reduce((n, s) => n + tickAdmitMax(s), 0);
+    };
+    const { reopened } = await this.lottery.step(drawSale(c), now_ms, this.shards(c), firstPlaces);
     if (!reopened) return;
     this.sql.exec("DELETE FROM line_batches WHERE sku IN (SELECT sku FROM queue_lines WHERE frontier LIKE '0:%')");
     this.sql.exec(

@@ -18,6 +18,11 @@ export const ADMIT_PER_STOCK_SHARD = 1_000;
 
 export type SkuStock = StockSignals & { shards: number };
 
+/** The most one tick admits from the SKU's line. */
+export function tickAdmitMax(stock: SkuStock): number {
+  return ADMIT_PER_STOCK_SHARD * Math.max(1, stock.shards);
+}
+
 /**
  * How far one SKU's line moves: its own stock against its own admitted and
  * used counts (a cold SKU's units admit nobody who wants the hot one), at
@@ -35,7 +40,7 @@ export async function planMove(l: LineRow, stock: SkuStock, surveys: ShardSurvey
   };
   const joined = sum((s) => s.joined);
   const waiting = joined - l.admitted_total;
-  const cap = ADMIT_PER_STOCK_SHARD * Math.max(1, stock.shards);
+  const cap = tickAdmitMax(stock);
   const wanted = waiting > 0 && ceiling !== "" && !soldOutForGood(stock) ? Math.min(waiting, admitCount(stock, book, cap)) : 0;
   const places = wanted > 0 ? await nextPlaces(shards, sku, l.frontier, wanted, ceiling) : [];
   return { sku, joined, places, line: mergeLines(of.map((s) => s.line)) };

@@ -188,9 +188,11 @@ export class LotteryShard {
   placeDrawn(epoch: number, places: DrawnPlaces, throughPlace: number): boolean {
     const sealed = this.seal();
     if (!sealed || sealed.epoch !== epoch || sealed.root === "") return false;
+    // In log order, the order the joins stored their rows in: a batch visits the table page by page, not at random.
+    const bySeq = [...places].sort((a, b) => a[0] - b[0]);
     this.storage.transactionSync(() => {
       // One statement a row: measured cheaper than one UPDATE ... FROM json_each for the batch.
-      for (const [seq, place] of places) {
+      for (const [seq, place] of bySeq) {
         if (seq < sealed.entrants) this.sql.exec("UPDATE waiters SET place = ? WHERE seq = ? AND in_draw = 1", drawPlace(place), seq);
       }
       drawnThrough(this.sql, throughPlace >= 0 ? drawPlace(throughPlace) : null);
@@ -207,6 +209,11 @@ export class LotteryShard {
       .toArray()[0];
     if (!row || row.seq === null || row.seq >= sealed.entrants) return null;
     return { entrantId: entrantId(saleId, customerId), sku: row.sku, index: row.seq, steps: this.log.proof(row.seq, sealed.entrants) };
+  }
+
+  /** The customer's index in this shard's log of lottery joins; null if they never joined one here. */
+  indexOf(customerId: string): number | null {
+    return this.sql.exec<{ seq: number | null }>("SELECT seq FROM waiters WHERE customer_id = ?", customerId).toArray()[0]?.seq ?? null;
   }
 
   /** Sealed entrants (id and item) in leaf order (join order), from index `from`. */

@@ -5,6 +5,7 @@ import { rootOf } from "./merkle";
 import type { ShardSurvey } from "./join-shard";
 import type { DrawnPlaces, Entrant, ShardProof, ShardSeal } from "./lottery-shard";
 import { DrawShuffle } from "./shuffle";
+import type { DrawRow } from "./lottery-schema";
 
 /**
  * The sale's draw (spec §9), on the queue object: a draw per `startsAt`
@@ -13,47 +14,36 @@ import { DrawShuffle } from "./shuffle";
  * shard seals its entrants and the root over their roots is published with
  * the beacon round that will decide the order, one emitted at least a period
  * after the commitment; once that round is out and verified, the draw
- * (./shuffle.ts) names the entrants of the lowest places at once (what the
- * first admission needs: O(places), not O(entrants)) and each shard writes
- * its own; the rest follow a batch per tick after that tick's admission, in
- * place order, so the frontier never passes a place not yet written (drawCeiling). Nothing before that round fixes the
+ * (./shuffle.ts) names the entrants of the places the first admission can
+ * take (O(places), not O(entrants)) and each shard writes its own; the rest
+ * follow in rounds after each tick's admission, in place order, so the
+ * frontier never passes a place not yet written (drawCeiling). Nothing before that round fixes the
  * order, so nobody can foresee it while they can still change who takes part.
  * A new `startsAt` begins a new epoch: the shards reopen and the next close
  * commits again, to a later round.
  */
-export const LOTTERY_STEPS = [
-  `CREATE TABLE lottery_draws (
-    epoch INTEGER PRIMARY KEY,
-    starts_at_ms INTEGER NOT NULL,
-    closes_at_ms INTEGER NOT NULL,
-    -- a later epoch than what the shards hold: they must reopen before anything else
-    reopen INTEGER NOT NULL,
-    committed_at_ms INTEGER,
-    root TEXT,
-    entrants INTEGER,
-    shards TEXT,
-    round INTEGER,
-    randomness TEXT,
-    signature TEXT,
-    tried_at_ms INTEGER NOT NULL DEFAULT 0,
-    drawn_at_ms INTEGER
-  );`,
-  // The draw names places in order across all shards (./shuffle.ts): how many are written.
-  "ALTER TABLE lottery_draws ADD COLUMN placed INTEGER NOT NULL DEFAULT 0",
-];
 
 /** How long before `startsAt` the draw closes, by default: a quicknet round (3 s) and the draw fit in it. */
 const DEFAULT_CLOSE_LEAD_SECONDS = 10;
 /** A round that is not out (or not reachable) is asked for again this often. */
 const ROUND_RETRY_MS = 1_000;
 /**
- * Places written as soon as the round is in, per join shard (on average):
- * with 16 shards the lowest 16,000 places of the whole draw are admissible at
- * the start (more than a tick admits on a SKU of up to 16 stock shards).
+ * After the reveal's first places, the rest go out in rounds: a round names
+ * this many places per join shard (on average) and every shard writes its own
+ * in one short call, so no shard is busy long with the draw (it keeps serving
+ * joins, surveys and polls) and the draw's progress is stored after each round.
  */
-export const DRAW_FIRST_PER_SHARD = 1_000;
-/** Places written per tick after that, per join shard on average (a million entrants over 16 shards: about six ticks). */
-export const DRAW_BATCH_PER_SHARD = 10_000;
+export const DRAW_ROUND_PER_SHARD = 1_000;
+/** Rounds one tick writes at most, after its admission (a million entrants over 16 shards: about seven ticks). */
+export const DRAW_ROUNDS_PER_TICK = 9;
+/**
+ * A tick starts no further round after this long: where the shards are slow
+ * (all in one process, as locally), the queue's next tick is not held up by
+ * the draw. Every tick writes at least one round, and a round is at least
+ * what a tick admits (the first places, written at the reveal, are that), so
+ * the frontier keeps its pace while the draw goes on.
+ */
+const DRAW_TICK_BUDGET_MS = 500;
 
 /** The join shard calls the draw needs (the object's RPC surface for that role). */
 export interface LotteryShardCalls {
@@ -79,23 +69,6 @@ export interface LotteryView {
   drawn: boolean;
   chain: { url: string; chainHash: string; publicKey: string; scheme: string; genesisSeconds: number; periodSeconds: number };
 }
-
-type DrawRow = {
-  epoch: number;
-  starts_at_ms: number;
-  closes_at_ms: number;
-  reopen: number;
-  committed_at_ms: number | null;
-  root: string | null;
-  entrants: number | null;
-  shards: string | null;
-  round: number | null;
-  randomness: string | null;
-  signature: string | null;
-  tried_at_ms: number;
-  drawn_at_ms: number | null;
-  placed: number;
-};
 
 /** The terms of the sale the draw follows (from the queue's config). */
 export interface DrawSale {
@@ -152,7 +125,12 @@ export class Lottery {
    * round, draw. True when a new epoch reopened the shards: admissions made
    * from the old draw's places no longer stand.
    */
-  async step(sale: DrawSale, now_ms: number, shards: LotteryShardCalls[]): Promise<{ reopened: boolean }> {
+  async step(
+    sale: DrawSale,
+    now_ms: number,
+    shards: LotteryShardCalls[],
+    firstPlaces: () => Promise<number>,
+  ): Promise<{ reopened: boolean }> {
     if (sale.mode !== "lottery") return { reopened: false };
     this.configured(sale);
     const d = this.current()!;
@@ -168,36 +146,55 @@ export class Lottery {
       // Published before its round exists; the reveal is a later tick's.
       return { reopened };
     }
-    if (d.randomness !== null) return { reopened };
-    if (now_ms < roundTimeMs(this.chain, d.round!)) return { reopened };
+    const randomness = d.randomness ?? (await this.reveal(sale, d, now_ms));
+    if (randomness === null) return { reopened };
+    // Only what the first tick after the start can admit: that tick waits for these places alone. Not written (a shard
+    // did not answer): the next tick, at the latest the start's, before it admits, tries again.
+    if (d.placed === 0) await this.draw(sale, { ...d, randomness }, shards, Math.max(1, await firstPlaces()));
+    return { reopened };
+  }
+
+  /** The draw's round once it is out: fetched, verified and stored; null while it is not (asked again later). */
+  private async reveal(sale: DrawSale, d: DrawRow, now_ms: number): Promise<string | null> {
+    if (now_ms < roundTimeMs(this.chain, d.round!)) return null;
     this.sql.exec("UPDATE lottery_draws SET tried_at_ms = ? WHERE epoch = ?", now_ms, d.epoch);
     const round = await fetchRound(this.chain, d.round!);
     if (!round) {
       logger(this.env).warn("lottery_round_unavailable", { saleId: sale.saleId, round: d.round, url: this.chain.url });
-      return { reopened };
+      return null;
     }
-    this.sql.exec("UPDATE lottery_draws SET randomness = ?, signature = ? WHERE epoch = ?", round.randomness, round.signature, d.epoch);
-    await this.draw(sale, { ...d, randomness: round.randomness }, shards, DRAW_FIRST_PER_SHARD);
-    return { reopened };
+    this.sql.exec(
+      "UPDATE lottery_draws SET randomness = ?, signature = ?, revealed_at_ms = ? WHERE epoch = ?",
+      round.randomness,
+      round.signature,
+      Date.now(),
+      d.epoch,
+    );
+    return round.randomness;
   }
 
-  /** After a tick's admission: the next batch of every shard's places, until all are written. */
+  /** After a tick's admission: the next rounds of places (DRAW_ROUNDS_PER_TICK at most, within the tick's budget), until all are written. */
   async drawMore(sale: DrawSale, shards: LotteryShardCalls[]): Promise<void> {
-    const d = sale.mode === "lottery" ? this.current() : null;
-    if (!d || d.randomness === null || d.drawn_at_ms !== null || d.reopen === 1) return;
-    await this.draw(sale, d, shards, DRAW_BATCH_PER_SHARD);
+    const started_ms = Date.now();
+    for (let r = 0; r < DRAW_ROUNDS_PER_TICK && (r === 0 || Date.now() - started_ms < DRAW_TICK_BUDGET_MS); r++) {
+      const d = sale.mode === "lottery" ? this.current() : null;
+      if (!d || d.randomness === null || d.drawn_at_ms !== null || d.reopen === 1) return;
+      // A round is never less than the first places: what one tick admits at most.
+      const round = Math.max(DRAW_ROUND_PER_SHARD * shards.length, d.first_placed ?? 0);
+      if (!(await this.draw(sale, d, shards, round))) return;
+    }
   }
 
   /**
-   * The next `perShard` × shards places: the draw names each place's entrant
-   * (global index, shard order then join order) and each shard writes its own,
-   * then how far all are written. A batch a shard refused or did not answer
-   * is drawn again next time (the same places).
+   * The next `count` places: the draw names each place's entrant (global
+   * index, shard order then join order) and each shard writes its own, then
+   * how far all are written. A batch a shard refused or did not answer is
+   * drawn again next time (the same places); false then.
    */
-  private async draw(sale: DrawSale, d: DrawRow, shards: LotteryShardCalls[], perShard: number): Promise<void> {
+  private async draw(sale: DrawSale, d: DrawRow, shards: LotteryShardCalls[], count: number): Promise<boolean> {
     const seals = JSON.parse(d.shards!) as ShardSeal[];
     const n = d.entrants!;
-    const to = Math.min(n, d.placed + perShard * shards.length);
+    const to = Math.min(n, d.placed + count);
     if (this.shuffle?.randomness !== d.randomness || this.shuffle.n !== n) this.shuffle = new DrawShuffle(d.randomness!, n);
     const starts = seals.map((_, s) => seals.slice(0, s).reduce((sum, x) => sum + x.entrants, 0));
     const batches: DrawnPlaces[] = shards.map(() => []);
@@ -209,9 +206,19 @@ export class Lottery {
     const written = await Promise.all(shards.map((s, i) => s.placeDrawn(d.epoch, batches[i]!, to - 1)));
     if (!written.every(Boolean)) {
       logger(this.env).error("lottery_shard_unsealed", { saleId: sale.saleId, epoch: d.epoch });
-      return;
+      return false;
     }
-    this.sql.exec("UPDATE lottery_draws SET placed = ?, drawn_at_ms = ? WHERE epoch = ?", to, to === n ? Date.now() : null, d.epoch);
+    const now_ms = Date.now();
+    this.sql.exec(
+      `UPDATE lottery_draws SET placed = ?, drawn_at_ms = ?, first_placed_at_ms = COALESCE(first_placed_at_ms, ?),
+         first_placed = COALESCE(first_placed, ?) WHERE epoch = ?`,
+      to,
+      to === n ? now_ms : null,
+      now_ms,
+      to,
+      d.epoch,
+    );
+    return true;
   }
 
   private async commit(d: DrawRow, saleId: string, shards: LotteryShardCalls[], now_ms: number): Promise<void> {
