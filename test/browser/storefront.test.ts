@@ -43,7 +43,8 @@ describe("the example storefront", () => {
     await expect.poll(() => left.textContent(), { timeout: 10_000 }).toBe("120 left");
     expect(await page.textContent("#price")).toBe("$19.00");
     expect(await page.textContent("#list-price")).toBe("$25.00");
-    expect(await page.getByTestId("feed").textContent()).toMatch(/live \(WebSocket\)|polling every 2 s/);
+    // The first levels come from a read; the feed says "connecting" until its socket (or the polling fallback) is up.
+    await expect.poll(() => page.getByTestId("feed").textContent(), { timeout: 10_000 }).toMatch(/live \(WebSocket\)|polling every 2 s/);
 
     // Another shopper takes 3: the page follows without a reload.
     const bob = await shopperToken("store-bob");
