@@ -15,7 +15,6 @@ import { expireHoldNow } from "../stock/dev-expiry";
 import { isVerdict } from "../stock/offer";
 import { countSaleRefusal } from "../stock/sale-activity";
 import { problemResponse } from "../http/problem";
-import { traced } from "../platform/trace";
 import type { LocationTransfer, LocationTransferInput, StepContext } from "../stock/location-transfers";
 import { scopeRefusal, type LocationScope } from "../stock/location-scope";
 
@@ -113,7 +112,7 @@ export class SkuObject extends SkuObjectPeers {
     /** The caller's W3C traceparent: this call's log lines carry its trace id (src/platform/trace.ts). */
     trace?: string,
   ): Promise<Replayable<Hold> & { acceptedKeys?: KeysVersion; count?: ShardCount }> {
-    return traced(trace, () =>
+    return this.inTrace(trace, () =>
       this.meter.measure("hold", async () => {
         const started_ms = Date.now();
         const answer = this.counted(await this.reserveHere(input, idem, false));
@@ -205,7 +204,7 @@ export class SkuObject extends SkuObjectPeers {
 
   /** `merchant`: the key that released it, when a merchant did (spec §12), named in the event. */
   async release(holdId: string, actor: Actor, merchant?: MerchantActor, trace?: string): Promise<Outcome<Hold>> {
-    return traced(trace, () =>
+    return this.inTrace(trace, () =>
       this.meter.measure("release", () =>
         this.mutate(() => this.ledger.release(holdId, actor, Date.now(), merchant && { by: "merchant", actor: merchant })),
       ),
@@ -255,13 +254,15 @@ export class SkuObject extends SkuObjectPeers {
   }
 
   async beginCheckout(holdId: string, orderId: string, actor: Actor, trace?: string): Promise<Outcome<Hold>> {
-    return traced(trace, () =>
+    return this.inTrace(trace, () =>
       this.meter.measure("checkout", () => this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now(), actor))),
     );
   }
 
   async commit(holdId: string, orderId: string, trace?: string): Promise<Outcome<Hold>> {
-    return traced(trace, () => this.meter.measure("commit", () => this.mutate(() => this.ledger.commit(holdId, orderId, Date.now()))));
+    return this.inTrace(trace, () =>
+      this.meter.measure("commit", () => this.mutate(() => this.ledger.commit(holdId, orderId, Date.now()))),
+    );
   }
 
   async returnHold(holdId: string, orderId: string): Promise<Outcome<Hold>> {
