@@ -155,6 +155,15 @@ async function deliverAll(world: Env, sent: Sent[]): Promise<number> {
 
 const total = (tally: Tally) => [...tally.values()].reduce((n, t) => n + t.rows_written, 0);
 
+/**
+ * The rows a flow may write, given how many alarm runs shipped its events: the
+ * outbox ships what is due every `delay_ms` (500), so on a slow run a hold's
+ * event ships before its checkout's, and each further batch writes the levels'
+ * upsert (1) and the customer's hold again (2).
+ */
+const BATCH_ROWS = 3;
+const boundFor = (rows: number, tally: Tally) => rows + BATCH_ROWS * Math.max(0, (tally.get("insert inventory")?.statements ?? 1) - 1);
+
 function print(title: string, tally: Tally, per: number): void {
   if (!inject("testVerbose")) return;
   const lines = [...tally.entries()]
@@ -207,7 +216,7 @@ describe("D1 rows written", () => {
     const order = await request(world, `/v1/orders/${placed.body.orderId}`, { auth: ADMIN });
     expect(order.body.status).toBe("paid");
     print("per paid order", tally, 1);
-    expect(total(tally)).toBeLessThanOrEqual(31);
+    expect(total(tally)).toBeLessThanOrEqual(boundFor(31, tally));
 
     // The bench's whole order goes on: the merchant refunds it with a restock.
     tally.clear();
@@ -222,6 +231,6 @@ describe("D1 rows written", () => {
     await flushOutbox(sku);
     expect((await request(world, `/v1/orders/${placed.body.orderId}`, { auth: ADMIN })).body.status).toBe("refunded");
     print("per refund with restock", tally, 1);
-    expect(total(tally)).toBeLessThanOrEqual(23);
+    expect(total(tally)).toBeLessThanOrEqual(boundFor(23, tally));
   });
 });
