@@ -115,6 +115,13 @@ export function directReserveTarget(baseUrl: string, sku: string): Target {
   }));
 }
 
+/** The reserve RPC on one variant of the SKU object (bench/instruments.ts), without the HTTP layer. */
+export function instrumentsTarget(baseUrl: string, variant: string, sku: string): Target {
+  return postLikeReserve(`${baseUrl}/__bench/instruments/${variant}/${encodeURIComponent(sku)}`, (shopper) => ({
+    "x-bench-customer": shopper.customerId,
+  }));
+}
+
 /**
  * The edge ceiling: GET /__bench/echo, which the bench Worker answers with a
  * small JSON body shaped like a public SKU view, touching no object, no cache

@@ -25,6 +25,8 @@ export interface Durations {
   queue: number;
   cost: number;
   locations: number;
+  /** `--instruments`: the hold path with the object's meter and trace on and off. */
+  instruments: number;
   total: number;
 }
 

@@ -41,6 +41,7 @@ import { liveNonSuccess, liveSummary, liveTargetsMet, renderLive } from "./repor
 import { costSummary, measureCosts, renderCosts, type CostResult } from "./costs.ts";
 import { queueSummary, queueTargetsMet, renderQueue, runQueueStampede, type QueueBenchResult } from "./queue.ts";
 import { compareLocations, type LocationsCompareResult } from "./locations.ts";
+import { compareInstruments, instrumentsSummary, renderInstruments } from "./instruments.ts";
 import { locationsSummary, locationTargetsMet, renderLocations } from "./report-locations.ts";
 
 const SKUS = {
@@ -66,8 +67,8 @@ const SKUS = {
 } as const;
 const QUEUED_SALE = "bench-queued-sale";
 
-/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room; cost: rows and prices per operation; compare: phase 1 alone. */
-type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost" | "compare" | "locations";
+/** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room; cost: rows and prices per operation; compare: phase 1 alone; instruments: the object's meter and trace on and off. */
+type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost" | "compare" | "locations" | "instruments";
 
 function readMode(args: readonly string[]): Mode {
   const known: Record<string, Mode> = {
@@ -78,17 +79,18 @@ function readMode(args: readonly string[]): Mode {
     "--cost": "cost",
     "--compare": "compare",
     "--locations": "locations",
+    "--instruments": "instruments",
   };
   const modes = args.map((a) => {
     const mode = known[a];
     if (!mode)
       throw new Error(
-        `unknown argument ${a}; use --simulate, --shards, --live, --queue, --cost, --compare or --locations (or none for every phase)`,
+        `unknown argument ${a}; use --simulate, --shards, --live, --queue, --cost, --compare, --locations or --instruments (or none for every phase)`,
       );
     return mode;
   });
   if (new Set(modes).size > 1)
-    throw new Error("--simulate, --shards, --live, --queue, --cost, --compare and --locations are separate runs; pass one");
+    throw new Error("--simulate, --shards, --live, --queue, --cost, --compare, --locations and --instruments are separate runs; pass one");
   return modes[0] ?? "full";
 }
 
@@ -131,6 +133,7 @@ async function main(): Promise<number> {
     queue: 0,
     cost: 0,
     locations: 0,
+    instruments: 0,
     total: 0,
   };
   let mark = performance.now();
@@ -178,6 +181,8 @@ async function main(): Promise<number> {
       if (compare) lap("compare");
       const locations = mode === "locations" ? await locationsPhase(ctx) : null;
       if (locations) lap("locations");
+      const instruments = mode === "instruments" ? await compareInstruments(ctx) : null;
+      if (instruments) lap("instruments");
       durations.total = elapsed();
       await runtime.mf.dispose();
       runtime = null;
@@ -189,6 +194,7 @@ async function main(): Promise<number> {
         cost && renderCosts(cost),
         compare && renderHoldKinds(compare),
         locations && renderLocations(locations),
+        instruments && renderInstruments(instruments),
       ];
       const summary = {
         ...(shards
@@ -200,6 +206,7 @@ async function main(): Promise<number> {
         ...(cost ? costSummary(cost) : {}),
         ...(compare ? { ...compareSummary(compare), ...holdKindsSummary(compare) } : {}),
         ...(locations ? { ...locationsSummary(locations), targets_met: locationTargetsMet(locations) } : {}),
+        ...(instruments ? instrumentsSummary(instruments) : {}),
         durations_s: roundedDurations(durations),
         config: { ...cfg, mode, rateLimiter: RATE_LIMITER_MODE, vars: BENCH_VARS },
       };

@@ -114,6 +114,8 @@ export async function startRuntime(scriptPath: string, options: { inspectorPort?
         ONE_WRITE: { className: "OneWriteObject", useSQLite: true },
         QUEUE_SCALE: { className: "QueueScaleShard", useSQLite: true },
         QUEUE_SCALE_COORD: { className: "QueueScaleCoordinator", useSQLite: true },
+        UNMETERED_SKU: { className: "UnmeteredSkuObject", useSQLite: true },
+        BARE_SKU: { className: "BareSkuObject", useSQLite: true },
       },
       bindings: { ...fromConfig.bindings, ...secrets, ...BENCH_VARS },
       // Only bench/profile.ts opens the inspector; it slows nothing until a profiler attaches.

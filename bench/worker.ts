@@ -27,6 +27,16 @@
  *                                      operation (its costs() RPC)
  *   GET  /__bench/meter                D1 rows and queue messages the app asked
  *                                      for so far (bench/platform-meter.ts)
+ *   POST /__bench/instruments/:variant/:sku[?stock=N]
+ *                                      the SKU object's `reserve` RPC on the
+ *                                      product's object (`full`), one without its
+ *                                      SQL meter (`unmetered`) or without the meter
+ *                                      and the trace span (`bare`); with `stock`,
+ *                                      creates the SKU there with N units instead
+ *   POST /__bench/instruments-loop/:kind?n=N&execs=E
+ *                                      N stand-in holds of E statements, bare, in
+ *                                      the SQL meter or in a trace span: the
+ *                                      instruments' own CPU (bench/instruments-loop.ts)
  *   POST /__bench/transfer/:sku/:shard one refill and one give-back, through the
  *                                      escrow's own RPCs (grant, receiveTransfer,
  *                                      postTransfer; surrender, receiveTransfer,
@@ -48,11 +58,26 @@ import type { QueueScaleCoordinator, QueueScaleShard } from "./queue-scale-objec
 import { joinShardName } from "../src/waiting-room/config.ts";
 import { SkuObject as ProductSkuObject } from "../src/objects/sku-object.ts";
 import { counts, meteredEnv } from "./platform-meter.ts";
+import { instrumentsLoop, type LoopKind } from "./instruments-loop.ts";
 
 /** The product's SKU object, handed an env whose D1 and queues are counted (it shadows the star export above). */
 export class SkuObject extends ProductSkuObject {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, meteredEnv(env));
+  }
+}
+
+/** The product's SKU object without its per-operation SQL meter (bench/instruments.ts). */
+export class UnmeteredSkuObject extends ProductSkuObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, meteredEnv(env), { meter: false, trace: true });
+  }
+}
+
+/** The product's SKU object without the meter and without a trace span per call (bench/instruments.ts). */
+export class BareSkuObject extends ProductSkuObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, meteredEnv(env), { meter: false, trace: false });
   }
 }
 
@@ -95,7 +120,27 @@ type BenchEnv = Env & {
   ONE_WRITE: DurableObjectNamespace<OneWriteObject>;
   QUEUE_SCALE: DurableObjectNamespace<QueueScaleShard>;
   QUEUE_SCALE_COORD: DurableObjectNamespace<QueueScaleCoordinator>;
+  UNMETERED_SKU: DurableObjectNamespace<UnmeteredSkuObject>;
+  BARE_SKU: DurableObjectNamespace<BareSkuObject>;
 };
+
+/** One hold (or, with `?stock=N`, the SKU's creation with N units) on the variant's object: bench/instruments.ts. */
+async function instrumented(request: Request, env: BenchEnv, variant: string, sku: string): Promise<Response> {
+  const ns = variant === "unmetered" ? env.UNMETERED_SKU : variant === "bare" ? env.BARE_SKU : env.SKU;
+  const stub = ns.getByName(sku);
+  const stock = new URL(request.url).searchParams.get("stock");
+  if (stock !== null) {
+    await stub.configure(sku, { name: sku, price: { amount: 1999, currency: "usd" }, alwaysOn: true });
+    return Response.json(await stub.adjust({ delta: Number(stock), reason: "received" }, null), { status: 201 });
+  }
+  const customerId = request.headers.get("x-bench-customer") ?? "bench";
+  // A traceparent like the route's: the span it opens is part of what `bare` leaves out.
+  const outcome = await stub.reserve({ customerId, quantity: 1 }, null, TRACEPARENT);
+  return outcome.ok ? Response.json(outcome.value, { status: 201 }) : Response.json(outcome, { status: 409 });
+}
+
+const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+const INSTRUMENTS_PATH = /^\/__bench\/instruments\/(full|unmetered|bare)\/([A-Za-z0-9._-]{1,64})$/;
 
 /** The waiting room at scale (bench/queue-scale.ts): fill a join shard, start the sale's coordinator, run one tick. */
 async function queueScale(request: Request, env: BenchEnv, op: string): Promise<Response> {
@@ -216,6 +261,14 @@ export default {
       const outcome = await customerStub(env, onShard[1]!, customerId, shards).reserve({ customerId, quantity: 1 }, null);
       return outcome.ok ? Response.json(outcome.value, { status: 201 }) : Response.json(outcome, { status: 409 });
     }
+
+    const loop = /^\/__bench\/instruments-loop\/(none|meter|trace)$/.exec(pathname);
+    if (loop) {
+      const q = new URL(request.url).searchParams;
+      return Response.json(await instrumentsLoop(loop[1] as LoopKind, Number(q.get("n")), Number(q.get("execs"))));
+    }
+    const variant = INSTRUMENTS_PATH.exec(pathname);
+    if (variant) return instrumented(request, env as BenchEnv, variant[1]!, variant[2]!);
 
     const transfer = TRANSFER_PATH.exec(pathname);
     if (transfer) return Response.json(await refillAndGiveBack(env, transfer[1]!, Number(transfer[2])), { status: 201 });

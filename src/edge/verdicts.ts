@@ -2,7 +2,8 @@ import { refuse, type Refusal } from "../domain/problems";
 import type { SaleSummary, SkuStatus } from "../domain/types";
 import type { AppContext } from "../http/context";
 import { isVerdict, notOnSale, saleEnded, saleNotStarted, soldOut } from "../stock/offer";
-import { keyMatcher, type AcceptedKeys } from "../idempotency/accepted-keys";
+import type { KeysVersion } from "../idempotency/accepted-keys";
+import { learnFilterOf, matcherOf } from "./accepted-filters";
 import { lookup, store, ttlSeconds } from "./cache";
 import { Memo } from "../platform/memo";
 import { holdingObject, homeUnder, learnShards, type ShardCount } from "../stock/shards/hold-routing";
@@ -29,11 +30,11 @@ export interface PublicSkuView {
 const NO_VERDICT_MS = 250;
 const noVerdict = new Memo<true>(2_000);
 
-/** A cached refusal, and (when the object gave it) the keys it had accepted. */
-type Verdict = Refusal & { acceptedKeys?: AcceptedKeys; count?: ShardCount };
+/** A cached refusal, and (when the object gave it) the version of its filter of accepted keys. */
+type Verdict = Refusal & { acceptedKeys?: KeysVersion; count?: ShardCount };
 
-/** Decoded verdicts by SKU, so a stampede does not parse the filter on every request. */
-const decoded = new Map<string, { text: string; refusal: Refusal; count?: ShardCount; accepted: ((key: string) => boolean) | null }>();
+/** Decoded verdicts by SKU, so a stampede does not parse one on every request. */
+const decoded = new Map<string, { text: string; refusal: Refusal; count?: ShardCount; keysVersion: string | null }>();
 const DECODED_MAX = 256;
 
 /**
@@ -47,12 +48,14 @@ export async function edgeRefusal(sku: string, customerId: string, key: string |
   const holder = holdingObject(sku, customerId, now_ms);
   if (noVerdict.get(holder, now_ms)) return null;
   // The holding object's own verdict knows its accepted keys; a public read's (under the SKU) knows none.
-  const entry = (await lookup("hold-verdict", holder, now_ms)) ?? (holder === sku ? null : await lookup("hold-verdict", sku, now_ms));
+  const own = await lookup("hold-verdict", holder, now_ms);
+  const source = own ? holder : sku;
+  const entry = own ?? (holder === sku ? null : await lookup("hold-verdict", sku, now_ms));
   if (!entry) {
     noVerdict.set(holder, true, now_ms + NO_VERDICT_MS);
     return null;
   }
-  const verdict = decode(holder, entry.text);
+  const verdict = decode(source, entry.text);
   if (verdict.count) {
     // The object's count is news here too; a verdict of an object that is not this customer's home is not theirs.
     learnShards(sku, verdict.count, false, now_ms);
@@ -60,14 +63,17 @@ export async function edgeRefusal(sku: string, customerId: string, key: string |
   }
   if (key === null) return verdict.refusal;
   // A verdict from a public read knows no keys: any keyed request may be a retry.
-  return verdict.accepted && !verdict.accepted(key) ? verdict.refusal : null;
+  if (verdict.keysVersion === null) return null;
+  // Only the filter of the verdict's own version: it has every key accepted before the verdict.
+  const accepted = await matcherOf(source, verdict.keysVersion, now_ms);
+  return accepted && !accepted(key) ? verdict.refusal : null;
 }
 
 function decode(sku: string, text: string) {
   const known = decoded.get(sku);
   if (known?.text === text) return known;
   const { acceptedKeys, count, ...refusal } = JSON.parse(text) as Verdict;
-  const fresh = { text, refusal, count, accepted: acceptedKeys ? keyMatcher(acceptedKeys) : null };
+  const fresh = { text, refusal, count, keysVersion: acceptedKeys?.version ?? null };
   if (decoded.size >= DECODED_MAX) decoded.clear();
   decoded.set(sku, fresh);
   return fresh;
@@ -76,13 +82,18 @@ function decode(sku: string, text: string) {
 /** A public read that shows no shopper can hold the SKU leaves the same verdict the object would give. */
 export function rememberViewVerdict(c: AppContext, sku: string, view: PublicSkuView | null): void {
   const refusal = view === null ? refuse("not_found", "No such SKU.") : refusalFor(view);
-  if (refusal) rememberVerdict(c, sku, refusal);
+  if (refusal) void rememberVerdict(c, sku, refusal);
 }
 
-/** Remembers a shopper-independent refusal (with the object's accepted keys, if given) for the cache TTL. */
-export function rememberVerdict(c: AppContext, sku: string, refusal: Verdict): void {
+/**
+ * Remembers a shopper-independent refusal (with its accepted keys' version, if
+ * the object gave it) for the cache TTL; resolves once this isolate holds the
+ * filter it names (one object call per new version), so the next keyed hold
+ * is cut as the refusal it follows was.
+ */
+export function rememberVerdict(c: AppContext, sku: string, refusal: Verdict): Promise<void> {
   const ttl = ttlSeconds(c.env);
-  if (ttl <= 0 || !isVerdict(refusal.code)) return;
+  if (ttl <= 0 || !isVerdict(refusal.code)) return Promise.resolve();
   noVerdict.delete(sku);
   const entry = {
     status: 200,
@@ -91,6 +102,7 @@ export function rememberVerdict(c: AppContext, sku: string, refusal: Verdict): v
     expiresAtMs: Date.now() + ttl * 1000,
   };
   store(c, "hold-verdict", sku, entry, false);
+  return refusal.acceptedKeys ? learnFilterOf(c, sku, refusal.acceptedKeys.version) : Promise.resolve();
 }
 
 /** A merchant change ended whatever verdict this isolate held. */

@@ -1,17 +1,33 @@
 /**
  * A Bloom filter of the idempotency keys a SKU object accepted recently. The
- * object hands it to the edge with a sold-out verdict, so the edge can refuse
- * fresh keys itself (most of a stampede) and send only a possible retry of an
- * accepted key to the object, whose stored reply wins (spec §6). A
- * false positive costs one object call; there are no false negatives.
+ * edge uses it with a sold-out verdict, so it can refuse fresh keys itself
+ * (most of a stampede) and send only a possible retry of an accepted key to
+ * the object, whose stored reply wins (spec §6). A false positive costs one
+ * object call; there are no false negatives.
+ *
+ * At 50,000 keys the filter is about 83 KB of base64, so it does not ride the
+ * verdicts: a verdict names the filter's `version` (KeysVersion), and the edge
+ * fetches the filter once per version (src/edge/accepted-filters.ts). A
+ * version names one state of one filter, never reused (a random build id and
+ * the keys added since), so the filter the edge holds for a verdict is the
+ * object's filter as the verdict was given: it has every key accepted by then.
  */
 export interface AcceptedKeys {
+  /** Which state of which filter: the same version, the same bits. */
+  version: string;
   /** Filter bits, base64. */
   bits: string;
   /** Number of bits (a multiple of 8). */
   m: number;
   /** Probes per key. */
   k: number;
+}
+
+/** What a verdict carries of the filter. */
+export type KeysVersion = Pick<AcceptedKeys, "version">;
+
+export function versionOf(filter: AcceptedKeys): KeysVersion {
+  return { version: filter.version };
 }
 
 /** About 1% false positives at ~9.6 bits and 7 probes per key. */
@@ -22,13 +38,13 @@ const CAPACITY_SLACK = 1.25;
 /** Small filters fill unevenly (a few keys can set half of 32 bits); 128 bytes keeps them near zero. */
 const MIN_BITS = 1_024;
 /** The filter of an object with no accepted key: matches nothing. */
-export const NO_KEYS: AcceptedKeys = { bits: "AA==", m: 8, k: PROBES };
+export const NO_KEYS: AcceptedKeys = { version: "none", bits: "AA==", m: 8, k: PROBES };
 /**
  * The filter of an object with more accepted keys than one filter holds:
  * matches every key, so every keyed request reaches the object (a filter of
  * only the newest keys would refuse a retry of an older accepted one).
  */
-export const ALL_KEYS: AcceptedKeys = { bits: "/w==", m: 8, k: 1 };
+export const ALL_KEYS: AcceptedKeys = { version: "all", bits: "/w==", m: 8, k: 1 };
 
 /**
  * A filter that takes keys as they are accepted, in place: one key costs its
@@ -40,6 +56,8 @@ export const ALL_KEYS: AcceptedKeys = { bits: "/w==", m: 8, k: 1 };
 export class GrowingKeyFilter {
   private encodedFilter: AcceptedKeys | null = null;
   private keys = 0;
+  /** This build's, so another build of the same keys (another lifetime of the object) is another version. */
+  private readonly build = crypto.randomUUID().slice(0, 13);
   private readonly bytes: Uint8Array;
   private readonly capacity: number;
 
@@ -64,7 +82,7 @@ export class GrowingKeyFilter {
   }
 
   encoded(): AcceptedKeys {
-    this.encodedFilter ??= { bits: toBase64(this.bytes), m: this.bytes.length * 8, k: PROBES };
+    this.encodedFilter ??= { version: `${this.build}.${this.keys}`, bits: toBase64(this.bytes), m: this.bytes.length * 8, k: PROBES };
     return this.encodedFilter;
   }
 

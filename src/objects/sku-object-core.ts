@@ -34,6 +34,9 @@ import { SqlMeter, type OpCost } from "../platform/sql-meter";
  * SKU's objects (sku-object-reads.ts), the stock shards' protocol between
  * them (sku-object-peers.ts), and the API's operations (sku-object.ts).
  */
+/** The per-operation SQL meter (`costs`) and the span each call runs in under its caller's trace. */
+export type Instruments = { meter: boolean; trace: boolean };
+
 export abstract class SkuObjectCore extends DurableObject<Env> {
   readonly ledger: SkuLedger;
   /** The merchant's settings for this SKU: name, price, sale terms. */
@@ -63,10 +66,15 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
    */
   protected schemaReady = false;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(
+    ctx: DurableObjectState,
+    env: Env,
+    /** Both on in the product; the bench turns them off to price them (bench/instruments.ts). */
+    private readonly instruments: Instruments = { meter: true, trace: true },
+  ) {
     super(ctx, env);
     this.log = logger(env);
-    this.meter = new SqlMeter(ctx.storage);
+    this.meter = new SqlMeter(ctx.storage, instruments.meter);
     const storage = this.meter.storage;
     this.ledger = new SkuLedger(storage, {
       hold_seconds: envNumber(env.DEFAULT_HOLD_SECONDS, 600, { min: 1 }),
@@ -121,6 +129,11 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
   }
 
   /** Every answer on the hold path tells the edge this object's shard count (see hold-routing). */
+  /** Runs a call as a span of the caller's trace (src/platform/trace.ts), unless the trace is off. */
+  protected inTrace<T>(trace: string | undefined, fn: () => T): T {
+    return this.instruments.trace ? traced(trace, fn) : fn();
+  }
+
   protected counted<T extends object>(answer: T): T & { count?: ShardCount } {
     const role = this.schemaReady ? this.escrow.role() : null;
     return role ? { ...answer, count: { shards: role.shards, epoch: role.epoch } } : answer;

@@ -3,7 +3,7 @@ import { accept, type Outcome } from "../domain/problems";
 import type { Adjustment, Hold, MerchantWrite, SaleRule, SkuConfig, SkuSnapshot } from "../domain/types";
 import type { LocationProfile } from "../domain/locations";
 import type { EventLevels } from "../stock/stocking";
-import { NO_KEYS, type AcceptedKeys } from "../idempotency/accepted-keys";
+import { NO_KEYS, versionOf, type AcceptedKeys, type KeysVersion } from "../idempotency/accepted-keys";
 import type { MerchantActor } from "../domain/roles";
 import { LIMITS, type Actor, type AdjustmentResult, type IdempotencyKey, type Replayable } from "../stock/ledger";
 import { isShortage, type HoldInput, type Shortage } from "../stock/take-hold";
@@ -15,7 +15,6 @@ import { expireHoldNow } from "../stock/dev-expiry";
 import { isVerdict } from "../stock/offer";
 import { countSaleRefusal } from "../stock/sale-activity";
 import { problemResponse } from "../http/problem";
-import { traced } from "../platform/trace";
 import type { LocationTransfer, LocationTransferInput, StepContext } from "../stock/location-transfers";
 import { scopeRefusal, type LocationScope } from "../stock/location-scope";
 
@@ -106,16 +105,17 @@ export class SkuObject extends SkuObjectPeers {
 
   /**
    * A refusal the edge may repeat to other shoppers (sold out, not on sale...)
-   * carries the filter of keys this object accepted, so the edge's cut can
-   * still send a retry of an accepted hold here for its stored reply.
+   * names the version of the filter of keys this object accepted
+   * (`acceptedKeysFilter`), so the edge's cut can still send a retry of an
+   * accepted hold here for its stored reply.
    */
   async reserve(
     input: HoldInput,
     idem: IdempotencyKey | null,
     /** The caller's W3C traceparent: this call's log lines carry its trace id (src/platform/trace.ts). */
     trace?: string,
-  ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys; count?: ShardCount }> {
-    return traced(trace, () =>
+  ): Promise<Replayable<Hold> & { acceptedKeys?: KeysVersion; count?: ShardCount }> {
+    return this.inTrace(trace, () =>
       this.meter.measure("hold", async () => {
         const started_ms = Date.now();
         const answer = this.counted(await this.reserveHere(input, idem, false));
@@ -130,7 +130,7 @@ export class SkuObject extends SkuObjectPeers {
     idem: IdempotencyKey | null,
     /** The settings were just re-pushed, so a stale role is not asked for again. */
     settled: boolean,
-  ): Promise<Replayable<Hold> & { acceptedKeys?: AcceptedKeys }> {
+  ): Promise<Replayable<Hold> & { acceptedKeys?: KeysVersion }> {
     const role = this.schemaReady ? this.escrow.role() : null;
     // Not this object's customer (the shard count changed, or a newer home fenced it): the caller retries where it says.
     const elsewhere = role && this.escrow.homeRefusal(role, input.customerId);
@@ -160,10 +160,17 @@ export class SkuObject extends SkuObjectPeers {
     if (!outcome.ok && !outcome.replayed && !isShortage(outcome) && this.schemaReady)
       countSaleRefusal(this.ledger.tables, outcome.code, Date.now());
     if (outcome.ok || outcome.replayed || !isVerdict(outcome.code)) return outcome;
-    if (!this.schemaReady) return { ...outcome, acceptedKeys: NO_KEYS };
+    const filter = await this.acceptedKeysFilter();
+    return filter ? { ...outcome, acceptedKeys: versionOf(filter) } : outcome;
+  }
+
+  /** The edge's filter of keys this object accepted, as it stands (null: none to give, no cut). */
+  async acceptedKeysFilter(): Promise<AcceptedKeys | null> {
+    if (!this.schemaReady) return NO_KEYS;
+    const role = this.escrow.role();
     const moved = role && role.history.length > 0 ? await this.escrow.keysMovedHere(role) : undefined;
     // Without the moved keys the edge could refuse a retry whose hold exists elsewhere: no filter, no cut.
-    return moved === null ? outcome : { ...outcome, acceptedKeys: this.ledger.acceptedKeys(Date.now(), moved) };
+    return moved === null ? null : this.ledger.acceptedKeys(Date.now(), moved);
   }
 
   // --- Live push (spec §10): the one fetch entry, since a WebSocket upgrade can only travel as a request.
@@ -200,7 +207,7 @@ export class SkuObject extends SkuObjectPeers {
 
   /** `merchant`: the key that released it, when a merchant did (spec §12), named in the event. */
   async release(holdId: string, actor: Actor, merchant?: MerchantActor, trace?: string): Promise<Outcome<Hold>> {
-    return traced(trace, () =>
+    return this.inTrace(trace, () =>
       this.meter.measure("release", () =>
         this.mutate(() => this.ledger.release(holdId, actor, Date.now(), merchant && { by: "merchant", actor: merchant })),
       ),
@@ -250,13 +257,15 @@ export class SkuObject extends SkuObjectPeers {
   }
 
   async beginCheckout(holdId: string, orderId: string, actor: Actor, trace?: string): Promise<Outcome<Hold>> {
-    return traced(trace, () =>
+    return this.inTrace(trace, () =>
       this.meter.measure("checkout", () => this.mutate(() => this.ledger.beginCheckout(holdId, orderId, Date.now(), actor))),
     );
   }
 
   async commit(holdId: string, orderId: string, trace?: string): Promise<Outcome<Hold>> {
-    return traced(trace, () => this.meter.measure("commit", () => this.mutate(() => this.ledger.commit(holdId, orderId, Date.now()))));
+    return this.inTrace(trace, () =>
+      this.meter.measure("commit", () => this.mutate(() => this.ledger.commit(holdId, orderId, Date.now()))),
+    );
   }
 
   async returnHold(holdId: string, orderId: string): Promise<Outcome<Hold>> {

@@ -15,6 +15,8 @@ export type OpCost = {
   units: number;
   rows_read: number;
   rows_written: number;
+  /** SQL statements run (`sql.exec` calls). */
+  statements: number;
 };
 
 type Running = { cursors: { readonly rowsRead: number; readonly rowsWritten: number }[]; units: number | null };
@@ -28,7 +30,15 @@ export class SqlMeter {
   /** The object's storage, with every `sql.exec` counted against the operation that ran it. */
   readonly storage: DurableObjectStorage;
 
-  constructor(storage: DurableObjectStorage) {
+  /** Off, the storage is the object's own and `measure` only runs its function (the bench's comparison, bench/instruments.ts). */
+  private readonly on: boolean;
+
+  constructor(storage: DurableObjectStorage, on = true) {
+    this.on = on;
+    if (!on) {
+      this.storage = storage;
+      return;
+    }
     const running = this.running;
     const sql = storage.sql;
     const exec = <T extends Record<string, SqlStorageValue>>(query: string, ...bindings: unknown[]): SqlStorageCursor<T> => {
@@ -42,7 +52,7 @@ export class SqlMeter {
 
   /** Runs `fn` as one operation named `op`; its rows are added up once it settles. */
   measure<T>(op: string, fn: () => T): T {
-    if (this.running.getStore()) return fn();
+    if (!this.on || this.running.getStore()) return fn();
     const run: Running = { cursors: [], units: null };
     const result = this.running.run(run, fn);
     if (result instanceof Promise) return result.finally(() => this.record(op, run)) as T;
@@ -65,11 +75,12 @@ export class SqlMeter {
     let cost = this.totals.get(op);
     if (!cost) {
       if (this.totals.size >= OPS_MAX) return;
-      cost = { calls: 0, units: 0, rows_read: 0, rows_written: 0 };
+      cost = { calls: 0, units: 0, rows_read: 0, rows_written: 0, statements: 0 };
       this.totals.set(op, cost);
     }
     cost.calls += 1;
     cost.units += run.units ?? 1;
+    cost.statements += run.cursors.length;
     for (const c of run.cursors) {
       cost.rows_read += c.rowsRead;
       cost.rows_written += c.rowsWritten;

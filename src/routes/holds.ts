@@ -120,7 +120,7 @@ export const holdRoutes = router()
       const destination = destinationOf(body, c.req.raw.cf as Record<string, unknown> | undefined);
       const input = { customerId, quantity: body.quantity, admittedTo: admission ? [admission.s] : [], destination };
       const outcome = await reserveFor(c.env, sku, input, idem, (run) => callObject(c.env, run));
-      if (!outcome.ok && !outcome.replayed) rememberVerdict(c, holdingObject(sku, customerId), outcome);
+      if (!outcome.ok && !outcome.replayed) await rememberVerdict(c, holdingObject(sku, customerId), outcome);
       if (outcome.ok && admission) reportAdmissionUsed(c, admission);
       return sendOutcome(c, outcome, 201);
     },

@@ -1,9 +1,20 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import type { SkuObject } from "../../src/objects/sku-object";
 import { GrowingKeyFilter, keyMatcher } from "../../src/idempotency/accepted-keys";
-import { createSku } from "../support/helpers";
+import { createSku, unique } from "../support/helpers";
+
+/** Seeds `n` keys the object accepted, as its stored replies record them. */
+function seedAccepted(sql: SqlStorage, prefix: string, n: number): void {
+  sql.exec(
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+     INSERT INTO idempotency (key, request_hash, outcome, created_at_ms, accepted) SELECT ? || i, 'h', '{}', ? + i, 1 FROM n`,
+    n,
+    prefix,
+    Date.now() - n,
+  );
+}
 
 /**
  * The filter of accepted keys a sold-out verdict carries to the edge (spec §6,
@@ -67,5 +78,39 @@ describe("the accepted-key filter", () => {
     const two = filter.encoded();
     expect(two).not.toBe(one);
     expect(keyMatcher(two)("c")).toBe(true);
+  });
+
+  it("versions the filter: the same filter keeps its version, a new key or another build of the same keys gets another", () => {
+    const filter = GrowingKeyFilter.of(["a", "b"], 4);
+    const one = filter.encoded().version;
+    expect(one).toMatch(/\S/);
+    expect(filter.encoded().version).toBe(one);
+    filter.add("c");
+    expect(filter.encoded().version).not.toBe(one);
+    // Another lifetime of the object builds from the same stored keys: its filter must not pass for this one's.
+    expect(GrowingKeyFilter.of(["a", "b"], 4).encoded().version).not.toBe(one);
+  });
+
+  it("a verdict carries the filter's version, not its bits: at 50,000 accepted keys a few dozen bytes; the filter of that version is the object's on asking", async () => {
+    const sku = await createSku({ stock: 0 });
+    const seeded = 50_000;
+    await runInDurableObject(env.SKU.getByName(sku), async (o: SkuObject, state) => {
+      seedAccepted(state.storage.sql, "seeded-", seeded);
+      const refused = await o.reserve({ customerId: unique("c"), quantity: 1, admittedTo: [] }, null);
+      expect(refused).toMatchObject({ ok: false, code: "sold_out" });
+      const carried = JSON.stringify(refused.acceptedKeys ?? null).length;
+      if (inject("testVerbose")) console.log(`verdict ${JSON.stringify(refused).length} B, its accepted keys ${carried} B`);
+      expect(carried, "bytes of accepted keys on every verdict, refusal and verdict cache write").toBeLessThan(100);
+      const filter = await o.acceptedKeysFilter();
+      if (inject("testVerbose")) console.log(`the filter, fetched once per version: ${filter?.bits.length} B base64`);
+      expect(filter?.version).toBe(refused.acceptedKeys?.version);
+      const matches = keyMatcher(filter!);
+      for (let i = 1; i <= seeded; i++) if (!matches(`seeded-${i}`)) expect.fail(`accepted key seeded-${i} would be cut at the edge`);
+      let falsePositives = 0;
+      const tried = 100_000;
+      for (let i = 0; i < tried; i++) if (matches(`never-${i}`)) falsePositives++;
+      if (inject("testVerbose")) console.log(`false positives ${falsePositives} of ${tried}`);
+      expect(falsePositives / tried).toBeLessThan(0.015);
+    });
   });
 });

@@ -116,6 +116,15 @@ async function deliverAll(world: Env, sent: Sent[]): Promise<number> {
 
 const total = (tally: Tally) => [...tally.values()].reduce((n, t) => n + t.rows_written, 0);
 
+/**
+ * The rows a flow may write, given how many alarm runs shipped its events: the
+ * outbox ships what is due every `delay_ms` (500), so on a slow run a hold's
+ * event ships before its checkout's, and each further batch writes the levels'
+ * upsert (1) and the customer's hold again (2).
+ */
+const BATCH_ROWS = 3;
+const boundFor = (rows: number, tally: Tally) => rows + BATCH_ROWS * Math.max(0, (tally.get("insert inventory")?.statements ?? 1) - 1);
+
 function print(title: string, tally: Tally, per: number): void {
   if (!inject("testVerbose")) return;
   const lines = [...tally.entries()]
@@ -130,7 +139,7 @@ function print(title: string, tally: Tally, per: number): void {
 const HOLDS = 8;
 
 describe("D1 rows written", () => {
-  it("shipping a hold's event writes at most 4.25 D1 rows (its audit event and time index entry, the customer's hold and its customer index entry, the levels per batch)", async () => {
+  it("shipping a hold's event writes at most 4.125 D1 rows in a batch of 8 (its audit event and time index entry, the customer's hold and its customer index entry, the levels per batch)", async () => {
     const sku = await createSku({ stock: 100 });
     const { tally, world } = meteredWorld();
     await meterShipping(sku, tally);
@@ -146,10 +155,12 @@ describe("D1 rows written", () => {
     }
     await flushOutbox(sku);
     print(`per shipped hold event (${HOLDS} holds)`, tally, HOLDS);
-    expect(total(tally) / HOLDS).toBeLessThanOrEqual(4.25);
+    // 33 rows in one batch (4.125 a hold); a slow run that ships them in more writes the levels once per batch.
+    const batches = tally.get("insert inventory")?.statements ?? 1;
+    expect(total(tally) / HOLDS).toBeLessThanOrEqual((33 + Math.max(0, batches - 1)) / HOLDS);
   });
 
-  it("a paid order, from its hold to the commit, writes at most 32 D1 rows, and its refund with restock 23", async () => {
+  it("a paid order, from its hold to the commit, writes at most 31 D1 rows (its order row once: the table is its key's own b-tree), and its refund with restock 23", async () => {
     const sku = await createSku({ stock: 10 });
     const { tally, sent, world } = meteredWorld();
     await meterShipping(sku, tally);
@@ -168,7 +179,7 @@ describe("D1 rows written", () => {
     const order = await request(world, `/v1/orders/${placed.body.orderId}`, { auth: ADMIN });
     expect(order.body.status).toBe("paid");
     print("per paid order", tally, 1);
-    expect(total(tally)).toBeLessThanOrEqual(32);
+    expect(total(tally)).toBeLessThanOrEqual(boundFor(31, tally));
 
     // The bench's whole order goes on: the merchant refunds it with a restock.
     tally.clear();
@@ -183,6 +194,6 @@ describe("D1 rows written", () => {
     await flushOutbox(sku);
     expect((await request(world, `/v1/orders/${placed.body.orderId}`, { auth: ADMIN })).body.status).toBe("refunded");
     print("per refund with restock", tally, 1);
-    expect(total(tally)).toBeLessThanOrEqual(23);
+    expect(total(tally)).toBeLessThanOrEqual(boundFor(23, tally));
   });
 });

@@ -1,6 +1,6 @@
 import type { Replayable } from "../../idempotency/rule";
 import { currentTraceparent } from "../../platform/trace";
-import type { AcceptedKeys } from "../../idempotency/accepted-keys";
+import type { KeysVersion } from "../../idempotency/accepted-keys";
 import type { Hold } from "../../domain/types";
 import type { IdempotencyKey } from "../../idempotency/rule";
 import type { HoldInput } from "../take-hold";
@@ -53,7 +53,7 @@ export function holdingObject(sku: string, customerId: string, now_ms = Date.now
 }
 
 type Counted = { count?: ShardCount };
-type Reserved = Replayable<Hold> & { acceptedKeys?: AcceptedKeys } & Counted;
+type Reserved = Replayable<Hold> & { acceptedKeys?: KeysVersion } & Counted;
 /** An object's stored reply to a keyed hold of the customer's (null: none), with its count. */
 export type StoredHold = { reply: Replayable<Hold> | null } & Counted;
 type Call = <T>(run: () => Promise<T>) => Promise<T>;
