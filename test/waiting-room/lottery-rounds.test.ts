@@ -44,6 +44,27 @@ function standIns(calls: Call[], refusals = 0): LotteryShardCalls[] {
   }));
 }
 
+/**
+ * A lottery that closes now (the test beacon's lead is 3 s), stepped until its
+ * beacon round is in: the first step commits, a later one fetches the round
+ * and reveals (bounded; the beacon refuses a round not yet out, 1 to 2 s after
+ * the commitment).
+ */
+async function revealed(state: DurableObjectState, shards: ReturnType<typeof standIns>) {
+  const lottery = new Lottery(state.storage.sql, env);
+  const sale = { saleId: unique("rounds-sale"), mode: "lottery", startsAtMs: Date.now() + 3_000 };
+  const firstPlaces = async () => FIRST;
+  const draw = () => state.storage.sql.exec<{ randomness: string | null; placed: number }>("SELECT * FROM lottery_draws").one();
+  lottery.configured(sale);
+  await lottery.step(sale, Date.now(), shards, firstPlaces);
+  for (let i = 0; i < 100 && draw().randomness === null; i++) {
+    await sleep(100);
+    await lottery.step(sale, Date.now(), shards, firstPlaces);
+  }
+  expect(draw().randomness).not.toBeNull();
+  return { lottery, sale, draw, firstPlaces };
+}
+
 describe("the draw's rounds of places", () => {
   it("writes the first admission's places at the reveal, then bounded rounds until each place is written once", {
     timeout: 60_000,
@@ -52,20 +73,8 @@ describe("the draw's rounds of places", () => {
     await runInDurableObject(stub, async (_o: WaitingRoomObject, state: DurableObjectState) => {
       const calls: Call[] = [];
       const shards = standIns(calls);
-      const lottery = new Lottery(state.storage.sql, env);
-      // Closes now (the test beacon's lead is 3 s): the first step commits, a later one fetches the round.
-      const sale = { saleId: unique("rounds-sale"), mode: "lottery", startsAtMs: Date.now() + 3_000 };
-      const firstPlaces = async () => FIRST;
-      lottery.configured(sale);
-      await lottery.step(sale, Date.now(), shards, firstPlaces);
-      const draw = () => state.storage.sql.exec<{ randomness: string | null; placed: number }>("SELECT * FROM lottery_draws").one();
-      // The round is out 1 to 2 s after the commitment: asked until it is in (bounded; the beacon refuses a round not yet out).
-      for (let i = 0; i < 100 && draw().randomness === null; i++) {
-        await sleep(100);
-        await lottery.step(sale, Date.now(), shards, firstPlaces);
-      }
+      const { lottery, sale, draw } = await revealed(state, shards);
       const randomness = draw().randomness;
-      expect(randomness).not.toBeNull();
 
       const placesOf = (cs: Call[]) => cs.flatMap((c) => c.places.map(([, place]) => place)).sort((a, b) => a - b);
       expect(placesOf(calls), "the reveal writes the first admission's places, no more").toEqual(
@@ -108,17 +117,7 @@ describe("the draw's rounds of places", () => {
     await runInDurableObject(stub, async (_o: WaitingRoomObject, state: DurableObjectState) => {
       const calls: Call[] = [];
       const shards = standIns(calls, 1);
-      const lottery = new Lottery(state.storage.sql, env);
-      const sale = { saleId: unique("rounds-sale"), mode: "lottery", startsAtMs: Date.now() + 3_000 };
-      const firstPlaces = async () => FIRST;
-      lottery.configured(sale);
-      await lottery.step(sale, Date.now(), shards, firstPlaces);
-      const draw = () => state.storage.sql.exec<{ randomness: string | null; placed: number }>("SELECT * FROM lottery_draws").one();
-      for (let i = 0; i < 100 && draw().randomness === null; i++) {
-        await sleep(100);
-        await lottery.step(sale, Date.now(), shards, firstPlaces);
-      }
-      expect(draw().randomness).not.toBeNull();
+      const { lottery, sale, draw, firstPlaces } = await revealed(state, shards);
       expect(draw().placed, "one shard refused the reveal's places").toBe(0);
       // The next tick (the start's at the latest) steps the draw before it admits.
       await lottery.step(sale, Date.now(), shards, firstPlaces);
