@@ -5,6 +5,7 @@ import { pushLocation, STOCKING_GRACE_MS, sweepLocationPushes } from "../../src/
 import { findLocation } from "../../src/locations/registry";
 import worker from "../../src/worker";
 import { ADMIN, call, createSku, unique } from "../support/helpers";
+import { putLocation } from "../stock/locations/support";
 
 /**
  * A registry change reaches the SKU objects that stock the location (spec
@@ -17,7 +18,6 @@ const BERLIN = { country: "DE", latitude: 52.52, longitude: 13.405 };
 const PARIS = { country: "FR", latitude: 48.8566, longitude: 2.3522 };
 const TOKYO = { country: "JP", latitude: 35.6762, longitude: 139.6503 };
 
-const putLocation = (id: string, body: object) => call(`/v1/locations/${id}`, { method: "PUT", auth: ADMIN, body });
 const pushedRevision = async (sku: string, id: string) =>
   (
     await env.DB.prepare("SELECT pushed_revision AS r FROM sku_locations WHERE sku = ? AND location_id = ?").bind(sku, id).first<{

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { apiKey } from "../support/api-keys";
 import { ADMIN, call, expectProblem, unique } from "../support/helpers";
+import { putLocation } from "../stock/locations/support";
 
 /**
  * The registry's writes in the audit log and under If-Match (spec §11, §7,
@@ -14,8 +15,6 @@ import { ADMIN, call, expectProblem, unique } from "../support/helpers";
 
 const berlin = { name: "Berlin warehouse", country: "DE", latitude: 52.52, longitude: 13.405 };
 
-const put = (id: string, body: unknown, opts: { auth?: string; headers?: Record<string, string> } = {}) =>
-  call(`/v1/locations/${id}`, { method: "PUT", auth: opts.auth ?? ADMIN, body, headers: opts.headers ?? {} });
 const row = (id: string) => env.DB.prepare("SELECT * FROM locations WHERE location_id = ?").bind(id).first();
 
 type Event = { seq: number; type: string; data: Record<string, unknown> };
@@ -41,9 +40,9 @@ describe("the audit of PUT /v1/locations/{locationId}", () => {
     const manager = await apiKey("manager");
     const owner = await apiKey("owner");
     const id = unique("aud");
-    expect((await put(id, berlin, { auth: manager.auth })).status).toBe(201);
-    expect((await put(id, { ...berlin, country: "de" }, { auth: owner.auth })).status).toBe(200);
-    const paused = await put(id, { ...berlin, status: "paused", priority: 5 }, { auth: owner.auth });
+    expect((await putLocation(id, berlin, { auth: manager.auth })).status).toBe(201);
+    expect((await putLocation(id, { ...berlin, country: "de" }, { auth: owner.auth })).status).toBe(200);
+    const paused = await putLocation(id, { ...berlin, status: "paused", priority: 5 }, { auth: owner.auth });
     expect(paused.body.revision).toBe(2);
 
     const log = await events(id);
@@ -80,23 +79,23 @@ describe("the audit of PUT /v1/locations/{locationId}", () => {
   it("appends nothing more for a retry with the same Idempotency-Key, even after another writer changed the location", async () => {
     const id = unique("idem");
     const key = { "idempotency-key": unique("k") };
-    const first = await put(id, berlin, { headers: key });
+    const first = await putLocation(id, berlin, { headers: key });
     expect(first.status).toBe(201);
-    expect((await put(id, { ...berlin, name: "Renamed" })).body.revision).toBe(2);
-    const retry = await put(id, berlin, { headers: key });
+    expect((await putLocation(id, { ...berlin, name: "Renamed" })).body.revision).toBe(2);
+    const retry = await putLocation(id, berlin, { headers: key });
     expect(retry.status).toBe(201);
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
     expect(retry.body).toMatchObject({ revision: 1, name: "Berlin warehouse" });
     expect(await row(id)).toMatchObject({ name: "Renamed", revision: 2 });
     expect((await events(id)).map((e) => e.type)).toEqual(["location.created", "location.updated"]);
     // The same key with another body is a reuse, not a retry.
-    expectProblem(await put(id, { ...berlin, priority: 9 }, { headers: key }), 422, "idempotency_key_reused");
+    expectProblem(await putLocation(id, { ...berlin, priority: 9 }, { headers: key }), 422, "idempotency_key_reused");
   });
 
   it("gives each of several racing writers one event at its own revision, in one valid chain", async () => {
     const id = unique("race");
-    expect((await put(id, berlin)).status).toBe(201);
-    const replies = await Promise.all(["A", "B", "C", "D"].map((n) => put(id, { ...berlin, name: `Berlin ${n}` })));
+    expect((await putLocation(id, berlin)).status).toBe(201);
+    const replies = await Promise.all(["A", "B", "C", "D"].map((n) => putLocation(id, { ...berlin, name: `Berlin ${n}` })));
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     const log = await events(id);
     expect(log.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
@@ -108,14 +107,14 @@ describe("the audit of PUT /v1/locations/{locationId}", () => {
 
   it("changes neither the row nor the log when the event cannot be appended: one batch", async () => {
     const id = unique("atomic");
-    expect((await put(id, berlin)).status).toBe(201);
+    expect((await putLocation(id, berlin)).status).toBe(201);
     const before = await row(id);
     const trigger = `no_audit_${id.replaceAll("-", "_")}`;
     await env.DB.prepare(
       `CREATE TRIGGER ${trigger} BEFORE INSERT ON audit_events WHEN NEW.stream = 'location:${id}' BEGIN SELECT RAISE(ABORT, 'audit refused'); END`,
     ).run();
     try {
-      expect((await put(id, { ...berlin, name: "Never" })).status).toBe(500);
+      expect((await putLocation(id, { ...berlin, name: "Never" })).status).toBe(500);
     } finally {
       await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
     }
@@ -127,23 +126,23 @@ describe("the audit of PUT /v1/locations/{locationId}", () => {
 describe("If-Match on PUT /v1/locations/{locationId}", () => {
   it("sends the revision as ETag and refuses a stale one with 412 version_conflict and currentVersion, writing nothing", async () => {
     const id = unique("etag");
-    const created = await put(id, berlin);
+    const created = await putLocation(id, berlin);
     expect(created.headers.get("etag")).toBe('"1"');
-    const moved = await put(id, { ...berlin, name: "Moved" }, { headers: { "if-match": '"1"' } });
+    const moved = await putLocation(id, { ...berlin, name: "Moved" }, { headers: { "if-match": '"1"' } });
     expect(moved.status).toBe(200);
     expect(moved.headers.get("etag")).toBe('"2"');
     expect((await call(`/v1/locations/${id}`, { auth: ADMIN })).headers.get("etag")).toBe('"2"');
 
-    const stale = await put(id, { ...berlin, name: "Lost update" }, { headers: { "if-match": '"1"' } });
+    const stale = await putLocation(id, { ...berlin, name: "Lost update" }, { headers: { "if-match": '"1"' } });
     expectProblem(stale, 412, "version_conflict");
     expect(stale.body.currentVersion).toBe(2);
     expect(await row(id)).toMatchObject({ name: "Moved", revision: 2 });
     expect((await events(id)).length).toBe(2);
     // The weak and bare forms name the same revision; If-Match 0 creates only.
-    expect((await put(id, { ...berlin, name: "Third" }, { headers: { "if-match": 'W/"2"' } })).body.revision).toBe(3);
-    expect((await put(id, { ...berlin, name: "Fourth" }, { headers: { "if-match": "3" } })).body.revision).toBe(4);
-    expectProblem(await put(id, berlin, { headers: { "if-match": "0" } }), 412, "version_conflict");
-    expect((await put(unique("fresh"), berlin, { headers: { "if-match": "0" } })).status).toBe(201);
-    expectProblem(await put(id, berlin, { headers: { "if-match": "seven" } }), 400, "invalid_request");
+    expect((await putLocation(id, { ...berlin, name: "Third" }, { headers: { "if-match": 'W/"2"' } })).body.revision).toBe(3);
+    expect((await putLocation(id, { ...berlin, name: "Fourth" }, { headers: { "if-match": "3" } })).body.revision).toBe(4);
+    expectProblem(await putLocation(id, berlin, { headers: { "if-match": "0" } }), 412, "version_conflict");
+    expect((await putLocation(unique("fresh"), berlin, { headers: { "if-match": "0" } })).status).toBe(201);
+    expectProblem(await putLocation(id, berlin, { headers: { "if-match": "seven" } }), 400, "invalid_request");
   });
 });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, expectProblem, unique } from "../support/helpers";
+import { putLocation } from "../stock/locations/support";
 
 /**
  * The locations registry (spec §11): `PUT /v1/locations/{id}` creates or
@@ -11,14 +12,13 @@ import { ADMIN, call, expectProblem, unique } from "../support/helpers";
 
 const berlin = { name: "Berlin warehouse", country: "de", latitude: 52.52, longitude: 13.405 };
 
-const put = (id: string, body: unknown) => call(`/v1/locations/${id}`, { method: "PUT", auth: ADMIN, body });
 const get = (id: string) => call(`/v1/locations/${id}`, { auth: ADMIN });
 const row = (id: string) => env.DB.prepare("SELECT * FROM locations WHERE location_id = ?").bind(id).first();
 
 describe("PUT /v1/locations/{locationId}", () => {
   it("creates with the defaults (201), answers an unchanged PUT 200 without a write, and counts each change once", async () => {
     const id = unique("wh");
-    const created = await put(id, berlin);
+    const created = await putLocation(id, berlin);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       locationId: id,
@@ -36,25 +36,25 @@ describe("PUT /v1/locations/{locationId}", () => {
     });
     const stored = await row(id);
 
-    const again = await put(id, { ...berlin, country: "DE" });
+    const again = await putLocation(id, { ...berlin, country: "DE" });
     expect(again.status).toBe(200);
     expect(again.body.revision).toBe(1);
     // Nothing written: the row is byte for byte what the create left, updated_at_ms included.
     expect(await row(id)).toEqual(stored);
 
-    const paused = await put(id, { ...berlin, status: "paused" });
+    const paused = await putLocation(id, { ...berlin, status: "paused" });
     expect(paused.status).toBe(200);
     expect(paused.body).toMatchObject({ status: "paused", revision: 2, createdAt: created.body.createdAt });
-    const moved = await put(id, { ...berlin, status: "paused", latitude: 48.14, longitude: 11.58 });
+    const moved = await putLocation(id, { ...berlin, status: "paused", latitude: 48.14, longitude: 11.58 });
     expect(moved.body).toMatchObject({ revision: 3, latitude: 48.14, longitude: 11.58 });
     expect((await get(id)).body).toEqual(moved.body);
   });
 
   it("gives each of several racing writers its own revision", async () => {
     const id = unique("race");
-    expect((await put(id, berlin)).status).toBe(201);
+    expect((await putLocation(id, berlin)).status).toBe(201);
     const names = ["A", "B", "C", "D"];
-    const replies = await Promise.all(names.map((n) => put(id, { ...berlin, name: `Berlin ${n}` })));
+    const replies = await Promise.all(names.map((n) => putLocation(id, { ...berlin, name: `Berlin ${n}` })));
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     expect(replies.map((r) => r.body.revision).sort()).toEqual([2, 3, 4, 5]);
     const last = replies.find((r) => r.body.revision === 5)!;
@@ -71,14 +71,14 @@ describe("PUT /v1/locations/{locationId}", () => {
     ["an unknown field", { ...berlin, colour: "red" }, "json", ""],
   ])("refuses %s with invalid_request naming the field, and stores nothing", async (_what, body, where, path) => {
     const id = unique("bad");
-    const res = await put(id, body);
+    const res = await putLocation(id, body);
     expectProblem(res, 400, "invalid_request");
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ in: where, path })]));
     expect(await row(id)).toBeNull();
   });
 
   it("refuses an id that is not a location id (upper case), and stores nothing", async () => {
-    const res = await put("WH-Upper", berlin);
+    const res = await putLocation("WH-Upper", berlin);
     expectProblem(res, 400, "invalid_request");
     expect(res.body.errors[0]).toMatchObject({ in: "param", path: "locationId" });
     expect(await row("WH-Upper")).toBeNull();
@@ -93,7 +93,7 @@ describe("GET /v1/locations", () => {
   it("pages through every location once, in id order, with the cursor", async () => {
     const prefix = unique("page");
     const ids = [1, 2, 3, 4, 5].map((n) => `${prefix}-${n}`);
-    for (const id of ids) expect((await put(id, berlin)).status).toBe(201);
+    for (const id of ids) expect((await putLocation(id, berlin)).status).toBe(201);
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < 100; pages++) {

@@ -55,3 +55,8 @@ export async function levelsAt(sku: string, location: string): Promise<Levels | 
   const body = (await merchantSku(sku)).body as { locations?: Levels[] };
   return body.locations?.find((l) => l.location === location);
 }
+
+/** `PUT /v1/locations/{id}`, the registry's own route (the admin token unless `auth` is given). */
+export function putLocation(id: string, body: unknown, opts: { auth?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  return call(`/v1/locations/${id}`, { method: "PUT", auth: opts.auth ?? ADMIN, body, headers: opts.headers ?? {} });
+}
