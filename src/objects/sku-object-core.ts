@@ -24,6 +24,9 @@ import { logger, type Log } from "../platform/log";
 import { traced } from "../platform/trace";
 import { SqlMeter, type OpCost } from "../platform/sql-meter";
 
+/** The per-operation SQL meter (`costs`) and the span each call runs in under its caller's trace. */
+export type Instruments = { meter: boolean; trace: boolean };
+
 /**
  * The single writer of one SKU's stock (spec §1). RPC methods stamp the
  * time, run one ledger transaction and keep the alarm pointed at the earliest
@@ -34,9 +37,6 @@ import { SqlMeter, type OpCost } from "../platform/sql-meter";
  * SKU's objects (sku-object-reads.ts), the stock shards' protocol between
  * them (sku-object-peers.ts), and the API's operations (sku-object.ts).
  */
-/** The per-operation SQL meter (`costs`) and the span each call runs in under its caller's trace. */
-export type Instruments = { meter: boolean; trace: boolean };
-
 export abstract class SkuObjectCore extends DurableObject<Env> {
   readonly ledger: SkuLedger;
   /** The merchant's settings for this SKU: name, price, sale terms. */
@@ -128,12 +128,12 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
     });
   }
 
-  /** Every answer on the hold path tells the edge this object's shard count (see hold-routing). */
   /** Runs a call as a span of the caller's trace (src/platform/trace.ts), unless the trace is off. */
   protected inTrace<T>(trace: string | undefined, fn: () => T): T {
     return this.instruments.trace ? traced(trace, fn) : fn();
   }
 
+  /** Every answer on the hold path tells the edge this object's shard count (see hold-routing). */
   protected counted<T extends object>(answer: T): T & { count?: ShardCount } {
     const role = this.schemaReady ? this.escrow.role() : null;
     return role ? { ...answer, count: { shards: role.shards, epoch: role.epoch } } : answer;
