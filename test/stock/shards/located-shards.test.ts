@@ -18,6 +18,16 @@ async function holdAt(sku: string, customer: string, body: Record<string, unknow
   return call(`/v1/skus/${sku}/holds`, { auth: await shopperToken(customer), body });
 }
 
+/** A hold by a customer of shard `index` (of 2), released by its shopper: its units stay free on that shard. Its allocations. */
+async function heldThenReleased(sku: string, index: number, body: Record<string, unknown>) {
+  const [customer] = customersOnShard(index, 2, 1, `freed-${index}-${sku}-`);
+  const held = await holdAt(sku, customer!, body);
+  expect(held.status).toBe(201);
+  const auth = await shopperToken(customer!);
+  expect((await call(`/v1/skus/${sku}/holds/${holdOf(held).holdId}`, { method: "DELETE", auth })).status).toBe(200);
+  return holdOf(held).allocations;
+}
+
 async function shard(sku: string, shards: number) {
   const res = await call(`/v1/skus/${sku}`, {
     method: "PUT",
@@ -71,11 +81,7 @@ describe("locations on a sharded SKU", () => {
     expect((await adjustAt(sku, east, 1)).status).toBe(200);
     expect((await adjustAt(sku, west, 6)).status).toBe(200);
     // Shard 0 takes the one east unit for a hold that is then released: the unit sits free on shard 0.
-    const [first] = customersOnShard(0, 2, 1, `busy-${sku}-`);
-    const held = await holdAt(sku, first!, { quantity: 1, shipTo: NEAR_NYC });
-    expect(holdOf(held).allocations).toEqual([{ location: east, quantity: 1 }]);
-    const released = await call(`/v1/skus/${sku}/holds/${holdOf(held).holdId}`, { method: "DELETE", auth: await shopperToken(first!) });
-    expect(released.status).toBe(200);
+    expect(await heldThenReleased(sku, 0, { quantity: 1, shipTo: NEAR_NYC })).toEqual([{ location: east, quantity: 1 }]);
     // Shard 0 is busy: a recall lets it keep its pace, which here covers that unit.
     await setPace(stubOf(sku, 0), 5, 60_000);
     const [second] = customersOnShard(1, 2, 1, `near-${sku}-`);
@@ -110,13 +116,7 @@ describe("locations on a sharded SKU", () => {
     expect((await adjustAt(sku, west, 4)).status).toBe(200);
     expect((await stockAt(sku, east)).status).toBe(200);
     // Each shard takes some west units for a hold, then the holds are released: the units sit free on the shards.
-    for (const s of [0, 1]) {
-      const [customer] = customersOnShard(s, 2, 1, `xf-${s}-${sku}-`);
-      const held = await holdAt(sku, customer!, { quantity: 1, shipTo: NEAR_LA });
-      expect(held.status).toBe(201);
-      const auth = await shopperToken(customer!);
-      expect((await call(`/v1/skus/${sku}/holds/${holdOf(held).holdId}`, { method: "DELETE", auth })).status).toBe(200);
-    }
+    for (const s of [0, 1]) await heldThenReleased(sku, s, { quantity: 1, shipTo: NEAR_LA });
     const sent = await call("/v1/transfers", { auth: ADMIN, body: { sku, from: west, to: east, quantity: 4 } });
     expect(sent.status, JSON.stringify(sent.body)).toBe(201);
     expect((await call(`/v1/transfers/${sent.body.transferId}/receive`, { auth: ADMIN, body: {} })).status).toBe(200);
