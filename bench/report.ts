@@ -1,6 +1,7 @@
 import type { CheckoutResult } from "./checkout.ts";
 import type { CompareResult, KindResult } from "./compare.ts";
-import { hitRatio, type EdgeResult } from "./edge.ts";
+import type { EdgeResult } from "./edge.ts";
+import { edgeLines, edgeRows, edgeSummary } from "./report-edge.ts";
 import type { OversellResult } from "./oversell.ts";
 import type { ScaleResult } from "./scaling.ts";
 import { round } from "./stats.ts";
@@ -103,10 +104,7 @@ export function renderTable(
     row("reserve RPC, no HTTP layer", c.kinds.direct),
     row(`reserve, ${holds.small} live holds`, s.small),
     row(`reserve, ${holds.big} live holds`, s.big),
-    row("echo Worker route (edge ceiling)", e.kinds.echo),
-    row("echo + one Cache API hit", e.kinds.cache),
-    row("public read, live SKU (HTTP)", e.kinds.read),
-    row("hold on sold-out SKU (HTTP)", e.kinds.soldout),
+    ...edgeRows(e),
   ];
   const lines = tabulate(rows);
   lines.push(
@@ -114,12 +112,7 @@ export function renderTable(
     `oversell: ${o.successes} holds granted for ${o.stock} units in ${o.attempts} attempts -> oversell ${o.oversell}; ` +
       `levels onHand ${o.levels.onHand} reserved ${o.levels.reserved} sold ${o.levels.sold} received ${o.levels.received} ` +
       `(${o.accountingOk ? "balanced" : "NOT BALANCED"})`,
-    `edge: read/echo ${(e.kinds.read.summary.rps / e.kinds.echo.summary.rps).toFixed(2)}, ` +
-      `sold-out/echo ${(e.kinds.soldout.summary.rps / e.kinds.echo.summary.rps).toFixed(2)}, ` +
-      `cache-hit probe/echo ${(e.kinds.cache.summary.rps / e.kinds.echo.summary.rps).toFixed(2)} (targets read and sold-out >= ` +
-      `${TARGETS.read_vs_echo})`,
-    `  reads served from the cache ${pct(hitRatio(e.kinds.read))} (${states(e.kinds.read)}), ` +
-      `sold-out refusals from the cached verdict ${pct(hitRatio(e.kinds.soldout))} (${states(e.kinds.soldout)})`,
+    ...edgeLines(e),
     `checkout: ${k.orders} orders from ${k.concurrency} shoppers in ${k.seconds.toFixed(1)} s -> ${k.paid} paid ` +
       `(${k.ordersPerS.toFixed(1)}/s), ${k.failed} failed, ${k.lost} lost`,
     `  checkout -> paid p50 ${ms(k.paidMs.p50)} p95 ${ms(k.paidMs.p95)} p99 ${ms(k.paidMs.p99)} max ${ms(k.paidMs.max)} ms ` +
@@ -149,9 +142,7 @@ export function buildSummary(
   const reserveVsNoop = reserve.summary.rps / noop.summary.rps;
   const rps50kVs1k = s.big.summary.rps / s.small.summary.rps;
   const sortedRatios = [...c.roundRatios].sort((a, b) => a - b);
-  const { read, echo, soldout, cache: cacheProbe } = e.kinds;
-  const readVsEcho = read.summary.rps / echo.summary.rps;
-  const soldoutVsEcho = soldout.summary.rps / echo.summary.rps;
+  const edge = edgeSummary(e);
   const cost = costOf;
   return {
     reserve_rps: round(reserve.summary.rps, 1),
@@ -171,13 +162,7 @@ export function buildSummary(
     checkout_p99_ms: round(k.paidMs.p99, 0),
     lost: k.lost,
     double_commit: k.doubleCommit,
-    read_rps: round(read.summary.rps, 1),
-    echo_rps: round(echo.summary.rps, 1),
-    read_vs_echo: round(readVsEcho, 3),
-    read_cache_hit_ratio: round(hitRatio(read), 4),
-    soldout_rps: round(soldout.summary.rps, 1),
-    soldout_vs_echo: round(soldoutVsEcho, 3),
-    soldout_edge_ratio: round(hitRatio(soldout), 4),
+    ...edge.fields,
     // Diagnostics.
     reserve_vs_noop_round_median: round(sortedRatios[Math.floor(sortedRatios.length / 2)] ?? Number.NaN, 3),
     reserve_vs_noop_rounds: c.roundRatios.map((r) => round(r, 3)),
@@ -198,23 +183,6 @@ export function buildSummary(
     reserve_vs_noop_by_cpu: cpuRatio(noop, reserve),
     write_vs_noop_by_cpu: cpuRatio(noop, write),
     rps_50k_vs_1k_by_cpu: cpuRatio(s.small, s.big),
-    read_vs_echo_by_cpu: cpuRatio(echo, read),
-    soldout_vs_echo_by_cpu: cpuRatio(echo, soldout),
-    cache_vs_echo_by_cpu: cpuRatio(echo, cacheProbe),
-    read_vs_echo_rounds: e.roundRatios.read.map((r) => round(r, 3)),
-    soldout_vs_echo_rounds: e.roundRatios.soldout.map((r) => round(r, 3)),
-    read_p50_ms: round(read.summary.p50Ms),
-    read_p99_ms: round(read.summary.p99Ms),
-    echo_p50_ms: round(echo.summary.p50Ms),
-    echo_p99_ms: round(echo.summary.p99Ms),
-    soldout_p50_ms: round(soldout.summary.p50Ms),
-    soldout_p99_ms: round(soldout.summary.p99Ms),
-    // The echo plus one Cache API hit: what Miniflare's local cache service costs per lookup.
-    cache_rps: round(cacheProbe.summary.rps, 1),
-    cache_vs_echo: round(cacheProbe.summary.rps / echo.summary.rps, 3),
-    cache_p99_ms: round(cacheProbe.summary.p99Ms),
-    read_cache_states: read.summary.cache,
-    soldout_cache_states: soldout.summary.cache,
     checkout: {
       concurrency: k.concurrency,
       skus: k.skus.length,
@@ -279,10 +247,7 @@ export function buildSummary(
       change: cost(c.kinds.change),
       reserve_1k: cost(s.small),
       reserve_50k: cost(s.big),
-      echo: cost(echo),
-      cache_probe: cost(cacheProbe),
-      read: cost(read),
-      soldout: cost(soldout),
+      ...edge.cost,
     },
     non_2xx: {
       reserve: nonSuccess(reserve),
@@ -292,10 +257,7 @@ export function buildSummary(
       change: changeNonSuccess(c.kinds.change),
       reserve_1k: nonSuccess(s.small),
       reserve_50k: nonSuccess(s.big),
-      echo: unexpected(echo, 200),
-      cache_probe: unexpected(cacheProbe, 200),
-      read: unexpected(read, 200),
-      soldout: unexpected(soldout, 409),
+      ...edge.non2xx,
       checkout: otherThan(k.holdStatuses, 201) + otherThan(k.checkoutStatuses, 202) + otherThan(k.pollStatuses, 200),
     },
     oversell_stock: o.stock,
@@ -309,8 +271,7 @@ export function buildSummary(
       reserve_p99: reserve.summary.p99Ms <= TARGETS.p99_multiple * noop.summary.p99Ms,
       rps_50k_vs_1k: rps50kVs1k >= TARGETS.rps_50k_vs_1k,
       oversell: o.oversell === 0,
-      read_vs_echo: readVsEcho >= TARGETS.read_vs_echo,
-      soldout_vs_echo: soldoutVsEcho >= TARGETS.soldout_vs_echo,
+      ...edge.targets,
       checkout_p95: k.paid > 0 && k.paidMs.p95 <= TARGETS.checkout_p95_ms,
       lost: k.lost === 0,
       double_commit: k.doubleCommit === 0,
@@ -321,7 +282,7 @@ export function buildSummary(
 }
 
 /** A kind's cost per request, as the summary line gives it. */
-function costOf(k: KindResult) {
+export function costOf(k: KindResult) {
   return {
     runtime_cpu_us: k.cost.runtimeCpuUs === null ? null : round(k.cost.runtimeCpuUs, 0),
     runtime_sys_us: k.cost.runtimeSysUs === null ? null : round(k.cost.runtimeSysUs, 0),
@@ -355,7 +316,7 @@ export function compareSummary(c: CompareResult): Record<string, number | null> 
 }
 
 /** How many `of` requests the runtime's CPU affords per `base` request: base cost / this cost. */
-function cpuRatio(base: KindResult, of: KindResult): number | null {
+export function cpuRatio(base: KindResult, of: KindResult): number | null {
   const a = base.cost.runtimeCpuUs;
   const b = of.cost.runtimeCpuUs;
   return a === null || b === null || b === 0 ? null : round(a / b, 3);
@@ -383,7 +344,7 @@ export function renderHoldKinds(c: CompareResult): string {
 }
 
 /** Replies other than `expected`. */
-function unexpected(k: KindResult, expected: number): number {
+export function unexpected(k: KindResult, expected: number): number {
   return otherThan(k.summary.statuses, expected);
 }
 
@@ -395,12 +356,12 @@ function ms(value: number): string {
   return Number.isFinite(value) ? value.toFixed(0) : "-";
 }
 
-function pct(ratio: number): string {
+export function pct(ratio: number): string {
   return Number.isFinite(ratio) ? `${(100 * ratio).toFixed(1)}%` : "-";
 }
 
 /** e.g. "hit 5900, miss 100" */
-function states(k: KindResult): string {
+export function states(k: KindResult): string {
   return Object.entries(k.summary.cache)
     .sort((a, b) => b[1] - a[1])
     .map(([state, n]) => `${state} ${n}`)

@@ -26,7 +26,17 @@ import { BENCH_VARS, RATE_LIMITER_MODE, readConfig, readDevSecrets } from "./con
 import type { BenchContext } from "./context.ts";
 import { compareEdge } from "./edge.ts";
 import { checkOversell } from "./oversell.ts";
-import { buildSummary, compareSummary, holdKindsSummary, renderHoldKinds, renderTable, type Durations } from "./report.ts";
+import {
+  buildSummary,
+  compareSummary,
+  holdKindsSummary,
+  renderHoldKinds,
+  renderTable,
+  ROW_HEADER,
+  tabulate,
+  type Durations,
+} from "./report.ts";
+import { edgeAlone, edgeLines, edgeRows, edgeSummary } from "./report-edge.ts";
 import { findRuntimePids } from "./resources.ts";
 import { startRuntime, type Runtime } from "./runtime.ts";
 import { compareHoldCounts } from "./scaling.ts";
@@ -68,7 +78,7 @@ const SKUS = {
 const QUEUED_SALE = "bench-queued-sale";
 
 /** full: every phase; simulate: the simulation and its measurements; shards: the stock-shard phase; live: live push; queue: the waiting room; cost: rows and prices per operation; compare: phase 1 alone; instruments: the object's meter and trace on and off. */
-type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost" | "compare" | "locations" | "instruments";
+type Mode = "full" | "simulate" | "shards" | "live" | "queue" | "cost" | "compare" | "edge" | "locations" | "instruments";
 
 function readMode(args: readonly string[]): Mode {
   const known: Record<string, Mode> = {
@@ -78,6 +88,7 @@ function readMode(args: readonly string[]): Mode {
     "--queue": "queue",
     "--cost": "cost",
     "--compare": "compare",
+    "--edge": "edge",
     "--locations": "locations",
     "--instruments": "instruments",
   };
@@ -85,12 +96,14 @@ function readMode(args: readonly string[]): Mode {
     const mode = known[a];
     if (!mode)
       throw new Error(
-        `unknown argument ${a}; use --simulate, --shards, --live, --queue, --cost, --compare, --locations or --instruments (or none for every phase)`,
+        `unknown argument ${a}; use --simulate, --shards, --live, --queue, --cost, --compare, --edge, --locations or --instruments (or none for every phase)`,
       );
     return mode;
   });
   if (new Set(modes).size > 1)
-    throw new Error("--simulate, --shards, --live, --queue, --cost, --compare, --locations and --instruments are separate runs; pass one");
+    throw new Error(
+      "--simulate, --shards, --live, --queue, --cost, --compare, --edge, --locations and --instruments are separate runs; pass one",
+    );
   return modes[0] ?? "full";
 }
 
@@ -179,6 +192,8 @@ async function main(): Promise<number> {
       if (cost) lap("cost");
       const compare = mode === "compare" ? await comparePhase(ctx) : null;
       if (compare) lap("compare");
+      const edge = mode === "edge" ? await compareEdge(ctx, { live: SKUS.edgeLive, soldOut: SKUS.edgeSoldOut }) : null;
+      if (edge) lap("edge");
       const locations = mode === "locations" ? await locationsPhase(ctx) : null;
       if (locations) lap("locations");
       const instruments = mode === "instruments" ? await compareInstruments(ctx) : null;
@@ -193,6 +208,7 @@ async function main(): Promise<number> {
         queue && renderQueue(queue),
         cost && renderCosts(cost),
         compare && renderHoldKinds(compare),
+        edge && [...tabulate([ROW_HEADER, ...edgeRows(edge)]), "", ...edgeLines(edge)].join("\n"),
         locations && renderLocations(locations),
         instruments && renderInstruments(instruments),
       ];
@@ -205,6 +221,7 @@ async function main(): Promise<number> {
         ...(queue ? { ...queueSummary(queue), targets_met: queueTargetsMet(queue) } : {}),
         ...(cost ? costSummary(cost) : {}),
         ...(compare ? { ...compareSummary(compare), ...holdKindsSummary(compare) } : {}),
+        ...(edge ? edgeAlone(edgeSummary(edge)) : {}),
         ...(locations ? { ...locationsSummary(locations), targets_met: locationTargetsMet(locations) } : {}),
         ...(instruments ? instrumentsSummary(instruments) : {}),
         durations_s: roundedDurations(durations),

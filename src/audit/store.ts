@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { auditEvents } from "../db/schema";
+import { statementChunks } from "../db/chunks";
 import { GENESIS_HASH, linkEvents, type ChainedEvent } from "./chain";
 
 /**
@@ -25,15 +26,22 @@ export function insertEvents(db: DrizzleD1Database, events: readonly ChainedEven
 /**
  * Idempotent variant for writers that may resend what they already stored
  * (the SKU objects' outbox shipper): the same (stream, seq) is stored once.
+ * Many events go in one statement (as many as D1 binds), since a shipped
+ * batch of a hundred events is otherwise a hundred statements to build and run.
  */
 export function insertEventsOnce(db: DrizzleD1Database, events: readonly ChainedEvent[]) {
-  return events.map((e) =>
+  return statementChunks(events, EVENT_PARAMS).map((chunk) =>
     db
       .insert(auditEvents)
-      .values({ stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: e.data, prevHash: e.prevHash, hash: e.hash })
+      .values(
+        chunk.map((e) => ({ stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: e.data, prevHash: e.prevHash, hash: e.hash })),
+      )
       .onConflictDoNothing(),
   );
 }
+
+/** Columns an audit event binds. */
+const EVENT_PARAMS = 7;
 
 /** Writers racing to append one event to the same stream; past this many lost races the append gives up. */
 const APPEND_ATTEMPTS_MAX = 4;

@@ -2,14 +2,15 @@ import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { customerHolds, type CustomerHoldRow } from "../db/schema";
+import { statementChunks } from "../db/chunks";
 import { fromExcluded } from "../db/upsert";
 import type { Hold, HoldStatus } from "../domain/types";
 
 /** How far along its life a hold is; the index only moves a row to a later stage. */
 export const HOLD_STAGE: Record<HoldStatus, number> = { held: 0, checkout: 1, released: 2, expired: 2, committed: 2, returned: 3 };
 
-/** D1 binds at most 100 parameters per statement: 13 columns, 7 rows. */
-const ROWS_PER_STATEMENT = 7;
+/** Columns a hold index row binds. */
+const ROW_PARAMS = 13;
 
 /**
  * The hold states a batch of shipped events leaves, one per hold: the last
@@ -46,19 +47,16 @@ export function holdStatesIn(events: ReadonlyArray<{ type: string; atMs: number;
  * and within a stage (a quantity changed) the later update wins.
  */
 export function upsertCustomerHolds(db: DrizzleD1Database, rows: readonly CustomerHoldRow[]): Array<BatchItem<"sqlite">> {
-  const statements: Array<BatchItem<"sqlite">> = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    statements.push(
+  return statementChunks(rows, ROW_PARAMS).map(
+    (chunk): BatchItem<"sqlite"> =>
       db
         .insert(customerHolds)
-        .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+        .values(chunk)
         .onConflictDoUpdate({
           target: customerHolds.holdId,
           set: fromExcluded(customerHolds, ["quantity", "status", "stage", "orderId", "expiresAtMs", "updatedAtMs"]),
           // A held hold's quantity changes in place (spec §3): the later state of the same stage wins too.
           setWhere: sql`excluded.stage > ${customerHolds.stage} OR (excluded.stage = ${customerHolds.stage} AND excluded.updated_at_ms >= ${customerHolds.updatedAtMs})`,
         }),
-    );
-  }
-  return statements;
+  );
 }

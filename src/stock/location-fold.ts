@@ -1,6 +1,7 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { z } from "zod";
 import { inventory, inventoryLocations } from "../db/schema";
+import { statementChunks } from "../db/chunks";
 import { fromExcluded, seqGuard } from "../db/upsert";
 import { LocationLevels, MAX_LOCATIONS_PER_SKU } from "../domain/locations";
 
@@ -42,8 +43,8 @@ export function locationsAlong(events: ReadonlyArray<{ seq: number; atMs: number
   return out;
 }
 
-/** D1 binds at most 100 parameters a statement; a row binds 11. */
-const ROWS_PER_STATEMENT = 9;
+/** Columns a location's row binds. */
+const ROW_PARAMS = 11;
 
 /**
  * Upserts of each location's newest levels in `along` for object `name`.
@@ -56,11 +57,7 @@ export function foldLocations(db: DrizzleD1Database, name: string, along: readon
   const newest = new Map<string, LocationAt>();
   for (const at of along) newest.set(at.location.location, at);
   const rows = [...newest.values()].map((at) => rowOf(name, at.location, at.version, at.seq, at.atMs));
-  const statements = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    statements.push(upsertRows(db, rows.slice(i, i + ROWS_PER_STATEMENT), "newer"));
-  }
-  return statements;
+  return statementChunks(rows, ROW_PARAMS).map((chunk) => upsertRows(db, chunk, "newer"));
 }
 
 export type InventoryLocationValues = typeof inventoryLocations.$inferInsert;
