@@ -170,7 +170,11 @@ export function createApp() {
   app.onError((err, c) => {
     // The request id travels in the Request-Id header, not the body, so an idempotent replay's body is identical.
     const requestId = c.get("requestId");
-    if (err instanceof ProblemError) return problemResponse(err.code, err.detail, err.extra, err.headers);
+    if (err instanceof ProblemError) {
+      // Middleware that set headers earlier makes Hono copy this response, so the log line learns the code here.
+      c.set("problemCode", err.code);
+      return problemResponse(err.code, err.detail, err.extra, err.headers);
+    }
     if (err instanceof HTTPException && err.status === 415) {
       return problemResponse("unsupported_media_type", "Send the body as application/json.");
     }

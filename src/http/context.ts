@@ -1,9 +1,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { ProblemError } from "../domain/problems";
+import { ProblemError, type ProblemCode } from "../domain/problems";
 import { authorizeFor, ownerByDefault, type Principal } from "./auth";
 
-export type AppEnv = { Bindings: Env; Variables: { principal: Principal | null; requestId: string } };
+export type AppEnv = {
+  Bindings: Env;
+  /** `problemCode`: the code of the problem the error handler answered with, for the request's log line (http/observe). */
+  Variables: { principal: Principal | null; requestId: string; problemCode?: ProblemCode };
+};
 export type AppContext = Context<AppEnv>;
 
 /**

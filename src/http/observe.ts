@@ -33,7 +33,7 @@ async function observed(c: Context<AppEnv>, next: Next): Promise<void> {
 
   const route = routePath(c, -1);
   const sku = SKU_IN_PATH.exec(c.req.path)?.[1] ?? "";
-  const code = await outcomeCode(c.res);
+  const code = c.get("problemCode") ?? (await outcomeCode(c.res));
   const latency_ms = performance.now() - started;
   c.env.ANALYTICS?.writeDataPoint({
     blobs: [c.req.method, route, code, sku, c.res.headers.get("holdfast-cache") ?? ""],

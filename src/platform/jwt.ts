@@ -1,5 +1,6 @@
 import { fromBase64url } from "./base64url";
 import { HMAC_BYTES, hmacVerify } from "./hmac";
+import { Memo } from "./memo";
 
 /**
  * HS256 JWT verification (RFC 7519) for shopper tokens, on the shared HMAC
@@ -9,6 +10,15 @@ import { HMAC_BYTES, hmacVerify } from "./hmac";
  * the deployment names them (issue 22 item 6).
  */
 const LEEWAY_S = 30;
+
+/**
+ * Tokens whose signature this isolate checked, with the secret that signed
+ * them: a shopper sends one token with every request, and its HMAC and
+ * decoding were most of what an edge refusal cost. Only verified tokens are
+ * kept, so junk tokens cannot fill it; a changed secret checks again.
+ */
+const VERIFIED_MAX = 4_096;
+const verified = new Memo<{ secret: string; claims: Readonly<Record<string, unknown>> }>(VERIFIED_MAX);
 
 /** The longest a shopper token may live unless configured: a leaked token is good for a day at most. */
 export const JWT_MAX_LIFETIME_S = 24 * 60 * 60;
@@ -29,6 +39,8 @@ export async function verifyHs256(
   policy: JwtPolicy = {},
   now_s = Math.floor(Date.now() / 1000),
 ): Promise<Record<string, unknown> | null> {
+  const known = verified.get(token, now_s * 1000);
+  if (known?.secret === secret) return claimsMeet(known.claims, policy, now_s) ? known.claims : null;
   const parts = token.split(".");
   if (parts.length !== 3) return null;
   const [h, p, s] = parts as [string, string, string];
@@ -40,7 +52,11 @@ export async function verifyHs256(
   const signature = fromBase64url(s);
   if (signature?.byteLength !== HMAC_BYTES || !(await hmacVerify(secret, `${h}.${p}`, signature))) return null;
   const claims = json(p);
-  return claims && claimsMeet(claims, policy, now_s) ? claims : null;
+  if (!claims) return null;
+  Object.freeze(claims);
+  // Kept until it has expired for good; the rule is checked again on every use, so `nbf` and the policy still hold.
+  if (typeof claims.exp === "number") verified.set(token, { secret, claims }, (claims.exp + LEEWAY_S) * 1000);
+  return claimsMeet(claims, policy, now_s) ? claims : null;
 }
 
 /**

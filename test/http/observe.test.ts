@@ -1,5 +1,8 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call, createSku, expectProblem, hold } from "../support/helpers";
+import worker from "../../src/worker";
+import { call, createSku, expectProblem, hold, shopperToken, unique } from "../support/helpers";
 import { corruptLiveUnits } from "../support/inside-objects";
 
 const publicGet = (sku: string, headers: Record<string, string> = {}) => call(`/v1/skus/${sku}`, { headers });
@@ -26,5 +29,35 @@ describe("observability", () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ route: "/v1/skus/:sku/holds", status: 500, code: "internal", sku, method: "POST" });
     expect(typeof JSON.parse(lines[0]!).latency_ms).toBe("number");
+  });
+
+  it("names the problem of a refusal in its log line, also when the edge answered it from its verdict", async () => {
+    const logs = vi.spyOn(console, "log");
+    const sku = await createSku({ stock: 1 });
+    expect((await hold(sku, unique("first"), 1)).status).toBe(201);
+    const world = { ...env, LOG_LEVEL: "info" } as Env;
+    const caches: (string | null)[] = [];
+    for (let i = 0; i < 2; i++) {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(
+        new Request(`https://holdfast.test/v1/skus/${sku}/holds`, {
+          method: "POST",
+          headers: { authorization: await shopperToken(unique("late")), "content-type": "application/json" },
+          body: JSON.stringify({ quantity: 1 }),
+        }),
+        world,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      expect(res.status).toBe(409);
+      caches.push(res.headers.get("holdfast-cache"));
+    }
+    // The second was cut at the edge, a response Hono copies on its way out.
+    expect(caches).toEqual([null, "hit"]);
+    const lines = logs.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"event":"request"') && l.includes(sku));
+    expect(lines.map((l) => JSON.parse(l) as { code: string; status: number })).toEqual([
+      expect.objectContaining({ status: 409, code: "sold_out" }),
+      expect.objectContaining({ status: 409, code: "sold_out" }),
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { authenticate } from "../../src/http/auth";
 import { verifyStripeEvent } from "../../src/payments/webhook";
 import { fromBase64url, toBase64url } from "../../src/platform/base64url";
+import { verifyHs256 } from "../../src/platform/jwt";
 import { signAdmission, verifyAdmission } from "../../src/waiting-room/tokens";
 import { ADMIN, call, clientAddress, createSku, expectProblem, unique } from "../support/helpers";
 import { signStripePayload, stripeEvent } from "../support/fake-stripe";
@@ -115,5 +116,28 @@ describe("Stripe events", () => {
     const ahead = await signStripePayload(payload, { timestamp: now() + 365 * DAY_S });
     expect(await verifyStripeEvent(env, payload, ahead)).toBeNull();
     expect(await verifyStripeEvent(env, payload, await signStripePayload(payload))).not.toBeNull();
+  });
+});
+
+describe("tokens this isolate already verified", () => {
+  it("answer as a first verification would: another secret, a later clock and a stricter policy still refuse", async () => {
+    const t = now();
+    const token = await sign({ sub: unique("c"), nbf: t + 60, exp: t + 600 }, SECRET, "HS256");
+    // Signature checked, but not yet valid: refused, and still refused from the isolate's memory.
+    expect(await verifyHs256(token, SECRET, {}, t)).toBeNull();
+    expect(await verifyHs256(token, SECRET, {}, t)).toBeNull();
+    expect(await verifyHs256(token, SECRET, {}, t + 120)).toMatchObject({ exp: t + 600 });
+    expect(await verifyHs256(token, "another-secret-of-at-least-32-bytes", {}, t + 120)).toBeNull();
+    expect(await verifyHs256(token, SECRET, { audience: "holdfast" }, t + 120)).toBeNull();
+    expect(await verifyHs256(token, SECRET, {}, t + 600 + 31)).toBeNull();
+  });
+
+  it("hand out claims nobody can change for the next request", async () => {
+    const token = await sign({ sub: unique("c"), exp: now() + 600 }, SECRET, "HS256");
+    const claims = (await verifyHs256(token, SECRET))!;
+    expect(() => {
+      claims.sub = "someone-else";
+    }).toThrow();
+    expect((await verifyHs256(token, SECRET))!.sub).toBe(claims.sub);
   });
 });

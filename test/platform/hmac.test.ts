@@ -41,4 +41,20 @@ describe("base64url", () => {
     expect(fromBase64url("AAE=")).toBeNull();
     expect(fromBase64url("A")).toBeNull();
   });
+
+  it("has one spelling per byte string: unused bits set in the last character are refused", () => {
+    expect(fromBase64url("AAE")).toEqual(Uint8Array.from([0x00, 0x01]));
+    expect(fromBase64url("AAF")).toBeNull();
+    expect(fromBase64url("AB")).toBeNull();
+    expect(fromBase64url("AA")).toEqual(Uint8Array.from([0x00]));
+    expect(fromBase64url("")).toEqual(new Uint8Array(0));
+  });
+
+  it("encodes a view as its own bytes, not its whole buffer, and decodes into bytes of their own", () => {
+    const whole = Uint8Array.from([1, 2, 3, 4, 5, 6]);
+    expect(toBase64url(whole.subarray(2, 4))).toBe(toBase64url(Uint8Array.from([3, 4])));
+    const decoded = fromBase64url("AQID")!;
+    expect(decoded.byteOffset).toBe(0);
+    expect(decoded.buffer.byteLength).toBe(3);
+  });
 });
