@@ -26,6 +26,16 @@ export interface Entry {
 
 const memo = new Memo<Entry>(MEMO_ENTRIES);
 
+/**
+ * How long before a copy lapses one request of this isolate renews it (the
+ * others are still answered from it): under a stampede a lapse would
+ * otherwise send every request in flight to the object at once, about as
+ * many object calls a second as there are concurrent shoppers.
+ */
+export const REFRESH_AHEAD_MS = 200;
+/** Copies one request of this isolate is renewing, until the copy's own expiry. */
+const renewing = new Memo<true>(MEMO_ENTRIES);
+
 export function ttlSeconds(env: Env): number {
   return envNumber(env.EDGE_CACHE_TTL_SECONDS, 1);
 }
@@ -54,6 +64,19 @@ export async function lookup(kind: string, id: string, now_ms = Date.now()): Pro
   return entry;
 }
 
+/**
+ * Whether this request should renew `entry` (it is within REFRESH_AHEAD_MS of
+ * lapsing and nobody here is renewing it yet) instead of answering from it.
+ * True once per copy and isolate; the renewed copy's store ends it.
+ */
+export function claimRenewal(kind: string, id: string, entry: Entry, now_ms = Date.now()): boolean {
+  if (entry.expiresAtMs - now_ms > REFRESH_AHEAD_MS) return false;
+  const key = memoKey(kind, id);
+  if (renewing.get(key, now_ms)) return false;
+  renewing.set(key, true, entry.expiresAtMs);
+  return true;
+}
+
 /** The fresh entry for `kind/id` in this isolate's memory only (no I/O), if any. */
 export function remembered(kind: string, id: string, now_ms = Date.now()): Entry | null {
   return memo.get(memoKey(kind, id), now_ms) ?? null;
@@ -62,6 +85,7 @@ export function remembered(kind: string, id: string, now_ms = Date.now()): Entry
 /** Stores a fresh entry (and, for views, a stale twin) in memory and in the location's cache. */
 export function store(c: AppContext, kind: string, id: string, entry: Entry, withStale: boolean): void {
   memo.set(memoKey(kind, id), entry, entry.expiresAtMs);
+  renewing.delete(memoKey(kind, id));
   const ttl = Math.max(1, Math.ceil((entry.expiresAtMs - Date.now()) / 1000));
   const put = (variant: "fresh" | "stale", max_age: number) =>
     caches.default.put(
@@ -91,12 +115,14 @@ export async function cachedPublic(c: AppContext, kind: string, id: string, comp
   const ttl = ttlSeconds(c.env);
   const now_ms = Date.now();
   const fresh = ttl > 0 ? await lookup(kind, id, now_ms) : null;
-  if (fresh) return conditional(c, fresh, "hit");
+  if (fresh && !claimRenewal(kind, id, fresh, now_ms)) return conditional(c, fresh, "hit");
 
   let computed: Computed;
   try {
     computed = await compute();
   } catch (e) {
+    // The renewal failed: the copy it was renewing is still fresh.
+    if (fresh) return conditional(c, fresh, "hit");
     const stale = await caches.default.match(cacheKey(kind, id, "stale"));
     if (stale) {
       const headers = Object.fromEntries([...stale.headers].filter(([name]) => name !== EXPIRES_HEADER));

@@ -4,7 +4,7 @@ import type { AppContext } from "../http/context";
 import { isVerdict, notOnSale, saleEnded, saleNotStarted, soldOut } from "../stock/offer";
 import type { KeysVersion } from "../idempotency/accepted-keys";
 import { learnFilterOf, matcherOf } from "./accepted-filters";
-import { lookup, store, ttlSeconds } from "./cache";
+import { claimRenewal, lookup, store, ttlSeconds } from "./cache";
 import { Memo } from "../platform/memo";
 import { holdingObject, homeUnder, learnShards, type ShardCount } from "../stock/shards/hold-routing";
 
@@ -49,6 +49,8 @@ export async function edgeRefusal(sku: string, customerId: string, key: string |
   if (noVerdict.get(holder, now_ms)) return null;
   // The holding object's own verdict knows its accepted keys; a public read's (under the SKU) knows none.
   const own = await lookup("hold-verdict", holder, now_ms);
+  // One request renews a verdict about to lapse (its refusal stores the next one); the rest are still cut by it.
+  if (own && claimRenewal("hold-verdict", holder, own, now_ms)) return null;
   const source = own ? holder : sku;
   const entry = own ?? (holder === sku ? null : await lookup("hold-verdict", sku, now_ms));
   if (!entry) {

@@ -39,9 +39,9 @@ export function corsOrigins(value: string | undefined): ReadonlySet<string> {
  * `CORS_ORIGINS` get `Access-Control-Allow-Origin`; there are no cookies, so
  * no credentials mode. A preflight (`OPTIONS` with `Origin`) is answered 204
  * here; an `OPTIONS` without `Origin` is no preflight and goes on to the
- * router, which answers 405 with `Allow` as for any method a path lacks.
- * Every other response says `Vary: Origin`, so a shared cache keeps one copy
- * per origin.
+ * router, which answers 405 with `Allow` as for any method a path lacks. A
+ * request without `Origin` gets no CORS headers. Every other response says
+ * `Vary: Origin`, so a shared cache keeps one copy per origin.
  */
 export function corsFor(): MiddlewareHandler<AppEnv> {
   const middleware = cors({
@@ -52,7 +52,11 @@ export function corsFor(): MiddlewareHandler<AppEnv> {
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   });
   return async (c, next) => {
-    if (c.req.method === "OPTIONS" && c.req.header("origin") === undefined) return next();
-    return middleware(c, next);
+    if (c.req.header("origin") !== undefined) return middleware(c, next);
+    if (c.req.method === "OPTIONS") return next();
+    // No Origin, no cross-origin call: a browser sends one with each. Skipping Hono's CORS here also spares
+    // every such response a copy (its headers set before the handler make Hono copy the handler's response).
+    await next();
+    c.header("Vary", "Origin", { append: true });
   };
 }

@@ -1,9 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { claimRenewal, REFRESH_AHEAD_MS } from "../../src/edge/cache";
 import { ADMIN, call, createSku, expectProblem, hold, putSale, unique } from "../support/helpers";
 
 const TTL_MS = 1_000;
-const pastTtl = () => new Promise((r) => setTimeout(r, TTL_MS + 250));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pastTtl = () => sleep(TTL_MS + 250);
 const publicGet = (sku: string, headers: Record<string, string> = {}) => call(`/v1/skus/${sku}`, { headers });
 
 describe("public reads at the edge", () => {
@@ -25,8 +27,10 @@ describe("public reads at the edge", () => {
     const sku = await createSku({ stock: 5 });
     expect((await publicGet(sku)).body.available).toBe(5);
     expect((await hold(sku, "ana", 2)).status).toBe(201);
-    // Still the cached copy: holds do not purge (they would empty the cache in a stampede).
-    expect((await publicGet(sku)).body.available).toBe(5);
+    // Still the cached copy: holds do not purge (they would empty the cache in a stampede). A slow
+    // machine may reach the copy's last 200 ms, where a read renews it instead.
+    const cached = await publicGet(sku);
+    expect(cached.body.available).toBe(cached.headers.get("holdfast-cache") === "hit" ? 5 : 3);
     await pastTtl();
     const fresh = await publicGet(sku);
     expect(fresh.headers.get("holdfast-cache")).toBe("miss");
@@ -41,6 +45,25 @@ describe("public reads at the edge", () => {
     expect(merchant.headers.get("cache-control")).toBe("private, no-store");
     expect(merchant.headers.get("holdfast-cache")).toBeNull();
     expect(merchant.body.reserved).toBe(1);
+  });
+
+  it("renews a copy in its last 200 ms through one read, so a stampede never finds it lapsed", async () => {
+    const sku = await createSku({ stock: 5 });
+    expect((await publicGet(sku)).headers.get("holdfast-cache")).toBe("miss");
+    await sleep(TTL_MS - REFRESH_AHEAD_MS / 2);
+    // This read renews the copy (a late one finds it lapsed: a miss too); the next is answered from the new copy.
+    const [renewing, next] = [await publicGet(sku), await publicGet(sku)];
+    expect([renewing.headers.get("holdfast-cache"), next.headers.get("holdfast-cache")]).toEqual(["miss", "hit"]);
+  });
+
+  it("claims a copy's renewal once per isolate, only in its last 200 ms, until a new copy is stored", () => {
+    const now = Date.now();
+    const id = unique("renew");
+    const entry = { status: 200, text: "{}", headers: {}, expiresAtMs: now + TTL_MS };
+    expect(claimRenewal("probe", id, entry, now)).toBe(false);
+    expect(claimRenewal("probe", id, entry, now + TTL_MS - REFRESH_AHEAD_MS - 1)).toBe(false);
+    expect(claimRenewal("probe", id, entry, now + TTL_MS - REFRESH_AHEAD_MS)).toBe(true);
+    expect(claimRenewal("probe", id, entry, now + TTL_MS - 10)).toBe(false);
   });
 
   it("caches sales and unknown SKUs too, so floods of either stay off the objects", async () => {
@@ -80,6 +103,17 @@ describe("the sold-out cut", () => {
     expect((await hold(sku, "gil", 1)).headers.get("holdfast-cache")).toBe("hit");
     await pastTtl();
     expect((await hold(sku, "gil", 1)).status).toBe(201);
+  });
+
+  it("lets one hold renew a verdict in its last 200 ms; the others are still cut by it", async () => {
+    const sku = await createSku({ stock: 1 });
+    expect((await hold(sku, "ida", 1)).status).toBe(201);
+    expect((await hold(sku, "jon", 1)).headers.get("holdfast-cache")).toBeNull();
+    await sleep(TTL_MS - REFRESH_AHEAD_MS / 2);
+    const [renewing, next] = [await hold(sku, "kim", 1), await hold(sku, "lou", 1)];
+    expectProblem(renewing, 409, "sold_out");
+    expectProblem(next, 409, "sold_out");
+    expect([renewing.headers.get("holdfast-cache"), next.headers.get("holdfast-cache")]).toEqual([null, "hit"]);
   });
 
   it("cuts holds for a sale that has not started, with the object's problem", async () => {

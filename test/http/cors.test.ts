@@ -75,4 +75,16 @@ describe("CORS (CORS_ORIGINS, hono/cors)", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });
+
+  it("gives a request without Origin (no browser's cross-origin call) no CORS headers, and still Vary: Origin", async () => {
+    const sku = await createSku({ stock: 5 });
+    for (const res of [
+      await call(`/v1/skus/${sku}`),
+      await call(`/v1/skus/${sku}/holds`, { auth: await shopperToken("cors-bob"), body: { quantity: 1 } }),
+      await call("/v1/orders", { headers: { authorization: "Bearer nope" } }),
+    ]) {
+      expect(res.headers.get("vary")).toContain("Origin");
+      expect([...res.headers.keys()].filter((name) => name.startsWith("access-control-"))).toEqual([]);
+    }
+  });
 });
