@@ -221,6 +221,9 @@ function jsonBodies(): MiddlewareHandler<AppEnv> {
     if (/\\u[dD][89a-fA-F]/.test(text) && hasLoneSurrogate(parseOrUndefined(text))) {
       throw new ProblemError("invalid_request", "Strings must be valid Unicode: the body has an unpaired surrogate escape.");
     }
+    // The route's validator reads the text decoded here; Hono would otherwise wrap the bytes in a new Response to decode them again.
+    // (Hono keeps promises in its body cache, though its type names the values.)
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
     await next();
   };
 }
