@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { ALL_KEYS, NO_KEYS, keyMatcher, type AcceptedKeys } from "../idempotency/accepted-keys";
 import type { AppContext } from "../http/context";
 import { Memo } from "../platform/memo";
@@ -41,8 +42,38 @@ export async function matcherOf(holder: string, version: string, now_ms = Date.n
     missing.set(id, true, now_ms + MISSING_MS);
     return null;
   }
-  const filter = (await hit.json()) as AcceptedKeys;
-  return filter.version === version ? keep(holder, filter) : null;
+  const filter = await filterFrom(hit, version);
+  return filter ? keep(holder, filter) : null;
+}
+
+/** A filter as the location's cache keeps it: its bits as the body, the rest in a header. */
+export function filterResponse(filter: AcceptedKeys): Response {
+  const { bits, ...shape } = filter;
+  const headers = {
+    "content-type": "application/octet-stream",
+    "cache-control": `public, max-age=${FILTER_CACHE_SECONDS}`,
+    [SHAPE_HEADER]: JSON.stringify(shape),
+  };
+  return new Response(bits, { headers });
+}
+
+/** The filter of exactly `version` in a cached response; null for another version or an unreadable entry. */
+export async function filterFrom(res: Response, version: string): Promise<AcceptedKeys | null> {
+  const shape = FilterShape.safeParse(parseOrNull(res.headers.get(SHAPE_HEADER)));
+  if (!shape.success || shape.data.version !== version) return null;
+  return { ...shape.data, bits: new Uint8Array(await res.arrayBuffer()) };
+}
+
+/** A cached filter's body is its bits; its version, size and probes ride in this header. */
+const SHAPE_HEADER = "holdfast-filter";
+const FilterShape = z.object({ version: z.string(), m: z.number().int().positive(), k: z.number().int().positive() });
+
+function parseOrNull(text: string | null): unknown {
+  try {
+    return text === null ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -64,9 +95,7 @@ export function learnFilterOf(c: AppContext, holder: string, version: string): P
       if (!filter) return;
       keep(holder, filter);
       if (FIXED.has(filter.version)) return;
-      const body = JSON.stringify(filter);
-      const headers = { "content-type": "application/json", "cache-control": `public, max-age=${FILTER_CACHE_SECONDS}` };
-      c.executionCtx.waitUntil(caches.default.put(cacheKey(KIND, `${holder}@${filter.version}`), new Response(body, { headers })));
+      c.executionCtx.waitUntil(caches.default.put(cacheKey(KIND, `${holder}@${filter.version}`), filterResponse(filter)));
     } catch {
       // No filter, no cut: keyed holds keep going to the object.
     } finally {

@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it, vi } from "vitest";
 import type { SkuObject } from "../../src/objects/sku-object";
+import { filterFrom, filterResponse } from "../../src/edge/accepted-filters";
 import { GrowingKeyFilter, keyMatcher } from "../../src/idempotency/accepted-keys";
 import { createSku, unique } from "../support/helpers";
 
@@ -91,7 +92,7 @@ describe("the accepted-key filter", () => {
     expect(GrowingKeyFilter.of(["a", "b"], 4).encoded().version).not.toBe(one);
   });
 
-  it("a verdict carries the filter's version, not its bits: at 50,000 accepted keys a few dozen bytes; the filter of that version is the object's on asking", async () => {
+  it("a verdict carries the filter's version, not its bits: at 50,000 accepted keys a few dozen bytes; the filter of that version is the object's on asking, 10 bits a key", async () => {
     const sku = await createSku({ stock: 0 });
     const seeded = 50_000;
     await runInDurableObject(env.SKU.getByName(sku), async (o: SkuObject, state) => {
@@ -102,8 +103,10 @@ describe("the accepted-key filter", () => {
       if (inject("testVerbose")) console.log(`verdict ${JSON.stringify(refused).length} B, its accepted keys ${carried} B`);
       expect(carried, "bytes of accepted keys on every verdict, refusal and verdict cache write").toBeLessThan(100);
       const filter = await o.acceptedKeysFilter();
-      if (inject("testVerbose")) console.log(`the filter, fetched once per version: ${filter?.bits.length} B base64`);
+      if (inject("testVerbose")) console.log(`the filter, fetched once per version: ${filter?.bits.byteLength} B`);
       expect(filter?.version).toBe(refused.acceptedKeys?.version);
+      // Its bits travel (RPC, the location's cache) as bytes, not a third more as base64: 10 bits a key.
+      expect(filter?.bits.byteLength).toBeLessThanOrEqual((seeded * 10) / 8 + 8);
       const matches = keyMatcher(filter!);
       for (let i = 1; i <= seeded; i++) if (!matches(`seeded-${i}`)) expect.fail(`accepted key seeded-${i} would be cut at the edge`);
       let falsePositives = 0;
@@ -112,5 +115,18 @@ describe("the accepted-key filter", () => {
       if (inject("testVerbose")) console.log(`false positives ${falsePositives} of ${tried}`);
       expect(falsePositives / tried).toBeLessThan(0.015);
     });
+  });
+});
+
+describe("a filter in the location's cache", () => {
+  it("is its bits as the body and its shape in a header, read back only as the version asked for", async () => {
+    const filter = GrowingKeyFilter.of(["k-1", "k-2", "k-3"], 100).encoded();
+    const res = filterResponse(filter);
+    expect(res.headers.get("content-type")).toBe("application/octet-stream");
+    const back = await filterFrom(res.clone(), filter.version);
+    expect(back).toEqual(filter);
+    expect(keyMatcher(back!)("k-2")).toBe(true);
+    expect(await filterFrom(res.clone(), `${filter.version}x`)).toBeNull();
+    expect(await filterFrom(new Response(filter.bits), filter.version)).toBeNull();
   });
 });
