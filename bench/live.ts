@@ -60,6 +60,11 @@ interface Watchers {
   onLevel: ((i: number, available: number) => void) | null;
 }
 
+/** A distinct documentation-range address (2001:db8::/32) per socket. */
+function benchAddress(i: number): string {
+  return `2001:db8::${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}`;
+}
+
 async function connectAll(baseUrl: string, sku: string, n: number): Promise<Watchers> {
   const url = `${baseUrl.replace(/^http/, "ws")}/v1/skus/${encodeURIComponent(sku)}/live`;
   const w: Watchers = { sockets: [], last: new Int32Array(n).fill(-1), count: new Uint32Array(n), onLevel: null };
@@ -69,7 +74,9 @@ async function connectAll(baseUrl: string, sku: string, n: number): Promise<Watc
     const batch = Array.from({ length: Math.min(CONNECT_BATCH, n - start) }, (_, j) => {
       const i = start + j;
       return new Promise<void>((resolve, reject) => {
-        const ws = new WebSocket(url);
+        // Each socket as its own client address: the product caps one address at 20 sockets a SKU (issue 22),
+        // and a crowd of watchers is many shoppers. (Node's WebSocket, undici's, takes headers.)
+        const ws = new WebSocket(url, { headers: { "cf-connecting-ip": benchAddress(i) } } as unknown as string[]);
         w.sockets[i] = ws;
         ws.addEventListener("message", (e) => {
           const { available } = JSON.parse(String(e.data)) as { available: number };
