@@ -1,5 +1,5 @@
 import type { LiveResult } from "./live.ts";
-import { row, ROW_HEADER, tabulate } from "./report.ts";
+import { row, ROW_HEADER, tabulate } from "./report-kinds.ts";
 import { round } from "./stats.ts";
 
 /** The live push's part of the table and of the JSON line (spec §10; bench/README.md). */

@@ -1,6 +1,6 @@
 import type { LocationsCompareResult } from "./locations.ts";
-import { row, ROW_HEADER, tabulate } from "./report.ts";
-import { cpuRatio, otherThan201 } from "./report-shards.ts";
+import { cpuRatio, row, ROW_HEADER, tabulate } from "./report-kinds.ts";
+import { otherThan201 } from "./report-shards.ts";
 import { round } from "./stats.ts";
 
 /** The locations' part of the table and of the JSON line (spec §11; bench/README.md). */

@@ -1,5 +1,5 @@
 import type { KindResult } from "./compare.ts";
-import { row, ROW_HEADER, tabulate } from "./report.ts";
+import { cpuRatio, row, ROW_HEADER, tabulate, unexpected } from "./report-kinds.ts";
 import type { ShardCompareResult } from "./shards.ts";
 import { reachedRate, type SimResult, type SimSweep } from "./sim.ts";
 import type { SimMeasurement } from "./sim-measure.ts";
@@ -314,13 +314,7 @@ export function shardNonSuccess(c: ShardCompareResult | null, m: SimMeasurement 
 }
 
 export function otherThan201(k: KindResult): number {
-  return Object.entries(k.summary.statuses).reduce((n, [status, count]) => (Number(status) === 201 ? n : n + count), 0);
-}
-
-export function cpuRatio(base: KindResult, of: KindResult): number | null {
-  const a = base.cost.runtimeCpuUs;
-  const b = of.cost.runtimeCpuUs;
-  return a === null || b === null || b === 0 ? null : round(a / b, 3);
+  return unexpected(k, 201);
 }
 
 function reachedLine(sw: SimSweep): string {

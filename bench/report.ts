@@ -2,6 +2,7 @@ import type { CheckoutResult } from "./checkout.ts";
 import type { CompareResult, KindResult } from "./compare.ts";
 import type { EdgeResult } from "./edge.ts";
 import { edgeLines, edgeRows, edgeSummary } from "./report-edge.ts";
+import { costOf, cpuRatio, otherThan, ROW_HEADER, row, tabulate, unexpected } from "./report-kinds.ts";
 import type { OversellResult } from "./oversell.ts";
 import type { ScaleResult } from "./scaling.ts";
 import { round } from "./stats.ts";
@@ -42,49 +43,9 @@ export const TARGETS = {
   /** reserve p99 at most this multiple of the no-op p99. */
   p99_multiple: 2,
   rps_50k_vs_1k: 0.9,
-  read_vs_echo: 0.8,
-  soldout_vs_echo: 0.8,
   /** The design target on the platform, from sending the checkout to the order reading `paid`. */
   checkout_p95_ms: 450,
 } as const;
-
-/** One table row of a kind's throughput, latency and cost. */
-export function row(label: string, k: KindResult): string[] {
-  const s = k.summary;
-  const fmt = (v: number | null, digits = 0) => (v === null ? "-" : v.toFixed(digits));
-  return [
-    label,
-    String(s.requests),
-    fmt(s.rps),
-    s.sliceRps.map((r) => r.toFixed(0)).join("/"),
-    fmt(s.p50Ms, 1),
-    fmt(s.p99Ms, 1),
-    fmt(k.cost.runtimeCpuUs),
-    fmt(k.cost.clientCpuUs),
-    k.cost.writeBytes === null ? "-" : `${(k.cost.writeBytes / 1024).toFixed(1)}K`,
-  ];
-}
-
-/** The header row is the first; the first column is left-aligned, the rest right-aligned. */
-export function tabulate(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
-  lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
-  return lines;
-}
-
-/** The row columns of `row`, for tables made of kinds. */
-export const ROW_HEADER = [
-  "scenario",
-  "requests",
-  "rps",
-  "rps per slice",
-  "p50 ms",
-  "p99 ms",
-  "rt cpu us/req",
-  "client cpu us/req",
-  "written/req",
-];
 
 export function renderTable(
   c: CompareResult,
@@ -281,16 +242,6 @@ export function buildSummary(
   };
 }
 
-/** A kind's cost per request, as the summary line gives it. */
-export function costOf(k: KindResult) {
-  return {
-    runtime_cpu_us: k.cost.runtimeCpuUs === null ? null : round(k.cost.runtimeCpuUs, 0),
-    runtime_sys_us: k.cost.runtimeSysUs === null ? null : round(k.cost.runtimeSysUs, 0),
-    client_cpu_us: round(k.cost.clientCpuUs, 0),
-    write_bytes: k.cost.writeBytes === null ? null : round(k.cost.writeBytes, 0),
-  };
-}
-
 /** Each kind of phase 1 (`--compare`): its rate, p99 and cost per request, and a change against a new hold. */
 export function holdKindsSummary(c: CompareResult) {
   const of = (k: KindResult) => ({ rps: round(k.summary.rps, 1), p99_ms: round(k.summary.p99Ms), ...costOf(k) });
@@ -315,13 +266,6 @@ export function compareSummary(c: CompareResult): Record<string, number | null> 
   return out;
 }
 
-/** How many `of` requests the runtime's CPU affords per `base` request: base cost / this cost. */
-export function cpuRatio(base: KindResult, of: KindResult): number | null {
-  const a = base.cost.runtimeCpuUs;
-  const b = of.cost.runtimeCpuUs;
-  return a === null || b === null || b === 0 ? null : round(a / b, 3);
-}
-
 function nonSuccess(k: KindResult): number {
   return unexpected(k, 201);
 }
@@ -343,27 +287,6 @@ export function renderHoldKinds(c: CompareResult): string {
   ]).join("\n");
 }
 
-/** Replies other than `expected`. */
-export function unexpected(k: KindResult, expected: number): number {
-  return otherThan(k.summary.statuses, expected);
-}
-
-function otherThan(statuses: Record<number, number>, expected: number): number {
-  return Object.entries(statuses).reduce((n, [status, count]) => (Number(status) === expected ? n : n + count), 0);
-}
-
 function ms(value: number): string {
   return Number.isFinite(value) ? value.toFixed(0) : "-";
-}
-
-export function pct(ratio: number): string {
-  return Number.isFinite(ratio) ? `${(100 * ratio).toFixed(1)}%` : "-";
-}
-
-/** e.g. "hit 5900, miss 100" */
-export function states(k: KindResult): string {
-  return Object.entries(k.summary.cache)
-    .sort((a, b) => b[1] - a[1])
-    .map(([state, n]) => `${state} ${n}`)
-    .join(", ");
 }

@@ -26,16 +26,8 @@ import { BENCH_VARS, RATE_LIMITER_MODE, readConfig, readDevSecrets } from "./con
 import type { BenchContext } from "./context.ts";
 import { compareEdge } from "./edge.ts";
 import { checkOversell } from "./oversell.ts";
-import {
-  buildSummary,
-  compareSummary,
-  holdKindsSummary,
-  renderHoldKinds,
-  renderTable,
-  ROW_HEADER,
-  tabulate,
-  type Durations,
-} from "./report.ts";
+import { buildSummary, compareSummary, holdKindsSummary, renderHoldKinds, renderTable, type Durations } from "./report.ts";
+import { ROW_HEADER, tabulate } from "./report-kinds.ts";
 import { edgeAlone, edgeLines, edgeRows, edgeSummary } from "./report-edge.ts";
 import { findRuntimePids } from "./resources.ts";
 import { startRuntime, type Runtime } from "./runtime.ts";
