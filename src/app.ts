@@ -10,6 +10,7 @@ import { corsFor } from "./http/cors";
 import { observe } from "./http/observe";
 import { problemOf } from "./http/outcome";
 import { problemResponse } from "./http/problem";
+import { parseJsonOrNull } from "./platform/json";
 import { logger } from "./platform/log";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditRoutes } from "./routes/audit";
@@ -217,8 +218,8 @@ function jsonBodies(): MiddlewareHandler<AppEnv> {
     } catch {
       throw new ProblemError("invalid_request", "The body is not valid UTF-8.");
     }
-    // Only an escape can make a lone surrogate, so most bodies are not parsed here twice.
-    if (/\\u[dD][89a-fA-F]/.test(text) && hasLoneSurrogate(parseOrUndefined(text))) {
+    // Only an escape can make a lone surrogate, so most bodies are not parsed here twice (malformed JSON is the route's to refuse).
+    if (/\\u[dD][89a-fA-F]/.test(text) && hasLoneSurrogate(parseJsonOrNull(text))) {
       throw new ProblemError("invalid_request", "Strings must be valid Unicode: the body has an unpaired surrogate escape.");
     }
     // The route's validator reads the text decoded here; Hono would otherwise wrap the bytes in a new Response to decode them again.
@@ -233,15 +234,6 @@ function isJsonMediaType(header: string | undefined): boolean {
   if (essence !== "application/json") return false;
   // JSON is UTF-8 (RFC 8259); a body announced in another charset would be misread.
   return params.every((p) => !p.startsWith("charset=") || /^charset="?utf-8"?$/.test(p));
-}
-
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Malformed JSON is refused by the route's own parser.
-    return undefined;
-  }
 }
 
 /** Walks with an explicit stack: a 16 KiB body can nest thousands of levels deep. */

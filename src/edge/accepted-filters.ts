@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ALL_KEYS, NO_KEYS, keyMatcher, type AcceptedKeys } from "../idempotency/accepted-keys";
 import type { AppContext } from "../http/context";
+import { parseJsonOrNull } from "../platform/json";
 import { Memo } from "../platform/memo";
 import { callObject } from "../platform/object-call";
 import { cacheKey } from "./cache";
@@ -59,7 +60,7 @@ export function filterResponse(filter: AcceptedKeys): Response {
 
 /** The filter of exactly `version` in a cached response; null for another version or an unreadable entry. */
 export async function filterFrom(res: Response, version: string): Promise<AcceptedKeys | null> {
-  const shape = FilterShape.safeParse(parseOrNull(res.headers.get(SHAPE_HEADER)));
+  const shape = FilterShape.safeParse(parseJsonOrNull(res.headers.get(SHAPE_HEADER)));
   if (!shape.success || shape.data.version !== version) return null;
   return { ...shape.data, bits: new Uint8Array(await res.arrayBuffer()) };
 }
@@ -67,14 +68,6 @@ export async function filterFrom(res: Response, version: string): Promise<Accept
 /** A cached filter's body is its bits; its version, size and probes ride in this header. */
 const SHAPE_HEADER = "holdfast-filter";
 const FilterShape = z.object({ version: z.string(), m: z.number().int().positive(), k: z.number().int().positive() });
-
-function parseOrNull(text: string | null): unknown {
-  try {
-    return text === null ? null : JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * After the object gave a verdict naming `version`: unless this isolate or

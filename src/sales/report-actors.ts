@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MerchantActor } from "../domain/roles";
 import { orderStream } from "../audit/chain";
+import { parseJsonOrNull } from "../platform/json";
 import type { ReplayEvent } from "./replay";
 
 /** Bounds of the report's actors (every loop has one). */
@@ -107,7 +108,7 @@ export class SaleActors {
         .bind(...chunk, ...ORDER_ACTIONS, ACTORS.max_actions + 1)
         .all<Row>();
       for (const r of rows.results) {
-        const acted = Acted.safeParse(safeJson(r.data));
+        const acted = Acted.safeParse(parseJsonOrNull(r.data));
         const action = ORDER_ACTIONS.find((a) => a === r.type);
         if (!acted.success || !action) continue; // A shopper's cancel, the provider's refund: no merchant acted.
         this.add({ atMs: r.at_ms, action, actor: acted.data.actor, orderId: r.stream.slice(orderStream("").length) });
@@ -142,13 +143,5 @@ export class SaleActors {
     // Held past the bound so that `result` can say the list was cut.
     if (this.actions.length <= ACTORS.max_actions) this.actions.push(a);
     else this.complete = false;
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }
