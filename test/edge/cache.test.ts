@@ -1,6 +1,9 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { claimRenewal, REFRESH_AHEAD_MS } from "../../src/edge/cache";
+import { cachedPublic, claimRenewal, REFRESH_AHEAD_MS } from "../../src/edge/cache";
+import type { AppEnv } from "../../src/http/context";
 import { ADMIN, call, createSku, expectProblem, hold, putSale, unique } from "../support/helpers";
 
 const TTL_MS = 1_000;
@@ -54,6 +57,32 @@ describe("public reads at the edge", () => {
     // This read renews the copy (a late one finds it lapsed: a miss too); the next is answered from the new copy.
     const [renewing, next] = [await publicGet(sku), await publicGet(sku)];
     expect([renewing.headers.get("holdfast-cache"), next.headers.get("holdfast-cache")]).toEqual(["miss", "hit"]);
+  });
+
+  it("answers from the copy it was renewing when the renewal fails, not from the stale one", async () => {
+    const id = unique("renew-fails");
+    let computes = 0;
+    const app = new Hono<AppEnv>().get("/probe", (c) =>
+      cachedPublic(c, "probe", id, async () => {
+        computes += 1;
+        if (computes > 1) throw new Error("the object is failing");
+        return { status: 200, body: { computed: computes } };
+      }),
+    );
+    const read = async () => {
+      const ctx = createExecutionContext();
+      const res = await app.fetch(new Request("https://holdfast.test/probe"), env, ctx);
+      await waitOnExecutionContext(ctx);
+      return { state: res.headers.get("holdfast-cache"), body: await res.json() };
+    };
+    const storedBy = Date.now();
+    expect(await read()).toEqual({ state: "miss", body: { computed: 1 } });
+    await sleep(TTL_MS - REFRESH_AHEAD_MS / 2);
+    const renewal = await read();
+    expect(computes).toBe(2);
+    expect(renewal.body).toEqual({ computed: 1 });
+    // Within the copy's life the renewal answers from it; a late machine finds it lapsed and falls back to the stale twin.
+    expect(renewal.state).toBe(Date.now() < storedBy + TTL_MS ? "hit" : "stale");
   });
 
   it("claims a copy's renewal once per isolate, only in its last 200 ms, until a new copy is stored", () => {

@@ -1,6 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ProblemError } from "../../src/domain/problems";
 import worker from "../../src/worker";
 import { call, createSku, expectProblem, hold, shopperToken, unique } from "../support/helpers";
 import { corruptLiveUnits } from "../support/inside-objects";
@@ -59,5 +60,13 @@ describe("observability", () => {
       expect.objectContaining({ status: 409, code: "sold_out" }),
       expect.objectContaining({ status: 409, code: "sold_out" }),
     ]);
+  });
+
+  it("keeps no stack for a problem, an answer and not a bug, and leaves the limit for real errors as it was", () => {
+    const limit = Error.stackTraceLimit;
+    const problem = new ProblemError("sold_out", "No units left.");
+    expect(problem.stack ?? "").not.toMatch(/\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error("a bug").stack).toMatch(/\n\s+at /);
   });
 });
