@@ -8,6 +8,7 @@ import { keysMovedTo } from "../stock/shards/moved-keys";
 import { partOf, type ShardPart } from "../stock/shards/parts";
 import type { Transfer } from "../stock/shards/transfers";
 import type { Want } from "../stock/shards/located-escrow";
+import { objectName, shardOfObject } from "../stock/addressing";
 
 /** Calls the SKU's own object makes to push its settings to one shard before leaving it to the next grant. */
 const PUSH_ATTEMPTS_MAX = 3;
@@ -21,8 +22,9 @@ export abstract class SkuObjectPeers extends SkuObjectReads {
   /**
    * Pushes the SKU's settings to shard `i`, a few times if a call fails. A
    * shard that still missed them is pushed again when it next asks the pool
-   * for units (`grant`), and its old customers are fenced by their new homes,
-   * so a stale shard can neither take more units nor exceed a limit.
+   * for units (`grant`), or, with none at all, when a hold reaches it
+   * (`roleOrSettings`); its old customers are fenced by their new homes, so a
+   * stale shard can neither take more units nor exceed a limit.
    */
   protected async pushSettings(role: Role, i: number, config?: SkuConfig): Promise<boolean> {
     const sku = this.ledger.tables.requireSku();
@@ -43,10 +45,29 @@ export abstract class SkuObjectPeers extends SkuObjectReads {
     return false;
   }
 
-  /** A shard that found itself behind asks for the current settings (see `reserve`). */
-  async pushSettingsTo(shard: number): Promise<void> {
+  /**
+   * A shard that found itself behind, or without settings at all, asks for the
+   * current ones (see `reserve`): "unknown" when this SKU has no such shard.
+   */
+  async pushSettingsTo(shard: number): Promise<"pushed" | "failed" | "unknown"> {
     const role = this.schemaReady ? this.escrow.role() : null;
-    if (role && role.shard === null && shard >= 0 && shard < role.span) await this.pushSettings(role, shard);
+    if (!role || role.shard !== null || shard < 0 || shard >= role.span) return "unknown";
+    return (await this.pushSettings(role, shard)) ? "pushed" : "failed";
+  }
+
+  /**
+   * This object's role. A shard the pool added a moment ago can be sent a
+   * customer before its settings arrive, or after their push failed: it asks
+   * the pool for them ("unreachable" while the pool cannot push them), so it
+   * never answers "no such SKU" for a SKU that has it.
+   */
+  protected async roleOrSettings(): Promise<Role | null | "unreachable"> {
+    const role = this.schemaReady ? this.escrow.role() : null;
+    const self = role ? null : shardOfObject(this.ctx.id.name);
+    if (!self) return role;
+    const asked = await this.env.SKU.getByName(objectName(self.sku, null)).pushSettingsTo(self.shard);
+    if (asked === "failed") return "unreachable";
+    return this.schemaReady ? this.escrow.role() : null;
   }
 
   /** A shard's settings, from its SKU's own object; the shard's epoch in return (older pushes change nothing). */
@@ -147,8 +168,8 @@ export abstract class SkuObjectPeers extends SkuObjectReads {
    * SKU's earlier counts. Nothing when this is not their home: the edge asks it.
    */
   async storedHold(customerId: string, idem: IdempotencyKey): Promise<StoredHold> {
-    const role = this.schemaReady ? this.escrow.role() : null;
-    if (!role) return { reply: null };
+    const role = await this.roleOrSettings();
+    if (!role || role === "unreachable") return { reply: null };
     const here = this.ledger.replies.recall<Hold>(idem, Date.now());
     if (here || !this.escrow.serves(role, customerId)) return this.counted({ reply: here });
     const prior = await this.escrow.priorOf(role, customerId, idem);

@@ -11,6 +11,7 @@ import { unitsWanted, type HoldChange } from "../stock/change-hold";
 import type { Role } from "../stock/shards/escrow";
 import type { ShardCount } from "../stock/shards/hold-routing";
 import { POOL } from "../stock/addressing";
+import { STALE_HOME } from "../stock/shards/fences";
 import { expireHoldNow } from "../stock/dev-expiry";
 import { isVerdict } from "../stock/offer";
 import { countSaleRefusal } from "../stock/sale-activity";
@@ -131,7 +132,8 @@ export class SkuObject extends SkuObjectPeers {
     /** The settings were just re-pushed, so a stale role is not asked for again. */
     settled: boolean,
   ): Promise<Replayable<Hold> & { acceptedKeys?: KeysVersion }> {
-    const role = this.schemaReady ? this.escrow.role() : null;
+    const role = settled ? (this.schemaReady ? this.escrow.role() : null) : await this.roleOrSettings();
+    if (role === "unreachable") return STALE_HOME;
     // Not this object's customer (the shard count changed, or a newer home fenced it): the caller retries where it says.
     const elsewhere = role && this.escrow.homeRefusal(role, input.customerId);
     if (elsewhere) return elsewhere;

@@ -14,6 +14,12 @@ export function objectName(sku: string, shard: number | null): string {
   return shard === null || shard === POOL ? sku : `${sku}#${shard}`;
 }
 
+/** The SKU and shard an object's name (`objectName`) names; null for a name that is not a shard's. */
+export function shardOfObject(name: string | undefined): { sku: string; shard: number } | null {
+  const m = name === undefined ? null : /^(.+)#([0-9]|[1-5][0-9]|6[0-3])$/.exec(name);
+  return m ? { sku: m[1]!, shard: Number(m[2]) } : null;
+}
+
 /**
  * Jump consistent hash (Lamping and Veach, 2014) of the customer id: every
  * hold of a customer goes to one shard, so per-customer limits stay exact in
