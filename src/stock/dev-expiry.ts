@@ -11,12 +11,8 @@ import type { SkuLedger } from "./ledger";
  */
 export function expireHoldNow(ledger: SkuLedger, holdId: string, now_ms: number): Outcome<Hold> {
   return ledger.tables.tx(() => {
-    ledger.tables.sql.exec(
-      "UPDATE holds SET expires_at_ms = ? WHERE hold_id = ? AND status IN ('held', 'checkout') AND expires_at_ms > ?",
-      now_ms,
-      holdId,
-      now_ms,
-    );
+    const hold = ledger.tables.hold(holdId);
+    if (hold && hold.expires_at_ms > now_ms) ledger.tables.moveDeadline(holdId, now_ms);
     return ledger.getHold(holdId, "merchant", now_ms);
   });
 }

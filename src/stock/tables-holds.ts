@@ -33,6 +33,12 @@ export type FoldedReply = { idem_key: string; request_hash: string; reply: strin
  */
 export class SkuHoldTables extends SkuSideTables {
   protected tally: Tally = { ...NO_TALLY };
+  /**
+   * No live hold's deadline is earlier than this (null: not known), so the
+   * sweep before each change runs no query until then. Every statement that
+   * makes a deadline lowers it; a rollback forgets it (SkuTables.tx).
+   */
+  private deadlineFloor_ms: number | null = null;
 
   hold(holdId: string): HoldRow | null {
     return this.sql.exec<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM holds WHERE hold_id = ?`, holdId).toArray()[0] ?? null;
@@ -61,6 +67,7 @@ export class SkuHoldTables extends SkuSideTables {
       )
       .one();
     this.tally.created += 1;
+    this.deadlineAtLeast(row.expires_at_ms);
     if (made.live) {
       this.tally.live_units += made.quantity;
       this.tally.live_holds += 1;
@@ -103,16 +110,52 @@ export class SkuHoldTables extends SkuSideTables {
     if (moved > 0) this.tally.returned += 1;
   }
 
-  /** Live holds whose deadline has passed, earliest first, at most `max_holds`. */
+  /**
+   * Live holds whose deadline has passed, earliest first, at most `max_holds`,
+   * for the caller to end in this transaction. The same statement reads the
+   * first hold not yet due, whose deadline then bounds every other.
+   */
   overdueHolds(now_ms: number, max_holds: number): HoldRow[] {
-    return this.sql
+    if (this.deadlineFloor_ms !== null && now_ms < this.deadlineFloor_ms) return [];
+    const rows = this.sql
       .exec<HoldRow>(
-        `SELECT ${HOLD_COLUMNS} FROM holds WHERE status IN ('held', 'checkout') AND expires_at_ms <= ?
-         ORDER BY expires_at_ms LIMIT ?`,
+        `SELECT * FROM (SELECT ${HOLD_COLUMNS} FROM holds WHERE status IN ('held', 'checkout') AND expires_at_ms <= ?1
+                        ORDER BY expires_at_ms LIMIT ?2)
+         UNION ALL
+         SELECT * FROM (SELECT ${HOLD_COLUMNS} FROM holds WHERE status IN ('held', 'checkout') AND expires_at_ms > ?1
+                        ORDER BY expires_at_ms LIMIT 1)`,
         now_ms,
         max_holds,
       )
       .toArray();
+    const due = rows.filter((r) => r.expires_at_ms <= now_ms);
+    const next = rows.find((r) => r.expires_at_ms > now_ms);
+    this.deadlineFloor_ms = due.length >= max_holds ? null : (next?.expires_at_ms ?? Number.POSITIVE_INFINITY);
+    return due;
+  }
+
+  /** Sets a live hold's deadline (checkout's payment window, dev tools' "expire now"); false when no live hold moved. */
+  moveDeadline(holdId: string, expires_at_ms: number, change: { orderId?: string } = {}): boolean {
+    this.deadlineAtLeast(expires_at_ms);
+    const moved = change.orderId
+      ? this.sql.exec(
+          "UPDATE holds SET status = 'checkout', order_id = ?, expires_at_ms = ? WHERE hold_id = ? AND status = 'held'",
+          change.orderId,
+          expires_at_ms,
+          holdId,
+        )
+      : this.sql.exec("UPDATE holds SET expires_at_ms = ? WHERE hold_id = ? AND status IN ('held', 'checkout')", expires_at_ms, holdId);
+    return moved.rowsWritten > 0;
+  }
+
+  /** A live hold may now be due at `deadline_ms`. */
+  private deadlineAtLeast(deadline_ms: number): void {
+    if (this.deadlineFloor_ms !== null) this.deadlineFloor_ms = Math.min(this.deadlineFloor_ms, deadline_ms);
+  }
+
+  /** After a rollback, or storage changed under the object: the next sweep reads again. */
+  forgetDeadlines(): void {
+    this.deadlineFloor_ms = null;
   }
 
   earliestHoldDeadlineMs(): number | null {

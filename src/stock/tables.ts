@@ -29,7 +29,7 @@ export class SkuTables extends SkuHoldTables {
     this.locations = new LocationStock(storage.sql);
   }
 
-  /** One synchronous transaction; a rollback also drops the rules cache, which may hold what was rolled back. */
+  /** One synchronous transaction; a rollback also drops what the tables keep in memory, which may hold what was rolled back. */
   tx<T>(fn: () => T): T {
     try {
       return this.storage.transactionSync(() => {
@@ -40,6 +40,7 @@ export class SkuTables extends SkuHoldTables {
       });
     } catch (e) {
       this.forgetCachedRules();
+      this.forgetDeadlines();
       this.locations.forget();
       this.tally = { ...NO_TALLY };
       throw e;

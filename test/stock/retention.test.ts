@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SkuObject } from "../../src/objects/sku-object";
 import { createSku, hold } from "../support/helpers";
-import { alarmOf, holdStatus, objectSql, releaseUnarmed } from "../support/inside-objects";
+import { alarmOf, backdateHold, holdStatus, objectSql, releaseUnarmed } from "../support/inside-objects";
 import { flushOutbox, unshippedCount } from "../support/outbox";
 
 /**
@@ -128,9 +128,9 @@ describe("the alarm", () => {
     const h = (await hold(sku, "ivy", 1)).body.holdId as string;
     await flushOutbox(sku);
     // Break invariant 3 under the ledger's feet: expiring any hold now violates it and rolls back.
+    await backdateHold(sku, h);
     await runInDurableObject(stub, (_o, state) => {
       state.storage.sql.exec("UPDATE sku SET reserved = reserved + 1, on_hand = on_hand + 1, received = received + 1");
-      state.storage.sql.exec("UPDATE holds SET expires_at_ms = ? WHERE hold_id = ?", Date.now() - 1_000, h);
       state.storage.sql.exec("INSERT INTO outbox (type, at_ms, data) VALUES ('test.marker', ?, '{}')", Date.now());
     });
     const before = Date.now();
@@ -145,5 +145,12 @@ describe("the alarm", () => {
     expect(next!).toBeLessThanOrEqual(Date.now() + 10_000);
     const counters = await stub.counters();
     expect(counters.invariant_violations).toBeGreaterThanOrEqual(1);
+
+    // Once the state is whole again, the retry expires the hold: the failed run's rollback left nothing behind in memory.
+    await runInDurableObject(stub, (_o, state) => {
+      state.storage.sql.exec("UPDATE sku SET reserved = reserved - 1, on_hand = on_hand - 1, received = received - 1");
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await holdStatus(sku, h)).toBe("expired");
   });
 });

@@ -11,18 +11,19 @@ import { call, createSku, hold, putSale, shopperToken, unique } from "../support
  */
 const HOLDS = 8;
 
-type Cost = { calls: number; units: number; rows_read: number; rows_written: number };
+type Cost = { calls: number; units: number; rows_read: number; rows_written: number; statements: number };
 
 const costsOf = (sku: string): Promise<Record<string, Cost>> => env.SKU.getByName(sku).costs();
 
-/** Rows written per call of `op` over what `run` did. */
-async function writtenPer(sku: string, op: string, run: () => Promise<void>): Promise<number> {
-  const before = (await costsOf(sku))[op] ?? { calls: 0, rows_written: 0 };
+/** `field` per call of `op` over what `run` did. */
+async function perCall(sku: string, op: string, run: () => Promise<void>, field: "rows_written" | "statements" = "rows_written") {
+  const before = (await costsOf(sku))[op] ?? { calls: 0, rows_written: 0, statements: 0 };
   await run();
   const after = (await costsOf(sku))[op];
   if (!after || after.calls === before.calls) throw new Error(`${op} was not measured`);
-  return (after.rows_written - before.rows_written) / (after.calls - before.calls);
+  return (after[field] - before[field]) / (after.calls - before.calls);
 }
+const writtenPer = (sku: string, op: string, run: () => Promise<void>) => perCall(sku, op, run);
 
 const keyed = () => ({ "Idempotency-Key": unique("k") });
 
@@ -44,6 +45,21 @@ describe("rows written per operation", () => {
       for (let i = 0; i < HOLDS; i++) expect((await hold(sku, `sc${i}`, 1, keyed())).status).toBe(201);
     });
     expect(written).toBeLessThanOrEqual(6);
+  });
+
+  it("a hold runs 4 statements: no fence is read on an object never fenced, no sweep before the earliest deadline", async () => {
+    const sku = await createSku({ stock: 100 });
+    expect((await hold(sku, "st-first", 1)).status).toBe(201);
+    const statements = await perCall(
+      sku,
+      "hold",
+      async () => {
+        for (let i = 0; i < HOLDS; i++) expect((await hold(sku, `st${i}`, 1)).status).toBe(201);
+      },
+      "statements",
+    );
+    // The levels read, the hold, the levels written, its audit event.
+    expect(statements).toBe(4);
   });
 
   it("the replay of a keyed hold writes nothing and answers the stored hold", async () => {

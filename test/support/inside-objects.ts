@@ -24,9 +24,13 @@ export async function holdStatus(sku: string, holdId: string): Promise<string | 
   return row?.status;
 }
 
-/** Moves a hold's deadline into the past, as if its TTL had run out. */
-export function backdateHold(sku: string, holdId: string): Promise<unknown[]> {
-  return objectSql(sku, "UPDATE holds SET expires_at_ms = ? WHERE hold_id = ?", Date.now() - 1_000, holdId);
+/**
+ * Moves a hold's deadline into the past, as if its TTL had run out, through
+ * the tables' own statement: the object keeps the earliest deadline in memory,
+ * and a deadline moved behind its back would not be swept until it restarts.
+ */
+export function backdateHold(sku: string, holdId: string, stub: DurableObjectStub<SkuObject> = skuStub(sku)): Promise<boolean> {
+  return runInDurableObject(stub, (o: SkuObject) => o.ledger.tables.moveDeadline(holdId, Date.now() - 1_000));
 }
 
 /** Moves a hold's deadline into the past, then runs the SKU object's alarm so it expires. */

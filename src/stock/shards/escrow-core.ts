@@ -1,5 +1,5 @@
 import type { Refusal } from "../../domain/problems";
-import { fence, fencedOff, notHome, STALE_HOME } from "./fences";
+import { Fences, notHome, STALE_HOME } from "./fences";
 import type { Replayable, SkuLedger } from "../ledger";
 import { objectName, POOL, shardOf, type SkuStub } from "../addressing";
 import { pendingTransfers, postTransfer, receiveUnits, REDELIVER_AFTER_MS, type Transfer } from "./transfers";
@@ -49,6 +49,7 @@ export interface Role {
 export class EscrowCore {
   private known: Role | null = null;
   private readonly moved: MovedKeys;
+  private readonly fences: Fences;
   protected readonly log: Log;
 
   constructor(
@@ -59,6 +60,7 @@ export class EscrowCore {
   ) {
     this.log = logger(env);
     this.moved = new MovedKeys(this.log);
+    this.fences = new Fences(ledger.tables);
   }
 
   /**
@@ -126,7 +128,7 @@ export class EscrowCore {
    */
   homeRefusal(role: Role, customerId: string): Refusal | null {
     if (!this.serves(role, customerId)) return notHome(role.shards);
-    return fencedOff(this.ledger.tables, customerId, role.epoch);
+    return this.fences.refusal(customerId, role.epoch);
   }
 
   /** The old home's side of `priorOf`: fences the customer (when the asker is newer) and reads their usage, in one transaction. */
@@ -134,7 +136,7 @@ export class EscrowCore {
     const role = this.role();
     if (!role) return { usage: {}, reply: null, epoch: null };
     return this.ledger.tables.tx(() => {
-      if (fenceAs && fenceAs.epoch > role.epoch) fence(this.ledger.tables, customerId, fenceAs.epoch, fenceAs.shards, now_ms);
+      if (fenceAs && fenceAs.epoch > role.epoch) this.fences.fence(customerId, fenceAs.epoch, fenceAs.shards, now_ms);
       return {
         usage: this.ledger.tables.usageByScope(customerId),
         reply: idem ? this.ledger.replies.recall<Hold>(idem, now_ms) : null,

@@ -13,25 +13,40 @@ import { holdKeyCustomer } from "../../idempotency/keys";
  * becomes the customer's home again, under a newer epoch, is not fenced.
  */
 
-/** The home under `epoch` (with `shards` shards) read the customer's usage here: holds here stop. */
-export function fence(tables: SkuTables, customerId: string, epoch: number, shards: number, now_ms: number): void {
-  tables.sql.exec(
-    `INSERT INTO customer_fences (customer_id, epoch, shards, fenced_at_ms) VALUES (?, ?, ?, ?)
-     ON CONFLICT (customer_id) DO UPDATE SET epoch = excluded.epoch, shards = excluded.shards, fenced_at_ms = excluded.fenced_at_ms
-     WHERE excluded.epoch > customer_fences.epoch`,
-    customerId,
-    epoch,
-    shards,
-    now_ms,
-  );
-}
+export class Fences {
+  /**
+   * Whether a customer may be fenced off this object: read once, then set by
+   * `fence`. Most objects are never fenced (every unsharded SKU's, and a
+   * shard no newer home has read), and their holds then run no query for it.
+   */
+  private any: boolean | null = null;
 
-/** The redirect for a customer fenced off this object (whose own epoch is `epoch`), or null. */
-export function fencedOff(tables: SkuTables, customerId: string, epoch: number): Refusal | null {
-  const row = tables.sql
-    .exec<{ shards: number }>("SELECT shards FROM customer_fences WHERE customer_id = ? AND epoch > ?", customerId, epoch)
-    .toArray()[0];
-  return row ? notHome(row.shards) : null;
+  constructor(private readonly tables: SkuTables) {}
+
+  /** The home under `epoch` (with `shards` shards) read the customer's usage here: holds here stop. */
+  fence(customerId: string, epoch: number, shards: number, now_ms: number): void {
+    // Set before the write, and kept if its transaction rolls back: a needless query, never a missed fence.
+    this.any = true;
+    this.tables.sql.exec(
+      `INSERT INTO customer_fences (customer_id, epoch, shards, fenced_at_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (customer_id) DO UPDATE SET epoch = excluded.epoch, shards = excluded.shards, fenced_at_ms = excluded.fenced_at_ms
+       WHERE excluded.epoch > customer_fences.epoch`,
+      customerId,
+      epoch,
+      shards,
+      now_ms,
+    );
+  }
+
+  /** The redirect for a customer fenced off this object (whose own epoch is `epoch`), or null. */
+  refusal(customerId: string, epoch: number): Refusal | null {
+    this.any ??= this.tables.sql.exec<{ any: number }>("SELECT EXISTS (SELECT 1 FROM customer_fences) AS any").one().any === 1;
+    if (!this.any) return null;
+    const row = this.tables.sql
+      .exec<{ shards: number }>("SELECT shards FROM customer_fences WHERE customer_id = ? AND epoch > ?", customerId, epoch)
+      .toArray()[0];
+    return row ? notHome(row.shards) : null;
+  }
 }
 
 /** Not this object's customer: the caller retries where `shards` says (hold-routing follows it). */

@@ -370,9 +370,7 @@ async function change(run: Run, op: Extract<ShardOp, { kind: "change" }>, contex
 /** Moves the hold's deadline into the past on the object that owns it, then runs that object's alarm. */
 async function expire(run: Run, h: ModelHold, context: string): Promise<void> {
   const stub = holdStub(env, h.id);
-  await runInDurableObject(stub, (_o: SkuObject, state) => {
-    state.storage.sql.exec("UPDATE holds SET expires_at_ms = ? WHERE hold_id = ?", Date.now() - 1_000, h.id);
-  });
+  await runInDurableObject(stub, (o: SkuObject) => o.ledger.tables.moveDeadline(h.id, Date.now() - 1_000));
   // A live hold keeps the alarm armed; if it already fired meanwhile, a read settles the deadline.
   if (!(await runDurableObjectAlarm(stub))) await stub.getHold(h.id, "merchant");
   const status = await runInDurableObject(

@@ -27,6 +27,9 @@ describe("one home per customer across a change of the shard count", () => {
   it("refuses a hold on an old home that missed the new count once the new home served the customer", async () => {
     const sku = await limitedSku(20, 2);
     const oldHome = env.SKU.getByName(objectName(sku, 1));
+    // The customer's first unit, on their home under 2 shards (which has then checked them for a fence, and found none).
+    const first = await oldHome.reserve({ customerId: mover, quantity: 1 }, null);
+    expect(first.ok, JSON.stringify(first)).toBe(true);
     // The old home keeps the count of 2: its copy of the new settings never arrived.
     const before = await runInDurableObject(oldHome, (_o, state) => state.storage.sql.exec("SELECT * FROM sku").one());
     await setShards(sku, 3);
@@ -36,11 +39,11 @@ describe("one home per customer across a change of the shard count", () => {
         state.storage.sql.exec(`UPDATE sku SET ${column} = ?`, before[column]);
       o.escrow.forgetRole();
     });
-    // The new home serves the customer their whole limit...
-    const atNew = await env.SKU.getByName(objectName(sku, 2)).reserve({ customerId: mover, quantity: LIMIT }, null);
+    // The new home serves the rest of the customer's limit, and fences the old home...
+    const atNew = await env.SKU.getByName(objectName(sku, 2)).reserve({ customerId: mover, quantity: LIMIT - 1 }, null);
     expect(atNew.ok, JSON.stringify(atNew)).toBe(true);
     // ...then a stale isolate (count 2) sends them to the old home.
-    const atOld = await oldHome.reserve({ customerId: mover, quantity: LIMIT }, null);
+    const atOld = await oldHome.reserve({ customerId: mover, quantity: 1 }, null);
     expect(atOld.ok, `the old home granted ${JSON.stringify(atOld)} beyond the limit`).toBe(false);
     expect(await customerUsageAcross(sku, mover)).toBe(LIMIT);
     await expectWholeAudited(sku);
