@@ -196,7 +196,7 @@ export class SkuLedger {
       if (row.status !== "held") return refuse("hold_not_releasable", "The hold is already in another order.");
       const rule = this.tables.saleRules().find((r) => r.saleId === row.scope);
       const expires_at_ms = Math.max(row.expires_at_ms, now_ms + (rule?.paymentSeconds ?? this.defaults.payment_seconds) * 1000);
-      this.tables.moveDeadline(holdId, expires_at_ms, { orderId });
+      this.tables.moveDeadline(holdId, expires_at_ms, orderId);
       const next: HoldRow = { ...row, status: "checkout", order_id: orderId, expires_at_ms };
       const after = this.tables.checkedSku();
       this.tables.emit("hold.checkout", now_ms, { hold: holdView(after.sku, next) });

@@ -134,13 +134,17 @@ export class SkuHoldTables extends SkuSideTables {
     return due;
   }
 
-  /** Sets a live hold's deadline (checkout's payment window, dev tools' "expire now"); false when no live hold moved. */
-  moveDeadline(holdId: string, expires_at_ms: number, change: { orderId?: string } = {}): boolean {
+  /**
+   * Sets a live hold's deadline (dev tools' "expire now"); with `checkoutFor`,
+   * a held hold enters that order's checkout under its payment window. False
+   * when no hold moved. The one statement that sets a deadline after insert.
+   */
+  moveDeadline(holdId: string, expires_at_ms: number, checkoutFor?: string): boolean {
     this.deadlineAtLeast(expires_at_ms);
-    const moved = change.orderId
+    const moved = checkoutFor
       ? this.sql.exec(
           "UPDATE holds SET status = 'checkout', order_id = ?, expires_at_ms = ? WHERE hold_id = ? AND status = 'held'",
-          change.orderId,
+          checkoutFor,
           expires_at_ms,
           holdId,
         )
