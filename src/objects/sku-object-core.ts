@@ -9,7 +9,7 @@ import { SkuCatalog } from "../stock/catalog";
 import { SKU_MIGRATIONS } from "../stock/schema";
 import { SkuLedger } from "../stock/ledger";
 import { isShortage } from "../stock/take-hold";
-import { Escrow } from "../stock/shards/escrow";
+import { Escrow, type Role } from "../stock/shards/escrow";
 import type { ShardCount } from "../stock/shards/hold-routing";
 import { nextSaleEdgeMs } from "../stock/offer";
 import { metricsPartHere, type MetricsPart } from "../stock/metrics-part";
@@ -135,7 +135,7 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
 
   /** Every answer on the hold path tells the edge this object's shard count (see hold-routing). */
   protected counted<T extends object>(answer: T): T & { count?: ShardCount } {
-    const role = this.schemaReady ? this.escrow.role() : null;
+    const role = this.knownRole();
     return role ? { ...answer, count: { shards: role.shards, epoch: role.epoch } } : answer;
   }
 
@@ -188,6 +188,11 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
     return result;
   }
 
+  /** This object's role among its SKU's objects (from memory): null before it has settings. */
+  protected knownRole(): Role | null {
+    return this.schemaReady ? this.escrow.role() : null;
+  }
+
   /** Sets up (or upgrades) storage; every change calls it, and tests that drive the ledger directly. */
   ensureSchema(): void {
     if (this.schemaReady) return;
@@ -222,7 +227,7 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
 
   /** Every change ends here, so it is also where live push hears of it (a comparison when nobody watches). */
   protected rearm(opts: { exact?: boolean; atLatestMs?: number | null } = {}): Promise<void> {
-    const role = this.schemaReady ? this.escrow.role() : null;
+    const role = this.knownRole();
     if (role?.shard != null) this.reporter.changed(role);
     else {
       this.live.changed();

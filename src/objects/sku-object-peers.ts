@@ -23,7 +23,7 @@ export abstract class SkuObjectPeers extends SkuObjectReads {
    * Pushes the SKU's settings to shard `i`, a few times if a call fails. A
    * shard that still missed them is pushed again when it next asks the pool
    * for units (`grant`), or, with none at all, when a hold reaches it
-   * (`roleOrSettings`); its old customers are fenced by their new homes, so a
+   * (`settingsFromPool`); its old customers are fenced by their new homes, so a
    * stale shard can neither take more units nor exceed a limit.
    */
   protected async pushSettings(role: Role, i: number, config?: SkuConfig): Promise<boolean> {
@@ -50,24 +50,23 @@ export abstract class SkuObjectPeers extends SkuObjectReads {
    * current ones (see `reserve`): "unknown" when this SKU has no such shard.
    */
   async pushSettingsTo(shard: number): Promise<"pushed" | "failed" | "unknown"> {
-    const role = this.schemaReady ? this.escrow.role() : null;
+    const role = this.knownRole();
     if (!role || role.shard !== null || shard < 0 || shard >= role.span) return "unknown";
     return (await this.pushSettings(role, shard)) ? "pushed" : "failed";
   }
 
   /**
-   * This object's role. A shard the pool added a moment ago can be sent a
-   * customer before its settings arrive, or after their push failed: it asks
-   * the pool for them ("unreachable" while the pool cannot push them), so it
-   * never answers "no such SKU" for a SKU that has it.
+   * The role of an object that has no settings yet. A shard the pool added a
+   * moment ago can be sent a customer before they arrive, or after their push
+   * failed: it asks the pool for them ("unreachable" while the pool cannot
+   * push them), so it never answers "no such SKU" for a SKU that has it.
    */
-  protected async roleOrSettings(): Promise<Role | null | "unreachable"> {
-    const role = this.schemaReady ? this.escrow.role() : null;
-    const self = role ? null : shardOfObject(this.ctx.id.name);
-    if (!self) return role;
+  protected async settingsFromPool(): Promise<Role | null | "unreachable"> {
+    const self = shardOfObject(this.ctx.id.name);
+    if (!self) return null;
     const asked = await this.env.SKU.getByName(objectName(self.sku, null)).pushSettingsTo(self.shard);
     if (asked === "failed") return "unreachable";
-    return this.schemaReady ? this.escrow.role() : null;
+    return this.knownRole();
   }
 
   /** A shard's settings, from its SKU's own object; the shard's epoch in return (older pushes change nothing). */
@@ -152,7 +151,7 @@ export abstract class SkuObjectPeers extends SkuObjectReads {
 
   /** Hold keys this object accepted for customers whose home under `shards` is `home` (a change of the count moved them). */
   async keysMovedTo(home: number, shards: number): Promise<string[] | null> {
-    const role = this.schemaReady ? this.escrow.role() : null;
+    const role = this.knownRole();
     return role ? keysMovedTo(this.ledger.replies, role.sku, home, shards, Date.now()) : [];
   }
 
@@ -168,7 +167,7 @@ export abstract class SkuObjectPeers extends SkuObjectReads {
    * SKU's earlier counts. Nothing when this is not their home: the edge asks it.
    */
   async storedHold(customerId: string, idem: IdempotencyKey): Promise<StoredHold> {
-    const role = await this.roleOrSettings();
+    const role = this.knownRole() ?? (await this.settingsFromPool());
     if (!role || role === "unreachable") return { reply: null };
     const here = this.ledger.replies.recall<Hold>(idem, Date.now());
     if (here || !this.escrow.serves(role, customerId)) return this.counted({ reply: here });

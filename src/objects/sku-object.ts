@@ -69,7 +69,7 @@ export class SkuObject extends SkuObjectPeers {
   ): Promise<Replayable<AdjustmentResult>> {
     const outside = scopeRefusal(scope, input.location);
     if (outside) return outside;
-    const role = this.schemaReady ? this.escrow.role() : null;
+    const role = this.knownRole();
     if (role && role.span > 1 && input.delta < 0 && this.escrow.removable(input.location) < -input.delta) {
       await this.escrow.recall(role, null, "all");
     }
@@ -132,7 +132,8 @@ export class SkuObject extends SkuObjectPeers {
     /** The settings were just re-pushed, so a stale role is not asked for again. */
     settled: boolean,
   ): Promise<Replayable<Hold> & { acceptedKeys?: KeysVersion }> {
-    const role = settled ? (this.schemaReady ? this.escrow.role() : null) : await this.roleOrSettings();
+    // Only an object without settings awaits here: the hold path of every other pays nothing for it.
+    const role = this.knownRole() ?? (settled ? null : await this.settingsFromPool());
     if (role === "unreachable") return STALE_HOME;
     // Not this object's customer (the shard count changed, or a newer home fenced it): the caller retries where it says.
     const elsewhere = role && this.escrow.homeRefusal(role, input.customerId);
@@ -178,7 +179,7 @@ export class SkuObject extends SkuObjectPeers {
   // --- Live push (spec §10): the one fetch entry, since a WebSocket upgrade can only travel as a request.
 
   override async fetch(request: Request): Promise<Response> {
-    const role = this.schemaReady ? this.escrow.role() : null;
+    const role = this.knownRole();
     if (!role || role.shard !== null) return problemResponse("not_found", "No such SKU.");
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
       return problemResponse("upgrade_required", "Send Upgrade: websocket.");
@@ -222,7 +223,7 @@ export class SkuObject extends SkuObjectPeers {
    * SKU's other objects, and a shard short of them refills as for a new hold.
    */
   async changeHold(holdId: string, change: HoldChange, idem: IdempotencyKey | null): Promise<Replayable<Hold> & { freed?: true }> {
-    const role = this.schemaReady ? this.escrow.role() : null;
+    const role = this.knownRole();
     const before = role ? this.ledger.tables.hold(holdId)?.quantity : undefined;
     const outcome = await this.changeHere(holdId, change, idem, role);
     // Units came back (a decrease, a release): the route drops its location's cached sold-out verdict.
@@ -285,7 +286,7 @@ export class SkuObject extends SkuObjectPeers {
     ctx: StepContext,
     idem: IdempotencyKey | null,
   ): Promise<Replayable<LocationTransfer>> {
-    const role = this.schemaReady ? this.escrow.role() : null;
+    const role = this.knownRole();
     // The source's units may sit free on the shards: they come back first, as for a shrinkage there.
     if (role && role.shard === null && role.span > 1 && this.escrow.removable(input.from) < input.quantity) {
       await this.escrow.recall(role, null, "all", null, [input.from]);

@@ -14,9 +14,13 @@ export function objectName(sku: string, shard: number | null): string {
   return shard === null || shard === POOL ? sku : `${sku}#${shard}`;
 }
 
+/** A shard's index as object names and hold ids spell it: 0 to MAX_SHARDS - 1. */
+const SHARD_INDEX = "[0-9]|[1-5][0-9]|6[0-3]";
+const SHARD_OBJECT_NAME = new RegExp(`^(.+)#(${SHARD_INDEX})$`);
+
 /** The SKU and shard an object's name (`objectName`) names; null for a name that is not a shard's. */
 export function shardOfObject(name: string | undefined): { sku: string; shard: number } | null {
-  const m = name === undefined ? null : /^(.+)#([0-9]|[1-5][0-9]|6[0-3])$/.exec(name);
+  const m = name === undefined ? null : SHARD_OBJECT_NAME.exec(name);
   return m ? { sku: m[1]!, shard: Number(m[2]) } : null;
 }
 
@@ -52,7 +56,7 @@ function fnv1a64(text: string): bigint {
  * Hold ids name their SKU and, on a sharded SKU, their shard:
  * `hold_<24 hex>_<sku>` or `hold_<24 hex>-<shard>_<sku>`.
  */
-export const HOLD_ID_PATTERN = /^hold_[0-9a-f]{24}(?:-([0-9]|[1-5][0-9]|6[0-3]))?_([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
+export const HOLD_ID_PATTERN = new RegExp(`^hold_[0-9a-f]{24}(?:-(${SHARD_INDEX}))?_([A-Za-z0-9][A-Za-z0-9._-]{0,63})$`);
 
 /** A fresh hold id, or with `digest` (24 hex digits, see keyDigest) the one a keyed hold's reply is found under. */
 export function newHoldId(sku: string, shard: number | null, digest?: string): string {

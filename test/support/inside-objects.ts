@@ -29,8 +29,8 @@ export async function holdStatus(sku: string, holdId: string): Promise<string | 
  * the tables' own statement: the object keeps the earliest deadline in memory,
  * and a deadline moved behind its back would not be swept until it restarts.
  */
-export function backdateHold(sku: string, holdId: string, stub: DurableObjectStub<SkuObject> = skuStub(sku)): Promise<boolean> {
-  return runInDurableObject(stub, (o: SkuObject) => o.ledger.tables.moveDeadline(holdId, Date.now() - 1_000));
+export function backdateHold(sku: string, holdId: string): Promise<boolean> {
+  return runInDurableObject(skuStub(sku), (o: SkuObject) => o.ledger.tables.moveDeadline(holdId, Date.now() - 1_000));
 }
 
 /** Moves a hold's deadline into the past, then runs the SKU object's alarm so it expires. */
