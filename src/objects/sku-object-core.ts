@@ -197,6 +197,8 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
   ensureSchema(): void {
     if (this.schemaReady) return;
     migrate(this.ctx.storage, SKU_MIGRATIONS);
+    // A step may have rebuilt a table whose rows the tables keep in memory.
+    this.ledger.tables.forget();
     this.schemaReady = true;
   }
 

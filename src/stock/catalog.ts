@@ -70,6 +70,7 @@ export class SkuCatalog {
         config.routing ?? null,
         splitOf(config),
       );
+      this.tables.forgetLevels();
       const after = this.tables.checkedSku();
       // A located SKU's write moves its version: the global view hears of it in this event, not at the next level change.
       const levels = this.tables.locations.located() ? { levels: levelsAfter(this.tables, after, "all") } : {};

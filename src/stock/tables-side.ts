@@ -25,8 +25,31 @@ export class SkuSideTables {
     this.sql = storage.sql;
   }
 
+  /**
+   * The levels row as stored, kept between statements. This object is its
+   * only writer, and every statement that writes it either hands back the row
+   * it left (SkuTables.changeLevels) or forgets this copy, as does a rollback,
+   * so a hold decides without reading the row first. The invariants are still
+   * checked on the row the change's own UPDATE returns, so a stale copy could
+   * make a change fail loudly, never let it oversell.
+   */
+  private levels: Readonly<SkuRow> | null = null;
+
   sku(): SkuRow | null {
-    return this.sql.exec<SkuRow>(`SELECT ${SKU_COLUMNS} FROM sku WHERE id = 1`).toArray()[0] ?? null;
+    if (this.levels) return this.levels;
+    const row = this.sql.exec<SkuRow>(`SELECT ${SKU_COLUMNS} FROM sku WHERE id = 1`).toArray()[0];
+    return row ? this.keepLevels(row) : null;
+  }
+
+  /** The row a statement of this object just wrote, as it was stored (frozen: callers share it). */
+  protected keepLevels(row: SkuRow): SkuRow {
+    this.levels = Object.freeze(row);
+    return row;
+  }
+
+  /** A statement wrote the sku row without returning it, or storage changed under the object. */
+  forgetLevels(): void {
+    this.levels = null;
   }
 
   usage(scope: string, customerId: string): CustomerUsage {

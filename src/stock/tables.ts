@@ -29,7 +29,7 @@ export class SkuTables extends SkuHoldTables {
     this.locations = new LocationStock(storage.sql);
   }
 
-  /** One synchronous transaction; a rollback also drops what the tables keep in memory, which may hold what was rolled back. */
+  /** One synchronous transaction; a rollback also drops what the tables keep in memory (`forget`), which may hold what was rolled back. */
   tx<T>(fn: () => T): T {
     try {
       return this.storage.transactionSync(() => {
@@ -39,12 +39,18 @@ export class SkuTables extends SkuHoldTables {
         return result;
       });
     } catch (e) {
-      this.forgetCachedRules();
-      this.forgetDeadlines();
-      this.locations.forget();
-      this.tally = { ...NO_TALLY };
+      this.forget();
       throw e;
     }
+  }
+
+  /** Drops what the tables keep in memory of stored rows: after a rollback, or when storage changed under the object. */
+  forget(): void {
+    this.forgetCachedRules();
+    this.forgetDeadlines();
+    this.forgetLevels();
+    this.locations.forget();
+    this.tally = { ...NO_TALLY };
   }
 
   /**
@@ -76,7 +82,7 @@ export class SkuTables extends SkuHoldTables {
       .toArray()[0];
     if (!sku) throw new Error("SKU row missing inside a mutation that requires it");
     this.check(sku);
-    return sku;
+    return this.keepLevels(sku);
   }
 
   /** Invariants 1-3, and on a located SKU the per-location ones (spec §11). */

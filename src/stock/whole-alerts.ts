@@ -39,6 +39,7 @@ export function judgeWhole(tables: SkuTables, whole: Levels, stocked: boolean, t
     const alerts = detectStockAlerts(previous, [{ seq: 0, atMs: now_ms, levels: whole, stocked }], threshold);
     if (alerts.length === 0 && band(previous, threshold) === band(whole.available, threshold)) return [];
     tables.sql.exec("UPDATE sku SET whole_available = ? WHERE id = 1", whole.available);
+    tables.forgetLevels();
     // `whole`, not `levels`: the shipper takes `levels` for this object's own inventory row.
     for (const a of alerts) tables.emit("stock.alert", now_ms, { alert: a.type, whole: a.levels });
     return alerts;

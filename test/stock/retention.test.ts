@@ -129,9 +129,10 @@ describe("the alarm", () => {
     await flushOutbox(sku);
     // Break invariant 3 under the ledger's feet: expiring any hold now violates it and rolls back.
     await backdateHold(sku, h);
-    await runInDurableObject(stub, (_o, state) => {
+    await runInDurableObject(stub, (o: SkuObject, state) => {
       state.storage.sql.exec("UPDATE sku SET reserved = reserved + 1, on_hand = on_hand + 1, received = received + 1");
       state.storage.sql.exec("INSERT INTO outbox (type, at_ms, data) VALUES ('test.marker', ?, '{}')", Date.now());
+      o.ledger.tables.forget();
     });
     const before = Date.now();
     expect(await runDurableObjectAlarm(stub)).toBe(true);
@@ -147,8 +148,9 @@ describe("the alarm", () => {
     expect(counters.invariant_violations).toBeGreaterThanOrEqual(1);
 
     // Once the state is whole again, the retry expires the hold: the failed run's rollback left nothing behind in memory.
-    await runInDurableObject(stub, (_o, state) => {
+    await runInDurableObject(stub, (o: SkuObject, state) => {
       state.storage.sql.exec("UPDATE sku SET reserved = reserved - 1, on_hand = on_hand - 1, received = received - 1");
+      o.ledger.tables.forget();
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await holdStatus(sku, h)).toBe("expired");

@@ -13,9 +13,13 @@ import type { SkuObject } from "../../src/objects/sku-object";
 
 export const skuStub = (sku: string) => env.SKU.getByName(sku);
 
-/** Runs SQL inside the SKU's object, bypassing the API. */
+/** Runs SQL inside the SKU's object, bypassing the API; the object then forgets what it kept in memory of its rows. */
 export function objectSql<T>(sku: string, query: string, ...params: unknown[]): Promise<T[]> {
-  return runInDurableObject(skuStub(sku), (_o: SkuObject, state) => state.storage.sql.exec(query, ...params).toArray() as T[]);
+  return runInDurableObject(skuStub(sku), (o: SkuObject, state) => {
+    const rows = state.storage.sql.exec(query, ...params).toArray() as T[];
+    o.ledger.tables.forget();
+    return rows;
+  });
 }
 
 /** A hold's status as stored, read directly (a read through the API could expire it on the way). */

@@ -37,6 +37,7 @@ describe("one home per customer across a change of the shard count", () => {
       // Every column the push changed goes back to what it was.
       for (const column of ["shards", "shard_history", "shard_epoch"].filter((c) => c in before))
         state.storage.sql.exec(`UPDATE sku SET ${column} = ?`, before[column]);
+      o.ledger.tables.forget();
       o.escrow.forgetRole();
     });
     // The new home serves the rest of the customer's limit, and fences the old home...
@@ -80,6 +81,7 @@ describe("one home per customer across a change of the shard count", () => {
     await runInDurableObject(oldHome, (o: SkuObject, state) => {
       for (const column of ["shards", "shard_history", "shard_epoch"].filter((c) => c in before))
         state.storage.sql.exec(`UPDATE sku SET ${column} = ?`, before[column]);
+      o.ledger.tables.forget();
       o.escrow.forgetRole();
     });
     // A customer shard 1 serves under either count: their hold needs units from the pool.
