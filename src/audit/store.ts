@@ -1,7 +1,8 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { auditEvents } from "../db/schema";
 import { statementChunks } from "../db/chunks";
+import { columnsOf, Shaped, type PlaceholderRow } from "../db/shaped";
 import { GENESIS_HASH, linkEvents, type ChainedEvent } from "./chain";
 
 /**
@@ -30,18 +31,45 @@ export function insertEvents(db: DrizzleD1Database, events: readonly ChainedEven
  * batch of a hundred events is otherwise a hundred statements to build and run.
  */
 export function insertEventsOnce(db: DrizzleD1Database, events: readonly ChainedEvent[]) {
-  return statementChunks(events, EVENT_PARAMS).map((chunk) =>
-    db
-      .insert(auditEvents)
-      .values(
-        chunk.map((e) => ({ stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: e.data, prevHash: e.prevHash, hash: e.hash })),
-      )
-      .onConflictDoNothing(),
-  );
+  return statementChunks(events.map(eventRow), columnsOf(auditEvents).length).map((chunk) => insertOnce(db, chunk));
 }
 
-/** Columns an audit event binds. */
-const EVENT_PARAMS = 7;
+type EventRow = typeof auditEvents.$inferInsert;
+
+const eventRow = (e: ChainedEvent): EventRow => ({
+  stream: e.stream,
+  seq: e.seq,
+  type: e.type,
+  atMs: e.atMs,
+  data: e.data,
+  prevHash: e.prevHash,
+  hash: e.hash,
+});
+
+function insertOnce(db: DrizzleD1Database, rows: Array<EventRow | PlaceholderRow<EventRow>>) {
+  return db.insert(auditEvents).values(rows).onConflictDoNothing();
+}
+
+const eventsOnce = new Shaped<EventRow>(columnsOf(auditEvents), insertOnce);
+
+/** `insertEventsOnce` as D1 statements whose SQL is built once per size (src/db/shaped.ts), for a writer that ships often. */
+export function shippedEventStatements(db: DrizzleD1Database, d1: D1Database, events: readonly ChainedEvent[]): D1PreparedStatement[] {
+  return eventsOnce.statements(db, d1, events.map(eventRow));
+}
+
+type EventAt = { stream: string; seq: number };
+
+const hashAt = new Shaped<EventAt>(["stream", "seq"], (db, [at]) =>
+  db
+    .select({ hash: auditEvents.hash })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.stream, at!.stream), eq(auditEvents.seq, at!.seq))),
+);
+
+/** Reads the hash stored at (stream, seq): its row, `{ hash }`, is the statement's first result, or none. */
+export function storedHashStatement(db: DrizzleD1Database, d1: D1Database, at: EventAt): D1PreparedStatement {
+  return hashAt.statement(db, d1, [at]);
+}
 
 /** Writers racing to append one event to the same stream; past this many lost races the append gives up. */
 const APPEND_ATTEMPTS_MAX = 4;

@@ -1,16 +1,12 @@
 import { sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { customerHolds, type CustomerHoldRow } from "../db/schema";
-import { statementChunks } from "../db/chunks";
+import { columnsOf, Shaped } from "../db/shaped";
 import { fromExcluded } from "../db/upsert";
 import type { Hold, HoldStatus } from "../domain/types";
 
 /** How far along its life a hold is; the index only moves a row to a later stage. */
 export const HOLD_STAGE: Record<HoldStatus, number> = { held: 0, checkout: 1, released: 2, expired: 2, committed: 2, returned: 3 };
-
-/** Columns a hold index row binds. */
-const ROW_PARAMS = 13;
 
 /**
  * The hold states a batch of shipped events leaves, one per hold: the last
@@ -42,21 +38,23 @@ export function holdStatesIn(events: ReadonlyArray<{ type: string; atMs: number;
 }
 
 /**
- * Upserts for the per-customer hold index, to ride in the shipper's D1 batch.
- * A row moves forward only: a re-sent older batch never undoes a later stage,
- * and within a stage (a quantity changed) the later update wins.
+ * Upserts for the per-customer hold index, to ride in the shipper's D1 batch
+ * (SQL built once per size, src/db/shaped.ts). A row moves forward only: a
+ * re-sent older batch never undoes a later stage, and within a stage (a
+ * quantity changed) the later update wins.
  */
-export function upsertCustomerHolds(db: DrizzleD1Database, rows: readonly CustomerHoldRow[]): Array<BatchItem<"sqlite">> {
-  return statementChunks(rows, ROW_PARAMS).map(
-    (chunk): BatchItem<"sqlite"> =>
-      db
-        .insert(customerHolds)
-        .values(chunk)
-        .onConflictDoUpdate({
-          target: customerHolds.holdId,
-          set: fromExcluded(customerHolds, ["quantity", "status", "stage", "orderId", "expiresAtMs", "updatedAtMs"]),
-          // A held hold's quantity changes in place (spec §3): the later state of the same stage wins too.
-          setWhere: sql`excluded.stage > ${customerHolds.stage} OR (excluded.stage = ${customerHolds.stage} AND excluded.updated_at_ms >= ${customerHolds.updatedAtMs})`,
-        }),
-  );
+export function customerHoldStatements(db: DrizzleD1Database, d1: D1Database, rows: readonly CustomerHoldRow[]): D1PreparedStatement[] {
+  return holdIndex.statements(db, d1, rows);
 }
+
+const holdIndex = new Shaped<CustomerHoldRow>(columnsOf(customerHolds), (db, rows) =>
+  db
+    .insert(customerHolds)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: customerHolds.holdId,
+      set: fromExcluded(customerHolds, ["quantity", "status", "stage", "orderId", "expiresAtMs", "updatedAtMs"]),
+      // A held hold's quantity changes in place (spec §3): the later state of the same stage wins too.
+      setWhere: sql`excluded.stage > ${customerHolds.stage} OR (excluded.stage = ${customerHolds.stage} AND excluded.updated_at_ms >= ${customerHolds.updatedAtMs})`,
+    }),
+);

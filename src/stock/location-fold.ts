@@ -1,7 +1,7 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { z } from "zod";
 import { inventory, inventoryLocations } from "../db/schema";
-import { statementChunks } from "../db/chunks";
+import { columnsOf, Shaped, type PlaceholderRow } from "../db/shaped";
 import { fromExcluded, seqGuard } from "../db/upsert";
 import { LocationLevels, MAX_LOCATIONS_PER_SKU } from "../domain/locations";
 
@@ -43,9 +43,6 @@ export function locationsAlong(events: ReadonlyArray<{ seq: number; atMs: number
   return out;
 }
 
-/** Columns a location's row binds. */
-const ROW_PARAMS = 11;
-
 /**
  * Upserts of each location's newest levels in `along` for object `name`.
  * Each applies only where the row's `last_seq` is older than the event's:
@@ -53,12 +50,15 @@ const ROW_PARAMS = 11;
  * nothing, and a repair by the reconciliation (at the object's head seq) is
  * never undone by the late shipping of events it already covers.
  */
-export function foldLocations(db: DrizzleD1Database, name: string, along: readonly LocationAt[]) {
+export function foldLocations(db: DrizzleD1Database, d1: D1Database, name: string, along: readonly LocationAt[]): D1PreparedStatement[] {
   const newest = new Map<string, LocationAt>();
   for (const at of along) newest.set(at.location.location, at);
   const rows = [...newest.values()].map((at) => rowOf(name, at.location, at.version, at.seq, at.atMs));
-  return statementChunks(rows, ROW_PARAMS).map((chunk) => upsertRows(db, chunk, "newer"));
+  return foldedRows.statements(db, d1, rows);
 }
+
+/** The fold's upserts, built once per size (src/db/shaped.ts): the shipper sends them with every located batch. */
+const foldedRows = new Shaped<InventoryLocationValues>(columnsOf(inventoryLocations), (db, rows) => upsertRows(db, rows, "newer"));
 
 export type InventoryLocationValues = typeof inventoryLocations.$inferInsert;
 
@@ -83,7 +83,11 @@ export function rowOf(name: string, l: LocationLevels, version: number, seq: num
  * reconciliation's, applied also at the row's own seq (a row corrupted
  * without its seq moving), never over a newer one.
  */
-export function upsertRows(db: DrizzleD1Database, rows: InventoryLocationValues[], when: "newer" | "repair") {
+export function upsertRows(
+  db: DrizzleD1Database,
+  rows: Array<InventoryLocationValues | PlaceholderRow<InventoryLocationValues>>,
+  when: "newer" | "repair",
+) {
   return db
     .insert(inventoryLocations)
     .values(rows)
@@ -108,7 +112,7 @@ export function upsertRows(db: DrizzleD1Database, rows: InventoryLocationValues[
  * The SKU-level `inventory` row (one per object), on the same rule as
  * `upsertRows`: the fold writes only past the row's seq, a repair also at it.
  */
-export function upsertInventory(db: DrizzleD1Database, row: typeof inventory.$inferInsert, when: "newer" | "repair") {
+export function upsertInventory(db: DrizzleD1Database, row: InventoryValues | PlaceholderRow<InventoryValues>, when: "newer" | "repair") {
   return db
     .insert(inventory)
     .values(row)
@@ -117,4 +121,13 @@ export function upsertInventory(db: DrizzleD1Database, row: typeof inventory.$in
       set: fromExcluded(inventory, ["name", "onHand", "reserved", "available", "sold", "received", "returned", "lastSeq", "updatedAtMs"]),
       setWhere: seqGuard(inventory, when),
     });
+}
+
+type InventoryValues = typeof inventory.$inferInsert;
+
+const shippedInventory = new Shaped<InventoryValues>(columnsOf(inventory), (db, [row]) => upsertInventory(db, row!, "newer"));
+
+/** The shipper's `upsertInventory(…, "newer")`, its SQL built once (src/db/shaped.ts). */
+export function shippedInventoryStatement(db: DrizzleD1Database, d1: D1Database, row: InventoryValues): D1PreparedStatement {
+  return shippedInventory.statement(db, d1, [row]);
 }

@@ -1,18 +1,15 @@
-import { and, eq } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import { linkEvents, skuStream, type ChainEvent } from "../audit/chain";
-import { insertEventsOnce } from "../audit/store";
-import { auditEvents } from "../db/schema";
+import { shippedEventStatements, storedHashStatement } from "../audit/store";
 import { canonicalJson } from "../domain/canonical-json";
 import type { Levels } from "../domain/types";
 import { enqueueNotifications } from "../notifications/messages";
 import type { Log } from "../platform/log";
 import type { SkuTables } from "./tables";
-import { holdStatesIn, upsertCustomerHolds } from "./customer-holds";
+import { customerHoldStatements, holdStatesIn } from "./customer-holds";
 import { objectName } from "./addressing";
 import type { LevelsAt } from "./alerts";
-import { foldLocations, locationsAlong, upsertInventory } from "./location-fold";
+import { foldLocations, locationsAlong, shippedInventoryStatement } from "./location-fold";
 import { alertNotifications, headLevels, nextHeadLevels } from "./shipped-alerts";
 import { lagNotification } from "./view-lag";
 
@@ -210,27 +207,21 @@ export class OutboxShipper {
     const tip = chained.at(-1)!;
 
     const db = drizzle(this.deps.db);
-    // Levels move forward only: a re-sent older batch never overwrites newer ones.
-    const upsert = upsertInventory(db, { sku: name, name: sku.name, ...after, lastSeq: tip.seq, updatedAtMs: tip.atMs }, "newer");
-    // Read back the tip: if D1 already held a different event at that seq, the
-    // insert was silently skipped and the chains have diverged.
-    const readTip = db
-      .select({ hash: auditEvents.hash })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.stream, stream), eq(auditEvents.seq, tip.seq)));
-    // The per-customer hold index (GET /v1/me/holds) is folded from the same events, in the same batch.
-    const holdIndex = upsertCustomerHolds(db, holdStatesIn(events));
-    // The global view per location (spec §11) moves in the same batch as the events it is folded from.
-    const perLocation = foldLocations(db, name, located);
-    const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
-      upsert,
-      ...insertEventsOnce(db, chained),
-      ...holdIndex,
-      ...perLocation,
-      readTip,
+    const d1 = this.deps.db;
+    const statements = [
+      // Levels move forward only: a re-sent older batch never overwrites newer ones.
+      shippedInventoryStatement(db, d1, { sku: name, name: sku.name, ...after, lastSeq: tip.seq, updatedAtMs: tip.atMs }),
+      ...shippedEventStatements(db, d1, chained),
+      // The per-customer hold index (GET /v1/me/holds) is folded from the same events, in the same batch.
+      ...customerHoldStatements(db, d1, holdStatesIn(events)),
+      // The global view per location (spec §11) moves in the same batch as the events it is folded from.
+      ...foldLocations(db, d1, name, located),
+      // Read back the tip: if D1 already held a different event at that seq, the
+      // insert was silently skipped and the chains have diverged.
+      storedHashStatement(db, d1, { stream, seq: tip.seq }),
     ];
-    const results = await db.batch(statements);
-    const stored = (results.at(-1) as Array<{ hash: string }>)[0]?.hash;
+    const results = await d1.batch<{ hash: string }>(statements);
+    const stored = results.at(-1)?.results[0]?.hash;
     if (stored !== tip.hash) {
       this.deps.log.critical("audit_chain_diverged", { stream, seq: tip.seq, expected: tip.hash, stored });
       throw new Error(`audit stream ${stream} holds another event at seq ${tip.seq}`);

@@ -1,9 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import { runMaintenance } from "../../src/maintenance";
-import { holdStatesIn, upsertCustomerHolds } from "../../src/stock/customer-holds";
+import { customerHoldStatements, holdStatesIn } from "../../src/stock/customer-holds";
 import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, shopperToken, unique } from "../support/helpers";
 import { flushOutbox } from "../support/outbox";
 
@@ -46,7 +45,7 @@ describe("GET /v1/me/holds", () => {
     // A batch re-sent after a crash carries the older `held` state: it must not undo `released`.
     const db = drizzle(env.DB);
     const resent = holdStatesIn([{ type: "hold.created", atMs: Date.now(), data: JSON.stringify({ hold: h.body }) }]);
-    await db.batch(upsertCustomerHolds(db, resent) as [BatchItem<"sqlite">]);
+    await env.DB.batch(customerHoldStatements(db, env.DB, resent));
     const row = await env.DB.prepare("SELECT status FROM customer_holds WHERE hold_id = ?").bind(h.body.holdId).first<{ status: string }>();
     expect(row?.status).toBe("released");
     expect((await myHolds(me)).body.data).toEqual([]);

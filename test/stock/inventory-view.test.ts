@@ -64,10 +64,7 @@ describe("the per-location fold", () => {
     const db = drizzle(env.DB);
     const newer = locationsAlong([located(3, 5, levelsOf("a", 7)), located(4, 6, levelsOf("a", 6), levelsOf("b", 2))]);
     const older = locationsAlong([located(1, 3, levelsOf("a", 9), levelsOf("b", 9)), located(2, 4, levelsOf("c", 1))]);
-    const run = (along: typeof newer) => {
-      const [first, ...rest] = foldLocations(db, object, along);
-      return db.batch([first!, ...rest]);
-    };
+    const run = (along: typeof newer) => env.DB.batch(foldLocations(db, env.DB, object, along));
     await run(newer);
     const after = [
       { location: "a", available: 6, version: 6, last_seq: 4 },
@@ -84,7 +81,7 @@ describe("the per-location fold", () => {
   it("folds nothing from the events of an unlocated SKU", () => {
     const plain = { seq: 1, atMs: 1, data: JSON.stringify({ levels: { onHand: 1, reserved: 0, available: 1, sold: 0, received: 1 } }) };
     expect(locationsAlong([plain])).toEqual([]);
-    expect(foldLocations(drizzle(env.DB), "x", [])).toEqual([]);
+    expect(foldLocations(drizzle(env.DB), env.DB, "x", [])).toEqual([]);
   });
 });
 
