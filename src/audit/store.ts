@@ -5,37 +5,9 @@ import { statementChunks } from "../db/chunks";
 import { columnsOf, Shaped, type PlaceholderRow } from "../db/shaped";
 import { GENESIS_HASH, linkEvents, type ChainedEvent } from "./chain";
 
-/**
- * Insert statements for chained events, for a caller's `db.batch`. Plain
- * inserts: appending a seq that exists fails the whole batch, which is how a
- * second writer of a stream (or a stale one) is refused.
- */
-export function insertEvents(db: DrizzleD1Database, events: readonly ChainedEvent[]) {
-  return events.map((e) =>
-    db.insert(auditEvents).values({
-      stream: e.stream,
-      seq: e.seq,
-      type: e.type,
-      atMs: e.atMs,
-      data: e.data,
-      prevHash: e.prevHash,
-      hash: e.hash,
-    }),
-  );
-}
-
-/**
- * Idempotent variant for writers that may resend what they already stored
- * (the SKU objects' outbox shipper): the same (stream, seq) is stored once.
- * Many events go in one statement (as many as D1 binds), since a shipped
- * batch of a hundred events is otherwise a hundred statements to build and run.
- */
-export function insertEventsOnce(db: DrizzleD1Database, events: readonly ChainedEvent[]) {
-  return statementChunks(events.map(eventRow), columnsOf(auditEvents).length).map((chunk) => insertOnce(db, chunk));
-}
-
 type EventRow = typeof auditEvents.$inferInsert;
 
+/** An event as its D1 row. */
 const eventRow = (e: ChainedEvent): EventRow => ({
   stream: e.stream,
   seq: e.seq,
@@ -45,6 +17,26 @@ const eventRow = (e: ChainedEvent): EventRow => ({
   prevHash: e.prevHash,
   hash: e.hash,
 });
+
+/**
+ * Insert statements for chained events, for a caller's `db.batch`. Plain
+ * inserts: appending a seq that exists fails the whole batch, which is how a
+ * second writer of a stream (or a stale one) is refused.
+ */
+export function insertEvents(db: DrizzleD1Database, events: readonly ChainedEvent[]) {
+  return events.map((e) => db.insert(auditEvents).values(eventRow(e)));
+}
+
+/**
+ * Idempotent variant for writers that may resend what they already stored
+ * (`appendEvent`; the SKU objects' shipper sends the same statement through
+ * `shippedEventStatements`): the same (stream, seq) is stored once. Many
+ * events go in one statement (as many as D1 binds), since a shipped batch of
+ * a hundred events is otherwise a hundred statements to build and run.
+ */
+export function insertEventsOnce(db: DrizzleD1Database, events: readonly ChainedEvent[]) {
+  return statementChunks(events.map(eventRow), columnsOf(auditEvents).length).map((chunk) => insertOnce(db, chunk));
+}
 
 function insertOnce(db: DrizzleD1Database, rows: Array<EventRow | PlaceholderRow<EventRow>>) {
   return db.insert(auditEvents).values(rows).onConflictDoNothing();
