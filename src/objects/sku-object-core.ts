@@ -34,7 +34,7 @@ export type Instruments = { meter: boolean; trace: boolean };
  *
  * The object's RPC surface is one class built in layers, each a file of one
  * concern: this core (storage, transactions, the alarm), its reads across the
- * SKU's objects (sku-object-reads.ts), the stock shards' protocol between
+ * SKU's objects and live push (sku-object-reads.ts), the stock shards' protocol between
  * them (sku-object-peers.ts), and the API's operations (sku-object.ts).
  */
 export abstract class SkuObjectCore extends DurableObject<Env> {

@@ -1,4 +1,5 @@
 import { SkuObjectCore } from "./sku-object-core";
+import { problemResponse } from "../http/problem";
 import type { SkuSnapshot } from "../domain/types";
 import { viewLevelsHere, type ObjectView } from "../stock/view-levels";
 import { LIMITS } from "../stock/ledger";
@@ -12,7 +13,7 @@ import type { LocationTransfer, TransferQuery } from "../stock/location-transfer
 import type { Refusal } from "../domain/problems";
 import { scopedSnapshot, type LocationScope, type ScopedSnapshot } from "../stock/location-scope";
 
-/** What the SKU's objects answer without changing stock: the SKU as the API and the merchant's tools read it. */
+/** What the SKU's objects answer without changing stock: the SKU as the API and the merchant's tools read it, and as live push shows it. */
 export abstract class SkuObjectReads extends SkuObjectCore {
   /** The SKU as the API shows it; a sharded SKU's own object adds up its shards. */
   async snapshot(): Promise<SkuSnapshot | null> {
@@ -98,5 +99,33 @@ export abstract class SkuObjectReads extends SkuObjectCore {
   /** A page of the SKU's transfers, newest first; null for a SKU nobody created. */
   async listLocationTransfers(query: TransferQuery, scope: LocationScope = null): Promise<LocationTransfer[] | null> {
     return this.schemaReady && this.ledger.tables.sku() ? this.ledger.locationTransfers.list(query, scope) : null;
+  }
+
+  // --- Live push (spec §10): the one fetch entry, since a WebSocket upgrade can only travel as a request.
+
+  override async fetch(request: Request): Promise<Response> {
+    const role = this.knownRole();
+    if (!role || role.shard !== null) return problemResponse("not_found", "No such SKU.");
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+      return problemResponse("upgrade_required", "Send Upgrade: websocket.");
+    if (!this.live.watching && role.span > 1) {
+      // The first watcher: shards start reporting, and the copy of their parts is read afresh.
+      this.liveShards.clear();
+      await this.escrow.onShards(role, (s) => s.watchLive());
+    }
+    // The edge's view of the client (Cloudflare sets it; absent in local tools), for the per-client socket cap.
+    return this.live.accept(role.sku, request.headers.get("cf-connecting-ip"));
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    await this.live.onMessage(ws, message);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    this.live.onClose(ws, code);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.webSocketClose(ws, 1011);
   }
 }

@@ -15,7 +15,6 @@ import { STALE_HOME } from "../stock/shards/fences";
 import { expireHoldNow } from "../stock/dev-expiry";
 import { isVerdict } from "../stock/offer";
 import { countSaleRefusal } from "../stock/sale-activity";
-import { problemResponse } from "../http/problem";
 import type { LocationTransfer, LocationTransferInput, StepContext } from "../stock/location-transfers";
 import { scopeRefusal, type LocationScope } from "../stock/location-scope";
 
@@ -174,34 +173,6 @@ export class SkuObject extends SkuObjectPeers {
     const moved = role && role.history.length > 0 ? await this.escrow.keysMovedHere(role) : undefined;
     // Without the moved keys the edge could refuse a retry whose hold exists elsewhere: no filter, no cut.
     return moved === null ? null : this.ledger.acceptedKeys(Date.now(), moved);
-  }
-
-  // --- Live push (spec §10): the one fetch entry, since a WebSocket upgrade can only travel as a request.
-
-  override async fetch(request: Request): Promise<Response> {
-    const role = this.knownRole();
-    if (!role || role.shard !== null) return problemResponse("not_found", "No such SKU.");
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
-      return problemResponse("upgrade_required", "Send Upgrade: websocket.");
-    if (!this.live.watching && role.span > 1) {
-      // The first watcher: shards start reporting, and the copy of their parts is read afresh.
-      this.liveShards.clear();
-      await this.escrow.onShards(role, (s) => s.watchLive());
-    }
-    // The edge's view of the client (Cloudflare sets it; absent in local tools), for the per-client socket cap.
-    return this.live.accept(role.sku, request.headers.get("cf-connecting-ip"));
-  }
-
-  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    await this.live.onMessage(ws, message);
-  }
-
-  override webSocketClose(ws: WebSocket, code: number): void {
-    this.live.onClose(ws, code);
-  }
-
-  override webSocketError(ws: WebSocket): void {
-    this.webSocketClose(ws, 1011);
   }
 
   async getHold(holdId: string, actor: Actor): Promise<Outcome<Hold>> {
