@@ -45,8 +45,8 @@ function insertOnce(db: DrizzleD1Database, rows: Array<EventRow | PlaceholderRow
 const eventsOnce = new Shaped<EventRow>(columnsOf(auditEvents), insertOnce);
 
 /** `insertEventsOnce` as D1 statements whose SQL is built once per size (src/db/shaped.ts), for a writer that ships often. */
-export function shippedEventStatements(db: DrizzleD1Database, d1: D1Database, events: readonly ChainedEvent[]): D1PreparedStatement[] {
-  return eventsOnce.statements(db, d1, events.map(eventRow));
+export function shippedEventStatements(d1: D1Database, events: readonly ChainedEvent[]): D1PreparedStatement[] {
+  return eventsOnce.statements(d1, events.map(eventRow));
 }
 
 type EventAt = { stream: string; seq: number };
@@ -59,8 +59,8 @@ const hashAt = new Shaped<EventAt>(["stream", "seq"], (db, [at]) =>
 );
 
 /** Reads the hash stored at (stream, seq): its row, `{ hash }`, is the statement's first result, or none. */
-export function storedHashStatement(db: DrizzleD1Database, d1: D1Database, at: EventAt): D1PreparedStatement {
-  return hashAt.statement(db, d1, [at]);
+export function storedHashStatement(d1: D1Database, at: EventAt): D1PreparedStatement {
+  return hashAt.statement(d1, [at]);
 }
 
 /** Writers racing to append one event to the same stream; past this many lost races the append gives up. */

@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { customerHolds, type CustomerHoldRow } from "../db/schema";
 import { columnsOf, Shaped } from "../db/shaped";
 import { fromExcluded } from "../db/upsert";
@@ -43,8 +42,8 @@ export function holdStatesIn(events: ReadonlyArray<{ type: string; atMs: number;
  * re-sent older batch never undoes a later stage, and within a stage (a
  * quantity changed) the later update wins.
  */
-export function customerHoldStatements(db: DrizzleD1Database, d1: D1Database, rows: readonly CustomerHoldRow[]): D1PreparedStatement[] {
-  return holdIndex.statements(db, d1, rows);
+export function customerHoldStatements(d1: D1Database, rows: readonly CustomerHoldRow[]): D1PreparedStatement[] {
+  return holdIndex.statements(d1, rows);
 }
 
 const holdIndex = new Shaped<CustomerHoldRow>(columnsOf(customerHolds), (db, rows) =>

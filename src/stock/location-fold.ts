@@ -50,11 +50,11 @@ export function locationsAlong(events: ReadonlyArray<{ seq: number; atMs: number
  * nothing, and a repair by the reconciliation (at the object's head seq) is
  * never undone by the late shipping of events it already covers.
  */
-export function foldLocations(db: DrizzleD1Database, d1: D1Database, name: string, along: readonly LocationAt[]): D1PreparedStatement[] {
+export function foldLocations(d1: D1Database, name: string, along: readonly LocationAt[]): D1PreparedStatement[] {
   const newest = new Map<string, LocationAt>();
   for (const at of along) newest.set(at.location.location, at);
   const rows = [...newest.values()].map((at) => rowOf(name, at.location, at.version, at.seq, at.atMs));
-  return foldedRows.statements(db, d1, rows);
+  return foldedRows.statements(d1, rows);
 }
 
 /** The fold's upserts, built once per size (src/db/shaped.ts): the shipper sends them with every located batch. */
@@ -128,6 +128,6 @@ type InventoryValues = typeof inventory.$inferInsert;
 const shippedInventory = new Shaped<InventoryValues>(columnsOf(inventory), (db, [row]) => upsertInventory(db, row!, "newer"));
 
 /** The shipper's `upsertInventory(…, "newer")`, its SQL built once (src/db/shaped.ts). */
-export function shippedInventoryStatement(db: DrizzleD1Database, d1: D1Database, row: InventoryValues): D1PreparedStatement {
-  return shippedInventory.statement(db, d1, [row]);
+export function shippedInventoryStatement(d1: D1Database, row: InventoryValues): D1PreparedStatement {
+  return shippedInventory.statement(d1, [row]);
 }

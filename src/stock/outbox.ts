@@ -1,4 +1,3 @@
-import { drizzle } from "drizzle-orm/d1";
 import { linkEvents, skuStream, type ChainEvent } from "../audit/chain";
 import { shippedEventStatements, storedHashStatement } from "../audit/store";
 import { canonicalJson } from "../domain/canonical-json";
@@ -206,19 +205,18 @@ export class OutboxShipper {
     const chained = await linkEvents(head.hash, events);
     const tip = chained.at(-1)!;
 
-    const db = drizzle(this.deps.db);
     const d1 = this.deps.db;
     const statements = [
       // Levels move forward only: a re-sent older batch never overwrites newer ones.
-      shippedInventoryStatement(db, d1, { sku: name, name: sku.name, ...after, lastSeq: tip.seq, updatedAtMs: tip.atMs }),
-      ...shippedEventStatements(db, d1, chained),
+      shippedInventoryStatement(d1, { sku: name, name: sku.name, ...after, lastSeq: tip.seq, updatedAtMs: tip.atMs }),
+      ...shippedEventStatements(d1, chained),
       // The per-customer hold index (GET /v1/me/holds) is folded from the same events, in the same batch.
-      ...customerHoldStatements(db, d1, holdStatesIn(events)),
+      ...customerHoldStatements(d1, holdStatesIn(events)),
       // The global view per location (spec §11) moves in the same batch as the events it is folded from.
-      ...foldLocations(db, d1, name, located),
+      ...foldLocations(d1, name, located),
       // Read back the tip: if D1 already held a different event at that seq, the
       // insert was silently skipped and the chains have diverged.
-      storedHashStatement(db, d1, { stream, seq: tip.seq }),
+      storedHashStatement(d1, { stream, seq: tip.seq }),
     ];
     const results = await d1.batch<{ hash: string }>(statements);
     const stored = results.at(-1)?.results[0]?.hash;

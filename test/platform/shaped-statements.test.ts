@@ -49,7 +49,7 @@ describe("a statement built once per shape", () => {
     await db.insert(customerHolds).values([holdRow(a, { saleId: "sale-1" }), holdRow(c, { status: "checkout", orderId: "order-1" })]);
     const b1 = holdRow(`${b}-1`, { saleId: "sale-1" });
     const b2 = holdRow(`${b}-2`, { status: "checkout", orderId: "order-1", quantity: 5 });
-    await env.DB.batch([shaped.statement(db, env.DB, [b1]), shaped.statement(db, env.DB, [b2])]);
+    await env.DB.batch([shaped.statement(env.DB, [b1]), shaped.statement(env.DB, [b2])]);
 
     const [viaDrizzle, viaShape] = [await stored([a, c]), await stored([b1.holdId, b2.holdId])];
     expect(viaShape).toEqual([b1, b2]);
@@ -64,19 +64,19 @@ describe("a statement built once per shape", () => {
     // 13 columns a row: 7 rows a statement under D1's 100 parameters, so 20 rows are 7 + 7 + 6.
     const rows = (tag: string) => Array.from({ length: 20 }, (_, i) => holdRow(`${tag}-${String(i).padStart(2, "0")}`));
     const first = rows(unique("cut"));
-    const statements = shaped.statements(db, env.DB, first);
+    const statements = shaped.statements(env.DB, first);
     expect(statements).toHaveLength(3);
     await env.DB.batch(statements);
     expect(await stored(first.map((r) => r.holdId))).toEqual(first);
-    await env.DB.batch(shaped.statements(db, env.DB, rows(unique("cut"))));
+    await env.DB.batch(shaped.statements(env.DB, rows(unique("cut"))));
     expect(built.times, "one build for 7 rows, one for 6").toBe(2);
   });
 
   it("refuses, as a bug, a row that leaves a column out and more rows than one statement binds", () => {
     const { shaped } = countedInsert();
     const { orderId: _, ...partial } = holdRow("partial");
-    expect(() => shaped.statement(db, env.DB, [partial as CustomerHoldRow])).toThrow(/no value for column orderId/);
+    expect(() => shaped.statement(env.DB, [partial as CustomerHoldRow])).toThrow(/no value for column orderId/);
     const eight = Array.from({ length: 8 }, (_, i) => holdRow(`over-${i}`));
-    expect(() => shaped.statement(db, env.DB, eight)).toThrow(/does not fit D1/);
+    expect(() => shaped.statement(env.DB, eight)).toThrow(/does not fit D1/);
   });
 });

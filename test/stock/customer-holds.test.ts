@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { drizzle } from "drizzle-orm/d1";
 import { runMaintenance } from "../../src/maintenance";
 import { customerHoldStatements, holdStatesIn } from "../../src/stock/customer-holds";
 import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, shopperToken, unique } from "../support/helpers";
@@ -43,9 +42,8 @@ describe("GET /v1/me/holds", () => {
     await call(`/v1/skus/${sku}/holds/${h.body.holdId}`, { method: "DELETE", auth: ADMIN });
     await flushOutbox(sku);
     // A batch re-sent after a crash carries the older `held` state: it must not undo `released`.
-    const db = drizzle(env.DB);
     const resent = holdStatesIn([{ type: "hold.created", atMs: Date.now(), data: JSON.stringify({ hold: h.body }) }]);
-    await env.DB.batch(customerHoldStatements(db, env.DB, resent));
+    await env.DB.batch(customerHoldStatements(env.DB, resent));
     const row = await env.DB.prepare("SELECT status FROM customer_holds WHERE hold_id = ?").bind(h.body.holdId).first<{ status: string }>();
     expect(row?.status).toBe("released");
     expect((await myHolds(me)).body.data).toEqual([]);

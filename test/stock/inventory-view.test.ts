@@ -61,10 +61,9 @@ async function reconcile(sku: string) {
 describe("the per-location fold", () => {
   it("applies each location's newest levels once: a redelivered or reordered batch changes nothing", async () => {
     const object = unique("fold");
-    const db = drizzle(env.DB);
     const newer = locationsAlong([located(3, 5, levelsOf("a", 7)), located(4, 6, levelsOf("a", 6), levelsOf("b", 2))]);
     const older = locationsAlong([located(1, 3, levelsOf("a", 9), levelsOf("b", 9)), located(2, 4, levelsOf("c", 1))]);
-    const run = (along: typeof newer) => env.DB.batch(foldLocations(db, env.DB, object, along));
+    const run = (along: typeof newer) => env.DB.batch(foldLocations(env.DB, object, along));
     await run(newer);
     const after = [
       { location: "a", available: 6, version: 6, last_seq: 4 },
@@ -81,7 +80,7 @@ describe("the per-location fold", () => {
   it("folds nothing from the events of an unlocated SKU", () => {
     const plain = { seq: 1, atMs: 1, data: JSON.stringify({ levels: { onHand: 1, reserved: 0, available: 1, sold: 0, received: 1 } }) };
     expect(locationsAlong([plain])).toEqual([]);
-    expect(foldLocations(drizzle(env.DB), env.DB, "x", [])).toEqual([]);
+    expect(foldLocations(env.DB, "x", [])).toEqual([]);
   });
 });
 
