@@ -1,9 +1,53 @@
 import type { SkuRow } from "./rows";
 
-/** The levels row's columns, as every read and the checked change return them. */
+/** The levels row's columns, as every read and the checked change return them, in the order `levelsRowOf` reads them. */
 export const SKU_COLUMNS = `sku, name, price_amount, currency, always_on, on_hand, reserved, sold, received, returned,
   moved_in, moved_out, shards, shard_index, shard_span, shard_history, shard_epoch, updated_at_ms, version, in_transit, routing, split,
   live_units, live_holds, holds_created, holds_released, holds_expired, holds_committed, holds_returned`;
+
+/**
+ * The levels row from a cursor over SKU_COLUMNS, or null when it returned none.
+ * Read as values and built as one object literal: a row object the SQL API
+ * builds key by key (29 keys) cost a hold about 4% of its CPU, and every read
+ * of it afterwards was slower (test/stock/levels-copy.test.ts checks this
+ * against the API's own row).
+ */
+export function levelsRowOf(cursor: SqlStorageCursor<Record<string, SqlStorageValue>>): SkuRow | null {
+  const next = cursor.raw().next();
+  if (next.done) return null;
+  const v = next.value;
+  return {
+    sku: v[0] as string,
+    name: v[1] as string,
+    price_amount: v[2] as number,
+    currency: v[3] as string,
+    always_on: v[4] as number,
+    on_hand: v[5] as number,
+    reserved: v[6] as number,
+    sold: v[7] as number,
+    received: v[8] as number,
+    returned: v[9] as number,
+    moved_in: v[10] as number,
+    moved_out: v[11] as number,
+    shards: v[12] as number,
+    shard_index: v[13] as number | null,
+    shard_span: v[14] as number,
+    shard_history: v[15] as string,
+    shard_epoch: v[16] as number,
+    updated_at_ms: v[17] as number,
+    version: v[18] as number,
+    in_transit: v[19] as number,
+    routing: v[20] as string,
+    split: v[21] as number,
+    live_units: v[22] as number,
+    live_holds: v[23] as number,
+    holds_created: v[24] as number,
+    holds_released: v[25] as number,
+    holds_expired: v[26] as number,
+    holds_committed: v[27] as number,
+    holds_returned: v[28] as number,
+  };
+}
 
 export type CustomerUsage = {
   held: number;
@@ -37,7 +81,7 @@ export class SkuSideTables {
 
   sku(): SkuRow | null {
     if (this.levels) return this.levels;
-    const row = this.sql.exec<SkuRow>(`SELECT ${SKU_COLUMNS} FROM sku WHERE id = 1`).toArray()[0];
+    const row = levelsRowOf(this.sql.exec(`SELECT ${SKU_COLUMNS} FROM sku WHERE id = 1`));
     return row ? this.keepLevels(row) : null;
   }
 

@@ -3,7 +3,7 @@ import { checkStockInvariants } from "./invariants";
 import { LocationStock, type LocationRow } from "./locations";
 import { saleRuleFromRow, type SaleRuleRow, type SkuRow } from "./rows";
 import { NO_TALLY, SkuHoldTables } from "./tables-holds";
-import { SKU_COLUMNS } from "./tables-side";
+import { levelsRowOf, SKU_COLUMNS } from "./tables-side";
 
 export type { CustomerUsage } from "./tables-side";
 export { type FoldedReply, PRUNED_COUNTER_PREFIX } from "./tables-holds";
@@ -64,8 +64,8 @@ export class SkuTables extends SkuHoldTables {
   changeLevels(assignments: string, ...params: unknown[]): SkuRow {
     const t = this.tally;
     this.tally = { ...NO_TALLY };
-    const sku = this.sql
-      .exec<SkuRow>(
+    const sku = levelsRowOf(
+      this.sql.exec(
         `UPDATE sku SET ${assignments}, live_units = live_units + ?, live_holds = live_holds + ?, holds_created = holds_created + ?,
            holds_released = holds_released + ?, holds_expired = holds_expired + ?, holds_committed = holds_committed + ?,
            holds_returned = holds_returned + ?
@@ -78,8 +78,8 @@ export class SkuTables extends SkuHoldTables {
         t.expired,
         t.committed,
         t.returned,
-      )
-      .toArray()[0];
+      ),
+    );
     if (!sku) throw new Error("SKU row missing inside a mutation that requires it");
     this.check(sku);
     return this.keepLevels(sku);

@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { SkuObject } from "../../src/objects/sku-object";
+import { levelsRowOf, SKU_COLUMNS } from "../../src/stock/tables-side";
 import { createSku } from "../support/helpers";
 import { objectSql, skuStub } from "../support/inside-objects";
 
@@ -50,5 +51,19 @@ describe("the levels the object keeps in memory", () => {
     const next = await stub.reserve({ customerId: "b", quantity: 1 }, null);
     // The hold is priced from the row the settings wrote, not from the copy before them.
     expect(next).toMatchObject({ ok: true, value: { unitPrice: { amount: 2500, currency: "usd" } } });
+  });
+
+  it("reads each column of the row from its own position", async () => {
+    const sku = await createSku({ stock: 3 });
+    await runInDurableObject(skuStub(sku), (_o: SkuObject, state) => {
+      const sql = state.storage.sql;
+      // Every column a different value, so a value read from another column's position shows.
+      const columns = SKU_COLUMNS.split(",").map((c) => c.trim());
+      const distinct = `SELECT ${columns.map((c, i) => `${i} AS ${c}`).join(", ")}`;
+      expect(levelsRowOf(sql.exec(distinct))).toStrictEqual({ ...sql.exec(distinct).toArray()[0] });
+      const stored = `SELECT ${SKU_COLUMNS} FROM sku`;
+      expect(levelsRowOf(sql.exec(stored))).toStrictEqual({ ...sql.exec(stored).toArray()[0] });
+      expect(levelsRowOf(sql.exec(`${stored} WHERE id = 2`))).toBeNull();
+    });
   });
 });
