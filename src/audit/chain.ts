@@ -17,19 +17,28 @@ export interface ChainedEvent extends ChainEvent {
   hash: string;
 }
 
+/**
+ * An event on its way onto a chain. `body`, when given, is `JSON.parse(data)`
+ * that the caller made anyway (the shipper reads every event's data for its
+ * views); a body that disagrees with `data` gives a hash that verification
+ * of the stored text refuses, never a silently different chain.
+ */
+export type LinkableEvent = ChainEvent & { body?: unknown };
+
 /** spec §7: hash = sha256(prevHash + canonical JSON of the event). */
-export function eventHash(prevHash: string, e: ChainEvent): Promise<string> {
-  const event = { stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: JSON.parse(e.data) as unknown };
+export function eventHash(prevHash: string, e: LinkableEvent): Promise<string> {
+  const data: unknown = "body" in e ? e.body : JSON.parse(e.data);
+  const event = { stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data };
   return sha256Hex(prevHash + canonicalJson(event));
 }
 
 /** Links consecutive events of one stream onto the chain that ends at `prevHash`. */
-export async function linkEvents(prevHash: string, events: readonly ChainEvent[]): Promise<ChainedEvent[]> {
+export async function linkEvents(prevHash: string, events: readonly LinkableEvent[]): Promise<ChainedEvent[]> {
   const out: ChainedEvent[] = [];
   let prev = prevHash;
   for (const e of events) {
     const hash = await eventHash(prev, e);
-    out.push({ ...e, prevHash: prev, hash });
+    out.push({ stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: e.data, prevHash: prev, hash });
     prev = hash;
   }
   return out;

@@ -9,13 +9,14 @@ export const HOLD_STAGE: Record<HoldStatus, number> = { held: 0, checkout: 1, re
 
 /**
  * The hold states a batch of shipped events leaves, one per hold: the last
- * `hold.*` event of each wins (events are in the object's order).
+ * `hold.*` event of each wins (events are in the object's order). `body`
+ * is each event's data, parsed.
  */
-export function holdStatesIn(events: ReadonlyArray<{ type: string; atMs: number; data: string }>): CustomerHoldRow[] {
+export function holdStatesIn(events: ReadonlyArray<{ type: string; atMs: number; body: unknown }>): CustomerHoldRow[] {
   const latest = new Map<string, CustomerHoldRow>();
   for (const e of events) {
     if (!e.type.startsWith("hold.")) continue;
-    const hold = (JSON.parse(e.data) as { hold?: Hold }).hold;
+    const hold = (e.body as { hold?: Hold } | null)?.hold;
     if (!hold || typeof hold.holdId !== "string" || !(hold.status in HOLD_STAGE)) continue;
     latest.set(hold.holdId, {
       holdId: hold.holdId,

@@ -26,18 +26,20 @@ export interface LocationAt {
   atMs: number;
 }
 
-/** The locations one event's data carries, or none (an unlocated SKU, an event without levels). */
-export function locationsIn(data: string): { locations: LocationLevels[]; version: number } | null {
-  const parsed = JSON.parse(data) as { levels?: unknown };
-  const located = LocatedLevels.safeParse(parsed.levels);
+/** The locations one event's parsed data carries, or none (an unlocated SKU, an event without levels). */
+export function locationsIn(body: unknown): { locations: LocationLevels[]; version: number } | null {
+  const levels = (body as { levels?: { locations?: unknown } } | null)?.levels;
+  // Most SKUs are unlocated: their levels carry no locations, and a refused parse is the costly path of a schema.
+  if (levels?.locations === undefined) return null;
+  const located = LocatedLevels.safeParse(levels);
   return located.success ? located.data : null;
 }
 
-/** Every location levels the events carry, in stream order. */
-export function locationsAlong(events: ReadonlyArray<{ seq: number; atMs: number; data: string }>): LocationAt[] {
+/** Every location levels the events carry, in stream order; `body` is each event's data, parsed. */
+export function locationsAlong(events: ReadonlyArray<{ seq: number; atMs: number; body: unknown }>): LocationAt[] {
   const out: LocationAt[] = [];
   for (const e of events) {
-    const located = locationsIn(e.data);
+    const located = locationsIn(e.body);
     for (const location of located?.locations ?? []) out.push({ location, version: located!.version, seq: e.seq, atMs: e.atMs });
   }
   return out;

@@ -1,4 +1,4 @@
-import { linkEvents, skuStream, type ChainEvent } from "../audit/chain";
+import { linkEvents, skuStream, type LinkableEvent } from "../audit/chain";
 import { shippedEventStatements, storedHashStatement } from "../audit/store";
 import { canonicalJson } from "../domain/canonical-json";
 import type { Levels } from "../domain/types";
@@ -191,10 +191,18 @@ export class OutboxShipper {
     // Each object of a sharded SKU is the single writer of its own stream and inventory row.
     const name = objectName(sku.sku, sku.shard_index);
     const stream = skuStream(name);
-    const events: ChainEvent[] = rows.map((r, i) => ({ stream, seq: head.seq + 1 + i, type: r.type, atMs: r.at_ms, data: r.data }));
+    // Each event's data is parsed once, for its hash and every view folded from it.
+    const events = rows.map((r, i): LinkableEvent & { body: unknown } => ({
+      stream,
+      seq: head.seq + 1 + i,
+      type: r.type,
+      atMs: r.at_ms,
+      data: r.data,
+      body: JSON.parse(r.data),
+    }));
     const observed: LevelsAt[] = [];
     for (const e of events) {
-      const levels = levelsIn(e.data);
+      const levels = levelsIn(e.body);
       if (levels) observed.push({ seq: e.seq, atMs: e.atMs, levels, stocked: e.type === "stock.adjusted" });
     }
     const prior = headLevels(head.levels);
@@ -251,10 +259,9 @@ export class OutboxShipper {
   }
 }
 
-/** The levels an event carries (hold.* and stock.adjusted do), or null. */
-function levelsIn(data: string): Levels | null {
-  const parsed = JSON.parse(data) as { levels?: unknown };
-  const l = parsed.levels as Partial<Record<keyof Levels, unknown>> | undefined;
+/** The levels an event's parsed data carries (hold.* and stock.adjusted do), or null. */
+function levelsIn(body: unknown): Levels | null {
+  const l = (body as { levels?: unknown } | null)?.levels as Partial<Record<keyof Levels, unknown>> | undefined;
   if (!l || typeof l !== "object") return null;
   // Events from before returns existed carry no `returned`: none had happened.
   const { onHand, reserved, available, sold, received, returned = 0 } = l;

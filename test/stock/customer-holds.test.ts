@@ -42,7 +42,7 @@ describe("GET /v1/me/holds", () => {
     await call(`/v1/skus/${sku}/holds/${h.body.holdId}`, { method: "DELETE", auth: ADMIN });
     await flushOutbox(sku);
     // A batch re-sent after a crash carries the older `held` state: it must not undo `released`.
-    const resent = holdStatesIn([{ type: "hold.created", atMs: Date.now(), data: JSON.stringify({ hold: h.body }) }]);
+    const resent = holdStatesIn([{ type: "hold.created", atMs: Date.now(), body: { hold: h.body } }]);
     await env.DB.batch(customerHoldStatements(env.DB, resent));
     const row = await env.DB.prepare("SELECT status FROM customer_holds WHERE hold_id = ?").bind(h.body.holdId).first<{ status: string }>();
     expect(row?.status).toBe("released");

@@ -26,7 +26,7 @@ const levelsOf = (location: string, available: number) => ({
 const located = (seq: number, version: number, ...ls: Array<ReturnType<typeof levelsOf>>) => ({
   seq,
   atMs: 1_000 * seq,
-  data: JSON.stringify({ levels: { onHand: 0, reserved: 0, available: 0, sold: 0, received: 0, locations: ls, version } }),
+  body: { levels: { onHand: 0, reserved: 0, available: 0, sold: 0, received: 0, locations: ls, version } },
 });
 
 async function locationRows(object: string) {
@@ -78,7 +78,7 @@ describe("the per-location fold", () => {
   });
 
   it("folds nothing from the events of an unlocated SKU", () => {
-    const plain = { seq: 1, atMs: 1, data: JSON.stringify({ levels: { onHand: 1, reserved: 0, available: 1, sold: 0, received: 1 } }) };
+    const plain = { seq: 1, atMs: 1, body: { levels: { onHand: 1, reserved: 0, available: 1, sold: 0, received: 1 } } };
     expect(locationsAlong([plain])).toEqual([]);
     expect(foldLocations(env.DB, "x", [])).toEqual([]);
   });
