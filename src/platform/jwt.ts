@@ -32,6 +32,17 @@ export interface JwtPolicy {
   issuer?: string | undefined;
 }
 
+/**
+ * What `verifyHs256` answers for a token this isolate already verified with
+ * `secret` (its claims, or null when no longer current under `policy`), with
+ * nothing decoded; undefined when it did not verify it.
+ */
+export function knownHs256(token: string, secret: string, policy: JwtPolicy, now_s: number): Record<string, unknown> | null | undefined {
+  const known = verified.get(token, now_s * 1000);
+  if (known?.secret !== secret) return undefined;
+  return claimsMeet(known.claims, policy, now_s) ? known.claims : null;
+}
+
 /** The token's claims when it is a valid, current HS256 JWT signed with `secret` that meets `policy`; otherwise null. */
 export async function verifyHs256(
   token: string,
@@ -39,8 +50,8 @@ export async function verifyHs256(
   policy: JwtPolicy = {},
   now_s = Math.floor(Date.now() / 1000),
 ): Promise<Record<string, unknown> | null> {
-  const known = verified.get(token, now_s * 1000);
-  if (known?.secret === secret) return claimsMeet(known.claims, policy, now_s) ? known.claims : null;
+  const known = knownHs256(token, secret, policy, now_s);
+  if (known !== undefined) return known;
   const parts = token.split(".");
   if (parts.length !== 3) return null;
   const [h, p, s] = parts as [string, string, string];

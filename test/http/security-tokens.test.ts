@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
+import { verifyShopperToken } from "../../src/access/shopper-tokens";
 import { authenticate } from "../../src/http/auth";
 import { verifyStripeEvent } from "../../src/payments/webhook";
 import { fromBase64url, toBase64url } from "../../src/platform/base64url";
@@ -130,6 +131,17 @@ describe("tokens this isolate already verified", () => {
     expect(await verifyHs256(token, "another-secret-of-at-least-32-bytes", {}, t + 120)).toBeNull();
     expect(await verifyHs256(token, SECRET, { audience: "holdfast" }, t + 120)).toBeNull();
     expect(await verifyHs256(token, SECRET, {}, t + 600 + 31)).toBeNull();
+  });
+
+  it("answer through the shopper verifier as a first verification would, though it skips decoding them", async () => {
+    const t = now();
+    const token = await sign({ sub: unique("c"), exp: t + 600 }, SECRET, "HS256");
+    expect(await verifyShopperToken(token, env, t)).toMatchObject({ exp: t + 600 });
+    expect(await verifyShopperToken(token, env, t)).toMatchObject({ exp: t + 600 });
+    expect(await verifyShopperToken(token, { ...env, SHOPPER_JWT_SECRET: "another-secret-of-at-least-32-bytes" }, t)).toBeNull();
+    expect(await verifyShopperToken(token, { ...env, SHOPPER_JWT_AUDIENCE: "holdfast" }, t)).toBeNull();
+    expect(await verifyShopperToken(token, { ...env, SHOPPER_JWT_MAX_LIFETIME_SECONDS: "60" }, t)).toBeNull();
+    expect(await verifyShopperToken(token, env, t + 600 + 31)).toBeNull();
   });
 
   it("hand out claims nobody can change for the next request", async () => {
