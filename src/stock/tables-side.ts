@@ -13,9 +13,13 @@ export const SKU_COLUMNS = `sku, name, price_amount, currency, always_on, on_han
  * against the API's own row).
  */
 export function levelsRowOf(cursor: SqlStorageCursor<Record<string, SqlStorageValue>>): SkuRow | null {
-  const next = cursor.raw().next();
-  if (next.done) return null;
-  const v = next.value;
+  let row: SkuRow | null = null;
+  // Read to the end (the statements return one row), so no statement is left part-way.
+  for (const values of cursor.raw()) row ??= levelsFrom(values);
+  return row;
+}
+
+function levelsFrom(v: SqlStorageValue[]): SkuRow {
   return {
     sku: v[0] as string,
     name: v[1] as string,
