@@ -21,7 +21,7 @@ export interface Anchored {
 }
 
 async function shardOf(stream: string): Promise<number> {
-  const hex = await sha256Hex(stream);
+  const hex = sha256Hex(stream);
   return Number.parseInt(hex.slice(0, 8), 16) % ANCHOR_SHARDS;
 }
 

@@ -222,7 +222,7 @@ async function checkRanges(
       if (link !== null && e.prevHash !== link) return { stream: r.stream, seq, reason: "does not link to the previous head" };
       let hash: string;
       try {
-        hash = await eventHash(e.prevHash, e);
+        hash = eventHash(e.prevHash, e);
       } catch {
         return { stream: r.stream, seq, reason: "data is not JSON" };
       }

@@ -26,18 +26,18 @@ export interface ChainedEvent extends ChainEvent {
 export type LinkableEvent = ChainEvent & { body?: unknown };
 
 /** spec §7: hash = sha256(prevHash + canonical JSON of the event). */
-export function eventHash(prevHash: string, e: LinkableEvent): Promise<string> {
+export function eventHash(prevHash: string, e: LinkableEvent): string {
   const data: unknown = "body" in e ? e.body : JSON.parse(e.data);
   const event = { stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data };
   return sha256Hex(prevHash + canonicalJson(event));
 }
 
 /** Links consecutive events of one stream onto the chain that ends at `prevHash`. */
-export async function linkEvents(prevHash: string, events: readonly LinkableEvent[]): Promise<ChainedEvent[]> {
+export function linkEvents(prevHash: string, events: readonly LinkableEvent[]): ChainedEvent[] {
   const out: ChainedEvent[] = [];
   let prev = prevHash;
   for (const e of events) {
-    const hash = await eventHash(prev, e);
+    const hash = eventHash(prev, e);
     out.push({ stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: e.data, prevHash: prev, hash });
     prev = hash;
   }

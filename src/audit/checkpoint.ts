@@ -40,7 +40,7 @@ export async function signingKey(env: { AUDIT_SIGNING_KEY?: string | undefined }
 
 /** A short, stable name of a public key: the first 16 hex digits of sha256 of its base64url text. */
 export async function keyIdOf(publicKey: string): Promise<string> {
-  return (await sha256Hex(publicKey)).slice(0, 16);
+  return sha256Hex(publicKey).slice(0, 16);
 }
 
 /** Every stream's head in D1, in name order, in bounded pages; null when there are more than CHECKPOINT.max_streams. */

@@ -83,7 +83,7 @@ export async function appendEvent(
       .where(eq(auditEvents.stream, event.stream))
       .orderBy(desc(auditEvents.seq))
       .limit(1);
-    const [chained] = await linkEvents(head?.hash ?? GENESIS_HASH, [{ ...event, seq: (head?.seq ?? 0) + 1 }]);
+    const [chained] = linkEvents(head?.hash ?? GENESIS_HASH, [{ ...event, seq: (head?.seq ?? 0) + 1 }]);
     const inserted = await insertEventsOnce(db, [chained!])[0]!;
     if (inserted.meta.changes > 0) return chained!;
   }

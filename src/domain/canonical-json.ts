@@ -1,3 +1,5 @@
+import { hash } from "node:crypto";
+
 /**
  * JSON with object keys sorted at every depth, so equal values always give the
  * same text: what request fingerprints and audit hashes are computed over.
@@ -76,11 +78,12 @@ function isIndex(key: string): boolean {
   return Number.isInteger(n) && n >= 0 && n < 4294967295 && String(n) === key;
 }
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  let out = "";
-  for (const b of digest) out += HEX[b];
-  return out;
+/**
+ * SHA-256 of the text's UTF-8 bytes, as lowercase hex: the one hash of the
+ * service (audit chains, request fingerprints, ETags, the waiting room's draw).
+ * node:crypto's one-shot hash is synchronous (src/waiting-room/merkle.ts
+ * measured it against WebCrypto's digest), so no caller awaits a hash.
+ */
+export function sha256Hex(text: string): string {
+  return hash("sha256", text, "hex");
 }

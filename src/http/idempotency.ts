@@ -22,8 +22,8 @@ export async function idempotencyKey(
   const request = canonicalJson(body);
   return {
     key: scopedKey(owner, operation, key),
-    requestHash: await sha256Hex(JSON.stringify([owner, operation, request])),
-    legacyHash: await sha256Hex(`${operation}\n${request}`),
+    requestHash: sha256Hex(JSON.stringify([owner, operation, request])),
+    legacyHash: sha256Hex(`${operation}\n${request}`),
   };
 }
 

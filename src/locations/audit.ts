@@ -39,7 +39,7 @@ export async function locationEvent(
   change: { locationId: string; revision: number; before: Fields | null; after: Fields; actor: MerchantActor; now_ms: number },
 ): Promise<ChainedEvent> {
   const { locationId, revision, before, after, actor, now_ms } = change;
-  const [event] = await linkEvents(head?.hash ?? GENESIS_HASH, [
+  const [event] = linkEvents(head?.hash ?? GENESIS_HASH, [
     {
       stream: locationStream(locationId),
       seq: (head?.seq ?? 0) + 1,

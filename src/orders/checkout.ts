@@ -37,7 +37,7 @@ export async function checkout(
   const outbox = new OrderOutbox(env);
   const store = new OrderStore(env.DB, env, outbox);
   // A retry under the same key converges on the same order id, so its hold moves are no-ops.
-  const orderId = `ord_${idem ? (await sha256Hex(idem.key)).slice(0, 24) : crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+  const orderId = `ord_${idem ? sha256Hex(idem.key).slice(0, 24) : crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
   if (idem) {
     const existing = await existingOrder(outbox, store, orderId, idem, customerId, now_ms);
     if (existing) return existing;

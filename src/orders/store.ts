@@ -137,7 +137,7 @@ export class OrderStore {
 
   /** Writes the order, its items, its first audit event and its outbox rows atomically. False if the id exists. */
   async create(order: NewOrder, items: OrderItemRow[], eventData: object, messages: readonly OrderMessage[]): Promise<boolean> {
-    const [event] = await linkEvents(GENESIS_HASH, [
+    const [event] = linkEvents(GENESIS_HASH, [
       { stream: orderStream(order.orderId), seq: 1, type: "order.created", atMs: order.createdAtMs, data: canonicalJson(eventData) },
     ]);
     try {
@@ -179,7 +179,7 @@ export class OrderStore {
         .select({ hash: auditEvents.hash })
         .from(auditEvents)
         .where(and(eq(auditEvents.stream, orderStream(orderId)), eq(auditEvents.seq, order.version)));
-      const [event] = await linkEvents(head?.hash ?? GENESIS_HASH, [
+      const [event] = linkEvents(head?.hash ?? GENESIS_HASH, [
         { stream: orderStream(orderId), seq, type: move.event, atMs: now_ms, data: canonicalJson(data) },
       ]);
       const next: OrderRow = { ...order, ...patch, status: move.to, version: seq, updatedAtMs: now_ms };

@@ -210,7 +210,7 @@ export class OutboxShipper {
     const seen = observed.at(-1)?.levels ?? prior.levels;
     const located = locationsAlong(events);
     const after = seen ?? ZERO_LEVELS;
-    const chained = await linkEvents(head.hash, events);
+    const chained = linkEvents(head.hash, events);
     const tip = chained.at(-1)!;
 
     const d1 = this.deps.db;

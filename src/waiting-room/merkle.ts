@@ -35,10 +35,6 @@ export function sha256(...parts: Array<Uint8Array | string>): Buffer {
   return hash("sha256", Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p))), "buffer");
 }
 
-export function sha256Hex(text: string): Hex {
-  return hash("sha256", text, "hex");
-}
-
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 

@@ -1,4 +1,4 @@
-import { sha256Hex } from "./merkle";
+import { sha256Hex } from "../domain/canonical-json";
 import { drawShuffle } from "./shuffle";
 
 /**

@@ -1,4 +1,4 @@
-import { sha256Hex } from "./merkle";
+import { sha256Hex } from "../domain/canonical-json";
 
 /**
  * The lottery's order (spec §9): a pseudorandom permutation of the entrants'

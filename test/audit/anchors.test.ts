@@ -22,7 +22,7 @@ async function rewriteConsistently(stream: string, rows: AuditRow[]): Promise<vo
   const out: AuditRow[] = [];
   let prev = rows[0]!.prev_hash;
   for (const r of rows) {
-    const hash = await eventHash(prev, { stream, seq: r.seq, type: r.type, atMs: r.at_ms, data: r.data });
+    const hash = eventHash(prev, { stream, seq: r.seq, type: r.type, atMs: r.at_ms, data: r.data });
     out.push({ ...r, prev_hash: prev, hash });
     prev = hash;
   }

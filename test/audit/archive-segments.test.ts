@@ -20,7 +20,7 @@ const EVENTS = ARCHIVE.part_events * ARCHIVE.parts_per_run + 500;
 const INSERT_BATCH = 500;
 
 async function seedStream(): Promise<void> {
-  const events = await linkEvents(
+  const events = linkEvents(
     GENESIS_HASH,
     Array.from({ length: EVENTS }, (_, i) => ({
       stream: STREAM,

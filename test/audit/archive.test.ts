@@ -125,8 +125,8 @@ describe("D1 compared with the archive", () => {
     // The rogue: triggers dropped, event 1 edited, event 2 re-hashed onto it.
     const rows = await streamRows(stream);
     const edited = rows[0]!.data.replace('"drift":0', '"drift":7');
-    const h1 = await eventHash(rows[0]!.prev_hash, { stream, seq: 1, type: rows[0]!.type, atMs: rows[0]!.at_ms, data: edited });
-    const h2 = await eventHash(h1, { stream, seq: 2, type: rows[1]!.type, atMs: rows[1]!.at_ms, data: rows[1]!.data });
+    const h1 = eventHash(rows[0]!.prev_hash, { stream, seq: 1, type: rows[0]!.type, atMs: rows[0]!.at_ms, data: edited });
+    const h2 = eventHash(h1, { stream, seq: 2, type: rows[1]!.type, atMs: rows[1]!.at_ms, data: rows[1]!.data });
     await asRogue(
       env.DB.prepare("UPDATE audit_events SET data = ?, hash = ? WHERE stream = ? AND seq = 1").bind(edited, h1, stream),
       env.DB.prepare("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE stream = ? AND seq = 2").bind(h1, h2, stream),

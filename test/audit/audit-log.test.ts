@@ -75,7 +75,7 @@ describe("shipping the SKU outbox to the audit log", () => {
     let prev = GENESIS_HASH;
     for (const r of rows) {
       expect(r.prev_hash).toBe(prev);
-      expect(await eventHash(prev, { stream: r.stream, seq: r.seq, type: r.type, atMs: r.at_ms, data: r.data })).toBe(r.hash);
+      expect(eventHash(prev, { stream: r.stream, seq: r.seq, type: r.type, atMs: r.at_ms, data: r.data })).toBe(r.hash);
       prev = r.hash;
     }
     const inv = await inventoryRow(sku);

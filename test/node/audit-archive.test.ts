@@ -18,12 +18,10 @@ import { canonicalJson, sha256Hex } from "../../src/domain/canonical-json.ts";
 // The chain and the signature by the documented formulas (spec §7), as a third party would build them.
 type ChainedEvent = ArchivedEvent;
 const GENESIS_HASH = "0".repeat(64);
-async function linkEvents(prev: string, events: Array<Omit<ChainedEvent, "prevHash" | "hash">>): Promise<ChainedEvent[]> {
+function linkEvents(prev: string, events: Array<Omit<ChainedEvent, "prevHash" | "hash">>): ChainedEvent[] {
   const out: ChainedEvent[] = [];
   for (const e of events) {
-    const hash = await sha256Hex(
-      prev + canonicalJson({ stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: JSON.parse(e.data) }),
-    );
+    const hash = sha256Hex(prev + canonicalJson({ stream: e.stream, seq: e.seq, type: e.type, atMs: e.atMs, data: JSON.parse(e.data) }));
     out.push({ ...e, prevHash: prev, hash });
     prev = hash;
   }
@@ -79,8 +77,8 @@ function write(dir: string, key: string, value: unknown) {
 /** Two checkpoints over streams a and b, archived as the cron would: a snapshot, then a delta. */
 async function buildArchive() {
   const key = await newKey();
-  const a = await linkEvents(GENESIS_HASH, [event("a", 1, { n: 1 }), event("a", 2, { n: 2 })]);
-  const b = await linkEvents(GENESIS_HASH, [event("b", 1, { n: 1 })]);
+  const a = linkEvents(GENESIS_HASH, [event("a", 1, { n: 1 }), event("a", 2, { n: 2 })]);
+  const b = linkEvents(GENESIS_HASH, [event("b", 1, { n: 1 })]);
   const dir = mkdtempSync(path.join(tmpdir(), "holdfast-archive-"));
   const archive = async (seq: number, previous: StreamHead[] | null, heads: StreamHead[], all: ChainedEvent[]) => {
     const checkpoint = await signCheckpoint(key, heads, seq, 1_700_000_000_000 + seq * 60_000);
@@ -100,7 +98,7 @@ async function buildArchive() {
   };
   const heads1 = [head(a), head(b)];
   await archive(1, null, heads1, [...a, ...b]);
-  const a2 = [...a, ...(await linkEvents(a.at(-1)!.hash, [event("a", 3, { n: 3 })]))];
+  const a2 = [...a, ...linkEvents(a.at(-1)!.hash, [event("a", 3, { n: 3 })])];
   const heads2 = [head(a2), head(b)];
   const checkpoint = await archive(2, heads1, heads2, [...a2, ...b]);
   /** GET /v1/audit/export of a stream, as D1 gives it: `events` may be rewritten, with a checkpoint signed over them. */
@@ -128,13 +126,13 @@ describe("npm run audit:verify --archive", () => {
     });
 
     // The rogue rewrites event 2 of `a` in D1, redoes every later hash, and the next checkpoint signs D1 as it is.
-    const forged = await linkEvents(
+    const forged = linkEvents(
       GENESIS_HASH,
       a2.map((e) => (e.seq === 2 ? { ...e, data: JSON.stringify({ n: 200 }) } : e)),
     );
     const signed = await resign([
       head(forged),
-      { stream: "b", seq: 1, hash: (await linkEvents(GENESIS_HASH, [event("b", 1, { n: 1 })]))[0]!.hash },
+      { stream: "b", seq: 1, hash: linkEvents(GENESIS_HASH, [event("b", 1, { n: 1 })])[0]!.hash },
     ]);
     const caught = await verifyCli(await exportOf(forged, signed), `--key=${key.publicKey}`, "--archive", dir);
     expect(caught).toMatchObject({

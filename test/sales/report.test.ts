@@ -17,7 +17,7 @@ async function appendEvent(stream: string, type: string, data: object) {
   const tip = await env.DB.prepare("SELECT seq, hash FROM audit_events WHERE stream = ? ORDER BY seq DESC LIMIT 1")
     .bind(stream)
     .first<{ seq: number; hash: string }>();
-  const [e] = await linkEvents(tip!.hash, [{ stream, seq: tip!.seq + 1, type, atMs: Date.now(), data: JSON.stringify(data) }]);
+  const [e] = linkEvents(tip!.hash, [{ stream, seq: tip!.seq + 1, type, atMs: Date.now(), data: JSON.stringify(data) }]);
   await env.DB.prepare("INSERT INTO audit_events (stream, seq, type, at_ms, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
     .bind(e!.stream, e!.seq, e!.type, e!.atMs, e!.data, e!.prevHash, e!.hash)
     .run();

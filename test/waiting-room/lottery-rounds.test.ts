@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { WaitingRoomObject } from "../../src/objects/waiting-room-object";
 import { DRAW_ROUND_PER_SHARD, DRAW_ROUNDS_PER_TICK, Lottery, type LotteryShardCalls } from "../../src/waiting-room/lottery";
 import type { DrawnPlaces } from "../../src/waiting-room/lottery-shard";
-import { sha256Hex } from "../../src/waiting-room/merkle";
+import { sha256Hex } from "../../src/domain/canonical-json";
 import { DrawShuffle } from "../../src/waiting-room/shuffle";
 import { sleep, unique } from "../support/helpers";
 
