@@ -20,20 +20,20 @@ export interface Anchored {
   headSeq: number;
 }
 
-async function shardOf(stream: string): Promise<number> {
+function shardOf(stream: string): number {
   const hex = sha256Hex(stream);
   return Number.parseInt(hex.slice(0, 8), 16) % ANCHOR_SHARDS;
 }
 
-async function orderAnchor(env: Pick<Env, "AUDIT_ANCHOR">, stream: string) {
-  return env.AUDIT_ANCHOR.getByName(`audit-anchor-${await shardOf(stream)}`);
+function orderAnchor(env: Pick<Env, "AUDIT_ANCHOR">, stream: string) {
+  return env.AUDIT_ANCHOR.getByName(`audit-anchor-${shardOf(stream)}`);
 }
 
 /** Anchors an order stream's new events, after D1 stored them. False when an anchor holds another hash at one of their seqs. */
 export async function anchorEvents(env: Pick<Env, "AUDIT_ANCHOR">, events: readonly ChainedEvent[]): Promise<boolean> {
   let agreed = true;
   for (const e of events) {
-    const stub = await orderAnchor(env, e.stream);
+    const stub = orderAnchor(env, e.stream);
     if (!(await stub.anchor(e.stream, e.seq, e.hash, e.atMs))) agreed = false;
   }
   return agreed;
@@ -46,7 +46,7 @@ export async function anchoredOf(env: AnchorEnv, stream: string): Promise<Anchor
     return { hashes: head.seq > 0 ? new Map([[head.seq, head.hash]]) : new Map(), headSeq: head.seq };
   }
   if (stream.startsWith("order:")) {
-    const rows = await (await orderAnchor(env, stream)).hashes(stream);
+    const rows = await orderAnchor(env, stream).hashes(stream);
     return { hashes: new Map(rows.map((r) => [r.seq, r.hash])), headSeq: rows.at(-1)?.seq ?? 0 };
   }
   return null;

@@ -35,11 +35,11 @@ export async function signingKey(env: { AUDIT_SIGNING_KEY?: string | undefined }
   const jwk = JSON.parse(env.AUDIT_SIGNING_KEY) as { kty: string; crv: string; d: string; x: string };
   if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || !jwk.d || !jwk.x) throw new Error("AUDIT_SIGNING_KEY is not an Ed25519 private JWK");
   const key = await crypto.subtle.importKey("jwk", jwk, { name: "Ed25519" }, false, ["sign"]);
-  return { key, publicKey: jwk.x, keyId: await keyIdOf(jwk.x) };
+  return { key, publicKey: jwk.x, keyId: keyIdOf(jwk.x) };
 }
 
 /** A short, stable name of a public key: the first 16 hex digits of sha256 of its base64url text. */
-export async function keyIdOf(publicKey: string): Promise<string> {
+export function keyIdOf(publicKey: string): string {
   return sha256Hex(publicKey).slice(0, 16);
 }
 

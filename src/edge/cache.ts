@@ -136,7 +136,7 @@ export async function cachedPublic(c: AppContext, kind: string, id: string, comp
     text,
     headers: {
       "content-type": computed.contentType ?? "application/json",
-      etag: `W/"${(sha256Hex(text)).slice(0, 32)}"`,
+      etag: `W/"${sha256Hex(text).slice(0, 32)}"`,
       "cache-control": ttl > 0 ? `public, max-age=${ttl}` : "no-store",
     },
     expiresAtMs: now_ms + ttl * 1000,

@@ -11,12 +11,7 @@ type Principal = Parameters<typeof ownerScope>[0];
  * with another body, and a reply is only ever replayed to the caller that
  * made it (issue 22 item 3), whatever key the store found it under.
  */
-export async function idempotencyKey(
-  key: string | undefined,
-  principal: Principal,
-  operation: string,
-  body: unknown,
-): Promise<IdempotencyKey | null> {
+export function idempotencyKey(key: string | undefined, principal: Principal, operation: string, body: unknown): IdempotencyKey | null {
   if (key === undefined) return null;
   const owner = ownerScope(principal);
   const request = canonicalJson(body);

@@ -34,10 +34,10 @@ export function changeOf(current: LocationRow | null, input: Required<Fields>): 
 }
 
 /** The change's event, linked after the stream's head as read with the row (null head: the stream's first). */
-export async function locationEvent(
+export function locationEvent(
   head: { seq: number; hash: string } | null,
   change: { locationId: string; revision: number; before: Fields | null; after: Fields; actor: MerchantActor; now_ms: number },
-): Promise<ChainedEvent> {
+): ChainedEvent {
   const { locationId, revision, before, after, actor, now_ms } = change;
   const [event] = linkEvents(head?.hash ?? GENESIS_HASH, [
     {

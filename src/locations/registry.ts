@@ -91,7 +91,7 @@ export async function putLocation(
     const change = changeOf(current, input);
     if (current && Object.keys(change.after).length === 0) return accept({ created: false, changed: false, row: current });
     const revision = (current?.revision ?? 0) + 1;
-    const event = await locationEvent(head, { locationId, revision, ...change, actor: write.actor, now_ms });
+    const event = locationEvent(head, { locationId, revision, ...change, actor: write.actor, now_ms });
     const here = sql`SELECT 1 FROM ${locations} WHERE ${locations.locationId} = ${locationId}`;
     if (!current) {
       const [, created] = await d1.batch([

@@ -54,7 +54,7 @@ export const checkoutRoutes = router().openapi(
     const { customerId } = principal;
     const body = c.req.valid("json");
     const headers = c.req.valid("header");
-    const idem = await idempotencyKey(headers["idempotency-key"], principal, "checkout", body);
+    const idem = idempotencyKey(headers["idempotency-key"], principal, "checkout", body);
     const now_ms = Date.now();
     const recall = idem && (() => recallStored<OrderView>(c.env, idem, now_ms));
     // By items the checkout takes its own holds, so a queued sale's admission is checked as a hold's is;

@@ -73,7 +73,7 @@ devRoutes
       const { saleId } = c.req.valid("param");
       const body = c.req.valid("json");
       // Not idempotent by nature (each call moves the window again): a retry must carry its key.
-      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], callerOf(c), `dev-clock:${saleId}`, body);
+      const idem = idempotencyKey(c.req.valid("header")["idempotency-key"], callerOf(c), `dev-clock:${saleId}`, body);
       const now = Date.now();
       const outcome = await idempotentOutcome(c.env, idem, now, () => shiftSaleClock(c.env, saleId, body.offsetSeconds, now));
       if (outcome.ok)

@@ -101,7 +101,7 @@ export const holdRoutes = router()
       // On a sharded SKU the verdict and its accepted keys are the customer's shard's.
       const cut = await edgeRefusal(sku, customerId, key === undefined ? null : callerKey(principal, operation, key));
       if (cut) throw new ProblemError(cut.code, cut.detail, cut.extra, { "holdfast-cache": "hit" });
-      const idem = await idempotencyKey(key, principal, operation, body);
+      const idem = idempotencyKey(key, principal, operation, body);
       const recall = idem && (() => storedHold(c.env, sku, customerId, idem, (run) => callObject(c.env, run)));
       // A sale with a waiting room: the admission is checked here, with the signing key alone.
       const queuedSale = await queuedSaleOf(c, sku);
@@ -162,7 +162,7 @@ export const holdRoutes = router()
       const { sku, holdId } = c.req.valid("param");
       const body = c.req.valid("json");
       const stub = stubOfHold(c.env, sku, holdId);
-      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], principal, changeOperation(holdId), body);
+      const idem = idempotencyKey(c.req.valid("header")["idempotency-key"], principal, changeOperation(holdId), body);
       // Only an increase needs the admission: the object refuses one without it, so a decrease never waits in line.
       const queuedSale = await queuedSaleOf(c, sku);
       const token = c.req.valid("header")["holdfast-admission"];

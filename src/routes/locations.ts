@@ -104,7 +104,7 @@ export const locationRoutes = router()
       const body = c.req.valid("json");
       const headers = c.req.valid("header");
       const input = { ...body, latitude: body.latitude ?? null, longitude: body.longitude ?? null };
-      const idem = await idempotencyKey(headers["idempotency-key"], { kind: "merchant" }, `put-location:${locationId}`, body);
+      const idem = idempotencyKey(headers["idempotency-key"], { kind: "merchant" }, `put-location:${locationId}`, body);
       const write = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c), now_ms: Date.now() };
       const outcome = await idempotentOutcome(c.env, idem, write.now_ms, () => writeLocation(c.env, locationId, input, write));
       if (!outcome.ok) throw problemOf(outcome);

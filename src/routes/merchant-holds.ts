@@ -88,7 +88,7 @@ export const merchantHoldRoutes = router()
       const { sku, holdId } = c.req.valid("param");
       const body = c.req.valid("json");
       if (placeOfHold(holdId)?.sku !== sku) throw new ProblemError("not_found", "No such hold.");
-      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], callerOf(c), `void:${holdId}`, body);
+      const idem = idempotencyKey(c.req.valid("header")["idempotency-key"], callerOf(c), `void:${holdId}`, body);
       const outcome = await idempotentOutcome(c.env, idem, Date.now(), () =>
         callObject(c.env, () => holdStub(c.env, holdId).voidHold(holdId, body.reason, merchantActorOf(c))),
       );

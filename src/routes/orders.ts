@@ -70,7 +70,7 @@ async function orderAction<S extends 200 | 202 = 200>(
   act: (now_ms: number) => Promise<Outcome<OrderView>>,
   status: S = 200 as S,
 ) {
-  const idem = await idempotencyKey(key, callerOf(c), operation, body);
+  const idem = idempotencyKey(key, callerOf(c), operation, body);
   const now_ms = Date.now();
   return sendOutcome(c, await idempotentOutcome(c.env, idem, now_ms, () => act(now_ms)), status);
 }

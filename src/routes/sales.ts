@@ -205,7 +205,7 @@ export const saleRoutes = router()
     }),
     async (c) => {
       const { saleId } = c.req.valid("param");
-      const idem = await idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `end-sale:${saleId}`, {});
+      const idem = idempotencyKey(c.req.valid("header")["idempotency-key"], { kind: "merchant" }, `end-sale:${saleId}`, {});
       const now_ms = Date.now();
       const outcome = await idempotentOutcome(c.env, idem, now_ms, () => endSale(c.env, saleId, now_ms, merchantActorOf(c)));
       if (outcome.ok)

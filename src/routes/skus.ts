@@ -88,7 +88,7 @@ export const skuRoutes = router()
       const body = c.req.valid("json");
       requireScope(c, body.location);
       const headers = c.req.valid("header");
-      const idem = await idempotencyKey(headers["idempotency-key"], { kind: "merchant" }, `adjust:${sku}`, body);
+      const idem = idempotencyKey(headers["idempotency-key"], { kind: "merchant" }, `adjust:${sku}`, body);
       const profile = body.location === undefined ? null : await stockedAt(c.env.DB, sku, body.location, Date.now());
       const write = { ifMatch: headers["if-match"], profile };
       const outcome = await callObject(c.env, () =>

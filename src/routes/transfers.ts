@@ -113,7 +113,7 @@ export const transferRoutes = router()
       const body = c.req.valid("json");
       requireScope(c, body.from);
       const headers = c.req.valid("header");
-      const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer:${body.sku}`, body);
+      const idem = idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer:${body.sku}`, body);
       const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c), scope: scopeOf(c) };
       const outcome = await callObject(c.env, () => c.env.SKU.getByName(body.sku).createLocationTransfer(body, ctx, idem));
       return sendStep(c, body.sku, outcome, 201);
@@ -140,7 +140,7 @@ export const transferRoutes = router()
       await requireEnd(c, sku, transferId, "to");
       const body = (c.req.valid("json") as z.infer<typeof ReceiveBody> | undefined) ?? {};
       const headers = c.req.valid("header");
-      const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer-receive:${transferId}`, body);
+      const idem = idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer-receive:${transferId}`, body);
       const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c), scope: scopeOf(c) };
       const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).receiveLocationTransfer(transferId, body.quantity, ctx, idem));
       return sendStep(c, sku, outcome, 200);
@@ -165,7 +165,7 @@ export const transferRoutes = router()
       const sku = skuOf(transferId);
       await requireEnd(c, sku, transferId, "from");
       const headers = c.req.valid("header");
-      const idem = await idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer-cancel:${transferId}`, {});
+      const idem = idempotencyKey(headers["idempotency-key"], callerOf(c), `transfer-cancel:${transferId}`, {});
       const ctx = { ifMatch: headers["if-match"] ?? null, actor: merchantActorOf(c), scope: scopeOf(c) };
       const outcome = await callObject(c.env, () => c.env.SKU.getByName(sku).cancelLocationTransfer(transferId, ctx, idem));
       return sendStep(c, sku, outcome, 200);

@@ -55,8 +55,8 @@ describe("stored replies never cross customers", () => {
   });
 
   it("a reply found under a key is replayed only to the caller that stored it", async () => {
-    const stored = await idempotencyKey("k", { kind: "shopper", customerId: "alice" }, "checkout", { a: 1 });
-    const other = await idempotencyKey("k", { kind: "shopper", customerId: "mallory" }, "checkout", { a: 1 });
+    const stored = idempotencyKey("k", { kind: "shopper", customerId: "alice" }, "checkout", { a: 1 });
+    const other = idempotencyKey("k", { kind: "shopper", customerId: "mallory" }, "checkout", { a: 1 });
     const row = { request_hash: stored!.requestHash, outcome: JSON.stringify(accept({ orderId: "ord_alice" })), created_at_ms: 0 };
     // Whatever key the store found the row under, another caller never gets it back.
     const replay = replayOf(row, { ...other!, key: stored!.key }, 1);

@@ -61,7 +61,7 @@ describe("keyed retries across a change of the shard count", () => {
     await setShards(sku, 3);
     // Another isolate, which knows the count 3, took the last unit for the mover at their new home.
     const key = unique("stale-key");
-    const idem = await idempotencyKey(key, { kind: "shopper", customerId: mover }, holdOperation(sku), { quantity: 1 });
+    const idem = idempotencyKey(key, { kind: "shopper", customerId: mover }, holdOperation(sku), { quantity: 1 });
     const first = await env.SKU.getByName(`${sku}#2`).reserve({ customerId: mover, quantity: 1 }, idem);
     expect(first.ok, JSON.stringify(first)).toBe(true);
     // Here, shard 1 (still the stayer's home) answers sold_out, and this isolate keeps that verdict.
