@@ -1,4 +1,3 @@
-import type { ChainEvent } from "../audit/chain";
 import type { Levels } from "../domain/types";
 import type { Notification } from "../notifications/messages";
 import { detectLocationAlerts, detectStockAlerts, type LevelsAt, type LocationAlert, type StockAlert } from "./alerts";
@@ -9,6 +8,9 @@ import type { LocationAt } from "./location-fold";
  * with stable ids: the same event always yields the same alert, so a batch
  * shipped again repeats ids that consumers drop.
  */
+
+/** A shipped event as the shipper hands it over, its data already parsed. */
+type ShippedEvent = { type: string; seq: number; atMs: number; body: unknown };
 
 /**
  * The last shipped levels the audit head keeps: the SKU's, and on a located
@@ -40,7 +42,8 @@ export function alertNotifications(
     /** One object of a sharded SKU sees only its part: its own object judges the whole (./whole-alerts.ts). */
     sharded: boolean;
     before: HeadLevels;
-    events: readonly ChainEvent[];
+    /** The batch's events, each with its data parsed (`body`). */
+    events: readonly ShippedEvent[];
     observed: readonly LevelsAt[];
     located: readonly LocationAt[];
   },
@@ -71,11 +74,11 @@ function locationNotification(sku: string, a: LocationAlert, threshold: number):
 }
 
 /** The alerts a sharded SKU's own object judged on the whole SKU (`stock.alert` events). */
-function judgedAlerts(events: readonly ChainEvent[]): StockAlert[] {
+function judgedAlerts(events: readonly ShippedEvent[]): StockAlert[] {
   return events
     .filter((e) => e.type === "stock.alert")
     .map((e) => {
-      const { alert, whole } = JSON.parse(e.data) as { alert: StockAlert["type"]; whole: Levels };
+      const { alert, whole } = e.body as { alert: StockAlert["type"]; whole: Levels };
       return { type: alert, seq: e.seq, atMs: e.atMs, levels: whole };
     });
 }
