@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { z } from "zod";
+import { randomHex } from "./random-hex";
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/): one trace id
@@ -38,15 +39,6 @@ export interface TraceContext {
   /** The caller's span, when the trace came from outside. */
   parentId: string | null;
   flags: string;
-}
-
-/** Each byte's two hex digits: every request and object call draws ids, and formatting each digit anew was a visible cost. */
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
-
-function randomHex(bytes: number): string {
-  let hex = "";
-  for (const b of crypto.getRandomValues(new Uint8Array(bytes))) hex += HEX[b];
-  return hex;
 }
 
 /**

@@ -4,6 +4,8 @@
  * every later call on a hold routes without an index.
  */
 
+import { randomHex } from "../platform/random-hex";
+
 /** The merchant may split a SKU's stock across at most this many shards. */
 export const MAX_SHARDS = 64;
 /** A transfer's peer that is the SKU's own object, the pool. */
@@ -58,10 +60,26 @@ function fnv1a64(text: string): bigint {
  */
 export const HOLD_ID_PATTERN = new RegExp(`^hold_[0-9a-f]{24}(?:-(${SHARD_INDEX}))?_([A-Za-z0-9][A-Za-z0-9._-]{0,63})$`);
 
-/** A fresh hold id, or with `digest` (24 hex digits, see keyDigest) the one a keyed hold's reply is found under. */
-export function newHoldId(sku: string, shard: number | null, digest?: string): string {
-  const id = digest ?? crypto.randomUUID().replaceAll("-", "").slice(0, 24);
-  return shard === null ? `hold_${id}_${sku}` : `hold_${id}-${shard}_${sku}`;
+/**
+ * A new hold's id: its creation time in milliseconds (12 hex digits, enough
+ * until the year 10889), then 48 random bits. Time first, because the holds
+ * table is keyed by id (WITHOUT ROWID): a new row goes at the end of the key
+ * order, so the holds that one commit writes share a leaf page. With wholly
+ * random ids each hold dirtied a page of its own, about a quarter of the
+ * bytes a hold wrote (docs/bench-and-chaos.md). The id is no secret (only
+ * its owner may act on a hold), and the time is the hold's `createdAt`.
+ */
+export function newHoldId(sku: string, shard: number | null, created_at_ms: number): string {
+  return holdIdOf(created_at_ms.toString(16).padStart(12, "0") + randomHex(6), sku, shard);
+}
+
+/** The id a keyed hold's reply is found under: `digest` is 24 hex digits of its key (see keyDigest). */
+export function keyedHoldId(sku: string, shard: number | null, digest: string): string {
+  return holdIdOf(digest, sku, shard);
+}
+
+function holdIdOf(hex24: string, sku: string, shard: number | null): string {
+  return shard === null ? `hold_${hex24}_${sku}` : `hold_${hex24}-${shard}_${sku}`;
 }
 
 /** The SKU and the shard (null: the SKU's own object) a hold id names, or null for an id that is not one. */

@@ -7,7 +7,7 @@ import { levelsAfter } from "./stocking";
 import { checkSaleLimits, recordAdded } from "./sale-limits";
 import { resolveOffer, soldOut } from "./offer";
 import { holdView, priceOf, type HoldRow } from "./rows";
-import { newHoldId } from "./addressing";
+import { keyedHoldId, newHoldId } from "./addressing";
 import type { SkuTables } from "./tables";
 import { keyDigest } from "../idempotency/sql-replies";
 import type { IdempotencyKey } from "../idempotency/rule";
@@ -125,10 +125,10 @@ function decide(
   const price = rule ? rule.price : priceOf(sku);
   // A keyed hold's id comes from its key, so its row is where its reply is found; a key reused
   // after its reply expired finds that id taken and gets a fresh one (its reply then stored apart).
-  const keyedId = idem ? newHoldId(sku.sku, sku.shard_index, keyDigest(idem.key)) : null;
+  const keyedId = idem ? keyedHoldId(sku.sku, sku.shard_index, keyDigest(idem.key)) : null;
   const fold = idem !== null && keyedId !== null && tables.hold(keyedId) === null;
   const row: HoldRow = {
-    hold_id: fold ? keyedId : newHoldId(sku.sku, sku.shard_index),
+    hold_id: fold ? keyedId : newHoldId(sku.sku, sku.shard_index, now_ms),
     customer_id: customerId,
     quantity,
     status: "held",

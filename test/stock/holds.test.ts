@@ -25,6 +25,24 @@ describe("holds", () => {
     expect(read).toMatchObject({ status: 200, body: created.body });
   });
 
+  it("gives a new hold an id that sorts after every earlier hold's, so its row is appended to the holds table", async () => {
+    const sku = await createSku({ stock: 20 });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const created = await hold(sku, `ord${i}`, 1);
+      expect(created.status).toBe(201);
+      ids.push(created.body.holdId);
+      // The object's clock moves on I/O only; a short wait gives each hold its own millisecond.
+      await scheduler.wait(2);
+    }
+    expect([...ids].sort(), "hold ids out of creation order land on random pages of the holds table").toEqual(ids);
+    // The creation time is the id's first twelve hex digits, the rest random: two holds never share an id.
+    const created = ids.map((id) => Number.parseInt(id.slice("hold_".length, "hold_".length + 12), 16));
+    expect(new Set(ids.map((id) => id.slice(17, 29))).size).toBe(ids.length);
+    const stored = await objectSql<{ created_at_ms: number }>(sku, "SELECT created_at_ms FROM holds ORDER BY hold_id");
+    expect(stored.map((r) => r.created_at_ms)).toEqual(created);
+  });
+
   it("refuses holds on a SKU that does not exist, leaving no stored object behind", async () => {
     const ghost = unique("ghost");
     expectProblem(await hold(ghost, "gus", 1), 404, "not_found");
