@@ -39,6 +39,8 @@ interface CpuProfile {
 }
 
 const KIND = process.env.PROFILE_KIND ?? "reserve";
+/** PROFILE_ALLOCATIONS=1 also samples the isolate's allocations (V8's sampling heap profiler) and prints bytes per request by function. */
+const ALLOCATIONS = process.env.PROFILE_ALLOCATIONS === "1";
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 5);
 const TOP = 25;
 
@@ -127,6 +129,40 @@ function report(profile: CpuProfile, fileOf: (line: number) => string): string {
   return `self time by source file (top ${TOP}):\n${table(perFile)}\n\nself time by function (top ${TOP}):\n${table(perFunction)}`;
 }
 
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+interface HeapProfile {
+  head: HeapNode;
+}
+
+/**
+ * Bytes allocated per request by the function that allocated them, from the
+ * sampling heap profile: what the garbage collector's share of the CPU
+ * profile is made of. Sampled allocations still live at the end are counted
+ * as well as collected ones (V8 keeps both in the sampling profile's sizes).
+ */
+function allocations(heap: HeapProfile, fileOf: (line: number) => string, requests: number): string {
+  const perFunction = new Map<string, number>();
+  const walk = (node: HeapNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = url.endsWith("worker.js")
+      ? `${functionName || "(anonymous)"}  ${fileOf(lineNumber + 1)}`
+      : `native ${functionName || "(anonymous)"} ${url}`;
+    perFunction.set(name, (perFunction.get(name) ?? 0) + node.selfSize);
+    for (const child of node.children) walk(child);
+  };
+  walk(heap.head);
+  const total = [...perFunction.values()].reduce((a, b) => a + b, 0);
+  const rows = [...perFunction]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP)
+    .map(([name, bytes]) => `${(bytes / requests).toFixed(0).padStart(8)} B  ${name}`);
+  return `allocated bytes per request by function (top ${TOP}; ${(total / requests).toFixed(0)} B per request sampled in all):\n${rows.join("\n")}`;
+}
+
 async function main(): Promise<void> {
   const secrets = readDevSecrets();
   const scriptPath = await bundleBenchWorker();
@@ -170,9 +206,16 @@ async function main(): Promise<void> {
     const cdp = await connect(worker.webSocketDebuggerUrl, poke);
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+    if (ALLOCATIONS)
+      await cdp.send("HeapProfiler.startSampling", {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
     await cdp.send("Profiler.start");
     const load = await runLoad({ shoppers, target, seconds: SECONDS, maxRequests: 10_000_000 });
     const { profile } = (await cdp.send("Profiler.stop")) as { profile: CpuProfile };
+    const heap = ALLOCATIONS ? ((await cdp.send("HeapProfiler.stopSampling")) as { profile: HeapProfile }).profile : null;
     cdp.close();
 
     const out = path.join(OUT_DIR, `${KIND}.cpuprofile`);
@@ -182,7 +225,12 @@ async function main(): Promise<void> {
     console.log(
       `${KIND}: ${load.requests} requests, ${rps.toFixed(0)} rps, replies ${JSON.stringify(load.statuses)}${cache}; profile in ${out}\n`,
     );
-    console.log(report(profile, sourceFiles(scriptPath)));
+    const fileOf = sourceFiles(scriptPath);
+    console.log(report(profile, fileOf));
+    if (heap) {
+      writeFileSync(path.join(OUT_DIR, `${KIND}.heapprofile`), JSON.stringify(heap));
+      console.log(`\n${allocations(heap, fileOf, load.requests)}`);
+    }
   } finally {
     await runtime.mf.dispose();
   }
