@@ -1,5 +1,5 @@
 import { SkuSideTables } from "./tables-side";
-import { HOLD_COLUMNS, type HoldRow } from "./rows";
+import { HOLD_COLUMNS, isLive, type HoldRow } from "./rows";
 
 /** Ended holds that no transition can move again; retention deletes them. */
 const FINAL_STATUSES = `('released', 'expired', 'returned')`;
@@ -7,9 +7,11 @@ const FINAL_STATUSES = `('released', 'expired', 'returned')`;
 export const PRUNED_COUNTER_PREFIX = "pruned_";
 
 /**
- * What a mutation's hold statements changed, as SQLite reported it
- * (RETURNING): folded into the sku row by the same mutation's one UPDATE of
- * it, so the tallies cost no write of their own (schema step 13).
+ * What a mutation's hold statements changed: an inserted row as given (it is
+ * stored so or the statement throws), an ended or resized one as SQLite
+ * returned it (RETURNING), since its WHERE decides whether it changed at all.
+ * Folded into the sku row by the same mutation's one UPDATE of it, so the
+ * tallies cost no write of their own (schema step 13).
  */
 export type Tally = {
   live_units: number;
@@ -46,30 +48,29 @@ export class SkuHoldTables extends SkuSideTables {
 
   /** Inserts a hold, with its keyed request's reply when it has one; its units count once the levels change. */
   insertHold(row: HoldRow, folded: FoldedReply | null = null): void {
-    const made = this.sql
-      .exec<{ quantity: number; live: number }>(
-        `INSERT INTO holds (${HOLD_COLUMNS}, idem_key, request_hash, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         RETURNING quantity, status IN ('held', 'checkout') AS live`,
-        row.hold_id,
-        row.customer_id,
-        row.quantity,
-        row.status,
-        row.scope,
-        row.unit_amount,
-        row.currency,
-        row.created_at_ms,
-        row.expires_at_ms,
-        row.order_id,
-        row.allocations,
-        folded?.idem_key ?? null,
-        folded?.request_hash ?? null,
-        folded?.reply ?? null,
-      )
-      .one();
+    // No RETURNING: an INSERT stores the row as given or throws, so the row itself says what it added,
+    // and RETURNING's buffered copy of it was a visible part of the statement (docs/bench-and-chaos.md).
+    this.sql.exec(
+      `INSERT INTO holds (${HOLD_COLUMNS}, idem_key, request_hash, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.hold_id,
+      row.customer_id,
+      row.quantity,
+      row.status,
+      row.scope,
+      row.unit_amount,
+      row.currency,
+      row.created_at_ms,
+      row.expires_at_ms,
+      row.order_id,
+      row.allocations,
+      folded?.idem_key ?? null,
+      folded?.request_hash ?? null,
+      folded?.reply ?? null,
+    );
     this.tally.created += 1;
     this.deadlineAtLeast(row.expires_at_ms);
-    if (made.live) {
-      this.tally.live_units += made.quantity;
+    if (isLive(row.status)) {
+      this.tally.live_units += row.quantity;
       this.tally.live_holds += 1;
     }
   }
