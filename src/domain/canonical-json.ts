@@ -6,7 +6,7 @@ import { hash } from "node:crypto";
  *
  * The text is exactly what `JSON.stringify` gives for a copy of the value
  * whose objects were rebuilt with their keys sorted (the definition every
- * stored hash was made with, kept in test/domain/canonical-json.test.ts as
+ * stored hash was made with, kept in test/audit/canonical-json.test.ts as
  * the reference): integer-like keys therefore come first in numeric order,
  * as JavaScript orders them in any object, then the rest by code unit. It is
  * written directly rather than through a sorting replacer because the
