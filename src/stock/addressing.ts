@@ -60,6 +60,9 @@ function fnv1a64(text: string): bigint {
  */
 export const HOLD_ID_PATTERN = new RegExp(`^hold_[0-9a-f]{24}(?:-(${SHARD_INDEX}))?_([A-Za-z0-9][A-Za-z0-9._-]{0,63})$`);
 
+/** Twelve hex digits of milliseconds end here (the year 10889). */
+const HOLD_TIME_END_MS = 16 ** 12;
+
 /**
  * A new hold's id: its creation time in milliseconds (12 hex digits, enough
  * until the year 10889), then 48 random bits. Time first, because the holds
@@ -70,6 +73,10 @@ export const HOLD_ID_PATTERN = new RegExp(`^hold_[0-9a-f]{24}(?:-(${SHARD_INDEX}
  * its owner may act on a hold), and the time is the hold's `createdAt`.
  */
 export function newHoldId(sku: string, shard: number | null, created_at_ms: number): string {
+  // Anything else would make an id that HOLD_ID_PATTERN, and so every later call on the hold, refuses.
+  if (!Number.isInteger(created_at_ms) || created_at_ms < 0 || created_at_ms >= HOLD_TIME_END_MS) {
+    throw new RangeError(`a hold's creation time must be whole milliseconds in [0, 16^12), not ${created_at_ms}`);
+  }
   return holdIdOf(created_at_ms.toString(16).padStart(12, "0") + randomHex(6), sku, shard);
 }
 

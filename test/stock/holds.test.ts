@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { HOLD_ID_PATTERN, newHoldId, placeOfHold } from "../../src/stock/addressing";
 import { corruptLiveUnits, holdStatus, objectSql } from "../support/inside-objects";
 import { ADMIN, call, checkoutAs, createSku, expectProblem, hold, levels, shopperToken, unique } from "../support/helpers";
 
@@ -37,10 +38,22 @@ describe("holds", () => {
     }
     expect([...ids].sort(), "hold ids out of creation order land on random pages of the holds table").toEqual(ids);
     // The creation time is the id's first twelve hex digits, the rest random: two holds never share an id.
-    const created = ids.map((id) => Number.parseInt(id.slice("hold_".length, "hold_".length + 12), 16));
-    expect(new Set(ids.map((id) => id.slice(17, 29))).size).toBe(ids.length);
+    const start = "hold_".length;
+    const timeParts = ids.map((id) => Number.parseInt(id.slice(start, start + 12), 16));
+    expect(new Set(ids.map((id) => id.slice(start + 12, start + 24))).size).toBe(ids.length);
     const stored = await objectSql<{ created_at_ms: number }>(sku, "SELECT created_at_ms FROM holds ORDER BY hold_id");
-    expect(stored.map((r) => r.created_at_ms)).toEqual(created);
+    expect(stored.map((r) => r.created_at_ms)).toEqual(timeParts);
+  });
+
+  it("makes hold ids that name their SKU and shard, and refuses a creation time that would not fit one", () => {
+    const at_ms = Date.UTC(2026, 11, 7);
+    for (const shard of [null, 3]) {
+      const id = newHoldId("tee-1", shard, at_ms);
+      expect(id).toMatch(HOLD_ID_PATTERN);
+      expect(placeOfHold(id)).toEqual({ sku: "tee-1", shard });
+    }
+    // A fractional, negative or too large time would make an id no route accepts: a bug, so it throws.
+    for (const bad of [at_ms + 0.5, -1, 16 ** 12, Number.NaN]) expect(() => newHoldId("tee-1", null, bad)).toThrow(RangeError);
   });
 
   it("refuses holds on a SKU that does not exist, leaving no stored object behind", async () => {
