@@ -10,15 +10,18 @@ export const PAYMENT_QUEUES = {
 } as const;
 
 /**
- * Charges each order of the batch on its own. Delivery is at least once: the
- * flow skips orders that are no longer awaiting payment and the provider call
- * is keyed by order id, so a duplicate never creates a second charge nor a
- * second commit. Any failure is retried with backoff, then dead-lettered.
+ * Charges each order of the batch on its own, all at once: one slow charge
+ * (a bank taking seconds) must not hold back the rest of the batch, whose
+ * shoppers are waiting for "paid". Running them together is safe for the
+ * same reason a duplicate is: delivery is at least once, the flow moves an
+ * order only from the state it read (a webhook may race it anyway) and the
+ * provider call is keyed by order id, so no order is charged or committed
+ * twice. Each job acks or retries (with backoff, then the dead letters) alone.
  */
 export async function handlePayments(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const flow = new OrderFlow(env);
   const log = logger(env);
-  for (const msg of batch.messages) await traced(traceOf(msg.body), () => chargeOne(msg, flow, log));
+  await Promise.all(batch.messages.map((msg) => traced(traceOf(msg.body), () => chargeOne(msg, flow, log))));
 }
 
 /** One job, in the trace of the request that queued it. */

@@ -113,6 +113,31 @@ describe("duplicate delivery", () => {
   });
 });
 
+describe("a batch", () => {
+  it("settles each order as its own charge answers: a slow charge holds back none of the batch", async () => {
+    const sku = await createSku({ stock: 5 });
+    const slow = await placeWithHold("stripe", "sal", sku, 1, "pm_card_visa");
+    const quick = await placeWithHold("stripe", "qui", sku, 1, "pm_card_visa");
+    const release = stripe.stall((r) => typeof r.params.metadata === "object" && r.params.metadata.orderId === slow.orderId);
+    const batch = createMessageBatch<unknown>(PAYMENT_QUEUES.main, [
+      { id: "msg-slow", timestamp: new Date(), attempts: 1, body: slow.job },
+      { id: "msg-quick", timestamp: new Date(), attempts: 1, body: quick.job },
+    ]);
+
+    const consumed = consume(batch, (b) => handlePayments(b, slow.env));
+    try {
+      await waitForStatus(quick.orderId, "paid");
+      expect((await getOrder(slow.orderId)).body.status).toBe("pending_payment");
+    } finally {
+      release();
+    }
+    const { result } = await consumed;
+    expect(result.explicitAcks.sort()).toEqual(["msg-quick", "msg-slow"]);
+    expect((await getOrder(slow.orderId)).body.status).toBe("paid");
+    expect(await levels(sku)).toMatchObject({ sold: 2, reserved: 0 });
+  });
+});
+
 describe("failures", () => {
   it("retries an outage with a delay that grows with each attempt, leaving the order pending", async () => {
     const sku = await createSku({ stock: 3 });

@@ -54,6 +54,8 @@ export interface FakeStripe {
   intentsCreated(): number;
   /** The next requests fail like an outage, one failure per request, in order. */
   failNext(...failures: Injected[]): void;
+  /** Requests that match are handled only once the returned release is called: a charge that takes as long as the test says. */
+  stall(matches: (request: FakeRequest) => boolean): () => void;
   /** The customer completed 3-D Secure: the intent succeeds. */
   completeAction(intentId: string): FakeIntent;
   /** The customer failed 3-D Secure: the intent goes back to requires_payment_method, confirmable again. */
@@ -79,6 +81,7 @@ export function createFakeStripe(): FakeStripe {
   /** The first answer under each key, serialized as it was sent: a replay is that text, not today's object. */
   const replies = new Map<string, { fingerprint: string; status: number; text: string; atMs: number }>();
   const injected: Injected[] = [];
+  const stalls: Array<{ matches: (request: FakeRequest) => boolean; released: Promise<void> }> = [];
 
   function intent(id: string): FakeIntent {
     const found = account.intents.get(id);
@@ -100,6 +103,11 @@ export function createFakeStripe(): FakeStripe {
       offsetMs += IDEMPOTENCY_KEY_TTL_MS;
     },
     failNext: (...failures) => injected.push(...failures),
+    stall: (matches) => {
+      let release = () => {};
+      stalls.push({ matches, released: new Promise<void>((resolve) => (release = resolve)) });
+      return release;
+    },
     completeAction: (intentId) => account.succeed(intent(intentId)),
     failAction: (intentId) => account.failAuthentication(intent(intentId)),
     refundFromDashboard: (intentId, amount) => account.refundFromDashboard(intentId, amount),
@@ -111,7 +119,9 @@ export function createFakeStripe(): FakeStripe {
       const body = request.method === "GET" ? "" : new TextDecoder().decode(await request.arrayBuffer());
       const params = decodeForm(request.method === "GET" ? url.search.slice(1) : body);
       const idempotencyKey = request.headers.get("idempotency-key");
-      requests.push({ method: request.method, path: url.pathname, idempotencyKey, params });
+      const seen = { method: request.method, path: url.pathname, idempotencyKey, params };
+      requests.push(seen);
+      for (const s of stalls) if (s.matches(seen)) await s.released;
 
       const failure = injected.shift();
       if (failure === "network") throw new TypeError("fake Stripe: connection reset");
