@@ -141,16 +141,32 @@ export class SkuSideTables {
       .one();
   }
 
+  /**
+   * The next event's seq once known (null: read it first). Kept in memory so
+   * an append is one plain INSERT; only `emit` appends, and a rollback
+   * forgets it (SkuTables.tx), as does anything that writes the outbox
+   * behind the object's back.
+   */
+  private nextEventSeq: number | null = null;
+
   /** Appends an event; the shipper hashes it in canonical form, so plain JSON is stored here. */
   emit(type: string, now_ms: number, data: object): void {
-    // Past the newest row and the shipped head alike, so a seq is never reused even after pruning emptied the table.
-    this.sql.exec(
-      `INSERT INTO outbox (seq, type, at_ms, data) VALUES
-         (MAX(COALESCE((SELECT MAX(seq) FROM outbox), 0), (SELECT outbox_seq FROM audit_head WHERE id = 1)) + 1, ?, ?, ?)`,
-      type,
-      now_ms,
-      JSON.stringify(data),
-    );
+    const seq = this.nextEventSeq ?? this.firstFreeEventSeq();
+    this.sql.exec("INSERT INTO outbox (seq, type, at_ms, data) VALUES (?, ?, ?, ?)", seq, type, now_ms, JSON.stringify(data));
+    this.nextEventSeq = seq + 1;
+  }
+
+  forgetEventSeq(): void {
+    this.nextEventSeq = null;
+  }
+
+  /** Past the newest row and the shipped head alike, so a seq is never reused even after pruning emptied the table. */
+  private firstFreeEventSeq(): number {
+    return this.sql
+      .exec<{ seq: number }>(
+        "SELECT MAX(COALESCE((SELECT MAX(seq) FROM outbox), 0), (SELECT outbox_seq FROM audit_head WHERE id = 1)) + 1 AS seq",
+      )
+      .one().seq;
   }
 
   /**

@@ -49,6 +49,7 @@ export class SkuTables extends SkuHoldTables {
     this.forgetCachedRules();
     this.forgetDeadlines();
     this.forgetLevels();
+    this.forgetEventSeq();
     this.locations.forget();
     this.tally = { ...NO_TALLY };
   }
