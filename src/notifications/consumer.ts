@@ -3,7 +3,7 @@ import { NotificationSchema, type Notification } from "./messages";
 import { activeSecrets } from "./signing-secrets";
 import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../platform/backoff";
 import { logger, type LogEnv } from "../platform/log";
-import { traced, traceOf } from "../platform/trace";
+import { eachMessage, traced, traceOf } from "../platform/trace";
 
 /**
  * Consumers of the `notifications` queue and of its dead-letter queue. The Worker's
@@ -23,10 +23,8 @@ export const NOTIFICATION_QUEUES = {
 export async function handleNotifications(batch: MessageBatch<unknown>, env: NotificationEnv, given: DeliveryOptions = {}): Promise<void> {
   // Read once per batch: a rotation reaches the next batch.
   const opts = given.secrets || !env.DB ? given : { ...given, secrets: await activeSecrets({ ...env, DB: env.DB }) };
-  // In parallel: one slow merchant response must not hold up the rest of the batch
-  // (the runtime queues fetches beyond its concurrent-connection limit by itself).
-  // Each message runs in the trace of the work that raised it (a new trace when it carries none).
-  await Promise.all(batch.messages.map((msg) => traced(traceOf(msg.body), () => processMessage(msg, batch.queue, env, opts))));
+  // The runtime queues fetches beyond its concurrent-connection limit by itself.
+  await eachMessage(batch, (msg) => processMessage(msg, batch.queue, env, opts));
 }
 
 async function processMessage(msg: Message<unknown>, queue: string, env: NotificationEnv, opts: DeliveryOptions) {

@@ -1,6 +1,6 @@
 import { retryDelaySeconds } from "../platform/backoff";
 import { logger, type Log } from "../platform/log";
-import { traced, traceOf } from "../platform/trace";
+import { eachMessage } from "../platform/trace";
 import { OrderFlow } from "../orders/flow";
 import { PaymentJob } from "./job";
 
@@ -10,18 +10,18 @@ export const PAYMENT_QUEUES = {
 } as const;
 
 /**
- * Charges each order of the batch on its own, all at once: one slow charge
- * (a bank taking seconds) must not hold back the rest of the batch, whose
- * shoppers are waiting for "paid". Running them together is safe for the
- * same reason a duplicate is: delivery is at least once, the flow moves an
- * order only from the state it read (a webhook may race it anyway) and the
- * provider call is keyed by order id, so no order is charged or committed
- * twice. Each job acks or retries (with backoff, then the dead letters) alone.
+ * Charges each order of the batch on its own, all at once (`eachMessage`): the
+ * shoppers of the batch wait for "paid", and one slow charge must not hold back
+ * nine. Running them together is safe for the same reason a duplicate is:
+ * delivery is at least once, the flow moves an order only from the state it
+ * read (a webhook may race it anyway) and the provider call is keyed by order
+ * id, so no order is charged or committed twice. Each job acks or retries
+ * (with backoff, then the dead letters) alone.
  */
 export async function handlePayments(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const flow = new OrderFlow(env);
   const log = logger(env);
-  await Promise.all(batch.messages.map((msg) => traced(traceOf(msg.body), () => chargeOne(msg, flow, log))));
+  await eachMessage(batch, (msg) => chargeOne(msg, flow, log));
 }
 
 /** One job, in the trace of the request that queued it. */
@@ -51,7 +51,7 @@ async function chargeOne(msg: Message<unknown>, flow: OrderFlow, log: Log): Prom
 export async function handlePaymentDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const flow = new OrderFlow(env);
   const log = logger(env);
-  for (const msg of batch.messages) await traced(traceOf(msg.body), () => settleDead(msg, flow, log));
+  await eachMessage(batch, (msg) => settleDead(msg, flow, log));
 }
 
 /** A dead job, in the trace of the request that queued it: its last word is found with the rest of the purchase. */

@@ -87,6 +87,16 @@ export function withTraceparent<T extends object>(body: T): T & { traceparent?: 
   return traceparent ? { ...body, traceparent } : body;
 }
 
+/**
+ * Handles every message of a queue batch at once, each in the trace of the
+ * work that queued it: one slow message (a bank, a merchant's endpoint) must
+ * not hold up the rest. `handle` acks or retries its own message and does not
+ * throw; messages of one batch may name the same thing, so it must tolerate that.
+ */
+export async function eachMessage<T>(batch: MessageBatch<T>, handle: (msg: Message<T>) => Promise<void>): Promise<void> {
+  await Promise.all(batch.messages.map((msg) => traced(traceOf(msg.body), () => handle(msg))));
+}
+
 /** The `traceparent` a queue message body carries, if any (read before the body is validated, so a bad body is logged in its trace). */
 export function traceOf(body: unknown): string | undefined {
   const t = typeof body === "object" && body !== null ? (body as { traceparent?: unknown }).traceparent : undefined;
