@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { AppEnv } from "./context";
+import { setResponseHeader } from "./response-headers";
 
 /** Request headers a browser may send cross-origin (besides the CORS-safelisted ones). */
 export const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "Holdfast-Admission", "Request-Id", "Traceparent"];
@@ -57,6 +58,6 @@ export function corsFor(): MiddlewareHandler<AppEnv> {
     // No Origin, no cross-origin call: a browser sends one with each. Skipping Hono's CORS here also spares
     // every such response a copy (its headers set before the handler make Hono copy the handler's response).
     await next();
-    c.header("Vary", "Origin", { append: true });
+    setResponseHeader(c, "Vary", "Origin", true);
   };
 }

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { routePath } from "hono/route";
 import { PROBLEM_CONTENT_TYPE, problemCodeOf } from "./problem";
+import { setResponseHeader } from "./response-headers";
 import type { AppEnv } from "./context";
 import { logger } from "../platform/log";
 import { currentTrace, formatTraceparent, runInTrace, traceFrom } from "../platform/trace";
@@ -27,9 +28,9 @@ async function observed(c: Context<AppEnv>, next: Next): Promise<void> {
   const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
   c.set("requestId", requestId);
   await next();
-  c.res.headers.set("request-id", requestId);
+  setResponseHeader(c, "request-id", requestId);
   const trace = currentTrace();
-  if (trace) c.res.headers.set("traceresponse", formatTraceparent(trace));
+  if (trace) setResponseHeader(c, "traceresponse", formatTraceparent(trace));
 
   const route = routePath(c, -1);
   const sku = SKU_IN_PATH.exec(c.req.path)?.[1] ?? "";
