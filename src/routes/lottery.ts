@@ -11,9 +11,9 @@ import { queueState } from "../waiting-room/admission";
 import { ENTRANTS_PAGE_MAX } from "../waiting-room/lottery-shard";
 import { levelsOf, proofOf } from "../waiting-room/merkle";
 import { DRAW_ALGORITHM, FIFO_ALGORITHM } from "../waiting-room/place";
-import { TOKEN_PATTERN, verifyTicket } from "../waiting-room/tokens";
+import { verifyTicket } from "../waiting-room/tokens";
 import { shardOf } from "../stock/addressing";
-import { ANYONE, jsonResponse, problems, queryInt, SaleId } from "./schemas";
+import { ANYONE, jsonResponse, problems, queryInt, SaleId, Ticket } from "./schemas";
 
 /**
  * The lottery's public record (spec §9): the commitment to the entrants, the
@@ -94,11 +94,6 @@ const EntrantProof = z
   })
   .openapi("QueueEntrantProof");
 
-const Ticket = z
-  .string()
-  .max(1024)
-  .regex(TOKEN_PATTERN, "a ticket as returned by POST /v1/sales/{saleId}/queue")
-  .openapi({ param: { name: "ticket", in: "path" } });
 const Cursor = z.string().min(1).max(1024).openapi({ description: "`nextCursor` of the previous page; opaque." });
 
 async function committedDraw(c: AppContext, saleId: string) {

@@ -5,6 +5,7 @@ import { merchantRoles } from "../http/auth";
 import { FieldError, PROBLEMS, type ProblemCode } from "../domain/problems";
 import { isCurrency } from "../domain/currencies";
 import { HOLD_ID_PATTERN } from "../stock/addressing";
+import { TOKEN_PATTERN } from "../waiting-room/tokens";
 import { OrderStatus as OrderStatusEnum } from "./order-schemas";
 import { Allocation, LocationLevels } from "../domain/locations";
 
@@ -24,6 +25,13 @@ function pathId(name: string, example: string) {
 
 export const SkuId = pathId("sku", "tee-black-m");
 export const SaleId = pathId("saleId", "black-friday");
+
+/** A waiting-room ticket in a path (the queue's status and the lottery's proof of entry). */
+export const Ticket = z
+  .string()
+  .max(1024)
+  .regex(TOKEN_PATTERN, "a ticket as returned by POST /v1/sales/{saleId}/queue")
+  .openapi({ param: { name: "ticket", in: "path" } });
 
 export const HoldId = z
   .string()

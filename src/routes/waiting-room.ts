@@ -8,9 +8,9 @@ import { iso } from "../stock/offer";
 import { placeOf } from "../waiting-room/place";
 import { EMPTY_LINE, issuesPlace, waiterView, type QueueState } from "../waiting-room/state";
 import { positionIn } from "../waiting-room/line";
-import { signAdmission, signTicket, TOKEN_PATTERN, verifyTicket, type TicketClaims } from "../waiting-room/tokens";
+import { signAdmission, signTicket, verifyTicket, type TicketClaims } from "../waiting-room/tokens";
 import { verifyTurnstile } from "../waiting-room/turnstile";
-import { jsonBody, jsonResponse, problems, SaleId } from "./schemas";
+import { jsonBody, jsonResponse, problems, SaleId, Ticket } from "./schemas";
 
 /** A ticket outlives its sale by this much, so a late poll still reads `closed`. */
 const TICKET_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -29,12 +29,6 @@ const JoinBody = z
     }),
   })
   .openapi("QueueJoinInput");
-
-const Ticket = z
-  .string()
-  .max(1024)
-  .regex(TOKEN_PATTERN, "a ticket as returned by POST /v1/sales/{saleId}/queue")
-  .openapi({ param: { name: "ticket", in: "path" } });
 
 const QueueStatus = z
   .object({
