@@ -6841,6 +6841,7 @@ export interface operations {
     listAuditCheckpoints: {
         parameters: {
             query?: {
+                /** @description `nextCursor` of the previous page; opaque. */
                 cursor?: string;
                 limit?: number;
             };
@@ -7909,6 +7910,7 @@ export interface operations {
             query?: {
                 status?: "pending_payment" | "paid" | "fulfilled" | "payment_failed" | "expired" | "cancelled" | "refunded";
                 sku?: string;
+                /** @description `nextCursor` of the previous page; opaque. */
                 cursor?: string;
                 limit?: number;
             };
@@ -8210,6 +8212,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "pending_payment" | "paid" | "fulfilled" | "payment_failed" | "expired" | "cancelled" | "refunded";
+                /** @description `nextCursor` of the previous page; opaque. */
                 cursor?: string;
                 limit?: number;
             };

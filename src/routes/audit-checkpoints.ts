@@ -5,7 +5,7 @@ import { refuse } from "../domain/problems";
 import { router } from "../http/context";
 import { problemOf } from "../http/outcome";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
-import { jsonResponse, OWNER, problems, queryInt, READ } from "./schemas";
+import { jsonResponse, OWNER, problems, queryInt, READ, PageCursor } from "./schemas";
 
 /** Signed checkpoints of the audit log and what checks against them (issue 25, docs/operations.md "Audit log"). */
 
@@ -105,7 +105,7 @@ export const auditCheckpointRoutes = router()
       operationId: "listAuditCheckpoints",
       summary: "Signed checkpoints, newest first",
       security: READ,
-      request: { query: z.object({ cursor: z.string().min(1).max(1024).optional(), limit: queryInt(1, 100, 20) }) },
+      request: { query: z.object({ cursor: PageCursor, limit: queryInt(1, 100, 20) }) },
       responses: {
         200: jsonResponse(z.object({ data: z.array(Checkpoint), nextCursor: z.string().nullable() }), "A page of checkpoints"),
         ...problems(400, 401, 403),

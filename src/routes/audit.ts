@@ -3,7 +3,7 @@ import { decodePosition, encodePosition, listEvents } from "../audit/queries";
 import { decodeArchiveCursor, verifyLog, type VerifyCursor } from "../audit/archive-verify";
 import { decodeVerifyCursor } from "../audit/verify";
 import { router } from "../http/context";
-import { jsonResponse, problems, queryInt, READ } from "./schemas";
+import { jsonResponse, problems, queryInt, READ, PageCursor } from "./schemas";
 import { problemOf } from "../http/outcome";
 import { badCursor } from "../platform/cursor";
 
@@ -13,8 +13,6 @@ const Stream = z
   .max(200)
   .regex(/^[a-z]+:[\x21-\x7e]+$/, "a stream name such as sku:<sku> or order:<orderId>")
   .openapi({ description: "One stream, e.g. `sku:tee-black-m` or `order:ord_...`.", example: "sku:tee-black-m" });
-
-const Cursor = z.string().min(1).max(1024).openapi({ description: "`nextCursor` of the previous page; opaque." });
 
 const AuditEvent = z
   .object({
@@ -64,7 +62,7 @@ export const auditRoutes = router()
       request: {
         query: z.object({
           stream: Stream.optional(),
-          cursor: Cursor.optional(),
+          cursor: PageCursor,
           limit: queryInt(1, 200, 50),
           order: z
             .enum(["oldest", "newest"])
@@ -104,7 +102,7 @@ export const auditRoutes = router()
         "changed, removed or reordered event is reported as `firstBadEvent`. One request checks a bounded number of events; " +
         "when it stops early, `complete` is false and `nextCursor` continues from there.",
       security: READ,
-      request: { query: z.object({ stream: Stream.optional(), cursor: Cursor.optional() }) },
+      request: { query: z.object({ stream: Stream.optional(), cursor: PageCursor }) },
       responses: { 200: jsonResponse(Verification, "The verification"), ...problems(400, 401, 403) },
     }),
     async (c) => {

@@ -9,11 +9,10 @@ import { InventoryReconciliation, reconcileInventory } from "../inventory/reconc
 import { lagsOf, locationItems, summaries } from "../inventory/view";
 import { envNumber } from "../platform/env-number";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
-import { jsonBody, jsonResponse, OWNER, problems, queryInt, READ, SkuId } from "./schemas";
+import { jsonBody, jsonResponse, OWNER, problems, queryInt, READ, SkuId, PageCursor } from "./schemas";
 
 /** The global view (spec §11): D1's view of stock per location, its lag, and its reconciliation with the objects. */
 
-const Cursor = z.string().min(1).max(128).optional().openapi({ description: "`nextCursor` of the previous page; opaque." });
 const SkuText = SkuId.openapi({ param: { name: "sku", in: "query" } });
 
 const View = {
@@ -105,7 +104,7 @@ export const inventoryViewRoutes = router()
         "A key scoped to locations (spec §12) sees only its locations in `byLocation`, and `total` over them.",
       security: READ,
       [LOCATION_SCOPED]: true,
-      request: { query: z.object({ sku: SkuText.optional(), cursor: Cursor, limit: queryInt(1, 100, 50) }) },
+      request: { query: z.object({ sku: SkuText.optional(), cursor: PageCursor, limit: queryInt(1, 100, 50) }) },
       responses: {
         200: jsonResponse(page(Summary), "A page of SKUs"),
         ...problems(400, 401, 403, 404),
@@ -138,7 +137,7 @@ export const inventoryViewRoutes = router()
         "A key scoped to locations (spec §12) names one of its own, else `403 forbidden`.",
       security: READ,
       [LOCATION_SCOPED]: true,
-      request: { query: z.object({ location: LocationId, cursor: Cursor, limit: queryInt(1, 100, 50) }) },
+      request: { query: z.object({ location: LocationId, cursor: PageCursor, limit: queryInt(1, 100, 50) }) },
       responses: { 200: jsonResponse(page(LocationItem), "A page of SKUs"), ...problems(400, 401, 403) },
     }),
     async (c) => {

@@ -5,7 +5,7 @@ import { problemOf } from "../http/outcome";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
 import { inventory } from "../db/schema";
 import { router } from "../http/context";
-import { jsonResponse, problems, queryInt, READ, SkuId } from "./schemas";
+import { jsonResponse, problems, queryInt, READ, SkuId, PageCursor } from "./schemas";
 
 const StockStatus = z.enum(["in_stock", "sold_out"]).openapi({
   description: "`in_stock`: available > 0; `sold_out`: available = 0 (every unit sold or held).",
@@ -29,7 +29,7 @@ const InventoryItem = z
 
 const Query = z.object({
   status: StockStatus.optional(),
-  cursor: z.string().min(1).max(128).optional().openapi({ description: "`nextCursor` of the previous page; opaque." }),
+  cursor: PageCursor,
   limit: queryInt(1, 200, 50),
 });
 

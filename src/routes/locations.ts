@@ -10,7 +10,18 @@ import { idempotentOutcome } from "../idempotency/d1-replies";
 import { writeLocation } from "../locations/write";
 import { getLocation, listLocations } from "../locations/registry";
 import { badCursor, decodeCursor, encodeCursor } from "../platform/cursor";
-import { IdempotencyHeaders, IfMatchHeaders, jsonBody, jsonResponse, MANAGE, problems, queryInt, READ, versionTag } from "./schemas";
+import {
+  IdempotencyHeaders,
+  IfMatchHeaders,
+  jsonBody,
+  jsonResponse,
+  MANAGE,
+  problems,
+  queryInt,
+  READ,
+  versionTag,
+  PageCursor,
+} from "./schemas";
 
 const LocationParam = LocationId.openapi({ param: { name: "locationId", in: "path" }, example: "wh-berlin" });
 
@@ -64,7 +75,7 @@ const LocationView = z
 
 const ListQuery = z.object({
   limit: queryInt(1, 100, 50),
-  cursor: z.string().min(1).max(128).optional().openapi({ description: "`nextCursor` of the previous page; opaque." }),
+  cursor: PageCursor,
 });
 
 const params = z.object({ locationId: LocationParam });

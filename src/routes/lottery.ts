@@ -13,7 +13,7 @@ import { levelsOf, proofOf } from "../waiting-room/merkle";
 import { DRAW_ALGORITHM, FIFO_ALGORITHM } from "../waiting-room/place";
 import { verifyTicket } from "../waiting-room/tokens";
 import { shardOf } from "../stock/addressing";
-import { ANYONE, jsonResponse, problems, queryInt, SaleId, Ticket } from "./schemas";
+import { ANYONE, jsonResponse, problems, queryInt, SaleId, Ticket, PageCursor } from "./schemas";
 
 /**
  * The lottery's public record (spec §9): the commitment to the entrants, the
@@ -94,8 +94,6 @@ const EntrantProof = z
   })
   .openapi("QueueEntrantProof");
 
-const Cursor = z.string().min(1).max(1024).openapi({ description: "`nextCursor` of the previous page; opaque." });
-
 async function committedDraw(c: AppContext, saleId: string) {
   const { state } = await queueState(c, saleId);
   if (!state) throw new ProblemError("not_found", `Sale "${saleId}" has no waiting room.`);
@@ -145,7 +143,7 @@ export const lotteryRoutes = router()
       security: ANYONE,
       request: {
         params: z.object({ saleId: SaleId }),
-        query: z.object({ shard: queryInt(0, 63, 0), cursor: Cursor.optional(), limit: queryInt(1, ENTRANTS_PAGE_MAX, ENTRANTS_PAGE_MAX) }),
+        query: z.object({ shard: queryInt(0, 63, 0), cursor: PageCursor, limit: queryInt(1, ENTRANTS_PAGE_MAX, ENTRANTS_PAGE_MAX) }),
       },
       responses: { 200: jsonResponse(Entrants, "A page of entrant ids"), ...problems(400, 401, 404, 503) },
     }),

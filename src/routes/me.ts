@@ -9,14 +9,14 @@ import { iso } from "../stock/offer";
 import { OrderStore } from "../orders/store";
 import { Order, OrderStatus } from "./order-schemas";
 import { cursorCodec, readView } from "./orders";
-import { Hold, jsonResponse, problems, queryInt } from "./schemas";
+import { Hold, jsonResponse, problems, queryInt, PageCursor } from "./schemas";
 
 /** Live holds one customer can have at once are few (limits, rate limits); a page bounds the reply anyway. */
 const MAX_LIVE_HOLDS = 200;
 
 const MyOrdersQuery = z.object({
   status: OrderStatus.optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: PageCursor,
   limit: queryInt(1, 200, 50),
 });
 

@@ -10,7 +10,20 @@ import { callObject } from "../platform/object-call";
 import { purgeSku } from "../edge/purge";
 import { HOLD_PAGE_MAX, type HoldPosition } from "../stock/hold-list";
 import { holdStub, placeOfHold } from "../stock/addressing";
-import { Hold, HoldId, HoldStatus, IdempotencyHeaders, jsonBody, jsonResponse, MANAGE, problems, queryInt, READ, SkuId } from "./schemas";
+import {
+  Hold,
+  HoldId,
+  HoldStatus,
+  IdempotencyHeaders,
+  jsonBody,
+  jsonResponse,
+  MANAGE,
+  problems,
+  queryInt,
+  READ,
+  SkuId,
+  PageCursor,
+} from "./schemas";
 
 /** The merchant's view of a SKU's holds (issue 10): list them by status, void a live one. */
 
@@ -21,7 +34,7 @@ const MerchantHold = Hold.extend({
 const ListQuery = z.object({
   status: HoldStatus.optional().openapi({ description: "Only holds in this status." }),
   limit: queryInt(1, HOLD_PAGE_MAX - 1, 50),
-  cursor: z.string().min(1).max(1024).optional().openapi({ description: "`nextCursor` of the previous page; opaque." }),
+  cursor: PageCursor,
 });
 
 const VoidBody = z

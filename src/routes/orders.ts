@@ -13,7 +13,7 @@ import type { OrderItemRow, OrderRow } from "../db/schema";
 import { OrderStore } from "../orders/store";
 import { OrderFlow } from "../orders/flow";
 import { orderView, type OrderView, type OrderViewer } from "../orders/view";
-import { FULFIL, IdempotencyHeaders, jsonBody, jsonResponse, MANAGE, ORDERS_READ, problems, queryInt, SkuId } from "./schemas";
+import { FULFIL, IdempotencyHeaders, jsonBody, jsonResponse, MANAGE, ORDERS_READ, problems, queryInt, SkuId, PageCursor } from "./schemas";
 import { Order, OrderId, OrderStatus } from "./order-schemas";
 import { PaymentMethod } from "./checkout";
 
@@ -28,7 +28,7 @@ const FulfilBody = z
 const ListQuery = z.object({
   status: OrderStatus.optional(),
   sku: SkuId.optional().openapi({ param: { name: "sku", in: "query" } }),
-  cursor: z.string().max(200).optional(),
+  cursor: PageCursor,
   limit: queryInt(1, 200, 50),
 });
 

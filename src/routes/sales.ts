@@ -18,6 +18,7 @@ import {
   READ,
   SaleId,
   SkuId,
+  PageCursor,
 } from "./schemas";
 import { badCursor } from "../platform/cursor";
 import { idempotencyKey } from "../http/idempotency";
@@ -96,7 +97,7 @@ const params = z.object({ saleId: SaleId });
 const ListQuery = z.object({
   status: z.enum(["upcoming", "live", "ended"]).optional().openapi({ description: "Only sales in this state now." }),
   limit: queryInt(1, 100, 20),
-  cursor: z.string().min(1).max(1024).optional().openapi({ description: "`nextCursor` of the previous page; opaque." }),
+  cursor: PageCursor,
 });
 
 export const saleRoutes = router()

@@ -33,6 +33,9 @@ export const Ticket = z
   .regex(TOKEN_PATTERN, "a ticket as returned by POST /v1/sales/{saleId}/queue")
   .openapi({ param: { name: "ticket", in: "path" } });
 
+/** A list's `cursor` query parameter; each list decodes it with its own rule (one codec, platform/cursor). */
+export const PageCursor = z.string().min(1).max(1024).optional().openapi({ description: "`nextCursor` of the previous page; opaque." });
+
 export const HoldId = z
   .string()
   .regex(HOLD_ID_PATTERN, "a hold id as returned by POST /v1/skus/{sku}/holds")

@@ -11,7 +11,19 @@ import { purgeSku } from "../edge/purge";
 import { LOCATION_TRANSFER_ID_PATTERN, skuOfLocationTransfer } from "../stock/addressing";
 import { LocationTransfer, LocationTransferStatus } from "../stock/location-transfer-plan";
 import { TRANSFER_PAGE_MAX } from "../stock/location-transfer-rows";
-import { IdempotencyHeaders, IfMatchHeaders, jsonBody, jsonResponse, MANAGE, problems, queryInt, READ, SkuId, versionTag } from "./schemas";
+import {
+  IdempotencyHeaders,
+  IfMatchHeaders,
+  jsonBody,
+  jsonResponse,
+  MANAGE,
+  problems,
+  queryInt,
+  READ,
+  SkuId,
+  versionTag,
+  PageCursor,
+} from "./schemas";
 
 /** Transfers between a SKU's locations (spec §11): routes parse, authorize and call the SKU's object. */
 
@@ -51,7 +63,7 @@ const ListQuery = z.object({
   sku: SkuId.openapi({ param: { name: "sku", in: "query" }, description: "Required: transfers live in their SKU's object." }),
   status: LocationTransferStatus.optional(),
   limit: queryInt(1, TRANSFER_PAGE_MAX - 1, 50),
-  cursor: z.string().min(1).max(1024).optional().openapi({ description: "`nextCursor` of the previous page; opaque." }),
+  cursor: PageCursor,
 });
 
 /** A step's reply carries the SKU's new version as its ETag. */

@@ -489,6 +489,25 @@ describe("query numbers", () => {
   });
 });
 
+describe("page cursors", () => {
+  it("are one parameter on every list: an empty, overlong or foreign cursor is refused", async () => {
+    const shopper = await shopperToken(unique("cursor"));
+    const lists: Array<[string, string]> = [
+      ["/v1/orders", ADMIN],
+      ["/v1/me/orders", shopper],
+      ["/v1/sales", ADMIN],
+      ["/v1/locations", ADMIN],
+      ["/v1/audit", ADMIN],
+    ];
+    for (const [path, auth] of lists) {
+      expectProblem(await call(`${path}?cursor=`, { auth }), 400, "invalid_request");
+      expectProblem(await call(`${path}?cursor=${"a".repeat(1025)}`, { auth }), 400, "invalid_request");
+      expectProblem(await call(`${path}?cursor=not-a-page`, { auth }), 400, "invalid_request");
+      expect((await call(path, { auth })).status).toBe(200);
+    }
+  });
+});
+
 describe("the 16 KiB body limit", () => {
   it("also holds for a streamed body that declares no Content-Length", async () => {
     const before = await state();
