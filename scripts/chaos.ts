@@ -202,7 +202,12 @@ try {
     retriedOperations: ledger.retriedOps,
     replayed: ledger.replayed,
     operations: ledger.ops,
-    settle: { waitedSeconds: settled.waitedMs / 1000, drained: settled.drained, resolvedAtAudit: resolved.resolved },
+    settle: {
+      waitedSeconds: settled.waitedMs / 1000,
+      waitingAtStart: settled.waitingAtStart,
+      drained: settled.drained,
+      resolvedAtAudit: resolved.resolved,
+    },
   };
 } catch (err) {
   client.aborted = true;

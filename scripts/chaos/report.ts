@@ -15,7 +15,7 @@ export interface RunSummary {
   retriedOperations: number;
   replayed: number;
   operations: Record<string, Record<string, number>>;
-  settle: { waitedSeconds: number; drained: boolean; resolvedAtAudit: number };
+  settle: { waitedSeconds: number; waitingAtStart: number; drained: boolean; resolvedAtAudit: number };
 }
 
 /** Figures that must be 0, and the one that must be true. */
@@ -40,7 +40,8 @@ export function render(run: RunSummary, result: AuditResult): string {
       `operations retried ${run.retriedOperations}, replayed answers ${run.replayed}`,
   );
   lines.push(
-    `  settle ${run.settle.waitedSeconds.toFixed(1)} s (${run.settle.drained ? "drained" : "not drained"}), resolved at audit ${run.settle.resolvedAtAudit}`,
+    `  settle ${run.settle.waitedSeconds.toFixed(1)} s for ${run.settle.waitingAtStart} still moving (${run.settle.drained ? "drained" : "not drained"}), ` +
+      `resolved at audit ${run.settle.resolvedAtAudit}`,
   );
   lines.push("", "  operations (kind: outcome count):");
   for (const [kind, outcomes] of Object.entries(run.operations).sort()) {

@@ -61,6 +61,8 @@ export async function resolveUnresolved(client: Client, ledger: Ledger): Promise
 
 export interface Settled {
   waitedMs: number;
+  /** What the first look found still moving: payments, refunds and stale views (how much the load left to settle). */
+  waitingAtStart: number;
   /** Still pending_payment with nothing left to move them but their deadline. */
   pending: number;
   drained: boolean;
@@ -78,6 +80,7 @@ export async function settle(client: Client, admin: string, lastKillMs: number, 
   let pending = 0;
   let drained = false;
   let round = 0;
+  let waitingAtStart = 0;
   // Alarms ship audit events about half a second after a change; give them a moment first.
   await sleep(2_000);
   while (Date.now() < deadline && !client.aborted) {
@@ -96,6 +99,7 @@ export async function settle(client: Client, admin: string, lastKillMs: number, 
     }
     const stale = await inventoryStale(client, admin);
     if (stale.length > 0) waiting.push(...stale);
+    if (round === 1) waitingAtStart = waiting.length;
     if (waiting.length === 0) {
       drained = true;
       break;
@@ -103,7 +107,7 @@ export async function settle(client: Client, admin: string, lastKillMs: number, 
     if (round % 5 === 1) log(`settling: ${waiting.length} to go (${waiting.slice(0, 3).join(", ")}${waiting.length > 3 ? ", ..." : ""})`);
     await sleep(1_000);
   }
-  return { waitedMs: Date.now() - t0, pending, drained };
+  return { waitedMs: Date.now() - t0, waitingAtStart, pending, drained };
 }
 
 /**
