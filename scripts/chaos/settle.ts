@@ -95,7 +95,8 @@ export async function settle(client: Client, admin: string, lastKillMs: number, 
       pending++;
       // Past its deadline nothing more is coming: the order reads as expired and its holds lapse.
       if (Date.parse(o.expiresAt) <= now) continue;
-      if (!mayHaveLostItsJob(o, lastKillMs)) waiting.push(`${o.orderId} awaiting payment`);
+      // The payment's own status says what it waits on: a charge not yet made (null), the shopper (requires_action)...
+      if (!mayHaveLostItsJob(o, lastKillMs)) waiting.push(`${o.orderId} awaiting payment (${o.payment.status ?? "no charge yet"})`);
     }
     const stale = await inventoryStale(client, admin);
     if (stale.length > 0) waiting.push(...stale);
