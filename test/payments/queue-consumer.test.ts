@@ -3,10 +3,10 @@ import { env } from "cloudflare:workers";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkout, type CheckoutInput } from "../../src/orders/checkout";
 import { OrderFlow } from "../../src/orders/flow";
-import { handlePayments, PAYMENT_QUEUES } from "../../src/payments/consumer";
+import { handlePaymentDeadLetters, handlePayments, PAYMENT_QUEUES } from "../../src/payments/consumer";
 import worker from "../../src/worker";
 import { expireHold, holdStatus } from "../support/inside-objects";
-import { checkoutAs, createSku, expectConserved, getOrder, hold, levels, waitForStatus } from "../support/helpers";
+import { checkoutAs, createSku, expectConserved, getOrder, hold, levels, type Order, unique, waitForStatus } from "../support/helpers";
 import { StripeProvider } from "../../src/payments/stripe";
 import { FAKE_STRIPE_KEY, installFakeStripe, simulatedEnv, stripeEnv, uninstallFakeStripe, type FakeStripe } from "../support/fake-stripe";
 
@@ -114,27 +114,39 @@ describe("duplicate delivery", () => {
 });
 
 describe("a batch", () => {
-  it("settles each order as its own charge answers: a slow charge holds back none of the batch", async () => {
+  /** Two orders in one batch of `queue`, the first one's calls to Stripe held until released. */
+  async function slowAndQuick(queue: string, handler: typeof handlePayments, settled: Order["status"]) {
     const sku = await createSku({ stock: 5 });
-    const slow = await placeWithHold("stripe", "sal", sku, 1, "pm_card_visa");
-    const quick = await placeWithHold("stripe", "qui", sku, 1, "pm_card_visa");
-    const release = stripe.stall((r) => typeof r.params.metadata === "object" && r.params.metadata.orderId === slow.orderId);
-    const batch = createMessageBatch<unknown>(PAYMENT_QUEUES.main, [
+    const slow = await placeWithHold("stripe", unique("slow"), sku, 1, "pm_card_visa");
+    const quick = await placeWithHold("stripe", unique("quick"), sku, 1, "pm_card_visa");
+    const release = stripe.stall((r) => JSON.stringify(r.params).includes(slow.orderId));
+    const batch = createMessageBatch<unknown>(queue, [
       { id: "msg-slow", timestamp: new Date(), attempts: 1, body: slow.job },
       { id: "msg-quick", timestamp: new Date(), attempts: 1, body: quick.job },
     ]);
 
-    const consumed = consume(batch, (b) => handlePayments(b, slow.env));
+    const consumed = consume(batch, (b) => handler(b, slow.env));
     try {
-      await waitForStatus(quick.orderId, "paid");
+      await waitForStatus(quick.orderId, settled);
       expect((await getOrder(slow.orderId)).body.status).toBe("pending_payment");
     } finally {
       release();
     }
     const { result } = await consumed;
     expect(result.explicitAcks.sort()).toEqual(["msg-quick", "msg-slow"]);
-    expect((await getOrder(slow.orderId)).body.status).toBe("paid");
+    expect((await getOrder(slow.orderId)).body.status).toBe(settled);
+    return sku;
+  }
+
+  it("settles each order as its own charge answers: a slow charge holds back none of the batch", async () => {
+    const sku = await slowAndQuick(PAYMENT_QUEUES.main, handlePayments, "paid");
     expect(await levels(sku)).toMatchObject({ sold: 2, reserved: 0 });
+  });
+
+  it("settles each dead letter as its own provider read answers", async () => {
+    // No charge was ever made: each read finds no intent, and the order fails without a word about money.
+    const sku = await slowAndQuick(PAYMENT_QUEUES.dead, handlePaymentDeadLetters, "payment_failed");
+    expect(await levels(sku)).toMatchObject({ sold: 0, reserved: 2 });
   });
 });
 
