@@ -156,6 +156,7 @@ export class SkuSideTables {
     this.nextEventSeq = seq + 1;
   }
 
+  /** On every rollback (SkuTables.tx): the next append reads its seq from the table again. */
   forgetEventSeq(): void {
     this.nextEventSeq = null;
   }
