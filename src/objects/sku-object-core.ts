@@ -23,6 +23,7 @@ import { envNumber } from "../platform/env-number";
 import { logger, type Log } from "../platform/log";
 import { traced } from "../platform/trace";
 import { SqlMeter, type OpCost } from "../platform/sql-meter";
+import { GroupCommit } from "../platform/group-commit";
 
 /** The per-operation SQL meter (`costs`) and the span each call runs in under its caller's trace. */
 export type Instruments = { meter: boolean; trace: boolean };
@@ -49,6 +50,8 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
   /** Rows read and written per operation, as the platform bills them (see `costs`). */
   readonly meter: SqlMeter;
   protected readonly alarms: AlarmKeeper;
+  /** Every mutation's transaction commits in a group with the others that arrived meanwhile (platform/group-commit.ts). */
+  private readonly commits: GroupCommit;
   protected readonly upkeep: Upkeep;
   /** Live sockets of the SKU (spec §10), on its own object; shards report to it. */
   protected readonly live: LivePush;
@@ -82,6 +85,10 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
       retention_ms: envNumber(env.RETENTION_SECONDS, 7 * 24 * 3600) * 1000,
     });
     this.catalog = new SkuCatalog(this.ledger.tables);
+    this.commits = new GroupCommit(ctx.storage, {
+      rolledBack: () => this.ledger.tables.forget(),
+      committed: (changes) => this.meter.note("commit", changes),
+    });
     this.escrow = new Escrow(env, this.ledger, () => Date.now());
     // An alarm armed within the base shipping delay is early enough for anything a
     // request creates: a hold lives a second or more, and events ship at most that
@@ -171,19 +178,25 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
     });
   }
 
-  /** Runs a mutation, then re-arms the alarm; a violated invariant becomes an `internal` refusal. */
+  /**
+   * Runs a mutation in the next group commit, then re-arms the alarm; a
+   * violated invariant becomes an `internal` refusal.
+   */
   protected async mutate<R extends Outcome<unknown>>(fn: () => R): Promise<R | Refusal> {
     this.calls += 1;
     if (!this.schemaReady) return refuse("not_found", "No such SKU.");
-    let result: R | Refusal;
-    try {
-      result = this.guard(fn);
-    } catch (e) {
-      if (!(e instanceof InvariantViolation)) throw e;
-      result = refuse("internal", "The change would break a stock invariant, so nothing was applied.");
-    }
-    // A shard's shortage is a step of a hold still in progress, not an answer.
-    if (!result.ok && !isShortage(result)) this.ledger.countRefusal(result.code);
+    const result = await this.commits.run(() => {
+      let outcome: R | Refusal;
+      try {
+        outcome = this.guard(fn);
+      } catch (e) {
+        if (!(e instanceof InvariantViolation)) throw e;
+        outcome = refuse("internal", "The change would break a stock invariant, so nothing was applied.");
+      }
+      // A shard's shortage is a step of a hold still in progress, not an answer.
+      if (!outcome.ok && !isShortage(outcome)) this.ledger.countRefusal(outcome.code);
+      return outcome;
+    });
     await this.rearm();
     return result;
   }

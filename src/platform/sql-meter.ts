@@ -66,6 +66,11 @@ export class SqlMeter {
     if (run) run.units = (run.units ?? 0) + units;
   }
 
+  /** Counts an operation that runs no SQL of its own and may run inside another's context (a group commit: the changes it carried). */
+  note(op: string, units: number): void {
+    if (this.on) this.record(op, { cursors: [], units });
+  }
+
   /** Everything measured since the object started, by operation. */
   report(): Record<string, OpCost> {
     return Object.fromEntries([...this.totals].map(([op, cost]) => [op, { ...cost }]));
