@@ -84,12 +84,16 @@ export class Coordinator {
     if (c.closed === "ended") return c.purged === 1 ? null : c.ends_at_ms + QUEUE_RETENTION_MS;
     if (now_ms >= c.ends_at_ms) return now_ms;
     const drawDue = this.lottery.dueMs(drawSale(c), now_ms);
+    // A sold-out line refuses joins, so no join will wake it: its own ticks must see stock come back, idle or not.
+    const soldOut = c.closed === "sold_out" || this.book.someSoldOut();
     const queueDue =
       now_ms < c.starts_at_ms
         ? c.starts_at_ms
-        : c.idle === 1
-          ? c.ends_at_ms
-          : c.ticked_at_ms + (c.closed === "sold_out" || this.book.someSoldOut() ? SOLD_OUT_TICK_MS : TICK_MS);
+        : soldOut
+          ? c.ticked_at_ms + SOLD_OUT_TICK_MS
+          : c.idle === 1
+            ? c.ends_at_ms
+            : c.ticked_at_ms + TICK_MS;
     return drawDue === null ? queueDue : Math.min(drawDue, queueDue);
   }
 
@@ -163,7 +167,10 @@ export class Coordinator {
     }
     await this.stepDraw(c, now_ms);
     if (now_ms < c.starts_at_ms) return 0;
-    const admitted = await this.move(c, now_ms);
+    // Read again: a join may have woken the queue (or a write turned it off) while the draw's step awaited.
+    const current = this.config();
+    if (!current || current.enabled === 0) return 0;
+    const admitted = await this.move(current, now_ms);
     // The rest of the draw's places are written after the admission: the first one waits only for each shard's lowest places.
     await this.lottery.drawMore(drawSale(c), this.shards(c));
     return admitted;
@@ -209,7 +216,9 @@ export class Coordinator {
     }
     const after = Object.values(this.book.lines(skus));
     const waiting = after.reduce((n, l) => n + l.waiting, 0);
-    const idle = waiting === 0 && now_ms - c.woken_at_ms > WAKE_GRACE_MS && !this.book.someSoldOut();
+    // The wake is read with no await before this write: one that landed while the surveys ran keeps the queue ticking.
+    const woken_at_ms = this.config()?.woken_at_ms ?? c.woken_at_ms;
+    const idle = waiting === 0 && now_ms - woken_at_ms > WAKE_GRACE_MS && !this.book.someSoldOut();
     this.sql.exec(
       "UPDATE queue_config SET closed = NULL, all_held = ?, waiting = ?, admitted_total = ?, idle = ?, ticked_at_ms = ? WHERE id = 1",
       skus.every((sku) => stock[sku]!.available <= 0) ? 1 : 0,
