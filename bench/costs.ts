@@ -21,7 +21,7 @@ export const PRICES = {
   queue_message: (3 * 0.4) / 1e6,
 } as const;
 
-type OpCost = { calls: number; units: number; rows_read: number; rows_written: number };
+type OpCost = { calls: number; units: number; rows_read: number; rows_written: number; statements: number };
 type Meter = { d1_queries: number; d1_rows_read: number; d1_rows_written: number; queue_messages: Record<string, number> };
 
 export interface CostResult {
@@ -149,7 +149,8 @@ export async function measureCosts(
   const put = (name: string, c: OpCost | undefined) => {
     if (c && c.units > 0) ops[name] = { units: c.units, rows_read: c.rows_read / c.units, rows_written: c.rows_written / c.units };
   };
-  for (const [op, c] of Object.entries(main)) put(op, c);
+  // An op that runs no SQL of its own (group_commit: its units are the changes it carried) has no rows to price.
+  for (const [op, c] of Object.entries(main)) if (c.statements > 0) put(op, c);
   put("expire", expiry.expire);
   put("hold_under_sale", sale.hold);
 

@@ -23,7 +23,7 @@ import { envNumber } from "../platform/env-number";
 import { logger, type Log } from "../platform/log";
 import { traced } from "../platform/trace";
 import { SqlMeter, type OpCost } from "../platform/sql-meter";
-import { GroupCommit } from "../platform/group-commit";
+import { GROUP_COMMIT_OP, GroupCommit } from "../platform/group-commit";
 
 /** The per-operation SQL meter (`costs`) and the span each call runs in under its caller's trace. */
 export type Instruments = { meter: boolean; trace: boolean };
@@ -87,7 +87,7 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
     this.catalog = new SkuCatalog(this.ledger.tables);
     this.commits = new GroupCommit(ctx.storage, {
       rolledBack: () => this.ledger.tables.forget(),
-      committed: (changes) => this.meter.note("commit", changes),
+      committed: (changes) => this.meter.note(GROUP_COMMIT_OP, changes),
     });
     this.escrow = new Escrow(env, this.ledger, () => Date.now());
     // An alarm armed within the base shipping delay is early enough for anything a

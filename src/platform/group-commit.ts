@@ -6,6 +6,9 @@ export const GROUP_COMMIT = {
   changes_max: 64,
 } as const;
 
+/** The cost report's name for commits (their units: the changes each carried); it runs no SQL of its own. */
+export const GROUP_COMMIT_OP = "group_commit";
+
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Pending {
