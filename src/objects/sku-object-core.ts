@@ -179,8 +179,9 @@ export abstract class SkuObjectCore extends DurableObject<Env> {
   }
 
   /**
-   * Runs a mutation in the next group commit, then re-arms the alarm; a
-   * violated invariant becomes an `internal` refusal.
+   * Runs a mutation through the group commit (at once when the object is
+   * idle), then re-arms the alarm; a violated invariant becomes an `internal`
+   * refusal.
    */
   protected async mutate<R extends Outcome<unknown>>(fn: () => R): Promise<R | Refusal> {
     this.calls += 1;

@@ -40,8 +40,9 @@ interface Pending {
  * (`transactionSync`, a savepoint inside the outer one), so a change that
  * throws rolls back alone and only its caller sees the error; the others
  * commit. Changes run in submission order, each seeing the ones before it. A
- * caller's promise settles only after the commit, and the runtime's output
- * gate holds every reply until the commit is durable, as it did before.
+ * caller's promise settles once its group's transaction has ended, and the
+ * runtime's output gate holds every reply until that commit is durable, as it
+ * did for a change alone.
  */
 export class GroupCommit {
   private pending: Pending[] = [];
